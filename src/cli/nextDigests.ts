@@ -1,0 +1,154 @@
+/**
+ * `handoff next-digests`: shows an operator when someone's next digests go out,
+ * computed by upcomingDigestSlots — the same code the scheduler runs.
+ * Pure: returns the text and exit code; the caller prints and exits.
+ */
+import {
+  DEFAULT_END,
+  DigestSlot,
+  WorkSchedule,
+  formatHHMM,
+  parseHHMM,
+  parseWorkingDays,
+  upcomingDigestSlots,
+} from '../domain/workSchedule';
+import { formatLocal, isValidLocalDate, isValidTimeZone, localParts, offsetMs } from '../time';
+
+export interface CommandResult {
+  exitCode: number;
+  out: string;
+}
+
+export const USAGE = `Usage: handoff next-digests --tz <IANA zone> [options]
+
+  --tz <zone>              IANA time zone, e.g. America/New_York (required)
+  --start <HH:MM>          workday start, 04:00–21:00 (default 09:00)
+  --days <days>            working days, e.g. mon-fri, sun-thu, mon,wed,fri (default mon-fri)
+  --from <instant>         ISO instant with Z or an offset, e.g. 2026-03-06T12:00:00Z (default now)
+  --count <n>              how many digests to list, 1–1000 (default 10)
+  --away-until <date>      away before this date; digests resume on it (YYYY-MM-DD)
+  -h, --help               show this help
+
+Example: handoff next-digests --tz Europe/Lisbon --start 08:30 --days mon-fri --count 5`;
+
+const MIN_START = 4 * 60;
+const MAX_START = 21 * 60;
+const MAX_COUNT = 1000;
+const OPTIONS = ['tz', 'start', 'days', 'from', 'count', 'away-until'] as const;
+type Option = (typeof OPTIONS)[number];
+// An instant must carry its offset: a bare local time would be read in the server's zone.
+const INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): Map<Option, string> | 'help' {
+  const args = argv[0] === 'next-digests' ? argv.slice(1) : argv;
+  const opts = new Map<Option, string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '-h' || arg === '--help') return 'help';
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    const name = m?.[1] as Option | undefined;
+    if (!m || !name || !OPTIONS.includes(name)) throw new UsageError(`Unknown argument "${arg}".`);
+    const value = m[2] ?? args[++i];
+    if (value === undefined || (m[2] === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value.`);
+    opts.set(name, value);
+  }
+  return opts;
+}
+
+function parseStart(text: string): number {
+  let start: number;
+  try {
+    start = parseHHMM(text);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (start < MIN_START || start > MAX_START) {
+    throw new UsageError(`--start ${text} is outside ${formatHHMM(MIN_START)}–${formatHHMM(MAX_START)}; digests go out in the morning of a workday.`);
+  }
+  return start;
+}
+
+function parseDays(text: string): number {
+  try {
+    const mask = parseWorkingDays(text);
+    if (mask === 0) throw new Error('No working days given.');
+    return mask;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function parseFrom(text: string): Date {
+  const at = new Date(text);
+  if (!INSTANT_RE.test(text) || Number.isNaN(at.getTime())) {
+    throw new UsageError(`--from "${text}" is not an ISO instant. Include Z or an offset, e.g. 2026-03-06T12:00:00Z.`);
+  }
+  return at;
+}
+
+function parseCount(text: string): number {
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= MAX_COUNT)) throw new UsageError(`--count must be a whole number 1–${MAX_COUNT}, got "${text}".`);
+  return n;
+}
+
+function buildSchedule(opts: Map<Option, string>): WorkSchedule {
+  const tz = opts.get('tz');
+  if (tz === undefined) throw new UsageError('--tz is required.');
+  if (!isValidTimeZone(tz)) throw new UsageError(`Unknown time zone "${tz}". Use an IANA name like America/New_York or Asia/Kathmandu.`);
+  const awayUntil = opts.get('away-until');
+  if (awayUntil !== undefined && !isValidLocalDate(awayUntil)) {
+    throw new UsageError(`--away-until "${awayUntil}" is not a date. Use YYYY-MM-DD.`);
+  }
+  return {
+    tz,
+    startMinute: parseStart(opts.get('start') ?? '09:00'),
+    endMinute: DEFAULT_END,
+    workingDays: parseDays(opts.get('days') ?? 'mon-fri'),
+    awayUntil: awayUntil ?? null,
+  };
+}
+
+function formatOffset(ms: number): string {
+  const sign = ms < 0 ? '-' : '+';
+  const minutes = Math.round(Math.abs(ms) / 60_000);
+  return `${sign}${formatHHMM(minutes)}`;
+}
+
+/** 'EDT' where the zone has an abbreviation in en-US, else the numeric offset ('+05:45' rather than 'GMT+5:45'). */
+function zoneLabel(at: Date, tz: string): string {
+  const abbreviation = formatLocal(at, tz, 'zzz');
+  return abbreviation.startsWith('GMT') ? formatLocal(at, tz, 'xxx') : abbreviation;
+}
+
+/** One line per slot; flags offset changes since the previous line (the first compares with --from). */
+function renderSlots(s: WorkSchedule, slots: DigestSlot[], from: Date): string[] {
+  let prevOffset = offsetMs(s.tz, from);
+  return slots.map((slot) => {
+    const offset = offsetMs(s.tz, slot.at);
+    const local = `${formatLocal(slot.at, s.tz, 'yyyy-MM-dd HH:mm')} ${zoneLabel(slot.at, s.tz)} ${formatLocal(slot.at, s.tz, '(EEE)')}`;
+    let line = `${slot.at.toISOString()}  ${local}`;
+    if (localParts(s.tz, slot.at).minuteOfDay !== s.startMinute) line += `  (${formatHHMM(s.startMinute)} skipped by clock change)`;
+    if (offset !== prevOffset) line += `  ← DST change (${formatOffset(prevOffset)} → ${formatOffset(offset)})`;
+    prevOffset = offset;
+    return line;
+  });
+}
+
+export function nextDigestsCommand(argv: string[], now: () => Date = () => new Date()): CommandResult {
+  try {
+    const opts = parseArgs(argv);
+    if (opts === 'help') return { exitCode: 0, out: USAGE };
+    const schedule = buildSchedule(opts);
+    const fromText = opts.get('from');
+    const from = fromText === undefined ? now() : parseFrom(fromText);
+    const count = parseCount(opts.get('count') ?? '10');
+    const slots = upcomingDigestSlots(schedule, from, count);
+    return { exitCode: 0, out: renderSlots(schedule, slots, from).join('\n') };
+  } catch (e) {
+    if (e instanceof UsageError) return { exitCode: 2, out: `Error: ${e.message}\n\n${USAGE}` };
+    throw e;
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Configuration: read once at start, validated, with errors that say which variable is wrong and
+ * where to get the right value.
+ */
+import { z } from 'zod';
+
+const WHERE = {
+  SLACK_BOT_TOKEN:
+    'create the app from manifest.yml (https://api.slack.com/apps → Create New App → From an app manifest), install it, then copy the Bot User OAuth Token (xoxb-…) from OAuth & Permissions',
+  SLACK_SIGNING_SECRET: 'copy the Signing Secret from your app’s Basic Information page on https://api.slack.com/apps',
+  SLACK_APP_TOKEN:
+    'for Socket Mode, create an App-Level Token (xapp-…) with the connections:write scope under Basic Information → App-Level Tokens; leave it unset for HTTP mode',
+  SLACK_API_URL: 'leave unset for slack.com; otherwise the Web API base URL ending in /api/',
+  PORT: 'a TCP port number such as 3000',
+  DATABASE_URL: 'a SQLite file such as file:./data/handoff.db (or :memory: for throwaway runs)',
+  LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace',
+  DIGEST_MAX_LATE_HOURS: 'how many hours late a missed digest may still be sent (default 4)',
+  DEFLECTION_COOLDOWN_HOURS: 'hours between two meeting-deflection prompts to one person (default 4)',
+  DELIVERY_CONCURRENCY: 'parallel Slack sends from the outbox (default 4)',
+  DELIVERY_RATE_PER_SECOND: 'upper bound on outbox messages sent per second across the workspace (default 10)',
+} as const;
+
+type VarName = keyof typeof WHERE;
+
+const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must start with xoxb-'),
+  SLACK_SIGNING_SECRET: z.string().regex(/^[0-9a-f]{16,}$/i, 'must be the hexadecimal signing secret').optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must start with xapp-').optional(),
+  SLACK_API_URL: z
+    .url({ protocol: /^https?$/ })
+    .transform((u) => (u.endsWith('/') ? u : `${u}/`))
+    .optional(),
+  PORT: intIn(0, 65535).default(3000),
+  DATABASE_URL: z.string().min(1).default('file:./data/handoff.db'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DIGEST_MAX_LATE_HOURS: z.coerce.number().min(0).max(24).default(4),
+  DEFLECTION_COOLDOWN_HOURS: z.coerce.number().min(0).max(24 * 7).default(4),
+  DELIVERY_CONCURRENCY: intIn(1, 64).default(4),
+  DELIVERY_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(10),
+});
+
+export interface Config {
+  slackBotToken: string;
+  slackSigningSecret: string | undefined;
+  slackAppToken: string | undefined;
+  slackApiUrl: string | undefined;
+  port: number;
+  databasePath: string;
+  logLevel: string;
+  digestMaxLateMs: number;
+  deflectionCooldownMs: number;
+  deliveryConcurrency: number;
+  deliveryRatePerSecond: number;
+  mode: 'socket' | 'http';
+}
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly problems: string[],
+    readonly missingCredentials: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export const SETUP_GUIDE = `Handoff needs a Slack app before it can start.
+
+  1. Open https://api.slack.com/apps → Create New App → From an app manifest,
+     pick your workspace and paste the contents of manifest.yml.
+  2. Install the app to your workspace.
+  3. Copy .env.example to .env and fill in:
+       SLACK_BOT_TOKEN       OAuth & Permissions → Bot User OAuth Token (xoxb-…)
+       SLACK_APP_TOKEN       Basic Information → App-Level Tokens, scope connections:write (xapp-…)
+                             (Socket Mode: no public URL needed)
+     or, for HTTP mode, leave SLACK_APP_TOKEN empty and set
+       SLACK_SIGNING_SECRET  Basic Information → Signing Secret
+  4. Run npm start again.
+`;
+
+/** Empty strings count as unset: `.env.example` copied verbatim has blank values. */
+function clean(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(WHERE)) {
+    const v = env[name]?.trim();
+    if (v) out[name] = v;
+  }
+  return out;
+}
+
+function databasePathFrom(url: string): string {
+  if (url === ':memory:') return url;
+  return url.startsWith('file:') ? url.slice('file:'.length) : url;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = clean(env);
+  const credentialsMissing = !raw.SLACK_BOT_TOKEN && !raw.SLACK_APP_TOKEN && !raw.SLACK_SIGNING_SECRET;
+  if (credentialsMissing) {
+    throw new ConfigError(SETUP_GUIDE, ['SLACK_BOT_TOKEN is missing'], true);
+  }
+  const parsed = schema.safeParse(raw);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0]) as VarName;
+      const what = raw[name] === undefined ? 'is missing' : `is invalid (${issue.message})`;
+      problems.push(`${name} ${what}: ${WHERE[name] ?? ''}`.trim());
+    }
+  } else if (!parsed.data.SLACK_APP_TOKEN && !parsed.data.SLACK_SIGNING_SECRET) {
+    problems.push(
+      `SLACK_SIGNING_SECRET is missing (needed in HTTP mode, i.e. when SLACK_APP_TOKEN is not set): ${WHERE.SLACK_SIGNING_SECRET}`,
+    );
+  }
+  if (problems.length > 0 || !parsed.success) {
+    throw new ConfigError(`Configuration problem:\n  - ${problems.join('\n  - ')}`, problems, false);
+  }
+  const c = parsed.data;
+  return {
+    slackBotToken: c.SLACK_BOT_TOKEN,
+    slackSigningSecret: c.SLACK_SIGNING_SECRET,
+    slackAppToken: c.SLACK_APP_TOKEN,
+    slackApiUrl: c.SLACK_API_URL,
+    port: c.PORT,
+    databasePath: databasePathFrom(c.DATABASE_URL),
+    logLevel: c.LOG_LEVEL,
+    digestMaxLateMs: c.DIGEST_MAX_LATE_HOURS * 3600_000,
+    deflectionCooldownMs: c.DEFLECTION_COOLDOWN_HOURS * 3600_000,
+    deliveryConcurrency: c.DELIVERY_CONCURRENCY,
+    deliveryRatePerSecond: c.DELIVERY_RATE_PER_SECOND,
+    mode: c.SLACK_APP_TOKEN ? 'socket' : 'http',
+  };
+}
+
+/** Values that must never reach a log line. */
+export function secretsOf(config: Config): string[] {
+  return [config.slackBotToken, config.slackSigningSecret, config.slackAppToken].filter(
+    (s): s is string => typeof s === 'string' && s.length > 0,
+  );
+}

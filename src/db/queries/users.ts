@@ -1,0 +1,66 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { users } from '../schema';
+
+export type UserRow = typeof users.$inferSelect;
+
+export function getUser(db: Db, teamId: string, userId: string): UserRow | undefined {
+  return db.select().from(users).where(and(eq(users.teamId, teamId), eq(users.userId, userId))).get();
+}
+
+export interface SlackProfile {
+  displayName: string;
+  isBot: boolean;
+  deleted: boolean;
+  slackTz: string | null;
+}
+
+/** Inserts or refreshes what Slack knows about a person; their own preferences are left alone. */
+export function upsertProfile(db: Db, teamId: string, userId: string, p: SlackProfile, now: Date): UserRow {
+  const t = now.getTime();
+  return db
+    .insert(users)
+    .values({ teamId, userId, ...p, profileFetchedAt: t, createdAt: t, updatedAt: t })
+    .onConflictDoUpdate({
+      target: [users.teamId, users.userId],
+      set: { ...p, profileFetchedAt: t, updatedAt: t },
+    })
+    .returning()
+    .get();
+}
+
+export type UserPatch = Partial<
+  Pick<
+    UserRow,
+    | 'tzOverride'
+    | 'workdayStartMinute'
+    | 'workdayEndMinute'
+    | 'workingDays'
+    | 'digestEnabled'
+    | 'deflectionEnabled'
+    | 'awayUntil'
+    | 'nextDigestAt'
+    | 'nextDigestLocalDate'
+    | 'lastDigestLocalDate'
+    | 'lastDigestAt'
+    | 'lastDeflectionAt'
+  >
+>;
+
+export function updateUser(db: Db, teamId: string, userId: string, patch: UserPatch, now: Date): void {
+  db.update(users)
+    .set({ ...patch, updatedAt: now.getTime() })
+    .where(and(eq(users.teamId, teamId), eq(users.userId, userId)))
+    .run();
+}
+
+/** Case-insensitive display-name lookup among people Handoff already knows (for unescaped @name). */
+export function findUserIdsByName(db: Db, teamId: string, name: string): string[] {
+  return db
+    .select({ id: users.userId })
+    .from(users)
+    .where(and(eq(users.teamId, teamId), eq(users.deleted, false), eq(users.isBot, false), sql`lower(${users.displayName}) = lower(${name})`))
+    .limit(2)
+    .all()
+    .map((r) => r.id);
+}

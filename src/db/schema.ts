@@ -1,0 +1,208 @@
+/**
+ * The Handoff schema. Every row carries `team_id` so several workspaces can share one database.
+ * Instants are stored as integer milliseconds since the epoch (UTC); local dates as 'YYYY-MM-DD' text.
+ */
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** One row per installed workspace. Delivery stops when the app is uninstalled or its tokens revoked. */
+export const workspaces = sqliteTable('workspaces', {
+  teamId: text('team_id').primaryKey(),
+  status: text('status', { enum: ['active', 'uninstalled', 'tokens_revoked'] }).notNull().default('active'),
+  deflectionEnabled: integer('deflection_enabled', { mode: 'boolean' }).notNull().default(true),
+  nextHandoffNumber: integer('next_handoff_number').notNull().default(1),
+  createdAt: integer('created_at').notNull(),
+  statusChangedAt: integer('status_changed_at'),
+});
+
+/** People and their preferences. The schedule columns drive the morning digest. */
+export const users = sqliteTable(
+  'users',
+  {
+    teamId: text('team_id').notNull(),
+    userId: text('user_id').notNull(),
+    displayName: text('display_name').notNull().default(''),
+    isBot: integer('is_bot', { mode: 'boolean' }).notNull().default(false),
+    deleted: integer('deleted', { mode: 'boolean' }).notNull().default(false),
+    /** IANA zone from the Slack profile, stored verbatim. */
+    slackTz: text('slack_tz'),
+    /** Person's own override; wins over slackTz when set. */
+    tzOverride: text('tz_override'),
+    workdayStartMinute: integer('workday_start_minute').notNull().default(540),
+    workdayEndMinute: integer('workday_end_minute').notNull().default(1020),
+    /** Bitmask, bit d = weekday d (0 = Sunday). Default Mon–Fri. */
+    workingDays: integer('working_days').notNull().default(0b0111110),
+    digestEnabled: integer('digest_enabled', { mode: 'boolean' }).notNull().default(true),
+    deflectionEnabled: integer('deflection_enabled', { mode: 'boolean' }).notNull().default(true),
+    /** Away on local dates before this one; digests resume on it. */
+    awayUntil: text('away_until'),
+    nextDigestAt: integer('next_digest_at'),
+    nextDigestLocalDate: text('next_digest_local_date'),
+    lastDigestLocalDate: text('last_digest_local_date'),
+    lastDigestAt: integer('last_digest_at'),
+    lastDeflectionAt: integer('last_deflection_at'),
+    profileFetchedAt: integer('profile_fetched_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.userId] }),
+    index('users_next_digest_idx').on(t.nextDigestAt),
+  ],
+);
+
+export const HANDOFF_STATES = ['open', 'acknowledged', 'done', 'declined', 'cancelled'] as const;
+
+export const handoffs = sqliteTable(
+  'handoffs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    teamId: text('team_id').notNull(),
+    /** Per-workspace number people type (`/handoff done 12`). */
+    number: integer('number').notNull(),
+    authorId: text('author_id').notNull(),
+    title: text('title').notNull(),
+    context: text('context').notNull().default(''),
+    ask: text('ask').notNull(),
+    links: text('links').notNull().default(''),
+    ifOffline: text('if_offline').notNull().default(''),
+    neededByAt: integer('needed_by_at'),
+    urgent: integer('urgent', { mode: 'boolean' }).notNull().default(false),
+    state: text('state', { enum: HANDOFF_STATES }).notNull().default('open'),
+    channelId: text('channel_id'),
+    channelTs: text('channel_ts'),
+    sourcePermalink: text('source_permalink'),
+    resolutionNote: text('resolution_note'),
+    resolvedBy: text('resolved_by'),
+    resolvedAt: integer('resolved_at'),
+    /** When the author learned the outcome (live DM or digest); null = still to tell them. */
+    authorNotifiedAt: integer('author_notified_at'),
+    /** Guards against double submission of the same modal / retried command. */
+    idempotencyKey: text('idempotency_key'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('handoffs_team_number_uq').on(t.teamId, t.number),
+    uniqueIndex('handoffs_team_idem_uq').on(t.teamId, t.idempotencyKey),
+    index('handoffs_author_idx').on(t.teamId, t.authorId, t.state),
+  ],
+);
+
+export const handoffRecipients = sqliteTable(
+  'handoff_recipients',
+  {
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'cascade' }),
+    teamId: text('team_id').notNull(),
+    userId: text('user_id').notNull(),
+    /** False once the handoff was reassigned away from this person. */
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    notifiedAt: integer('notified_at'),
+    snoozedUntilDate: text('snoozed_until_date'),
+    addedAt: integer('added_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.handoffId, t.userId] }),
+    index('recipients_user_idx').on(t.teamId, t.userId, t.active),
+  ],
+);
+
+/** Append-only log of every change, written in the same transaction as the change. */
+export const handoffEvents = sqliteTable(
+  'handoff_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    teamId: text('team_id').notNull(),
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'cascade' }),
+    actorId: text('actor_id').notNull(),
+    kind: text('kind').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state'),
+    note: text('note'),
+    detail: text('detail'),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('events_handoff_idx').on(t.handoffId)],
+);
+
+export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const;
+
+/**
+ * Durable delivery outbox. `dedupe_key` is unique per team: one digest per (person, local date),
+ * one live DM per (handoff, person, reason), so retries and restarts never send twice.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    teamId: text('team_id').notNull(),
+    kind: text('kind', { enum: ['digest', 'dm', 'channel_post', 'channel_update'] }).notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    userId: text('user_id'),
+    channelId: text('channel_id'),
+    handoffId: integer('handoff_id'),
+    localDate: text('local_date'),
+    payload: text('payload').notNull().default('{}'),
+    status: text('status', { enum: OUTBOX_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    messageTs: text('message_ts'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('outbox_dedupe_uq').on(t.teamId, t.dedupeKey),
+    index('outbox_due_idx').on(t.status, t.nextAttemptAt),
+  ],
+);
+
+/** Meeting-deflection prompts and their outcomes. No message text is kept. */
+export const deflections = sqliteTable(
+  'deflections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    teamId: text('team_id').notNull(),
+    userId: text('user_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    threadTs: text('thread_ts').notNull(),
+    messageTs: text('message_ts').notNull(),
+    reason: text('reason').notNull(),
+    /** The proposal's text and mentions, kept only until the person picks an outcome (or 24 h). */
+    pendingText: text('pending_text'),
+    pendingMentions: text('pending_mentions'),
+    outcome: text('outcome', { enum: ['shown', 'converted', 'kept', 'dismissed', 'muted', 'failed'] })
+      .notNull()
+      .default('shown'),
+    handoffId: integer('handoff_id'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('deflections_thread_uq').on(t.teamId, t.channelId, t.threadTs, t.userId)],
+);
+
+export const deflectionMutes = sqliteTable(
+  'deflection_mutes',
+  {
+    teamId: text('team_id').notNull(),
+    userId: text('user_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.userId, t.channelId] })],
+);
+
+/** Event ids already handled, so a Slack retry or double delivery is a no-op. */
+export const processedEvents = sqliteTable(
+  'processed_events',
+  {
+    teamId: text('team_id').notNull(),
+    eventId: text('event_id').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.eventId] }), index('processed_events_at_idx').on(t.at)],
+);

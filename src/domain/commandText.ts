@@ -1,0 +1,85 @@
+/**
+ * Parses the text of `/handoff …`. With `should_escape: true` Slack sends mentions as <@U123|name>;
+ * anything else that looks like a mention (plain @name, user groups, @channel) is reported so the
+ * person can be told how to fix it rather than silently losing a recipient.
+ */
+
+export type ParsedCommand =
+  | { kind: 'modal' }
+  | { kind: 'help' }
+  | { kind: 'list' }
+  | { kind: 'settings' }
+  | { kind: 'done'; number: number; note: string }
+  | { kind: 'done_usage' }
+  | { kind: 'create'; recipientIds: string[]; plainNames: string[]; ask: string }
+  | { kind: 'needs_recipient'; ask: string }
+  | { kind: 'needs_ask'; recipientIds: string[] }
+  | { kind: 'broadcast_mention'; what: string }
+  | { kind: 'unknown'; word: string };
+
+const SUBCOMMANDS = new Set(['help', 'list', 'ls', 'settings', 'done', 'complete']);
+const USER_MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/;
+const PLAIN_NAME = /^@([\p{L}\p{N}._-]+)/u;
+const BROADCAST = /^<!(channel|here|everyone)(?:\|[^>]*)?>|^<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>/;
+
+export function parseCommandText(rawText: string): ParsedCommand {
+  const text = rawText.trim();
+  if (text === '') return { kind: 'modal' };
+  const firstWord = text.split(/\s+/, 1)[0]!.toLowerCase();
+  if (SUBCOMMANDS.has(firstWord)) return parseSubcommand(firstWord, text.slice(firstWord.length).trim());
+  if (!text.startsWith('<') && !text.startsWith('@')) return { kind: 'unknown', word: firstWord };
+  return parseInlineCreate(text);
+}
+
+function parseSubcommand(word: string, rest: string): ParsedCommand {
+  switch (word) {
+    case 'help':
+      return { kind: 'help' };
+    case 'list':
+    case 'ls':
+      return { kind: 'list' };
+    case 'settings':
+      return { kind: 'settings' };
+    default: {
+      const m = /^#?(\d{1,9})\b\s*([\s\S]*)$/.exec(rest);
+      if (!m) return { kind: 'done_usage' };
+      return { kind: 'done', number: Number(m[1]), note: m[2]!.trim() };
+    }
+  }
+}
+
+function parseInlineCreate(text: string): ParsedCommand {
+  const recipientIds: string[] = [];
+  const plainNames: string[] = [];
+  let rest = text;
+  for (;;) {
+    rest = rest.replace(/^[\s,]+/, '');
+    const broadcast = BROADCAST.exec(rest);
+    if (broadcast) return { kind: 'broadcast_mention', what: broadcast[1] ?? broadcast[2] ?? 'a user group' };
+    const user = USER_MENTION.exec(rest);
+    if (user) {
+      if (!recipientIds.includes(user[1]!)) recipientIds.push(user[1]!);
+      rest = rest.slice(user[0].length);
+      continue;
+    }
+    const plain = PLAIN_NAME.exec(rest);
+    if (plain) {
+      plainNames.push(plain[1]!);
+      rest = rest.slice(plain[0].length);
+      continue;
+    }
+    break;
+  }
+  const ask = rest.trim();
+  if (recipientIds.length === 0 && plainNames.length === 0) return { kind: 'needs_recipient', ask };
+  if (ask === '') return { kind: 'needs_ask', recipientIds };
+  return { kind: 'create', recipientIds, plainNames, ask };
+}
+
+/** Title = the first sentence of the ask, short enough for a header. */
+export function titleFromAsk(ask: string, max = 80): string {
+  const oneLine = ask.replace(/\s+/g, ' ').trim();
+  const sentence = /^(.+?[.!?])(\s|$)/u.exec(oneLine)?.[1] ?? oneLine;
+  const chars = Array.from(sentence);
+  return chars.length <= max ? sentence : chars.slice(0, max - 1).join('') + '…';
+}

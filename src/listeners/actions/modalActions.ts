@@ -1,0 +1,41 @@
+/** Live recipient clocks in the handoff modal: when the selection changes, show each person's local time. */
+import type { App, BlockAction, MultiUsersSelectAction } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
+import { ActionIds, HandoffModalFields as F } from '../../ids';
+import { recipientClocksBlock } from '../../views/handoffModal';
+import { teamIdOf, type ListenerDeps } from '../context';
+
+export function registerModalActions(app: App, deps: ListenerDeps): void {
+  app.action<BlockAction<MultiUsersSelectAction>>(ActionIds.recipientsSelect, async ({ ack, body, action, client }) => {
+    await ack();
+    const view = body.view;
+    if (!view) return;
+    const teamId = teamIdOf(body);
+    const now = deps.clock.now();
+    const people = await deps.people.getMany(teamId, action.selected_users.slice(0, 20)).catch(() => []);
+    const clocks = people.map((p) => ({
+      userId: p.userId,
+      name: p.displayName,
+      summary: !p.exists ? 'not found in this workspace' : p.isBot ? 'an app, not a person' : p.deleted ? 'deactivated' : deps.handoffs.describeClock(p.row, now),
+    }));
+    const blocks = (view.blocks as KnownBlock[]).map((b) => ('block_id' in b && b.block_id === F.recipientTimes.block ? recipientClocksBlock(clocks) : b));
+    try {
+      // The hash makes Slack reject this update if the view changed meanwhile (e.g. submitted).
+      await client.views.update({
+        view_id: view.id,
+        hash: view.hash,
+        view: {
+          type: 'modal',
+          callback_id: view.callback_id,
+          title: view.title,
+          submit: view.submit ?? undefined,
+          close: view.close ?? undefined,
+          private_metadata: view.private_metadata,
+          blocks,
+        },
+      });
+    } catch (e) {
+      deps.logger.debug({ err: e }, 'recipient clocks not refreshed');
+    }
+  });
+}

@@ -1,0 +1,111 @@
+/** `/handoff` — opens the modal, creates inline, lists, completes, shows help and settings. */
+import type { App, RespondFn, SlashCommand } from '@slack/bolt';
+import { randomUUID } from 'node:crypto';
+import { COMMAND } from '../../ids';
+import { parseCommandText, titleFromAsk } from '../../domain/commandText';
+import { findHandoffIdByNumber } from '../../db/queries/handoffs';
+import { findUserIdsByName } from '../../db/queries/users';
+import { helpText } from '../../views/help';
+import { handoffModal } from '../../views/handoffModal';
+import { safeMrkdwn } from '../../views/text';
+import type { HandoffDraft } from '../../domain/handoffDraft';
+import type { ListenerDeps } from '../context';
+
+export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
+  app.command(COMMAND, async ({ command, ack, respond, client }) => {
+    const parsed = parseCommandText(command.text ?? '');
+    const teamId = command.team_id;
+    switch (parsed.kind) {
+      case 'help':
+        return ack({ response_type: 'ephemeral', text: helpText() });
+      case 'unknown':
+        return ack({ response_type: 'ephemeral', text: helpText(parsed.word) });
+      case 'done_usage':
+        return ack({ response_type: 'ephemeral', text: `Usage: \`${COMMAND} done <number> [note]\`, e.g. \`${COMMAND} done 12 shipped in PR 345\`.` });
+      case 'broadcast_mention':
+        return ack({ response_type: 'ephemeral', text: `Handoffs go to people, not to ${safeMrkdwn(parsed.what, 40)}. Mention the people you need something from, e.g. \`${COMMAND} @ana what I need\`.` });
+      case 'needs_recipient':
+        return ack({ response_type: 'ephemeral', text: `Who is this for? Start with one or more @mentions: \`${COMMAND} @ana @raj what I need\` — or just \`${COMMAND}\` for the form.` });
+      case 'needs_ask':
+        return ack({ response_type: 'ephemeral', text: `What do you need from them? Add it after the mentions: \`${COMMAND} @ana the Q3 numbers by Friday\`.` });
+      case 'list':
+        return ack({ response_type: 'ephemeral', ...deps.home.listMessage(teamId, command.user_id) });
+      case 'modal':
+        await ack();
+        return openModal(deps, client, command, respond);
+      case 'settings':
+        await ack();
+        return deps.settings.open(teamId, command.user_id, command.trigger_id, respond);
+      case 'done': {
+        await ack();
+        const id = findHandoffIdByNumber(deps.db, teamId, parsed.number);
+        if (id === undefined) return void (await respond({ response_type: 'ephemeral', text: `I can’t find handoff #${parsed.number}. \`${COMMAND} list\` shows yours.` }));
+        const out = await deps.handoffs.act(teamId, command.user_id, id, { kind: 'complete', note: parsed.note }, parsed.note || null);
+        return void (await respond({ response_type: 'ephemeral', text: out.message }));
+      }
+      case 'create':
+        await ack();
+        return createInline(deps, command, parsed.recipientIds, parsed.plainNames, parsed.ask, respond);
+    }
+  });
+}
+
+async function openModal(deps: ListenerDeps, client: ListenerDeps['client'], command: SlashCommand, respond: RespondFn): Promise<void> {
+  try {
+    await client.views.open({ trigger_id: command.trigger_id, view: handoffModal({}, { key: randomUUID() }) });
+  } catch (e) {
+    deps.logger.warn({ err: e }, 'views.open failed for /handoff');
+    await respond({ response_type: 'ephemeral', text: `I couldn’t open the form (Slack took too long). Try again, or use the quick form: \`${COMMAND} @ana what I need\`.` });
+  }
+}
+
+async function createInline(
+  deps: ListenerDeps,
+  command: SlashCommand,
+  mentioned: string[],
+  plainNames: string[],
+  ask: string,
+  respond: RespondFn,
+): Promise<void> {
+  const teamId = command.team_id;
+  const resolved = [...mentioned];
+  const unknown: string[] = [];
+  for (const name of plainNames) {
+    const matches = findUserIdsByName(deps.db, teamId, name);
+    if (matches.length === 1) resolved.push(matches[0]!);
+    else unknown.push(name);
+  }
+  if (unknown.length > 0) {
+    const names = unknown.map((n) => `@${safeMrkdwn(n, 40)}`).join(', ');
+    await respond({
+      response_type: 'ephemeral',
+      text: `I couldn’t tell who ${names} is. Pick them from Slack’s @-autocomplete so the name turns into a mention, or use \`${COMMAND}\` to open the form. Your text was:\n> ${safeMrkdwn(command.text, 2500)}`,
+    });
+    return;
+  }
+  const draft: HandoffDraft = {
+    authorId: command.user_id,
+    recipientIds: [...new Set(resolved)],
+    title: titleFromAsk(ask),
+    context: '',
+    ask,
+    links: '',
+    ifOffline: '',
+    neededByAt: null,
+    channelId: null,
+    urgent: false,
+  };
+  try {
+    const out = await deps.handoffs.create(teamId, draft, { idempotencyKey: null });
+    if (out.kind === 'invalid') {
+      const problems = Object.values(out.errors).join('\n• ');
+      await respond({ response_type: 'ephemeral', text: `Nothing was created:\n• ${problems}\n\nYour text, to copy and fix:\n> ${safeMrkdwn(command.text, 2500)}` });
+      return;
+    }
+    const h = out.handoff;
+    await respond({ response_type: 'ephemeral', text: [`*Handoff #${h.number} created:* ${safeMrkdwn(h.title, 200)}`, ...out.lines.map((l) => `• ${l}`)].join('\n') });
+  } catch (e) {
+    deps.logger.error({ err: e }, 'inline handoff failed');
+    await respond({ response_type: 'ephemeral', text: `Something went wrong and nothing was created. Your text, to try again:\n> ${safeMrkdwn(command.text, 2500)}` });
+  }
+}

@@ -1,0 +1,29 @@
+/** Message shortcut "Hand this off": the modal pre-filled with the message and a link to it. */
+import type { App, MessageShortcut } from '@slack/bolt';
+import { randomUUID } from 'node:crypto';
+import { CallbackIds } from '../../ids';
+import { titleFromAsk } from '../../domain/commandText';
+import { extractMentionedUserIds } from '../../domain/meetingDetection';
+import { handoffModal } from '../../views/handoffModal';
+import type { ListenerDeps } from '../context';
+
+export function registerShortcuts(app: App, deps: ListenerDeps): void {
+  app.shortcut<MessageShortcut>(CallbackIds.handThisOffShortcut, async ({ ack, shortcut, client }) => {
+    await ack();
+    const text = shortcut.message.text ?? '';
+    const author = shortcut.message.user;
+    const recipients = [...new Set([...(author && author !== shortcut.user.id ? [author] : []), ...extractMentionedUserIds(text)])].filter((u) => u !== shortcut.user.id);
+    const prefill = { recipientIds: recipients.slice(0, 20), ask: text, title: titleFromAsk(text) };
+    const meta = { key: randomUUID() };
+    const opened = await client.views.open({ trigger_id: shortcut.trigger_id, view: handoffModal(prefill, meta) }).catch((e) => {
+      deps.logger.warn({ err: e }, 'could not open modal from shortcut');
+      return null;
+    });
+    if (!opened?.view?.id) return;
+    const link = await client.chat.getPermalink({ channel: shortcut.channel.id, message_ts: shortcut.message.ts }).catch(() => null);
+    if (!link?.permalink) return;
+    await client.views
+      .update({ view_id: opened.view.id, hash: opened.view.hash, view: handoffModal({ ...prefill, links: link.permalink }, { ...meta, permalink: link.permalink }) })
+      .catch(() => undefined);
+  });
+}

@@ -1,0 +1,138 @@
+/** Modal submissions. Validation errors go back into the modal; nothing typed is ever lost. */
+import type { App, ViewOutput } from '@slack/bolt';
+import { AgendaModalFields, CallbackIds, HandoffModalFields as F, ReassignModalFields, ResolveModalFields, SettingsModalFields as S } from '../../ids';
+import { titleFromAsk } from '../../domain/commandText';
+import type { DraftField, HandoffDraft } from '../../domain/handoffDraft';
+import { parseModalMeta } from '../../views/handoffModal';
+import { parseJsonMeta, type NoteModalMeta, type ReassignModalMeta } from '../../views/actionModals';
+import { safeMrkdwn } from '../../views/text';
+import { explainSlackError } from '../../slack/errors';
+import type { SettingsField } from '../../services/settings';
+import { loadHandoff } from '../../db/queries/handoffs';
+import { afterChange } from '../actions/handoffActions';
+import { teamIdOf, withDeadline, type ListenerDeps } from '../context';
+
+type State = ViewOutput['state']['values'];
+
+const textOf = (v: State, f: { block: string; action: string }): string => v[f.block]?.[f.action]?.value?.trim() ?? '';
+
+const FIELD_BLOCK: Record<DraftField, string> = {
+  recipients: F.recipients.block,
+  title: F.title.block,
+  ask: F.ask.block,
+  context: F.context.block,
+  links: F.links.block,
+  ifOffline: F.ifOffline.block,
+  neededBy: F.neededBy.block,
+};
+
+export function draftFromView(userId: string, v: State): HandoffDraft {
+  const ask = textOf(v, F.ask);
+  const dt = v[F.neededBy.block]?.[F.neededBy.action]?.selected_date_time;
+  return {
+    authorId: userId,
+    recipientIds: v[F.recipients.block]?.[F.recipients.action]?.selected_users ?? [],
+    title: textOf(v, F.title) || titleFromAsk(ask),
+    context: textOf(v, F.context),
+    ask,
+    links: textOf(v, F.links),
+    ifOffline: textOf(v, F.ifOffline),
+    neededByAt: typeof dt === 'number' ? new Date(dt * 1000) : null,
+    channelId: v[F.channel.block]?.[F.channel.action]?.selected_conversation ?? null,
+    urgent: (v[F.urgent.block]?.[F.urgent.action]?.selected_options ?? []).some((o) => o.value === 'urgent'),
+  };
+}
+
+export function registerViews(app: App, deps: ListenerDeps): void {
+  app.view(CallbackIds.handoffModal, async ({ ack, body, view }) => {
+    const teamId = teamIdOf(body);
+    const draft = draftFromView(body.user.id, view.state.values);
+    const meta = parseModalMeta(view.private_metadata);
+    // The key makes a double-clicked submit (or a Slack retry) create one handoff.
+    const key = meta.key ? `modal:${body.user.id}:${meta.key}` : `view:${view.id}`;
+    const creating = deps.handoffs.create(teamId, draft, { idempotencyKey: key, permalink: meta.permalink ?? null });
+    const out = await withDeadline(creating, 2200);
+    if (out === 'timeout') {
+      // Slack is slow to answer profile lookups: close the modal, finish, and report by DM.
+      await ack();
+      return reportByDm(deps, body.user.id, await creating.catch(() => null), draft);
+    }
+    if (out.kind === 'invalid') {
+      const errors = Object.fromEntries(Object.entries(out.errors).map(([field, msg]) => [FIELD_BLOCK[field as DraftField], msg]));
+      return ack({ response_action: 'errors', errors });
+    }
+    await ack();
+    if (meta.deflectionId) deps.deflection.record(meta.deflectionId, 'converted', out.handoff.id);
+    await reportByDm(deps, body.user.id, out, draft);
+  });
+
+  app.view(CallbackIds.resolveModal, async ({ ack, body, view }) => {
+    const meta = parseJsonMeta<NoteModalMeta>(view.private_metadata, (m) => typeof m.handoffId === 'number' && typeof m.action === 'string');
+    if (!meta || !['complete', 'decline', 'cancel'].includes(meta.action)) return ack();
+    const note = textOf(view.state.values, ResolveModalFields.note);
+    if (meta.action === 'decline' && !note) return ack({ response_action: 'errors', errors: { [ResolveModalFields.note.block]: 'Say why, so they know what to do next.' } });
+    const teamId = teamIdOf(body);
+    const action = meta.action === 'complete' ? { kind: 'complete' as const, note } : meta.action === 'decline' ? { kind: 'decline' as const, reason: note } : { kind: 'cancel' as const, reason: note };
+    const out = await withDeadline(deps.handoffs.act(teamId, body.user.id, meta.handoffId, action, note || null), 2200);
+    if (out !== 'timeout' && !out.ok) return ack({ response_action: 'errors', errors: { [ResolveModalFields.note.block]: out.message } });
+    await ack();
+    const h = loadHandoff(deps.db, teamId, meta.handoffId) ?? null;
+    const message = out === 'timeout' ? 'Saved.' : out.message;
+    await afterChange(deps, body, h, message, null, meta);
+  });
+
+  app.view(CallbackIds.reassignModal, async ({ ack, body, view }) => {
+    const meta = parseJsonMeta<ReassignModalMeta>(view.private_metadata, (m) => typeof m.handoffId === 'number');
+    if (!meta) return ack();
+    const to = view.state.values[ReassignModalFields.to.block]?.[ReassignModalFields.to.action]?.selected_user;
+    if (!to) return ack({ response_action: 'errors', errors: { [ReassignModalFields.to.block]: 'Pick someone.' } });
+    const note = textOf(view.state.values, ReassignModalFields.note);
+    const teamId = teamIdOf(body);
+    const out = await withDeadline(deps.handoffs.act(teamId, body.user.id, meta.handoffId, { kind: 'reassign', to }, note || null), 2200);
+    if (out !== 'timeout' && !out.ok) return ack({ response_action: 'errors', errors: { [ReassignModalFields.to.block]: out.message } });
+    await ack();
+    await afterChange(deps, body, loadHandoff(deps.db, teamId, meta.handoffId) ?? null, out === 'timeout' ? 'Saved.' : out.message, null, meta);
+  });
+
+  app.view(CallbackIds.settingsModal, async ({ ack, body, view }) => {
+    const v = view.state.values;
+    const input = {
+      tz: textOf(v, S.tz),
+      start: v[S.start.block]?.[S.start.action]?.selected_time ?? null,
+      end: v[S.end.block]?.[S.end.action]?.selected_time ?? null,
+      days: (v[S.days.block]?.[S.days.action]?.selected_options ?? []).map((o) => Number(o.value)).filter((d) => d >= 0 && d <= 6),
+      digestEnabled: (v[S.digest.block]?.[S.digest.action]?.selected_options ?? []).length > 0,
+      deflectionEnabled: (v[S.deflection.block]?.[S.deflection.action]?.selected_options ?? []).length > 0,
+      awayUntil: v[S.awayUntil.block]?.[S.awayUntil.action]?.selected_date ?? null,
+    };
+    const out = await withDeadline(deps.settings.save(teamIdOf(body), body.user.id, input), 2200);
+    if (out === 'timeout') return ack();
+    if (!out.view) {
+      const blocks: Record<SettingsField, string> = { tz: S.tz.block, start: S.start.block, end: S.end.block, days: S.days.block, awayUntil: S.awayUntil.block };
+      return ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(out.errors).map(([k, m]) => [blocks[k as SettingsField], m])) });
+    }
+    await ack({ response_action: 'update', view: out.view });
+    await deps.home.publish(teamIdOf(body), body.user.id);
+  });
+
+  app.view(CallbackIds.agendaModal, async ({ ack, body, view }) => {
+    const meta = parseJsonMeta<{ deflectionId: number }>(view.private_metadata, (m) => typeof m.deflectionId === 'number');
+    const row = meta ? deps.deflection.forActor(teamIdOf(body), meta.deflectionId, body.user.id) : null;
+    if (!row) return ack();
+    const agenda = textOf(view.state.values, AgendaModalFields.agenda);
+    if (!agenda) return ack({ response_action: 'errors', errors: { [AgendaModalFields.agenda.block]: 'Write at least one line.' } });
+    await ack();
+    const error = await deps.deflection.postAgenda(row, agenda);
+    if (error) {
+      await deps.client.chat.postMessage({ channel: body.user.id, text: `I couldn’t post your agenda: ${explainSlackError(error, `<#${row.channelId}>`)}\n\nYour agenda:\n${safeMrkdwn(agenda, 2500)}` }).catch(() => undefined);
+    }
+  });
+}
+
+async function reportByDm(deps: ListenerDeps, userId: string, out: Awaited<ReturnType<ListenerDeps['handoffs']['create']>> | null, draft: HandoffDraft): Promise<void> {
+  let text: string;
+  if (!out) text = `Something went wrong and your handoff was not saved. Here is what you wrote:\n> ${safeMrkdwn(draft.ask, 2500)}`;
+  else if (out.kind === 'invalid') text = `Your handoff was not saved: ${Object.values(out.errors).join(' ')}\nWhat you wrote:\n> ${safeMrkdwn(draft.ask, 2500)}`;
+  else text = [`*Handoff #${out.handoff.number}:* ${safeMrkdwn(out.handoff.title, 200)}`, ...out.lines.map((l) => `• ${l}`)].join('\n');
+  await deps.client.chat.postMessage({ channel: userId, text }).catch((e) => deps.logger.warn({ err: e }, 'could not send confirmation DM'));
+}

@@ -1,0 +1,214 @@
+/**
+ * Creating handoffs and moving them through their lifecycle, with the async norm built in: people
+ * hear about a handoff now only when they are working (or it is urgent); otherwise it waits for their
+ * morning digest. Notifications are enqueued in the same transaction as the change they announce.
+ */
+import type { Db } from '../db/client';
+import {
+  activeRecipientIds,
+  applyDecision,
+  createHandoff,
+  loadHandoff,
+  logEvent,
+  snoozeForRecipient,
+  type HandoffWithRecipients,
+} from '../db/queries/handoffs';
+import { enqueue } from '../db/queries/outbox';
+import type { UserRow } from '../db/queries/users';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import { decide, type LifecycleAction } from '../domain/handoffLifecycle';
+import { isNoteToSelf, validateDraft, type DraftField, type HandoffDraft } from '../domain/handoffDraft';
+import { firstDigestSlotAfterDate, isWorkingAt, nextWorkStart } from '../domain/workSchedule';
+import { cityOf, formatDuration, formatLocal, localParts } from '../time';
+import { explainSlackError } from '../slack/errors';
+import { safeMrkdwn } from '../views/text';
+import type { OutboxDispatcher } from '../scheduler/outbox';
+import { scheduleOf, type People, type Person } from './people';
+
+export type CreateOutcome =
+  | { kind: 'invalid'; errors: Partial<Record<DraftField, string>> }
+  | { kind: 'created' | 'duplicate'; handoff: HandoffWithRecipients; lines: string[] };
+
+export type ActOutcome = { ok: false; message: string } | { ok: true; noop: boolean; handoff: HandoffWithRecipients; message: string };
+
+interface Planned {
+  userId: string;
+  outboxId: number | null;
+  line: string;
+}
+
+export class HandoffService {
+  constructor(
+    private readonly db: Db,
+    private readonly people: People,
+    private readonly dispatcher: OutboxDispatcher,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  /** "02:14 in Lisbon, starts in 6 h 46 m" / "14:02 in Lisbon, working now". */
+  describeClock(row: UserRow | null, now: Date): string {
+    if (!row) return 'time zone unknown';
+    const s = scheduleOf(row);
+    const here = `${formatLocal(now, s.tz, 'HH:mm')} in ${cityOf(s.tz)}`;
+    if (isWorkingAt(s, now)) return `${here}, working now`;
+    return `${here}, starts in ${formatDuration(nextWorkStart(s, now).getTime() - now.getTime())}`;
+  }
+
+  async create(teamId: string, draft: HandoffDraft, opts: { idempotencyKey: string | null; permalink?: string | null }): Promise<CreateOutcome> {
+    const now = this.clock.now();
+    const recipients = await this.people.getMany(teamId, draft.recipientIds);
+    const errors = validateDraft(draft, recipients, now);
+    if (Object.keys(errors).length > 0) return { kind: 'invalid', errors };
+    await this.people.get(teamId, draft.authorId).catch(() => undefined);
+
+    const planned: Planned[] = [];
+    let channelPostId: number | null = null;
+    const result = createHandoff(this.db, teamId, draft, now, opts.idempotencyKey, opts.permalink ?? null, (tx, h) => {
+      for (const person of recipients) planned.push(this.planNewDm(tx, teamId, h, person, draft, now));
+      if (draft.channelId) {
+        channelPostId = enqueue(tx, { teamId, kind: 'channel_post', dedupeKey: `post:${h.id}`, channelId: draft.channelId, handoffId: h.id }, now);
+      }
+    });
+    if (!result.created) {
+      return { kind: 'duplicate', handoff: result.handoff, lines: ['This handoff was already created — nothing was sent twice.'] };
+    }
+    const lines = await this.deliverAndDescribe(planned);
+    if (channelPostId !== null) lines.push(await this.describeChannelPost(channelPostId, draft.channelId!));
+    this.logger.info({ teamId, handoffId: result.handoff.id, recipients: draft.recipientIds.length }, 'handoff created');
+    return { kind: 'created', handoff: result.handoff, lines };
+  }
+
+  /** Decides now-or-digest for one recipient and enqueues the DM when it is now. */
+  private planNewDm(tx: Db, teamId: string, h: HandoffWithRecipients, person: Person, draft: HandoffDraft, now: Date): Planned {
+    const name = `<@${person.userId}>`;
+    if (isNoteToSelf(draft)) return { userId: person.userId, outboxId: null, line: `Note to self: it will be in your next morning digest${this.digestWhen(person.row, now)}.` };
+    const schedule = person.row ? scheduleOf(person.row) : null;
+    const working = schedule ? isWorkingAt(schedule, now) : true;
+    if (draft.urgent || working) {
+      const outboxId = enqueue(tx, { teamId, kind: 'dm', dedupeKey: `new:${h.id}:${person.userId}`, userId: person.userId, handoffId: h.id, payload: { reason: 'new' } }, now);
+      const why = draft.urgent && !working ? 'urgent, so sent now' : 'they are working now';
+      return { userId: person.userId, outboxId, line: `${name} — ${this.describeClock(person.row, now)}: ${why}.` };
+    }
+    return { userId: person.userId, outboxId: null, line: `${name} — ${this.describeClock(person.row, now)}: it waits for their morning digest${this.digestWhen(person.row, now)}.` };
+  }
+
+  private digestWhen(row: UserRow | null, now: Date): string {
+    if (!row || !row.digestEnabled) return '';
+    const s = scheduleOf(row);
+    const at = row.nextDigestAt ? new Date(row.nextDigestAt) : firstDigestSlotAfterDate(s, localParts(s.tz, now).date).at;
+    return ` (${formatLocal(at, s.tz, 'EEE HH:mm')} their time, in ${formatDuration(Math.max(0, at.getTime() - now.getTime()))})`;
+  }
+
+  /** Sends the just-enqueued DMs right away and turns each outcome into a line for the author. */
+  private async deliverAndDescribe(planned: Planned[]): Promise<string[]> {
+    const ids = planned.map((p) => p.outboxId).filter((id): id is number => id !== null);
+    const outcomes = await this.dispatcher.deliverNow(ids);
+    return planned.map((p) => {
+      if (p.outboxId === null) return p.line;
+      const o = outcomes.get(p.outboxId);
+      if (!o || o.outcome === 'sent' || o.outcome === 'skipped' || o.outcome === 'not_claimed') return p.line;
+      if (o.outcome === 'failed') return `<@${p.userId}> — I couldn’t message them: ${explainSlackError(o.error ?? 'unknown', `<@${p.userId}>`)} The handoff is saved.`;
+      return `${p.line.replace(/\.$/, '')} — Slack is busy, I’ll keep trying.`;
+    });
+  }
+
+  private async describeChannelPost(outboxId: number, channelId: string): Promise<string> {
+    const o = (await this.dispatcher.deliverNow([outboxId])).get(outboxId);
+    const where = `<#${channelId}>`;
+    if (!o || o.outcome === 'sent' || o.outcome === 'not_claimed') return `Posted in ${where}.`;
+    if (o.outcome === 'failed') return `Not posted in ${where}: ${explainSlackError(o.error ?? 'unknown', where)}`;
+    return `Posting in ${where} is delayed (Slack is busy); I’ll keep trying.`;
+  }
+
+  async act(teamId: string, actorId: string, handoffId: number, action: LifecycleAction, note: string | null): Promise<ActOutcome> {
+    const h = loadHandoff(this.db, teamId, handoffId);
+    if (!h) return { ok: false, message: 'I can’t find that handoff — it may have been deleted.' };
+    const decision = decide({ state: h.state, authorId: h.authorId, activeRecipients: activeRecipientIds(h) }, actorId, action);
+    if (!decision.ok) return { ok: false, message: decision.message };
+    if (decision.noop) return { ok: true, noop: true, handoff: h, message: `Handoff #${h.number} is already ${h.state}.` };
+
+    // Schedules are read before the transaction: Slack lookups must not run inside it.
+    const author = decision.unblocksAuthor && h.authorId !== actorId ? await this.people.get(teamId, h.authorId).catch(() => null) : null;
+    const added = await this.people.getMany(teamId, decision.addRecipients);
+    const bad = added.find((p) => !p.exists || p.isBot || p.deleted);
+    if (bad) return { ok: false, message: `<@${bad.userId}> can’t take a handoff (not a person in this workspace, or deactivated).` };
+
+    const now = this.clock.now();
+    const immediate: number[] = [];
+    const eventId = applyDecision(this.db, {
+      teamId,
+      handoffId,
+      actorId,
+      decision,
+      expectedState: h.state,
+      note,
+      now,
+      then: (tx, eventId) => {
+        if (author?.row && isWorkingAt(scheduleOf(author.row), now)) {
+          const id = enqueue(tx, { teamId, kind: 'dm', dedupeKey: `unblocked:${h.id}`, userId: h.authorId, handoffId: h.id, payload: { reason: 'unblocked' } }, now);
+          if (id !== null) immediate.push(id);
+        }
+        for (const p of added) {
+          if (p.row && !(h.urgent || isWorkingAt(scheduleOf(p.row), now))) continue;
+          const id = enqueue(tx, { teamId, kind: 'dm', dedupeKey: `reassigned:${h.id}:${p.userId}:${eventId}`, userId: p.userId, handoffId: h.id, payload: { reason: 'reassigned' } }, now);
+          if (id !== null) immediate.push(id);
+        }
+        if (h.channelId) {
+          enqueue(tx, { teamId, kind: 'channel_update', dedupeKey: `update:${h.id}:${eventId}`, channelId: h.channelId, handoffId: h.id, payload: { postOutboxId: null } }, now);
+        }
+      },
+    });
+    const fresh = loadHandoff(this.db, teamId, handoffId)!;
+    if (eventId === null) {
+      // Someone (or a double click) changed it between our read and our write.
+      return { ok: true, noop: true, handoff: fresh, message: `Handoff #${h.number} is now ${fresh.state}.` };
+    }
+    await this.dispatcher.deliverNow(immediate);
+    this.dispatcher.kick();
+    return { ok: true, noop: false, handoff: fresh, message: this.confirmation(fresh, decision.eventKind, author, now) };
+  }
+
+  private confirmation(h: HandoffWithRecipients, kind: string, author: Person | null, now: Date): string {
+    const title = `#${h.number} “${safeMrkdwn(h.title, 150)}”`;
+    const authorNews = author?.row
+      ? isWorkingAt(scheduleOf(author.row), now)
+        ? ` <@${h.authorId}> is working, so they’ve been told now.`
+        : ` <@${h.authorId}> is offline (${this.describeClock(author.row, now)}); they’ll see it in their morning digest.`
+      : '';
+    switch (kind) {
+      case 'acknowledged':
+        return `You acknowledged ${title}.`;
+      case 'done':
+        return `Marked ${title} done.${authorNews}`;
+      case 'declined':
+        return `Declined ${title}.${authorNews}`;
+      case 'recipient_declined':
+        return `You’re off ${title}; the others on it can still pick it up.`;
+      case 'cancelled':
+        return `Cancelled ${title}.`;
+      case 'reassigned':
+        return `Passed ${title} to ${activeRecipientIds(h).map((u) => `<@${u}>`).join(', ')}.`;
+      default:
+        return `Updated ${title}.`;
+    }
+  }
+
+  /** Hides a handoff from the person's digests until their next working day. */
+  async snooze(teamId: string, actorId: string, handoffId: number): Promise<ActOutcome> {
+    const h = loadHandoff(this.db, teamId, handoffId);
+    if (!h) return { ok: false, message: 'I can’t find that handoff.' };
+    if (!activeRecipientIds(h).includes(actorId)) return { ok: false, message: 'Only the people this handoff is for can snooze it.' };
+    const person = await this.people.get(teamId, actorId);
+    const now = this.clock.now();
+    const s = person.row ? scheduleOf(person.row) : null;
+    const until = s ? firstDigestSlotAfterDate(s, localParts(s.tz, now).date).localDate : null;
+    if (!until) return { ok: false, message: 'I couldn’t work out your next working day.' };
+    this.db.transaction((tx) => {
+      snoozeForRecipient(tx, handoffId, actorId, until);
+      logEvent(tx, { teamId, handoffId, actorId, kind: 'snoozed', note: until, at: now });
+    });
+    return { ok: true, noop: false, handoff: h, message: `Snoozed #${h.number} until your next working day (${until}).` };
+  }
+}

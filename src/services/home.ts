@@ -1,0 +1,79 @@
+/** App Home and `/handoff list`: the two places a person sees all their handoffs. */
+import type { WebClient } from '@slack/web-api';
+import type { KnownBlock } from '@slack/types';
+import type { Db } from '../db/client';
+import { countOpenAuthored, countWaitingOn, listAuthoredOpen, listRecentlyResolved, listWaitingOn } from '../db/queries/handoffs';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import { formatWorkingDays, formatHHMM } from '../domain/workSchedule';
+import { formatLocal } from '../time';
+import { appHomeView } from '../views/appHome';
+import { sectionsWithinBudget } from '../views/handoffList';
+import { LIMITS } from '../views/text';
+import { scheduleOf, type People } from './people';
+
+// Enough to fill any surface; the rest is counted, not loaded.
+const LOAD_LIMIT = 60;
+
+export class HomeService {
+  constructor(
+    private readonly db: Db,
+    private readonly client: WebClient,
+    private readonly people: People,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  listMessage(teamId: string, userId: string): { text: string; blocks: KnownBlock[] } {
+    const now = this.clock.now();
+    const waiting = listWaitingOn(this.db, teamId, userId, LOAD_LIMIT);
+    const authored = listAuthoredOpen(this.db, teamId, userId, LOAD_LIMIT);
+    const waitingTotal = countWaitingOn(this.db, teamId, userId);
+    const authoredTotal = countOpenAuthored(this.db, teamId, userId);
+    const card = { viewerId: userId, surface: 'list' as const, now };
+    const blocks = sectionsWithinBudget(
+      [
+        { title: 'Waiting on you', emptyText: 'Nothing is waiting on you.', items: waiting, extraCount: waitingTotal - waiting.length, card },
+        { title: 'You’re waiting on', emptyText: 'You aren’t waiting on anyone.', items: authored, extraCount: authoredTotal - authored.length, card },
+      ],
+      LIMITS.messageBlocks,
+      'Open the Handoff app’s Home tab for more.',
+    );
+    return { text: `${waitingTotal} waiting on you, ${authoredTotal} you’re waiting on.`, blocks };
+  }
+
+  async publish(teamId: string, userId: string): Promise<void> {
+    const now = this.clock.now();
+    const person = await this.people.get(teamId, userId).catch(() => null);
+    const waiting = listWaitingOn(this.db, teamId, userId, LOAD_LIMIT);
+    const authored = listAuthoredOpen(this.db, teamId, userId, LOAD_LIMIT);
+    const view = appHomeView({
+      userId,
+      now,
+      waitingOnYou: waiting,
+      waitingOnYouTotal: countWaitingOn(this.db, teamId, userId),
+      youAreWaitingOn: authored,
+      youAreWaitingOnTotal: countOpenAuthored(this.db, teamId, userId),
+      recentlyUnblocked: listRecentlyResolved(this.db, teamId, userId, new Date(now.getTime() - 7 * 24 * 3600_000), 10),
+      scheduleLine: this.scheduleLine(person?.row ?? null),
+    });
+    try {
+      await this.client.views.publish({ user_id: userId, view });
+    } catch (e) {
+      this.logger.warn({ err: e, teamId, userId }, 'could not publish App Home');
+    }
+  }
+
+  private scheduleLine(row: Parameters<typeof scheduleOf>[0] | null): string {
+    if (!row) return 'Your working hours: 09:00–17:00 Mon–Fri (set yours in Settings).';
+    const s = scheduleOf(row);
+    const hours = `${formatHHMM(s.startMinute)}–${formatHHMM(s.endMinute)} ${formatWorkingDays(s.workingDays)}, ${s.tz}`;
+    const digest = !row.digestEnabled
+      ? 'morning digest off'
+      : row.nextDigestAt
+        ? `next digest ${formatLocal(new Date(row.nextDigestAt), s.tz, 'EEE d MMM HH:mm')}`
+        : 'morning digest on';
+    const away = row.awayUntil ? ` · away until ${row.awayUntil}` : '';
+    return `Your day: ${hours} · ${digest}${away}`;
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * What Handoff knows about a person: Slack profile (cached, refreshed on user_change) plus their own
+ * preferences, turned into a WorkSchedule. Keeps each person's next digest instant up to date.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { Db } from '../db/client';
+import { getUser, updateUser, upsertProfile, type SlackProfile, type UserRow } from '../db/queries/users';
+import { ensureWorkspace } from '../db/queries/workspaces';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import { isValidTimeZone, addDays } from '../time';
+import { firstDigestSlotAfterInstant, type WorkSchedule } from '../domain/workSchedule';
+import { classifySlackError } from '../slack/errors';
+
+const PROFILE_TTL_MS = 24 * 3600_000;
+
+export interface Person {
+  userId: string;
+  exists: boolean;
+  isBot: boolean;
+  deleted: boolean;
+  displayName: string;
+  row: UserRow | null;
+}
+
+/** The subset of a Slack `user` object Handoff reads (users.info and user_change carry the same shape). */
+export interface SlackUserObject {
+  id: string;
+  name?: string;
+  real_name?: string;
+  tz?: string;
+  is_bot?: boolean;
+  deleted?: boolean;
+  profile?: { display_name?: string; real_name?: string };
+}
+
+export function profileFromSlack(u: SlackUserObject): SlackProfile {
+  const displayName = u.profile?.display_name || u.profile?.real_name || u.real_name || u.name || u.id;
+  return {
+    displayName,
+    // Slackbot is not flagged is_bot but cannot take a handoff either.
+    isBot: Boolean(u.is_bot) || u.id === 'USLACKBOT',
+    deleted: Boolean(u.deleted),
+    slackTz: u.tz && isValidTimeZone(u.tz) ? u.tz : null,
+  };
+}
+
+export function scheduleOf(row: UserRow): WorkSchedule {
+  const tz = [row.tzOverride, row.slackTz].find((z): z is string => !!z && isValidTimeZone(z)) ?? 'UTC';
+  return {
+    tz,
+    startMinute: row.workdayStartMinute,
+    endMinute: row.workdayEndMinute,
+    workingDays: row.workingDays,
+    awayUntil: row.awayUntil,
+  };
+}
+
+export class People {
+  constructor(
+    private readonly db: Db,
+    private readonly client: WebClient,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Looks a person up, from the cache when fresh, else from users.info. */
+  async get(teamId: string, userId: string): Promise<Person> {
+    const cached = getUser(this.db, teamId, userId);
+    const now = this.clock.now();
+    if (cached && cached.profileFetchedAt && now.getTime() - cached.profileFetchedAt < PROFILE_TTL_MS) {
+      return toPerson(cached);
+    }
+    try {
+      const res = await this.client.users.info({ user: userId });
+      const user = res.user as SlackUserObject | undefined;
+      if (!user) return missing(userId);
+      return toPerson(this.remember(teamId, user));
+    } catch (e) {
+      const failure = classifySlackError(e);
+      if (failure.code === 'user_not_found') return missing(userId);
+      // Slack is slow or limiting us: a stale profile is far better than failing the request.
+      if (cached) return toPerson(cached);
+      this.logger.warn({ teamId, userId, error: failure.code }, 'users.info failed');
+      throw e;
+    }
+  }
+
+  async getMany(teamId: string, userIds: readonly string[]): Promise<Person[]> {
+    return Promise.all(userIds.map((id) => this.get(teamId, id)));
+  }
+
+  /** Stores a profile from users.info or a user_change event and (re)plans the person's digest. */
+  remember(teamId: string, user: SlackUserObject): UserRow {
+    const now = this.clock.now();
+    ensureWorkspace(this.db, teamId, now);
+    const before = getUser(this.db, teamId, user.id);
+    const row = upsertProfile(this.db, teamId, user.id, profileFromSlack(user), now);
+    const zoneChanged = before && scheduleOf(before).tz !== scheduleOf(row).tz;
+    if (!before || zoneChanged || row.nextDigestAt === null) this.replanDigest(row);
+    return getUser(this.db, teamId, user.id)!;
+  }
+
+  /**
+   * Computes the next digest from now. Never before the day after the last digest's local date, so a
+   * time-zone change mid-day cannot produce a second digest for the same local date.
+   */
+  replanDigest(row: UserRow): void {
+    const now = this.clock.now();
+    if (!row.digestEnabled || row.isBot || row.deleted) {
+      updateUser(this.db, row.teamId, row.userId, { nextDigestAt: null, nextDigestLocalDate: null }, now);
+      return;
+    }
+    const notBefore = row.lastDigestLocalDate ? addDays(row.lastDigestLocalDate, 1) : undefined;
+    const slot = firstDigestSlotAfterInstant(scheduleOf(row), now, notBefore);
+    updateUser(this.db, row.teamId, row.userId, { nextDigestAt: slot.at.getTime(), nextDigestLocalDate: slot.localDate }, now);
+  }
+}
+
+function toPerson(row: UserRow): Person {
+  return { userId: row.userId, exists: true, isBot: row.isBot, deleted: row.deleted, displayName: row.displayName, row };
+}
+
+function missing(userId: string): Person {
+  return { userId, exists: false, isBot: false, deleted: false, displayName: userId, row: null };
+}

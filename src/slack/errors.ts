@@ -1,0 +1,66 @@
+/**
+ * Classifies a Web API failure so callers decide once: retry later, give up, or stop the workspace.
+ * Shapes are those of @slack/web-api's errors (code + data.error / retryAfter / statusCode).
+ */
+
+export type SlackFailure =
+  | { kind: 'rate_limited'; code: 'ratelimited'; retryAfterMs: number }
+  | { kind: 'transient'; code: string }
+  | { kind: 'permanent'; code: string }
+  | { kind: 'revoked'; code: string };
+
+const REVOKED = new Set(['token_revoked', 'invalid_auth', 'not_authed', 'account_inactive_workspace', 'team_disabled', 'app_uninstalled']);
+const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+
+interface WebApiErrorLike {
+  code?: string;
+  data?: { error?: string };
+  retryAfter?: number;
+  statusCode?: number;
+  message?: string;
+}
+
+export function classifySlackError(e: unknown): SlackFailure {
+  const err = (e ?? {}) as WebApiErrorLike;
+  switch (err.code) {
+    case 'slack_webapi_rate_limited_error':
+      return { kind: 'rate_limited', code: 'ratelimited', retryAfterMs: Math.max(1, err.retryAfter ?? 1) * 1000 };
+    case 'slack_webapi_platform_error': {
+      const code = err.data?.error ?? 'unknown_error';
+      if (REVOKED.has(code)) return { kind: 'revoked', code };
+      if (TRANSIENT.has(code)) return { kind: 'transient', code };
+      return { kind: 'permanent', code };
+    }
+    case 'slack_webapi_http_error':
+      // 5xx and odd proxies are worth another try; a 4xx other than 429 will not get better.
+      return (err.statusCode ?? 500) >= 500 || err.statusCode === 408
+        ? { kind: 'transient', code: `http_${err.statusCode ?? 'error'}` }
+        : { kind: 'permanent', code: `http_${err.statusCode}` };
+    default:
+      // Network errors, timeouts, anything unexpected: assume it may work next time.
+      return { kind: 'transient', code: err.code ?? err.message ?? 'request_failed' };
+  }
+}
+
+/** Plain words for the person who asked, for the errors people can do something about. */
+export function explainSlackError(code: string, target: string): string {
+  switch (code) {
+    case 'not_in_channel':
+      return `I’m not a member of ${target}. Add me with \`/invite @Handoff\` there, then try again.`;
+    case 'channel_not_found':
+      return `I can’t see ${target} — it may be private or archived. Invite me to it, or pick another channel.`;
+    case 'is_archived':
+      return `${target} is archived, so I can’t post there.`;
+    case 'user_not_found':
+      return `${target} isn’t a member of this workspace any more.`;
+    case 'account_inactive':
+    case 'user_disabled':
+      return `${target}’s account is deactivated, so they can’t be notified.`;
+    case 'cannot_dm_bot':
+      return `${target} is an app, so I can’t send it a message.`;
+    case 'ratelimited':
+      return `Slack asked me to slow down; I’ll deliver to ${target} shortly.`;
+    default:
+      return `Slack returned “${code}” for ${target}; I’ll keep the handoff and retry where it makes sense.`;
+  }
+}

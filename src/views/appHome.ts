@@ -1,0 +1,56 @@
+/** App Home: what is waiting on you, what you wait on, what got unblocked — never over 100 blocks. */
+import type { HomeView, KnownBlock } from '@slack/types';
+import { ActionIds } from '../ids';
+import type { HandoffWithRecipients } from '../db/queries/handoffs';
+import { LIMITS, safeMrkdwn } from './text';
+import { sectionsWithinBudget } from './handoffList';
+
+export interface AppHomeData {
+  userId: string;
+  now: Date;
+  waitingOnYou: HandoffWithRecipients[];
+  waitingOnYouTotal: number;
+  youAreWaitingOn: HandoffWithRecipients[];
+  youAreWaitingOnTotal: number;
+  recentlyUnblocked: HandoffWithRecipients[];
+  /** e.g. "Your day: 09:00–17:00 Mon–Fri, Europe/Lisbon · next digest Tue 09:00" */
+  scheduleLine: string;
+}
+
+export function appHomeView(d: AppHomeData): HomeView {
+  const top: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'Handoff' } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: safeMrkdwn(d.scheduleLine, 2000) }] },
+    {
+      type: 'actions',
+      elements: [
+        { type: 'button', style: 'primary', text: { type: 'plain_text', text: 'New handoff' }, action_id: ActionIds.newHandoff, value: 'home' },
+        { type: 'button', text: { type: 'plain_text', text: 'Settings' }, action_id: ActionIds.openSettings, value: 'home' },
+      ],
+    },
+    { type: 'divider' },
+  ];
+  const card = { viewerId: d.userId, surface: 'home' as const, now: d.now };
+  const lists = sectionsWithinBudget(
+    [
+      {
+        title: 'Waiting on you',
+        emptyText: 'Nothing is waiting on you. :tada:',
+        items: d.waitingOnYou,
+        extraCount: d.waitingOnYouTotal - d.waitingOnYou.length,
+        card,
+      },
+      {
+        title: 'You’re waiting on',
+        emptyText: 'You aren’t waiting on anyone.',
+        items: d.youAreWaitingOn,
+        extraCount: d.youAreWaitingOnTotal - d.youAreWaitingOn.length,
+        card,
+      },
+      { title: 'Recently unblocked', emptyText: 'Nothing resolved in the last 7 days.', items: d.recentlyUnblocked, card },
+    ],
+    LIMITS.surfaceBlocks - top.length,
+    'Use `/handoff list` or finish a few to see the rest.',
+  );
+  return { type: 'home', blocks: [...top, ...lists] };
+}

@@ -1,0 +1,113 @@
+/**
+ * One handoff as Block Kit, shared by every surface that shows it (DM, digest, App Home, channel post,
+ * /handoff list). Buttons depend on who is looking; the action handlers re-check permission anyway.
+ */
+import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import { ActionIds } from '../ids';
+import type { HandoffWithRecipients } from '../db/queries/handoffs';
+import { isClosed, type HandoffState } from '../domain/handoffLifecycle';
+import { formatDuration } from '../time';
+import { LIMITS, mention, safeMrkdwn, safePlain, slackDate } from './text';
+
+export type Surface = 'dm' | 'home' | 'channel' | 'list' | 'digest';
+
+export interface CardOptions {
+  /** Who will read it; 'anyone' for channel posts. */
+  viewerId: string | 'anyone';
+  surface: Surface;
+  now: Date;
+  /** Show the full ask and context (DMs, channel post) or a short version (lists). */
+  detail: 'full' | 'short';
+  /** How to name people. Channel posts use plain names so nobody is pinged outside working hours. */
+  nameOf?: (userId: string) => string;
+}
+
+const STATE_LABEL: Record<HandoffState, string> = {
+  open: ':hourglass_flowing_sand: Open',
+  acknowledged: ':eyes: Acknowledged',
+  done: ':white_check_mark: Done',
+  declined: ':no_entry_sign: Declined',
+  cancelled: ':wastebasket: Cancelled',
+};
+
+export function handoffCard(h: HandoffWithRecipients, opts: CardOptions): KnownBlock[] {
+  const blocks: KnownBlock[] = [headline(h, opts), meta(h, opts)];
+  if (opts.detail === 'full') blocks.push(...details(h));
+  if (isClosed(h.state) && h.resolutionNote) {
+    blocks.push(section(`*${h.state === 'declined' ? 'Reason' : 'Note'}:* ${safeMrkdwn(h.resolutionNote, 2800)}`));
+  }
+  const actions = actionsFor(h, opts);
+  if (actions) blocks.push(actions);
+  return blocks;
+}
+
+function section(text: string): SectionBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text } };
+}
+
+function headline(h: HandoffWithRecipients, opts: CardOptions): SectionBlock {
+  const title = `*#${h.number} · ${safeMrkdwn(h.title, 200)}*${h.urgent ? ' :rotating_light: urgent' : ''}`;
+  const askMax = opts.detail === 'full' ? 2600 : 280;
+  return section(`${title}\n*Needs:* ${safeMrkdwn(h.ask, askMax)}`);
+}
+
+function namer(opts: CardOptions): (id: string) => string {
+  return opts.nameOf ? (id) => safeMrkdwn(opts.nameOf!(id), 80) : mention;
+}
+
+function meta(h: HandoffWithRecipients, opts: CardOptions): ContextBlock {
+  const name = namer(opts);
+  const to = h.recipients.filter((r) => r.active).map((r) => name(r.userId));
+  const age = formatDuration(Math.max(0, opts.now.getTime() - h.createdAt));
+  const parts = [
+    STATE_LABEL[h.state],
+    `from ${name(h.authorId)} to ${to.join(', ') || 'nobody'}`,
+    `${age} ago`,
+  ];
+  if (h.neededByAt) parts.push(`needed by ${slackDate(new Date(h.neededByAt))}`);
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: truncateContext(parts.join('  ·  ')) }] };
+}
+
+function truncateContext(text: string): string {
+  return text.length <= LIMITS.contextText ? text : `${text.slice(0, LIMITS.contextText - 1)}…`;
+}
+
+function details(h: HandoffWithRecipients): SectionBlock[] {
+  const out: SectionBlock[] = [];
+  if (h.context) out.push(section(`*Where it stands:* ${safeMrkdwn(h.context, 2700)}`));
+  if (h.links) out.push(section(`*Links:* ${safeMrkdwn(h.links, 2000)}`));
+  if (h.ifOffline) out.push(section(`*If I’m offline:* ${safeMrkdwn(h.ifOffline, 2000)}`));
+  if (h.sourcePermalink) out.push(section(`<${h.sourcePermalink.replace(/[<>|]/g, '')}|Original message>`));
+  return out;
+}
+
+function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Button {
+  const b: Button = { type: 'button', text: { type: 'plain_text', text: safePlain(text, LIMITS.buttonText) }, action_id: actionId, value };
+  if (style) b.style = style;
+  return b;
+}
+
+function actionsFor(h: HandoffWithRecipients, opts: CardOptions): ActionsBlock | null {
+  if (isClosed(h.state)) return null;
+  const value = String(h.id);
+  const anyone = opts.viewerId === 'anyone';
+  const isRecipient = anyone || h.recipients.some((r) => r.active && r.userId === opts.viewerId);
+  const isAuthor = anyone || h.authorId === opts.viewerId;
+  const elements: Button[] = [];
+  if (isRecipient) {
+    if (h.state === 'open') elements.push(button('Acknowledge', ActionIds.acknowledge, value));
+    elements.push(button('Mark done', ActionIds.complete, value, 'primary'));
+    elements.push(button('Decline', ActionIds.decline, value));
+    elements.push(button('Reassign', ActionIds.reassign, value));
+    if (opts.surface === 'digest') elements.push(button('Snooze to tomorrow', ActionIds.snooze, value));
+  }
+  if (isAuthor) elements.push(button('Cancel', ActionIds.cancel, value, 'danger'));
+  if (elements.length === 0) return null;
+  // block_id carries the handoff so several cards can share a message without duplicate ids.
+  return { type: 'actions', block_id: `handoff_actions_${h.id}`, elements };
+}
+
+/** Notification text (push/fallback) — plain words, no formatting that could ping anyone. */
+export function handoffFallbackText(h: HandoffWithRecipients, lead: string): string {
+  return safeMrkdwn(`${lead} #${h.number}: ${h.title}`, LIMITS.notificationText);
+}

@@ -1,0 +1,44 @@
+/**
+ * Lists of handoffs under a block budget: /handoff list (50 per message), App Home (100), digests.
+ * Whatever does not fit is summarised in one line instead of being rejected by Slack.
+ */
+import type { KnownBlock } from '@slack/types';
+import type { HandoffWithRecipients } from '../db/queries/handoffs';
+import { handoffCard, type CardOptions } from './handoffCard';
+
+export interface ListSection {
+  title: string;
+  emptyText: string;
+  items: readonly HandoffWithRecipients[];
+  /** Items beyond `items` that were not even loaded. */
+  extraCount?: number;
+  card: Omit<CardOptions, 'detail'>;
+}
+
+export function sectionsWithinBudget(sections: readonly ListSection[], maxBlocks: number, moreHint: string): KnownBlock[] {
+  const out: KnownBlock[] = [];
+  // Two blocks per section are reserved: its title and a possible "…and N more" line.
+  let budget = maxBlocks - sections.length * 2;
+  sections.forEach((s, index) => {
+    out.push({ type: 'section', text: { type: 'mrkdwn', text: `*${s.title}*${s.items.length ? ` (${s.items.length + (s.extraCount ?? 0)})` : ''}` } });
+    if (s.items.length === 0) {
+      out.push({ type: 'context', elements: [{ type: 'mrkdwn', text: s.emptyText }] });
+      return;
+    }
+    // Share what is left fairly with the sections still to come.
+    const share = Math.floor(budget / (sections.length - index));
+    let used = 0;
+    let shown = 0;
+    for (const h of s.items) {
+      const card = handoffCard(h, { ...s.card, detail: 'short' });
+      if (used + card.length > share) break;
+      out.push(...card);
+      used += card.length;
+      shown += 1;
+    }
+    budget -= used;
+    const hidden = s.items.length - shown + (s.extraCount ?? 0);
+    if (hidden > 0) out.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${hidden} more. ${moreHint}` }] });
+  });
+  return out;
+}

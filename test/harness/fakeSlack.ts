@@ -1,0 +1,1028 @@
+/**
+ * A fake Slack Web API on 127.0.0.1 for end-to-end tests.
+ *
+ * The real Bolt app (and any WebClient) points `slackApiUrl` at `fake.url`. The fake keeps a
+ * small workspace (users, channels, DMs, messages, views), answers with Slack's response shapes
+ * and error names, enforces Block Kit limits, records every call, and can inject faults
+ * (429s, 5xx, platform errors, latency, revoked tokens).
+ *
+ * Error names were checked against the Slack method reference (docs.slack.dev/reference/methods)
+ * and the slack-api-ref method specs. Deliberate choices:
+ * - views.* reject bad views with `invalid_arguments` (+ response_metadata.messages) like real
+ *   Slack does; chat.* use `invalid_blocks`.
+ * - A reused trigger is `exchanged_trigger_id`, an old one `expired_trigger_id`, an unknown
+ *   one `invalid_trigger_id`.
+ * - `cannot_dm_bot` is not in the published error lists but is what Slack returns for a bot user.
+ */
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parse as parseQuery } from 'node:querystring';
+import { randomBytes } from 'node:crypto';
+import type { AnyBlock, MessageMetadata } from '@slack/types';
+import { validateSurface } from './blockKit';
+
+type Json = Record<string, unknown>;
+type Args = Record<string, unknown>;
+
+export interface FakeSlackOptions {
+  botToken?: string;
+  teamId?: string;
+  botUserId?: string;
+  botId?: string;
+  appId?: string;
+  teamDomain?: string;
+}
+
+export interface FakeUserInput {
+  id: string;
+  name?: string;
+  real_name?: string;
+  tz?: string;
+  /** Seconds east of UTC; computed from `tz` at the fake's `now()` when omitted. */
+  tz_offset?: number;
+  is_bot?: boolean;
+  deleted?: boolean;
+  team_id?: string;
+}
+
+export interface FakeUser {
+  id: string;
+  name: string;
+  real_name: string;
+  tz: string;
+  tz_offset?: number;
+  is_bot: boolean;
+  deleted: boolean;
+  team_id: string;
+}
+
+export interface FakeChannelInput {
+  id: string;
+  name: string;
+  is_private?: boolean;
+  /** Human members. The bot's membership is `botIsMember` (default true). */
+  members: string[];
+  botIsMember?: boolean;
+}
+
+export interface FakeChannel {
+  id: string;
+  name: string;
+  is_private: boolean;
+  members: string[];
+  botIsMember: boolean;
+  created: number;
+}
+
+export interface FakeMessage {
+  type: 'message';
+  channel: string;
+  ts: string;
+  text: string;
+  user?: string;
+  bot_id?: string;
+  app_id?: string;
+  team?: string;
+  blocks?: AnyBlock[];
+  attachments?: unknown[];
+  metadata?: MessageMetadata;
+  thread_ts?: string;
+  parent_user_id?: string;
+  reply_count?: number;
+  reply_users?: string[];
+  latest_reply?: string;
+  edited?: { user: string; ts: string };
+}
+
+export interface FakeEphemeral {
+  channel: string;
+  user: string;
+  message_ts: string;
+  text: string;
+  blocks?: AnyBlock[];
+  thread_ts?: string;
+}
+
+/** A view as Slack returns it, plus the user it belongs to. */
+export interface FakeView {
+  user: string;
+  view: Json & { id: string; type: string; hash: string; external_id: string };
+}
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, unknown>;
+  /** Wall-clock ms when the request arrived. */
+  at: number;
+  status: number;
+  response: unknown;
+}
+
+interface FaultRule {
+  method?: string;
+  remaining: number;
+}
+interface RateLimitRule extends FaultRule {
+  retryAfterSec: number;
+}
+interface FailRule extends FaultRule {
+  status?: number;
+  error?: string;
+}
+interface PendingDelay {
+  timer: NodeJS.Timeout;
+  done: () => void;
+}
+interface Trigger {
+  userId: string;
+  issuedAt: number;
+  used: boolean;
+}
+
+/** Thrown by method handlers; becomes `{ ok: false, error, ...extra }`. */
+class ApiError extends Error {
+  constructor(
+    readonly error: string,
+    readonly extra: Json = {},
+  ) {
+    super(error);
+  }
+}
+
+const TRIGGER_TTL_MS = 3000; // Slack: "trigger_id expires in 3 seconds"
+const MAX_TEXT = 40000; // chat.postMessage: text beyond 40,000 characters is refused here
+const JSON_FIELDS = ['blocks', 'view', 'metadata', 'attachments']; // sent as JSON strings by @slack/web-api
+const FIRST_TS_SEC = 1700000000;
+const MAX_VIEW_STACK = 3; // views.push: push_limit_reached beyond 3 views
+
+export class FakeSlack {
+  readonly botToken: string;
+  readonly teamId: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  readonly appId: string;
+  readonly teamDomain: string;
+  /** Clock for trigger expiry; override to simulate a stale trigger. */
+  now: () => number = () => Date.now();
+
+  readonly calls: RecordedCall[] = [];
+  readonly ephemerals: FakeEphemeral[] = [];
+
+  private readonly server: Server;
+  private readonly events = new EventEmitter();
+  private readonly users = new Map<string, FakeUser>();
+  private readonly channels = new Map<string, FakeChannel>();
+  private readonly dms = new Map<string, string>(); // dm id -> user id
+  private readonly messages = new Map<string, FakeMessage[]>(); // channel id -> messages, oldest first
+  private readonly views = new Map<string, FakeView>();
+  private readonly viewStacks = new Map<string, string[]>(); // user id -> modal stack
+  private readonly homeViews = new Map<string, string>(); // user id -> view id
+  private readonly triggers = new Map<string, Trigger>();
+  private readonly pendingDelays = new Set<PendingDelay>();
+  private tsCounter = 0;
+  private idCounter = 0;
+  private revoked = false;
+  private rateLimits: RateLimitRule[] = [];
+  private failures: FailRule[] = [];
+  private delays = new Map<string, number>();
+  private perSecond = new Map<string, { limit: number; hits: number[] }>();
+
+  private readonly handlers: Record<string, (args: Args) => Json> = {
+    'api.test': (args) => ({ args }),
+    'auth.test': () => this.authTest(),
+    'users.info': (args) => this.usersInfo(args),
+    'users.list': () => ({ members: [...this.users.values()].map((u) => this.userJson(u)), response_metadata: { next_cursor: '' } }),
+    'conversations.open': (args) => this.conversationsOpen(args),
+    'conversations.info': (args) => ({ channel: this.conversationJson(this.requireConversation(args.channel)) }),
+    'conversations.members': (args) => this.conversationsMembers(args),
+    'conversations.history': (args) => this.conversationsHistory(args),
+    'conversations.replies': (args) => this.conversationsReplies(args),
+    'chat.postMessage': (args) => this.chatPostMessage(args),
+    'chat.postEphemeral': (args) => this.chatPostEphemeral(args),
+    'chat.update': (args) => this.chatUpdate(args),
+    'chat.delete': (args) => this.chatDelete(args),
+    'chat.getPermalink': (args) => this.chatGetPermalink(args),
+    'views.open': (args) => this.viewsOpen(args),
+    'views.push': (args) => this.viewsPush(args),
+    'views.update': (args) => this.viewsUpdate(args),
+    'views.publish': (args) => this.viewsPublish(args),
+  };
+
+  private constructor(opts: FakeSlackOptions) {
+    this.botToken = opts.botToken ?? 'xoxb-test-token';
+    this.teamId = opts.teamId ?? 'T0001';
+    this.botUserId = opts.botUserId ?? 'UBOT';
+    this.botId = opts.botId ?? 'B0001';
+    this.appId = opts.appId ?? 'A0001';
+    this.teamDomain = opts.teamDomain ?? 'example';
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.addBotUser();
+  }
+
+  static async start(opts: FakeSlackOptions = {}): Promise<FakeSlack> {
+    const fake = new FakeSlack(opts);
+    await new Promise<void>((resolve, reject) => {
+      fake.server.once('error', reject);
+      fake.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    return fake;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** Base URL for WebClient's `slackApiUrl`. */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  async close(): Promise<void> {
+    for (const pending of [...this.pendingDelays]) pending.done(); // let delayed handlers finish now
+    this.server.closeAllConnections(); // keep-alive sockets would otherwise hold close() open
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // ---------------------------------------------------------------- workspace state
+
+  addUser(input: FakeUserInput): FakeUser {
+    const name = input.name ?? input.id.toLowerCase();
+    const user: FakeUser = {
+      id: input.id,
+      name,
+      real_name: input.real_name ?? name,
+      tz: input.tz ?? 'America/Los_Angeles',
+      tz_offset: input.tz_offset,
+      is_bot: input.is_bot ?? false,
+      deleted: input.deleted ?? false,
+      team_id: input.team_id ?? this.teamId,
+    };
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  getUser(id: string): FakeUser | undefined {
+    return this.users.get(id);
+  }
+
+  addChannel(input: FakeChannelInput): FakeChannel {
+    const channel: FakeChannel = {
+      id: input.id,
+      name: input.name,
+      is_private: input.is_private ?? false,
+      members: [...input.members],
+      botIsMember: input.botIsMember ?? true,
+      created: FIRST_TS_SEC - 86400,
+    };
+    this.channels.set(channel.id, channel);
+    return channel;
+  }
+
+  /** The live channel record, so a test can change membership mid-test. */
+  getChannel(id: string): FakeChannel | undefined {
+    return this.channels.get(id);
+  }
+
+  /** The bot's DM with a user: `D` + the user id without its first letter, the same every run. */
+  dmChannelFor(userId: string): string {
+    const dmId = `D${userId.slice(1)}`;
+    this.dms.set(dmId, userId);
+    return dmId;
+  }
+
+  /** Seeds a message from someone other than the bot (e.g. the message a shortcut acts on). */
+  addMessage(channel: string, msg: { user: string; text: string; ts?: string; thread_ts?: string; blocks?: AnyBlock[] }): FakeMessage {
+    const channelId = this.isUserId(channel) ? this.dmChannelFor(channel) : channel;
+    return this.storeMessage({ type: 'message', channel: channelId, team: this.teamId, ...msg, ts: msg.ts ?? this.nextTs() });
+  }
+
+  /** Messages in a channel (or the bot's DM with a user), oldest first, thread replies included. */
+  messagesIn(channelOrUserId: string): FakeMessage[] {
+    const channelId = this.isUserId(channelOrUserId) ? this.dmChannelFor(channelOrUserId) : channelOrUserId;
+    return [...(this.messages.get(channelId) ?? [])];
+  }
+
+  getView(viewId: string): FakeView | undefined {
+    return this.views.get(viewId);
+  }
+
+  homeViewFor(userId: string): FakeView | undefined {
+    const id = this.homeViews.get(userId);
+    return id === undefined ? undefined : this.views.get(id);
+  }
+
+  /** A trigger_id as Slack would put in an interaction payload; valid once, for 3 seconds of `now()`. */
+  issueTriggerId(userId = 'U0000'): string {
+    const id = `${FIRST_TS_SEC + ++this.idCounter}.${this.teamId.length}${this.idCounter}.${randomBytes(16).toString('hex')}`;
+    this.triggers.set(id, { userId, issuedAt: this.now(), used: false });
+    return id;
+  }
+
+  /** A response_url served by this fake; POSTs to it are recorded as method 'response_url'. */
+  responseUrl(): string {
+    return `http://127.0.0.1:${this.port}/response/${this.teamId}/${++this.idCounter}/${randomBytes(8).toString('hex')}`;
+  }
+
+  // ---------------------------------------------------------------- recording
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  clearCalls(): void {
+    this.calls.length = 0;
+  }
+
+  /** Resolves with the first call to `method` matching `predicate`, past or future. */
+  waitFor(method: string, predicate: (call: RecordedCall) => boolean = () => true, timeoutMs = 3000): Promise<RecordedCall> {
+    const matches = (call: RecordedCall): boolean => {
+      try {
+        return call.method === method && predicate(call);
+      } catch {
+        return false; // a predicate poking at a differently-shaped call is just "not this one"
+      }
+    };
+    const seen = this.calls.find(matches);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const onCall = (call: RecordedCall): void => {
+        if (!matches(call)) return;
+        cleanup();
+        resolve(call);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        const summary = this.callsTo(method).map((c) => JSON.stringify(c.args).slice(0, 200));
+        reject(new Error(`waitFor('${method}') timed out after ${timeoutMs}ms; calls to it: ${summary.length ? summary.join('\n') : 'none'}`));
+      }, timeoutMs);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        this.events.off('call', onCall);
+      };
+      this.events.on('call', onCall);
+    });
+  }
+
+  // ---------------------------------------------------------------- fault injection
+
+  /** The next `times` (default 1) calls (to `method`, or any) get HTTP 429 with Retry-After. */
+  rateLimit(opts: { method?: string; retryAfterSec: number; times?: number }): void {
+    this.rateLimits.push({ method: opts.method, retryAfterSec: opts.retryAfterSec, remaining: opts.times ?? 1 });
+  }
+
+  /** The next `times` (default 1) calls to `method` fail: HTTP `status` if given, else 200 with `error`. */
+  failNext(method: string, opts: { status?: number; error?: string; times?: number } = {}): void {
+    this.failures.push({ method, status: opts.status, error: opts.error, remaining: opts.times ?? 1 });
+  }
+
+  /** Every call to `method` ('*' for all) waits `ms` before answering; 0 clears it. */
+  delay(method: string, ms: number): void {
+    if (ms > 0) this.delays.set(method, ms);
+    else this.delays.delete(method);
+  }
+
+  /** Sliding one-second window: more than `n` calls to `method` in any second get 429, Retry-After 1. */
+  setRateLimitPerSecond(method: string, n: number): void {
+    this.perSecond.set(method, { limit: n, hits: [] });
+  }
+
+  /** Every later call answers `token_revoked`, as after an app uninstall. */
+  revokeToken(): void {
+    this.revoked = true;
+  }
+
+  /** Removes injected faults and the revocation; keeps workspace state and recorded calls. */
+  clearFaults(): void {
+    this.revoked = false;
+    this.rateLimits = [];
+    this.failures = [];
+    this.delays.clear();
+    this.perSecond.clear();
+  }
+
+  /** Back to just-started: no faults, calls, users (but the bot), channels, messages, views or triggers. */
+  reset(): void {
+    this.clearFaults();
+    this.clearCalls();
+    this.ephemerals.length = 0;
+    for (const map of [this.users, this.channels, this.dms, this.messages, this.views, this.viewStacks, this.homeViews, this.triggers]) {
+      map.clear();
+    }
+    this.now = () => Date.now();
+    this.addBotUser();
+  }
+
+  // ---------------------------------------------------------------- HTTP plumbing
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await this.handleRequest(req, res);
+    } catch (err) {
+      // A harness bug must show up as a failing call, not as an unhandled rejection that kills jest.
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`fake slack error: ${String(err)}`);
+    }
+  }
+
+  private async handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = Date.now();
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
+    const rawBody = await readBody(req);
+    if (url.pathname.startsWith('/response/')) return this.handleResponseUrl(url, rawBody, at, res);
+    const method = url.pathname.startsWith('/api/') ? url.pathname.slice('/api/'.length) : '';
+    let args: Args;
+    try {
+      args = { ...queryArgs(url), ...parseBody(rawBody, req.headers['content-type']) };
+    } catch {
+      return this.reply(res, { method, args: {}, at, status: 200, response: { ok: false, error: 'invalid_form_data' } });
+    }
+    const token = bearer(req.headers.authorization) ?? (typeof args.token === 'string' ? args.token : undefined);
+    delete args.token;
+    await this.applyDelay(method);
+    const [status, response, headers] = this.respond(method, args, token);
+    this.reply(res, { method, args, at, status, response }, headers);
+  }
+
+  /** Faults first, then auth, then the method itself. */
+  private respond(method: string, args: Args, token: string | undefined): [number, Json, Record<string, string>?] {
+    const limited = this.takeRateLimit(method);
+    if (limited !== undefined) {
+      return [429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limited) }];
+    }
+    const failure = take(this.failures, method);
+    if (failure?.status !== undefined) return [failure.status, { ok: false, error: failure.error ?? 'internal_error' }];
+    if (failure) return [200, { ok: false, error: failure.error ?? 'internal_error' }];
+    const handler = Object.hasOwn(this.handlers, method) ? this.handlers[method] : undefined;
+    if (!handler) return [200, { ok: false, error: 'unknown_method', req_method: method }];
+    if (token === undefined) return [200, { ok: false, error: 'not_authed' }];
+    if (token !== this.botToken) return [200, { ok: false, error: 'invalid_auth' }];
+    if (this.revoked) return [200, { ok: false, error: 'token_revoked' }];
+    try {
+      return [200, { ok: true, ...handler(args) }];
+    } catch (err) {
+      if (err instanceof ApiError) return [200, { ok: false, error: err.error, ...err.extra }];
+      return [500, { ok: false, error: 'fatal_error', detail: String(err) }];
+    }
+  }
+
+  /** Returns the Retry-After seconds if this call is rate limited. */
+  private takeRateLimit(method: string): number | undefined {
+    const rule = take(this.rateLimits, method);
+    if (rule) return rule.retryAfterSec;
+    const window = this.perSecond.get(method);
+    if (!window) return undefined;
+    const now = Date.now(); // wall clock, not `now()`: benchmarks measure real throughput
+    window.hits = window.hits.filter((t) => now - t < 1000);
+    if (window.hits.length >= window.limit) return 1;
+    window.hits.push(now);
+    return undefined;
+  }
+
+  private async applyDelay(method: string): Promise<void> {
+    const ms = this.delays.get(method) ?? this.delays.get('*');
+    if (ms === undefined) return;
+    await new Promise<void>((resolve) => {
+      const pending: PendingDelay = {
+        timer: setTimeout(() => pending.done(), ms),
+        done: () => {
+          clearTimeout(pending.timer);
+          this.pendingDelays.delete(pending);
+          resolve();
+        },
+      };
+      this.pendingDelays.add(pending);
+    });
+  }
+
+  private handleResponseUrl(url: URL, rawBody: string, at: number, res: ServerResponse): void {
+    const body = parseJsonObject(rawBody) ?? { raw: rawBody };
+    this.reply(res, { method: 'response_url', args: { ...body, response_url: url.href }, at, status: 200, response: { ok: true } });
+  }
+
+  private reply(res: ServerResponse, call: RecordedCall, headers: Record<string, string> = {}): void {
+    this.calls.push(call);
+    this.events.emit('call', call);
+    if (res.destroyed) return;
+    res.writeHead(call.status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+    res.end(JSON.stringify(call.response));
+  }
+
+  // ---------------------------------------------------------------- users & conversations
+
+  private addBotUser(): void {
+    this.addUser({ id: this.botUserId, name: 'handoff', real_name: 'Handoff', is_bot: true });
+  }
+
+  private isUserId(id: string): boolean {
+    return /^[UW][A-Z0-9]+$/.test(id);
+  }
+
+  private authTest(): Json {
+    return {
+      url: `https://${this.teamDomain}.slack.com/`,
+      team: 'Handoff Test',
+      user: 'handoff',
+      team_id: this.teamId,
+      user_id: this.botUserId,
+      bot_id: this.botId,
+      app_id: this.appId,
+      is_enterprise_install: false,
+    };
+  }
+
+  private usersInfo(args: Args): Json {
+    const user = this.users.get(need(args, 'user', 'user_not_found'));
+    if (!user) throw new ApiError('user_not_found');
+    return { user: this.userJson(user) };
+  }
+
+  private userJson(user: FakeUser): Json {
+    const at = new Date(this.now());
+    return {
+      id: user.id,
+      team_id: user.team_id,
+      name: user.name,
+      deleted: user.deleted,
+      real_name: user.real_name,
+      tz: user.tz,
+      tz_label: tzLabel(user.tz, at),
+      tz_offset: user.tz_offset ?? tzOffsetSec(user.tz, at),
+      is_bot: user.is_bot,
+      is_app_user: false,
+      is_admin: false,
+      is_owner: false,
+      updated: FIRST_TS_SEC,
+      profile: {
+        real_name: user.real_name,
+        real_name_normalized: user.real_name,
+        display_name: user.name,
+        display_name_normalized: user.name,
+        team: user.team_id,
+        ...(user.id === this.botUserId ? { bot_id: this.botId } : {}),
+      },
+    };
+  }
+
+  /** The user a DM id belongs to, recognising deterministic DM ids for known users. */
+  private dmUser(dmId: string): string | undefined {
+    const known = this.dms.get(dmId);
+    if (known) return known;
+    const user = [...this.users.keys()].find((id) => `D${id.slice(1)}` === dmId && id !== this.botUserId);
+    if (user) this.dms.set(dmId, user);
+    return user;
+  }
+
+  /** A user the bot may DM; each refusal in the error vocabulary of the calling method. */
+  private dmTarget(userId: string, errors: { unknown: string; deleted: string }): string {
+    const user = this.users.get(userId);
+    if (!user) throw new ApiError(errors.unknown);
+    if (user.is_bot) throw new ApiError('cannot_dm_bot');
+    if (user.deleted) throw new ApiError(errors.deleted);
+    return this.dmChannelFor(userId);
+  }
+
+  private conversationsOpen(args: Args): Json {
+    const channel = optStr(args, 'channel');
+    if (channel !== undefined) {
+      if (!this.dmUser(channel)) throw new ApiError('channel_not_found');
+      return { channel: { id: channel } };
+    }
+    const users = need(args, 'users', 'users_list_not_supplied').split(',').map((u) => u.trim()).filter(Boolean);
+    if (users.length !== 1) throw new ApiError('method_not_supported_for_channel_type'); // 1:1 DMs only in the fake
+    const alreadyOpen = [...this.dms.values()].includes(users[0] as string);
+    const id = this.dmTarget(users[0] as string, { unknown: 'user_not_found', deleted: 'user_disabled' });
+    const full = flag(args.return_im);
+    return {
+      ...(alreadyOpen ? { no_op: true, already_open: true } : {}),
+      channel: full ? this.conversationJson({ dmId: id }) : { id },
+    };
+  }
+
+  /** Finds a channel or DM; private channels the bot is not in look nonexistent, as in Slack. */
+  private requireConversation(idArg: unknown): FakeChannel | { dmId: string } {
+    const id = typeof idArg === 'string' ? idArg : '';
+    if (id.startsWith('D')) {
+      if (!this.dmUser(id)) throw new ApiError('channel_not_found');
+      return { dmId: id };
+    }
+    const channel = this.channels.get(id) ?? [...this.channels.values()].find((c) => c.name === id.replace(/^#/, ''));
+    if (!channel || (channel.is_private && !channel.botIsMember)) throw new ApiError('channel_not_found');
+    return channel;
+  }
+
+  /** A conversation the bot reads or writes: it must be a member. */
+  private requireMemberConversation(idArg: unknown): string {
+    const conv = this.requireConversation(idArg);
+    if ('dmId' in conv) return conv.dmId;
+    if (!conv.botIsMember) throw new ApiError('not_in_channel');
+    return conv.id;
+  }
+
+  private conversationJson(conv: FakeChannel | { dmId: string }): Json {
+    if ('dmId' in conv) {
+      return { id: conv.dmId, created: FIRST_TS_SEC - 86400, is_im: true, is_org_shared: false, user: this.dmUser(conv.dmId), is_open: true, priority: 0 };
+    }
+    return {
+      id: conv.id,
+      name: conv.name,
+      name_normalized: conv.name,
+      is_channel: !conv.is_private,
+      is_group: conv.is_private,
+      is_im: false,
+      is_mpim: false,
+      is_private: conv.is_private,
+      is_archived: false,
+      is_general: conv.name === 'general',
+      is_member: conv.botIsMember,
+      created: conv.created,
+      num_members: conv.members.length + (conv.botIsMember ? 1 : 0),
+    };
+  }
+
+  private conversationsMembers(args: Args): Json {
+    const conv = this.requireConversation(args.channel);
+    const members = 'dmId' in conv ? [this.botUserId, this.dmUser(conv.dmId)] : [...conv.members, ...(conv.botIsMember ? [this.botUserId] : [])];
+    return { members, response_metadata: { next_cursor: '' } };
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  private nextTs(): string {
+    const micros = ++this.tsCounter * 100;
+    return `${FIRST_TS_SEC + Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
+  }
+
+  private storeMessage(msg: FakeMessage): FakeMessage {
+    const list = this.messages.get(msg.channel) ?? [];
+    this.messages.set(msg.channel, list);
+    list.push(msg);
+    list.sort((a, b) => compareTs(a.ts, b.ts));
+    if (msg.thread_ts && msg.thread_ts !== msg.ts) this.noteReply(list, msg);
+    return msg;
+  }
+
+  private noteReply(list: FakeMessage[], reply: FakeMessage): void {
+    const parent = list.find((m) => m.ts === reply.thread_ts);
+    if (!parent) return;
+    parent.thread_ts = parent.ts;
+    parent.reply_count = (parent.reply_count ?? 0) + 1;
+    parent.reply_users = [...new Set([...(parent.reply_users ?? []), reply.user ?? ''])];
+    parent.latest_reply = reply.ts;
+    reply.parent_user_id = parent.user;
+  }
+
+  private findMessage(channel: string, ts: unknown): FakeMessage {
+    const message = (this.messages.get(channel) ?? []).find((m) => m.ts === ts);
+    if (!message) throw new ApiError('message_not_found');
+    return message;
+  }
+
+  /** Where chat.postMessage lands: a channel the bot is in, a DM, or a user id meaning "DM them". */
+  private postTarget(channelArg: unknown): string {
+    const id = typeof channelArg === 'string' ? channelArg : '';
+    if (!id) throw new ApiError('channel_not_found');
+    if (this.isUserId(id)) return this.dmTarget(id, { unknown: 'channel_not_found', deleted: 'account_inactive' });
+    return this.requireMemberConversation(id);
+  }
+
+  /** The content checks chat.postMessage and chat.update share. */
+  private checkContent(args: Args, requireContent: boolean): void {
+    const text = optStr(args, 'text');
+    const hasBlocks = Array.isArray(args.blocks) && args.blocks.length > 0;
+    if (requireContent && !text && !hasBlocks && !Array.isArray(args.attachments)) throw new ApiError('no_text');
+    if (text !== undefined && text.length > MAX_TEXT) throw new ApiError('msg_too_long');
+    if (args.blocks === undefined) return;
+    if (!Array.isArray(args.blocks)) throw new ApiError('invalid_blocks_format');
+    const messages = validateSurface('message', { blocks: args.blocks });
+    if (messages.length) throw new ApiError('invalid_blocks', { response_metadata: { messages } });
+  }
+
+  private chatPostMessage(args: Args): Json {
+    const channel = this.postTarget(args.channel);
+    this.checkContent(args, true);
+    const message = this.storeMessage({
+      type: 'message',
+      channel,
+      ts: this.nextTs(),
+      text: optStr(args, 'text') ?? '',
+      user: this.botUserId,
+      bot_id: this.botId,
+      app_id: this.appId,
+      team: this.teamId,
+      ...contentFields(args),
+      ...(optStr(args, 'thread_ts') ? { thread_ts: optStr(args, 'thread_ts') } : {}),
+    });
+    return { channel, ts: message.ts, message: messageJson(message, true) };
+  }
+
+  private chatPostEphemeral(args: Args): Json {
+    const user = need(args, 'user', 'user_not_in_channel');
+    const conv = this.requireConversation(args.channel);
+    if ('dmId' in conv) {
+      if (this.dmUser(conv.dmId) !== user) throw new ApiError('user_not_in_channel');
+    } else {
+      if (!conv.botIsMember) throw new ApiError('not_in_channel');
+      if (!conv.members.includes(user)) throw new ApiError('user_not_in_channel');
+    }
+    this.checkContent(args, true);
+    const channel = 'dmId' in conv ? conv.dmId : conv.id;
+    const message_ts = this.nextTs();
+    this.ephemerals.push({ channel, user, message_ts, text: optStr(args, 'text') ?? '', ...contentFields(args), thread_ts: optStr(args, 'thread_ts') });
+    return { message_ts };
+  }
+
+  private chatUpdate(args: Args): Json {
+    const channel = this.requireMemberConversation(args.channel);
+    const message = this.findMessage(channel, need(args, 'ts', 'message_not_found'));
+    if (message.bot_id !== this.botId) throw new ApiError('cant_update_message');
+    this.checkContent(args, false);
+    Object.assign(message, contentFields(args), optStr(args, 'text') !== undefined ? { text: optStr(args, 'text') } : {});
+    message.edited = { user: this.botUserId, ts: this.nextTs() };
+    return { channel, ts: message.ts, text: message.text, message: messageJson(message, true) };
+  }
+
+  private chatDelete(args: Args): Json {
+    const channel = this.requireMemberConversation(args.channel);
+    const message = this.findMessage(channel, need(args, 'ts', 'message_not_found'));
+    if (message.bot_id !== this.botId) throw new ApiError('cant_delete_message');
+    const list = this.messages.get(channel) ?? [];
+    list.splice(list.indexOf(message), 1);
+    return { channel, ts: message.ts };
+  }
+
+  private chatGetPermalink(args: Args): Json {
+    const conv = this.requireConversation(args.channel);
+    const channel = 'dmId' in conv ? conv.dmId : conv.id;
+    const message = this.findMessage(channel, need(args, 'message_ts', 'message_not_found'));
+    const base = `https://${this.teamDomain}.slack.com/archives/${channel}/p${message.ts.replace('.', '')}`;
+    const inThread = message.thread_ts && message.thread_ts !== message.ts;
+    return { channel, permalink: inThread ? `${base}?thread_ts=${message.thread_ts}&cid=${channel}` : base };
+  }
+
+  private conversationsHistory(args: Args): Json {
+    const channel = this.requireMemberConversation(args.channel);
+    const inclusive = flag(args.inclusive);
+    const oldest = optStr(args, 'oldest') ?? '0';
+    const latest = optStr(args, 'latest');
+    const inRange = (m: FakeMessage): boolean => {
+      const lo = compareTs(m.ts, oldest);
+      const hi = latest === undefined ? -1 : compareTs(m.ts, latest);
+      return inclusive ? lo >= 0 && hi <= 0 : lo > 0 && hi < 0;
+    };
+    const topLevel = (this.messages.get(channel) ?? []).filter((m) => !m.thread_ts || m.thread_ts === m.ts);
+    const newestFirst = topLevel.filter(inRange).reverse();
+    return this.page(newestFirst, args, flag(args.include_all_metadata));
+  }
+
+  private conversationsReplies(args: Args): Json {
+    const channel = this.requireMemberConversation(args.channel);
+    const ts = need(args, 'ts', 'thread_not_found');
+    const all = this.messages.get(channel) ?? [];
+    const parent = all.find((m) => m.ts === ts);
+    if (!parent) throw new ApiError('thread_not_found');
+    const thread = [parent, ...all.filter((m) => m.thread_ts === ts && m.ts !== ts)];
+    return this.page(thread, args, flag(args.include_all_metadata));
+  }
+
+  /** Cursor pagination over an already-ordered list; the cursor is an opaque offset. */
+  private page(list: FakeMessage[], args: Args, withMetadata: boolean): Json {
+    const limit = Math.min(Number(args.limit ?? 100) || 100, 999);
+    const cursor = optStr(args, 'cursor');
+    const start = cursor ? Number(Buffer.from(cursor, 'base64').toString().replace('offset:', '')) || 0 : 0;
+    const slice = list.slice(start, start + limit);
+    const hasMore = start + limit < list.length;
+    return {
+      messages: slice.map((m) => messageJson(m, withMetadata)),
+      has_more: hasMore,
+      pin_count: 0,
+      response_metadata: { next_cursor: hasMore ? Buffer.from(`offset:${start + limit}`).toString('base64') : '' },
+    };
+  }
+
+  // ---------------------------------------------------------------- views
+
+  private consumeTrigger(triggerId: string | undefined): Trigger {
+    if (!triggerId) throw new ApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: trigger_id'] } });
+    const trigger = this.triggers.get(triggerId);
+    if (!trigger) throw new ApiError('invalid_trigger_id');
+    if (trigger.used) throw new ApiError('exchanged_trigger_id');
+    if (this.now() - trigger.issuedAt > TRIGGER_TTL_MS) throw new ApiError('expired_trigger_id');
+    trigger.used = true;
+    return trigger;
+  }
+
+  /** The `view` argument, checked as a `kind` surface; bad views are `invalid_arguments` in Slack. */
+  private requireView(args: Args, kind: 'modal' | 'home'): Json {
+    const view = args.view;
+    if (typeof view !== 'object' || view === null || Array.isArray(view)) {
+      throw new ApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: view'] } });
+    }
+    const messages = validateSurface(kind, view);
+    if (messages.length) throw new ApiError('invalid_arguments', { response_metadata: { messages } });
+    return view as Json;
+  }
+
+  private checkExternalId(view: Json, exceptViewId?: string): void {
+    const externalId = view.external_id;
+    if (typeof externalId !== 'string' || externalId === '') return;
+    const clash = [...this.views.values()].find((v) => v.view.external_id === externalId && v.view.id !== exceptViewId);
+    if (clash) throw new ApiError('duplicate_external_id');
+  }
+
+  private newHash(): string {
+    return `${Math.floor(this.now() / 1000)}.${randomBytes(4).toString('hex')}`;
+  }
+
+  private storeView(user: string, input: Json, links: { id?: string; root?: string; previous?: string | null }): FakeView {
+    const id = links.id ?? `V${String(++this.idCounter).padStart(8, '0')}`;
+    const view = {
+      private_metadata: '',
+      callback_id: '',
+      clear_on_close: false,
+      notify_on_close: false,
+      ...input,
+      id,
+      team_id: this.teamId,
+      external_id: typeof input.external_id === 'string' ? input.external_id : '',
+      type: String(input.type),
+      state: { values: {} },
+      hash: this.newHash(),
+      root_view_id: links.root ?? id,
+      previous_view_id: links.previous ?? null,
+      app_id: this.appId,
+      app_installed_team_id: this.teamId,
+      bot_id: this.botId,
+    };
+    const record = { user, view };
+    this.views.set(id, record);
+    return record;
+  }
+
+  private viewsOpen(args: Args): Json {
+    const input = this.requireView(args, 'modal');
+    this.checkExternalId(input);
+    const trigger = this.consumeTrigger(optStr(args, 'trigger_id'));
+    const record = this.storeView(trigger.userId, input, {});
+    this.viewStacks.set(trigger.userId, [record.view.id]);
+    return { view: record.view };
+  }
+
+  private viewsPush(args: Args): Json {
+    const input = this.requireView(args, 'modal');
+    this.checkExternalId(input);
+    const trigger = this.consumeTrigger(optStr(args, 'trigger_id'));
+    const stack = this.viewStacks.get(trigger.userId) ?? []; // lenient: pushing with no open modal opens one
+    if (stack.length >= MAX_VIEW_STACK) throw new ApiError('push_limit_reached');
+    const record = this.storeView(trigger.userId, input, { root: stack[0], previous: stack[stack.length - 1] ?? null });
+    this.viewStacks.set(trigger.userId, [...stack, record.view.id]);
+    return { view: record.view };
+  }
+
+  private viewsUpdate(args: Args): Json {
+    const viewId = optStr(args, 'view_id');
+    const externalId = optStr(args, 'external_id');
+    if (!viewId && !externalId) {
+      throw new ApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] either view_id or external_id is required'] } });
+    }
+    const existing = viewId ? this.views.get(viewId) : [...this.views.values()].find((v) => v.view.external_id === externalId);
+    if (!existing) throw new ApiError('not_found');
+    const hash = optStr(args, 'hash');
+    if (hash !== undefined && hash !== existing.view.hash) throw new ApiError('hash_conflict');
+    const input = this.requireView(args, existing.view.type === 'home' ? 'home' : 'modal');
+    this.checkExternalId(input, existing.view.id);
+    const { root_view_id, previous_view_id } = existing.view;
+    const record = this.storeView(existing.user, { external_id: existing.view.external_id, ...input }, {
+      id: existing.view.id,
+      root: String(root_view_id),
+      previous: (previous_view_id as string | null) ?? null,
+    });
+    return { view: record.view };
+  }
+
+  private viewsPublish(args: Args): Json {
+    const userId = need(args, 'user_id', 'invalid_arguments');
+    const user = this.users.get(userId);
+    if (!user || user.deleted) throw new ApiError('user_not_found');
+    const input = this.requireView(args, 'home');
+    const existingId = this.homeViews.get(userId);
+    const existing = existingId ? this.views.get(existingId) : undefined;
+    const hash = optStr(args, 'hash');
+    if (hash !== undefined && existing && hash !== existing.view.hash) throw new ApiError('hash_conflict');
+    this.checkExternalId(input, existingId);
+    const record = this.storeView(userId, input, { id: existingId });
+    this.homeViews.set(userId, record.view.id);
+    return { view: record.view };
+  }
+}
+
+// ------------------------------------------------------------------ helpers
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+function queryArgs(url: URL): Args {
+  return Object.fromEntries(url.searchParams.entries());
+}
+
+/** Form or JSON body; nested values that @slack/web-api JSON-encodes are decoded back. */
+function parseBody(raw: string, contentType: string | undefined): Args {
+  if (!raw) return {};
+  const args: Args = (contentType ?? '').includes('application/json') ? (JSON.parse(raw) as Args) : { ...parseQuery(raw) };
+  for (const key of JSON_FIELDS) {
+    const value = args[key];
+    if (typeof value === 'string' && value !== '') args[key] = JSON.parse(value);
+  }
+  return args;
+}
+
+function parseJsonObject(raw: string): Args | undefined {
+  try {
+    const value: unknown = raw ? JSON.parse(raw) : {};
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Args) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Pops one use of the first rule that applies to `method`. */
+function take<T extends FaultRule>(rules: T[], method: string): T | undefined {
+  const rule = rules.find((r) => r.method === undefined || r.method === method);
+  if (!rule) return undefined;
+  rule.remaining -= 1;
+  if (rule.remaining <= 0) rules.splice(rules.indexOf(rule), 1);
+  return rule;
+}
+
+function optStr(args: Args, key: string): string | undefined {
+  const value = args[key];
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  return undefined;
+}
+
+/** A required string argument; `error` is the name Slack uses when it is missing. */
+function need(args: Args, key: string, error: string): string {
+  const value = optStr(args, key);
+  if (value === undefined || value === '') throw new ApiError(error);
+  return value;
+}
+
+function flag(value: unknown): boolean {
+  return value === true || value === 'true' || value === '1' || value === 1;
+}
+
+/** blocks / attachments / metadata as given, omitting the absent ones. */
+function contentFields(args: Args): Pick<FakeMessage, 'blocks' | 'attachments' | 'metadata'> {
+  const out: Pick<FakeMessage, 'blocks' | 'attachments' | 'metadata'> = {};
+  if (Array.isArray(args.blocks)) out.blocks = args.blocks as AnyBlock[];
+  if (Array.isArray(args.attachments)) out.attachments = args.attachments;
+  if (typeof args.metadata === 'object' && args.metadata !== null) out.metadata = args.metadata as MessageMetadata;
+  return out;
+}
+
+/** The message as the Web API returns it: no `channel`, metadata only when asked for. */
+function messageJson(message: FakeMessage, withMetadata: boolean): Json {
+  const { channel: _channel, metadata, ...rest } = message;
+  return withMetadata && metadata ? { ...rest, metadata } : { ...rest };
+}
+
+/** Orders Slack timestamps ("1700000000.000100", "0", "1700000000") without float rounding. */
+function compareTs(a: string, b: string): number {
+  const key = (ts: string): string => {
+    const [sec = '0', frac = ''] = ts.split('.');
+    return `${sec.padStart(12, '0')}.${frac.padEnd(6, '0')}`;
+  };
+  const ka = key(a);
+  const kb = key(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+function tzPart(tz: string, at: Date, style: 'long' | 'longOffset'): string {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: style }).formatToParts(at);
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
+}
+
+/** e.g. "Pacific Standard Time", as Slack's tz_label. */
+function tzLabel(tz: string, at: Date): string {
+  return tzPart(tz, at, 'long');
+}
+
+/** Seconds east of UTC at `at`, e.g. -28800 for Los Angeles in winter. */
+function tzOffsetSec(tz: string, at: Date): number {
+  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(tzPart(tz, at, 'longOffset'));
+  if (!match) return 0; // plain "GMT"
+  const sign = match[1] === '-' ? -1 : 1;
+  return sign * (Number(match[2]) * 3600 + Number(match[3]) * 60);
+}

@@ -1,0 +1,124 @@
+/**
+ * Starts the real Handoff app (HTTP mode, temp SQLite, real Bolt receiver) against a fresh fake Slack,
+ * plus a signed requester. What e2e tests use; nothing here bypasses the production request path.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config';
+import { createHandoff, type Handoff } from '../../src/app';
+import { FakeSlack } from './fakeSlack';
+import { SlackRequester } from './slackRequests';
+import { ManualClock } from './manualClock';
+
+export const TEST_SIGNING_SECRET = '8f742231b10e8888abcd99aa0cc085a5';
+export const TEST_BOT_TOKEN = 'xoxb-test-token';
+export const TEAM = 'T0001';
+
+export interface TestApp {
+  fake: FakeSlack;
+  slack: SlackRequester;
+  handoff: Handoff;
+  clock: ManualClock;
+  dbFile: string;
+  logs: string[];
+  port: number;
+  /** Runs one scheduler sweep and waits until the outbox drained. */
+  tick(): Promise<void>;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  now?: string;
+  env?: Record<string, string>;
+  dbFile?: string;
+  fake?: FakeSlack;
+}
+
+export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const fake = opts.fake ?? (await FakeSlack.start({ botToken: TEST_BOT_TOKEN, teamId: TEAM }));
+  const dbFile = opts.dbFile ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-test-')), 'handoff.db');
+  const clock = new ManualClock(opts.now ?? '2026-11-25T12:00:00Z');
+  const logs: string[] = [];
+  const logDestination = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const config = safely(fake, opts.fake, () => loadConfig({
+    SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
+    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+    SLACK_API_URL: fake.url,
+    PORT: '0',
+    DATABASE_URL: `file:${dbFile}`,
+    LOG_LEVEL: 'debug',
+    DELIVERY_RATE_PER_SECOND: '1000',
+    ...opts.env,
+  }));
+  const boot = async () => {
+    const handoff = createHandoff(config, { clock, logDestination: { write: (s: string) => logDestination.write(s) }, startScheduler: false });
+    const port = (await handoff.start())!;
+    return { handoff, port };
+  };
+  let { handoff, port } = await boot();
+  const makeRequester = (p: number) =>
+    new SlackRequester({
+      baseUrl: `http://127.0.0.1:${p}`,
+      signingSecret: TEST_SIGNING_SECRET,
+      teamId: TEAM,
+      issueTriggerId: (u) => fake.issueTriggerId(u),
+      responseUrl: () => fake.responseUrl(),
+    });
+  const t: TestApp = {
+    fake,
+    slack: makeRequester(port),
+    handoff,
+    clock,
+    dbFile,
+    logs,
+    port,
+    async tick() {
+      t.handoff.tick.runOnce();
+      await t.handoff.dispatcher.idle();
+    },
+    async restart() {
+      await t.handoff.stop();
+      ({ handoff, port } = await boot());
+      t.handoff = handoff;
+      t.port = port;
+      t.slack = makeRequester(port);
+    },
+    async close() {
+      await t.handoff.stop();
+      if (!opts.fake) await fake.close();
+    },
+  };
+  return t;
+}
+
+/** Waits until `check` passes (for work that continues after Slack got its ack). */
+export async function eventually(check: () => void | Promise<void>, timeoutMs = 3000): Promise<void> {
+  const start = Date.now();
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (e) {
+      if (Date.now() - start > timeoutMs) throw e;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+/** Closes a fake this helper started when set-up fails, so a broken test does not hang jest. */
+function safely<T>(fake: FakeSlack, given: FakeSlack | undefined, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!given) void fake.close();
+    throw e;
+  }
+}
