@@ -72,7 +72,7 @@ function main(): void {
     console.log(row(lang, score(subset), subset.length));
   }
   // Batches written after tuning passes (see LabelledMessage.split) estimate generalisation.
-  for (const split of ['dev', 'holdout', 'holdout2', 'holdout3'] as const) {
+  for (const split of ['dev', 'holdout', 'holdout2', 'holdout3', 'holdout4'] as const) {
     const subset = evaluated.filter((e) => (e.m.split ?? 'dev') === split);
     console.log(row(split, score(subset), subset.length));
   }
