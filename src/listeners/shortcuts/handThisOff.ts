@@ -2,7 +2,7 @@
 import type { App, MessageShortcut } from '@slack/bolt';
 import { randomUUID } from 'node:crypto';
 import { CallbackIds } from '../../ids';
-import { titleFromAsk } from '../../domain/commandText';
+import { slackTextToPlain, titleFromAsk } from '../../domain/commandText';
 import { extractMentionedUserIds } from '../../domain/meetingDetection';
 import { handoffModal } from '../../views/handoffModal';
 import type { ListenerDeps } from '../context';
@@ -10,9 +10,10 @@ import type { ListenerDeps } from '../context';
 export function registerShortcuts(app: App, deps: ListenerDeps): void {
   app.shortcut<MessageShortcut>(CallbackIds.handThisOffShortcut, async ({ ack, shortcut, client }) => {
     await ack();
-    const text = shortcut.message.text ?? '';
+    const raw = shortcut.message.text ?? '';
+    const text = slackTextToPlain(raw);
     const author = shortcut.message.user;
-    const recipients = [...new Set([...(author && author !== shortcut.user.id ? [author] : []), ...extractMentionedUserIds(text)])].filter((u) => u !== shortcut.user.id);
+    const recipients = [...new Set([...(author && author !== shortcut.user.id ? [author] : []), ...extractMentionedUserIds(raw)])].filter((u) => u !== shortcut.user.id);
     const prefill = { recipientIds: recipients.slice(0, 20), ask: text, title: titleFromAsk(text) };
     const meta = { key: randomUUID() };
     const opened = await client.views.open({ trigger_id: shortcut.trigger_id, view: handoffModal(prefill, meta) }).catch((e) => {
