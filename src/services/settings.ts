@@ -105,7 +105,8 @@ export class SettingsService {
     const today = localParts(scheduleOf(person.row).tz, now).date;
     const { errors, values } = validateSettings(input, today);
     if (!values) return { errors };
-    updateUser(this.db, teamId, userId, values, now);
+    const { startMinute, endMinute, ...rest } = values;
+    updateUser(this.db, teamId, userId, { ...rest, workdayStartMinute: startMinute, workdayEndMinute: endMinute }, now);
     const row = getUser(this.db, teamId, userId)!;
     this.people.replanDigest(row);
     const preview = row.digestEnabled ? digestPreview(scheduleOf(row), now) : [];
