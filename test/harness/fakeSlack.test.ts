@@ -299,6 +299,13 @@ describe('recording', () => {
     const call = await fake.waitFor('response_url');
     expect(call.args).toMatchObject({ text: 'done', response_url: url });
   });
+
+  it('applies message limits to response_url posts', async () => {
+    const blocks = Array.from({ length: 51 }, () => ({ type: 'divider' }));
+    const res = await fetch(fake.responseUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'x', blocks }) });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ ok: false, error: 'invalid_blocks' });
+  });
 });
 
 describe('fault injection', () => {

@@ -497,7 +497,10 @@ export class FakeSlack {
 
   private handleResponseUrl(url: URL, rawBody: string, at: number, res: ServerResponse): void {
     const body = parseJsonObject(rawBody) ?? { raw: rawBody };
-    this.reply(res, { method: 'response_url', args: { ...body, response_url: url.href }, at, status: 200, response: { ok: true } });
+    // Slack applies the message limits to response_url posts too.
+    const problems = Array.isArray(body.blocks) ? validateSurface('message', body) : [];
+    const response = problems.length ? { ok: false, error: 'invalid_blocks', response_metadata: { messages: problems } } : { ok: true };
+    this.reply(res, { method: 'response_url', args: { ...body, response_url: url.href }, at, status: problems.length ? 400 : 200, response });
   }
 
   private reply(res: ServerResponse, call: RecordedCall, headers: Record<string, string> = {}): void {
