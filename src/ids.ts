@@ -28,6 +28,7 @@ export const ActionIds = {
   deflectKeep: 'deflect_keep_meeting',
   deflectNotNow: 'deflect_not_now',
   deflectMuteChannel: 'deflect_mute_channel',
+  deflectUnmuteChannel: 'deflect_unmute_channel',
 } as const;
 
 /** block_id / action_id pairs of modal inputs, read back on submission. */

@@ -202,12 +202,13 @@ const NOUN_END =
 
 /** Suggestion cues that put a proposal in motion. */
 const EN_CUE =
-  "(?:let'?s|lets|let us|shall we|can we|could we|should we|why don'?t we|why not|we should|we could|maybe we|wanna|want to|do you want to|would you like to|happy to|i'?d (?:like|love) to|we need to|how about|what about|maybe|perhaps|up for|down for|open to|would it help to)";
+  "(?:let'?s|lets|let us|shall we|can we|could we|should we|why don'?t we|why not|we should|we could|maybe we|wanna|want to|do you want to|would you like to|happy to|i'?d (?:like|love) to|we need to|how about|what about|maybe|perhaps|up for|down for|open to|would it help to|(?:would|wouldn'?t|might) it be (?:(?:a lot|much|way)\\s+)?(?:easier|faster|quicker|simpler|better|ok|okay|crazy|possible) to|it(?:'?d| would) (?:probably )?be (?:(?:a lot|much|way)\\s+)?(?:easier|faster|quicker|simpler) to)";
 
 const EN_WHEN =
   "(?:today|tonight|tomorrow|tmrw|tmr|tmw|later(?: today| this week)?|this (?:morning|afternoon|evening|week|arvo)|next (?:week|mon\\w*|tue\\w*|wed\\w*|thu\\w*|fri\\w*)|(?:on\\s+)?(?:mon|tue|tues|wed|thu|thur|thurs|fri)(?:day)?|at \\d|@ ?\\d|around \\d|in (?:\\d+|a few|a couple(?: of)?|a bit|a sec|a min|an hour|half an hour)|\\d{1,2}(?::\\d\\d)?\\s*(?:am|pm)|after (?:lunch|standup|the standup|this)|before (?:standup|lunch|eod|the)|eod|asap|now|right now|soon|sometime|first thing|again)";
 const EN_MEDIUM = '(?:call|zoom|video|phone|meet|google meet|teams|huddle|webex)';
-const EN_LIVE = `(?:live(?!\\s+(?:site|env|environment|data|demo|traffic|version|server|prod|production|system|stream|feed|app|db|database|deploy|release|link))|in person|irl|f2f|face[- ]to[- ]face|quick(?:ly)?|real quick|briefly|for (?:a (?:sec|second|min|minute|moment|bit|few)|\\d+\\s*(?:m|min|mins|minutes))|over (?:a |the )?${EN_MEDIUM}|on (?:a |the )?${EN_MEDIUM}|via (?:a )?${EN_MEDIUM}|by phone)`;
+const LIVE_WORD = "(?<!\\b(?:went|go|goes|going|gone|is|are|was|were|be|been|being|now|still|it'?s|its)\\s)live";
+const EN_LIVE = `(?:${LIVE_WORD}(?!\\s+(?:site|env|environment|data|demo|traffic|version|server|prod|production|system|stream|feed|app|db|database|deploy|release|link))|in person|irl|f2f|face[- ]to[- ]face|quick(?:ly)?|real quick|briefly|for (?:a (?:sec|second|min|minute|moment|bit|few)|\\d+\\s*(?:m|min|mins|minutes))|over (?:a |the )?${EN_MEDIUM}|on (?:a |the )?${EN_MEDIUM}|via (?:a )?${EN_MEDIUM}|by phone)`;
 const END_OF_CLAUSE = '(?=\\s*(?:[?!.,;]|$))';
 
 // =================================================================================================
@@ -236,11 +237,17 @@ const ENGLISH: LanguageRules = {
     // "let's sync tomorrow at 10", "can we meet tomorrow?", "wanna huddle?", "want to pair on this?"
     rx(`\\b${EN_CUE}\\s+(?:just\\s+|quickly\\s+|briefly\\s+|all\\s+)?(?:sync(?:[\\s-]*up)?|meet(?:\\s+up)?|huddle|catch[\\s-]*up|zoom|facetime|pair)(?:${END_OF_CLAUSE}|\\s+(?:on|with|about|re|up)\\b|\\s+${EN_WHEN}\\b|\\s+${EN_LIVE})`),
     // "can we talk?", "let's chat live", "happy to connect tomorrow"; weak verbs need a live/time cue
-    rx(`\\b${EN_CUE}\\s+(?:just\\s+)?(?:chat|talk|speak|connect)(?:${END_OF_CLAUSE}|\\s+${EN_WHEN}\\b|\\s+${EN_LIVE})`),
+    rx(`\\b${EN_CUE}\\s+(?:just\\s+)?(?:chat|talk|speak|connect)(?:${END_OF_CLAUSE}|\\s+${EN_WHEN}\\b|\\s+${EN_LIVE}|\\s+(?:it|this|that)\\s+(?:through|over|out)\\b)`),
+    // "let's take this offline and talk tomorrow morning": a second verb coordinated with the cue
+    rx(`\\b${EN_CUE}\\s+${gap(4)}and\\s+(?:then\\s+)?(?:just\\s+)?(?:chat|talk|speak|connect|sync(?:[\\s-]*up)?|meet(?:\\s+up)?|catch[\\s-]*up|huddle)(?:\\s+${EN_WHEN}\\b|\\s+${EN_LIVE}|\\s+(?:it|this|that)\\s+(?:through|over|out)\\b)`),
     // "got 5 min for a huddle?", "free for a chat at 3?", "are you around for a quick sync?"
     rx(`(?<!feel\\s)\\b(?:free|available|avail|around|(?:got|have|has|any)\\s+(?:a\\s+)?(?:sec|second|min|minute|moment|few min\\w*|bandwidth|time)|(?:\\d+|a few|few|a couple(?: of)?)\\s*(?:m|min|mins|minutes|sec|secs)|a (?:sec|second|min|minute|moment))\\s+(?:for|to)\\s+(?:(?:a|an|the)\\s+)?${gap(2)}(?:${EN_NOUN}|chat|talk|quick word|hop on|jump on)${NOUN_END}`),
     // "is now a good time for a call?", "how's 2pm for a quick chat?", "does tomorrow work for a sync?"
     rx(`\\b(?:(?:good|better|ok|okay|convenient)\\s+time|\\d{1,2}(?::\\d\\d)?\\s*(?:am|pm|h)?|today|tomorrow|tmrw|tonight|(?:mon|tues|wednes|thurs|fri)day|this (?:morning|afternoon|evening|week)|next week)\\s+(?:work\\s+|works\\s+|good\\s+|ok\\s+)?for\\s+(?:(?:a|an)\\s+)?${gap(2)}(?:${EN_NOUN}|chat)${NOUN_END}[^.!;]*\\?`),
+    // "got 10 min?", "do you have a sec?": asking for someone's time, nothing else in the clause
+    rx(`(?:^|[.!?;,]\\s*|\\s-\\s|@user\\s+)(?:hey\\s+)?(?:(?:do\\s+)?(?:you|u)\\s+)?(?:got|have)\\s+(?:(?:\\d+|a few|few|a couple(?: of)?|two|five|ten)\\s*(?:m|min|mins|minutes|sec|secs|seconds)|(?:a|an)\\s+(?:sec|second|min|minute|moment))(?:\\s+(?:today|now|later|tomorrow|this (?:morning|afternoon|week)|after (?:lunch|standup)))?\\s*\\?`),
+    // "need 10 min of your time on a call", "can I steal 5 minutes over zoom"
+    rx(`\\b(?:(?:borrow|steal|grab)\\s+(?:you\\s+for\\s+)?(?:\\d+|a few|a couple(?: of)?)\\s*(?:m|min|mins|minutes)\\s+(?:of your time\\s+|with you\\s+)?|(?:need|want|like)\\s+(?:\\d+|a few|a couple(?: of)?)\\s*(?:m|min|mins|minutes)\\s+(?:of your time|with you)\\s+)(?:on|over|via)\\s+(?:a\\s+|the\\s+)?${EN_MEDIUM}\\b`),
     // "free anytime after 2?" — an availability question
     rx(`(?<!feel\\s)\\b(?:free|available)\\s+(?:anytime|any time|(?:at|after|before|around)\\s+\\d|later today|this (?:afternoon|morning|evening))\\b[^.!;]*\\?`),
     // "let's set up a meeting", "could we schedule a meeting", "I'll set up a kickoff meeting"
@@ -255,10 +262,16 @@ const ENGLISH: LanguageRules = {
     rx(`\\bgrab\\s+(?:you|u|ya|someone|anyone|somebody)\\s+for\\s+(?:a (?:sec|second|min|minute|few|bit|moment)|\\d+\\s*(?:m|min|mins|minutes))\\b`),
     // "I'm gonna start a huddle"
     rx(`\\bstart(?:ing)?\\s+(?:a|an)\\s+${gap(2)}${EN_NOUN}${NOUN_END}`),
+    rx(`\\bopen(?:ing)?\\s+(?:up\\s+)?(?:a|an)\\s+(?:quick\\s+)?(?:huddle|zoom|google meet|gmeet|bridge|war room)(?=\\s*(?:[?!.,;:]|$)|\\s+(?:for|with|in|now|so|if|to|at|on|and|here|right|later|after)\\b)`),
+    // "can you screen share and show me?", "could you share your screen?"
+    rx(`\\b(?:can|could|would|will)\\s+(?:you|u)\\s+(?:(?:quickly|just|maybe)\\s+)?(?:screen ?share|share (?:your|ur|the) screen)\\b(?!\\s+(?:recording|recordings|shot|shots|capture|settings|permission|permissions|size|resolution|name|reader))`),
     // "let's do a video call", "let's have a quick chat tomorrow", "shall we do a quick zoom"
     rx(`\\b${EN_CUE}\\s+(?:just\\s+|maybe\\s+|quickly\\s+)?(?:have|do|get|grab|hold|run|organi[sz]e|plan|set up|setup|schedule|book|arrange)\\s+(?:(?:a|an|another|one)\\s+)?${gap(2)}(?:${EN_NOUN}|chat|quick word)${NOUN_END}`),
     // "let's grab 15 mins tomorrow to go over this", "can we find 30 minutes to walk through it"
     rx(`\\b${EN_CUE}\\s+(?:just\\s+)?(?:set up|setup|schedule|book|grab|find|carve out)\\s+(?:some\\s+)?(?:time|\\d+\\s*(?:m|min|mins|minutes)|an hour|half an hour)\\s+${gap(3)}(?:with|to (?:chat|talk|sync|discuss|go over|go through|walk through|review|meet|catch up|align|pair|hash)|together|tomorrow|today|this week|next week|later)\\b`),
+    // "could we set some time aside tomorrow to go through the rollout?": blocking time is often solo
+    // focus work, so this one needs a together-purpose, not just a day
+    rx(`\\b${EN_CUE}\\s+(?:just\\s+)?(?:block|set aside|put aside|set|reserve)\\s+(?:some\\s+)?(?:time|\\d+\\s*(?:m|min|mins|minutes)|an hour|half an hour)\\s+(?:aside\\s+)?${gap(3)}(?:with (?:you|u|the|everyone|@user)|to (?:chat|talk|sync|discuss|go over|go through|walk through|meet|catch up|align|pair|hash)|together)\\b`),
     // "how about a call tomorrow?", "should we get the team together for a meeting?"
     rx(`\\b${EN_CUE}\\s+(?!(?:not|never)\\b)(?:(?!(?:add|remove|make|mock|stub|wrap|log|write|retry|cache|batch|replace|skip|avoid|record|cancel|move|reschedule|shorten|extend|drop|kill|end|leave|mute|wait|trace|instrument|keep)\\b)[a-z0-9'-]+\\s+){0,5}(?:a|an)\\s+${gap(2)}${EN_NOUN}${NOUN_END}`),
     // "I'll send an invite", "sending you a calendar invite"
@@ -266,7 +279,7 @@ const ENGLISH: LanguageRules = {
     // "grab time on my calendar", "I'll throw something on your calendar"
     rx(`\\b(?:grab|book|find|put|throw|stick|pick|schedule|snag|get|add)\\s+(?:(?:some|a)\\s+)?(?:time|something|slot|a slot|a time|\\d+\\s*(?:min|mins|minutes)|(?:a|an)\\s+${gap(1)}(?:${EN_NOUN}|${EN_EVENT}))?\\s*(?:on|in|into|from|off)\\s+(?:your|my|our|his|her|their|the)\\s+(?:calendar|cal|gcal|books)\\b`),
     // "can we discuss this live?", "talk about this over a call", "sync on a call"
-    rx(`\\b(?:discuss|talk|chat|go over|go through|walk (?:you |me |us )?through|review|hash|sort|figure|work|align|debug|run through|talk through|catch up|sync)\\b(?:\\s+[a-z0-9'-]+){0,5}?\\s+(?:live(?!\\s+(?:site|env|environment|data|demo|traffic|version|server|prod|production|system|stream|feed|app|db|database|deploy|release|link))|in person|irl|face[- ]to[- ]face|f2f|synchronously|over (?:a |the )?${gap(1)}${EN_MEDIUM}|on (?:a |the )?${gap(1)}${EN_MEDIUM}\\b|via (?:a )?${EN_MEDIUM}|in (?:a|an) ${gap(1)}(?:call|meeting|huddle))\\b`),
+    rx(`\\b(?:discuss|talk|chat|go over|go through|walk (?:you |me |us )?through|review|hash|sort|figure|work|align|debug|run through|talk through|catch up|sync|explain|show (?:you|u|me|us))\\b(?:\\s+[a-z0-9'-]+){0,5}?\\s+(?:${LIVE_WORD}(?!\\s+(?:site|env|environment|data|demo|traffic|version|server|prod|production|system|stream|feed|app|db|database|deploy|release|link))|in person|irl|face[- ]to[- ]face|f2f|synchronously|over (?:a |the )?${gap(1)}${EN_MEDIUM}|on (?:a |the )?${gap(1)}${EN_MEDIUM}\\b|via (?:a )?${EN_MEDIUM}|in (?:a|an) ${gap(1)}(?:call|meeting|huddle))\\b`),
     // "call me when you're free", "calling you in 2 min", "mind if I ring you?"
     rx(`(?<!\\bdid\\s(?:you|u|someone|anyone)\\s)\\b(?:call|calling|ring|ringing|phone|phoning)\\s+(?:me|you|u|ya)\\b(?!\\s+(?:that|this|out|crazy|by|when you (?:said|did)))`),
     rx(`\\bgive\\s+(?:me|you|u|us|them)\\s+a\\s+(?:quick\\s+)?(?:call|ring|buzz|bell)\\b`),
@@ -288,7 +301,7 @@ const ENGLISH: LanguageRules = {
 };
 
 // ---- Spanish ------------------------------------------------------------------------------------
-const ES_NOUN = '(?:video\\s*llamada|llamadita|llamada|reunioncita|reunion|junta|meet|call|zoom|meeting|videoconferencia|sesion|charla|huddle)';
+const ES_NOUN = '(?:video\\s*llamada|llamadita|llamada|reunioncita|reunion|reu|junta|meet|call|zoom|meeting|videoconferencia|sesion|charla|huddle)';
 const ES_ART = '(?:(?:una|un|la|el|otra|alguna)\\s+)?';
 const ES_WHEN = '(?:manana|hoy|ahora|luego|mas tarde|esta (?:tarde|manana|semana)|la (?:semana|proxima)|el (?:lunes|martes|miercoles|jueves|viernes)|a las \\d|en \\d+|en un rato|un rato|rapido|un momento)';
 
@@ -302,7 +315,7 @@ const SPANISH: LanguageRules = {
     // "te llamo en 5", "llámame cuando puedas"
     rx('\\b(?:te llamo|te llamamos|llamame|llamanos|me llamas|me puedes llamar|puedo llamarte|te marco|marcame|te hago una llamada|me marcas)\\b'),
     // "¿nos conectamos por zoom?", "lo hablamos por teléfono"
-    rx(`\\b(?:nos conectamos|conectemos|nos vemos|nos juntamos|juntemonos|nos reunimos|reunamos|reunamonos|podemos reunirnos|podemos vernos|podemos juntarnos|podemos conectarnos|hablamos|hablemos|lo hablamos|lo vemos|charlamos|charlemos|platicamos|platiquemos)\\s+${gap(3)}(?:por|en|via|mediante)\\s+(?:(?:una|un|el|la)\\s+)?(?:zoom|meet|teams|videollamada|video\\s*llamada|llamada|telefono|video|huddle|slack|persona|vivo)\\b`),
+    rx(`\\b(?:nos conectamos|conectemos|nos vemos|nos juntamos|juntemonos|nos reunimos|reunamos|reunamonos|podemos reunirnos|podemos vernos|podemos juntarnos|podemos conectarnos|hablamos|hablemos|lo hablamos|lo vemos|charlamos|charlemos|platicamos|platiquemos)\\s+${gap(3)}(?:por|en|via|mediante)\\s+(?:(?:una|un|el|la)\\s+)?(?:zoom|meet|teams|videollamada|video\\s*llamada|llamada|telefono|video|huddle|slack|persona|vivo|reunion|reu|call|junta)\\b`),
     // "¿nos reunimos mañana a las 10?"
     rx(`\\b(?:nos reunimos|reunamonos|nos vemos|nos juntamos|juntemonos|podemos reunirnos|podemos vernos|nos conectamos|podemos juntarnos|podemos conectarnos|nos llamamos)(?:${END_OF_CLAUSE}|\\s+${ES_WHEN}\\b)`),
     // "podemos hablarlo en una llamada?"
@@ -328,7 +341,7 @@ const GERMAN: LanguageRules = {
     // "können wir kurz telefonieren?", "wollen wir kurz huddlen?"
     rx(`\\b${DE_CUE}\\s+${gap(3)}(?:telefonieren|callen|huddlen|zoomen|quatschen)\\b`),
     // "können wir das kurz per Videocall klären?"
-    rx(`\\b${DE_CUE}\\s+${gap(4)}(?:per|via|uber|ueber|in (?:einem|nem)|im)\\s+(?:(?:kurzen|schnellen)\\s+)?(?:videocall|video-call|call|anruf|telefon|teams|zoom|meeting|huddle|telko|video)\\b`),
+    rx(`\\b${DE_CUE}\\s+${gap(4)}(?:per|via|uber|ueber|in (?:einem|nem)|im)\\s+(?:(?:kurzen|schnellen)\\s+)?(?:videocall|video-call|call|anruf|telefon|teams|zoom|meeting|huddle|telko|video)(?:-(?:call|meeting))?(?![\\w-])`),
     // "sollen wir morgen kurz einen Call machen?", "können wir einen Termin vereinbaren?"
     rx(`\\b${DE_CUE}\\s+${gap(4)}(?:einen|ein|eine|ne|nen|n)\\s+${gap(1)}${DE_NOUN}\\s+(?:machen|ausmachen|vereinbaren|aufsetzen|einrichten|einplanen|haben|abhalten)\\b`),
     // "können wir kurz sprechen?" — weak verbs only with a "right now / soon" cue, like English "talk"
@@ -336,7 +349,8 @@ const GERMAN: LanguageRules = {
     // "ich schick euch gleich den Zoom-Link"
     rx('\\b(?:schick(?:e)?|send(?:e)?|poste|teile)\\s+(?:(?:dir|euch|ihnen)\\s+)?(?:gleich\\s+)?(?:(?:den|einen|nen|n)\\s+)?(?:zoom|teams|meet|meeting|call|huddle|webex)-?link\\b'),
     // "lass uns kurz einen Call machen", "lasst uns einen Termin ausmachen"
-    rx(`\\b(?:lass|lasst|lassen)\\s+(?:sie\\s+)?uns\\s+${gap(4)}${DE_NOUN}\\b`),
+    rx(`\\b(?:lass|lasst|lassen)\\s+(?:sie\\s+)?uns\\s+${gap(4)}${DE_NOUN}(?![\\w-])`),
+    rx(`\\b(?:lass|lasst|lassen)\\s+(?:sie\\s+)?uns\\s+${gap(4)}(?:per|via|uber|ueber|in (?:einem|nem)|im)\\s+(?:(?:kurzen|schnellen)\\s+)?(?:videocall|video-call|call|anruf|telefonat|telefon|teams|zoom|meeting|huddle|telko|video)(?:-(?:call|meeting))?(?![\\w-])`),
     rx(`\\b(?:lass|lasst|lassen)\\s+(?:sie\\s+)?uns\\s+${gap(3)}(?:telefonieren|treffen|callen|huddlen|zoomen|zusammensetzen|kurzschliessen)\\b`),
     // "hast du morgen Zeit für ein kurzes Meeting?", "Zeit für einen Call?"
     rx(`\\b(?:(?:hast du|hattest du|habt ihr|hattet ihr|haben sie|hatten sie|bist du|seid ihr)\\s+${gap(3)})?(?:zeit|\\d+\\s*min(?:uten|s)?|(?:einen|ne|eine|ein paar)\\s+(?:moment|minute|minuten|sekunde))\\s+(?:fur|fuer|zum|zu)\\s+${gap(2)}(?:${DE_NOUN}|telefonieren|quatschen)\\b`),
@@ -345,8 +359,9 @@ const GERMAN: LanguageRules = {
     // "ruf mich an", "ich ruf dich gleich an", "kann ich dich kurz anrufen?"
     rx('\\bruf(?:e|st|t)?\\s+(?:mich|dich|euch|sie|uns)\\b(?:\\s+[a-z0-9,]+){0,6}?\\s+an\\b'),
     rx(`\\b(?:kann|darf|soll)\\s+ich\\s+(?:dich|euch|sie)\\s+${gap(1)}anrufen\\b`),
+    rx(`\\b(?:magst|kannst|ko(?:e)?nntest|willst|mo(?:e)?chtest|wu(?:e)?rdest|ko(?:e)?nnt|ko(?:e)?nnen)\\s+(?:du|ihr|sie)\\s+(?:mich|uns)\\s+${gap(2)}anrufen\\b`),
     // "ich lade euch zu einem kurzen Meeting ein"
-    rx(`\\blade\\s+(?:dich|euch|sie)\\s+${gap(2)}(?:zu|zum|zur)\\s+${gap(2)}${DE_NOUN}\\b`),
+    rx(`\\blade\\s+(?:dich|euch|sie)\\s+${gap(2)}(?:zu|zum|zur)\\s+${gap(2)}${DE_NOUN}(?![\\w-])`),
   ],
   // Bare "nicht" is not a cue: "können wir nicht kurz telefonieren?" is still a proposal.
   negation: /\b(?:kein(?:e|en|er|em)?\s+(?:[a-z]+\s+)?(?:call|calls|meeting|anruf|termin|besprechung|telefonat)|nicht (?:notig|noetig|notwendig|erforderlich)|statt|anstatt|anstelle|ohne|absag\w*|abgesagt)\b/,
@@ -361,15 +376,17 @@ const FRENCH: LanguageRules = {
   lang: 'fr',
   proposals: [
     // "on peut faire un point en visio ?", "on se cale un créneau ?", "organisons une réunion"
-    rx(`\\b(?:on (?:peut|pourrait) (?:se )?(?:faire|caler|organiser|avoir|prendre|planifier|programmer|fixer|bloquer)|on se (?:fait|cale|prend|programme|planifie|fixe|bloque|organise)|on (?:fait|cale|prend|organise|planifie|programme|fixe)|peut-on (?:se )?(?:faire|caler|organiser|avoir|prendre|planifier)|est[- ]ce qu'on (?:peut|pourrait) (?:se )?(?:faire|caler|organiser|avoir|prendre|planifier)|faisons|organisons|calons|planifions|prenons|fixons|programmons|je (?:te |vous )?propose|tu veux (?:faire|qu'on fasse|qu'on se fasse)|ca te dit|ca vous dit|je (?:te |vous )?(?:cale|organise|planifie|programme|bloque)|il faudrait (?:faire|organiser|caler)|on devrait (?:faire|organiser|caler|se faire))\\s+(?:(?:un|une|le|la|des|du|notre|ton|votre)\\s+|l')?${gap(2)}${FR_NOUN}\\b`),
+    rx(`\\b(?:on (?:peut|pourrait) (?:se )?(?:faire|caler|organiser|avoir|prendre|planifier|programmer|fixer|bloquer)|on se (?:fait|cale|prend|programme|planifie|fixe|bloque|organise)|on (?:fait|cale|prend|organise|planifie|programme|fixe)|peut-on (?:se )?(?:faire|caler|organiser|avoir|prendre|planifier)|est[- ]ce qu'on (?:peut|pourrait) (?:se )?(?:faire|caler|organiser|avoir|prendre|planifier)|faisons|organisons|calons|planifions|prenons|fixons|programmons|je (?:te |vous )?propose|(?:je (?:te |vous )?propose|tu veux|vous voulez|il faudrait|faudrait|ce serait bien|ca serait bien) qu'on (?:se )?(?:fasse|cale|organise|prenne|planifie|programme|ait)|tu veux (?:faire|qu'on fasse|qu'on se fasse)|ca te dit|ca vous dit|je (?:te |vous )?(?:cale|organise|planifie|programme|bloque)|il faudrait (?:faire|organiser|caler)|on devrait (?:faire|organiser|caler|se faire))\\s+(?:(?:un|une|le|la|des|du|notre|ton|votre)\\s+|l')?${gap(2)}${FR_NOUN}\\b`),
     // "dispo pour un appel rapide ?", "tu as 5 min pour un call ?"
     rx(`\\b(?:dispo|dispos|disponible|disponibles|libre|libres|(?:as|avez|aurais|auriez)\\s+(?:\\d+\\s*min(?:utes)?|un moment|un instant|deux minutes|cinq minutes|le temps)|\\d+\\s*min(?:utes)?)\\s+(?:pour|pr)\\s+(?:(?:un|une|le|la)\\s+|l')?${gap(2)}${FR_NOUN}\\b`),
     // "est-ce qu'on peut se voir demain ?", "on s'appelle à 15h ?"
-    rx(`\\b(?:on (?:peut|pourrait) se (?:voir|parler|capter|retrouver)|peut-on se (?:voir|parler|capter)|on se (?:voit|parle|capte|retrouve|rejoint)|on s'appelle|on s'en parle)(?:${END_OF_CLAUSE}|\\s+(?:demain|aujourd'hui|tout a l'heure|cet? (?:aprem|apres-midi|matin|semaine)|ce (?:soir|matin)|lundi|mardi|mercredi|jeudi|vendredi|(?:a|dans|vers) \\d+(?:h\\d*)?|\\d+h\\d*|rapidement|vite|pour en parler|la semaine prochaine|maintenant|en visio|par (?:visio|tel|telephone|zoom|teams|meet))\\b)`),
+    rx(`\\b(?:on (?:peut|pourrait) se (?:voir|parler|capter|retrouver)|peut-on se (?:voir|parler|capter)|on se (?:voit|parle|capte|retrouve|rejoint)|on s'appelle|on s'en parle)(?:${END_OF_CLAUSE}|\\s+(?:demain|aujourd'hui|tout a l'heure|cet? (?:aprem|apres-midi|matin|semaine)|ce (?:soir|matin)|lundi|mardi|mercredi|jeudi|vendredi|(?:a|dans|vers) \\d+(?:h\\d*)?|\\d+h\\d*|\\d+\\s*min(?:utes)?|(?:deux|cinq|dix) (?:min|minutes|secondes)|vite fait|rapidement|vite|pour en parler|la semaine prochaine|maintenant|en visio|par (?:visio|tel|telephone|zoom|teams|meet))\\b)`),
+    // "on en parle de vive voix demain ?", "on en discute ?" (but "comme on en parle, …" is not a proposal)
+    rx(`\\bon en (?:parle|discute|cause)(?:\\s*\\?|\\s+(?:demain|aujourd'hui|cet? (?:aprem|apres-midi|matin|semaine)|ce (?:soir|matin)|lundi|mardi|mercredi|jeudi|vendredi|(?:a|dans|vers) \\d+(?:h\\d*)?|\\d+h\\d*|\\d+\\s*min(?:utes)?|maintenant|de vive voix|a l'oral|en visio|par (?:visio|tel|telephone|zoom|teams|meet))\\b)`),
     // "on se prend 15 minutes pour en discuter ?"
     rx(`\\b(?:on se (?:prend|garde|bloque|cale)|on (?:prend|bloque|cale)|prenons|bloquons|calons)\\s+(?:\\d+\\s*min(?:utes)?|un moment|une heure|une demi-heure|quelques minutes|(?:un|une) (?:petit|petite|quart d'heure)\\w*)\\s+(?:pour|ensemble|demain|cet|ce|aujourd'hui)\\b`),
     // "on peut en discuter de vive voix ?"
-    rx(`\\b(?:en discuter|discuter|en parler|parler|voir ca|regarder ca|echanger|en causer)\\s+${gap(2)}(?:de vive voix|en visio|en direct|en live|par telephone|au telephone|en reunion|en call|par (?:visio|zoom|teams|meet|appel|tel))\\b`),
+    rx(`\\b(?:en discuter|discuter|en discute|en parler|parler|en parle|voir ca|regarder ca|echanger|en causer)\\s+${gap(2)}(?:de vive voix|a l'oral|oralement|en visio|en direct|en live|par telephone|au telephone|en reunion|en call|par (?:visio|zoom|teams|meet|appel|tel))\\b`),
     // "je t'envoie une invitation"
     rx("\\b(?:envoie|envoyer|envoyons|enverrai|mets|mettre)\\s+(?:(?:une|un)\\s+|l')?(?:invitation|invit|invite|convocation)\\b"),
     // "je t'appelle dans 5 minutes", "appelle-moi" — but not "comment s'appelle ce composant"
@@ -387,14 +404,14 @@ const PORTUGUESE: LanguageRules = {
   lang: 'pt',
   proposals: [
     // "bora fazer uma call rápida?", "podemos marcar uma reunião amanhã?", "que tal uma call agora?"
-    rx(`\\b(?:bora|vamos|vamo|podemos|poderiamos|que tal|quer|querem|topa|topam|consegue|conseguimos|da pra|da para|rola|partiu)\\s+(?:(?:fazer|marcar|agendar|ter|bater|abrir|alinhar|conversar|falar|entrar|pular|fazermos|marcarmos|agendarmos|um|uma|numa|num|em|por|no|na|o|a|rapidinho|rapido|so|la)\\s+){0,3}${PT_NOUN}\\b`),
+    rx(`\\b(?:bora|vamos|vamo|podemos|poderiamos|que tal|quer|querem|topa|topam|consegue|conseguimos|da pra|da para|rola|partiu)\\s+(?:(?:fazer|marcar|agendar|ter|bater|abrir|alinhar|conversar|falar|entrar|pular|fazermos|marcarmos|agendarmos|gente|nos|um|uma|numa|num|em|por|no|na|o|a|rapidinho|rapido|so|la)\\s+){0,4}${PT_NOUN}\\b`),
     // "tem 5 min pra uma call?", "você está livre pra uma chamada?"
     rx(`\\b(?:tem|tens|teria|sobra|livre|livres|disponivel|disponiveis)\\s+${gap(2)}(?:(?:\\d+\\s*(?:min|mins|minutos)|um (?:minuto|minutinho|tempo|tempinho|momento)|tempo|uns minutos)\\s+)?(?:pra|para|p/)\\s+(?:(?:uma|um)\\s+)?${gap(2)}(?:${PT_NOUN}|conversar|falar|trocar (?:uma )?ideia|bater um papo)\\b`),
     // "vamos nos reunir amanhã?", "podemos conversar por vídeo?"
     rx(`\\b(?:vamos nos reunir|nos reunimos|podemos nos reunir|bora se reunir|vamos nos falar|nos falamos|a gente se fala|vamos conversar|podemos conversar|bora conversar|da pra conversar|podemos falar|vamos falar)\\s+${gap(2)}(?:amanha|hoje|agora|as \\d|depois|mais tarde|(?:por|via|pelo|pela|no|na|em|numa)\\s+(?:video|call|zoom|meet|teams|telefone|chamada|ligacao|huddle))\\b`),
     rx(`\\b(?:vamos nos reunir|podemos nos reunir|bora se reunir|vamos conversar|podemos conversar|bora conversar)${END_OF_CLAUSE}`),
     // "te ligo em 10 minutos", "me liga quando puder"
-    rx('\\b(?:te ligo|te ligamos|me liga|me ligue|liga pra mim|ligo pra (?:voce|vc|ti)|posso te ligar|pode me ligar|me chama (?:na|no|numa|num) (?:call|meet|zoom|teams|huddle))\\b'),
+    rx('\\b(?:te ligo|te ligamos|me liga|me ligue|liga pra mim|ligo pra (?:voce|vc|ti)|posso te ligar|(?<!\\bnao\\s)(?:pode|podes|poderia|consegue|conseguiria|da pra|da para|quer)\\s+(?:me|te)\\s+ligar|me chama (?:na|no|numa|num) (?:call|meet|zoom|teams|huddle))\\b'),
     // "vou te mandar um convite"
     rx('\\b(?:mando|mandar|envio|enviar|mandando|enviando|mandamos|enviamos)\\s+(?:[a-z]+\\s+)?(?:(?:um|o|uma)\\s+)?(?:convite|invite)\\b'),
   ],
@@ -412,8 +429,24 @@ const LANGUAGES: LanguageRules[] = [ENGLISH, SPANISH, PORTUGUESE, FRENCH, GERMAN
  */
 const TERSE_NOUN =
   '(?:call|video ?call|zoom|huddle|meeting|mtg|google meet|llamada|videollamada|reunion|anruf|telefonat|telko|appel|visio|reuniao|ligacao|chamada)';
-const TERSE =
-  new RegExp(`^(?:[@#]\\S+\\s+)*(?:(?:quick|short|fast|brief|quik|\\d+\\s*-?\\s*min(?:ute)?s?|kurze[rsn]?|schnelle[rsn]?|petit|petite|rapid[oa]|rapide|un|une|una|uma|um|ein|einen|a)\\s+)?(?:sync(?=\\s*\\?)|${TERSE_NOUN})(?:\\s+(?:rapide|rapid[oa]|rapidinh[oa]|kurz|real quick|now|today|later|tomorrow|ahora|agora|maintenant|jetzt|gleich|heute|morgen|manana|amanha|demain))?\\s*(?:\\?|(?:um|at|a las|as|a|@|in|en|dans|em|vers)\\s+\\d)`);
+const TERSE_ADJ =
+  '(?:quick|short|fast|brief|quik|\\d+\\s*-?\\s*min(?:ute)?s?|kurze[rsn]?|schnelle[rsn]?|petit|petite|rapid[oa]|rapide)';
+/** Time words a terse proposal may end with: "quick call after lunch?", "Kurzer Huddle nach dem Mittag?". */
+const TERSE_WHEN =
+  "(?:rapide|rapid[oa]|rapidinh[oa]|kurz|real quick|now|today|later(?: today)?|tomorrow(?: morning)?|ahora|agora|maintenant|jetzt|gleich|heute(?: nachmittag)?|morgen(?: fruh)?|manana|amanha|demain(?: matin)?|this (?:morning|afternoon)|after (?:lunch|standup|the standup|the demo)|nach (?:dem (?:mittag(?:essen)?|daily|standup|lunch)|der mittagspause)|despues (?:de comer|del almuerzo|de la daily)|esta tarde|apres (?:le )?(?:dej|dejeuner|daily)|cet aprem|cet apres-midi|depois do almoco|hoje a tarde|mais tarde)";
+const TERSE = new RegExp(
+  `^(?:[@#]\\S+\\s+)*(?:(?:${TERSE_ADJ}|un|une|una|uma|um|ein|einen|a)\\s+)?(?:sync(?=\\s*\\?)|${TERSE_NOUN})(?:\\s+${TERSE_WHEN}){0,2}\\s*(?:\\?|(?:um|at|a las|as|a|@|in|en|dans|em|vers)\\s+\\d)`,
+);
+/**
+ * The same terse question as its own sentence later in a message ("this thread is getting long.
+ * quick call?"); only as a question, and a purpose ("15 min call to unblock?") only after a
+ * size word, so "Thanks. Call at 3 still on?" or "Zoom broken again?" stay quiet.
+ */
+const TERSE_SENTENCE = new RegExp(
+  `(?:^|[.!]\\s+|\\n)(?:[@#]\\S+\\s+)*(?:(?:${TERSE_ADJ}|a|un|une|una|uma|um|ein|einen)\\s+)?(?:sync|${TERSE_NOUN})(?:\\s+${TERSE_WHEN}){0,2}\\s*\\?` +
+    `|(?:^|[.!]\\s+|\\n)(?:[@#]\\S+\\s+)*(?:a\\s+)?${TERSE_ADJ}\\s+${TERSE_NOUN}(?:\\s+${TERSE_WHEN}){0,2}\\s+(?:to|for|pra|para|pour|um|zum|zur)\\s+(?:[a-z0-9'@#-]+\\s+){0,3}[a-z0-9'@#-]+\\s*\\?`,
+  'g',
+);
 
 // =================================================================================================
 // Guards shared by every phrase match
@@ -455,9 +488,9 @@ function isGuarded(text: string, start: number, matched: string, rules: Language
 
 function findPhrase(prose: string): { matched: string; lang: DetectionLanguage } | undefined {
   const text = neutraliseLookAlikes(prose);
-  const terse = TERSE.exec(text);
-  if (terse && !isGuarded(text, terse.index, terse[0], ENGLISH)) {
-    return { matched: terse[0].trim(), lang: guessLanguage(text) ?? 'en' };
+  const terse = TERSE.exec(text) ?? [...text.matchAll(TERSE_SENTENCE)].find((m) => !isGuarded(text, m.index ?? 0, m[0], ENGLISH));
+  if (terse && !isGuarded(text, terse.index ?? 0, terse[0], ENGLISH)) {
+    return { matched: terse[0].replace(/^[.!?]/, '').trim(), lang: guessLanguage(text) ?? 'en' };
   }
   for (const rules of LANGUAGES) {
     for (const pattern of rules.proposals) {

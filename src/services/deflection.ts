@@ -1,28 +1,40 @@
 /**
  * Meeting deflection: when someone proposes a call in a channel, offer them — privately, once per
- * thread, with a cooldown — to write a handoff instead. Never for bots, edits, or people who opted out.
+ * thread, with a cooldown — to write a handoff instead. Never for bots, edits, DMs, or people who
+ * opted out; a Slack retry or a double delivery never produces a second prompt.
+ *
+ * Privacy: the message text is stored only while the prompt waits for an answer (as the handoff
+ * modal's pre-fill), is forgotten on any outcome or when the modal opens, and is purged after a day
+ * otherwise (purgeStale). Outcomes are kept as counts per prompt, without text.
  */
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../db/client';
 import {
   firstSightOfEvent,
+  forgetPending,
   getDeflection,
+  getDeflectionById,
   isMuted,
   mute,
   reservePrompt,
   setOutcome,
+  setPending,
+  setWorkspaceDeflection,
+  unmute,
   workspaceDeflectionEnabled,
   type DeflectionRow,
 } from '../db/queries/deflections';
+import { loadHandoff } from '../db/queries/handoffs';
 import { ensureWorkspace } from '../db/queries/workspaces';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { detectMeetingProposal, extractMentionedUserIds, type MessageForDetection } from '../domain/meetingDetection';
-import { cityOf, formatDuration } from '../time';
+import { cityOf, offsetMs } from '../time';
 import { isWorkingAt, nextWorkStart } from '../domain/workSchedule';
 import { classifySlackError } from '../slack/errors';
-import { deflectionPrompt } from '../views/deflectionPrompt';
-import { scheduleOf, type People } from './people';
+import { deflectionLead, deflectionPrompt, type RecipientSource, type RecipientTime } from '../views/deflectionPrompt';
+import { escapeMrkdwn } from '../views/text';
+import { scheduleOf, type People, type Person } from './people';
 
 /** The fields of a Slack `message` event this feature reads. */
 export interface ChannelMessageEvent {
@@ -35,14 +47,21 @@ export interface ChannelMessageEvent {
   thread_ts?: string;
   channel: string;
   channel_type?: string;
+  hidden?: boolean;
   bot_profile?: { name?: string };
   attachments?: { title?: string; text?: string; fallback?: string; pretext?: string }[];
   room?: unknown;
 }
 
 /** Subtypes that are a person speaking (or a huddle they started); everything else is ignored. */
-const PERSON_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share', 'huddle_thread']);
+const PERSON_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share', 'me_message', 'huddle_thread']);
+/** Public and private channels. DMs (im) and group DMs (mpim) are private conversations: never. */
 const PROMPTABLE_CHANNELS = new Set(['channel', 'group', undefined]);
+/** Most recipients pre-filled and described; the modal takes 20, a prompt should stay short. */
+const MAX_RECIPIENTS = 10;
+const MAX_PENDING_TEXT = 3000;
+
+export type OnMessageResult = 'prompted' | 'failed' | `ignored: ${string}`;
 
 export class DeflectionService {
   constructor(
@@ -54,30 +73,44 @@ export class DeflectionService {
     private readonly cooldownMs: number,
   ) {}
 
-  async onMessage(teamId: string, eventId: string | undefined, e: ChannelMessageEvent): Promise<'prompted' | string> {
+  async onMessage(teamId: string, eventId: string | undefined, e: ChannelMessageEvent): Promise<OnMessageResult> {
     // Bots and apps never get prompts (there is nobody to ask); edits and joins are not proposals.
-    if (e.bot_id || !e.user || !PERSON_SUBTYPES.has(e.subtype)) return 'ignored: not a person speaking';
-    if (!PROMPTABLE_CHANNELS.has(e.channel_type)) return 'ignored: not a channel';
+    if (e.bot_id || typeof e.user !== 'string' || !e.user || e.hidden || !PERSON_SUBTYPES.has(e.subtype)) return 'ignored: not a person speaking';
+    if (typeof e.channel !== 'string' || typeof e.ts !== 'string' || (e.thread_ts !== undefined && typeof e.thread_ts !== 'string')) return 'ignored: not a channel';
+    if (!PROMPTABLE_CHANNELS.has(e.channel_type) || e.channel.startsWith('D')) return 'ignored: not a channel';
     const detection = detectMeetingProposal(toDetectionInput(e));
     if (!detection.isProposal) return 'ignored: no proposal';
     const now = this.clock.now();
     ensureWorkspace(this.db, teamId, now);
-    // Dedupe only now: most messages are not proposals and need no write at all.
+    // Dedupe only now: most messages are not proposals and need no write at all. Nothing awaits
+    // between the detection and this insert, so a retry arriving meanwhile is caught too.
     if (eventId && !firstSightOfEvent(this.db, teamId, eventId, now)) return 'ignored: duplicate event';
     if (!workspaceDeflectionEnabled(this.db, teamId)) return 'ignored: workspace switched off';
-    const author = await this.people.get(teamId, e.user);
-    if (!author.row || author.isBot || !author.row.deflectionEnabled) return 'ignored: person opted out';
+    let author: Person;
+    try {
+      author = await this.people.get(teamId, e.user);
+    } catch {
+      return 'ignored: profile unavailable';
+    }
+    if (!author.row || author.isBot || author.deleted || !author.row.deflectionEnabled) return 'ignored: person opted out';
     if (isMuted(this.db, teamId, e.user, e.channel)) return 'ignored: muted here';
 
-    const mentions = extractMentionedUserIds(e.text ?? '').filter((u) => u !== e.user);
+    // The reservation is the single gate: the same message delivered twice under two event ids, or
+    // a second proposal in the thread, finds the (person, thread) row or the running cooldown.
+    const threadTs = e.thread_ts ?? e.ts;
     const id = reservePrompt(
       this.db,
-      { teamId, userId: e.user, channelId: e.channel, threadTs: e.thread_ts ?? e.ts, messageTs: e.ts, reason: detection.reason ?? 'phrase', pendingText: (e.text ?? '').slice(0, 3000), pendingMentions: mentions },
+      { teamId, userId: e.user, channelId: e.channel, threadTs, messageTs: e.ts, reason: detection.reason ?? 'phrase' },
       now,
       this.cooldownMs,
     );
     if (id === null) return 'ignored: already prompted (thread or cooldown)';
-    const prompt = deflectionPrompt(id, await this.lead(teamId, mentions, now), e.channel);
+
+    const { people, source } = await this.recipientsFor(teamId, e);
+    setPending(this.db, id, readableSlackText(typeof e.text === 'string' ? e.text : '', namesOf(people)).slice(0, MAX_PENDING_TEXT), people.map((p) => p.userId));
+    // No channel name: conversations.info would need channels:read/groups:read, which Handoff does
+    // not request; the prompt shows the channel as <#C…> in mrkdwn instead.
+    const prompt = deflectionPrompt(id, deflectionLead(recipientTimes(people, now), source), { id: e.channel });
     try {
       await this.client.chat.postEphemeral({ channel: e.channel, user: e.user, ...prompt, ...(e.thread_ts ? { thread_ts: e.thread_ts } : {}) });
       this.logger.info({ teamId, deflectionId: id, reason: detection.reason }, 'deflection prompt shown');
@@ -89,22 +122,29 @@ export class DeflectionService {
     }
   }
 
-  /** "The people you mentioned are in 3 time zones — Ana's day starts in 6 h." */
-  private async lead(teamId: string, mentions: string[], now: Date): Promise<string> {
-    const base = 'A handoff lets people answer when their day starts, without finding a slot.';
-    if (mentions.length === 0) return base;
-    const people = (await Promise.all(mentions.slice(0, 10).map((u) => this.people.get(teamId, u).catch(() => null)))).filter(
-      (p): p is NonNullable<typeof p> => !!p?.row && !p.isBot,
-    );
-    if (people.length === 0) return base;
-    const zones = new Set(people.map((p) => scheduleOf(p.row!).tz));
-    const offline = people
-      .filter((p) => !isWorkingAt(scheduleOf(p.row!), now))
-      .map((p) => ({ p, inMs: nextWorkStart(scheduleOf(p.row!), now).getTime() - now.getTime() }))
-      .sort((a, b) => b.inMs - a.inMs)[0];
-    const where = zones.size > 1 ? `The people you mentioned are in ${zones.size} time zones` : `The people you mentioned are in ${cityOf([...zones][0]!)}`;
-    const when = offline ? ` — <@${offline.p.userId}>’s day starts in ${formatDuration(offline.inMs)}.` : '.';
-    return `${where}${when} ${base}`;
+  /**
+   * People mentioned in the message; for a reply, also those mentioned in its thread and the person
+   * who started the thread. Only people (not apps, not the author), at most MAX_RECIPIENTS.
+   */
+  private async recipientsFor(teamId: string, e: ChannelMessageEvent): Promise<{ people: Person[]; source: RecipientSource }> {
+    const own = extractMentionedUserIds(typeof e.text === 'string' ? e.text : '');
+    const fromThread: string[] = [];
+    if (e.thread_ts && e.thread_ts !== e.ts) {
+      try {
+        const res = await this.client.conversations.replies({ channel: e.channel, ts: e.thread_ts, limit: 100 });
+        const messages = (res.messages ?? []) as { user?: string; bot_id?: string; text?: string; ts?: string }[];
+        const parent = messages.find((m) => m.ts === e.thread_ts);
+        if (parent?.user && !parent.bot_id) fromThread.push(parent.user);
+        for (const m of messages) if (!m.bot_id) fromThread.push(...extractMentionedUserIds(m.text ?? ''));
+      } catch (err) {
+        this.logger.debug({ teamId, error: classifySlackError(err).code }, 'thread not readable for deflection recipients');
+      }
+    }
+    const ids = [...new Set([...own, ...fromThread])].filter((u) => u !== e.user).slice(0, MAX_RECIPIENTS * 2);
+    const looked = await Promise.all(ids.map((u) => this.people.get(teamId, u).catch(() => null)));
+    const people = looked.filter((p): p is Person => !!p?.row && p.exists && !p.isBot && !p.deleted).slice(0, MAX_RECIPIENTS);
+    const onlyMentioned = people.every((p) => own.includes(p.userId));
+    return { people, source: onlyMentioned ? 'mentioned' : 'thread' };
   }
 
   /** Loads a deflection for an action, refusing anyone but the person it was shown to. */
@@ -113,8 +153,25 @@ export class DeflectionService {
     return row && row.userId === userId ? row : null;
   }
 
-  record(id: number, outcome: 'converted' | 'kept' | 'dismissed' | 'muted', handoffId?: number): void {
-    setOutcome(this.db, id, outcome, this.clock.now(), handoffId);
+  /**
+   * Records an outcome. 'converted' is only accepted for a handoff the prompted person wrote in the
+   * same workspace: the deflection id travels in modal metadata, which a crafted submission controls.
+   */
+  record(id: number, outcome: 'converted' | 'kept' | 'dismissed' | 'muted', handoffId?: number): boolean {
+    if (outcome === 'converted') {
+      const row = getDeflectionById(this.db, id);
+      const handoff = row && handoffId ? loadHandoff(this.db, row.teamId, handoffId) : undefined;
+      if (!row || !handoff || handoff.authorId !== row.userId) {
+        this.logger.warn({ deflectionId: id, handoffId }, 'conversion refused: handoff not written by the prompted person');
+        return false;
+      }
+    }
+    return setOutcome(this.db, id, outcome, this.clock.now(), handoffId);
+  }
+
+  /** The handoff modal now holds the text; the database does not need it any more. */
+  forgetText(id: number): void {
+    forgetPending(this.db, id);
   }
 
   muteChannel(row: DeflectionRow): void {
@@ -122,15 +179,31 @@ export class DeflectionService {
     this.record(row.id, 'muted');
   }
 
+  unmuteChannel(row: DeflectionRow): void {
+    unmute(this.db, row.teamId, row.userId, row.channelId);
+  }
+
+  /** Workspace-level switch (for `/handoff` admin use); on by default. */
+  setWorkspaceEnabled(teamId: string, on: boolean): void {
+    ensureWorkspace(this.db, teamId, this.clock.now());
+    setWorkspaceDeflection(this.db, teamId, on);
+  }
+
+  workspaceEnabled(teamId: string): boolean {
+    return workspaceDeflectionEnabled(this.db, teamId);
+  }
+
+  /** Posts the agenda in the proposal's thread. The choice to keep the meeting counts either way. */
   async postAgenda(row: DeflectionRow, agenda: string): Promise<string | null> {
+    this.record(row.id, 'kept');
     try {
       await this.client.chat.postMessage({
         channel: row.channelId,
         thread_ts: row.threadTs,
-        text: `Agenda from <@${row.userId}>:\n${escapeForThread(agenda)}`,
+        text: `*Agenda* from <@${row.userId}>:\n${escapeMrkdwn(agenda)}`,
         unfurl_links: false,
+        unfurl_media: false,
       });
-      this.record(row.id, 'kept');
       return null;
     } catch (e) {
       return classifySlackError(e).code;
@@ -138,17 +211,54 @@ export class DeflectionService {
   }
 }
 
-function escapeForThread(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+function namesOf(people: readonly Person[]): Map<string, string> {
+  return new Map(people.map((p) => [p.userId, p.displayName]));
+}
+
+function recipientTimes(people: readonly Person[], now: Date): RecipientTime[] {
+  return people.map((p) => {
+    const s = scheduleOf(p.row!);
+    const working = isWorkingAt(s, now);
+    return {
+      name: p.displayName,
+      city: cityOf(s.tz),
+      offsetMinutes: Math.round(offsetMs(s.tz, now) / 60_000),
+      workingNow: working,
+      startsInMs: working ? null : nextWorkStart(s, now).getTime() - now.getTime(),
+    };
+  });
+}
+
+/**
+ * Slack mrkdwn as a person would type it, for the handoff modal's plain-text "ask":
+ * `<@U1>` → `@Ana`, `<#C1|eng>` → `#eng`, `<url|label>` → `label (url)`, `&lt;` → `<`.
+ */
+export function readableSlackText(text: string, names: ReadonlyMap<string, string> = new Map()): string {
+  return text
+    .replace(/<([^<>\n]*)>/g, (_all, inner: string) => {
+      const [target = '', label] = inner.split('|', 2) as [string, string | undefined];
+      if (target.startsWith('@')) return `@${names.get(target.slice(1)) ?? label ?? target.slice(1)}`;
+      if (target.startsWith('#')) return label ? `#${label}` : `#${target.slice(1)}`;
+      if (target.startsWith('!subteam^')) return label ?? '@group';
+      if (target.startsWith('!date^')) return label ?? '';
+      if (target.startsWith('!')) return `@${target.slice(1)}`;
+      if (target.startsWith('mailto:')) return label ?? target.slice(7);
+      if (!label || label === target || target.endsWith(`/${label}`) || target.replace(/^https?:\/\//, '') === label) return target;
+      return `${label} (${target})`;
+    })
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .trim();
 }
 
 function toDetectionInput(e: ChannelMessageEvent): MessageForDetection {
   return {
-    text: e.text ?? '',
+    text: typeof e.text === 'string' ? e.text : '',
     subtype: e.subtype,
     botId: e.bot_id,
     appName: e.bot_profile?.name,
-    attachmentsText: (e.attachments ?? []).flatMap((a) => [a.title, a.text, a.fallback, a.pretext].filter((s): s is string => !!s)),
+    attachmentsText: (Array.isArray(e.attachments) ? e.attachments : []).flatMap((a) => [a?.title, a?.text, a?.fallback, a?.pretext].filter((s): s is string => typeof s === 'string' && s !== '')),
     hasHuddleRoom: e.room !== undefined,
   };
 }

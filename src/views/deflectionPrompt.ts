@@ -1,21 +1,91 @@
-/** The private "could this be async?" nudge, and the agenda modal for meetings that stay. */
+/** The private "could this be async?" nudge, the mute confirmation, and the agenda modal for meetings that stay. */
 import type { KnownBlock, ModalView } from '@slack/types';
 import { ActionIds, AgendaModalFields, CallbackIds } from '../ids';
-import { safeMrkdwn } from './text';
+import { formatDuration } from '../time';
+import { LIMITS, safeMrkdwn, safePlain, truncate } from './text';
 
-export function deflectionPrompt(deflectionId: number, lead: string, channelId: string): { text: string; blocks: KnownBlock[] } {
+/** One person the proposal was addressed to, as the lead sentence needs them. */
+export interface RecipientTime {
+  name: string;
+  /** City of their zone, e.g. "Lisbon". */
+  city: string;
+  /** Their UTC offset right now, in minutes: two zones with the same offset are one "time zone" here. */
+  offsetMinutes: number;
+  workingNow: boolean;
+  /** Milliseconds until their next workday starts; null when working now. */
+  startsInMs: number | null;
+}
+
+/** Who the recipients are: named in the message itself, or found in the thread it replies to. */
+export type RecipientSource = 'mentioned' | 'thread';
+
+const BASE = 'A handoff lets people answer in their own working hours, with nothing to schedule.';
+const NAME_MAX = 60;
+
+/**
+ * The sentence under the prompt's title, e.g. "The people you mentioned are in 3 time zones — Ana’s
+ * day starts in 6 h." Names are escaped (they are user-controlled) and cut to a safe length.
+ */
+export function deflectionLead(recipients: readonly RecipientTime[], source: RecipientSource): string {
+  if (recipients.length === 0) return BASE;
+  // Formatting characters are dropped so a name cannot break the bold around it.
+  const name = (r: RecipientTime): string => safeMrkdwn(r.name.replace(/[*_~`]/g, '').trim() || '(no name)', NAME_MAX);
+  const offline = recipients.filter((r) => !r.workingNow && r.startsInMs !== null).sort((a, b) => b.startsInMs! - a.startsInMs!);
+  const latest = offline[0];
+
+  if (recipients.length === 1) {
+    const r = recipients[0]!;
+    const city = safeMrkdwn(r.city, 60);
+    if (latest) return `*${name(r)}*’s day starts in ${formatDuration(latest.startsInMs!)} (${city}). ${BASE}`;
+    return `*${name(r)}* is working now (${city}). ${BASE}`;
+  }
+
+  const group = source === 'mentioned' ? 'The people you mentioned' : 'The people in this thread';
+  const zones = new Set(recipients.map((r) => r.offsetMinutes)).size;
+  const cities = new Set(recipients.map((r) => r.city));
+  const where =
+    zones > 1
+      ? `${group} are in ${zones} time zones`
+      : cities.size === 1
+        ? `${group} are all in ${safeMrkdwn(recipients[0]!.city, 60)}`
+        : `${group} share a time zone`;
+  let when: string;
+  if (!latest) when = ', and all of them are working now.';
+  else if (offline.length === recipients.length && offline.length > 1) when = ` — none of them is working now; *${name(latest)}*’s day starts in ${formatDuration(latest.startsInMs!)}.`;
+  else if (offline.length > 1) when = ` — ${offline.length} of them are offline; *${name(latest)}*’s day starts in ${formatDuration(latest.startsInMs!)}.`;
+  else when = ` — *${name(latest)}*’s day starts in ${formatDuration(latest.startsInMs!)}.`;
+  return `${where}${when} ${BASE}`;
+}
+
+export interface PromptChannel {
+  id: string;
+  /**
+   * Channel name without '#', if known (it needs conversations.info and channels:read, which
+   * Handoff does not request today); the button says "this channel" otherwise, and the context
+   * line names the channel in mrkdwn either way.
+   */
+  name?: string | null;
+}
+
+export function deflectionPrompt(deflectionId: number, lead: string, channel: PromptChannel): { text: string; blocks: KnownBlock[] } {
   const value = String(deflectionId);
   const button = (text: string, action_id: string, style?: 'primary') => ({
     type: 'button' as const,
-    text: { type: 'plain_text' as const, text },
+    text: { type: 'plain_text' as const, text: safePlain(text, LIMITS.buttonText) },
     action_id,
     value,
     ...(style ? { style } : {}),
   });
+  // Plain text cannot render <#C…>, so the button names the channel itself.
+  const here = channel.name ? `#${truncate(channel.name, 50)}` : 'this channel';
   return {
-    text: 'Could this be async? Handoff can turn it into a handoff instead of a call.',
+    text: 'Could this be a handoff instead of a call? (Only you can see this.)',
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `:thought_balloon: *Could this be async?* ${safeMrkdwn(lead, 2500)}` } },
+      {
+        type: 'section',
+        block_id: `deflection_lead_${deflectionId}`,
+        text: { type: 'mrkdwn', text: truncate(`:thought_balloon: *Could this be a handoff instead of a call?*\n${lead}`, LIMITS.sectionText) },
+      },
       {
         type: 'actions',
         block_id: `deflection_${deflectionId}`,
@@ -23,10 +93,33 @@ export function deflectionPrompt(deflectionId: number, lead: string, channelId: 
           button('Write a handoff instead', ActionIds.deflectWrite, 'primary'),
           button('Keep the meeting', ActionIds.deflectKeep),
           button('Not now', ActionIds.deflectNotNow),
-          button(`Don’t suggest in this channel`, ActionIds.deflectMuteChannel),
+          button(`Don’t suggest in ${here}`, ActionIds.deflectMuteChannel),
         ],
       },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `Only you can see this. Turn these off any time in \`/handoff settings\` (channel <#${channelId}>).` }] },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `Only you can see this. “Don’t suggest” applies to you in <#${channel.id}> only; \`/handoff settings\` turns suggestions off everywhere.`,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** Replaces the prompt after "Don't suggest in #channel", with a way back. */
+export function mutedConfirmation(deflectionId: number, channelId: string): { text: string; blocks: KnownBlock[] } {
+  const text = `Got it — I won’t suggest handoffs to you in <#${channelId}> any more.`;
+  return {
+    text,
+    blocks: [
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: `${text} Other channels are not affected; \`/handoff settings\` turns suggestions off everywhere.` },
+        accessory: { type: 'button', text: { type: 'plain_text', text: 'Undo' }, action_id: ActionIds.deflectUnmuteChannel, value: String(deflectionId) },
+      },
     ],
   };
 }
@@ -40,12 +133,21 @@ export function agendaModal(deflectionId: number): ModalView {
     close: { type: 'plain_text', text: 'Back' },
     private_metadata: JSON.stringify({ deflectionId }),
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: 'No agenda, no attenda. What will the call decide, and what should people read first?' } },
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: 'Keeping the call? An agenda in the thread lets people prepare, or answer in writing and skip it. What should the call decide, and what should people read first?' },
+      },
       {
         type: 'input',
         block_id: AgendaModalFields.agenda.block,
         label: { type: 'plain_text', text: 'Agenda' },
-        element: { type: 'plain_text_input', action_id: AgendaModalFields.agenda.action, multiline: true, max_length: 2500 },
+        element: {
+          type: 'plain_text_input',
+          action_id: AgendaModalFields.agenda.action,
+          multiline: true,
+          max_length: 2500,
+          placeholder: { type: 'plain_text', text: '1. Decide X  2. Agree on Y — read the doc first' },
+        },
       },
     ],
   };

@@ -99,7 +99,7 @@ describe('creating handoffs', () => {
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
     await eventually(() => expect(dmsTo('U0AUTH').length).toBe(2));
-    const all = db().$client.prepare('select count(*) n from handoffs').get() as { n: number };
+    const all = t.handoff.db.sqlite.prepare('select count(*) n from handoffs').get() as { n: number };
     expect(all.n).toBe(1);
     const h = handoffByNumber(1)!;
     expect(h.title).toBe('Approve the launch copy.');

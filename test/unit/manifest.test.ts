@@ -29,7 +29,7 @@ const METHOD_SCOPES: Record<string, string | null> = {
   'views.push': null,
 };
 
-/** conversations.history is used on DMs (recovery) and channels (in-place refresh). */
+/** conversations.history/replies are used on DMs (recovery) and channels (refresh, thread recipients). */
 const HISTORY_SCOPES = ['im:history', 'channels:history', 'groups:history'];
 
 /** Events whose subscription needs a scope; message covers both channel kinds Handoff watches. */
@@ -60,7 +60,7 @@ describe('manifest.yml matches the code', () => {
     const used = new Set([...all.matchAll(/client\.(\w+)\.(\w+)\(/g)].map((m) => `${m[1]}.${m[2]}`));
     expect(used.size).toBeGreaterThan(5);
     for (const method of used) {
-      if (method === 'conversations.history') {
+      if (method === 'conversations.history' || method === 'conversations.replies') {
         for (const s of HISTORY_SCOPES) expect(scopes).toContain(s);
         continue;
       }

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { deflectionMutes, deflections, processedEvents, users, workspaces } from '../schema';
 
@@ -31,16 +31,27 @@ export function setWorkspaceDeflection(db: Db, teamId: string, on: boolean): voi
   db.update(workspaces).set({ deflectionEnabled: on }).where(eq(workspaces.teamId, teamId)).run();
 }
 
+export function unmute(db: Db, teamId: string, userId: string, channelId: string): void {
+  db.delete(deflectionMutes)
+    .where(and(eq(deflectionMutes.teamId, teamId), eq(deflectionMutes.userId, userId), eq(deflectionMutes.channelId, channelId)))
+    .run();
+}
+
+export interface PromptReservation {
+  teamId: string;
+  userId: string;
+  channelId: string;
+  threadTs: string;
+  messageTs: string;
+  reason: string;
+}
+
 /**
  * Reserves the single prompt for (person, thread) and starts the person's cooldown, atomically.
- * Returns null when a prompt for this thread already exists or the cooldown is running.
+ * Returns null when a prompt for this thread already exists or the cooldown is running. Nothing
+ * about the message is stored here: `setPending` adds the text once the prompt is about to be shown.
  */
-export function reservePrompt(
-  db: Db,
-  row: { teamId: string; userId: string; channelId: string; threadTs: string; messageTs: string; reason: string; pendingText: string; pendingMentions: string[] },
-  now: Date,
-  cooldownMs: number,
-): number | null {
+export function reservePrompt(db: Db, row: PromptReservation, now: Date, cooldownMs: number): number | null {
   const t = now.getTime();
   try {
     return reserveInTransaction(db, row, t, cooldownMs);
@@ -53,7 +64,7 @@ export function reservePrompt(
 /** Thrown inside the transaction to roll back the cooldown when the thread already had a prompt. */
 class AlreadyPrompted extends Error {}
 
-function reserveInTransaction(db: Db, row: Parameters<typeof reservePrompt>[1], t: number, cooldownMs: number): number | null {
+function reserveInTransaction(db: Db, row: PromptReservation, t: number, cooldownMs: number): number | null {
   return db.transaction((tx) => {
     const cooled = tx
       .update(users)
@@ -69,7 +80,7 @@ function reserveInTransaction(db: Db, row: Parameters<typeof reservePrompt>[1], 
     if (cooled.changes === 0) return null;
     const inserted = tx
       .insert(deflections)
-      .values({ ...row, pendingMentions: JSON.stringify(row.pendingMentions), createdAt: t, updatedAt: t })
+      .values({ ...row, pendingText: null, pendingMentions: null, createdAt: t, updatedAt: t })
       .onConflictDoNothing()
       .returning({ id: deflections.id })
       .get();
@@ -78,16 +89,56 @@ function reserveInTransaction(db: Db, row: Parameters<typeof reservePrompt>[1], 
   });
 }
 
+/** What "Write a handoff instead" pre-fills; kept only while the prompt is unanswered. */
+export function setPending(db: Db, id: number, text: string, recipientIds: string[]): void {
+  db.update(deflections).set({ pendingText: text, pendingMentions: JSON.stringify(recipientIds) }).where(eq(deflections.id, id)).run();
+}
+
+/** Forgets the message text (and recipients) without recording an outcome. */
+export function forgetPending(db: Db, id: number): void {
+  db.update(deflections).set({ pendingText: null, pendingMentions: null }).where(eq(deflections.id, id)).run();
+}
+
 export function getDeflection(db: Db, teamId: string, id: number): DeflectionRow | undefined {
+  if (!Number.isSafeInteger(id)) return undefined;
   return db.select().from(deflections).where(and(eq(deflections.teamId, teamId), eq(deflections.id, id))).get();
 }
 
-/** Records the outcome and forgets the message text: it is not needed any more. */
-export function setOutcome(db: Db, id: number, outcome: DeflectionOutcome, now: Date, handoffId?: number): void {
-  db.update(deflections)
-    .set({ outcome, updatedAt: now.getTime(), pendingText: null, pendingMentions: null, ...(handoffId ? { handoffId } : {}) })
-    .where(eq(deflections.id, id))
-    .run();
+/** By id alone: for checks that then compare the row's team and person themselves. */
+export function getDeflectionById(db: Db, id: number): DeflectionRow | undefined {
+  if (!Number.isSafeInteger(id)) return undefined;
+  return db.select().from(deflections).where(eq(deflections.id, id)).get();
+}
+
+/**
+ * Which outcome may replace which. A prompt's buttons stay clickable after "Keep the meeting" (the
+ * agenda modal can be closed), so later choices may refine earlier ones, but never backwards:
+ * a handoff that exists stays 'converted', and a prompt Slack refused ('failed') was never seen.
+ */
+const ALLOWED_FROM: Record<Exclude<DeflectionOutcome, 'shown'>, DeflectionOutcome[]> = {
+  converted: ['shown', 'dismissed', 'kept', 'muted'],
+  kept: ['shown', 'dismissed'],
+  muted: ['shown', 'dismissed', 'kept'],
+  dismissed: ['shown'],
+  failed: ['shown'],
+};
+
+/**
+ * Records the outcome if the transition is allowed, and in every case forgets the message text:
+ * once the person has answered it is not needed any more. Returns whether the outcome changed.
+ */
+export function setOutcome(db: Db, id: number, outcome: Exclude<DeflectionOutcome, 'shown'>, now: Date, handoffId?: number): boolean {
+  return db.transaction((tx) => {
+    const changed = tx
+      .update(deflections)
+      .set({ outcome, updatedAt: now.getTime(), pendingText: null, pendingMentions: null, ...(handoffId ? { handoffId } : {}) })
+      .where(and(eq(deflections.id, id), inArray(deflections.outcome, ALLOWED_FROM[outcome])))
+      .run();
+    if (changed.changes === 0) {
+      tx.update(deflections).set({ pendingText: null, pendingMentions: null }).where(eq(deflections.id, id)).run();
+    }
+    return changed.changes > 0;
+  });
 }
 
 /** Drops message text of prompts nobody answered within a day, and old processed-event ids. */

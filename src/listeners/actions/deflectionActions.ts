@@ -1,61 +1,129 @@
 /** Buttons of the meeting-deflection prompt. Only the person it was shown to may use them. */
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { randomUUID } from 'node:crypto';
 import { ActionIds } from '../../ids';
 import { titleFromAsk } from '../../domain/commandText';
-import { handoffModal } from '../../views/handoffModal';
-import { agendaModal } from '../../views/deflectionPrompt';
+import { handoffModal, type RecipientClock } from '../../views/handoffModal';
+import { agendaModal, mutedConfirmation } from '../../views/deflectionPrompt';
+import type { DeflectionRow } from '../../db/queries/deflections';
+import { getUser } from '../../db/queries/users';
 import { teamIdOf, type ListenerDeps } from '../context';
 import { tellClicker } from './respondPrivately';
 
+const NOT_YOURS = 'This suggestion isn’t yours to act on.';
+
 export function registerDeflectionActions(app: App, deps: ListenerDeps): void {
-  const rowFor = (body: BlockAction, action: ButtonAction) => deps.deflection.forActor(teamIdOf(body), Number(action.value), body.user.id);
+  /**
+   * The row behind a click, or null after telling the clicker why not. The button value is only an
+   * id: the row must belong to this workspace and to the clicker, whatever the payload says.
+   */
+  const rowFor = async (body: BlockAction, action: ButtonAction, respond: RespondFn, client: WebClient): Promise<DeflectionRow | null> => {
+    const row = deps.deflection.forActor(teamIdOf(body), Number(action.value), body.user.id);
+    if (!row) {
+      await tellClicker(body, respond, client, NOT_YOURS);
+      return null;
+    }
+    if (row.outcome === 'converted' || row.outcome === 'failed') {
+      await tellClicker(body, respond, client, 'You already turned this into a handoff.');
+      return null;
+    }
+    return row;
+  };
 
   app.action<BlockAction<ButtonAction>>(ActionIds.deflectWrite, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const row = rowFor(body, action);
-    if (!row) return tellClicker(body, respond, client, 'This suggestion isn’t yours to act on.');
-    const text = row.pendingText ?? '';
-    const mentions = JSON.parse(row.pendingMentions ?? '[]') as string[];
+    const row = await rowFor(body, action, respond, client);
+    if (!row) return;
+    const ask = row.pendingText ?? '';
+    const recipientIds = parseIds(row.pendingMentions);
+    const prefill = { recipientIds, ask, title: ask ? titleFromAsk(withoutLeadingMentions(ask, knownNames(deps, teamIdOf(body), recipientIds))) : undefined };
     const meta = { key: randomUUID(), deflectionId: row.id };
-    // Open first: the trigger expires in 3 s. The permalink is added right after.
-    const opened = await client.views
-      .open({ trigger_id: body.trigger_id, view: handoffModal({ recipientIds: mentions, ask: text, title: titleFromAsk(text) }, meta) })
-      .catch(() => null);
+    // Open first: the trigger expires in 3 s. The permalink and recipient clocks follow in an update.
+    const opened = await client.views.open({ trigger_id: body.trigger_id, view: handoffModal(prefill, meta) }).catch(() => null);
     if (!opened?.view?.id) return tellClicker(body, respond, client, 'Slack took too long to open the form — please click again.');
-    const link = await client.chat.getPermalink({ channel: row.channelId, message_ts: row.messageTs }).catch(() => null);
-    if (link?.permalink) {
-      await client.views
-        .update({
-          view_id: opened.view.id,
-          hash: opened.view.hash,
-          view: handoffModal({ recipientIds: mentions, ask: text, title: titleFromAsk(text), links: link.permalink }, { ...meta, permalink: link.permalink }),
-        })
-        .catch(() => undefined);
-    }
+    // The modal holds the text now; the prompt goes away, so nothing needs it in the database.
+    deps.deflection.forgetText(row.id);
     await respond({ delete_original: true }).catch(() => undefined);
+
+    const [link, clocks] = await Promise.all([
+      client.chat.getPermalink({ channel: row.channelId, message_ts: row.messageTs }).catch(() => null),
+      recipientClocks(deps, teamIdOf(body), recipientIds),
+    ]);
+    const permalink = link?.permalink;
+    if (!permalink && clocks.length === 0) return;
+    await client.views
+      .update({
+        view_id: opened.view.id,
+        hash: opened.view.hash,
+        view: handoffModal({ ...prefill, ...(permalink ? { links: permalink } : {}) }, { ...meta, ...(permalink ? { permalink } : {}) }, clocks),
+      })
+      .catch((e: unknown) => deps.logger.debug({ err: e }, 'deflection modal not updated with permalink'));
   });
 
   app.action<BlockAction<ButtonAction>>(ActionIds.deflectKeep, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const row = rowFor(body, action);
-    if (!row) return tellClicker(body, respond, client, 'This suggestion isn’t yours to act on.');
-    await client.views.open({ trigger_id: body.trigger_id, view: agendaModal(row.id) }).catch(() => tellClicker(body, respond, client, 'Slack took too long — please click again.'));
+    const row = await rowFor(body, action, respond, client);
+    if (!row) return;
+    await client.views
+      .open({ trigger_id: body.trigger_id, view: agendaModal(row.id) })
+      .catch(() => tellClicker(body, respond, client, 'Slack took too long to open the agenda form — please click again.'));
   });
 
   app.action<BlockAction<ButtonAction>>(ActionIds.deflectNotNow, async ({ ack, body, action, respond, client }) => {
     await ack();
-    const row = rowFor(body, action);
-    if (!row) return tellClicker(body, respond, client, 'This suggestion isn’t yours to act on.');
+    const row = await rowFor(body, action, respond, client);
+    if (!row) return;
     deps.deflection.record(row.id, 'dismissed');
     await respond({ delete_original: true }).catch(() => undefined);
   });
 
   app.action<BlockAction<ButtonAction>>(ActionIds.deflectMuteChannel, async ({ ack, body, action, respond, client }) => {
     await ack();
-    const row = rowFor(body, action);
-    if (!row) return tellClicker(body, respond, client, 'This suggestion isn’t yours to act on.');
+    const row = await rowFor(body, action, respond, client);
+    if (!row) return;
     deps.deflection.muteChannel(row);
-    await respond({ replace_original: true, text: `Got it — I won’t suggest handoffs to you in <#${row.channelId}> again. Undo in \`/handoff settings\` any time.` }).catch(() => undefined);
+    await respond({ replace_original: true, ...mutedConfirmation(row.id, row.channelId) }).catch(() => undefined);
   });
+
+  app.action<BlockAction<ButtonAction>>(ActionIds.deflectUnmuteChannel, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const row = deps.deflection.forActor(teamIdOf(body), Number(action.value), body.user.id);
+    if (!row) return tellClicker(body, respond, client, NOT_YOURS);
+    deps.deflection.unmuteChannel(row);
+    await respond({ replace_original: true, text: `Done — I may suggest a handoff in <#${row.channelId}> again when you propose a call there.` }).catch(() => undefined);
+  });
+}
+
+function parseIds(json: string | null): string[] {
+  try {
+    const v = JSON.parse(json ?? '[]') as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && /^[UW][A-Z0-9]+$/.test(x)) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * "@Ana Silva @ben can we hop on a call about X?" → "can we hop on a call about X?" for the title.
+ * Display names may contain spaces, so the known names are stripped first, then single @words.
+ */
+function withoutLeadingMentions(text: string, names: readonly string[]): string {
+  let rest = text.trimStart();
+  for (let guard = 0; guard < 25 && rest.startsWith('@'); guard++) {
+    const known = names.filter((n) => n && rest.slice(1).toLowerCase().startsWith(n.toLowerCase())).sort((a, b) => b.length - a.length)[0];
+    rest = (known ? rest.slice(1 + known.length) : rest.replace(/^@[^\s,:]*/u, '')).replace(/^[\s,:]+/u, '');
+  }
+  return rest || text;
+}
+
+function knownNames(deps: ListenerDeps, teamId: string, userIds: readonly string[]): string[] {
+  return userIds.map((u) => getUser(deps.db, teamId, u)?.displayName ?? '').filter(Boolean);
+}
+
+async function recipientClocks(deps: ListenerDeps, teamId: string, userIds: string[]): Promise<RecipientClock[]> {
+  if (userIds.length === 0) return [];
+  const now = deps.clock.now();
+  const people = await deps.people.getMany(teamId, userIds).catch(() => []);
+  return people.filter((p) => p.exists).map((p) => ({ userId: p.userId, name: p.displayName, summary: deps.handoffs.describeClock(p.row, now) }));
 }
