@@ -1,6 +1,8 @@
 /**
  * How each kind of outbox row becomes a Slack message. Content is rendered at send time from the
- * database, so a DM never shows a stale state and a cancelled handoff is not announced.
+ * database, so a DM never shows a stale state and a cancelled handoff is not announced. What a
+ * message told (e.g. which handoffs a digest listed) is recorded by `afterSent`, in the transaction
+ * that marks the row sent, so a crash can never leave "sent" and "told" disagreeing.
  */
 import type { WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
@@ -15,14 +17,14 @@ import {
   type HandoffWithRecipients,
 } from '../db/queries/handoffs';
 import { getUser, updateUser } from '../db/queries/users';
-import { getOutboxRow, enqueue } from '../db/queries/outbox';
+import { getOutboxRow, enqueue, setPayload } from '../db/queries/outbox';
 import type { Clock } from '../clock';
 import { MetadataEventTypes } from '../ids';
 import { isClosed } from '../domain/handoffLifecycle';
 import { handoffCard, handoffFallbackText } from '../views/handoffCard';
 import { mention, safeMrkdwn } from '../views/text';
 import { explainSlackError } from '../slack/errors';
-import type { DeliveryHandlers, DeliveryResult } from './outbox';
+import type { DeliveryHandlers, DeliveryResult, Pace } from './outbox';
 import type { DigestBuilder } from './digestBuilder';
 
 export type DmReason = 'new' | 'reassigned' | 'unblocked' | 'notice';
@@ -31,6 +33,35 @@ interface DmPayload {
   reason?: DmReason;
   text?: string;
 }
+
+/** A digest row's payload: its deadline (set by the sweep) and, once built, what it tells. */
+export interface DigestPayload {
+  /** The scheduled instant of this digest (epoch ms). */
+  slotAt?: number;
+  /** Past this instant (slot + catch-up window) the digest is skipped rather than sent late. */
+  sendBy?: number;
+  told?: { unblocked: number[]; waiting: number[] };
+}
+
+/** How many pages of DM/channel history crash recovery reads at most when looking for a message. */
+const HISTORY_PAGES = 5;
+const HISTORY_PAGE_SIZE = 100;
+
+function parsePayload<T>(row: Pick<OutboxRow, 'payload'>): T {
+  try {
+    return (JSON.parse(row.payload) ?? {}) as T;
+  } catch {
+    return {} as T;
+  }
+}
+
+function outboxIdOf(message: unknown): number | null {
+  const payload = (message as { metadata?: { event_payload?: { outbox_id?: unknown } } }).metadata?.event_payload;
+  const id = Number(payload?.outbox_id);
+  return payload && Number.isSafeInteger(id) ? id : null;
+}
+
+const noWait: Pace = async () => undefined;
 
 /** Thrown to retry later without it being a Slack error (e.g. channel post not made yet). */
 class NotYet extends Error {
@@ -45,54 +76,51 @@ export class SlackDeliveries implements DeliveryHandlers {
     private readonly digests: DigestBuilder,
   ) {}
 
-  async deliver(row: OutboxRow): Promise<DeliveryResult> {
+  async deliver(row: OutboxRow, pace: Pace): Promise<DeliveryResult> {
     switch (row.kind) {
       case 'dm':
-        return this.dm(row);
+        return this.dm(row, pace);
       case 'digest':
-        return this.digest(row);
+        return this.digest(row, pace);
       case 'channel_post':
-        return this.channelPost(row);
+        return this.channelPost(row, pace);
       case 'channel_update':
-        return this.channelUpdate(row);
+        return this.channelUpdate(row, pace);
     }
   }
 
-  private async post(row: OutboxRow, channel: string, text: string, blocks: KnownBlock[], eventType: string) {
+  /** Posts as `row` (its id in the metadata, for crash recovery), after waiting for the rate limiter. */
+  private async post(row: OutboxRow, pace: Pace, channel: string, text: string, blocks: KnownBlock[], eventType: string) {
+    await pace();
     const res = await this.client.chat.postMessage({
       channel,
       text,
       blocks,
       unfurl_links: false,
       unfurl_media: false,
-      metadata: { event_type: eventType, event_payload: { outbox_id: row.id } },
+      metadata: { event_type: eventType, event_payload: { outbox_id: row.id, ...(row.localDate ? { local_date: row.localDate } : {}) } },
     });
     return res.ts ?? null;
   }
 
-  private async dm(row: OutboxRow): Promise<DeliveryResult> {
+  private async dm(row: OutboxRow, pace: Pace): Promise<DeliveryResult> {
     const payload = JSON.parse(row.payload) as DmPayload;
     const userId = row.userId!;
     if (payload.reason === 'notice') {
       const text = payload.text ?? '';
       const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
-      return { status: 'sent', ts: await this.post(row, userId, text, blocks, MetadataEventTypes.notification) };
+      return { status: 'sent', ts: await this.post(row, pace, userId, text, blocks, MetadataEventTypes.notification) };
     }
     const h = row.handoffId ? loadHandoff(this.db, row.teamId, row.handoffId) : undefined;
     if (!h) return { status: 'skip', reason: 'handoff gone' };
-    const now = this.clock.now();
     if (payload.reason === 'unblocked') {
       if (h.authorNotifiedAt || !(h.state === 'done' || h.state === 'declined')) return { status: 'skip', reason: 'already told' };
       const lead = `:unlock: You’re unblocked: ${mention(h.resolvedBy ?? h.authorId)} marked it ${h.state}.`;
-      const ts = await this.post(row, userId, handoffFallbackText(h, 'You’re unblocked on'), this.withLead(lead, h, userId), MetadataEventTypes.notification);
-      markAuthorNotified(this.db, row.teamId, [h.id], now);
-      return { status: 'sent', ts };
+      return { status: 'sent', ts: await this.post(row, pace, userId, handoffFallbackText(h, 'You’re unblocked on'), this.withLead(lead, h, userId), MetadataEventTypes.notification) };
     }
     if (isClosed(h.state) || !activeRecipientIds(h).includes(userId)) return { status: 'skip', reason: 'no longer for them' };
     const lead = payload.reason === 'reassigned' ? `:arrows_counterclockwise: This handoff was passed to you.` : `:incoming_envelope: ${mention(h.authorId)} handed this off to you.`;
-    const ts = await this.post(row, userId, handoffFallbackText(h, 'New handoff'), this.withLead(lead, h, userId), MetadataEventTypes.notification);
-    markRecipientNotified(this.db, h.id, userId, now);
-    return { status: 'sent', ts };
+    return { status: 'sent', ts: await this.post(row, pace, userId, handoffFallbackText(h, 'New handoff'), this.withLead(lead, h, userId), MetadataEventTypes.notification) };
   }
 
   private withLead(lead: string, h: HandoffWithRecipients, viewerId: string): KnownBlock[] {
@@ -102,15 +130,48 @@ export class SlackDeliveries implements DeliveryHandlers {
     ];
   }
 
-  private async digest(row: OutboxRow): Promise<DeliveryResult> {
+  private async digest(row: OutboxRow, pace: Pace): Promise<DeliveryResult> {
     const built = this.digests.build(row.teamId, row.userId!, row.localDate!);
+    // Nothing to say costs no rate budget: decided before waiting for the limiter.
     if (!built) return { status: 'skip', reason: 'nothing to say' };
-    const ts = await this.post(row, row.userId!, built.message.text, built.message.blocks, MetadataEventTypes.digest);
-    const now = this.clock.now();
-    markAuthorNotified(this.db, row.teamId, built.unblockedIds, now);
-    for (const id of built.waitingIds) markRecipientNotified(this.db, id, row.userId!, now);
-    updateUser(this.db, row.teamId, row.userId!, { lastDigestAt: now.getTime() }, now);
-    return { status: 'sent', ts };
+    await pace();
+    // Written right before posting: if we crash after Slack has it, recovery still knows what it told.
+    const payload: DigestPayload = { ...parsePayload<DigestPayload>(row), told: { unblocked: built.unblockedIds, waiting: built.waitingIds } };
+    setPayload(this.db, row.id, payload as Record<string, unknown>, this.clock.now());
+    return { status: 'sent', ts: await this.post(row, noWait, row.userId!, built.message.text, built.message.blocks, MetadataEventTypes.digest) };
+  }
+
+  deadline(row: OutboxRow): number | null {
+    if (row.kind !== 'digest') return null;
+    const sendBy = parsePayload<DigestPayload>(row).sendBy;
+    return typeof sendBy === 'number' ? sendBy : null;
+  }
+
+  afterSent(tx: Db, row: OutboxRow, ts: string | null, now: Date): void {
+    switch (row.kind) {
+      case 'digest': {
+        // Re-read: the payload was rewritten just before posting.
+        const told = parsePayload<DigestPayload>(getOutboxRow(tx, row.id) ?? row).told;
+        if (told) {
+          markAuthorNotified(tx, row.teamId, told.unblocked, now);
+          for (const id of told.waiting) markRecipientNotified(tx, id, row.userId!, now);
+        }
+        updateUser(tx, row.teamId, row.userId!, { lastDigestAt: now.getTime() }, now);
+        return;
+      }
+      case 'dm': {
+        const reason = parsePayload<DmPayload>(row).reason;
+        if (!row.handoffId || reason === 'notice') return;
+        if (reason === 'unblocked') markAuthorNotified(tx, row.teamId, [row.handoffId], now);
+        else markRecipientNotified(tx, row.handoffId, row.userId!, now);
+        return;
+      }
+      case 'channel_post':
+        if (ts && row.handoffId && row.channelId) setChannelPost(tx, row.handoffId, row.channelId, ts);
+        return;
+      case 'channel_update':
+        return;
+    }
   }
 
   private nameOf(teamId: string): (userId: string) => string {
@@ -121,15 +182,13 @@ export class SlackDeliveries implements DeliveryHandlers {
     return handoffCard(h, { viewerId: 'anyone', surface: 'channel', now: this.clock.now(), detail: 'full', nameOf: this.nameOf(h.teamId) });
   }
 
-  private async channelPost(row: OutboxRow): Promise<DeliveryResult> {
+  private async channelPost(row: OutboxRow, pace: Pace): Promise<DeliveryResult> {
     const h = row.handoffId ? loadHandoff(this.db, row.teamId, row.handoffId) : undefined;
     if (!h || !row.channelId) return { status: 'skip', reason: 'handoff gone' };
-    const ts = await this.post(row, row.channelId, handoffFallbackText(h, 'Handoff'), this.channelBlocks(h), MetadataEventTypes.notification);
-    if (ts) setChannelPost(this.db, h.id, row.channelId, ts);
-    return { status: 'sent', ts };
+    return { status: 'sent', ts: await this.post(row, pace, row.channelId, handoffFallbackText(h, 'Handoff'), this.channelBlocks(h), MetadataEventTypes.notification) };
   }
 
-  private async channelUpdate(row: OutboxRow): Promise<DeliveryResult> {
+  private async channelUpdate(row: OutboxRow, pace: Pace): Promise<DeliveryResult> {
     const h = row.handoffId ? loadHandoff(this.db, row.teamId, row.handoffId) : undefined;
     if (!h || !h.channelId) return { status: 'skip', reason: 'no channel post' };
     if (!h.channelTs) {
@@ -137,10 +196,17 @@ export class SlackDeliveries implements DeliveryHandlers {
       if (post && (post.status === 'pending' || post.status === 'sending')) throw new NotYet('channel post not made yet');
       return { status: 'skip', reason: 'channel post failed' };
     }
+    await pace();
     const res = await this.client.chat.update({ channel: h.channelId, ts: h.channelTs, text: handoffFallbackText(h, 'Handoff'), blocks: this.channelBlocks(h) });
     return { status: 'sent', ts: res.ts ?? h.channelTs };
   }
 
+  /**
+   * Looks for this row's message in its conversation by metadata (outbox_id), newest first. Slack's
+   * message timestamps come from Slack's clock, not ours, so nothing here compares the two: the scan
+   * stops at our own message of a row known to have been sent before this one was created — anything
+   * older cannot be it — or after a few pages.
+   */
   async findDelivered(row: OutboxRow): Promise<string | null | undefined> {
     if (row.kind === 'channel_update') return null; // chat.update is idempotent: just do it again.
     let channel = row.channelId;
@@ -149,17 +215,24 @@ export class SlackDeliveries implements DeliveryHandlers {
       channel = opened.channel?.id ?? null;
     }
     if (!channel) return undefined;
-    const history = await this.client.conversations.history({
-      channel,
-      oldest: String(Math.floor(row.createdAt / 1000) - 60),
-      include_all_metadata: true,
-      limit: 200,
-    });
-    const mine = history.messages?.find((m) => {
-      const payload = (m as { metadata?: { event_payload?: { outbox_id?: unknown } } }).metadata?.event_payload;
-      return payload && Number(payload.outbox_id) === row.id;
-    });
-    return mine?.ts ?? null;
+    let cursor: string | undefined;
+    for (let page = 0; page < HISTORY_PAGES; page++) {
+      const history = await this.client.conversations.history({ channel, include_all_metadata: true, limit: HISTORY_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+      for (const m of history.messages ?? []) {
+        const id = outboxIdOf(m);
+        if (id === null) continue;
+        if (id === row.id) return m.ts ?? null;
+        if (this.sentBefore(id, row.createdAt)) return null;
+      }
+      cursor = history.response_metadata?.next_cursor || undefined;
+      if (!history.has_more || !cursor) return null;
+    }
+    return null;
+  }
+
+  private sentBefore(outboxId: number, instant: number): boolean {
+    const other = getOutboxRow(this.db, outboxId);
+    return !!other && other.status === 'sent' && other.sentAt !== null && other.sentAt < instant;
   }
 
   /** A channel post that cannot be made is explained to the author in plain words. */

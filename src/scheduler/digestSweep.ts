@@ -3,59 +3,95 @@
  * minute — node-cron drops late runs), apply the catch-up policy, insert one outbox row per
  * (team, person, local date) — a second insert for the same date is ignored — and advance each
  * person from the scheduled local date. Sending happens later, outside the transaction.
+ *
+ * Hot path: a morning wave can make thousands of people due in one sweep, so the queries are
+ * prepared once per connection, and the catch-up plan — a pure function of schedule, scheduled slot
+ * and now — is computed once per distinct schedule (people due together mostly share zone and start).
  */
-import { and, eq, lte, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import type { Db } from '../db/client';
-import { users, workspaces } from '../db/schema';
-import { enqueue } from '../db/queries/outbox';
-import { updateUser } from '../db/queries/users';
-import { planCatchUp } from '../domain/workSchedule';
+import type { UserRow } from '../db/queries/users';
+import { planCatchUp, type CatchUpPlan } from '../domain/workSchedule';
 import { scheduleOf } from '../services/people';
 import { maxLocalDate } from '../time';
+import { prepared, sqliteOf } from './sqlite';
 
 export interface SweepResult {
   due: number;
   enqueued: number;
   skipped: number;
+  /** People whose schedule could not be planned (e.g. no working day); retried in a day. */
+  errors: { teamId: string; userId: string; error: string }[];
 }
 
 export const digestDedupeKey = (userId: string, localDate: string) => `digest:${userId}:${localDate}`;
 
+/** What the sweep reads of a person (the schedule columns, by their UserRow names). */
+type DueUser = Pick<
+  UserRow,
+  'teamId' | 'userId' | 'slackTz' | 'tzOverride' | 'workdayStartMinute' | 'workdayEndMinute' | 'workingDays' | 'awayUntil' | 'nextDigestAt' | 'nextDigestLocalDate' | 'lastDigestLocalDate'
+>;
+
+const statements = (s: Database.Database) => ({
+  due: s.prepare<[number, number], DueUser>(`
+    select u.team_id as teamId, u.user_id as userId, u.slack_tz as slackTz, u.tz_override as tzOverride,
+      u.workday_start_minute as workdayStartMinute, u.workday_end_minute as workdayEndMinute, u.working_days as workingDays,
+      u.away_until as awayUntil, u.next_digest_at as nextDigestAt, u.next_digest_local_date as nextDigestLocalDate,
+      u.last_digest_local_date as lastDigestLocalDate
+    from users u left join workspaces w on w.team_id = u.team_id
+    -- Uninstalled / revoked workspaces keep their schedule frozen; catch-up applies on return.
+    where u.next_digest_at <= ? and u.digest_enabled = 1 and coalesce(w.status, 'active') = 'active'
+    order by u.next_digest_at limit ?`),
+  enqueue: s.prepare(`
+    insert into outbox (team_id, kind, dedupe_key, user_id, local_date, payload, status, last_error, next_attempt_at, created_at, updated_at)
+    values (@teamId, 'digest', @dedupeKey, @userId, @localDate, @payload, @status, @lastError, @now, @now, @now)
+    on conflict (team_id, dedupe_key) do nothing`),
+  advance: s.prepare(`
+    update users set next_digest_at = @nextAt, next_digest_local_date = @nextDate, last_digest_local_date = @last, updated_at = @now
+    where team_id = @teamId and user_id = @userId`),
+  retryTomorrow: s.prepare(`update users set next_digest_at = @nextAt, updated_at = @now where team_id = @teamId and user_id = @userId`),
+});
+
 export function sweepDueDigests(db: Db, now: Date, maxLateMs: number, limit = 50_000): SweepResult {
-  return db.transaction((tx) => {
-    const due = tx
-      .select({ u: users })
-      .from(users)
-      .leftJoin(workspaces, eq(workspaces.teamId, users.teamId))
-      .where(
-        and(
-          lte(users.nextDigestAt, now.getTime()),
-          eq(users.digestEnabled, true),
-          // Uninstalled / revoked workspaces keep their schedule frozen; catch-up applies on return.
-          sql`coalesce(${workspaces.status}, 'active') = 'active'`,
-        ),
-      )
-      .orderBy(users.nextDigestAt)
-      .limit(limit)
-      .all()
-      .map((r) => r.u);
+  const q = prepared(db, statements);
+  const t = now.getTime();
+  const plans = new Map<string, CatchUpPlan>();
+  return sqliteOf(db).transaction(() => {
+    const due = q.due.all(t, limit);
     let enqueued = 0;
     let skipped = 0;
+    const errors: SweepResult['errors'] = [];
     for (const u of due) {
-      const schedule = scheduleOf(u);
-      const plan = planCatchUp(schedule, { localDate: u.nextDigestLocalDate!, at: new Date(u.nextDigestAt!) }, now, maxLateMs);
+      let plan: CatchUpPlan;
+      try {
+        // scheduleOf reads only the schedule columns selected above.
+        const schedule = scheduleOf(u as UserRow);
+        const key = `${schedule.tz}|${schedule.startMinute}|${schedule.endMinute}|${schedule.workingDays}|${schedule.awayUntil ?? ''}|${u.nextDigestLocalDate}|${u.nextDigestAt}`;
+        plan = plans.get(key) ?? planCatchUp(schedule, { localDate: u.nextDigestLocalDate!, at: new Date(u.nextDigestAt!) }, now, maxLateMs);
+        plans.set(key, plan);
+      } catch (e) {
+        // One bad row must not stop everyone's digest: park it for a day and report it.
+        errors.push({ teamId: u.teamId, userId: u.userId, error: e instanceof Error ? e.message : String(e) });
+        q.retryTomorrow.run({ nextAt: t + 24 * 3600_000, now: t, teamId: u.teamId, userId: u.userId });
+        continue;
+      }
       let last = u.lastDigestLocalDate;
+      const base = { teamId: u.teamId, userId: u.userId, now: t };
       for (const slot of plan.skipped) {
-        enqueue(tx, { teamId: u.teamId, kind: 'digest', dedupeKey: digestDedupeKey(u.userId, slot.localDate), userId: u.userId, localDate: slot.localDate, status: 'skipped', lastError: 'missed: more than the catch-up window late' }, now);
+        q.enqueue.run({ ...base, dedupeKey: digestDedupeKey(u.userId, slot.localDate), localDate: slot.localDate, payload: '{}', status: 'skipped', lastError: 'missed: more than the catch-up window late' });
         last = last ? maxLocalDate(last, slot.localDate) : slot.localDate;
       }
       skipped += plan.skippedCount;
       if (plan.send) {
-        if (enqueue(tx, { teamId: u.teamId, kind: 'digest', dedupeKey: digestDedupeKey(u.userId, plan.send.localDate), userId: u.userId, localDate: plan.send.localDate }, now) !== null) enqueued += 1;
+        const slotAt = plan.send.at.getTime();
+        const payload = JSON.stringify({ slotAt, sendBy: slotAt + maxLateMs });
+        const res = q.enqueue.run({ ...base, dedupeKey: digestDedupeKey(u.userId, plan.send.localDate), localDate: plan.send.localDate, payload, status: 'pending', lastError: null });
+        if (res.changes > 0) enqueued += 1;
         last = last ? maxLocalDate(last, plan.send.localDate) : plan.send.localDate;
       }
-      updateUser(tx, u.teamId, u.userId, { nextDigestAt: plan.next.at.getTime(), nextDigestLocalDate: plan.next.localDate, lastDigestLocalDate: last }, now);
+      q.advance.run({ ...base, nextAt: plan.next.at.getTime(), nextDate: plan.next.localDate, last });
     }
-    return { due: due.length, enqueued, skipped };
-  });
+    return { due: due.length, enqueued, skipped, errors };
+  })();
 }
+

@@ -1,10 +1,30 @@
 /**
- * Drains the delivery outbox: claims due rows, sends them with bounded concurrency under the rate
- * limiter, and records the outcome. Transient failures retry with backoff, 429s honour Retry-After,
- * permanent ones stop. Rows a crash left in 'sending' are reconciled at start-up.
+ * Drains the delivery outbox. Each worker claims one due row (pending → sending), lets the handler
+ * build it and — right before the Slack call — take a rate-limiter token (`pace`), so rows that turn
+ * out to have nothing to say cost no rate budget; at most `concurrency` rows are ever in 'sending'.
+ * Outcomes:
+ *  - sent: markSent and the handler's bookkeeping (who was told what) in one transaction;
+ *  - 429: everyone pauses for Retry-After, the row retries then (not counted as an attempt);
+ *  - 5xx / network: retry with exponential backoff, up to MAX_ATTEMPTS or the row's deadline;
+ *  - permanent errors (user_not_found, account_inactive, cannot_dm_bot, …): failed, no retry;
+ *  - revoked token: the workspace is paused, the row waits for a reinstall.
+ * A row whose earlier attempt may have reached Slack (a crash while 'sending', a timeout, a 5xx) is
+ * marked unverified and looked up in Slack by its message metadata before it is sent again, so
+ * crashes and ambiguous failures never produce a duplicate.
  */
 import type { Db } from '../db/client';
-import { claimDue, listSending, markFinal, markRetry, markSent, type OutboxRow } from '../db/queries/outbox';
+import {
+  UNVERIFIED,
+  claimDue,
+  isUnverified,
+  markFinal,
+  markFoundSent,
+  markRetry,
+  markSent,
+  releaseClaim,
+  requeueInterrupted,
+  type OutboxRow,
+} from '../db/queries/outbox';
 import { setWorkspaceStatus } from '../db/queries/workspaces';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
@@ -13,22 +33,44 @@ import { RateLimiter } from './rateLimiter';
 
 export type DeliveryResult = { status: 'sent'; ts: string | null } | { status: 'skip'; reason: string };
 
+/** Awaited by a handler right before each Slack write: waits for the rate limiter (and any 429 pause). */
+export type Pace = () => Promise<void>;
+
+/** Thrown by `pace` when the dispatcher stops while a row waits for its turn; the row goes back untouched. */
+export class DispatcherStopped extends Error {
+  readonly code = 'dispatcher_stopped';
+}
+
 export interface DeliveryHandlers {
-  deliver(row: OutboxRow): Promise<DeliveryResult>;
-  /** After a crash: was this row already delivered? Returns its ts if so, null if not, undefined if unknown. */
+  deliver(row: OutboxRow, pace: Pace): Promise<DeliveryResult>;
+  /** Was this row already delivered? Its ts if so, null if not, undefined if it cannot be checked. */
   findDelivered(row: OutboxRow): Promise<string | null | undefined>;
+  /** Bookkeeping for a delivered row, run in the transaction that marks it sent (also after recovery). */
+  afterSent?(tx: Db, row: OutboxRow, ts: string | null, now: Date): void;
+  /** Epoch ms after which the row is no longer worth sending (a digest past its catch-up window). */
+  deadline?(row: OutboxRow): number | null;
   /** Called once a row reaches a final failure, so the author can be told in plain words. */
   onFailed?(row: OutboxRow, code: string): void;
 }
 
 export type Outcome = 'sent' | 'skipped' | 'failed' | 'retry' | 'not_claimed';
 
-const MAX_ATTEMPTS = 8;
+/** Transient failures allowed for rows without a deadline. Rows with one retry until it passes. */
+export const MAX_ATTEMPTS = 8;
 
-export function backoffMs(attempts: number): number {
+export function backoffMs(attempts: number, random: () => number = Math.random): number {
   // 5 s, 10 s, 20 s … capped at 30 min, with ±20 % jitter so retries do not line up.
   const base = Math.min(5_000 * 2 ** attempts, 30 * 60_000);
-  return Math.round(base * (0.8 + Math.random() * 0.4));
+  return Math.round(base * (0.8 + random() * 0.4));
+}
+
+/**
+ * Could the failed call have reached Slack anyway? Not when Slack answered (`ok: false`, 429) or we
+ * never called it; yes for timeouts, dropped connections and 5xx from Slack or a proxy.
+ */
+export function mayHaveReachedSlack(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'slack_webapi_request_error' || code === 'slack_webapi_http_error' || typeof code !== 'string';
 }
 
 export interface DispatcherOptions {
@@ -36,13 +78,16 @@ export interface DispatcherOptions {
   ratePerSecond: number;
 }
 
+type Result = { outcome: Outcome; error?: string };
+
 export class OutboxDispatcher {
-  private readonly limiter: RateLimiter;
+  readonly limiter: RateLimiter;
   private draining: Promise<void> | null = null;
   private again = false;
   private stopped = false;
   private readonly inFlight = new Set<Promise<unknown>>();
-  private timer: NodeJS.Timeout | null = null;
+  private readonly sleepers = new Set<() => void>();
+  private timer: { handle: NodeJS.Timeout; at: number } | null = null;
 
   constructor(
     private readonly db: Db,
@@ -61,13 +106,15 @@ export class OutboxDispatcher {
       this.again = true;
       return;
     }
-    this.draining = this.drainLoop().finally(() => {
-      this.draining = null;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    this.draining = this.drainLoop()
+      .catch((e: unknown) => this.logger.error({ err: e }, 'outbox drain failed'))
+      .finally(() => {
+        this.draining = null;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.kick();
+        }
+      });
   }
 
   /** Resolves when the current drain (if any) is finished. */
@@ -76,8 +123,8 @@ export class OutboxDispatcher {
   }
 
   /** Sends specific rows right away (e.g. the DMs of a just-created handoff) and reports each outcome. */
-  async deliverNow(ids: number[]): Promise<Map<number, { outcome: Outcome; error?: string }>> {
-    const results = new Map<number, { outcome: Outcome; error?: string }>();
+  async deliverNow(ids: number[]): Promise<Map<number, Result>> {
+    const results = new Map<number, Result>();
     if (ids.length === 0 || this.stopped) return results;
     const rows = claimDue(this.db, this.clock.now(), ids.length, ids);
     for (const id of ids) results.set(id, { outcome: 'not_claimed' });
@@ -86,28 +133,37 @@ export class OutboxDispatcher {
   }
 
   private async drainLoop(): Promise<void> {
-    const batchSize = this.opts.concurrency * 4;
+    await Promise.all(Array.from({ length: this.opts.concurrency }, () => this.worker()));
+  }
+
+  private async worker(): Promise<void> {
     while (!this.stopped) {
-      const rows = claimDue(this.db, this.clock.now(), batchSize);
-      if (rows.length === 0) return;
-      await this.runPool(rows);
+      const [row] = claimDue(this.db, this.clock.now(), 1);
+      if (!row) return;
+      await this.track(this.send(row));
     }
   }
 
-  private async runPool(rows: OutboxRow[]): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      while (next < rows.length) {
-        const row = rows[next++]!;
-        if (this.stopped) {
-          // Shutting down: hand unstarted rows back untouched.
-          markRetry(this.db, row.id, row.lastError ?? 'shutdown', this.clock.now(), this.clock.now(), false);
-          continue;
-        }
-        await this.track(this.send(row));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, rows.length) }, worker));
+  /** Waits for the rate limiter (and any 429 pause); throws DispatcherStopped if stopped meanwhile. */
+  private readonly pace: Pace = async () => {
+    while (!this.stopped) {
+      const wait = this.limiter.tryTake();
+      if (wait === 0) return;
+      await this.sleep(wait);
+    }
+    throw new DispatcherStopped('stopped');
+  };
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(handle);
+        this.sleepers.delete(done);
+        resolve();
+      };
+      const handle = setTimeout(done, ms);
+      this.sleepers.add(done);
+    });
   }
 
   private track<T>(p: Promise<T>): Promise<T> {
@@ -115,38 +171,83 @@ export class OutboxDispatcher {
     return p.finally(() => this.inFlight.delete(p));
   }
 
-  private async send(row: OutboxRow): Promise<{ outcome: Outcome; error?: string }> {
-    await this.limiter.take(sleep);
+  private async send(row: OutboxRow): Promise<Result> {
+    if (isUnverified(row)) {
+      const checked = await this.verify(row);
+      if (checked) return checked;
+    }
+    const deadline = this.handlers.deadline?.(row) ?? null;
+    if (deadline !== null && this.clock.now().getTime() > deadline) {
+      markFinal(this.db, row.id, 'skipped', 'missed: past its catch-up window', this.clock.now(), false);
+      return { outcome: 'skipped', error: 'too late' };
+    }
     try {
-      const result = await this.handlers.deliver(row);
-      const now = this.clock.now();
+      const result = await this.handlers.deliver(row, this.pace);
       if (result.status === 'sent') {
-        markSent(this.db, row.id, result.ts, now);
+        this.limiter.succeeded();
+        this.recordSent(row, result.ts, false);
         return { outcome: 'sent' };
       }
-      markFinal(this.db, row.id, 'skipped', result.reason, now);
+      markFinal(this.db, row.id, 'skipped', result.reason, this.clock.now());
       return { outcome: 'skipped', error: result.reason };
     } catch (e) {
-      return this.recordFailure(row, e);
+      if (e instanceof DispatcherStopped) {
+        releaseClaim(this.db, row.id);
+        return { outcome: 'not_claimed' };
+      }
+      return this.recordFailure(row, e, mayHaveReachedSlack(e), true);
     }
   }
 
-  private recordFailure(row: OutboxRow, e: unknown): { outcome: Outcome; error: string } {
+  /**
+   * Looks for an unverified row in Slack. Returns the outcome when it is settled (found → sent, or the
+   * lookup must be retried), null when it is safe to send.
+   */
+  private async verify(row: OutboxRow): Promise<Result | null> {
+    let ts: string | null | undefined;
+    try {
+      ts = await this.handlers.findDelivered(row);
+    } catch (e) {
+      const failure = classifySlackError(e);
+      if (failure.kind !== 'permanent') return this.recordFailure(row, e, true);
+      // We may not read that conversation (scope, membership): better a possible repeat than a loss.
+      this.logger.warn({ outboxId: row.id, error: failure.code }, 'cannot check whether an interrupted delivery arrived; sending it');
+      return null;
+    }
+    if (!ts) return null;
+    this.recordSent(row, ts, true);
+    this.logger.info({ outboxId: row.id, kind: row.kind }, 'interrupted delivery had arrived; not sending it again');
+    return { outcome: 'sent' };
+  }
+
+  private recordSent(row: OutboxRow, ts: string | null, found: boolean): void {
+    const now = this.clock.now();
+    this.db.transaction((tx) => {
+      if (found && ts) markFoundSent(tx, row.id, ts, now);
+      else markSent(tx, row.id, ts, now);
+      this.handlers.afterSent?.(tx, row, ts, now);
+    });
+  }
+
+  /** `paced`: the failed call was a send the limiter paced (its 429 says the pace is too high). */
+  private recordFailure(row: OutboxRow, e: unknown, unverified: boolean, paced = false): Result {
     const failure = classifySlackError(e);
     const now = this.clock.now();
-    const log = { outboxId: row.id, kind: row.kind, teamId: row.teamId, error: failure.code, attempts: row.attempts + 1 };
+    const error = unverified ? `${UNVERIFIED}: ${failure.code}` : failure.code;
+    const log = { outboxId: row.id, kind: row.kind, teamId: row.teamId, error, attempts: row.attempts + 1 };
     switch (failure.kind) {
       case 'rate_limited':
-        this.limiter.pause(failure.retryAfterMs);
+        if (paced) this.limiter.limited(failure.retryAfterMs);
+        else this.limiter.pause(failure.retryAfterMs);
         // Not the row's fault: do not count it as an attempt.
-        markRetry(this.db, row.id, failure.code, new Date(now.getTime() + failure.retryAfterMs), now, false);
+        markRetry(this.db, row.id, error, new Date(now.getTime() + failure.retryAfterMs), now, false);
         this.scheduleWake(failure.retryAfterMs);
-        this.logger.warn({ ...log, retryAfterMs: failure.retryAfterMs }, 'rate limited by Slack; pausing delivery');
+        this.logger.warn({ ...log, retryAfterMs: failure.retryAfterMs, pacePerSecond: Math.round(this.limiter.currentRate * 10) / 10 }, 'rate limited by Slack; pausing delivery');
         return { outcome: 'retry', error: failure.code };
       case 'revoked':
         // Keep the row; the workspace is paused until the app is reinstalled.
         setWorkspaceStatus(this.db, row.teamId, 'tokens_revoked', now);
-        markRetry(this.db, row.id, failure.code, now, now, false);
+        markRetry(this.db, row.id, error, now, now, false);
         this.logger.error(log, 'Slack token no longer valid; delivery for this workspace is paused');
         return { outcome: 'retry', error: failure.code };
       case 'permanent':
@@ -155,14 +256,16 @@ export class OutboxDispatcher {
         this.handlers.onFailed?.(row, failure.code);
         return { outcome: 'failed', error: failure.code };
       case 'transient': {
-        if (row.attempts + 1 >= MAX_ATTEMPTS) {
-          markFinal(this.db, row.id, 'failed', failure.code, now);
+        const delay = backoffMs(row.attempts);
+        const deadline = this.handlers.deadline?.(row) ?? null;
+        const giveUp = deadline !== null ? now.getTime() + delay > deadline : row.attempts + 1 >= MAX_ATTEMPTS;
+        if (giveUp) {
+          markFinal(this.db, row.id, 'failed', error, now);
           this.logger.error(log, 'delivery failed after retries');
           this.handlers.onFailed?.(row, failure.code);
           return { outcome: 'failed', error: failure.code };
         }
-        const delay = backoffMs(row.attempts);
-        markRetry(this.db, row.id, failure.code, new Date(now.getTime() + delay), now);
+        markRetry(this.db, row.id, error, new Date(now.getTime() + delay), now);
         this.scheduleWake(delay);
         this.logger.warn({ ...log, retryInMs: delay }, 'delivery failed; will retry');
         return { outcome: 'retry', error: failure.code };
@@ -170,52 +273,38 @@ export class OutboxDispatcher {
     }
   }
 
-  /** The cron tick also drains, but a short retry should not wait for it. */
+  /** The cron tick also drains, but a short retry should not wait for it. Keeps the earliest wake. */
   private scheduleWake(ms: number): void {
     if (this.stopped || ms > 60_000) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    const at = Date.now() + ms;
+    if (this.timer && this.timer.at <= at) return;
+    if (this.timer) clearTimeout(this.timer.handle);
+    const handle = setTimeout(() => {
       this.timer = null;
       this.kick();
     }, ms + 50);
-    this.timer.unref();
+    handle.unref();
+    this.timer = { handle, at };
   }
 
   /**
-   * Start-up reconciliation of rows a crash left in 'sending': if Slack shows our message (found by
-   * its metadata), it was sent; otherwise it goes back to pending and is sent again.
+   * Start-up reconciliation. Nothing is in flight before start, so rows left in 'sending' were
+   * interrupted by a crash: they go back to pending, unverified, and are looked up in Slack (by their
+   * message metadata) before being sent — through the rate limiter, with retries, not at boot.
    */
   async recoverStuck(): Promise<{ confirmed: number; requeued: number }> {
-    let confirmed = 0;
-    let requeued = 0;
-    for (const row of listSending(this.db)) {
-      const now = this.clock.now();
-      let ts: string | null | undefined;
-      try {
-        ts = await this.handlers.findDelivered(row);
-      } catch (e) {
-        this.logger.warn({ outboxId: row.id, error: classifySlackError(e).code }, 'could not check delivery history');
-        ts = undefined;
-      }
-      if (ts) {
-        markSent(this.db, row.id, ts, now);
-        confirmed += 1;
-      } else {
-        markRetry(this.db, row.id, 'recovered after restart', now, now, false);
-        requeued += 1;
-      }
-    }
-    if (confirmed + requeued > 0) this.logger.info({ confirmed, requeued }, 'reconciled deliveries interrupted by a restart');
-    return { confirmed, requeued };
+    const requeued = requeueInterrupted(this.db, this.clock.now());
+    if (requeued > 0) this.logger.info({ requeued }, 'deliveries interrupted by a restart will be checked in Slack before sending');
+    return { confirmed: 0, requeued };
   }
 
   /** Stop taking work and wait for sends already in flight. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) clearTimeout(this.timer.handle);
+    this.timer = null;
+    for (const wake of [...this.sleepers]) wake();
     await Promise.allSettled([...this.inFlight]);
     if (this.draining) await this.draining.catch(() => undefined);
   }
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -1,37 +1,96 @@
 /**
- * Paces Slack sends: a token bucket for the steady rate, and a shared pause when Slack answers 429
- * with Retry-After, so a big morning wave drains at Slack's pace instead of in a 429 storm.
+ * Paces Slack sends so a big morning wave drains at Slack's pace instead of in a 429 storm.
+ *
+ * - Evenly paced token bucket with a small burst (≈2 % of the rate): a full one-second burst on
+ *   top of the steady rate is exactly what a sliding-window limit rejects.
+ * - Retry-After is honoured by everyone (`pause`).
+ * - Adaptive: a 429 while we were sending at our pace (at least half of it used in the last second)
+ *   means the configured rate is above what Slack allows right now. The sends that succeeded in the
+ *   second before it estimate that limit (the ceiling, never below half the pace: one bad second
+ *   must not collapse delivery); the pace drops to 90 % of it, climbs back to 97 % within about a
+ *   second and a half, and after 20 s without a 429 the ceiling creeps up (2 %/s) towards the
+ *   configured rate again. A 429 while sending slowly (a per-channel or per-minute limit, not our
+ *   pace) only pauses for Retry-After.
  */
+const CEILING_SHARE = 0.97;
+const AFTER_429_SHARE = 0.9;
+const RECOVERY_PER_SECOND = 0.05; // of the ceiling
+const PROBE_AFTER_MS = 20_000;
+const PROBE_PER_SECOND = 0.02;
+
 export class RateLimiter {
   private tokens: number;
   private last: number;
   private pausedUntil = 0;
+  private rate: number;
+  private ceiling: number;
+  private lastLimitedAt = -Infinity;
+  private lastAdjustedAt: number;
+  private readonly successes: number[] = [];
+  private readonly taken: number[] = [];
+  private readonly burst: number;
+  private readonly minRate: number;
 
   constructor(
-    private readonly ratePerSecond: number,
-    private readonly burst = Math.max(1, Math.ceil(ratePerSecond)),
+    private readonly maxRate: number,
     private readonly now: () => number = Date.now,
   ) {
+    this.burst = Math.max(1, Math.floor(maxRate * 0.02));
+    this.minRate = Math.min(1, maxRate);
+    this.ceiling = maxRate;
+    this.rate = maxRate * CEILING_SHARE;
     this.tokens = this.burst;
     this.last = this.now();
+    this.lastAdjustedAt = this.last;
   }
 
-  /** Slack told us to wait; everyone waits. */
+  /** Sends per second the limiter currently allows. */
+  get currentRate(): number {
+    return this.rate;
+  }
+
+  /** Slack told us to wait (Retry-After); everyone waits. */
   pause(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+  }
+
+  /** A paced send was answered 429: wait, and slow down to what Slack evidently allows. */
+  limited(retryAfterMs: number): void {
+    const t = this.now();
+    // A burst of 429s (several sends in flight) is one signal, not several; and only a 429 while we
+    // used our pace says the pace is too high.
+    const pacing = recent(this.taken, t) >= Math.max(2, this.rate / 2);
+    if (t - this.lastLimitedAt > 1000 && pacing) {
+      const observed = recent(this.successes, t);
+      this.ceiling = clamp(Math.max(observed, this.rate / 2), this.minRate, this.maxRate);
+      this.rate = Math.max(this.minRate, this.ceiling * AFTER_429_SHARE);
+    }
+    this.lastLimitedAt = t;
+    this.tokens = 0;
+    this.pause(retryAfterMs);
+  }
+
+  /** A send went through (the evidence `limited` uses). */
+  succeeded(): void {
+    remember(this.successes, this.now(), this.maxRate);
   }
 
   /** Milliseconds until a send may start; 0 means go now (and a token was taken). */
   tryTake(): number {
     const t = this.now();
     if (t < this.pausedUntil) return this.pausedUntil - t;
-    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.ratePerSecond);
+    this.adjust(t);
+    // Nothing accrues during a pause; when it ends, Slack said we may send again: one send at once.
+    const resumed = this.last < this.pausedUntil;
+    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, t - Math.max(this.last, this.pausedUntil)) / 1000) * this.rate);
+    if (resumed) this.tokens = Math.max(this.tokens, 1);
     this.last = t;
     if (this.tokens >= 1) {
       this.tokens -= 1;
+      remember(this.taken, t, this.maxRate);
       return 0;
     }
-    return Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1000);
+    return Math.max(1, Math.ceil(((1 - this.tokens) / this.rate) * 1000));
   }
 
   async take(sleep: (ms: number) => Promise<void>): Promise<void> {
@@ -41,4 +100,30 @@ export class RateLimiter {
       await sleep(wait);
     }
   }
+
+  private adjust(t: number): void {
+    const dt = Math.max(0, t - this.lastAdjustedAt) / 1000;
+    this.lastAdjustedAt = t;
+    const quiet = t - this.lastLimitedAt;
+    if (quiet > PROBE_AFTER_MS) this.ceiling = Math.min(this.maxRate, this.ceiling * (1 + PROBE_PER_SECOND * dt));
+    if (quiet > 1000) this.rate = Math.min(this.ceiling * CEILING_SHARE, this.rate + this.ceiling * RECOVERY_PER_SECOND * dt);
+  }
+
+}
+
+/** How many of `times` fall in the last second before `t` (older ones are forgotten). */
+function recent(times: number[], t: number): number {
+  let drop = 0;
+  while (drop < times.length && times[drop]! <= t - 1000) drop++;
+  if (drop > 0) times.splice(0, drop);
+  return times.length;
+}
+
+function remember(times: number[], t: number, maxRate: number): void {
+  times.push(t);
+  if (times.length > 4 * maxRate + 16) recent(times, t);
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
 }

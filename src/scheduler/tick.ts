@@ -6,7 +6,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Db } from '../db/client';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import { sweepDueDigests } from './digestSweep';
+import { sweepDueDigests, type SweepResult } from './digestSweep';
 import type { OutboxDispatcher } from './outbox';
 
 export class SchedulerTick {
@@ -23,11 +23,13 @@ export class SchedulerTick {
   ) {}
 
   /** Sweep and kick delivery; returns what the sweep did (tests call this directly). */
-  runOnce(): { due: number; enqueued: number; skipped: number } {
+  runOnce(): SweepResult {
     const started = Date.now();
     const result = sweepDueDigests(this.db, this.clock.now(), this.maxLateMs);
     this.housekeeping();
-    if (result.due > 0) this.logger.info({ ...result, ms: Date.now() - started }, 'digest sweep');
+    const { errors, ...counts } = result;
+    if (result.due > 0) this.logger.info({ ...counts, errors: errors.length, ms: Date.now() - started }, 'digest sweep');
+    for (const e of errors.slice(0, 20)) this.logger.error(e, 'could not plan this person’s digest; retrying in a day');
     this.dispatcher.kick();
     return result;
   }

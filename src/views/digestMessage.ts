@@ -1,4 +1,4 @@
-/** The morning digest DM. At most 2 × 15 short cards (3 blocks each) plus a few lines: under 50 blocks. */
+/** The morning digest DM. planDigest sizes it to Slack's 50-block limit (see digestBlockCount). */
 import type { KnownBlock } from '@slack/types';
 import type { HandoffWithRecipients } from '../db/queries/handoffs';
 import type { DigestPlan } from '../domain/digest';
@@ -59,4 +59,46 @@ function fallbackText(plan: DigestPlan<HandoffWithRecipients & { snoozedUntilDat
   if (unblocked) parts.push(`you’re unblocked on ${unblocked}`);
   if (waiting) parts.push(`${waiting} waiting on you`);
   return `Good morning: ${parts.join(', ')}.`;
+}
+
+/**
+ * The same digest as plain text (for `handoff digest-preview`): what the person would read, section by
+ * section, with people by name. `nameOf` turns a user id into a readable name.
+ */
+export function digestText(
+  plan: DigestPlan<HandoffWithRecipients & { snoozedUntilDate: string | null }>,
+  dateLabel: string,
+  now: Date,
+  nameOf: (userId: string) => string = (id) => `@${id}`,
+): string {
+  const lines: string[] = [`Your handoffs · ${dateLabel}`];
+  const when = (t: number) => `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const indent = (text: string, prefix: string) => text.split('\n').map((l) => `${prefix}${l}`).join('\n');
+  const more = (n: number) => `  …and ${n} more — open the Handoff app’s Home tab to see them all.`;
+  if (plan.unblocked.length > 0) {
+    lines.push('', 'You’re unblocked');
+    for (const h of plan.unblocked) {
+      const who = h.resolvedBy ? nameOf(h.resolvedBy) : 'Someone';
+      lines.push(`  #${h.number} · ${h.title} — ${who} marked it ${h.state === 'done' ? 'done' : 'declined'}${h.resolvedAt ? ` ${when(h.resolvedAt)}` : ''}`);
+      if (h.resolutionNote) lines.push(indent(h.resolutionNote, '      > '));
+    }
+    if (plan.hiddenUnblocked > 0) lines.push(more(plan.hiddenUnblocked));
+  }
+  if (plan.waitingOnYou.length > 0) {
+    lines.push('', 'Waiting on you (oldest first)');
+    for (const h of plan.waitingOnYou) {
+      const to = h.recipients.filter((r) => r.active).map((r) => nameOf(r.userId));
+      const facts = [h.state, `from ${nameOf(h.authorId)} to ${to.join(', ') || 'nobody'}`, `${formatDuration(Math.max(0, now.getTime() - h.createdAt))} ago`];
+      if (h.neededByAt) facts.push(`needed by ${when(h.neededByAt)}`);
+      if (h.urgent) facts.push('urgent');
+      lines.push(`  #${h.number} · ${h.title}  [${facts.join(' · ')}]`);
+      lines.push(indent(`Needs: ${h.ask}`, '      '));
+    }
+    if (plan.hiddenWaiting > 0) lines.push(more(plan.hiddenWaiting));
+  }
+  const footer: string[] = [];
+  if (plan.waitingOnOthersCount > 0) footer.push(`You’re waiting on ${plan.waitingOnOthersCount} handoff${plan.waitingOnOthersCount === 1 ? '' : 's'}.`);
+  if (plan.nextStarter) footer.push(`${nameOf(plan.nextStarter.userId)}’s day starts next, in ${formatDuration(plan.nextStarter.inMs)}.`);
+  if (footer.length) lines.push('', footer.join(' '));
+  return lines.join('\n');
 }

@@ -1,3 +1,9 @@
+/**
+ * The delivery outbox. Life of a row: pending → sending → sent | failed | skipped, with `attempts`
+ * (Slack calls that failed or succeeded; 429s and restarts do not count) and `next_attempt_at`.
+ * A row whose earlier attempt may have reached Slack carries an `unverified…` last_error: the
+ * dispatcher looks for it in Slack before sending again.
+ */
 import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { outbox } from '../schema';
@@ -18,6 +24,11 @@ export interface NewOutboxRow {
   nextAttemptAt?: Date;
   lastError?: string | null;
 }
+
+/** last_error prefix of rows that may already be in Slack: check before sending again. */
+export const UNVERIFIED = 'unverified';
+
+export const isUnverified = (row: Pick<OutboxRow, 'lastError'>): boolean => row.lastError?.startsWith(UNVERIFIED) ?? false;
 
 /** Inserts unless a row with the same (team, dedupe key) exists; returns the new id or null. */
 export function enqueue(db: Db, row: NewOutboxRow, now: Date): number | null {
@@ -45,6 +56,10 @@ export function enqueue(db: Db, row: NewOutboxRow, now: Date): number | null {
   return inserted?.id ?? null;
 }
 
+const RETURNING = sql.raw(`returning id, team_id as teamId, kind, dedupe_key as dedupeKey, user_id as userId, channel_id as channelId,
+      handoff_id as handoffId, local_date as localDate, payload, status, attempts, next_attempt_at as nextAttemptAt,
+      last_error as lastError, message_ts as messageTs, created_at as createdAt, updated_at as updatedAt, sent_at as sentAt`);
+
 /**
  * Moves up to `limit` due rows to 'sending' in one statement and returns them. Rows of workspaces
  * that uninstalled the app or revoked its token stay pending: their data is kept, nothing is sent.
@@ -59,9 +74,7 @@ export function claimDue(db: Db, now: Date, limit: number, onlyIds?: number[]): 
       where o.status = 'pending' and o.next_attempt_at <= ${t} and coalesce(w.status, 'active') = 'active' ${idFilter}
       order by o.next_attempt_at, o.id limit ${limit}
     )
-    returning id, team_id as teamId, kind, dedupe_key as dedupeKey, user_id as userId, channel_id as channelId,
-      handoff_id as handoffId, local_date as localDate, payload, status, attempts, next_attempt_at as nextAttemptAt,
-      last_error as lastError, message_ts as messageTs, created_at as createdAt, updated_at as updatedAt, sent_at as sentAt`);
+    ${RETURNING}`);
 }
 
 export function markSent(db: Db, id: number, messageTs: string | null, now: Date): void {
@@ -70,6 +83,12 @@ export function markSent(db: Db, id: number, messageTs: string | null, now: Date
     .set({ status: 'sent', messageTs, sentAt: t, updatedAt: t, attempts: sql`${outbox.attempts} + 1`, lastError: null })
     .where(eq(outbox.id, id))
     .run();
+}
+
+/** Found in Slack after an interrupted attempt: sent, and that attempt was already counted. */
+export function markFoundSent(db: Db, id: number, messageTs: string, now: Date): void {
+  const t = now.getTime();
+  db.update(outbox).set({ status: 'sent', messageTs, sentAt: t, updatedAt: t, lastError: null }).where(eq(outbox.id, id)).run();
 }
 
 export function markRetry(db: Db, id: number, error: string, nextAttemptAt: Date, now: Date, countAttempt = true): void {
@@ -85,15 +104,33 @@ export function markRetry(db: Db, id: number, error: string, nextAttemptAt: Date
     .run();
 }
 
-export function markFinal(db: Db, id: number, status: 'failed' | 'skipped', error: string | null, now: Date): void {
+export function markFinal(db: Db, id: number, status: 'failed' | 'skipped', error: string | null, now: Date, countAttempt = true): void {
   db.update(outbox)
-    .set({ status, lastError: error, updatedAt: now.getTime(), attempts: sql`${outbox.attempts} + 1` })
+    .set({ status, lastError: error, updatedAt: now.getTime(), ...(countAttempt ? { attempts: sql`${outbox.attempts} + 1` } : {}) })
     .where(eq(outbox.id, id))
     .run();
 }
 
+/** Replaces a row's payload (e.g. what a digest is about to tell, written before it is posted). */
+export function setPayload(db: Db, id: number, payload: Record<string, unknown>, now: Date): void {
+  db.update(outbox).set({ payload: JSON.stringify(payload), updatedAt: now.getTime() }).where(eq(outbox.id, id)).run();
+}
+
 export function listSending(db: Db): OutboxRow[] {
   return db.select().from(outbox).where(eq(outbox.status, 'sending')).all();
+}
+
+/**
+ * After a crash nothing is in flight, so every 'sending' row goes back to pending, marked unverified:
+ * its attempt may or may not have reached Slack. Returns how many.
+ */
+export function requeueInterrupted(db: Db, now: Date): number {
+  const t = now.getTime();
+  return db
+    .update(outbox)
+    .set({ status: 'pending', lastError: `${UNVERIFIED}: interrupted by a restart`, nextAttemptAt: t, updatedAt: t })
+    .where(eq(outbox.status, 'sending'))
+    .run().changes;
 }
 
 export function nextDueAt(db: Db): number | null {
@@ -131,4 +168,9 @@ export function pendingDueCount(db: Db, now: Date): number {
 
 export function outboxRowsFor(db: Db, teamId: string, kinds: OutboxKind[]): OutboxRow[] {
   return db.select().from(outbox).where(and(eq(outbox.teamId, teamId), inArray(outbox.kind, kinds))).all();
+}
+
+/** Hands a claimed row back untouched (the dispatcher stopped before sending it). */
+export function releaseClaim(db: Db, id: number): void {
+  db.update(outbox).set({ status: 'pending' }).where(and(eq(outbox.id, id), eq(outbox.status, 'sending'))).run();
 }

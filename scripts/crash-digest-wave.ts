@@ -1,0 +1,272 @@
+/**
+ * Crash test for the morning digest: runs the real app as a child process against a fake Slack,
+ * seeds N people whose digest is due (each with an open handoff, so each has something to say),
+ * kill -9s the process at random points while the wave is being delivered, restarts it, and at the
+ * end counts digests per (person, local date) at the fake: missing and duplicates should both be 0.
+ *
+ *   npx tsx scripts/crash-digest-wave.ts [--digests 1000] [--kills 10] [--seed 42] [--rate 200]
+ *     [--concurrency 8] [--slack-delay-ms 15] [--runner tsx|dist] [--verbose]
+ *
+ * (`npm run crash:digest -- --digests 1000`.) The child is `node --require tsx/cjs src/index.ts`
+ * (one process, so kill -9 leaves no orphan) or, with --runner dist, `node dist/index.js`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FakeSlack } from '../test/harness/fakeSlack';
+import { openDatabase, runMigrations } from '../src/db/client';
+import { MetadataEventTypes } from '../src/ids';
+import { ALL_DAYS } from '../src/domain/workSchedule';
+import { localInstant, localParts } from '../src/time';
+
+export interface CrashWaveOptions {
+  digests: number;
+  kills: number;
+  seed?: number;
+  /** DELIVERY_RATE_PER_SECOND of the child. */
+  ratePerSecond?: number;
+  concurrency?: number;
+  /** Latency the fake adds to chat.postMessage, so kills land while requests are in flight. */
+  slackDelayMs?: number;
+  runner?: 'tsx' | 'dist';
+  /** Gives up (and reports what is missing) after this long. */
+  timeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface CrashWaveResult {
+  expected: number;
+  /** Distinct (person, local date) pairs with at least one digest at the fake. */
+  delivered: number;
+  missing: number;
+  duplicates: number;
+  /** kill -9s that happened (a kill is skipped if the wave finished first). */
+  kills: number;
+  /** Of those, how many hit while the fake still had a digest request in flight. */
+  killsMidRequest: number;
+  starts: number;
+  postMessageCalls: number;
+  historyLookups: number;
+  outbox: Record<string, number>;
+  elapsedMs: number;
+}
+
+const TEAM = 'T0001';
+const BOT_TOKEN = 'xoxb-test-token';
+const SIGNING_SECRET = '0123456789abcdef0123456789abcdef';
+const ZONES = ['Asia/Tokyo', 'America/New_York', 'Europe/Lisbon', 'Asia/Kolkata', 'Australia/Sydney', 'America/Los_Angeles', 'Asia/Kathmandu', 'UTC'];
+const ROOT = path.resolve(__dirname, '..');
+
+/** Small deterministic PRNG (mulberry32), so a failing seed can be replayed. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const userIdOf = (i: number) => `U${String(i).padStart(6, '0')}`;
+
+/**
+ * People whose digest fell due 1–20 minutes ago, in several zones, each with one open handoff from
+ * the next person. Returns each person's expected digest local date.
+ */
+export function seedWave(dbFile: string, n: number, now: Date, random: () => number): Map<string, string> {
+  const handle = openDatabase(dbFile);
+  runMigrations(handle);
+  const t = now.getTime();
+  const expected = new Map<string, string>();
+  const sqlite = handle.sqlite;
+  const insertUser = sqlite.prepare(`insert into users (team_id, user_id, display_name, slack_tz, workday_start_minute, workday_end_minute,
+      working_days, next_digest_at, next_digest_local_date, profile_fetched_at, created_at, updated_at)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertHandoff = sqlite.prepare(`insert into handoffs (team_id, number, author_id, title, ask, created_at, updated_at)
+    values (?, ?, ?, ?, ?, ?, ?)`);
+  const insertRecipient = sqlite.prepare(`insert into handoff_recipients (handoff_id, team_id, user_id, added_at) values (?, ?, ?, ?)`);
+  sqlite.transaction(() => {
+    sqlite.prepare(`insert into workspaces (team_id, status, next_handoff_number, created_at) values (?, 'active', ?, ?)`).run(TEAM, n + 1, t);
+    for (let i = 0; i < n; i++) {
+      const userId = userIdOf(i);
+      const tz = ZONES[i % ZONES.length]!;
+      // The digest slot: a whole minute 1–20 minutes ago, local date and start minute to match.
+      const target = new Date(t - 60_000 - Math.floor(random() * 19 * 60_000));
+      const { date, minuteOfDay } = localParts(tz, target);
+      const at = localInstant(tz, date, minuteOfDay).getTime();
+      insertUser.run(TEAM, userId, `person ${i}`, tz, minuteOfDay, (minuteOfDay + 480) % 1440, ALL_DAYS, at, date, t, t, t);
+      const created = t - 3600_000 - i;
+      const h = insertHandoff.run(TEAM, i + 1, userIdOf((i + 1) % n), `crash test ask ${i}`, `please look at item ${i}`, created, created);
+      insertRecipient.run(h.lastInsertRowid, TEAM, userId, created);
+      expected.set(userId, date);
+    }
+  })();
+  handle.close();
+  return expected;
+}
+
+function childCommand(runner: 'tsx' | 'dist'): string[] {
+  if (runner === 'dist') {
+    const entry = path.join(ROOT, 'dist', 'index.js');
+    if (!fs.existsSync(entry)) throw new Error('dist/index.js is missing: run `npm run build` first, or use --runner tsx');
+    return [entry];
+  }
+  return ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'src', 'index.ts')];
+}
+
+function outboxCounts(dbFile: string): { byStatus: Record<string, number>; dueUsers: number } {
+  const handle = openDatabase(dbFile);
+  try {
+    const rows = handle.sqlite.prepare(`select status, count(*) as n from outbox where kind = 'digest' group by status`).all() as { status: string; n: number }[];
+    const due = handle.sqlite.prepare(`select count(*) as n from users where next_digest_at <= ?`).get(Date.now()) as { n: number };
+    return { byStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])), dueUsers: due.n };
+  } finally {
+    handle.close();
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function runCrashWave(opts: CrashWaveOptions): Promise<CrashWaveResult> {
+  const started = Date.now();
+  const log = opts.log ?? (() => undefined);
+  const random = prng(opts.seed ?? 42);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-crash-'));
+  const dbFile = path.join(dir, 'handoff.db');
+  const fake = await FakeSlack.start({ botToken: BOT_TOKEN, teamId: TEAM });
+  let child: ChildProcess | null = null;
+  try {
+    for (let i = 0; i < opts.digests; i++) fake.addUser({ id: userIdOf(i), tz: ZONES[i % ZONES.length] });
+    const expected = seedWave(dbFile, opts.digests, new Date(), random);
+    if (opts.slackDelayMs) fake.delay('chat.postMessage', opts.slackDelayMs);
+
+    const delivered = () => fake.callsTo('chat.postMessage').filter((c) => c.status === 200 && (c.args.metadata as { event_type?: string } | undefined)?.event_type === MetadataEventTypes.digest).length;
+    const env = {
+      ...process.env,
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_APP_TOKEN: '',
+      SLACK_API_URL: fake.url,
+      PORT: '0',
+      DATABASE_URL: `file:${dbFile}`,
+      LOG_LEVEL: process.env.CRASH_LOG_LEVEL ?? 'warn',
+      DELIVERY_RATE_PER_SECOND: String(opts.ratePerSecond ?? 200),
+      DELIVERY_CONCURRENCY: String(opts.concurrency ?? 8),
+    };
+    const args = childCommand(opts.runner ?? 'tsx');
+    const logFile = fs.openSync(path.join(dir, 'app.log'), 'a');
+    let starts = 0;
+    const startChild = () => {
+      starts += 1;
+      const c = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', logFile, logFile] });
+      child = c;
+      return c;
+    };
+    const exited = (c: ChildProcess) => new Promise<void>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once('exit', () => resolve())));
+
+    // Kill points: a spread of delivery counts across the wave, some before the first delivery.
+    const thresholds = Array.from({ length: opts.kills }, () => Math.floor(random() * opts.digests * 0.95)).sort((a, b) => a - b);
+    let kills = 0;
+    let killsMidRequest = 0;
+    for (const threshold of thresholds) {
+      const c = startChild();
+      const deadline = Date.now() + 30_000;
+      // Wait for the threshold, plus a random 0–40 ms so the kill lands anywhere in a send.
+      while (delivered() < threshold && c.exitCode === null && Date.now() < deadline) await sleep(2);
+      await sleep(Math.floor(random() * 40));
+      if (c.exitCode !== null) throw new Error(`the app exited by itself (code ${c.exitCode}); see ${path.join(dir, 'app.log')}`);
+      const inFlight = fake.callsTo('chat.postMessage').length; // recorded on reply, so compare after the delay
+      c.kill('SIGKILL');
+      await exited(c);
+      kills += 1;
+      await sleep((opts.slackDelayMs ?? 0) + 5);
+      if (fake.callsTo('chat.postMessage').length > inFlight) killsMidRequest += 1;
+      log(`kill ${kills}/${opts.kills} at ${delivered()} digests delivered`);
+    }
+
+    // Final run: until every digest row is settled.
+    const c = startChild();
+    const until = Date.now() + (opts.timeoutMs ?? 10 * 60_000);
+    for (;;) {
+      await sleep(200);
+      const { byStatus, dueUsers } = outboxCounts(dbFile);
+      const rows = Object.values(byStatus).reduce((a, b) => a + b, 0);
+      const open = (byStatus.pending ?? 0) + (byStatus.sending ?? 0);
+      if ((rows >= opts.digests && open === 0 && dueUsers === 0) || Date.now() > until || c.exitCode !== null) break;
+    }
+    c.kill('SIGTERM');
+    await exited(c);
+    child = null;
+
+    // Count at the fake: digests per (person, local date) as Slack stored them.
+    const perKey = new Map<string, number>();
+    for (const [userId, date] of expected) {
+      for (const m of fake.messagesIn(userId)) {
+        if (m.metadata?.event_type !== MetadataEventTypes.digest) continue;
+        // (Builds before the digest metadata carried local_date: one wave has one date per person.)
+        const localDate = String((m.metadata.event_payload as { local_date?: unknown }).local_date ?? date);
+        const key = `${userId}:${localDate}`;
+        perKey.set(key, (perKey.get(key) ?? 0) + 1);
+      }
+    }
+    let missing = 0;
+    for (const [userId, date] of expected) if (!perKey.has(`${userId}:${date}`)) missing += 1;
+    let duplicates = 0;
+    for (const n of perKey.values()) duplicates += Math.max(0, n - 1);
+    const result: CrashWaveResult = {
+      expected: expected.size,
+      delivered: perKey.size,
+      missing,
+      duplicates,
+      kills,
+      killsMidRequest,
+      starts,
+      postMessageCalls: fake.callsTo('chat.postMessage').length,
+      historyLookups: fake.callsTo('conversations.history').length,
+      outbox: outboxCounts(dbFile).byStatus,
+      elapsedMs: Date.now() - started,
+    };
+    fs.closeSync(logFile);
+    fs.rmSync(dir, { recursive: true, force: true });
+    return result;
+  } finally {
+    (child as ChildProcess | null)?.kill('SIGKILL');
+    await fake.close();
+  }
+}
+
+function argValue(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const num = (name: string, def: number) => Number(argValue(argv, name) ?? def);
+  const opts: CrashWaveOptions = {
+    digests: num('digests', 1000),
+    kills: num('kills', 10),
+    seed: num('seed', 42),
+    ratePerSecond: num('rate', 200),
+    concurrency: num('concurrency', 8),
+    slackDelayMs: num('slack-delay-ms', 15),
+    runner: argValue(argv, 'runner') === 'dist' ? 'dist' : 'tsx',
+    log: argv.includes('--verbose') ? (l) => console.log(l) : undefined,
+  };
+  console.log(`crash wave: ${opts.digests} due digests, ${opts.kills} × kill -9, seed ${opts.seed}, runner ${opts.runner}`);
+  const r = await runCrashWave(opts);
+  console.log(`kills: ${r.kills} (${r.killsMidRequest} with a digest request in flight), starts: ${r.starts}`);
+  console.log(`chat.postMessage calls: ${r.postMessageCalls}, history lookups: ${r.historyLookups}, outbox: ${JSON.stringify(r.outbox)}`);
+  console.log(`expected: ${r.expected}  delivered: ${r.delivered}  missing: ${r.missing}  duplicates: ${r.duplicates}  (${(r.elapsedMs / 1000).toFixed(1)} s)`);
+  process.exitCode = r.missing === 0 && r.duplicates === 0 ? 0 : 1;
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

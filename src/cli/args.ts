@@ -1,0 +1,32 @@
+/** Argument parsing shared by the `handoff` subcommands (nextDigests.ts keeps its own, unchanged). */
+
+export interface CommandResult {
+  exitCode: number;
+  out: string;
+}
+
+export class UsageError extends Error {}
+
+/** `--name value` / `--name=value` options; 'help' for -h/--help. The command name may lead. */
+export function parseOptions<T extends string>(argv: string[], command: string, names: readonly T[]): Map<T, string> | 'help' {
+  const args = argv[0] === command ? argv.slice(1) : argv;
+  const opts = new Map<T, string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '-h' || arg === '--help') return 'help';
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    const name = m?.[1] as T | undefined;
+    if (!m || !name || !names.includes(name)) throw new UsageError(`Unknown argument "${arg}".`);
+    const value = m[2] ?? args[++i];
+    if (value === undefined || (m[2] === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value.`);
+    opts.set(name, value);
+  }
+  return opts;
+}
+
+/** The SQLite file DATABASE_URL points at, as the app reads it (default ./data/handoff.db). */
+export function databasePathOf(env: NodeJS.ProcessEnv): string {
+  const url = env.DATABASE_URL?.trim() || 'file:./data/handoff.db';
+  if (url === ':memory:') return url;
+  return url.startsWith('file:') ? url.slice('file:'.length) : url;
+}

@@ -1,0 +1,93 @@
+/**
+ * `handoff digest-preview --team T --user U`: what that person's morning digest would contain if it
+ * were built now, read from the DATABASE_URL database with the same DigestBuilder delivery uses.
+ * Reads only; nothing is sent and nothing is marked as told.
+ */
+import fs from 'node:fs';
+import { eq } from 'drizzle-orm';
+import { openDatabase, type DbHandle } from '../db/client';
+import { users, workspaces } from '../db/schema';
+import { getUser } from '../db/queries/users';
+import { DigestBuilder } from '../scheduler/digestBuilder';
+import { scheduleOf } from '../services/people';
+import { formatLocal, isValidLocalDate, localParts } from '../time';
+import { formatHHMM, formatWorkingDays } from '../domain/workSchedule';
+import { digestText } from '../views/digestMessage';
+import { databasePathOf, parseOptions, UsageError, type CommandResult } from './args';
+
+export const DIGEST_PREVIEW_USAGE = `Usage: handoff digest-preview --user <user id> [--team <team id>] [options]
+
+  --user <U…>        the person (Slack user id, required)
+  --team <T…>        their workspace (optional when the database has only one)
+  --date <date>      the digest's local date, YYYY-MM-DD (default: their date now)
+  --now <instant>    build as if it were this ISO instant (default: now)
+  --db <path>        SQLite file (default: DATABASE_URL, else ./data/handoff.db)
+  -h, --help         show this help
+
+Prints the digest as text, or why there would be none. Nothing is sent or changed.`;
+
+const OPTIONS = ['user', 'team', 'date', 'now', 'db'] as const;
+
+export interface PreviewDeps {
+  env?: NodeJS.ProcessEnv;
+  now?: () => Date;
+}
+
+export function digestPreviewCommand(argv: string[], deps: PreviewDeps = {}): CommandResult {
+  let handle: DbHandle | null = null;
+  try {
+    const opts = parseOptions(argv, 'digest-preview', OPTIONS);
+    if (opts === 'help') return { exitCode: 0, out: DIGEST_PREVIEW_USAGE };
+    const userId = opts.get('user');
+    if (!userId) throw new UsageError('--user is required.');
+    const nowText = opts.get('now');
+    const now = nowText ? new Date(nowText) : (deps.now ?? (() => new Date()))();
+    if (Number.isNaN(now.getTime())) throw new UsageError(`--now "${nowText}" is not an ISO instant.`);
+    const file = opts.get('db') ?? databasePathOf(deps.env ?? process.env);
+    if (file !== ':memory:' && !fs.existsSync(file)) {
+      return { exitCode: 1, out: `No database at ${file}. Set DATABASE_URL (or --db) to Handoff’s SQLite file.` };
+    }
+    handle = openDatabase(file);
+    const teamId = opts.get('team') ?? onlyTeam(handle);
+    const user = getUser(handle.db, teamId, userId);
+    if (!user) {
+      return { exitCode: 1, out: `Handoff doesn’t know ${userId} in ${teamId} yet (people are added when the app first sees them).` };
+    }
+    const schedule = scheduleOf(user);
+    const date = opts.get('date') ?? localParts(schedule.tz, now).date;
+    if (!isValidLocalDate(date)) throw new UsageError(`--date "${date}" is not a date. Use YYYY-MM-DD.`);
+    const names = new Map(handle.db.select({ id: users.userId, name: users.displayName }).from(users).where(eq(users.teamId, teamId)).all().map((u) => [u.id, u.name]));
+    const nameOf = (id: string) => (names.get(id) ? `@${names.get(id)} (${id})` : `@${id}`);
+
+    const head = [
+      `Digest preview for ${nameOf(userId)} in ${teamId}, local date ${date}, as of ${now.toISOString()}`,
+      `Schedule: ${formatHHMM(schedule.startMinute)}–${formatHHMM(schedule.endMinute)} ${formatWorkingDays(schedule.workingDays)}, ${schedule.tz}${schedule.awayUntil ? `, away until ${schedule.awayUntil}` : ''}`,
+      `Next digest: ${!user.digestEnabled ? 'digests are turned off' : user.nextDigestAt ? `${formatLocal(new Date(user.nextDigestAt), schedule.tz, 'EEE yyyy-MM-dd HH:mm zzz')} (${new Date(user.nextDigestAt).toISOString()})` : 'not scheduled'}`,
+    ];
+    const built = new DigestBuilder(handle.db, { now: () => now }).build(teamId, userId, date);
+    if (!built) {
+      return { exitCode: 0, out: [...head, '', 'No digest: nothing waits on them and nothing they asked for was resolved, so nothing would be sent.'].join('\n') };
+    }
+    return {
+      exitCode: 0,
+      out: [
+        ...head,
+        `Notification text: ${built.message.text}`,
+        `Message size: ${built.message.blocks.length} blocks`,
+        '',
+        digestText(built.plan, built.dateLabel, now, nameOf),
+      ].join('\n'),
+    };
+  } catch (e) {
+    if (e instanceof UsageError) return { exitCode: 2, out: `Error: ${e.message}\n\n${DIGEST_PREVIEW_USAGE}` };
+    throw e;
+  } finally {
+    handle?.close();
+  }
+}
+
+function onlyTeam(handle: DbHandle): string {
+  const teams = handle.db.select({ id: workspaces.teamId }).from(workspaces).all().map((w) => w.id);
+  if (teams.length === 1) return teams[0]!;
+  throw new UsageError(teams.length === 0 ? 'The database has no workspace yet; pass --team.' : `Several workspaces (${teams.join(', ')}): pass --team.`);
+}

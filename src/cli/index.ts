@@ -1,0 +1,64 @@
+/**
+ * The `handoff` operator CLI (bin/handoff.js runs the built copy of this file):
+ *   handoff next-digests --tz <IANA> [--start HH:MM] [--days mon-fri] [--from <ISO>] [--count N]
+ *   handoff digest-preview --user U [--team T]
+ *   handoff migrate
+ * Each command is a function returning its text and exit code, so tests call them directly.
+ */
+import dotenv from 'dotenv';
+import { nextDigestsCommand } from './nextDigests';
+import { digestPreviewCommand } from './digestPreview';
+import { migrateCommand } from './migrate';
+import type { CommandResult } from './args';
+
+export const HELP = `Usage: handoff <command> [options]
+
+Commands:
+  next-digests     when someone's next morning digests go out (schedule maths only, no database)
+  digest-preview   what a person's digest would contain now, from the DATABASE_URL database
+  migrate          apply database migrations to the DATABASE_URL database
+  help             show this help
+
+"handoff <command> --help" shows a command's options. The database commands read DATABASE_URL
+(also from .env), default file:./data/handoff.db.`;
+
+export interface CliDeps {
+  env?: NodeJS.ProcessEnv;
+  now?: () => Date;
+}
+
+export function runCli(argv: string[], deps: CliDeps = {}): CommandResult {
+  const [command, ...rest] = argv;
+  const env = deps.env ?? process.env;
+  switch (command) {
+    case 'next-digests':
+      return nextDigestsCommand(rest, deps.now);
+    case 'digest-preview':
+      return digestPreviewCommand(rest, { env, now: deps.now });
+    case 'migrate':
+      return migrateCommand(rest, env);
+    case undefined:
+    case 'help':
+    case '-h':
+    case '--help':
+      return { exitCode: command === undefined ? 2 : 0, out: HELP };
+    default:
+      return { exitCode: 2, out: `Unknown command "${command}".\n\n${HELP}` };
+  }
+}
+
+/** Prints the result (errors to stderr) and sets the exit code. */
+export function main(argv: string[]): void {
+  dotenv.config({ quiet: true });
+  let result: CommandResult;
+  try {
+    result = runCli(argv);
+  } catch (e) {
+    result = { exitCode: 1, out: `handoff: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (result.exitCode === 0) console.log(result.out);
+  else console.error(result.out);
+  process.exitCode = result.exitCode;
+}
+
+if (require.main === module) main(process.argv.slice(2));

@@ -1,0 +1,445 @@
+/**
+ * The morning digest, end to end: the real app behind its HTTP receiver, a fake Slack, a manual clock.
+ * Tokyo (UTC+9) and New York (UTC-5 in November) are 14 hours apart, so one person's working day is
+ * the other's night: the handoff waits for the recipient's 09:00 digest, the answer for the author's.
+ */
+import { and, eq } from 'drizzle-orm';
+import { startTestApp, eventually, type TestApp } from '../harness/testApp';
+import type { FakeMessage } from '../harness/fakeSlack';
+import { outbox, users } from '../../src/db/schema';
+import { ActionIds, CallbackIds, MetadataEventTypes, ResolveModalFields } from '../../src/ids';
+import { localParts } from '../../src/time';
+import { sweepDueDigests } from '../../src/scheduler/digestSweep';
+
+const TEAM = 'T0001';
+const TOKYO = 'UTOKYO';
+const NYC = 'UNYC';
+const HOUR = 3600_000;
+
+function digestsIn(t: TestApp, userId: string): FakeMessage[] {
+  return t.fake.messagesIn(userId).filter((m) => m.metadata?.event_type === MetadataEventTypes.digest);
+}
+
+function nonDigestDmsIn(t: TestApp, userId: string): FakeMessage[] {
+  return t.fake.messagesIn(userId).filter((m) => m.metadata?.event_type !== MetadataEventTypes.digest);
+}
+
+const textOf = (m: FakeMessage): string => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`;
+
+function digestRows(t: TestApp, userId: string) {
+  return t.handoff.db.db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.teamId, TEAM), eq(outbox.kind, 'digest'), eq(outbox.userId, userId)))
+    .all()
+    .sort((a, b) => (a.localDate ?? '').localeCompare(b.localDate ?? ''));
+}
+
+function userRow(t: TestApp, userId: string) {
+  return t.handoff.db.db.select().from(users).where(and(eq(users.teamId, TEAM), eq(users.userId, userId))).get();
+}
+
+/**
+ * Every digest the fake received was sent at the person's 09:00 (or up to `lateMs` after it): the
+ * outbox row that produced it records the app clock at sending, and its message ts ties it to Slack.
+ */
+function expectPostedInMorning(t: TestApp, userId: string, tz: string, lateMs = 4 * HOUR): void {
+  const rows = digestRows(t, userId);
+  const messages = digestsIn(t, userId);
+  expect(messages.length).toBeGreaterThan(0);
+  for (const m of messages) {
+    const row = rows.find((r) => r.messageTs === m.ts);
+    expect(row?.sentAt).toBeDefined();
+    const local = localParts(tz, new Date(row!.sentAt!));
+    expect(local.date).toBe(row!.localDate);
+    expect(local.minuteOfDay).toBeGreaterThanOrEqual(9 * 60);
+    expect(local.minuteOfDay).toBeLessThanOrEqual(9 * 60 + lateMs / 60_000);
+  }
+}
+
+async function createHandoff(t: TestApp, from: string, text: string): Promise<number> {
+  const res = await t.slack.command({ userId: from, text });
+  expect(res.status).toBe(200);
+  const ask = text.replace(/^(<@\w+>\s*)+/, '');
+  // waitFor also matches past calls: pick this handoff's confirmation by its title (the ask).
+  const reply = await t.fake.waitFor('response_url', (c) => String(c.args.text).includes(` created:* ${ask}\n`));
+  const m = /Handoff #(\d+) created/.exec(String(reply.args.text));
+  expect(m).not.toBeNull();
+  const row = t.handoff.db.sqlite.prepare('select id from handoffs where number = ?').get(Number(m![1])) as { id: number };
+  return row.id;
+}
+
+describe('morning digest: Tokyo recipient, New York author', () => {
+  let t: TestApp;
+  let handoffId: number;
+
+  beforeAll(async () => {
+    // Wed 25 Nov 2026, 14:00 in New York = 04:00 Thu in Tokyo.
+    t = await startTestApp({ now: '2026-11-25T19:00:00Z' });
+    t.fake.addUser({ id: TOKYO, name: 'kenji', tz: 'Asia/Tokyo' });
+    t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+  });
+  afterAll(async () => t?.close());
+
+  it('does not DM a recipient who is off-hours; the handoff waits for their digest', async () => {
+    handoffId = await createHandoff(t, NYC, `<@${TOKYO}> please send the Q3 numbers`);
+    const reply = t.fake.callsTo('response_url').map((c) => String(c.args.text)).join('\n');
+    expect(reply).toMatch(/waits for their morning digest/);
+    await t.tick();
+    expect(t.fake.messagesIn(TOKYO)).toHaveLength(0);
+    // Both people were seen, so both have their next digest planned at 09:00 local.
+    expect(userRow(t, TOKYO)?.nextDigestLocalDate).toBe('2026-11-26');
+    expect(new Date(userRow(t, TOKYO)!.nextDigestAt!).toISOString()).toBe('2026-11-26T00:00:00.000Z');
+    expect(new Date(userRow(t, NYC)!.nextDigestAt!).toISOString()).toBe('2026-11-26T14:00:00.000Z');
+  });
+
+  it('sends nothing to Tokyo until 09:00 Tokyo time', async () => {
+    t.clock.set('2026-11-25T23:59:00Z'); // 08:59 Thu in Tokyo
+    await t.tick();
+    expect(digestsIn(t, TOKYO)).toHaveLength(0);
+  });
+
+  it('delivers the Tokyo digest at 09:00 with the ask in it', async () => {
+    t.clock.set('2026-11-26T00:00:00Z'); // 09:00 Thu in Tokyo, 19:00 Wed in New York
+    await t.tick();
+    const digests = digestsIn(t, TOKYO);
+    expect(digests).toHaveLength(1);
+    expect(textOf(digests[0]!)).toContain('please send the Q3 numbers');
+    expect(textOf(digests[0]!)).toContain('Waiting on you');
+    // The author has nothing to hear yet (and it is night in New York).
+    expect(digestsIn(t, NYC)).toHaveLength(0);
+    expectPostedInMorning(t, TOKYO, 'Asia/Tokyo');
+  });
+
+  it('a restart on the same day sends nothing twice', async () => {
+    await t.restart();
+    t.clock.advance(10 * 60_000);
+    await t.tick();
+    await t.restart();
+    await t.tick();
+    expect(digestsIn(t, TOKYO)).toHaveLength(1);
+    expect(digestRows(t, TOKYO).map((r) => [r.localDate, r.status])).toEqual([['2026-11-26', 'sent']]);
+  });
+
+  it('the recipient marks it done from the digest, with a note', async () => {
+    const digest = digestsIn(t, TOKYO)[0]!;
+    const dm = t.fake.dmChannelFor(TOKYO);
+    const click = t.slack.blockAction({
+      userId: TOKYO,
+      actionId: ActionIds.complete,
+      value: String(handoffId),
+      blockId: `handoff_actions_${handoffId}`,
+      channelId: dm,
+      messageTs: digest.ts,
+      message: { type: 'message', ts: digest.ts, text: digest.text, blocks: digest.blocks, user: 'UBOT', bot_id: 'B0001' },
+    });
+    expect((await t.slack.interaction(click)).status).toBe(200);
+    const opened = await t.fake.waitFor('views.open', (c) => (c.args.view as { callback_id?: string }).callback_id === CallbackIds.resolveModal);
+    const view = opened.args.view as { private_metadata: string };
+    const submit = t.slack.viewSubmission({
+      userId: TOKYO,
+      callbackId: CallbackIds.resolveModal,
+      privateMetadata: view.private_metadata,
+      values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'Numbers are in the Q3 sheet, tab "final"' } },
+    });
+    expect((await t.slack.interaction(submit)).status).toBe(200);
+    await eventually(() => {
+      const h = t.handoff.db.sqlite.prepare('select state, resolution_note as note from handoffs where id = ?').get(handoffId) as { state: string; note: string };
+      expect(h).toEqual({ state: 'done', note: 'Numbers are in the Q3 sheet, tab "final"' });
+    });
+    // It is 19:10 in New York: the author is not pinged now.
+    await t.tick();
+    expect(t.fake.messagesIn(NYC)).toHaveLength(0);
+  });
+
+  it('the author’s next 09:00 New York digest says they are unblocked, with the note', async () => {
+    t.clock.set('2026-11-26T13:59:00Z'); // 08:59 in New York
+    await t.tick();
+    expect(digestsIn(t, NYC)).toHaveLength(0);
+    t.clock.set('2026-11-26T14:00:00Z');
+    await t.tick();
+    const digests = digestsIn(t, NYC);
+    expect(digests).toHaveLength(1);
+    const text = textOf(digests[0]!);
+    expect(text).toContain('unblocked');
+    expect(text).toContain('please send the Q3 numbers');
+    expect(text).toContain('Numbers are in the Q3 sheet, tab \\"final\\"');
+    expect(text).toContain(`<@${TOKYO}> marked it done`);
+    expect(nonDigestDmsIn(t, NYC)).toHaveLength(0);
+    expectPostedInMorning(t, NYC, 'America/New_York');
+  });
+
+  it('sends no digest when there is nothing to say', async () => {
+    // Fri 27 Nov: Tokyo has nothing waiting, New York was already told.
+    t.clock.set('2026-11-27T00:00:00Z');
+    await t.tick();
+    t.clock.set('2026-11-27T14:00:00Z');
+    await t.tick();
+    expect(digestsIn(t, TOKYO)).toHaveLength(1);
+    expect(digestsIn(t, NYC)).toHaveLength(1);
+    expect(digestRows(t, TOKYO).find((r) => r.localDate === '2026-11-27')).toMatchObject({ status: 'skipped', lastError: 'nothing to say' });
+    expect(digestRows(t, NYC).find((r) => r.localDate === '2026-11-27')).toMatchObject({ status: 'skipped', lastError: 'nothing to say' });
+  });
+});
+
+/** A Tokyo person with one open handoff from New York, so each of their digests has something to say. */
+async function tokyoWithWork(now: string, env: Record<string, string> = {}): Promise<{ t: TestApp; handoffId: number }> {
+  const t = await startTestApp({ now, env });
+  t.fake.addUser({ id: TOKYO, name: 'kenji', tz: 'Asia/Tokyo' });
+  t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+  const handoffId = await createHandoff(t, NYC, `<@${TOKYO}> please send the Q3 numbers`);
+  return { t, handoffId };
+}
+
+describe('morning digest: downtime and catch-up (DIGEST_MAX_LATE_HOURS = 4)', () => {
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  it('after 3 hours of downtime the missed digest is sent late, once', async () => {
+    ({ t } = await tokyoWithWork('2026-11-25T19:00:00Z'));
+    await t.handoff.stop();
+    t.clock.set('2026-11-26T03:00:00Z'); // 12:00 in Tokyo: 3 h after the 09:00 digest
+    await t.restart();
+    await t.tick();
+    expect(digestsIn(t, TOKYO)).toHaveLength(1);
+    expect(digestRows(t, TOKYO).map((r) => [r.localDate, r.status])).toEqual([['2026-11-26', 'sent']]);
+    expectPostedInMorning(t, TOKYO, 'Asia/Tokyo');
+    await t.tick();
+    expect(digestsIn(t, TOKYO)).toHaveLength(1);
+    // The schedule moved on to Friday 09:00 Tokyo.
+    expect(new Date(userRow(t, TOKYO)!.nextDigestAt!).toISOString()).toBe('2026-11-27T00:00:00.000Z');
+  });
+
+  it('after 6 hours of downtime the missed digest is skipped, and the next one comes on time', async () => {
+    ({ t } = await tokyoWithWork('2026-11-25T19:00:00Z'));
+    await t.handoff.stop();
+    t.clock.set('2026-11-26T06:00:00Z'); // 15:00 in Tokyo
+    await t.restart();
+    await t.tick();
+    expect(digestsIn(t, TOKYO)).toHaveLength(0);
+    expect(digestRows(t, TOKYO).map((r) => [r.localDate, r.status])).toEqual([['2026-11-26', 'skipped']]);
+    t.clock.set('2026-11-27T00:00:00Z');
+    await t.tick();
+    expect(digestsIn(t, TOKYO)).toHaveLength(1);
+    expect(digestRows(t, TOKYO).map((r) => [r.localDate, r.status])).toEqual([
+      ['2026-11-26', 'skipped'],
+      ['2026-11-27', 'sent'],
+    ]);
+    expectPostedInMorning(t, TOKYO, 'Asia/Tokyo');
+  });
+
+  it('honours a shorter DIGEST_MAX_LATE_HOURS', async () => {
+    ({ t } = await tokyoWithWork('2026-11-25T19:00:00Z', { DIGEST_MAX_LATE_HOURS: '2' }));
+    t.clock.set('2026-11-26T03:00:00Z');
+    await t.tick();
+    expect(digestRows(t, TOKYO).map((r) => r.status)).toEqual(['skipped']);
+  });
+
+  it('a weekend of downtime sends only Monday’s digest, at most 4 hours late', async () => {
+    ({ t } = await tokyoWithWork('2026-11-25T19:00:00Z'));
+    await t.handoff.stop();
+    t.clock.set('2026-11-30T01:30:00Z'); // Mon 10:30 in Tokyo; Thu and Fri were missed
+    await t.restart();
+    await t.tick();
+    expect(digestsIn(t, TOKYO)).toHaveLength(1);
+    expect(digestRows(t, TOKYO).map((r) => [r.localDate, r.status])).toEqual([
+      ['2026-11-26', 'skipped'],
+      ['2026-11-27', 'skipped'],
+      ['2026-11-30', 'sent'],
+    ]);
+  });
+});
+
+describe('morning digest: crashes around the send', () => {
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  /** What a kill -9 between Slack accepting the message and the outbox recording it leaves behind. */
+  function forgetThatItWasSent(t: TestApp, userId: string): void {
+    t.handoff.db.sqlite
+      .prepare(`update outbox set status = 'sending', message_ts = null, sent_at = null, attempts = 0 where kind = 'digest' and user_id = ?`)
+      .run(userId);
+  }
+
+  it('a digest Slack already has is recognised by its metadata after a restart, not sent again', async () => {
+    ({ t } = await tokyoWithWork('2026-11-25T19:00:00Z'));
+    t.clock.set('2026-11-26T00:00:00Z');
+    await t.tick();
+    expect(digestsIn(t, TOKYO)).toHaveLength(1);
+    forgetThatItWasSent(t, TOKYO);
+    t.clock.advance(2 * 60_000);
+    await t.restart();
+    await t.tick();
+    expect(digestsIn(t, TOKYO)).toHaveLength(1);
+    const [row] = digestRows(t, TOKYO);
+    expect(row).toMatchObject({ status: 'sent', messageTs: digestsIn(t, TOKYO)[0]!.ts });
+    expect(t.fake.callsTo('conversations.history').length).toBeGreaterThan(0);
+  });
+
+  it('a digest that never reached Slack is sent after the restart', async () => {
+    ({ t } = await tokyoWithWork('2026-11-25T19:00:00Z'));
+    t.clock.set('2026-11-26T00:00:00Z');
+    // The sweep enqueues it, then the process dies as the row is claimed, before any Slack call.
+    sweepDueDigests(t.handoff.db.db, t.clock.now(), 4 * HOUR);
+    t.handoff.db.sqlite.prepare(`update outbox set status = 'sending' where kind = 'digest'`).run();
+    await t.restart();
+    await t.tick();
+    expect(digestsIn(t, TOKYO)).toHaveLength(1);
+    expect(digestRows(t, TOKYO).map((r) => r.status)).toEqual(['sent']);
+  });
+
+  it('when Slack cannot say whether it was sent, the digest is not re-sent blindly', async () => {
+    ({ t } = await tokyoWithWork('2026-11-25T19:00:00Z'));
+    t.clock.set('2026-11-26T00:00:00Z');
+    await t.tick();
+    forgetThatItWasSent(t, TOKYO);
+    t.fake.failNext('conversations.history', { status: 503, times: 1 });
+    await t.restart();
+    await t.tick();
+    t.clock.advance(HOUR);
+    await t.tick();
+    expect(digestsIn(t, TOKYO)).toHaveLength(1);
+    expect(digestRows(t, TOKYO).map((r) => r.status)).toEqual(['sent']);
+  });
+});
+
+describe('morning digest: Slack errors delay but never lose a digest', () => {
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  /** Ticks with the clock moving forward until the digest row settles (or the limit is hit). */
+  async function tickUntilSettled(t: TestApp, stepMs: number, max = 20): Promise<number> {
+    for (let i = 0; i < max; i++) {
+      await t.tick();
+      const rows = digestRows(t, TOKYO);
+      if (rows.length > 0 && rows.every((r) => r.status !== 'pending' && r.status !== 'sending')) return i;
+      t.clock.advance(stepMs);
+    }
+    return max;
+  }
+
+  it('429 with Retry-After: waits, then sends exactly once', async () => {
+    ({ t } = await tokyoWithWork('2026-11-25T19:00:00Z'));
+    t.fake.rateLimit({ method: 'chat.postMessage', retryAfterSec: 1, times: 3 });
+    t.clock.set('2026-11-26T00:00:00Z');
+    await t.tick();
+    expect(digestRows(t, TOKYO)[0]).toMatchObject({ status: 'pending', lastError: 'ratelimited', attempts: 0 });
+    expect(digestRows(t, TOKYO)[0]!.nextAttemptAt).toBeGreaterThanOrEqual(t.clock.now().getTime() + 1000);
+    await tickUntilSettled(t, 1000);
+    expect(digestsIn(t, TOKYO)).toHaveLength(1);
+    expect(t.fake.callsTo('chat.postMessage').filter((c) => c.status === 429)).toHaveLength(3);
+    expect(digestRows(t, TOKYO)[0]).toMatchObject({ status: 'sent' });
+    expectPostedInMorning(t, TOKYO, 'Asia/Tokyo');
+  });
+
+  it('5xx and network-level failures back off and retry until sent', async () => {
+    ({ t } = await tokyoWithWork('2026-11-25T19:00:00Z'));
+    t.fake.failNext('chat.postMessage', { status: 500, times: 2 });
+    t.fake.failNext('chat.postMessage', { status: 503, times: 1 });
+    t.fake.failNext('chat.postMessage', { error: 'internal_error', times: 1 });
+    t.clock.set('2026-11-26T00:00:00Z');
+    await t.tick();
+    expect(digestRows(t, TOKYO)[0]).toMatchObject({ status: 'pending', attempts: 1, lastError: 'unverified: http_500' });
+    await tickUntilSettled(t, 60_000);
+    expect(digestsIn(t, TOKYO)).toHaveLength(1);
+    expect(digestRows(t, TOKYO)[0]).toMatchObject({ status: 'sent', attempts: 5 });
+    expectPostedInMorning(t, TOKYO, 'Asia/Tokyo');
+  });
+});
+
+describe('morning digest: never outside the person’s start', () => {
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  it('a time-zone change in the middle of the day does not produce a 3 a.m. digest or a second one', async () => {
+    ({ t } = await tokyoWithWork('2026-11-25T19:00:00Z'));
+    t.clock.set('2026-11-26T00:00:00Z');
+    await t.tick();
+    expect(digestsIn(t, TOKYO)).toHaveLength(1);
+    // Kenji flies to Los Angeles (UTC-8). Thu 26 has had its digest; LA's Thu 09:00 must not repeat it.
+    t.fake.getUser(TOKYO)!.tz = 'America/Los_Angeles';
+    const res = await t.slack.event({ type: 'user_change', user: { id: TOKYO, name: 'kenji', tz: 'America/Los_Angeles', team_id: TEAM } });
+    expect(res.status).toBe(200);
+    await eventually(() => expect(userRow(t!, TOKYO)?.slackTz).toBe('America/Los_Angeles'));
+    for (let h = 0; h < 72; h++) {
+      t.clock.advance(HOUR);
+      await t.tick();
+    }
+    const rows = digestRows(t, TOKYO);
+    expect(rows.map((r) => [r.localDate, r.status])).toEqual([
+      ['2026-11-26', 'sent'],
+      ['2026-11-27', 'sent'],
+    ]);
+    const friday = rows[1]!;
+    const la = localParts('America/Los_Angeles', new Date(friday.sentAt!));
+    expect(la).toMatchObject({ date: '2026-11-27', hour: 9 });
+  });
+
+  it('hourly ticks over a week only ever send at 09:00 local, once per working day', async () => {
+    ({ t } = await tokyoWithWork('2026-11-25T19:00:00Z'));
+    for (let h = 0; h < 24 * 7; h++) {
+      t.clock.advance(HOUR);
+      await t.tick();
+    }
+    expect(digestRows(t, TOKYO).map((r) => [r.localDate, r.status])).toEqual([
+      ['2026-11-26', 'sent'],
+      ['2026-11-27', 'sent'],
+      ['2026-11-30', 'sent'],
+      ['2026-12-01', 'sent'],
+      ['2026-12-02', 'sent'],
+    ]);
+    expectPostedInMorning(t, TOKYO, 'Asia/Tokyo', 0);
+  });
+});
+
+describe('morning digest: a busy person', () => {
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  it('20 asks waiting and 16 answers in: one digest within Slack’s 50-block limit, the rest counted', async () => {
+    t = await startTestApp({ now: '2026-11-25T19:00:00Z' });
+    t.fake.addUser({ id: TOKYO, name: 'kenji', tz: 'Asia/Tokyo' });
+    t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+    for (let i = 0; i < 20; i++) await createHandoff(t, NYC, `<@${TOKYO}> waiting item ${i}`);
+    const mine: number[] = [];
+    for (let i = 0; i < 16; i++) {
+      const id = await createHandoff(t, TOKYO, `<@${NYC}> answered item ${i}`);
+      mine.push((t.handoff.db.sqlite.prepare('select number from handoffs where id = ?').get(id) as { number: number }).number);
+    }
+    // Nora (working) answers all of Kenji's asks; Kenji (04:00) hears it in his digest.
+    for (const n of mine) {
+      await t.slack.command({ userId: NYC, text: `done ${n} here you go` });
+      await t.fake.waitFor('response_url', (c) => String(c.args.text).includes(`Marked #${n} `));
+    }
+    t.clock.set('2026-11-26T00:00:00Z');
+    await t.tick();
+    const digests = digestsIn(t, TOKYO);
+    expect(digests).toHaveLength(1);
+    expect(digestRows(t, TOKYO)[0]).toMatchObject({ status: 'sent' });
+    expect(digests[0]!.blocks!.length).toBeLessThanOrEqual(50);
+    expect(digests[0]!.text).toBe('Good morning: you’re unblocked on 16, 20 waiting on you.');
+    const text = textOf(digests[0]!);
+    expect(text).toContain('…and 1 more');
+    expect(text).toContain('…and 11 more');
+    // All 16 answers count as told; of the waiting items, the 9 shown count as notified.
+    const told = t.handoff.db.sqlite.prepare(`select count(*) as n from handoffs where author_id = ? and author_notified_at is not null`).get(TOKYO) as { n: number };
+    expect(told.n).toBe(16);
+    const notified = t.handoff.db.sqlite.prepare(`select count(*) as n from handoff_recipients where user_id = ? and notified_at is not null`).get(TOKYO) as { n: number };
+    expect(notified.n).toBe(9);
+  });
+});

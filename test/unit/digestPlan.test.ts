@@ -1,0 +1,163 @@
+/** What goes into a digest (planDigest) and how it reads (digestMessage / digestText). */
+import fc from 'fast-check';
+import type { AnyBlock } from '@slack/types';
+import { DIGEST_BLOCK_BUDGET, DIGEST_SECTION_CAP, digestBlockCount, planDigest } from '../../src/domain/digest';
+import { digestMessage, digestText } from '../../src/views/digestMessage';
+import type { DigestItem } from '../../src/scheduler/digestBuilder';
+import { validateSurface } from '../harness/blockKit';
+
+const NOW = new Date('2026-11-26T00:00:00Z');
+let nextId = 1;
+
+function item(over: Partial<DigestItem> = {}): DigestItem {
+  const id = over.id ?? nextId++;
+  return {
+    id,
+    teamId: 'T1',
+    number: id,
+    authorId: 'UAUTHOR',
+    title: `Title ${id}`,
+    context: '',
+    ask: `Ask ${id}`,
+    links: '',
+    ifOffline: '',
+    neededByAt: null,
+    urgent: false,
+    state: 'open',
+    channelId: null,
+    channelTs: null,
+    sourcePermalink: null,
+    resolutionNote: null,
+    resolvedBy: null,
+    resolvedAt: null,
+    authorNotifiedAt: null,
+    idempotencyKey: null,
+    createdAt: NOW.getTime() - id * 60_000,
+    updatedAt: NOW.getTime(),
+    recipients: [{ handoffId: id, teamId: 'T1', userId: 'UME', active: true, notifiedAt: null, snoozedUntilDate: null, addedAt: 0 }],
+    snoozedUntilDate: null,
+    ...over,
+  };
+}
+
+const base = { localDate: '2026-11-26', unblocked: [] as DigestItem[], waitingOnYou: [] as DigestItem[], waitingOnOthersCount: 0, nextStarter: null };
+
+describe('planDigest', () => {
+  it('is null when there is nothing to say — even if you wait on others', () => {
+    expect(planDigest({ ...base, waitingOnOthersCount: 4, nextStarter: { userId: 'U2', inMs: 1000 } })).toBeNull();
+  });
+
+  it('lists what waits on you oldest first (ties by id)', () => {
+    const a = item({ id: 10, createdAt: 3 });
+    const b = item({ id: 11, createdAt: 1 });
+    const c = item({ id: 9, createdAt: 1 });
+    expect(planDigest({ ...base, waitingOnYou: [a, b, c] })!.waitingOnYou.map((h) => h.id)).toEqual([9, 11, 10]);
+  });
+
+  it('leaves out what you snoozed until a later date, and brings it back on that date', () => {
+    const snoozed = item({ snoozedUntilDate: '2026-11-27' });
+    expect(planDigest({ ...base, waitingOnYou: [snoozed] })).toBeNull();
+    expect(planDigest({ ...base, localDate: '2026-11-27', waitingOnYou: [snoozed] })!.waitingOnYou).toHaveLength(1);
+  });
+
+  it(`shows at most ${DIGEST_SECTION_CAP} per section and counts the rest`, () => {
+    const waitingOnly = planDigest({ ...base, waitingOnYou: Array.from({ length: 40 }, () => item()) })!;
+    expect([waitingOnly.waitingOnYou.length, waitingOnly.hiddenWaiting]).toEqual([DIGEST_SECTION_CAP, 25]);
+    const unblockedOnly = planDigest({ ...base, unblocked: Array.from({ length: 16 }, () => item({ state: 'done' })) })!;
+    expect([unblockedOnly.unblocked.length, unblockedOnly.hiddenUnblocked]).toEqual([DIGEST_SECTION_CAP, 1]);
+  });
+
+  it(`fits Slack’s ${DIGEST_BLOCK_BUDGET}-block limit when both sections are full (fewer cards, the rest counted)`, () => {
+    const plan = planDigest({ ...base, waitingOnYou: Array.from({ length: 40 }, () => item()), unblocked: Array.from({ length: 16 }, () => item({ state: 'done' })) })!;
+    expect(plan.unblocked).toHaveLength(15);
+    expect(plan.waitingOnYou).toHaveLength(9);
+    expect(plan.hiddenWaiting).toBe(31);
+    expect(digestBlockCount(15, 16, 9, 40)).toBeLessThanOrEqual(DIGEST_BLOCK_BUDGET);
+    expect(digestMessage(plan, 'UME', 'x', NOW).blocks.length).toBeLessThanOrEqual(DIGEST_BLOCK_BUDGET);
+  });
+});
+
+describe('digestMessage', () => {
+  it('says who unblocked you, with the note quoted, and what waits on you with buttons', () => {
+    const done = item({ state: 'done', resolvedBy: 'UKENJI', resolvedAt: NOW.getTime(), resolutionNote: 'In the sheet\nsecond line', title: 'Q3 numbers' });
+    const open = item({ title: 'Deck', ask: 'review the deck' });
+    const plan = planDigest({ ...base, unblocked: [done], waitingOnYou: [open], waitingOnOthersCount: 2, nextStarter: { userId: 'URAJ', inMs: 3 * 3600_000 } })!;
+    const m = digestMessage(plan, 'UME', 'Thursday 26 November', NOW);
+    expect(m.text).toBe('Good morning: you’re unblocked on 1, 1 waiting on you.');
+    const json = JSON.stringify(m.blocks);
+    expect(json).toContain('Your handoffs · Thursday 26 November');
+    expect(json).toContain(`*#${done.number} · Q3 numbers* — <@UKENJI> marked it done`);
+    expect(json).toContain('\\n> In the sheet\\n> second line');
+    expect(json).toContain('review the deck');
+    expect(json).toContain('"action_id":"handoff_done"');
+    expect(json).toContain('"action_id":"handoff_snooze"');
+    expect(json).toContain('You’re waiting on 2 handoffs. <@URAJ>’s day starts next, in 3 h.');
+    expect(validateSurface('message', { blocks: m.blocks as AnyBlock[] })).toEqual([]);
+  });
+
+  it('escapes what people typed, so nobody can @channel or spoof a link through a digest', () => {
+    const evil = item({ title: '<!channel> <https://evil.example|click>', ask: '&lt; <@U0ADMIN>', state: 'done', resolvedBy: 'U1', resolutionNote: '<!here>' });
+    const m = digestMessage(planDigest({ ...base, unblocked: [evil], waitingOnYou: [item({ title: '<!everyone>' })] })!, 'UME', 'x', NOW);
+    const json = JSON.stringify(m.blocks);
+    expect(json).not.toMatch(/<!channel>|<!here>|<!everyone>|<https:\/\/evil/);
+    expect(json).toContain('&lt;!channel&gt;');
+  });
+
+  it('stays within Block Kit limits for any mix of content (≤ 50 blocks, valid blocks)', () => {
+    const text = fc.string({ unit: 'grapheme', maxLength: 4000 });
+    const arbItem = fc.record({ title: text, ask: text, note: fc.option(text), urgent: fc.boolean(), done: fc.boolean(), needed: fc.boolean() });
+    // Sizes drawn separately so full and overfull digests are common, not just short ones.
+    const items = fc.integer({ min: 0, max: 60 }).chain((n) => fc.array(arbItem, { minLength: n, maxLength: n }));
+    fc.assert(
+      fc.property(items, items, fc.nat(500), (waitingSpecs, unblockedSpecs, others) => {
+        const waiting = waitingSpecs.map((s) => item({ title: s.title || 'x', ask: s.ask || 'y', urgent: s.urgent, neededByAt: s.needed ? NOW.getTime() + 3600_000 : null }));
+        const unblocked = unblockedSpecs.map((s) =>
+          item({ title: s.title || 'x', state: s.done ? 'done' : 'declined', resolvedBy: 'U9', resolvedAt: NOW.getTime(), resolutionNote: s.note }),
+        );
+        const plan = planDigest({ ...base, waitingOnYou: waiting, unblocked, waitingOnOthersCount: others, nextStarter: { userId: 'U2', inMs: 61_000 } });
+        if (!plan) return waiting.length === 0 && unblocked.length === 0;
+        const m = digestMessage(plan, 'UME', 'Thursday 26 November', NOW);
+        expect(m.blocks.length).toBeLessThanOrEqual(DIGEST_BLOCK_BUDGET);
+        expect(m.blocks.length).toBeLessThanOrEqual(digestBlockCount(plan.unblocked.length, unblocked.length, plan.waitingOnYou.length, plan.waitingOnYou.length + plan.hiddenWaiting));
+        // Nothing is dropped silently: shown + counted = everything.
+        expect(plan.unblocked.length + plan.hiddenUnblocked).toBe(unblocked.length);
+        expect(validateSurface('message', { blocks: m.blocks as AnyBlock[] })).toEqual([]);
+        return true;
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('digestText (handoff digest-preview)', () => {
+  it('renders the sections as plain text with names', () => {
+    const plan = planDigest({
+      ...base,
+      unblocked: [item({ id: 3, title: 'Budget', state: 'declined', resolvedBy: 'UKENJI', resolvedAt: Date.parse('2026-11-25T20:00:00Z'), resolutionNote: 'Not this quarter' })],
+      waitingOnYou: [item({ id: 1, title: 'Q3', ask: 'send the Q3 numbers', createdAt: NOW.getTime() - 5 * 3600_000, urgent: true })],
+      waitingOnOthersCount: 1,
+      nextStarter: { userId: 'UKENJI', inMs: 90 * 60_000 },
+    })!;
+    const names: Record<string, string> = { UKENJI: '@kenji', UAUTHOR: '@nora', UME: '@me' };
+    expect(digestText(plan, 'Thursday 26 November', NOW, (id) => names[id] ?? id)).toBe(
+      [
+        'Your handoffs · Thursday 26 November',
+        '',
+        'You’re unblocked',
+        '  #3 · Budget — @kenji marked it declined 2026-11-25 20:00 UTC',
+        '      > Not this quarter',
+        '',
+        'Waiting on you (oldest first)',
+        '  #1 · Q3  [open · from @nora to @me · 5 h ago · urgent]',
+        '      Needs: send the Q3 numbers',
+        '',
+        'You’re waiting on 1 handoff. @kenji’s day starts next, in 1 h 30 m.',
+      ].join('\n'),
+    );
+  });
+
+  it('points to App Home for what it does not show', () => {
+    const plan = planDigest({ ...base, waitingOnYou: Array.from({ length: 17 }, () => item()) })!;
+    expect(digestText(plan, 'x', NOW)).toContain('  …and 2 more — open the Handoff app’s Home tab to see them all.');
+  });
+});
