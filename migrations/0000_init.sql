@@ -79,6 +79,7 @@ CREATE TABLE `handoffs` (
 CREATE UNIQUE INDEX `handoffs_team_number_uq` ON `handoffs` (`team_id`,`number`);--> statement-breakpoint
 CREATE UNIQUE INDEX `handoffs_team_idem_uq` ON `handoffs` (`team_id`,`idempotency_key`);--> statement-breakpoint
 CREATE INDEX `handoffs_author_idx` ON `handoffs` (`team_id`,`author_id`,`state`);--> statement-breakpoint
+CREATE INDEX `handoffs_untold_idx` ON `handoffs` (`team_id`,`author_id`) WHERE "handoffs"."author_notified_at" is null and "handoffs"."state" in ('done', 'declined');--> statement-breakpoint
 CREATE TABLE `outbox` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`team_id` text NOT NULL,

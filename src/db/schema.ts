@@ -2,6 +2,7 @@
  * The Handoff schema. Every row carries `team_id` so several workspaces can share one database.
  * Instants are stored as integer milliseconds since the epoch (UTC); local dates as 'YYYY-MM-DD' text.
  */
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** One row per installed workspace. Delivery stops when the app is uninstalled or its tokens revoked. */
@@ -85,6 +86,10 @@ export const handoffs = sqliteTable(
     uniqueIndex('handoffs_team_number_uq').on(t.teamId, t.number),
     uniqueIndex('handoffs_team_idem_uq').on(t.teamId, t.idempotencyKey),
     index('handoffs_author_idx').on(t.teamId, t.authorId, t.state),
+    // The "you're unblocked" lookup of every digest: resolved asks whose author was not told yet.
+    index('handoffs_untold_idx')
+      .on(t.teamId, t.authorId)
+      .where(sql`${t.authorNotifiedAt} is null and ${t.state} in ('done', 'declined')`),
   ],
 );
 
