@@ -2,10 +2,11 @@
  * Wires Handoff together: config → database → Bolt app (HTTP or Socket Mode) → services → listeners →
  * scheduler. `createHandoff` is used by `npm start` and, unchanged, by the end-to-end tests.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { parse as parseForm } from 'node:querystring';
 import type { AddressInfo } from 'node:net';
-import { App, type CustomRoute } from '@slack/bolt';
-import { LogLevel as WebLogLevel } from '@slack/web-api';
+import { App, AuthorizationError, HTTPReceiver, defaultBodyLimit, type Authorize, type CustomRoute, type ReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
+import { LogLevel as WebLogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { DestinationStream } from 'pino';
 import { secretsOf, type Config } from './config';
 import { databaseHealth, openDatabase, runMigrations, type DbHandle } from './db/client';
@@ -21,6 +22,9 @@ import { SlackDeliveries } from './scheduler/deliveries';
 import { DigestBuilder } from './scheduler/digestBuilder';
 import { SchedulerTick } from './scheduler/tick';
 import { purgeStale } from './db/queries/deflections';
+import { getWorkspace, setWorkspaceStatus } from './db/queries/workspaces';
+import { classifySlackError } from './slack/errors';
+import { withDeadline } from './listeners/context';
 import type { ListenerDeps } from './listeners/context';
 import { registerHandoffCommand } from './listeners/commands/handoff';
 import { registerHandoffActions } from './listeners/actions/handoffActions';
@@ -29,6 +33,8 @@ import { registerDeflectionActions } from './listeners/actions/deflectionActions
 import { registerViews } from './listeners/views';
 import { registerEvents } from './listeners/events';
 import { registerShortcuts } from './listeners/shortcuts/handThisOff';
+import { registerUnknownActions } from './listeners/actions/unknownActions';
+import { registerPayloadGuard } from './listeners/payloadGuard';
 
 export interface HandoffOptions {
   clock?: Clock;
@@ -61,29 +67,159 @@ function healthRoute(db: DbHandle): CustomRoute {
   };
 }
 
+/**
+ * Bolt answers 500 when it cannot even read a payload (e.g. an interaction without `user`), before
+ * any listener runs. That is a malformed request, not a server fault: answer 400 and say so.
+ */
+function processEventErrorHandler(logger: Logger) {
+  return async ({ error, response }: ReceiverProcessEventErrorHandlerArgs): Promise<boolean> => {
+    if (response.headersSent) return false;
+    if (error instanceof AuthorizationError) {
+      response.writeHead(401);
+    } else {
+      logger.warn({ error: error.message }, 'malformed request: answered 400');
+      response.writeHead(400);
+    }
+    response.end();
+    return true;
+  };
+}
+
+/**
+ * Bolt 5.1's HTTPReceiver reads `body.ssl_check` outside its try/catch, so a body whose JSON is
+ * `null` (`payload=null`, or a JSON body `null`) becomes an unhandled rejection and the request is
+ * never answered. Such bodies are read here first and refused with 400; every other body is handed
+ * to Bolt already buffered (its documented `rawBody` contract), so Bolt's own checks run unchanged.
+ */
+function refuseNullBodies(receiver: HTTPReceiver, logger: Logger): void {
+  const bolt = receiver.requestListener;
+  receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST') return bolt(req, res);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= defaultBodyLimit) chunks.push(chunk);
+    });
+    req.on('error', () => {
+      if (!res.headersSent) res.writeHead(400).end();
+    });
+    req.on('end', () => {
+      if (size > defaultBodyLimit) return void res.writeHead(413).end();
+      const rawBody = Buffer.concat(chunks);
+      if (isNullBody(rawBody.toString(), req.headers['content-type'])) {
+        logger.warn('malformed request: body is null, answered 400');
+        return void res.writeHead(400).end();
+      }
+      bolt(Object.assign(req, { rawBody }), res);
+    });
+  };
+}
+
+function httpReceiver(config: Config, db: DbHandle, bolt: ReturnType<typeof boltLogger>, logger: Logger): HTTPReceiver {
+  const receiver = new HTTPReceiver({
+    signingSecret: config.slackSigningSecret ?? '',
+    port: config.port,
+    customRoutes: [healthRoute(db)],
+    logger: bolt,
+    processEventErrorHandler: processEventErrorHandler(logger),
+  });
+  refuseNullBodies(receiver, logger);
+  return receiver;
+}
+
+/**
+ * Single-workspace authorisation. Bolt's built-in one (the `token` option) calls auth.test once, in
+ * the constructor, and caches the promise: if Slack is unreachable at that moment the failure is
+ * cached too, and from then on every request is acked empty with no listener run — the app is dead
+ * until restarted. Here only a success is cached. Until auth.test succeeds, requests run with the
+ * token alone (the bot's own ids only serve to ignore its own messages) and the next request retries.
+ */
+function botAuthorize(
+  client: WebClient,
+  botToken: string,
+  logger: Logger,
+  onVerified: (teamId: string) => void,
+): { authorize: Authorize<boolean>; settled: () => Promise<void> } {
+  let ids: { botId?: string; botUserId?: string } | null = null;
+  let pending: Promise<void> | null = null;
+  const lookup = () =>
+    (pending ??= client.auth
+      .test()
+      .then((r) => {
+        ids = { botId: r.bot_id, botUserId: r.user_id };
+        if (r.team_id) onVerified(r.team_id);
+      })
+      .catch((e: unknown) => logger.warn({ error: classifySlackError(e).code }, 'auth.test failed; answering without the bot’s own ids, will retry'))
+      .finally(() => {
+        pending = null;
+      }));
+  void lookup();
+  return {
+    authorize: async () => {
+      // Never hold an ack hostage to a slow auth.test: wait a moment, then answer anyway.
+      if (!ids) await withDeadline(lookup(), 1000);
+      return { botToken, ...(ids ?? {}) };
+    },
+    /** Resolves once the first auth.test answered (or failed). */
+    settled: async () => {
+      await pending;
+    },
+  };
+}
+
+/**
+ * Delivery for a workspace stops on app_uninstalled, tokens_revoked or a revoked-token error, and
+ * its data (pending deliveries included) is kept. When Slack accepts the configured token again —
+ * checked at start-up, i.e. after a reinstall and restart — the workspace is active again and what
+ * waited is delivered.
+ */
+function resumeIfPaused(db: DbHandle, teamId: string, clock: Clock, logger: Logger): void {
+  try {
+    const ws = getWorkspace(db.db, teamId);
+    if (!ws || ws.status === 'active') return;
+    setWorkspaceStatus(db.db, teamId, 'active', clock.now());
+    // The next scheduler tick (one runs at start-up) delivers what waited.
+    logger.warn({ teamId, was: ws.status }, 'Slack accepts the bot token again: delivery resumed');
+  } catch (e) {
+    logger.warn({ err: e, teamId }, 'could not resume delivery for the workspace');
+  }
+}
+
+function isNullBody(text: string, contentType: string | undefined): boolean {
+  const json = contentType === 'application/x-www-form-urlencoded' ? parseForm(text).payload : text;
+  return typeof json === 'string' && json.trim() === 'null';
+}
+
 export function createHandoff(config: Config, opts: HandoffOptions = {}): Handoff {
   const clock = opts.clock ?? systemClock;
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config), destination: opts.logDestination });
   const db = openDatabase(config.databasePath);
   runMigrations(db);
 
+  const bolt = boltLogger(logger);
+  const clientOptions: WebClientOptions = {
+    // The outbox owns retries and rate-limit pauses; the client fails fast and reports.
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: config.slackApiTimeoutMs,
+    logLevel: WebLogLevel.ERROR,
+    logger: bolt,
+    ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
+  };
+  const client = new WebClient(config.slackBotToken, clientOptions);
+  const auth = botAuthorize(client, config.slackBotToken, logger, (teamId) => resumeIfPaused(db, teamId, clock, logger));
   const app = new App({
-    token: config.slackBotToken,
-    logger: boltLogger(logger),
-    customRoutes: [healthRoute(db)],
+    authorize: auth.authorize,
+    logger: bolt,
     ...(config.mode === 'socket'
-      ? { socketMode: true, appToken: config.slackAppToken }
-      : { signingSecret: config.slackSigningSecret, port: config.port }),
-    clientOptions: {
-      // The outbox owns retries and rate-limit pauses; the client fails fast and reports.
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      timeout: 10_000,
-      logLevel: WebLogLevel.ERROR,
-      ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
-    },
+      ? { socketMode: true, appToken: config.slackAppToken, customRoutes: [healthRoute(db)] }
+      : { receiver: httpReceiver(config, db, bolt, logger) }),
+    clientOptions,
   });
-  const client = app.client;
+  // As with Bolt's `token` option, the shared client (used for requests Bolt cannot attribute to a
+  // team) carries the bot token.
+  app.client = client;
 
   const people = new People(db.db, client, clock, logger);
   const digests = new DigestBuilder(db.db, clock);
@@ -104,6 +240,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     settings: new SettingsService(db.db, client, people, clock, logger),
     deflection: new DeflectionService(db.db, client, people, clock, logger, config.deflectionCooldownMs),
   };
+  registerPayloadGuard(app, logger);
   registerHandoffCommand(app, deps);
   registerHandoffActions(app, deps);
   registerModalActions(app, deps);
@@ -111,6 +248,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   registerViews(app, deps);
   registerEvents(app, deps);
   registerShortcuts(app, deps);
+  registerUnknownActions(app, deps);
   app.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a listener');
   });
@@ -126,6 +264,8 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     tick,
     logger,
     async start() {
+      // A workspace paused by a revoked token resumes before the first delivery if the token works again.
+      await withDeadline(auth.settled(), 3000);
       await dispatcher.recoverStuck();
       const started = (config.mode === 'http' ? await app.start(config.port) : await app.start()) as Server | undefined;
       if (opts.startScheduler !== false) tick.start();

@@ -18,6 +18,7 @@ const WHERE = {
   DEFLECTION_COOLDOWN_HOURS: 'hours between two meeting-deflection prompts to one person (default 4)',
   DELIVERY_CONCURRENCY: 'parallel Slack sends from the outbox (default 4)',
   DELIVERY_RATE_PER_SECOND: 'upper bound on outbox messages sent per second across the workspace (default 10)',
+  SLACK_API_TIMEOUT_MS: 'milliseconds before a Slack Web API call is given up and retried later (default 10000)',
 } as const;
 
 type VarName = keyof typeof WHERE;
@@ -39,6 +40,7 @@ const schema = z.object({
   DEFLECTION_COOLDOWN_HOURS: z.coerce.number().min(0).max(24 * 7).default(4),
   DELIVERY_CONCURRENCY: intIn(1, 64).default(4),
   DELIVERY_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(10),
+  SLACK_API_TIMEOUT_MS: intIn(100, 120_000).default(10_000),
 });
 
 export interface Config {
@@ -53,6 +55,7 @@ export interface Config {
   deflectionCooldownMs: number;
   deliveryConcurrency: number;
   deliveryRatePerSecond: number;
+  slackApiTimeoutMs: number;
   mode: 'socket' | 'http';
 }
 
@@ -130,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deflectionCooldownMs: c.DEFLECTION_COOLDOWN_HOURS * 3600_000,
     deliveryConcurrency: c.DELIVERY_CONCURRENCY,
     deliveryRatePerSecond: c.DELIVERY_RATE_PER_SECOND,
+    slackApiTimeoutMs: c.SLACK_API_TIMEOUT_MS,
     mode: c.SLACK_APP_TOKEN ? 'socket' : 'http',
   };
 }

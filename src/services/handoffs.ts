@@ -14,6 +14,7 @@ import {
   type HandoffWithRecipients,
 } from '../db/queries/handoffs';
 import { enqueue } from '../db/queries/outbox';
+import { getWorkspace } from '../db/queries/workspaces';
 import type { UserRow } from '../db/queries/users';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
@@ -21,8 +22,9 @@ import { decide, type LifecycleAction } from '../domain/handoffLifecycle';
 import { isNoteToSelf, validateDraft, type DraftField, type HandoffDraft } from '../domain/handoffDraft';
 import { firstDigestSlotAfterDate, isWorkingAt, nextWorkStart } from '../domain/workSchedule';
 import { cityOf, formatDuration, formatLocal, localParts } from '../time';
-import { explainSlackError } from '../slack/errors';
+import { explainSlackError, isRevokedCode } from '../slack/errors';
 import { safeMrkdwn } from '../views/text';
+import { withDeadline } from '../listeners/context';
 import type { OutboxDispatcher } from '../scheduler/outbox';
 import { scheduleOf, type People, type Person } from './people';
 
@@ -31,6 +33,9 @@ export type CreateOutcome =
   | { kind: 'created' | 'duplicate'; handoff: HandoffWithRecipients; lines: string[] };
 
 export type ActOutcome = { ok: false; message: string } | { ok: true; noop: boolean; handoff: HandoffWithRecipients; message: string };
+
+/** How long a confirmation waits for the notifications it reports on. */
+const DELIVER_NOW_BUDGET_MS = 2500;
 
 interface Planned {
   userId: string;
@@ -76,6 +81,10 @@ export class HandoffService {
     }
     const lines = await this.deliverAndDescribe(planned);
     if (channelPostId !== null) lines.push(await this.describeChannelPost(channelPostId, draft.channelId!));
+    if (getWorkspace(this.db, teamId)?.status !== 'active') {
+      // Nothing above was sent: the outbox holds deliveries for a paused workspace.
+      lines.push('Delivery is paused for this workspace (Handoff was uninstalled or its access revoked): the handoff is saved, and nobody is notified until Handoff is reinstalled.');
+    }
     this.logger.info({ teamId, handoffId: result.handoff.id, recipients: draft.recipientIds.length }, 'handoff created');
     return { kind: 'created', handoff: result.handoff, lines };
   }
@@ -104,22 +113,38 @@ export class HandoffService {
   /** Sends the just-enqueued DMs right away and turns each outcome into a line for the author. */
   private async deliverAndDescribe(planned: Planned[]): Promise<string[]> {
     const ids = planned.map((p) => p.outboxId).filter((id): id is number => id !== null);
-    const outcomes = await this.dispatcher.deliverNow(ids);
+    const outcomes = await this.deliverSoon(ids);
     return planned.map((p) => {
       if (p.outboxId === null) return p.line;
+      if (outcomes === 'timeout') return `${p.line.replace(/\.$/, '')} — Slack is slow right now; it is on its way.`;
       const o = outcomes.get(p.outboxId);
       if (!o || o.outcome === 'sent' || o.outcome === 'skipped' || o.outcome === 'not_claimed') return p.line;
       if (o.outcome === 'failed') return `<@${p.userId}> — I couldn’t message them: ${explainSlackError(o.error ?? 'unknown', `<@${p.userId}>`)} The handoff is saved.`;
+      if (isRevokedCode(o.error)) return `<@${p.userId}> — ${explainSlackError(o.error!, 'them')}`;
       return `${p.line.replace(/\.$/, '')} — Slack is busy, I’ll keep trying.`;
     });
   }
 
   private async describeChannelPost(outboxId: number, channelId: string): Promise<string> {
-    const o = (await this.dispatcher.deliverNow([outboxId])).get(outboxId);
+    const outcomes = await this.deliverSoon([outboxId]);
     const where = `<#${channelId}>`;
+    if (outcomes === 'timeout') return `Posting in ${where} — Slack is slow right now; it is on its way.`;
+    const o = outcomes.get(outboxId);
     if (!o || o.outcome === 'sent' || o.outcome === 'not_claimed') return `Posted in ${where}.`;
     if (o.outcome === 'failed') return `Not posted in ${where}: ${explainSlackError(o.error ?? 'unknown', where)}`;
+    if (isRevokedCode(o.error)) return `Not posted in ${where} yet: ${explainSlackError(o.error!, where)}`;
     return `Posting in ${where} is delayed (Slack is busy); I’ll keep trying.`;
+  }
+
+  /**
+   * Sends rows now and reports how it went — but a person waiting for a confirmation is not kept
+   * waiting behind a rate-limit pause: after DELIVER_NOW_BUDGET_MS the sends carry on in the
+   * background and the answer says so.
+   */
+  private async deliverSoon(ids: number[]): Promise<Awaited<ReturnType<OutboxDispatcher['deliverNow']>> | 'timeout'> {
+    const sending = this.dispatcher.deliverNow(ids);
+    sending.catch((e: unknown) => this.logger.error({ err: e }, 'immediate delivery failed'));
+    return withDeadline(sending, DELIVER_NOW_BUDGET_MS);
   }
 
   async act(teamId: string, actorId: string, handoffId: number, action: LifecycleAction, note: string | null): Promise<ActOutcome> {
@@ -132,7 +157,7 @@ export class HandoffService {
     // Schedules are read before the transaction: Slack lookups must not run inside it.
     const author = decision.unblocksAuthor && h.authorId !== actorId ? await this.people.get(teamId, h.authorId).catch(() => null) : null;
     const added = await this.people.getMany(teamId, decision.addRecipients);
-    const bad = added.find((p) => !p.exists || p.isBot || p.deleted);
+    const bad = added.find((p) => !p.exists || p.isBot || p.deleted || p.external);
     if (bad) return { ok: false, message: `<@${bad.userId}> can’t take a handoff (not a person in this workspace, or deactivated).` };
 
     const now = this.clock.now();
@@ -165,7 +190,7 @@ export class HandoffService {
       // Someone (or a double click) changed it between our read and our write.
       return { ok: true, noop: true, handoff: fresh, message: `Handoff #${h.number} is now ${fresh.state}.` };
     }
-    await this.dispatcher.deliverNow(immediate);
+    await this.deliverSoon(immediate);
     this.dispatcher.kick();
     return { ok: true, noop: false, handoff: fresh, message: this.confirmation(fresh, decision.eventKind, author, now) };
   }

@@ -19,6 +19,8 @@ export interface Person {
   exists: boolean;
   isBot: boolean;
   deleted: boolean;
+  /** In another organisation (Slack Connect): known to Slack, but not someone Handoff can hand off to. */
+  external: boolean;
   displayName: string;
   row: UserRow | null;
 }
@@ -31,7 +33,19 @@ export interface SlackUserObject {
   tz?: string;
   is_bot?: boolean;
   deleted?: boolean;
+  team_id?: string;
+  enterprise_user?: { teams?: string[] };
   profile?: { display_name?: string; real_name?: string };
+}
+
+/**
+ * A user whose home team is not this workspace (Slack Connect). An Enterprise Grid colleague from a
+ * sibling workspace lists this one among their `enterprise_user.teams` and is not external.
+ */
+export function isExternalUser(u: SlackUserObject, teamId: string): boolean {
+  if (typeof u.team_id !== 'string' || u.team_id === teamId) return false;
+  const teams = u.enterprise_user?.teams;
+  return !(Array.isArray(teams) && teams.includes(teamId));
 }
 
 export function profileFromSlack(u: SlackUserObject): SlackProfile {
@@ -75,6 +89,8 @@ export class People {
       const res = await this.client.users.info({ user: userId });
       const user = res.user as SlackUserObject | undefined;
       if (!user) return missing(userId);
+      // Not cached: the users table holds this workspace's people, and a cache hit must mean one of them.
+      if (isExternalUser(user, teamId)) return { ...missing(userId), exists: true, external: true, displayName: profileFromSlack(user).displayName };
       return toPerson(this.remember(teamId, user));
     } catch (e) {
       const failure = classifySlackError(e);
@@ -118,9 +134,9 @@ export class People {
 }
 
 function toPerson(row: UserRow): Person {
-  return { userId: row.userId, exists: true, isBot: row.isBot, deleted: row.deleted, displayName: row.displayName, row };
+  return { userId: row.userId, exists: true, isBot: row.isBot, deleted: row.deleted, external: false, displayName: row.displayName, row };
 }
 
 function missing(userId: string): Person {
-  return { userId, exists: false, isBot: false, deleted: false, displayName: userId, row: null };
+  return { userId, exists: false, isBot: false, deleted: false, external: false, displayName: userId, row: null };
 }

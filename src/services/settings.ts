@@ -1,5 +1,4 @@
 /** Reading, validating and saving a person's settings; replans their digest on every save. */
-import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../db/client';
 import { getUser, updateUser, type UserRow } from '../db/queries/users';
@@ -37,17 +36,29 @@ export function digestPreview(s: WorkSchedule, now: Date, count = 3): string[] {
   });
 }
 
+/** 'HH:MM' → minute of day; empty → the default; anything else → null (a field error, not a throw). */
+function timeOfDay(value: string | null, fallback: number): number | null {
+  if (!value) return fallback;
+  try {
+    return parseHHMM(value);
+  } catch {
+    return null;
+  }
+}
+
 export function validateSettings(input: SettingsInput, today: string): { errors: Partial<Record<SettingsField, string>>; values?: Omit<SettingsValues, 'slackTz'> } {
   const errors: Partial<Record<SettingsField, string>> = {};
   const tz = input.tz.trim();
   if (tz && !isValidTimeZone(tz)) errors.tz = `“${tz.slice(0, 40)}” isn’t a time zone I know. Use an IANA name like Europe/Lisbon or America/New_York.`;
-  const start = input.start ? parseHHMM(input.start) : DEFAULT_START;
-  const end = input.end ? parseHHMM(input.end) : DEFAULT_END;
-  if (start < EARLIEST_START || start > LATEST_START) errors.start = 'Pick a start between 04:00 and 21:00 — a digest should never arrive in the middle of the night.';
-  if (end === start) errors.end = 'The workday needs to end at a different time than it starts.';
+  const start = timeOfDay(input.start, DEFAULT_START);
+  const end = timeOfDay(input.end, DEFAULT_END);
+  if (start === null) errors.start = 'Pick a start time like 09:00.';
+  else if (start < EARLIEST_START || start > LATEST_START) errors.start = 'Pick a start between 04:00 and 21:00 — a digest should never arrive in the middle of the night.';
+  if (end === null) errors.end = 'Pick an end time like 17:30.';
+  else if (end === start) errors.end = 'The workday needs to end at a different time than it starts.';
   if (input.days.length === 0) errors.days = 'Pick at least one working day.';
   if (input.awayUntil && (!isValidLocalDate(input.awayUntil) || input.awayUntil <= today)) errors.awayUntil = 'Pick a date after today, or leave it empty.';
-  if (Object.keys(errors).length > 0) return { errors };
+  if (Object.keys(errors).length > 0 || start === null || end === null) return { errors };
   return {
     errors,
     values: {
@@ -85,7 +96,8 @@ export class SettingsService {
   ) {}
 
   /** Opens the modal; the trigger expires in 3 s, so a slow profile lookup is not waited for. */
-  async open(teamId: string, userId: string, triggerId: string, respond?: RespondFn): Promise<void> {
+  /** `tell` reaches the person when the form cannot open (a reply in the conversation, or a DM). */
+  async open(teamId: string, userId: string, triggerId: string, tell?: (text: string) => Promise<unknown>): Promise<void> {
     const looked = await withDeadline(this.people.get(teamId, userId).catch(() => null), 1500);
     const row = looked && looked !== 'timeout' ? looked.row : getUser(this.db, teamId, userId) ?? null;
     const preview = row && row.digestEnabled ? digestPreview(scheduleOf(row), this.clock.now()) : [];
@@ -93,7 +105,7 @@ export class SettingsService {
       await this.client.views.open({ trigger_id: triggerId, view: settingsModal(valuesOf(row), preview) });
     } catch (e) {
       this.logger.warn({ err: e }, 'could not open settings');
-      await respond?.({ response_type: 'ephemeral', text: 'I couldn’t open your settings (Slack took too long). Please try again.' });
+      await tell?.('I couldn’t open your settings (Slack took too long). Please try again.');
     }
   }
 

@@ -10,6 +10,8 @@ export type SlackFailure =
   | { kind: 'revoked'; code: string };
 
 const REVOKED = new Set(['token_revoked', 'invalid_auth', 'not_authed', 'account_inactive_workspace', 'team_disabled', 'app_uninstalled']);
+/** Codes that mean Slack no longer accepts the bot token for this workspace. */
+export const isRevokedCode = (code: string | undefined): boolean => code !== undefined && REVOKED.has(code);
 const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
 
 interface WebApiErrorLike {
@@ -60,6 +62,13 @@ export function explainSlackError(code: string, target: string): string {
       return `${target} is an app, so I can’t send it a message.`;
     case 'ratelimited':
       return `Slack asked me to slow down; I’ll deliver to ${target} shortly.`;
+    case 'token_revoked':
+    case 'invalid_auth':
+    case 'not_authed':
+    case 'account_inactive_workspace':
+    case 'team_disabled':
+    case 'app_uninstalled':
+      return `Slack no longer accepts Handoff’s access to this workspace (was the app uninstalled?), so nothing can reach ${target} for now. It is saved and will be delivered once Handoff is reinstalled.`;
     default:
       return `Slack returned “${code}” for ${target}; I’ll keep the handoff and retry where it makes sense.`;
   }

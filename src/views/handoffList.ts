@@ -19,7 +19,12 @@ export function sectionsWithinBudget(sections: readonly ListSection[], maxBlocks
   const out: KnownBlock[] = [];
   // Two blocks per section are reserved: its title and a possible "…and N more" line.
   let budget = maxBlocks - sections.length * 2;
-  sections.forEach((s, index) => {
+  // A handoff is listed once, in the first section that has it (a note to self is both "waiting on
+  // you" and yours): twice would repeat its block_id, and Slack rejects the whole surface for that.
+  const listed = new Set<number>();
+  sections.forEach((section, index) => {
+    const s = { ...section, items: section.items.filter((h) => !listed.has(h.id)) };
+    for (const h of section.items) listed.add(h.id);
     out.push({ type: 'section', text: { type: 'mrkdwn', text: `*${s.title}*${s.items.length ? ` (${s.items.length + (s.extraCount ?? 0)})` : ''}` } });
     if (s.items.length === 0) {
       out.push({ type: 'context', elements: [{ type: 'mrkdwn', text: s.emptyText }] });

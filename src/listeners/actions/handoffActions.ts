@@ -79,9 +79,10 @@ export function registerHandoffActions(app: App, deps: ListenerDeps): void {
     await openOrExplain(client, body, respond, handoffModal({}, { key: randomUUID() }));
   });
 
-  app.action<BlockAction<ButtonAction>>(ActionIds.openSettings, async ({ ack, body }) => {
+  app.action<BlockAction<ButtonAction>>(ActionIds.openSettings, async ({ ack, body, respond, client }) => {
     await ack();
-    await deps.settings.open(teamIdOf(body), body.user.id, body.trigger_id);
+    // If the form cannot open (expired trigger, Slack slow), the clicker is told rather than left waiting.
+    await deps.settings.open(teamIdOf(body), body.user.id, body.trigger_id, (text) => tellClicker(body, respond, client, text));
   });
 }
 

@@ -9,6 +9,7 @@ import { helpText } from '../../views/help';
 import { handoffModal } from '../../views/handoffModal';
 import { safeMrkdwn } from '../../views/text';
 import type { HandoffDraft } from '../../domain/handoffDraft';
+import { classifySlackError } from '../../slack/errors';
 import type { ListenerDeps } from '../context';
 
 export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
@@ -35,7 +36,7 @@ export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
         return openModal(deps, client, command, respond);
       case 'settings':
         await ack();
-        return deps.settings.open(teamId, command.user_id, command.trigger_id, respond);
+        return deps.settings.open(teamId, command.user_id, command.trigger_id, (text) => respond({ response_type: 'ephemeral', text }));
       case 'done': {
         await ack();
         const id = findHandoffIdByNumber(deps.db, teamId, parsed.number);
@@ -105,7 +106,18 @@ async function createInline(
     const h = out.handoff;
     await respond({ response_type: 'ephemeral', text: [`*Handoff #${h.number} created:* ${safeMrkdwn(h.title, 200)}`, ...out.lines.map((l) => `• ${l}`)].join('\n') });
   } catch (e) {
-    deps.logger.error({ err: e }, 'inline handoff failed');
-    await respond({ response_type: 'ephemeral', text: `Something went wrong and nothing was created. Your text, to try again:\n> ${safeMrkdwn(command.text, 2500)}` });
+    // Slack failing us (a profile lookup during an outage, a revoked token) is told as such and is a
+    // warning; anything else is a bug and logged as an error.
+    const failure = classifySlackError(e);
+    const slackSide = failure.kind !== 'permanent' && String((e as { code?: unknown } | null)?.code).startsWith('slack_webapi_');
+    if (slackSide) deps.logger.warn({ error: failure.code }, 'inline handoff failed: Slack unavailable');
+    else deps.logger.error({ err: e }, 'inline handoff failed');
+    const why =
+      failure.kind === 'revoked'
+        ? 'Slack no longer accepts Handoff’s access to this workspace (was the app uninstalled?), so'
+        : slackSide
+          ? 'Slack is busy or unreachable right now, so'
+          : 'Something went wrong and';
+    await respond({ response_type: 'ephemeral', text: `${why} nothing was created. Your text, to try again:\n> ${safeMrkdwn(command.text, 2500)}` });
   }
 }

@@ -1,19 +1,23 @@
 /** Event subscriptions: App Home, profile changes, uninstall/revocation, and channel messages. */
 import type { App } from '@slack/bolt';
 import { setWorkspaceStatus } from '../../db/queries/workspaces';
-import type { SlackUserObject } from '../../services/people';
+import { isExternalUser, type SlackUserObject } from '../../services/people';
 import type { ChannelMessageEvent } from '../../services/deflection';
 import type { ListenerDeps } from '../context';
 
 export function registerEvents(app: App, deps: ListenerDeps): void {
   app.event('app_home_opened', async ({ event, context }) => {
-    if (event.tab !== 'home') return;
+    if (event.tab !== 'home' || typeof event.user !== 'string') return;
     await deps.home.publish(context.teamId ?? 'unknown', event.user);
   });
 
   app.event('user_change', async ({ event, context }) => {
-    const user = event.user as unknown as SlackUserObject;
-    deps.people.remember(context.teamId ?? (event.user as { team_id?: string }).team_id ?? 'unknown', user);
+    const user = event.user as unknown as SlackUserObject | undefined;
+    if (!user || typeof user !== 'object' || typeof user.id !== 'string') return;
+    const teamId = context.teamId ?? user.team_id ?? 'unknown';
+    // People from other organisations in shared channels are not this workspace's people.
+    if (isExternalUser(user, teamId)) return;
+    deps.people.remember(teamId, user);
   });
 
   // Both stop all delivery for the workspace; data stays until the operator decides.
@@ -22,7 +26,8 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
     deps.logger.warn({ teamId: context.teamId }, 'app uninstalled: delivery stopped, data kept');
   });
   app.event('tokens_revoked', async ({ event, context }) => {
-    if (!event.tokens.bot?.length) return;
+    const bot: unknown = (event.tokens as { bot?: unknown } | undefined)?.bot;
+    if (!Array.isArray(bot) || bot.length === 0) return;
     setWorkspaceStatus(deps.db, context.teamId ?? 'unknown', 'tokens_revoked', deps.clock.now());
     deps.logger.warn({ teamId: context.teamId }, 'bot token revoked: delivery stopped, data kept');
   });
@@ -30,9 +35,20 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
   app.event('message', async ({ event, body, context }) => {
     const teamId = context.teamId ?? (body as { team_id?: string }).team_id ?? 'unknown';
     const eventId = (body as { event_id?: string }).event_id;
+    if (!readableMessage(event)) {
+      deps.logger.debug({ teamId, eventId }, 'message event with an unexpected shape ignored');
+      return;
+    }
     const outcome = await deps.deflection.onMessage(teamId, eventId, event as unknown as ChannelMessageEvent);
     if (outcome !== 'prompted' && !outcome.startsWith('ignored: no proposal') && !outcome.startsWith('ignored: not')) {
       deps.logger.debug({ teamId, outcome }, 'message event');
     }
   });
+}
+
+/** The fields deflection reads have the types Slack documents (a message may lack user or text). */
+function readableMessage(event: unknown): boolean {
+  const e = event as Record<string, unknown>;
+  const optionalString = (k: string) => e[k] === undefined || typeof e[k] === 'string';
+  return typeof e.channel === 'string' && typeof e.ts === 'string' && ['user', 'text', 'thread_ts', 'subtype', 'channel_type', 'bot_id'].every(optionalString);
 }

@@ -10,9 +10,10 @@ import type { ListenerDeps } from '../context';
 export function registerShortcuts(app: App, deps: ListenerDeps): void {
   app.shortcut<MessageShortcut>(CallbackIds.handThisOffShortcut, async ({ ack, shortcut, client }) => {
     await ack();
-    const raw = shortcut.message.text ?? '';
+    const message: { text?: unknown; user?: unknown; ts?: unknown } = shortcut.message ?? {};
+    const raw = typeof message.text === 'string' ? message.text : '';
     const text = slackTextToPlain(raw);
-    const author = shortcut.message.user;
+    const author = typeof message.user === 'string' ? message.user : undefined;
     const recipients = [...new Set([...(author && author !== shortcut.user.id ? [author] : []), ...extractMentionedUserIds(raw)])].filter((u) => u !== shortcut.user.id);
     const prefill = { recipientIds: recipients.slice(0, 20), ask: text, title: titleFromAsk(text) };
     const meta = { key: randomUUID() };
@@ -21,7 +22,9 @@ export function registerShortcuts(app: App, deps: ListenerDeps): void {
       return null;
     });
     if (!opened?.view?.id) return;
-    const link = await client.chat.getPermalink({ channel: shortcut.channel.id, message_ts: shortcut.message.ts }).catch(() => null);
+    const channel = shortcut.channel?.id;
+    if (typeof channel !== 'string' || typeof message.ts !== 'string') return;
+    const link = await client.chat.getPermalink({ channel, message_ts: message.ts }).catch(() => null);
     if (!link?.permalink) return;
     await client.views
       .update({ view_id: opened.view.id, hash: opened.view.hash, view: handoffModal({ ...prefill, links: link.permalink }, { ...meta, permalink: link.permalink }) })

@@ -13,8 +13,32 @@ import { afterChange } from '../actions/handoffActions';
 import { teamIdOf, withDeadline, type ListenerDeps } from '../context';
 
 type State = ViewOutput['state']['values'];
+type Field = { block: string; action: string };
 
-const textOf = (v: State, f: { block: string; action: string }): string => v[f.block]?.[f.action]?.value?.trim() ?? '';
+/**
+ * Readers for submitted values. Slack's shapes are trusted only as far as their types: a value of the
+ * wrong type (absent, null, a number where a string belongs…) reads as empty instead of crashing the
+ * handler before it can acknowledge.
+ */
+const read = (v: State, f: Field, key: string): unknown => (v[f.block]?.[f.action] as Record<string, unknown> | undefined)?.[key];
+const stringOf = (v: State, f: Field, key: string): string | null => {
+  const x = read(v, f, key);
+  return typeof x === 'string' && x !== '' ? x : null;
+};
+const textOf = (v: State, f: Field): string => stringOf(v, f, 'value')?.trim() ?? '';
+const stringsOf = (x: unknown): string[] => (Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : []);
+const optionValues = (v: State, f: Field): string[] => {
+  const x = read(v, f, 'selected_options');
+  return Array.isArray(x) ? stringsOf(x.map((o: unknown) => (o && typeof o === 'object' ? (o as { value?: unknown }).value : undefined))) : [];
+};
+/** Epoch seconds from a datetimepicker; anything that is not a real instant reads as "not set". */
+const instantOf = (x: unknown): Date | null => (typeof x === 'number' && Number.isFinite(x) && Math.abs(x) < 8.64e12 ? new Date(x * 1000) : null);
+
+/** The submitted values; a view without state reads as an empty form rather than a crash before ack. */
+const valuesOf = (view: { state?: { values?: State } | null }): State => {
+  const values = view.state?.values;
+  return values && typeof values === 'object' ? values : {};
+};
 
 const FIELD_BLOCK: Record<DraftField, string> = {
   recipients: F.recipients.block,
@@ -28,28 +52,29 @@ const FIELD_BLOCK: Record<DraftField, string> = {
 
 export function draftFromView(userId: string, v: State): HandoffDraft {
   const ask = textOf(v, F.ask);
-  const dt = v[F.neededBy.block]?.[F.neededBy.action]?.selected_date_time;
   return {
     authorId: userId,
-    recipientIds: v[F.recipients.block]?.[F.recipients.action]?.selected_users ?? [],
+    recipientIds: stringsOf(read(v, F.recipients, 'selected_users')),
     title: textOf(v, F.title) || titleFromAsk(ask),
     context: textOf(v, F.context),
     ask,
     links: textOf(v, F.links),
     ifOffline: textOf(v, F.ifOffline),
-    neededByAt: typeof dt === 'number' ? new Date(dt * 1000) : null,
-    channelId: v[F.channel.block]?.[F.channel.action]?.selected_conversation ?? null,
-    urgent: (v[F.urgent.block]?.[F.urgent.action]?.selected_options ?? []).some((o) => o.value === 'urgent'),
+    neededByAt: instantOf(read(v, F.neededBy, 'selected_date_time')),
+    channelId: stringOf(v, F.channel, 'selected_conversation'),
+    urgent: optionValues(v, F.urgent).includes('urgent'),
   };
 }
 
 export function registerViews(app: App, deps: ListenerDeps): void {
   app.view(CallbackIds.handoffModal, async ({ ack, body, view }) => {
     const teamId = teamIdOf(body);
-    const draft = draftFromView(body.user.id, view.state.values);
+    const draft = draftFromView(body.user.id, valuesOf(view));
     const meta = parseModalMeta(view.private_metadata);
     // The key makes a double-clicked submit (or a Slack retry) create one handoff.
-    const key = meta.key ? `modal:${body.user.id}:${meta.key}` : `view:${view.id}`;
+    // Without either (never from Slack) there is nothing to dedupe on: a constant key would make
+    // every such submission a "duplicate" of the first.
+    const key = meta.key ? `modal:${body.user.id}:${meta.key}` : typeof view.id === 'string' && view.id ? `view:${view.id}` : null;
     const creating = deps.handoffs.create(teamId, draft, { idempotencyKey: key, permalink: meta.permalink ?? null });
     const out = await withDeadline(creating, 2200);
     if (out === 'timeout') {
@@ -62,14 +87,15 @@ export function registerViews(app: App, deps: ListenerDeps): void {
       return ack({ response_action: 'errors', errors });
     }
     await ack();
-    if (meta.deflectionId) deps.deflection.record(meta.deflectionId, 'converted', out.handoff.id);
+    // Only the person the prompt was shown to can convert it (the id comes from private_metadata).
+    if (meta.deflectionId && deps.deflection.forActor(teamId, meta.deflectionId, body.user.id)) deps.deflection.record(meta.deflectionId, 'converted', out.handoff.id);
     await reportByDm(deps, body.user.id, out, draft);
   });
 
   app.view(CallbackIds.resolveModal, async ({ ack, body, view }) => {
     const meta = parseJsonMeta<NoteModalMeta>(view.private_metadata, (m) => typeof m.handoffId === 'number' && typeof m.action === 'string');
     if (!meta || !['complete', 'decline', 'cancel'].includes(meta.action)) return ack();
-    const note = textOf(view.state.values, ResolveModalFields.note);
+    const note = textOf(valuesOf(view), ResolveModalFields.note);
     if (meta.action === 'decline' && !note) return ack({ response_action: 'errors', errors: { [ResolveModalFields.note.block]: 'Say why, so they know what to do next.' } });
     const teamId = teamIdOf(body);
     const action = meta.action === 'complete' ? { kind: 'complete' as const, note } : meta.action === 'decline' ? { kind: 'decline' as const, reason: note } : { kind: 'cancel' as const, reason: note };
@@ -84,9 +110,9 @@ export function registerViews(app: App, deps: ListenerDeps): void {
   app.view(CallbackIds.reassignModal, async ({ ack, body, view }) => {
     const meta = parseJsonMeta<ReassignModalMeta>(view.private_metadata, (m) => typeof m.handoffId === 'number');
     if (!meta) return ack();
-    const to = view.state.values[ReassignModalFields.to.block]?.[ReassignModalFields.to.action]?.selected_user;
+    const to = stringOf(valuesOf(view), ReassignModalFields.to, 'selected_user');
     if (!to) return ack({ response_action: 'errors', errors: { [ReassignModalFields.to.block]: 'Pick someone.' } });
-    const note = textOf(view.state.values, ReassignModalFields.note);
+    const note = textOf(valuesOf(view), ReassignModalFields.note);
     const teamId = teamIdOf(body);
     const out = await withDeadline(deps.handoffs.act(teamId, body.user.id, meta.handoffId, { kind: 'reassign', to }, note || null), 2200);
     if (out !== 'timeout' && !out.ok) return ack({ response_action: 'errors', errors: { [ReassignModalFields.to.block]: out.message } });
@@ -95,15 +121,15 @@ export function registerViews(app: App, deps: ListenerDeps): void {
   });
 
   app.view(CallbackIds.settingsModal, async ({ ack, body, view }) => {
-    const v = view.state.values;
+    const v = valuesOf(view);
     const input = {
       tz: textOf(v, S.tz),
-      start: v[S.start.block]?.[S.start.action]?.selected_time ?? null,
-      end: v[S.end.block]?.[S.end.action]?.selected_time ?? null,
-      days: (v[S.days.block]?.[S.days.action]?.selected_options ?? []).map((o) => Number(o.value)).filter((d) => d >= 0 && d <= 6),
-      digestEnabled: (v[S.digest.block]?.[S.digest.action]?.selected_options ?? []).length > 0,
-      deflectionEnabled: (v[S.deflection.block]?.[S.deflection.action]?.selected_options ?? []).length > 0,
-      awayUntil: v[S.awayUntil.block]?.[S.awayUntil.action]?.selected_date ?? null,
+      start: stringOf(v, S.start, 'selected_time'),
+      end: stringOf(v, S.end, 'selected_time'),
+      days: optionValues(v, S.days).map(Number).filter((d) => Number.isInteger(d) && d >= 0 && d <= 6),
+      digestEnabled: optionValues(v, S.digest).length > 0,
+      deflectionEnabled: optionValues(v, S.deflection).length > 0,
+      awayUntil: stringOf(v, S.awayUntil, 'selected_date'),
     };
     const out = await withDeadline(deps.settings.save(teamIdOf(body), body.user.id, input), 2200);
     if (out === 'timeout') return ack();
@@ -119,7 +145,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     const meta = parseJsonMeta<{ deflectionId: number }>(view.private_metadata, (m) => typeof m.deflectionId === 'number');
     const row = meta ? deps.deflection.forActor(teamIdOf(body), meta.deflectionId, body.user.id) : null;
     if (!row) return ack();
-    const agenda = textOf(view.state.values, AgendaModalFields.agenda);
+    const agenda = textOf(valuesOf(view), AgendaModalFields.agenda);
     if (!agenda) return ack({ response_action: 'errors', errors: { [AgendaModalFields.agenda.block]: 'Write at least one line.' } });
     await ack();
     const error = await deps.deflection.postAgenda(row, agenda);
