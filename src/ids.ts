@@ -31,6 +31,12 @@ export const ActionIds = {
   deflectUnmuteChannel: 'deflect_unmute_channel',
 } as const;
 
+/** Blocks of a handoff card, keyed by handoff so several cards can share a message and be refreshed in place. */
+export const CardBlockIds = {
+  meta: (handoffId: number) => `handoff_meta_${handoffId}`,
+  actions: (handoffId: number) => `handoff_actions_${handoffId}`,
+} as const;
+
 /** block_id / action_id pairs of modal inputs, read back on submission. */
 export const HandoffModalFields = {
   recipients: { block: 'recipients', action: 'recipients_select' },

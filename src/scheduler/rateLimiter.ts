@@ -60,8 +60,9 @@ export class RateLimiter {
     // A burst of 429s (several sends in flight) is one signal, not several; and only a 429 while we
     // used our pace says the pace is too high.
     const pacing = recent(this.taken, t) >= Math.max(2, this.rate / 2);
-    if (t - this.lastLimitedAt > 1000 && pacing) {
-      const observed = recent(this.successes, t);
+    const observed = recent(this.successes, t);
+    // With no success in the last second there is no evidence of Slack's rate: pause, keep the pace.
+    if (t - this.lastLimitedAt > 1000 && pacing && observed > 0) {
       this.ceiling = clamp(Math.max(observed, this.rate / 2), this.minRate, this.maxRate);
       this.rate = Math.max(this.minRate, this.ceiling * AFTER_429_SHARE);
     }

@@ -77,7 +77,7 @@ export class DeflectionService {
     // Bots and apps never get prompts (there is nobody to ask); edits and joins are not proposals.
     if (e.bot_id || typeof e.user !== 'string' || !e.user || e.hidden || !PERSON_SUBTYPES.has(e.subtype)) return 'ignored: not a person speaking';
     if (typeof e.channel !== 'string' || typeof e.ts !== 'string' || (e.thread_ts !== undefined && typeof e.thread_ts !== 'string')) return 'ignored: not a channel';
-    if (!PROMPTABLE_CHANNELS.has(e.channel_type) || e.channel.startsWith('D')) return 'ignored: not a channel';
+    if (!PROMPTABLE_CHANNELS.has(e.channel_type) || typeof e.channel !== 'string' || e.channel.startsWith('D')) return 'ignored: not a channel';
     const detection = detectMeetingProposal(toDetectionInput(e));
     if (!detection.isProposal) return 'ignored: no proposal';
     const now = this.clock.now();

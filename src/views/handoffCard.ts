@@ -3,7 +3,7 @@
  * /handoff list). Buttons depend on who is looking; the action handlers re-check permission anyway.
  */
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
-import { ActionIds } from '../ids';
+import { ActionIds, CardBlockIds } from '../ids';
 import type { HandoffWithRecipients } from '../db/queries/handoffs';
 import { isClosed, type HandoffState } from '../domain/handoffLifecycle';
 import { formatDuration } from '../time';
@@ -65,7 +65,7 @@ function meta(h: HandoffWithRecipients, opts: CardOptions): ContextBlock {
     `${age} ago`,
   ];
   if (h.neededByAt) parts.push(`needed by ${slackDate(new Date(h.neededByAt))}`);
-  return { type: 'context', elements: [{ type: 'mrkdwn', text: truncateContext(parts.join('  ·  ')) }] };
+  return { type: 'context', block_id: CardBlockIds.meta(h.id), elements: [{ type: 'mrkdwn', text: truncateContext(parts.join('  ·  ')) }] };
 }
 
 function truncateContext(text: string): string {
@@ -104,7 +104,7 @@ function actionsFor(h: HandoffWithRecipients, opts: CardOptions): ActionsBlock |
   if (isAuthor) elements.push(button('Cancel', ActionIds.cancel, value, 'danger'));
   if (elements.length === 0) return null;
   // block_id carries the handoff so several cards can share a message without duplicate ids.
-  return { type: 'actions', block_id: `handoff_actions_${h.id}`, elements };
+  return { type: 'actions', block_id: CardBlockIds.actions(h.id), elements };
 }
 
 /** Notification text (push/fallback) — plain words, no formatting that could ping anyone. */

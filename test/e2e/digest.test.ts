@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { startTestApp, eventually, type TestApp } from '../harness/testApp';
 import type { FakeMessage } from '../harness/fakeSlack';
 import { outbox, users } from '../../src/db/schema';
-import { ActionIds, CallbackIds, MetadataEventTypes, ResolveModalFields } from '../../src/ids';
+import { ActionIds, CallbackIds, CardBlockIds, MetadataEventTypes, ResolveModalFields } from '../../src/ids';
 import { localParts } from '../../src/time';
 import { sweepDueDigests } from '../../src/scheduler/digestSweep';
 
@@ -128,7 +128,7 @@ describe('morning digest: Tokyo recipient, New York author', () => {
       userId: TOKYO,
       actionId: ActionIds.complete,
       value: String(handoffId),
-      blockId: `handoff_actions_${handoffId}`,
+      blockId: CardBlockIds.actions(handoffId),
       channelId: dm,
       messageTs: digest.ts,
       message: { type: 'message', ts: digest.ts, text: digest.text, blocks: digest.blocks, user: 'UBOT', bot_id: 'B0001' },

@@ -2,7 +2,7 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { randomUUID } from 'node:crypto';
-import { ActionIds } from '../../ids';
+import { ActionIds, CardBlockIds } from '../../ids';
 import { activeRecipientIds, loadHandoff, type HandoffWithRecipients } from '../../db/queries/handoffs';
 import { decide } from '../../domain/handoffLifecycle';
 import { handoffCard } from '../../views/handoffCard';
@@ -143,14 +143,17 @@ async function refreshMessage(deps: ListenerDeps, channel: string, ts: string, h
       blocks = hist.messages?.[0]?.blocks as KnownBlock[] | undefined;
     }
     if (!blocks) return;
+    // Swap this handoff's status line and buttons; everything else in the message (a digest's other
+    // cards, the lead line) stays as it was.
     const fresh = handoffCard(h, { viewerId, surface: 'dm', now: deps.clock.now(), detail: 'short' });
-    const freshActions = fresh.find((b) => b.type === 'actions');
-    const status = fresh.find((b) => b.type === 'context');
-    const blockId = `handoff_actions_${h.id}`;
-    const replacement: KnownBlock[] = [];
-    if (status) replacement.push(status);
-    if (freshActions) replacement.push(freshActions);
-    const next = blocks.flatMap((b) => ('block_id' in b && b.block_id === blockId ? replacement : [b]));
+    const byId = new Map(fresh.flatMap((b) => ('block_id' in b && b.block_id ? [[b.block_id, b] as const] : [])));
+    const ours = new Set([CardBlockIds.meta(h.id), CardBlockIds.actions(h.id)]);
+    const next = blocks.flatMap((b) => {
+      const id = 'block_id' in b ? b.block_id : undefined;
+      if (!id || !ours.has(id)) return [b];
+      const replacement = byId.get(id);
+      return replacement ? [replacement] : [];
+    });
     await deps.client.chat.update({ channel, ts, blocks: next, text: `Handoff #${h.number} is ${h.state}` });
   } catch (e) {
     deps.logger.debug({ err: e }, 'could not refresh message in place');

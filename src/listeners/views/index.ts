@@ -80,15 +80,16 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     if (out === 'timeout') {
       // Slack is slow to answer profile lookups: close the modal, finish, and report by DM.
       await ack();
-      return reportByDm(deps, body.user.id, await creating.catch(() => null), draft);
+      const late = await creating.catch(() => null);
+      if (late && late.kind !== 'invalid') recordConversion(deps, teamId, meta.deflectionId, body.user.id, late.handoff.id);
+      return reportByDm(deps, body.user.id, late, draft);
     }
     if (out.kind === 'invalid') {
       const errors = Object.fromEntries(Object.entries(out.errors).map(([field, msg]) => [FIELD_BLOCK[field as DraftField], msg]));
       return ack({ response_action: 'errors', errors });
     }
     await ack();
-    // Only the person the prompt was shown to can convert it (the id comes from private_metadata).
-    if (meta.deflectionId && deps.deflection.forActor(teamId, meta.deflectionId, body.user.id)) deps.deflection.record(meta.deflectionId, 'converted', out.handoff.id);
+    recordConversion(deps, teamId, meta.deflectionId, body.user.id, out.handoff.id);
     await reportByDm(deps, body.user.id, out, draft);
   });
 
@@ -153,6 +154,11 @@ export function registerViews(app: App, deps: ListenerDeps): void {
       await deps.client.chat.postMessage({ channel: body.user.id, text: `I couldn’t post your agenda: ${explainSlackError(error, `<#${row.channelId}>`)}\n\nYour agenda:\n${safeMrkdwn(agenda, 2500)}` }).catch(() => undefined);
     }
   });
+}
+
+/** Only the person the prompt was shown to can convert it (the id comes from private_metadata). */
+function recordConversion(deps: ListenerDeps, teamId: string, deflectionId: number | undefined, userId: string, handoffId: number): void {
+  if (deflectionId && deps.deflection.forActor(teamId, deflectionId, userId)) deps.deflection.record(deflectionId, 'converted', handoffId);
 }
 
 async function reportByDm(deps: ListenerDeps, userId: string, out: Awaited<ReturnType<ListenerDeps['handoffs']['create']>> | null, draft: HandoffDraft): Promise<void> {
