@@ -9,6 +9,7 @@ export type ParsedCommand =
   | { kind: 'help' }
   | { kind: 'list' }
   | { kind: 'settings' }
+  | { kind: 'deflection'; setting: 'on' | 'off' | 'status' }
   | { kind: 'done'; number: number; note: string }
   | { kind: 'done_usage' }
   | { kind: 'create'; recipientIds: string[]; plainNames: string[]; ask: string }
@@ -17,7 +18,7 @@ export type ParsedCommand =
   | { kind: 'broadcast_mention'; what: string }
   | { kind: 'unknown'; word: string };
 
-const SUBCOMMANDS = new Set(['help', 'list', 'ls', 'settings', 'done', 'complete']);
+const SUBCOMMANDS = new Set(['help', 'list', 'ls', 'settings', 'done', 'complete', 'deflection']);
 const USER_MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/;
 const PLAIN_NAME = /^@([\p{L}\p{N}._-]+)/u;
 const BROADCAST = /^<!(channel|here|everyone)(?:\|[^>]*)?>|^<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>/;
@@ -40,6 +41,10 @@ function parseSubcommand(word: string, rest: string): ParsedCommand {
       return { kind: 'list' };
     case 'settings':
       return { kind: 'settings' };
+    case 'deflection': {
+      const setting = rest.toLowerCase();
+      return { kind: 'deflection', setting: setting === 'on' || setting === 'off' ? setting : 'status' };
+    }
     default: {
       const m = /^#?(\d{1,9})\b\s*([\s\S]*)$/.exec(rest);
       if (!m) return { kind: 'done_usage' };

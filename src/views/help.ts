@@ -14,6 +14,7 @@ export function helpText(unknownWord?: string): string {
       `• \`${COMMAND} list\` — what’s waiting on you, and what you’re waiting on`,
       `• \`${COMMAND} done 12 [note]\` — mark handoff #12 done, with an optional note`,
       `• \`${COMMAND} settings\` — your time zone, working hours and morning digest`,
+      `• \`${COMMAND} deflection [on|off]\` — meeting-deflection status; admins switch it for the workspace`,
       `• \`${COMMAND} help\` — this message`,
       '',
       'Non-urgent handoffs wait for each person’s working hours; they arrive in their morning digest.',

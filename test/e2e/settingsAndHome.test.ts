@@ -168,3 +168,23 @@ describe('workspace lifecycle', () => {
     expect(getUser(db(), 'T0001', 'U0ANA')).toBeDefined();
   });
 });
+
+describe('workspace-wide meeting deflection switch', () => {
+  it('shows the state to anyone, lets only admins switch it', async () => {
+    t.fake.addUser({ id: 'U0BOSS', name: 'boss', tz: 'Europe/Lisbon', is_admin: true });
+    const status = await t.slack.command({ userId: 'U0ANA', text: 'deflection' });
+    expect(JSON.stringify(status.json)).toContain('Meeting deflection is *on*');
+
+    const url1 = t.fake.responseUrl();
+    await t.slack.command({ userId: 'U0ANA', text: 'deflection off', responseUrl: url1 });
+    const refused = await t.fake.waitFor('response_url', (c) => c.args.response_url === url1);
+    expect(String(refused.args.text)).toMatch(/Only workspace admins/);
+    expect(t.handoff.deps.deflection.workspaceEnabled('T0001')).toBe(true);
+
+    const url2 = t.fake.responseUrl();
+    await t.slack.command({ userId: 'U0BOSS', text: 'deflection off', responseUrl: url2 });
+    const done = await t.fake.waitFor('response_url', (c) => c.args.response_url === url2);
+    expect(String(done.args.text)).toMatch(/now \*off\* for the whole workspace/);
+    expect(t.handoff.deps.deflection.workspaceEnabled('T0001')).toBe(false);
+  });
+});

@@ -43,6 +43,7 @@ export interface FakeUserInput {
   tz_offset?: number;
   is_bot?: boolean;
   deleted?: boolean;
+  is_admin?: boolean;
   team_id?: string;
 }
 
@@ -54,6 +55,7 @@ export interface FakeUser {
   tz_offset?: number;
   is_bot: boolean;
   deleted: boolean;
+  is_admin: boolean;
   team_id: string;
 }
 
@@ -256,6 +258,7 @@ export class FakeSlack {
       tz_offset: input.tz_offset,
       is_bot: input.is_bot ?? false,
       deleted: input.deleted ?? false,
+      is_admin: input.is_admin ?? false,
       team_id: input.team_id ?? this.teamId,
     };
     this.users.set(user.id, user);
@@ -553,7 +556,7 @@ export class FakeSlack {
       tz_offset: user.tz_offset ?? tzOffsetSec(user.tz, at),
       is_bot: user.is_bot,
       is_app_user: false,
-      is_admin: false,
+      is_admin: user.is_admin,
       is_owner: false,
       updated: FIRST_TS_SEC,
       profile: {

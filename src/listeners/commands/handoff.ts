@@ -37,6 +37,13 @@ export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
       case 'settings':
         await ack();
         return deps.settings.open(teamId, command.user_id, command.trigger_id, (text) => respond({ response_type: 'ephemeral', text }));
+      case 'deflection':
+        if (parsed.setting === 'status') {
+          const on = deps.deflection.workspaceEnabled(teamId);
+          return ack({ response_type: 'ephemeral', text: `Meeting deflection is *${on ? 'on' : 'off'}* for this workspace. Workspace admins can change it with \`${COMMAND} deflection on|off\`; everyone can turn it off for themselves in \`${COMMAND} settings\`.` });
+        }
+        await ack();
+        return setWorkspaceDeflection(deps, command, parsed.setting === 'on', respond);
       case 'done': {
         await ack();
         const id = findHandoffIdByNumber(deps.db, teamId, parsed.number);
@@ -49,6 +56,26 @@ export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
         return createInline(deps, command, parsed.recipientIds, parsed.plainNames, parsed.ask, respond);
     }
   });
+}
+
+/** The workspace-wide switch is for workspace admins and owners only (checked live with users.info). */
+async function setWorkspaceDeflection(deps: ListenerDeps, command: SlashCommand, on: boolean, respond: RespondFn): Promise<void> {
+  let admin: boolean;
+  try {
+    const info = await deps.client.users.info({ user: command.user_id });
+    admin = Boolean(info.user?.is_admin || info.user?.is_owner);
+  } catch (e) {
+    deps.logger.warn({ error: classifySlackError(e).code }, 'could not check admin rights');
+    await respond({ response_type: 'ephemeral', text: 'I couldn’t check your admin rights with Slack just now; nothing was changed. Please try again.' });
+    return;
+  }
+  if (!admin) {
+    await respond({ response_type: 'ephemeral', text: `Only workspace admins can switch meeting deflection for everyone. You can turn it off for yourself in \`${COMMAND} settings\`.` });
+    return;
+  }
+  deps.deflection.setWorkspaceEnabled(command.team_id, on);
+  deps.logger.info({ teamId: command.team_id, on }, 'workspace deflection switched');
+  await respond({ response_type: 'ephemeral', text: `Meeting deflection is now *${on ? 'on' : 'off'}* for the whole workspace.` });
 }
 
 async function openModal(deps: ListenerDeps, client: ListenerDeps['client'], command: SlashCommand, respond: RespondFn): Promise<void> {
