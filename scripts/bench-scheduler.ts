@@ -22,6 +22,7 @@ import { sweepDueDigests } from '../src/scheduler/digestSweep';
 import { DigestBuilder } from '../src/scheduler/digestBuilder';
 import { ALL_DAYS } from '../src/domain/workSchedule';
 import { localInstant, localParts } from '../src/time';
+import { prng } from '../test/harness/prng';
 
 const TEAM = 'T0001';
 const BOT_TOKEN = 'xoxb-test-token';
@@ -57,16 +58,6 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const userIdOf = (i: number) => `U${String(i).padStart(7, '0')}`;
 const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 0)} ms`;

@@ -19,6 +19,7 @@ import { openDatabase, runMigrations } from '../src/db/client';
 import { MetadataEventTypes } from '../src/ids';
 import { ALL_DAYS } from '../src/domain/workSchedule';
 import { localInstant, localParts } from '../src/time';
+import { prng } from '../test/harness/prng';
 
 export interface CrashWaveOptions {
   digests: number;
@@ -58,17 +59,6 @@ const SIGNING_SECRET = '0123456789abcdef0123456789abcdef';
 const ZONES = ['Asia/Tokyo', 'America/New_York', 'Europe/Lisbon', 'Asia/Kolkata', 'Australia/Sydney', 'America/Los_Angeles', 'Asia/Kathmandu', 'UTC'];
 const ROOT = path.resolve(__dirname, '..');
 
-/** Small deterministic PRNG (mulberry32), so a failing seed can be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const userIdOf = (i: number) => `U${String(i).padStart(6, '0')}`;
 

@@ -13,6 +13,7 @@ import {
   upcomingDigestSlots,
 } from '../domain/workSchedule';
 import { formatLocal, isValidLocalDate, isValidTimeZone, localParts, offsetMs } from '../time';
+import { parseOptions, UsageError } from './args';
 
 export interface CommandResult {
   exitCode: number;
@@ -38,24 +39,6 @@ const OPTIONS = ['tz', 'start', 'days', 'from', 'count', 'away-until'] as const;
 type Option = (typeof OPTIONS)[number];
 // An instant must carry its offset: a bare local time would be read in the server's zone.
 const INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/i;
-
-class UsageError extends Error {}
-
-function parseArgs(argv: string[]): Map<Option, string> | 'help' {
-  const args = argv[0] === 'next-digests' ? argv.slice(1) : argv;
-  const opts = new Map<Option, string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '-h' || arg === '--help') return 'help';
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    const name = m?.[1] as Option | undefined;
-    if (!m || !name || !OPTIONS.includes(name)) throw new UsageError(`Unknown argument "${arg}".`);
-    const value = m[2] ?? args[++i];
-    if (value === undefined || (m[2] === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value.`);
-    opts.set(name, value);
-  }
-  return opts;
-}
 
 function parseStart(text: string): number {
   let start: number;
@@ -139,7 +122,7 @@ function renderSlots(s: WorkSchedule, slots: DigestSlot[], from: Date): string[]
 
 export function nextDigestsCommand(argv: string[], now: () => Date = () => new Date()): CommandResult {
   try {
-    const opts = parseArgs(argv);
+    const opts = parseOptions(argv, 'next-digests', OPTIONS);
     if (opts === 'help') return { exitCode: 0, out: USAGE };
     const schedule = buildSchedule(opts);
     const fromText = opts.get('from');

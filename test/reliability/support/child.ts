@@ -9,6 +9,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { prng as rng } from '../../harness/prng';
+export { rng };
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const SIGNING_SECRET = '0123456789abcdef0123456789abcdef';
@@ -91,14 +93,3 @@ export async function kill9(child: Child): Promise<void> {
   await child.exited;
 }
 
-/** A small deterministic PRNG (mulberry32), so a failing run can be replayed from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
