@@ -213,7 +213,14 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     authorize: auth.authorize,
     logger: bolt,
     ...(config.mode === 'socket'
-      ? { socketMode: true, appToken: config.slackAppToken, customRoutes: [healthRoute(db)] }
+      ? {
+          socketMode: true,
+          appToken: config.slackAppToken,
+          // /healthz is served on PORT in Socket Mode too; the socket client honours SLACK_API_URL.
+          port: config.port,
+          customRoutes: [healthRoute(db)],
+          installerOptions: { clientOptions: { ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}) } },
+        }
       : { receiver: httpReceiver(config, db, bolt, logger) }),
     clientOptions,
   });
