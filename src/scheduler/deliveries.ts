@@ -26,6 +26,7 @@ import { mention, safeMrkdwn } from '../views/text';
 import { explainSlackError } from '../slack/errors';
 import type { DeliveryHandlers, DeliveryResult, Pace } from './outbox';
 import type { DigestBuilder } from './digestBuilder';
+import { whereIsFrom } from '../services/people';
 
 export type DmReason = 'new' | 'reassigned' | 'unblocked' | 'notice';
 
@@ -126,7 +127,8 @@ export class SlackDeliveries implements DeliveryHandlers {
   private withLead(lead: string, h: HandoffWithRecipients, viewerId: string): KnownBlock[] {
     return [
       { type: 'section', text: { type: 'mrkdwn', text: lead } },
-      ...handoffCard(h, { viewerId, surface: 'dm', now: this.clock.now(), detail: 'full' }),
+      // A DM stays around: the city, not a clock time that would be stale by tomorrow.
+      ...handoffCard(h, { viewerId, surface: 'dm', now: this.clock.now(), detail: 'full', whereIs: whereIsFrom(this.db, h.teamId, null) }),
     ];
   }
 

@@ -10,7 +10,7 @@ import { formatLocal } from '../time';
 import { appHomeView } from '../views/appHome';
 import { sectionsWithinBudget } from '../views/handoffList';
 import { LIMITS } from '../views/text';
-import { scheduleOf, type People } from './people';
+import { scheduleOf, whereIsFrom, type People } from './people';
 
 // Enough to fill any surface; the rest is counted, not loaded.
 const LOAD_LIMIT = 60;
@@ -30,7 +30,7 @@ export class HomeService {
     const authored = listAuthoredOpen(this.db, teamId, userId, LOAD_LIMIT);
     const waitingTotal = countWaitingOn(this.db, teamId, userId);
     const authoredTotal = countOpenAuthored(this.db, teamId, userId);
-    const card = { viewerId: userId, surface: 'list' as const, now };
+    const card = { viewerId: userId, surface: 'list' as const, now, whereIs: whereIsFrom(this.db, teamId, now) };
     const blocks = sectionsWithinBudget(
       [
         { title: 'Waiting on you', emptyText: 'Nothing is waiting on you.', items: waiting, extraCount: waitingTotal - waiting.length, card },
@@ -56,6 +56,7 @@ export class HomeService {
       youAreWaitingOnTotal: countOpenAuthored(this.db, teamId, userId),
       recentlyUnblocked: listRecentlyResolved(this.db, teamId, userId, new Date(now.getTime() - 7 * 24 * 3600_000), 10),
       scheduleLine: this.scheduleLine(person?.row ?? null),
+      whereIs: whereIsFrom(this.db, teamId, now),
     });
     try {
       await this.client.views.publish({ user_id: userId, view });

@@ -8,7 +8,7 @@ import { getUser, updateUser, upsertProfile, type SlackProfile, type UserRow } f
 import { ensureWorkspace } from '../db/queries/workspaces';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import { isValidTimeZone, addDays } from '../time';
+import { isValidTimeZone, addDays, cityOf, formatLocal } from '../time';
 import { firstDigestSlotAfterInstant, type WorkSchedule } from '../domain/workSchedule';
 import { classifySlackError } from '../slack/errors';
 
@@ -131,6 +131,19 @@ export class People {
     const slot = firstDigestSlotAfterInstant(scheduleOf(row), now, notBefore);
     updateUser(this.db, row.teamId, row.userId, { nextDigestAt: slot.at.getTime(), nextDigestLocalDate: slot.localDate }, now);
   }
+}
+
+/**
+ * Labels people with where they are, from what Handoff already knows (no Slack call). Messages that
+ * stay around get the city only; surfaces rendered on demand also get the local time now.
+ */
+export function whereIsFrom(db: Db, teamId: string, now: Date | null): (userId: string) => string | null {
+  return (userId) => {
+    const row = getUser(db, teamId, userId);
+    if (!row || !(row.tzOverride || row.slackTz)) return null;
+    const tz = scheduleOf(row).tz;
+    return now ? `${formatLocal(now, tz, 'HH:mm')} in ${cityOf(tz)}` : cityOf(tz);
+  };
 }
 
 function toPerson(row: UserRow): Person {

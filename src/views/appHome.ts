@@ -15,6 +15,8 @@ export interface AppHomeData {
   recentlyUnblocked: HandoffWithRecipients[];
   /** e.g. "Your day: 09:00–17:00 Mon–Fri, Europe/Lisbon · next digest Tue 09:00" */
   scheduleLine: string;
+  /** Where each person is right now ("14:02 in Lisbon"). */
+  whereIs?: (userId: string) => string | null;
 }
 
 export function appHomeView(d: AppHomeData): HomeView {
@@ -30,7 +32,7 @@ export function appHomeView(d: AppHomeData): HomeView {
     },
     { type: 'divider' },
   ];
-  const card = { viewerId: d.userId, surface: 'home' as const, now: d.now };
+  const card = { viewerId: d.userId, surface: 'home' as const, now: d.now, whereIs: d.whereIs };
   const lists = sectionsWithinBudget(
     [
       {

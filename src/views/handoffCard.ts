@@ -20,6 +20,8 @@ export interface CardOptions {
   detail: 'full' | 'short';
   /** How to name people. Channel posts use plain names so nobody is pinged outside working hours. */
   nameOf?: (userId: string) => string;
+  /** Where each person is ("Lisbon", or "14:02 in Lisbon" on surfaces rendered on demand). */
+  whereIs?: (userId: string) => string | null;
 }
 
 const STATE_LABEL: Record<HandoffState, string> = {
@@ -52,7 +54,12 @@ function headline(h: HandoffWithRecipients, opts: CardOptions): SectionBlock {
 }
 
 function namer(opts: CardOptions): (id: string) => string {
-  return opts.nameOf ? (id) => safeMrkdwn(opts.nameOf!(id), 80) : mention;
+  const name = opts.nameOf ? (id: string) => safeMrkdwn(opts.nameOf!(id), 80) : mention;
+  if (!opts.whereIs) return name;
+  return (id) => {
+    const where = opts.whereIs!(id);
+    return where ? `${name(id)} (${safeMrkdwn(where, 60)})` : name(id);
+  };
 }
 
 function meta(h: HandoffWithRecipients, opts: CardOptions): ContextBlock {

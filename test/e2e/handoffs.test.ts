@@ -128,6 +128,8 @@ describe('creating handoffs', () => {
     expect(reply).toMatch(/<@U0RAJ> — 17:30 in Kolkata, starts in .*: it waits for their morning digest \(Thu 09:00 their time, in 15 h 30 m\)/);
     await eventually(() => expect(dmsTo('U0ANA')).toHaveLength(1));
     expect(dmsTo('U0RAJ')).toHaveLength(0);
+    // People see where the others are: the DM names each person's city.
+    expect(JSON.stringify(dmsTo('U0ANA')[0]!.args.blocks)).toMatch(/<@U0AUTH> \(New York\) to <@U0ANA> \(Lisbon\), <@U0RAJ> \(Kolkata\)/);
     const h = handoffByNumber(1)!;
     expect(h.title).toBe('Please review the pricing page.');
     expect(h.recipients.map((r) => r.userId).sort()).toEqual(['U0ANA', 'U0RAJ']);
@@ -214,6 +216,8 @@ describe('lifecycle', () => {
     expect(mine).toContain('2 h');
     const theirs = JSON.stringify((await t.slack.command({ userId: 'U0AUTH', text: 'list' })).json);
     expect(theirs).toMatch(/You’re waiting on\* \(1\)/);
+    // On demand, the list shows everyone's local time now (14:00 UTC).
+    expect(theirs).toContain('<@U0RAJ> (19:30 in Kolkata)');
   });
 
   it('acknowledge, then done with a note via /handoff done; the working author is told now', async () => {

@@ -11,6 +11,7 @@ import { handoffModal } from '../../views/handoffModal';
 import type { ListenerDeps } from '../context';
 import { teamIdOf } from '../context';
 import { tellClicker } from './respondPrivately';
+import { whereIsFrom } from '../../services/people';
 
 type Args = { body: BlockAction; action: ButtonAction };
 
@@ -145,7 +146,7 @@ async function refreshMessage(deps: ListenerDeps, channel: string, ts: string, h
     if (!blocks) return;
     // Swap this handoff's status line and buttons; everything else in the message (a digest's other
     // cards, the lead line) stays as it was.
-    const fresh = handoffCard(h, { viewerId, surface: 'dm', now: deps.clock.now(), detail: 'short' });
+    const fresh = handoffCard(h, { viewerId, surface: 'dm', now: deps.clock.now(), detail: 'short', whereIs: whereIsFrom(deps.db, h.teamId, null) });
     const byId = new Map(fresh.flatMap((b) => ('block_id' in b && b.block_id ? [[b.block_id, b] as const] : [])));
     const ours = new Set([CardBlockIds.meta(h.id), CardBlockIds.actions(h.id)]);
     const next = blocks.flatMap((b) => {
