@@ -22,7 +22,7 @@ import { SlackDeliveries } from './scheduler/deliveries';
 import { DigestBuilder } from './scheduler/digestBuilder';
 import { SchedulerTick } from './scheduler/tick';
 import { purgeStale } from './db/queries/deflections';
-import { getWorkspace, setWorkspaceStatus } from './db/queries/workspaces';
+import { anyWorkspacePaused, getWorkspace, setWorkspaceStatus } from './db/queries/workspaces';
 import { classifySlackError } from './slack/errors';
 import { withDeadline } from './listeners/context';
 import type { ListenerDeps } from './listeners/context';
@@ -186,6 +186,25 @@ function resumeIfPaused(db: DbHandle, teamId: string, clock: Clock, logger: Logg
   }
 }
 
+/**
+ * A paused workspace would otherwise wait for a restart: every few minutes, while one is paused, ask
+ * Slack whether the token works again (e.g. the app was reinstalled with the same token).
+ */
+export const PAUSED_RECHECK_MS = 10 * 60_000;
+
+function pausedWorkspaceRecheck(client: WebClient, db: DbHandle, clock: Clock, logger: Logger): () => void {
+  let lastCheck = -Infinity;
+  return () => {
+    const now = clock.now().getTime();
+    if (now - lastCheck < PAUSED_RECHECK_MS || !anyWorkspacePaused(db.db)) return;
+    lastCheck = now;
+    void client.auth
+      .test()
+      .then((r) => r.team_id && resumeIfPaused(db, r.team_id, clock, logger))
+      .catch((e: unknown) => logger.debug({ error: classifySlackError(e).code }, 'token still not accepted; delivery stays paused'));
+  };
+}
+
 function isNullBody(text: string, contentType: string | undefined): boolean {
   const json = contentType === 'application/x-www-form-urlencoded' ? parseForm(text).payload : text;
   return typeof json === 'string' && json.trim() === 'null';
@@ -260,7 +279,11 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     logger.error({ err: error }, 'unhandled error in a listener');
   });
 
-  const tick = new SchedulerTick(db.db, dispatcher, clock, logger, config.digestMaxLateMs, () => purgeStale(db.db, clock.now()));
+  const recheck = pausedWorkspaceRecheck(client, db, clock, logger);
+  const tick = new SchedulerTick(db.db, dispatcher, clock, logger, config.digestMaxLateMs, () => {
+    purgeStale(db.db, clock.now());
+    recheck();
+  });
   let stopped = false;
 
   return {

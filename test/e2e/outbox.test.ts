@@ -8,6 +8,7 @@ import { startTestApp, eventually, type TestApp } from '../harness/testApp';
 import { outbox, workspaces } from '../../src/db/schema';
 import { MetadataEventTypes } from '../../src/ids';
 import { MAX_ATTEMPTS } from '../../src/scheduler/outbox';
+import { PAUSED_RECHECK_MS } from '../../src/app';
 
 const TEAM = 'T0001';
 const LISBON = 'ULISBON'; // 12:00 in Lisbon at the start: working, so handoffs are DMed at once
@@ -215,6 +216,31 @@ describe('outbox: digests retry within their catch-up window, never after it', (
     await t.tick();
     expect(only(t, 'digest', TOKYO)).toMatchObject({ status: 'skipped', lastError: 'missed: past its catch-up window' });
     expect(postsTo(t, TOKYO)).toHaveLength(0);
+  });
+});
+
+describe('outbox: a paused workspace resumes on its own', () => {
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  it('once Slack accepts the token again, the tick re-checks it and the waiting digest goes out', async () => {
+    t = await start();
+    await handOff(t, TOKYO, 'check the invoice run');
+    t.fake.revokeToken();
+    t.clock.set('2026-11-26T00:00:00Z'); // 09:00 in Tokyo
+    await t.tick();
+    expect(t.handoff.db.db.select().from(workspaces).get()?.status).toBe('tokens_revoked');
+    // The token works again (reinstalled); no restart. The next re-check, at most 10 minutes on, resumes.
+    t.fake.clearFaults();
+    t.clock.advance(PAUSED_RECHECK_MS);
+    await t.tick();
+    await eventually(() => expect(t!.handoff.db.db.select().from(workspaces).get()?.status).toBe('active'));
+    await t.tick();
+    expect(only(t, 'digest', TOKYO)).toMatchObject({ status: 'sent' });
+    expect(postsTo(t, TOKYO)).toHaveLength(1);
   });
 });
 

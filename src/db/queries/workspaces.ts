@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { workspaces } from '../schema';
 
@@ -30,4 +30,9 @@ export function allocateHandoffNumber(db: Db, teamId: string): number {
     .get();
   if (!row) throw new Error(`workspace ${teamId} is not registered`);
   return row.next - 1;
+}
+
+/** Whether delivery is paused anywhere (uninstalled or token revoked), i.e. worth re-checking the token. */
+export function anyWorkspacePaused(db: Db): boolean {
+  return !!db.select({ teamId: workspaces.teamId }).from(workspaces).where(ne(workspaces.status, 'active')).limit(1).get();
 }
