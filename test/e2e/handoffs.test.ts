@@ -135,6 +135,16 @@ describe('creating handoffs', () => {
     expect(h.recipients.map((r) => r.userId).sort()).toEqual(['U0ANA', 'U0RAJ']);
   });
 
+  it('inline: the same command sent twice in a row creates one handoff', async () => {
+    const first = await inline('U0AUTH', '<@U0ANA> approve the budget');
+    const again = await inline('U0AUTH', '<@U0ANA> approve the budget');
+    expect(first).toMatch(/Handoff #1 created/);
+    expect(again).toMatch(/a moment ago as #1, so I didn’t create it twice/);
+    // Later, the same words are a new ask.
+    t.clock.advance(3 * 60_000);
+    expect(await inline('U0AUTH', '<@U0ANA> approve the budget')).toMatch(/Handoff #2 created/);
+  });
+
   it('urgent: DMs even outside working hours', async () => {
     await t.slack.command({ userId: 'U0AUTH', text: '' });
     const view = (await t.fake.waitFor('views.open')).args.view as { private_metadata: string };

@@ -102,6 +102,24 @@ export function loadHandoff(db: Db, teamId: string, id: number): HandoffWithReci
   return { ...row, recipients };
 }
 
+/**
+ * The same ask to the same people by the same author since `since`: a re-sent command (a double
+ * Enter, a retry after a lost reply), not a new handoff.
+ */
+export function findRepeatedAsk(db: Db, teamId: string, authorId: string, ask: string, recipientIds: readonly string[], since: Date): HandoffWithRecipients | undefined {
+  const rows = db
+    .select({ id: handoffs.id })
+    .from(handoffs)
+    .where(and(eq(handoffs.teamId, teamId), eq(handoffs.authorId, authorId), eq(handoffs.ask, ask), gt(handoffs.createdAt, since.getTime())))
+    .orderBy(desc(handoffs.id))
+    .limit(5)
+    .all();
+  const wanted = [...recipientIds].sort().join(',');
+  return rows
+    .map((r) => loadHandoff(db, teamId, r.id)!)
+    .find((h) => h.recipients.map((r) => r.userId).sort().join(',') === wanted);
+}
+
 export function findHandoffIdByNumber(db: Db, teamId: string, number: number): number | undefined {
   return db
     .select({ id: handoffs.id })

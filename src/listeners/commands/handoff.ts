@@ -3,7 +3,7 @@ import type { App, RespondFn, SlashCommand } from '@slack/bolt';
 import { randomUUID } from 'node:crypto';
 import { COMMAND } from '../../ids';
 import { parseCommandText, titleFromAsk } from '../../domain/commandText';
-import { findHandoffIdByNumber } from '../../db/queries/handoffs';
+import { findHandoffIdByNumber, findRepeatedAsk } from '../../db/queries/handoffs';
 import { findUserIdsByName } from '../../db/queries/users';
 import { helpText } from '../../views/help';
 import { handoffModal } from '../../views/handoffModal';
@@ -11,6 +11,9 @@ import { safeMrkdwn } from '../../views/text';
 import type { HandoffDraft } from '../../domain/handoffDraft';
 import { classifySlackError } from '../../slack/errors';
 import type { ListenerDeps } from '../context';
+
+/** A second identical inline handoff within this window is taken as a re-sent command. */
+const REPEAT_WINDOW_MS = 2 * 60_000;
 
 export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
   app.command(COMMAND, async ({ command, ack, respond, client }) => {
@@ -123,6 +126,11 @@ async function createInline(
     channelId: null,
     urgent: false,
   };
+  const repeated = findRepeatedAsk(deps.db, teamId, draft.authorId, draft.ask, draft.recipientIds, new Date(deps.clock.now().getTime() - REPEAT_WINDOW_MS));
+  if (repeated) {
+    await respond({ response_type: 'ephemeral', text: `You handed this off a moment ago as #${repeated.number}, so I didn’t create it twice. \`${COMMAND} list\` shows it.` });
+    return;
+  }
   try {
     const out = await deps.handoffs.create(teamId, draft, { idempotencyKey: null });
     if (out.kind === 'invalid') {
