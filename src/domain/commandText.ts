@@ -3,6 +3,7 @@
  * anything else that looks like a mention (plain @name, user groups, @channel) is reported so the
  * person can be told how to fix it rather than silently losing a recipient.
  */
+import { readableSlackText } from './slackText';
 
 export type ParsedCommand =
   | { kind: 'modal' }
@@ -48,7 +49,7 @@ function parseSubcommand(word: string, rest: string): ParsedCommand {
     default: {
       const m = /^#?(\d{1,9})\b\s*([\s\S]*)$/.exec(rest);
       if (!m) return { kind: 'done_usage' };
-      return { kind: 'done', number: Number(m[1]), note: slackTextToPlain(m[2]!.trim()) };
+      return { kind: 'done', number: Number(m[1]), note: readableSlackText(m[2]!.trim()) };
     }
   }
 }
@@ -75,29 +76,10 @@ function parseInlineCreate(text: string): ParsedCommand {
     }
     break;
   }
-  const ask = slackTextToPlain(rest.trim()).trim();
+  const ask = readableSlackText(rest.trim()).trim();
   if (recipientIds.length === 0 && plainNames.length === 0) return { kind: 'needs_recipient', ask };
   if (ask === '') return { kind: 'needs_ask', recipientIds };
   return { kind: 'create', recipientIds, plainNames, ask };
-}
-
-/**
- * Slash-command text arrives in Slack's wire format: &, <, > escaped, and mentions, channels and
- * links wrapped in <…>. Stored text is plain: entities decoded, `<@U1|ana>` → `@ana`, `<#C1|x>` →
- * `#x`, `<url|label>` → `label (url)` so the real destination stays visible. Views escape it again.
- */
-export function slackTextToPlain(text: string): string {
-  return text
-    .replace(/<@([UW][A-Z0-9]+)(?:\|([^>]*))?>/g, (_m, id: string, name?: string) => `@${name || id}`)
-    .replace(/<#([CG][A-Z0-9]+)(?:\|([^>]*))?>/g, (_m, id: string, name?: string) => `#${name || id}`)
-    .replace(/<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>/g, (_m, name?: string) => name || '@group')
-    .replace(/<!(channel|here|everyone)(?:\|[^>]*)?>/g, '@$1')
-    .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1')
-    .replace(/<((?:https?|mailto):[^|>]+)\|([^>]+)>/g, (_m, url: string, label: string) => (label === url ? url : `${label} (${url})`))
-    .replace(/<((?:https?|mailto):[^>]+)>/g, '$1')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
 }
 
 /** Title = the first sentence of the ask, short enough for a header. */

@@ -35,6 +35,7 @@ import { classifySlackError } from '../slack/errors';
 import { deflectionLead, deflectionPrompt, type RecipientSource, type RecipientTime } from '../views/deflectionPrompt';
 import { escapeMrkdwn } from '../views/text';
 import { scheduleOf, type People, type Person } from './people';
+import { readableSlackText } from '../domain/slackText';
 
 /** The fields of a Slack `message` event this feature reads. */
 export interface ChannelMessageEvent {
@@ -227,29 +228,6 @@ function recipientTimes(people: readonly Person[], now: Date): RecipientTime[] {
       startsInMs: working ? null : nextWorkStart(s, now).getTime() - now.getTime(),
     };
   });
-}
-
-/**
- * Slack mrkdwn as a person would type it, for the handoff modal's plain-text "ask":
- * `<@U1>` → `@Ana`, `<#C1|eng>` → `#eng`, `<url|label>` → `label (url)`, `&lt;` → `<`.
- */
-export function readableSlackText(text: string, names: ReadonlyMap<string, string> = new Map()): string {
-  return text
-    .replace(/<([^<>\n]*)>/g, (_all, inner: string) => {
-      const [target = '', label] = inner.split('|', 2) as [string, string | undefined];
-      if (target.startsWith('@')) return `@${names.get(target.slice(1)) ?? label ?? target.slice(1)}`;
-      if (target.startsWith('#')) return label ? `#${label}` : `#${target.slice(1)}`;
-      if (target.startsWith('!subteam^')) return label ?? '@group';
-      if (target.startsWith('!date^')) return label ?? '';
-      if (target.startsWith('!')) return `@${target.slice(1)}`;
-      if (target.startsWith('mailto:')) return label ?? target.slice(7);
-      if (!label || label === target || target.endsWith(`/${label}`) || target.replace(/^https?:\/\//, '') === label) return target;
-      return `${label} (${target})`;
-    })
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .trim();
 }
 
 function toDetectionInput(e: ChannelMessageEvent): MessageForDetection {

@@ -63,10 +63,13 @@ export class HandoffService {
 
   async create(teamId: string, draft: HandoffDraft, opts: { idempotencyKey: string | null; permalink?: string | null }): Promise<CreateOutcome> {
     const now = this.clock.now();
-    const recipients = await this.people.getMany(teamId, draft.recipientIds);
+    // The author's profile (for their zone in DMs) is fetched alongside the recipients', not after.
+    const [recipients] = await Promise.all([
+      this.people.getMany(teamId, draft.recipientIds),
+      this.people.get(teamId, draft.authorId).catch(() => undefined),
+    ]);
     const errors = validateDraft(draft, recipients, now);
     if (Object.keys(errors).length > 0) return { kind: 'invalid', errors };
-    await this.people.get(teamId, draft.authorId).catch(() => undefined);
 
     const planned: Planned[] = [];
     let channelPostId: number | null = null;

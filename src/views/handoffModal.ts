@@ -1,7 +1,7 @@
 /** The "new handoff" modal, optionally pre-filled (message shortcut, meeting deflection). */
 import type { ContextBlock, InputBlock, KnownBlock, ModalView, SectionBlock } from '@slack/types';
 import { CallbackIds, HandoffModalFields as F } from '../ids';
-import { LIMITS, safeMrkdwn, safePlain, truncate } from './text';
+import { LIMITS, safeMrkdwn, truncate } from './text';
 
 export interface HandoffModalPrefill {
   recipientIds?: string[];
@@ -137,4 +137,3 @@ export function parseModalMeta(raw: string | undefined): HandoffModalMeta {
   }
 }
 
-export const plainLabel = (s: string) => safePlain(s, LIMITS.modalTitle);

@@ -2,7 +2,8 @@
 import type { App, MessageShortcut } from '@slack/bolt';
 import { randomUUID } from 'node:crypto';
 import { CallbackIds } from '../../ids';
-import { slackTextToPlain, titleFromAsk } from '../../domain/commandText';
+import { titleFromAsk } from '../../domain/commandText';
+import { readableSlackText } from '../../domain/slackText';
 import { extractMentionedUserIds } from '../../domain/meetingDetection';
 import { handoffModal } from '../../views/handoffModal';
 import type { ListenerDeps } from '../context';
@@ -12,7 +13,7 @@ export function registerShortcuts(app: App, deps: ListenerDeps): void {
     await ack();
     const message: { text?: unknown; user?: unknown; ts?: unknown } = shortcut.message ?? {};
     const raw = typeof message.text === 'string' ? message.text : '';
-    const text = slackTextToPlain(raw);
+    const text = readableSlackText(raw);
     const author = typeof message.user === 'string' ? message.user : undefined;
     const recipients = [...new Set([...(author && author !== shortcut.user.id ? [author] : []), ...extractMentionedUserIds(raw)])].filter((u) => u !== shortcut.user.id);
     const prefill = { recipientIds: recipients.slice(0, 20), ask: text, title: titleFromAsk(text) };

@@ -1,4 +1,5 @@
-import { parseCommandText, slackTextToPlain, titleFromAsk } from '../../../src/domain/commandText';
+import { parseCommandText, titleFromAsk } from '../../../src/domain/commandText';
+import { readableSlackText } from '../../../src/domain/slackText';
 
 describe('parsing /handoff text', () => {
   it.each([
@@ -27,7 +28,7 @@ describe('parsing /handoff text', () => {
   });
 
   it('turns Slack wire format into plain text that shows where links really go', () => {
-    expect(slackTextToPlain('ask <@U9|raj> in <#C1|eng> &lt;!channel&gt; <https://evil.example|docs> &amp; <!here>')).toBe(
+    expect(readableSlackText('ask <@U9|raj> in <#C1|eng> &lt;!channel&gt; <https://evil.example|docs> &amp; <!here>')).toBe(
       'ask @raj in #eng <!channel> docs (https://evil.example) & @here',
     );
   });
