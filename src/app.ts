@@ -247,7 +247,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   // team) carries the bot token.
   app.client = client;
 
-  const people = new People(db.db, client, clock, logger);
+  const people = new People(db.db, client, clock, logger, config.digestMaxLateMs);
   const digests = new DigestBuilder(db.db, clock);
   const deliveries = new SlackDeliveries(db.db, client, clock, digests);
   const dispatcher = new OutboxDispatcher(db.db, deliveries, clock, logger, {

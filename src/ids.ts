@@ -19,6 +19,8 @@ export const ActionIds = {
   reassign: 'handoff_reassign',
   cancel: 'handoff_cancel',
   snooze: 'handoff_snooze',
+  // For the author of a declined handoff: write it again, pre-filled, as a new handoff.
+  rewrite: 'handoff_rewrite',
   newHandoff: 'home_new_handoff',
   openSettings: 'home_open_settings',
   // Inside the handoff modal.

@@ -7,10 +7,11 @@ import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { openDatabase, type DbHandle } from '../db/client';
 import { users, workspaces } from '../db/schema';
+import { digestRowsFor } from '../db/queries/outbox';
 import { getUser } from '../db/queries/users';
 import { DigestBuilder } from '../scheduler/digestBuilder';
 import { scheduleOf } from '../services/people';
-import { formatLocal, isValidLocalDate, localParts } from '../time';
+import { isValidLocalDate, localParts, localTimeLabel } from '../time';
 import { formatHHMM, formatWorkingDays } from '../domain/workSchedule';
 import { digestText } from '../views/digestMessage';
 import { databasePathOf, parseOptions, UsageError, type CommandResult } from './args';
@@ -59,10 +60,13 @@ export function digestPreviewCommand(argv: string[], deps: PreviewDeps = {}): Co
     const names = new Map(handle.db.select({ id: users.userId, name: users.displayName }).from(users).where(eq(users.teamId, teamId)).all().map((u) => [u.id, u.name]));
     const nameOf = (id: string) => (names.get(id) ? `@${names.get(id)} (${id})` : `@${id}`);
 
+    const tz = schedule.tz;
+    const next = user.nextDigestAt ? `${localTimeLabel(new Date(user.nextDigestAt), tz, 'EEE yyyy-MM-dd HH:mm')} (${new Date(user.nextDigestAt).toISOString()})` : 'not scheduled';
     const head = [
-      `Digest preview for ${nameOf(userId)} in ${teamId}, local date ${date}, as of ${now.toISOString()}`,
-      `Schedule: ${formatHHMM(schedule.startMinute)}–${formatHHMM(schedule.endMinute)} ${formatWorkingDays(schedule.workingDays)}, ${schedule.tz}${schedule.awayUntil ? `, away until ${schedule.awayUntil}` : ''}`,
-      `Next digest: ${!user.digestEnabled ? 'digests are turned off' : user.nextDigestAt ? `${formatLocal(new Date(user.nextDigestAt), schedule.tz, 'EEE yyyy-MM-dd HH:mm zzz')} (${new Date(user.nextDigestAt).toISOString()})` : 'not scheduled'}`,
+      `Digest preview for ${nameOf(userId)} in ${teamId}, local date ${date}, as of ${localTimeLabel(now, tz, 'EEE yyyy-MM-dd HH:mm')} (${now.toISOString()})`,
+      `Schedule: ${formatHHMM(schedule.startMinute)}–${formatHHMM(schedule.endMinute)} ${formatWorkingDays(schedule.workingDays)}, ${tz}${schedule.awayUntil ? `, away until ${schedule.awayUntil}` : ''}`,
+      user.digestEnabled ? `Next digest: ${next}` : `Digest turned off; news that waited for them goes out at the start of their day: ${next}`,
+      `Digest for ${date}: ${digestStatus(handle, teamId, userId, date, tz)}`,
     ];
     const built = new DigestBuilder(handle.db, { now: () => now }).build(teamId, userId, date);
     if (!built) {
@@ -75,7 +79,7 @@ export function digestPreviewCommand(argv: string[], deps: PreviewDeps = {}): Co
         `Notification text: ${built.message.text}`,
         `Message size: ${built.message.blocks.length} blocks`,
         '',
-        digestText(built.plan, built.dateLabel, now, nameOf),
+        digestText(built.plan, built.dateLabel, now, nameOf, tz, built.mode),
       ].join('\n'),
     };
   } catch (e) {
@@ -84,6 +88,26 @@ export function digestPreviewCommand(argv: string[], deps: PreviewDeps = {}): Co
   } finally {
     handle?.close();
   }
+}
+
+/** Whether that local date's digest already went out (or was skipped), from the outbox. */
+function digestStatus(handle: DbHandle, teamId: string, userId: string, date: string, tz: string): string {
+  const rows = digestRowsFor(handle.db, teamId, userId, date);
+  if (rows.length === 0) return 'not planned yet (nothing was queued for that date)';
+  return rows
+    .map((r) => {
+      switch (r.status) {
+        case 'sent':
+          return `already sent, ${r.sentAt ? localTimeLabel(new Date(r.sentAt), tz, 'EEE yyyy-MM-dd HH:mm') : 'time unknown'}`;
+        case 'skipped':
+          return `not sent (${r.lastError ?? 'skipped'})`;
+        case 'failed':
+          return `failed (${r.lastError ?? 'unknown error'})`;
+        default:
+          return `queued, not sent yet (${r.status})`;
+      }
+    })
+    .join('; ');
 }
 
 function onlyTeam(handle: DbHandle): string {

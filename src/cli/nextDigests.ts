@@ -10,9 +10,10 @@ import {
   formatHHMM,
   parseHHMM,
   parseWorkingDays,
+  slotClockNote,
   upcomingDigestSlots,
 } from '../domain/workSchedule';
-import { formatLocal, isValidLocalDate, isValidTimeZone, localParts, offsetMs } from '../time';
+import { isValidLocalDate, isValidTimeZone, localTimeLabel, offsetMs } from '../time';
 import { parseOptions, UsageError } from './args';
 
 export interface CommandResult {
@@ -23,17 +24,18 @@ export interface CommandResult {
 export const USAGE = `Usage: handoff next-digests --tz <IANA zone> [options]
 
   --tz <zone>              IANA time zone, e.g. America/New_York (required)
-  --start <HH:MM>          workday start, 04:00–21:00 (default 09:00)
+  --start <HH:MM>          workday start, any time of day (default 09:00); a start that
+                           falls in a DST gap moves forward by the gap, a repeated one
+                           takes the earlier instant — exactly as the scheduler does
   --days <days>            working days, e.g. mon-fri, sun-thu, mon,wed,fri (default mon-fri)
-  --from <instant>         ISO instant with Z or an offset, e.g. 2026-03-06T12:00:00Z (default now)
+  --from <instant>         ISO instant with Z or an offset, e.g. 2026-03-06T12:00:00Z (default now);
+                           inclusive: a digest exactly at --from is listed
   --count <n>              how many digests to list, 1–1000 (default 10)
   --away-until <date>      away before this date; digests resume on it (YYYY-MM-DD)
   -h, --help               show this help
 
 Example: handoff next-digests --tz Europe/Lisbon --start 08:30 --days mon-fri --count 5`;
 
-const MIN_START = 4 * 60;
-const MAX_START = 21 * 60;
 const MAX_COUNT = 1000;
 const OPTIONS = ['tz', 'start', 'days', 'from', 'count', 'away-until'] as const;
 type Option = (typeof OPTIONS)[number];
@@ -46,9 +48,6 @@ function parseStart(text: string): number {
     start = parseHHMM(text);
   } catch (e) {
     throw new UsageError((e as Error).message);
-  }
-  if (start < MIN_START || start > MAX_START) {
-    throw new UsageError(`--start ${text} is outside ${formatHHMM(MIN_START)}–${formatHHMM(MAX_START)}; digests go out in the morning of a workday.`);
   }
   return start;
 }
@@ -100,20 +99,16 @@ function formatOffset(ms: number): string {
   return `${sign}${formatHHMM(minutes)}`;
 }
 
-/** 'EDT' where the zone has an abbreviation in en-US, else the numeric offset ('+05:45' rather than 'GMT+5:45'). */
-function zoneLabel(at: Date, tz: string): string {
-  const abbreviation = formatLocal(at, tz, 'zzz');
-  return abbreviation.startsWith('GMT') ? formatLocal(at, tz, 'xxx') : abbreviation;
-}
-
 /** One line per slot; flags offset changes since the previous line (the first compares with --from). */
 function renderSlots(s: WorkSchedule, slots: DigestSlot[], from: Date): string[] {
   let prevOffset = offsetMs(s.tz, from);
+  const start = formatHHMM(s.startMinute);
   return slots.map((slot) => {
     const offset = offsetMs(s.tz, slot.at);
-    const local = `${formatLocal(slot.at, s.tz, 'yyyy-MM-dd HH:mm')} ${zoneLabel(slot.at, s.tz)} ${formatLocal(slot.at, s.tz, '(EEE)')}`;
-    let line = `${slot.at.toISOString()}  ${local}`;
-    if (localParts(s.tz, slot.at).minuteOfDay !== s.startMinute) line += `  (${formatHHMM(s.startMinute)} skipped by clock change)`;
+    let line = `${slot.at.toISOString()}  ${localTimeLabel(slot.at, s.tz, 'yyyy-MM-dd EEE HH:mm')}`;
+    const clock = slotClockNote(s, slot);
+    if (clock === 'gap') line += `  (${start} skipped by clock change)`;
+    if (clock === 'repeated') line += `  (${start} happens twice; the earlier)`;
     if (offset !== prevOffset) line += `  ← DST change (${formatOffset(prevOffset)} → ${formatOffset(offset)})`;
     prevOffset = offset;
     return line;
@@ -128,7 +123,7 @@ export function nextDigestsCommand(argv: string[], now: () => Date = () => new D
     const fromText = opts.get('from');
     const from = fromText === undefined ? now() : parseFrom(fromText);
     const count = parseCount(opts.get('count') ?? '10');
-    const slots = upcomingDigestSlots(schedule, from, count);
+    const slots = upcomingDigestSlots(schedule, from, count, true);
     return { exitCode: 0, out: renderSlots(schedule, slots, from).join('\n') };
   } catch (e) {
     if (e instanceof UsageError) return { exitCode: 2, out: `Error: ${e.message}\n\n${USAGE}` };

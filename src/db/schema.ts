@@ -106,6 +106,8 @@ export const handoffRecipients = sqliteTable(
     notifiedAt: integer('notified_at'),
     snoozedUntilDate: text('snoozed_until_date'),
     addedAt: integer('added_at').notNull(),
+    /** The order the author listed people in; every surface names them in this order. */
+    position: integer('position').notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.handoffId, t.userId] }),

@@ -29,8 +29,30 @@ export function parseCommandText(rawText: string): ParsedCommand {
   if (text === '') return { kind: 'modal' };
   const firstWord = text.split(/\s+/, 1)[0]!.toLowerCase();
   if (SUBCOMMANDS.has(firstWord)) return parseSubcommand(firstWord, text.slice(firstWord.length).trim());
-  if (!text.startsWith('<') && !text.startsWith('@')) return { kind: 'unknown', word: firstWord };
+  if (!text.startsWith('<') && !text.startsWith('@')) {
+    // A mistyped subcommand ("lsit", "setings") gets help; a sentence is an ask that forgot its people.
+    if (/\s/.test(text) && !looksLikeSubcommand(firstWord)) return { kind: 'needs_recipient', ask: readableSlackText(text) };
+    return { kind: 'unknown', word: firstWord };
+  }
   return parseInlineCreate(text);
+}
+
+/** A subcommand with a typo: one edit away (two for long words), a swap of neighbours counting as one. */
+function looksLikeSubcommand(word: string): boolean {
+  return word.length >= 3 && [...SUBCOMMANDS].some((sub) => sub.length >= 4 && typoDistance(word, sub) <= (sub.length >= 7 ? 2 : 1));
+}
+
+/** Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+function typoDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 function parseSubcommand(word: string, rest: string): ParsedCommand {

@@ -1,6 +1,9 @@
 /**
  * What goes into one person's morning digest. Pure: the caller loads the handoffs, this decides what
  * is worth saying. No digest at all when there is nothing to say.
+ *
+ * Sections: "You're unblocked" (asks of yours marked done), "Declined" (asks of yours someone can't
+ * do — the opposite of unblocked, so never announced as such), "Waiting on you".
  */
 
 export interface DigestItem {
@@ -10,24 +13,35 @@ export interface DigestItem {
   snoozedUntilDate: string | null;
 }
 
+/** Among the people you wait on: who is at work now, or else whose day starts next. */
+export interface WaitedOn {
+  workingNow: string[];
+  /** `awayUntil`: they are away until that local date of theirs (in zone `tz`). */
+  nextStarter: { userId: string; inMs: number; awayUntil?: string | null; tz?: string } | null;
+}
+
 export interface DigestInput<T extends DigestItem> {
   localDate: string;
   unblocked: readonly T[];
+  declined?: readonly T[];
   waitingOnYou: readonly T[];
   waitingOnOthersCount: number;
-  /** Whose day starts next among the people you are waiting on, if any. */
-  nextStarter: { userId: string; inMs: number } | null;
+  /** Whose day starts next among the people you are waiting on, if any (ignored when someone works now). */
+  nextStarter: WaitedOn['nextStarter'];
+  workingNow?: readonly string[];
 }
 
 export interface DigestPlan<T extends DigestItem> {
   localDate: string;
   unblocked: T[];
+  declined: T[];
   waitingOnYou: T[];
   /** Items beyond the per-section cap, summarised with a pointer to App Home. */
   hiddenUnblocked: number;
+  hiddenDeclined: number;
   hiddenWaiting: number;
   waitingOnOthersCount: number;
-  nextStarter: { userId: string; inMs: number } | null;
+  waitedOn: WaitedOn;
 }
 
 /** Beyond this many items per section the digest summarises and points to App Home. */
@@ -35,17 +49,21 @@ export const DIGEST_SECTION_CAP = 15;
 
 /**
  * Slack refuses a message with more than 50 blocks (invalid_blocks), so the digest is planned to fit:
- * an unblocked item is one block, a waiting card three (headline, details, buttons), plus the header,
- * section titles, "…and N more" lines and the footer.
+ * an unblocked item is one block, a declined one two (the line and its reassign / rewrite / cancel
+ * buttons), a waiting card three (headline, details, buttons), plus the header, an optional lateness
+ * note, section titles, "…and N more" lines and the footer.
  */
 export const DIGEST_BLOCK_BUDGET = 50;
 export const BLOCKS_PER_UNBLOCKED = 1;
+export const BLOCKS_PER_DECLINED = 2;
 export const BLOCKS_PER_WAITING = 3;
+/** Header, lateness note, footer. */
+const FIXED_BLOCKS = 3;
 
-/** Blocks of a digest showing `u` of `totalU` unblocked and `w` of `totalW` waiting items. */
-export function digestBlockCount(u: number, totalU: number, w: number, totalW: number): number {
+/** Blocks of a digest showing `u` of `totalU` unblocked, `w` of `totalW` waiting, `d` of `totalD` declined items. */
+export function digestBlockCount(u: number, totalU: number, w: number, totalW: number, d = 0, totalD = 0): number {
   const section = (shown: number, total: number, per: number) => (total > 0 ? 1 + shown * per + (total > shown ? 1 : 0) : 0);
-  return 1 + section(u, totalU, BLOCKS_PER_UNBLOCKED) + section(w, totalW, BLOCKS_PER_WAITING) + 1;
+  return FIXED_BLOCKS + section(u, totalU, BLOCKS_PER_UNBLOCKED) + section(d, totalD, BLOCKS_PER_DECLINED) + section(w, totalW, BLOCKS_PER_WAITING);
 }
 
 export function planDigest<T extends DigestItem>(input: DigestInput<T>, cap = DIGEST_SECTION_CAP, budget = DIGEST_BLOCK_BUDGET): DigestPlan<T> | null {
@@ -53,22 +71,32 @@ export function planDigest<T extends DigestItem>(input: DigestInput<T>, cap = DI
     .filter((h) => !h.snoozedUntilDate || h.snoozedUntilDate <= input.localDate)
     .slice()
     .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
-  if (input.unblocked.length === 0 && waiting.length === 0) return null;
+  const declinedAll = input.declined ?? [];
+  if (input.unblocked.length === 0 && declinedAll.length === 0 && waiting.length === 0) return null;
   let u = Math.min(cap, input.unblocked.length);
+  let d = Math.min(cap, declinedAll.length);
   let w = Math.min(cap, waiting.length);
-  // Over budget: trim whichever section takes more room, keeping at least one of each.
-  while (digestBlockCount(u, input.unblocked.length, w, waiting.length) > budget) {
-    if (w > 1 && w * BLOCKS_PER_WAITING >= u * BLOCKS_PER_UNBLOCKED) w -= 1;
-    else if (u > 1) u -= 1;
-    else break;
+  const count = () => digestBlockCount(u, input.unblocked.length, w, waiting.length, d, declinedAll.length);
+  // Over budget: trim whichever section takes most room, keeping at least one of each.
+  while (count() > budget) {
+    const room = [
+      { take: () => (w -= 1), size: w * BLOCKS_PER_WAITING, left: w },
+      { take: () => (d -= 1), size: d * BLOCKS_PER_DECLINED, left: d },
+      { take: () => (u -= 1), size: u * BLOCKS_PER_UNBLOCKED, left: u },
+    ].filter((s) => s.left > 1);
+    if (room.length === 0) break;
+    room.reduce((a, b) => (b.size > a.size ? b : a)).take();
   }
+  const workingNow = [...(input.workingNow ?? [])];
   return {
     localDate: input.localDate,
     unblocked: input.unblocked.slice(0, u),
     hiddenUnblocked: input.unblocked.length - u,
+    declined: declinedAll.slice(0, d),
+    hiddenDeclined: declinedAll.length - d,
     waitingOnYou: waiting.slice(0, w),
     hiddenWaiting: waiting.length - w,
     waitingOnOthersCount: input.waitingOnOthersCount,
-    nextStarter: input.nextStarter,
+    waitedOn: { workingNow, nextStarter: workingNow.length > 0 ? null : input.nextStarter },
   };
 }

@@ -78,8 +78,15 @@ export function decide(h: HandoffFacts, actorId: string, action: LifecycleAction
   if (action.kind === 'cancel') {
     if (!isAuthor) return refuse('not_author', 'Only the person who wrote this handoff can cancel it.');
     if (h.state === 'cancelled') return change('cancelled', 'cancelled', { noop: true });
-    if (isClosed(h.state)) return refuse('closed', `This handoff is ${STATE_WORDS[h.state]}, so it can’t be cancelled.`);
+    // A declined ask can still be dropped for good by its author; a done one is finished.
+    if (isClosed(h.state) && h.state !== 'declined') return refuse('closed', `This handoff is ${STATE_WORDS[h.state]}, so it can’t be cancelled.`);
     return change('cancelled', 'cancelled');
+  }
+
+  // After a decline the ask is back with its author, who may pass it to someone else.
+  if (action.kind === 'reassign' && isAuthor && h.state === 'declined') {
+    if (action.to === actorId) return refuse('invalid', 'Pick someone other than yourself.');
+    return change('open', 'reassigned', { removeRecipients: h.activeRecipients.filter((r) => r !== action.to), addRecipients: [action.to] });
   }
 
   if (!isRecipient) {

@@ -137,6 +137,19 @@ export function isWorkingAt(s: WorkSchedule, at: Date): boolean {
   return inTodaysShift || inYesterdaysShift;
 }
 
+/** Where someone stands at an instant: at work, away (until a date), or off until their next start. */
+export type Availability =
+  | { kind: 'working' }
+  | { kind: 'away'; until: LocalDate; nextStart: Date }
+  | { kind: 'off'; nextStart: Date };
+
+export function availabilityAt(s: WorkSchedule, at: Date): Availability {
+  if (isWorkingAt(s, at)) return { kind: 'working' };
+  const nextStart = nextWorkStart(s, at);
+  if (s.awayUntil && localDateOf(s.tz, at) < s.awayUntil) return { kind: 'away', until: s.awayUntil, nextStart };
+  return { kind: 'off', nextStart };
+}
+
 /** Next instant strictly after `at` at which a workday starts (same instant as that day's digest). */
 export function nextWorkStart(s: WorkSchedule, at: Date): Date {
   return firstDigestSlotAfterInstant(s, at).at;
@@ -174,15 +187,103 @@ export function firstDigestSlotAfterInstant(s: WorkSchedule, at: Date, notBefore
   return findSlotFrom(s, from, (slot) => slot.at.getTime() > at.getTime());
 }
 
-/** The next `count` digests strictly after `from`, in order. */
-export function upcomingDigestSlots(s: WorkSchedule, from: Date, count: number): DigestSlot[] {
+/**
+ * The next `count` digests after `from`, in order. `inclusive`: a slot exactly at `from` counts (the
+ * operator CLI's `--from` reads that way); the scheduler itself always looks strictly after now.
+ */
+export function upcomingDigestSlots(s: WorkSchedule, from: Date, count: number, inclusive = false): DigestSlot[] {
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a whole number >= 0, got ${count}`);
   const slots: DigestSlot[] = [];
+  const first = inclusive ? new Date(from.getTime() - 1) : from;
   for (let i = 0; i < count; i++) {
     const prev = slots[i - 1];
-    slots.push(prev ? firstDigestSlotAfterDate(s, prev.localDate) : firstDigestSlotAfterInstant(s, from));
+    slots.push(prev ? firstDigestSlotAfterDate(s, prev.localDate) : firstDigestSlotAfterInstant(s, first));
   }
   return slots;
+}
+
+// ---------------------------------------------------------------- planning (the one rule)
+
+/** What the scheduler remembers about a person's digests when their schedule or zone changes. */
+export interface DigestHistory {
+  /** Local date of the last digest planned (sent, skipped or in the outbox), in the zone of that time. */
+  lastLocalDate: LocalDate | null;
+  /** That digest's slot instant (epoch ms). */
+  lastAt: number | null;
+  /** The digest planned before this change; null for someone Handoff has never planned for. */
+  pending: DigestSlot | null;
+}
+
+export interface PlannedDigest extends DigestSlot {
+  /** Today's start already passed (the change moved it), but within the catch-up window: goes now. */
+  catchUp: boolean;
+  /** A calendar date the person already had a digest for, reached again by travelling west. */
+  repeat: boolean;
+}
+
+/**
+ * A second digest for a calendar date already served (Tokyo on Friday morning, then Los Angeles,
+ * where Friday starts 17 h later) only when its slot is at least this long after the previous one:
+ * it is a new workday then, not the same one seen twice.
+ */
+export const REPEAT_DATE_MIN_GAP_MS = 12 * MS_PER_HOUR;
+
+/** A slot on a local date that already had its digest, far enough after it to be a new workday. */
+export function isRepeatOfServedDate(slot: DigestSlot, lastLocalDate: LocalDate | null, lastAt: number | null): boolean {
+  return lastLocalDate !== null && lastAt !== null && slot.localDate <= lastLocalDate && slot.at.getTime() - lastAt >= REPEAT_DATE_MIN_GAP_MS;
+}
+
+/**
+ * When a person's next digest goes, after a change of schedule or zone. The one rule shared by the
+ * scheduler and every preview, so what people are shown is what then happens:
+ *  - never a second digest for a local date already served — except a date reached again by
+ *    travelling west, at least REPEAT_DATE_MIN_GAP_MS after the previous digest (`repeat`), so travel
+ *    never makes an ask wait a working day;
+ *  - if today (local) has had no digest, the person was still expecting one (`pending` is for today
+ *    or earlier), and today's new start has already passed but by at most `maxLateMs`, it goes now
+ *    (`catchUp`, at = now);
+ *  - otherwise the first digest slot strictly after now.
+ */
+export function nextDigest(s: WorkSchedule, now: Date, history: DigestHistory, maxLateMs: number): PlannedDigest {
+  assertSchedule(s);
+  const notBefore = history.lastLocalDate ? addDays(history.lastLocalDate, 1) : undefined;
+  // Only someone still expecting today's digest is caught up: a plan already past today means today's
+  // start had been left behind before this change (a newcomer at noon, say), not moved into the past.
+  const today = localDateOf(s.tz, now);
+  if (history.pending && history.pending.localDate <= today) {
+    const slot = !notBefore || today >= notBefore ? digestSlotIfDue(s, today) : null;
+    const late = slot ? now.getTime() - slot.at.getTime() : -1;
+    if (slot && late >= 0 && late <= maxLateMs) return { localDate: today, at: now, catchUp: true, repeat: false };
+  }
+  const next = firstDigestSlotAfterInstant(s, now, notBefore);
+  const again = history.lastLocalDate ? digestSlotIfDue(s, history.lastLocalDate) : null;
+  if (again && again.at > now && again.at < next.at && isRepeatOfServedDate(again, history.lastLocalDate, history.lastAt)) {
+    return { ...again, catchUp: false, repeat: true };
+  }
+  return { ...next, catchUp: false, repeat: false };
+}
+
+/** The planned digest and the `count - 1` after it: what a settings preview lists. */
+export function upcomingDigests(s: WorkSchedule, now: Date, history: DigestHistory, maxLateMs: number, count: number): PlannedDigest[] {
+  if (count <= 0) return [];
+  const out: PlannedDigest[] = [nextDigest(s, now, history, maxLateMs)];
+  while (out.length < count) out.push({ ...firstDigestSlotAfterDate(s, out[out.length - 1]!.localDate), catchUp: false, repeat: false });
+  return out;
+}
+
+/**
+ * How the start time of `slot` resolved on its date: 'gap' when that wall time did not exist (clocks
+ * jumped forward; the digest moved forward by the jump), 'repeated' when it happened twice (clocks went
+ * back; the earlier one is used), null on an ordinary day.
+ */
+export function slotClockNote(s: WorkSchedule, slot: DigestSlot): 'gap' | 'repeated' | null {
+  const local = localParts(s.tz, slot.at);
+  if (local.minuteOfDay !== s.startMinute || local.date !== slot.localDate) return 'gap';
+  const t = slot.at.getTime();
+  const shift = offsetMs(s.tz, new Date(t)) - offsetMs(s.tz, new Date(t + 3 * MS_PER_HOUR));
+  if (shift <= 0) return null;
+  const again = localParts(s.tz, new Date(t + shift));
+  return again.date === local.date && again.minuteOfDay === local.minuteOfDay ? 'repeated' : null;
 }
 
 // ---------------------------------------------------------------- catch-up

@@ -16,7 +16,7 @@ import {
   setChannelPost,
   type HandoffWithRecipients,
 } from '../db/queries/handoffs';
-import { getUser, updateUser } from '../db/queries/users';
+import { getUser } from '../db/queries/users';
 import { getOutboxRow, enqueue, setPayload } from '../db/queries/outbox';
 import type { Clock } from '../clock';
 import { MetadataEventTypes } from '../ids';
@@ -26,6 +26,7 @@ import { mention, safeMrkdwn } from '../views/text';
 import { explainSlackError } from '../slack/errors';
 import type { DeliveryHandlers, DeliveryResult, Pace } from './outbox';
 import type { DigestBuilder } from './digestBuilder';
+import type { DigestLateness } from '../views/digestMessage';
 import { whereIsFrom } from '../services/people';
 
 export type DmReason = 'new' | 'reassigned' | 'unblocked' | 'notice';
@@ -43,6 +44,11 @@ export interface DigestPayload {
   sendBy?: number;
   told?: { unblocked: number[]; waiting: number[] };
 }
+
+/** A digest this late says so (a tick runs every 30 s, so a few minutes is not "late" to anyone). */
+const LATE_NOTE_AFTER_MS = 10 * 60_000;
+/** Enqueued this long after its slot: no sweep ran at the slot, i.e. Handoff was not running. */
+const QUEUED_LATE_MS = 2 * 60_000;
 
 /** How many pages of DM/channel history crash recovery reads at most when looking for a message. */
 const HISTORY_PAGES = 5;
@@ -116,8 +122,15 @@ export class SlackDeliveries implements DeliveryHandlers {
     if (!h) return { status: 'skip', reason: 'handoff gone' };
     if (payload.reason === 'unblocked') {
       if (h.authorNotifiedAt || !(h.state === 'done' || h.state === 'declined')) return { status: 'skip', reason: 'already told' };
-      const lead = `:unlock: You’re unblocked: ${mention(h.resolvedBy ?? h.authorId)} marked it ${h.state}.`;
-      return { status: 'sent', ts: await this.post(row, pace, userId, handoffFallbackText(h, 'You’re unblocked on'), this.withLead(lead, h, userId), MetadataEventTypes.notification) };
+      // Your own action is never news to you (a note to self you completed).
+      if (h.resolvedBy === userId) return { status: 'skip', reason: 'their own action' };
+      const who = mention(h.resolvedBy ?? h.authorId);
+      // A decline is the opposite of being unblocked: say so, and offer what to do next.
+      const [lead, notice] =
+        h.state === 'declined'
+          ? [`:no_entry_sign: ${who} can’t do #${h.number} — reassign, rewrite or cancel?`, `Declined: #${h.number}`]
+          : [`:unlock: You’re unblocked: ${who} marked #${h.number} done.`, 'You’re unblocked on'];
+      return { status: 'sent', ts: await this.post(row, pace, userId, handoffFallbackText(h, notice), this.withLead(lead, h, userId), MetadataEventTypes.notification) };
     }
     if (isClosed(h.state) || !activeRecipientIds(h).includes(userId)) return { status: 'skip', reason: 'no longer for them' };
     const lead = payload.reason === 'reassigned' ? `:arrows_counterclockwise: This handoff was passed to you.` : `:incoming_envelope: ${mention(h.authorId)} handed this off to you.`;
@@ -133,7 +146,7 @@ export class SlackDeliveries implements DeliveryHandlers {
   }
 
   private async digest(row: OutboxRow, pace: Pace): Promise<DeliveryResult> {
-    const built = this.digests.build(row.teamId, row.userId!, row.localDate!);
+    const built = this.digests.build(row.teamId, row.userId!, row.localDate!, this.lateness(row));
     // Nothing to say costs no rate budget: decided before waiting for the limiter.
     if (!built) return { status: 'skip', reason: 'nothing to say' };
     await pace();
@@ -141,6 +154,16 @@ export class SlackDeliveries implements DeliveryHandlers {
     const payload: DigestPayload = { ...parsePayload<DigestPayload>(row), told: { unblocked: built.unblockedIds, waiting: built.waitingIds } };
     setPayload(this.db, row.id, payload as Record<string, unknown>, this.clock.now());
     return { status: 'sent', ts: await this.post(row, noWait, row.userId!, built.message.text, built.message.blocks, MetadataEventTypes.digest) };
+  }
+
+  /**
+   * A digest going out more than LATE_NOTE_AFTER_MS after its slot says so, and why: queued late means
+   * Handoff was not running at the slot; queued on time but sent late means Slack held it back.
+   */
+  private lateness(row: OutboxRow): DigestLateness | null {
+    const slotAt = parsePayload<DigestPayload>(row).slotAt;
+    if (typeof slotAt !== 'number' || this.clock.now().getTime() - slotAt <= LATE_NOTE_AFTER_MS) return null;
+    return { slotAt, reason: row.createdAt - slotAt > QUEUED_LATE_MS ? 'offline' : 'slack' };
   }
 
   deadline(row: OutboxRow): number | null {
@@ -158,7 +181,6 @@ export class SlackDeliveries implements DeliveryHandlers {
           markAuthorNotified(tx, row.teamId, told.unblocked, now);
           for (const id of told.waiting) markRecipientNotified(tx, id, row.userId!, now);
         }
-        updateUser(tx, row.teamId, row.userId!, { lastDigestAt: now.getTime() }, now);
         return;
       }
       case 'dm': {

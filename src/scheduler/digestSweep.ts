@@ -11,7 +11,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/client';
 import type { UserRow } from '../db/queries/users';
-import { planCatchUp, type CatchUpPlan } from '../domain/workSchedule';
+import { isRepeatOfServedDate, planCatchUp, type CatchUpPlan, type DigestSlot } from '../domain/workSchedule';
 import { scheduleOf } from '../services/people';
 import { maxLocalDate } from '../time';
 import { prepared, sqliteOf } from './sqlite';
@@ -24,12 +24,16 @@ export interface SweepResult {
   errors: { teamId: string; userId: string; error: string }[];
 }
 
-export const digestDedupeKey = (userId: string, localDate: string) => `digest:${userId}:${localDate}`;
+/**
+ * One digest per person per local date. A date reached a second time by travelling west (see
+ * `nextDigest`) gets its one repeat, keyed apart so the first's row does not swallow it.
+ */
+export const digestDedupeKey = (userId: string, localDate: string, repeat = false) => `digest:${userId}:${localDate}${repeat ? ':again' : ''}`;
 
 /** What the sweep reads of a person (the schedule columns, by their UserRow names). */
 type DueUser = Pick<
   UserRow,
-  'teamId' | 'userId' | 'slackTz' | 'tzOverride' | 'workdayStartMinute' | 'workdayEndMinute' | 'workingDays' | 'awayUntil' | 'nextDigestAt' | 'nextDigestLocalDate' | 'lastDigestLocalDate'
+  'teamId' | 'userId' | 'slackTz' | 'tzOverride' | 'workdayStartMinute' | 'workdayEndMinute' | 'workingDays' | 'awayUntil' | 'nextDigestAt' | 'nextDigestLocalDate' | 'lastDigestLocalDate' | 'lastDigestAt'
 >;
 
 const statements = (s: Database.Database) => ({
@@ -37,17 +41,19 @@ const statements = (s: Database.Database) => ({
     select u.team_id as teamId, u.user_id as userId, u.slack_tz as slackTz, u.tz_override as tzOverride,
       u.workday_start_minute as workdayStartMinute, u.workday_end_minute as workdayEndMinute, u.working_days as workingDays,
       u.away_until as awayUntil, u.next_digest_at as nextDigestAt, u.next_digest_local_date as nextDigestLocalDate,
-      u.last_digest_local_date as lastDigestLocalDate
+      u.last_digest_local_date as lastDigestLocalDate, u.last_digest_at as lastDigestAt
     from users u left join workspaces w on w.team_id = u.team_id
     -- Uninstalled / revoked workspaces keep their schedule frozen; catch-up applies on return.
-    where u.next_digest_at <= ? and u.digest_enabled = 1 and coalesce(w.status, 'active') = 'active'
+    -- Digest off still counts: the start of the day is when news that waited for them goes out.
+    where u.next_digest_at <= ? and coalesce(w.status, 'active') = 'active'
     order by u.next_digest_at limit ?`),
   enqueue: s.prepare(`
     insert into outbox (team_id, kind, dedupe_key, user_id, local_date, payload, status, last_error, next_attempt_at, created_at, updated_at)
     values (@teamId, 'digest', @dedupeKey, @userId, @localDate, @payload, @status, @lastError, @now, @now, @now)
     on conflict (team_id, dedupe_key) do nothing`),
   advance: s.prepare(`
-    update users set next_digest_at = @nextAt, next_digest_local_date = @nextDate, last_digest_local_date = @last, updated_at = @now
+    update users set next_digest_at = @nextAt, next_digest_local_date = @nextDate, last_digest_local_date = @last,
+      last_digest_at = coalesce(@lastAt, last_digest_at), updated_at = @now
     where team_id = @teamId and user_id = @userId`),
   retryTomorrow: s.prepare(`update users set next_digest_at = @nextAt, updated_at = @now where team_id = @teamId and user_id = @userId`),
 });
@@ -76,20 +82,26 @@ export function sweepDueDigests(db: Db, now: Date, maxLateMs: number, limit = 50
         continue;
       }
       let last = u.lastDigestLocalDate;
+      let lastAt: number | null = null;
       const base = { teamId: u.teamId, userId: u.userId, now: t };
+      // A date already served, reached again a workday later by travelling west, is the one repeat
+      // nextDigest allows; the same slot swept again (a restart) keeps its key and is ignored.
+      const keyFor = (slot: DigestSlot) => digestDedupeKey(u.userId, slot.localDate, isRepeatOfServedDate(slot, u.lastDigestLocalDate, u.lastDigestAt));
       for (const slot of plan.skipped) {
-        q.enqueue.run({ ...base, dedupeKey: digestDedupeKey(u.userId, slot.localDate), localDate: slot.localDate, payload: '{}', status: 'skipped', lastError: 'missed: more than the catch-up window late' });
+        q.enqueue.run({ ...base, dedupeKey: keyFor(slot), localDate: slot.localDate, payload: '{}', status: 'skipped', lastError: 'missed: more than the catch-up window late' });
         last = last ? maxLocalDate(last, slot.localDate) : slot.localDate;
+        lastAt = slot.at.getTime();
       }
       skipped += plan.skippedCount;
       if (plan.send) {
         const slotAt = plan.send.at.getTime();
         const payload = JSON.stringify({ slotAt, sendBy: slotAt + maxLateMs });
-        const res = q.enqueue.run({ ...base, dedupeKey: digestDedupeKey(u.userId, plan.send.localDate), localDate: plan.send.localDate, payload, status: 'pending', lastError: null });
+        const res = q.enqueue.run({ ...base, dedupeKey: keyFor(plan.send), localDate: plan.send.localDate, payload, status: 'pending', lastError: null });
         if (res.changes > 0) enqueued += 1;
         last = last ? maxLocalDate(last, plan.send.localDate) : plan.send.localDate;
+        lastAt = slotAt;
       }
-      q.advance.run({ ...base, nextAt: plan.next.at.getTime(), nextDate: plan.next.localDate, last });
+      q.advance.run({ ...base, nextAt: plan.next.at.getTime(), nextDate: plan.next.localDate, last, lastAt });
     }
     return { due: due.length, enqueued, skipped, errors };
   })();

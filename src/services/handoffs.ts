@@ -10,6 +10,7 @@ import {
   createHandoff,
   loadHandoff,
   logEvent,
+  markAuthorNotified,
   snoozeForRecipient,
   type HandoffWithRecipients,
 } from '../db/queries/handoffs';
@@ -20,13 +21,14 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { decide, type LifecycleAction } from '../domain/handoffLifecycle';
 import { isNoteToSelf, validateDraft, type DraftField, type HandoffDraft } from '../domain/handoffDraft';
-import { firstDigestSlotAfterDate, isWorkingAt, nextWorkStart } from '../domain/workSchedule';
-import { cityOf, formatDuration, formatLocal, localParts } from '../time';
+import { availabilityAt, firstDigestSlotAfterDate, isWorkingAt } from '../domain/workSchedule';
+import { cityOf, formatDuration, formatLocal, localParts, localTimeLabel } from '../time';
 import { explainSlackError, isRevokedCode } from '../slack/errors';
-import { safeMrkdwn } from '../views/text';
+import { quotedTitle, sentence } from '../views/text';
+import { describeAvailability, humanDate, type Subject } from '../views/availability';
 import { withDeadline } from '../listeners/context';
 import type { OutboxDispatcher } from '../scheduler/outbox';
-import { scheduleOf, type People, type Person } from './people';
+import { plannedDigestsOf, scheduleOf, type People, type Person } from './people';
 
 export type CreateOutcome =
   | { kind: 'invalid'; errors: Partial<Record<DraftField, string>> }
@@ -52,13 +54,10 @@ export class HandoffService {
     private readonly logger: Logger,
   ) {}
 
-  /** "02:14 in Lisbon, starts in 6 h 46 m" / "14:02 in Lisbon, working now". */
-  describeClock(row: UserRow | null, now: Date): string {
+  /** "02:14 in Lisbon, their day starts in 6 h 46 m" / "14:02 in Lisbon, working now" / "…, away until Mon 15 Mar". */
+  describeClock(row: UserRow | null, now: Date, subject: Subject = 'their'): string {
     if (!row) return 'time zone unknown';
-    const s = scheduleOf(row);
-    const here = `${formatLocal(now, s.tz, 'HH:mm')} in ${cityOf(s.tz)}`;
-    if (isWorkingAt(s, now)) return `${here}, working now`;
-    return `${here}, starts in ${formatDuration(nextWorkStart(s, now).getTime() - now.getTime())}`;
+    return describeAvailability(scheduleOf(row), now, subject);
   }
 
   async create(teamId: string, draft: HandoffDraft, opts: { idempotencyKey: string | null; permalink?: string | null }): Promise<CreateOutcome> {
@@ -95,22 +94,37 @@ export class HandoffService {
   /** Decides now-or-digest for one recipient and enqueues the DM when it is now. */
   private planNewDm(tx: Db, teamId: string, h: HandoffWithRecipients, person: Person, draft: HandoffDraft, now: Date): Planned {
     const name = `<@${person.userId}>`;
-    if (isNoteToSelf(draft)) return { userId: person.userId, outboxId: null, line: `Note to self: it will be in your next morning digest${this.digestWhen(person.row, now)}.` };
+    if (isNoteToSelf(draft)) {
+      const next = this.nextStartOf(person.row, now, 'your');
+      return { userId: person.userId, outboxId: null, line: `Note to self: ${next.away ? `${next.away}; ` : ''}it waits for ${next.occasion}${next.when}.` };
+    }
     const schedule = person.row ? scheduleOf(person.row) : null;
     const working = schedule ? isWorkingAt(schedule, now) : true;
     if (draft.urgent || working) {
       const outboxId = enqueue(tx, { teamId, kind: 'dm', dedupeKey: `new:${h.id}:${person.userId}`, userId: person.userId, handoffId: h.id, payload: { reason: 'new' } }, now);
-      const why = draft.urgent && !working ? 'urgent, so sent now' : 'they are working now';
-      return { userId: person.userId, outboxId, line: `${name} — ${this.describeClock(person.row, now)}: ${why}.` };
+      const what = working ? 'sent to them now' : 'urgent, so sent now anyway';
+      return { userId: person.userId, outboxId, line: `${name} — ${this.describeClock(person.row, now)}: ${what}.` };
     }
-    return { userId: person.userId, outboxId: null, line: `${name} — ${this.describeClock(person.row, now)}: it waits for their morning digest${this.digestWhen(person.row, now)}.` };
+    const next = this.nextStartOf(person.row, now, 'their');
+    const clock = schedule ? `${formatLocal(now, schedule.tz, 'HH:mm')} in ${cityOf(schedule.tz)}` : 'time zone unknown';
+    return { userId: person.userId, outboxId: null, line: `${name} — ${clock}${next.away ? `, ${next.away}` : ''}: it waits for ${next.occasion}${next.when}.` };
   }
 
-  private digestWhen(row: UserRow | null, now: Date): string {
-    if (!row || !row.digestEnabled) return '';
+  /**
+   * When someone who is not at work hears about something: at the start of their day, the instant the
+   * scheduler has planned for them (their digest, or the news-only DM when their digest is off).
+   * `occasion` names it ("their morning digest"), `when` says when in their zone (", Thu 09:00
+   * Kolkata time (in 15 h 30 m)"), `away` says they are away ("away until Mon 15 Mar").
+   */
+  private nextStartOf(row: UserRow | null, now: Date, subject: Subject): { occasion: string; when: string; away: string | null } {
+    if (!row) return { occasion: `the start of ${subject} day`, when: '', away: null };
     const s = scheduleOf(row);
-    const at = row.nextDigestAt ? new Date(row.nextDigestAt) : firstDigestSlotAfterDate(s, localParts(s.tz, now).date).at;
-    return ` (${formatLocal(at, s.tz, 'EEE HH:mm')} their time, in ${formatDuration(Math.max(0, at.getTime() - now.getTime()))})`;
+    const at = plannedDigestsOf(row, now, 1)[0]?.at ?? firstDigestSlotAfterDate(s, localParts(s.tz, now).date).at;
+    const wait = at.getTime() - now.getTime();
+    const when = wait <= 60_000 ? ', which is now' : `, ${localTimeLabel(at, s.tz)} (in ${formatDuration(wait)})`;
+    const availability = availabilityAt(s, now);
+    if (availability.kind === 'away') return { occasion: `${subject} return`, when, away: `away until ${humanDate(s.tz, availability.until)}` };
+    return { occasion: row.digestEnabled ? `${subject} morning digest` : `the start of ${subject} day`, when, away: null };
   }
 
   /** Sends the just-enqueued DMs right away and turns each outcome into a line for the author. */
@@ -158,7 +172,8 @@ export class HandoffService {
     if (decision.noop) return { ok: true, noop: true, handoff: h, message: `Handoff #${h.number} is already ${h.state}.` };
 
     // Schedules are read before the transaction: Slack lookups must not run inside it.
-    const author = decision.unblocksAuthor && h.authorId !== actorId ? await this.people.get(teamId, h.authorId).catch(() => null) : null;
+    const selfNews = decision.unblocksAuthor && h.authorId === actorId;
+    const author = decision.unblocksAuthor && !selfNews ? await this.people.get(teamId, h.authorId).catch(() => null) : null;
     const added = await this.people.getMany(teamId, decision.addRecipients);
     const bad = added.find((p) => !p.exists || p.isBot || p.deleted || p.external);
     if (bad) return { ok: false, message: `<@${bad.userId}> can’t take a handoff (not a person in this workspace, or deactivated).` };
@@ -174,8 +189,10 @@ export class HandoffService {
       note,
       now,
       then: (tx, eventId) => {
+        // Your own action is never reported back to you.
+        if (selfNews) markAuthorNotified(tx, teamId, [h.id], now);
         if (author?.row && isWorkingAt(scheduleOf(author.row), now)) {
-          const id = enqueue(tx, { teamId, kind: 'dm', dedupeKey: `unblocked:${h.id}`, userId: h.authorId, handoffId: h.id, payload: { reason: 'unblocked' } }, now);
+          const id = enqueue(tx, { teamId, kind: 'dm', dedupeKey: `unblocked:${h.id}:${eventId}`, userId: h.authorId, handoffId: h.id, payload: { reason: 'unblocked' } }, now);
           if (id !== null) immediate.push(id);
         }
         for (const p of added) {
@@ -198,16 +215,22 @@ export class HandoffService {
     return { ok: true, noop: false, handoff: fresh, message: this.confirmation(fresh, decision.eventKind, author, now) };
   }
 
+  /** What the person who acted is told, including what the author will really hear, and when. */
   private confirmation(h: HandoffWithRecipients, kind: string, author: Person | null, now: Date): string {
-    const title = `#${h.number} “${safeMrkdwn(h.title, 150)}”`;
-    const authorNews = author?.row
-      ? isWorkingAt(scheduleOf(author.row), now)
-        ? ` <@${h.authorId}> is working, so they’ve been told now.`
-        : ` <@${h.authorId}> is offline (${this.describeClock(author.row, now)}); they’ll see it in their morning digest.`
-      : '';
+    const title = quotedTitle(h.number, h.title);
+    const authorNews = (() => {
+      if (!author) return '';
+      const who = `<@${h.authorId}>`;
+      if (!author.row) return ` ${who} will hear when their day starts.`;
+      const s = scheduleOf(author.row);
+      if (isWorkingAt(s, now)) return ` ${who} is working, so they’ve been told now.`;
+      const next = this.nextStartOf(author.row, now, 'their');
+      const state = next.away ?? `offline (${formatLocal(now, s.tz, 'HH:mm')} in ${cityOf(s.tz)})`;
+      return ` ${who} is ${state}; they’ll hear ${next.away ? 'on' : 'with'} ${next.occasion}${next.when}.`;
+    })();
     switch (kind) {
       case 'acknowledged':
-        return `You acknowledged ${title}.`;
+        return sentence(`You acknowledged ${title}`);
       case 'done':
         return `Marked ${title} done.${authorNews}`;
       case 'declined':
@@ -215,11 +238,11 @@ export class HandoffService {
       case 'recipient_declined':
         return `You’re off ${title}; the others on it can still pick it up.`;
       case 'cancelled':
-        return `Cancelled ${title}.`;
+        return sentence(`Cancelled ${title}`);
       case 'reassigned':
         return `Passed ${title} to ${activeRecipientIds(h).map((u) => `<@${u}>`).join(', ')}.`;
       default:
-        return `Updated ${title}.`;
+        return sentence(`Updated ${title}`);
     }
   }
 
@@ -232,11 +255,11 @@ export class HandoffService {
     const now = this.clock.now();
     const s = person.row ? scheduleOf(person.row) : null;
     const until = s ? firstDigestSlotAfterDate(s, localParts(s.tz, now).date).localDate : null;
-    if (!until) return { ok: false, message: 'I couldn’t work out your next working day.' };
+    if (!s || !until) return { ok: false, message: 'I couldn’t work out your next working day.' };
     this.db.transaction((tx) => {
       snoozeForRecipient(tx, handoffId, actorId, until);
       logEvent(tx, { teamId, handoffId, actorId, kind: 'snoozed', note: until, at: now });
     });
-    return { ok: true, noop: false, handoff: h, message: `Snoozed #${h.number} until your next working day (${until}).` };
+    return { ok: true, noop: false, handoff: h, message: `Snoozed #${h.number} until ${humanDate(s.tz, until)}, your next working day.` };
   }
 }

@@ -6,7 +6,8 @@ import { countOpenAuthored, countWaitingOn, listAuthoredOpen, listRecentlyResolv
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { formatWorkingDays, formatHHMM } from '../domain/workSchedule';
-import { formatLocal } from '../time';
+import { localTimeLabel } from '../time';
+import { humanDate } from '../views/availability';
 import { appHomeView } from '../views/appHome';
 import { sectionsWithinBudget } from '../views/handoffList';
 import { LIMITS } from '../views/text';
@@ -14,6 +15,8 @@ import { scheduleOf, whereIsFrom, type People } from './people';
 
 // Enough to fill any surface; the rest is counted, not loaded.
 const LOAD_LIMIT = 60;
+/** How far back "recently resolved" looks. */
+const RECENT_MS = 7 * 24 * 3600_000;
 
 export class HomeService {
   constructor(
@@ -31,10 +34,13 @@ export class HomeService {
     const waitingTotal = countWaitingOn(this.db, teamId, userId);
     const authoredTotal = countOpenAuthored(this.db, teamId, userId);
     const card = { viewerId: userId, surface: 'list' as const, now, whereIs: whereIsFrom(this.db, teamId, now) };
+    // What colleagues resolved for you lately stays visible here too, not only in a DM or digest.
+    const resolved = listRecentlyResolved(this.db, teamId, userId, new Date(now.getTime() - RECENT_MS), 5);
     const blocks = sectionsWithinBudget(
       [
         { title: 'Waiting on you', emptyText: 'Nothing is waiting on you.', items: waiting, extraCount: waitingTotal - waiting.length, card },
         { title: 'You’re waiting on', emptyText: 'You aren’t waiting on anyone.', items: authored, extraCount: authoredTotal - authored.length, card },
+        { title: 'Recently resolved for you', emptyText: 'Nothing resolved in the last 7 days.', items: resolved, card },
       ],
       LIMITS.messageBlocks,
       'Open the Handoff app’s Home tab for more.',
@@ -54,7 +60,7 @@ export class HomeService {
       waitingOnYouTotal: countWaitingOn(this.db, teamId, userId),
       youAreWaitingOn: authored,
       youAreWaitingOnTotal: countOpenAuthored(this.db, teamId, userId),
-      recentlyUnblocked: listRecentlyResolved(this.db, teamId, userId, new Date(now.getTime() - 7 * 24 * 3600_000), 10),
+      recentlyUnblocked: listRecentlyResolved(this.db, teamId, userId, new Date(now.getTime() - RECENT_MS), 10),
       scheduleLine: this.scheduleLine(person?.row ?? null),
       whereIs: whereIsFrom(this.db, teamId, now),
     });
@@ -69,12 +75,9 @@ export class HomeService {
     if (!row) return 'Your working hours: 09:00–17:00 Mon–Fri (set yours in Settings).';
     const s = scheduleOf(row);
     const hours = `${formatHHMM(s.startMinute)}–${formatHHMM(s.endMinute)} ${formatWorkingDays(s.workingDays)}, ${s.tz}`;
-    const digest = !row.digestEnabled
-      ? 'morning digest off'
-      : row.nextDigestAt
-        ? `next digest ${formatLocal(new Date(row.nextDigestAt), s.tz, 'EEE d MMM HH:mm')}`
-        : 'morning digest on';
-    const away = row.awayUntil ? ` · away until ${row.awayUntil}` : '';
+    const next = row.nextDigestAt ? localTimeLabel(new Date(row.nextDigestAt), s.tz, 'EEE d MMM HH:mm') : null;
+    const digest = row.digestEnabled ? (next ? `next digest ${next}` : 'morning digest on') : next ? `morning digest off (news that waited for you: ${next})` : 'morning digest off';
+    const away = row.awayUntil ? ` · away until ${humanDate(s.tz, row.awayUntil)}` : '';
     return `Your day: ${hours} · ${digest}${away}`;
   }
 }

@@ -8,8 +8,9 @@ import { getUser, updateUser, upsertProfile, type SlackProfile, type UserRow } f
 import { ensureWorkspace } from '../db/queries/workspaces';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import { isValidTimeZone, addDays, cityOf, formatLocal } from '../time';
-import { firstDigestSlotAfterInstant, type WorkSchedule } from '../domain/workSchedule';
+import { isValidTimeZone, cityOf, formatLocal, localDateOf } from '../time';
+import { humanDate } from '../views/availability';
+import { firstDigestSlotAfterDate, isRepeatOfServedDate, nextDigest, type DigestHistory, type PlannedDigest, type WorkSchedule } from '../domain/workSchedule';
 import { classifySlackError } from '../slack/errors';
 
 const PROFILE_TTL_MS = 24 * 3600_000;
@@ -59,15 +60,47 @@ export function profileFromSlack(u: SlackUserObject): SlackProfile {
   };
 }
 
+/** The zone a person lives by: their own override, else their Slack profile's, else UTC. */
+export function zoneOf(row: Pick<UserRow, 'tzOverride' | 'slackTz'>): string {
+  return [row.tzOverride, row.slackTz].find((z): z is string => !!z && isValidTimeZone(z)) ?? 'UTC';
+}
+
 export function scheduleOf(row: UserRow): WorkSchedule {
-  const tz = [row.tzOverride, row.slackTz].find((z): z is string => !!z && isValidTimeZone(z)) ?? 'UTC';
   return {
-    tz,
+    tz: zoneOf(row),
     startMinute: row.workdayStartMinute,
     endMinute: row.workdayEndMinute,
     workingDays: row.workingDays,
     awayUntil: row.awayUntil,
   };
+}
+
+/** What the digest rule needs to know of a person's past and planned digests. */
+export function digestHistoryOf(row: UserRow): DigestHistory {
+  return {
+    lastLocalDate: row.lastDigestLocalDate,
+    lastAt: row.lastDigestAt,
+    pending: row.nextDigestAt !== null && row.nextDigestLocalDate ? { localDate: row.nextDigestLocalDate, at: new Date(row.nextDigestAt) } : null,
+  };
+}
+
+/**
+ * The person's planned digest and the ones after it, exactly as the scheduler will send them: the
+ * stored plan first (computed by `nextDigest`), then each following workday, the way the sweep
+ * advances. Settings, App Home and confirmations all show this, never a second computation.
+ */
+export function plannedDigestsOf(row: UserRow, now: Date, count: number): PlannedDigest[] {
+  if (row.nextDigestAt === null || !row.nextDigestLocalDate || count <= 0) return [];
+  const s = scheduleOf(row);
+  const first: PlannedDigest = {
+    localDate: row.nextDigestLocalDate,
+    at: new Date(row.nextDigestAt),
+    catchUp: row.nextDigestAt <= now.getTime(),
+    repeat: isRepeatOfServedDate({ localDate: row.nextDigestLocalDate, at: new Date(row.nextDigestAt) }, row.lastDigestLocalDate, row.lastDigestAt),
+  };
+  const out = [first];
+  while (out.length < count) out.push({ ...firstDigestSlotAfterDate(s, out[out.length - 1]!.localDate), catchUp: false, repeat: false });
+  return out;
 }
 
 export class People {
@@ -76,6 +109,8 @@ export class People {
     private readonly client: WebClient,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** How late a digest may still go (DIGEST_MAX_LATE_HOURS): a moved start within it is caught up. */
+    private readonly digestMaxLateMs = 4 * 3600_000,
   ) {}
 
   /** Looks a person up, from the cache when fresh, else from users.info. */
@@ -113,23 +148,25 @@ export class People {
     const before = getUser(this.db, teamId, user.id);
     const row = upsertProfile(this.db, teamId, user.id, profileFromSlack(user), now);
     const zoneChanged = before && scheduleOf(before).tz !== scheduleOf(row).tz;
-    if (!before || zoneChanged || row.nextDigestAt === null) this.replanDigest(row);
+    const becamePerson = before && (before.isBot || before.deleted) !== (row.isBot || row.deleted);
+    if (!before || zoneChanged || becamePerson || row.nextDigestAt === null) this.replanDigest(row);
     return getUser(this.db, teamId, user.id)!;
   }
 
   /**
-   * Computes the next digest from now. Never before the day after the last digest's local date, so a
-   * time-zone change mid-day cannot produce a second digest for the same local date.
+   * Plans the next digest after a change (first sight, settings, zone) with the one rule the previews
+   * use (`nextDigest`). Everyone who is a person gets a plan, digest on or off: with the digest off,
+   * the start of their day is when news that waited for them (a resolved ask, a new handoff) arrives.
    */
-  replanDigest(row: UserRow): void {
+  replanDigest(row: UserRow): PlannedDigest | null {
     const now = this.clock.now();
-    if (!row.digestEnabled || row.isBot || row.deleted) {
+    if (row.isBot || row.deleted) {
       updateUser(this.db, row.teamId, row.userId, { nextDigestAt: null, nextDigestLocalDate: null }, now);
-      return;
+      return null;
     }
-    const notBefore = row.lastDigestLocalDate ? addDays(row.lastDigestLocalDate, 1) : undefined;
-    const slot = firstDigestSlotAfterInstant(scheduleOf(row), now, notBefore);
-    updateUser(this.db, row.teamId, row.userId, { nextDigestAt: slot.at.getTime(), nextDigestLocalDate: slot.localDate }, now);
+    const plan = nextDigest(scheduleOf(row), now, digestHistoryOf(row), this.digestMaxLateMs);
+    updateUser(this.db, row.teamId, row.userId, { nextDigestAt: plan.at.getTime(), nextDigestLocalDate: plan.localDate }, now);
+    return plan;
   }
 }
 
@@ -138,11 +175,19 @@ export class People {
  * stay around get the city only; surfaces rendered on demand also get the local time now.
  */
 export function whereIsFrom(db: Db, teamId: string, now: Date | null): (userId: string) => string | null {
+  const seen = new Map<string, string | null>();
   return (userId) => {
+    if (seen.has(userId)) return seen.get(userId)!;
     const row = getUser(db, teamId, userId);
-    if (!row || !(row.tzOverride || row.slackTz)) return null;
-    const tz = scheduleOf(row).tz;
-    return now ? `${formatLocal(now, tz, 'HH:mm')} in ${cityOf(tz)}` : cityOf(tz);
+    let where: string | null = null;
+    if (row && (row.tzOverride || row.slackTz)) {
+      const tz = zoneOf(row);
+      where = now ? `${formatLocal(now, tz, 'HH:mm')} in ${cityOf(tz)}` : cityOf(tz);
+      // Someone away is the one thing worth saying on every card that names them.
+      if (now && row.awayUntil && localDateOf(tz, now) < row.awayUntil) where += `, away until ${humanDate(tz, row.awayUntil)}`;
+    }
+    seen.set(userId, where);
+    return where;
   };
 }
 

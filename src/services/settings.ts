@@ -4,10 +4,10 @@ import type { Db } from '../db/client';
 import { getUser, updateUser, type UserRow } from '../db/queries/users';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import { MINUTES_PER_DAY, canonicalTimeZone, formatLocal, isValidLocalDate, isValidTimeZone, localParts } from '../time';
-import { DEFAULT_END, DEFAULT_START, MON_FRI, dstChangeBetween, parseHHMM, upcomingDigestSlots, type WorkSchedule } from '../domain/workSchedule';
+import { MINUTES_PER_DAY, canonicalTimeZone, formatLocal, isValidLocalDate, isValidTimeZone, localParts, localTimeLabel } from '../time';
+import { DEFAULT_END, DEFAULT_START, MON_FRI, dstChangeBetween, formatHHMM, parseHHMM, slotClockNote, type PlannedDigest, type WorkSchedule } from '../domain/workSchedule';
 import { settingsModal, settingsSavedView, type SettingsValues } from '../views/settingsModal';
-import { scheduleOf, type People } from './people';
+import { plannedDigestsOf, scheduleOf, type People } from './people';
 import { withDeadline } from '../listeners/context';
 
 export type SettingsField = 'tz' | 'start' | 'end' | 'days' | 'awayUntil';
@@ -22,17 +22,24 @@ export interface SettingsInput {
   awayUntil: string | null;
 }
 
-const EARLIEST_START = 4 * 60;
-const LATEST_START = 21 * 60;
-
-/** The next three digests in the person's zone, marking a DST change between two of them. */
-export function digestPreview(s: WorkSchedule, now: Date, count = 3): string[] {
-  const slots = upcomingDigestSlots(s, now, count);
+/**
+ * The planned digests as a person reads them, in their zone: exactly the instants the scheduler will
+ * use (`plannedDigestsOf`), with a note where clocks change or the start time falls in a DST gap or
+ * repeats. `digestOn` false: the same instants carry only news that waited for them.
+ */
+export function digestPreview(s: WorkSchedule, plan: readonly PlannedDigest[], now: Date): string[] {
   let prev = now;
-  return slots.map((slot) => {
-    const dst = dstChangeBetween(s.tz, prev, slot.at) ? ' (clocks change before this one)' : '';
+  const start = formatHHMM(s.startMinute);
+  return plan.map((slot) => {
+    const notes: string[] = [];
+    if (!slot.catchUp && dstChangeBetween(s.tz, prev, slot.at)) notes.push('clocks change before this one');
+    const clock = slot.catchUp ? null : slotClockNote(s, slot);
+    if (clock === 'gap') notes.push(`${start} doesn’t exist that day — clocks jump forward, so it comes at ${formatLocal(slot.at, s.tz, 'HH:mm')}`);
+    if (clock === 'repeated') notes.push(`${start} happens twice that night; it comes at the first`);
+    if (slot.repeat) notes.push('a second one for this date: you moved west after the first');
     prev = slot.at;
-    return `${formatLocal(slot.at, s.tz, 'EEE d MMM, HH:mm zzz')}${dst}`;
+    const when = slot.catchUp ? `Now — today’s start (${start}) has already passed` : localTimeLabel(slot.at, s.tz, 'EEE d MMM, HH:mm');
+    return notes.length ? `${when} (${notes.join('; ')})` : when;
   });
 }
 
@@ -52,8 +59,8 @@ export function validateSettings(input: SettingsInput, today: string): { errors:
   if (tz && !isValidTimeZone(tz)) errors.tz = `“${tz.slice(0, 40)}” isn’t a time zone I know. Use an IANA name like Europe/Lisbon or America/New_York.`;
   const start = timeOfDay(input.start, DEFAULT_START);
   const end = timeOfDay(input.end, DEFAULT_END);
+  // Any start is allowed: night shifts (22:00, 02:00) exist, and the digest follows the person's day.
   if (start === null) errors.start = 'Pick a start time like 09:00.';
-  else if (start < EARLIEST_START || start > LATEST_START) errors.start = 'Pick a start between 04:00 and 21:00 — a digest should never arrive in the middle of the night.';
   if (end === null) errors.end = 'Pick an end time like 17:30.';
   else if (end === start) errors.end = 'The workday needs to end at a different time than it starts.';
   if (input.days.length === 0) errors.days = 'Pick at least one working day.';
@@ -100,7 +107,8 @@ export class SettingsService {
   async open(teamId: string, userId: string, triggerId: string, tell?: (text: string) => Promise<unknown>): Promise<void> {
     const looked = await withDeadline(this.people.get(teamId, userId).catch(() => null), 1500);
     const row = looked && looked !== 'timeout' ? looked.row : getUser(this.db, teamId, userId) ?? null;
-    const preview = row && row.digestEnabled ? digestPreview(scheduleOf(row), this.clock.now()) : [];
+    const now = this.clock.now();
+    const preview = row ? digestPreview(scheduleOf(row), plannedDigestsOf(row, now, 3), now) : [];
     try {
       await this.client.views.open({ trigger_id: triggerId, view: settingsModal(valuesOf(row), preview) });
     } catch (e) {
@@ -119,10 +127,11 @@ export class SettingsService {
     if (!values) return { errors };
     const { startMinute, endMinute, ...rest } = values;
     updateUser(this.db, teamId, userId, { ...rest, workdayStartMinute: startMinute, workdayEndMinute: endMinute }, now);
+    this.people.replanDigest(getUser(this.db, teamId, userId)!);
+    // Read back what was planned: the preview shows what the scheduler will do, not a second guess.
     const row = getUser(this.db, teamId, userId)!;
-    this.people.replanDigest(row);
-    const preview = row.digestEnabled ? digestPreview(scheduleOf(row), now) : [];
+    const preview = digestPreview(scheduleOf(row), plannedDigestsOf(row, now, 3), now);
     this.logger.info({ teamId, userId }, 'settings saved');
-    return { errors: {}, view: settingsSavedView(preview) };
+    return { errors: {}, view: settingsSavedView(preview, row.digestEnabled) };
   }
 }

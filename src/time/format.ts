@@ -52,6 +52,23 @@ export function formatLocal(at: Date, tz: string, pattern: string): string {
   return formatTz(wall, inlineTimestamps(pattern, at), { timeZone: tz, originalDate: at, locale: enUS });
 }
 
+/**
+ * How every surface names a zone: the city, plus the abbreviation where en-US has a real one
+ * ('New York (EST)'); zones that only have 'GMT+5:30'-style names get the city alone ('Kolkata').
+ */
+export function zoneLabel(tz: string, at: Date): string {
+  const abbreviation = formatLocal(at, tz, 'zzz');
+  return /^(GMT|UTC)/.test(abbreviation) || tz === 'UTC' ? cityOf(tz) : `${cityOf(tz)} (${abbreviation})`;
+}
+
+/** A wall time as people read it: 'Thu 09:00 Lisbon time', 'Thu 09:00 New York time (EST)'. */
+export function localTimeLabel(at: Date, tz: string, pattern = 'EEE HH:mm'): string {
+  if (tz === 'UTC' || tz === 'Etc/UTC') return `${formatLocal(at, tz, pattern)} UTC`;
+  const label = zoneLabel(tz, at);
+  const paren = label.indexOf(' (');
+  return paren < 0 ? `${formatLocal(at, tz, pattern)} ${label} time` : `${formatLocal(at, tz, pattern)} ${label.slice(0, paren)} time${label.slice(paren)}`;
+}
+
 /** 'America/Argentina/Buenos_Aires' → 'Buenos Aires'; 'UTC' → 'UTC'. */
 export function cityOf(tz: string): string {
   const last = tz.split('/').pop() ?? tz;

@@ -27,4 +27,4 @@ export {
   localDateOf,
   localInstant,
 } from './zone';
-export { formatLocal, cityOf, formatDuration } from './format';
+export { formatLocal, cityOf, formatDuration, zoneLabel, localTimeLabel } from './format';

@@ -49,7 +49,7 @@ export function appHomeView(d: AppHomeData): HomeView {
         extraCount: d.youAreWaitingOnTotal - d.youAreWaitingOn.length,
         card,
       },
-      { title: 'Recently unblocked', emptyText: 'Nothing resolved in the last 7 days.', items: d.recentlyUnblocked, card },
+      { title: 'Recently resolved for you', emptyText: 'Nothing resolved in the last 7 days.', items: d.recentlyUnblocked, card },
     ],
     LIMITS.surfaceBlocks - top.length,
     'Use `/handoff list` or finish a few to see the rest.',

@@ -1,9 +1,14 @@
-/** The morning digest DM. planDigest sizes it to Slack's 50-block limit (see digestBlockCount). */
+/**
+ * The morning digest DM (and, with the digest turned off, the one "while you were offline" DM with
+ * only the news that waited for the start of the person's day). planDigest sizes it to Slack's
+ * 50-block limit (see digestBlockCount).
+ */
 import type { KnownBlock } from '@slack/types';
 import type { HandoffWithRecipients } from '../db/queries/handoffs';
-import type { DigestPlan } from '../domain/digest';
-import { formatDuration } from '../time';
-import { handoffCard } from './handoffCard';
+import type { DigestPlan, WaitedOn } from '../domain/digest';
+import { formatDuration, localTimeLabel } from '../time';
+import { humanDate } from './availability';
+import { declinedActions, handoffCard, titleRepeatsAsk } from './handoffCard';
 import { LIMITS, mention, safeMrkdwn, slackDate } from './text';
 
 export interface DigestMessage {
@@ -11,94 +16,152 @@ export interface DigestMessage {
   blocks: KnownBlock[];
 }
 
-export function digestMessage(
-  plan: DigestPlan<HandoffWithRecipients & { snoozedUntilDate: string | null }>,
-  userId: string,
-  dateLabel: string,
-  now: Date,
-): DigestMessage {
-  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: `Your handoffs · ${dateLabel}`.slice(0, LIMITS.header) } }];
-  if (plan.unblocked.length > 0) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: '*:unlock: You’re unblocked*' } });
-    for (const h of plan.unblocked) blocks.push(unblockedLine(h));
-    if (plan.hiddenUnblocked > 0) blocks.push(more(plan.hiddenUnblocked));
-  }
-  if (plan.waitingOnYou.length > 0) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: '*:inbox_tray: Waiting on you* (oldest first)' } });
-    for (const h of plan.waitingOnYou) blocks.push(...handoffCard(h, { viewerId: userId, surface: 'digest', now, detail: 'short' }));
-    if (plan.hiddenWaiting > 0) blocks.push(more(plan.hiddenWaiting));
-  }
-  const footer: string[] = [];
-  if (plan.waitingOnOthersCount > 0) {
-    footer.push(`You’re waiting on ${plan.waitingOnOthersCount} handoff${plan.waitingOnOthersCount === 1 ? '' : 's'}.`);
-  }
-  if (plan.nextStarter) footer.push(`${mention(plan.nextStarter.userId)}’s day starts next, in ${formatDuration(plan.nextStarter.inMs)}.`);
-  if (footer.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: footer.join(' ') }] });
-  return { text: fallbackText(plan), blocks };
+export type DigestMode = 'full' | 'news';
+
+/** A digest going out well after its slot, and why: Handoff was not running then, or Slack held it up. */
+export interface DigestLateness {
+  slotAt: number;
+  reason: 'offline' | 'slack';
 }
 
-function unblockedLine(h: HandoffWithRecipients): KnownBlock {
-  const verb = h.state === 'done' ? 'done' : 'declined';
-  const who = h.resolvedBy ? mention(h.resolvedBy) : 'Someone';
-  const when = h.resolvedAt ? slackDate(new Date(h.resolvedAt)) : '';
-  const note = h.resolutionNote ? `\n> ${safeMrkdwn(h.resolutionNote, 2000).replace(/\n/g, '\n> ')}` : '';
-  return {
-    type: 'section',
-    text: { type: 'mrkdwn', text: `*#${h.number} · ${safeMrkdwn(h.title, 200)}* — ${who} marked it ${verb} ${when}${note}`.slice(0, LIMITS.sectionText) },
-  };
+export interface DigestMessageOptions {
+  mode?: DigestMode;
+  late?: DigestLateness | null;
+  /** The reader's zone, for the lateness note. */
+  tz?: string;
+  /** Where each person on a card is (their city), as on DMs. */
+  whereIs?: (userId: string) => string | null;
+}
+
+type Item = HandoffWithRecipients & { snoozedUntilDate: string | null };
+
+function header(mode: DigestMode, dateLabel: string): string {
+  return (mode === 'news' ? `While you were offline · ${dateLabel}` : `Your handoffs · ${dateLabel}`).slice(0, LIMITS.header);
+}
+
+function latenessNote(late: DigestLateness, tz: string | undefined): string {
+  const slot = new Date(late.slotAt);
+  const when = tz ? localTimeLabel(slot, tz, 'HH:mm') : slackDate(slot, '{time}');
+  return late.reason === 'offline'
+    ? `:hourglass: This comes late: Handoff was offline at ${when}, when your day started.`
+    : `:hourglass: This comes late: Slack held messages back at ${when}, when your day started.`;
+}
+
+export function digestMessage(plan: DigestPlan<Item>, userId: string, dateLabel: string, now: Date, opts: DigestMessageOptions = {}): DigestMessage {
+  const mode = opts.mode ?? 'full';
+  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: header(mode, dateLabel) } }];
+  if (opts.late) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: latenessNote(opts.late, opts.tz) }] });
+  if (plan.unblocked.length > 0) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: '*:unlock: You’re unblocked*' } });
+    for (const h of plan.unblocked) blocks.push(resolvedLine(h));
+    if (plan.hiddenUnblocked > 0) blocks.push(more(plan.hiddenUnblocked));
+  }
+  if (plan.declined.length > 0) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: '*:no_entry_sign: Declined — reassign, rewrite or cancel?*' } });
+    for (const h of plan.declined) blocks.push(resolvedLine(h), declinedActions(h));
+    if (plan.hiddenDeclined > 0) blocks.push(more(plan.hiddenDeclined));
+  }
+  if (plan.waitingOnYou.length > 0) {
+    const title = mode === 'news' ? '*:inbox_tray: New for you* (oldest first)' : '*:inbox_tray: Waiting on you* (oldest first)';
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: title } });
+    for (const h of plan.waitingOnYou) blocks.push(...handoffCard(h, { viewerId: userId, surface: 'digest', now, detail: 'short', whereIs: opts.whereIs }));
+    if (plan.hiddenWaiting > 0) blocks.push(more(plan.hiddenWaiting));
+  }
+  const footer = footerText(plan, mention);
+  if (footer) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: footer }] });
+  return { text: fallbackText(plan, mode, !!opts.late), blocks };
+}
+
+/** "@Ines marked it done" / "@Ines can't do it", with when and the note or reason quoted. */
+function resolvedLine(h: HandoffWithRecipients): KnownBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: resolvedText(h, mention, (t) => slackDate(new Date(t)), (s, n) => safeMrkdwn(s, n)).slice(0, LIMITS.sectionText) } };
+}
+
+function resolvedText(h: HandoffWithRecipients, nameOf: (id: string) => string, when: (t: number) => string, esc: (s: string, max: number) => string): string {
+  const who = h.resolvedBy ? nameOf(h.resolvedBy) : 'Someone';
+  const at = h.resolvedAt ? ` ${when(h.resolvedAt)}` : '';
+  const what = titleRepeatsAsk(h) ? esc(h.ask, 200) : esc(h.title, 200);
+  const head = h.state === 'declined' ? `*#${h.number} · ${what}* — ${who} can’t do it${at}` : `*#${h.number} · ${what}* — ${who} marked it done${at}`;
+  const note = h.resolutionNote ? `\n> ${esc(h.resolutionNote, 2000).replace(/\n/g, '\n> ')}` : '';
+  return head + note;
 }
 
 function more(n: number): KnownBlock {
   return { type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${n} more — open the Handoff app’s Home tab to see them all.` }] };
 }
 
-function fallbackText(plan: DigestPlan<HandoffWithRecipients & { snoozedUntilDate: string | null }>): string {
+/** Who among the people you wait on is at work now — or, if nobody, whose day starts next. */
+function waitedOnText(w: WaitedOn, nameOf: (id: string) => string): string | null {
+  if (w.workingNow.length > 0) {
+    const names = w.workingNow.slice(0, 3).map(nameOf);
+    const rest = w.workingNow.length - names.length;
+    const list = rest > 0 ? `${names.join(', ')} and ${rest} more` : names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0]!;
+    return `${list} ${w.workingNow.length === 1 ? 'is' : 'are'} working now.`;
+  }
+  const next = w.nextStarter;
+  if (!next) return null;
+  if (next.awayUntil) return `${nameOf(next.userId)} is away until ${humanDate(next.tz ?? 'UTC', next.awayUntil)}.`;
+  return `${nameOf(next.userId)}’s day starts next, in ${formatDuration(next.inMs)}.`;
+}
+
+function footerText(plan: DigestPlan<Item>, nameOf: (id: string) => string): string {
+  const footer: string[] = [];
+  if (plan.waitingOnOthersCount > 0) footer.push(`You’re waiting on ${plan.waitingOnOthersCount} handoff${plan.waitingOnOthersCount === 1 ? '' : 's'}.`);
+  const who = plan.waitingOnOthersCount > 0 ? waitedOnText(plan.waitedOn, nameOf) : null;
+  if (who) footer.push(who);
+  return footer.join(' ');
+}
+
+function fallbackText(plan: DigestPlan<Item>, mode: DigestMode, late: boolean): string {
   const parts: string[] = [];
   const unblocked = plan.unblocked.length + plan.hiddenUnblocked;
+  const declined = plan.declined.length + plan.hiddenDeclined;
   const waiting = plan.waitingOnYou.length + plan.hiddenWaiting;
   if (unblocked) parts.push(`you’re unblocked on ${unblocked}`);
-  if (waiting) parts.push(`${waiting} waiting on you`);
-  return `Good morning: ${parts.join(', ')}.`;
+  if (declined) parts.push(`${declined} declined`);
+  if (waiting) parts.push(mode === 'news' ? `${waiting} new for you` : `${waiting} waiting on you`);
+  const lead = mode === 'news' ? 'While you were offline' : late ? 'Your handoffs (late today)' : 'Good morning';
+  return `${lead}: ${parts.join(', ')}.`;
 }
 
 /**
  * The same digest as plain text (for `handoff digest-preview`): what the person would read, section by
- * section, with people by name. `nameOf` turns a user id into a readable name.
+ * section, with people by name and times in the reader's zone `tz`.
  */
-export function digestText(
-  plan: DigestPlan<HandoffWithRecipients & { snoozedUntilDate: string | null }>,
-  dateLabel: string,
-  now: Date,
-  nameOf: (userId: string) => string = (id) => `@${id}`,
-): string {
-  const lines: string[] = [`Your handoffs · ${dateLabel}`];
-  const when = (t: number) => `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+export function digestText(plan: DigestPlan<Item>, dateLabel: string, now: Date, nameOf: (userId: string) => string = (id) => `@${id}`, tz = 'UTC', mode: DigestMode = 'full'): string {
+  const lines: string[] = [header(mode, dateLabel)];
+  const when = (t: number) => localTimeLabel(new Date(t), tz, 'yyyy-MM-dd HH:mm');
   const indent = (text: string, prefix: string) => text.split('\n').map((l) => `${prefix}${l}`).join('\n');
   const more = (n: number) => `  …and ${n} more — open the Handoff app’s Home tab to see them all.`;
+  const plain = (s: string) => s;
+  const resolved = (h: Item) => {
+    const [head, ...note] = resolvedText(h, nameOf, when, plain).replace(/\*/g, '').split('\n');
+    lines.push(`  ${head}`);
+    if (note.length) lines.push(indent(note.join('\n').replace(/^> /gm, ''), '      > '));
+  };
   if (plan.unblocked.length > 0) {
     lines.push('', 'You’re unblocked');
-    for (const h of plan.unblocked) {
-      const who = h.resolvedBy ? nameOf(h.resolvedBy) : 'Someone';
-      lines.push(`  #${h.number} · ${h.title} — ${who} marked it ${h.state === 'done' ? 'done' : 'declined'}${h.resolvedAt ? ` ${when(h.resolvedAt)}` : ''}`);
-      if (h.resolutionNote) lines.push(indent(h.resolutionNote, '      > '));
-    }
+    plan.unblocked.forEach(resolved);
     if (plan.hiddenUnblocked > 0) lines.push(more(plan.hiddenUnblocked));
   }
+  if (plan.declined.length > 0) {
+    lines.push('', 'Declined — reassign, rewrite or cancel?');
+    plan.declined.forEach(resolved);
+    if (plan.hiddenDeclined > 0) lines.push(more(plan.hiddenDeclined));
+  }
   if (plan.waitingOnYou.length > 0) {
-    lines.push('', 'Waiting on you (oldest first)');
+    lines.push('', mode === 'news' ? 'New for you (oldest first)' : 'Waiting on you (oldest first)');
     for (const h of plan.waitingOnYou) {
       const to = h.recipients.filter((r) => r.active).map((r) => nameOf(r.userId));
       const facts = [h.state, `from ${nameOf(h.authorId)} to ${to.join(', ') || 'nobody'}`, `${formatDuration(Math.max(0, now.getTime() - h.createdAt))} ago`];
       if (h.neededByAt) facts.push(`needed by ${when(h.neededByAt)}`);
       if (h.urgent) facts.push('urgent');
-      lines.push(`  #${h.number} · ${h.title}  [${facts.join(' · ')}]`);
-      lines.push(indent(`Needs: ${h.ask}`, '      '));
+      lines.push(`  #${h.number} · ${titleRepeatsAsk(h) ? h.ask.split('\n')[0] : h.title}  [${facts.join(' · ')}]`);
+      if (!titleRepeatsAsk(h)) lines.push(indent(`Needs: ${h.ask}`, '      '));
     }
     if (plan.hiddenWaiting > 0) lines.push(more(plan.hiddenWaiting));
   }
-  const footer: string[] = [];
-  if (plan.waitingOnOthersCount > 0) footer.push(`You’re waiting on ${plan.waitingOnOthersCount} handoff${plan.waitingOnOthersCount === 1 ? '' : 's'}.`);
-  if (plan.nextStarter) footer.push(`${nameOf(plan.nextStarter.userId)}’s day starts next, in ${formatDuration(plan.nextStarter.inMs)}.`);
-  if (footer.length) lines.push('', footer.join(' '));
+  const footer = footerText(plan, nameOf);
+  if (footer) lines.push('', footer);
   return lines.join('\n');
 }

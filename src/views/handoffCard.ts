@@ -47,10 +47,18 @@ function section(text: string): SectionBlock {
   return { type: 'section', text: { type: 'mrkdwn', text } };
 }
 
+/** The title was taken from the ask (inline handoffs): showing both would say the same thing twice. */
+export function titleRepeatsAsk(h: Pick<HandoffWithRecipients, 'title' | 'ask'>): boolean {
+  const norm = (t: string) => t.replace(/\s+/g, ' ').trim();
+  const title = norm(h.title).replace(/…$/, '');
+  return title.length > 0 && norm(h.ask).startsWith(title);
+}
+
 function headline(h: HandoffWithRecipients, opts: CardOptions): SectionBlock {
-  const title = `*#${h.number} · ${safeMrkdwn(h.title, 200)}*${h.urgent ? ' :rotating_light: urgent' : ''}`;
+  const urgent = h.urgent ? ' :rotating_light: urgent' : '';
   const askMax = opts.detail === 'full' ? 2600 : 280;
-  return section(`${title}\n*Needs:* ${safeMrkdwn(h.ask, askMax)}`);
+  if (titleRepeatsAsk(h)) return section(`*#${h.number}*${urgent} · ${safeMrkdwn(h.ask, askMax)}`);
+  return section(`*#${h.number} · ${safeMrkdwn(h.title, 200)}*${urgent}\n*Needs:* ${safeMrkdwn(h.ask, askMax)}`);
 }
 
 function namer(opts: CardOptions): (id: string) => string {
@@ -94,7 +102,18 @@ function button(text: string, actionId: string, value: string, style?: 'primary'
   return b;
 }
 
+/** What the author can do with an ask someone declined: pass it on, write it again, or drop it. */
+export function declinedActions(h: Pick<HandoffWithRecipients, 'id'>): ActionsBlock {
+  const value = String(h.id);
+  return {
+    type: 'actions',
+    block_id: CardBlockIds.actions(h.id),
+    elements: [button('Reassign', ActionIds.reassign, value, 'primary'), button('Rewrite', ActionIds.rewrite, value), button('Cancel it', ActionIds.cancel, value, 'danger')],
+  };
+}
+
 function actionsFor(h: HandoffWithRecipients, opts: CardOptions): ActionsBlock | null {
+  if (h.state === 'declined' && opts.viewerId === h.authorId && opts.surface !== 'channel') return declinedActions(h);
   if (isClosed(h.state)) return null;
   const value = String(h.id);
   const anyone = opts.viewerId === 'anyone';
@@ -106,7 +125,7 @@ function actionsFor(h: HandoffWithRecipients, opts: CardOptions): ActionsBlock |
     elements.push(button('Mark done', ActionIds.complete, value, 'primary'));
     elements.push(button('Decline', ActionIds.decline, value));
     elements.push(button('Reassign', ActionIds.reassign, value));
-    if (opts.surface === 'digest') elements.push(button('Snooze to tomorrow', ActionIds.snooze, value));
+    if (opts.surface === 'digest') elements.push(button('Snooze to next workday', ActionIds.snooze, value));
   }
   if (isAuthor) elements.push(button('Cancel', ActionIds.cancel, value, 'danger'));
   if (elements.length === 0) return null;

@@ -21,6 +21,7 @@ export const dayOption = (d: number): Option => ({ text: { type: 'plain_text', t
 const onOption = (text: string): Option => ({ text: { type: 'plain_text', text }, value: 'on' });
 
 export function settingsModal(v: SettingsValues, previewLines: string[]): ModalView {
+  const digestLabel = 'Send me a summary of everything waiting on me when my day starts';
   const days = [1, 2, 3, 4, 5, 6, 0];
   const selectedDays = days.filter((d) => (v.workingDays >> d) & 1).map(dayOption);
   const blocks: KnownBlock[] = [
@@ -55,7 +56,8 @@ export function settingsModal(v: SettingsValues, previewLines: string[]): ModalV
       block_id: F.digest.block,
       optional: true,
       label: { type: 'plain_text', text: 'Morning digest' },
-      element: { type: 'checkboxes', action_id: F.digest.action, options: [onOption('Send me one DM when my day starts')], ...(v.digestEnabled ? { initial_options: [onOption('Send me one DM when my day starts')] } : {}) },
+      hint: { type: 'plain_text', text: 'When off, you still get one DM at the start of your day with news that waited for you (an answer to your ask, a new handoff).' },
+      element: { type: 'checkboxes', action_id: F.digest.action, options: [onOption(digestLabel)], ...(v.digestEnabled ? { initial_options: [onOption(digestLabel)] } : {}) },
     },
     {
       type: 'input',
@@ -73,7 +75,7 @@ export function settingsModal(v: SettingsValues, previewLines: string[]): ModalV
       element: { type: 'datepicker', action_id: F.awayUntil.action, ...(v.awayUntil ? { initial_date: v.awayUntil } : {}) },
     },
     { type: 'divider' },
-    previewBlock(previewLines),
+    previewBlock(previewLines, v.digestEnabled),
   ];
   return {
     type: 'modal',
@@ -85,16 +87,17 @@ export function settingsModal(v: SettingsValues, previewLines: string[]): ModalV
   };
 }
 
-export function previewBlock(lines: string[]): KnownBlock {
-  const text = lines.length ? `*Your next digests*\n${lines.map((l) => `• ${safeMrkdwn(l, 200)}`).join('\n')}` : '*Morning digest is off.*';
+export function previewBlock(lines: string[], digestOn: boolean): KnownBlock {
+  const title = digestOn ? '*Your next digests*' : '*Morning digest is off.* News that waited for you arrives at the start of your day:';
+  const text = lines.length ? `${title}\n${lines.map((l) => `• ${safeMrkdwn(l, 200)}`).join('\n')}` : title;
   return { type: 'section', text: { type: 'mrkdwn', text } };
 }
 
-export function settingsSavedView(lines: string[]): ModalView {
+export function settingsSavedView(lines: string[], digestOn: boolean): ModalView {
   return {
     type: 'modal',
     title: { type: 'plain_text', text: 'Settings saved' },
     close: { type: 'plain_text', text: 'Close' },
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: ':white_check_mark: Saved.' } }, previewBlock(lines)],
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: ':white_check_mark: Saved.' } }, previewBlock(lines, digestOn)],
   };
 }

@@ -29,7 +29,16 @@ export function safePlain(text: string, max: number): string {
 }
 
 export const mention = (userId: string): string => `<@${userId}>`;
-export const channelLink = (channelId: string): string => `<#${channelId}>`;
+
+/** '#3 “Budget”' for running text; a title's own closing full stop is dropped ('“Book the offsite”'). */
+export function quotedTitle(number: number, title: string, max = 150): string {
+  return `#${number} “${safeMrkdwn(title.trim(), max).replace(/(?<!\.)\.$/u, '')}”`;
+}
+
+/** Ends a sentence with a full stop unless it already ends in one ('…ship it?”' stays as it is). */
+export function sentence(text: string): string {
+  return /[.!?…][”"’')]*$/u.test(text) ? text : `${text}.`;
+}
 
 /** Slack renders this in each reader's own zone; the fallback is UTC for clients that cannot. */
 export function slackDate(at: Date, format = '{date_short_pretty} at {time}'): string {

@@ -363,12 +363,14 @@ describe('morning digest: never outside the person’s start', () => {
     t = undefined;
   });
 
-  it('a time-zone change in the middle of the day does not produce a 3 a.m. digest or a second one', async () => {
+  it('a time-zone change in the middle of the day never produces a 3 a.m. digest; flying west repeats the date as a new workday', async () => {
     ({ t } = await tokyoWithWork('2026-11-25T19:00:00Z'));
     t.clock.set('2026-11-26T00:00:00Z');
     await t.tick();
     expect(digestsIn(t, TOKYO)).toHaveLength(1);
-    // Kenji flies to Los Angeles (UTC-8). Thu 26 has had its digest; LA's Thu 09:00 must not repeat it.
+    // Kenji flies to Los Angeles (UTC-8) right after Thursday's Tokyo digest (Wed 16:00 in LA). LA's
+    // Thursday starts 17 h later: a new workday, so it gets its digest (decided in nextDigest: a
+    // date reached again by travelling west gets one repeat, at least 12 h after the first).
     t.fake.getUser(TOKYO)!.tz = 'America/Los_Angeles';
     const res = await t.slack.event({ type: 'user_change', user: { id: TOKYO, name: 'kenji', tz: 'America/Los_Angeles', team_id: TEAM } });
     expect(res.status).toBe(200);
@@ -377,14 +379,17 @@ describe('morning digest: never outside the person’s start', () => {
       t.clock.advance(HOUR);
       await t.tick();
     }
-    const rows = digestRows(t, TOKYO);
+    const rows = digestRows(t, TOKYO).sort((a, b) => a.sentAt! - b.sentAt!);
     expect(rows.map((r) => [r.localDate, r.status])).toEqual([
+      ['2026-11-26', 'sent'],
       ['2026-11-26', 'sent'],
       ['2026-11-27', 'sent'],
     ]);
-    const friday = rows[1]!;
-    const la = localParts('America/Los_Angeles', new Date(friday.sentAt!));
-    expect(la).toMatchObject({ date: '2026-11-27', hour: 9 });
+    expect(localParts('Asia/Tokyo', new Date(rows[0]!.sentAt!))).toMatchObject({ date: '2026-11-26', hour: 9 });
+    for (const r of rows.slice(1)) {
+      expect(localParts('America/Los_Angeles', new Date(r.sentAt!))).toMatchObject({ date: r.localDate, hour: 9 });
+    }
+    expect(rows[1]!.sentAt! - rows[0]!.sentAt!).toBeGreaterThanOrEqual(12 * HOUR);
   });
 
   it('hourly ticks over a week only ever send at 09:00 local, once per working day', async () => {

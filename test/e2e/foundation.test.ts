@@ -31,9 +31,15 @@ describe('foundation: the real Bolt app behind the real HTTP receiver', () => {
   });
 
   it('answers an unknown subcommand with help, not an error', async () => {
-    const res = await t.slack.command({ userId: 'U0ANA', text: 'frobnicate now' });
+    const res = await t.slack.command({ userId: 'U0ANA', text: 'frobnicate' });
     expect(res.status).toBe(200);
     expect(String((res.json as { text: string }).text)).toMatch(/don’t know “frobnicate”/);
+  });
+
+  it('answers a mistyped subcommand followed by words with help, not as an ask', async () => {
+    const res = await t.slack.command({ userId: 'U0ANA', text: 'lsit mine' });
+    expect(res.status).toBe(200);
+    expect(String((res.json as { text: string }).text)).toMatch(/don’t know “lsit”/);
   });
 
   it('rejects a bad signature with 401', async () => {

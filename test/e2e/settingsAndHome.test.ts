@@ -40,9 +40,9 @@ describe('settings', () => {
     const view = JSON.stringify(open.args.view);
     expect(view).toContain(CallbackIds.settingsModal);
     // Thursday, Friday, Monday at 09:00 Lisbon (UTC+0 in winter).
-    expect(view).toContain('Thu 26 Nov, 09:00 GMT');
-    expect(view).toContain('Fri 27 Nov, 09:00 GMT');
-    expect(view).toContain('Mon 30 Nov, 09:00 GMT');
+    expect(view).toContain('Thu 26 Nov, 09:00 Lisbon time');
+    expect(view).toContain('Fri 27 Nov, 09:00 Lisbon time');
+    expect(view).toContain('Mon 30 Nov, 09:00 Lisbon time');
   });
 
   it('saving replans the digest in the overridden zone and shows the preview', async () => {
@@ -50,8 +50,8 @@ describe('settings', () => {
     const res = await saveSettings('U0ANA', { tz: 'America/New_York', start: '08:30', days: [1, 2, 3, 4] });
     expect(res.json).toMatchObject({ response_action: 'update' });
     // 07:00 in New York now, so today's 08:30 is still ahead; Friday is no longer a working day.
-    expect(JSON.stringify(res.json)).toContain('Wed 25 Nov, 08:30 EST');
-    expect(JSON.stringify(res.json)).toContain('Mon 30 Nov, 08:30 EST');
+    expect(JSON.stringify(res.json)).toContain('Wed 25 Nov, 08:30 New York time (EST)');
+    expect(JSON.stringify(res.json)).toContain('Mon 30 Nov, 08:30 New York time (EST)');
     const row = getUser(db(), 'T0001', 'U0ANA')!;
     expect(row.tzOverride).toBe('America/New_York');
     expect(row.workdayStartMinute).toBe(510);
@@ -63,25 +63,30 @@ describe('settings', () => {
     await t.slack.command({ userId: 'U0ANA', text: 'settings' });
     const res = await saveSettings('U0ANA', { tz: 'America/New_York' });
     const text = JSON.stringify(res.json);
-    expect(text).toContain('Mon 15 Mar, 09:00 EDT (clocks change before this one)');
-    expect(text).toContain('Fri 12 Mar, 09:00 EST');
+    expect(text).toContain('Mon 15 Mar, 09:00 New York time (EDT) (clocks change before this one)');
+    expect(text).toContain('Fri 12 Mar, 09:00 New York time (EST)');
   });
 
   it('rejects bad values inside the modal, naming the field', async () => {
     await t.slack.command({ userId: 'U0ANA', text: 'settings' });
-    const res = await saveSettings('U0ANA', { tz: 'Mars/Olympus', start: '02:00', days: [], away: '2020-01-01' });
+    const res = await saveSettings('U0ANA', { tz: 'Mars/Olympus', start: '02:00', end: '02:00', days: [], away: '2020-01-01' });
     expect(res.json).toMatchObject({ response_action: 'errors' });
     const errors = (res.json as { errors: Record<string, string> }).errors;
     expect(errors[S.tz.block]).toMatch(/isn’t a time zone I know/);
-    expect(errors[S.start.block]).toMatch(/between 04:00 and 21:00/);
+    // Night shifts are allowed; a day that ends when it starts is not.
+    expect(errors[S.start.block]).toBeUndefined();
+    expect(errors[S.end.block]).toMatch(/end at a different time/);
     expect(errors[S.days.block]).toMatch(/at least one working day/);
     expect(errors[S.awayUntil.block]).toMatch(/after today/);
   });
 
-  it('turning the digest off clears the schedule; away-until postpones it', async () => {
+  it('turning the digest off keeps the start of the day for news that waited; away-until postpones it', async () => {
     await t.slack.command({ userId: 'U0ANA', text: 'settings' });
-    await saveSettings('U0ANA', { digest: false });
-    expect(getUser(db(), 'T0001', 'U0ANA')!.nextDigestAt).toBeNull();
+    const off = await saveSettings('U0ANA', { digest: false });
+    // Still planned: with the digest off, news that waited goes out in one DM when the day starts.
+    expect(new Date(getUser(db(), 'T0001', 'U0ANA')!.nextDigestAt!).toISOString()).toBe('2026-11-26T09:00:00.000Z');
+    expect(JSON.stringify(off.json)).toContain('Morning digest is off.* News that waited for you arrives at the start of your day');
+    expect(JSON.stringify(off.json)).toContain('Thu 26 Nov, 09:00 Lisbon time');
     await saveSettings('U0ANA', { away: '2026-12-07' });
     const row = getUser(db(), 'T0001', 'U0ANA')!;
     expect(row.nextDigestLocalDate).toBe('2026-12-07');
@@ -145,7 +150,7 @@ describe('recipient clocks in the modal', () => {
     (payload.actions as Record<string, unknown>[])[0]!.selected_users = ['U0RAJ'];
     await t.slack.interaction(payload);
     const update = await t.fake.waitFor('views.update', (c) => JSON.stringify(c.args.view).includes('Kolkata'));
-    expect(JSON.stringify(update.args.view)).toMatch(/17:30 in Kolkata, starts in 15 h 30 m/);
+    expect(JSON.stringify(update.args.view)).toMatch(/17:30 in Kolkata, their day starts in 15 h 30 m/);
   });
 });
 

@@ -427,13 +427,13 @@ describe('visibility', () => {
       const call = await t.fake.waitFor('views.publish', (c) => c.args.user_id === People.author);
       expect(call.response).toMatchObject({ ok: true });
       const text = JSON.stringify(call.args.view);
-      expect(text.split('#1 · SELF-NOTE').length - 1).toBe(1);
+      expect(text.split('SELF-NOTE').length - 1).toBe(1);
       expect(text).toContain('OTHER-ASK');
     });
     await log.check('/handoff list is valid and shows it once', async () => {
       const body = (await t.slack.command({ userId: People.author, text: 'list' })).json as { blocks: unknown[] };
       expect(validateSurface('message', body as never)).toEqual([]);
-      expect(JSON.stringify(body).split('#1 · SELF-NOTE').length - 1).toBe(1);
+      expect(JSON.stringify(body).split('SELF-NOTE').length - 1).toBe(1);
     });
     log.finish();
   });

@@ -10,6 +10,7 @@ import { databasePathOf, parseOptions } from '../../src/cli/args';
 import { openDatabase, runMigrations } from '../../src/db/client';
 
 const NOW = '2026-11-26T00:30:00Z'; // 09:30 Thursday in Tokyo
+const MIGRATION_COUNT = (JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../migrations/meta/_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
 
 function tempDb(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-cli-')), 'handoff.db');
@@ -90,9 +91,10 @@ describe('handoff CLI: migrate', () => {
   it('creates and migrates a new database, then reports it up to date', () => {
     const file = tempDb();
     const first = migrateCommand([], { DATABASE_URL: `file:${file}` });
-    expect(first).toEqual({ exitCode: 0, out: `${file}: applied 1 migration (1 in total).` });
+    const n = MIGRATION_COUNT;
+    expect(first).toEqual({ exitCode: 0, out: `${file}: applied ${n} migration${n === 1 ? '' : 's'} (${n} in total).` });
     expect(fs.existsSync(file)).toBe(true);
-    expect(migrateCommand(['--db', file], {})).toEqual({ exitCode: 0, out: `${file}: already up to date (1 migration).` });
+    expect(migrateCommand(['--db', file], {})).toEqual({ exitCode: 0, out: `${file}: already up to date (${n} migration${n === 1 ? '' : 's'}).` });
     const h = openDatabase(file);
     expect(h.sqlite.prepare(`select count(*) as n from sqlite_master where name = 'outbox'`).get()).toEqual({ n: 1 });
     h.close();
@@ -115,7 +117,8 @@ describe('handoff CLI: digest-preview', () => {
     expect(r.exitCode).toBe(0);
     expect(r.out).toContain('Digest preview for @kenji (UTOKYO) in T0001, local date 2026-11-26');
     expect(r.out).toContain('Schedule: 09:00–17:00 Mon–Fri, Asia/Tokyo');
-    expect(r.out).toContain('Next digest: Fri 2026-11-27 09:00 GMT+9 (2026-11-27T00:00:00.000Z)');
+    expect(r.out).toContain('Next digest: Fri 2026-11-27 09:00 Tokyo time (2026-11-27T00:00:00.000Z)');
+    expect(r.out).toContain('Digest for 2026-11-26: not planned yet');
     expect(r.out).toContain('Notification text: Good morning: 2 waiting on you.');
     expect(r.out).toContain('Your handoffs · Thursday 26 November');
     const q3 = r.out.indexOf('#1 · Q3 numbers');
@@ -123,7 +126,9 @@ describe('handoff CLI: digest-preview', () => {
     expect(q3).toBeGreaterThan(r.out.indexOf('Waiting on you (oldest first)'));
     expect(deck).toBeGreaterThan(q3);
     expect(r.out).toContain('from @nora (UNYC) to @kenji (UTOKYO)');
-    expect(r.out).toContain('Needs: Q3 numbers, please');
+    // The title was taken from the ask: it is said once, not as title and again as "Needs:".
+    expect(r.out).toContain('#1 · Q3 numbers, please');
+    expect(r.out).not.toContain('Needs: Q3 numbers');
     expect(r.out).not.toContain('Budget sign-off'); // resolved: not waiting on them
   });
 
@@ -132,10 +137,23 @@ describe('handoff CLI: digest-preview', () => {
     const r = runCli(['digest-preview', '--user', 'UNYC', '--now', '2026-11-26T14:00:00Z', '--date', '2026-11-26'], { env: { DATABASE_URL: `file:${file}` } });
     expect(r.exitCode).toBe(0);
     expect(r.out).toContain('You’re unblocked');
-    expect(r.out).toContain('#3 · Budget sign-off — @kenji (UTOKYO) marked it done 2026-11-25 20:00 UTC');
+    // Times in the person's own zone (New York), not the server's or UTC.
+    expect(r.out).toContain('#3 · Budget sign-off, please — @kenji (UTOKYO) marked it done 2026-11-25 15:00 New York time (EST)');
     expect(r.out).toContain('      > Signed, see the sheet');
     expect(r.out).toContain('You’re waiting on 2 handoffs.');
     expect(r.out).toMatch(/@kenji \(UTOKYO\)’s day starts next, in 10 h/);
+  });
+
+  it('says whether that date’s digest already went out, in the person’s zone', () => {
+    const file = seededDb();
+    const h = openDatabase(file);
+    h.sqlite
+      .prepare(`insert into outbox (team_id, kind, dedupe_key, user_id, local_date, status, next_attempt_at, created_at, updated_at, sent_at) values ('T0001', 'digest', 'digest:UNYC:2026-11-26', 'UNYC', '2026-11-26', 'sent', 0, 0, 0, ?)`)
+      .run(Date.parse('2026-11-26T14:00:05Z'));
+    h.close();
+    const r = runCli(['digest-preview', '--user', 'UNYC', '--now', '2026-11-26T15:00:00Z', '--date', '2026-11-26'], { env: { DATABASE_URL: `file:${file}` } });
+    expect(r.out).toContain('Digest for 2026-11-26: already sent, Thu 2026-11-26 09:00 New York time (EST)');
+    expect(r.out).toContain('as of Thu 2026-11-26 10:00 New York time (EST)');
   });
 
   it('reads only: nothing is marked as told', () => {
@@ -175,7 +193,7 @@ describe('bin/handoff.js', () => {
   it('runs the built CLI (building dist first if it is missing)', () => {
     const r = run(['next-digests', '--tz', 'Asia/Tokyo', '--from', '2026-11-25T19:00:00Z', '--count', '1']);
     expect(r.stderr.replace(/handoff: dist\/cli is missing[^\n]*\n/, '')).toBe('');
-    expect(r.stdout).toBe('2026-11-26T00:00:00.000Z  2026-11-26 09:00 +09:00 (Thu)\n');
+    expect(r.stdout).toBe('2026-11-26T00:00:00.000Z  2026-11-26 Thu 09:00 Tokyo time\n');
     expect(r.status).toBe(0);
   }, 120_000);
 
@@ -186,6 +204,6 @@ describe('bin/handoff.js', () => {
     const file = tempDb();
     const ok = run(['migrate'], { DATABASE_URL: `file:${file}` });
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toContain('applied 1 migration');
+    expect(ok.stdout).toContain(`applied ${MIGRATION_COUNT} migration`);
   }, 120_000);
 });

@@ -34,7 +34,7 @@ function item(over: Partial<DigestItem> = {}): DigestItem {
     idempotencyKey: null,
     createdAt: NOW.getTime() - id * 60_000,
     updatedAt: NOW.getTime(),
-    recipients: [{ handoffId: id, teamId: 'T1', userId: 'UME', active: true, notifiedAt: null, snoozedUntilDate: null, addedAt: 0 }],
+    recipients: [{ handoffId: id, teamId: 'T1', userId: 'UME', active: true, notifiedAt: null, snoozedUntilDate: null, addedAt: 0, position: 0 }],
     snoozedUntilDate: null,
     ...over,
   };
@@ -133,7 +133,7 @@ describe('digestText (handoff digest-preview)', () => {
   it('renders the sections as plain text with names', () => {
     const plan = planDigest({
       ...base,
-      unblocked: [item({ id: 3, title: 'Budget', state: 'declined', resolvedBy: 'UKENJI', resolvedAt: Date.parse('2026-11-25T20:00:00Z'), resolutionNote: 'Not this quarter' })],
+      declined: [item({ id: 3, title: 'Budget', state: 'declined', resolvedBy: 'UKENJI', resolvedAt: Date.parse('2026-11-25T20:00:00Z'), resolutionNote: 'Not this quarter' })],
       waitingOnYou: [item({ id: 1, title: 'Q3', ask: 'send the Q3 numbers', createdAt: NOW.getTime() - 5 * 3600_000, urgent: true })],
       waitingOnOthersCount: 1,
       nextStarter: { userId: 'UKENJI', inMs: 90 * 60_000 },
@@ -143,8 +143,8 @@ describe('digestText (handoff digest-preview)', () => {
       [
         'Your handoffs · Thursday 26 November',
         '',
-        'You’re unblocked',
-        '  #3 · Budget — @kenji marked it declined 2026-11-25 20:00 UTC',
+        'Declined — reassign, rewrite or cancel?',
+        '  #3 · Budget — @kenji can’t do it 2026-11-25 20:00 UTC',
         '      > Not this quarter',
         '',
         'Waiting on you (oldest first)',

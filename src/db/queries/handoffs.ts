@@ -3,7 +3,7 @@ import type { Db } from '../client';
 import { handoffEvents, handoffRecipients, handoffs } from '../schema';
 import { allocateHandoffNumber, ensureWorkspace } from './workspaces';
 import type { HandoffDraft } from '../../domain/handoffDraft';
-import type { Decision, HandoffState } from '../../domain/handoffLifecycle';
+import { isClosed, type Decision, type HandoffState } from '../../domain/handoffLifecycle';
 
 export type HandoffRow = typeof handoffs.$inferSelect;
 export type RecipientRow = typeof handoffRecipients.$inferSelect;
@@ -67,7 +67,7 @@ export function createHandoff(
       .returning()
       .get();
     tx.insert(handoffRecipients)
-      .values(draft.recipientIds.map((userId) => ({ handoffId: row.id, teamId, userId, addedAt: t })))
+      .values(draft.recipientIds.map((userId, position) => ({ handoffId: row.id, teamId, userId, addedAt: t, position })))
       .run();
     tx.insert(handoffEvents)
       .values({
@@ -97,7 +97,7 @@ export function loadHandoff(db: Db, teamId: string, id: number): HandoffWithReci
     .select()
     .from(handoffRecipients)
     .where(eq(handoffRecipients.handoffId, id))
-    .orderBy(asc(handoffRecipients.addedAt))
+    .orderBy(asc(handoffRecipients.position), asc(handoffRecipients.addedAt))
     .all();
   return { ...row, recipients };
 }
@@ -150,6 +150,8 @@ export function applyDecision(db: Db, input: ApplyInput): number | null {
   const t = now.getTime();
   return db.transaction((tx) => {
     const closing = decision.nextState === 'done' || decision.nextState === 'declined';
+    // A declined ask the author passes to someone new is open again, and its next outcome is news again.
+    const reopening = isClosed(input.expectedState) && !isClosed(decision.nextState);
     const updated = tx
       .update(handoffs)
       .set({
@@ -157,6 +159,7 @@ export function applyDecision(db: Db, input: ApplyInput): number | null {
         updatedAt: t,
         ...(closing ? { resolutionNote: note, resolvedBy: actorId, resolvedAt: t } : {}),
         ...(decision.nextState === 'cancelled' ? { resolvedAt: t, resolvedBy: actorId, resolutionNote: note } : {}),
+        ...(reopening ? { resolutionNote: null, resolvedBy: null, resolvedAt: null, authorNotifiedAt: null } : {}),
       })
       .where(and(eq(handoffs.teamId, teamId), eq(handoffs.id, handoffId), eq(handoffs.state, input.expectedState)))
       .run();
@@ -168,11 +171,13 @@ export function applyDecision(db: Db, input: ApplyInput): number | null {
         .run();
     }
     for (const userId of decision.addRecipients) {
+      // Someone added later is named after the people already on it.
+      const position = sql`(select coalesce(max(${handoffRecipients.position}), -1) + 1 from ${handoffRecipients} where ${handoffRecipients.handoffId} = ${handoffId})`;
       tx.insert(handoffRecipients)
-        .values({ handoffId, teamId, userId, addedAt: t })
+        .values({ handoffId, teamId, userId, addedAt: t, position })
         .onConflictDoUpdate({
           target: [handoffRecipients.handoffId, handoffRecipients.userId],
-          set: { active: true, addedAt: t, notifiedAt: null, snoozedUntilDate: null },
+          set: { active: true, addedAt: t, notifiedAt: null, snoozedUntilDate: null, position },
         })
         .run();
     }
@@ -213,7 +218,7 @@ function withRecipients(db: Db, rows: HandoffRow[]): HandoffWithRecipients[] {
     .select()
     .from(handoffRecipients)
     .where(inArray(handoffRecipients.handoffId, rows.map((r) => r.id)))
-    .orderBy(asc(handoffRecipients.addedAt))
+    .orderBy(asc(handoffRecipients.position), asc(handoffRecipients.addedAt))
     .all();
   const byHandoff = new Map<number, RecipientRow[]>();
   for (const r of recips) byHandoff.set(r.handoffId, [...(byHandoff.get(r.handoffId) ?? []), r]);

@@ -174,3 +174,13 @@ export function outboxRowsFor(db: Db, teamId: string, kinds: OutboxKind[]): Outb
 export function releaseClaim(db: Db, id: number): void {
   db.update(outbox).set({ status: 'pending' }).where(and(eq(outbox.id, id), eq(outbox.status, 'sending'))).run();
 }
+
+/** A person's digest rows for one local date (the first, and a travel repeat if any). */
+export function digestRowsFor(db: Db, teamId: string, userId: string, localDate: string): OutboxRow[] {
+  return db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.teamId, teamId), eq(outbox.kind, 'digest'), eq(outbox.userId, userId), eq(outbox.localDate, localDate)))
+    .orderBy(outbox.id)
+    .all();
+}

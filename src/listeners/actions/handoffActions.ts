@@ -75,6 +75,14 @@ export function registerHandoffActions(app: App, deps: ListenerDeps): void {
     await openOrExplain(client, body, respond, reassignModal({ handoffId: h.id, ...originOf(body) }, `#${h.number} · ${h.title}`));
   });
 
+  // A declined ask, written again as a new handoff: the form pre-filled, the people left for the author to pick.
+  app.action<BlockAction<ButtonAction>>(ActionIds.rewrite, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const h = loadFor(deps, body, action);
+    if (!h || h.authorId !== body.user.id) return tellClicker(body, respond, client, 'Only the person who wrote this handoff can rewrite it.');
+    await openOrExplain(client, body, respond, handoffModal({ title: h.title, ask: h.ask, context: h.context, links: h.links }, { key: randomUUID() }));
+  });
+
   app.action<BlockAction<ButtonAction>>(ActionIds.newHandoff, async ({ ack, body, client, respond }) => {
     await ack();
     await openOrExplain(client, body, respond, handoffModal({}, { key: randomUUID() }));

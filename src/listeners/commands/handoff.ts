@@ -3,6 +3,7 @@ import type { App, RespondFn, SlashCommand } from '@slack/bolt';
 import { randomUUID } from 'node:crypto';
 import { COMMAND } from '../../ids';
 import { parseCommandText, titleFromAsk } from '../../domain/commandText';
+import { readableSlackText } from '../../domain/slackText';
 import { findHandoffIdByNumber, findRepeatedAsk } from '../../db/queries/handoffs';
 import { findUserIdsByName } from '../../db/queries/users';
 import { helpText } from '../../views/help';
@@ -28,8 +29,10 @@ export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
         return ack({ response_type: 'ephemeral', text: `Usage: \`${COMMAND} done <number> [note]\`, e.g. \`${COMMAND} done 12 shipped in PR 345\`.` });
       case 'broadcast_mention':
         return ack({ response_type: 'ephemeral', text: `Handoffs go to people, not to ${safeMrkdwn(parsed.what, 40)}. Mention the people you need something from, e.g. \`${COMMAND} @ana what I need\`.` });
-      case 'needs_recipient':
-        return ack({ response_type: 'ephemeral', text: `Who is this for? Start with one or more @mentions: \`${COMMAND} @ana @raj what I need\` — or just \`${COMMAND}\` for the form.` });
+      case 'needs_recipient': {
+        const example = parsed.ask ? `${COMMAND} @ana ${safeMrkdwn(parsed.ask, 200)}` : `${COMMAND} @ana @raj what I need`;
+        return ack({ response_type: 'ephemeral', text: `Who is this for? Start with one or more @mentions, e.g. \`${example}\` — or just \`${COMMAND}\` for the form.` });
+      }
       case 'needs_ask':
         return ack({ response_type: 'ephemeral', text: `What do you need from them? Add it after the mentions: \`${COMMAND} @ana the Q3 numbers by Friday\`.` });
       case 'list':
@@ -110,7 +113,7 @@ async function createInline(
     const names = unknown.map((n) => `@${safeMrkdwn(n, 40)}`).join(', ');
     await respond({
       response_type: 'ephemeral',
-      text: `I couldn’t tell who ${names} is. Pick them from Slack’s @-autocomplete so the name turns into a mention, or use \`${COMMAND}\` to open the form. Your text was:\n> ${safeMrkdwn(command.text, 2500)}`,
+      text: `I couldn’t tell who ${names} is. Pick them from Slack’s @-autocomplete so the name turns into a mention, or use \`${COMMAND}\` to open the form. Your text was:\n> ${safeMrkdwn(readableSlackText(command.text), 2500)}`,
     });
     return;
   }
@@ -135,7 +138,7 @@ async function createInline(
     const out = await deps.handoffs.create(teamId, draft, { idempotencyKey: null });
     if (out.kind === 'invalid') {
       const problems = Object.values(out.errors).join('\n• ');
-      await respond({ response_type: 'ephemeral', text: `Nothing was created:\n• ${problems}\n\nYour text, to copy and fix:\n> ${safeMrkdwn(command.text, 2500)}` });
+      await respond({ response_type: 'ephemeral', text: `Nothing was created:\n• ${problems}\n\nYour text, to copy and fix:\n> ${safeMrkdwn(readableSlackText(command.text), 2500)}` });
       return;
     }
     const h = out.handoff;
@@ -153,6 +156,6 @@ async function createInline(
         : slackSide
           ? 'Slack is busy or unreachable right now, so'
           : 'Something went wrong and';
-    await respond({ response_type: 'ephemeral', text: `${why} nothing was created. Your text, to try again:\n> ${safeMrkdwn(command.text, 2500)}` });
+    await respond({ response_type: 'ephemeral', text: `${why} nothing was created. Your text, to try again:\n> ${safeMrkdwn(readableSlackText(command.text), 2500)}` });
   }
 }

@@ -40,7 +40,16 @@ describe('handoff lifecycle', () => {
     expect(decide(at('open'), 'UR1', { kind: 'reassign', to: 'UR1' })).toMatchObject({ ok: false, reason: 'invalid' });
   });
 
-  it('never leaves a closed state (property)', () => {
+  it('a declined ask is back with its author: they may pass it on or drop it; nobody else may', () => {
+    expect(decide(at('declined'), 'UA', { kind: 'reassign', to: 'UR3' })).toMatchObject({ ok: true, noop: false, nextState: 'open', eventKind: 'reassigned', removeRecipients: ['UR1', 'UR2'], addRecipients: ['UR3'] });
+    expect(decide(at('declined'), 'UA', { kind: 'reassign', to: 'UA' })).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(decide(at('declined'), 'UA', { kind: 'cancel' })).toMatchObject({ ok: true, noop: false, nextState: 'cancelled' });
+    expect(decide(at('declined'), 'UR1', { kind: 'reassign', to: 'UR3' })).toMatchObject({ ok: false, reason: 'closed' });
+    expect(decide(at('done'), 'UA', { kind: 'reassign', to: 'UR3' })).toMatchObject({ ok: false });
+    expect(decide(at('done'), 'UA', { kind: 'cancel' })).toMatchObject({ ok: false, reason: 'closed' });
+  });
+
+  it('never leaves a closed state, except the author acting on a decline (property)', () => {
     const state = fc.constantFrom<HandoffState>('open', 'acknowledged', 'done', 'declined', 'cancelled');
     const actor = fc.constantFrom('UA', 'UR1', 'UR2', 'UX');
     const action = fc.oneof(
@@ -53,7 +62,8 @@ describe('handoff lifecycle', () => {
     fc.assert(
       fc.property(state, actor, action, (s, who, a) => {
         const d = decide(at(s), who, a);
-        if (isClosed(s) && d.ok) expect(d.noop).toBe(true);
+        const authorOnDecline = s === 'declined' && who === 'UA' && (a.kind === 'cancel' || a.kind === 'reassign');
+        if (isClosed(s) && d.ok && !authorOnDecline) expect(d.noop).toBe(true);
         if (d.ok && !d.noop) expect(['UA', 'UR1', 'UR2']).toContain(who);
       }),
     );

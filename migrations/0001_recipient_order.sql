@@ -1,0 +1,1 @@
+ALTER TABLE `handoff_recipients` ADD `position` integer DEFAULT 0 NOT NULL;
