@@ -256,9 +256,13 @@ export function nextDigest(s: WorkSchedule, now: Date, history: DigestHistory, m
     if (slot && late >= 0 && late <= maxLateMs) return { localDate: today, at: now, catchUp: true, repeat: false };
   }
   const next = firstDigestSlotAfterInstant(s, now, notBefore);
-  const again = history.lastLocalDate ? digestSlotIfDue(s, history.lastLocalDate) : null;
-  if (again && again.at > now && again.at < next.at && isRepeatOfServedDate(again, history.lastLocalDate, history.lastAt)) {
-    return { ...again, catchUp: false, repeat: true };
+  // Travel west can bring back dates already served (up to the last digest's): a slot among them at
+  // least a workday after the last digest comes first.
+  for (let d = addDays(today, -1); history.lastLocalDate && d <= history.lastLocalDate; d = addDays(d, 1)) {
+    const again = digestSlotIfDue(s, d);
+    if (again && again.at > now && again.at < next.at && isRepeatOfServedDate(again, history.lastLocalDate, history.lastAt)) {
+      return { ...again, catchUp: false, repeat: true };
+    }
   }
   return { ...next, catchUp: false, repeat: false };
 }

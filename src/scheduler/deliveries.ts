@@ -128,7 +128,7 @@ export class SlackDeliveries implements DeliveryHandlers {
       // A decline is the opposite of being unblocked: say so, and offer what to do next.
       const [lead, notice] =
         h.state === 'declined'
-          ? [`:no_entry_sign: ${who} can’t do #${h.number} — reassign, rewrite or cancel?`, `Declined: #${h.number}`]
+          ? [`:no_entry_sign: ${who} can’t do #${h.number} — reassign, rewrite or cancel?`, 'Declined']
           : [`:unlock: You’re unblocked: ${who} marked #${h.number} done.`, 'You’re unblocked on'];
       return { status: 'sent', ts: await this.post(row, pace, userId, handoffFallbackText(h, notice), this.withLead(lead, h, userId), MetadataEventTypes.notification) };
     }

@@ -25,10 +25,12 @@ export interface SweepResult {
 }
 
 /**
- * One digest per person per local date. A date reached a second time by travelling west (see
- * `nextDigest`) gets its one repeat, keyed apart so the first's row does not swallow it.
+ * One digest per person per local date. A date reached again by travelling west, a workday or more
+ * after its first digest (see `nextDigest`), is a new workday: its key carries the slot instant, so
+ * the first's row does not swallow it while a restart re-sweeping the same slot still collides.
  */
-export const digestDedupeKey = (userId: string, localDate: string, repeat = false) => `digest:${userId}:${localDate}${repeat ? ':again' : ''}`;
+export const digestDedupeKey = (userId: string, slot: { localDate: string; at: Date }, repeat = false) =>
+  `digest:${userId}:${slot.localDate}${repeat ? `:again@${slot.at.getTime()}` : ''}`;
 
 /** What the sweep reads of a person (the schedule columns, by their UserRow names). */
 type DueUser = Pick<
@@ -86,7 +88,7 @@ export function sweepDueDigests(db: Db, now: Date, maxLateMs: number, limit = 50
       const base = { teamId: u.teamId, userId: u.userId, now: t };
       // A date already served, reached again a workday later by travelling west, is the one repeat
       // nextDigest allows; the same slot swept again (a restart) keeps its key and is ignored.
-      const keyFor = (slot: DigestSlot) => digestDedupeKey(u.userId, slot.localDate, isRepeatOfServedDate(slot, u.lastDigestLocalDate, u.lastDigestAt));
+      const keyFor = (slot: DigestSlot) => digestDedupeKey(u.userId, slot, isRepeatOfServedDate(slot, u.lastDigestLocalDate, u.lastDigestAt));
       for (const slot of plan.skipped) {
         q.enqueue.run({ ...base, dedupeKey: keyFor(slot), localDate: slot.localDate, payload: '{}', status: 'skipped', lastError: 'missed: more than the catch-up window late' });
         last = last ? maxLocalDate(last, slot.localDate) : slot.localDate;

@@ -1,0 +1,113 @@
+/** Helpers for the core-loop end-to-end tests: people in zones, settings, commands, digests. */
+import { and, eq } from 'drizzle-orm';
+import { startTestApp, eventually, TEAM, type TestApp } from '../harness/testApp';
+import type { FakeMessage } from '../harness/fakeSlack';
+import { CallbackIds, MetadataEventTypes, ResolveModalFields, SettingsModalFields as S } from '../../src/ids';
+import { outbox, users } from '../../src/db/schema';
+import { findHandoffIdByNumber, loadHandoff } from '../../src/db/queries/handoffs';
+
+export const HOUR = 3600_000;
+
+export async function appWith(now: string, people: Record<string, string>, env: Record<string, string> = {}): Promise<TestApp> {
+  const t = await startTestApp({ now, env });
+  for (const [id, tz] of Object.entries(people)) t.fake.addUser({ id, name: id.slice(1).toLowerCase(), tz });
+  return t;
+}
+
+export interface SettingsInput {
+  tz?: string;
+  start?: string;
+  end?: string;
+  days?: number[];
+  digest?: boolean;
+  away?: string | null;
+}
+
+export function settingsValues(v: SettingsInput) {
+  return {
+    [S.tz.block]: { [S.tz.action]: v.tz ?? '' },
+    [S.start.block]: { [S.start.action]: { type: 'timepicker', selected_time: v.start ?? '09:00' } },
+    [S.end.block]: { [S.end.action]: { type: 'timepicker', selected_time: v.end ?? '17:00' } },
+    [S.days.block]: { [S.days.action]: { type: 'checkboxes', selected_options: (v.days ?? [1, 2, 3, 4, 5]).map((d) => ({ value: String(d) })) } },
+    [S.digest.block]: { [S.digest.action]: { type: 'checkboxes', selected_options: v.digest === false ? [] : [{ value: 'on' }] } },
+    [S.deflection.block]: { [S.deflection.action]: { type: 'checkboxes', selected_options: [{ value: 'on' }] } },
+    [S.awayUntil.block]: { [S.awayUntil.action]: { type: 'datepicker', selected_date: v.away ?? null } },
+  };
+}
+
+/** Opens settings as the person would, then submits the form; returns the modal's answer as text. */
+export async function saveSettings(t: TestApp, userId: string, v: SettingsInput): Promise<string> {
+  await t.slack.command({ userId, text: 'settings' });
+  const res = await t.slack.interaction(t.slack.viewSubmission({ userId, callbackId: CallbackIds.settingsModal, values: settingsValues(v) }));
+  expect(res.status).toBe(200);
+  return JSON.stringify(res.json);
+}
+
+/** Sends `/handoff …` and returns the text posted to its own response_url (or the ack's text). */
+export async function command(t: TestApp, userId: string, text: string): Promise<string> {
+  const responseUrl = t.fake.responseUrl();
+  const res = await t.slack.command({ userId, text, responseUrl });
+  expect(res.status).toBe(200);
+  const acked = (res.json as { text?: string } | undefined)?.text;
+  if (acked) return acked;
+  const call = await t.fake.waitFor('response_url', (c) => c.args.response_url === responseUrl);
+  return String(call.args.text ?? '');
+}
+
+/** Creates an inline handoff and returns its database id. */
+export async function handoff(t: TestApp, from: string, text: string): Promise<{ id: number; number: number; reply: string }> {
+  const reply = await command(t, from, text);
+  const m = /Handoff #(\d+) created/.exec(reply);
+  if (!m) throw new Error(`not created: ${reply}`);
+  const number = Number(m[1]);
+  return { id: findHandoffIdByNumber(t.handoff.db.db, TEAM, number)!, number, reply };
+}
+
+export async function resolve(t: TestApp, userId: string, handoffId: number, action: 'complete' | 'decline' | 'cancel', note: string) {
+  return t.slack.interaction(
+    t.slack.viewSubmission({
+      userId,
+      callbackId: CallbackIds.resolveModal,
+      privateMetadata: JSON.stringify({ handoffId, action }),
+      values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: note } },
+    }),
+  );
+}
+
+export const handoffRow = (t: TestApp, id: number) => loadHandoff(t.handoff.db.db, TEAM, id)!;
+
+/** Everything the bot posted in its DM with the person. */
+export const dmsTo = (t: TestApp, userId: string): FakeMessage[] => t.fake.messagesIn(userId);
+export const digestsTo = (t: TestApp, userId: string): FakeMessage[] => dmsTo(t, userId).filter((m) => m.metadata?.event_type === MetadataEventTypes.digest);
+export const textOf = (m: FakeMessage): string => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`;
+
+export function digestRows(t: TestApp, userId: string) {
+  return t.handoff.db.db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.teamId, TEAM), eq(outbox.kind, 'digest'), eq(outbox.userId, userId)))
+    .all()
+    .sort((a, b) => a.id - b.id);
+}
+
+export const userRow = (t: TestApp, userId: string) =>
+  t.handoff.db.db.select().from(users).where(and(eq(users.teamId, TEAM), eq(users.userId, userId))).get()!;
+
+/** Advances the clock in steps, running the scheduler at each (as the cron tick would). */
+export async function tickFor(t: TestApp, ms: number, step = 30 * 60_000): Promise<void> {
+  const end = t.clock.now().getTime() + ms;
+  while (t.clock.now().getTime() < end) {
+    t.clock.advance(Math.min(step, end - t.clock.now().getTime()));
+    await t.tick();
+  }
+}
+
+/** The sent-at instant of the outbox row behind a posted message. */
+export function sentAtOf(t: TestApp, m: FakeMessage): Date {
+  const id = Number((m.metadata?.event_payload as { outbox_id?: unknown } | undefined)?.outbox_id);
+  const row = t.handoff.db.sqlite.prepare('select sent_at as sentAt from outbox where id = ?').get(id) as { sentAt: number } | undefined;
+  if (!row) throw new Error('message without an outbox row');
+  return new Date(row.sentAt);
+}
+
+export { eventually };
