@@ -1,0 +1,41 @@
+/** German proposal phrases, negation and past-tense cues (umlauts are stripped: "können" → "konnen"). */
+import { gap, rx, type LanguageRules } from './shared';
+
+const DE_NOUN = '(?:video-?call|videokonferenz|telefonkonferenz|telefonat|telko|anruf|call|meeting|besprechung|termin|huddle|zoom(?:-call)?|teams(?:-call|-meeting)?|abstimmung|jour fixe|gesprach)';
+const DE_CUE = '(?:ko(?:e)?nnen|ko(?:e)?nnten|sollen|sollten|wollen|mu(?:e)?ssen)\\s+wir';
+
+export const GERMAN: LanguageRules = {
+  lang: 'de',
+  proposals: [
+    // "sollen wir uns kurz abstimmen?", "können wir uns morgen treffen?"
+    rx(`\\b${DE_CUE}\\s+uns\\s+${gap(3)}(?:treffen|abstimmen|austauschen|zusammensetzen|kurzschliessen|sprechen|unterhalten|sehen)\\b`),
+    // "können wir kurz telefonieren?", "wollen wir kurz huddlen?"
+    rx(`\\b${DE_CUE}\\s+${gap(3)}(?:telefonieren|callen|huddlen|zoomen|quatschen)\\b`),
+    // "können wir das kurz per Videocall klären?"
+    rx(`\\b${DE_CUE}\\s+${gap(4)}(?:per|via|uber|ueber|in (?:einem|nem)|im)\\s+(?:(?:kurzen|schnellen)\\s+)?(?:videocall|video-call|call|anruf|telefon|teams|zoom|meeting|huddle|telko|video)(?:-(?:call|meeting))?(?![\\w-])`),
+    // "sollen wir morgen kurz einen Call machen?", "können wir einen Termin vereinbaren?"
+    rx(`\\b${DE_CUE}\\s+${gap(4)}(?:einen|ein|eine|ne|nen|n)\\s+${gap(1)}${DE_NOUN}\\s+(?:machen|ausmachen|vereinbaren|aufsetzen|einrichten|einplanen|haben|abhalten)\\b`),
+    // "können wir kurz sprechen?" — weak verbs only with a "right now / soon" cue, like English "talk"
+    rx(`\\b${DE_CUE}\\s+(?:(?:morgen|heute|gleich|jetzt|nachher|spater|mal)\\s+)*(?:kurz|schnell|gleich|jetzt)\\s+(?:mal\\s+)?(?:sprechen|reden|quatschen)\\b`),
+    // "ich schick euch gleich den Zoom-Link"
+    rx('\\b(?:schick(?:e)?|send(?:e)?|poste|teile)\\s+(?:(?:dir|euch|ihnen)\\s+)?(?:gleich\\s+)?(?:(?:den|einen|nen|n)\\s+)?(?:zoom|teams|meet|meeting|call|huddle|webex)-?link\\b'),
+    // "lass uns kurz einen Call machen", "lasst uns einen Termin ausmachen"
+    rx(`\\b(?:lass|lasst|lassen)\\s+(?:sie\\s+)?uns\\s+${gap(4)}${DE_NOUN}(?![\\w-])`),
+    rx(`\\b(?:lass|lasst|lassen)\\s+(?:sie\\s+)?uns\\s+${gap(4)}(?:per|via|uber|ueber|in (?:einem|nem)|im)\\s+(?:(?:kurzen|schnellen)\\s+)?(?:videocall|video-call|call|anruf|telefonat|telefon|teams|zoom|meeting|huddle|telko|video)(?:-(?:call|meeting))?(?![\\w-])`),
+    rx(`\\b(?:lass|lasst|lassen)\\s+(?:sie\\s+)?uns\\s+${gap(3)}(?:telefonieren|treffen|callen|huddlen|zoomen|zusammensetzen|kurzschliessen)\\b`),
+    // "hast du morgen Zeit für ein kurzes Meeting?", "Zeit für einen Call?"
+    rx(`\\b(?:(?:hast du|hattest du|habt ihr|hattet ihr|haben sie|hatten sie|bist du|seid ihr)\\s+${gap(3)})?(?:zeit|\\d+\\s*min(?:uten|s)?|(?:einen|ne|eine|ein paar)\\s+(?:moment|minute|minuten|sekunde))\\s+(?:fur|fuer|zum|zu)\\s+${gap(2)}(?:${DE_NOUN}|telefonieren|quatschen)\\b`),
+    // "ich schicke dir eine Einladung"
+    rx('\\b(?:schick(?:e)?|send(?:e)?|schicken|senden)\\s+(?:(?:dir|euch|ihnen)\\s+)?(?:gleich\\s+)?(?:(?:eine|ne|die|n)\\s+)?(?:kalender-?|teams-?|zoom-?|meeting-?)?einladung\\b'),
+    // "ruf mich an", "ich ruf dich gleich an", "kann ich dich kurz anrufen?"
+    rx('\\bruf(?:e|st|t)?\\s+(?:mich|dich|euch|sie|uns)\\b(?:\\s+[a-z0-9,]+){0,6}?\\s+an\\b'),
+    rx(`\\b(?:kann|darf|soll)\\s+ich\\s+(?:dich|euch|sie)\\s+${gap(1)}anrufen\\b`),
+    rx(`\\b(?:magst|kannst|ko(?:e)?nntest|willst|mo(?:e)?chtest|wu(?:e)?rdest|ko(?:e)?nnt|ko(?:e)?nnen)\\s+(?:du|ihr|sie)\\s+(?:mich|uns)\\s+${gap(2)}anrufen\\b`),
+    // "ich lade euch zu einem kurzen Meeting ein"
+    rx(`\\blade\\s+(?:dich|euch|sie)\\s+${gap(2)}(?:zu|zum|zur)\\s+${gap(2)}${DE_NOUN}(?![\\w-])`),
+  ],
+  // Bare "nicht" is not a cue: "können wir nicht kurz telefonieren?" is still a proposal.
+  negation: /\b(?:kein(?:e|en|er|em)?\s+(?:[a-z]+\s+)?(?:call|calls|meeting|anruf|termin|besprechung|telefonat)|nicht (?:notig|noetig|notwendig|erforderlich)|statt|anstatt|anstelle|ohne|absag\w*|abgesagt)\b/,
+  // "hier" means "here" in German, so it must never be a past cue (see the French table).
+  past: /\b(?:gestern|vorhin|letzte woche|letzten (?:montag|dienstag|mittwoch|donnerstag|freitag)|hatten|hatte|war super|war gut)\b/,
+};

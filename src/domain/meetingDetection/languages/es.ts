@@ -1,0 +1,30 @@
+/** Spanish proposal phrases, negation and past-tense cues (matched on accent-free text). */
+import { END_OF_CLAUSE, gap, rx, type LanguageRules } from './shared';
+
+const ES_NOUN = '(?:video\\s*llamada|llamadita|llamada|reunioncita|reunion|reu|junta|meet|call|zoom|meeting|videoconferencia|sesion|charla|huddle)';
+const ES_ART = '(?:(?:una|un|la|el|otra|alguna)\\s+)?';
+const ES_WHEN = '(?:manana|hoy|ahora|luego|mas tarde|esta (?:tarde|manana|semana)|la (?:semana|proxima)|el (?:lunes|martes|miercoles|jueves|viernes)|a las \\d|en \\d+|en un rato|un rato|rapido|un momento)';
+
+export const SPANISH: LanguageRules = {
+  lang: 'es',
+  proposals: [
+    // "¿hacemos una llamada rápida?", "agendemos una reunión", "podemos tener una reunión mañana?"
+    rx(`\\b(?:hacemos|hagamos|tenemos|tengamos|agendemos|agendamos|programemos|programamos|organicemos|organizamos|armemos|armamos|coordinemos|coordinamos|montemos|montamos|(?:podemos|podriamos|vamos a|quieres|quieren|queres|te parece|les parece|deberiamos|necesitamos|hay que|que tal si|y si|puedes|pueden|se puede)\\s+(?:hacer|tener|agendar|programar|organizar|armar|coordinar|montar|marcar)|que tal|te (?:viene|va) bien|les (?:viene|va) bien|te sirve|te late)\\s+${ES_ART}${gap(2)}${ES_NOUN}\\b`),
+    // "¿tienes 5 minutos para una llamada?", "¿estás libre para una llamada?"
+    rx(`\\b(?:tienes|tenes|tiene|tienen|tendrias|hay|estas libre|estas disponible|estan libres|libre|disponible)\\s+${gap(2)}(?:(?:\\d+\\s*(?:min|mins|minutos)|un (?:momento|minuto|minutito|rato|segundo)|tiempo)\\s+)?(?:para|pa)\\s+${ES_ART}${gap(2)}${ES_NOUN}\\b`),
+    // "te llamo en 5", "llámame cuando puedas"
+    rx('\\b(?:te llamo|te llamamos|llamame|llamanos|me llamas|me puedes llamar|puedo llamarte|te marco|marcame|te hago una llamada|me marcas)\\b'),
+    // "¿nos conectamos por zoom?", "lo hablamos por teléfono"
+    rx(`\\b(?:nos conectamos|conectemos|nos vemos|nos juntamos|juntemonos|nos reunimos|reunamos|reunamonos|podemos reunirnos|podemos vernos|podemos juntarnos|podemos conectarnos|hablamos|hablemos|lo hablamos|lo vemos|charlamos|charlemos|platicamos|platiquemos)\\s+${gap(3)}(?:por|en|via|mediante)\\s+(?:(?:una|un|el|la)\\s+)?(?:zoom|meet|teams|videollamada|video\\s*llamada|llamada|telefono|video|huddle|slack|persona|vivo|reunion|reu|call|junta)\\b`),
+    // "¿nos reunimos mañana a las 10?"
+    rx(`\\b(?:nos reunimos|reunamonos|nos vemos|nos juntamos|juntemonos|podemos reunirnos|podemos vernos|nos conectamos|podemos juntarnos|podemos conectarnos|nos llamamos)(?:${END_OF_CLAUSE}|\\s+${ES_WHEN}\\b)`),
+    // "podemos hablarlo en una llamada?"
+    rx(`\\b(?:hablar(?:lo)?|verlo|discutir(?:lo)?|comentar(?:lo)?|revisar(?:lo)?|charlar(?:lo)?|platicar(?:lo)?)\\s+${gap(2)}(?:en|por)\\s+(?:(?:una|un)\\s+)?(?:llamada|videollamada|reunion|zoom|meet|teams|persona|vivo|directo|call)\\b`),
+    // "¿puedes unirte a una llamada?", "súmate a la reunión"
+    rx(`\\b(?:unirte|unete|unirse|unanse|sumate|sumarte|conectate|entra|entras)\\s+(?:a|al)\\s+(?:(?:la|una|el|un|mi)\\s+)?${gap(1)}${ES_NOUN}\\b`),
+    // "te mando una invitación"
+    rx('\\b(?:mando|envio|paso|mandare|enviare|mandamos|enviamos|comparto)\\s+(?:(?:una|la|el)\\s+)?(?:invitacion|invite|invi|convocatoria)\\b(?!\\s+(?:al|a la) (?:repo|doc|documento|canal|workspace|carpeta|drive|figma|notion)\\b)'),
+  ],
+  negation: /\b(?:sin necesidad|sin (?:(?:una|un|la|el)\s+)?(?:llamada|reunion|call|meet)|no hace falta|no es necesari|no necesitamos|no hay que|no hagamos|no tengamos|en lugar de|en vez de|cancel\w*|ningun\w*)\b/,
+  past: /\b(?:ayer|anoche|la semana pasada|hace (?:un|una|\d+|unos|unas)|acabo de|acabamos de|ya (?:tuvimos|hicimos|hablamos)|tuvimos|hicimos|estuvo)\b/,
+};

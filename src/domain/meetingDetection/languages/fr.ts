@@ -1,0 +1,29 @@
+/** French proposal phrases, negation and past-tense cues (matched on accent-free text). */
+import { END_OF_CLAUSE, gap, rx, type LanguageRules } from './shared';
+
+const FR_NOUN = '(?:appel(?: video)?|visio(?:conference)?|reunion|point|call|meet|zoom|teams|rdv|rendez-vous|rendez vous|huddle|conf call|creneau|sync|meeting|echange)';
+
+export const FRENCH: LanguageRules = {
+  lang: 'fr',
+  proposals: [
+    // "on peut faire un point en visio ?", "on se cale un créneau ?", "organisons une réunion"
+    rx(`\\b(?:on (?:peut|pourrait) (?:se )?(?:faire|caler|organiser|avoir|prendre|planifier|programmer|fixer|bloquer)|on se (?:fait|cale|prend|programme|planifie|fixe|bloque|organise)|on (?:fait|cale|prend|organise|planifie|programme|fixe)|peut-on (?:se )?(?:faire|caler|organiser|avoir|prendre|planifier)|est[- ]ce qu'on (?:peut|pourrait) (?:se )?(?:faire|caler|organiser|avoir|prendre|planifier)|faisons|organisons|calons|planifions|prenons|fixons|programmons|je (?:te |vous )?propose|(?:je (?:te |vous )?propose|tu veux|vous voulez|il faudrait|faudrait|ce serait bien|ca serait bien) qu'on (?:se )?(?:fasse|cale|organise|prenne|planifie|programme|ait)|tu veux (?:faire|qu'on fasse|qu'on se fasse)|ca te dit|ca vous dit|je (?:te |vous )?(?:cale|organise|planifie|programme|bloque)|il faudrait (?:faire|organiser|caler)|on devrait (?:faire|organiser|caler|se faire))\\s+(?:(?:un|une|le|la|des|du|notre|ton|votre)\\s+|l')?${gap(2)}${FR_NOUN}\\b`),
+    // "dispo pour un appel rapide ?", "tu as 5 min pour un call ?"
+    rx(`\\b(?:dispo|dispos|disponible|disponibles|libre|libres|(?:as|avez|aurais|auriez)\\s+(?:\\d+\\s*min(?:utes)?|un moment|un instant|deux minutes|cinq minutes|le temps)|\\d+\\s*min(?:utes)?)\\s+(?:pour|pr)\\s+(?:(?:un|une|le|la)\\s+|l')?${gap(2)}${FR_NOUN}\\b`),
+    // "est-ce qu'on peut se voir demain ?", "on s'appelle à 15h ?"
+    rx(`\\b(?:on (?:peut|pourrait) se (?:voir|parler|capter|retrouver)|peut-on se (?:voir|parler|capter)|on se (?:voit|parle|capte|retrouve|rejoint)|on s'appelle|on s'en parle)(?:${END_OF_CLAUSE}|\\s+(?:demain|aujourd'hui|tout a l'heure|cet? (?:aprem|apres-midi|matin|semaine)|ce (?:soir|matin)|lundi|mardi|mercredi|jeudi|vendredi|(?:a|dans|vers) \\d+(?:h\\d*)?|\\d+h\\d*|\\d+\\s*min(?:utes)?|(?:deux|cinq|dix) (?:min|minutes|secondes)|vite fait|rapidement|vite|pour en parler|la semaine prochaine|maintenant|en visio|par (?:visio|tel|telephone|zoom|teams|meet))\\b)`),
+    // "on en parle de vive voix demain ?", "on en discute ?" (but "comme on en parle, …" is not a proposal)
+    rx(`\\bon en (?:parle|discute|cause)(?:\\s*\\?|\\s+(?:demain|aujourd'hui|cet? (?:aprem|apres-midi|matin|semaine)|ce (?:soir|matin)|lundi|mardi|mercredi|jeudi|vendredi|(?:a|dans|vers) \\d+(?:h\\d*)?|\\d+h\\d*|\\d+\\s*min(?:utes)?|maintenant|de vive voix|a l'oral|en visio|par (?:visio|tel|telephone|zoom|teams|meet))\\b)`),
+    // "on se prend 15 minutes pour en discuter ?"
+    rx(`\\b(?:on se (?:prend|garde|bloque|cale)|on (?:prend|bloque|cale)|prenons|bloquons|calons)\\s+(?:\\d+\\s*min(?:utes)?|un moment|une heure|une demi-heure|quelques minutes|(?:un|une) (?:petit|petite|quart d'heure)\\w*)\\s+(?:pour|ensemble|demain|cet|ce|aujourd'hui)\\b`),
+    // "on peut en discuter de vive voix ?"
+    rx(`\\b(?:en discuter|discuter|en discute|en parler|parler|en parle|voir ca|regarder ca|echanger|en causer)\\s+${gap(2)}(?:de vive voix|a l'oral|oralement|en visio|en direct|en live|par telephone|au telephone|en reunion|en call|par (?:visio|zoom|teams|meet|appel|tel))\\b`),
+    // "je t'envoie une invitation"
+    rx("\\b(?:envoie|envoyer|envoyons|enverrai|mets|mettre)\\s+(?:(?:une|un)\\s+|l')?(?:invitation|invit|invite|convocation)\\b"),
+    // "je t'appelle dans 5 minutes", "appelle-moi" — but not "comment s'appelle ce composant"
+    rx("\\b(?:je t'appelle|je vous appelle|appelle[- ]moi|appelez[- ]moi|tu m'appelles|tu peux m'appeler|on (?:peut|pourrait) s'appeler|peut-on s'appeler|vous pouvez m'appeler|je peux t'appeler|je peux vous appeler|on t'appelle)\\b"),
+  ],
+  negation: /\b(?:pas besoin|pas la peine|pas necessaire|inutile|au lieu d|plutot qu|sans (?:(?:un|une|le|la)\s+)?(?:reunion|appel|call|visio)|pas de (?:reunion|call|appel|visio|point)|annul\w*)/,
+  // Plain "hier" would also hit German "hier der Link", so only unambiguous forms are listed.
+  past: /(?:\bd'hier\b|\bhier (?:soir|matin|apres-midi)\b|\b(?:reunion|appel|call|point|visio) hier\b|\bla semaine derniere\b|\btout a l'heure\b(?=.*\b(?:eu|fait)\b)|\b(?:j'ai|on a|nous avons|j'avais|on avait) eu\b)/,
+};

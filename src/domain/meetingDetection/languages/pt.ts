@@ -1,0 +1,23 @@
+/** Portuguese proposal phrases, negation and past-tense cues (matched on accent-free text). */
+import { END_OF_CLAUSE, gap, rx, type LanguageRules } from './shared';
+
+const PT_NOUN = '(?:call|ligacaozinha|ligacao|chamada|video\\s*chamada|videochamada|reuniaozinha|reuniao|meet|zoom|teams|papo|huddle|alinhamento|daily)';
+
+export const PORTUGUESE: LanguageRules = {
+  lang: 'pt',
+  proposals: [
+    // "bora fazer uma call rápida?", "podemos marcar uma reunião amanhã?", "que tal uma call agora?"
+    rx(`\\b(?:bora|vamos|vamo|podemos|poderiamos|que tal|quer|querem|topa|topam|consegue|conseguimos|da pra|da para|rola|partiu)\\s+(?:(?:fazer|marcar|agendar|ter|bater|abrir|alinhar|conversar|falar|entrar|pular|fazermos|marcarmos|agendarmos|gente|nos|um|uma|numa|num|em|por|no|na|o|a|rapidinho|rapido|so|la)\\s+){0,4}${PT_NOUN}\\b`),
+    // "tem 5 min pra uma call?", "você está livre pra uma chamada?"
+    rx(`\\b(?:tem|tens|teria|sobra|livre|livres|disponivel|disponiveis)\\s+${gap(2)}(?:(?:\\d+\\s*(?:min|mins|minutos)|um (?:minuto|minutinho|tempo|tempinho|momento)|tempo|uns minutos)\\s+)?(?:pra|para|p/)\\s+(?:(?:uma|um)\\s+)?${gap(2)}(?:${PT_NOUN}|conversar|falar|trocar (?:uma )?ideia|bater um papo)\\b`),
+    // "vamos nos reunir amanhã?", "podemos conversar por vídeo?"
+    rx(`\\b(?:vamos nos reunir|nos reunimos|podemos nos reunir|bora se reunir|vamos nos falar|nos falamos|a gente se fala|vamos conversar|podemos conversar|bora conversar|da pra conversar|podemos falar|vamos falar)\\s+${gap(2)}(?:amanha|hoje|agora|as \\d|depois|mais tarde|(?:por|via|pelo|pela|no|na|em|numa)\\s+(?:video|call|zoom|meet|teams|telefone|chamada|ligacao|huddle))\\b`),
+    rx(`\\b(?:vamos nos reunir|podemos nos reunir|bora se reunir|vamos conversar|podemos conversar|bora conversar)${END_OF_CLAUSE}`),
+    // "te ligo em 10 minutos", "me liga quando puder"
+    rx('\\b(?:te ligo|te ligamos|me liga|me ligue|liga pra mim|ligo pra (?:voce|vc|ti)|posso te ligar|(?<!\\bnao\\s)(?:pode|podes|poderia|consegue|conseguiria|da pra|da para|quer)\\s+(?:me|te)\\s+ligar|me chama (?:na|no|numa|num) (?:call|meet|zoom|teams|huddle))\\b'),
+    // "vou te mandar um convite"
+    rx('\\b(?:mando|mandar|envio|enviar|mandando|enviando|mandamos|enviamos)\\s+(?:[a-z]+\\s+)?(?:(?:um|o|uma)\\s+)?(?:convite|invite)\\b'),
+  ],
+  negation: /\b(?:nao precisa\w*|nao tem necessidade|sem necessidade|sem (?:(?:uma|um|a|o)\s+)?(?:call|reuniao|chamada|ligacao)|em vez de|ao inves de|no lugar de|nao vamos|nao e necessari\w*|cancel\w*|desmarc\w*)\b/,
+  past: /\b(?:ontem|semana passada|acabei de|acabamos de|tivemos|fizemos|foi (?:otima|boa|otimo|bom|cancelada)|ja (?:tivemos|fizemos))\b/,
+};
