@@ -7,7 +7,7 @@ interface LinkProvider {
 }
 
 // Only links that open a live room. Recording links (zoom.us/rec/…, Drive, SharePoint) never match.
-const MEETING_LINKS: LinkProvider[] = [
+export const MEETING_LINKS: LinkProvider[] = [
   { provider: 'Zoom', pattern: /\b(?:[a-z0-9-]+\.)?zoom(?:gov)?\.(?:us|com)\/(?:j|my|w|s)\/[\w.-]+/ },
   { provider: 'Google Meet', pattern: /\bmeet\.google\.com\/(?:[a-z]{3}-[a-z]{4}-[a-z]{3}|lookup\/[\w-]+)\b/ },
   { provider: 'Microsoft Teams', pattern: /\bteams\.microsoft\.com\/(?:l\/meetup-join|meet)\/|\bteams\.live\.com\/meet\// },

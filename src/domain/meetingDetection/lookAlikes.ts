@@ -27,7 +27,8 @@ export const LOOK_ALIKES: RegExp[] = [
   // "sync with upstream", "syncing from S3": data or git sync, not people
   /\bsync(?:s|ed|ing)?\s+(?:with|from|to|against)\s+(?:(?:the|our|your)\s+)?(?:upstream|main|master|origin|remote|repo|repository|branch|fork|git|prod|production|staging|server|db|database|s3|cloud|backend|api|disk|cache)\b/g,
   // "zoom in on the chart", "zoom level"
-  /\bzoom(?:ed|ing)?[- ](?:in|out|level|levels|factor|ratio|into)\b/g,
+  // …but "zoom in 5?" is a call in five minutes.
+  /\bzoom(?:ed|ing)?[- ](?:in|out|level|levels|factor|ratio|into)\b(?!\s+\d)/g,
   // "no-meeting week", "meeting-free"
   /\bno[- ]meetings?\b|\bmeetings?[- ]free\b/g,
   // ES/PT/FR/DE "API call": "llamada a la API", "chamada da API", "appel à l'API", "API-Aufruf"
@@ -35,8 +36,9 @@ export const LOOK_ALIKES: RegExp[] = [
   /\bl'appel (?:a |de )?l'api\b/g,
 ];
 
-export function neutraliseLookAlikes(prose: string): string {
+/** Replaces every look-alike with `token` (the rules use "~"; the model sees a word it can weigh). */
+export function neutraliseLookAlikes(prose: string, token = '~'): string {
   let s = prose;
-  for (const re of LOOK_ALIKES) s = s.replace(re, ' ~ ');
+  for (const re of LOOK_ALIKES) s = s.replace(re, ` ${token} `);
   return s.replace(/\s+/g, ' ').trim();
 }

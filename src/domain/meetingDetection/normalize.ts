@@ -10,6 +10,8 @@ export interface NormalizedText {
   prose: string;
   /** URLs found in `<url|label>` / `<url>` tokens and bare `https://…` text, lowercased. */
   urls: string[];
+  /** Emoji in the message (`:name:` codes without colons and skin tones, unicode emoji as-is), for the model. */
+  emoji: string[];
 }
 
 export const BARE_URL = /\bhttps?:\/\/[^\s<>|]+/g;
@@ -46,6 +48,9 @@ export function normalizeSlackText(raw: string): NormalizedText {
     if (!urls.includes(url)) urls.push(url);
   }
 
+  const emoji = [...s.matchAll(/(?<![\w]):([a-z0-9_+'-]+):|[\u{1F000}-\u{1FAFF}\u{2600}-\u{27BF}]/giu)]
+    .map((m) => (m[1] ?? m[0]).toLowerCase())
+    .filter((e) => !e.startsWith('skin-tone'));
   s = s
     .replace(/(?<![\w])(?::[a-z0-9_+'-]+:)+/gi, ' ') // :phone: :skin-tone-2:
     .replace(/[\u{1F000}-\u{1FAFF}\u{2600}-\u{27BF}]|\u{FE0F}|\u{200D}/gu, ' ') // unicode emoji, ZWJ, VS16
@@ -64,5 +69,5 @@ export function normalizeSlackText(raw: string): NormalizedText {
     .trim();
 
   const prose = s.replace(BARE_URL, ' link ').replace(/\s+/g, ' ').trim();
-  return { text: s, prose, urls };
+  return { text: s, prose, urls, emoji };
 }

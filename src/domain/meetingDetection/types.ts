@@ -9,7 +9,7 @@ export interface MessageForDetection {
   hasHuddleRoom?: boolean;
 }
 
-export type DetectionReason = 'phrase' | 'meeting_link' | 'huddle' | 'calendar_app';
+export type DetectionReason = 'phrase' | 'model' | 'meeting_link' | 'huddle' | 'calendar_app';
 export type DetectionLanguage = 'en' | 'es' | 'de' | 'fr' | 'pt';
 
 export interface Detection {
@@ -18,6 +18,12 @@ export interface Detection {
   matched?: string;
   provider?: string;
   language?: DetectionLanguage;
+  /** The rule that matched ("en.3", "terse", "link"), when one did. */
+  rule?: string;
+  /** The model's probability, for every person message that reached it (proposal or not). */
+  score?: number;
+  /** Why it fired, readable: the rule's words, or the n-grams that weighed most. For the prompt and logs. */
+  why?: string[];
 }
 
 export const NO: Detection = { isProposal: false };

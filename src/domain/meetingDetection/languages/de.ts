@@ -38,4 +38,21 @@ export const GERMAN: LanguageRules = {
   negation: /\b(?:kein(?:e|en|er|em)?\s+(?:[a-z]+\s+)?(?:call|calls|meeting|anruf|termin|besprechung|telefonat)|nicht (?:notig|noetig|notwendig|erforderlich)|statt|anstatt|anstelle|ohne|absag\w*|abgesagt)\b/,
   // "hier" means "here" in German, so it must never be a past cue (see the French table).
   past: /\b(?:gestern|vorhin|letzte woche|letzten (?:montag|dienstag|mittwoch|donnerstag|freitag)|hatten|hatte|war super|war gut)\b/,
+  lexicon: {
+    MEET: "call|calls|meeting|meetings|anruf|telefonat|telko|besprechung|termin|huddle|zoom(?:-call)?|teams(?:-call|-meeting)?|abstimmung|jour fixe|gesprach|videocall|video-call|sync|austausch|daily|runde|telefonkonferenz|videokonferenz",
+    CALLV: "anrufen|ruf (?:mich|dich|euch|sie)|rufst|rufe|telefonieren|telefonier\\w*|callen|durchklingeln|klingel\\w*",
+    TALK: "sprechen|reden|quatschen|besprechen|klaren|abklaren|austauschen|abstimmen|durchgehen|unterhalten|schnacken|zusammensetzen",
+    JOIN: "reinspringen|reinkommen|dazukommen|beitreten|einwahlen|komm rein|kommst du",
+    TIME: "0 ?(?:m|min|minuten|minute|mins|sek|sekunden|stunden?)|kurz|kurze|kurzen|kurzer|(?:eine|ne|n) (?:minute|sekunde|moment)|ein paar minuten|zeit|halbe stunde|eine stunde|viertelstunde",
+    WHEN: "heute|morgen|jetzt|gleich|nachher|spater|nachmittag|vormittag|montag|dienstag|mittwoch|donnerstag|freitag|nachste woche|diese woche|um 0|0 uhr|nach dem (?:mittag\\w*|daily|standup|lunch)|vor dem (?:release|daily|standup)|in 0",
+    CAL: "kalender|einladung|slot|blocker|gebucht|buchen|eingestellt|einstellen|outlook",
+    RECUR: "wochentlich\\w*|zweiwochentlich\\w*|taglich\\w*|monatlich\\w*|jede woche|jeden (?:montag|dienstag|mittwoch|donnerstag|freitag|morgen|tag)|regelmassig\\w*|jour fixe|wiederkehrend\\w*",
+    SUGGEST: "konnen wir|konnten wir|sollen wir|sollten wir|wollen wir|mussen wir|lass uns|lasst uns|lassen sie uns|hast du|habt ihr|haben sie|magst du|kannst du|konntest du|wie ware|ich schlage vor|schlage vor|bock auf|lust auf",
+    VOICE: "mundlich|personlich|live|telefonisch|am telefon|per telefon|per video|face to face",
+    EASY: "schneller|einfacher|leichter|effizienter|als (?:tippen|schreiben|hier)|hin und her",
+    OTHER3: "mit xuser|mit (?:dem team|dem kunden|den leuten)|dazuholen|einbinden|dazunehmen",
+    ASYNC: "schriftlich|async\\w*|asynchron|im doc|doku|dokument|thread|ticket|kommentar|mail|hier im",
+    TECH: "api|endpoint|funktion|methode|deploy\\w*|build|repo|branch|server|datenbank|skript|script|test|prod|bug|log",
+    BUSY: "in meetings|im meeting|im call|bin (?:im|in) (?:einem )?(?:call|meeting)|termine bis|durchgetaktet|ausgebucht",
+  },
 };

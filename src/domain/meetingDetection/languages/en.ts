@@ -92,4 +92,21 @@ export const ENGLISH: LanguageRules = {
   // Guard: retrospective talk about a meeting that already happened.
   past:
     /\b(?:yesterday|last (?:week|night|time|month|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*)|earlier today|ago|already (?:had|did|set|scheduled|met|synced)|just (?:had|got off|finished|wrapped|ended)|we had|i had|was great|went well)\b/,
+  lexicon: {
+    MEET: "calls?|meetings?|mtgs?|huddles?|huddling|sync(?:-?ups?|s)?|zoom|zooms|g ?meet|google meet|meet|webex|hangouts?|facetime|0:0s?|0-0s?|one-on-ones?|catch-?ups?|check-?ins?|stand-?ups?|convo|conversation|screen ?share|video|conf(?:erence)? call|kick-?off|walk-?through|working session|office hours|war room|bridge",
+    CALLV: "call(?:ing)? (?:me|you|u|ya|him|her|them)|ring(?:ing)? (?:me|you|u)|phone (?:me|you)|give (?:me|you|u) a (?:call|ring|buzz)|dial(?:ing)? in|buzz me",
+    TALK: "talk(?:ing)?|chat(?:ting)?|speak|discuss(?:ing)?|go over|go through|walk (?:you|me|us) through|hash (?:it|this|that) out|pair(?:ing)?|catch up|align|connect|brainstorm|whiteboard",
+    JOIN: "hop(?:ping)? (?:on|in|into|onto)|jump(?:ing)? (?:on|in|into|onto)|get (?:on|onto) (?:a|the)|pop (?:in|into|on)|join(?:ing)?|swing by|drop in",
+    TIME: "0 ?(?:m|min|mins|minutes?|secs?|seconds?|hours?|hrs?)|a (?:sec|second|min|minute|moment|bit)|(?:a )?few (?:min|mins|minutes)|half an hour|an hour|some time|bandwidth|got 0|have 0",
+    WHEN: "today|tonight|tomorrow|tmrw|tmr|tmw|now|rn|right now|later|soon|asap|this (?:morning|afternoon|arvo|evening|week)|next (?:week|mon\\w*|tue\\w*|wed\\w*|thu\\w*|fri\\w*)|(?:mon|tue|tues|wed|thu|thur|thurs|fri)(?:day)?|at 0|@ ?0|0 ?(?:am|pm)|0:0|after (?:lunch|standup|the standup|the demo|this)|before (?:the|standup|lunch|eod)|eod|eow|end of day|first thing|in 0",
+    CAL: "calendars?|cal|gcal|outlook|invites?|invitation|inv|(?:a|calendar) hold|slots?|book(?:ing|ed)?|schedul\\w*|calendly|availability|block (?:time|off|some)",
+    RECUR: "weekly|biweekly|bi-weekly|fortnightly|daily|monthly|standing|recurring|regular|every (?:week|day|monday|tuesday|wednesday|thursday|friday|morning|other week|sprint)|cadence|each week",
+    SUGGEST: "let'?s|let us|shall we|can we|could we|should we|can you|could you|can u|wanna|want to|do you want|would you|how about|what about|why don'?t we|why not|maybe we|we should|we need to|up for|down for|open to|are you (?:free|around|available)|you free|u free|free for|available for|around for|any chance|mind if|would it help|happy to|i'?d love to|proposing|propose|suggest",
+    VOICE: "live|voice|phone|by phone|over the phone|in person|irl|f2f|face to face|face-to-face|verbally|out loud|synchronously|real quick|in real time",
+    EASY: "easier|faster|quicker|simpler|more efficient|way better|much better|save (?:us )?time|than (?:typing|writing|slack|this thread|going back)|back and forth|going in circles|long thread",
+    OTHER3: "with xuser|with (?:the )?(?:team|vendor|client|customer|design|legal|data team|group|them|him|her)|loop (?:in|xuser)|bring in|include|pull in",
+    ASYNC: "async|asynchronous|in writing|write (?:it )?up|writeup|in the doc|doc|docs|thread|loom|ticket|comment|jira|notion|email",
+    TECH: "api|apis|endpoint|function|method|deploy|build|repo|branch|pr|commit|query|stack|sdk|server|db|database|webhook|lambda|callback|cron|job|tests?|ci|script|bug|logs?|prod|staging",
+    BUSY: "i'?m (?:in|on) (?:a )?(?:calls?|meetings?)|in meetings|back to back|back-to-back|stuck in|ooo|out of office|heads down|focus time|dnd|(?:was|been) (?:in|on) (?:a )?(?:call|meeting)",
+  },
 };

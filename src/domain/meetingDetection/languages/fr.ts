@@ -26,4 +26,21 @@ export const FRENCH: LanguageRules = {
   negation: /\b(?:pas besoin|pas la peine|pas necessaire|inutile|au lieu d|plutot qu|sans (?:(?:un|une|le|la)\s+)?(?:reunion|appel|call|visio)|pas de (?:reunion|call|appel|visio|point)|annul\w*)/,
   // Plain "hier" would also hit German "hier der Link", so only unambiguous forms are listed.
   past: /(?:\bd'hier\b|\bhier (?:soir|matin|apres-midi)\b|\b(?:reunion|appel|call|point|visio) hier\b|\bla semaine derniere\b|\btout a l'heure\b(?=.*\b(?:eu|fait)\b)|\b(?:j'ai|on a|nous avons|j'avais|on avait) eu\b)/,
+  lexicon: {
+    MEET: "appels?|visio(?:s|conference)?|reunions?|(?:un|le|petit|faire (?:un|le)) point|points? (?:rapide|hebdo|d'equipe)|call|calls|meet|zoom|teams|rdv|rendez-vous|huddle|conf|sync|meeting|echange|daily|coup de (?:fil|tel)",
+    CALLV: "appelle|appeler|appelez|appellerai|t'appelle|m'appeler|s'appelle|s'appeler|telephoner|passer un coup",
+    TALK: "parler|parle|discuter|discute|echanger|en causer|causer|voir ca|regarder ca|se voir|se capter|faire le point|debriefer|s'aligner",
+    JOIN: "rejoindre|rejoins|rejoignez|se connecter|connecte-toi|viens",
+    TIME: "0 ?(?:m|min|mins|minutes?|sec|secondes?|heures?)|un (?:moment|instant|quart d'heure)|deux minutes|cinq minutes|quelques minutes|une minute|une demi-heure|le temps|vite fait|rapide|rapidement",
+    WHEN: "aujourd'hui|demain|maintenant|tout de suite|tantot|plus tard|ce (?:matin|soir)|cet? (?:aprem|apres-midi|semaine)|lundi|mardi|mercredi|jeudi|vendredi|semaine prochaine|a 0|0 ?h|0h0|vers 0|dans 0|apres (?:le )?(?:dej|dejeuner|daily|la demo)|avant (?:la|le)",
+    CAL: "calendrier|agenda|invitation|invit|invite|creneaux?|bloquer|reserver|outlook",
+    RECUR: "hebdo\\w*|quotidien\\w*|mensuel\\w*|chaque (?:semaine|lundi|mardi|mercredi|jeudi|vendredi|matin|jour|sprint)|tous les (?:lundis|mardis|mercredis|jeudis|vendredis|jours|matins)|recurrent\\w*|regulier\\w*|rituel",
+    SUGGEST: "on (?:peut|pourrait|se|fait|prend|cale|organise)|peut-on|tu veux|vous voulez|ca te dit|ca vous dit|et si|je propose|je te propose|je vous propose|il faudrait|faudrait|on devrait|t'as|tu as|vous avez|t'aurais|tu aurais|dispo|disponible|libre",
+    VOICE: "de vive voix|a l'oral|oral|oralement|au telephone|par telephone|par tel|en direct|en live|live|en visio|en presentiel|en vrai|en personne",
+    EASY: "plus simple|plus rapide|plus facile|plus efficace|que par ecrit|que d'ecrire|allers-retours|aller-retour",
+    OTHER3: "avec xuser|avec (?:l'equipe|le client|la team)|inclure|embarquer|convier",
+    ASYNC: "par ecrit|asynchrone|async|en async|dans le doc|doc|thread|fil|ticket|commentaire|mail",
+    TECH: "api|endpoint|fonction|methode|service|deploy\\w*|build|repo|branche|serveur|base de donnees|script|test|prod|bug|log",
+    BUSY: "en reunion|en call|en rendez-vous|reunions toute|je suis pris|overbooke",
+  },
 };

@@ -1,0 +1,115 @@
+/**
+ * Features for the learned component: word uni/bi-grams and character 3–5-grams of the normalised
+ * text, plus a few dense features that carry what the rules and guards already know. The model
+ * text has accents stripped, Slack tokens unwrapped, mentions, channels, links and numbers replaced
+ * by placeholders (so "<@U1> 5 min?" and "<@U2> 10 min?" look the same), and look-alikes ("good call",
+ * "API call", "on-call") replaced by one token the model can weigh.
+ *
+ * Features are hashed (FNV-1a) into a fixed number of buckets; the names are kept alongside so an
+ * explanation can say which n-grams pushed a message over the threshold.
+ */
+import { conceptSequence } from './concepts';
+import { ALL_NEGATIONS } from './guards';
+import { LANGUAGES } from './languages';
+import { LINK_CONTEXT_GUARD, MEETING_LINKS } from './links';
+import { neutraliseLookAlikes } from './lookAlikes';
+import type { NormalizedText } from './normalize';
+import type { PhraseEvidence } from './rules';
+
+export interface FeatureOptions {
+  /** Number of hash buckets (a power of two). */
+  dim: number;
+  /** Character n-gram lengths, inclusive. */
+  charMin: number;
+  charMax: number;
+}
+
+export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { dim: 1 << 18, charMin: 3, charMax: 5 };
+
+export interface FeatureVector {
+  /** Hashed bucket per feature (same order as names and values). Duplicate buckets are possible. */
+  index: number[];
+  value: number[];
+  /** Readable feature names: "w:call", "b:hop on", "c:cal", "r:rule", "g:negation", … */
+  names: string[];
+}
+
+const RECORDING_LINK = /\/rec\/|recording|loom\.com|youtube\.com|youtu\.be|vimeo\.com|drive\.google|docs\.google|notion\.so|figma\.com|github\.com|gitlab|atlassian|jira|confluence/;
+
+/** A URL as a placeholder word: live meeting room, recording/document, or any other link. */
+function linkToken(url: string): string {
+  if (MEETING_LINKS.some((p) => p.pattern.test(url))) return 'xmeetlink';
+  if (RECORDING_LINK.test(url)) return 'xdoclink';
+  return 'xlink';
+}
+
+const TOKEN = /[a-z0-9@#'_-]+|\?/g;
+
+/** The text the model reads, as tokens. Exposed for tests and the eval's error listing. */
+export function modelTokens(norm: NormalizedText): string[] {
+  let s = norm.text.replace(/ß/g, 'ss');
+  for (const url of [...norm.urls].sort((a, b) => b.length - a.length)) s = s.split(url).join(` ${linkToken(url)} `);
+  s = s.replace(/\bhttps?:\/\/\S+/g, ' xlink ').replace(/@user\b/g, ' xuser ').replace(/@here\b/g, ' xhere ').replace(/#channel\b/g, ' xchannel ');
+  s = neutraliseLookAlikes(s, 'xlookalike');
+  s = s.replace(/\d+/g, '0');
+  return s.match(TOKEN) ?? [];
+}
+
+/** FNV-1a over UTF-16 code units: stable across runs and platforms. */
+export function hashFeature(name: string, dim: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h & (dim - 1);
+}
+
+const PAST_CUES = LANGUAGES.map((l) => l.past);
+
+export function extractFeatures(norm: NormalizedText, evidence: PhraseEvidence, opts: FeatureOptions = DEFAULT_FEATURE_OPTIONS): FeatureVector {
+  const tokens = modelTokens(norm);
+  const words = new Set<string>();
+  const chars = new Set<string>();
+  const dense = new Set<string>();
+
+  const seq = ['<s>', ...tokens, '</s>'];
+  for (const t of tokens) words.add(`w:${t}`);
+  for (let i = 0; i + 1 < seq.length; i++) words.add(`b:${seq[i]} ${seq[i + 1]}`);
+  for (const t of tokens) {
+    if (t === '?') continue;
+    const padded = ` ${t} `;
+    for (let n = opts.charMin; n <= opts.charMax; n++) {
+      for (let i = 0; i + n <= padded.length; i++) chars.add(`c:${padded.slice(i, i + n)}`);
+    }
+  }
+  for (const e of norm.emoji) dense.add(`e:${e}`);
+  // Concepts and their order, language-independent: "k:MEET", "kb:SUGGEST MEET", "kb:MEET ?".
+  const concepts = ['<s>', ...conceptSequence(tokens.join(' ')), '</s>'];
+  for (let i = 1; i + 1 < concepts.length; i++) dense.add(`k:${concepts[i]}`);
+  for (let i = 0; i + 1 < concepts.length; i++) dense.add(`kb:${concepts[i]} ${concepts[i + 1]}`);
+
+  // What the rules and guards know, as features the model weighs (it learns how far to trust them).
+  if (evidence.fired) dense.add('r:rule').add(`r:${evidence.fired.rule === 'terse' ? 'terse' : evidence.fired.lang}`);
+  if (evidence.vetoed) dense.add('r:vetoed');
+  const neutral = neutraliseLookAlikes(norm.prose);
+  if (ALL_NEGATIONS.some((re) => re.test(neutral))) dense.add('g:negation');
+  if (PAST_CUES.some((re) => re.test(neutral))) dense.add('g:past');
+  if (neutral.includes('~')) dense.add('g:lookalike');
+  if (tokens.includes('xmeetlink')) dense.add(LINK_CONTEXT_GUARD.test(norm.prose) ? 'l:meetlink-guarded' : 'l:meetlink');
+  dense.add(`n:${tokens.length <= 2 ? '1-2' : tokens.length <= 5 ? '3-5' : tokens.length <= 12 ? '6-12' : '13+'}`);
+
+  const names: string[] = [];
+  const value: number[] = [];
+  // Each block is scaled to unit length, so long messages do not get bigger scores just for length.
+  const push = (set: Set<string>, scale: number) => {
+    for (const n of set) {
+      names.push(n);
+      value.push(scale);
+    }
+  };
+  push(words, words.size ? 1 / Math.sqrt(words.size) : 0);
+  push(chars, chars.size ? 1 / Math.sqrt(chars.size) : 0);
+  push(dense, 1);
+  return { index: names.map((n) => hashFeature(n, opts.dim)), value, names };
+}
