@@ -37,7 +37,8 @@ export function recordedBatches(markdown: string): Set<string> {
 
 function detectorCommit(): string {
   const root = path.join(__dirname, '..');
-  const sha = execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
+  // The last commit that touched the detector (a later merge of corpus batches does not change it).
+  const sha = execSync('git log -1 --format=%h -- src/domain/meetingDetection', { cwd: root }).toString().trim();
   const dirty = execSync('git status --porcelain -- src/domain/meetingDetection', { cwd: root }).toString().trim() !== '';
   return dirty ? `${sha}+uncommitted` : sha;
 }
