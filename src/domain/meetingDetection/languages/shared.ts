@@ -33,7 +33,10 @@ export type Concept =
   | 'OTHER3' // a third person or group: with X, loop in, include, con, mit, avec, com
   | 'ASYNC' // writing instead: in the doc, thread, async, por escrito, schriftlich, par écrit
   | 'TECH' // software senses: api, endpoint, function, deploy, build, repo
-  | 'BUSY'; // the speaker's own status: in meetings all day, back to back, ocupado, en réunion
+  | 'BUSY' // the speaker's own status: in meetings all day, back to back, ocupado, en réunion
+  | 'TOGETHER' // a group doing it at once: together, everyone, juntos, zusammen, ensemble
+  | 'SCREEN' // seeing it live: share my screen, show you, pantalla, Bildschirm, écran, tela
+  | 'ROOM'; // a physical or named room: boardroom, sala, Raum, salle
 
 export type Lexicon = Partial<Record<Concept, string>>;
 
