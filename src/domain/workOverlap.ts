@@ -101,3 +101,35 @@ export function lastShiftEnd(s: WorkSchedule, at: Date, lookbackMs: number): Dat
 export function floorToMinute(d: Date): Date {
   return new Date(Math.floor(d.getTime() / MS_PER_MINUTE) * MS_PER_MINUTE);
 }
+
+/** "In the next 24 h" is the question a proposed call raises. */
+export const OVERLAP_HORIZON_MS = 24 * MS_PER_HOUR;
+/** How far to look for the next shared time when there is none in the horizon. */
+export const OVERLAP_LOOKAHEAD_MS = 7 * 24 * MS_PER_HOUR;
+
+export type OverlapSummary =
+  /** The proposer and everyone else are working right now; the window says until when. */
+  | { kind: 'now'; window: TimeWindow }
+  /** Not now, but within the horizon. */
+  | { kind: 'later'; window: TimeWindow }
+  /**
+   * No shared working time in the horizon. `next` is the first one within the lookahead (null if
+   * none); `blocker` is the person, by index, whose day ended most recently among those the
+   * proposer cannot reach in the horizon, when that was within the horizon.
+   */
+  | { kind: 'none'; next: TimeWindow | null; blocker: { index: number; endedAt: Date } | null };
+
+/** How the proposer's working hours meet the others' from `now` on; null with nobody else. */
+export function overlapSummary(proposer: WorkSchedule, others: readonly WorkSchedule[], now: Date): OverlapSummary | null {
+  if (others.length === 0) return null;
+  const everyone = [proposer, ...others];
+  const soon = nextCommonWindow(everyone, now, OVERLAP_HORIZON_MS);
+  if (soon) return { kind: soon.start.getTime() === now.getTime() ? 'now' : 'later', window: soon };
+  let blocker: { index: number; endedAt: Date } | null = null;
+  others.forEach((s, index) => {
+    if (nextCommonWindow([proposer, s], now, OVERLAP_HORIZON_MS)) return;
+    const endedAt = lastShiftEnd(s, now, OVERLAP_HORIZON_MS);
+    if (endedAt && (!blocker || endedAt > blocker.endedAt)) blocker = { index, endedAt };
+  });
+  return { kind: 'none', next: nextCommonWindow(everyone, now, OVERLAP_LOOKAHEAD_MS), blocker };
+}

@@ -31,8 +31,9 @@ import type { Logger } from '../logger';
 import { detectMeetingProposal, extractMentionedUserIds, type MessageForDetection } from '../domain/meetingDetection';
 import { cityOf, offsetMs } from '../time';
 import { isWorkingAt, nextWorkStart } from '../domain/workSchedule';
+import { overlapSummary } from '../domain/workOverlap';
 import { classifySlackError } from '../slack/errors';
-import { deflectionLead, deflectionPrompt, type RecipientSource, type RecipientTime } from '../views/deflectionPrompt';
+import { deflectionLead, deflectionPrompt, type OverlapNote, type RecipientSource, type RecipientTime } from '../views/deflectionPrompt';
 import { escapeMrkdwn } from '../views/text';
 import { scheduleOf, type People, type Person } from './people';
 import { readableSlackText } from '../domain/slackText';
@@ -127,7 +128,7 @@ export class DeflectionService {
     setPending(this.db, id, readableSlackText(pendingTextOf(e, fromApp), namesOf(people)).slice(0, MAX_PENDING_TEXT), people.map((p) => p.userId));
     // No channel name: conversations.info would need channels:read/groups:read, which Handoff does
     // not request; the prompt shows the channel as <#C…> in mrkdwn instead.
-    const prompt = deflectionPrompt(id, deflectionLead(recipientTimes(people, now), source), { id: e.channel });
+    const prompt = deflectionPrompt(id, deflectionLead(recipientTimes(people, now), source, overlapNote(author, people, now)), { id: e.channel });
     try {
       await this.client.chat.postEphemeral({ channel: e.channel, user: userId, ...prompt, ...(e.thread_ts ? { thread_ts: e.thread_ts } : {}) });
       // Why it fired (rule, or the model's strongest n-grams) for tuning from logs; never the text itself.
@@ -254,6 +255,19 @@ function recipientTimes(people: readonly Person[], now: Date): RecipientTime[] {
       startsInMs: working ? null : nextWorkStart(s, now).getTime() - now.getTime(),
     };
   });
+}
+
+/** When the proposer's working hours meet the others' (one sentence in the prompt); none without others. */
+function overlapNote(author: Person, people: readonly Person[], now: Date): OverlapNote | undefined {
+  if (!author.row || people.length === 0) return undefined;
+  const proposer = scheduleOf(author.row);
+  try {
+    const summary = overlapSummary(proposer, people.map((p) => scheduleOf(p.row!)), now);
+    return summary ? { summary, names: people.map((p) => p.displayName), tz: proposer.tz, now } : undefined;
+  } catch {
+    // A schedule with no working days has no overlap to describe; the prompt goes out without it.
+    return undefined;
+  }
 }
 
 function toDetectionInput(e: ChannelMessageEvent): MessageForDetection {
