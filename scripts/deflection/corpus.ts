@@ -1,6 +1,6 @@
 /**
  * The meeting-deflection corpus: JSONL files under test/fixtures/deflection/, one labelled message
- * per line. `legacy/` and `train/` are the training corpus; `frozen/` is the test split, which is
+ * per line. `legacy/`, `train/` and `extra/` are the training corpus; `frozen/` is the test split, which is
  * only ever scored in aggregate (see scripts/eval-deflection.ts) and never trained or tuned on.
  */
 import fs from 'node:fs';
@@ -11,6 +11,8 @@ export const LANGS: DetectionLanguage[] = ['en', 'es', 'de', 'fr', 'pt'];
 export const CORPUS_DIR = path.join(__dirname, '..', '..', 'test', 'fixtures', 'deflection');
 export const LEGACY_DIR = path.join(CORPUS_DIR, 'legacy');
 export const TRAIN_DIR = path.join(CORPUS_DIR, 'train');
+/** Batches written on the detector's branch (same format, first runs recorded like the others). */
+export const EXTRA_DIR = path.join(CORPUS_DIR, 'extra');
 export const FROZEN_DIR = path.join(CORPUS_DIR, 'frozen');
 export const FIRST_RUNS_FILE = path.join(CORPUS_DIR, 'first-runs.md');
 
@@ -78,9 +80,9 @@ export function jsonlFiles(dir: string): string[] {
     .map((f) => path.join(dir, f));
 }
 
-/** The training corpus: legacy batches and the train batches. Never the frozen split. */
+/** The training corpus: legacy, train and extra batches. Never the frozen split. */
 export function loadTrainingCorpus(): CorpusMessage[] {
-  const all = [...readFolder(LEGACY_DIR), ...readFolder(TRAIN_DIR)];
+  const all = [...readFolder(LEGACY_DIR), ...readFolder(TRAIN_DIR), ...readFolder(EXTRA_DIR)];
   const seen = new Set<string>();
   for (const m of all) {
     if (seen.has(m.id)) throw new Error(`duplicate corpus id ${m.id}`);

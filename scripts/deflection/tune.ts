@@ -1,20 +1,38 @@
 /**
- * Hyper-parameter sweep for the meeting model, on the training corpus only (batch-grouped
- * cross-validation, as eval:deflection). Prints recall at the precision target for each setting.
+ * Hyper-parameter and feature sweeps for the meeting model, on the training corpus only
+ * (batch-grouped cross-validation, as eval:deflection). For each setting prints the recall the
+ * out-of-fold scores allow at several precision levels, overall and on the train-NN batches
+ * (written independently of the rules), so one lucky threshold does not decide.
  *
- *   npx tsx scripts/deflection/tune.ts
+ *   npx tsx scripts/deflection/tune.ts '[{}, {"l2": 5}]'
  */
 import { loadTrainingCorpus } from './corpus';
-import { crossValidate, DEFAULT_SETTINGS, type Settings } from './modelling';
-import { score } from './scoring';
+import { chooseThresholds, crossValidate, DEFAULT_SETTINGS, type Scored, type Settings } from './modelling';
 
-const corpus = loadTrainingCorpus();
-const grid: Partial<Settings['train']>[] = JSON.parse(process.argv[2] ?? '[{}]');
-for (const g of grid) {
-  const settings: Settings = { ...DEFAULT_SETTINGS, train: { ...DEFAULT_SETTINGS.train, ...g } };
-  const t0 = Date.now();
-  const cv = crossValidate(corpus, settings);
-  const all = score(cv.decisions.map((d) => ({ label: d.m.label, predicted: d.detection.isProposal })));
-  const fresh = score(cv.decisions.filter((d) => d.m.batch.startsWith('train')).map((d) => ({ label: d.m.label, predicted: d.detection.isProposal })));
-  console.log(`${JSON.stringify(g).padEnd(50)} all P ${all.precision.toFixed(3)} R ${all.recall.toFixed(3)} | train-* P ${fresh.precision.toFixed(3)} R ${fresh.recall.toFixed(3)} F1 ${fresh.f1.toFixed(3)} | t=${cv.thresholds.threshold.toFixed(3)}/${cv.thresholds.ruleThreshold} ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+export function recallAt(scored: readonly (Scored & { fresh: boolean })[], target: number, onlyFresh: boolean): string {
+  const t = chooseThresholds(scored, target);
+  let tp = 0, fp = 0, fn = 0;
+  for (const s of scored) {
+    if (onlyFresh && !s.fresh) continue;
+    const fire = s.p >= t.threshold || (s.rule && s.p >= t.ruleThreshold);
+    if (fire && s.label) tp++;
+    else if (fire) fp++;
+    else if (s.label) fn++;
+  }
+  return `${(tp / Math.max(tp + fp, 1)).toFixed(3)}/${(tp / Math.max(tp + fn, 1)).toFixed(3)}`;
+}
+
+if (require.main === module) {
+  const corpus = loadTrainingCorpus();
+  // Each entry: training options, plus feature options under "features".
+  const grid: (Partial<Settings['train']> & { features?: Partial<Settings['features']> })[] = JSON.parse(process.argv[2] ?? '[{}]');
+  console.log('setting'.padEnd(40), 'P/R all @.95 @.97 @.98'.padEnd(36), 'P/R train-* @.95 @.97 @.98');
+  for (const g of grid) {
+    const { features, ...train } = g;
+    const settings: Settings = { ...DEFAULT_SETTINGS, features: { ...DEFAULT_SETTINGS.features, ...features }, train: { ...DEFAULT_SETTINGS.train, ...train } };
+    const cv = crossValidate(corpus, settings);
+    const scored = cv.outOfFold.filter((o) => o.p !== undefined).map((o) => ({ p: o.p!, rule: o.rule, label: o.m.label, fresh: o.m.batch.startsWith('train') }));
+    const cols = (fresh: boolean) => [0.95, 0.97, 0.98].map((t) => recallAt(scored, t, fresh)).join(' ');
+    console.log(JSON.stringify(g).padEnd(40), cols(false).padEnd(36), cols(true));
+  }
 }

@@ -13,6 +13,7 @@ import { ALL_NEGATIONS } from './guards';
 import { LANGUAGES } from './languages';
 import { LINK_CONTEXT_GUARD, MEETING_LINKS } from './links';
 import { neutraliseLookAlikes } from './lookAlikes';
+import { respell } from './spelling';
 import type { NormalizedText } from './normalize';
 import type { PhraseEvidence } from './rules';
 
@@ -22,9 +23,15 @@ export interface FeatureOptions {
   /** Character n-gram lengths, inclusive. */
   charMin: number;
   charMax: number;
+  /** Concept features per clause, marked by the clause's guard cues. */
+  clauseConcepts: boolean;
+  /** Expand chat shorthand and correct one-letter typos of key words. */
+  respell: boolean;
+  /** Keep sentence punctuation as a "." token. */
+  punctuation: boolean;
 }
 
-export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { dim: 1 << 18, charMin: 3, charMax: 5 };
+export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { dim: 1 << 18, charMin: 3, charMax: 5, clauseConcepts: true, respell: true, punctuation: true };
 
 export interface FeatureVector {
   /** Hashed bucket per feature (same order as names and values). Duplicate buckets are possible. */
@@ -43,16 +50,33 @@ function linkToken(url: string): string {
   return 'xlink';
 }
 
-const TOKEN = /[a-z0-9@#'_-]+|\?/g;
+// Words, "?" (a question is a strong cue), and "." for any other sentence or clause break.
+const TOKEN = /[a-z0-9@#'_-]+|\?|[.!;:,]+/g;
 
 /** The text the model reads, as tokens. Exposed for tests and the eval's error listing. */
-export function modelTokens(norm: NormalizedText): string[] {
+export function modelTokens(norm: NormalizedText, opts: Pick<FeatureOptions, 'respell' | 'punctuation'> = DEFAULT_FEATURE_OPTIONS): string[] {
   let s = norm.text.replace(/ß/g, 'ss');
   for (const url of [...norm.urls].sort((a, b) => b.length - a.length)) s = s.split(url).join(` ${linkToken(url)} `);
   s = s.replace(/\bhttps?:\/\/\S+/g, ' xlink ').replace(/@user\b/g, ' xuser ').replace(/@here\b/g, ' xhere ').replace(/#channel\b/g, ' xchannel ');
   s = neutraliseLookAlikes(s, 'xlookalike');
   s = s.replace(/\d+/g, '0');
-  return s.match(TOKEN) ?? [];
+  const tokens = (s.match(TOKEN) ?? []).flatMap((t) => (/^[.!;:,]+$/.test(t) ? (opts.punctuation ? ['.'] : []) : [t]));
+  return opts.respell ? respell(tokens) : tokens;
+}
+
+const CLAUSE_WORDS = new Set(['but', 'though', 'however', 'pero', 'sino', 'aber', 'sondern', 'mais', 'mas', 'porem']);
+
+/** Tokens cut into clauses at "." and conjunctions; a "?" ends its clause and stays in it. */
+function clauses(tokens: readonly string[]): string[][] {
+  const out: string[][] = [[]];
+  for (const t of tokens) {
+    if (t === '.' || CLAUSE_WORDS.has(t)) out.push([]);
+    else {
+      out.at(-1)!.push(t);
+      if (t === '?') out.push([]);
+    }
+  }
+  return out.filter((c) => c.length > 0);
 }
 
 /** FNV-1a over UTF-16 code units: stable across runs and platforms. */
@@ -68,7 +92,7 @@ export function hashFeature(name: string, dim: number): number {
 const PAST_CUES = LANGUAGES.map((l) => l.past);
 
 export function extractFeatures(norm: NormalizedText, evidence: PhraseEvidence, opts: FeatureOptions = DEFAULT_FEATURE_OPTIONS): FeatureVector {
-  const tokens = modelTokens(norm);
+  const tokens = modelTokens(norm, opts);
   const words = new Set<string>();
   const chars = new Set<string>();
   const dense = new Set<string>();
@@ -88,6 +112,15 @@ export function extractFeatures(norm: NormalizedText, evidence: PhraseEvidence, 
   const concepts = ['<s>', ...conceptSequence(tokens.join(' ')), '</s>'];
   for (let i = 1; i + 1 < concepts.length; i++) dense.add(`k:${concepts[i]}`);
   for (let i = 0; i + 1 < concepts.length; i++) dense.add(`kb:${concepts[i]} ${concepts[i + 1]}`);
+  // The same per clause, marked by whether a negation or past-tense cue sits in that clause: "no call
+  // needed today, but can we do one monday?" has a guarded clause and a clean proposal clause.
+  for (const clause of opts.clauseConcepts ? clauses(tokens) : []) {
+    const text = clause.join(' ');
+    const mark = ALL_NEGATIONS.some((re) => re.test(text)) || PAST_CUES.some((re) => re.test(text)) ? 'g' : 'u';
+    const cs = conceptSequence(text);
+    for (const c of cs) dense.add(`ck${mark}:${c}`);
+    for (let i = 0; i + 1 < cs.length; i++) dense.add(`ckb${mark}:${cs[i]} ${cs[i + 1]}`);
+  }
 
   // What the rules and guards know, as features the model weighs (it learns how far to trust them).
   if (evidence.fired) dense.add('r:rule').add(`r:${evidence.fired.rule === 'terse' ? 'terse' : evidence.fired.lang}`);

@@ -38,7 +38,14 @@ export const GERMAN: LanguageRules = {
   negation: /\b(?:kein(?:e|en|er|em)?\s+(?:[a-z]+\s+)?(?:call|calls|meeting|anruf|termin|besprechung|telefonat)|nicht (?:notig|noetig|notwendig|erforderlich)|statt|anstatt|anstelle|ohne|absag\w*|abgesagt)\b/,
   // "hier" means "here" in German, so it must never be a past cue (see the French table).
   past: /\b(?:gestern|vorhin|letzte woche|letzten (?:montag|dienstag|mittwoch|donnerstag|freitag)|hatten|hatte|war super|war gut)\b/,
+  abbreviations: { hab: 'habe', vllt: 'vielleicht', vlt: 'vielleicht', heut: 'heute', grad: 'gerade', nochmal: 'noch mal', nen: 'einen', wg: 'wegen', morgn: 'morgen', telko: 'telefonkonferenz' },
+  keywords: ['telefonieren', 'anrufen', 'besprechung', 'termin', 'einladung', 'kalender', 'schnell', 'meeting', 'treffen', 'sprechen', 'kurzer', 'telefonat'],
   lexicon: {
+    CANCEL: "absag\\w*|abgesagt|fallt aus|entfallt|streichen|gestrichen|verschieb\\w*|verschoben|storniert",
+    RECORD: "aufzeichnung|aufgezeichnet|aufnahme|nehm\\w* .{0,20}auf|video|loom|protokoll|notizen|zusammenfassung|mitschrift",
+    WAIT: "gib mir (?:0|ne|eine|kurz|fünf|zwei)|moment,? ich|bin gleich|gleich zuruck|ich schick dir (?:gleich )?(?:die|den|das)",
+    THANKS: "danke|vielen dank|merci|war (?:super|gut|hilfreich|produktiv)|gutes (?:gesprach|meeting)|hat mir .{0,20}gespart",
+    QINFO: "wer|welche[rsmn]?|wie (?:viele|lange|geht|kann)|weiss jemand|weisst du ob|wisst ihr|gibt'?s|gibt es|kennt jemand|ist es moglich",
     ROOM: "raum|konferenzraum|besprechungsraum",
     SCREEN: "bildschirm|bildschirm teilen|screen|zeigen|live sehen|ansehen|anschauen",
     TOGETHER: "zusammen|gemeinsam|alle|allen beteiligten|wir beide|du und ich|dem ganzen team",

@@ -92,7 +92,14 @@ export const ENGLISH: LanguageRules = {
   // Guard: retrospective talk about a meeting that already happened.
   past:
     /\b(?:yesterday|last (?:week|night|time|month|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*)|earlier today|ago|already (?:had|did|set|scheduled|met|synced)|just (?:had|got off|finished|wrapped|ended)|we had|i had|was great|went well)\b/,
+  abbreviations: { u: 'you', ur: 'your', b4: 'before', abt: 'about', w: 'with', wk: 'week', wks: 'weeks', nxt: 'next', tmrw: 'tomorrow', tmr: 'tomorrow', tmw: 'tomorrow', tomoz: 'tomorrow', '2moro': 'tomorrow', '2morrow': 'tomorrow', '2day': 'today', '2nite': 'tonight', pls: 'please', plz: 'please', thx: 'thanks', idk: "i don't know", lmk: 'let me know', rn: 'right now', hr: 'hour', hrs: 'hours', convo: 'conversation', mtg: 'meeting', mtgs: 'meetings', cn: 'can', hav: 'have', teh: 'the', shd: 'should', cld: 'could', wd: 'would', bc: 'because', cuz: 'because', gimme: 'give me', lemme: 'let me', gotta: 'got to', mo: 'moment', sec: 'second', secs: 'seconds' },
+  keywords: ['meeting', 'meetings', 'huddle', 'huddles', 'calendar', 'invite', 'invites', 'zoom', 'phone', 'tomorrow', 'weekly', 'standup', 'schedule', 'conversation', 'sync', 'call', 'minutes', 'discuss'],
   lexicon: {
+    CANCEL: "cancel\\w*|call off|drop(?:ping)? the|skip(?:ping)? the|scrap\\w*|postpone\\w*|push(?:ed)? (?:it|the)|move(?:d)? (?:it|the)|no longer|not happening|free(?:ing)? up the slot",
+    RECORD: "record(?:ed|ing)?|recording|loom|video (?:walkthrough|message)|screencast|transcript|notes|minutes of|summary|write-?up|recap",
+    WAIT: "give me (?:a|0|five|ten|two)|gimme|bear with me|hang on|hold on|one sec|just a sec|back in|brb|be right back|i'?ll (?:send|share|post|write|ping|get back)",
+    THANKS: "thanks|thank you|thx|ty|appreciate|cheers|great (?:chat|call|meeting|session)|good (?:chat|call|meeting|session)|was (?:great|useful|helpful|productive)",
+    QINFO: "who|what|which|where|how (?:do|does|did|many|much|long|come)|does anyone know|anyone know|is there|are there|do you know (?:if|whether|where|what|how)|any idea|is it (?:possible|true) that|did (?:you|anyone|someone)",
     ROOM: "rooms?|boardroom|conference room|meeting room|war room",
     SCREEN: "screen|screens|screenshare|share (?:my|your|ur) screen|see it|show (?:you|me)|whiteboard|over my shoulder",
     TOGETHER: "together|all of us|everyone|the whole team|you and me|you and i|both of us|as a group|y'all",

@@ -26,7 +26,14 @@ export const FRENCH: LanguageRules = {
   negation: /\b(?:pas besoin|pas la peine|pas necessaire|inutile|au lieu d|plutot qu|sans (?:(?:un|une|le|la)\s+)?(?:reunion|appel|call|visio)|pas de (?:reunion|call|appel|visio|point)|annul\w*)/,
   // Plain "hier" would also hit German "hier der Link", so only unambiguous forms are listed.
   past: /(?:\bd'hier\b|\bhier (?:soir|matin|apres-midi)\b|\b(?:reunion|appel|call|point|visio) hier\b|\bla semaine derniere\b|\btout a l'heure\b(?=.*\b(?:eu|fait)\b)|\b(?:j'ai|on a|nous avons|j'avais|on avait) eu\b)/,
+  abbreviations: { qd: 'quand', pr: 'pour', ds: 'dans', jsuis: 'je suis', chuis: 'je suis', qqn: 'quelqu\'un', qqch: 'quelque chose', tjs: 'toujours', mtn: 'maintenant', bcp: 'beaucoup', ajd: "aujourd'hui", auj: "aujourd'hui", dem1: 'demain', jarrive: "j'arrive", lexpliquer: "l'expliquer", sapelle: "s'appelle", sappelle: "s'appelle", tas: "t'as", jai: "j'ai", cest: "c'est" },
+  keywords: ['appeler', 'appelle', "s'appelle", "s'appeler", 'reunion', 'rendez-vous', 'visio', 'invitation', 'calendrier', 'rapide', 'demain', 'telephone', 'discuter'],
   lexicon: {
+    CANCEL: "annul\\w*|saute|reporte\\w*|decale\\w*|je libere|on laisse tomber|supprim\\w*",
+    RECORD: "enregistre\\w*|enregistrement|video|loom|compte rendu|cr|notes|transcription|resume",
+    WAIT: "donne-moi|laisse-moi|deux secondes|2 sec|je reviens|je t'envoie (?:les|le|la)|je te (?:renvoie|partage) (?:les|le|la)",
+    THANKS: "merci|super (?:echange|appel|reunion)|c'etait (?:super|utile|top)|m'a fait gagner",
+    QINFO: "quoi|quel(?:le)?s?|comment|combien|quelqu'un sait|tu sais si|vous savez si|y a-t-il|est-ce qu'il y a|il y a moyen",
     ROOM: "salle|salles",
     SCREEN: "ecran|partage d'ecran|partager mon ecran|montrer|voir",
     TOGETHER: "ensemble|tous|toute l'equipe|tout le monde|toi et moi|nous deux",

@@ -9,6 +9,10 @@ export interface LanguageRules {
   negation: RegExp;
   /** Past-tense / retrospective cues: "the call yesterday", "we had a meeting". Checked on the clause. */
   past: RegExp;
+  /** Chat shorthand → words, applied to the model's tokens ("b4" → "before", "hj" → "hoje"). */
+  abbreviations: Record<string, string>;
+  /** Key words a one-letter typo is corrected to ("hudle" → "huddle", "llamda" → "llamada"). */
+  keywords: string[];
   /** Words for the concepts the model generalises over, as regex alternations (model text: accent-free, numbers → 0). */
   lexicon: Lexicon;
 }
@@ -36,7 +40,12 @@ export type Concept =
   | 'BUSY' // the speaker's own status: in meetings all day, back to back, ocupado, en réunion
   | 'TOGETHER' // a group doing it at once: together, everyone, juntos, zusammen, ensemble
   | 'SCREEN' // seeing it live: share my screen, show you, pantalla, Bildschirm, écran, tela
-  | 'ROOM'; // a physical or named room: boardroom, sala, Raum, salle
+  | 'ROOM' // a physical or named room: boardroom, sala, Raum, salle
+  | 'QINFO' // a question for information, not time: which, does anyone know, sabes si, weiß jemand
+  | 'THANKS' // looking back gratefully: thanks for the call, danke fürs Gespräch, valeu
+  | 'WAIT' // the speaker asking for a moment before doing something: give me 5 min and I'll…
+  | 'RECORD' // recordings and written records: recording, notes, Protokoll, compte rendu, ata
+  | 'CANCEL'; // calling something off or moving it: cancel, postpone, streichen, annuler, desmarcar
 
 export type Lexicon = Partial<Record<Concept, string>>;
 
