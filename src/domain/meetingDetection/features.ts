@@ -25,13 +25,19 @@ export interface FeatureOptions {
   charMax: number;
   /** Concept features per clause, marked by the clause's guard cues. */
   clauseConcepts: boolean;
+  /** Unordered pairs of the concepts in the message. */
+  conceptPairs: boolean;
   /** Expand chat shorthand and correct one-letter typos of key words. */
   respell: boolean;
   /** Keep sentence punctuation as a "." token. */
   punctuation: boolean;
+  /** Scale of each block (word n-grams and character n-grams are each unit-length before scaling). */
+  wordWeight: number;
+  charWeight: number;
+  denseWeight: number;
 }
 
-export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { dim: 1 << 18, charMin: 3, charMax: 5, clauseConcepts: true, respell: true, punctuation: true };
+export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { dim: 1 << 18, charMin: 3, charMax: 5, clauseConcepts: true, conceptPairs: true, respell: true, punctuation: true, wordWeight: 2, charWeight: 3, denseWeight: 1 };
 
 export interface FeatureVector {
   /** Hashed bucket per feature (same order as names and values). Duplicate buckets are possible. */
@@ -112,6 +118,12 @@ export function extractFeatures(norm: NormalizedText, evidence: PhraseEvidence, 
   const concepts = ['<s>', ...conceptSequence(tokens.join(' ')), '</s>'];
   for (let i = 1; i + 1 < concepts.length; i++) dense.add(`k:${concepts[i]}`);
   for (let i = 0; i + 1 < concepts.length; i++) dense.add(`kb:${concepts[i]} ${concepts[i + 1]}`);
+  // Which concepts occur together, in any order ("QINFO+MEET" reads differently from "SUGGEST+MEET").
+  if (opts.conceptPairs) {
+    const set = [...new Set(concepts.slice(1, -1))].sort();
+    if (neutraliseLookAlikes(norm.prose).includes('~')) set.push('LOOKALIKE');
+    for (let i = 0; i < set.length; i++) for (let j = i + 1; j < set.length; j++) dense.add(`kp:${set[i]}+${set[j]}`);
+  }
   // The same per clause, marked by whether a negation or past-tense cue sits in that clause: "no call
   // needed today, but can we do one monday?" has a guarded clause and a clean proposal clause.
   for (const clause of opts.clauseConcepts ? clauses(tokens) : []) {
@@ -141,8 +153,8 @@ export function extractFeatures(norm: NormalizedText, evidence: PhraseEvidence, 
       value.push(scale);
     }
   };
-  push(words, words.size ? 1 / Math.sqrt(words.size) : 0);
-  push(chars, chars.size ? 1 / Math.sqrt(chars.size) : 0);
-  push(dense, 1);
+  push(words, words.size ? opts.wordWeight / Math.sqrt(words.size) : 0);
+  push(chars, chars.size ? opts.charWeight / Math.sqrt(chars.size) : 0);
+  push(dense, opts.denseWeight);
   return { index: names.map((n) => hashFeature(n, opts.dim)), value, names };
 }
