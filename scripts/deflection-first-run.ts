@@ -11,6 +11,7 @@ import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { detectMeetingProposal } from '../src/domain/meetingDetection';
+import { committedModel } from '../src/domain/meetingDetection/pipeline';
 import { FIRST_RUNS_FILE, FROZEN_DIR, LANGS, readJsonl, toDetectionInput } from './deflection/corpus';
 import { score, scoreBy, TABLE_HEADER, tableRow, type Scores } from './deflection/scoring';
 
@@ -55,6 +56,9 @@ function main(files: string[]): void {
     const messages = readJsonl(file);
     const batch = [...new Set(messages.map((m) => m.batch))].join('+') || path.basename(file, '.jsonl');
     if (done.has(batch)) throw new Error(`${batch} already has a first run in ${path.relative(process.cwd(), FIRST_RUNS_FILE)}; first runs are recorded once.`);
+    // A model that has seen the batch cannot give its first run (train:deflection reads every file present).
+    const trainedOn = ((committedModel().data.meta.trainedOn ?? {}) as { batches?: string[] }).batches ?? [];
+    if (trainedOn.includes(batch)) throw new Error(`The committed model was trained on ${batch}: its first run can no longer be measured.`);
     const results = messages.map((m) => ({ m, label: m.label, predicted: detectMeetingProposal(toDetectionInput(m)).isProposal }));
     const all = score(results);
     const perLang = new Map(scoreBy(results, (r) => r.m.lang, LANGS));
