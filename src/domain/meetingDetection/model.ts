@@ -74,12 +74,53 @@ export function scoreMessage(model: LoadedModel, fv: FeatureVector, topN = 4): M
   return { probability, top: contributions.slice(0, topN) };
 }
 
-/** "hop on", "quick", "rule" from "b:hop on", "w:quick", "r:rule"; character n-grams keep their quotes. */
+const CONCEPT_WORDS: Record<string, string> = {
+  MEET: 'a meeting word',
+  CALLV: 'calling someone',
+  TALK: 'talking it through',
+  JOIN: 'joining',
+  TIME: 'asking for time',
+  WHEN: 'a time',
+  CAL: 'calendar',
+  RECUR: 'recurring',
+  SUGGEST: 'a suggestion',
+  VOICE: 'live / by voice',
+  EASY: 'faster than writing',
+  OTHER3: 'someone else',
+  TOGETHER: 'together',
+  SCREEN: 'screen sharing',
+  ROOM: 'a room',
+  '?': 'a question',
+};
+
+/** One feature as words a person can read, or '' when it has none (character fragments, guards). */
 export function readableFeature(name: string): string {
-  const kind = name.slice(0, 2);
-  const body = name.slice(2);
-  if (kind === 'c:') return `“${body.trim()}…”`;
-  if (kind === 'r:') return `rule ${body}`;
-  if (kind === 'e:') return `:${body}:`;
-  return body.replace(/<\/?s>/g, '').replace(/\bx(user|channel|here|meetlink|doclink|link|lookalike)\b/g, '<$1>').trim();
+  const colon = name.indexOf(':');
+  const kind = name.slice(0, colon);
+  const body = name.slice(colon + 1);
+  if (kind === 'w' || kind === 'b') {
+    // Lone short words ("a", "?") explain nothing on their own.
+    if (kind === 'w' && body.length < 3) return '';
+    return body.replace(/<\/?s>/g, '').replace(/\bx(user|channel|here|meetlink|doclink|link|lookalike)\b/g, '<$1>').trim();
+  }
+  if (kind === 'r') return body === 'rule' ? 'a phrase rule' : '';
+  if (kind === 'l') return body === 'meetlink' ? 'a meeting link' : '';
+  if (kind === 'e') return `:${body}:`;
+  // Concept features: k:MEET, kb:SUGGEST MEET, cku:TIME, ckbu:TIME ?, kp:MEET+WHEN.
+  if (/^(?:k|kb|kp|ck[ug]|ckb[ug])$/.test(kind)) {
+    const parts = body.split(/[ +]/).map((c) => CONCEPT_WORDS[c]).filter((w): w is string => !!w);
+    return [...new Set(parts)].sort().join(' + ');
+  }
+  return '';
+}
+
+/** Why the model leaned towards "proposal": its strongest readable contributions, at most `n`, no repeats. */
+export function explain(top: readonly Contribution[], n = 4): string[] {
+  const out: string[] = [];
+  for (const c of top) {
+    const text = readableFeature(c.feature);
+    if (text && !out.includes(text)) out.push(text);
+    if (out.length === n) break;
+  }
+  return out;
 }

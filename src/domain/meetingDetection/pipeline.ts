@@ -22,7 +22,7 @@ import { ALL_NEGATIONS } from './guards';
 import { guessLanguage, providerMentioned } from './language';
 import { findMeetingLink, LINK_CONTEXT_GUARD } from './links';
 import { neutraliseLookAlikes } from './lookAlikes';
-import { loadModel, readableFeature, scoreMessage, type LoadedModel, type ModelData } from './model';
+import { explain, loadModel, scoreMessage, type LoadedModel, type ModelData } from './model';
 import weights from './model/weights.json';
 import { normalizeSlackText } from './normalize';
 import { phraseEvidence } from './rules';
@@ -58,7 +58,7 @@ export function detectMeetingProposal(msg: MessageForDetection, model: LoadedMod
   if (norm.text === '') return NO;
 
   const evidence = phraseEvidence(norm.prose);
-  const scored = scoreMessage(model, extractFeatures(norm, evidence, model.data.features));
+  const scored = scoreMessage(model, extractFeatures(norm, evidence, model.data.features), 24);
   const score = Math.round(scored.probability * 1000) / 1000;
   const provider = providerMentioned(norm.prose);
   const extra = provider ? { provider } : {};
@@ -75,7 +75,7 @@ export function detectMeetingProposal(msg: MessageForDetection, model: LoadedMod
     return { isProposal: true, reason: 'phrase', matched: phrase.matched, language: phrase.lang, rule: phrase.rule, score, why: [phrase.matched], ...extra };
   }
   if (scored.probability >= model.data.threshold) {
-    const why = scored.top.map((c) => readableFeature(c.feature)).filter((s, i, all) => s !== '' && all.indexOf(s) === i);
+    const why = explain(scored.top);
     return { isProposal: true, reason: 'model', language: guessLanguage(norm.prose), score, why, ...extra };
   }
   return { isProposal: false, score };
