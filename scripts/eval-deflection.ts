@@ -122,7 +122,10 @@ function historyReport(): void {
     console.log('    none recorded yet.');
     return;
   }
-  for (const line of fs.readFileSync(FIRST_RUNS_FILE, 'utf8').split('\n')) if (line.startsWith('|')) console.log(`    ${line}`);
+  // Everything from the first table on: the rows, and any correction appended below them.
+  const lines = fs.readFileSync(FIRST_RUNS_FILE, 'utf8').split('\n');
+  const from = lines.findIndex((l) => l.startsWith('|'));
+  for (const line of lines.slice(Math.max(from, 0))) if (line.trim() !== '' && !/^\|---/.test(line)) console.log(`    ${line}`);
 }
 
 function main(argv: string[]): void {

@@ -17,11 +17,21 @@ const CONCEPT_PATTERNS: [Concept, RegExp][] = (() => {
   return [...byConcept.entries()].map(([c, sources]) => [c, new RegExp(`(?<![a-z0-9'])(?:${sources.join('|')})(?![a-z0-9'])`, 'g')]);
 })();
 
+export interface ConceptHit {
+  /** Character offset in the input. */
+  at: number;
+  concept: string;
+}
+
 /** Concepts in order of appearance; "?" marks a question. Input: the model's tokens joined by spaces. */
-export function conceptSequence(tokenText: string): string[] {
-  const hits: { at: number; concept: string }[] = [];
+export function conceptHits(tokenText: string): ConceptHit[] {
+  const hits: ConceptHit[] = [];
   for (const [concept, re] of CONCEPT_PATTERNS) for (const m of tokenText.matchAll(re)) hits.push({ at: m.index ?? 0, concept });
   for (const m of tokenText.matchAll(/\?/g)) hits.push({ at: m.index ?? 0, concept: '?' });
   hits.sort((a, b) => a.at - b.at || a.concept.localeCompare(b.concept));
-  return hits.map((h) => h.concept);
+  return hits;
+}
+
+export function conceptSequence(tokenText: string): string[] {
+  return conceptHits(tokenText).map((h) => h.concept);
 }

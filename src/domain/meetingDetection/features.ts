@@ -8,7 +8,7 @@
  * Features are hashed (FNV-1a) into a fixed number of buckets; the names are kept alongside so an
  * explanation can say which n-grams pushed a message over the threshold.
  */
-import { conceptSequence } from './concepts';
+import { conceptHits } from './concepts';
 import { ALL_NEGATIONS } from './guards';
 import { LANGUAGES } from './languages';
 import { LINK_CONTEXT_GUARD, MEETING_LINKS } from './links';
@@ -65,24 +65,37 @@ export function modelTokens(norm: NormalizedText, opts: Pick<FeatureOptions, 're
   for (const url of [...norm.urls].sort((a, b) => b.length - a.length)) s = s.split(url).join(` ${linkToken(url)} `);
   s = s.replace(/\bhttps?:\/\/\S+/g, ' xlink ').replace(/@user\b/g, ' xuser ').replace(/@here\b/g, ' xhere ').replace(/#channel\b/g, ' xchannel ');
   s = neutraliseLookAlikes(s, 'xlookalike');
-  s = s.replace(/\d+/g, '0');
   const tokens = (s.match(TOKEN) ?? []).flatMap((t) => (/^[.!;:,]+$/.test(t) ? (opts.punctuation ? ['.'] : []) : [t]));
-  return opts.respell ? respell(tokens) : tokens;
+  // Shorthand first ("b4", "2moro" hold digits), then every number reads as 0.
+  return (opts.respell ? respell(tokens) : tokens).map((t) => t.replace(/\d+/g, '0'));
 }
 
 const CLAUSE_WORDS = new Set(['but', 'though', 'however', 'pero', 'sino', 'aber', 'sondern', 'mais', 'mas', 'porem']);
 
-/** Tokens cut into clauses at "." and conjunctions; a "?" ends its clause and stays in it. */
-function clauses(tokens: readonly string[]): string[][] {
-  const out: string[][] = [[]];
+/**
+ * Clauses as character ranges of the tokens joined by spaces: cut at "." and conjunctions; a "?"
+ * ends its clause and stays in it.
+ */
+function clauseRanges(tokens: readonly string[]): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  let at = 0;
+  let start = -1;
+  let end = 0;
+  const close = () => {
+    if (start >= 0) out.push({ start, end });
+    start = -1;
+  };
   for (const t of tokens) {
-    if (t === '.' || CLAUSE_WORDS.has(t)) out.push([]);
+    if (t === '.' || CLAUSE_WORDS.has(t)) close();
     else {
-      out.at(-1)!.push(t);
-      if (t === '?') out.push([]);
+      if (start < 0) start = at;
+      end = at + t.length;
+      if (t === '?') close();
     }
+    at += t.length + 1;
   }
-  return out.filter((c) => c.length > 0);
+  close();
+  return out;
 }
 
 /** FNV-1a over UTF-16 code units: stable across runs and platforms. */
@@ -114,22 +127,26 @@ export function extractFeatures(norm: NormalizedText, evidence: PhraseEvidence, 
     }
   }
   for (const e of norm.emoji) dense.add(`e:${e}`);
+  const neutral = neutraliseLookAlikes(norm.prose);
+  const lookAlike = neutral.includes('~');
   // Concepts and their order, language-independent: "k:MEET", "kb:SUGGEST MEET", "kb:MEET ?".
-  const concepts = ['<s>', ...conceptSequence(tokens.join(' ')), '</s>'];
+  const joined = tokens.join(' ');
+  const hits = conceptHits(joined);
+  const concepts = ['<s>', ...hits.map((h) => h.concept), '</s>'];
   for (let i = 1; i + 1 < concepts.length; i++) dense.add(`k:${concepts[i]}`);
   for (let i = 0; i + 1 < concepts.length; i++) dense.add(`kb:${concepts[i]} ${concepts[i + 1]}`);
   // Which concepts occur together, in any order ("QINFO+MEET" reads differently from "SUGGEST+MEET").
   if (opts.conceptPairs) {
     const set = [...new Set(concepts.slice(1, -1))].sort();
-    if (neutraliseLookAlikes(norm.prose).includes('~')) set.push('LOOKALIKE');
+    if (lookAlike) set.push('LOOKALIKE');
     for (let i = 0; i < set.length; i++) for (let j = i + 1; j < set.length; j++) dense.add(`kp:${set[i]}+${set[j]}`);
   }
   // The same per clause, marked by whether a negation or past-tense cue sits in that clause: "no call
   // needed today, but can we do one monday?" has a guarded clause and a clean proposal clause.
-  for (const clause of opts.clauseConcepts ? clauses(tokens) : []) {
-    const text = clause.join(' ');
+  for (const { start, end } of opts.clauseConcepts ? clauseRanges(tokens) : []) {
+    const text = joined.slice(start, end);
     const mark = ALL_NEGATIONS.some((re) => re.test(text)) || PAST_CUES.some((re) => re.test(text)) ? 'g' : 'u';
-    const cs = conceptSequence(text);
+    const cs = hits.filter((h) => h.at >= start && h.at < end).map((h) => h.concept);
     for (const c of cs) dense.add(`ck${mark}:${c}`);
     for (let i = 0; i + 1 < cs.length; i++) dense.add(`ckb${mark}:${cs[i]} ${cs[i + 1]}`);
   }
@@ -137,10 +154,9 @@ export function extractFeatures(norm: NormalizedText, evidence: PhraseEvidence, 
   // What the rules and guards know, as features the model weighs (it learns how far to trust them).
   if (evidence.fired) dense.add('r:rule').add(`r:${evidence.fired.rule === 'terse' ? 'terse' : evidence.fired.lang}`);
   if (evidence.vetoed) dense.add('r:vetoed');
-  const neutral = neutraliseLookAlikes(norm.prose);
   if (ALL_NEGATIONS.some((re) => re.test(neutral))) dense.add('g:negation');
   if (PAST_CUES.some((re) => re.test(neutral))) dense.add('g:past');
-  if (neutral.includes('~')) dense.add('g:lookalike');
+  if (lookAlike) dense.add('g:lookalike');
   if (tokens.includes('xmeetlink')) dense.add(LINK_CONTEXT_GUARD.test(norm.prose) ? 'l:meetlink-guarded' : 'l:meetlink');
   dense.add(`n:${tokens.length <= 2 ? '1-2' : tokens.length <= 5 ? '3-5' : tokens.length <= 12 ? '6-12' : '13+'}`);
 

@@ -64,6 +64,7 @@ export function logit(model: LoadedModel, fv: FeatureVector): number {
 
 export function scoreMessage(model: LoadedModel, fv: FeatureVector, topN = 4): ModelScore {
   const probability = sigmoid(logit(model, fv));
+  if (topN <= 0) return { probability, top: [] };
   const contributions: Contribution[] = [];
   for (let i = 0; i < fv.index.length; i++) {
     const c = model.weights[fv.index[i]!]! * fv.value[i]!;

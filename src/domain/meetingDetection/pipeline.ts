@@ -58,24 +58,26 @@ export function detectMeetingProposal(msg: MessageForDetection, model: LoadedMod
   if (norm.text === '') return NO;
 
   const evidence = phraseEvidence(norm.prose);
-  const scored = scoreMessage(model, extractFeatures(norm, evidence, model.data.features), 24);
-  const score = Math.round(scored.probability * 1000) / 1000;
+  const features = extractFeatures(norm, evidence, model.data.features);
+  const probability = scoreMessage(model, features, 0).probability;
+  const score = Math.round(probability * 1000) / 1000;
   const provider = providerMentioned(norm.prose);
   const extra = provider ? { provider } : {};
 
   const link = findMeetingLink(norm);
-  if (link && scored.probability >= model.data.ruleThreshold) {
+  if (link && probability >= model.data.ruleThreshold) {
     const guarded = LINK_CONTEXT_GUARD.test(norm.prose) || ALL_NEGATIONS.some((neg) => neg.test(neutraliseLookAlikes(norm.prose)));
     if (!guarded) {
       return { isProposal: true, reason: 'meeting_link', matched: link.url, provider: link.provider, language: guessLanguage(norm.prose), rule: 'link', score, why: [link.provider] };
     }
   }
   const phrase = evidence.fired;
-  if (phrase && scored.probability >= model.data.ruleThreshold) {
+  if (phrase && probability >= model.data.ruleThreshold) {
     return { isProposal: true, reason: 'phrase', matched: phrase.matched, language: phrase.lang, rule: phrase.rule, score, why: [phrase.matched], ...extra };
   }
-  if (scored.probability >= model.data.threshold) {
-    const why = explain(scored.top);
+  if (probability >= model.data.threshold) {
+    // The explanation sorts every contribution, so it is only worked out for a message that fires.
+    const why = explain(scoreMessage(model, features, 24).top);
     return { isProposal: true, reason: 'model', language: guessLanguage(norm.prose), score, why, ...extra };
   }
   return { isProposal: false, score };

@@ -17,9 +17,11 @@ export interface TrainOptions {
   prune: number;
   /** Quantisation: weights are stored as round(w × scale). */
   scale: number;
+  /** Feature dropout while training (each feature of each example skipped with this probability per pass). */
+  dropout: number;
 }
 
-export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { seed: 20261130, epochs: 12, alpha: 0.3, beta: 1, l1: 0.3, l2: 1, prune: 0.002, scale: 10_000 };
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { seed: 20261130, epochs: 12, alpha: 0.3, beta: 1, l1: 0.3, l2: 1, prune: 0.002, scale: 10_000, dropout: 0 };
 
 export interface Example {
   features: FeatureVector;
@@ -71,7 +73,14 @@ export function train(examples: readonly Example[], features: FeatureOptions, op
 
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
     for (const ex of shuffled(examples, rand)) {
-      const { index, value } = ex.features;
+      let { index, value } = ex.features;
+      if (opts.dropout > 0) {
+        // Dropout regularises: no single n-gram can carry a message, so the weight spreads over its cues.
+        const keep = index.map(() => rand() >= opts.dropout);
+        const scale = 1 / (1 - opts.dropout);
+        index = index.filter((_, k) => keep[k]);
+        value = value.filter((_, k) => keep[k]).map((v) => v * scale);
+      }
       let logit = w(dim);
       const wi = index.map((i) => w(i));
       for (let k = 0; k < index.length; k++) logit += wi[k]! * value[k]!;
