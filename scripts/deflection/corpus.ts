@@ -34,6 +34,8 @@ export interface CorpusMessage {
   attachmentsText?: string[];
   blocksText?: string[];
   hasHuddleRoom?: boolean;
+  /** Which folder it came from (set by the loader, not stored in the files). */
+  source?: 'legacy' | 'train' | 'extra' | 'frozen';
 }
 
 const optionalStrings = ['note', 'subtype', 'botId', 'appName'] as const;
@@ -82,7 +84,8 @@ export function jsonlFiles(dir: string): string[] {
 
 /** The training corpus: legacy, train and extra batches. Never the frozen split. */
 export function loadTrainingCorpus(): CorpusMessage[] {
-  const all = [...readFolder(LEGACY_DIR), ...readFolder(TRAIN_DIR), ...readFolder(EXTRA_DIR)];
+  const tag = (source: CorpusMessage['source']) => (m: CorpusMessage): CorpusMessage => ({ ...m, source });
+  const all = [...readFolder(LEGACY_DIR).map(tag('legacy')), ...readFolder(TRAIN_DIR).map(tag('train')), ...readFolder(EXTRA_DIR).map(tag('extra'))];
   const seen = new Set<string>();
   for (const m of all) {
     if (seen.has(m.id)) throw new Error(`duplicate corpus id ${m.id}`);

@@ -14,8 +14,11 @@ import { toDetectionInput, type CorpusMessage } from './corpus';
 import { fromCounts } from './scoring';
 
 export const FOLDS = 5;
-/** Precision the thresholds must reach on out-of-fold scores. Above the 0.97 goal, for margin. */
-export const TARGET_PRECISION = 0.98;
+/**
+ * Precision the thresholds must reach on out-of-fold scores of the independent batches. A little
+ * above the 0.97 goal: a new writer's look-alikes cost some precision on first contact.
+ */
+export const TARGET_PRECISION = 0.975;
 
 export interface Settings {
   features: FeatureOptions;
@@ -73,6 +76,8 @@ export interface Scored {
   p: number;
   rule: boolean;
   label: boolean;
+  /** A guard vetoes the model on this message (it may still fire through a rule). */
+  veto?: boolean;
 }
 
 const RULE_FLOORS = [0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3];
@@ -90,7 +95,7 @@ export function chooseThresholds(scored: readonly Scored[], targetPrecision: num
       if (t < ruleThreshold) continue;
       let tp = 0, fp = 0, fn = 0, tn = 0;
       for (const s of scored) {
-        const fire = s.p >= t || (s.rule && s.p >= ruleThreshold);
+        const fire = (s.p >= t && !s.veto) || (s.rule && s.p >= ruleThreshold);
         if (fire && s.label) tp++;
         else if (fire) fp++;
         else if (s.label) fn++;
@@ -129,7 +134,7 @@ export interface FoldResult {
 export interface CrossValidation {
   folds: FoldResult[];
   /** Out-of-fold: every message scored by the model of the fold that did not train on it. */
-  outOfFold: { m: CorpusMessage; fold: number; p: number | undefined; rule: boolean }[];
+  outOfFold: { m: CorpusMessage; fold: number; p: number | undefined; rule: boolean; veto: boolean }[];
   thresholds: Thresholds;
   /** Out-of-fold decisions of the full pipeline (rules, guards, model) at the chosen thresholds. */
   decisions: { m: CorpusMessage; fold: number; detection: Detection }[];
@@ -147,11 +152,15 @@ export function crossValidate(corpus: readonly CorpusMessage[], settings: Settin
     for (const m of corpus) {
       if (!held.has(m.batch)) continue;
       const fv = featuresOf(m, settings.features);
-      outOfFold.push({ m, fold, p: fv ? scoreMessage(model, fv, 0).probability : undefined, rule: ruleFires(m, settings.features) });
+      outOfFold.push({ m, fold, p: fv ? scoreMessage(model, fv, 0).probability : undefined, rule: ruleFires(m, settings.features), veto: !!fv?.veto });
     }
   });
+  // Thresholds from the train batches: written by someone else, balanced, realistic, like the frozen
+  // split is meant to be. The legacy set flatters the rules (they were tuned on it); the extra
+  // batches are written against the model's known weaknesses and lean on hard look-alikes.
+  const independent = outOfFold.filter((o) => o.p !== undefined && o.m.source === 'train');
   const thresholds = chooseThresholds(
-    outOfFold.filter((o) => o.p !== undefined).map((o) => ({ p: o.p!, rule: o.rule, label: o.m.label })),
+    (independent.length > 0 ? independent : outOfFold.filter((o) => o.p !== undefined)).map((o) => ({ p: o.p!, rule: o.rule, label: o.m.label, veto: o.veto })),
     settings.targetPrecision,
   );
   const decisions = outOfFold.map(({ m, fold }) => {

@@ -45,6 +45,14 @@ export interface FeatureVector {
   value: number[];
   /** Readable feature names: "w:call", "b:hop on", "c:cal", "r:rule", "g:negation", … */
   names: string[];
+  /**
+   * A guard vetoes the model: a meeting link is being talked about (a recording, minutes, a dead
+   * link), as the link rule's own guard says. Negation and past-tense cues are features instead of
+   * vetoes: as whole-message vetoes they mostly silenced real proposals ("a call instead of this
+   * thread", "hätten Sie Zeit") in cross-validation, so the model weighs them. Rules keep their
+   * own per-match guards.
+   */
+  veto?: 'link context';
 }
 
 const RECORDING_LINK = /\/rec\/|recording|loom\.com|youtube\.com|youtu\.be|vimeo\.com|drive\.google|docs\.google|notion\.so|figma\.com|github\.com|gitlab|atlassian|jira|confluence/;
@@ -157,7 +165,8 @@ export function extractFeatures(norm: NormalizedText, evidence: PhraseEvidence, 
   if (ALL_NEGATIONS.some((re) => re.test(neutral))) dense.add('g:negation');
   if (PAST_CUES.some((re) => re.test(neutral))) dense.add('g:past');
   if (lookAlike) dense.add('g:lookalike');
-  if (tokens.includes('xmeetlink')) dense.add(LINK_CONTEXT_GUARD.test(norm.prose) ? 'l:meetlink-guarded' : 'l:meetlink');
+  const linkTalkedAbout = tokens.includes('xmeetlink') && LINK_CONTEXT_GUARD.test(norm.prose);
+  if (tokens.includes('xmeetlink')) dense.add(linkTalkedAbout ? 'l:meetlink-guarded' : 'l:meetlink');
   dense.add(`n:${tokens.length <= 2 ? '1-2' : tokens.length <= 5 ? '3-5' : tokens.length <= 12 ? '6-12' : '13+'}`);
 
   const names: string[] = [];
@@ -172,5 +181,5 @@ export function extractFeatures(norm: NormalizedText, evidence: PhraseEvidence, 
   push(words, words.size ? opts.wordWeight / Math.sqrt(words.size) : 0);
   push(chars, chars.size ? opts.charWeight / Math.sqrt(chars.size) : 0);
   push(dense, opts.denseWeight);
-  return { index: names.map((n) => hashFeature(n, opts.dim)), value, names };
+  return { index: names.map((n) => hashFeature(n, opts.dim)), value, names, ...(linkTalkedAbout ? { veto: 'link context' as const } : {}) };
 }

@@ -75,10 +75,11 @@ export function detectMeetingProposal(msg: MessageForDetection, model: LoadedMod
   if (phrase && probability >= model.data.ruleThreshold) {
     return { isProposal: true, reason: 'phrase', matched: phrase.matched, language: phrase.lang, rule: phrase.rule, score, why: [phrase.matched], ...extra };
   }
-  if (probability >= model.data.threshold) {
+  // Guards veto the model (rules carry their own guards, checked per match above).
+  if (probability >= model.data.threshold && !features.veto) {
     // The explanation sorts every contribution, so it is only worked out for a message that fires.
     const why = explain(scoreMessage(model, features, 24).top);
     return { isProposal: true, reason: 'model', language: guessLanguage(norm.prose), score, why, ...extra };
   }
-  return { isProposal: false, score };
+  return { isProposal: false, score, ...(features.veto && probability >= model.data.threshold ? { vetoedBy: features.veto } : {}) };
 }

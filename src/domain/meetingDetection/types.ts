@@ -24,6 +24,8 @@ export interface Detection {
   score?: number;
   /** Why it fired, readable: the rule's words, or the n-grams that weighed most. For the prompt and logs. */
   why?: string[];
+  /** The model would have fired, but a guard vetoed it ("link context": a recording, minutes, a dead link). */
+  vetoedBy?: string;
 }
 
 export const NO: Detection = { isProposal: false };
