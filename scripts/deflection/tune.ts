@@ -10,7 +10,8 @@ import { loadTrainingCorpus } from './corpus';
 import { chooseThresholds, crossValidate, DEFAULT_SETTINGS, type Scored, type Settings } from './modelling';
 
 export function recallAt(scored: readonly (Scored & { fresh: boolean })[], target: number, onlyFresh: boolean): string {
-  const t = chooseThresholds(scored, target);
+  // Thresholds chosen on the same messages that are scored (all of them, or the train-NN ones as the eval does).
+  const t = chooseThresholds(onlyFresh ? scored.filter((s) => s.fresh) : scored, target);
   let tp = 0, fp = 0, fn = 0;
   for (const s of scored) {
     if (onlyFresh && !s.fresh) continue;
@@ -31,7 +32,7 @@ if (require.main === module) {
     const { features, ...train } = g;
     const settings: Settings = { ...DEFAULT_SETTINGS, features: { ...DEFAULT_SETTINGS.features, ...features }, train: { ...DEFAULT_SETTINGS.train, ...train } };
     const cv = crossValidate(corpus, settings);
-    const scored = cv.outOfFold.filter((o) => o.p !== undefined).map((o) => ({ p: o.p!, rule: o.rule, label: o.m.label, fresh: o.m.batch.startsWith('train') }));
+    const scored = cv.outOfFold.filter((o) => o.p !== undefined).map((o) => ({ p: o.p!, rule: o.rule, veto: o.veto, label: o.m.label, fresh: o.m.source === 'train' }));
     const cols = (fresh: boolean) => [0.95, 0.97, 0.98].map((t) => recallAt(scored, t, fresh)).join(' ');
     console.log(JSON.stringify(g).padEnd(40), cols(false).padEnd(36), cols(true));
   }
