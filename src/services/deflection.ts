@@ -128,7 +128,8 @@ export class DeflectionService {
     setPending(this.db, id, readableSlackText(pendingTextOf(e, fromApp), namesOf(people)).slice(0, MAX_PENDING_TEXT), people.map((p) => p.userId));
     // No channel name: conversations.info would need channels:read/groups:read, which Handoff does
     // not request; the prompt shows the channel as <#C…> in mrkdwn instead.
-    const prompt = deflectionPrompt(id, deflectionLead(recipientTimes(people, now), source, overlapNote(author, people, now)), { id: e.channel });
+    const why = detection.reason === 'calendar_app' ? [detection.provider ?? 'a calendar app'] : (detection.why ?? []);
+    const prompt = deflectionPrompt(id, deflectionLead(recipientTimes(people, now), source, overlapNote(author, people, now)), { id: e.channel }, why);
     try {
       await this.client.chat.postEphemeral({ channel: e.channel, user: userId, ...prompt, ...(e.thread_ts ? { thread_ts: e.thread_ts } : {}) });
       // Why it fired (rule, or the model's strongest n-grams) for tuning from logs; never the text itself.

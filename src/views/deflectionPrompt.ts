@@ -22,6 +22,7 @@ export type RecipientSource = 'mentioned' | 'thread';
 
 const BASE = 'A handoff lets people answer in their own working hours, with nothing to schedule.';
 const NAME_MAX = 60;
+const WHY_MAX = 60;
 
 /** Shared working hours of the proposer and the people addressed (domain/workOverlap), to say in one sentence. */
 export interface OverlapNote {
@@ -114,7 +115,11 @@ export interface PromptChannel {
   name?: string | null;
 }
 
-export function deflectionPrompt(deflectionId: number, lead: string, channel: PromptChannel): { text: string; blocks: KnownBlock[] } {
+/**
+ * The prompt. `why` is what made the detector fire (a rule's words, a meeting app's name, or the
+ * model's strongest cues), shown small under the buttons so a wrong guess is easy to understand.
+ */
+export function deflectionPrompt(deflectionId: number, lead: string, channel: PromptChannel, why: readonly string[] = []): { text: string; blocks: KnownBlock[] } {
   const value = String(deflectionId);
   const button = (text: string, action_id: string, style?: 'primary') => ({
     type: 'button' as const,
@@ -150,6 +155,9 @@ export function deflectionPrompt(deflectionId: number, lead: string, channel: Pr
             type: 'mrkdwn',
             text: `Only you can see this. “Don’t suggest” applies to you in <#${channel.id}> only; \`/handoff settings\` turns suggestions off everywhere.`,
           },
+          ...(why.length > 0
+            ? [{ type: 'mrkdwn' as const, text: truncate(`Why this showed up: ${why.slice(0, 3).map((w) => `“${safeMrkdwn(w.replace(/[*_~`]/g, ''), WHY_MAX)}”`).join(', ')}`, LIMITS.contextText) }]
+            : []),
         ],
       },
     ],

@@ -164,6 +164,8 @@ describe('the prompt', () => {
     expect(p.thread_ts).toBeUndefined();
     expect(buttonTexts(p)).toEqual(['Write a handoff instead', 'Keep the meeting', 'Not now', 'Don’t suggest in this channel']);
     expect(JSON.stringify(p.blocks)).toContain('applies to you in <#C0ENG> only');
+    // Why it fired, in the prompt itself: here a phrase rule's words.
+    expect(JSON.stringify(p.blocks)).toContain('Why this showed up: “hop on a quick call');
     expect(leadText(p)).toContain('The people you mentioned are in 3 time zones — 2 of them are offline; *cho*’s day starts in 12 h.');
     expect(validateSurface('message', { blocks: p.blocks ?? [] })).toEqual([]);
     expect(rows()).toEqual([
@@ -586,6 +588,7 @@ describe('calendar and meeting apps', () => {
     expect(prompts()).toHaveLength(1);
     expect(prompts()[0]).toMatchObject({ channel: 'C0ENG', user: 'U0DEV' });
     expect(validateSurface('message', { blocks: prompts()[0]!.blocks ?? [] })).toEqual([]);
+    expect(JSON.stringify(prompts()[0]!.blocks)).toContain('Why this showed up: “Zoom”');
     expect(rows()).toEqual([expect.objectContaining({ userId: 'U0DEV', channelId: 'C0ENG', messageTs: event.ts, reason: 'calendar_app', outcome: 'shown' })]);
     // The handoff pre-fill is the announcement: the call's name and link.
     expect(rows()[0]!.pendingText).toContain('Zoom meeting started by dev');
@@ -681,6 +684,7 @@ describe('what the detector catches in production', () => {
     expect(rows()).toEqual([expect.objectContaining({ userId: 'U0DEV', outcome: 'shown' })]);
     // The model, not a phrase rule, found this one; the log says why it fired.
     expect(rows()[0]!.reason).toBe('model');
+    expect(JSON.stringify(prompts()[0]!.blocks)).toMatch(/Why this showed up: “[^”]+”/);
     expect(t.logs.join('')).toContain('"why":[');
   });
 

@@ -117,9 +117,11 @@ describe('deflectionPrompt', () => {
         fc.array(fc.record({ name: fc.string({ maxLength: 200 }), city: fc.string({ maxLength: 80 }), off: fc.integer({ min: -12, max: 14 }), h: fc.option(fc.integer({ min: 0, max: 200 }), { nil: null }) }), { maxLength: 10 }),
         fc.option(fc.string({ minLength: 1, maxLength: 80 }), { nil: null }),
         fc.integer({ min: 1, max: 2 ** 40 }),
-        (people, channelName, id) => {
+        fc.array(fc.string({ maxLength: 300 }), { maxLength: 6 }),
+        (people, channelName, id, why) => {
           const lead = deflectionLead(people.map((p) => person(p.name, p.city, p.off, p.h)), 'mentioned');
-          const prompt = deflectionPrompt(id, lead, { id: 'C123', name: channelName });
+          const prompt = deflectionPrompt(id, lead, { id: 'C123', name: channelName }, why);
+          if (why.length > 0) expect(JSON.stringify(prompt.blocks)).not.toMatch(/<!(?:channel|here|everyone)>/);
           expect(validateSurface('message', { blocks: prompt.blocks })).toEqual([]);
           const actions = prompt.blocks.find((b) => b.type === 'actions') as { elements: { value: string; action_id: string }[] };
           expect(actions.elements.map((e) => e.value)).toEqual(Array(4).fill(String(id)));
