@@ -41,6 +41,7 @@ export const GERMAN: LanguageRules = {
   abbreviations: { hab: 'habe', vllt: 'vielleicht', vlt: 'vielleicht', heut: 'heute', grad: 'gerade', nochmal: 'noch mal', nen: 'einen', wg: 'wegen', morgn: 'morgen', telko: 'telefonkonferenz' },
   keywords: ['telefonieren', 'anrufen', 'besprechung', 'termin', 'einladung', 'kalender', 'schnell', 'meeting', 'treffen', 'sprechen', 'kurzer', 'telefonat'],
   lexicon: {
+    WHENFREE: "wenn du (?:mal |kurz )?(?:zeit|ne minute|einen moment) hast|wenn du dazu kommst|keine eile|wann immer du",
     CANCEL: "absag\\w*|abgesagt|fallt aus|entfallt|streichen|gestrichen|verschieb\\w*|verschoben|storniert",
     RECORD: "aufzeichnung|aufgezeichnet|aufnahme|nehm\\w* .{0,20}auf|video|loom|protokoll|notizen|zusammenfassung|mitschrift",
     WAIT: "gib mir (?:0|ne|eine|kurz|fünf|zwei)|moment,? ich|bin gleich|gleich zuruck|ich schick dir (?:gleich )?(?:die|den|das)",
@@ -55,7 +56,7 @@ export const GERMAN: LanguageRules = {
     JOIN: "reinspringen|reinkommen|dazukommen|beitreten|einwahlen|komm rein|kommst du|reinhupfen|hupfen|springen|dazukommen|kommt dazu|komm dazu|reinschauen|dazuholen|holen|starte (?:einen|nen|n) huddle|huddle gestartet|mach (?:einen|nen) huddle auf|aufmachen",
     TIME: "0 ?(?:m|min|minuten|minute|mins|sek|sekunden|stunden?)|kurz|kurze|kurzen|kurzer|(?:eine|ne|n) (?:minute|sekunde|moment)|ein paar minuten|zeit|halbe stunde|eine stunde|viertelstunde|kurz|kurzes|kurzen|kurzer|churz|paar minuten|ne minute|nen moment|5 minuten|halbe stunde|viertelstunde|sekunde",
     WHEN: "heute|morgen|jetzt|gleich|nachher|spater|nachmittag|vormittag|montag|dienstag|mittwoch|donnerstag|freitag|nachste woche|diese woche|um 0|0 uhr|nach dem (?:mittag\\w*|daily|standup|lunch)|vor dem (?:release|daily|standup)|in 0",
-    CAL: "kalender|einladung|slot|blocker|gebucht|buchen|eingestellt|einstellen|outlook|terminanfrage|einladung|serie|serientermin|kalender|eintrag|eingetragen|reserviert|gebucht|geblockt|blocker|outlook|[a-z-]*einladung|terminanfrage|[a-z-]*anfrage fur|eingetragen|reingestellt",
+    CAL: "kalender|einladung|slot|blocker|gebucht|buchen|eingestellt|einstellen|outlook|terminanfrage|einladung|serie|serientermin|kalender|eintrag|eingetragen|reserviert|gebucht|geblockt|blocker|outlook|[a-z-]*einladung|terminanfrage|[a-z-]*anfrage fur|eingetragen|reingestellt|kalender ist (?:offen|frei|aktuell)",
     RECUR: "wochentlich\\w*|zweiwochentlich\\w*|taglich\\w*|monatlich\\w*|jede woche|jeden (?:montag|dienstag|mittwoch|donnerstag|freitag|morgen|tag)|regelmassig\\w*|jour fixe|wiederkehrend\\w*|wochentlich|alle zwei wochen|jede woche|jede wuche|jeden montag|jeden dienstag|jeden mittwoch|jeden donnerstag|jeden freitag|im monat|regelmassig|fester|festen|serie",
     SUGGEST: "konnen wir|konnten wir|sollen wir|sollten wir|wollen wir|mussen wir|lass uns|lasst uns|lassen sie uns|hast du|habt ihr|haben sie|magst du|kannst du|konntest du|wie ware|ich schlage vor|schlage vor|bock auf|lust auf",
     VOICE: "mundlich|personlich|live|telefonisch|am telefon|per telefon|per video|face to face|mundlich|telefonisch|per telefon|live|personlich|vor ort|offline|laut|an deinen platz|bei dir vorbei|auf (?:einen|nen|n) kaffee|kaffee|erzahl\\w*",

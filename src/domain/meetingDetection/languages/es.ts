@@ -30,6 +30,7 @@ export const SPANISH: LanguageRules = {
   abbreviations: { q: 'que', xq: 'porque', pq: 'porque', pa: 'para', tb: 'tambien', tmb: 'tambien', mna: 'manana', mnn: 'manana', mñn: 'manana', xfa: 'por favor', porfa: 'por favor', dsp: 'despues', dps: 'despues', llamda: 'llamada', reu: 'reunion' },
   keywords: ['llamada', 'llamadita', 'reunion', 'videollamada', 'invitacion', 'manana', 'rapido', 'rapida', 'semanal', 'llamame', 'hablamos', 'hablar', 'charlar'],
   lexicon: {
+    WHENFREE: "cuando (?:tengas|puedas|tenga|pueda)(?: un (?:rato|momento|minuto|segundo))?|sin apuro|sin prisa|cuando te venga bien",
     CANCEL: "cancel\\w*|suspend\\w*|se cae|se cayo|anul\\w*|pospon\\w*|libero el|quitamos|quitar la",
     RECORD: "graba\\w*|grabacion|video|loom|transcripcion|acta|notas|resumen|minuta",
     WAIT: "dame (?:un|0|cinco|dos)|un momento y|ahora te (?:paso|mando|envio)|te (?:paso|mando|envio) (?:los|las|el|la)|ya vuelvo|espera un",
@@ -44,7 +45,7 @@ export const SPANISH: LanguageRules = {
     JOIN: "unirte|unete|sumate|sumarte|entras|entrar|conectarnos|conectamos|conectemos|metete|caete|pegamos|pegarnos|hacemos un zoom|me conecto|te conectas|abro (?:un )?huddle|abrimos|sumamos a|sumar a|meter a|traer a|entra(?:s)? al|caete",
     TIME: "0 ?(?:m|min|mins|minutos?|seg|segundos?|horas?)|un (?:rato|ratito|momento|minuto|minutito|segundo)|unos minutos|media hora|una hora|rapidito|un ratito|5 minutitos|unos minutitos|cortito|breve|rapidita|minutito",
     WHEN: "hoy|manana|ahora|ahorita|luego|mas tarde|esta (?:tarde|manana|semana)|la (?:semana )?proxima|lunes|martes|miercoles|jueves|viernes|a las 0|0 ?h|despues de (?:comer|almorzar|la daily|la demo)|antes de (?:la|comer)|en un rato|en 0",
-    CAL: "calendario|invitacion|invite|invi|agenda\\w*|hueco|huequito|horario|convocatoria|reserva\\w*|agende|agendo|agendamos|te agende|aparte|reserve|reservado|invitacion|convocatoria|evento|google calendar|te reenvio|la invitacion|bloque",
+    CAL: "calendario|invitacion|invite|invi|agenda\\w*|hueco|huequito|horario|convocatoria|reserva\\w*|agende|agendo|agendamos|te agende|aparte|reserve|reservado|invitacion|convocatoria|evento|google calendar|te reenvio|la invitacion|bloque|agenda (?:esta )?(?:libre|abierta)|calendario (?:esta )?(?:libre|abierto)",
     RECUR: "semanal\\w*|quincenal|mensual|diaria|cada (?:semana|lunes|martes|miercoles|jueves|viernes|manana|dia|sprint)|todos los (?:lunes|martes|miercoles|jueves|viernes|dias)|recurrente|periodic\\w*|semanalmente|cada quince dias|cada dos semanas|todas las semanas|una vez por semana|fija|periodica",
     SUGGEST: "podemos|podriamos|hacemos|hagamos|vamos|armamos|armemos|tenemos|tengamos|agendamos|agendemos|te parece|les parece|que tal|y si|quieres|queres|quieren|puedes|podes|tenes|tienes|te (?:viene|va) bien|propongo|deberiamos",
     VOICE: "en persona|en vivo|en directo|por telefono|al telefono|por tel|de viva voz|hablando|cara a cara|de voz|por voz|audio|hablarlo|hablandolo|de palabra|fuera del canal|en voz alta|paso por tu (?:escritorio|mesa|lugar)|un cafe|cafecito|de viva voz|contartelo|te lo cuento",

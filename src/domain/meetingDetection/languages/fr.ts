@@ -29,6 +29,7 @@ export const FRENCH: LanguageRules = {
   abbreviations: { qd: 'quand', pr: 'pour', ds: 'dans', jsuis: 'je suis', chuis: 'je suis', qqn: 'quelqu\'un', qqch: 'quelque chose', tjs: 'toujours', mtn: 'maintenant', bcp: 'beaucoup', ajd: "aujourd'hui", auj: "aujourd'hui", dem1: 'demain', jarrive: "j'arrive", lexpliquer: "l'expliquer", sapelle: "s'appelle", sappelle: "s'appelle", tas: "t'as", jai: "j'ai", cest: "c'est" },
   keywords: ['appeler', 'appelle', "s'appelle", "s'appeler", 'reunion', 'rendez-vous', 'visio', 'invitation', 'calendrier', 'rapide', 'demain', 'telephone', 'discuter'],
   lexicon: {
+    WHENFREE: "quand tu (?:as|auras) (?:un moment|deux minutes|le temps|0 min)|quand tu peux|pas d'urgence|rien ne presse|a l'occasion",
     CANCEL: "annul\\w*|saute|reporte\\w*|decale\\w*|je libere|on laisse tomber|supprim\\w*",
     RECORD: "enregistre\\w*|enregistrement|video|loom|compte rendu|cr|notes|transcription|resume",
     WAIT: "donne-moi|laisse-moi|deux secondes|2 sec|je reviens|je t'envoie (?:les|le|la)|je te (?:renvoie|partage) (?:les|le|la)",
@@ -43,7 +44,7 @@ export const FRENCH: LanguageRules = {
     JOIN: "rejoindre|rejoins|rejoignez|se connecter|connecte-toi|viens|me connecter|te connecter|se connecter|rejoindre|viens|venez|passe|je lance|on lance|lance un|ouvert|ouvre un|embarquer",
     TIME: "0 ?(?:m|min|mins|minutes?|sec|secondes?|heures?)|un (?:moment|instant|quart d'heure)|deux minutes|cinq minutes|quelques minutes|une minute|une demi-heure|le temps|vite fait|rapide|rapidement|deux minutes|2 min|cinq minutes|cinq min|dix minutes|un quart d'heure|une demi-heure|vite fait|rapide|rapido|un instant|une seconde",
     WHEN: "aujourd'hui|demain|maintenant|tout de suite|tantot|plus tard|ce (?:matin|soir)|cet? (?:aprem|apres-midi|semaine)|lundi|mardi|mercredi|jeudi|vendredi|semaine prochaine|a 0|0 ?h|0h0|vers 0|dans 0|apres (?:le )?(?:dej|dejeuner|daily|la demo)|avant (?:la|le)",
-    CAL: "calendrier|agenda|invitation|invit|invite|creneaux?|bloquer|reserver|outlook|invitation|invit|demande de rdv|creneau|agenda|calendrier|j'ai reserve|reserve|reservee|bloque|serie|ordre du jour|outlook",
+    CAL: "calendrier|agenda|invitation|invit|invite|creneaux?|bloquer|reserver|outlook|invitation|invit|demande de rdv|creneau|agenda|calendrier|j'ai reserve|reserve|reservee|bloque|serie|ordre du jour|outlook|agenda est (?:ouvert|libre|a jour)",
     RECUR: "hebdo\\w*|quotidien\\w*|mensuel\\w*|chaque (?:semaine|lundi|mardi|mercredi|jeudi|vendredi|matin|jour|sprint)|tous les (?:lundis|mardis|mercredis|jeudis|vendredis|jours|matins)|recurrent\\w*|regulier\\w*|rituel|hebdomadaire|hebdo|quotidien|chaque semaine|tous les|toutes les semaines|toutes les deux semaines|regulier|recurrent|de suivi",
     SUGGEST: "on (?:peut|pourrait|se|fait|prend|cale|organise)|peut-on|tu veux|vous voulez|ca te dit|ca vous dit|et si|je propose|je te propose|je vous propose|il faudrait|faudrait|on devrait|t'as|tu as|vous avez|t'aurais|tu aurais|dispo|disponible|libre",
     VOICE: "de vive voix|a l'oral|oral|oralement|au telephone|par telephone|par tel|en direct|en live|live|en visio|en presentiel|en vrai|en personne|telephonique|au tel|de vive voix|a l'oral|oralement|en presentiel|en vrai|en off|hors canal|a voix haute|a ton bureau|passe a ton bureau|un cafe|autour d'un cafe|de vive voix|te raconter|te l'expliquer",

@@ -23,6 +23,7 @@ export const PORTUGUESE: LanguageRules = {
   abbreviations: { q: 'que', vc: 'voce', vcs: 'voces', pq: 'porque', tb: 'tambem', tbm: 'tambem', pf: 'por favor', pfv: 'por favor', pfvr: 'por favor', qd: 'quando', qdo: 'quando', hj: 'hoje', amn: 'amanha', dps: 'depois', msg: 'mensagem', agr: 'agora', mt: 'muito', td: 'tudo', blz: 'beleza', ta: 'esta', tamo: 'estamos' },
   keywords: ['reuniao', 'ligacao', 'chamada', 'convite', 'agenda', 'rapidinho', 'amanha', 'conversar', 'videochamada', 'ligar', 'semanal'],
   lexicon: {
+    WHENFREE: "quando (?:puder|tiver|der)(?: um (?:tempo|tempinho|minuto|minutinho))?|sem pressa|quando der",
     CANCEL: "cancel\\w*|desmarc\\w*|adia\\w*|remarc\\w*|caiu|libera(?:r|ndo)? o horario|vamos pular",
     RECORD: "grava\\w*|gravacao|video|loom|transcricao|ata|notas|resumo",
     WAIT: "me da (?:um|0|cinco|dois)|peraí|perai|ja volto|ja te (?:mando|passo|envio)|te mando (?:os|as|o|a)",
@@ -37,7 +38,7 @@ export const PORTUGUESE: LanguageRules = {
     JOIN: "entrar|entra|entro|pular|pula|colar|cola|se juntar|participar|entrar|entra|chega|chega ai|cola|colar|pular|vou abrir|abri um|abrir um|to num|puxa o|puxa a|puxar o|juntar|chamar",
     TIME: "0 ?(?:m|min|mins|minutos?|minutinhos?|seg|segundos?|horas?)|um (?:minuto|minutinho|tempo|tempinho|momento|segundo)|uns minutos|meia hora|uma hora|rapidinho|rapidao|rapido|rapidinho|minutinho|minutinhos|5 min|um minuto|uns minutos|meia hora|rapido",
     WHEN: "hoje|amanha|agora|ja ja|depois|mais tarde|de tarde|a tarde|de manha|segunda|terca|quarta|quinta|sexta|semana que vem|proxima semana|as 0|0 ?h|depois do almoco|antes da|daqui a|em 0",
-    CAL: "agenda|agendar|agendo|agendei|calendario|convite|invite|horario|reservar|reservei|bloquear|bloqueei|marcar|marquei|convite|agenda|agendei|agendar|marquei|marcar|evento|te adicionei|reservei|reservada|bloqueei|google agenda|calendario",
+    CAL: "agenda|agendar|agendo|agendei|calendario|convite|invite|horario|reservar|reservei|bloquear|bloqueei|marcar|marquei|convite|agenda|agendei|agendar|marquei|marcar|evento|te adicionei|reservei|reservada|bloqueei|google agenda|calendario|agenda (?:ta|esta) (?:livre|aberta)",
     RECUR: "semanal\\w*|quinzenal\\w*|diari[oa]|mensal|toda (?:semana|segunda|terca|quarta|quinta|sexta|manha)|todo (?:dia|sprint)|todas as (?:semanas|segundas|tercas|quartas|quintas|sextas)|recorrente|semanal|quinzenal|quinzenais|toda semana|toda segunda|toda sexta|semanalmente|recorrente|fixa",
     SUGGEST: "bora|vamos|vamo|podemos|poderiamos|que tal|topa|topam|quer|querem|rola|da pra|da para|consegue|tem|tens|teria|proponho|sugiro|partiu",
     VOICE: "ao vivo|pessoalmente|presencial|por telefone|pelo telefone|de viva voz|falando|por voz|por video|por audio|por audio|de viva voz|ao vivo|falando|por telefone|presencialmente|fora do canal|em voz alta|passo na tua mesa|passo na sua mesa|cafe|cafezinho|de viva voz|te contar|prefiro contar",

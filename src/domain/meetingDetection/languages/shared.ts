@@ -45,7 +45,8 @@ export type Concept =
   | 'THANKS' // looking back gratefully: thanks for the call, danke fürs Gespräch, valeu
   | 'WAIT' // the speaker asking for a moment before doing something: give me 5 min and I'll…
   | 'RECORD' // recordings and written records: recording, notes, Protokoll, compte rendu, ata
-  | 'CANCEL'; // calling something off or moving it: cancel, postpone, streichen, annuler, desmarcar
+  | 'CANCEL' // calling something off or moving it: cancel, postpone, streichen, annuler, desmarcar
+  | 'WHENFREE'; // time offered for a task done alone: when you have a minute, cuando puedas, wenn du Zeit hast
 
 export type Lexicon = Partial<Record<Concept, string>>;
 
