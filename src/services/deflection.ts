@@ -31,11 +31,13 @@ import type { Logger } from '../logger';
 import { detectMeetingProposal, extractMentionedUserIds, type MessageForDetection } from '../domain/meetingDetection';
 import { cityOf, offsetMs } from '../time';
 import { isWorkingAt, nextWorkStart } from '../domain/workSchedule';
+import { overlapSummary } from '../domain/workOverlap';
 import { classifySlackError } from '../slack/errors';
-import { deflectionLead, deflectionPrompt, type RecipientSource, type RecipientTime } from '../views/deflectionPrompt';
+import { deflectionLead, deflectionPrompt, type OverlapNote, type RecipientSource, type RecipientTime } from '../views/deflectionPrompt';
 import { escapeMrkdwn } from '../views/text';
 import { scheduleOf, type People, type Person } from './people';
 import { readableSlackText } from '../domain/slackText';
+import { appNameOf, attachmentTexts, blockTexts, isAppMessage, schedulerCandidates } from './appAnnouncements';
 
 /** The fields of a Slack `message` event this feature reads. */
 export interface ChannelMessageEvent {
@@ -49,8 +51,11 @@ export interface ChannelMessageEvent {
   channel: string;
   channel_type?: string;
   hidden?: boolean;
+  /** App messages: the app's name lives here (or in a legacy integration's `username`). */
   bot_profile?: { name?: string };
-  attachments?: { title?: string; text?: string; fallback?: string; pretext?: string }[];
+  username?: string;
+  attachments?: unknown;
+  blocks?: unknown;
   room?: unknown;
 }
 
@@ -75,11 +80,15 @@ export class DeflectionService {
   ) {}
 
   async onMessage(teamId: string, eventId: string | undefined, e: ChannelMessageEvent): Promise<OnMessageResult> {
-    // Bots and apps never get prompts (there is nobody to ask); edits and joins are not proposals.
-    if (e.bot_id || typeof e.user !== 'string' || !e.user || e.hidden || !PERSON_SUBTYPES.has(e.subtype)) return 'ignored: not a person speaking';
+    // Apps are never prompted; a calendar or meeting app announcing a new call is read on behalf of
+    // the person who scheduled it (below). Edits, joins and other system subtypes are not proposals.
+    const fromApp = isAppMessage(e) && !e.hidden && (e.subtype === undefined || e.subtype === 'bot_message');
+    if (!fromApp && (e.bot_id || typeof e.user !== 'string' || !e.user || e.hidden || !PERSON_SUBTYPES.has(e.subtype))) return 'ignored: not a person speaking';
     if (typeof e.channel !== 'string' || typeof e.ts !== 'string' || (e.thread_ts !== undefined && typeof e.thread_ts !== 'string')) return 'ignored: not a channel';
     if (!PROMPTABLE_CHANNELS.has(e.channel_type) || typeof e.channel !== 'string' || e.channel.startsWith('D')) return 'ignored: not a channel';
     const detection = detectMeetingProposal(toDetectionInput(e));
+    // Any other app message (a deploy bot, a standup bot saying "let's hop on a call") stays ignored.
+    if (fromApp && (!detection.isProposal || detection.reason !== 'calendar_app')) return 'ignored: not a person speaking';
     if (!detection.isProposal) return 'ignored: no proposal';
     const now = this.clock.now();
     ensureWorkspace(this.db, teamId, now);
@@ -88,33 +97,43 @@ export class DeflectionService {
     if (eventId && !firstSightOfEvent(this.db, teamId, eventId, now)) return 'ignored: duplicate event';
     if (!workspaceDeflectionEnabled(this.db, teamId)) return 'ignored: workspace switched off';
     let author: Person;
-    try {
-      author = await this.people.get(teamId, e.user);
-    } catch {
-      return 'ignored: profile unavailable';
+    if (fromApp) {
+      // The scheduler, when Slack names one who is a person; otherwise nobody is asked.
+      const scheduler = await this.schedulerOf(teamId, e);
+      if (!scheduler) return 'ignored: app announcement without a known scheduler';
+      author = scheduler;
+    } else {
+      try {
+        author = await this.people.get(teamId, e.user!);
+      } catch {
+        return 'ignored: profile unavailable';
+      }
     }
     if (!author.row || author.isBot || author.deleted || !author.row.deflectionEnabled) return 'ignored: person opted out';
-    if (isMuted(this.db, teamId, e.user, e.channel)) return 'ignored: muted here';
+    const userId = author.userId;
+    if (isMuted(this.db, teamId, userId, e.channel)) return 'ignored: muted here';
 
     // The reservation is the single gate: the same message delivered twice under two event ids, or
     // a second proposal in the thread, finds the (person, thread) row or the running cooldown.
     const threadTs = e.thread_ts ?? e.ts;
     const id = reservePrompt(
       this.db,
-      { teamId, userId: e.user, channelId: e.channel, threadTs, messageTs: e.ts, reason: detection.reason ?? 'phrase' },
+      { teamId, userId, channelId: e.channel, threadTs, messageTs: e.ts, reason: detection.reason ?? 'phrase' },
       now,
       this.cooldownMs,
     );
     if (id === null) return 'ignored: already prompted (thread or cooldown)';
 
-    const { people, source } = await this.recipientsFor(teamId, e);
-    setPending(this.db, id, readableSlackText(typeof e.text === 'string' ? e.text : '', namesOf(people)).slice(0, MAX_PENDING_TEXT), people.map((p) => p.userId));
+    const { people, source } = await this.recipientsFor(teamId, e, userId);
+    setPending(this.db, id, readableSlackText(pendingTextOf(e, fromApp), namesOf(people)).slice(0, MAX_PENDING_TEXT), people.map((p) => p.userId));
     // No channel name: conversations.info would need channels:read/groups:read, which Handoff does
     // not request; the prompt shows the channel as <#C…> in mrkdwn instead.
-    const prompt = deflectionPrompt(id, deflectionLead(recipientTimes(people, now), source), { id: e.channel });
+    const why = detection.reason === 'calendar_app' ? [detection.provider ?? 'a calendar app'] : (detection.why ?? []);
+    const prompt = deflectionPrompt(id, deflectionLead(recipientTimes(people, now), source, overlapNote(author, people, now)), { id: e.channel }, why);
     try {
-      await this.client.chat.postEphemeral({ channel: e.channel, user: e.user, ...prompt, ...(e.thread_ts ? { thread_ts: e.thread_ts } : {}) });
-      this.logger.info({ teamId, deflectionId: id, reason: detection.reason }, 'deflection prompt shown');
+      await this.client.chat.postEphemeral({ channel: e.channel, user: userId, ...prompt, ...(e.thread_ts ? { thread_ts: e.thread_ts } : {}) });
+      // Why it fired (rule, or the model's strongest n-grams) for tuning from logs; never the text itself.
+      this.logger.info({ teamId, deflectionId: id, reason: detection.reason, rule: detection.rule, score: detection.score, why: detection.why }, 'deflection prompt shown');
       return 'prompted';
     } catch (err) {
       setOutcome(this.db, id, 'failed', this.clock.now());
@@ -127,8 +146,8 @@ export class DeflectionService {
    * People mentioned in the message; for a reply, also those mentioned in its thread and the person
    * who started the thread. Only people (not apps, not the author), at most MAX_RECIPIENTS.
    */
-  private async recipientsFor(teamId: string, e: ChannelMessageEvent): Promise<{ people: Person[]; source: RecipientSource }> {
-    const own = extractMentionedUserIds(typeof e.text === 'string' ? e.text : '');
+  private async recipientsFor(teamId: string, e: ChannelMessageEvent, authorId: string): Promise<{ people: Person[]; source: RecipientSource }> {
+    const own = extractMentionedUserIds([typeof e.text === 'string' ? e.text : '', ...attachmentTexts(e), ...blockTexts(e)].join('\n'));
     const fromThread: string[] = [];
     if (e.thread_ts && e.thread_ts !== e.ts) {
       try {
@@ -141,11 +160,20 @@ export class DeflectionService {
         this.logger.debug({ teamId, error: classifySlackError(err).code }, 'thread not readable for deflection recipients');
       }
     }
-    const ids = [...new Set([...own, ...fromThread])].filter((u) => u !== e.user).slice(0, MAX_RECIPIENTS * 2);
+    const ids = [...new Set([...own, ...fromThread])].filter((u) => u !== authorId).slice(0, MAX_RECIPIENTS * 2);
     const looked = await Promise.all(ids.map((u) => this.people.get(teamId, u).catch(() => null)));
     const people = looked.filter((p): p is Person => !!p?.row && p.exists && !p.isBot && !p.deleted).slice(0, MAX_RECIPIENTS);
     const onlyMentioned = people.every((p) => own.includes(p.userId));
     return { people, source: onlyMentioned ? 'mentioned' : 'thread' };
+  }
+
+  /** The first person among the scheduler candidates Slack gives (see appAnnouncements.ts). */
+  private async schedulerOf(teamId: string, e: ChannelMessageEvent): Promise<Person | undefined> {
+    for (const userId of schedulerCandidates(e).slice(0, 5)) {
+      const p = await this.people.get(teamId, userId).catch(() => null);
+      if (p?.row && p.exists && !p.isBot && !p.deleted && !p.external) return p;
+    }
+    return undefined;
   }
 
   /** Loads a deflection for an action, refusing anyone but the person it was shown to. */
@@ -230,13 +258,35 @@ function recipientTimes(people: readonly Person[], now: Date): RecipientTime[] {
   });
 }
 
+/** When the proposer's working hours meet the others' (one sentence in the prompt); none without others. */
+function overlapNote(author: Person, people: readonly Person[], now: Date): OverlapNote | undefined {
+  if (!author.row || people.length === 0) return undefined;
+  const proposer = scheduleOf(author.row);
+  try {
+    const summary = overlapSummary(proposer, people.map((p) => scheduleOf(p.row!)), now);
+    return summary ? { summary, names: people.map((p) => p.displayName), tz: proposer.tz, now } : undefined;
+  } catch {
+    // A schedule with no working days has no overlap to describe; the prompt goes out without it.
+    return undefined;
+  }
+}
+
 function toDetectionInput(e: ChannelMessageEvent): MessageForDetection {
+  const appName = appNameOf(e);
   return {
     text: typeof e.text === 'string' ? e.text : '',
     subtype: e.subtype,
     botId: e.bot_id,
-    appName: e.bot_profile?.name,
-    attachmentsText: (Array.isArray(e.attachments) ? e.attachments : []).flatMap((a) => [a?.title, a?.text, a?.fallback, a?.pretext].filter((s): s is string => typeof s === 'string' && s !== '')),
+    ...(appName ? { appName } : {}),
+    attachmentsText: attachmentTexts(e),
+    blocksText: blockTexts(e),
     hasHuddleRoom: e.room !== undefined,
   };
+}
+
+/** What the handoff modal is pre-filled with: the person's words, or the app's announcement. */
+function pendingTextOf(e: ChannelMessageEvent, fromApp: boolean): string {
+  const text = typeof e.text === 'string' ? e.text : '';
+  if (!fromApp) return text;
+  return [text, ...attachmentTexts(e), ...blockTexts(e)].filter((s, i, all) => s.trim() !== '' && all.indexOf(s) === i).join('\n');
 }

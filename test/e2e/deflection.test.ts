@@ -164,6 +164,8 @@ describe('the prompt', () => {
     expect(p.thread_ts).toBeUndefined();
     expect(buttonTexts(p)).toEqual(['Write a handoff instead', 'Keep the meeting', 'Not now', 'Don’t suggest in this channel']);
     expect(JSON.stringify(p.blocks)).toContain('applies to you in <#C0ENG> only');
+    // Why it fired, in the prompt itself: here a phrase rule's words.
+    expect(JSON.stringify(p.blocks)).toContain('Why this showed up: “hop on a quick call');
     expect(leadText(p)).toContain('The people you mentioned are in 3 time zones — 2 of them are offline; *cho*’s day starts in 12 h.');
     expect(validateSurface('message', { blocks: p.blocks ?? [] })).toEqual([]);
     expect(rows()).toEqual([
@@ -288,7 +290,8 @@ describe('never nag', () => {
     const ignored: [object, OnMessageResult][] = [
       [{ ...base, type: 'message', subtype: 'bot_message', bot_id: 'B0OTHER', text: 'can we hop on a call?', ts: '1700000001.000001' }, 'ignored: not a person speaking'],
       [{ ...base, type: 'message', user: 'U0BOTTY', bot_id: 'B0BOTTY', text: 'can we hop on a call?', ts: '1700000001.000002' }, 'ignored: not a person speaking'],
-      [{ ...base, type: 'message', bot_id: 'B0ZOOM', bot_profile: { name: 'Zoom' }, text: 'Zoom meeting started: <https://zoom.us/j/5550001111>', ts: '1700000001.000003' }, 'ignored: not a person speaking'],
+      // A meeting app's announcement is read, but Slack does not say who scheduled this one: nobody is asked.
+      [{ ...base, type: 'message', bot_id: 'B0ZOOM', bot_profile: { name: 'Zoom' }, text: 'Zoom meeting started: <https://zoom.us/j/5550001111>', ts: '1700000001.000003' }, 'ignored: app announcement without a known scheduler'],
       [
         {
           ...base,
@@ -522,5 +525,201 @@ describe('the buttons', () => {
     t.clock.advance(25 * HOUR);
     await t.tick();
     expect(row(id)).toMatchObject({ outcome: 'shown', pendingText: null, pendingMentions: null });
+  });
+});
+
+/** An app's message event as Slack delivers it (subtype bot_message, a bot profile), stored in the fake too. */
+function appMessage(fields: Record<string, unknown>, channel = 'C0ENG'): Record<string, unknown> & { ts: string } {
+  const stored = t.fake.addMessage(channel, { user: String(fields.user ?? 'U0APPUSER'), text: String(fields.text ?? '') });
+  return { type: 'message', channel, channel_type: 'channel', team: TEAM, ts: stored.ts, event_ts: stored.ts, ...fields };
+}
+
+/**
+ * The Zoom app's "meeting started" message, shaped like the real one: subtype bot_message, a bot
+ * profile, and a `call` block from the Slack Calls API whose `v1.created_by` is the Slack user the
+ * app registered the call for. Zoom updates the same block (has_ended) when the call ends.
+ */
+function zoomStarted(createdBy: string, opts: { hasEnded?: boolean; text?: string } = {}): Record<string, unknown> & { ts: string } {
+  return appMessage({
+    subtype: 'bot_message',
+    text: opts.text ?? 'dev has started a meeting',
+    bot_id: 'B0ZOOM',
+    bot_profile: { id: 'B0ZOOM', deleted: false, name: 'Zoom', app_id: 'A5GE9BMQC', team_id: TEAM },
+    blocks: [
+      {
+        type: 'call',
+        block_id: 'zoom-call',
+        call_id: 'R0CALL01',
+        api_decoration_available: false,
+        call: {
+          v1: {
+            id: 'R0CALL01',
+            app_id: 'A5GE9BMQC',
+            app_icon_urls: {},
+            date_start: 1764072000,
+            active_participants: [],
+            all_participants: [],
+            display_id: '555-000-1111',
+            join_url: 'https://us02web.zoom.us/j/5550001111?pwd=abc',
+            desktop_app_join_url: 'zoommtg://zoom.us/join?confno=5550001111',
+            name: 'Zoom meeting started by dev',
+            created_by: createdBy,
+            date_end: 0,
+            channels: ['C0ENG'],
+            is_dm_call: false,
+            was_rejected: false,
+            was_missed: false,
+            was_accepted: false,
+            has_ended: opts.hasEnded ?? false,
+          },
+          media_backend_type: 'platform_call',
+        },
+      },
+    ],
+  });
+}
+
+describe('calendar and meeting apps', () => {
+  beforeEach(() => start());
+
+  it('a call started by the Zoom app prompts the person who started it, privately, in the channel', async () => {
+    const event = zoomStarted('U0DEV');
+    expect(await deliver(event)).toBe('prompted');
+    expect(prompts()).toHaveLength(1);
+    expect(prompts()[0]).toMatchObject({ channel: 'C0ENG', user: 'U0DEV' });
+    expect(validateSurface('message', { blocks: prompts()[0]!.blocks ?? [] })).toEqual([]);
+    expect(JSON.stringify(prompts()[0]!.blocks)).toContain('Why this showed up: “Zoom”');
+    expect(rows()).toEqual([expect.objectContaining({ userId: 'U0DEV', channelId: 'C0ENG', messageTs: event.ts, reason: 'calendar_app', outcome: 'shown' })]);
+    // The handoff pre-fill is the announcement: the call's name and link.
+    expect(rows()[0]!.pendingText).toContain('Zoom meeting started by dev');
+    // The same announcement delivered again, and Dev's cooldown, still give one prompt.
+    expect(await deliver(zoomStarted('U0DEV'))).toBe('ignored: already prompted (thread or cooldown)');
+    expect(prompts()).toHaveLength(1);
+  });
+
+  it('a Google Calendar event posted in the channel prompts its organiser (named in the blocks) and addresses the guests', async () => {
+    const event = appMessage({
+      subtype: 'bot_message',
+      bot_id: 'B0GCAL',
+      bot_profile: { id: 'B0GCAL', name: 'Google Calendar', app_id: 'A0GCAL' },
+      text: 'New event: Launch review',
+      attachments: [
+        {
+          color: '1a73e8',
+          title: 'Launch review',
+          title_link: 'https://www.google.com/calendar/event?eid=bGF1bmNoLXJldmlldw',
+          text: 'Thursday, Nov 26 · 15:00 – 15:30 (UTC)',
+          fields: [{ title: 'Video call', value: '<https://meet.google.com/abc-defg-hij|meet.google.com/abc-defg-hij>', short: false }],
+        },
+      ],
+      blocks: [
+        { type: 'section', text: { type: 'mrkdwn', text: '*<https://www.google.com/calendar/event?eid=bGF1bmNoLXJldmlldw|Launch review>*\nThursday, Nov 26 · 15:00 – 15:30' } },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: 'Organizer: <@U0ANA> · Guests: <@U0BEN>, <@U0CHO>' }] },
+        { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Join with Google Meet' }, url: 'https://meet.google.com/abc-defg-hij', action_id: 'join' }] },
+      ],
+    });
+    expect(await deliver(event)).toBe('prompted');
+    expect(prompts()[0]).toMatchObject({ channel: 'C0ENG', user: 'U0ANA' });
+    expect(leadText(prompts()[0]!)).toContain('The people you mentioned are in 2 time zones');
+    expect(rows()[0]).toMatchObject({ userId: 'U0ANA', reason: 'calendar_app', pendingMentions: JSON.stringify(['U0BEN', 'U0CHO']) });
+  });
+
+  it('a Teams meeting posted with the scheduler’s own token (user + bot_id, rich-text blocks) prompts that person', async () => {
+    const event = appMessage({
+      user: 'U0BEN',
+      bot_id: 'B0TEAMS',
+      app_id: 'A0TEAMS',
+      bot_profile: { id: 'B0TEAMS', name: 'Microsoft Teams', app_id: 'A0TEAMS' },
+      text: 'Meeting scheduled: Vendor sync',
+      blocks: [
+        {
+          type: 'rich_text',
+          elements: [
+            {
+              type: 'rich_text_section',
+              elements: [
+                { type: 'text', text: 'Meeting scheduled: ' },
+                { type: 'text', text: 'Vendor sync', style: { bold: true } },
+                { type: 'text', text: ' · Thu 16:00 · ' },
+                { type: 'link', url: 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0', text: 'Join Microsoft Teams Meeting' },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(await deliver(event)).toBe('prompted');
+    expect(prompts()[0]).toMatchObject({ user: 'U0BEN' });
+  });
+
+  it('never prompts a bot, nor anyone when Slack does not say who scheduled the call', async () => {
+    // created_by is a bot user; a display name alone ("Jane Doe started …") is never matched to a person.
+    expect(await deliver(zoomStarted('U0BOTTY'))).toBe('ignored: app announcement without a known scheduler');
+    const named = appMessage({ subtype: 'bot_message', bot_id: 'B0ZOOM', bot_profile: { name: 'Zoom' }, text: 'Jane Doe started a Zoom meeting', attachments: [{ text: 'Join meeting: https://zoom.us/j/5551234567' }] });
+    expect(await deliver(named)).toBe('ignored: app announcement without a known scheduler');
+    // An app posting as its own bot user: the user field is a bot.
+    const asBot = appMessage({ user: 'U0BOTTY', bot_id: 'B0BOTTY', bot_profile: { name: 'Google Calendar' }, text: 'New event: Sprint planning', attachments: [{ text: 'Join with Google Meet: https://meet.google.com/xyz-abcd-efg' }] });
+    expect(await deliver(asBot)).toBe('ignored: app announcement without a known scheduler');
+    expect(prompts()).toHaveLength(0);
+    expect(rows()).toHaveLength(0);
+  });
+
+  it('reminders, cancellations and ended calls from the same apps prompt nobody', async () => {
+    const gcal = (text: string) => appMessage({ subtype: 'bot_message', bot_id: 'B0GCAL', bot_profile: { name: 'Google Calendar' }, text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Organizer: <@U0ANA>' }] }] });
+    expect(await deliver(gcal('Reminder: Launch review starts in 10 minutes'))).toBe('ignored: not a person speaking');
+    expect(await deliver(gcal('Event cancelled: Launch review'))).toBe('ignored: not a person speaking');
+    expect(await deliver(zoomStarted('U0DEV', { hasEnded: true, text: 'The meeting has ended' }))).toBe('ignored: not a person speaking');
+    expect(prompts()).toHaveLength(0);
+  });
+});
+
+describe('what the detector catches in production', () => {
+  beforeEach(() => start());
+
+  it('an implicit proposal ("this feels like a 5-minute conversation") gets exactly one prompt', async () => {
+    const event = message('U0DEV', '<@U0ANA> this feels like a 5-minute conversation');
+    expect(await deliver(event, { eventId: 'Ev0IMPLICIT' })).toBe('prompted');
+    expect(await deliver(event, { eventId: 'Ev0IMPLICIT', retryNum: 1 })).toBe('ignored: duplicate event');
+    expect(prompts()).toHaveLength(1);
+    expect(rows()).toEqual([expect.objectContaining({ userId: 'U0DEV', outcome: 'shown' })]);
+    // The model, not a phrase rule, found this one; the log says why it fired.
+    expect(rows()[0]!.reason).toBe('model');
+    expect(JSON.stringify(prompts()[0]!.blocks)).toMatch(/Why this showed up: “[^”]+”/);
+    expect(t.logs.join('')).toContain('"why":[');
+  });
+
+  it('a look-alike in every language gets no prompt', async () => {
+    const lookAlikes: [string, string][] = [
+      ['en', 'good call on pinning the node version, the API call is stable now'],
+      ['es', 'la llamada a la API tarda tres segundos, hay que cachearla'],
+      ['de', 'kein Call nötig, ich schreib alles ins Ticket'],
+      ['fr', 'merci pour la réunion de ce matin, le compte rendu est dans le doc'],
+      ['pt', 'a reunião de ontem foi ótima, obrigado a todos'],
+    ];
+    for (const [, text] of lookAlikes) expect(await deliver(message('U0DEV', text))).toBe('ignored: no proposal');
+    expect(prompts()).toHaveLength(0);
+    expect(rows()).toHaveLength(0);
+  });
+});
+
+describe('when the people addressed can meet', () => {
+  beforeEach(() => start());
+
+  it('says gently when they overlap later today, in the proposer’s time', async () => {
+    // Wed 12:00 UTC: Ana (Lisbon) is working; Ben (New York) starts at 14:00 UTC, Ana ends at 17:00.
+    const { prompt } = await proposeAndPrompt('U0ANA', '<@U0BEN> can we hop on a call about the contract?');
+    expect(leadText(prompt)).toContain('*ben*’s day starts in 2 h (New York). You next overlap with *ben* today 14:00–17:00 your time.');
+  });
+
+  it('says who is gone and when everyone next overlaps when there is no shared hour in the next 24 h', async () => {
+    // Fri 18:00 UTC: Cho's (Tokyo) day ended at 08:00 UTC, and Lisbon 09–17 never meets Tokyo 09–17.
+    t.clock.set(new Date('2026-11-27T18:00:00Z'));
+    const { prompt } = await proposeAndPrompt('U0ANA', '<@U0CHO> quick call?');
+    expect(leadText(prompt)).toContain('*cho*’s day ended 10 h ago; you share no working hours with *cho* in the next 7 days.');
+    // Ben (New York) next overlaps with Ana on Monday 14:00–17:00 UTC (Lisbon time): beyond 24 h.
+    t.clock.advance(5 * HOUR);
+    const again = await proposeAndPrompt('U0ANA', '<@U0BEN> can we hop on a call?');
+    expect(leadText(again.prompt)).toContain('*ben*’s day ended 1 h ago; your next overlap is Mon 14:00–17:00 your time.');
+    expect(leadText(again.prompt).split('\n')).toHaveLength(2); // the title line, then one line of figures
   });
 });

@@ -2,7 +2,9 @@
 import fc from 'fast-check';
 import { eq } from 'drizzle-orm';
 import { validateSurface } from '../harness/blockKit';
-import { deflectionLead, deflectionPrompt, mutedConfirmation, agendaModal, type RecipientTime } from '../../src/views/deflectionPrompt';
+import { deflectionLead, deflectionPrompt, mutedConfirmation, agendaModal, type OverlapNote, type RecipientTime } from '../../src/views/deflectionPrompt';
+import { overlapSummary } from '../../src/domain/workOverlap';
+import type { WorkSchedule } from '../../src/domain/workSchedule';
 import { DeflectionService, type ChannelMessageEvent } from '../../src/services/deflection';
 import { readableSlackText } from '../../src/domain/slackText';
 import { People } from '../../src/services/people';
@@ -62,6 +64,52 @@ describe('deflectionLead', () => {
   });
 });
 
+describe('deflectionLead with shared working hours', () => {
+  const nine2five = (tz: string, extra: Partial<WorkSchedule> = {}): WorkSchedule => ({ tz, startMinute: 540, endMinute: 1020, workingDays: 0b0111110, ...extra });
+  const note = (me: WorkSchedule, others: [string, WorkSchedule][], now: string): OverlapNote => {
+    const at = new Date(now);
+    return { summary: overlapSummary(me, others.map(([, s]) => s), at)!, names: others.map(([n]) => n), tz: me.tz, now: at };
+  };
+  const kiran = person('Kiran', 'Kolkata', 5.5, 10);
+
+  it('says the overlap is now, gently, in the proposer’s time', () => {
+    // Wed 12:00 UTC: Lisbon 12:00 and Berlin 13:00 are both working; Berlin's day ends at 17:00 Berlin = 16:00 UTC.
+    const lead = deflectionLead([person('Ana', 'Lisbon', 0, null)], 'mentioned', note(nine2five('Europe/Berlin'), [['Ana', nine2five('Europe/Lisbon')]], '2026-11-25T12:00:00Z'));
+    expect(lead).toBe('*Ana* is working now (Lisbon). You and *Ana* overlap now, until 17:00 your time.');
+  });
+
+  it('names the next shared window when it is later in the day', () => {
+    const lead = deflectionLead([person('Ben', 'New York', -5, 2)], 'mentioned', note(nine2five('Europe/Lisbon'), [['Ben', nine2five('America/New_York')]], '2026-11-25T12:00:00Z'));
+    expect(lead).toBe('*Ben*’s day starts in 2 h (New York). You next overlap with *Ben* today 14:00–17:00 your time.');
+  });
+
+  it('says whose day ended and the next overlap with everyone when there is none in 24 h', () => {
+    // Fri 11:00 UTC, proposer in Berlin (08–16 UTC): Kiran (Kolkata, 09:00–14:30 = 03:30–09:00 UTC) ended 2 h ago;
+    // Ana starts at 08:00 in Lisbon (UTC), so all three next share Monday 08:00–09:00 UTC = 09:00–10:00 Berlin.
+    const kolkata = nine2five('Asia/Kolkata', { endMinute: 14 * 60 + 30 });
+    const early = nine2five('Europe/Lisbon', { startMinute: 480 });
+    const lead = deflectionLead([kiran, person('Ana', 'Lisbon', 0, null)], 'mentioned', note(nine2five('Europe/Berlin'), [['Kiran', kolkata], ['Ana', early]], '2026-11-27T11:00:00Z'));
+    expect(lead).toContain('*Kiran*’s day ended 2 h ago; the next overlap with all of them is Mon 09:00–10:00 your time.');
+    expect(lead.split('\n')).toHaveLength(1);
+    expect(lead).not.toContain('A handoff lets people'); // the overlap sentence makes the case; one line of figures
+  });
+
+  it('says when there is no shared working time in the next 7 days', () => {
+    const lead = deflectionLead([person('Cho', 'Tokyo', 9, 12)], 'mentioned', note(nine2five('Europe/Lisbon'), [['Cho', nine2five('Asia/Tokyo')]], '2026-11-25T12:00:00Z'));
+    // Wed 12:00 UTC: Tokyo's day ended at 08:00 UTC, and Lisbon 09–17 never meets Tokyo 09–17.
+    expect(lead).toBe('*Cho*’s day starts in 12 h (Tokyo). *Cho*’s day ended 4 h ago; you share no working hours with *Cho* in the next 7 days.');
+    // Without anyone whose day just ended, the sentence stands alone.
+    const weekend = deflectionLead([person('Cho', 'Tokyo', 9, 40)], 'mentioned', note(nine2five('Europe/Lisbon'), [['Cho', nine2five('Asia/Tokyo')]], '2026-11-29T12:00:00Z'));
+    expect(weekend).toBe('*Cho*’s day starts in 1 d 16 h (Tokyo). You share no working hours with *Cho* in the next 7 days.');
+  });
+
+  it('escapes names in the overlap sentence', () => {
+    const lead = deflectionLead([person('<!here> *x*', 'Lisbon', 0, null)], 'mentioned', note(nine2five('Europe/Berlin'), [['<!here> *x*', nine2five('Europe/Lisbon')]], '2026-11-25T12:00:00Z'));
+    expect(lead).toContain('You and *&lt;!here&gt; x* overlap now');
+    expect(lead).not.toContain('<!here>');
+  });
+});
+
 describe('deflectionPrompt', () => {
   it('is valid Block Kit with the four buttons, for any names and channel names', () => {
     fc.assert(
@@ -69,9 +117,11 @@ describe('deflectionPrompt', () => {
         fc.array(fc.record({ name: fc.string({ maxLength: 200 }), city: fc.string({ maxLength: 80 }), off: fc.integer({ min: -12, max: 14 }), h: fc.option(fc.integer({ min: 0, max: 200 }), { nil: null }) }), { maxLength: 10 }),
         fc.option(fc.string({ minLength: 1, maxLength: 80 }), { nil: null }),
         fc.integer({ min: 1, max: 2 ** 40 }),
-        (people, channelName, id) => {
+        fc.array(fc.string({ maxLength: 300 }), { maxLength: 6 }),
+        (people, channelName, id, why) => {
           const lead = deflectionLead(people.map((p) => person(p.name, p.city, p.off, p.h)), 'mentioned');
-          const prompt = deflectionPrompt(id, lead, { id: 'C123', name: channelName });
+          const prompt = deflectionPrompt(id, lead, { id: 'C123', name: channelName }, why);
+          if (why.length > 0) expect(JSON.stringify(prompt.blocks)).not.toMatch(/<!(?:channel|here|everyone)>/);
           expect(validateSurface('message', { blocks: prompt.blocks })).toEqual([]);
           const actions = prompt.blocks.find((b) => b.type === 'actions') as { elements: { value: string; action_id: string }[] };
           expect(actions.elements.map((e) => e.value)).toEqual(Array(4).fill(String(id)));

@@ -5,7 +5,10 @@ import {
   normalizeSlackText,
   type MessageForDetection,
 } from '../../src/domain/meetingDetection';
-import { meetingMessages } from '../fixtures/meetingMessages';
+import { LEGACY_DIR, readFolder, toDetectionInput } from '../../scripts/deflection/corpus';
+
+// The original labelled set, now in the JSONL corpus format (test/fixtures/deflection/legacy/).
+const meetingMessages = readFolder(LEGACY_DIR).map((m) => ({ ...toDetectionInput(m), lang: m.lang, label: m.label }));
 
 const fires = (text: string, extra: Omit<MessageForDetection, 'text'> = {}): boolean =>
   detectMeetingProposal({ text, ...extra }).isProposal;
