@@ -184,6 +184,7 @@ export class FakeSlack {
   private readonly homeViews = new Map<string, string>(); // user id -> view id
   private readonly triggers = new Map<string, Trigger>();
   private readonly pendingDelays = new Set<PendingDelay>();
+  private readonly inFlightByMethod = new Map<string, number>();
   private tsCounter = 0;
   private idCounter = 0;
   private revoked = false;
@@ -340,6 +341,12 @@ export class FakeSlack {
     this.calls.length = 0;
   }
 
+  /** Requests to `method` (or to any method) that arrived and have not been answered yet. */
+  inFlight(method?: string): number {
+    if (method !== undefined) return this.inFlightByMethod.get(method) ?? 0;
+    return [...this.inFlightByMethod.values()].reduce((a, b) => a + b, 0);
+  }
+
   /** Resolves with the first call to `method` matching `predicate`, past or future. */
   waitFor(method: string, predicate: (call: RecordedCall) => boolean = () => true, timeoutMs = 3000): Promise<RecordedCall> {
     const matches = (call: RecordedCall): boolean => {
@@ -462,9 +469,14 @@ export class FakeSlack {
     }
     const token = bearer(req.headers.authorization) ?? (typeof args.token === 'string' ? args.token : undefined);
     delete args.token;
-    await this.applyDelay(method);
-    const [status, response, headers] = this.respond(method, args, token);
-    this.reply(res, { method, args, at, status, response }, headers);
+    this.inFlightByMethod.set(method, (this.inFlightByMethod.get(method) ?? 0) + 1);
+    try {
+      await this.applyDelay(method);
+      const [status, response, headers] = this.respond(method, args, token);
+      this.reply(res, { method, args, at, status, response }, headers);
+    } finally {
+      this.inFlightByMethod.set(method, (this.inFlightByMethod.get(method) ?? 1) - 1);
+    }
   }
 
   /** Faults first, then auth, then the method itself. */
