@@ -253,6 +253,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   const dispatcher = new OutboxDispatcher(db.db, deliveries, clock, logger, {
     concurrency: config.deliveryConcurrency,
     ratePerSecond: config.deliveryRatePerSecond,
+    apiTimeoutMs: config.slackApiTimeoutMs,
   });
   const deps: ListenerDeps = {
     db: db.db,

@@ -108,7 +108,7 @@ async function rollingDeploy(seed: number, nth: number, during: 'mid-wave' | 're
     return { world, outputs, postsInFlightAtB, rowsSendingAtB, stoppedAfterMs, drained };
   } catch (e) {
     for (const c of children) outputs.push(c.output());
-    throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- app output (tail) ---\n${outputs.join('\n').slice(-4000)}`);
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- app output (tail) ---\n${outputs.join('\n').slice(-4000)}`, { cause: e });
   } finally {
     for (const c of children) await kill9(c);
     await world.fake.close();
