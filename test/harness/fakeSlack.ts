@@ -192,7 +192,7 @@ export class FakeSlack {
   private failures: FailRule[] = [];
   private delays = new Map<string, number | (() => number)>();
   private perSecond = new Map<string, { limit: number; hits: number[] }>();
-  private perChannel = new Map<string, { limit: number; hits: Map<string, number[]> }>();
+  private perChannel = new Map<string, { limit: number; retryAfterSec: number; hits: Map<string, number[]> }>();
 
   private readonly handlers: Record<string, (args: Args) => Json> = {
     'api.test': (args) => ({ args }),
@@ -410,10 +410,11 @@ export class FakeSlack {
   /**
    * Slack's per-conversation limit of chat.postMessage ("one message per second per channel", short
    * bursts allowed — docs.slack.dev/apis/web-api/rate-limits): more than `n` calls to `method` for one
-   * conversation in any second get 429, Retry-After 1; other conversations are not affected.
+   * conversation in any second get 429 with Retry-After `retryAfterSec` (default 1); other
+   * conversations are not affected.
    */
-  setChannelRateLimitPerSecond(method: string, n: number): void {
-    this.perChannel.set(method, { limit: n, hits: new Map() });
+  setChannelRateLimitPerSecond(method: string, n: number, retryAfterSec = 1): void {
+    this.perChannel.set(method, { limit: n, retryAfterSec, hits: new Map() });
   }
 
   /** Every later call answers `token_revoked`, as after an app uninstall. */
@@ -511,7 +512,7 @@ export class FakeSlack {
     if (perChannel && conversation !== undefined) {
       const hits = (perChannel.hits.get(conversation) ?? []).filter((t) => now - t < 1000);
       perChannel.hits.set(conversation, hits);
-      if (hits.length >= perChannel.limit) return 1;
+      if (hits.length >= perChannel.limit) return perChannel.retryAfterSec;
       hits.push(now);
     }
     const window = this.perSecond.get(method);

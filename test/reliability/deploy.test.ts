@@ -145,7 +145,7 @@ describe('rolling deploy: the new process starts while the old one still sends',
 });
 
 describe('two processes writing one database file', () => {
-  it('modal submissions to both processes while both deliver: none fails, each is saved once', async () => {
+  it('modal submissions to both processes while both deliver: none fails, each is saved once; a command sent to both at once is one handoff', async () => {
     const log = new CaseLog('deploy');
     for (const seed of SEEDS) {
       const random = rng(seed);
@@ -182,6 +182,20 @@ describe('two processes writing one database file', () => {
           const markers = saved.map((s) => /modal-\d+-\d+/.exec(s.ask)?.[0]);
           expect(new Set(markers).size).toBe(markers.length);
           expect(markers.length).toBe(SUBMISSIONS);
+        });
+        // Double Enter across the deploy: the same inline command reaching A and B at the same moment.
+        const pairs = await Promise.all(
+          Array.from({ length: 10 }, async (_, i) => {
+            const text = `<@${world.recipients[i % world.recipients.length]}> pair-${seed}-${i} numbers please`;
+            const statuses = await Promise.all([a!, b!].map(async (c) => (await requester(world, c).command({ userId: WRITER, text })).status));
+            return { i, statuses };
+          }),
+        );
+        await until('both processes answered every pair', () => pairs.every((p) => readDb(world, (db) => (db.prepare('select count(*) n from handoffs where ask like ?').get(`pair-${seed}-${p.i} %`) as { n: number }).n) >= 1), 10_000).catch(() => undefined);
+        await log.check(`seed ${seed}: the same command sent to both processes at once, 10 times: one handoff each`, () => {
+          expect(pairs.flatMap((p) => p.statuses).every((s) => s === 200)).toBe(true);
+          const counts = pairs.map((p) => readDb(world, (db) => (db.prepare('select count(*) n from handoffs where ask like ?').get(`pair-${seed}-${p.i} %`) as { n: number }).n));
+          expect(counts).toEqual(Array.from({ length: 10 }, () => 1));
         });
         await log.check(`seed ${seed}: no listener error or unhandled rejection`, () => {
           expect(errorLines(children.flatMap((c) => c.output().split('\n')))).toEqual([]);
