@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   fake.addUser({ id: 'U0AUTHOR', tz: 'Europe/Berlin' });
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-bench-'));
-  const config = loadConfig({ SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, PORT: '0', DATABASE_URL: `file:${dir}/bench.db`, LOG_LEVEL: 'warn', DELIVERY_RATE_PER_SECOND: '1000' });
+  const config = loadConfig({ SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, PORT: '0', DATABASE_URL: `file:${dir}/bench.db`, LOG_LEVEL: 'warn', DELIVERY_RATE_PER_SECOND: '1000', HANDOFFS_PER_PERSON_PER_MINUTE: '1000' });
   const handoff = createHandoff(config, { startScheduler: false, logDestination: { write: () => undefined } });
   const handoffPort = (await handoff.start())!;
 

@@ -1,6 +1,6 @@
 /**
  * `npm run test:reliability`: runs the reliability suite (test/reliability: fuzz, security, faults,
- * crash) with jest and prints a summary table — per category the tests, the cases they ran (generated
+ * crash, deploy) with jest and prints a summary table — per category the tests, the cases they ran (generated
  * inputs, request variants, kills…), and how many passed and failed. Extra arguments go to jest.
  *
  *   npm run test:reliability
@@ -28,7 +28,7 @@ interface JestReport {
   testResults: JestFile[];
 }
 
-const CATEGORIES = ['fuzz', 'security', 'faults', 'crash'] as const;
+const CATEGORIES = ['fuzz', 'security', 'faults', 'crash', 'deploy'] as const;
 
 interface Row {
   tests: number;

@@ -35,6 +35,7 @@ import { registerEvents } from './listeners/events';
 import { registerShortcuts } from './listeners/shortcuts/handThisOff';
 import { registerUnknownActions } from './listeners/actions/unknownActions';
 import { registerPayloadGuard } from './listeners/payloadGuard';
+import { registerFailureNet } from './listeners/failureNet';
 
 export interface HandoffOptions {
   clock?: Clock;
@@ -253,6 +254,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   const dispatcher = new OutboxDispatcher(db.db, deliveries, clock, logger, {
     concurrency: config.deliveryConcurrency,
     ratePerSecond: config.deliveryRatePerSecond,
+    apiTimeoutMs: config.slackApiTimeoutMs,
   });
   const deps: ListenerDeps = {
     db: db.db,
@@ -261,12 +263,13 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     logger,
     config,
     people,
-    handoffs: new HandoffService(db.db, people, dispatcher, clock, logger),
+    handoffs: new HandoffService(db.db, people, dispatcher, clock, logger, { perPersonPerMinute: config.handoffsPerPersonPerMinute }),
     home: new HomeService(db.db, client, people, clock, logger),
     settings: new SettingsService(db.db, client, people, clock, logger),
     deflection: new DeflectionService(db.db, client, people, clock, logger, config.deflectionCooldownMs),
   };
   registerPayloadGuard(app, logger);
+  registerFailureNet(app, client, logger);
   registerHandoffCommand(app, deps);
   registerHandoffActions(app, deps);
   registerModalActions(app, deps);

@@ -19,6 +19,7 @@ const WHERE = {
   DELIVERY_CONCURRENCY: 'parallel Slack sends from the outbox (default 4)',
   DELIVERY_RATE_PER_SECOND: 'upper bound on outbox messages sent per second across the workspace (default 10)',
   SLACK_API_TIMEOUT_MS: 'milliseconds before a Slack Web API call is given up and retried later (default 10000)',
+  HANDOFFS_PER_PERSON_PER_MINUTE: 'how many handoffs one person may create per minute, 1–1000 (default 10)',
 } as const;
 
 type VarName = keyof typeof WHERE;
@@ -41,6 +42,7 @@ const schema = z.object({
   DELIVERY_CONCURRENCY: intIn(1, 64).default(4),
   DELIVERY_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(10),
   SLACK_API_TIMEOUT_MS: intIn(100, 120_000).default(10_000),
+  HANDOFFS_PER_PERSON_PER_MINUTE: intIn(1, 1000).default(10),
 });
 
 export interface Config {
@@ -56,6 +58,8 @@ export interface Config {
   deliveryConcurrency: number;
   deliveryRatePerSecond: number;
   slackApiTimeoutMs: number;
+  /** New handoffs one person may create per minute (a flood to one colleague would hit Slack's per-conversation limit). */
+  handoffsPerPersonPerMinute: number;
   mode: 'socket' | 'http';
 }
 
@@ -134,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deliveryConcurrency: c.DELIVERY_CONCURRENCY,
     deliveryRatePerSecond: c.DELIVERY_RATE_PER_SECOND,
     slackApiTimeoutMs: c.SLACK_API_TIMEOUT_MS,
+    handoffsPerPersonPerMinute: c.HANDOFFS_PER_PERSON_PER_MINUTE,
     mode: c.SLACK_APP_TOKEN ? 'socket' : 'http',
   };
 }

@@ -139,7 +139,8 @@ export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped
 
 /**
  * Durable delivery outbox. `dedupe_key` is unique per team: one digest per (person, local date),
- * one live DM per (handoff, person, reason), so retries and restarts never send twice.
+ * one live DM per (handoff, person, reason), so retries and restarts never send twice. Several
+ * processes may drain it at once (a rolling deploy): claims are leases, see db/queries/outbox.ts.
  */
 export const outbox = sqliteTable(
   'outbox',
@@ -161,6 +162,14 @@ export const outbox = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     sentAt: integer('sent_at'),
+    /**
+     * A 'sending' row is leased: `claimed_by` names the process start holding it, `lease_until` (epoch
+     * ms) is when others may take it over unless the holder renews it. Null on every other status.
+     */
+    claimedBy: text('claimed_by'),
+    leaseUntil: integer('lease_until'),
+    /** When the holder started the Slack call that may post this row; null while it has not. */
+    postingSince: integer('posting_since'),
   },
   (t) => [
     uniqueIndex('outbox_dedupe_uq').on(t.teamId, t.dedupeKey),

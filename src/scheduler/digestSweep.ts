@@ -106,6 +106,6 @@ export function sweepDueDigests(db: Db, now: Date, maxLateMs: number, limit = 50
       q.advance.run({ ...base, nextAt: plan.next.at.getTime(), nextDate: plan.next.localDate, last, lastAt });
     }
     return { due: due.length, enqueued, skipped, errors };
-  })();
+  }).immediate(); // takes the write lock up front, so the busy timeout applies (see db/client.ts)
 }
 

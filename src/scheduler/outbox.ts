@@ -11,18 +11,35 @@
  * A row whose earlier attempt may have reached Slack (a crash while 'sending', a timeout, a 5xx) is
  * marked unverified and looked up in Slack by its message metadata before it is sent again, so
  * crashes and ambiguous failures never produce a duplicate.
+ *
+ * Several processes may drain one outbox (a rolling deploy runs the old and the new one side by
+ * side), so each claim is a lease held by this process start (`claimant`):
+ *  - leases are renewed while this process works on its rows (also while a row waits out a
+ *    Retry-After), and re-checked right before each post: a row taken over meanwhile is claimed
+ *    again and checked in Slack first, or left to whoever holds it;
+ *  - marking a row sent, retried or failed applies only while we still hold it;
+ *  - another process's row is taken over only when its lease expired, or when its holder is provably
+ *    gone (same host, pid no longer running) and any post it started has had time to land
+ *    (SLACK_API_TIMEOUT_MS) — history cannot show a post that is still in flight;
+ *  - on stop, rows not yet posted are handed back at once.
  */
 import type { Db } from '../db/client';
 import {
   UNVERIFIED,
   claimDue,
+  foreignClaims,
   isUnverified,
   markFinal,
   markFoundSent,
   markRetry,
   markSent,
+  releaseAll,
   releaseClaim,
-  requeueInterrupted,
+  renewLeases,
+  startPosting,
+  takeOver,
+  type ForeignClaim,
+  type Lease,
   type OutboxRow,
 } from '../db/queries/outbox';
 import { setWorkspaceStatus } from '../db/queries/workspaces';
@@ -30,6 +47,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { classifySlackError } from '../slack/errors';
 import { RateLimiter } from './rateLimiter';
+import { isGone, newClaimantId } from './claimant';
 
 export type DeliveryResult = { status: 'sent'; ts: string | null } | { status: 'skip'; reason: string };
 
@@ -39,6 +57,19 @@ export type Pace = () => Promise<void>;
 /** Thrown by `pace` when the dispatcher stops while a row waits for its turn; the row goes back untouched. */
 export class DispatcherStopped extends Error {
   readonly code = 'dispatcher_stopped';
+}
+
+/** Thrown by `pace` when the row's conversation is paused by a 429 of its own: try it later. */
+class ConversationPaused extends Error {
+  readonly code = 'conversation_paused';
+  constructor(readonly waitMs: number) {
+    super('conversation rate limited');
+  }
+}
+
+/** Thrown by `pace` when our claim on the row was taken over before we posted it. */
+class LeaseLost extends Error {
+  readonly code = 'lease_lost';
 }
 
 export interface DeliveryHandlers {
@@ -76,17 +107,39 @@ export function mayHaveReachedSlack(e: unknown): boolean {
 export interface DispatcherOptions {
   concurrency: number;
   ratePerSecond: number;
+  /** SLACK_API_TIMEOUT_MS: the longest one Slack call keeps a post in the air. */
+  apiTimeoutMs?: number;
+  /** How long a claim stays ours without renewal. Default: max(60 s, 2 × apiTimeoutMs). */
+  leaseMs?: number;
+  /** This process start in claims (tests set it); default host#pid-namespace#pid#random. */
+  claimant?: string;
+}
+
+/** While other processes hold rows, look again this often (a stopping one hands rows back silently). */
+const FOREIGN_CLAIMS_RECHECK_MS = 2000;
+const DEFAULT_API_TIMEOUT_MS = 10_000;
+
+/** Rows of one conversation share Slack's per-conversation limit: a DM or digest goes to its person. */
+function conversationOf(row: OutboxRow): string | null {
+  return row.kind === 'dm' || row.kind === 'digest' ? row.userId : row.channelId;
 }
 
 type Result = { outcome: Outcome; error?: string };
 
 export class OutboxDispatcher {
   readonly limiter: RateLimiter;
+  readonly claimant: string;
+  private readonly leaseMs: number;
+  /** After its holder died, a post it started is given this long to land before the row is taken over. */
+  private readonly postGraceMs: number;
+  private renewTimer: NodeJS.Timeout | null = null;
   private draining: Promise<void> | null = null;
   private again = false;
   private stopped = false;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly sleepers = new Set<() => void>();
+  /** Conversations a row is waiting for in place (see `paceFor`). */
+  private readonly waitingOn = new Set<string>();
   private timer: { handle: NodeJS.Timeout; at: number } | null = null;
 
   constructor(
@@ -97,6 +150,29 @@ export class OutboxDispatcher {
     private readonly opts: DispatcherOptions,
   ) {
     this.limiter = new RateLimiter(opts.ratePerSecond);
+    this.claimant = opts.claimant ?? newClaimantId();
+    this.postGraceMs = opts.apiTimeoutMs ?? DEFAULT_API_TIMEOUT_MS;
+    // Longer than any single Slack call, so a live holder mid-post never loses its row even if a
+    // renewal is late; renewed every quarter of it.
+    this.leaseMs = opts.leaseMs ?? Math.max(60_000, 2 * this.postGraceMs);
+  }
+
+  /** A fresh lease for this process, from now. */
+  private lease(): Lease {
+    return { claimant: this.claimant, until: this.clock.now().getTime() + this.leaseMs };
+  }
+
+  private startRenewing(): void {
+    if (this.renewTimer || this.stopped) return;
+    this.renewTimer = setInterval(() => {
+      try {
+        renewLeases(this.db, this.lease());
+      } catch (e) {
+        // The next renewal is a quarter lease away; three can fail before anyone may take over.
+        this.logger.warn({ err: e }, 'could not renew delivery leases');
+      }
+    }, Math.max(250, Math.floor(this.leaseMs / 4)));
+    this.renewTimer.unref();
   }
 
   /** Ask for a drain soon; calls coalesce. */
@@ -126,33 +202,58 @@ export class OutboxDispatcher {
   async deliverNow(ids: number[]): Promise<Map<number, Result>> {
     const results = new Map<number, Result>();
     if (ids.length === 0 || this.stopped) return results;
-    const rows = claimDue(this.db, this.clock.now(), ids.length, ids);
+    this.startRenewing();
+    const rows = claimDue(this.db, this.clock.now(), ids.length, this.lease(), ids);
     for (const id of ids) results.set(id, { outcome: 'not_claimed' });
     await Promise.all(rows.map(async (row) => results.set(row.id, await this.track(this.send(row)))));
     return results;
   }
 
   private async drainLoop(): Promise<void> {
+    this.recoverClaims();
+    this.startRenewing();
     await Promise.all(Array.from({ length: this.opts.concurrency }, () => this.worker()));
   }
 
   private async worker(): Promise<void> {
     while (!this.stopped) {
-      const [row] = claimDue(this.db, this.clock.now(), 1);
+      const [row] = claimDue(this.db, this.clock.now(), 1, this.lease());
       if (!row) return;
       await this.track(this.send(row));
     }
   }
 
-  /** Waits for the rate limiter (and any 429 pause); throws DispatcherStopped if stopped meanwhile. */
-  private readonly pace: Pace = async () => {
-    while (!this.stopped) {
-      const wait = this.limiter.tryTake();
-      if (wait === 0) return;
-      await this.sleep(wait);
-    }
-    throw new DispatcherStopped('stopped');
-  };
+  /**
+   * Awaited right before the row's Slack write: waits for the rate limiter (and any workspace-wide
+   * 429 pause), gives up the turn if the row's conversation is paused, and finally confirms that the
+   * claim is still ours, recording that a post is starting.
+   */
+  private paceFor(row: OutboxRow): Pace {
+    const conversation = conversationOf(row);
+    return async () => {
+      for (;;) {
+        if (this.stopped) throw new DispatcherStopped('stopped');
+        const held = conversation ? this.limiter.conversationWait(conversation) : 0;
+        if (held > 0 && conversation) {
+          // One row per paused conversation may wait for it in place (a lone 429 costs no extra
+          // round trip), and only up to half the senders; any more give up their turn, so a flood
+          // to one person never occupies the senders everyone else needs.
+          if (this.waitingOn.has(conversation) || this.waitingOn.size >= Math.floor(this.opts.concurrency / 2)) throw new ConversationPaused(held);
+          this.waitingOn.add(conversation);
+          try {
+            await this.sleep(held);
+          } finally {
+            this.waitingOn.delete(conversation);
+          }
+          continue;
+        }
+        const wait = this.limiter.tryTake();
+        if (wait === 0) break;
+        await this.sleep(wait);
+      }
+      if (!startPosting(this.db, row.id, this.lease(), this.clock.now())) throw new LeaseLost(`outbox ${row.id}`);
+    };
+  }
 
   private sleep(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
@@ -178,25 +279,46 @@ export class OutboxDispatcher {
     }
     const deadline = this.handlers.deadline?.(row) ?? null;
     if (deadline !== null && this.clock.now().getTime() > deadline) {
-      markFinal(this.db, row.id, 'skipped', 'missed: past its catch-up window', this.clock.now(), false);
+      markFinal(this.db, row.id, this.claimant, 'skipped', 'missed: past its catch-up window', this.clock.now(), false);
       return { outcome: 'skipped', error: 'too late' };
     }
     try {
-      const result = await this.handlers.deliver(row, this.pace);
+      const result = await this.handlers.deliver(row, this.paceFor(row));
       if (result.status === 'sent') {
-        this.limiter.succeeded();
+        this.limiter.succeeded(conversationOf(row) ?? undefined);
         this.recordSent(row, result.ts, false);
         return { outcome: 'sent' };
       }
-      markFinal(this.db, row.id, 'skipped', result.reason, this.clock.now());
+      markFinal(this.db, row.id, this.claimant, 'skipped', result.reason, this.clock.now());
       return { outcome: 'skipped', error: result.reason };
     } catch (e) {
       if (e instanceof DispatcherStopped) {
-        releaseClaim(this.db, row.id);
+        releaseClaim(this.db, row.id, this.claimant);
         return { outcome: 'not_claimed' };
       }
+      if (e instanceof ConversationPaused) {
+        // Not the row's fault and nothing was sent: its turn comes when the conversation is free.
+        const now = this.clock.now();
+        markRetry(this.db, row.id, this.claimant, row.lastError, new Date(now.getTime() + e.waitMs), now, false);
+        this.scheduleWake(e.waitMs);
+        return { outcome: 'retry', error: 'ratelimited' };
+      }
+      if (e instanceof LeaseLost) return this.reclaim(row);
       return this.recordFailure(row, e, mayHaveReachedSlack(e), true);
     }
+  }
+
+  /**
+   * Our claim was taken over before we posted (we were frozen past the lease, or a takeover raced a
+   * late renewal). If the row is back in the queue we claim it again and start over — it is
+   * unverified now, so Slack is checked before anything is posted; if someone else holds or finished
+   * it, it is theirs.
+   */
+  private async reclaim(row: OutboxRow): Promise<Result> {
+    this.logger.warn({ outboxId: row.id, kind: row.kind }, 'delivery claim was taken over while waiting to send; claiming it again, Slack is checked before posting');
+    const [again] = claimDue(this.db, this.clock.now(), 1, this.lease(), [row.id]);
+    if (!again) return { outcome: 'not_claimed' };
+    return this.send(again);
   }
 
   /**
@@ -222,11 +344,13 @@ export class OutboxDispatcher {
 
   private recordSent(row: OutboxRow, ts: string | null, found: boolean): void {
     const now = this.clock.now();
-    this.db.transaction((tx) => {
-      if (found && ts) markFoundSent(tx, row.id, ts, now);
-      else markSent(tx, row.id, ts, now);
-      this.handlers.afterSent?.(tx, row, ts, now);
+    const recorded = this.db.transaction((tx) => {
+      const mine = found && ts ? markFoundSent(tx, row.id, this.claimant, ts, now) : markSent(tx, row.id, this.claimant, ts, now);
+      if (mine) this.handlers.afterSent?.(tx, row, ts, now);
+      return mine;
     });
+    // Whoever took the row over checks Slack before posting, finds this message and does the bookkeeping.
+    if (!recorded) this.logger.warn({ outboxId: row.id, kind: row.kind }, 'delivered, but the claim had been taken over meanwhile; its new holder will find the message in Slack');
   }
 
   /** `paced`: the failed call was a send the limiter paced (its 429 says the pace is too high). */
@@ -236,36 +360,41 @@ export class OutboxDispatcher {
     const error = unverified ? `${UNVERIFIED}: ${failure.code}` : failure.code;
     const log = { outboxId: row.id, kind: row.kind, teamId: row.teamId, error, attempts: row.attempts + 1 };
     switch (failure.kind) {
-      case 'rate_limited':
-        if (paced) this.limiter.limited(failure.retryAfterMs);
+      case 'rate_limited': {
+        // A paced post's 429 may be its conversation's own limit (then only that one waits); a
+        // lookup's 429 is its method's, and everyone waits as before.
+        const conversation = conversationOf(row);
+        let scope: 'conversation' | 'workspace' = 'workspace';
+        if (paced && conversation) scope = this.limiter.limitedIn(conversation, failure.retryAfterMs);
+        else if (paced) this.limiter.limited(failure.retryAfterMs);
         else this.limiter.pause(failure.retryAfterMs);
         // Not the row's fault: do not count it as an attempt.
-        markRetry(this.db, row.id, error, new Date(now.getTime() + failure.retryAfterMs), now, false);
+        markRetry(this.db, row.id, this.claimant, error, new Date(now.getTime() + failure.retryAfterMs), now, false);
         this.scheduleWake(failure.retryAfterMs);
-        this.logger.warn({ ...log, retryAfterMs: failure.retryAfterMs, pacePerSecond: Math.round(this.limiter.currentRate * 10) / 10 }, 'rate limited by Slack; pausing delivery');
+        const pacePerSecond = Math.round(this.limiter.currentRate * 10) / 10;
+        this.logger.warn({ ...log, retryAfterMs: failure.retryAfterMs, scope, ...(scope === 'conversation' ? { conversation } : { pacePerSecond }) }, 'rate limited by Slack; pausing delivery');
         return { outcome: 'retry', error: failure.code };
+      }
       case 'revoked':
         // Keep the row; the workspace is paused until the app is reinstalled.
         setWorkspaceStatus(this.db, row.teamId, 'tokens_revoked', now);
-        markRetry(this.db, row.id, error, now, now, false);
+        markRetry(this.db, row.id, this.claimant, error, now, now, false);
         this.logger.error(log, 'Slack token no longer valid; delivery for this workspace is paused');
         return { outcome: 'retry', error: failure.code };
       case 'permanent':
-        markFinal(this.db, row.id, 'failed', failure.code, now);
+        if (markFinal(this.db, row.id, this.claimant, 'failed', failure.code, now)) this.handlers.onFailed?.(row, failure.code);
         this.logger.warn(log, 'delivery failed permanently');
-        this.handlers.onFailed?.(row, failure.code);
         return { outcome: 'failed', error: failure.code };
       case 'transient': {
         const delay = backoffMs(row.attempts);
         const deadline = this.handlers.deadline?.(row) ?? null;
         const giveUp = deadline !== null ? now.getTime() + delay > deadline : row.attempts + 1 >= MAX_ATTEMPTS;
         if (giveUp) {
-          markFinal(this.db, row.id, 'failed', error, now);
+          if (markFinal(this.db, row.id, this.claimant, 'failed', error, now)) this.handlers.onFailed?.(row, failure.code);
           this.logger.error(log, 'delivery failed after retries');
-          this.handlers.onFailed?.(row, failure.code);
           return { outcome: 'failed', error: failure.code };
         }
-        markRetry(this.db, row.id, error, new Date(now.getTime() + delay), now);
+        markRetry(this.db, row.id, this.claimant, error, new Date(now.getTime() + delay), now);
         this.scheduleWake(delay);
         this.logger.warn({ ...log, retryInMs: delay }, 'delivery failed; will retry');
         return { outcome: 'retry', error: failure.code };
@@ -288,17 +417,50 @@ export class OutboxDispatcher {
   }
 
   /**
-   * Start-up reconciliation. Nothing is in flight before start, so rows left in 'sending' were
-   * interrupted by a crash: they go back to pending, unverified, and are looked up in Slack (by their
-   * message metadata) before being sent — through the rate limiter, with retries, not at boot.
+   * Start-up reconciliation, repeated before every drain: takes over other claimants' rows that
+   * nobody will finish (see the top of this file), as unverified when a post may have started, so
+   * they are looked up in Slack before being sent — through the rate limiter, with retries, not at
+   * boot. Rows whose holder is alive and within its lease are left alone: it is still working on
+   * them (mid-post, or waiting out a Retry-After).
    */
   async recoverStuck(): Promise<{ confirmed: number; requeued: number }> {
-    const requeued = requeueInterrupted(this.db, this.clock.now());
-    if (requeued > 0) this.logger.info({ requeued }, 'deliveries interrupted by a restart will be checked in Slack before sending');
+    this.startRenewing();
+    const requeued = this.recoverClaims();
     return { confirmed: 0, requeued };
   }
 
-  /** Stop taking work and wait for sends already in flight. */
+  private recoverClaims(): number {
+    const now = this.clock.now();
+    let requeued = 0;
+    let othersWorking = false;
+    const gone = new Map<string, boolean>();
+    for (const claim of foreignClaims(this.db, this.claimant)) {
+      if (this.mayTakeOver(claim, now.getTime(), gone)) {
+        if (takeOver(this.db, claim, now)) requeued += 1;
+      } else {
+        othersWorking = true;
+      }
+    }
+    if (requeued > 0) this.logger.info({ requeued }, 'took over deliveries another process can no longer finish; each is checked in Slack before sending');
+    // Nothing tells us when those rows come free (a stopping process hands them back; a lease runs
+    // out; a post lands): look again soon.
+    if (othersWorking) this.scheduleWake(FOREIGN_CLAIMS_RECHECK_MS);
+    return requeued;
+  }
+
+  private mayTakeOver(claim: ForeignClaim, t: number, gone: Map<string, boolean>): boolean {
+    // Claimed before leases existed: its holder was a process that has since been restarted.
+    if (claim.claimedBy === null || claim.leaseUntil === null) return true;
+    if (claim.leaseUntil <= t) return true;
+    let dead = gone.get(claim.claimedBy);
+    if (dead === undefined) gone.set(claim.claimedBy, (dead = isGone(claim.claimedBy)));
+    if (!dead) return false;
+    // Its holder was killed; a post it started may still be on its way to Slack, invisible to a
+    // history lookup until it lands. Wait as long as that call could have taken.
+    return claim.postingSince === null || claim.postingSince + this.postGraceMs <= t;
+  }
+
+  /** Stop taking work, wait for sends already in flight, and hand back every claim we still hold. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer.handle);
@@ -306,5 +468,14 @@ export class OutboxDispatcher {
     for (const wake of [...this.sleepers]) wake();
     await Promise.allSettled([...this.inFlight]);
     if (this.draining) await this.draining.catch(() => undefined);
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    this.renewTimer = null;
+    try {
+      // Normally none are left (rows waiting for their turn were handed back as they woke).
+      const left = releaseAll(this.db, this.claimant, this.clock.now());
+      if (left > 0) this.logger.warn({ rows: left }, 'handed back deliveries still claimed at stop');
+    } catch (e) {
+      this.logger.warn({ err: e }, 'could not hand back delivery claims at stop; they are taken over when their lease ends');
+    }
   }
 }

@@ -11,12 +11,23 @@
  *   second and a half, and after 20 s without a 429 the ceiling creeps up (2 %/s) towards the
  *   configured rate again. A 429 while sending slowly (a per-channel or per-minute limit, not our
  *   pace) only pauses for Retry-After.
+ * - Scoped: chat.postMessage allows about one message per second per conversation, "while also
+ *   maintaining a workspace-wide limit" (docs.slack.dev/apis/web-api/rate-limits), and a 429 does
+ *   not say which one was hit — it carries only Retry-After. So the scope is inferred (`limitedIn`):
+ *   a 429 in one conversation while sends to other conversations still go through is that
+ *   conversation's limit (one person flooding one colleague) and pauses only that conversation;
+ *   429s in two or more conversations with nothing else getting through in between are the
+ *   workspace's limit and pause (and slow) everyone.
  */
 const CEILING_SHARE = 0.97;
 const AFTER_429_SHARE = 0.9;
 const RECOVERY_PER_SECOND = 0.05; // of the ceiling
 const PROBE_AFTER_MS = 20_000;
 const PROBE_PER_SECOND = 0.02;
+/** 429s and successes this recent are compared to tell a conversation's limit from the workspace's. */
+const SCOPE_WINDOW_MS = 2000;
+
+export type LimitScope = 'conversation' | 'workspace';
 
 export class RateLimiter {
   private tokens: number;
@@ -30,6 +41,9 @@ export class RateLimiter {
   private readonly taken: number[] = [];
   private readonly burst: number;
   private readonly minRate: number;
+  private readonly conversationPausedUntil = new Map<string, number>();
+  private readonly recent429s: Array<{ t: number; conversation: string }> = [];
+  private readonly recentSuccesses: Array<{ t: number; conversation: string }> = [];
 
   constructor(
     private readonly maxRate: number,
@@ -71,9 +85,45 @@ export class RateLimiter {
     this.pause(retryAfterMs);
   }
 
-  /** A send went through (the evidence `limited` uses). */
-  succeeded(): void {
-    remember(this.successes, this.now(), this.maxRate);
+  /**
+   * A send to `conversation` was answered 429. Pauses that conversation alone, unless other
+   * conversations are being limited too with nothing getting through (then it is `limited`: the
+   * workspace's limit). Returns which it was.
+   */
+  limitedIn(conversation: string, retryAfterMs: number): LimitScope {
+    const t = this.now();
+    forgetOlder(this.recent429s, t - SCOPE_WINDOW_MS);
+    forgetOlder(this.recentSuccesses, t - SCOPE_WINDOW_MS);
+    this.recent429s.push({ t, conversation });
+    const limitedNow = new Set(this.recent429s.map((r) => r.conversation));
+    const since = this.recent429s[0]!.t;
+    const othersGotThrough = this.recentSuccesses.some((s) => s.t >= since && !limitedNow.has(s.conversation));
+    if (limitedNow.size >= 2 && !othersGotThrough) {
+      this.limited(retryAfterMs);
+      return 'workspace';
+    }
+    for (const [c, until] of this.conversationPausedUntil) if (until <= t) this.conversationPausedUntil.delete(c);
+    this.conversationPausedUntil.set(conversation, Math.max(this.conversationPausedUntil.get(conversation) ?? 0, t + retryAfterMs));
+    return 'conversation';
+  }
+
+  /** Milliseconds until `conversation` may be sent to again (0: now). Takes no token. */
+  conversationWait(conversation: string): number {
+    const until = this.conversationPausedUntil.get(conversation);
+    if (until === undefined) return 0;
+    const wait = until - this.now();
+    if (wait > 0) return wait;
+    this.conversationPausedUntil.delete(conversation);
+    return 0;
+  }
+
+  /** A send went through (the evidence `limited` and `limitedIn` use). */
+  succeeded(conversation?: string): void {
+    const t = this.now();
+    remember(this.successes, t, this.maxRate);
+    if (conversation === undefined) return;
+    forgetOlder(this.recentSuccesses, t - SCOPE_WINDOW_MS);
+    this.recentSuccesses.push({ t, conversation });
   }
 
   /** Milliseconds until a send may start; 0 means go now (and a token was taken). */
@@ -123,6 +173,12 @@ function recent(times: number[], t: number): number {
 function remember(times: number[], t: number, maxRate: number): void {
   times.push(t);
   if (times.length > 4 * maxRate + 16) recent(times, t);
+}
+
+function forgetOlder(events: Array<{ t: number }>, cutoff: number): void {
+  let drop = 0;
+  while (drop < events.length && events[drop]!.t < cutoff) drop++;
+  if (drop > 0) events.splice(0, drop);
 }
 
 function clamp(x: number, lo: number, hi: number): number {

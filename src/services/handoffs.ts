@@ -12,8 +12,10 @@ import {
   logEvent,
   markAuthorNotified,
   snoozeForRecipient,
+  type CreateOptions,
   type HandoffWithRecipients,
 } from '../db/queries/handoffs';
+import { COMMAND } from '../ids';
 import { enqueue } from '../db/queries/outbox';
 import { getWorkspace } from '../db/queries/workspaces';
 import type { UserRow } from '../db/queries/users';
@@ -31,10 +33,33 @@ import type { OutboxDispatcher } from '../scheduler/outbox';
 import { plannedDigestsOf, scheduleOf, type People, type Person } from './people';
 
 export type CreateOutcome =
-  | { kind: 'invalid'; errors: Partial<Record<DraftField, string>> }
+  /** Not created; `limited`: the draft is fine but its author reached the per-minute limit (said on `ask`). */
+  | { kind: 'invalid'; errors: Partial<Record<DraftField, string>>; limited?: boolean }
   | { kind: 'created' | 'duplicate'; handoff: HandoffWithRecipients; lines: string[] };
 
+export interface CreateOpts {
+  /** The same key again (a double-clicked submit, a replayed command) returns the first handoff. */
+  idempotencyKey: string | null;
+  permalink?: string | null;
+  /**
+   * The same ask to the same people by the same author within REPEAT_WINDOW_MS is the same handoff
+   * (a double Enter: two commands, two trigger_ids, one intent). For typed commands; a form has
+   * its own key per opening.
+   */
+  repeatIsDuplicate?: boolean;
+}
+
+export interface HandoffLimits {
+  /** New handoffs one person may create per minute (HANDOFFS_PER_PERSON_PER_MINUTE). */
+  perPersonPerMinute: number;
+}
+
+/** A second identical inline handoff within this window is taken as a re-sent command. */
+export const REPEAT_WINDOW_MS = 2 * 60_000;
+
 export type ActOutcome = { ok: false; message: string } | { ok: true; noop: boolean; handoff: HandoffWithRecipients; message: string };
+
+export const DEFAULT_PER_PERSON_PER_MINUTE = 10;
 
 /** How long a confirmation waits for the notifications it reports on. */
 const DELIVER_NOW_BUDGET_MS = 2500;
@@ -52,6 +77,7 @@ export class HandoffService {
     private readonly dispatcher: OutboxDispatcher,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly limits: HandoffLimits = { perPersonPerMinute: DEFAULT_PER_PERSON_PER_MINUTE },
   ) {}
 
   /** "02:14 in Lisbon, their day starts in 6 h 46 m" / "14:02 in Lisbon, working now" / "…, away until Mon 15 Mar". */
@@ -60,7 +86,7 @@ export class HandoffService {
     return describeAvailability(scheduleOf(row), now, subject);
   }
 
-  async create(teamId: string, draft: HandoffDraft, opts: { idempotencyKey: string | null; permalink?: string | null }): Promise<CreateOutcome> {
+  async create(teamId: string, draft: HandoffDraft, opts: CreateOpts): Promise<CreateOutcome> {
     const now = this.clock.now();
     // The author's profile (for their zone in DMs) is fetched alongside the recipients', not after.
     const [recipients] = await Promise.all([
@@ -72,14 +98,33 @@ export class HandoffService {
 
     const planned: Planned[] = [];
     let channelPostId: number | null = null;
-    const result = createHandoff(this.db, teamId, draft, now, opts.idempotencyKey, opts.permalink ?? null, (tx, h) => {
+    const max = this.limits.perPersonPerMinute;
+    const options: CreateOptions = {
+      idempotencyKey: opts.idempotencyKey,
+      sourcePermalink: opts.permalink ?? null,
+      ...(opts.repeatIsDuplicate ? { repeatSince: new Date(now.getTime() - REPEAT_WINDOW_MS) } : {}),
+      authorLimit: { max, since: new Date(now.getTime() - 60_000) },
+    };
+    const result = createHandoff(this.db, teamId, draft, now, options, (tx, h) => {
       for (const person of recipients) planned.push(this.planNewDm(tx, teamId, h, person, draft, now));
       if (draft.channelId) {
         channelPostId = enqueue(tx, { teamId, kind: 'channel_post', dedupeKey: `post:${h.id}`, channelId: draft.channelId, handoffId: h.id }, now);
       }
     });
-    if (!result.created) {
-      return { kind: 'duplicate', handoff: result.handoff, lines: ['This handoff was already created — nothing was sent twice.'] };
+    switch (result.status) {
+      case 'duplicate':
+        return { kind: 'duplicate', handoff: result.handoff, lines: ['This handoff was already created — nothing was sent twice.'] };
+      case 'repeated':
+        return { kind: 'duplicate', handoff: result.handoff, lines: [`You handed this off a moment ago as #${result.handoff.number}, so I didn’t create it twice. \`${COMMAND} list\` shows it.`] };
+      case 'author_limit':
+        this.logger.warn({ teamId, authorId: draft.authorId, recent: result.recent }, 'handoff refused: author reached the per-minute limit');
+        return {
+          kind: 'invalid',
+          limited: true,
+          errors: { ask: `You’ve created ${max} handoff${max === 1 ? '' : 's'} in the last minute — as many as I take from one person in a minute — so I didn’t create this one. Please wait a minute and try again.` },
+        };
+      case 'created':
+        break;
     }
     const lines = await this.deliverAndDescribe(planned);
     if (channelPostId !== null) lines.push(await this.describeChannelPost(channelPostId, draft.channelId!));

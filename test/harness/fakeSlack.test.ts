@@ -351,6 +351,39 @@ describe('fault injection', () => {
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(rejected.map((r) => (r.reason as WebAPIRateLimitedError).retryAfter)).toEqual([1, 1]);
   });
+
+  it('limits calls per conversation per second without touching other conversations', async () => {
+    fake.setChannelRateLimitPerSecond('chat.postMessage', 2);
+    // A user id and their DM id are one conversation.
+    const dm = fake.dmChannelFor('U0BOB');
+    const toBob = await Promise.allSettled([
+      client.chat.postMessage({ channel: 'U0BOB', text: 'x' }),
+      client.chat.postMessage({ channel: dm, text: 'x' }),
+      client.chat.postMessage({ channel: 'U0BOB', text: 'x' }),
+    ]);
+    expect(toBob.map((r) => r.status).sort()).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    await expect(client.chat.postMessage({ channel: 'C0GENERAL', text: 'x' })).resolves.toMatchObject({ ok: true });
+    await expect(client.chat.postMessage({ channel: 'C0GENERAL', text: 'x' })).resolves.toMatchObject({ ok: true });
+  });
+
+  it('rate limits one conversation on request, leaving the others alone', async () => {
+    fake.rateLimit({ method: 'chat.postMessage', channel: 'U0BOB', retryAfterSec: 3, times: 2 });
+    await expect(client.chat.postMessage({ channel: 'C0GENERAL', text: 'x' })).resolves.toMatchObject({ ok: true });
+    const err = await client.chat.postMessage({ channel: fake.dmChannelFor('U0BOB'), text: 'x' }).catch((e: unknown) => e);
+    expect((err as WebAPIRateLimitedError).retryAfter).toBe(3);
+    expect(await client.chat.postMessage({ channel: 'U0BOB', text: 'x' }).catch((e: unknown) => (e as WebAPIRateLimitedError).retryAfter)).toBe(3);
+    await expect(client.chat.postMessage({ channel: 'U0BOB', text: 'x' })).resolves.toMatchObject({ ok: true });
+  });
+
+  it('takes a latency function, asked on every call', async () => {
+    const latencies = [200, 0];
+    fake.delay('users.info', () => latencies.shift() ?? 0);
+    const started = Date.now();
+    await client.users.info({ user: 'U0BOB' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(180);
+    expect(latencies).toEqual([0]);
+    fake.delay('users.info', 0);
+  });
 });
 
 describe('validateSurface', () => {

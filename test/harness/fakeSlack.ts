@@ -127,6 +127,8 @@ interface FaultRule {
 }
 interface RateLimitRule extends FaultRule {
   retryAfterSec: number;
+  /** Only calls posting to this conversation (a channel id, a DM id or the user id a DM goes to). */
+  channel?: string;
 }
 interface FailRule extends FaultRule {
   status?: number;
@@ -182,13 +184,15 @@ export class FakeSlack {
   private readonly homeViews = new Map<string, string>(); // user id -> view id
   private readonly triggers = new Map<string, Trigger>();
   private readonly pendingDelays = new Set<PendingDelay>();
+  private readonly inFlightByMethod = new Map<string, number>();
   private tsCounter = 0;
   private idCounter = 0;
   private revoked = false;
   private rateLimits: RateLimitRule[] = [];
   private failures: FailRule[] = [];
-  private delays = new Map<string, number>();
+  private delays = new Map<string, number | (() => number)>();
   private perSecond = new Map<string, { limit: number; hits: number[] }>();
+  private perChannel = new Map<string, { limit: number; retryAfterSec: number; hits: Map<string, number[]> }>();
 
   private readonly handlers: Record<string, (args: Args) => Json> = {
     'api.test': (args) => ({ args }),
@@ -337,6 +341,12 @@ export class FakeSlack {
     this.calls.length = 0;
   }
 
+  /** Requests to `method` (or to any method) that arrived and have not been answered yet. */
+  inFlight(method?: string): number {
+    if (method !== undefined) return this.inFlightByMethod.get(method) ?? 0;
+    return [...this.inFlightByMethod.values()].reduce((a, b) => a + b, 0);
+  }
+
   /** Resolves with the first call to `method` matching `predicate`, past or future. */
   waitFor(method: string, predicate: (call: RecordedCall) => boolean = () => true, timeoutMs = 3000): Promise<RecordedCall> {
     const matches = (call: RecordedCall): boolean => {
@@ -369,9 +379,13 @@ export class FakeSlack {
 
   // ---------------------------------------------------------------- fault injection
 
-  /** The next `times` (default 1) calls (to `method`, or any) get HTTP 429 with Retry-After. */
-  rateLimit(opts: { method?: string; retryAfterSec: number; times?: number }): void {
-    this.rateLimits.push({ method: opts.method, retryAfterSec: opts.retryAfterSec, remaining: opts.times ?? 1 });
+  /**
+   * The next `times` (default 1) calls (to `method`, or any) get HTTP 429 with Retry-After. With
+   * `channel`, only calls whose `channel` argument is that conversation (a user id and their DM id
+   * are the same conversation) — a limit scoped to one conversation, as chat.postMessage has.
+   */
+  rateLimit(opts: { method?: string; retryAfterSec: number; times?: number; channel?: string }): void {
+    this.rateLimits.push({ method: opts.method, retryAfterSec: opts.retryAfterSec, remaining: opts.times ?? 1, channel: opts.channel });
   }
 
   /** The next `times` (default 1) calls to `method` fail: HTTP `status` if given, else 200 with `error`. */
@@ -379,15 +393,28 @@ export class FakeSlack {
     this.failures.push({ method, status: opts.status, error: opts.error, remaining: opts.times ?? 1 });
   }
 
-  /** Every call to `method` ('*' for all) waits `ms` before answering; 0 clears it. */
-  delay(method: string, ms: number): void {
-    if (ms > 0) this.delays.set(method, ms);
+  /**
+   * Every call to `method` ('*' for all) waits `ms` before answering; 0 clears it. A function is asked
+   * for each call (e.g. a seeded random latency between 1 and 3 seconds).
+   */
+  delay(method: string, ms: number | (() => number)): void {
+    if (typeof ms === 'function' || ms > 0) this.delays.set(method, ms);
     else this.delays.delete(method);
   }
 
   /** Sliding one-second window: more than `n` calls to `method` in any second get 429, Retry-After 1. */
   setRateLimitPerSecond(method: string, n: number): void {
     this.perSecond.set(method, { limit: n, hits: [] });
+  }
+
+  /**
+   * Slack's per-conversation limit of chat.postMessage ("one message per second per channel", short
+   * bursts allowed — docs.slack.dev/apis/web-api/rate-limits): more than `n` calls to `method` for one
+   * conversation in any second get 429 with Retry-After `retryAfterSec` (default 1); other
+   * conversations are not affected.
+   */
+  setChannelRateLimitPerSecond(method: string, n: number, retryAfterSec = 1): void {
+    this.perChannel.set(method, { limit: n, retryAfterSec, hits: new Map() });
   }
 
   /** Every later call answers `token_revoked`, as after an app uninstall. */
@@ -402,6 +429,7 @@ export class FakeSlack {
     this.failures = [];
     this.delays.clear();
     this.perSecond.clear();
+    this.perChannel.clear();
   }
 
   /** Back to just-started: no faults, calls, users (but the bot), channels, messages, views or triggers. */
@@ -442,14 +470,19 @@ export class FakeSlack {
     }
     const token = bearer(req.headers.authorization) ?? (typeof args.token === 'string' ? args.token : undefined);
     delete args.token;
-    await this.applyDelay(method);
-    const [status, response, headers] = this.respond(method, args, token);
-    this.reply(res, { method, args, at, status, response }, headers);
+    this.inFlightByMethod.set(method, (this.inFlightByMethod.get(method) ?? 0) + 1);
+    try {
+      await this.applyDelay(method);
+      const [status, response, headers] = this.respond(method, args, token);
+      this.reply(res, { method, args, at, status, response }, headers);
+    } finally {
+      this.inFlightByMethod.set(method, (this.inFlightByMethod.get(method) ?? 1) - 1);
+    }
   }
 
   /** Faults first, then auth, then the method itself. */
   private respond(method: string, args: Args, token: string | undefined): [number, Json, Record<string, string>?] {
-    const limited = this.takeRateLimit(method);
+    const limited = this.takeRateLimit(method, args);
     if (limited !== undefined) {
       return [429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limited) }];
     }
@@ -470,21 +503,36 @@ export class FakeSlack {
   }
 
   /** Returns the Retry-After seconds if this call is rate limited. */
-  private takeRateLimit(method: string): number | undefined {
-    const rule = take(this.rateLimits, method);
+  private takeRateLimit(method: string, args: Args): number | undefined {
+    const conversation = this.conversationKey(args.channel);
+    const rule = take(this.rateLimits, method, (r) => r.channel === undefined || this.conversationKey(r.channel) === conversation);
     if (rule) return rule.retryAfterSec;
+    const now = Date.now(); // wall clock, not `now()`: benchmarks measure real throughput
+    const perChannel = this.perChannel.get(method);
+    if (perChannel && conversation !== undefined) {
+      const hits = (perChannel.hits.get(conversation) ?? []).filter((t) => now - t < 1000);
+      perChannel.hits.set(conversation, hits);
+      if (hits.length >= perChannel.limit) return perChannel.retryAfterSec;
+      hits.push(now);
+    }
     const window = this.perSecond.get(method);
     if (!window) return undefined;
-    const now = Date.now(); // wall clock, not `now()`: benchmarks measure real throughput
     window.hits = window.hits.filter((t) => now - t < 1000);
     if (window.hits.length >= window.limit) return 1;
     window.hits.push(now);
     return undefined;
   }
 
+  /** One key per conversation: a user id ("DM them") and the DM's id name the same one. */
+  private conversationKey(channel: unknown): string | undefined {
+    if (typeof channel !== 'string' || channel === '') return undefined;
+    return this.isUserId(channel) ? `D${channel.slice(1)}` : channel;
+  }
+
   private async applyDelay(method: string): Promise<void> {
-    const ms = this.delays.get(method) ?? this.delays.get('*');
-    if (ms === undefined) return;
+    const delay = this.delays.get(method) ?? this.delays.get('*');
+    if (delay === undefined) return;
+    const ms = typeof delay === 'function' ? delay() : delay;
     await new Promise<void>((resolve) => {
       const pending: PendingDelay = {
         timer: setTimeout(() => pending.done(), ms),
@@ -962,9 +1010,9 @@ function parseJsonObject(raw: string): Args | undefined {
   }
 }
 
-/** Pops one use of the first rule that applies to `method`. */
-function take<T extends FaultRule>(rules: T[], method: string): T | undefined {
-  const rule = rules.find((r) => r.method === undefined || r.method === method);
+/** Pops one use of the first rule that applies to `method` (and passes `also`, if given). */
+function take<T extends FaultRule>(rules: T[], method: string, also: (rule: T) => boolean = () => true): T | undefined {
+  const rule = rules.find((r) => (r.method === undefined || r.method === method) && also(r));
   if (!rule) return undefined;
   rule.remaining -= 1;
   if (rule.remaining <= 0) rules.splice(rules.indexOf(rule), 1);

@@ -56,6 +56,8 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     DATABASE_URL: `file:${dbFile}`,
     LOG_LEVEL: 'debug',
     DELIVERY_RATE_PER_SECOND: '1000',
+    // Tests seed many handoffs from one person at one instant; the per-person cap has its own tests.
+    HANDOFFS_PER_PERSON_PER_MINUTE: '1000',
     ...opts.env,
   }));
   const boot = async () => {

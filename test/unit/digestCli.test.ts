@@ -7,10 +7,13 @@ import { runCli, HELP } from '../../src/cli';
 import { digestPreviewCommand } from '../../src/cli/digestPreview';
 import { migrateCommand } from '../../src/cli/migrate';
 import { databasePathOf, parseOptions } from '../../src/cli/args';
-import { openDatabase, runMigrations } from '../../src/db/client';
+import { MIGRATIONS_DIR, openDatabase, runMigrations } from '../../src/db/client';
+
+/** Every migration drizzle-kit generated (migrations/meta/_journal.json), e.g. "2 migrations". */
+const MIGRATION_COUNT = (JSON.parse(fs.readFileSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
+const MIGRATIONS = `${MIGRATION_COUNT} migration${MIGRATION_COUNT === 1 ? '' : 's'}`;
 
 const NOW = '2026-11-26T00:30:00Z'; // 09:30 Thursday in Tokyo
-const MIGRATION_COUNT = (JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../migrations/meta/_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
 
 function tempDb(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-cli-')), 'handoff.db');
@@ -91,10 +94,9 @@ describe('handoff CLI: migrate', () => {
   it('creates and migrates a new database, then reports it up to date', () => {
     const file = tempDb();
     const first = migrateCommand([], { DATABASE_URL: `file:${file}` });
-    const n = MIGRATION_COUNT;
-    expect(first).toEqual({ exitCode: 0, out: `${file}: applied ${n} migration${n === 1 ? '' : 's'} (${n} in total).` });
+    expect(first).toEqual({ exitCode: 0, out: `${file}: applied ${MIGRATIONS} (${MIGRATION_COUNT} in total).` });
     expect(fs.existsSync(file)).toBe(true);
-    expect(migrateCommand(['--db', file], {})).toEqual({ exitCode: 0, out: `${file}: already up to date (${n} migration${n === 1 ? '' : 's'}).` });
+    expect(migrateCommand(['--db', file], {})).toEqual({ exitCode: 0, out: `${file}: already up to date (${MIGRATIONS}).` });
     const h = openDatabase(file);
     expect(h.sqlite.prepare(`select count(*) as n from sqlite_master where name = 'outbox'`).get()).toEqual({ n: 1 });
     h.close();
@@ -204,6 +206,6 @@ describe('bin/handoff.js', () => {
     const file = tempDb();
     const ok = run(['migrate'], { DATABASE_URL: `file:${file}` });
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toContain(`applied ${MIGRATION_COUNT} migration`);
+    expect(ok.stdout).toContain(`applied ${MIGRATIONS}`);
   }, 120_000);
 });

@@ -17,31 +17,55 @@ export const activeRecipientIds = (h: HandoffWithRecipients): string[] =>
 
 const OPEN_STATES: HandoffState[] = ['open', 'acknowledged'];
 
-export interface CreateResult {
-  handoff: HandoffWithRecipients;
-  /** False when the idempotency key matched an earlier submission. */
-  created: boolean;
+export interface CreateOptions {
+  /** A second creation with the same key (a double-clicked submit, a replayed command) is the first. */
+  idempotencyKey: string | null;
+  sourcePermalink: string | null;
+  /** The same ask to the same people by the same author created after this instant is taken as this one. */
+  repeatSince?: Date;
+  /** Refuse when the author already created `max` handoffs after `since`. */
+  authorLimit?: { max: number; since: Date };
 }
 
-/** Creates the handoff, its recipients and its first event in one transaction. */
+export type CreateResult =
+  | { status: 'created'; handoff: HandoffWithRecipients }
+  /** The idempotency key matched an earlier creation. */
+  | { status: 'duplicate'; handoff: HandoffWithRecipients }
+  /** The same ask was created moments ago (`repeatSince`). */
+  | { status: 'repeated'; handoff: HandoffWithRecipients }
+  | { status: 'author_limit'; recent: number };
+
+/**
+ * Creates the handoff, its recipients and its first event in one transaction — and decides inside
+ * that same (IMMEDIATE, so write-locked) transaction whether it is a duplicate or over the author's
+ * limit: two identical requests racing each other, in one process or two, cannot both pass a check
+ * made before either wrote.
+ */
 export function createHandoff(
   db: Db,
   teamId: string,
   draft: HandoffDraft,
   now: Date,
-  idempotencyKey: string | null,
-  sourcePermalink: string | null,
+  opts: CreateOptions,
   /** Runs inside the same transaction, e.g. to enqueue notifications atomically with the handoff. */
   then: (tx: Db, h: HandoffWithRecipients) => void = () => undefined,
 ): CreateResult {
-  return db.transaction((tx) => {
-    if (idempotencyKey) {
+  return db.transaction((tx): CreateResult => {
+    if (opts.idempotencyKey) {
       const existing = tx
         .select({ id: handoffs.id })
         .from(handoffs)
-        .where(and(eq(handoffs.teamId, teamId), eq(handoffs.idempotencyKey, idempotencyKey)))
+        .where(and(eq(handoffs.teamId, teamId), eq(handoffs.idempotencyKey, opts.idempotencyKey)))
         .get();
-      if (existing) return { handoff: loadHandoff(tx, teamId, existing.id)!, created: false };
+      if (existing) return { status: 'duplicate', handoff: loadHandoff(tx, teamId, existing.id)! };
+    }
+    if (opts.repeatSince) {
+      const repeated = findRepeatedAsk(tx, teamId, draft.authorId, draft.ask, draft.recipientIds, opts.repeatSince);
+      if (repeated) return { status: 'repeated', handoff: repeated };
+    }
+    if (opts.authorLimit) {
+      const recent = countCreatedSince(tx, teamId, draft.authorId, opts.authorLimit.since);
+      if (recent >= opts.authorLimit.max) return { status: 'author_limit', recent };
     }
     ensureWorkspace(tx, teamId, now);
     const t = now.getTime();
@@ -59,8 +83,8 @@ export function createHandoff(
         neededByAt: draft.neededByAt?.getTime() ?? null,
         urgent: draft.urgent,
         channelId: draft.channelId,
-        sourcePermalink,
-        idempotencyKey,
+        sourcePermalink: opts.sourcePermalink,
+        idempotencyKey: opts.idempotencyKey,
         createdAt: t,
         updatedAt: t,
       })
@@ -82,8 +106,19 @@ export function createHandoff(
       .run();
     const created = loadHandoff(tx, teamId, row.id)!;
     then(tx, created);
-    return { handoff: created, created: true };
+    return { status: 'created', handoff: created };
   });
+}
+
+/** How many handoffs `authorId` created after `since`. */
+export function countCreatedSince(db: Db, teamId: string, authorId: string, since: Date): number {
+  return (
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(handoffs)
+      .where(and(eq(handoffs.teamId, teamId), eq(handoffs.authorId, authorId), gt(handoffs.createdAt, since.getTime())))
+      .get()?.n ?? 0
+  );
 }
 
 export function loadHandoff(db: Db, teamId: string, id: number): HandoffWithRecipients | undefined {

@@ -3,8 +3,13 @@
  * (Slack calls that failed or succeeded; 429s and restarts do not count) and `next_attempt_at`.
  * A row whose earlier attempt may have reached Slack carries an `unverified…` last_error: the
  * dispatcher looks for it in Slack before sending again.
+ *
+ * Several processes may drain one outbox (during a rolling deploy both the old and the new one do),
+ * so a claim ('sending') is a lease: `claimed_by` + `lease_until`. Only the holder may finish or
+ * hand back its row; others take a claim over only when its lease has expired or its holder is gone
+ * (scheduler/outbox.ts decides which), never merely because they just started.
  */
-import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { outbox } from '../schema';
 
@@ -58,17 +63,30 @@ export function enqueue(db: Db, row: NewOutboxRow, now: Date): number | null {
 
 const RETURNING = sql.raw(`returning id, team_id as teamId, kind, dedupe_key as dedupeKey, user_id as userId, channel_id as channelId,
       handoff_id as handoffId, local_date as localDate, payload, status, attempts, next_attempt_at as nextAttemptAt,
-      last_error as lastError, message_ts as messageTs, created_at as createdAt, updated_at as updatedAt, sent_at as sentAt`);
+      last_error as lastError, message_ts as messageTs, created_at as createdAt, updated_at as updatedAt, sent_at as sentAt,
+      claimed_by as claimedBy, lease_until as leaseUntil, posting_since as postingSince`);
+
+/** Who holds a claim and until when (epoch ms on the app clock). */
+export interface Lease {
+  claimant: string;
+  until: number;
+}
+
+/** Every write below that ends or changes a claim applies only while `claimant` still holds the row. */
+const heldBy = (id: number, claimant: string) => and(eq(outbox.id, id), eq(outbox.status, 'sending'), eq(outbox.claimedBy, claimant));
+
+const RELEASED = { claimedBy: null, leaseUntil: null, postingSince: null } as const;
 
 /**
- * Moves up to `limit` due rows to 'sending' in one statement and returns them. Rows of workspaces
- * that uninstalled the app or revoked its token stay pending: their data is kept, nothing is sent.
+ * Moves up to `limit` due rows to 'sending' under `lease`, in one statement (so two processes never
+ * claim the same row), and returns them. Rows of workspaces that uninstalled the app or revoked its
+ * token stay pending: their data is kept, nothing is sent.
  */
-export function claimDue(db: Db, now: Date, limit: number, onlyIds?: number[]): OutboxRow[] {
+export function claimDue(db: Db, now: Date, limit: number, lease: Lease, onlyIds?: number[]): OutboxRow[] {
   const t = now.getTime();
   const idFilter = onlyIds && onlyIds.length > 0 ? sql`and o.id in (${sql.join(onlyIds.map((i) => sql`${i}`), sql`, `)})` : sql``;
   return db.all<OutboxRow>(sql`
-    update outbox set status = 'sending', updated_at = ${t}
+    update outbox set status = 'sending', claimed_by = ${lease.claimant}, lease_until = ${lease.until}, posting_since = null, updated_at = ${t}
     where id in (
       select o.id from outbox o left join workspaces w on w.team_id = o.team_id
       where o.status = 'pending' and o.next_attempt_at <= ${t} and coalesce(w.status, 'active') = 'active' ${idFilter}
@@ -77,38 +95,88 @@ export function claimDue(db: Db, now: Date, limit: number, onlyIds?: number[]): 
     ${RETURNING}`);
 }
 
-export function markSent(db: Db, id: number, messageTs: string | null, now: Date): void {
+/**
+ * Right before the Slack call that posts a row: renews the holder's lease and records that a post
+ * may now reach Slack. False when the claimant no longer holds the row (it was taken over).
+ */
+export function startPosting(db: Db, id: number, lease: Lease, now: Date): boolean {
+  return db.update(outbox).set({ leaseUntil: lease.until, postingSince: now.getTime() }).where(heldBy(id, lease.claimant)).run().changes === 1;
+}
+
+/** Extends every lease `lease.claimant` holds; returns how many. */
+export function renewLeases(db: Db, lease: Lease): number {
+  return db
+    .update(outbox)
+    .set({ leaseUntil: lease.until })
+    .where(and(eq(outbox.status, 'sending'), eq(outbox.claimedBy, lease.claimant)))
+    .run().changes;
+}
+
+/** Returns false (and changes nothing) when `claimant` no longer holds the row. */
+export function markSent(db: Db, id: number, claimant: string, messageTs: string | null, now: Date): boolean {
   const t = now.getTime();
-  db.update(outbox)
-    .set({ status: 'sent', messageTs, sentAt: t, updatedAt: t, attempts: sql`${outbox.attempts} + 1`, lastError: null })
-    .where(eq(outbox.id, id))
-    .run();
+  return (
+    db
+      .update(outbox)
+      .set({ status: 'sent', messageTs, sentAt: t, updatedAt: t, attempts: sql`${outbox.attempts} + 1`, lastError: null, ...RELEASED })
+      .where(heldBy(id, claimant))
+      .run().changes === 1
+  );
 }
 
 /** Found in Slack after an interrupted attempt: sent, and that attempt was already counted. */
-export function markFoundSent(db: Db, id: number, messageTs: string, now: Date): void {
+export function markFoundSent(db: Db, id: number, claimant: string, messageTs: string, now: Date): boolean {
   const t = now.getTime();
-  db.update(outbox).set({ status: 'sent', messageTs, sentAt: t, updatedAt: t, lastError: null }).where(eq(outbox.id, id)).run();
+  return db.update(outbox).set({ status: 'sent', messageTs, sentAt: t, updatedAt: t, lastError: null, ...RELEASED }).where(heldBy(id, claimant)).run().changes === 1;
 }
 
-export function markRetry(db: Db, id: number, error: string, nextAttemptAt: Date, now: Date, countAttempt = true): void {
-  db.update(outbox)
-    .set({
-      status: 'pending',
-      lastError: error,
-      nextAttemptAt: nextAttemptAt.getTime(),
-      updatedAt: now.getTime(),
-      ...(countAttempt ? { attempts: sql`${outbox.attempts} + 1` } : {}),
-    })
-    .where(eq(outbox.id, id))
-    .run();
+export function markRetry(db: Db, id: number, claimant: string, error: string | null, nextAttemptAt: Date, now: Date, countAttempt = true): boolean {
+  return (
+    db
+      .update(outbox)
+      .set({
+        status: 'pending',
+        lastError: error,
+        nextAttemptAt: nextAttemptAt.getTime(),
+        updatedAt: now.getTime(),
+        ...RELEASED,
+        ...(countAttempt ? { attempts: sql`${outbox.attempts} + 1` } : {}),
+      })
+      .where(heldBy(id, claimant))
+      .run().changes === 1
+  );
 }
 
-export function markFinal(db: Db, id: number, status: 'failed' | 'skipped', error: string | null, now: Date, countAttempt = true): void {
-  db.update(outbox)
-    .set({ status, lastError: error, updatedAt: now.getTime(), ...(countAttempt ? { attempts: sql`${outbox.attempts} + 1` } : {}) })
-    .where(eq(outbox.id, id))
-    .run();
+export function markFinal(db: Db, id: number, claimant: string, status: 'failed' | 'skipped', error: string | null, now: Date, countAttempt = true): boolean {
+  return (
+    db
+      .update(outbox)
+      .set({ status, lastError: error, updatedAt: now.getTime(), ...RELEASED, ...(countAttempt ? { attempts: sql`${outbox.attempts} + 1` } : {}) })
+      .where(heldBy(id, claimant))
+      .run().changes === 1
+  );
+}
+
+/** Hands a claimed row back untouched (the dispatcher stopped before posting it). */
+export function releaseClaim(db: Db, id: number, claimant: string): boolean {
+  return db.update(outbox).set({ status: 'pending', ...RELEASED }).where(heldBy(id, claimant)).run().changes === 1;
+}
+
+/**
+ * Hands back every row `claimant` still holds (at stop, once its own sends have settled): untouched
+ * if it never started posting, unverified if it did and the outcome was never recorded.
+ */
+export function releaseAll(db: Db, claimant: string, now: Date): number {
+  const t = now.getTime();
+  const mine = and(eq(outbox.status, 'sending'), eq(outbox.claimedBy, claimant));
+  return db.transaction((tx) => {
+    const posted = tx
+      .update(outbox)
+      .set({ status: 'pending', lastError: `${UNVERIFIED}: outcome unknown at shutdown`, nextAttemptAt: t, updatedAt: t, ...RELEASED })
+      .where(and(mine, isNotNull(outbox.postingSince)))
+      .run().changes;
+    return posted + tx.update(outbox).set({ status: 'pending', ...RELEASED }).where(mine).run().changes;
+  });
 }
 
 /** Replaces a row's payload (e.g. what a digest is about to tell, written before it is posted). */
@@ -120,17 +188,45 @@ export function listSending(db: Db): OutboxRow[] {
   return db.select().from(outbox).where(eq(outbox.status, 'sending')).all();
 }
 
-/**
- * After a crash nothing is in flight, so every 'sending' row goes back to pending, marked unverified:
- * its attempt may or may not have reached Slack. Returns how many.
- */
-export function requeueInterrupted(db: Db, now: Date): number {
-  const t = now.getTime();
+export type ForeignClaim = Pick<OutboxRow, 'id' | 'claimedBy' | 'leaseUntil' | 'postingSince'>;
+
+/** 'sending' rows held by anyone but `claimant` (other processes, or nobody: a crash before leases). */
+export function foreignClaims(db: Db, claimant: string): ForeignClaim[] {
   return db
-    .update(outbox)
-    .set({ status: 'pending', lastError: `${UNVERIFIED}: interrupted by a restart`, nextAttemptAt: t, updatedAt: t })
-    .where(eq(outbox.status, 'sending'))
-    .run().changes;
+    .select({ id: outbox.id, claimedBy: outbox.claimedBy, leaseUntil: outbox.leaseUntil, postingSince: outbox.postingSince })
+    .from(outbox)
+    .where(and(eq(outbox.status, 'sending'), or(isNull(outbox.claimedBy), ne(outbox.claimedBy, claimant))))
+    .all();
+}
+
+/**
+ * Takes over a claim its holder can no longer act on (lease expired, or the holder is gone): back to
+ * pending, due now. Only if the claim is still exactly as observed — a holder that renewed or finished
+ * in the meantime keeps its row. A claim whose holder may have started posting (or that predates
+ * leases, so nobody knows) becomes unverified: it is looked up in Slack before any re-send.
+ */
+export function takeOver(db: Db, claim: ForeignClaim, now: Date): boolean {
+  const t = now.getTime();
+  const mayHavePosted = claim.claimedBy === null || claim.postingSince !== null;
+  const same = and(
+    eq(outbox.id, claim.id),
+    eq(outbox.status, 'sending'),
+    claim.claimedBy === null ? isNull(outbox.claimedBy) : eq(outbox.claimedBy, claim.claimedBy),
+    claim.leaseUntil === null ? isNull(outbox.leaseUntil) : eq(outbox.leaseUntil, claim.leaseUntil),
+  );
+  return (
+    db
+      .update(outbox)
+      .set({
+        status: 'pending',
+        nextAttemptAt: t,
+        updatedAt: t,
+        ...RELEASED,
+        ...(mayHavePosted ? { lastError: `${UNVERIFIED}: interrupted by a restart` } : {}),
+      })
+      .where(same)
+      .run().changes === 1
+  );
 }
 
 export function nextDueAt(db: Db): number | null {
@@ -168,11 +264,6 @@ export function pendingDueCount(db: Db, now: Date): number {
 
 export function outboxRowsFor(db: Db, teamId: string, kinds: OutboxKind[]): OutboxRow[] {
   return db.select().from(outbox).where(and(eq(outbox.teamId, teamId), inArray(outbox.kind, kinds))).all();
-}
-
-/** Hands a claimed row back untouched (the dispatcher stopped before sending it). */
-export function releaseClaim(db: Db, id: number): void {
-  db.update(outbox).set({ status: 'pending' }).where(and(eq(outbox.id, id), eq(outbox.status, 'sending'))).run();
 }
 
 /** A person's digest rows for one local date (the first, and a travel repeat if any). */

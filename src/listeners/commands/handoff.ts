@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { COMMAND } from '../../ids';
 import { parseCommandText, titleFromAsk } from '../../domain/commandText';
 import { readableSlackText } from '../../domain/slackText';
-import { findHandoffIdByNumber, findRepeatedAsk } from '../../db/queries/handoffs';
+import { findHandoffIdByNumber } from '../../db/queries/handoffs';
 import { findUserIdsByName } from '../../db/queries/users';
 import { helpText } from '../../views/help';
 import { handoffModal } from '../../views/handoffModal';
@@ -12,9 +12,6 @@ import { safeMrkdwn } from '../../views/text';
 import type { HandoffDraft } from '../../domain/handoffDraft';
 import { classifySlackError } from '../../slack/errors';
 import type { ListenerDeps } from '../context';
-
-/** A second identical inline handoff within this window is taken as a re-sent command. */
-const REPEAT_WINDOW_MS = 2 * 60_000;
 
 export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
   app.command(COMMAND, async ({ command, ack, respond, client }) => {
@@ -129,16 +126,22 @@ async function createInline(
     channelId: null,
     urgent: false,
   };
-  const repeated = findRepeatedAsk(deps.db, teamId, draft.authorId, draft.ask, draft.recipientIds, new Date(deps.clock.now().getTime() - REPEAT_WINDOW_MS));
-  if (repeated) {
-    await respond({ response_type: 'ephemeral', text: `You handed this off a moment ago as #${repeated.number}, so I didn’t create it twice. \`${COMMAND} list\` shows it.` });
-    return;
-  }
   try {
-    const out = await deps.handoffs.create(teamId, draft, { idempotencyKey: null });
+    // A replayed request carries the same trigger_id (Slack's signature stays valid for 5 minutes,
+    // and the key for good); a double Enter sends two, and the service treats the repeat as one.
+    const key = command.trigger_id ? `command:${command.trigger_id}` : null;
+    const out = await deps.handoffs.create(teamId, draft, { idempotencyKey: key, repeatIsDuplicate: true });
+    if (out.kind === 'invalid' && out.limited) {
+      await respond({ response_type: 'ephemeral', text: `${Object.values(out.errors).join(' ')} Your text, to try again:\n> ${safeMrkdwn(readableSlackText(command.text), 2500)}` });
+      return;
+    }
     if (out.kind === 'invalid') {
       const problems = Object.values(out.errors).join('\n• ');
       await respond({ response_type: 'ephemeral', text: `Nothing was created:\n• ${problems}\n\nYour text, to copy and fix:\n> ${safeMrkdwn(readableSlackText(command.text), 2500)}` });
+      return;
+    }
+    if (out.kind === 'duplicate') {
+      await respond({ response_type: 'ephemeral', text: out.lines.join('\n') });
       return;
     }
     const h = out.handoff;

@@ -13,6 +13,22 @@ import { afterChange } from '../actions/handoffActions';
 import { teamIdOf, withDeadline, type ListenerDeps } from '../context';
 
 type State = ViewOutput['state']['values'];
+
+/** Said in the form when a save failed (e.g. the database stayed busy): nothing typed is lost. */
+export const SAVE_FAILED = 'I couldn’t save this just now (the database was busy), so nothing changed. Please press the button again; everything you typed is still here.';
+
+/** Said by DM when the form had to close before a save finished, and it then failed. */
+const NOT_SAVED_LATE = 'Sorry — that didn’t go through (the database was busy), so nothing changed. Please try again.';
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise that never rejects, so a failed save can be answered instead of escaping the listener. */
+function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
 type Field = { block: string; action: string };
 
 /**
@@ -75,22 +91,30 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     // Without either (never from Slack) there is nothing to dedupe on: a constant key would make
     // every such submission a "duplicate" of the first.
     const key = meta.key ? `modal:${body.user.id}:${meta.key}` : typeof view.id === 'string' && view.id ? `view:${view.id}` : null;
-    const creating = deps.handoffs.create(teamId, draft, { idempotencyKey: key, permalink: meta.permalink ?? null });
+    const creating = settle(deps.handoffs.create(teamId, draft, { idempotencyKey: key, permalink: meta.permalink ?? null }));
     const out = await withDeadline(creating, 2200);
     if (out === 'timeout') {
       // Slack is slow to answer profile lookups: close the modal, finish, and report by DM.
       await ack();
-      const late = await creating.catch(() => null);
-      if (late && late.kind !== 'invalid') recordConversion(deps, teamId, meta.deflectionId, body.user.id, late.handoff.id);
-      return reportByDm(deps, body.user.id, late, draft);
+      const late = await creating;
+      if (!late.ok) deps.logger.error({ err: late.error }, 'could not save a handoff from the form');
+      const done = late.ok ? late.value : null;
+      if (done && (done.kind === 'created' || done.kind === 'duplicate')) recordConversion(deps, teamId, meta.deflectionId, body.user.id, done.handoff.id);
+      return reportByDm(deps, body.user.id, done, draft);
     }
-    if (out.kind === 'invalid') {
-      const errors = Object.fromEntries(Object.entries(out.errors).map(([field, msg]) => [FIELD_BLOCK[field as DraftField], msg]));
+    if (!out.ok) {
+      // Nothing was saved; the form stays open with everything typed, and says so.
+      deps.logger.error({ err: out.error }, 'could not save a handoff from the form');
+      return ack({ response_action: 'errors', errors: { [F.ask.block]: SAVE_FAILED } });
+    }
+    const done = out.value;
+    if (done.kind === 'invalid') {
+      const errors = Object.fromEntries(Object.entries(done.errors).map(([field, msg]) => [FIELD_BLOCK[field as DraftField], msg]));
       return ack({ response_action: 'errors', errors });
     }
     await ack();
-    recordConversion(deps, teamId, meta.deflectionId, body.user.id, out.handoff.id);
-    await reportByDm(deps, body.user.id, out, draft);
+    recordConversion(deps, teamId, meta.deflectionId, body.user.id, done.handoff.id);
+    await reportByDm(deps, body.user.id, done, draft);
   });
 
   app.view(CallbackIds.resolveModal, async ({ ack, body, view }) => {
@@ -100,11 +124,18 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     if (meta.action === 'decline' && !note) return ack({ response_action: 'errors', errors: { [ResolveModalFields.note.block]: 'Say why, so they know what to do next.' } });
     const teamId = teamIdOf(body);
     const action = meta.action === 'complete' ? { kind: 'complete' as const, note } : meta.action === 'decline' ? { kind: 'decline' as const, reason: note } : { kind: 'cancel' as const, reason: note };
-    const out = await withDeadline(deps.handoffs.act(teamId, body.user.id, meta.handoffId, action, note || null), 2200);
-    if (out !== 'timeout' && !out.ok) return ack({ response_action: 'errors', errors: { [ResolveModalFields.note.block]: out.message } });
+    const acting = settle(deps.handoffs.act(teamId, body.user.id, meta.handoffId, action, note || null));
+    const out = await withDeadline(acting, 2200);
+    if (out !== 'timeout' && !out.ok) {
+      deps.logger.error({ err: out.error }, 'could not save a resolution');
+      return ack({ response_action: 'errors', errors: { [ResolveModalFields.note.block]: SAVE_FAILED } });
+    }
+    if (out !== 'timeout' && !out.value.ok) return ack({ response_action: 'errors', errors: { [ResolveModalFields.note.block]: out.value.message } });
     await ack();
+    const late = out === 'timeout' ? await acting : out;
+    if (!late.ok) deps.logger.error({ err: late.error }, 'could not save a resolution');
     const h = loadHandoff(deps.db, teamId, meta.handoffId) ?? null;
-    const message = out === 'timeout' ? 'Saved.' : out.message;
+    const message = late.ok ? late.value.message : NOT_SAVED_LATE;
     await afterChange(deps, body, h, message, null, meta);
   });
 
@@ -115,10 +146,17 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     if (!to) return ack({ response_action: 'errors', errors: { [ReassignModalFields.to.block]: 'Pick someone.' } });
     const note = textOf(valuesOf(view), ReassignModalFields.note);
     const teamId = teamIdOf(body);
-    const out = await withDeadline(deps.handoffs.act(teamId, body.user.id, meta.handoffId, { kind: 'reassign', to }, note || null), 2200);
-    if (out !== 'timeout' && !out.ok) return ack({ response_action: 'errors', errors: { [ReassignModalFields.to.block]: out.message } });
+    const acting = settle(deps.handoffs.act(teamId, body.user.id, meta.handoffId, { kind: 'reassign', to }, note || null));
+    const out = await withDeadline(acting, 2200);
+    if (out !== 'timeout' && !out.ok) {
+      deps.logger.error({ err: out.error }, 'could not save a reassignment');
+      return ack({ response_action: 'errors', errors: { [ReassignModalFields.to.block]: SAVE_FAILED } });
+    }
+    if (out !== 'timeout' && !out.value.ok) return ack({ response_action: 'errors', errors: { [ReassignModalFields.to.block]: out.value.message } });
     await ack();
-    await afterChange(deps, body, loadHandoff(deps.db, teamId, meta.handoffId) ?? null, out === 'timeout' ? 'Saved.' : out.message, null, meta);
+    const late = out === 'timeout' ? await acting : out;
+    if (!late.ok) deps.logger.error({ err: late.error }, 'could not save a reassignment');
+    await afterChange(deps, body, loadHandoff(deps.db, teamId, meta.handoffId) ?? null, late.ok ? late.value.message : NOT_SAVED_LATE, null, meta);
   });
 
   app.view(CallbackIds.settingsModal, async ({ ack, body, view }) => {
@@ -132,8 +170,13 @@ export function registerViews(app: App, deps: ListenerDeps): void {
       deflectionEnabled: optionValues(v, S.deflection).length > 0,
       awayUntil: stringOf(v, S.awayUntil, 'selected_date'),
     };
-    const out = await withDeadline(deps.settings.save(teamIdOf(body), body.user.id, input), 2200);
-    if (out === 'timeout') return ack();
+    const saved = await withDeadline(settle(deps.settings.save(teamIdOf(body), body.user.id, input)), 2200);
+    if (saved === 'timeout') return ack();
+    if (!saved.ok) {
+      deps.logger.error({ err: saved.error }, 'could not save settings');
+      return ack({ response_action: 'errors', errors: { [S.tz.block]: SAVE_FAILED } });
+    }
+    const out = saved.value;
     if (!out.view) {
       const blocks: Record<SettingsField, string> = { tz: S.tz.block, start: S.start.block, end: S.end.block, days: S.days.block, awayUntil: S.awayUntil.block };
       return ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(out.errors).map(([k, m]) => [blocks[k as SettingsField], m])) });

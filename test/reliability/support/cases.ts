@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 
-export type Category = 'fuzz' | 'security' | 'faults' | 'crash';
+export type Category = 'fuzz' | 'security' | 'faults' | 'crash' | 'deploy';
 
 export interface CaseRecord {
   category: Category;

@@ -60,7 +60,8 @@ export async function startChild(entry: string, env: Record<string, string>, nod
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-child-'));
   const proc = spawn(process.execPath, [...nodeArgs, entry], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: cwd, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: String(port), LOG_LEVEL: 'info', ...env },
+    // Load tests send many handoffs from one person; the per-person cap has its own tests.
+    env: { PATH: process.env.PATH ?? '', HOME: cwd, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: String(port), LOG_LEVEL: 'info', HANDOFFS_PER_PERSON_PER_MINUTE: '1000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

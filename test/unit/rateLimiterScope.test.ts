@@ -1,0 +1,58 @@
+/** Telling a conversation's 429 from the workspace's (RateLimiter.limitedIn). */
+import { RateLimiter } from '../../src/scheduler/rateLimiter';
+
+function limiterAt(t0 = 0) {
+  const clock = { t: t0 };
+  return { clock, limiter: new RateLimiter(100, () => clock.t) };
+}
+
+describe('RateLimiter: 429 scope', () => {
+  it('a 429 in one conversation while others get through pauses that conversation only', () => {
+    const { clock, limiter } = limiterAt();
+    limiter.succeeded('U1');
+    clock.t += 10;
+    expect(limiter.limitedIn('U1', 3000)).toBe('conversation');
+    clock.t += 10;
+    limiter.succeeded('U2');
+    expect(limiter.conversationWait('U1')).toBe(2990);
+    expect(limiter.conversationWait('U2')).toBe(0);
+    expect(limiter.tryTake()).toBe(0); // nobody else waits
+    expect(limiter.currentRate).toBe(97); // and the pace is unchanged
+    clock.t += 3000;
+    expect(limiter.conversationWait('U1')).toBe(0);
+  });
+
+  it('repeated 429s in the same conversation stay that conversation’s', () => {
+    const { clock, limiter } = limiterAt();
+    for (let i = 0; i < 5; i++) {
+      expect(limiter.limitedIn('U1', 1000)).toBe('conversation');
+      clock.t += 100;
+    }
+    expect(limiter.tryTake()).toBe(0);
+  });
+
+  it('429s in two conversations with nothing else getting through are the workspace’s limit: everyone waits', () => {
+    const { clock, limiter } = limiterAt();
+    expect(limiter.limitedIn('U1', 2000)).toBe('conversation');
+    clock.t += 5;
+    expect(limiter.limitedIn('C9', 2000)).toBe('workspace');
+    expect(limiter.tryTake()).toBeGreaterThanOrEqual(1990);
+  });
+
+  it('a send to a third conversation getting through in between keeps them per-conversation', () => {
+    const { clock, limiter } = limiterAt();
+    expect(limiter.limitedIn('U1', 1000)).toBe('conversation');
+    clock.t += 5;
+    limiter.succeeded('U3');
+    clock.t += 5;
+    expect(limiter.limitedIn('U2', 1000)).toBe('conversation');
+    expect(limiter.tryTake()).toBe(0);
+  });
+
+  it('429s far apart in time are judged on their own', () => {
+    const { clock, limiter } = limiterAt();
+    expect(limiter.limitedIn('U1', 1000)).toBe('conversation');
+    clock.t += 5000;
+    expect(limiter.limitedIn('U2', 1000)).toBe('conversation');
+  });
+});
