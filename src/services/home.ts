@@ -13,8 +13,11 @@ import { sectionsWithinBudget } from '../views/handoffList';
 import { LIMITS } from '../views/text';
 import { scheduleOf, whereIsFrom, type People } from './people';
 
-// Enough to fill any surface; the rest is counted, not loaded.
-const LOAD_LIMIT = 60;
+/**
+ * How many handoffs per section are worth loading for a surface of `maxBlocks`: a card takes at least
+ * two blocks, so no section can show more than half the budget. The rest is counted, not loaded.
+ */
+const loadLimit = (maxBlocks: number) => Math.ceil(maxBlocks / 2);
 /** How far back "recently resolved" looks. */
 const RECENT_MS = 7 * 24 * 3600_000;
 
@@ -29,8 +32,9 @@ export class HomeService {
 
   listMessage(teamId: string, userId: string): { text: string; blocks: KnownBlock[] } {
     const now = this.clock.now();
-    const waiting = listWaitingOn(this.db, teamId, userId, LOAD_LIMIT);
-    const authored = listAuthoredOpen(this.db, teamId, userId, LOAD_LIMIT);
+    const limit = loadLimit(LIMITS.messageBlocks);
+    const waiting = listWaitingOn(this.db, teamId, userId, limit);
+    const authored = listAuthoredOpen(this.db, teamId, userId, limit);
     const waitingTotal = countWaitingOn(this.db, teamId, userId);
     const authoredTotal = countOpenAuthored(this.db, teamId, userId);
     const card = { viewerId: userId, surface: 'list' as const, now, whereIs: whereIsFrom(this.db, teamId, now) };
@@ -51,8 +55,9 @@ export class HomeService {
   async publish(teamId: string, userId: string): Promise<void> {
     const now = this.clock.now();
     const person = await this.people.get(teamId, userId).catch(() => null);
-    const waiting = listWaitingOn(this.db, teamId, userId, LOAD_LIMIT);
-    const authored = listAuthoredOpen(this.db, teamId, userId, LOAD_LIMIT);
+    const limit = loadLimit(LIMITS.surfaceBlocks);
+    const waiting = listWaitingOn(this.db, teamId, userId, limit);
+    const authored = listAuthoredOpen(this.db, teamId, userId, limit);
     const view = appHomeView({
       userId,
       now,

@@ -175,14 +175,21 @@ export class People {
  * stay around get the city only; surfaces rendered on demand also get the local time now.
  */
 export function whereIsFrom(db: Db, teamId: string, now: Date | null): (userId: string) => string | null {
+  // One list names the same people, and people in the same few zones, many times over.
   const seen = new Map<string, string | null>();
+  const zoneLabels = new Map<string, string>();
+  const label = (tz: string) => {
+    let l = zoneLabels.get(tz);
+    if (l === undefined) zoneLabels.set(tz, (l = now ? `${formatLocal(now, tz, 'HH:mm')} in ${cityOf(tz)}` : cityOf(tz)));
+    return l;
+  };
   return (userId) => {
     if (seen.has(userId)) return seen.get(userId)!;
     const row = getUser(db, teamId, userId);
     let where: string | null = null;
     if (row && (row.tzOverride || row.slackTz)) {
       const tz = zoneOf(row);
-      where = now ? `${formatLocal(now, tz, 'HH:mm')} in ${cityOf(tz)}` : cityOf(tz);
+      where = label(tz);
       // Someone away is the one thing worth saying on every card that names them.
       if (now && row.awayUntil && localDateOf(tz, now) < row.awayUntil) where += `, away until ${humanDate(tz, row.awayUntil)}`;
     }

@@ -59,9 +59,9 @@ describe('1. digest off: unblocked news still arrives, at the start of the next 
     await tickFor(t, 48 * HOUR, 2 * HOUR);
     expect(dmsTo(t, 'ULON')).toHaveLength(1);
     // …and it stays visible in /handoff list.
-    const list = await t.slack.command({ userId: 'ULON', text: 'list' });
-    expect(JSON.stringify(list.json)).toContain('Recently resolved for you');
-    expect(JSON.stringify(list.json)).toContain('please countersign the contract');
+    const list = JSON.stringify(await t.reply('ULON', 'list'));
+    expect(list).toContain('Recently resolved for you');
+    expect(list).toContain('please countersign the contract');
   });
 
   it('a recipient with the digest off hears about a new ask at the start of their day, once, and not the old ones again', async () => {
@@ -245,7 +245,7 @@ describe('8. away is said wherever availability is shown', () => {
     await saveSettings(t, 'UPAR', { away: '2026-11-30' });
     const h = await handoff(t, 'UNYC', '<@UPAR> please check the French copy');
     expect(h.reply).toContain('<@UPAR> — 15:00 in Paris, away until Mon 30 Nov: it waits for their return, Mon 09:00 Paris time (in 4 d 18 h).');
-    const list = JSON.stringify((await t.slack.command({ userId: 'UNYC', text: 'list' })).json);
+    const list = JSON.stringify(await t.reply('UNYC', 'list'));
     expect(list).toContain('away until Mon 30 Nov');
     // The form's recipient clocks.
     await t.slack.command({ userId: 'UNYC', text: '' });

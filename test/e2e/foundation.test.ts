@@ -70,7 +70,6 @@ describe('foundation: the real Bolt app behind the real HTTP receiver', () => {
     await t.slack.command({ userId: 'U0ANA', text: '<@U0RAJ|raj> please review the deck' });
     await eventually(async () => expect(t.fake.callsTo('response_url').length).toBeGreaterThan(0));
     await t.restart();
-    const res = await t.slack.command({ userId: 'U0RAJ', text: 'list' });
-    expect(JSON.stringify(res.json)).toContain('please review the deck');
+    expect(JSON.stringify(await t.reply('U0RAJ', 'list'))).toContain('please review the deck');
   });
 });

@@ -221,11 +221,11 @@ describe('lifecycle', () => {
 
   it('list shows it to both sides with age', async () => {
     t.clock.advance(2 * 3600_000);
-    const mine = JSON.stringify((await t.slack.command({ userId: 'U0ANA', text: 'list' })).json);
+    const mine = JSON.stringify(await t.reply('U0ANA', 'list'));
     expect(mine).toContain('Waiting on you');
     expect(mine).toContain('send the Q3 numbers');
     expect(mine).toContain('2 h');
-    const theirs = JSON.stringify((await t.slack.command({ userId: 'U0AUTH', text: 'list' })).json);
+    const theirs = JSON.stringify(await t.reply('U0AUTH', 'list'));
     expect(theirs).toMatch(/You’re waiting on\* \(1\)/);
     // On demand, the list shows everyone's local time now (14:00 UTC).
     expect(theirs).toContain('<@U0RAJ> (19:30 in Kolkata)');
@@ -363,8 +363,7 @@ describe('limits with 200 open handoffs', () => {
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     expect(JSON.stringify(view)).toMatch(/…and \d+ more/);
 
-    const list = await t.slack.command({ userId: 'U0ANA', text: 'list' });
-    const body = list.json as { blocks: unknown[] };
+    const body = (await t.reply('U0ANA', 'list')) as { blocks: unknown[] };
     expect(body.blocks.length).toBeLessThanOrEqual(50);
     expect(validateSurface('message', body)).toEqual([]);
     expect(JSON.stringify(body)).toMatch(/…and \d+ more/);

@@ -26,6 +26,11 @@ export interface TestApp {
   port: number;
   /** Runs one scheduler sweep and waits until the outbox drained. */
   tick(): Promise<void>;
+  /**
+   * What the person sees after `/handoff <text>`: the ack's own message, or the message the app posted
+   * to the command's response_url (apps that ack first and answer after, as Slack recommends).
+   */
+  reply(userId: string, text: string, via?: SlackRequester): Promise<Record<string, unknown>>;
   restart(): Promise<void>;
   close(): Promise<void>;
 }
@@ -85,6 +90,15 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     async tick() {
       t.handoff.tick.runOnce();
       await t.handoff.dispatcher.idle();
+    },
+    async reply(userId, text, via = t.slack) {
+      const responseUrl = fake.responseUrl();
+      const res = await via.command({ userId, text, responseUrl });
+      const acked = res.json as Record<string, unknown> | undefined;
+      if (acked && (acked.text || acked.blocks)) return acked;
+      const call = await fake.waitFor('response_url', (c) => c.args.response_url === responseUrl);
+      const { response_url: _url, ...message } = call.args as Record<string, unknown>;
+      return message;
     },
     async restart() {
       await t.handoff.stop();

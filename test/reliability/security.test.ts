@@ -277,7 +277,7 @@ describe('text safety on every surface', () => {
 
     // /handoff list and App Home for everyone involved.
     for (const u of [People.author, People.ana, People.ken, People.loud]) {
-      acks.push([`list ${u}`, (await t.slack.command({ userId: u, text: 'list' })).json]);
+      acks.push([`list ${u}`, await t.reply(u, 'list')]);
       await t.slack.event({ type: 'app_home_opened', user: u, channel: `D${u.slice(1)}`, tab: 'home', event_ts: '1.0' });
     }
     // Digests: Ken (Tokyo) at 09:00 his time (#4 waiting), the author (New York) the next morning (#1, #2 unblocked).
@@ -387,7 +387,7 @@ describe('visibility', () => {
       const call = await t.fake.waitFor('views.publish', (c) => c.args.user_id === u);
       return JSON.stringify(call.args.view);
     };
-    const listOf = async (u: string, r = t.slack) => JSON.stringify((await r.command({ userId: u, text: 'list' })).json);
+    const listOf = async (u: string, r = t.slack) => JSON.stringify(await t.reply(u, 'list', r));
     const other = new SlackRequester({ baseUrl: `http://127.0.0.1:${t.port}`, signingSecret: TEST_SIGNING_SECRET, teamId: 'T0OTHER', responseUrl: () => t.fake.responseUrl() });
 
     const expectations: Array<[string, () => Promise<string>, string[], string[]]> = [
@@ -431,7 +431,7 @@ describe('visibility', () => {
       expect(text).toContain('OTHER-ASK');
     });
     await log.check('/handoff list is valid and shows it once', async () => {
-      const body = (await t.slack.command({ userId: People.author, text: 'list' })).json as { blocks: unknown[] };
+      const body = (await t.reply(People.author, 'list')) as { blocks: unknown[] };
       expect(validateSurface('message', body as never)).toEqual([]);
       expect(JSON.stringify(body).split('SELF-NOTE').length - 1).toBe(1);
     });

@@ -1,6 +1,8 @@
-import { and, asc, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { handoffEvents, handoffRecipients, handoffs } from '../schema';
+import { prepared, rowReader } from '../prepared';
 import { allocateHandoffNumber, ensureWorkspace } from './workspaces';
 import type { HandoffDraft } from '../../domain/handoffDraft';
 import { isClosed, type Decision, type HandoffState } from '../../domain/handoffLifecycle';
@@ -15,7 +17,64 @@ export interface HandoffWithRecipients extends HandoffRow {
 export const activeRecipientIds = (h: HandoffWithRecipients): string[] =>
   h.recipients.filter((r) => r.active).map((r) => r.userId);
 
-const OPEN_STATES: HandoffState[] = ['open', 'acknowledged'];
+const handoff = rowReader(handoffs);
+const recipient = rowReader(handoffRecipients);
+const H = handoff.columns('h');
+
+/**
+ * The statements every request and delivery runs, prepared once per connection. Lists take a JSON
+ * array of ids (`json_each`) so one statement serves any number of handoffs.
+ */
+const statements = (s: Database.Database) => ({
+  byId: s.prepare<[string, number], Record<string, unknown>>(`select ${handoff.columns()} from handoffs where team_id = ? and id = ?`),
+  recipientsOf: s.prepare<[number], Record<string, unknown>>(`select ${recipient.columns()} from handoff_recipients where handoff_id = ? order by position, added_at`),
+  recipientsOfMany: s.prepare<[string], Record<string, unknown>>(
+    `select ${recipient.columns()} from handoff_recipients where handoff_id in (select value from json_each(?)) order by handoff_id, position, added_at`,
+  ),
+  idByKey: s.prepare<[string, string], { id: number }>(`select id from handoffs where team_id = ? and idempotency_key = ?`),
+  idByNumber: s.prepare<[string, number], { id: number }>(`select id from handoffs where team_id = ? and number = ?`),
+  sameAsk: s.prepare<[string, string, string, number], { id: number }>(
+    `select id from handoffs where team_id = ? and author_id = ? and ask = ? and created_at > ? order by id desc limit 5`,
+  ),
+  createdSince: s.prepare<[string, string, number], { n: number }>(`select count(*) as n from handoffs where team_id = ? and author_id = ? and created_at > ?`),
+  insert: s.prepare(`insert into handoffs (team_id, number, author_id, title, context, ask, links, if_offline, needed_by_at, urgent,
+      channel_id, source_permalink, idempotency_key, created_at, updated_at)
+    values (@teamId, @number, @authorId, @title, @context, @ask, @links, @ifOffline, @neededByAt, @urgent,
+      @channelId, @sourcePermalink, @idempotencyKey, @now, @now)`),
+  insertRecipient: s.prepare(`insert into handoff_recipients (handoff_id, team_id, user_id, added_at, position) values (@handoffId, @teamId, @userId, @now, @position)`),
+  insertEvent: s.prepare(`insert into handoff_events (team_id, handoff_id, actor_id, kind, from_state, to_state, note, detail, at)
+    values (@teamId, @handoffId, @actorId, @kind, @fromState, @toState, @note, @detail, @at)`),
+  waitingOn: s.prepare<[string, string, number], Record<string, unknown>>(`
+    select ${H} from handoff_recipients r join handoffs h on h.id = r.handoff_id
+    where r.team_id = ? and r.user_id = ? and r.active = 1 and h.state in ('open', 'acknowledged')
+    order by h.created_at, h.id limit ?`),
+  countWaitingOn: s.prepare<[string, string], { n: number }>(`
+    select count(*) as n from handoff_recipients r join handoffs h on h.id = r.handoff_id
+    where r.team_id = ? and r.user_id = ? and r.active = 1 and h.state in ('open', 'acknowledged')`),
+  authoredOpen: s.prepare<[string, string, number], Record<string, unknown>>(`
+    select ${H} from handoffs h where h.team_id = ? and h.author_id = ? and h.state in ('open', 'acknowledged')
+    order by h.created_at, h.id limit ?`),
+  countAuthoredOpen: s.prepare<[string, string], { n: number }>(`select count(*) as n from handoffs where team_id = ? and author_id = ? and state in ('open', 'acknowledged')`),
+  recentlyResolved: s.prepare<[string, string, number, number], Record<string, unknown>>(`
+    select ${H} from handoffs h where h.team_id = ? and h.author_id = ? and h.state in ('done', 'declined') and h.resolved_at > ?
+    order by h.resolved_at desc limit ?`),
+  authorNotified: s.prepare<[number, string, string]>(`update handoffs set author_notified_at = ? where team_id = ? and id in (select value from json_each(?)) and author_notified_at is null`),
+  recipientNotified: s.prepare<[number, number, string]>(`update handoff_recipients set notified_at = ? where handoff_id = ? and user_id = ? and notified_at is null`),
+});
+
+/** Handoff rows with their recipients, in the order given. */
+function withRecipients(db: Db, raws: Record<string, unknown>[]): HandoffWithRecipients[] {
+  if (raws.length === 0) return [];
+  const rows = raws.map(handoff.read);
+  const byHandoff = new Map<number, RecipientRow[]>();
+  for (const raw of prepared(db, statements).recipientsOfMany.all(JSON.stringify(rows.map((r) => r.id)))) {
+    const r = recipient.read(raw);
+    const list = byHandoff.get(r.handoffId);
+    if (list) list.push(r);
+    else byHandoff.set(r.handoffId, [r]);
+  }
+  return rows.map((r) => ({ ...r, recipients: byHandoff.get(r.id) ?? [] }));
+}
 
 export interface CreateOptions {
   /** A second creation with the same key (a double-clicked submit, a replayed command) is the first. */
@@ -51,12 +110,9 @@ export function createHandoff(
   then: (tx: Db, h: HandoffWithRecipients) => void = () => undefined,
 ): CreateResult {
   return db.transaction((tx): CreateResult => {
+    const q = prepared(tx, statements);
     if (opts.idempotencyKey) {
-      const existing = tx
-        .select({ id: handoffs.id })
-        .from(handoffs)
-        .where(and(eq(handoffs.teamId, teamId), eq(handoffs.idempotencyKey, opts.idempotencyKey)))
-        .get();
+      const existing = q.idByKey.get(teamId, opts.idempotencyKey);
       if (existing) return { status: 'duplicate', handoff: loadHandoff(tx, teamId, existing.id)! };
     }
     if (opts.repeatSince) {
@@ -69,9 +125,8 @@ export function createHandoff(
     }
     ensureWorkspace(tx, teamId, now);
     const t = now.getTime();
-    const row = tx
-      .insert(handoffs)
-      .values({
+    const id = Number(
+      q.insert.run({
         teamId,
         number: allocateHandoffNumber(tx, teamId),
         authorId: draft.authorId,
@@ -81,30 +136,26 @@ export function createHandoff(
         links: draft.links,
         ifOffline: draft.ifOffline,
         neededByAt: draft.neededByAt?.getTime() ?? null,
-        urgent: draft.urgent,
+        urgent: draft.urgent ? 1 : 0,
         channelId: draft.channelId,
         sourcePermalink: opts.sourcePermalink,
         idempotencyKey: opts.idempotencyKey,
-        createdAt: t,
-        updatedAt: t,
-      })
-      .returning()
-      .get();
-    tx.insert(handoffRecipients)
-      .values(draft.recipientIds.map((userId, position) => ({ handoffId: row.id, teamId, userId, addedAt: t, position })))
-      .run();
-    tx.insert(handoffEvents)
-      .values({
-        teamId,
-        handoffId: row.id,
-        actorId: draft.authorId,
-        kind: 'created',
-        toState: 'open',
-        detail: JSON.stringify({ recipients: draft.recipientIds, urgent: draft.urgent }),
-        at: t,
-      })
-      .run();
-    const created = loadHandoff(tx, teamId, row.id)!;
+        now: t,
+      }).lastInsertRowid,
+    );
+    draft.recipientIds.forEach((userId, position) => q.insertRecipient.run({ handoffId: id, teamId, userId, now: t, position }));
+    q.insertEvent.run({
+      teamId,
+      handoffId: id,
+      actorId: draft.authorId,
+      kind: 'created',
+      fromState: null,
+      toState: 'open',
+      note: null,
+      detail: JSON.stringify({ recipients: draft.recipientIds, urgent: draft.urgent }),
+      at: t,
+    });
+    const created = loadHandoff(tx, teamId, id)!;
     then(tx, created);
     return { status: 'created', handoff: created };
   });
@@ -112,29 +163,14 @@ export function createHandoff(
 
 /** How many handoffs `authorId` created after `since`. */
 export function countCreatedSince(db: Db, teamId: string, authorId: string, since: Date): number {
-  return (
-    db
-      .select({ n: sql<number>`count(*)` })
-      .from(handoffs)
-      .where(and(eq(handoffs.teamId, teamId), eq(handoffs.authorId, authorId), gt(handoffs.createdAt, since.getTime())))
-      .get()?.n ?? 0
-  );
+  return prepared(db, statements).createdSince.get(teamId, authorId, since.getTime())?.n ?? 0;
 }
 
 export function loadHandoff(db: Db, teamId: string, id: number): HandoffWithRecipients | undefined {
-  const row = db
-    .select()
-    .from(handoffs)
-    .where(and(eq(handoffs.teamId, teamId), eq(handoffs.id, id)))
-    .get();
-  if (!row) return undefined;
-  const recipients = db
-    .select()
-    .from(handoffRecipients)
-    .where(eq(handoffRecipients.handoffId, id))
-    .orderBy(asc(handoffRecipients.position), asc(handoffRecipients.addedAt))
-    .all();
-  return { ...row, recipients };
+  const q = prepared(db, statements);
+  const raw = q.byId.get(teamId, id);
+  if (!raw) return undefined;
+  return { ...handoff.read(raw), recipients: q.recipientsOf.all(id).map(recipient.read) };
 }
 
 /**
@@ -142,25 +178,15 @@ export function loadHandoff(db: Db, teamId: string, id: number): HandoffWithReci
  * Enter, a retry after a lost reply), not a new handoff.
  */
 export function findRepeatedAsk(db: Db, teamId: string, authorId: string, ask: string, recipientIds: readonly string[], since: Date): HandoffWithRecipients | undefined {
-  const rows = db
-    .select({ id: handoffs.id })
-    .from(handoffs)
-    .where(and(eq(handoffs.teamId, teamId), eq(handoffs.authorId, authorId), eq(handoffs.ask, ask), gt(handoffs.createdAt, since.getTime())))
-    .orderBy(desc(handoffs.id))
-    .limit(5)
-    .all();
   const wanted = [...recipientIds].sort().join(',');
-  return rows
+  return prepared(db, statements)
+    .sameAsk.all(teamId, authorId, ask, since.getTime())
     .map((r) => loadHandoff(db, teamId, r.id)!)
     .find((h) => h.recipients.map((r) => r.userId).sort().join(',') === wanted);
 }
 
 export function findHandoffIdByNumber(db: Db, teamId: string, number: number): number | undefined {
-  return db
-    .select({ id: handoffs.id })
-    .from(handoffs)
-    .where(and(eq(handoffs.teamId, teamId), eq(handoffs.number, number)))
-    .get()?.id;
+  return prepared(db, statements).idByNumber.get(teamId, number)?.id;
 }
 
 export interface ApplyInput {
@@ -247,126 +273,32 @@ export function listEvents(db: Db, handoffId: number) {
   return db.select().from(handoffEvents).where(eq(handoffEvents.handoffId, handoffId)).orderBy(asc(handoffEvents.id)).all();
 }
 
-function withRecipients(db: Db, rows: HandoffRow[]): HandoffWithRecipients[] {
-  if (rows.length === 0) return [];
-  const recips = db
-    .select()
-    .from(handoffRecipients)
-    .where(inArray(handoffRecipients.handoffId, rows.map((r) => r.id)))
-    .orderBy(asc(handoffRecipients.position), asc(handoffRecipients.addedAt))
-    .all();
-  const byHandoff = new Map<number, RecipientRow[]>();
-  for (const r of recips) byHandoff.set(r.handoffId, [...(byHandoff.get(r.handoffId) ?? []), r]);
-  return rows.map((r) => ({ ...r, recipients: byHandoff.get(r.id) ?? [] }));
-}
-
 /** Open handoffs where the person is an active recipient, oldest first. */
 export function listWaitingOn(db: Db, teamId: string, userId: string, limit = 500): HandoffWithRecipients[] {
-  const rows = db
-    .select({ h: handoffs })
-    .from(handoffRecipients)
-    .innerJoin(handoffs, eq(handoffs.id, handoffRecipients.handoffId))
-    .where(
-      and(
-        eq(handoffRecipients.teamId, teamId),
-        eq(handoffRecipients.userId, userId),
-        eq(handoffRecipients.active, true),
-        inArray(handoffs.state, OPEN_STATES),
-      ),
-    )
-    .orderBy(asc(handoffs.createdAt), asc(handoffs.id))
-    .limit(limit)
-    .all()
-    .map((r) => r.h);
-  return withRecipients(db, rows);
+  return withRecipients(db, prepared(db, statements).waitingOn.all(teamId, userId, limit));
 }
 
 export function countWaitingOn(db: Db, teamId: string, userId: string): number {
-  return (
-    db
-      .select({ n: sql<number>`count(*)` })
-      .from(handoffRecipients)
-      .innerJoin(handoffs, eq(handoffs.id, handoffRecipients.handoffId))
-      .where(
-        and(
-          eq(handoffRecipients.teamId, teamId),
-          eq(handoffRecipients.userId, userId),
-          eq(handoffRecipients.active, true),
-          inArray(handoffs.state, OPEN_STATES),
-        ),
-      )
-      .get()?.n ?? 0
-  );
+  return prepared(db, statements).countWaitingOn.get(teamId, userId)?.n ?? 0;
 }
 
 /** Open handoffs the person wrote, oldest first. */
 export function listAuthoredOpen(db: Db, teamId: string, authorId: string, limit = 500): HandoffWithRecipients[] {
-  const rows = db
-    .select()
-    .from(handoffs)
-    .where(and(eq(handoffs.teamId, teamId), eq(handoffs.authorId, authorId), inArray(handoffs.state, OPEN_STATES)))
-    .orderBy(asc(handoffs.createdAt), asc(handoffs.id))
-    .limit(limit)
-    .all();
-  return withRecipients(db, rows);
+  return withRecipients(db, prepared(db, statements).authoredOpen.all(teamId, authorId, limit));
 }
 
-/** The person's asks that colleagues resolved or declined and that nobody has told them about yet. */
-export function listUnblockedNotYetTold(db: Db, teamId: string, authorId: string, limit = 200): HandoffWithRecipients[] {
-  const rows = db
-    .select()
-    .from(handoffs)
-    .where(
-      and(
-        eq(handoffs.teamId, teamId),
-        eq(handoffs.authorId, authorId),
-        inArray(handoffs.state, ['done', 'declined']),
-        isNull(handoffs.authorNotifiedAt),
-      ),
-    )
-    .orderBy(asc(handoffs.resolvedAt))
-    .limit(limit)
-    .all();
-  return withRecipients(db, rows);
-}
-
-export function listRecentlyResolved(
-  db: Db,
-  teamId: string,
-  authorId: string,
-  since: Date,
-  limit = 20,
-): HandoffWithRecipients[] {
-  const rows = db
-    .select()
-    .from(handoffs)
-    .where(
-      and(
-        eq(handoffs.teamId, teamId),
-        eq(handoffs.authorId, authorId),
-        inArray(handoffs.state, ['done', 'declined']),
-        gt(handoffs.resolvedAt, since.getTime()),
-      ),
-    )
-    .orderBy(desc(handoffs.resolvedAt))
-    .limit(limit)
-    .all();
-  return withRecipients(db, rows);
+/** The person's asks resolved (done or declined) after `since`, newest first. */
+export function listRecentlyResolved(db: Db, teamId: string, authorId: string, since: Date, limit = 20): HandoffWithRecipients[] {
+  return withRecipients(db, prepared(db, statements).recentlyResolved.all(teamId, authorId, since.getTime(), limit));
 }
 
 export function markAuthorNotified(db: Db, teamId: string, handoffIds: number[], now: Date): void {
   if (handoffIds.length === 0) return;
-  db.update(handoffs)
-    .set({ authorNotifiedAt: now.getTime() })
-    .where(and(eq(handoffs.teamId, teamId), inArray(handoffs.id, handoffIds), isNull(handoffs.authorNotifiedAt)))
-    .run();
+  prepared(db, statements).authorNotified.run(now.getTime(), teamId, JSON.stringify(handoffIds));
 }
 
 export function markRecipientNotified(db: Db, handoffId: number, userId: string, now: Date): void {
-  db.update(handoffRecipients)
-    .set({ notifiedAt: now.getTime() })
-    .where(and(eq(handoffRecipients.handoffId, handoffId), eq(handoffRecipients.userId, userId), isNull(handoffRecipients.notifiedAt)))
-    .run();
+  prepared(db, statements).recipientNotified.run(now.getTime(), handoffId, userId);
 }
 
 export function snoozeForRecipient(db: Db, handoffId: number, userId: string, untilDate: string): void {
@@ -381,11 +313,5 @@ export function setChannelPost(db: Db, handoffId: number, channelId: string, ts:
 }
 
 export function countOpenAuthored(db: Db, teamId: string, authorId: string): number {
-  return (
-    db
-      .select({ n: sql<number>`count(*)` })
-      .from(handoffs)
-      .where(and(eq(handoffs.teamId, teamId), eq(handoffs.authorId, authorId), inArray(handoffs.state, OPEN_STATES)))
-      .get()?.n ?? 0
-  );
+  return prepared(db, statements).countAuthoredOpen.get(teamId, authorId)?.n ?? 0;
 }

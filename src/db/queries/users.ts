@@ -1,11 +1,20 @@
+import type Database from 'better-sqlite3';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { users } from '../schema';
+import { prepared, rowReader } from '../prepared';
 
 export type UserRow = typeof users.$inferSelect;
 
+const user = rowReader(users);
+// Read on every request (the person acting, the people named on cards), so prepared once.
+const statements = (s: Database.Database) => ({
+  get: s.prepare<[string, string], Record<string, unknown>>(`select ${user.columns()} from users where team_id = ? and user_id = ?`),
+});
+
 export function getUser(db: Db, teamId: string, userId: string): UserRow | undefined {
-  return db.select().from(users).where(and(eq(users.teamId, teamId), eq(users.userId, userId))).get();
+  const raw = prepared(db, statements).get.get(teamId, userId);
+  return raw ? user.read(raw) : undefined;
 }
 
 export interface SlackProfile {

@@ -1,13 +1,26 @@
-import { eq, ne, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
+import { eq, ne } from 'drizzle-orm';
 import type { Db } from '../client';
 import { workspaces } from '../schema';
+import { prepared, rowReader } from '../prepared';
+
+export type WorkspaceRow = typeof workspaces.$inferSelect;
+
+const workspace = rowReader(workspaces);
+// Touched by every new handoff (ensure, number, status), so prepared once.
+const statements = (s: Database.Database) => ({
+  ensure: s.prepare<[string, number]>(`insert into workspaces (team_id, created_at) values (?, ?) on conflict do nothing`),
+  get: s.prepare<[string], Record<string, unknown>>(`select ${workspace.columns()} from workspaces where team_id = ?`),
+  nextNumber: s.prepare<[string], { next: number }>(`update workspaces set next_handoff_number = next_handoff_number + 1 where team_id = ? returning next_handoff_number as next`),
+});
 
 export function ensureWorkspace(db: Db, teamId: string, now: Date): void {
-  db.insert(workspaces).values({ teamId, createdAt: now.getTime() }).onConflictDoNothing().run();
+  prepared(db, statements).ensure.run(teamId, now.getTime());
 }
 
-export function getWorkspace(db: Db, teamId: string) {
-  return db.select().from(workspaces).where(eq(workspaces.teamId, teamId)).get();
+export function getWorkspace(db: Db, teamId: string): WorkspaceRow | undefined {
+  const raw = prepared(db, statements).get.get(teamId);
+  return raw ? workspace.read(raw) : undefined;
 }
 
 export function setWorkspaceStatus(
@@ -22,12 +35,7 @@ export function setWorkspaceStatus(
 
 /** Allocates the next per-workspace handoff number; call inside the creating transaction. */
 export function allocateHandoffNumber(db: Db, teamId: string): number {
-  const row = db
-    .update(workspaces)
-    .set({ nextHandoffNumber: sql`${workspaces.nextHandoffNumber} + 1` })
-    .where(eq(workspaces.teamId, teamId))
-    .returning({ next: workspaces.nextHandoffNumber })
-    .get();
+  const row = prepared(db, statements).nextNumber.get(teamId);
   if (!row) throw new Error(`workspace ${teamId} is not registered`);
   return row.next - 1;
 }

@@ -33,7 +33,9 @@ export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
       case 'needs_ask':
         return ack({ response_type: 'ephemeral', text: `What do you need from them? Add it after the mentions: \`${COMMAND} @ana the Q3 numbers by Friday\`.` });
       case 'list':
-        return ack({ response_type: 'ephemeral', ...deps.home.listMessage(teamId, command.user_id) });
+        // Ack first: rendering a long list must never hold up Slack's 3-second window.
+        await ack();
+        return void (await respond({ response_type: 'ephemeral', ...deps.home.listMessage(teamId, command.user_id) }));
       case 'modal':
         await ack();
         return openModal(deps, client, command, respond);
