@@ -1,42 +1,69 @@
-/** Opens SQLite (WAL, foreign keys, busy timeout) and applies drizzle-kit migrations. */
+/**
+ * Opens SQLite (WAL, foreign keys, busy timeout) and applies drizzle-kit migrations. A storage
+ * problem at start-up becomes a StorageError naming the file and the fix; every later write's
+ * outcome is watched for /healthz.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
+import { monitorWrites, WriteMonitor } from './writeMonitor';
+import { storageError } from './storageErrors';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
 export interface DbHandle {
   db: Db;
   sqlite: Database.Database;
+  /** How the last write went (see writeMonitor.ts). */
+  writes: WriteMonitor;
   close(): void;
 }
 
 export const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
 
 export function openDatabase(file: string): DbHandle {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const sqlite = new Database(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commit.
-  sqlite.pragma('synchronous = NORMAL');
+  const target = file === ':memory:' ? file : path.resolve(file);
+  if (file !== ':memory:') {
+    const dir = path.dirname(target);
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      throw storageError('create', dir, e);
+    }
+  }
+  let sqlite: Database.Database | undefined;
+  try {
+    sqlite = new Database(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commit.
+    sqlite.pragma('synchronous = NORMAL');
+  } catch (e) {
+    sqlite?.close();
+    throw storageError('open', target, e);
+  }
+  const writes = new WriteMonitor();
+  monitorWrites(sqlite, writes);
   const db = drizzle(sqlite, { schema });
-  return { db, sqlite, close: () => sqlite.close() };
+  const opened = sqlite;
+  return { db, sqlite, writes, close: () => opened.close() };
 }
 
 export function runMigrations(handle: DbHandle): void {
-  migrate(handle.db, { migrationsFolder: MIGRATIONS_DIR });
+  try {
+    migrate(handle.db, { migrationsFolder: MIGRATIONS_DIR });
+  } catch (e) {
+    // Only storage failures are the operator's to fix; a broken migration is a bug and stays one.
+    if (!isStorageFailure(e)) throw e;
+    throw storageError('write to', handle.sqlite.name === ':memory:' ? ':memory:' : path.resolve(handle.sqlite.name), e);
+  }
 }
 
-export function databaseHealth(handle: DbHandle): { ok: boolean; migrations: number; error?: string } {
-  try {
-    const row = handle.sqlite.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
-    return { ok: true, migrations: row.n };
-  } catch (e) {
-    return { ok: false, migrations: 0, error: (e as Error).message };
-  }
+function isStorageFailure(e: unknown): boolean {
+  const code = (e as { code?: unknown; cause?: { code?: unknown } } | null)?.code ?? (e as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return typeof code === 'string' && /^SQLITE_(FULL|IOERR|CORRUPT|NOTADB|READONLY|CANTOPEN)|^E[A-Z]+$/.test(code);
 }

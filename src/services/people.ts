@@ -11,6 +11,8 @@ import type { Logger } from '../logger';
 import { isValidTimeZone, addDays, cityOf, formatLocal } from '../time';
 import { firstDigestSlotAfterInstant, type WorkSchedule } from '../domain/workSchedule';
 import { classifySlackError } from '../slack/errors';
+import { cleanText } from '../domain/slackText';
+import { TEXT_LIMITS } from '../domain/textLimits';
 
 const PROFILE_TTL_MS = 24 * 3600_000;
 
@@ -49,14 +51,23 @@ export function isExternalUser(u: SlackUserObject, teamId: string): boolean {
 }
 
 export function profileFromSlack(u: SlackUserObject): SlackProfile {
-  const displayName = u.profile?.display_name || u.profile?.real_name || u.real_name || u.name || u.id;
   return {
-    displayName,
+    displayName: displayNameOf(u),
     // Slackbot is not flagged is_bot but cannot take a handoff either.
     isBot: Boolean(u.is_bot) || u.id === 'USLACKBOT',
     deleted: Boolean(u.deleted),
     slackTz: u.tz && isValidTimeZone(u.tz) ? u.tz : null,
   };
+}
+
+/**
+ * The first name a person set that is still visible once invisible and control characters are
+ * removed (a "blank" name made of fillers falls through to the next), at most Slack's 80 characters.
+ */
+function displayNameOf(u: SlackUserObject): string {
+  const candidates = [u.profile?.display_name, u.profile?.real_name, u.real_name, u.name];
+  const name = candidates.map((c) => (typeof c === 'string' ? cleanText(c).trim() : '')).find((c) => c !== '') ?? u.id;
+  return Array.from(name).slice(0, TEXT_LIMITS.displayName).join('');
 }
 
 export function scheduleOf(row: UserRow): WorkSchedule {

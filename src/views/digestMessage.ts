@@ -4,7 +4,7 @@ import type { HandoffWithRecipients } from '../db/queries/handoffs';
 import type { DigestPlan } from '../domain/digest';
 import { formatDuration } from '../time';
 import { handoffCard } from './handoffCard';
-import { LIMITS, mention, safeMrkdwn, slackDate } from './text';
+import { LIMITS, boldSafeMrkdwn, mention, safeMrkdwn, slackDate } from './text';
 
 export interface DigestMessage {
   text: string;
@@ -44,7 +44,7 @@ function unblockedLine(h: HandoffWithRecipients): KnownBlock {
   const note = h.resolutionNote ? `\n> ${safeMrkdwn(h.resolutionNote, 2000).replace(/\n/g, '\n> ')}` : '';
   return {
     type: 'section',
-    text: { type: 'mrkdwn', text: `*#${h.number} · ${safeMrkdwn(h.title, 200)}* — ${who} marked it ${verb} ${when}${note}`.slice(0, LIMITS.sectionText) },
+    text: { type: 'mrkdwn', text: `*#${h.number} · ${boldSafeMrkdwn(h.title, 200)}* — ${who} marked it ${verb} ${when}${note}`.slice(0, LIMITS.sectionText) },
   };
 }
 

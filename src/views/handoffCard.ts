@@ -7,7 +7,7 @@ import { ActionIds, CardBlockIds } from '../ids';
 import type { HandoffWithRecipients } from '../db/queries/handoffs';
 import { isClosed, type HandoffState } from '../domain/handoffLifecycle';
 import { formatDuration } from '../time';
-import { LIMITS, mention, safeMrkdwn, safePlain, slackDate } from './text';
+import { LIMITS, boldSafeMrkdwn, mention, safeMrkdwn, safePlain, slackDate } from './text';
 
 export type Surface = 'dm' | 'home' | 'channel' | 'list' | 'digest';
 
@@ -48,7 +48,7 @@ function section(text: string): SectionBlock {
 }
 
 function headline(h: HandoffWithRecipients, opts: CardOptions): SectionBlock {
-  const title = `*#${h.number} · ${safeMrkdwn(h.title, 200)}*${h.urgent ? ' :rotating_light: urgent' : ''}`;
+  const title = `*#${h.number} · ${boldSafeMrkdwn(h.title, 200)}*${h.urgent ? ' :rotating_light: urgent' : ''}`;
   const askMax = opts.detail === 'full' ? 2600 : 280;
   return section(`${title}\n*Needs:* ${safeMrkdwn(h.ask, askMax)}`);
 }

@@ -10,10 +10,14 @@ import { handoffModal } from '../../views/handoffModal';
 import { safeMrkdwn } from '../../views/text';
 import type { HandoffDraft } from '../../domain/handoffDraft';
 import { classifySlackError } from '../../slack/errors';
+import { lengthProblem, TEXT_LIMITS } from '../../domain/textLimits';
+import { LIMITS } from '../../views/text';
 import type { ListenerDeps } from '../context';
 
 /** A second identical inline handoff within this window is taken as a re-sent command. */
 const REPEAT_WINDOW_MS = 2 * 60_000;
+/** Text given back when nothing was saved: all of it, within one message's limit. */
+const GIVE_BACK_MAX = LIMITS.messageText - 2000;
 
 export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
   app.command(COMMAND, async ({ command, ack, respond, client }) => {
@@ -51,6 +55,11 @@ export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
         await ack();
         const id = findHandoffIdByNumber(deps.db, teamId, parsed.number);
         if (id === undefined) return void (await respond({ response_type: 'ephemeral', text: `I can’t find handoff #${parsed.number}. \`${COMMAND} list\` shows yours.` }));
+        const tooLong = lengthProblem(parsed.note, TEXT_LIMITS.note);
+        if (tooLong) {
+          const text = `That note is too long, so nothing was changed. ${tooLong} Your note, to shorten and send again:\n${safeMrkdwn(parsed.note, GIVE_BACK_MAX)}`;
+          return void (await respond({ response_type: 'ephemeral', text }));
+        }
         const out = await deps.handoffs.act(teamId, command.user_id, id, { kind: 'complete', note: parsed.note }, parsed.note || null);
         return void (await respond({ response_type: 'ephemeral', text: out.message }));
       }
@@ -61,12 +70,17 @@ export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
   });
 }
 
-/** The workspace-wide switch is for workspace admins and owners only (checked live with users.info). */
+/**
+ * The workspace-wide switch is for this workspace's admins and owners only (checked live with
+ * users.info). `is_admin` is about the person's own organisation: an admin of another organisation
+ * in a shared channel (Slack Connect) is no admin here, so their team must be this workspace.
+ */
 async function setWorkspaceDeflection(deps: ListenerDeps, command: SlashCommand, on: boolean, respond: RespondFn): Promise<void> {
   let admin: boolean;
   try {
     const info = await deps.client.users.info({ user: command.user_id });
-    admin = Boolean(info.user?.is_admin || info.user?.is_owner);
+    const ofThisWorkspace = info.user?.team_id === command.team_id;
+    admin = ofThisWorkspace && Boolean(info.user?.is_admin || info.user?.is_owner);
   } catch (e) {
     deps.logger.warn({ error: classifySlackError(e).code }, 'could not check admin rights');
     await respond({ response_type: 'ephemeral', text: 'I couldn’t check your admin rights with Slack just now; nothing was changed. Please try again.' });
@@ -135,7 +149,7 @@ async function createInline(
     const out = await deps.handoffs.create(teamId, draft, { idempotencyKey: null });
     if (out.kind === 'invalid') {
       const problems = Object.values(out.errors).join('\n• ');
-      await respond({ response_type: 'ephemeral', text: `Nothing was created:\n• ${problems}\n\nYour text, to copy and fix:\n> ${safeMrkdwn(command.text, 2500)}` });
+      await respond({ response_type: 'ephemeral', text: `Nothing was created:\n• ${problems}\n\nYour text, to copy and fix:\n> ${safeMrkdwn(command.text, GIVE_BACK_MAX)}` });
       return;
     }
     const h = out.handoff;
