@@ -13,6 +13,7 @@
  * Bolt then verifies the signature itself, on the buffered body, exactly as before.
  */
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
+import type { ListenOptions } from 'node:net';
 import { parse as parseForm } from 'node:querystring';
 import { AuthorizationError, HTTPReceiver, type CustomRoute, type Logger as BoltLogger, type ReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
 import type { Logger } from '../logger';
@@ -56,6 +57,11 @@ export const SERVER_LIMITS = {
   connectionsCheckingInterval: 1_000,
   /** Slack's traffic to one workspace's app is tens of connections; room for health checks. */
   maxConnections: 1_024,
+  /**
+   * Connections waiting to be accepted. Node's default (511) overflows under a burst, and a dropped
+   * SYN costs a health check a one-second retransmit; the kernel caps this at net.core.somaxconn.
+   */
+  backlog: 4_096,
 } as const;
 
 /** Why a request's Slack signature headers cannot be right, judged from the headers alone. */
@@ -216,10 +222,10 @@ export function hardenedHttpReceiver(opts: HardenedReceiverOptions): HTTPReceive
     processEventErrorHandler: processEventErrorHandler(opts.logger),
   });
   receiver.requestListener = guard(receiver.requestListener, opts.logger);
-  const start = receiver.start.bind(receiver) as (port: number | string, options?: ServerOptions) => Promise<Server>;
+  const start = receiver.start.bind(receiver) as (port: number | ListenOptions, options?: ServerOptions) => Promise<Server>;
   receiver.start = (async (port: number | string, options: ServerOptions = {}) => {
-    const { maxConnections, ...serverOptions } = SERVER_LIMITS;
-    const server = await start(port, { ...serverOptions, ...options });
+    const { maxConnections, backlog, ...serverOptions } = SERVER_LIMITS;
+    const server = await start({ port: Number(port), backlog }, { ...serverOptions, ...options });
     server.maxConnections = maxConnections;
     return server;
   }) as HTTPReceiver['start'];

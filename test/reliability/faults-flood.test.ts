@@ -1,0 +1,119 @@
+/**
+ * Unauthenticated memory exhaustion (issue 10, item 4), against the real process (`node
+ * dist/index.js`): 1,000 concurrent uploads to /slack/events that never finish. Before the fix
+ * every one was buffered (up to 4 MB) before its signature was looked at — 1,000 took the process
+ * from 118 MB to 4.1 GB and /healthz stopped answering. Now an upload without signature headers is
+ * refused before its body is read, and one with forged headers is read only within a shared budget.
+ *
+ * Asserted: the app's peak RSS stays under 300 MB, every /healthz probe during the flood answers
+ * 200, no unsigned upload is left open, and the app still serves Slack afterwards. The /healthz
+ * latency is measured and reported (npm run test:reliability prints it), with only a generous
+ * sanity bound asserted: the test waits on the flood settling, not on a time budget.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FakeSlack } from '../harness/fakeSlack';
+import { SlackRequester } from '../harness/slackRequests';
+import { CaseLog, recordMeasurement } from './support/cases';
+import { BOT_TOKEN, buildApp, kill9, ROOT, SIGNING_SECRET, startChild, type Child } from './support/child';
+import { percentile, probeHealth, rssOf, sampleRss, spawnFlood, type FloodOptions } from './support/flood';
+import { TEAM } from './support/world';
+
+const MB = 1024 * 1024;
+const RSS_CEILING = 300 * MB;
+/** Far above anything seen (single-digit milliseconds); only catches an app that stopped answering. */
+const HEALTH_SANITY_MS = 5_000;
+
+let fake: FakeSlack;
+let child: Child;
+
+beforeAll(async () => {
+  // HANDOFF_ENTRY measures another build the same way (e.g. the code before the fix; see the report).
+  const entry = process.env.HANDOFF_ENTRY ?? (await buildApp());
+  fake = await FakeSlack.start({ botToken: BOT_TOKEN, teamId: TEAM });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-flood-'));
+  child = await startChild(entry, { SLACK_API_URL: fake.url, DATABASE_URL: `file:${path.join(dir, 'handoff.db')}`, LOG_LEVEL: 'warn' });
+  await child.ready();
+}, 120_000);
+
+afterAll(async () => {
+  if (child) await kill9(child);
+  await fake?.close();
+});
+
+/** Floods, waits until at least `closedAtLeast` uploads were closed by the app, measures. */
+async function underFlood(label: string, options: Omit<FloodOptions, 'port'>, closedAtLeast: number) {
+  const pid = child.proc.pid!;
+  const baseline = rssOf(pid);
+  const rss = sampleRss(pid);
+  const health = probeHealth(child.port);
+  const uploads = spawnFlood({ port: child.port, ...options }, ROOT);
+  const result = await uploads.closed(closedAtLeast).catch((e: Error) => ({ ...uploads.progress(), error: e.message }));
+  // Keep probing a little after the flood settled, while every upload the server kept is still open.
+  const after = health.probes.length;
+  while (health.probes.length < after + 20) await new Promise((r) => setTimeout(r, 10));
+  await health.stop();
+  rss.stop();
+  const peak = Math.max(rss.peak(), rssOf(pid));
+  uploads.stop();
+  await uploads.exited;
+  const latencies = health.probes.map((p) => p.ms);
+  recordMeasurement('faults', `${label}: app RSS before`, baseline / MB, 'MB');
+  recordMeasurement('faults', `${label}: app RSS peak`, peak / MB, 'MB');
+  recordMeasurement('faults', `${label}: /healthz probes during the flood`, health.probes.length, 'requests');
+  recordMeasurement('faults', `${label}: /healthz latency p50`, percentile(latencies, 50), 'ms');
+  recordMeasurement('faults', `${label}: /healthz latency p95`, percentile(latencies, 95), 'ms');
+  recordMeasurement('faults', `${label}: /healthz latency max`, Math.max(...latencies), 'ms');
+  return { result, peak, probes: health.probes };
+}
+
+async function stillServesSlack(log: CaseLog): Promise<void> {
+  await log.check('the app still answers a signed command afterwards', async () => {
+    const slack = new SlackRequester({ baseUrl: `http://127.0.0.1:${child.port}`, signingSecret: SIGNING_SECRET, teamId: TEAM });
+    const res = await slack.command({ userId: 'U0ANA', text: 'help' });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('/handoff list');
+  });
+}
+
+describe('unauthenticated upload flood', () => {
+  it('1,000 unsigned uploads that never finish: RSS stays under 300 MB, /healthz keeps answering, none is kept open', async () => {
+    const log = new CaseLog('faults');
+    const { result, peak, probes } = await underFlood('1,000 unsigned uploads', { connections: 1000, declaredBytes: 4 * MB, sendBytes: 1 * MB, headers: 'none' }, 1000);
+    await log.check(`peak RSS ${Math.round(peak / MB)} MB < 300 MB`, () => expect(peak).toBeLessThan(RSS_CEILING));
+    await log.check('every /healthz probe during the flood answered 200', () => {
+      expect(probes.length).toBeGreaterThanOrEqual(20);
+      expect(probes.filter((p) => p.status !== 200)).toEqual([]);
+      expect(Math.max(...probes.map((p) => p.ms))).toBeLessThan(HEALTH_SANITY_MS);
+    });
+    await log.check('the server closed every upload instead of holding it', () => {
+      expect(result.stillOpen).toBe(0);
+      expect(result.closedByServer).toBe(1000);
+    });
+    await log.check('the app process is alive', () => expect(child.proc.exitCode).toBeNull());
+    await stillServesSlack(log);
+    log.finish();
+  }, 120_000);
+
+  it('1,000 uploads with forged signature headers that never finish: bodies are read only within a budget', async () => {
+    const log = new CaseLog('faults');
+    // 1 MiB announced (Slack's largest), all but the last byte sent: each would sit in memory until the request timeout.
+    const { result, peak, probes } = await underFlood('1,000 forged-signature uploads', { connections: 1000, declaredBytes: MB, sendBytes: MB - 1, headers: 'forged' }, 1000 - 32);
+    await log.check(`peak RSS ${Math.round(peak / MB)} MB < 300 MB`, () => expect(peak).toBeLessThan(RSS_CEILING));
+    await log.check('every /healthz probe during the flood answered 200', () => {
+      expect(probes.length).toBeGreaterThanOrEqual(20);
+      expect(probes.filter((p) => p.status !== 200)).toEqual([]);
+      expect(Math.max(...probes.map((p) => p.ms))).toBeLessThan(HEALTH_SANITY_MS);
+    });
+    await log.check('beyond the in-flight budget, uploads are refused with 503 and closed', () => {
+      expect(result.statuses['503'] ?? 0).toBeGreaterThan(0);
+      // 32 MiB of budget holds at most 32 such bodies; everything else was closed.
+      expect(result.stillOpen).toBeLessThanOrEqual(32);
+      expect(result.closedByServer + result.stillOpen).toBe(1000);
+    });
+    await log.check('the app process is alive', () => expect(child.proc.exitCode).toBeNull());
+    await stillServesSlack(log);
+    log.finish();
+  }, 120_000);
+});
