@@ -1,6 +1,6 @@
 /**
  * What /healthz reports about storage: the database answers reads, the last write went through,
- * and the disk holding it has room. Unhealthy (HTTP 503) when writes fail — a full disk, a damaged
+ * no statement met a damaged page, and the disk holding it has room. Unhealthy (HTTP 503) when writes fail — a full disk, a damaged
  * page, a file turned read-only — or the disk is all but full, so an orchestrator restarts the app
  * or alerts someone instead of routing traffic to a process that cannot save anything.
  */
@@ -21,7 +21,7 @@ export interface DiskFacts {
 
 export interface StorageHealth {
   ok: boolean;
-  database: { ok: boolean; migrations: number; error?: string; lastWrite: WriteOutcome | null };
+  database: { ok: boolean; migrations: number; error?: string; lastWrite: WriteOutcome | null; damaged?: WriteOutcome };
   disk: DiskFacts | { path: string; ok: boolean; error: string } | null;
 }
 
@@ -49,7 +49,8 @@ export function storageHealth(handle: DbHandle, file: string, statfs?: StatFs): 
     read = { ok: false, migrations: 0, error: (e as Error).message };
   }
   const lastWrite = handle.writes.lastWrite();
+  const damaged = handle.writes.damaged();
   const disk = diskFacts(file, statfs);
-  const database = { ...read, ok: read.ok && lastWrite?.ok !== false, lastWrite };
+  const database = { ...read, ok: read.ok && lastWrite?.ok !== false && !damaged, lastWrite, ...(damaged ? { damaged } : {}) };
   return { ok: database.ok && (disk?.ok ?? true), database, disk };
 }

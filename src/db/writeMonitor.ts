@@ -4,8 +4,10 @@
  * transaction (its COMMIT is where a full disk shows in WAL mode) and every `exec` is watched on
  * the one connection the app uses:
  * - a storage error (full disk, I/O error, damaged page, read-only file) marks writes as failing;
- * - a statement that changed rows, or a transaction that committed, marks them as working again.
- * Constraint violations and other logic errors say nothing about storage and are not recorded.
+ * - a statement that changed rows marks them as working again.
+ * Reads are watched too, for damage only: a damaged page or an I/O error met while reading is
+ * remembered (it does not heal by itself). Constraint violations and other logic errors say
+ * nothing about storage and are not recorded.
  */
 import type Database from 'better-sqlite3';
 
@@ -19,14 +21,21 @@ export interface WriteOutcome {
 
 /** SQLite result codes (and their extended forms) that mean storage, not the statement, failed. */
 const STORAGE_CODES = /^SQLITE_(FULL|IOERR|CORRUPT|NOTADB|READONLY|CANTOPEN|PROTOCOL)/;
+/** Codes that mean the file itself is damaged or unreadable, whatever the statement was. */
+const DAMAGE_CODES = /^SQLITE_(IOERR|CORRUPT|NOTADB)/;
+
+const codeOf = (e: unknown): string => {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : '';
+};
 
 export function isStorageError(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && STORAGE_CODES.test(code);
+  return STORAGE_CODES.test(codeOf(e));
 }
 
 export class WriteMonitor {
   private last: WriteOutcome | null = null;
+  private damage: WriteOutcome | null = null;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -35,22 +44,29 @@ export class WriteMonitor {
     return this.last;
   }
 
+  /** The last time a statement found the file damaged or unreadable, or null. */
+  damaged(): WriteOutcome | null {
+    return this.damage;
+  }
+
   succeeded(): void {
     this.last = { ok: true, at: this.now() };
   }
 
-  failed(e: unknown): void {
-    const err = e as { code?: string; message?: string };
-    this.last = { ok: false, at: this.now(), error: `${err.code ?? 'error'}: ${err.message ?? String(e)}` };
+  /** Records a storage failure: of a write (`write`), and in any case of damage to the file. */
+  failed(e: unknown, write = true): void {
+    const outcome = { ok: false, at: this.now(), error: `${codeOf(e) || 'error'}: ${(e as { message?: string }).message ?? String(e)}` };
+    if (write) this.last = outcome;
+    if (DAMAGE_CODES.test(codeOf(e))) this.damage = outcome;
   }
 
   /** Runs `fn`, recording a storage failure (and rethrowing it). */
-  watch<T>(fn: () => T, onResult?: (result: T) => void): T {
+  watch<T>(fn: () => T, onResult?: (result: T) => void, write = true): T {
     let result: T;
     try {
       result = fn();
     } catch (e) {
-      if (isStorageError(e)) this.failed(e);
+      if (isStorageError(e)) this.failed(e, write);
       throw e;
     }
     onResult?.(result);
@@ -69,7 +85,14 @@ export function monitorWrites(sqlite: Database.Database, monitor: WriteMonitor):
   const prepare = sqlite.prepare.bind(sqlite);
   sqlite.prepare = ((source: string) => {
     const stmt = prepare(source);
-    if (stmt.readonly) return stmt;
+    if (stmt.readonly) {
+      // Reads can only tell of damage (a malformed page, an I/O error), never of a write.
+      for (const method of ['get', 'all', 'iterate'] as const) {
+        const original = (stmt[method] as AnyFn).bind(stmt);
+        (stmt as unknown as Record<string, AnyFn>)[method] = (...params: unknown[]) => monitor.watch(() => original(...params), undefined, false);
+      }
+      return stmt;
+    }
     const run = stmt.run.bind(stmt);
     stmt.run = ((...params: unknown[]) =>
       monitor.watch(
