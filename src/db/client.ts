@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
-import { monitorWrites, WriteMonitor } from './writeMonitor';
+import { isStorageError, monitorWrites, WriteMonitor } from './writeMonitor';
 import { storageError } from './storageErrors';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -29,7 +29,7 @@ export function openDatabase(file: string): DbHandle {
   if (file !== ':memory:') {
     const dir = path.dirname(target);
     try {
-      fs.mkdirSync(dir, { recursive: true });
+      makeDirectory(dir);
     } catch (e) {
       throw storageError('create', dir, e);
     }
@@ -53,17 +53,36 @@ export function openDatabase(file: string): DbHandle {
   return { db, sqlite, writes, close: () => opened.close() };
 }
 
+/**
+ * `mkdir -p`, one level at a time from the nearest existing folder. Node's recursive mkdir spins
+ * forever on some paths it cannot create (e.g. under /proc); this fails at once, with the code of
+ * the level that could not be made.
+ */
+function makeDirectory(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !fs.existsSync(d); d = path.dirname(d)) {
+    missing.unshift(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      fs.mkdirSync(d);
+    } catch (e) {
+      // Someone else (another process starting) made it meanwhile: fine if it is a folder.
+      if ((e as { code?: string }).code !== 'EEXIST' || !fs.statSync(d).isDirectory()) throw e;
+    }
+  }
+}
+
 export function runMigrations(handle: DbHandle): void {
   try {
     migrate(handle.db, { migrationsFolder: MIGRATIONS_DIR });
   } catch (e) {
     // Only storage failures are the operator's to fix; a broken migration is a bug and stays one.
-    if (!isStorageFailure(e)) throw e;
-    throw storageError('write to', handle.sqlite.name === ':memory:' ? ':memory:' : path.resolve(handle.sqlite.name), e);
+    // What is thrown may be a later error (drizzle's ROLLBACK after SQLite already rolled back on a
+    // full disk): the storage failure that caused it is the one the write monitor saw.
+    const cause = isStorageError(e) || isStorageError((e as { cause?: unknown } | null)?.cause) ? e : handle.writes.lastFailure();
+    if (!cause) throw e;
+    throw storageError('write to', handle.sqlite.name === ':memory:' ? ':memory:' : path.resolve(handle.sqlite.name), cause);
   }
-}
-
-function isStorageFailure(e: unknown): boolean {
-  const code = (e as { code?: unknown; cause?: { code?: unknown } } | null)?.code ?? (e as { cause?: { code?: unknown } } | null)?.cause?.code;
-  return typeof code === 'string' && /^SQLITE_(FULL|IOERR|CORRUPT|NOTADB|READONLY|CANTOPEN)|^E[A-Z]+$/.test(code);
 }

@@ -62,7 +62,7 @@ function errnoReason(code: string, where: string): string {
       return 'the disk is full';
     case 'ENOTDIR':
     case 'EEXIST':
-      return `a file is in the way: ${where} is not a folder`;
+      return `a file is in the way: ${where} is a file, not a folder`;
     case 'ENOENT':
       return 'that location does not exist and cannot be created';
     default:
@@ -99,7 +99,8 @@ function diagnose(e: unknown, target: string, dir: string): Diagnosis {
     // refuses it; asking the nearest existing folder gives the real reason (read-only, permissions).
     const existing = nearestExisting(target);
     const real = code === 'ENOENT' && existing ? writeProblem(existing) : null;
-    return { reason: real ?? errnoReason(code, (e as { path?: string }).path ?? target), fix: WRITABLE_FIX };
+    // ENOTDIR/EEXIST: the nearest thing that exists on the way is a file where a folder should be.
+    return { reason: real ?? errnoReason(code, existing ?? target), fix: WRITABLE_FIX };
   }
   return { reason: (e as Error)?.message ?? String(e), fix: WRITABLE_FIX };
 }

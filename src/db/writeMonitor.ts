@@ -3,11 +3,11 @@
  * full disk or a damaged page: only writes do. Every statement that changes the database, every
  * transaction (its COMMIT is where a full disk shows in WAL mode) and every `exec` is watched on
  * the one connection the app uses:
- * - a storage error (full disk, I/O error, damaged page, read-only file) marks writes as failing;
+ * - a storage error (full disk, I/O error, damaged page, read-only file), met by any statement,
+ *   marks writes as failing;
  * - a statement that changed rows marks them as working again.
- * Reads are watched too, for damage only: a damaged page or an I/O error met while reading is
- * remembered (it does not heal by itself). Constraint violations and other logic errors say
- * nothing about storage and are not recorded.
+ * A damaged page or an I/O error is also remembered apart: it does not heal by itself.
+ * Constraint violations and other logic errors say nothing about storage and are not recorded.
  */
 import type Database from 'better-sqlite3';
 
@@ -36,6 +36,7 @@ export function isStorageError(e: unknown): boolean {
 export class WriteMonitor {
   private last: WriteOutcome | null = null;
   private damage: WriteOutcome | null = null;
+  private lastError: unknown = null;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -53,20 +54,29 @@ export class WriteMonitor {
     this.last = { ok: true, at: this.now() };
   }
 
-  /** Records a storage failure: of a write (`write`), and in any case of damage to the file. */
-  failed(e: unknown, write = true): void {
+  /** The error of the last storage failure itself (SQLite's, with its code), or null. */
+  lastFailure(): unknown {
+    return this.lastError;
+  }
+
+  /**
+   * Records a storage failure. Whatever the statement, storage failed: the next write would too.
+   * Damage to the file (a malformed page, an I/O error) is also kept apart, as it does not heal.
+   */
+  failed(e: unknown): void {
+    this.lastError = e;
     const outcome = { ok: false, at: this.now(), error: `${codeOf(e) || 'error'}: ${(e as { message?: string }).message ?? String(e)}` };
-    if (write) this.last = outcome;
+    this.last = outcome;
     if (DAMAGE_CODES.test(codeOf(e))) this.damage = outcome;
   }
 
   /** Runs `fn`, recording a storage failure (and rethrowing it). */
-  watch<T>(fn: () => T, onResult?: (result: T) => void, write = true): T {
+  watch<T>(fn: () => T, onResult?: (result: T) => void): T {
     let result: T;
     try {
       result = fn();
     } catch (e) {
-      if (isStorageError(e)) this.failed(e, write);
+      if (isStorageError(e)) this.failed(e);
       throw e;
     }
     onResult?.(result);
@@ -86,10 +96,11 @@ export function monitorWrites(sqlite: Database.Database, monitor: WriteMonitor):
   sqlite.prepare = ((source: string) => {
     const stmt = prepare(source);
     if (stmt.readonly) {
-      // Reads can only tell of damage (a malformed page, an I/O error), never of a write.
-      for (const method of ['get', 'all', 'iterate'] as const) {
+      // SQLite counts reads and transaction control (BEGIN, COMMIT) as read-only. Their failures
+      // are recorded — a COMMIT is where a full disk shows — but their success proves no write.
+      for (const method of ['run', 'get', 'all', 'iterate'] as const) {
         const original = (stmt[method] as AnyFn).bind(stmt);
-        (stmt as unknown as Record<string, AnyFn>)[method] = (...params: unknown[]) => monitor.watch(() => original(...params), undefined, false);
+        (stmt as unknown as Record<string, AnyFn>)[method] = (...params: unknown[]) => monitor.watch(() => original(...params));
       }
       return stmt;
     }

@@ -95,7 +95,7 @@ describe('fuzz: cleanText (pure)', () => {
     );
   });
 
-  it('the examples from the issue', () => {
+  it('the examples from the issue', async () => {
     const log = new CaseLog('fuzz');
     const cases: Array<[string, string, string]> = [
       ['RTL override', '\u202Egnp.exe', 'gnp.exe'],
@@ -107,7 +107,7 @@ describe('fuzz: cleanText (pure)', () => {
       ['Slack text with an override inside a link label', '<https://x.example|\u202Etxt.exe>', 'txt.exe (https://x.example)'],
     ];
     for (const [label, input, expected] of cases) {
-      void log.check(label, () => expect(label.startsWith('Slack') ? readableSlackText(input) : cleanText(input)).toBe(expected));
+      await log.check(label, () => expect(label.startsWith('Slack') ? readableSlackText(input) : cleanText(input)).toBe(expected));
     }
     log.finish();
   });
