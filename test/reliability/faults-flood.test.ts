@@ -17,7 +17,7 @@ import { FakeSlack } from '../harness/fakeSlack';
 import { SlackRequester } from '../harness/slackRequests';
 import { CaseLog, recordMeasurement } from './support/cases';
 import { BOT_TOKEN, buildApp, kill9, ROOT, SIGNING_SECRET, startChild, type Child } from './support/child';
-import { percentile, probeHealth, rssOf, sampleRss, spawnFlood, type FloodOptions } from './support/flood';
+import { percentile, probeHealth, rssOf, sampleRss, spawnFlood, type FloodOptions, type Probe } from './support/flood';
 import { TEAM } from './support/world';
 
 const MB = 1024 * 1024;
@@ -64,9 +64,12 @@ async function underFlood(label: string, options: Omit<FloodOptions, 'port'>, cl
   recordMeasurement('faults', `${label}: /healthz probes during the flood`, health.probes.length, 'requests');
   recordMeasurement('faults', `${label}: /healthz latency p50`, percentile(latencies, 50), 'ms');
   recordMeasurement('faults', `${label}: /healthz latency p95`, percentile(latencies, 95), 'ms');
-  recordMeasurement('faults', `${label}: /healthz latency max`, Math.max(...latencies), 'ms');
+  recordMeasurement('faults', `${label}: /healthz latency max`, slowest(health.probes), 'ms');
   return { result, peak, probes: health.probes };
 }
+
+/** The slowest probe (a loop: a spread of 100,000 values overflows the call stack). */
+const slowest = (probes: readonly Probe[]): number => probes.reduce((max, p) => Math.max(max, p.ms), 0);
 
 async function stillServesSlack(log: CaseLog): Promise<void> {
   await log.check('the app still answers a signed command afterwards', async () => {
@@ -85,7 +88,7 @@ describe('unauthenticated upload flood', () => {
     await log.check('every /healthz probe during the flood answered 200', () => {
       expect(probes.length).toBeGreaterThanOrEqual(20);
       expect(probes.filter((p) => p.status !== 200)).toEqual([]);
-      expect(Math.max(...probes.map((p) => p.ms))).toBeLessThan(HEALTH_SANITY_MS);
+      expect(slowest(probes)).toBeLessThan(HEALTH_SANITY_MS);
     });
     await log.check('the server closed every upload instead of holding it', () => {
       expect(result.stillOpen).toBe(0);
@@ -104,7 +107,7 @@ describe('unauthenticated upload flood', () => {
     await log.check('every /healthz probe during the flood answered 200', () => {
       expect(probes.length).toBeGreaterThanOrEqual(20);
       expect(probes.filter((p) => p.status !== 200)).toEqual([]);
-      expect(Math.max(...probes.map((p) => p.ms))).toBeLessThan(HEALTH_SANITY_MS);
+      expect(slowest(probes)).toBeLessThan(HEALTH_SANITY_MS);
     });
     await log.check('beyond the in-flight budget, uploads are refused with 503 and closed', () => {
       expect(result.statuses['503'] ?? 0).toBeGreaterThan(0);
