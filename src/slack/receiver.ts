@@ -31,11 +31,11 @@ export const MAX_TIMESTAMP_SKEW_SEC = 5 * 60;
  *   characters, plain-text inputs ≤ 3,000) or a message (≤ 50 blocks). Slack sends non-ASCII
  *   "in unicode format" (\uXXXX, 6 bytes per UTF-16 unit) and form-encodes the payload (the
  *   backslash becomes %5C: 8 bytes per unit). test/unit/receiverLimits.test.ts builds Handoff's
- *   largest surfaces — a full modal submission, a full digest, a full App Home — out of emoji and
- *   checks each fits, encoded that way;
- * - message events carry at most 40,000 characters of text, twice (text and its rich_text block);
- *   JSON-escaped that is at most 40,000 × 2 × 12 bytes ≈ 940 kB, under the limit too. (An edited
- *   message — message_changed, which Handoff ignores — can carry two such copies and be refused.)
+ *   largest surfaces out of emoji, every field at its maximum, and checks each fits, encoded that
+ *   way: a click in a full App Home is 0.99 MB, in a full digest 0.43 MB, a full form 0.37 MB;
+ * - message events carry at most 40,000 characters of text, twice (text and its rich_text block):
+ *   0.96 MB JSON-escaped, all emoji. (An edited message — message_changed, which Handoff ignores —
+ *   can carry two such copies and be refused.)
  */
 export const SLACK_BODY_LIMIT = 1024 * 1024;
 
