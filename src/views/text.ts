@@ -46,6 +46,34 @@ export function boldSafeMrkdwn(text: string, max: number): string {
   return safeMrkdwn(text.replace(/\*/g, '\u2217').replace(/`/g, '\u02CB'), max);
 }
 
+/**
+ * A person's text given back to them in full, as mrkdwn split into parts of at most `perPart`
+ * characters (Slack caps one message's text at 40,000). Never splits an escape like &amp;; beyond
+ * `maxParts` the last part is cut with "…".
+ */
+export function mrkdwnParts(text: string, perPart: number, maxParts: number): string[] {
+  const parts: string[] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const ch of Array.from(cleanText(text))) {
+    const piece = escapeMrkdwn(ch);
+    if (size + piece.length > perPart) {
+      parts.push(current.join(''));
+      current = [];
+      size = 0;
+    }
+    current.push(piece);
+    size += piece.length;
+  }
+  if (current.length > 0 || parts.length === 0) parts.push(current.join(''));
+  if (parts.length > maxParts) {
+    parts.length = maxParts;
+    const last = Array.from(parts[maxParts - 1]!);
+    parts[maxParts - 1] = `${last.slice(0, perPart - 1).join('').replace(/&[a-z]{0,3}$/, '')}…`;
+  }
+  return parts.map(balanceBackticks);
+}
+
 /** Plain-text objects are not parsed by Slack, but lengths still apply. */
 export function safePlain(text: string, max: number): string {
   return truncate(cleanText(text).replace(/\s+/g, ' ').trim(), max);

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { cleanText, isInvisibleOrControl, readableSlackText } from '../../src/domain/slackText';
-import { boldSafeMrkdwn, safeMrkdwn } from '../../src/views/text';
+import { boldSafeMrkdwn, escapeMrkdwn, mrkdwnParts, safeMrkdwn } from '../../src/views/text';
 import { CaseLog, checkProperty } from './support/cases';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
@@ -110,6 +110,23 @@ describe('fuzz: cleanText (pure)', () => {
       await log.check(label, () => expect(label.startsWith('Slack') ? readableSlackText(input) : cleanText(input)).toBe(expected));
     }
     log.finish();
+  });
+});
+
+describe('fuzz: text given back in parts', () => {
+  it('mrkdwnParts: every part within the limit, no escape split, all the text there (backticks aside)', async () => {
+    await checkProperty(
+      'fuzz',
+      fc.asyncProperty(fc.string({ unit: 'grapheme', maxLength: 400 }).map((s) => s.replace(/q/g, '&').replace(/z/g, '<')), fc.integer({ min: 6, max: 120 }), async (s, per) => {
+        const parts = mrkdwnParts(s, per, 1000);
+        if (parts.some((p) => p.length > per)) throw new Error('a part is over the limit');
+        if (parts.some((p) => /&[a-z]{0,3}$/.test(p) && !/&(amp|lt|gt);$/.test(p))) throw new Error('an escape was split');
+        // A lone backtick is shown as U+02CB: compare with both sides mapped the same way.
+        const plain = (x: string) => x.replace(/\u02CB/g, '`');
+        if (plain(parts.join('')) !== plain(escapeMrkdwn(cleanText(s)))) throw new Error('text lost or changed');
+      }),
+      { numRuns: runs(1000), seed: SEED + 4 },
+    );
   });
 });
 

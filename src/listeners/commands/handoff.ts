@@ -11,13 +11,15 @@ import { safeMrkdwn } from '../../views/text';
 import type { HandoffDraft } from '../../domain/handoffDraft';
 import { classifySlackError } from '../../slack/errors';
 import { lengthProblem, TEXT_LIMITS } from '../../domain/textLimits';
-import { LIMITS } from '../../views/text';
+import { LIMITS, mrkdwnParts } from '../../views/text';
 import type { ListenerDeps } from '../context';
 
 /** A second identical inline handoff within this window is taken as a re-sent command. */
 const REPEAT_WINDOW_MS = 2 * 60_000;
-/** Text given back when nothing was saved: all of it, within one message's limit. */
-const GIVE_BACK_MAX = LIMITS.messageText - 2000;
+/** Text given back when nothing was saved: all of it, in parts that fit a message with words around them. */
+const GIVE_BACK_PART = LIMITS.messageText - 2000;
+/** A response_url takes five messages: the first carries the explanation, four more the rest. */
+const GIVE_BACK_PARTS = 5;
 
 export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
   app.command(COMMAND, async ({ command, ack, respond, client }) => {
@@ -57,8 +59,7 @@ export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
         if (id === undefined) return void (await respond({ response_type: 'ephemeral', text: `I can’t find handoff #${parsed.number}. \`${COMMAND} list\` shows yours.` }));
         const tooLong = lengthProblem(parsed.note, TEXT_LIMITS.note);
         if (tooLong) {
-          const text = `That note is too long, so nothing was changed. ${tooLong} Your note, to shorten and send again:\n${safeMrkdwn(parsed.note, GIVE_BACK_MAX)}`;
-          return void (await respond({ response_type: 'ephemeral', text }));
+          return giveBack(respond, `That note is too long, so nothing was changed. ${tooLong} Your note, to shorten and send again:`, parsed.note);
         }
         const out = await deps.handoffs.act(teamId, command.user_id, id, { kind: 'complete', note: parsed.note }, parsed.note || null);
         return void (await respond({ response_type: 'ephemeral', text: out.message }));
@@ -122,10 +123,7 @@ async function createInline(
   }
   if (unknown.length > 0) {
     const names = unknown.map((n) => `@${safeMrkdwn(n, 40)}`).join(', ');
-    await respond({
-      response_type: 'ephemeral',
-      text: `I couldn’t tell who ${names} is. Pick them from Slack’s @-autocomplete so the name turns into a mention, or use \`${COMMAND}\` to open the form. Your text was:\n> ${safeMrkdwn(command.text, 2500)}`,
-    });
+    await giveBack(respond, `I couldn’t tell who ${names} is. Pick them from Slack’s @-autocomplete so the name turns into a mention, or use \`${COMMAND}\` to open the form. Your text was:`, command.text);
     return;
   }
   const draft: HandoffDraft = {
@@ -149,7 +147,7 @@ async function createInline(
     const out = await deps.handoffs.create(teamId, draft, { idempotencyKey: null });
     if (out.kind === 'invalid') {
       const problems = Object.values(out.errors).join('\n• ');
-      await respond({ response_type: 'ephemeral', text: `Nothing was created:\n• ${problems}\n\nYour text, to copy and fix:\n> ${safeMrkdwn(command.text, GIVE_BACK_MAX)}` });
+      await giveBack(respond, `Nothing was created:\n• ${problems}\n\nYour text, to copy and fix:`, command.text);
       return;
     }
     const h = out.handoff;
@@ -167,6 +165,13 @@ async function createInline(
         : slackSide
           ? 'Slack is busy or unreachable right now, so'
           : 'Something went wrong and';
-    await respond({ response_type: 'ephemeral', text: `${why} nothing was created. Your text, to try again:\n> ${safeMrkdwn(command.text, 2500)}` });
+    await giveBack(respond, `${why} nothing was created. Your text, to try again:`, command.text);
   }
+}
+
+/** Says why nothing was saved, then gives the person's text back in full (in several messages if it must). */
+async function giveBack(respond: RespondFn, intro: string, text: string): Promise<void> {
+  const [first = '', ...rest] = mrkdwnParts(text, GIVE_BACK_PART, GIVE_BACK_PARTS);
+  await respond({ response_type: 'ephemeral', text: `${intro}\n> ${first}` });
+  for (const part of rest) await respond({ response_type: 'ephemeral', text: part });
 }
