@@ -9,7 +9,8 @@
  *   answered 401, and its connection is cut unless what is left of it is small;
  * - a body Slack would never send (see SLACK_BODY_LIMIT) is refused with 413, and all bodies being
  *   read at once share one memory budget (503 beyond it);
- * - the server drops slow senders (headersTimeout, requestTimeout) and caps its connections.
+ * - the server drops slow and silent senders (headersTimeout, requestTimeout, an idle timeout) and
+ *   caps its connections.
  * Bolt then verifies the signature itself, on the buffered body, exactly as before.
  */
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
@@ -55,6 +56,11 @@ export const SERVER_LIMITS = {
   keepAliveTimeout: 5_000,
   /** How often Node checks the two timeouts above. */
   connectionsCheckingInterval: 1_000,
+  /**
+   * A connection that sends nothing at all is not covered by headersTimeout (Node starts that clock
+   * at the first byte): without this, 1,024 silent connections would hold every slot for ever.
+   */
+  idleTimeout: 10_000,
   /** Slack's traffic to one workspace's app is tens of connections; room for health checks. */
   maxConnections: 1_024,
   /**
@@ -224,9 +230,11 @@ export function hardenedHttpReceiver(opts: HardenedReceiverOptions): HTTPReceive
   receiver.requestListener = guard(receiver.requestListener, opts.logger);
   const start = receiver.start.bind(receiver) as (port: number | ListenOptions, options?: ServerOptions) => Promise<Server>;
   receiver.start = (async (port: number | string, options: ServerOptions = {}) => {
-    const { maxConnections, backlog, ...serverOptions } = SERVER_LIMITS;
+    const { maxConnections, backlog, idleTimeout, ...serverOptions } = SERVER_LIMITS;
     const server = await start({ port: Number(port), backlog }, { ...serverOptions, ...options });
     server.maxConnections = maxConnections;
+    // With no 'timeout' listener, Node destroys a socket that stayed silent this long.
+    server.setTimeout(idleTimeout);
     return server;
   }) as HTTPReceiver['start'];
   return receiver;

@@ -11,6 +11,7 @@
  * sanity bound asserted: the test waits on the flood settling, not on a time budget.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { FakeSlack } from '../harness/fakeSlack';
@@ -19,6 +20,7 @@ import { CaseLog, recordMeasurement } from './support/cases';
 import { BOT_TOKEN, buildApp, kill9, ROOT, SIGNING_SECRET, startChild, type Child } from './support/child';
 import { percentile, probeHealth, rssOf, sampleRss, spawnFlood, type FloodOptions, type Probe } from './support/flood';
 import { TEAM } from './support/world';
+import { SERVER_LIMITS } from '../../src/slack/receiver';
 
 const MB = 1024 * 1024;
 const RSS_CEILING = 300 * MB;
@@ -79,6 +81,76 @@ async function stillServesSlack(log: CaseLog): Promise<void> {
     expect(res.text).toContain('/handoff list');
   });
 }
+
+/** Opens raw connections to the app; `closed` resolves once the app has closed `n` of them. */
+function connections(count: number, onConnect: (s: net.Socket) => void = () => undefined) {
+  const sockets: net.Socket[] = [];
+  let closedByServer = 0;
+  const waiters: Array<() => void> = [];
+  for (let i = 0; i < count; i++) {
+    const s = net.connect(child.port, '127.0.0.1');
+    s.on('connect', () => onConnect(s));
+    s.on('error', () => undefined);
+    s.on('close', () => {
+      closedByServer += 1;
+      waiters.splice(0).forEach((w) => w());
+    });
+    sockets.push(s);
+  }
+  return {
+    count: () => closedByServer,
+    async closed(n: number): Promise<void> {
+      while (closedByServer < n) await new Promise<void>((r) => waiters.push(r));
+    },
+    destroy: () => sockets.forEach((s) => s.destroy()),
+  };
+}
+
+describe('slow and idle connections', () => {
+  it('a client that never finishes its headers is cut off by the server (headersTimeout)', async () => {
+    const log = new CaseLog('faults');
+    const started = performance.now();
+    let trickle: NodeJS.Timeout | undefined;
+    const slow = connections(1, (s) => {
+      s.write('POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      // One header line every half second: the request never gets past its headers.
+      trickle = setInterval(() => s.write(`X-Slow-${Math.floor(performance.now())}: y\r\n`), 500);
+    });
+    await slow.closed(1);
+    clearInterval(trickle);
+    const seconds = (performance.now() - started) / 1000;
+    recordMeasurement('faults', 'slow headers: connection closed by the app after', seconds, 's');
+    await log.check('closed by the app, not left open', () => expect(slow.count()).toBe(1));
+    await log.check(`closed after ${seconds.toFixed(1)} s, within headersTimeout plus one check interval (${(SERVER_LIMITS.headersTimeout + 2 * SERVER_LIMITS.connectionsCheckingInterval) / 1000} s)`, () => {
+      expect(seconds * 1000).toBeLessThanOrEqual(SERVER_LIMITS.headersTimeout + 2 * SERVER_LIMITS.connectionsCheckingInterval);
+    });
+    await stillServesSlack(log);
+    log.finish();
+  }, 60_000);
+
+  it(`connections beyond the cap (${SERVER_LIMITS.maxConnections}) are refused at once; idle ones are closed after headersTimeout`, async () => {
+    const log = new CaseLog('faults');
+    const pid = child.proc.pid!;
+    const rss = sampleRss(pid);
+    const extra = 100;
+    const idle = connections(SERVER_LIMITS.maxConnections + extra);
+    // The app refuses the connections over its cap immediately…
+    await idle.closed(extra);
+    const refusedAtOnce = idle.count();
+    // …and closes the idle ones it accepted once they have sent no headers for headersTimeout.
+    await idle.closed(SERVER_LIMITS.maxConnections + extra);
+    rss.stop();
+    recordMeasurement('faults', `${SERVER_LIMITS.maxConnections + extra} idle connections: refused at once`, refusedAtOnce, 'connections');
+    recordMeasurement('faults', `${SERVER_LIMITS.maxConnections + extra} idle connections: app RSS peak`, rss.peak() / MB, 'MB');
+    await log.check('at least the connections over the cap were refused', () => expect(refusedAtOnce).toBeGreaterThanOrEqual(extra));
+    await log.check('every idle connection was closed by the app in the end', () => expect(idle.count()).toBe(SERVER_LIMITS.maxConnections + extra));
+    await log.check('RSS stayed under 300 MB', () => expect(rss.peak()).toBeLessThan(RSS_CEILING));
+    idle.destroy();
+    await log.check('/healthz answers again', async () => expect((await fetch(`http://127.0.0.1:${child.port}/healthz`)).status).toBe(200));
+    await stillServesSlack(log);
+    log.finish();
+  }, 60_000);
+});
 
 describe('unauthenticated upload flood', () => {
   it('1,000 unsigned uploads that never finish: RSS stays under 300 MB, /healthz keeps answering, none is kept open', async () => {
