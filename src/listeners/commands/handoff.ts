@@ -7,11 +7,10 @@ import { findHandoffIdByNumber, findRepeatedAsk } from '../../db/queries/handoff
 import { findUserIdsByName } from '../../db/queries/users';
 import { helpText } from '../../views/help';
 import { handoffModal } from '../../views/handoffModal';
-import { safeMrkdwn } from '../../views/text';
+import { LIMITS, mrkdwnParts, safeMrkdwn } from '../../views/text';
 import type { HandoffDraft } from '../../domain/handoffDraft';
 import { classifySlackError } from '../../slack/errors';
 import { lengthProblem, TEXT_LIMITS } from '../../domain/textLimits';
-import { LIMITS, mrkdwnParts } from '../../views/text';
 import type { ListenerDeps } from '../context';
 
 /** A second identical inline handoff within this window is taken as a re-sent command. */
