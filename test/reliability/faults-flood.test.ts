@@ -39,7 +39,11 @@ beforeAll(async () => {
   await child.ready();
 }, 120_000);
 
+/** Sockets and timers a failed test may leave behind, so jest can exit either way. */
+const cleanups: Array<() => void> = [];
+
 afterAll(async () => {
+  cleanups.forEach((c) => c());
   if (child) await kill9(child);
   await fake?.close();
 });
@@ -97,6 +101,7 @@ function connections(count: number, onConnect: (s: net.Socket) => void = () => u
     });
     sockets.push(s);
   }
+  cleanups.push(() => sockets.forEach((s) => s.destroy()));
   return {
     count: () => closedByServer,
     async closed(n: number): Promise<void> {
@@ -115,6 +120,7 @@ describe('slow and idle connections', () => {
       s.write('POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\n');
       // One header line every half second: the request never gets past its headers.
       trickle = setInterval(() => s.write(`X-Slow-${Math.floor(performance.now())}: y\r\n`), 500);
+      cleanups.push(() => clearInterval(trickle));
     });
     await slow.closed(1);
     clearInterval(trickle);
