@@ -82,7 +82,7 @@ export function table(rows: Map<string, Row>): string {
 /** What the tests measured (e.g. /healthz latency under a flood), one line each, under the table. */
 export function measurements(records: MeasurementRecord[]): string {
   if (records.length === 0) return '';
-  const lines = records.map((m) => `- ${m.category} · ${m.test}: ${m.name} = ${m.value} ${m.unit}`);
+  const lines = records.map((m) => `- ${m.file}: ${m.name} = ${m.value} ${m.unit}`);
   return `Measured\n\n${lines.join('\n')}\n`;
 }
 
