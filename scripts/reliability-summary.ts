@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { CaseRecord } from '../test/reliability/support/cases';
+import type { CaseRecord, MeasurementRecord } from '../test/reliability/support/cases';
 
 interface JestAssertion {
   fullName: string;
@@ -79,6 +79,13 @@ export function table(rows: Map<string, Row>): string {
   return [line(header), rule, ...body.map(line), line(all.at(-1)!)].join('\n');
 }
 
+/** What the tests measured (e.g. /healthz latency under a flood), one line each, under the table. */
+export function measurements(records: MeasurementRecord[]): string {
+  if (records.length === 0) return '';
+  const lines = records.map((m) => `- ${m.file}: ${m.name} = ${m.value} ${m.unit}`);
+  return `Measured\n\n${lines.join('\n')}\n`;
+}
+
 function main(): number {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-reliability-'));
   const recordFile = path.join(dir, 'cases.jsonl');
@@ -96,12 +103,16 @@ function main(): number {
     return jest.status ?? 1;
   }
   const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as JestReport;
-  const records = fs
+  const lines = fs
     .readFileSync(recordFile, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as CaseRecord);
+    .map((l) => JSON.parse(l) as CaseRecord | MeasurementRecord);
+  const records = lines.filter((r): r is CaseRecord => !('kind' in r));
+  const measured = lines.filter((r): r is MeasurementRecord => 'kind' in r && r.kind === 'measurement');
   console.log(`\nReliability suite (${seconds} s)\n\n${table(summarise(report, records))}\n`);
+  const extra = measurements(measured);
+  if (extra) console.log(extra);
   fs.rmSync(dir, { recursive: true, force: true });
   return jest.status ?? 1;
 }

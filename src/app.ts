@@ -2,14 +2,16 @@
  * Wires Handoff together: config → database → Bolt app (HTTP or Socket Mode) → services → listeners →
  * scheduler. `createHandoff` is used by `npm start` and, unchanged, by the end-to-end tests.
  */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { parse as parseForm } from 'node:querystring';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, AuthorizationError, HTTPReceiver, defaultBodyLimit, type Authorize, type CustomRoute, type ReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
+import { App } from '@slack/bolt';
 import { LogLevel as WebLogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { DestinationStream } from 'pino';
 import { secretsOf, type Config } from './config';
-import { databaseHealth, openDatabase, runMigrations, type DbHandle } from './db/client';
+import { openDatabase, runMigrations, type DbHandle } from './db/client';
+import { storageHealth } from './db/health';
+import { hardenedHttpReceiver, healthRoute } from './slack/receiver';
+import { SlackIdentity } from './slack/identity';
 import { boltLogger, createLogger, type Logger } from './logger';
 import { systemClock, type Clock } from './clock';
 import { People } from './services/people';
@@ -24,7 +26,6 @@ import { SchedulerTick } from './scheduler/tick';
 import { purgeStale } from './db/queries/deflections';
 import { anyWorkspacePaused, getWorkspace, setWorkspaceStatus } from './db/queries/workspaces';
 import { classifySlackError } from './slack/errors';
-import { withDeadline } from './listeners/context';
 import type { ListenerDeps } from './listeners/context';
 import { registerHandoffCommand } from './listeners/commands/handoff';
 import { registerHandoffActions } from './listeners/actions/handoffActions';
@@ -54,119 +55,6 @@ export interface Handoff {
   /** Starts listening; resolves with the bound port in HTTP mode. */
   start(): Promise<number | null>;
   stop(): Promise<void>;
-}
-
-function healthRoute(db: DbHandle): CustomRoute {
-  return {
-    path: '/healthz',
-    method: ['GET'],
-    handler: (_req, res) => {
-      const database = databaseHealth(db);
-      res.writeHead(database.ok ? 200 : 503, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ status: database.ok ? 'ok' : 'degraded', database }));
-    },
-  };
-}
-
-/**
- * Bolt answers 500 when it cannot even read a payload (e.g. an interaction without `user`), before
- * any listener runs. That is a malformed request, not a server fault: answer 400 and say so.
- */
-function processEventErrorHandler(logger: Logger) {
-  return async ({ error, response }: ReceiverProcessEventErrorHandlerArgs): Promise<boolean> => {
-    if (response.headersSent) return false;
-    if (error instanceof AuthorizationError) {
-      response.writeHead(401);
-    } else {
-      logger.warn({ error: error.message }, 'malformed request: answered 400');
-      response.writeHead(400);
-    }
-    response.end();
-    return true;
-  };
-}
-
-/**
- * Bolt 5.1's HTTPReceiver reads `body.ssl_check` outside its try/catch, so a body whose JSON is
- * `null` (`payload=null`, or a JSON body `null`) becomes an unhandled rejection and the request is
- * never answered. Such bodies are read here first and refused with 400; every other body is handed
- * to Bolt already buffered (its documented `rawBody` contract), so Bolt's own checks run unchanged.
- */
-function refuseNullBodies(receiver: HTTPReceiver, logger: Logger): void {
-  const bolt = receiver.requestListener;
-  receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'POST') return bolt(req, res);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= defaultBodyLimit) chunks.push(chunk);
-    });
-    req.on('error', () => {
-      if (!res.headersSent) res.writeHead(400).end();
-    });
-    req.on('end', () => {
-      if (size > defaultBodyLimit) return void res.writeHead(413).end();
-      const rawBody = Buffer.concat(chunks);
-      if (isNullBody(rawBody.toString(), req.headers['content-type'])) {
-        logger.warn('malformed request: body is null, answered 400');
-        return void res.writeHead(400).end();
-      }
-      bolt(Object.assign(req, { rawBody }), res);
-    });
-  };
-}
-
-function httpReceiver(config: Config, db: DbHandle, bolt: ReturnType<typeof boltLogger>, logger: Logger): HTTPReceiver {
-  const receiver = new HTTPReceiver({
-    signingSecret: config.slackSigningSecret ?? '',
-    port: config.port,
-    customRoutes: [healthRoute(db)],
-    logger: bolt,
-    processEventErrorHandler: processEventErrorHandler(logger),
-  });
-  refuseNullBodies(receiver, logger);
-  return receiver;
-}
-
-/**
- * Single-workspace authorisation. Bolt's built-in one (the `token` option) calls auth.test once, in
- * the constructor, and caches the promise: if Slack is unreachable at that moment the failure is
- * cached too, and from then on every request is acked empty with no listener run — the app is dead
- * until restarted. Here only a success is cached. Until auth.test succeeds, requests run with the
- * token alone (the bot's own ids only serve to ignore its own messages) and the next request retries.
- */
-function botAuthorize(
-  client: WebClient,
-  botToken: string,
-  logger: Logger,
-  onVerified: (teamId: string) => void,
-): { authorize: Authorize<boolean>; settled: () => Promise<void> } {
-  let ids: { botId?: string; botUserId?: string } | null = null;
-  let pending: Promise<void> | null = null;
-  const lookup = () =>
-    (pending ??= client.auth
-      .test()
-      .then((r) => {
-        ids = { botId: r.bot_id, botUserId: r.user_id };
-        if (r.team_id) onVerified(r.team_id);
-      })
-      .catch((e: unknown) => logger.warn({ error: classifySlackError(e).code }, 'auth.test failed; answering without the bot’s own ids, will retry'))
-      .finally(() => {
-        pending = null;
-      }));
-  void lookup();
-  return {
-    authorize: async () => {
-      // Never hold an ack hostage to a slow auth.test: wait a moment, then answer anyway.
-      if (!ids) await withDeadline(lookup(), 1000);
-      return { botToken, ...(ids ?? {}) };
-    },
-    /** Resolves once the first auth.test answered (or failed). */
-    settled: async () => {
-      await pending;
-    },
-  };
 }
 
 /**
@@ -206,11 +94,6 @@ function pausedWorkspaceRecheck(client: WebClient, db: DbHandle, clock: Clock, l
   };
 }
 
-function isNullBody(text: string, contentType: string | undefined): boolean {
-  const json = contentType === 'application/x-www-form-urlencoded' ? parseForm(text).payload : text;
-  return typeof json === 'string' && json.trim() === 'null';
-}
-
 export function createHandoff(config: Config, opts: HandoffOptions = {}): Handoff {
   const clock = opts.clock ?? systemClock;
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config), destination: opts.logDestination });
@@ -228,9 +111,11 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
   };
   const client = new WebClient(config.slackBotToken, clientOptions);
-  const auth = botAuthorize(client, config.slackBotToken, logger, (teamId) => resumeIfPaused(db, teamId, clock, logger));
+  const identity = new SlackIdentity(client, logger, (teamId) => resumeIfPaused(db, teamId, clock, logger));
+  void identity.resolve();
+  const health = healthRoute(() => storageHealth(db, config.databasePath));
   const app = new App({
-    authorize: auth.authorize,
+    authorize: identity.authorize(config.slackBotToken),
     logger: bolt,
     ...(config.mode === 'socket'
       ? {
@@ -238,10 +123,10 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
           appToken: config.slackAppToken,
           // /healthz is served on PORT in Socket Mode too; the socket client honours SLACK_API_URL.
           port: config.port,
-          customRoutes: [healthRoute(db)],
+          customRoutes: [health],
           installerOptions: { clientOptions: { ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}) } },
         }
-      : { receiver: httpReceiver(config, db, bolt, logger) }),
+      : { receiver: hardenedHttpReceiver({ signingSecret: config.slackSigningSecret ?? '', port: config.port, customRoutes: [health], boltLogger: bolt, logger }) }),
     clientOptions,
   });
   // As with Bolt's `token` option, the shared client (used for requests Bolt cannot attribute to a
@@ -262,6 +147,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     clock,
     logger,
     config,
+    identity,
     people,
     handoffs: new HandoffService(db.db, people, dispatcher, clock, logger, { perPersonPerMinute: config.handoffsPerPersonPerMinute }),
     home: new HomeService(db.db, client, people, clock, logger),
@@ -298,7 +184,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     logger,
     async start() {
       // A workspace paused by a revoked token resumes before the first delivery if the token works again.
-      await withDeadline(auth.settled(), 3000);
+      await identity.settled(3000);
       await dispatcher.recoverStuck();
       const started = (config.mode === 'http' ? await app.start(config.port) : await app.start()) as Server | undefined;
       if (opts.startScheduler !== false) tick.start();

@@ -1,5 +1,7 @@
 /**
- * Opens SQLite (WAL, foreign keys, busy timeout) and applies drizzle-kit migrations.
+ * Opens SQLite (WAL, foreign keys, busy timeout) and applies drizzle-kit migrations. A storage
+ * problem at start-up becomes a StorageError naming the file and the fix; every later write's
+ * outcome is watched for /healthz.
  *
  * Several processes may write one file (a rolling deploy runs two). SQLite's busy timeout only helps
  * a transaction that asks for the write lock when it begins: a DEFERRED one (the default) that reads
@@ -14,27 +16,69 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
+import { isStorageError, monitorWrites, WriteMonitor } from './writeMonitor';
+import { storageError } from './storageErrors';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
 export interface DbHandle {
   db: Db;
   sqlite: Database.Database;
+  /** How the last write went (see writeMonitor.ts). */
+  writes: WriteMonitor;
   close(): void;
 }
 
 export const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
 
 export function openDatabase(file: string): DbHandle {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const sqlite = new Database(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commit.
-  sqlite.pragma('synchronous = NORMAL');
+  const target = file === ':memory:' ? file : path.resolve(file);
+  if (file !== ':memory:') {
+    const dir = path.dirname(target);
+    try {
+      makeDirectory(dir);
+    } catch (e) {
+      throw storageError('create', dir, e);
+    }
+  }
+  let sqlite: Database.Database | undefined;
+  try {
+    sqlite = new Database(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commit.
+    sqlite.pragma('synchronous = NORMAL');
+  } catch (e) {
+    sqlite?.close();
+    throw storageError('open', target, e);
+  }
+  const writes = new WriteMonitor();
+  monitorWrites(sqlite, writes);
   const db = immediateByDefault(drizzle(sqlite, { schema }));
-  return { db, sqlite, close: () => sqlite.close() };
+  const opened = sqlite;
+  return { db, sqlite, writes, close: () => opened.close() };
+}
+
+/**
+ * `mkdir -p`, one level at a time from the nearest existing folder. Node's recursive mkdir spins
+ * forever on some paths it cannot create (e.g. under /proc); this fails at once, with the code of
+ * the level that could not be made.
+ */
+function makeDirectory(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !fs.existsSync(d); d = path.dirname(d)) {
+    missing.unshift(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      fs.mkdirSync(d);
+    } catch (e) {
+      // Someone else (another process starting) made it meanwhile: fine if it is a folder.
+      if ((e as { code?: string }).code !== 'EEXIST' || !fs.statSync(d).isDirectory()) throw e;
+    }
+  }
 }
 
 /** `db.transaction(fn)` begins IMMEDIATE unless a caller asks otherwise (nested ones are savepoints). */
@@ -45,14 +89,14 @@ function immediateByDefault(db: Db): Db {
 }
 
 export function runMigrations(handle: DbHandle): void {
-  migrate(handle.db, { migrationsFolder: MIGRATIONS_DIR });
-}
-
-export function databaseHealth(handle: DbHandle): { ok: boolean; migrations: number; error?: string } {
   try {
-    const row = handle.sqlite.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
-    return { ok: true, migrations: row.n };
+    migrate(handle.db, { migrationsFolder: MIGRATIONS_DIR });
   } catch (e) {
-    return { ok: false, migrations: 0, error: (e as Error).message };
+    // Only storage failures are the operator's to fix; a broken migration is a bug and stays one.
+    // What is thrown may be a later error (drizzle's ROLLBACK after SQLite already rolled back on a
+    // full disk): the storage failure that caused it is the one the write monitor saw.
+    const cause = isStorageError(e) || isStorageError((e as { cause?: unknown } | null)?.cause) ? e : handle.writes.lastFailure();
+    if (!cause) throw e;
+    throw storageError('write to', handle.sqlite.name === ':memory:' ? ':memory:' : path.resolve(handle.sqlite.name), cause);
   }
 }

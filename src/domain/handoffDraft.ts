@@ -2,6 +2,7 @@
  * Validation of a new handoff, shared by the modal, the inline command and the shortcut.
  * Errors are keyed by field so the modal can show them next to the input.
  */
+import { lengthProblem } from './textLimits';
 
 export interface HandoffDraft {
   authorId: string;
@@ -39,10 +40,8 @@ export function validateDraft(
   if (recipientError) errors.recipients = recipientError;
   if (draft.ask.trim() === '') errors.ask = 'Say what you need from them — that is the heart of a handoff.';
   for (const field of ['title', 'ask', 'context', 'links', 'ifOffline'] as const) {
-    const max = DRAFT_LIMITS[field];
-    if (Array.from(draft[field]).length > max && !errors[field]) {
-      errors[field] = `Please keep this under ${max} characters (it is ${Array.from(draft[field]).length}).`;
-    }
+    const problem = lengthProblem(draft[field], DRAFT_LIMITS[field]);
+    if (problem && !errors[field]) errors[field] = problem;
   }
   if (draft.neededByAt && draft.neededByAt.getTime() < now.getTime() - 60_000) {
     errors.neededBy = 'That time has already passed — pick a time in the future or leave it empty.';

@@ -9,6 +9,7 @@ import type { HandoffService } from '../services/handoffs';
 import type { HomeService } from '../services/home';
 import type { SettingsService } from '../services/settings';
 import type { DeflectionService } from '../services/deflection';
+import type { SlackIdentity } from '../slack/identity';
 
 export interface ListenerDeps {
   db: Db;
@@ -16,6 +17,8 @@ export interface ListenerDeps {
   clock: Clock;
   logger: Logger;
   config: Config;
+  /** The bot's ids and the workspace URL, from auth.test. */
+  identity: SlackIdentity;
   people: People;
   handoffs: HandoffService;
   home: HomeService;

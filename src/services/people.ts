@@ -12,6 +12,8 @@ import { isValidTimeZone, cityOf, formatLocal, localDateOf } from '../time';
 import { humanDate } from '../views/availability';
 import { firstDigestSlotAfterDate, isRepeatOfServedDate, nextDigest, type DigestHistory, type PlannedDigest, type WorkSchedule } from '../domain/workSchedule';
 import { classifySlackError } from '../slack/errors';
+import { cleanText } from '../domain/slackText';
+import { TEXT_LIMITS } from '../domain/textLimits';
 
 const PROFILE_TTL_MS = 24 * 3600_000;
 
@@ -50,9 +52,8 @@ export function isExternalUser(u: SlackUserObject, teamId: string): boolean {
 }
 
 export function profileFromSlack(u: SlackUserObject): SlackProfile {
-  const displayName = u.profile?.display_name || u.profile?.real_name || u.real_name || u.name || u.id;
   return {
-    displayName,
+    displayName: displayNameOf(u),
     // Slackbot is not flagged is_bot but cannot take a handoff either.
     isBot: Boolean(u.is_bot) || u.id === 'USLACKBOT',
     deleted: Boolean(u.deleted),
@@ -63,6 +64,16 @@ export function profileFromSlack(u: SlackUserObject): SlackProfile {
 /** The zone a person lives by: their own override, else their Slack profile's, else UTC. */
 export function zoneOf(row: Pick<UserRow, 'tzOverride' | 'slackTz'>): string {
   return [row.tzOverride, row.slackTz].find((z): z is string => !!z && isValidTimeZone(z)) ?? 'UTC';
+}
+
+/**
+ * The first name a person set that is still visible once invisible and control characters are
+ * removed (a "blank" name made of fillers falls through to the next), at most Slack's 80 characters.
+ */
+function displayNameOf(u: SlackUserObject): string {
+  const candidates = [u.profile?.display_name, u.profile?.real_name, u.real_name, u.name];
+  const name = candidates.map((c) => (typeof c === 'string' ? cleanText(c).trim() : '')).find((c) => c !== '') ?? u.id;
+  return Array.from(name).slice(0, TEXT_LIMITS.displayName).join('');
 }
 
 export function scheduleOf(row: UserRow): WorkSchedule {

@@ -73,3 +73,24 @@ export function explainSlackError(code: string, target: string): string {
       return `Slack returned “${code}” for ${target}; I’ll keep the handoff and retry where it makes sense.`;
   }
 }
+
+/**
+ * For something tried once and not queued (posting a meeting agenda): what went wrong, and never a
+ * promise that Handoff will try again by itself.
+ */
+export function explainOneShotFailure(code: string, target: string): string {
+  switch (code) {
+    case 'not_in_channel':
+    case 'channel_not_found':
+    case 'is_archived':
+      return `${explainSlackError(code, target)} It was not posted.`;
+    case 'msg_too_long':
+      return `it is longer than Slack accepts in one message, so it was not posted in ${target}.`;
+    case 'ratelimited':
+      return `Slack asked me to slow down, so it was not posted in ${target}. I won’t retry on my own — please post it there yourself.`;
+    default:
+      return isRevokedCode(code)
+        ? `Slack no longer accepts Handoff’s access to this workspace (was the app uninstalled?), so it was not posted in ${target}.`
+        : `Slack returned “${code}”, so it was not posted in ${target}. I won’t retry on my own — please post it there yourself.`;
+  }
+}

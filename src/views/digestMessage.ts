@@ -9,7 +9,7 @@ import type { DigestPlan, WaitedOn } from '../domain/digest';
 import { formatDuration, localTimeLabel } from '../time';
 import { humanDate } from './availability';
 import { declinedActions, handoffCard, titleRepeatsAsk } from './handoffCard';
-import { LIMITS, mention, safeMrkdwn, slackDate } from './text';
+import { LIMITS, boldSafeMrkdwn, mention, safeMrkdwn, slackDate } from './text';
 
 export interface DigestMessage {
   text: string;
@@ -74,13 +74,16 @@ export function digestMessage(plan: DigestPlan<Item>, userId: string, dateLabel:
 
 /** "@Ines marked it done" / "@Ines can't do it", with when and the note or reason quoted. */
 function resolvedLine(h: HandoffWithRecipients): KnownBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: resolvedText(h, mention, (t) => slackDate(new Date(t)), (s, n) => safeMrkdwn(s, n)).slice(0, LIMITS.sectionText) } };
+  return { type: 'section', text: { type: 'mrkdwn', text: resolvedText(h, mention, (t) => slackDate(new Date(t)), safeMrkdwn, boldSafeMrkdwn).slice(0, LIMITS.sectionText) } };
 }
 
-function resolvedText(h: HandoffWithRecipients, nameOf: (id: string) => string, when: (t: number) => string, esc: (s: string, max: number) => string): string {
+type Escape = (s: string, max: number) => string;
+
+/** `esc` for running text, `bold` for text inside *…* (where a stray * or ` would end the bold). */
+function resolvedText(h: HandoffWithRecipients, nameOf: (id: string) => string, when: (t: number) => string, esc: Escape, bold: Escape = esc): string {
   const who = h.resolvedBy ? nameOf(h.resolvedBy) : 'Someone';
   const at = h.resolvedAt ? ` ${when(h.resolvedAt)}` : '';
-  const what = titleRepeatsAsk(h) ? esc(h.ask, 200) : esc(h.title, 200);
+  const what = titleRepeatsAsk(h) ? bold(h.ask, 200) : bold(h.title, 200);
   const head = h.state === 'declined' ? `*#${h.number} · ${what}* — ${who} can’t do it${at}` : `*#${h.number} · ${what}* — ${who} marked it done${at}`;
   const note = h.resolutionNote ? `\n> ${esc(h.resolutionNote, 2000).replace(/\n/g, '\n> ')}` : '';
   return head + note;

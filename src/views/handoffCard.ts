@@ -7,7 +7,7 @@ import { ActionIds, CardBlockIds } from '../ids';
 import type { HandoffWithRecipients } from '../db/queries/handoffs';
 import { isClosed, type HandoffState } from '../domain/handoffLifecycle';
 import { formatDuration } from '../time';
-import { LIMITS, mention, safeMrkdwn, safePlain, slackDate } from './text';
+import { LIMITS, boldSafeMrkdwn, mention, safeMrkdwn, safePlain, slackDate } from './text';
 
 export type Surface = 'dm' | 'home' | 'channel' | 'list' | 'digest';
 
@@ -58,7 +58,7 @@ function headline(h: HandoffWithRecipients, opts: CardOptions): SectionBlock {
   const urgent = h.urgent ? ' :rotating_light: urgent' : '';
   const askMax = opts.detail === 'full' ? 2600 : 280;
   if (titleRepeatsAsk(h)) return section(`*#${h.number}*${urgent} · ${safeMrkdwn(h.ask, askMax)}`);
-  return section(`*#${h.number} · ${safeMrkdwn(h.title, 200)}*${urgent}\n*Needs:* ${safeMrkdwn(h.ask, askMax)}`);
+  return section(`*#${h.number} · ${boldSafeMrkdwn(h.title, 200)}*${urgent}\n*Needs:* ${safeMrkdwn(h.ask, askMax)}`);
 }
 
 function namer(opts: CardOptions): (id: string) => string {

@@ -1,7 +1,7 @@
 /** The "new handoff" modal, optionally pre-filled (message shortcut, meeting deflection). */
 import type { ContextBlock, InputBlock, KnownBlock, ModalView, SectionBlock } from '@slack/types';
 import { CallbackIds, HandoffModalFields as F } from '../ids';
-import { LIMITS, safeMrkdwn, truncate } from './text';
+import { LIMITS, boldSafeMrkdwn, safeMrkdwn, truncate } from './text';
 
 export interface HandoffModalPrefill {
   recipientIds?: string[];
@@ -65,7 +65,7 @@ export function recipientClocksBlock(clocks: readonly RecipientClock[]): Context
   if (clocks.length === 0) {
     return { type: 'context', block_id: F.recipientTimes.block, elements: [{ type: 'mrkdwn', text: 'Pick people to see their local time and when their day starts.' }] };
   }
-  const lines = clocks.slice(0, 10).map((c) => `• *${safeMrkdwn(c.name, 80)}* — ${safeMrkdwn(c.summary, 200)}`);
+  const lines = clocks.slice(0, 10).map((c) => `• *${boldSafeMrkdwn(c.name, 80)}* — ${safeMrkdwn(c.summary, 200)}`);
   if (clocks.length > 10) lines.push(`…and ${clocks.length - 10} more`);
   return { type: 'section', block_id: F.recipientTimes.block, text: { type: 'mrkdwn', text: lines.join('\n') } };
 }

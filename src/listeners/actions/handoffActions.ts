@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { ActionIds, CardBlockIds } from '../../ids';
 import { activeRecipientIds, loadHandoff, type HandoffWithRecipients } from '../../db/queries/handoffs';
 import { decide } from '../../domain/handoffLifecycle';
-import { handoffCard } from '../../views/handoffCard';
+import { handoffCard, handoffFallbackText } from '../../views/handoffCard';
 import { noteModal, reassignModal, type NoteAction } from '../../views/actionModals';
 import { handoffModal } from '../../views/handoffModal';
 import type { ListenerDeps } from '../context';
@@ -124,18 +124,20 @@ async function openOrExplain(
 /**
  * After a change: refresh the clicked message in place (replacing only this handoff's buttons, so a
  * digest with several handoffs stays intact), refresh App Home, and tell the clicker privately.
+ * Where the click happened (`container`, or the ids a modal carried in private_metadata) is only a
+ * hint: `refreshMessage` checks it against Slack before touching anything.
  */
 export async function afterChange(
   deps: ListenerDeps,
-  body: { user: { id: string; team_id?: string }; team?: { id?: string } | null } & Partial<Pick<BlockAction, 'container' | 'message' | 'view' | 'response_url'>>,
+  body: { user: { id: string; team_id?: string }; team?: { id?: string } | null } & Partial<Pick<BlockAction, 'container' | 'view' | 'response_url'>>,
   h: HandoffWithRecipients | null,
   message: string,
   respond: Parameters<typeof tellClicker>[1] | null,
   origin?: ClickOrigin,
 ): Promise<void> {
   const where = origin ?? (body.container ? originOf(body as BlockAction) : {});
-  if (h && where.channelId && where.messageTs && where.messageTs !== h.channelTs) {
-    await refreshMessage(deps, where.channelId, where.messageTs, h, body.user.id, (body as BlockAction).message?.blocks as KnownBlock[] | undefined);
+  if (h && typeof where.channelId === 'string' && typeof where.messageTs === 'string' && where.messageTs !== h.channelTs) {
+    await refreshMessage(deps, where.channelId, where.messageTs, h, body.user.id);
   }
   if (h && (where.fromHome || body.view?.type === 'home')) await deps.home.publish(teamIdOf(body), body.user.id);
   if (respond && body.response_url) await respond({ response_type: 'ephemeral', replace_original: false, text: message });
@@ -144,26 +146,41 @@ export async function afterChange(
   );
 }
 
-async function refreshMessage(deps: ListenerDeps, channel: string, ts: string, h: HandoffWithRecipients, viewerId: string, known?: KnownBlock[]): Promise<void> {
+/**
+ * Rebuilds a card in a message from trusted sources only: the handoff from the database, the rest
+ * of the message from Slack's own copy (never from the payload, whose `message.blocks` a forged
+ * request controls). Cards are refreshed in place only in the clicker's own DM with Handoff
+ * (channel posts are updated by the outbox), and only in a message Handoff itself posted there.
+ */
+async function refreshMessage(deps: ListenerDeps, channel: string, ts: string, h: HandoffWithRecipients, viewerId: string): Promise<void> {
   try {
-    let blocks = known;
-    if (!blocks) {
-      const hist = await deps.client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 });
-      blocks = hist.messages?.[0]?.blocks as KnownBlock[] | undefined;
+    if (!channel.startsWith('D')) return;
+    const me = await deps.identity.resolve();
+    if (!me?.botId && !me?.botUserId) return;
+    const dm = await deps.client.conversations.open({ users: viewerId });
+    if (dm.channel?.id !== channel) {
+      deps.logger.warn({ teamId: h.teamId, handoffId: h.id }, 'click names a conversation that is not the clicker’s DM with Handoff: message not refreshed');
+      return;
     }
-    if (!blocks) return;
+    const hist = await deps.client.conversations.history({ channel, latest: ts, oldest: ts, inclusive: true, limit: 1 });
+    const original = hist.messages?.find((m) => m.ts === ts);
+    const ours = original && ((me.botId && original.bot_id === me.botId) || (me.botUserId && original.user === me.botUserId));
+    if (!original || !ours || !Array.isArray(original.blocks)) return;
     // Swap this handoff's status line and buttons; everything else in the message (a digest's other
-    // cards, the lead line) stays as it was.
+    // cards, the lead line) stays as Slack has it.
     const fresh = handoffCard(h, { viewerId, surface: 'dm', now: deps.clock.now(), detail: 'short', whereIs: whereIsFrom(deps.db, h.teamId, null) });
     const byId = new Map(fresh.flatMap((b) => ('block_id' in b && b.block_id ? [[b.block_id, b] as const] : [])));
-    const ours = new Set([CardBlockIds.meta(h.id), CardBlockIds.actions(h.id)]);
+    const mine = new Set([CardBlockIds.meta(h.id), CardBlockIds.actions(h.id)]);
+    const blocks = original.blocks as KnownBlock[];
+    if (!blocks.some((b) => 'block_id' in b && b.block_id && mine.has(b.block_id))) return; // not this handoff's message
     const next = blocks.flatMap((b) => {
       const id = 'block_id' in b ? b.block_id : undefined;
-      if (!id || !ours.has(id)) return [b];
+      if (!id || !mine.has(id)) return [b];
       const replacement = byId.get(id);
       return replacement ? [replacement] : [];
     });
-    await deps.client.chat.update({ channel, ts, blocks: next, text: `Handoff #${h.number} is ${h.state}` });
+    // The notification text stays what it was ("Good morning: …" for a digest), not a status line.
+    await deps.client.chat.update({ channel, ts, blocks: next, text: original.text ?? handoffFallbackText(h, 'Handoff') });
   } catch (e) {
     deps.logger.debug({ err: e }, 'could not refresh message in place');
   }

@@ -8,10 +8,16 @@ import { findHandoffIdByNumber } from '../../db/queries/handoffs';
 import { findUserIdsByName } from '../../db/queries/users';
 import { helpText } from '../../views/help';
 import { handoffModal } from '../../views/handoffModal';
-import { safeMrkdwn } from '../../views/text';
+import { LIMITS, mrkdwnParts, safeMrkdwn } from '../../views/text';
 import type { HandoffDraft } from '../../domain/handoffDraft';
 import { classifySlackError } from '../../slack/errors';
+import { lengthProblem, TEXT_LIMITS } from '../../domain/textLimits';
 import type { ListenerDeps } from '../context';
+
+/** Text given back when nothing was saved: all of it, in parts that fit a message with words around them. */
+const GIVE_BACK_PART = LIMITS.messageText - 2000;
+/** A response_url takes five messages: the first carries the explanation, four more the rest. */
+const GIVE_BACK_PARTS = 5;
 
 export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
   app.command(COMMAND, async ({ command, ack, respond, client }) => {
@@ -53,6 +59,10 @@ export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
         await ack();
         const id = findHandoffIdByNumber(deps.db, teamId, parsed.number);
         if (id === undefined) return void (await respond({ response_type: 'ephemeral', text: `I can’t find handoff #${parsed.number}. \`${COMMAND} list\` shows yours.` }));
+        const tooLong = lengthProblem(parsed.note, TEXT_LIMITS.note);
+        if (tooLong) {
+          return giveBack(respond, `That note is too long, so nothing was changed. ${tooLong} Your note, to shorten and send again:`, parsed.note);
+        }
         const out = await deps.handoffs.act(teamId, command.user_id, id, { kind: 'complete', note: parsed.note }, parsed.note || null);
         return void (await respond({ response_type: 'ephemeral', text: out.message }));
       }
@@ -63,12 +73,17 @@ export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
   });
 }
 
-/** The workspace-wide switch is for workspace admins and owners only (checked live with users.info). */
+/**
+ * The workspace-wide switch is for this workspace's admins and owners only (checked live with
+ * users.info). `is_admin` is about the person's own organisation: an admin of another organisation
+ * in a shared channel (Slack Connect) is no admin here, so their team must be this workspace.
+ */
 async function setWorkspaceDeflection(deps: ListenerDeps, command: SlashCommand, on: boolean, respond: RespondFn): Promise<void> {
   let admin: boolean;
   try {
     const info = await deps.client.users.info({ user: command.user_id });
-    admin = Boolean(info.user?.is_admin || info.user?.is_owner);
+    const ofThisWorkspace = info.user?.team_id === command.team_id;
+    admin = ofThisWorkspace && Boolean(info.user?.is_admin || info.user?.is_owner);
   } catch (e) {
     deps.logger.warn({ error: classifySlackError(e).code }, 'could not check admin rights');
     await respond({ response_type: 'ephemeral', text: 'I couldn’t check your admin rights with Slack just now; nothing was changed. Please try again.' });
@@ -110,10 +125,7 @@ async function createInline(
   }
   if (unknown.length > 0) {
     const names = unknown.map((n) => `@${safeMrkdwn(n, 40)}`).join(', ');
-    await respond({
-      response_type: 'ephemeral',
-      text: `I couldn’t tell who ${names} is. Pick them from Slack’s @-autocomplete so the name turns into a mention, or use \`${COMMAND}\` to open the form. Your text was:\n> ${safeMrkdwn(readableSlackText(command.text), 2500)}`,
-    });
+    await giveBack(respond, `I couldn’t tell who ${names} is. Pick them from Slack’s @-autocomplete so the name turns into a mention, or use \`${COMMAND}\` to open the form. Your text was:`, command.text);
     return;
   }
   const draft: HandoffDraft = {
@@ -134,12 +146,12 @@ async function createInline(
     const key = command.trigger_id ? `command:${command.trigger_id}` : null;
     const out = await deps.handoffs.create(teamId, draft, { idempotencyKey: key, repeatIsDuplicate: true });
     if (out.kind === 'invalid' && out.limited) {
-      await respond({ response_type: 'ephemeral', text: `${Object.values(out.errors).join(' ')} Your text, to try again:\n> ${safeMrkdwn(readableSlackText(command.text), 2500)}` });
+      await giveBack(respond, `${Object.values(out.errors).join(' ')} Your text, to try again:`, command.text);
       return;
     }
     if (out.kind === 'invalid') {
       const problems = Object.values(out.errors).join('\n• ');
-      await respond({ response_type: 'ephemeral', text: `Nothing was created:\n• ${problems}\n\nYour text, to copy and fix:\n> ${safeMrkdwn(readableSlackText(command.text), 2500)}` });
+      await giveBack(respond, `Nothing was created:\n• ${problems}\n\nYour text, to copy and fix:`, command.text);
       return;
     }
     if (out.kind === 'duplicate') {
@@ -161,6 +173,14 @@ async function createInline(
         : slackSide
           ? 'Slack is busy or unreachable right now, so'
           : 'Something went wrong and';
-    await respond({ response_type: 'ephemeral', text: `${why} nothing was created. Your text, to try again:\n> ${safeMrkdwn(readableSlackText(command.text), 2500)}` });
+    await giveBack(respond, `${why} nothing was created. Your text, to try again:`, command.text);
   }
+}
+
+/** Says why nothing was saved, then gives the person's text back in full (in several messages if it must). */
+async function giveBack(respond: RespondFn, intro: string, text: string): Promise<void> {
+  // Given back as the person typed it (mentions and links readable), not in Slack's wire format.
+  const [first = '', ...rest] = mrkdwnParts(readableSlackText(text), GIVE_BACK_PART, GIVE_BACK_PARTS);
+  await respond({ response_type: 'ephemeral', text: `${intro}\n> ${first}` });
+  for (const part of rest) await respond({ response_type: 'ephemeral', text: part });
 }

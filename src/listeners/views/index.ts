@@ -3,10 +3,13 @@ import type { App, ViewOutput } from '@slack/bolt';
 import { AgendaModalFields, CallbackIds, HandoffModalFields as F, ReassignModalFields, ResolveModalFields, SettingsModalFields as S } from '../../ids';
 import { titleFromAsk } from '../../domain/commandText';
 import type { DraftField, HandoffDraft } from '../../domain/handoffDraft';
+import { cleanText } from '../../domain/slackText';
+import { lengthProblem, TEXT_LIMITS } from '../../domain/textLimits';
+import { isWorkspacePermalink } from '../../domain/permalink';
 import { parseModalMeta } from '../../views/handoffModal';
 import { parseJsonMeta, type NoteModalMeta, type ReassignModalMeta } from '../../views/actionModals';
 import { safeMrkdwn } from '../../views/text';
-import { explainSlackError } from '../../slack/errors';
+import { explainOneShotFailure } from '../../slack/errors';
 import type { SettingsField } from '../../services/settings';
 import { loadHandoff } from '../../db/queries/handoffs';
 import { afterChange } from '../actions/handoffActions';
@@ -41,7 +44,8 @@ const stringOf = (v: State, f: Field, key: string): string | null => {
   const x = read(v, f, key);
   return typeof x === 'string' && x !== '' ? x : null;
 };
-const textOf = (v: State, f: Field): string => stringOf(v, f, 'value')?.trim() ?? '';
+/** Typed text, with invisible and control characters neutralised where it enters. */
+const textOf = (v: State, f: Field): string => cleanText(stringOf(v, f, 'value') ?? '').trim();
 const stringsOf = (x: unknown): string[] => (Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : []);
 const optionValues = (v: State, f: Field): string[] => {
   const x = read(v, f, 'selected_options');
@@ -91,7 +95,9 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     // Without either (never from Slack) there is nothing to dedupe on: a constant key would make
     // every such submission a "duplicate" of the first.
     const key = meta.key ? `modal:${body.user.id}:${meta.key}` : typeof view.id === 'string' && view.id ? `view:${view.id}` : null;
-    const creating = settle(deps.handoffs.create(teamId, draft, { idempotencyKey: key, permalink: meta.permalink ?? null }));
+    const permalink = meta.permalink && isWorkspacePermalink(meta.permalink, deps.identity.current()?.url) ? meta.permalink : null;
+    if (meta.permalink && !permalink) deps.logger.warn({ teamId }, 'permalink in a modal submission is not this workspace’s: dropped');
+    const creating = settle(deps.handoffs.create(teamId, draft, { idempotencyKey: key, permalink }));
     const out = await withDeadline(creating, 2200);
     if (out === 'timeout') {
       // Slack is slow to answer profile lookups: close the modal, finish, and report by DM.
@@ -122,6 +128,8 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     if (!meta || !['complete', 'decline', 'cancel'].includes(meta.action)) return ack();
     const note = textOf(valuesOf(view), ResolveModalFields.note);
     if (meta.action === 'decline' && !note) return ack({ response_action: 'errors', errors: { [ResolveModalFields.note.block]: 'Say why, so they know what to do next.' } });
+    const tooLong = lengthProblem(note, TEXT_LIMITS.note);
+    if (tooLong) return ack({ response_action: 'errors', errors: { [ResolveModalFields.note.block]: tooLong } });
     const teamId = teamIdOf(body);
     const action = meta.action === 'complete' ? { kind: 'complete' as const, note } : meta.action === 'decline' ? { kind: 'decline' as const, reason: note } : { kind: 'cancel' as const, reason: note };
     const acting = settle(deps.handoffs.act(teamId, body.user.id, meta.handoffId, action, note || null));
@@ -145,6 +153,8 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     const to = stringOf(valuesOf(view), ReassignModalFields.to, 'selected_user');
     if (!to) return ack({ response_action: 'errors', errors: { [ReassignModalFields.to.block]: 'Pick someone.' } });
     const note = textOf(valuesOf(view), ReassignModalFields.note);
+    const tooLong = lengthProblem(note, TEXT_LIMITS.note);
+    if (tooLong) return ack({ response_action: 'errors', errors: { [ReassignModalFields.note.block]: tooLong } });
     const teamId = teamIdOf(body);
     const acting = settle(deps.handoffs.act(teamId, body.user.id, meta.handoffId, { kind: 'reassign', to }, note || null));
     const out = await withDeadline(acting, 2200);
@@ -191,10 +201,14 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     if (!row) return ack();
     const agenda = textOf(valuesOf(view), AgendaModalFields.agenda);
     if (!agenda) return ack({ response_action: 'errors', errors: { [AgendaModalFields.agenda.block]: 'Write at least one line.' } });
+    const tooLong = lengthProblem(agenda, TEXT_LIMITS.agenda);
+    if (tooLong) return ack({ response_action: 'errors', errors: { [AgendaModalFields.agenda.block]: tooLong } });
     await ack();
     const error = await deps.deflection.postAgenda(row, agenda);
     if (error) {
-      await deps.client.chat.postMessage({ channel: body.user.id, text: `I couldn’t post your agenda: ${explainSlackError(error, `<#${row.channelId}>`)}\n\nYour agenda:\n${safeMrkdwn(agenda, 2500)}` }).catch(() => undefined);
+      // Posting an agenda is one attempt, not an outbox delivery: the DM must not promise a retry.
+      const why = explainOneShotFailure(error, `<#${row.channelId}>`);
+      await deps.client.chat.postMessage({ channel: body.user.id, text: `I couldn’t post your agenda: ${why}\n\nYour agenda, to post yourself:\n${safeMrkdwn(agenda, TEXT_LIMITS.agenda)}` }).catch(() => undefined);
     }
   });
 }

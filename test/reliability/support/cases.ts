@@ -17,6 +17,17 @@ export interface CaseRecord {
   failed: number;
 }
 
+/** A number a test measured (a latency, a memory peak), printed under the summary table. */
+export interface MeasurementRecord {
+  kind: 'measurement';
+  category: Category;
+  file: string;
+  test: string;
+  name: string;
+  value: number;
+  unit: string;
+}
+
 function currentTestName(): string {
   return expect.getState().currentTestName ?? 'unknown test';
 }
@@ -25,6 +36,16 @@ export function recordCases(category: Category, cases: number, failed: number): 
   const out = process.env.RELIABILITY_RECORD;
   if (!out) return;
   const rec: CaseRecord = { category, file: path.basename(expect.getState().testPath ?? ''), test: currentTestName(), cases, failed };
+  fs.appendFileSync(out, `${JSON.stringify(rec)}\n`);
+}
+
+/** Records a measurement for the summary (and logs it, so a plain jest run shows it too). */
+export function recordMeasurement(category: Category, name: string, value: number, unit: string): void {
+  const rounded = Math.round(value * 10) / 10;
+  console.log(`${currentTestName()}: ${name} = ${rounded} ${unit}`);
+  const out = process.env.RELIABILITY_RECORD;
+  if (!out) return;
+  const rec: MeasurementRecord = { kind: 'measurement', category, file: path.basename(expect.getState().testPath ?? ''), test: currentTestName(), name, value: rounded, unit };
   fs.appendFileSync(out, `${JSON.stringify(rec)}\n`);
 }
 

@@ -1,0 +1,88 @@
+/**
+ * Who Handoff is in Slack, from auth.test: the bot's ids (to recognise its own messages), the
+ * workspace id, and the workspace URL (to recognise the workspace's own permalinks). One call is
+ * shared by every caller and only a success is remembered, so a Slack outage at start-up is not
+ * cached for the life of the process.
+ */
+import type { Authorize } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from '../logger';
+import { classifySlackError } from './errors';
+
+export interface BotIdentity {
+  teamId?: string;
+  botId?: string;
+  botUserId?: string;
+  /** e.g. https://acme.slack.com/ */
+  url?: string;
+}
+
+/** Races a promise against a deadline (kept here so this module depends on nothing above it). */
+async function within<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export class SlackIdentity {
+  private known: BotIdentity | null = null;
+  private pending: Promise<BotIdentity | null> | null = null;
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly logger: Logger,
+    /** Called after each successful auth.test with the workspace id (e.g. to resume delivery). */
+    private readonly onVerified: (teamId: string) => void = () => undefined,
+  ) {}
+
+  /** What auth.test said, or null while it has never answered. */
+  current(): BotIdentity | null {
+    return this.known;
+  }
+
+  /** The identity, asking auth.test if it is not known yet; null when Slack did not answer. */
+  resolve(): Promise<BotIdentity | null> {
+    if (this.known) return Promise.resolve(this.known);
+    this.pending ??= this.client.auth
+      .test()
+      .then((r) => {
+        this.known = { teamId: r.team_id, botId: r.bot_id, botUserId: r.user_id, url: r.url };
+        if (r.team_id) this.onVerified(r.team_id);
+        return this.known;
+      })
+      .catch((e: unknown) => {
+        this.logger.warn({ error: classifySlackError(e).code }, 'auth.test failed; answering without the bot’s own ids, will retry');
+        return null;
+      })
+      .finally(() => {
+        this.pending = null;
+      });
+    return this.pending;
+  }
+
+  /** Resolves once a running auth.test answered (or failed), for start-up. */
+  async settled(ms: number): Promise<void> {
+    await within(this.pending ?? this.resolve(), ms);
+  }
+
+  /**
+   * Single-workspace authorisation. Bolt's built-in one (the `token` option) calls auth.test once,
+   * in the constructor, and caches the promise: if Slack is unreachable at that moment the failure
+   * is cached too, and from then on every request is acked empty with no listener run. Here, until
+   * auth.test succeeds, requests run with the token alone (the bot's own ids only serve to ignore
+   * its own messages) and the next request retries — never holding an ack for more than a second.
+   */
+  authorize(botToken: string): Authorize<boolean> {
+    return async () => {
+      const ids = this.known ?? (await within(this.resolve(), 1000));
+      const known = ids && ids !== 'timeout' ? { botId: ids.botId, botUserId: ids.botUserId } : {};
+      return { botToken, ...known };
+    };
+  }
+}

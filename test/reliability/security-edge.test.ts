@@ -1,0 +1,126 @@
+/**
+ * Request timestamps from the future (issue 10, item 3). Slack signatures stay valid for five
+ * minutes and Bolt refuses only timestamps older than that, so a request signed for a moment years
+ * ahead (+10 years was accepted) would stay replayable for as long. Every request kind signed with
+ * a timestamp more than five minutes ahead is answered 401 and does nothing; a few seconds or
+ * minutes of clock skew inside the window are still accepted.
+ */
+import { startTestApp, type TestApp } from '../harness/testApp';
+import type { SlackResponse } from '../harness/slackRequests';
+import { ActionIds, CallbackIds, ResolveModalFields } from '../../src/ids';
+import { loadHandoff } from '../../src/db/queries/handoffs';
+import { CaseLog } from './support/cases';
+import { NOW, People, seedWorkspace, sleep, TEAM, watchProcess } from './support/world';
+
+let t: TestApp;
+let watch: ReturnType<typeof watchProcess>;
+
+beforeEach(async () => {
+  watch = watchProcess();
+  t = await startTestApp({ now: NOW });
+  seedWorkspace(t);
+});
+afterEach(async () => {
+  await t.close();
+  watch.stop();
+  expect(watch.problems).toEqual([]);
+});
+
+const count = (table: string) => (t.handoff.db.sqlite.prepare(`select count(*) n from ${table}`).get() as { n: number }).n;
+const nowSec = () => Math.floor(Date.now() / 1000);
+
+async function quiet(): Promise<void> {
+  let last = -1;
+  while (last !== t.fake.calls.length) {
+    last = t.fake.calls.length;
+    await sleep(60);
+    await t.handoff.dispatcher.idle();
+  }
+}
+
+type Sender = (send: { timestamp: number }) => Promise<SlackResponse>;
+
+describe('request timestamps in the future', () => {
+  it('more than 5 minutes ahead → 401 for every request kind, and nothing happens', async () => {
+    const log = new CaseLog('security');
+    const created = await t.handoff.deps.handoffs.create(TEAM, { authorId: People.author, recipientIds: [People.ana], title: 'future target', context: '', ask: 'future target', links: '', ifOffline: '', neededByAt: null, channelId: null, urgent: false }, { idempotencyKey: 'future' });
+    if (created.kind === 'invalid') throw new Error('setup');
+    const id = created.handoff.id;
+    await quiet();
+    const s = t.slack;
+    const kinds: Array<[string, Sender]> = [
+      ['command (create)', (o) => s.command({ userId: People.author, text: `<@${People.ana}> replayed from the future` }, o)],
+      ['command (done)', (o) => s.command({ userId: People.ana, text: 'done 1 from the future' }, o)],
+      ['block_actions', (o) => s.interaction(s.blockAction({ userId: People.ana, actionId: ActionIds.acknowledge, value: String(id) }), o)],
+      ['view_submission', (o) => s.interaction(s.viewSubmission({ userId: People.author, callbackId: CallbackIds.resolveModal, privateMetadata: JSON.stringify({ handoffId: id, action: 'cancel' }), values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'future' } } }), o)],
+      ['event: app_uninstalled', (o) => s.event({ type: 'app_uninstalled', event_ts: '1.0' }, o)],
+      ['event: app_home_opened', (o) => s.event({ type: 'app_home_opened', user: People.ana, channel: 'D0ANA', tab: 'home', event_ts: '1.0' }, o)],
+      ['url_verification', (o) => s.urlVerification('future-challenge', o)],
+    ];
+    const ahead: Array<[string, number]> = [
+      ['+5 min 1 s', 5 * 60 + 1],
+      ['+6 min', 6 * 60],
+      ['+1 day', 86_400],
+      ['+10 years', 10 * 365 * 86_400],
+    ];
+    const before = { calls: t.fake.calls.length, handoffs: count('handoffs'), events: count('handoff_events'), workspaces: JSON.stringify(t.handoff.db.sqlite.prepare('select * from workspaces').all()) };
+    for (const [kind, send] of kinds) {
+      for (const [label, seconds] of ahead) {
+        await log.check(`${kind}, signed ${label} ahead`, async () => {
+          const res = await send({ timestamp: nowSec() + seconds });
+          expect(res.status).toBe(401);
+          expect(res.text).not.toContain('future-challenge');
+        });
+      }
+    }
+    await quiet();
+    await log.check('nothing happened: no Slack call, no database change', () => {
+      expect(t.fake.calls.slice(before.calls).map((c) => c.method)).toEqual([]);
+      expect(count('handoffs')).toBe(before.handoffs);
+      expect(count('handoff_events')).toBe(before.events);
+      expect(JSON.stringify(t.handoff.db.sqlite.prepare('select * from workspaces').all())).toBe(before.workspaces);
+      expect(loadHandoff(t.handoff.db.db, TEAM, id)!.state).toBe('open');
+    });
+    await log.check('the refusal is logged (once per reason, not once per request)', () => {
+      const lines = t.logs.join('').split('\n').filter((l) => l.includes('more than 5 minutes in the future'));
+      expect(lines.length).toBeGreaterThanOrEqual(1);
+      expect(lines.length).toBeLessThan(kinds.length * ahead.length);
+    });
+    log.finish();
+  }, 30_000);
+
+  it('clock skew inside the window (up to 5 minutes ahead or behind) is still accepted', async () => {
+    const log = new CaseLog('security');
+    for (const [label, skew] of [
+      ['+30 s', 30],
+      ['+4 min 50 s', 4 * 60 + 50],
+      ['-4 min 50 s', -(4 * 60 + 50)],
+    ] as const) {
+      await log.check(`help command signed ${label}`, async () => {
+        const res = await t.slack.command({ userId: People.ana, text: 'help' }, { timestamp: nowSec() + skew });
+        expect(res.status).toBe(200);
+        expect(res.text).toContain('/handoff list');
+      });
+    }
+    await log.check('url_verification signed 4 min ahead answers the challenge', async () => {
+      const res = await t.slack.urlVerification('skewed-challenge', { timestamp: nowSec() + 4 * 60 });
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('skewed-challenge');
+    });
+    log.finish();
+  });
+
+  it('a future timestamp is refused before the body is looked at: 401 even for a body that does not parse', async () => {
+    const log = new CaseLog('security');
+    for (const [label, body, type] of [
+      ['JSON that does not parse', '{"type":"event_callback",', 'application/json'],
+      ['form payload that does not parse', 'payload=%7Bnot%20json', 'application/x-www-form-urlencoded'],
+    ] as const) {
+      await log.check(label, async () => {
+        const res = await t.slack.raw(body, { contentType: type, timestamp: nowSec() + 3600 });
+        expect(res.status).toBe(401);
+      });
+    }
+    log.finish();
+  });
+});
