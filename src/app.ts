@@ -19,24 +19,15 @@ import { HandoffService } from './services/handoffs';
 import { HomeService } from './services/home';
 import { SettingsService } from './services/settings';
 import { DeflectionService } from './services/deflection';
+import { WorkspaceService } from './services/workspaces';
+import { CardRefresher } from './services/cardRefresh';
 import { OutboxDispatcher } from './scheduler/outbox';
 import { SlackDeliveries } from './scheduler/deliveries';
 import { DigestBuilder } from './scheduler/digestBuilder';
 import { SchedulerTick } from './scheduler/tick';
 import { purgeStale } from './db/queries/deflections';
-import { anyWorkspacePaused, getWorkspace, setWorkspaceStatus } from './db/queries/workspaces';
-import { classifySlackError } from './slack/errors';
 import type { ListenerDeps } from './listeners/context';
-import { registerHandoffCommand } from './listeners/commands/handoff';
-import { registerHandoffActions } from './listeners/actions/handoffActions';
-import { registerModalActions } from './listeners/actions/modalActions';
-import { registerDeflectionActions } from './listeners/actions/deflectionActions';
-import { registerViews } from './listeners/views';
-import { registerEvents } from './listeners/events';
-import { registerShortcuts } from './listeners/shortcuts/handThisOff';
-import { registerUnknownActions } from './listeners/actions/unknownActions';
-import { registerPayloadGuard } from './listeners/payloadGuard';
-import { registerFailureNet } from './listeners/failureNet';
+import { registerListeners } from './listeners';
 
 export interface HandoffOptions {
   clock?: Clock;
@@ -57,43 +48,6 @@ export interface Handoff {
   stop(): Promise<void>;
 }
 
-/**
- * Delivery for a workspace stops on app_uninstalled, tokens_revoked or a revoked-token error, and
- * its data (pending deliveries included) is kept. When Slack accepts the configured token again —
- * checked at start-up, i.e. after a reinstall and restart — the workspace is active again and what
- * waited is delivered.
- */
-function resumeIfPaused(db: DbHandle, teamId: string, clock: Clock, logger: Logger): void {
-  try {
-    const ws = getWorkspace(db.db, teamId);
-    if (!ws || ws.status === 'active') return;
-    setWorkspaceStatus(db.db, teamId, 'active', clock.now());
-    // The next scheduler tick (one runs at start-up) delivers what waited.
-    logger.warn({ teamId, was: ws.status }, 'Slack accepts the bot token again: delivery resumed');
-  } catch (e) {
-    logger.warn({ err: e, teamId }, 'could not resume delivery for the workspace');
-  }
-}
-
-/**
- * A paused workspace would otherwise wait for a restart: every few minutes, while one is paused, ask
- * Slack whether the token works again (e.g. the app was reinstalled with the same token).
- */
-export const PAUSED_RECHECK_MS = 10 * 60_000;
-
-function pausedWorkspaceRecheck(client: WebClient, db: DbHandle, clock: Clock, logger: Logger): () => void {
-  let lastCheck = -Infinity;
-  return () => {
-    const now = clock.now().getTime();
-    if (now - lastCheck < PAUSED_RECHECK_MS || !anyWorkspacePaused(db.db)) return;
-    lastCheck = now;
-    void client.auth
-      .test()
-      .then((r) => r.team_id && resumeIfPaused(db, r.team_id, clock, logger))
-      .catch((e: unknown) => logger.debug({ error: classifySlackError(e).code }, 'token still not accepted; delivery stays paused'));
-  };
-}
-
 export function createHandoff(config: Config, opts: HandoffOptions = {}): Handoff {
   const clock = opts.clock ?? systemClock;
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config), destination: opts.logDestination });
@@ -111,7 +65,8 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
   };
   const client = new WebClient(config.slackBotToken, clientOptions);
-  const identity = new SlackIdentity(client, logger, (teamId) => resumeIfPaused(db, teamId, clock, logger));
+  const workspaces = new WorkspaceService(db.db, client, clock, logger);
+  const identity = new SlackIdentity(client, logger, (teamId) => workspaces.resumeIfPaused(teamId));
   void identity.resolve();
   const health = healthRoute(() => storageHealth(db, config.databasePath));
   const app = new App({
@@ -142,7 +97,6 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     apiTimeoutMs: config.slackApiTimeoutMs,
   });
   const deps: ListenerDeps = {
-    db: db.db,
     client,
     clock,
     logger,
@@ -153,25 +107,14 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     home: new HomeService(db.db, client, people, clock, logger),
     settings: new SettingsService(db.db, client, people, clock, logger),
     deflection: new DeflectionService(db.db, client, people, clock, logger, config.deflectionCooldownMs),
+    cards: new CardRefresher(db.db, client, identity, clock, logger),
+    workspaces,
   };
-  registerPayloadGuard(app, logger);
-  registerFailureNet(app, client, logger);
-  registerHandoffCommand(app, deps);
-  registerHandoffActions(app, deps);
-  registerModalActions(app, deps);
-  registerDeflectionActions(app, deps);
-  registerViews(app, deps);
-  registerEvents(app, deps);
-  registerShortcuts(app, deps);
-  registerUnknownActions(app, deps);
-  app.error(async (error) => {
-    logger.error({ err: error }, 'unhandled error in a listener');
-  });
+  registerListeners(app, deps);
 
-  const recheck = pausedWorkspaceRecheck(client, db, clock, logger);
   const tick = new SchedulerTick(db.db, dispatcher, clock, logger, config.digestMaxLateMs, () => {
     purgeStale(db.db, clock.now());
-    recheck();
+    workspaces.recheckPaused();
   });
   let stopped = false;
 

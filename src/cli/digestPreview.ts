@@ -10,7 +10,7 @@ import { users, workspaces } from '../db/schema';
 import { digestRowsFor } from '../db/queries/outbox';
 import { getUser } from '../db/queries/users';
 import { DigestBuilder } from '../scheduler/digestBuilder';
-import { scheduleOf } from '../services/people';
+import { scheduleOf } from '../domain/personSchedule';
 import { isValidLocalDate, localParts, localTimeLabel } from '../time';
 import { formatHHMM, formatWorkingDays } from '../domain/workSchedule';
 import { digestText } from '../views/digestMessage';

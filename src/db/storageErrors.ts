@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { diskFacts } from './health';
+import { diskFacts } from './disk';
 
 export class StorageError extends Error {
   constructor(

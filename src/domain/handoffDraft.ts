@@ -3,6 +3,7 @@
  * Errors are keyed by field so the modal can show them next to the input.
  */
 import { lengthProblem } from './textLimits';
+import { mention } from './slackText';
 
 export interface HandoffDraft {
   authorId: string;
@@ -66,10 +67,10 @@ export function checkRecipients(
   const byId = new Map(facts.map((f) => [f.userId, f]));
   for (const id of recipientIds) {
     const f = byId.get(id);
-    if (!f || !f.exists) return `I can’t find <@${id}> in this workspace.`;
-    if (f.isBot) return `<@${id}> is an app, not a person — handoffs need a human on the other end.`;
-    if (f.deleted) return `<@${id}>’s account is deactivated, so they can’t pick this up.`;
-    if (f.external) return `<@${id}> is in another organisation; Handoff can only hand off inside this workspace for now.`;
+    if (!f || !f.exists) return `I can’t find ${mention(id)} in this workspace.`;
+    if (f.isBot) return `${mention(id)} is an app, not a person — handoffs need a human on the other end.`;
+    if (f.deleted) return `${mention(id)}’s account is deactivated, so they can’t pick this up.`;
+    if (f.external) return `${mention(id)} is in another organisation; Handoff can only hand off inside this workspace for now.`;
   }
   if (recipientIds.includes(authorId) && recipientIds.length > 1) {
     return 'You included yourself. Remove yourself — or hand it only to yourself for a note to self.';

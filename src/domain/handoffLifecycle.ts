@@ -68,54 +68,58 @@ const STATE_WORDS: Record<HandoffState, string> = {
   cancelled: 'cancelled',
 };
 
-export function decide(h: HandoffFacts, actorId: string, action: LifecycleAction): Decision {
+export type Refusal = Extract<Decision, { ok: false }>;
+
+/**
+ * Whether `actorId` may take an action of this kind on the handoff at all, whatever its details (a
+ * note, whom to pass it to): asked before a form opens, so a non-participant is refused at once. An
+ * action that would be a harmless repeat (completing what is done) is allowed. `decide` asks the
+ * same question first, so the two never disagree.
+ */
+export function mayAct(h: HandoffFacts, actorId: string, kind: LifecycleAction['kind']): Refusal | null {
   const isAuthor = actorId === h.authorId;
   const isRecipient = h.activeRecipients.includes(actorId);
-  if (!isAuthor && !isRecipient) {
-    return refuse('not_participant', 'Only the people on this handoff can change it.');
-  }
-
-  if (action.kind === 'cancel') {
-    if (!isAuthor) return refuse('not_author', 'Only the person who wrote this handoff can cancel it.');
-    if (h.state === 'cancelled') return change('cancelled', 'cancelled', { noop: true });
+  if (!isAuthor && !isRecipient) return refuse('not_participant', 'Only the people on this handoff can change it.') as Refusal;
+  if (kind === 'cancel') {
+    if (!isAuthor) return refuse('not_author', 'Only the person who wrote this handoff can cancel it.') as Refusal;
     // A declined ask can still be dropped for good by its author; a done one is finished.
-    if (isClosed(h.state) && h.state !== 'declined') return refuse('closed', `This handoff is ${STATE_WORDS[h.state]}, so it can’t be cancelled.`);
-    return change('cancelled', 'cancelled');
+    if (isClosed(h.state) && h.state !== 'declined' && h.state !== 'cancelled') {
+      return refuse('closed', `This handoff is ${STATE_WORDS[h.state]}, so it can’t be cancelled.`) as Refusal;
+    }
+    return null;
   }
-
   // After a decline the ask is back with its author, who may pass it to someone else.
-  if (action.kind === 'reassign' && isAuthor && h.state === 'declined') {
-    if (action.to === actorId) return refuse('invalid', 'Pick someone other than yourself.');
-    return change('open', 'reassigned', { removeRecipients: h.activeRecipients.filter((r) => r !== action.to), addRecipients: [action.to] });
-  }
+  if (kind === 'reassign' && isAuthor && h.state === 'declined') return null;
+  if (!isRecipient) return refuse('not_recipient', 'Only the people this handoff is for can do that.') as Refusal;
+  const repeat = (kind === 'acknowledge' && h.state === 'acknowledged') || (kind === 'complete' && h.state === 'done') || (kind === 'decline' && h.state === 'declined');
+  if (isClosed(h.state) && !repeat) return refuse('closed', `This handoff is ${STATE_WORDS[h.state]}.`) as Refusal;
+  return null;
+}
 
-  if (!isRecipient) {
-    return refuse('not_recipient', 'Only the people this handoff is for can do that.');
-  }
-
+export function decide(h: HandoffFacts, actorId: string, action: LifecycleAction): Decision {
+  const refusal = mayAct(h, actorId, action.kind);
+  if (refusal) return refusal;
+  const isAuthor = actorId === h.authorId;
   switch (action.kind) {
+    case 'cancel':
+      return h.state === 'cancelled' ? change('cancelled', 'cancelled', { noop: true }) : change('cancelled', 'cancelled');
     case 'acknowledge':
-      if (h.state === 'acknowledged') return change('acknowledged', 'acknowledged', { noop: true });
-      if (isClosed(h.state)) return refuse('closed', `This handoff is ${STATE_WORDS[h.state]}.`);
-      return change('acknowledged', 'acknowledged');
+      return h.state === 'acknowledged' ? change('acknowledged', 'acknowledged', { noop: true }) : change('acknowledged', 'acknowledged');
     case 'complete':
-      if (h.state === 'done') return change('done', 'done', { noop: true });
-      if (isClosed(h.state)) return refuse('closed', `This handoff is ${STATE_WORDS[h.state]}.`);
-      return change('done', 'done', { unblocksAuthor: true });
+      return h.state === 'done' ? change('done', 'done', { noop: true }) : change('done', 'done', { unblocksAuthor: true });
     case 'decline': {
       if (h.state === 'declined') return change('declined', 'declined', { noop: true });
-      if (isClosed(h.state)) return refuse('closed', `This handoff is ${STATE_WORDS[h.state]}.`);
       const others = h.activeRecipients.filter((r) => r !== actorId);
       // With several recipients one "no" does not close the ask: the others may still help.
       if (others.length > 0) return change(h.state, 'recipient_declined', { removeRecipients: [actorId] });
       return change('declined', 'declined', { unblocksAuthor: true });
     }
     case 'reassign': {
-      if (isClosed(h.state)) return refuse('closed', `This handoff is ${STATE_WORDS[h.state]}.`);
       if (action.to === actorId) return refuse('invalid', 'Pick someone other than yourself.');
-      if (h.activeRecipients.includes(action.to)) {
-        return refuse('invalid', 'That person is already on this handoff.');
+      if (isAuthor && h.state === 'declined') {
+        return change('open', 'reassigned', { removeRecipients: h.activeRecipients.filter((r) => r !== action.to), addRecipients: [action.to] });
       }
+      if (h.activeRecipients.includes(action.to)) return refuse('invalid', 'That person is already on this handoff.');
       // The new person has not seen it yet, so it is open again for them.
       return change('open', 'reassigned', { removeRecipients: [actorId], addRecipients: [action.to] });
     }

@@ -119,3 +119,6 @@ export function readableSlackText(text: string, names: ReadonlyMap<string, strin
       .replace(/&amp;/g, '&'),
   ).trim();
 }
+
+/** A Slack user mention, `<@U123>`: the one place that writes Slack's mention syntax. */
+export const mention = (userId: string): string => `<@${userId}>`;

@@ -27,7 +27,7 @@ import { explainSlackError } from '../slack/errors';
 import type { DeliveryHandlers, DeliveryResult, Pace } from './outbox';
 import type { DigestBuilder } from './digestBuilder';
 import type { DigestLateness } from '../views/digestMessage';
-import { whereIsFrom } from '../services/people';
+import { whereIsFrom } from '../views/whereIs';
 
 export type DmReason = 'new' | 'reassigned' | 'unblocked' | 'notice';
 
@@ -141,7 +141,7 @@ export class SlackDeliveries implements DeliveryHandlers {
     return [
       { type: 'section', text: { type: 'mrkdwn', text: lead } },
       // A DM stays around: the city, not a clock time that would be stale by tomorrow.
-      ...handoffCard(h, { viewerId, surface: 'dm', now: this.clock.now(), detail: 'full', whereIs: whereIsFrom(this.db, h.teamId, null) }),
+      ...handoffCard(h, { viewerId, surface: 'dm', now: this.clock.now(), detail: 'full', whereIs: whereIsFrom((id) => getUser(this.db, h.teamId, id), null) }),
     ];
   }
 

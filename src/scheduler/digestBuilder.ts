@@ -14,7 +14,7 @@ import { planDigest, type DigestPlan, type WaitedOn } from '../domain/digest';
 import { isWorkingAt, nextWorkStart, type WorkSchedule } from '../domain/workSchedule';
 import { cityOf, formatLocal, localDateOf, localInstant } from '../time';
 import type { Clock } from '../clock';
-import { scheduleOf, zoneOf } from '../services/people';
+import { scheduleOf, zoneOf } from '../domain/personSchedule';
 import { digestMessage, type DigestLateness, type DigestMessage, type DigestMode } from '../views/digestMessage';
 import { prepared } from './sqlite';
 

@@ -12,7 +12,7 @@ import type Database from 'better-sqlite3';
 import type { Db } from '../db/client';
 import type { UserRow } from '../db/queries/users';
 import { isRepeatOfServedDate, planCatchUp, type CatchUpPlan, type DigestSlot } from '../domain/workSchedule';
-import { scheduleOf } from '../services/people';
+import { scheduleOf } from '../domain/personSchedule';
 import { maxLocalDate } from '../time';
 import { prepared, sqliteOf } from './sqlite';
 

@@ -13,6 +13,7 @@
  * Display names ("Jane Doe started a meeting") are never matched to people: a guess could prompt
  * the wrong person.
  */
+import { mention } from '../domain/slackText';
 
 /** The fields of a message event this module reads (all optional, all checked). */
 export interface AppMessageShape {
@@ -62,7 +63,7 @@ function richText(elements: unknown[], depth = 0): string {
     .map((el) => {
       if (!isObj(el)) return '';
       if (el.type === 'text') return str(el.text) ?? '';
-      if (el.type === 'user') return typeof el.user_id === 'string' ? `<@${el.user_id}>` : '';
+      if (el.type === 'user') return typeof el.user_id === 'string' ? mention(el.user_id) : '';
       if (el.type === 'link') return str(el.url) ? `<${String(el.url)}${str(el.text) ? `|${String(el.text)}` : ''}>` : '';
       if (el.type === 'emoji') return str(el.name) ? `:${String(el.name)}:` : '';
       return richText(list(el.elements), depth + 1);

@@ -9,6 +9,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../db/client';
+import { mention } from '../domain/slackText';
 import {
   firstSightOfEvent,
   forgetPending,
@@ -35,11 +36,14 @@ import { overlapSummary } from '../domain/workOverlap';
 import { classifySlackError } from '../slack/errors';
 import { deflectionLead, deflectionPrompt, type OverlapNote, type RecipientSource, type RecipientTime } from '../views/deflectionPrompt';
 import { escapeMrkdwn } from '../views/text';
-import { scheduleOf, type People, type Person } from './people';
+import { scheduleOf } from '../domain/personSchedule';
+import type { People, Person } from './people';
 import { readableSlackText } from '../domain/slackText';
 import { appNameOf, attachmentTexts, blockTexts, isAppMessage, schedulerCandidates } from './appAnnouncements';
 
 /** The fields of a Slack `message` event this feature reads. */
+
+export type { DeflectionRow };
 export interface ChannelMessageEvent {
   type: 'message';
   subtype?: string;
@@ -229,7 +233,7 @@ export class DeflectionService {
       await this.client.chat.postMessage({
         channel: row.channelId,
         thread_ts: row.threadTs,
-        text: `*Agenda* from <@${row.userId}>:\n${escapeMrkdwn(agenda)}`,
+        text: `*Agenda* from ${mention(row.userId)}:\n${escapeMrkdwn(agenda)}`,
         unfurl_links: false,
         unfurl_media: false,
       });

@@ -4,10 +4,12 @@
  * morning digest. Notifications are enqueued in the same transaction as the change they announce.
  */
 import type { Db } from '../db/client';
+import { mention } from '../domain/slackText';
 import {
   activeRecipientIds,
   applyDecision,
   createHandoff,
+  findHandoffIdByNumber,
   loadHandoff,
   logEvent,
   markAuthorNotified,
@@ -18,19 +20,24 @@ import {
 import { COMMAND } from '../ids';
 import { enqueue } from '../db/queries/outbox';
 import { getWorkspace } from '../db/queries/workspaces';
-import type { UserRow } from '../db/queries/users';
+import { findUserIdsByName, type UserRow } from '../db/queries/users';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import { decide, type LifecycleAction } from '../domain/handoffLifecycle';
-import { isNoteToSelf, validateDraft, type DraftField, type HandoffDraft } from '../domain/handoffDraft';
+import { decide, mayAct, type LifecycleAction } from '../domain/handoffLifecycle';
+import { titleFromAsk } from '../domain/commandText';
+import { DRAFT_LIMITS, isNoteToSelf, validateDraft, type DraftField, type HandoffDraft } from '../domain/handoffDraft';
+import type { RecipientClock } from '../views/handoffModal';
 import { availabilityAt, firstDigestSlotAfterDate, isWorkingAt } from '../domain/workSchedule';
 import { cityOf, formatDuration, formatLocal, localParts, localTimeLabel } from '../time';
 import { explainSlackError, isRevokedCode } from '../slack/errors';
 import { quotedTitle, sentence } from '../views/text';
 import { describeAvailability, humanDate, type Subject } from '../views/availability';
-import { withDeadline } from '../listeners/context';
+import { withDeadline } from '../deadline';
 import type { OutboxDispatcher } from '../scheduler/outbox';
-import { plannedDigestsOf, scheduleOf, type People, type Person } from './people';
+import { plannedDigestsOf, scheduleOf } from '../domain/personSchedule';
+import type { People, Person } from './people';
+
+export type { HandoffWithRecipients };
 
 export type CreateOutcome =
   /** Not created; `limited`: the draft is fine but its author reached the per-minute limit (said on `ask`). */
@@ -86,6 +93,73 @@ export class HandoffService {
     return describeAvailability(scheduleOf(row), now, subject);
   }
 
+  /** A handoff of this workspace, with its recipients. */
+  find(teamId: string, id: number): HandoffWithRecipients | undefined {
+    return loadHandoff(this.db, teamId, id);
+  }
+
+  /**
+   * Before a form opens (a note, whom to pass it to): the handoff, and whether this person may take
+   * this kind of action on it at all — the domain's `mayAct`, the same rule `act` applies after.
+   */
+  check(teamId: string, userId: string, id: number, kind: LifecycleAction['kind']): { ok: true; handoff: HandoffWithRecipients } | { ok: false; message: string } {
+    const h = this.find(teamId, id);
+    if (!h) return { ok: false, message: 'I can’t find that handoff — it may have been deleted.' };
+    const refusal = mayAct({ state: h.state, authorId: h.authorId, activeRecipients: activeRecipientIds(h) }, userId, kind);
+    return refusal ? { ok: false, message: refusal.message } : { ok: true, handoff: h };
+  }
+
+  /** `/handoff done 12 shipped`: the number people type, not the database id. */
+  async completeByNumber(teamId: string, userId: string, number: number, note: string): Promise<ActOutcome> {
+    const id = findHandoffIdByNumber(this.db, teamId, number);
+    if (id === undefined) return { ok: false, message: `I can’t find handoff #${number}. \`${COMMAND} list\` shows yours.` };
+    return this.act(teamId, userId, id, { kind: 'complete', note }, note || null);
+  }
+
+  /**
+   * A quick `/handoff @ana @raj what I need`: plain @names (typed without Slack's autocomplete) are
+   * looked up among the people Handoff knows; a name that matches nobody, or several, is handed back
+   * rather than guessed. The rest is `create`.
+   */
+  async createInline(teamId: string, authorId: string, input: { recipientIds: string[]; plainNames: string[]; ask: string }, opts: CreateOpts): Promise<CreateOutcome | { kind: 'unknown_names'; names: string[] }> {
+    const resolved = [...input.recipientIds];
+    const unknown: string[] = [];
+    for (const name of input.plainNames) {
+      const matches = findUserIdsByName(this.db, teamId, name);
+      if (matches.length === 1) resolved.push(matches[0]!);
+      else unknown.push(name);
+    }
+    if (unknown.length > 0) return { kind: 'unknown_names', names: unknown };
+    const draft: HandoffDraft = {
+      authorId,
+      recipientIds: [...new Set(resolved)],
+      title: titleFromAsk(input.ask),
+      context: '',
+      ask: input.ask,
+      links: '',
+      ifOffline: '',
+      neededByAt: null,
+      channelId: null,
+      urgent: false,
+    };
+    return this.create(teamId, draft, opts);
+  }
+
+  /**
+   * Each chosen person's local time and availability, for the handoff form ("17:30 in Kolkata, their
+   * day starts in 15 h 30 m"), or why they cannot take a handoff. A slow Slack leaves the list empty.
+   */
+  async recipientClocks(teamId: string, userIds: readonly string[]): Promise<RecipientClock[]> {
+    if (userIds.length === 0) return [];
+    const now = this.clock.now();
+    const people = await this.people.getMany(teamId, userIds.slice(0, DRAFT_LIMITS.recipients)).catch(() => []);
+    return people.map((p) => ({
+      userId: p.userId,
+      name: p.displayName,
+      summary: !p.exists ? 'not found in this workspace' : p.external ? 'in another organisation' : p.isBot ? 'an app, not a person' : p.deleted ? 'deactivated' : this.describeClock(p.row, now),
+    }));
+  }
+
   async create(teamId: string, draft: HandoffDraft, opts: CreateOpts): Promise<CreateOutcome> {
     const now = this.clock.now();
     // The author's profile (for their zone in DMs) is fetched alongside the recipients', not after.
@@ -138,7 +212,7 @@ export class HandoffService {
 
   /** Decides now-or-digest for one recipient and enqueues the DM when it is now. */
   private planNewDm(tx: Db, teamId: string, h: HandoffWithRecipients, person: Person, draft: HandoffDraft, now: Date): Planned {
-    const name = `<@${person.userId}>`;
+    const name = mention(person.userId);
     if (isNoteToSelf(draft)) {
       const next = this.nextStartOf(person.row, now, 'your');
       return { userId: person.userId, outboxId: null, line: `Note to self: ${next.away ? `${next.away}; ` : ''}it waits for ${next.occasion}${next.when}.` };
@@ -181,8 +255,8 @@ export class HandoffService {
       if (outcomes === 'timeout') return `${p.line.replace(/\.$/, '')} — Slack is slow right now; it is on its way.`;
       const o = outcomes.get(p.outboxId);
       if (!o || o.outcome === 'sent' || o.outcome === 'skipped' || o.outcome === 'not_claimed') return p.line;
-      if (o.outcome === 'failed') return `<@${p.userId}> — I couldn’t message them: ${explainSlackError(o.error ?? 'unknown', `<@${p.userId}>`)} The handoff is saved.`;
-      if (isRevokedCode(o.error)) return `<@${p.userId}> — ${explainSlackError(o.error!, 'them')}`;
+      if (o.outcome === 'failed') return `${mention(p.userId)} — I couldn’t message them: ${explainSlackError(o.error ?? 'unknown', mention(p.userId))} The handoff is saved.`;
+      if (isRevokedCode(o.error)) return `${mention(p.userId)} — ${explainSlackError(o.error!, 'them')}`;
       return `${p.line.replace(/\.$/, '')} — Slack is busy, I’ll keep trying.`;
     });
   }
@@ -221,7 +295,7 @@ export class HandoffService {
     const author = decision.unblocksAuthor && !selfNews ? await this.people.get(teamId, h.authorId).catch(() => null) : null;
     const added = await this.people.getMany(teamId, decision.addRecipients);
     const bad = added.find((p) => !p.exists || p.isBot || p.deleted || p.external);
-    if (bad) return { ok: false, message: `<@${bad.userId}> can’t take a handoff (not a person in this workspace, or deactivated).` };
+    if (bad) return { ok: false, message: `${mention(bad.userId)} can’t take a handoff (not a person in this workspace, or deactivated).` };
 
     const now = this.clock.now();
     const immediate: number[] = [];
@@ -265,7 +339,7 @@ export class HandoffService {
     const title = quotedTitle(h.number, h.title);
     const authorNews = (() => {
       if (!author) return '';
-      const who = `<@${h.authorId}>`;
+      const who = mention(h.authorId);
       if (!author.row) return ` ${who} will hear when their day starts.`;
       const s = scheduleOf(author.row);
       if (isWorkingAt(s, now)) return ` ${who} is working, so they’ve been told now.`;
@@ -285,7 +359,7 @@ export class HandoffService {
       case 'cancelled':
         return sentence(`Cancelled ${title}`);
       case 'reassigned':
-        return `Passed ${title} to ${activeRecipientIds(h).map((u) => `<@${u}>`).join(', ')}.`;
+        return `Passed ${title} to ${activeRecipientIds(h).map((u) => mention(u)).join(', ')}.`;
       default:
         return sentence(`Updated ${title}`);
     }

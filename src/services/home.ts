@@ -11,7 +11,10 @@ import { humanDate } from '../views/availability';
 import { appHomeView } from '../views/appHome';
 import { sectionsWithinBudget } from '../views/handoffList';
 import { LIMITS } from '../views/text';
-import { scheduleOf, whereIsFrom, type People } from './people';
+import { scheduleOf } from '../domain/personSchedule';
+import { whereIsFrom } from '../views/whereIs';
+import { getUser, type UserRow } from '../db/queries/users';
+import type { People } from './people';
 
 /**
  * How many handoffs per section are worth loading for a surface of `maxBlocks`: a card takes at least
@@ -37,7 +40,7 @@ export class HomeService {
     const authored = listAuthoredOpen(this.db, teamId, userId, limit);
     const waitingTotal = countWaitingOn(this.db, teamId, userId);
     const authoredTotal = countOpenAuthored(this.db, teamId, userId);
-    const card = { viewerId: userId, surface: 'list' as const, now, whereIs: whereIsFrom(this.db, teamId, now) };
+    const card = { viewerId: userId, surface: 'list' as const, now, whereIs: whereIsFrom((id) => getUser(this.db, teamId, id), now) };
     // What colleagues resolved for you lately stays visible here too, not only in a DM or digest.
     const resolved = listRecentlyResolved(this.db, teamId, userId, new Date(now.getTime() - RECENT_MS), 5);
     const blocks = sectionsWithinBudget(
@@ -67,7 +70,7 @@ export class HomeService {
       youAreWaitingOnTotal: countOpenAuthored(this.db, teamId, userId),
       recentlyUnblocked: listRecentlyResolved(this.db, teamId, userId, new Date(now.getTime() - RECENT_MS), 10),
       scheduleLine: this.scheduleLine(person?.row ?? null),
-      whereIs: whereIsFrom(this.db, teamId, now),
+      whereIs: whereIsFrom((id) => getUser(this.db, teamId, id), now),
     });
     try {
       await this.client.views.publish({ user_id: userId, view });
@@ -76,7 +79,7 @@ export class HomeService {
     }
   }
 
-  private scheduleLine(row: Parameters<typeof scheduleOf>[0] | null): string {
+  private scheduleLine(row: UserRow | null): string {
     if (!row) return 'Your working hours: 09:00–17:00 Mon–Fri (set yours in Settings).';
     const s = scheduleOf(row);
     const hours = `${formatHHMM(s.startMinute)}–${formatHHMM(s.endMinute)} ${formatWorkingDays(s.workingDays)}, ${s.tz}`;

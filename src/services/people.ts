@@ -8,9 +8,9 @@ import { getUser, updateUser, upsertProfile, type SlackProfile, type UserRow } f
 import { ensureWorkspace } from '../db/queries/workspaces';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import { isValidTimeZone, cityOf, formatLocal, localDateOf } from '../time';
-import { humanDate } from '../views/availability';
-import { firstDigestSlotAfterDate, isRepeatOfServedDate, nextDigest, type DigestHistory, type PlannedDigest, type WorkSchedule } from '../domain/workSchedule';
+import { isValidTimeZone } from '../time';
+import { nextDigest, type PlannedDigest } from '../domain/workSchedule';
+import { digestHistoryOf, scheduleOf } from '../domain/personSchedule';
 import { classifySlackError } from '../slack/errors';
 import { cleanText } from '../domain/slackText';
 import { TEXT_LIMITS } from '../domain/textLimits';
@@ -61,10 +61,6 @@ export function profileFromSlack(u: SlackUserObject): SlackProfile {
   };
 }
 
-/** The zone a person lives by: their own override, else their Slack profile's, else UTC. */
-export function zoneOf(row: Pick<UserRow, 'tzOverride' | 'slackTz'>): string {
-  return [row.tzOverride, row.slackTz].find((z): z is string => !!z && isValidTimeZone(z)) ?? 'UTC';
-}
 
 /**
  * The first name a person set that is still visible once invisible and control characters are
@@ -76,43 +72,8 @@ function displayNameOf(u: SlackUserObject): string {
   return Array.from(name).slice(0, TEXT_LIMITS.displayName).join('');
 }
 
-export function scheduleOf(row: UserRow): WorkSchedule {
-  return {
-    tz: zoneOf(row),
-    startMinute: row.workdayStartMinute,
-    endMinute: row.workdayEndMinute,
-    workingDays: row.workingDays,
-    awayUntil: row.awayUntil,
-  };
-}
 
-/** What the digest rule needs to know of a person's past and planned digests. */
-export function digestHistoryOf(row: UserRow): DigestHistory {
-  return {
-    lastLocalDate: row.lastDigestLocalDate,
-    lastAt: row.lastDigestAt,
-    pending: row.nextDigestAt !== null && row.nextDigestLocalDate ? { localDate: row.nextDigestLocalDate, at: new Date(row.nextDigestAt) } : null,
-  };
-}
 
-/**
- * The person's planned digest and the ones after it, exactly as the scheduler will send them: the
- * stored plan first (computed by `nextDigest`), then each following workday, the way the sweep
- * advances. Settings, App Home and confirmations all show this, never a second computation.
- */
-export function plannedDigestsOf(row: UserRow, now: Date, count: number): PlannedDigest[] {
-  if (row.nextDigestAt === null || !row.nextDigestLocalDate || count <= 0) return [];
-  const s = scheduleOf(row);
-  const first: PlannedDigest = {
-    localDate: row.nextDigestLocalDate,
-    at: new Date(row.nextDigestAt),
-    catchUp: row.nextDigestAt <= now.getTime(),
-    repeat: isRepeatOfServedDate({ localDate: row.nextDigestLocalDate, at: new Date(row.nextDigestAt) }, row.lastDigestLocalDate, row.lastDigestAt),
-  };
-  const out = [first];
-  while (out.length < count) out.push({ ...firstDigestSlotAfterDate(s, out[out.length - 1]!.localDate), catchUp: false, repeat: false });
-  return out;
-}
 
 export class People {
   constructor(
@@ -148,6 +109,11 @@ export class People {
     }
   }
 
+  /** The display names Handoff already knows for these people (no Slack call); unknown ones are left out. */
+  knownNames(teamId: string, userIds: readonly string[]): string[] {
+    return userIds.map((u) => getUser(this.db, teamId, u)?.displayName ?? '').filter(Boolean);
+  }
+
   async getMany(teamId: string, userIds: readonly string[]): Promise<Person[]> {
     return Promise.all(userIds.map((id) => this.get(teamId, id)));
   }
@@ -181,33 +147,6 @@ export class People {
   }
 }
 
-/**
- * Labels people with where they are, from what Handoff already knows (no Slack call). Messages that
- * stay around get the city only; surfaces rendered on demand also get the local time now.
- */
-export function whereIsFrom(db: Db, teamId: string, now: Date | null): (userId: string) => string | null {
-  // One list names the same people, and people in the same few zones, many times over.
-  const seen = new Map<string, string | null>();
-  const zoneLabels = new Map<string, string>();
-  const label = (tz: string) => {
-    let l = zoneLabels.get(tz);
-    if (l === undefined) zoneLabels.set(tz, (l = now ? `${formatLocal(now, tz, 'HH:mm')} in ${cityOf(tz)}` : cityOf(tz)));
-    return l;
-  };
-  return (userId) => {
-    if (seen.has(userId)) return seen.get(userId)!;
-    const row = getUser(db, teamId, userId);
-    let where: string | null = null;
-    if (row && (row.tzOverride || row.slackTz)) {
-      const tz = zoneOf(row);
-      where = label(tz);
-      // Someone away is the one thing worth saying on every card that names them.
-      if (now && row.awayUntil && localDateOf(tz, now) < row.awayUntil) where += `, away until ${humanDate(tz, row.awayUntil)}`;
-    }
-    seen.set(userId, where);
-    return where;
-  };
-}
 
 function toPerson(row: UserRow): Person {
   return { userId: row.userId, exists: true, isBot: row.isBot, deleted: row.deleted, external: false, displayName: row.displayName, row };

@@ -7,8 +7,9 @@ import type { Logger } from '../logger';
 import { MINUTES_PER_DAY, canonicalTimeZone, formatLocal, isValidLocalDate, isValidTimeZone, localParts, localTimeLabel } from '../time';
 import { DEFAULT_END, DEFAULT_START, MON_FRI, dstChangeBetween, formatHHMM, parseHHMM, slotClockNote, type PlannedDigest, type WorkSchedule } from '../domain/workSchedule';
 import { settingsModal, settingsSavedView, type SettingsValues } from '../views/settingsModal';
-import { plannedDigestsOf, scheduleOf, type People } from './people';
-import { withDeadline } from '../listeners/context';
+import { plannedDigestsOf, scheduleOf } from '../domain/personSchedule';
+import type { People } from './people';
+import { withDeadline } from '../deadline';
 
 export type SettingsField = 'tz' | 'start' | 'end' | 'days' | 'awayUntil';
 

@@ -79,7 +79,7 @@ export function safePlain(text: string, max: number): string {
   return truncate(cleanText(text).replace(/\s+/g, ' ').trim(), max);
 }
 
-export const mention = (userId: string): string => `<@${userId}>`;
+export { mention } from '../domain/slackText';
 
 /** '#3 “Budget”' for running text; a title's own closing full stop is dropped ('“Book the offsite”'). */
 export function quotedTitle(number: number, title: string, max = 150): string {

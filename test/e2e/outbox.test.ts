@@ -8,7 +8,7 @@ import { startTestApp, eventually, type TestApp } from '../harness/testApp';
 import { outbox, workspaces } from '../../src/db/schema';
 import { MetadataEventTypes } from '../../src/ids';
 import { MAX_ATTEMPTS } from '../../src/scheduler/outbox';
-import { PAUSED_RECHECK_MS } from '../../src/app';
+import { PAUSED_RECHECK_MS } from '../../src/services/workspaces';
 
 const TEAM = 'T0001';
 const LISBON = 'ULISBON'; // 12:00 in Lisbon at the start: working, so handoffs are DMed at once

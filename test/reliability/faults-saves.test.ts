@@ -8,7 +8,7 @@
 import { startTestApp, type TestApp } from '../harness/testApp';
 import { ActionIds, CallbackIds, HandoffModalFields as F, ResolveModalFields, SettingsModalFields as S } from '../../src/ids';
 import { NOTHING_CHANGED } from '../../src/listeners/failureNet';
-import { SAVE_FAILED } from '../../src/listeners/views';
+import { SAVE_FAILED } from '../../src/listeners/submissions';
 import { CaseLog } from './support/cases';
 import { modalValues, NOW, People, seedWorkspace, watchProcess } from './support/world';
 

@@ -1,15 +1,13 @@
 /** Buttons of the meeting-deflection prompt. Only the person it was shown to may use them. */
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import { randomUUID } from 'node:crypto';
 import { ActionIds } from '../../ids';
 import { titleFromAsk } from '../../domain/commandText';
-import { handoffModal, type RecipientClock } from '../../views/handoffModal';
+import { handoffModal } from '../../views/handoffModal';
 import { agendaModal, mutedConfirmation } from '../../views/deflectionPrompt';
-import type { DeflectionRow } from '../../db/queries/deflections';
-import { getUser } from '../../db/queries/users';
+import type { DeflectionRow } from '../../services/deflection';
 import { teamIdOf, type ListenerDeps } from '../context';
-import { tellClicker } from './respondPrivately';
+import { tellClicker } from '../tellClicker';
 
 const NOT_YOURS = 'This suggestion isn’t yours to act on.';
 
@@ -18,14 +16,14 @@ export function registerDeflectionActions(app: App, deps: ListenerDeps): void {
    * The row behind a click, or null after telling the clicker why not. The button value is only an
    * id: the row must belong to this workspace and to the clicker, whatever the payload says.
    */
-  const rowFor = async (body: BlockAction, action: ButtonAction, respond: RespondFn, client: WebClient): Promise<DeflectionRow | null> => {
+  const rowFor = async (body: BlockAction, action: ButtonAction, respond: RespondFn): Promise<DeflectionRow | null> => {
     const row = deps.deflection.forActor(teamIdOf(body), Number(action.value), body.user.id);
     if (!row) {
-      await tellClicker(body, respond, client, NOT_YOURS);
+      await tellClicker(deps, body, respond, NOT_YOURS);
       return null;
     }
     if (row.outcome === 'converted' || row.outcome === 'failed') {
-      await tellClicker(body, respond, client, 'You already turned this into a handoff.');
+      await tellClicker(deps, body, respond, 'You already turned this into a handoff.');
       return null;
     }
     return row;
@@ -33,22 +31,22 @@ export function registerDeflectionActions(app: App, deps: ListenerDeps): void {
 
   app.action<BlockAction<ButtonAction>>(ActionIds.deflectWrite, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const row = await rowFor(body, action, respond, client);
+    const row = await rowFor(body, action, respond);
     if (!row) return;
     const ask = row.pendingText ?? '';
     const recipientIds = parseIds(row.pendingMentions);
-    const prefill = { recipientIds, ask, title: ask ? titleFromAsk(withoutLeadingMentions(ask, knownNames(deps, teamIdOf(body), recipientIds))) : undefined };
+    const prefill = { recipientIds, ask, title: ask ? titleFromAsk(withoutLeadingMentions(ask, deps.people.knownNames(teamIdOf(body), recipientIds))) : undefined };
     const meta = { key: randomUUID(), deflectionId: row.id };
     // Open first: the trigger expires in 3 s. The permalink and recipient clocks follow in an update.
     const opened = await client.views.open({ trigger_id: body.trigger_id, view: handoffModal(prefill, meta) }).catch(() => null);
-    if (!opened?.view?.id) return tellClicker(body, respond, client, 'Slack took too long to open the form — please click again.');
+    if (!opened?.view?.id) return tellClicker(deps, body, respond, 'Slack took too long to open the form — please click again.');
     // The modal holds the text now; the prompt goes away, so nothing needs it in the database.
     deps.deflection.forgetText(row.id);
     await respond({ delete_original: true }).catch(() => undefined);
 
     const [link, clocks] = await Promise.all([
       client.chat.getPermalink({ channel: row.channelId, message_ts: row.messageTs }).catch(() => null),
-      recipientClocks(deps, teamIdOf(body), recipientIds),
+      deps.handoffs.recipientClocks(teamIdOf(body), recipientIds),
     ]);
     const permalink = link?.permalink;
     if (!permalink && clocks.length === 0) return;
@@ -63,33 +61,33 @@ export function registerDeflectionActions(app: App, deps: ListenerDeps): void {
 
   app.action<BlockAction<ButtonAction>>(ActionIds.deflectKeep, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const row = await rowFor(body, action, respond, client);
+    const row = await rowFor(body, action, respond);
     if (!row) return;
     await client.views
       .open({ trigger_id: body.trigger_id, view: agendaModal(row.id) })
-      .catch(() => tellClicker(body, respond, client, 'Slack took too long to open the agenda form — please click again.'));
+      .catch(() => tellClicker(deps, body, respond, 'Slack took too long to open the agenda form — please click again.'));
   });
 
-  app.action<BlockAction<ButtonAction>>(ActionIds.deflectNotNow, async ({ ack, body, action, respond, client }) => {
+  app.action<BlockAction<ButtonAction>>(ActionIds.deflectNotNow, async ({ ack, body, action, respond }) => {
     await ack();
-    const row = await rowFor(body, action, respond, client);
+    const row = await rowFor(body, action, respond);
     if (!row) return;
     deps.deflection.record(row.id, 'dismissed');
     await respond({ delete_original: true }).catch(() => undefined);
   });
 
-  app.action<BlockAction<ButtonAction>>(ActionIds.deflectMuteChannel, async ({ ack, body, action, respond, client }) => {
+  app.action<BlockAction<ButtonAction>>(ActionIds.deflectMuteChannel, async ({ ack, body, action, respond }) => {
     await ack();
-    const row = await rowFor(body, action, respond, client);
+    const row = await rowFor(body, action, respond);
     if (!row) return;
     deps.deflection.muteChannel(row);
     await respond({ replace_original: true, ...mutedConfirmation(row.id, row.channelId) }).catch(() => undefined);
   });
 
-  app.action<BlockAction<ButtonAction>>(ActionIds.deflectUnmuteChannel, async ({ ack, body, action, respond, client }) => {
+  app.action<BlockAction<ButtonAction>>(ActionIds.deflectUnmuteChannel, async ({ ack, body, action, respond }) => {
     await ack();
     const row = deps.deflection.forActor(teamIdOf(body), Number(action.value), body.user.id);
-    if (!row) return tellClicker(body, respond, client, NOT_YOURS);
+    if (!row) return tellClicker(deps, body, respond, NOT_YOURS);
     deps.deflection.unmuteChannel(row);
     await respond({ replace_original: true, text: `Done — I may suggest a handoff in <#${row.channelId}> again when you propose a call there.` }).catch(() => undefined);
   });
@@ -117,13 +115,4 @@ function withoutLeadingMentions(text: string, names: readonly string[]): string 
   return rest || text;
 }
 
-function knownNames(deps: ListenerDeps, teamId: string, userIds: readonly string[]): string[] {
-  return userIds.map((u) => getUser(deps.db, teamId, u)?.displayName ?? '').filter(Boolean);
-}
 
-async function recipientClocks(deps: ListenerDeps, teamId: string, userIds: string[]): Promise<RecipientClock[]> {
-  if (userIds.length === 0) return [];
-  const now = deps.clock.now();
-  const people = await deps.people.getMany(teamId, userIds).catch(() => []);
-  return people.filter((p) => p.exists).map((p) => ({ userId: p.userId, name: p.displayName, summary: deps.handoffs.describeClock(p.row, now) }));
-}

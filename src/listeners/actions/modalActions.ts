@@ -12,14 +12,8 @@ export function registerModalActions(app: App, deps: ListenerDeps): void {
     // Only the handoff modal has the clocks block; anything else (or a view without blocks) is left alone.
     if (!view || !Array.isArray(view.blocks)) return;
     const teamId = teamIdOf(body);
-    const now = deps.clock.now();
     const selected = Array.isArray(action.selected_users) ? action.selected_users.filter((u): u is string => typeof u === 'string') : [];
-    const people = await deps.people.getMany(teamId, selected.slice(0, 20)).catch(() => []);
-    const clocks = people.map((p) => ({
-      userId: p.userId,
-      name: p.displayName,
-      summary: !p.exists ? 'not found in this workspace' : p.external ? 'in another organisation' : p.isBot ? 'an app, not a person' : p.deleted ? 'deactivated' : deps.handoffs.describeClock(p.row, now),
-    }));
+    const clocks = await deps.handoffs.recipientClocks(teamId, selected);
     const blocks = (view.blocks as KnownBlock[]).map((b) => ('block_id' in b && b.block_id === F.recipientTimes.block ? recipientClocksBlock(clocks) : b));
     try {
       // The hash makes Slack reject this update if the view changed meanwhile (e.g. submitted).

@@ -6,7 +6,7 @@
 import type { App, BlockAction } from '@slack/bolt';
 import { ActionIds } from '../../ids';
 import type { ListenerDeps } from '../context';
-import { tellClicker } from './respondPrivately';
+import { tellClicker } from '../tellClicker';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -18,6 +18,6 @@ export function registerUnknownActions(app: App, deps: ListenerDeps): void {
     await ack();
     deps.logger.info({ actionId: action.action_id }, 'click on an unknown action');
     if (action.type !== 'button' || ('url' in action && action.url) || typeof body.user?.id !== 'string') return;
-    await tellClicker(body, respond, deps.client, 'That button is from an older message I can no longer act on. `/handoff list` shows your handoffs as they are now.');
+    await tellClicker(deps, body, respond, 'That button is from an older message I can no longer act on. `/handoff list` shows your handoffs as they are now.');
   });
 }

@@ -2,14 +2,11 @@
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
 import { randomUUID } from 'node:crypto';
 import { COMMAND } from '../../ids';
-import { parseCommandText, titleFromAsk } from '../../domain/commandText';
+import { parseCommandText } from '../../domain/commandText';
 import { readableSlackText } from '../../domain/slackText';
-import { findHandoffIdByNumber } from '../../db/queries/handoffs';
-import { findUserIdsByName } from '../../db/queries/users';
 import { helpText } from '../../views/help';
 import { handoffModal } from '../../views/handoffModal';
 import { LIMITS, mrkdwnParts, safeMrkdwn } from '../../views/text';
-import type { HandoffDraft } from '../../domain/handoffDraft';
 import { classifySlackError } from '../../slack/errors';
 import { lengthProblem, TEXT_LIMITS } from '../../domain/textLimits';
 import type { ListenerDeps } from '../context';
@@ -57,18 +54,16 @@ export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
         return setWorkspaceDeflection(deps, command, parsed.setting === 'on', respond);
       case 'done': {
         await ack();
-        const id = findHandoffIdByNumber(deps.db, teamId, parsed.number);
-        if (id === undefined) return void (await respond({ response_type: 'ephemeral', text: `I can’t find handoff #${parsed.number}. \`${COMMAND} list\` shows yours.` }));
         const tooLong = lengthProblem(parsed.note, TEXT_LIMITS.note);
         if (tooLong) {
           return giveBack(respond, `That note is too long, so nothing was changed. ${tooLong} Your note, to shorten and send again:`, parsed.note);
         }
-        const out = await deps.handoffs.act(teamId, command.user_id, id, { kind: 'complete', note: parsed.note }, parsed.note || null);
+        const out = await deps.handoffs.completeByNumber(teamId, command.user_id, parsed.number, parsed.note);
         return void (await respond({ response_type: 'ephemeral', text: out.message }));
       }
       case 'create':
         await ack();
-        return createInline(deps, command, parsed.recipientIds, parsed.plainNames, parsed.ask, respond);
+        return createInline(deps, command, parsed, respond);
     }
   });
 }
@@ -107,44 +102,18 @@ async function openModal(deps: ListenerDeps, client: ListenerDeps['client'], com
   }
 }
 
-async function createInline(
-  deps: ListenerDeps,
-  command: SlashCommand,
-  mentioned: string[],
-  plainNames: string[],
-  ask: string,
-  respond: RespondFn,
-): Promise<void> {
+async function createInline(deps: ListenerDeps, command: SlashCommand, parsed: { recipientIds: string[]; plainNames: string[]; ask: string }, respond: RespondFn): Promise<void> {
   const teamId = command.team_id;
-  const resolved = [...mentioned];
-  const unknown: string[] = [];
-  for (const name of plainNames) {
-    const matches = findUserIdsByName(deps.db, teamId, name);
-    if (matches.length === 1) resolved.push(matches[0]!);
-    else unknown.push(name);
-  }
-  if (unknown.length > 0) {
-    const names = unknown.map((n) => `@${safeMrkdwn(n, 40)}`).join(', ');
-    await giveBack(respond, `I couldn’t tell who ${names} is. Pick them from Slack’s @-autocomplete so the name turns into a mention, or use \`${COMMAND}\` to open the form. Your text was:`, command.text);
-    return;
-  }
-  const draft: HandoffDraft = {
-    authorId: command.user_id,
-    recipientIds: [...new Set(resolved)],
-    title: titleFromAsk(ask),
-    context: '',
-    ask,
-    links: '',
-    ifOffline: '',
-    neededByAt: null,
-    channelId: null,
-    urgent: false,
-  };
   try {
     // A replayed request carries the same trigger_id (Slack's signature stays valid for 5 minutes,
     // and the key for good); a double Enter sends two, and the service treats the repeat as one.
     const key = command.trigger_id ? `command:${command.trigger_id}` : null;
-    const out = await deps.handoffs.create(teamId, draft, { idempotencyKey: key, repeatIsDuplicate: true });
+    const out = await deps.handoffs.createInline(teamId, command.user_id, parsed, { idempotencyKey: key, repeatIsDuplicate: true });
+    if (out.kind === 'unknown_names') {
+      const names = out.names.map((n) => `@${safeMrkdwn(n, 40)}`).join(', ');
+      await giveBack(respond, `I couldn’t tell who ${names} is. Pick them from Slack’s @-autocomplete so the name turns into a mention, or use \`${COMMAND}\` to open the form. Your text was:`, command.text);
+      return;
+    }
     if (out.kind === 'invalid' && out.limited) {
       await giveBack(respond, `${Object.values(out.errors).join(' ')} Your text, to try again:`, command.text);
       return;

@@ -1,6 +1,5 @@
 /** Event subscriptions: App Home, profile changes, uninstall/revocation, and channel messages. */
 import type { App } from '@slack/bolt';
-import { setWorkspaceStatus } from '../../db/queries/workspaces';
 import { isExternalUser, type SlackUserObject } from '../../services/people';
 import type { ChannelMessageEvent } from '../../services/deflection';
 import type { ListenerDeps } from '../context';
@@ -22,14 +21,12 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
 
   // Both stop all delivery for the workspace; data stays until the operator decides.
   app.event('app_uninstalled', async ({ context }) => {
-    setWorkspaceStatus(deps.db, context.teamId ?? 'unknown', 'uninstalled', deps.clock.now());
-    deps.logger.warn({ teamId: context.teamId }, 'app uninstalled: delivery stopped, data kept');
+    deps.workspaces.pause(context.teamId ?? 'unknown', 'uninstalled');
   });
   app.event('tokens_revoked', async ({ event, context }) => {
     const bot: unknown = (event.tokens as { bot?: unknown } | undefined)?.bot;
     if (!Array.isArray(bot) || bot.length === 0) return;
-    setWorkspaceStatus(deps.db, context.teamId ?? 'unknown', 'tokens_revoked', deps.clock.now());
-    deps.logger.warn({ teamId: context.teamId }, 'bot token revoked: delivery stopped, data kept');
+    deps.workspaces.pause(context.teamId ?? 'unknown', 'tokens_revoked');
   });
 
   app.event('message', async ({ event, body, context }) => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { decide, isClosed, type HandoffFacts, type HandoffState, type LifecycleAction } from '../../../src/domain/handoffLifecycle';
+import { decide, isClosed, mayAct, type HandoffFacts, type HandoffState, type LifecycleAction } from '../../../src/domain/handoffLifecycle';
 
 const base: HandoffFacts = { state: 'open', authorId: 'UA', activeRecipients: ['UR1', 'UR2'] };
 const at = (state: HandoffState, over: Partial<HandoffFacts> = {}): HandoffFacts => ({ ...base, state, ...over });
@@ -65,6 +65,27 @@ describe('handoff lifecycle', () => {
         const authorOnDecline = s === 'declined' && who === 'UA' && (a.kind === 'cancel' || a.kind === 'reassign');
         if (isClosed(s) && d.ok && !authorOnDecline) expect(d.noop).toBe(true);
         if (d.ok && !d.noop) expect(['UA', 'UR1', 'UR2']).toContain(who);
+      }),
+    );
+  });
+
+  it('mayAct (asked before a form opens) agrees with decide: a refusal is the same refusal, an allowed action never is (property)', () => {
+    const state = fc.constantFrom<HandoffState>('open', 'acknowledged', 'done', 'declined', 'cancelled');
+    const actor = fc.constantFrom('UA', 'UR1', 'UR2', 'UX');
+    const action = fc.oneof(
+      fc.constant<LifecycleAction>({ kind: 'acknowledge' }),
+      fc.constant<LifecycleAction>({ kind: 'complete', note: '' }),
+      fc.constant<LifecycleAction>({ kind: 'decline', reason: '' }),
+      fc.constant<LifecycleAction>({ kind: 'cancel' }),
+      fc.constantFrom('UR1', 'UR3', 'UA', 'UX').map<LifecycleAction>((to) => ({ kind: 'reassign', to })),
+    );
+    fc.assert(
+      fc.property(state, actor, action, (s, who, a) => {
+        const refusal = mayAct(at(s), who, a.kind);
+        const d = decide(at(s), who, a);
+        if (refusal) expect(d).toEqual(refusal);
+        // Only the details of a reassignment (whom to) can still be refused once the form is allowed.
+        else if (!d.ok) expect([a.kind, d.reason]).toEqual(['reassign', 'invalid']);
       }),
     );
   });

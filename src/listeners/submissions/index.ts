@@ -11,9 +11,9 @@ import { parseJsonMeta, type NoteModalMeta, type ReassignModalMeta } from '../..
 import { safeMrkdwn } from '../../views/text';
 import { explainOneShotFailure } from '../../slack/errors';
 import type { SettingsField } from '../../services/settings';
-import { loadHandoff } from '../../db/queries/handoffs';
-import { afterChange } from '../actions/handoffActions';
-import { teamIdOf, withDeadline, type ListenerDeps } from '../context';
+import { afterChange } from '../afterChange';
+import { teamIdOf, type ListenerDeps } from '../context';
+import { ACK_BUDGET_MS, withDeadline } from '../../deadline';
 
 type State = ViewOutput['state']['values'];
 
@@ -86,7 +86,7 @@ export function draftFromView(userId: string, v: State): HandoffDraft {
   };
 }
 
-export function registerViews(app: App, deps: ListenerDeps): void {
+export function registerSubmissions(app: App, deps: ListenerDeps): void {
   app.view(CallbackIds.handoffModal, async ({ ack, body, view }) => {
     const teamId = teamIdOf(body);
     const draft = draftFromView(body.user.id, valuesOf(view));
@@ -98,7 +98,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     const permalink = meta.permalink && isWorkspacePermalink(meta.permalink, deps.identity.current()?.url) ? meta.permalink : null;
     if (meta.permalink && !permalink) deps.logger.warn({ teamId }, 'permalink in a modal submission is not this workspace’s: dropped');
     const creating = settle(deps.handoffs.create(teamId, draft, { idempotencyKey: key, permalink }));
-    const out = await withDeadline(creating, 2200);
+    const out = await withDeadline(creating, ACK_BUDGET_MS);
     if (out === 'timeout') {
       // Slack is slow to answer profile lookups: close the modal, finish, and report by DM.
       await ack();
@@ -133,7 +133,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     const teamId = teamIdOf(body);
     const action = meta.action === 'complete' ? { kind: 'complete' as const, note } : meta.action === 'decline' ? { kind: 'decline' as const, reason: note } : { kind: 'cancel' as const, reason: note };
     const acting = settle(deps.handoffs.act(teamId, body.user.id, meta.handoffId, action, note || null));
-    const out = await withDeadline(acting, 2200);
+    const out = await withDeadline(acting, ACK_BUDGET_MS);
     if (out !== 'timeout' && !out.ok) {
       deps.logger.error({ err: out.error }, 'could not save a resolution');
       return ack({ response_action: 'errors', errors: { [ResolveModalFields.note.block]: SAVE_FAILED } });
@@ -142,7 +142,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     await ack();
     const late = out === 'timeout' ? await acting : out;
     if (!late.ok) deps.logger.error({ err: late.error }, 'could not save a resolution');
-    const h = loadHandoff(deps.db, teamId, meta.handoffId) ?? null;
+    const h = deps.handoffs.find(teamId, meta.handoffId) ?? null;
     const message = late.ok ? late.value.message : NOT_SAVED_LATE;
     await afterChange(deps, body, h, message, null, meta);
   });
@@ -157,7 +157,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     if (tooLong) return ack({ response_action: 'errors', errors: { [ReassignModalFields.note.block]: tooLong } });
     const teamId = teamIdOf(body);
     const acting = settle(deps.handoffs.act(teamId, body.user.id, meta.handoffId, { kind: 'reassign', to }, note || null));
-    const out = await withDeadline(acting, 2200);
+    const out = await withDeadline(acting, ACK_BUDGET_MS);
     if (out !== 'timeout' && !out.ok) {
       deps.logger.error({ err: out.error }, 'could not save a reassignment');
       return ack({ response_action: 'errors', errors: { [ReassignModalFields.to.block]: SAVE_FAILED } });
@@ -166,7 +166,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     await ack();
     const late = out === 'timeout' ? await acting : out;
     if (!late.ok) deps.logger.error({ err: late.error }, 'could not save a reassignment');
-    await afterChange(deps, body, loadHandoff(deps.db, teamId, meta.handoffId) ?? null, late.ok ? late.value.message : NOT_SAVED_LATE, null, meta);
+    await afterChange(deps, body, deps.handoffs.find(teamId, meta.handoffId) ?? null, late.ok ? late.value.message : NOT_SAVED_LATE, null, meta);
   });
 
   app.view(CallbackIds.settingsModal, async ({ ack, body, view }) => {
@@ -180,7 +180,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
       deflectionEnabled: optionValues(v, S.deflection).length > 0,
       awayUntil: stringOf(v, S.awayUntil, 'selected_date'),
     };
-    const saved = await withDeadline(settle(deps.settings.save(teamIdOf(body), body.user.id, input)), 2200);
+    const saved = await withDeadline(settle(deps.settings.save(teamIdOf(body), body.user.id, input)), ACK_BUDGET_MS);
     if (saved === 'timeout') return ack();
     if (!saved.ok) {
       deps.logger.error({ err: saved.error }, 'could not save settings');

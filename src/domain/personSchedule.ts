@@ -1,0 +1,66 @@
+/**
+ * A person's stored settings and digest plan (the users table's columns, by their schema names) as
+ * the schedule rules read them. Pure: the db layer loads the row, this interprets it — so the
+ * scheduler, the services and the CLI all read a person the same way.
+ */
+import { isValidTimeZone } from '../time';
+import { firstDigestSlotAfterDate, isRepeatOfServedDate, type DigestHistory, type PlannedDigest, type WorkSchedule } from './workSchedule';
+
+export interface PersonScheduleFields {
+  tzOverride: string | null;
+  slackTz: string | null;
+  workdayStartMinute: number;
+  workdayEndMinute: number;
+  workingDays: number;
+  awayUntil: string | null;
+}
+
+export interface PersonDigestFields {
+  nextDigestAt: number | null;
+  nextDigestLocalDate: string | null;
+  lastDigestLocalDate: string | null;
+  lastDigestAt: number | null;
+}
+
+/** The zone a person lives by: their own override, else their Slack profile's, else UTC. */
+export function zoneOf(p: Pick<PersonScheduleFields, 'tzOverride' | 'slackTz'>): string {
+  return [p.tzOverride, p.slackTz].find((z): z is string => !!z && isValidTimeZone(z)) ?? 'UTC';
+}
+
+export function scheduleOf(p: PersonScheduleFields): WorkSchedule {
+  return {
+    tz: zoneOf(p),
+    startMinute: p.workdayStartMinute,
+    endMinute: p.workdayEndMinute,
+    workingDays: p.workingDays,
+    awayUntil: p.awayUntil,
+  };
+}
+
+/** What the digest rule needs to know of a person's past and planned digests. */
+export function digestHistoryOf(p: PersonDigestFields): DigestHistory {
+  return {
+    lastLocalDate: p.lastDigestLocalDate,
+    lastAt: p.lastDigestAt,
+    pending: p.nextDigestAt !== null && p.nextDigestLocalDate ? { localDate: p.nextDigestLocalDate, at: new Date(p.nextDigestAt) } : null,
+  };
+}
+
+/**
+ * The person's planned digest and the ones after it, exactly as the scheduler will send them: the
+ * stored plan first (computed by `nextDigest`), then each following workday, the way the sweep
+ * advances. Settings, App Home and confirmations all show this, never a second computation.
+ */
+export function plannedDigestsOf(p: PersonScheduleFields & PersonDigestFields, now: Date, count: number): PlannedDigest[] {
+  if (p.nextDigestAt === null || !p.nextDigestLocalDate || count <= 0) return [];
+  const s = scheduleOf(p);
+  const first: PlannedDigest = {
+    localDate: p.nextDigestLocalDate,
+    at: new Date(p.nextDigestAt),
+    catchUp: p.nextDigestAt <= now.getTime(),
+    repeat: isRepeatOfServedDate({ localDate: p.nextDigestLocalDate, at: new Date(p.nextDigestAt) }, p.lastDigestLocalDate, p.lastDigestAt),
+  };
+  const out = [first];
+  while (out.length < count) out.push({ ...firstDigestSlotAfterDate(s, out[out.length - 1]!.localDate), catchUp: false, repeat: false });
+  return out;
+}

@@ -1,0 +1,33 @@
+/**
+ * Labels people with where they are, from what Handoff already knows (no Slack call): messages that
+ * stay around get the city only ("Lisbon"); surfaces rendered on demand also get the local time now
+ * ("14:02 in Lisbon"), and say when someone is away ("…, away until Mon 15 Mar").
+ */
+import { zoneOf, type PersonScheduleFields } from '../domain/personSchedule';
+import { cityOf, formatLocal, localDateOf } from '../time';
+import { humanDate } from './availability';
+
+export type PersonZone = Pick<PersonScheduleFields, 'tzOverride' | 'slackTz' | 'awayUntil'>;
+
+export function whereIsFrom(lookup: (userId: string) => PersonZone | undefined, now: Date | null): (userId: string) => string | null {
+  // One list names the same people, and people in the same few zones, many times over.
+  const seen = new Map<string, string | null>();
+  const zoneLabels = new Map<string, string>();
+  const label = (tz: string) => {
+    let l = zoneLabels.get(tz);
+    if (l === undefined) zoneLabels.set(tz, (l = now ? `${formatLocal(now, tz, 'HH:mm')} in ${cityOf(tz)}` : cityOf(tz)));
+    return l;
+  };
+  return (userId) => {
+    if (seen.has(userId)) return seen.get(userId)!;
+    const row = lookup(userId);
+    let where: string | null = null;
+    if (row && (row.tzOverride || row.slackTz)) {
+      const tz = zoneOf(row);
+      where = label(tz);
+      if (now && row.awayUntil && localDateOf(tz, now) < row.awayUntil) where += `, away until ${humanDate(tz, row.awayUntil)}`;
+    }
+    seen.set(userId, where);
+    return where;
+  };
+}
