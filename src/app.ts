@@ -9,7 +9,7 @@ import { App, AuthorizationError, HTTPReceiver, defaultBodyLimit, type Authorize
 import { LogLevel as WebLogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { DestinationStream } from 'pino';
 import { secretsOf, type Config } from './config';
-import { databaseHealth, openDatabase, runMigrations, type DbHandle } from './db/client';
+import { openDatabase, runMigrations, type DbHandle } from './db/client';
 import { boltLogger, createLogger, type Logger } from './logger';
 import { systemClock, type Clock } from './clock';
 import { People } from './services/people';
@@ -24,6 +24,9 @@ import { SchedulerTick } from './scheduler/tick';
 import { purgeStale } from './db/queries/deflections';
 import { anyWorkspacePaused, getWorkspace, setWorkspaceStatus } from './db/queries/workspaces';
 import { classifySlackError } from './slack/errors';
+import { AuthTestReadiness, type SlackReadiness } from './slack/readiness';
+import { SocketMode } from './slack/socketMode';
+import { explainListenError, healthRoute, listenOperatorServer, readyRoute, type OperatorServer } from './health';
 import { withDeadline } from './listeners/context';
 import type { ListenerDeps } from './listeners/context';
 import { registerHandoffCommand } from './listeners/commands/handoff';
@@ -50,21 +53,11 @@ export interface Handoff {
   dispatcher: OutboxDispatcher;
   tick: SchedulerTick;
   logger: Logger;
-  /** Starts listening; resolves with the bound port in HTTP mode. */
-  start(): Promise<number | null>;
+  /** Whether Slack is reachable now (what GET /readyz answers). */
+  readiness: SlackReadiness;
+  /** Starts listening; resolves with the bound PORT (Slack traffic in HTTP mode, /healthz and /readyz in both). */
+  start(): Promise<number>;
   stop(): Promise<void>;
-}
-
-function healthRoute(db: DbHandle): CustomRoute {
-  return {
-    path: '/healthz',
-    method: ['GET'],
-    handler: (_req, res) => {
-      const database = databaseHealth(db);
-      res.writeHead(database.ok ? 200 : 503, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ status: database.ok ? 'ok' : 'degraded', database }));
-    },
-  };
 }
 
 /**
@@ -116,11 +109,11 @@ function refuseNullBodies(receiver: HTTPReceiver, logger: Logger): void {
   };
 }
 
-function httpReceiver(config: Config, db: DbHandle, bolt: ReturnType<typeof boltLogger>, logger: Logger): HTTPReceiver {
+function httpReceiver(config: Config, routes: CustomRoute[], bolt: ReturnType<typeof boltLogger>, logger: Logger): HTTPReceiver {
   const receiver = new HTTPReceiver({
     signingSecret: config.slackSigningSecret ?? '',
     port: config.port,
-    customRoutes: [healthRoute(db)],
+    customRoutes: routes,
     logger: bolt,
     processEventErrorHandler: processEventErrorHandler(logger),
   });
@@ -228,19 +221,17 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   };
   const client = new WebClient(config.slackBotToken, clientOptions);
   const auth = botAuthorize(client, config.slackBotToken, logger, (teamId) => resumeIfPaused(db, teamId, clock, logger));
+  // Socket Mode: the socket client honours SLACK_API_URL; /healthz and /readyz get their own server on PORT.
+  const socket =
+    config.mode === 'socket' && config.slackAppToken
+      ? new SocketMode({ appToken: config.slackAppToken, slackApiUrl: config.slackApiUrl, logger, boltLogger: bolt, clock })
+      : undefined;
+  const readiness: SlackReadiness = socket ?? new AuthTestReadiness(client, clock);
+  const routes = [healthRoute(db), readyRoute(readiness)];
   const app = new App({
     authorize: auth.authorize,
     logger: bolt,
-    ...(config.mode === 'socket'
-      ? {
-          socketMode: true,
-          appToken: config.slackAppToken,
-          // /healthz is served on PORT in Socket Mode too; the socket client honours SLACK_API_URL.
-          port: config.port,
-          customRoutes: [healthRoute(db)],
-          installerOptions: { clientOptions: { ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}) } },
-        }
-      : { receiver: httpReceiver(config, db, bolt, logger) }),
+    ...(socket ? { socketMode: true, receiver: socket.receiver } : { receiver: httpReceiver(config, routes, bolt, logger) }),
     clientOptions,
   });
   // As with Bolt's `token` option, the shared client (used for requests Bolt cannot attribute to a
@@ -285,6 +276,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     recheck();
   });
   let stopped = false;
+  let operatorServer: OperatorServer | undefined;
 
   return {
     app,
@@ -293,13 +285,29 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     dispatcher,
     tick,
     logger,
+    readiness,
     async start() {
       // A workspace paused by a revoked token resumes before the first delivery if the token works again.
       await withDeadline(auth.settled(), 3000);
       await dispatcher.recoverStuck();
-      const started = (config.mode === 'http' ? await app.start(config.port) : await app.start()) as Server | undefined;
+      let port: number;
+      if (socket) {
+        // PORT first: a busy port fails fast, and /readyz answers (503) while the socket connects.
+        operatorServer = await listenOperatorServer(config.port, routes);
+        port = operatorServer.port;
+        try {
+          await socket.start();
+        } catch (e) {
+          await socket.stop();
+          await operatorServer.close();
+          operatorServer = undefined;
+          throw e;
+        }
+      } else {
+        const started = (await app.start(config.port).catch((e: unknown) => Promise.reject(explainListenError(e, config.port)))) as Server;
+        port = (started.address() as AddressInfo).port;
+      }
       if (opts.startScheduler !== false) tick.start();
-      const port = config.mode === 'http' && started?.address ? (started.address() as AddressInfo).port : null;
       logger.info({ mode: config.mode, port }, 'Handoff is running');
       return port;
     },
@@ -307,7 +315,12 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
       if (stopped) return;
       stopped = true;
       await tick.stop();
-      await app.stop().catch((e: unknown) => logger.warn({ err: e }, 'error while stopping the receiver'));
+      if (socket) {
+        await socket.stop();
+        await operatorServer?.close();
+      } else {
+        await app.stop().catch((e: unknown) => logger.warn({ err: e }, 'error while stopping the receiver'));
+      }
       // In-flight deliveries finish; unstarted ones stay in the outbox for the next start.
       await dispatcher.stop();
       db.close();
