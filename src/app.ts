@@ -325,7 +325,8 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
       await dispatcher.stop();
       db.close();
       logger.info('Handoff stopped');
-      logger.flush?.();
+      // Bounded: a stdout nobody reads any more must not hold the exit.
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
     },
   };
 }
