@@ -45,7 +45,7 @@ if (!fs.existsSync(tsc)) {
   process.stderr.write('handoff: dist/ is missing or older than src/, and TypeScript is not installed to rebuild it: run "npm install" (with dev dependencies) first.\n');
   process.exit(1);
 }
-process.stderr.write('handoff: building dist/ (sources changed)…\n');
+process.stderr.write('handoff: building dist/ (missing, or older than src/)…\n');
 const startedAt = Date.now();
 const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: ['ignore', 2, 2] });
 if (build.status !== 0) {

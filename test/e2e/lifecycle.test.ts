@@ -158,7 +158,18 @@ describe('logging never blocks exit', () => {
     fs.closeSync(writer);
     let readerOpen = true;
     try {
-      await waitFor(async () => (await status(port, '/healthz')) === 200, '/healthz');
+      // Read stdout until the app says it runs on our port (not /healthz: on a busy machine another
+      // test's app may hold a port freePort() gave us); from then on nobody reads it.
+      let seen = '';
+      const chunk = Buffer.alloc(65536);
+      await waitFor(() => {
+        try {
+          seen += chunk.toString('utf8', 0, fs.readSync(reader, chunk));
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'EAGAIN') throw e;
+        }
+        return seen.includes(`"port":${port},"msg":"Handoff is running"`);
+      }, 'the app to run');
       const slack = new SlackRequester({ baseUrl: `http://127.0.0.1:${port}`, signingSecret: SIGNING_SECRET, teamId: fake.teamId });
       // Each malformed request logs a line of at least 80 bytes: 1,600 of them are twice what a pipe
       // holds (64 KiB). A logger that writes with blocking calls shows it sooner: a thread stuck in the kernel.
@@ -236,7 +247,8 @@ describe('npm start', () => {
     let output = '';
     npm.stdout!.on('data', (d) => (output += String(d)));
     npm.stderr!.on('data', (d) => (output += String(d)));
-    await waitFor(async () => (await status(port, '/healthz')) === 200 || npm.exitCode !== null, 'npm start to serve /healthz', 120_000);
+    // Its own log line, not /healthz: on a busy machine another test's app may sit on a port freePort() gave us.
+    await waitFor(() => output.includes(`"port":${port},"msg":"Handoff is running"`) || npm.exitCode !== null, 'npm start to run', 120_000);
     const tree: number[] = [];
     for (let pid = npm.pid!; ; ) {
       const [next] = childrenOf(pid);
@@ -251,7 +263,8 @@ describe('npm start', () => {
     process.kill(signalled, signal);
     const exit = await exitWithin(s.npm, EXIT_BOUND_MS);
     for (const pid of s.tree) if (alive(pid)) process.kill(pid, 'SIGKILL');
-    expect(exit).toEqual({ code: 0, signal: null });
+    // The output rides along so a failure shows what npm and node said.
+    expect({ exit, output: s.output() }).toEqual({ exit: { code: 0, signal: null }, output: expect.any(String) as string });
     expect(s.tree.filter(alive)).toEqual([]);
     expect(await status(s.port, '/healthz')).toBe(0);
     expect(s.output()).toContain(`"signal":"${signal}"`);
