@@ -10,7 +10,10 @@ import type { DestinationStream } from 'pino';
 import { secretsOf, type Config } from './config';
 import { openDatabase, runMigrations, type DbHandle } from './db/client';
 import { storageHealth } from './db/health';
-import { hardenedHttpReceiver, healthRoute } from './slack/receiver';
+import { hardenedHttpReceiver } from './slack/receiver';
+import { AuthTestReadiness, type SlackReadiness } from './slack/readiness';
+import { SocketMode } from './slack/socketMode';
+import { explainListenError, healthRoute, listenOperatorServer, readyRoute, type OperatorServer } from './health';
 import { SlackIdentity } from './slack/identity';
 import { boltLogger, createLogger, type Logger } from './logger';
 import { systemClock, type Clock } from './clock';
@@ -43,8 +46,10 @@ export interface Handoff {
   dispatcher: OutboxDispatcher;
   tick: SchedulerTick;
   logger: Logger;
-  /** Starts listening; resolves with the bound port in HTTP mode. */
-  start(): Promise<number | null>;
+  /** Whether Slack is reachable now (GET /readyz). */
+  readiness: SlackReadiness;
+  /** Starts listening; resolves with the bound port (PORT in both modes). */
+  start(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -68,20 +73,19 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   const workspaces = new WorkspaceService(db.db, client, clock, logger);
   const identity = new SlackIdentity(client, logger, (teamId) => workspaces.resumeIfPaused(teamId));
   void identity.resolve();
-  const health = healthRoute(() => storageHealth(db, config.databasePath));
+  // Socket Mode: the socket client honours SLACK_API_URL; /healthz and /readyz get their own server on PORT.
+  const socket =
+    config.mode === 'socket' && config.slackAppToken
+      ? new SocketMode({ appToken: config.slackAppToken, slackApiUrl: config.slackApiUrl, logger, boltLogger: bolt, clock })
+      : undefined;
+  const readiness: SlackReadiness = socket ?? new AuthTestReadiness(client, clock);
+  const routes = [healthRoute(() => storageHealth(db, config.databasePath)), readyRoute(readiness)];
   const app = new App({
     authorize: identity.authorize(config.slackBotToken),
     logger: bolt,
-    ...(config.mode === 'socket'
-      ? {
-          socketMode: true,
-          appToken: config.slackAppToken,
-          // /healthz is served on PORT in Socket Mode too; the socket client honours SLACK_API_URL.
-          port: config.port,
-          customRoutes: [health],
-          installerOptions: { clientOptions: { ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}) } },
-        }
-      : { receiver: hardenedHttpReceiver({ signingSecret: config.slackSigningSecret ?? '', port: config.port, customRoutes: [health], boltLogger: bolt, logger }) }),
+    ...(socket
+      ? { socketMode: true, receiver: socket.receiver }
+      : { receiver: hardenedHttpReceiver({ signingSecret: config.slackSigningSecret ?? '', port: config.port, customRoutes: routes, boltLogger: bolt, logger }) }),
     clientOptions,
   });
   // As with Bolt's `token` option, the shared client (used for requests Bolt cannot attribute to a
@@ -117,6 +121,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     workspaces.recheckPaused();
   });
   let stopped = false;
+  let operatorServer: OperatorServer | undefined;
 
   return {
     app,
@@ -125,13 +130,29 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     dispatcher,
     tick,
     logger,
+    readiness,
     async start() {
       // A workspace paused by a revoked token resumes before the first delivery if the token works again.
       await identity.settled(3000);
       await dispatcher.recoverStuck();
-      const started = (config.mode === 'http' ? await app.start(config.port) : await app.start()) as Server | undefined;
+      let port: number;
+      if (socket) {
+        // PORT first: a busy port fails fast, and /readyz answers (503) while the socket connects.
+        operatorServer = await listenOperatorServer(config.port, routes);
+        port = operatorServer.port;
+        try {
+          await socket.start();
+        } catch (e) {
+          await socket.stop();
+          await operatorServer.close();
+          operatorServer = undefined;
+          throw e;
+        }
+      } else {
+        const started = (await app.start(config.port).catch((e: unknown) => Promise.reject(explainListenError(e, config.port)))) as Server;
+        port = (started.address() as AddressInfo).port;
+      }
       if (opts.startScheduler !== false) tick.start();
-      const port = config.mode === 'http' && started?.address ? (started.address() as AddressInfo).port : null;
       logger.info({ mode: config.mode, port }, 'Handoff is running');
       return port;
     },
@@ -139,12 +160,18 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
       if (stopped) return;
       stopped = true;
       await tick.stop();
-      await app.stop().catch((e: unknown) => logger.warn({ err: e }, 'error while stopping the receiver'));
+      if (socket) {
+        await socket.stop();
+        await operatorServer?.close();
+      } else {
+        await app.stop().catch((e: unknown) => logger.warn({ err: e }, 'error while stopping the receiver'));
+      }
       // In-flight deliveries finish; unstarted ones stay in the outbox for the next start.
       await dispatcher.stop();
       db.close();
       logger.info('Handoff stopped');
-      logger.flush?.();
+      // Bounded: a stdout nobody reads any more must not hold the exit.
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
     },
   };
 }

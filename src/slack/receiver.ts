@@ -240,15 +240,3 @@ export function hardenedHttpReceiver(opts: HardenedReceiverOptions): HTTPReceive
   return receiver;
 }
 
-/** GET /healthz: 200 with `report()` when it says ok, else 503 with the same report. */
-export function healthRoute(report: () => { ok: boolean }): CustomRoute {
-  return {
-    path: '/healthz',
-    method: ['GET'],
-    handler: (_req, res) => {
-      const health = report();
-      res.writeHead(health.ok ? 200 : 503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-      res.end(JSON.stringify({ status: health.ok ? 'ok' : 'degraded', ...health }));
-    },
-  };
-}

@@ -21,6 +21,7 @@ import { parse as parseQuery } from 'node:querystring';
 import { randomBytes } from 'node:crypto';
 import type { AnyBlock, MessageMetadata } from '@slack/types';
 import { validateSurface } from './blockKit';
+import { FakeSocketMode } from './fakeSocketMode';
 
 type Json = Record<string, unknown>;
 type Args = Record<string, unknown>;
@@ -32,6 +33,10 @@ export interface FakeSlackOptions {
   botId?: string;
   appId?: string;
   teamDomain?: string;
+  /** App-level token (`xapp-…`) that apps.connections.open accepts. */
+  appToken?: string;
+  /** The app-level token's scopes; Socket Mode needs `connections:write`. */
+  appTokenScopes?: string[];
 }
 
 export interface FakeUserInput {
@@ -167,6 +172,11 @@ export class FakeSlack {
   readonly botId: string;
   readonly appId: string;
   readonly teamDomain: string;
+  readonly appToken: string;
+  /** The app-level token's scopes; a test may drop `connections:write` to see the app refuse to start. */
+  appTokenScopes: string[];
+  /** Socket Mode: connections, envelopes and acks. */
+  readonly socketMode: FakeSocketMode;
   /** Clock for trigger expiry; override to simulate a stale trigger. */
   now: () => number = () => Date.now();
 
@@ -213,6 +223,7 @@ export class FakeSlack {
     'views.push': (args) => this.viewsPush(args),
     'views.update': (args) => this.viewsUpdate(args),
     'views.publish': (args) => this.viewsPublish(args),
+    'apps.connections.open': () => this.appsConnectionsOpen(),
   };
 
   private constructor(opts: FakeSlackOptions) {
@@ -222,7 +233,10 @@ export class FakeSlack {
     this.botId = opts.botId ?? 'B0001';
     this.appId = opts.appId ?? 'A0001';
     this.teamDomain = opts.teamDomain ?? 'example';
+    this.appToken = opts.appToken ?? 'xapp-1-A0001-1-fakeapptoken';
+    this.appTokenScopes = [...(opts.appTokenScopes ?? ['connections:write'])];
     this.server = createServer((req, res) => void this.handle(req, res));
+    this.socketMode = new FakeSocketMode(this.server, () => this.port, this.appId);
     this.addBotUser();
   }
 
@@ -246,6 +260,7 @@ export class FakeSlack {
 
   async close(): Promise<void> {
     for (const pending of [...this.pendingDelays]) pending.done(); // let delayed handlers finish now
+    this.socketMode.close();
     this.server.closeAllConnections(); // keep-alive sockets would otherwise hold close() open
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -492,7 +507,12 @@ export class FakeSlack {
     const handler = Object.hasOwn(this.handlers, method) ? this.handlers[method] : undefined;
     if (!handler) return [200, { ok: false, error: 'unknown_method', req_method: method }];
     if (token === undefined) return [200, { ok: false, error: 'not_authed' }];
-    if (token !== this.botToken) return [200, { ok: false, error: 'invalid_auth' }];
+    // apps.connections.open takes the app-level token only; every other method here a bot token.
+    const expected = method === 'apps.connections.open' ? this.appToken : this.botToken;
+    if (token !== expected) {
+      const wrongKind = method === 'apps.connections.open' ? token.startsWith('xox') : token.startsWith('xapp-');
+      return [200, { ok: false, error: wrongKind ? 'not_allowed_token_type' : 'invalid_auth' }];
+    }
     if (this.revoked) return [200, { ok: false, error: 'token_revoked' }];
     try {
       return [200, { ok: true, ...handler(args) }];
@@ -583,6 +603,14 @@ export class FakeSlack {
       app_id: this.appId,
       is_enterprise_install: false,
     };
+  }
+
+  /** Socket Mode: a WebSocket URL served by this fake, if the app-level token may open connections. */
+  private appsConnectionsOpen(): Json {
+    if (!this.appTokenScopes.includes('connections:write')) {
+      throw new ApiError('missing_scope', { needed: 'connections:write', provided: this.appTokenScopes.join(',') });
+    }
+    return { url: this.socketMode.openConnectionUrl() };
   }
 
   private usersInfo(args: Args): Json {

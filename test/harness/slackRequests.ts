@@ -130,8 +130,13 @@ export class SlackRequester {
 
   /** A slash command, form-encoded with Slack's fields in Slack's order. */
   command(params: CommandParams, send: SendOptions = {}): Promise<SlackResponse> {
+    return this.send(stringify(this.commandPayload(params)), 'application/x-www-form-urlencoded', send);
+  }
+
+  /** A slash command's fields as an object: the form body over HTTP, the envelope payload in Socket Mode. */
+  commandPayload(params: CommandParams): Record<string, string> {
     const { teamId, teamDomain, apiAppId, verificationToken } = this.opts;
-    const body = stringify({
+    return {
       token: verificationToken,
       team_id: teamId,
       team_domain: teamDomain,
@@ -145,8 +150,7 @@ export class SlackRequester {
       is_enterprise_install: 'false',
       response_url: params.responseUrl ?? this.newResponseUrl(),
       trigger_id: params.triggerId ?? this.newTriggerId(params.userId),
-    });
-    return this.send(body, 'application/x-www-form-urlencoded', send);
+    };
   }
 
   // ---------------------------------------------------------------- interactivity
@@ -244,22 +248,27 @@ export class SlackRequester {
   /** An `event_callback` envelope around `event`, with Slack's retry headers when asked. */
   event(event: object, options: EventOptions = {}): Promise<SlackResponse> {
     const { eventId, retryNum, retryReason, eventTime, ...send } = options;
+    const body = JSON.stringify(this.eventCallback(event, { eventId, eventTime }));
+    const retryHeaders: Record<string, string> = {};
+    if (retryNum !== undefined) retryHeaders['X-Slack-Retry-Num'] = String(retryNum);
+    if (retryReason !== undefined) retryHeaders['X-Slack-Retry-Reason'] = retryReason;
+    return this.send(body, 'application/json', { ...send, headers: { ...retryHeaders, ...send.headers } });
+  }
+
+  /** The `event_callback` body around `event`: the HTTP body, or the payload of a Socket Mode events_api envelope. */
+  eventCallback(event: object, options: Pick<EventOptions, 'eventId' | 'eventTime'> = {}): Record<string, unknown> {
     const { teamId, apiAppId, botUserId, verificationToken } = this.opts;
-    const body = JSON.stringify({
+    return {
       token: verificationToken,
       team_id: teamId,
       api_app_id: apiAppId,
       event,
       type: 'event_callback',
-      event_id: eventId ?? `Ev${String(++this.eventCounter).padStart(8, '0')}${randomBytes(2).toString('hex').toUpperCase()}`,
-      event_time: eventTime ?? Math.floor(Date.now() / 1000),
+      event_id: options.eventId ?? `Ev${String(++this.eventCounter).padStart(8, '0')}${randomBytes(2).toString('hex').toUpperCase()}`,
+      event_time: options.eventTime ?? Math.floor(Date.now() / 1000),
       authorizations: [{ enterprise_id: null, team_id: teamId, user_id: botUserId, is_bot: true, is_enterprise_install: false }],
       is_ext_shared_channel: false,
-    });
-    const retryHeaders: Record<string, string> = {};
-    if (retryNum !== undefined) retryHeaders['X-Slack-Retry-Num'] = String(retryNum);
-    if (retryReason !== undefined) retryHeaders['X-Slack-Retry-Reason'] = retryReason;
-    return this.send(body, 'application/json', { ...send, headers: { ...retryHeaders, ...send.headers } });
+    };
   }
 
   /** The handshake Slack sends when the Request URL is saved. */

@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config';
 import { createHandoff, type Handoff } from '../../src/app';
 import { FakeSlack } from './fakeSlack';
 import { SlackRequester } from './slackRequests';
+import { SocketSlack } from './socketSlack';
 import { ManualClock } from './manualClock';
 
 export const TEST_SIGNING_SECRET = '8f742231b10e8888abcd99aa0cc085a5';
@@ -19,10 +20,13 @@ export const TEAM = 'T0001';
 export interface TestApp {
   fake: FakeSlack;
   slack: SlackRequester;
+  /** Envelopes over the fake's Socket Mode connection (apps started with `socketMode: true`). */
+  socket: SocketSlack;
   handoff: Handoff;
   clock: ManualClock;
   dbFile: string;
   logs: string[];
+  /** PORT: Slack requests in HTTP mode; /healthz and /readyz in both modes. */
   port: number;
   /** Runs one scheduler sweep and waits until the outbox drained. */
   tick(): Promise<void>;
@@ -40,6 +44,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   dbFile?: string;
   fake?: FakeSlack;
+  /** Socket Mode (SLACK_APP_TOKEN set to the fake's app-level token) instead of HTTP mode. */
+  socketMode?: boolean;
 }
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -63,12 +69,19 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     DELIVERY_RATE_PER_SECOND: '1000',
     // Tests seed many handoffs from one person at one instant; the per-person cap has its own tests.
     HANDOFFS_PER_PERSON_PER_MINUTE: '1000',
+    ...(opts.socketMode ? { SLACK_APP_TOKEN: fake.appToken } : {}),
     ...opts.env,
   }));
   const boot = async () => {
     const handoff = createHandoff(config, { clock, logDestination: { write: (s: string) => logDestination.write(s) }, startScheduler: false });
-    const port = (await handoff.start())!;
-    return { handoff, port };
+    try {
+      return { handoff, port: await handoff.start() };
+    } catch (e) {
+      // A start that fails (a test of start-up errors) leaves nothing open behind it.
+      await handoff.stop();
+      if (!opts.fake) await fake.close();
+      throw e;
+    }
   };
   let { handoff, port } = await boot();
   const makeRequester = (p: number) =>
@@ -82,6 +95,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const t: TestApp = {
     fake,
     slack: makeRequester(port),
+    socket: new SocketSlack(fake, makeRequester(port)),
     handoff,
     clock,
     dbFile,
