@@ -1,9 +1,25 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * Three projects, so the inner loop stays fast while CI still runs everything:
+ *   unit         pure logic, views, the harness itself               (npm test)
+ *   e2e          the real app behind its receiver, one process        (npm test)
+ *   reliability  fuzz, security, faults, crashes, rolling deploys, and
+ *                every test that spawns real processes               (npm run test:slow)
+ * `npm run test:all` (what CI runs) is all three.
+ */
+// Type checking is done once by `npm run typecheck`; tests only transpile, which keeps them fast.
+const base = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  // Type checking is done once by `npm run typecheck`; tests only transpile, which keeps them fast.
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true }, diagnostics: false }] },
   testTimeout: 30000,
+};
+// Tests that start `node dist/index.js` or `npm start` as real processes.
+const processTests = ['<rootDir>/test/e2e/lifecycle.test.ts', '<rootDir>/test/e2e/startup.test.ts'];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/harness/**/*.test.ts'] },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], testPathIgnorePatterns: processTests },
+    { ...base, displayName: 'reliability', testMatch: ['<rootDir>/test/reliability/**/*.test.ts', '<rootDir>/test/crash/**/*.test.ts', ...processTests] },
+  ],
 };
