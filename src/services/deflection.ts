@@ -40,6 +40,7 @@ import { scheduleOf } from '../domain/personSchedule';
 import type { People, Person } from './people';
 import { readableSlackText } from '../domain/slackText';
 import { appNameOf, attachmentTexts, blockTexts, isAppMessage, schedulerCandidates } from './appAnnouncements';
+import { bestEffort } from '../bestEffort';
 
 /** The fields of a Slack `message` event this feature reads. */
 
@@ -165,7 +166,7 @@ export class DeflectionService {
       }
     }
     const ids = [...new Set([...own, ...fromThread])].filter((u) => u !== authorId).slice(0, MAX_RECIPIENTS * 2);
-    const looked = await Promise.all(ids.map((u) => this.people.get(teamId, u).catch(() => null)));
+    const looked = await Promise.all(ids.map(async (u) => (await bestEffort(this.people.get(teamId, u), this.logger, 'profile for the prompt')) ?? null));
     const people = looked.filter((p): p is Person => !!p?.row && p.exists && !p.isBot && !p.deleted).slice(0, MAX_RECIPIENTS);
     const onlyMentioned = people.every((p) => own.includes(p.userId));
     return { people, source: onlyMentioned ? 'mentioned' : 'thread' };
@@ -174,7 +175,7 @@ export class DeflectionService {
   /** The first person among the scheduler candidates Slack gives (see appAnnouncements.ts). */
   private async schedulerOf(teamId: string, e: ChannelMessageEvent): Promise<Person | undefined> {
     for (const userId of schedulerCandidates(e).slice(0, 5)) {
-      const p = await this.people.get(teamId, userId).catch(() => null);
+      const p = (await bestEffort(this.people.get(teamId, userId), this.logger, 'proposer profile')) ?? null;
       if (p?.row && p.exists && !p.isBot && !p.deleted && !p.external) return p;
     }
     return undefined;

@@ -36,6 +36,7 @@ import { withDeadline } from '../deadline';
 import type { OutboxDispatcher } from '../scheduler/outbox';
 import { plannedDigestsOf, scheduleOf } from '../domain/personSchedule';
 import type { People, Person } from './people';
+import { bestEffort } from '../bestEffort';
 
 export type { HandoffWithRecipients };
 
@@ -152,7 +153,7 @@ export class HandoffService {
   async recipientClocks(teamId: string, userIds: readonly string[]): Promise<RecipientClock[]> {
     if (userIds.length === 0) return [];
     const now = this.clock.now();
-    const people = await this.people.getMany(teamId, userIds.slice(0, DRAFT_LIMITS.recipients)).catch(() => []);
+    const people = (await bestEffort(this.people.getMany(teamId, userIds.slice(0, DRAFT_LIMITS.recipients)), this.logger, 'profiles for recipient clocks')) ?? [];
     return people.map((p) => ({
       userId: p.userId,
       name: p.displayName,
@@ -165,7 +166,7 @@ export class HandoffService {
     // The author's profile (for their zone in DMs) is fetched alongside the recipients', not after.
     const [recipients] = await Promise.all([
       this.people.getMany(teamId, draft.recipientIds),
-      this.people.get(teamId, draft.authorId).catch(() => undefined),
+      bestEffort(this.people.get(teamId, draft.authorId), this.logger, 'author profile'),
     ]);
     const errors = validateDraft(draft, recipients, now);
     if (Object.keys(errors).length > 0) return { kind: 'invalid', errors };
@@ -292,7 +293,7 @@ export class HandoffService {
 
     // Schedules are read before the transaction: Slack lookups must not run inside it.
     const selfNews = decision.unblocksAuthor && h.authorId === actorId;
-    const author = decision.unblocksAuthor && !selfNews ? await this.people.get(teamId, h.authorId).catch(() => null) : null;
+    const author = decision.unblocksAuthor && !selfNews ? ((await bestEffort(this.people.get(teamId, h.authorId), this.logger, 'author profile')) ?? null) : null;
     const added = await this.people.getMany(teamId, decision.addRecipients);
     const bad = added.find((p) => !p.exists || p.isBot || p.deleted || p.external);
     if (bad) return { ok: false, message: `${mention(bad.userId)} can’t take a handoff (not a person in this workspace, or deactivated).` };

@@ -15,6 +15,7 @@ import { scheduleOf } from '../domain/personSchedule';
 import { whereIsFrom } from '../views/whereIs';
 import { getUser, type UserRow } from '../db/queries/users';
 import type { People } from './people';
+import { bestEffort } from '../bestEffort';
 
 /**
  * How many handoffs per section are worth loading for a surface of `maxBlocks`: a card takes at least
@@ -57,7 +58,7 @@ export class HomeService {
 
   async publish(teamId: string, userId: string): Promise<void> {
     const now = this.clock.now();
-    const person = await this.people.get(teamId, userId).catch(() => null);
+    const person = (await bestEffort(this.people.get(teamId, userId), this.logger, 'profile for App Home')) ?? null;
     const limit = loadLimit(LIMITS.surfaceBlocks);
     const waiting = listWaitingOn(this.db, teamId, userId, limit);
     const authored = listAuthoredOpen(this.db, teamId, userId, limit);

@@ -10,6 +10,7 @@ import { settingsModal, settingsSavedView, type SettingsValues } from '../views/
 import { plannedDigestsOf, scheduleOf } from '../domain/personSchedule';
 import type { People } from './people';
 import { withDeadline } from '../deadline';
+import { bestEffort } from '../bestEffort';
 
 export type SettingsField = 'tz' | 'start' | 'end' | 'days' | 'awayUntil';
 
@@ -106,7 +107,7 @@ export class SettingsService {
   /** Opens the modal; the trigger expires in 3 s, so a slow profile lookup is not waited for. */
   /** `tell` reaches the person when the form cannot open (a reply in the conversation, or a DM). */
   async open(teamId: string, userId: string, triggerId: string, tell?: (text: string) => Promise<unknown>): Promise<void> {
-    const looked = await withDeadline(this.people.get(teamId, userId).catch(() => null), 1500);
+    const looked = await withDeadline(bestEffort(this.people.get(teamId, userId), this.logger, 'profile for settings'), 1500);
     const row = looked && looked !== 'timeout' ? looked.row : getUser(this.db, teamId, userId) ?? null;
     const now = this.clock.now();
     const preview = row ? digestPreview(scheduleOf(row), plannedDigestsOf(row, now, 3), now) : [];

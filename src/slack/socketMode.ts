@@ -8,6 +8,7 @@ import { SocketModeReceiver, type Logger as SlackLogger } from '@slack/bolt';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { ReadinessReport, SlackReadiness } from './readiness';
+import { bestEffort } from '../bestEffort';
 
 const WHERE =
   'create an App-Level Token with the connections:write scope on https://api.slack.com/apps → your app → Basic Information → App-Level Tokens, and set SLACK_APP_TOKEN to it (xapp-…)';
@@ -105,7 +106,7 @@ export class SocketMode implements SlackReadiness {
     this.stopping = true;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      this.receiver.client.disconnect().catch(() => undefined),
+      bestEffort(this.receiver.client.disconnect(), this.log, 'closing the socket at stop'),
       new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
     ]);
     clearTimeout(timer);
@@ -175,6 +176,7 @@ export class SocketMode implements SlackReadiness {
   }
 
   private async inspectOpen(response: Response): Promise<void> {
+    // A body that is not JSON is no app-token refusal: nothing to report.
     const body = (await response.json().catch(() => undefined)) as { ok?: boolean; error?: string; needed?: string } | undefined;
     if (!body || body.ok !== false || typeof body.error !== 'string') return;
     const line = appTokenProblem(body.error, body.needed);

@@ -8,6 +8,7 @@ import { agendaModal, mutedConfirmation } from '../../views/deflectionPrompt';
 import type { DeflectionRow } from '../../services/deflection';
 import { teamIdOf, type ListenerDeps } from '../context';
 import { tellClicker } from '../tellClicker';
+import { bestEffort } from '../../bestEffort';
 
 const NOT_YOURS = 'This suggestion isn’t yours to act on.';
 
@@ -38,14 +39,14 @@ export function registerDeflectionActions(app: App, deps: ListenerDeps): void {
     const prefill = { recipientIds, ask, title: ask ? titleFromAsk(withoutLeadingMentions(ask, deps.people.knownNames(teamIdOf(body), recipientIds))) : undefined };
     const meta = { key: randomUUID(), deflectionId: row.id };
     // Open first: the trigger expires in 3 s. The permalink and recipient clocks follow in an update.
-    const opened = await client.views.open({ trigger_id: body.trigger_id, view: handoffModal(prefill, meta) }).catch(() => null);
+    const opened = await bestEffort(client.views.open({ trigger_id: body.trigger_id, view: handoffModal(prefill, meta) }), deps.logger, 'handoff form from a prompt');
     if (!opened?.view?.id) return tellClicker(deps, body, respond, 'Slack took too long to open the form — please click again.');
     // The modal holds the text now; the prompt goes away, so nothing needs it in the database.
     deps.deflection.forgetText(row.id);
-    await respond({ delete_original: true }).catch(() => undefined);
+    await bestEffort(respond({ delete_original: true }), deps.logger, 'removing the prompt');
 
     const [link, clocks] = await Promise.all([
-      client.chat.getPermalink({ channel: row.channelId, message_ts: row.messageTs }).catch(() => null),
+      bestEffort(client.chat.getPermalink({ channel: row.channelId, message_ts: row.messageTs }), deps.logger, 'permalink of the proposal'),
       deps.handoffs.recipientClocks(teamIdOf(body), recipientIds),
     ]);
     const permalink = link?.permalink;
@@ -73,7 +74,7 @@ export function registerDeflectionActions(app: App, deps: ListenerDeps): void {
     const row = await rowFor(body, action, respond);
     if (!row) return;
     deps.deflection.record(row.id, 'dismissed');
-    await respond({ delete_original: true }).catch(() => undefined);
+    await bestEffort(respond({ delete_original: true }), deps.logger, 'removing the prompt');
   });
 
   app.action<BlockAction<ButtonAction>>(ActionIds.deflectMuteChannel, async ({ ack, body, action, respond }) => {
@@ -81,7 +82,7 @@ export function registerDeflectionActions(app: App, deps: ListenerDeps): void {
     const row = await rowFor(body, action, respond);
     if (!row) return;
     deps.deflection.muteChannel(row);
-    await respond({ replace_original: true, ...mutedConfirmation(row.id, row.channelId) }).catch(() => undefined);
+    await bestEffort(respond({ replace_original: true, ...mutedConfirmation(row.id, row.channelId) }), deps.logger, 'mute confirmation');
   });
 
   app.action<BlockAction<ButtonAction>>(ActionIds.deflectUnmuteChannel, async ({ ack, body, action, respond }) => {
@@ -89,7 +90,7 @@ export function registerDeflectionActions(app: App, deps: ListenerDeps): void {
     const row = deps.deflection.forActor(teamIdOf(body), Number(action.value), body.user.id);
     if (!row) return tellClicker(deps, body, respond, NOT_YOURS);
     deps.deflection.unmuteChannel(row);
-    await respond({ replace_original: true, text: `Done — I may suggest a handoff in <#${row.channelId}> again when you propose a call there.` }).catch(() => undefined);
+    await bestEffort(respond({ replace_original: true, text: `Done — I may suggest a handoff in <#${row.channelId}> again when you propose a call there.` }), deps.logger, 'unmute confirmation');
   });
 }
 

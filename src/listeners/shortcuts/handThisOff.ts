@@ -7,6 +7,7 @@ import { readableSlackText } from '../../domain/slackText';
 import { extractMentionedUserIds } from '../../domain/meetingDetection';
 import { handoffModal } from '../../views/handoffModal';
 import type { ListenerDeps } from '../context';
+import { bestEffort } from '../../bestEffort';
 
 export function registerShortcuts(app: App, deps: ListenerDeps): void {
   app.shortcut<MessageShortcut>(CallbackIds.handThisOffShortcut, async ({ ack, shortcut, client }) => {
@@ -25,10 +26,13 @@ export function registerShortcuts(app: App, deps: ListenerDeps): void {
     if (!opened?.view?.id) return;
     const channel = shortcut.channel?.id;
     if (typeof channel !== 'string' || typeof message.ts !== 'string') return;
-    const link = await client.chat.getPermalink({ channel, message_ts: message.ts }).catch(() => null);
+    const link = await bestEffort(client.chat.getPermalink({ channel, message_ts: message.ts }), deps.logger, 'permalink for the shortcut');
     if (!link?.permalink) return;
-    await client.views
-      .update({ view_id: opened.view.id, hash: opened.view.hash, view: handoffModal({ ...prefill, links: link.permalink }, { ...meta, permalink: link.permalink }) })
-      .catch(() => undefined);
+    // The form works without the link; Slack refuses the update if the person already edited it.
+    await bestEffort(
+      client.views.update({ view_id: opened.view.id, hash: opened.view.hash, view: handoffModal({ ...prefill, links: link.permalink }, { ...meta, permalink: link.permalink }) }),
+      deps.logger,
+      'adding the permalink to the shortcut form',
+    );
   });
 }

@@ -14,6 +14,7 @@ import type { SettingsField } from '../../services/settings';
 import { afterChange } from '../afterChange';
 import { teamIdOf, type ListenerDeps } from '../context';
 import { ACK_BUDGET_MS, withDeadline } from '../../deadline';
+import { bestEffort } from '../../bestEffort';
 
 type State = ViewOutput['state']['values'];
 
@@ -208,7 +209,7 @@ export function registerSubmissions(app: App, deps: ListenerDeps): void {
     if (error) {
       // Posting an agenda is one attempt, not an outbox delivery: the DM must not promise a retry.
       const why = explainOneShotFailure(error, `<#${row.channelId}>`);
-      await deps.client.chat.postMessage({ channel: body.user.id, text: `I couldn’t post your agenda: ${why}\n\nYour agenda, to post yourself:\n${safeMrkdwn(agenda, TEXT_LIMITS.agenda)}` }).catch(() => undefined);
+      await bestEffort(deps.client.chat.postMessage({ channel: body.user.id, text: `I couldn’t post your agenda: ${why}\n\nYour agenda, to post yourself:\n${safeMrkdwn(agenda, TEXT_LIMITS.agenda)}` }), deps.logger, 'agenda given back by DM');
     }
   });
 }
