@@ -14,8 +14,6 @@ export interface StorageHealth {
   disk: DiskReport;
 }
 
-export { MIN_FREE_DISK_BYTES, diskFacts, type DiskFacts } from './disk';
-
 export function storageHealth(handle: DbHandle, file: string, statfs?: StatFs): StorageHealth {
   let read: { ok: boolean; migrations: number; error?: string };
   try {

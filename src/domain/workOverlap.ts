@@ -98,7 +98,7 @@ export function lastShiftEnd(s: WorkSchedule, at: Date, lookbackMs: number): Dat
 }
 
 /** Rounds an instant down to the minute (overlaps are shown to the minute). */
-export function floorToMinute(d: Date): Date {
+function floorToMinute(d: Date): Date {
   return new Date(Math.floor(d.getTime() / MS_PER_MINUTE) * MS_PER_MINUTE);
 }
 

@@ -267,14 +267,6 @@ export function nextDigest(s: WorkSchedule, now: Date, history: DigestHistory, m
   return { ...next, catchUp: false, repeat: false };
 }
 
-/** The planned digest and the `count - 1` after it: what a settings preview lists. */
-export function upcomingDigests(s: WorkSchedule, now: Date, history: DigestHistory, maxLateMs: number, count: number): PlannedDigest[] {
-  if (count <= 0) return [];
-  const out: PlannedDigest[] = [nextDigest(s, now, history, maxLateMs)];
-  while (out.length < count) out.push({ ...firstDigestSlotAfterDate(s, out[out.length - 1]!.localDate), catchUp: false, repeat: false });
-  return out;
-}
-
 /**
  * How the start time of `slot` resolved on its date: 'gap' when that wall time did not exist (clocks
  * jumped forward; the digest moved forward by the jump), 'repeated' when it happened twice (clocks went

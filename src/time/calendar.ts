@@ -103,11 +103,6 @@ export function weekdayOf(date: LocalDate): number {
   return (((epochDayOf(date) + 4) % 7) + 7) % 7;
 }
 
-/** Whole days from a to b (positive when b is later). */
-export function daysBetween(a: LocalDate, b: LocalDate): number {
-  return epochDayOf(b) - epochDayOf(a);
-}
-
 export function maxLocalDate(a: LocalDate, b: LocalDate): LocalDate {
   return a >= b ? a : b;
 }

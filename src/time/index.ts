@@ -5,20 +5,16 @@
  */
 export {
   type LocalDate,
-  type CivilDate,
   MS_PER_MINUTE,
   MS_PER_HOUR,
   MS_PER_DAY,
   MINUTES_PER_DAY,
   addDays,
   weekdayOf,
-  daysBetween,
   maxLocalDate,
   isValidLocalDate,
-  parseLocalDate,
 } from './calendar';
 export {
-  type LocalParts,
   isValidTimeZone,
   assertTimeZone,
   canonicalTimeZone,
@@ -27,4 +23,4 @@ export {
   localDateOf,
   localInstant,
 } from './zone';
-export { formatLocal, cityOf, formatDuration, zoneLabel, localTimeLabel } from './format';
+export { formatLocal, cityOf, formatDuration, localTimeLabel } from './format';

@@ -62,7 +62,7 @@ export class FakeSocketMode {
   private ticketCounter = 0;
 
   constructor(
-    private readonly server: Server,
+    server: Server,
     private readonly port: () => number,
     private readonly appId: string,
   ) {

@@ -147,13 +147,3 @@ export function purgeStale(db: Db, now: Date): void {
   db.update(deflections).set({ pendingText: null, pendingMentions: null }).where(and(isNotNull(deflections.pendingText), lt(deflections.createdAt, dayAgo))).run();
   db.delete(processedEvents).where(lt(processedEvents.at, now.getTime() - 7 * 24 * 3600_000)).run();
 }
-
-export function outcomeCounts(db: Db, teamId: string): Record<string, number> {
-  const rows = db
-    .select({ outcome: deflections.outcome, n: sql<number>`count(*)` })
-    .from(deflections)
-    .where(eq(deflections.teamId, teamId))
-    .groupBy(deflections.outcome)
-    .all();
-  return Object.fromEntries(rows.map((r) => [r.outcome, r.n]));
-}

@@ -12,7 +12,7 @@ import { FakeSlack } from '../../harness/fakeSlack';
 import { SlackRequester } from '../../harness/slackRequests';
 import { MetadataEventTypes } from '../../../src/ids';
 import { ALL_DAYS } from '../../../src/domain/workSchedule';
-import { seedWave, userIdOf } from '../../../scripts/crash-digest-wave';
+import { seedWave } from '../../../scripts/crash-digest-wave';
 import { BOT_TOKEN, SIGNING_SECRET, startChild, type Child } from './child';
 
 export const TEAM = 'T0001';
@@ -172,4 +172,3 @@ export function audit(world: DeployWorld): Audit {
   return { rows: rows.length, sent: rows.filter((r) => r.status === 'sent').length, duplicates, missing, handoffs: new Set(handoffs.map((h) => h.id)).size, detail };
 }
 
-export { userIdOf };
