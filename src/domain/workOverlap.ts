@@ -8,7 +8,7 @@
  * dates), or at a UTC-offset change of their zone. Between two consecutive such instants it is
  * constant, so checking the first instant of each piece is exact.
  */
-import { addDays, localDateOf, localInstant, MS_PER_HOUR, MS_PER_MINUTE, offsetMs } from '../time';
+import { addDays, localDateOf, localInstant, MS_PER_HOUR, offsetMs } from '../time';
 import { assertSchedule, isWorkingAt, type WorkSchedule } from './workSchedule';
 
 export interface TimeWindow {
@@ -95,11 +95,6 @@ export function lastShiftEnd(s: WorkSchedule, at: Date, lookbackMs: number): Dat
   const windows = commonWorkingWindows([s], new Date(at.getTime() - lookbackMs), at);
   const last = windows.at(-1);
   return last ? last.end : null;
-}
-
-/** Rounds an instant down to the minute (overlaps are shown to the minute). */
-function floorToMinute(d: Date): Date {
-  return new Date(Math.floor(d.getTime() / MS_PER_MINUTE) * MS_PER_MINUTE);
 }
 
 /** "In the next 24 h" is the question a proposed call raises. */
