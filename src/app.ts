@@ -31,6 +31,10 @@ import { SchedulerTick } from './scheduler/tick';
 import { purgeStale } from './db/queries/deflections';
 import type { ListenerDeps } from './listeners/context';
 import { registerListeners } from './listeners';
+import { InFlightListeners } from './listeners/inFlight';
+
+/** How long stopping waits for listeners still at work after their ack (a Slack call may take its full timeout). */
+const LISTENER_DRAIN_MS = 15_000;
 
 export interface HandoffOptions {
   clock?: Clock;
@@ -114,6 +118,8 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     cards: new CardRefresher(db.db, client, identity, clock, logger),
     workspaces,
   };
+  const inFlight = new InFlightListeners();
+  inFlight.register(app);
   registerListeners(app, deps);
 
   const tick = new SchedulerTick(db.db, dispatcher, clock, logger, config.digestMaxLateMs, () => {
@@ -166,6 +172,8 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
       } else {
         await app.stop().catch((e: unknown) => logger.warn({ err: e }, 'error while stopping the receiver'));
       }
+      // No new requests arrive now; acknowledged ones finish their work before the database closes.
+      if (!(await inFlight.drain(LISTENER_DRAIN_MS))) logger.warn({ running: inFlight.count }, 'stopping with listeners still at work');
       // In-flight deliveries finish; unstarted ones stay in the outbox for the next start.
       await dispatcher.stop();
       db.close();
