@@ -329,30 +329,6 @@ describe('wording', () => {
     expect(echo).not.toContain('&lt;@');
   });
 
-  it('a click in a digest keeps the digest’s notification text, not "Handoff #1 is done"', async () => {
-    t = await appWith('2026-11-25T20:00:00Z', { UTOK: 'Asia/Tokyo', UNYC: 'America/New_York' }); // Tokyo 05:00
-    const h = await handoff(t, 'UNYC', '<@UTOK> the Q3 numbers, please');
-    t.clock.set('2026-11-26T00:00:00Z'); // 09:00 Tokyo
-    await t.tick();
-    const digest = digestsTo(t, 'UTOK')[0]!;
-    // The fake updates its stored message in place: keep what was sent.
-    const sentText = digest.text;
-    expect(sentText).toContain('waiting on you');
-    await t.slack.interaction(
-      t.slack.blockAction({
-        userId: 'UTOK',
-        actionId: ActionIds.acknowledge,
-        value: String(h.id),
-        channelId: digest.channel,
-        messageTs: digest.ts,
-        message: { type: 'message', ts: digest.ts, text: digest.text, blocks: digest.blocks, user: 'UBOT', bot_id: 'B0001' },
-      }),
-    );
-    const update = await t.fake.waitFor('chat.update', (c) => c.args.ts === digest.ts);
-    expect(JSON.stringify(update.args.blocks)).toContain('Acknowledged');
-    expect(update.args.text).toBe(sentText);
-  });
-
   it('a digest sent late says so and why', async () => {
     t = await appWith('2026-11-25T20:00:00Z', { UTOK: 'Asia/Tokyo', UNYC: 'America/New_York' });
     await handoff(t, 'UNYC', '<@UTOK> the late one');
