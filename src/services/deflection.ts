@@ -82,6 +82,8 @@ export class DeflectionService {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly cooldownMs: number,
+    /** Told each prompt's outcome (shown, failed, converted, dismissed, muted) for /metrics. */
+    private readonly observe: (outcome: string) => void = () => undefined,
   ) {}
 
   async onMessage(teamId: string, eventId: string | undefined, e: ChannelMessageEvent): Promise<OnMessageResult> {
@@ -139,9 +141,11 @@ export class DeflectionService {
       await this.client.chat.postEphemeral({ channel: e.channel, user: userId, ...prompt, ...(e.thread_ts ? { thread_ts: e.thread_ts } : {}) });
       // Why it fired (rule, or the model's strongest n-grams) for tuning from logs; never the text itself.
       this.logger.info({ teamId, deflectionId: id, reason: detection.reason, rule: detection.rule, score: detection.score, why: detection.why }, 'deflection prompt shown');
+      this.observe('shown');
       return 'prompted';
     } catch (err) {
       setOutcome(this.db, id, 'failed', this.clock.now());
+      this.observe('failed');
       this.logger.warn({ teamId, error: classifySlackError(err).code }, 'deflection prompt failed');
       return 'failed';
     }
@@ -200,7 +204,9 @@ export class DeflectionService {
         return false;
       }
     }
-    return setOutcome(this.db, id, outcome, this.clock.now(), handoffId);
+    const changed = setOutcome(this.db, id, outcome, this.clock.now(), handoffId);
+    if (changed) this.observe(outcome);
+    return changed;
   }
 
   /** The handoff modal now holds the text; the database does not need it any more. */
