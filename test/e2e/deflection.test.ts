@@ -11,7 +11,7 @@ import type { FakeEphemeral, RecordedCall } from '../harness/fakeSlack';
 import { ActionIds, AgendaModalFields, CallbackIds, HandoffModalFields as F, SettingsModalFields as S } from '../../src/ids';
 import { deflections, users } from '../../src/db/schema';
 import { loadHandoff } from '../../src/db/queries/handoffs';
-import { outcomeLabel } from '../../src/services/deflection';
+import { recordDeflectionOutcomes } from '../harness/deflectionOutcomes';
 
 // Wednesday 2026-11-25 12:00 UTC: Lisbon 12:00 (working), New York 07:00 (starts in 2 h),
 // Tokyo 21:00 (starts in 12 h), Los Angeles 04:00.
@@ -32,16 +32,7 @@ async function start(env: Record<string, string> = {}): Promise<void> {
   const everyone = ['U0DEV', 'U0ANA', 'U0BEN', 'U0CHO'];
   t.fake.addChannel({ id: 'C0ENG', name: 'eng', members: everyone });
   t.fake.addChannel({ id: 'C0OPS', name: 'ops', members: everyone });
-  // Record what the service decided for every message event, so "nothing happened" is asserted on
-  // a decision that was made, not on a sleep.
-  outcomes = [];
-  const service = t.handoff.deps.deflection;
-  const onMessage = service.onMessage.bind(service);
-  service.onMessage = async (...args) => {
-    const result = await onMessage(...args);
-    outcomes.push(outcomeLabel(result));
-    return result;
-  };
+  outcomes = recordDeflectionOutcomes(t);
 }
 
 afterEach(async () => t?.close());
