@@ -1,8 +1,13 @@
 /**
- * One sweep = one transaction: find everyone whose digest is due (everything overdue, not just this
- * minute — node-cron drops late runs), apply the catch-up policy, insert one outbox row per
- * (team, person, local date) — a second insert for the same date is ignored — and advance each
- * person from the scheduled local date. Sending happens later, outside the transaction.
+ * A sweep finds everyone whose digest is due (everything overdue, not just this minute — node-cron
+ * drops late runs), applies the catch-up policy, inserts one outbox row per (team, person, local
+ * date) — a second insert for the same date is ignored — and advances each person from the scheduled
+ * local date. Sending happens later, outside the transaction.
+ *
+ * It runs in slices of at most SLICE_SIZE people, one transaction each, yielding to the event loop
+ * between slices: a 50,000-person wave in one transaction held the loop for seconds and Slack's
+ * requests went unacknowledged. Each slice is crash-safe on its own (insert and advance commit
+ * together; the inserts are idempotent), so a kill between slices only leaves people still due.
  *
  * Hot path: a morning wave can make thousands of people due in one sweep, so the queries are
  * prepared once per connection, and the catch-up plan — a pure function of schedule, scheduled slot
@@ -60,10 +65,46 @@ const statements = (s: Database.Database) => ({
   retryTomorrow: s.prepare(`update users set next_digest_at = @nextAt, updated_at = @now where team_id = @teamId and user_id = @userId`),
 });
 
-export function sweepDueDigests(db: Db, now: Date, maxLateMs: number, limit = 50_000): SweepResult {
+/** People per transaction: about 2 ms of work each, so requests wait at most that long for the loop. */
+export const SLICE_SIZE = 200;
+
+export interface SweepOptions {
+  /** Most people one sweep handles (the rest wait for the next tick). */
+  limit?: number;
+  sliceSize?: number;
+  /** Called after each committed slice that enqueued something (e.g. to start sending at once). */
+  onSlice?: (slice: SweepResult) => void;
+  /** Checked between slices: true ends the sweep early (shutdown). */
+  stopping?: () => boolean;
+}
+
+/** Lets timers, I/O and requests run between two slices. */
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function sweepDueDigests(db: Db, now: Date, maxLateMs: number, opts: SweepOptions = {}): Promise<SweepResult> {
+  const limit = opts.limit ?? 50_000;
+  const sliceSize = opts.sliceSize ?? SLICE_SIZE;
+  const plans = new Map<string, CatchUpPlan>();
+  const total: SweepResult = { due: 0, enqueued: 0, skipped: 0, errors: [] };
+  while (total.due < limit) {
+    const slice = sweepSlice(db, now, maxLateMs, Math.min(sliceSize, limit - total.due), plans);
+    total.due += slice.due;
+    total.enqueued += slice.enqueued;
+    total.skipped += slice.skipped;
+    total.errors.push(...slice.errors);
+    if (slice.enqueued > 0) opts.onSlice?.(slice);
+    // Everyone handled moved past `now` (or was parked), so a short slice means nobody is left.
+    if (slice.due < sliceSize || opts.stopping?.()) break;
+    await yieldToLoop();
+    if (opts.stopping?.()) break;
+  }
+  return total;
+}
+
+/** One slice: up to `limit` due people, planned, enqueued and advanced in one transaction. */
+function sweepSlice(db: Db, now: Date, maxLateMs: number, limit: number, plans: Map<string, CatchUpPlan>): SweepResult {
   const q = prepared(db, statements);
   const t = now.getTime();
-  const plans = new Map<string, CatchUpPlan>();
   return sqliteOf(db).transaction(() => {
     const due = q.due.all(t, limit);
     let enqueued = 0;

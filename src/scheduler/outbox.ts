@@ -115,6 +115,8 @@ export interface DispatcherOptions {
   claimant?: string;
 }
 
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** While other processes hold rows, look again this often (a stopping one hands rows back silently). */
 const FOREIGN_CLAIMS_RECHECK_MS = 2000;
 const DEFAULT_API_TIMEOUT_MS = 10_000;
@@ -220,6 +222,9 @@ export class OutboxDispatcher {
       const [row] = claimDue(this.db, this.clock.now(), 1, this.lease());
       if (!row) return;
       await this.track(this.send(row));
+      // A row settled without I/O (a digest with nothing to say) resolves in microtasks only: without
+      // this, a wave of them would never let a request, a timer or a renewal run.
+      await yieldToLoop();
     }
   }
 

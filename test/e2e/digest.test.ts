@@ -286,7 +286,7 @@ describe('morning digest: crashes around the send', () => {
     ({ t } = await tokyoWithWork('2026-11-25T19:00:00Z'));
     t.clock.set('2026-11-26T00:00:00Z');
     // The sweep enqueues it, then the process dies as the row is claimed, before any Slack call.
-    sweepDueDigests(t.handoff.db.db, t.clock.now(), 4 * HOUR);
+    await sweepDueDigests(t.handoff.db.db, t.clock.now(), 4 * HOUR);
     t.handoff.db.sqlite.prepare(`update outbox set status = 'sending' where kind = 'digest'`).run();
     await t.restart();
     await t.tick();
@@ -446,5 +446,29 @@ describe('morning digest: a busy person', () => {
     expect(told.n).toBe(16);
     const notified = t.handoff.db.sqlite.prepare(`select count(*) as n from handoff_recipients where user_id = ? and notified_at is not null`).get(TOKYO) as { n: number };
     expect(notified.n).toBe(9);
+  });
+});
+
+describe('morning digest: a big wave', () => {
+  it('requests are answered while a 20,000-person wave is being swept into the outbox', async () => {
+    const t = await startTestApp({ now: '2026-11-25T23:59:00Z' });
+    try {
+      const at = Date.parse('2026-11-26T00:00:00Z');
+      const insert = t.handoff.db.sqlite.prepare(`insert into users (team_id, user_id, slack_tz, working_days, next_digest_at, next_digest_local_date, created_at, updated_at)
+        values (?, ?, 'Asia/Tokyo', 62, ?, '2026-11-26', 0, 0)`);
+      t.handoff.db.sqlite.transaction(() => {
+        for (let i = 0; i < 20_000; i++) insert.run(TEAM, `UWAVE${i}`, at);
+      })();
+      t.clock.set('2026-11-26T00:00:30Z');
+      let swept = false;
+      const sweep = t.handoff.tick.runOnce().then((r) => ((swept = true), r));
+      // A request arriving mid-sweep is answered before the sweep ends: it yields between slices.
+      const res = await t.slack.urlVerification('mid-wave');
+      expect(res.status).toBe(200);
+      expect(swept).toBe(false);
+      expect(await sweep).toMatchObject({ due: 20_000, enqueued: 20_000 });
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -102,7 +102,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     logs,
     port,
     async tick() {
-      t.handoff.tick.runOnce();
+      await t.handoff.tick.runOnce();
       await t.handoff.dispatcher.idle();
     },
     async reply(userId, text, via = t.slack) {
