@@ -32,6 +32,7 @@ import { purgeStale } from './db/queries/deflections';
 import type { ListenerDeps } from './listeners/context';
 import { registerListeners } from './listeners';
 import { InFlightListeners } from './listeners/inFlight';
+import { LoopDelayMonitor } from './loopDelay';
 
 /** How long stopping waits for listeners still at work after their ack (a Slack call may take its full timeout). */
 const LISTENER_DRAIN_MS = 15_000;
@@ -50,6 +51,8 @@ export interface Handoff {
   dispatcher: OutboxDispatcher;
   tick: SchedulerTick;
   logger: Logger;
+  /** Event-loop delay per window (logged; read by a metrics endpoint). */
+  loopDelay: LoopDelayMonitor;
   /** Whether Slack is reachable now (GET /readyz). */
   readiness: SlackReadiness;
   /** Starts listening; resolves with the bound port (PORT in both modes). */
@@ -126,6 +129,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     purgeStale(db.db, clock.now());
     workspaces.recheckPaused();
   });
+  const loopDelay = new LoopDelayMonitor(logger);
   let stopped = false;
   let operatorServer: OperatorServer | undefined;
 
@@ -136,8 +140,10 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     dispatcher,
     tick,
     logger,
+    loopDelay,
     readiness,
     async start() {
+      loopDelay.start();
       // A workspace paused by a revoked token resumes before the first delivery if the token works again.
       await identity.settled(3000);
       await dispatcher.recoverStuck();
@@ -177,6 +183,8 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
       // In-flight deliveries finish; unstarted ones stay in the outbox for the next start.
       await dispatcher.stop();
       db.close();
+      loopDelay.closeWindow();
+      loopDelay.stop();
       logger.info('Handoff stopped');
       // Bounded: a stdout nobody reads any more must not hold the exit.
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
