@@ -28,6 +28,7 @@ import { OutboxDispatcher } from './scheduler/outbox';
 import { SlackDeliveries } from './scheduler/deliveries';
 import { DigestBuilder } from './scheduler/digestBuilder';
 import { SchedulerTick } from './scheduler/tick';
+import { pruneOutbox } from './scheduler/retention';
 import { purgeStale } from './db/queries/deflections';
 import type { ListenerDeps } from './listeners/context';
 import { registerListeners } from './listeners';
@@ -125,9 +126,11 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   inFlight.register(app);
   registerListeners(app, deps);
 
-  const tick = new SchedulerTick(db.db, dispatcher, clock, logger, config.digestMaxLateMs, () => {
+  const tick = new SchedulerTick(db.db, dispatcher, clock, logger, config.digestMaxLateMs, async (stopping) => {
     purgeStale(db.db, clock.now());
     workspaces.recheckPaused();
+    const pruned = await pruneOutbox(db.db, clock.now(), config.outboxRetentionMs, { stopping });
+    if (pruned > 0) logger.info({ rows: pruned, retentionDays: config.outboxRetentionMs / 86_400_000 }, 'deleted finished outbox rows past their retention');
   });
   const loopDelay = new LoopDelayMonitor(logger);
   let stopped = false;

@@ -20,6 +20,7 @@ const WHERE = {
   DELIVERY_RATE_PER_SECOND: 'upper bound on outbox messages sent per second across the workspace (default 10)',
   SLACK_API_TIMEOUT_MS: 'milliseconds before a Slack Web API call is given up and retried later (default 10000)',
   HANDOFFS_PER_PERSON_PER_MINUTE: 'how many handoffs one person may create per minute, 1–1000 (default 10)',
+  OUTBOX_RETENTION_DAYS: 'whole days to keep sent, failed and skipped deliveries before deleting them, 1–3650 (default 30)',
 } as const;
 
 type VarName = keyof typeof WHERE;
@@ -43,6 +44,7 @@ const schema = z.object({
   DELIVERY_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(10),
   SLACK_API_TIMEOUT_MS: intIn(100, 120_000).default(10_000),
   HANDOFFS_PER_PERSON_PER_MINUTE: intIn(1, 1000).default(10),
+  OUTBOX_RETENTION_DAYS: intIn(1, 3650).default(30),
 });
 
 export interface Config {
@@ -60,6 +62,8 @@ export interface Config {
   slackApiTimeoutMs: number;
   /** New handoffs one person may create per minute (a flood to one colleague would hit Slack's per-conversation limit). */
   handoffsPerPersonPerMinute: number;
+  /** Finished outbox rows (sent, failed, skipped) older than this are deleted. */
+  outboxRetentionMs: number;
   mode: 'socket' | 'http';
 }
 
@@ -139,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deliveryRatePerSecond: c.DELIVERY_RATE_PER_SECOND,
     slackApiTimeoutMs: c.SLACK_API_TIMEOUT_MS,
     handoffsPerPersonPerMinute: c.HANDOFFS_PER_PERSON_PER_MINUTE,
+    outboxRetentionMs: c.OUTBOX_RETENTION_DAYS * 86_400_000,
     mode: c.SLACK_APP_TOKEN ? 'socket' : 'http',
   };
 }

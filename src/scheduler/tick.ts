@@ -10,8 +10,8 @@ import type { Logger } from '../logger';
 import { sweepDueDigests, type SweepResult } from './digestSweep';
 import type { OutboxDispatcher } from './outbox';
 
-/** Housekeeping run on every tick; may be async (it deletes in slices). */
-export type Housekeeping = () => void | Promise<void>;
+/** Housekeeping run on every tick; may be async (it deletes in slices) and should end early when `stopping()`. */
+export type Housekeeping = (stopping: () => boolean) => void | Promise<void>;
 
 export class SchedulerTick {
   private task: ScheduledTask | null = null;
@@ -51,7 +51,7 @@ export class SchedulerTick {
       onSlice: () => this.dispatcher.kick(),
       stopping: () => this.stopping,
     });
-    await this.housekeeping();
+    await this.housekeeping(() => this.stopping);
     const { errors, ...counts } = result;
     if (result.due > 0) this.logger.info({ ...counts, errors: errors.length, ms: Date.now() - started }, 'digest sweep');
     for (const e of errors.slice(0, 20)) this.logger.error(e, 'could not plan this person’s digest; retrying in a day');

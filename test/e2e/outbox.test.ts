@@ -325,3 +325,24 @@ describe('outbox: ambiguous failures and crashes never duplicate', () => {
     expect(postsTo(t, LISBON)).toHaveLength(1);
   });
 });
+
+describe('outbox: retention', () => {
+  it('the tick deletes finished rows older than OUTBOX_RETENTION_DAYS and keeps the rest', async () => {
+    const t = await startTestApp({ now: '2026-11-25T12:00:00Z', env: { OUTBOX_RETENTION_DAYS: '10' } });
+    try {
+      const now = t.clock.now().getTime();
+      const insert = t.handoff.db.sqlite.prepare(`insert into outbox (team_id, kind, dedupe_key, user_id, payload, status, next_attempt_at, created_at, updated_at)
+        values (?, 'dm', ?, 'UOLD', '{}', ?, ?, ?, ?)`);
+      const at = (days: number) => now - days * 86_400_000;
+      insert.run(TEAM, 'old-sent', 'sent', at(11), at(11), at(11));
+      insert.run(TEAM, 'old-failed', 'failed', at(12), at(12), at(12));
+      insert.run(TEAM, 'recent-sent', 'sent', at(9), at(9), at(9));
+      await t.tick();
+      const left = t.handoff.db.sqlite.prepare(`select dedupe_key as k from outbox where user_id = 'UOLD' order by k`).all();
+      expect(left).toEqual([{ k: 'recent-sent' }]);
+      expect(t.logs.join('')).toContain('deleted finished outbox rows past their retention');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -10,7 +10,9 @@
  * (scheduler/outbox.ts decides which), never merely because they just started.
  */
 import { and, eq, inArray, isNotNull, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import type { Db } from '../client';
+import { prepared, sqliteOf } from '../prepared';
 import { outbox } from '../schema';
 
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -274,4 +276,24 @@ export function digestRowsFor(db: Db, teamId: string, userId: string, localDate:
     .where(and(eq(outbox.teamId, teamId), eq(outbox.kind, 'digest'), eq(outbox.userId, userId), eq(outbox.localDate, localDate)))
     .orderBy(outbox.id)
     .all();
+}
+
+const retentionStatements = (s: Database.Database) => ({
+  // next_attempt_at ≤ updated_at for every finished row, so its bound only lets outbox_due_idx
+  // narrow the scan to old rows; updated_at decides.
+  deleteFinished: s.prepare<{ before: number; limit: number }>(`
+    delete from outbox where id in (
+      select id from outbox where status in ('sent', 'failed', 'skipped') and next_attempt_at < @before and updated_at < @before
+      limit @limit)`),
+});
+
+/**
+ * Deletes up to `limit` finished rows (sent, failed, skipped) last changed before `before` (epoch
+ * ms), in one short transaction; returns how many. Pending and sending rows are never touched.
+ */
+export function deleteFinishedBefore(db: Db, before: number, limit: number): number {
+  const q = prepared(db, retentionStatements);
+  return sqliteOf(db)
+    .transaction(() => q.deleteFinished.run({ before, limit }).changes)
+    .immediate();
 }
