@@ -165,7 +165,7 @@ async function deliveryRun(handoff: Handoff, fake: FakeSlack, count: number): Pr
     sampleRss();
     if (process.env.BENCH_TRACE && performance.now() > nextReport) {
       nextReport += 1000;
-      console.log(`  t=${((performance.now() - t0) / 1000).toFixed(0)}s sent=${sent()} pace=${handoff.dispatcher.limiter.currentRate.toFixed(1)}/s 429s=${fake.callsTo('chat.postMessage').filter((c) => c.status === 429).length}`);
+      console.log(`  t=${((performance.now() - t0) / 1000).toFixed(0)}s sent=${sent()} pace=${handoff.dispatcher.limiterFor(TEAM).currentRate.toFixed(1)}/s 429s=${fake.callsTo('chat.postMessage').filter((c) => c.status === 429).length}`);
     }
   }
   const seconds = (performance.now() - t0) / 1000;

@@ -106,6 +106,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   const dispatcher = new OutboxDispatcher(db.db, deliveries, clock, logger, {
     concurrency: config.deliveryConcurrency,
     ratePerSecond: config.deliveryRatePerSecond,
+    startRatePerSecond: config.deliveryStartRatePerSecond,
     apiTimeoutMs: config.slackApiTimeoutMs,
   });
   const deps: ListenerDeps = {

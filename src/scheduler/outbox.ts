@@ -46,7 +46,7 @@ import { setWorkspaceStatus } from '../db/queries/workspaces';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { classifySlackError } from '../slack/errors';
-import { RateLimiter } from './rateLimiter';
+import { RateLimiter, SAFE_START_RATE } from './rateLimiter';
 import { isGone, newClaimantId } from './claimant';
 
 export type DeliveryResult = { status: 'sent'; ts: string | null } | { status: 'skip'; reason: string };
@@ -106,7 +106,10 @@ export function mayHaveReachedSlack(e: unknown): boolean {
 
 export interface DispatcherOptions {
   concurrency: number;
+  /** Upper bound on sends per second per workspace; the pace itself is discovered (see rateLimiter.ts). */
   ratePerSecond: number;
+  /** Where each workspace's pace starts (default SAFE_START_RATE, at most ratePerSecond). */
+  startRatePerSecond?: number;
   /** SLACK_API_TIMEOUT_MS: the longest one Slack call keeps a post in the air. */
   apiTimeoutMs?: number;
   /** How long a claim stays ours without renewal. Default: max(60 s, 2 × apiTimeoutMs). */
@@ -129,7 +132,8 @@ function conversationOf(row: OutboxRow): string | null {
 type Result = { outcome: Outcome; error?: string };
 
 export class OutboxDispatcher {
-  readonly limiter: RateLimiter;
+  /** One pace per workspace: Slack limits each workspace on its own. */
+  private readonly limiters = new Map<string, RateLimiter>();
   readonly claimant: string;
   private readonly leaseMs: number;
   /** After its holder died, a post it started is given this long to land before the row is taken over. */
@@ -151,12 +155,21 @@ export class OutboxDispatcher {
     private readonly logger: Logger,
     private readonly opts: DispatcherOptions,
   ) {
-    this.limiter = new RateLimiter(opts.ratePerSecond);
     this.claimant = opts.claimant ?? newClaimantId();
     this.postGraceMs = opts.apiTimeoutMs ?? DEFAULT_API_TIMEOUT_MS;
     // Longer than any single Slack call, so a live holder mid-post never loses its row even if a
     // renewal is late; renewed every quarter of it.
     this.leaseMs = opts.leaseMs ?? Math.max(60_000, 2 * this.postGraceMs);
+  }
+
+  /** The pace of `teamId`'s sends (created on first use). */
+  limiterFor(teamId: string): RateLimiter {
+    let limiter = this.limiters.get(teamId);
+    if (!limiter) {
+      limiter = new RateLimiter(this.opts.ratePerSecond, Date.now, this.opts.startRatePerSecond ?? SAFE_START_RATE);
+      this.limiters.set(teamId, limiter);
+    }
+    return limiter;
   }
 
   /** A fresh lease for this process, from now. */
@@ -235,10 +248,11 @@ export class OutboxDispatcher {
    */
   private paceFor(row: OutboxRow): Pace {
     const conversation = conversationOf(row);
+    const limiter = this.limiterFor(row.teamId);
     return async () => {
       for (;;) {
         if (this.stopped) throw new DispatcherStopped('stopped');
-        const held = conversation ? this.limiter.conversationWait(conversation) : 0;
+        const held = conversation ? limiter.conversationWait(conversation) : 0;
         if (held > 0 && conversation) {
           // One row per paused conversation may wait for it in place (a lone 429 costs no extra
           // round trip), and only up to half the senders; any more give up their turn, so a flood
@@ -252,7 +266,7 @@ export class OutboxDispatcher {
           }
           continue;
         }
-        const wait = this.limiter.tryTake();
+        const wait = limiter.tryTake();
         if (wait === 0) break;
         await this.sleep(wait);
       }
@@ -290,7 +304,7 @@ export class OutboxDispatcher {
     try {
       const result = await this.handlers.deliver(row, this.paceFor(row));
       if (result.status === 'sent') {
-        this.limiter.succeeded(conversationOf(row) ?? undefined);
+        this.limiterFor(row.teamId).succeeded(conversationOf(row) ?? undefined);
         this.recordSent(row, result.ts, false);
         return { outcome: 'sent' };
       }
@@ -369,14 +383,15 @@ export class OutboxDispatcher {
         // A paced post's 429 may be its conversation's own limit (then only that one waits); a
         // lookup's 429 is its method's, and everyone waits as before.
         const conversation = conversationOf(row);
+        const limiter = this.limiterFor(row.teamId);
         let scope: 'conversation' | 'workspace' = 'workspace';
-        if (paced && conversation) scope = this.limiter.limitedIn(conversation, failure.retryAfterMs);
-        else if (paced) this.limiter.limited(failure.retryAfterMs);
-        else this.limiter.pause(failure.retryAfterMs);
+        if (paced && conversation) scope = limiter.limitedIn(conversation, failure.retryAfterMs);
+        else if (paced) limiter.limited(failure.retryAfterMs);
+        else limiter.pause(failure.retryAfterMs);
         // Not the row's fault: do not count it as an attempt.
         markRetry(this.db, row.id, this.claimant, error, new Date(now.getTime() + failure.retryAfterMs), now, false);
         this.scheduleWake(failure.retryAfterMs);
-        const pacePerSecond = Math.round(this.limiter.currentRate * 10) / 10;
+        const pacePerSecond = Math.round(limiter.currentRate * 10) / 10;
         this.logger.warn({ ...log, retryAfterMs: failure.retryAfterMs, scope, ...(scope === 'conversation' ? { conversation } : { pacePerSecond }) }, 'rate limited by Slack; pausing delivery');
         return { outcome: 'retry', error: failure.code };
       }

@@ -1,5 +1,5 @@
 /** Telling a conversation's 429 from the workspace's (RateLimiter.limitedIn). */
-import { RateLimiter } from '../../src/scheduler/rateLimiter';
+import { RateLimiter, SAFE_START_RATE } from '../../src/scheduler/rateLimiter';
 
 function limiterAt(t0 = 0) {
   const clock = { t: t0 };
@@ -17,7 +17,7 @@ describe('RateLimiter: 429 scope', () => {
     expect(limiter.conversationWait('U1')).toBe(2990);
     expect(limiter.conversationWait('U2')).toBe(0);
     expect(limiter.tryTake()).toBe(0); // nobody else waits
-    expect(limiter.currentRate).toBe(97); // and the pace is unchanged
+    expect(limiter.currentRate).toBe(SAFE_START_RATE); // and the pace is unchanged
     clock.t += 3000;
     expect(limiter.conversationWait('U1')).toBe(0);
   });
