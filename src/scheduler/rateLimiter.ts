@@ -17,9 +17,10 @@
  * - Scoped: chat.postMessage allows about one message per second per conversation, "while also
  *   maintaining a workspace-wide limit" (docs.slack.dev/apis/web-api/rate-limits), and a 429 does
  *   not say which one was hit — it carries only Retry-After. So the scope is inferred (`limitedIn`):
- *   a 429 in one conversation while sends to other conversations still go through is that
- *   conversation's limit (one person flooding one colleague) and pauses only that conversation;
- *   429s in two or more conversations with nothing else getting through in between are the
+ *   a 429 in a conversation we were just sending to, while sends to other conversations still go
+ *   through, is that conversation's limit (one person flooding one colleague) and pauses only that
+ *   conversation; a 429 in a conversation we had not just sent to (a wave: one digest per DM), or
+ *   429s in two or more conversations with nothing else getting through in between, are the
  *   workspace's limit and pause (and slow) everyone.
  */
 /** Where a pace starts: the old default rate. */
@@ -103,18 +104,25 @@ export class RateLimiter {
   }
 
   /**
-   * A send to `conversation` was answered 429. Pauses that conversation alone, unless other
-   * conversations are being limited too with nothing getting through (then it is `limited`: the
-   * workspace's limit). Returns which it was.
+   * A send to `conversation` was answered 429. Pauses that conversation alone, unless it cannot be
+   * that conversation's limit — nothing was sent to it just before (its limit is about one message a
+   * second) — or other conversations are being limited too with nothing getting through (then it is
+   * `limited`: the workspace's limit). Returns which it was.
    */
   limitedIn(conversation: string, retryAfterMs: number): LimitScope {
     const t = this.now();
     forgetOlder(this.recent429s, t - SCOPE_WINDOW_MS);
     forgetOlder(this.recentSuccesses, t - SCOPE_WINDOW_MS);
+    // A wave sends one message per conversation: its 429s are never a conversation's own limit.
+    const busyHere = this.recentSuccesses.some((x) => x.conversation === conversation) || this.recent429s.some((x) => x.conversation === conversation);
     this.recent429s.push({ t, conversation });
+    if (!busyHere) {
+      this.limited(retryAfterMs);
+      return 'workspace';
+    }
     const limitedNow = new Set(this.recent429s.map((r) => r.conversation));
     const since = this.recent429s[0]!.t;
-    const othersGotThrough = this.recentSuccesses.some((s) => s.t >= since && !limitedNow.has(s.conversation));
+    const othersGotThrough = this.recentSuccesses.some((x) => x.t >= since && !limitedNow.has(x.conversation));
     if (limitedNow.size >= 2 && !othersGotThrough) {
       this.limited(retryAfterMs);
       return 'workspace';

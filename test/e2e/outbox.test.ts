@@ -346,3 +346,43 @@ describe('outbox: retention', () => {
     }
   });
 });
+
+describe('outbox: adaptive pace against a workspace limit', () => {
+  it('raises the pace from its safe start while Slack accepts, halves it on 429s, honours Retry-After, and sends each message once', async () => {
+    const t = await startTestApp({ now: '2026-11-25T12:00:00Z', env: { DELIVERY_RATE_PER_SECOND: '100', DELIVERY_START_RATE_PER_SECOND: '10' } });
+    try {
+      // Slack allows 15 chat.postMessage a second in this workspace (429 + Retry-After: 1 beyond).
+      t.fake.setRateLimitPerSecond('chat.postMessage', 15);
+      const people = Array.from({ length: 90 }, (_, i) => `UPACE${i}`);
+      for (const u of people) t.fake.addUser({ id: u, name: u.toLowerCase(), tz: 'Europe/Lisbon' });
+      const now = t.clock.now().getTime();
+      const insert = t.handoff.db.sqlite.prepare(`insert into outbox (team_id, kind, dedupe_key, user_id, payload, status, next_attempt_at, created_at, updated_at)
+        values (?, 'dm', ?, ?, ?, 'pending', ?, ?, ?)`);
+      for (const u of people) insert.run(TEAM, `notice:pace:${u}`, u, JSON.stringify({ reason: 'notice', text: 'hello' }), now, now, now);
+      const pending = () => (t.handoff.db.sqlite.prepare(`select count(*) as n from outbox where status != 'sent'`).get() as { n: number }).n;
+      for (let i = 0; i < 200 && pending() > 0; i++) {
+        await t.tick();
+        t.clock.advance(1000); // rows a 429 put back are due after their Retry-After
+      }
+      expect(pending()).toBe(0);
+      // Each person got exactly one message, despite the 429s.
+      for (const u of people) expect(t.fake.messagesIn(u)).toHaveLength(1);
+      const calls = t.fake.callsTo('chat.postMessage');
+      const refused = calls.filter((c) => c.status === 429);
+      // Found the limit, and after halving settled under it: a 429 or two, not a storm.
+      expect(refused.length).toBeGreaterThanOrEqual(1);
+      expect(refused.length).toBeLessThanOrEqual(3);
+      // Everyone waited out each Retry-After (1 s).
+      for (const r of refused) expect(calls.filter((c) => c.at > r.at && c.at < r.at + 990)).toEqual([]);
+      const halved = t.logs.filter((l) => l.includes('rate limited by Slack')).map((l) => JSON.parse(l) as { scope: string; pacePerSecond: number });
+      expect(halved[0]).toMatchObject({ scope: 'workspace' });
+      expect(halved[0]!.pacePerSecond).toBeLessThan(10); // half of the pace Slack refused (>15/s)
+      // It raised the pace beyond its safe start, and ended just under Slack's 15/s.
+      const end = t.handoff.dispatcher.limiterFor(TEAM).currentRate;
+      expect(end).toBeGreaterThan(10);
+      expect(end).toBeLessThanOrEqual(15);
+    } finally {
+      await t.close();
+    }
+  }, 30_000);
+});
