@@ -59,11 +59,17 @@ export class DispatcherStopped extends Error {
   readonly code = 'dispatcher_stopped';
 }
 
-/** Thrown by `pace` when the row's conversation is paused by a 429 of its own: try it later. */
-class ConversationPaused extends Error {
-  readonly code = 'conversation_paused';
-  constructor(readonly waitMs: number) {
-    super('conversation rate limited');
+/**
+ * Thrown by `pace` when the row gives its sender back rather than wait: its conversation is paused by
+ * a 429 of its own, or its workspace by a Retry-After that another row already waits out. Try later.
+ */
+class WaitLater extends Error {
+  readonly code = 'wait_later';
+  constructor(
+    readonly waitMs: number,
+    readonly scope: 'conversation' | 'workspace',
+  ) {
+    super(`${scope} rate limited`);
   }
 }
 
@@ -146,6 +152,8 @@ export class OutboxDispatcher {
   private readonly sleepers = new Set<() => void>();
   /** Conversations a row is waiting for in place (see `paceFor`). */
   private readonly waitingOn = new Set<string>();
+  /** Workspaces a row is waiting out a Retry-After for in place (see `paceFor`). */
+  private readonly waitingOnTeam = new Set<string>();
   private timer: { handle: NodeJS.Timeout; at: number } | null = null;
 
   constructor(
@@ -170,6 +178,22 @@ export class OutboxDispatcher {
       this.limiters.set(teamId, limiter);
     }
     return limiter;
+  }
+
+  /**
+   * Workspaces waiting out a Retry-After with a row already waiting in place: their other rows are
+   * not claimed until it ends (a drain wakes again then).
+   */
+  private pausedTeams(): string[] {
+    const paused: string[] = [];
+    for (const teamId of this.waitingOnTeam) {
+      const ms = this.limiterFor(teamId).pausedFor();
+      if (ms > 0) {
+        paused.push(teamId);
+        this.scheduleWake(ms);
+      }
+    }
+    return paused;
   }
 
   /** A fresh lease for this process, from now. */
@@ -232,7 +256,7 @@ export class OutboxDispatcher {
 
   private async worker(): Promise<void> {
     while (!this.stopped) {
-      const [row] = claimDue(this.db, this.clock.now(), 1, this.lease());
+      const [row] = claimDue(this.db, this.clock.now(), 1, this.lease(), undefined, this.pausedTeams());
       if (!row) return;
       await this.track(this.send(row));
       // A row settled without I/O (a digest with nothing to say) resolves in microtasks only: without
@@ -257,7 +281,7 @@ export class OutboxDispatcher {
           // One row per paused conversation may wait for it in place (a lone 429 costs no extra
           // round trip), and only up to half the senders; any more give up their turn, so a flood
           // to one person never occupies the senders everyone else needs.
-          if (this.waitingOn.has(conversation) || this.waitingOn.size >= Math.floor(this.opts.concurrency / 2)) throw new ConversationPaused(held);
+          if (this.waitingOn.has(conversation) || this.waitingOn.size >= Math.floor(this.opts.concurrency / 2)) throw new WaitLater(held, 'conversation');
           this.waitingOn.add(conversation);
           try {
             await this.sleep(held);
@@ -268,6 +292,19 @@ export class OutboxDispatcher {
         }
         const wait = limiter.tryTake();
         if (wait === 0) break;
+        const paused = limiter.pausedFor();
+        if (paused > 0) {
+          // One row per paused workspace waits it out in place (it goes first when the pause ends);
+          // the others give their sender back, so other workspaces' deliveries go on meanwhile.
+          if (this.waitingOnTeam.has(row.teamId)) throw new WaitLater(paused, 'workspace');
+          this.waitingOnTeam.add(row.teamId);
+          try {
+            await this.sleep(paused);
+          } finally {
+            this.waitingOnTeam.delete(row.teamId);
+          }
+          continue;
+        }
         await this.sleep(wait);
       }
       if (!startPosting(this.db, row.id, this.lease(), this.clock.now())) throw new LeaseLost(`outbox ${row.id}`);
@@ -315,8 +352,8 @@ export class OutboxDispatcher {
         releaseClaim(this.db, row.id, this.claimant);
         return { outcome: 'not_claimed' };
       }
-      if (e instanceof ConversationPaused) {
-        // Not the row's fault and nothing was sent: its turn comes when the conversation is free.
+      if (e instanceof WaitLater) {
+        // Not the row's fault and nothing was sent: its turn comes when the conversation or workspace is free.
         const now = this.clock.now();
         markRetry(this.db, row.id, this.claimant, row.lastError, new Date(now.getTime() + e.waitMs), now, false);
         this.scheduleWake(e.waitMs);

@@ -80,6 +80,11 @@ export class RateLimiter {
     return this.rate;
   }
 
+  /** Milliseconds left of a Retry-After pause (0: not paused). */
+  pausedFor(): number {
+    return Math.max(0, this.pausedUntil - this.now());
+  }
+
   /** Slack told us to wait (Retry-After); everyone waits. */
   pause(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);

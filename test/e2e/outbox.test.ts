@@ -7,7 +7,8 @@ import { and, eq } from 'drizzle-orm';
 import { startTestApp, eventually, type TestApp } from '../harness/testApp';
 import { outbox, workspaces } from '../../src/db/schema';
 import { MetadataEventTypes } from '../../src/ids';
-import { MAX_ATTEMPTS } from '../../src/scheduler/outbox';
+import { MAX_ATTEMPTS, OutboxDispatcher } from '../../src/scheduler/outbox';
+import { enqueue } from '../../src/db/queries/outbox';
 import { PAUSED_RECHECK_MS } from '../../src/services/workspaces';
 
 const TEAM = 'T0001';
@@ -385,4 +386,34 @@ describe('outbox: adaptive pace against a workspace limit', () => {
       await t.close();
     }
   }, 30_000);
+});
+
+describe('outbox: paces are per workspace', () => {
+  it('a workspace waiting out a Retry-After holds one sender at most; another workspace’s deliveries go on', async () => {
+    const t = await startTestApp({ now: '2026-11-25T12:00:00Z' });
+    const sent: string[] = [];
+    const d = new OutboxDispatcher(
+      t.handoff.db.db,
+      { deliver: async (row, pace) => (await pace(), sent.push(`${row.teamId}:${row.dedupeKey}`), { status: 'sent', ts: null }), findDelivered: async () => null },
+      t.clock,
+      t.handoff.logger,
+      { concurrency: 4, ratePerSecond: 1000, startRatePerSecond: 1000 },
+    );
+    try {
+      await t.handoff.dispatcher.stop(); // only `d` drains here
+      d.limiterFor('TPAUSED').pause(60_000); // say, a long Retry-After in that workspace
+      for (let i = 0; i < 6; i++) {
+        enqueue(t.handoff.db.db, { teamId: 'TPAUSED', kind: 'dm', dedupeKey: `paused:${i}`, userId: `UP${i}`, payload: { reason: 'notice', text: 'hi' } }, t.clock.now());
+        enqueue(t.handoff.db.db, { teamId: 'TFREE', kind: 'dm', dedupeKey: `free:${i}`, userId: `UF${i}`, payload: { reason: 'notice', text: 'hi' } }, t.clock.now());
+      }
+      d.kick();
+      await eventually(() => expect(sent.filter((s) => s.startsWith('TFREE:'))).toHaveLength(6));
+      expect(sent.filter((s) => s.startsWith('TPAUSED:'))).toEqual([]);
+      const sending = t.handoff.db.sqlite.prepare(`select count(*) as n from outbox where team_id = 'TPAUSED' and status = 'sending'`).get() as { n: number };
+      expect(sending.n).toBeLessThanOrEqual(1);
+    } finally {
+      await d.stop();
+      await t.close();
+    }
+  });
 });

@@ -81,17 +81,19 @@ const RELEASED = { claimedBy: null, leaseUntil: null, postingSince: null } as co
 
 /**
  * Moves up to `limit` due rows to 'sending' under `lease`, in one statement (so two processes never
- * claim the same row), and returns them. Rows of workspaces that uninstalled the app or revoked its
+ * claim the same row), and returns them; none of `skipTeams`. Rows of workspaces that uninstalled the app or revoked its
  * token stay pending: their data is kept, nothing is sent.
  */
-export function claimDue(db: Db, now: Date, limit: number, lease: Lease, onlyIds?: number[]): OutboxRow[] {
+export function claimDue(db: Db, now: Date, limit: number, lease: Lease, onlyIds?: number[], skipTeams: string[] = []): OutboxRow[] {
   const t = now.getTime();
   const idFilter = onlyIds && onlyIds.length > 0 ? sql`and o.id in (${sql.join(onlyIds.map((i) => sql`${i}`), sql`, `)})` : sql``;
+  // Workspaces whose sends are paused (a Retry-After) are left for later, so they hold no sender.
+  const teamFilter = skipTeams.length > 0 ? sql`and o.team_id not in (${sql.join(skipTeams.map((x) => sql`${x}`), sql`, `)})` : sql``;
   return db.all<OutboxRow>(sql`
     update outbox set status = 'sending', claimed_by = ${lease.claimant}, lease_until = ${lease.until}, posting_since = null, updated_at = ${t}
     where id in (
       select o.id from outbox o left join workspaces w on w.team_id = o.team_id
-      where o.status = 'pending' and o.next_attempt_at <= ${t} and coalesce(w.status, 'active') = 'active' ${idFilter}
+      where o.status = 'pending' and o.next_attempt_at <= ${t} and coalesce(w.status, 'active') = 'active' ${idFilter} ${teamFilter}
       order by o.next_attempt_at, o.id limit ${limit}
     )
     ${RETURNING}`);
