@@ -256,8 +256,15 @@ export class OutboxDispatcher {
 
   private async worker(): Promise<void> {
     while (!this.stopped) {
-      const [row] = claimDue(this.db, this.clock.now(), 1, this.lease(), undefined, this.pausedTeams());
-      if (!row) return;
+      const paused = this.pausedTeams();
+      const [row] = claimDue(this.db, this.clock.now(), 1, this.lease(), undefined, paused);
+      if (!row) {
+        if (paused.length === 0) return;
+        // What is left may be a paused workspace's rows: keep this sender for when its pause ends
+        // (an exited sender comes back only with the next drain, and a wave has just the one).
+        await this.sleep(Math.min(...paused.map((teamId) => this.limiterFor(teamId).pausedFor())) + 1);
+        continue;
+      }
       await this.track(this.send(row));
       // A row settled without I/O (a digest with nothing to say) resolves in microtasks only: without
       // this, a wave of them would never let a request, a timer or a renewal run.

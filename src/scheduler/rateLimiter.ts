@@ -5,11 +5,11 @@
  * - Evenly paced token bucket with a small burst (≈2 % of the upper bound): a full one-second burst
  *   on top of the steady rate is exactly what a sliding-window limit rejects.
  * - Starts at a safe rate (10/s, which Slack has never refused us) and, while Slack accepts what we
- *   send at that pace, raises it additively (+2/s every second) up to the configured upper bound
+ *   send at that pace, raises it additively (+4/s every second) up to the configured upper bound
  *   (DELIVERY_RATE_PER_SECOND). No raise without evidence: a pace we are not using proves nothing.
  * - A 429 while we were using our pace halves it (one burst of 429s counts once) and remembers what
  *   got through in the second before as Slack's limit. Below 90 % of that limit the pace climbs back
- *   fast (a quarter of it per second: it was just accepted), then additively to 97 % of it, and past
+ *   fast (a quarter of it per second: it was just accepted), then additively to 93 % of it, and past
  *   it only slowly (+0.5/s per second) after 20 s without a 429 — Slack's limit may have moved; a
  *   probe that finds the same limit doubles that wait (up to 160 s).
  * - Retry-After is honoured by everyone (`pause`). A 429 while sending slowly (a per-channel or
@@ -26,12 +26,15 @@
 /** Where a pace starts: the old default rate. */
 export const SAFE_START_RATE = 10;
 /** Sends per second added per second while Slack accepts (the additive increase). */
-const ADDITIVE_PER_SECOND = 2;
+const ADDITIVE_PER_SECOND = 4;
 /** Below this share of the last limit seen, climb back fast. */
 const RECOVER_BELOW = 0.9;
 const RECOVER_PER_SECOND = 0.25; // of the last limit seen
-/** The pace settles at this share of the last limit seen… */
-const CEILING_SHARE = 0.97;
+/**
+ * The pace settles at this share of the last limit seen (a sliding window counts arrivals, and they
+ * jitter: at 97 % a 50/s fake still answered 429 every few seconds)…
+ */
+const CEILING_SHARE = 0.93;
 /** …and probes past it only after this long without a 429, slowly; each probe that finds the same
  * limit again doubles the wait (up to MAX_PROBE_AFTER_MS), since every failed probe costs a pause. */
 const PROBE_AFTER_MS = 20_000;

@@ -416,4 +416,40 @@ describe('outbox: paces are per workspace', () => {
       await t.close();
     }
   });
+
+  it('after a Retry-After every sender comes back, not just the row that waited it out', async () => {
+    const t = await startTestApp({ now: '2026-11-25T12:00:00Z' });
+    let inFlight = 0;
+    let most = 0;
+    let sent = 0;
+    const d = new OutboxDispatcher(
+      t.handoff.db.db,
+      {
+        deliver: async (_row, pace) => {
+          await pace();
+          inFlight += 1;
+          most = Math.max(most, inFlight);
+          await new Promise((r) => setTimeout(r, 20)); // Slack's round trip
+          inFlight -= 1;
+          sent += 1;
+          return { status: 'sent', ts: null };
+        },
+        findDelivered: async () => null,
+      },
+      { now: () => new Date() }, // rows put back until the pause ends become due in real time
+      t.handoff.logger,
+      { concurrency: 4, ratePerSecond: 1000, startRatePerSecond: 1000 },
+    );
+    try {
+      await t.handoff.dispatcher.stop();
+      d.limiterFor('TWAVE').pause(300);
+      for (let i = 0; i < 24; i++) enqueue(t.handoff.db.db, { teamId: 'TWAVE', kind: 'dm', dedupeKey: `wave:${i}`, userId: `UW${i}`, payload: { reason: 'notice', text: 'hi' } }, new Date(0));
+      d.kick();
+      await eventually(() => expect(sent).toBe(24), 5000);
+      expect(most).toBeGreaterThanOrEqual(2);
+    } finally {
+      await d.stop();
+      await t.close();
+    }
+  });
 });
