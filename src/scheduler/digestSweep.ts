@@ -37,6 +37,24 @@ export interface SweepResult {
 export const digestDedupeKey = (userId: string, slot: { localDate: string; at: Date }, repeat = false) =>
   `digest:${userId}:${slot.localDate}${repeat ? `:again@${slot.at.getTime()}` : ''}`;
 
+/**
+ * A person's place in their wave, 0–999: the outbox sends due rows oldest `next_attempt_at` first, so
+ * a digest is made due `turn` ms before the sweep (it is due at once either way). Without it a
+ * wave went out in the order people were first seen, the same people last every morning; a hash of
+ * person and date is fair (a new order every day) and stable (a re-sweep of the same date, or
+ * another process, gives the same order).
+ */
+export function waveTurn(teamId: string, userId: string, localDate: string): number {
+  // FNV-1a, 32 bits: cheap, well spread, and the same everywhere.
+  let h = 0x811c9dc5;
+  const key = `${teamId}:${userId}:${localDate}`;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % 1000;
+}
+
 /** What the sweep reads of a person (the schedule columns, by their UserRow names). */
 type DueUser = Pick<
   UserRow,
@@ -56,7 +74,7 @@ const statements = (s: Database.Database) => ({
     order by u.next_digest_at limit ?`),
   enqueue: s.prepare(`
     insert into outbox (team_id, kind, dedupe_key, user_id, local_date, payload, status, last_error, next_attempt_at, created_at, updated_at)
-    values (@teamId, 'digest', @dedupeKey, @userId, @localDate, @payload, @status, @lastError, @now, @now, @now)
+    values (@teamId, 'digest', @dedupeKey, @userId, @localDate, @payload, @status, @lastError, @now - @turn, @now, @now)
     on conflict (team_id, dedupe_key) do nothing`),
   advance: s.prepare(`
     update users set next_digest_at = @nextAt, next_digest_local_date = @nextDate, last_digest_local_date = @last,
@@ -131,7 +149,7 @@ function sweepSlice(db: Db, now: Date, maxLateMs: number, limit: number, plans: 
       // nextDigest allows; the same slot swept again (a restart) keeps its key and is ignored.
       const keyFor = (slot: DigestSlot) => digestDedupeKey(u.userId, slot, isRepeatOfServedDate(slot, u.lastDigestLocalDate, u.lastDigestAt));
       for (const slot of plan.skipped) {
-        q.enqueue.run({ ...base, dedupeKey: keyFor(slot), localDate: slot.localDate, payload: '{}', status: 'skipped', lastError: 'missed: more than the catch-up window late' });
+        q.enqueue.run({ ...base, dedupeKey: keyFor(slot), localDate: slot.localDate, payload: '{}', status: 'skipped', lastError: 'missed: more than the catch-up window late', turn: 0 });
         last = last ? maxLocalDate(last, slot.localDate) : slot.localDate;
         lastAt = slot.at.getTime();
       }
@@ -139,7 +157,8 @@ function sweepSlice(db: Db, now: Date, maxLateMs: number, limit: number, plans: 
       if (plan.send) {
         const slotAt = plan.send.at.getTime();
         const payload = JSON.stringify({ slotAt, sendBy: slotAt + maxLateMs });
-        const res = q.enqueue.run({ ...base, dedupeKey: keyFor(plan.send), localDate: plan.send.localDate, payload, status: 'pending', lastError: null });
+        const turn = waveTurn(u.teamId, u.userId, plan.send.localDate);
+        const res = q.enqueue.run({ ...base, dedupeKey: keyFor(plan.send), localDate: plan.send.localDate, payload, status: 'pending', lastError: null, turn });
         if (res.changes > 0) enqueued += 1;
         last = last ? maxLocalDate(last, plan.send.localDate) : plan.send.localDate;
         lastAt = slotAt;

@@ -187,4 +187,36 @@ describe('sweepDueDigests', () => {
     expect(await sweepDueDigests(h.db, new Date(at + 60_000), MAX_LATE)).toMatchObject({ due: 1000 - SLICE_SIZE, enqueued: 1000 - SLICE_SIZE });
     h.close();
   });
+
+  it('a wave goes out in a fair, stable order: not by user id or sign-up, new every day, the same on a re-sweep', async () => {
+    const at = Date.parse('2026-11-26T00:00:00Z'); // 09:00 in Tokyo, Thursday
+    const wave = async () => {
+      const h = freshDb();
+      const insert = h.sqlite.prepare(`insert into users (team_id, user_id, slack_tz, working_days, next_digest_at, next_digest_local_date, created_at, updated_at)
+        values ('T1', ?, 'Asia/Tokyo', 127, ?, '2026-11-26', 0, 0)`);
+      for (let i = 0; i < 300; i++) insert.run(`U${String(i).padStart(4, '0')}`, at);
+      await sweepDueDigests(h.db, new Date(at + 60_000), MAX_LATE);
+      await sweepDueDigests(h.db, new Date(at + 24 * HOUR + 60_000), MAX_LATE);
+      // The order the outbox claims them in (claimDue: next_attempt_at, then id).
+      const order = (date: string) =>
+        (h.sqlite.prepare(`select user_id as u, next_attempt_at as t from outbox where local_date = ? order by next_attempt_at, id`).all(date) as { u: string; t: number }[]);
+      const days = [order('2026-11-26'), order('2026-11-27')];
+      h.close();
+      return days;
+    };
+    const [thursday, friday] = await wave();
+    const signUp = [...thursday!.map((r) => r.u)].sort();
+    expect(thursday!.map((r) => r.u)).not.toEqual(signUp); // user ids were inserted in order too
+    expect(friday!.map((r) => r.u)).not.toEqual(thursday!.map((r) => r.u));
+    // Everyone is due at once (nobody waits for their turn's offset), within the sweep's second.
+    for (const r of thursday!) expect(at + 60_000 - r.t).toBeGreaterThanOrEqual(0);
+    for (const r of thursday!) expect(at + 60_000 - r.t).toBeLessThan(1000);
+    // The first tenth on Thursday is not the first tenth on Friday.
+    const firstTenth = (rows: { u: string }[]) => new Set(rows.slice(0, 30).map((r) => r.u));
+    const both = [...firstTenth(thursday!)].filter((u) => firstTenth(friday!).has(u));
+    expect(both.length).toBeLessThan(15);
+    // Stable: the same people and dates give the same order.
+    const [again] = await wave();
+    expect(again!.map((r) => r.u)).toEqual(thursday!.map((r) => r.u));
+  });
 });
