@@ -472,3 +472,32 @@ describe('morning digest: a big wave', () => {
     }
   });
 });
+
+describe('morning digest: re-checked just before it is sent', () => {
+  it('an item resolved while the digest waited for its turn is not shown as waiting', async () => {
+    const t = await startTestApp({ now: '2026-11-25T19:00:00Z' });
+    try {
+      t.fake.addUser({ id: TOKYO, name: 'kenji', tz: 'Asia/Tokyo' });
+      t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+      const a = await createHandoff(t, NYC, `<@${TOKYO}> resolve me in time`);
+      await createHandoff(t, NYC, `<@${TOKYO}> still waiting`);
+      const numberOf = (id: number) => (t.handoff.db.sqlite.prepare('select number from handoffs where id = ?').get(id) as { number: number }).number;
+      t.clock.set('2026-11-26T00:00:00Z'); // 09:00 in Tokyo
+      // A wave ahead of it (say, a Retry-After): the digest is built, then waits for its turn.
+      t.handoff.dispatcher.limiterFor(TEAM).pause(1500);
+      const ticking = t.tick();
+      await eventually(() => expect(digestRows(t, TOKYO)[0]?.status).toBe('sending'));
+      // Meanwhile Kenji (at work now) marks the first one done.
+      await t.slack.command({ userId: TOKYO, text: `done ${numberOf(a)}` });
+      await eventually(() => expect((t.handoff.db.sqlite.prepare('select state from handoffs where id = ?').get(a) as { state: string }).state).toBe('done'));
+      expect(digestsIn(t, TOKYO)).toHaveLength(0); // it was still waiting for its turn
+      await ticking;
+      const digests = digestsIn(t, TOKYO);
+      expect(digests).toHaveLength(1);
+      expect(textOf(digests[0]!)).toContain('still waiting');
+      expect(textOf(digests[0]!)).not.toContain('resolve me in time');
+    } finally {
+      await t.close();
+    }
+  });
+});
