@@ -501,3 +501,27 @@ describe('morning digest: re-checked just before it is sent', () => {
     }
   });
 });
+
+describe('morning digest: catch-up at start-up', () => {
+  it('the start-up sweep runs in the background: start returns at once and requests are answered while it runs', async () => {
+    const t = await startTestApp({ now: '2026-11-26T00:00:30Z' });
+    try {
+      const at = Date.parse('2026-11-26T00:00:00Z');
+      const insert = t.handoff.db.sqlite.prepare(`insert into users (team_id, user_id, slack_tz, working_days, next_digest_at, next_digest_local_date, created_at, updated_at)
+        values (?, ?, 'Asia/Tokyo', 62, ?, '2026-11-26', 0, 0)`);
+      t.handoff.db.sqlite.transaction(() => {
+        for (let i = 0; i < 20_000; i++) insert.run(TEAM, `UBOOT${i}`, at);
+      })();
+      const swept = () => t.logs.some((l) => l.includes('"msg":"digest sweep"'));
+      t.handoff.tick.start(); // what Handoff.start() runs once it listens
+      expect(swept()).toBe(false);
+      expect((await t.slack.urlVerification('during catch-up')).status).toBe(200);
+      expect(swept()).toBe(false);
+      await eventually(() => expect(swept()).toBe(true), 20_000);
+      const enqueued = t.handoff.db.sqlite.prepare(`select count(*) as n from outbox where kind = 'digest'`).get() as { n: number };
+      expect(enqueued.n).toBe(20_000);
+    } finally {
+      await t.close();
+    }
+  }, 30_000);
+});
