@@ -32,10 +32,12 @@ import { OutboxDispatcher } from './scheduler/outbox';
 import { SlackDeliveries } from './scheduler/deliveries';
 import { DigestBuilder } from './scheduler/digestBuilder';
 import { SchedulerTick } from './scheduler/tick';
+import { pruneOutbox } from './scheduler/retention';
 import { purgeStale } from './db/queries/deflections';
 import type { ListenerDeps } from './listeners/context';
 import { registerListeners } from './listeners';
 import { InFlightListeners } from './listeners/inFlight';
+import { LoopDelayMonitor } from './loopDelay';
 
 /** How long stopping waits for listeners still at work after their ack (a Slack call may take its full timeout). */
 const LISTENER_DRAIN_MS = 15_000;
@@ -54,6 +56,8 @@ export interface Handoff {
   dispatcher: OutboxDispatcher;
   tick: SchedulerTick;
   logger: Logger;
+  /** Event-loop delay per window (logged; read by a metrics endpoint). */
+  loopDelay: LoopDelayMonitor;
   /** Whether Slack is reachable now (GET /readyz). */
   readiness: SlackReadiness;
   metrics: Metrics;
@@ -110,6 +114,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   const dispatcher = new OutboxDispatcher(db.db, deliveries, clock, logger, {
     concurrency: config.deliveryConcurrency,
     ratePerSecond: config.deliveryRatePerSecond,
+    startRatePerSecond: config.deliveryStartRatePerSecond,
     apiTimeoutMs: config.slackApiTimeoutMs,
   });
   const deps: ListenerDeps = {
@@ -130,10 +135,13 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   inFlight.register(app);
   registerListeners(app, deps);
 
-  const tick = new SchedulerTick(db.db, dispatcher, clock, logger, config.digestMaxLateMs, () => {
+  const tick = new SchedulerTick(db.db, dispatcher, clock, logger, config.digestMaxLateMs, async (stopping) => {
     purgeStale(db.db, clock.now());
     workspaces.recheckPaused();
+    const pruned = await pruneOutbox(db.db, clock.now(), config.outboxRetentionMs, { stopping });
+    if (pruned > 0) logger.info({ rows: pruned, retentionDays: config.outboxRetentionMs / 86_400_000 }, 'deleted finished outbox rows past their retention');
   });
+  const loopDelay = new LoopDelayMonitor(logger);
   let stopped = false;
   let operatorServer: OperatorServer | undefined;
 
@@ -144,9 +152,11 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     dispatcher,
     tick,
     logger,
+    loopDelay,
     readiness,
     metrics,
     async start() {
+      loopDelay.start();
       // A workspace paused by a revoked token resumes before the first delivery if the token works again.
       await identity.settled(3000);
       await dispatcher.recoverStuck();
@@ -186,6 +196,8 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
       // In-flight deliveries finish; unstarted ones stay in the outbox for the next start.
       await dispatcher.stop();
       db.close();
+      loopDelay.closeWindow();
+      loopDelay.stop();
       logger.info('Handoff stopped');
       // Bounded: a stdout nobody reads any more must not hold the exit.
       await new Promise<void>((resolve) => logger.flush(() => resolve()));

@@ -16,11 +16,13 @@ const WHERE = {
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace',
   DIGEST_MAX_LATE_HOURS: 'how many hours late a missed digest may still be sent (default 4)',
   DEFLECTION_COOLDOWN_HOURS: 'hours between two meeting-deflection prompts to one person (default 4)',
-  DELIVERY_CONCURRENCY: 'parallel Slack sends from the outbox (default 4)',
-  DELIVERY_RATE_PER_SECOND: 'upper bound on outbox messages sent per second across the workspace (default 10)',
+  DELIVERY_CONCURRENCY: 'most Slack sends from the outbox in flight at once, 1–64 (default 16)',
+  DELIVERY_RATE_PER_SECOND: 'upper bound on outbox messages sent per second to one workspace (default 100; the pace below it is discovered)',
+  DELIVERY_START_RATE_PER_SECOND: 'messages per second a workspace’s pace starts at before it is raised (default 10)',
   SLACK_API_TIMEOUT_MS: 'milliseconds before a Slack Web API call is given up and retried later (default 10000)',
   HANDOFFS_PER_PERSON_PER_MINUTE: 'how many handoffs one person may create per minute, 1–1000 (default 10)',
   METRICS_TOKEN: 'optional: when set, GET /metrics requires `Authorization: Bearer <token>` (16+ characters; any random string, e.g. `openssl rand -hex 24`)',
+  OUTBOX_RETENTION_DAYS: 'whole days to keep sent, failed and skipped deliveries before deleting them, 1–3650 (default 30)',
 } as const;
 
 type VarName = keyof typeof WHERE;
@@ -40,11 +42,14 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DIGEST_MAX_LATE_HOURS: z.coerce.number().min(0).max(24).default(4),
   DEFLECTION_COOLDOWN_HOURS: z.coerce.number().min(0).max(24 * 7).default(4),
-  DELIVERY_CONCURRENCY: intIn(1, 64).default(4),
-  DELIVERY_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(10),
+  // Sends in flight: at a 100–300 ms round trip, 4 capped delivery at 13–40/s whatever the pace.
+  DELIVERY_CONCURRENCY: intIn(1, 64).default(16),
+  DELIVERY_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(100),
+  DELIVERY_START_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(10),
   SLACK_API_TIMEOUT_MS: intIn(100, 120_000).default(10_000),
   HANDOFFS_PER_PERSON_PER_MINUTE: intIn(1, 1000).default(10),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  OUTBOX_RETENTION_DAYS: intIn(1, 3650).default(30),
 });
 
 export interface Config {
@@ -59,11 +64,15 @@ export interface Config {
   deflectionCooldownMs: number;
   deliveryConcurrency: number;
   deliveryRatePerSecond: number;
+  /** Where each workspace's pace starts (never above deliveryRatePerSecond). */
+  deliveryStartRatePerSecond: number;
   slackApiTimeoutMs: number;
   /** New handoffs one person may create per minute (a flood to one colleague would hit Slack's per-conversation limit). */
   handoffsPerPersonPerMinute: number;
   /** When set, /metrics answers only requests that carry it as a bearer token. */
   metricsToken: string | undefined;
+  /** Finished outbox rows (sent, failed, skipped) older than this are deleted. */
+  outboxRetentionMs: number;
   mode: 'socket' | 'http';
 }
 
@@ -141,9 +150,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deflectionCooldownMs: c.DEFLECTION_COOLDOWN_HOURS * 3600_000,
     deliveryConcurrency: c.DELIVERY_CONCURRENCY,
     deliveryRatePerSecond: c.DELIVERY_RATE_PER_SECOND,
+    deliveryStartRatePerSecond: Math.min(c.DELIVERY_START_RATE_PER_SECOND, c.DELIVERY_RATE_PER_SECOND),
     slackApiTimeoutMs: c.SLACK_API_TIMEOUT_MS,
     handoffsPerPersonPerMinute: c.HANDOFFS_PER_PERSON_PER_MINUTE,
     metricsToken: c.METRICS_TOKEN,
+    outboxRetentionMs: c.OUTBOX_RETENTION_DAYS * 86_400_000,
     mode: c.SLACK_APP_TOKEN ? 'socket' : 'http',
   };
 }

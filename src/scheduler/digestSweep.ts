@@ -1,8 +1,13 @@
 /**
- * One sweep = one transaction: find everyone whose digest is due (everything overdue, not just this
- * minute — node-cron drops late runs), apply the catch-up policy, insert one outbox row per
- * (team, person, local date) — a second insert for the same date is ignored — and advance each
- * person from the scheduled local date. Sending happens later, outside the transaction.
+ * A sweep finds everyone whose digest is due (everything overdue, not just this minute — node-cron
+ * drops late runs), applies the catch-up policy, inserts one outbox row per (team, person, local
+ * date) — a second insert for the same date is ignored — and advances each person from the scheduled
+ * local date. Sending happens later, outside the transaction.
+ *
+ * It runs in slices of at most SLICE_SIZE people, one transaction each, yielding to the event loop
+ * between slices: a 50,000-person wave in one transaction held the loop for seconds and Slack's
+ * requests went unacknowledged. Each slice is crash-safe on its own (insert and advance commit
+ * together; the inserts are idempotent), so a kill between slices only leaves people still due.
  *
  * Hot path: a morning wave can make thousands of people due in one sweep, so the queries are
  * prepared once per connection, and the catch-up plan — a pure function of schedule, scheduled slot
@@ -32,6 +37,24 @@ export interface SweepResult {
 export const digestDedupeKey = (userId: string, slot: { localDate: string; at: Date }, repeat = false) =>
   `digest:${userId}:${slot.localDate}${repeat ? `:again@${slot.at.getTime()}` : ''}`;
 
+/**
+ * A person's place in their wave, 0–999: the outbox sends due rows oldest `next_attempt_at` first, so
+ * a digest is made due `turn` ms before the sweep (it is due at once either way). Without it a
+ * wave went out in the order people were first seen, the same people last every morning; a hash of
+ * person and date is fair (a new order every day) and stable (a re-sweep of the same date, or
+ * another process, gives the same order).
+ */
+export function waveTurn(teamId: string, userId: string, localDate: string): number {
+  // FNV-1a, 32 bits: cheap, well spread, and the same everywhere.
+  let h = 0x811c9dc5;
+  const key = `${teamId}:${userId}:${localDate}`;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % 1000;
+}
+
 /** What the sweep reads of a person (the schedule columns, by their UserRow names). */
 type DueUser = Pick<
   UserRow,
@@ -51,7 +74,7 @@ const statements = (s: Database.Database) => ({
     order by u.next_digest_at limit ?`),
   enqueue: s.prepare(`
     insert into outbox (team_id, kind, dedupe_key, user_id, local_date, payload, status, last_error, next_attempt_at, created_at, updated_at)
-    values (@teamId, 'digest', @dedupeKey, @userId, @localDate, @payload, @status, @lastError, @now, @now, @now)
+    values (@teamId, 'digest', @dedupeKey, @userId, @localDate, @payload, @status, @lastError, @now - @turn, @now, @now)
     on conflict (team_id, dedupe_key) do nothing`),
   advance: s.prepare(`
     update users set next_digest_at = @nextAt, next_digest_local_date = @nextDate, last_digest_local_date = @last,
@@ -60,10 +83,46 @@ const statements = (s: Database.Database) => ({
   retryTomorrow: s.prepare(`update users set next_digest_at = @nextAt, updated_at = @now where team_id = @teamId and user_id = @userId`),
 });
 
-export function sweepDueDigests(db: Db, now: Date, maxLateMs: number, limit = 50_000): SweepResult {
+/** People per transaction: ≈2 ms each (p99 ≈9 ms for a 50,000 wave on a 2-core machine), so requests never wait long for the loop. */
+export const SLICE_SIZE = 100;
+
+export interface SweepOptions {
+  /** Most people one sweep handles (the rest wait for the next tick). */
+  limit?: number;
+  sliceSize?: number;
+  /** Called after each committed slice that enqueued something (e.g. to start sending at once). */
+  onSlice?: (slice: SweepResult) => void;
+  /** Checked between slices: true ends the sweep early (shutdown). */
+  stopping?: () => boolean;
+}
+
+/** Lets timers, I/O and requests run between two slices. */
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function sweepDueDigests(db: Db, now: Date, maxLateMs: number, opts: SweepOptions = {}): Promise<SweepResult> {
+  const limit = opts.limit ?? 50_000;
+  const sliceSize = opts.sliceSize ?? SLICE_SIZE;
+  const plans = new Map<string, CatchUpPlan>();
+  const total: SweepResult = { due: 0, enqueued: 0, skipped: 0, errors: [] };
+  while (total.due < limit) {
+    const slice = sweepSlice(db, now, maxLateMs, Math.min(sliceSize, limit - total.due), plans);
+    total.due += slice.due;
+    total.enqueued += slice.enqueued;
+    total.skipped += slice.skipped;
+    total.errors.push(...slice.errors);
+    if (slice.enqueued > 0) opts.onSlice?.(slice);
+    // Everyone handled moved past `now` (or was parked), so a short slice means nobody is left.
+    if (slice.due < sliceSize || opts.stopping?.()) break;
+    await yieldToLoop();
+    if (opts.stopping?.()) break;
+  }
+  return total;
+}
+
+/** One slice: up to `limit` due people, planned, enqueued and advanced in one transaction. */
+function sweepSlice(db: Db, now: Date, maxLateMs: number, limit: number, plans: Map<string, CatchUpPlan>): SweepResult {
   const q = prepared(db, statements);
   const t = now.getTime();
-  const plans = new Map<string, CatchUpPlan>();
   return sqliteOf(db).transaction(() => {
     const due = q.due.all(t, limit);
     let enqueued = 0;
@@ -90,7 +149,7 @@ export function sweepDueDigests(db: Db, now: Date, maxLateMs: number, limit = 50
       // nextDigest allows; the same slot swept again (a restart) keeps its key and is ignored.
       const keyFor = (slot: DigestSlot) => digestDedupeKey(u.userId, slot, isRepeatOfServedDate(slot, u.lastDigestLocalDate, u.lastDigestAt));
       for (const slot of plan.skipped) {
-        q.enqueue.run({ ...base, dedupeKey: keyFor(slot), localDate: slot.localDate, payload: '{}', status: 'skipped', lastError: 'missed: more than the catch-up window late' });
+        q.enqueue.run({ ...base, dedupeKey: keyFor(slot), localDate: slot.localDate, payload: '{}', status: 'skipped', lastError: 'missed: more than the catch-up window late', turn: 0 });
         last = last ? maxLocalDate(last, slot.localDate) : slot.localDate;
         lastAt = slot.at.getTime();
       }
@@ -98,7 +157,8 @@ export function sweepDueDigests(db: Db, now: Date, maxLateMs: number, limit = 50
       if (plan.send) {
         const slotAt = plan.send.at.getTime();
         const payload = JSON.stringify({ slotAt, sendBy: slotAt + maxLateMs });
-        const res = q.enqueue.run({ ...base, dedupeKey: keyFor(plan.send), localDate: plan.send.localDate, payload, status: 'pending', lastError: null });
+        const turn = waveTurn(u.teamId, u.userId, plan.send.localDate);
+        const res = q.enqueue.run({ ...base, dedupeKey: keyFor(plan.send), localDate: plan.send.localDate, payload, status: 'pending', lastError: null, turn });
         if (res.changes > 0) enqueued += 1;
         last = last ? maxLocalDate(last, plan.send.localDate) : plan.send.localDate;
         lastAt = slotAt;

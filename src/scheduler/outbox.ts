@@ -46,7 +46,7 @@ import { setWorkspaceStatus } from '../db/queries/workspaces';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { classifySlackError } from '../slack/errors';
-import { RateLimiter } from './rateLimiter';
+import { RateLimiter, SAFE_START_RATE } from './rateLimiter';
 import { isGone, newClaimantId } from './claimant';
 
 export type DeliveryResult = { status: 'sent'; ts: string | null } | { status: 'skip'; reason: string };
@@ -59,11 +59,17 @@ export class DispatcherStopped extends Error {
   readonly code = 'dispatcher_stopped';
 }
 
-/** Thrown by `pace` when the row's conversation is paused by a 429 of its own: try it later. */
-class ConversationPaused extends Error {
-  readonly code = 'conversation_paused';
-  constructor(readonly waitMs: number) {
-    super('conversation rate limited');
+/**
+ * Thrown by `pace` when the row gives its sender back rather than wait: its conversation is paused by
+ * a 429 of its own, or its workspace by a Retry-After that another row already waits out. Try later.
+ */
+class WaitLater extends Error {
+  readonly code = 'wait_later';
+  constructor(
+    readonly waitMs: number,
+    readonly scope: 'conversation' | 'workspace',
+  ) {
+    super(`${scope} rate limited`);
   }
 }
 
@@ -106,7 +112,10 @@ export function mayHaveReachedSlack(e: unknown): boolean {
 
 export interface DispatcherOptions {
   concurrency: number;
+  /** Upper bound on sends per second per workspace; the pace itself is discovered (see rateLimiter.ts). */
   ratePerSecond: number;
+  /** Where each workspace's pace starts (default SAFE_START_RATE, at most ratePerSecond). */
+  startRatePerSecond?: number;
   /** SLACK_API_TIMEOUT_MS: the longest one Slack call keeps a post in the air. */
   apiTimeoutMs?: number;
   /** How long a claim stays ours without renewal. Default: max(60 s, 2 × apiTimeoutMs). */
@@ -114,6 +123,8 @@ export interface DispatcherOptions {
   /** This process start in claims (tests set it); default host#pid-namespace#pid#random. */
   claimant?: string;
 }
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** While other processes hold rows, look again this often (a stopping one hands rows back silently). */
 const FOREIGN_CLAIMS_RECHECK_MS = 2000;
@@ -127,7 +138,8 @@ function conversationOf(row: OutboxRow): string | null {
 type Result = { outcome: Outcome; error?: string };
 
 export class OutboxDispatcher {
-  readonly limiter: RateLimiter;
+  /** One pace per workspace: Slack limits each workspace on its own. */
+  private readonly limiters = new Map<string, RateLimiter>();
   readonly claimant: string;
   private readonly leaseMs: number;
   /** After its holder died, a post it started is given this long to land before the row is taken over. */
@@ -140,6 +152,8 @@ export class OutboxDispatcher {
   private readonly sleepers = new Set<() => void>();
   /** Conversations a row is waiting for in place (see `paceFor`). */
   private readonly waitingOn = new Set<string>();
+  /** Workspaces a row is waiting out a Retry-After for in place (see `paceFor`). */
+  private readonly waitingOnTeam = new Set<string>();
   private timer: { handle: NodeJS.Timeout; at: number } | null = null;
 
   constructor(
@@ -149,12 +163,37 @@ export class OutboxDispatcher {
     private readonly logger: Logger,
     private readonly opts: DispatcherOptions,
   ) {
-    this.limiter = new RateLimiter(opts.ratePerSecond);
     this.claimant = opts.claimant ?? newClaimantId();
     this.postGraceMs = opts.apiTimeoutMs ?? DEFAULT_API_TIMEOUT_MS;
     // Longer than any single Slack call, so a live holder mid-post never loses its row even if a
     // renewal is late; renewed every quarter of it.
     this.leaseMs = opts.leaseMs ?? Math.max(60_000, 2 * this.postGraceMs);
+  }
+
+  /** The pace of `teamId`'s sends (created on first use). */
+  limiterFor(teamId: string): RateLimiter {
+    let limiter = this.limiters.get(teamId);
+    if (!limiter) {
+      limiter = new RateLimiter(this.opts.ratePerSecond, Date.now, this.opts.startRatePerSecond ?? SAFE_START_RATE);
+      this.limiters.set(teamId, limiter);
+    }
+    return limiter;
+  }
+
+  /**
+   * Workspaces waiting out a Retry-After with a row already waiting in place: their other rows are
+   * not claimed until it ends (a drain wakes again then).
+   */
+  private pausedTeams(): string[] {
+    const paused: string[] = [];
+    for (const teamId of this.waitingOnTeam) {
+      const ms = this.limiterFor(teamId).pausedFor();
+      if (ms > 0) {
+        paused.push(teamId);
+        this.scheduleWake(ms);
+      }
+    }
+    return paused;
   }
 
   /** A fresh lease for this process, from now. */
@@ -217,9 +256,19 @@ export class OutboxDispatcher {
 
   private async worker(): Promise<void> {
     while (!this.stopped) {
-      const [row] = claimDue(this.db, this.clock.now(), 1, this.lease());
-      if (!row) return;
+      const paused = this.pausedTeams();
+      const [row] = claimDue(this.db, this.clock.now(), 1, this.lease(), undefined, paused);
+      if (!row) {
+        if (paused.length === 0) return;
+        // What is left may be a paused workspace's rows: keep this sender for when its pause ends
+        // (an exited sender comes back only with the next drain, and a wave has just the one).
+        await this.sleep(Math.min(...paused.map((teamId) => this.limiterFor(teamId).pausedFor())) + 1);
+        continue;
+      }
       await this.track(this.send(row));
+      // A row settled without I/O (a digest with nothing to say) resolves in microtasks only: without
+      // this, a wave of them would never let a request, a timer or a renewal run.
+      await yieldToLoop();
     }
   }
 
@@ -230,15 +279,16 @@ export class OutboxDispatcher {
    */
   private paceFor(row: OutboxRow): Pace {
     const conversation = conversationOf(row);
+    const limiter = this.limiterFor(row.teamId);
     return async () => {
       for (;;) {
         if (this.stopped) throw new DispatcherStopped('stopped');
-        const held = conversation ? this.limiter.conversationWait(conversation) : 0;
+        const held = conversation ? limiter.conversationWait(conversation) : 0;
         if (held > 0 && conversation) {
           // One row per paused conversation may wait for it in place (a lone 429 costs no extra
           // round trip), and only up to half the senders; any more give up their turn, so a flood
           // to one person never occupies the senders everyone else needs.
-          if (this.waitingOn.has(conversation) || this.waitingOn.size >= Math.floor(this.opts.concurrency / 2)) throw new ConversationPaused(held);
+          if (this.waitingOn.has(conversation) || this.waitingOn.size >= Math.floor(this.opts.concurrency / 2)) throw new WaitLater(held, 'conversation');
           this.waitingOn.add(conversation);
           try {
             await this.sleep(held);
@@ -247,8 +297,21 @@ export class OutboxDispatcher {
           }
           continue;
         }
-        const wait = this.limiter.tryTake();
+        const wait = limiter.tryTake();
         if (wait === 0) break;
+        const paused = limiter.pausedFor();
+        if (paused > 0) {
+          // One row per paused workspace waits it out in place (it goes first when the pause ends);
+          // the others give their sender back, so other workspaces' deliveries go on meanwhile.
+          if (this.waitingOnTeam.has(row.teamId)) throw new WaitLater(paused, 'workspace');
+          this.waitingOnTeam.add(row.teamId);
+          try {
+            await this.sleep(paused);
+          } finally {
+            this.waitingOnTeam.delete(row.teamId);
+          }
+          continue;
+        }
         await this.sleep(wait);
       }
       if (!startPosting(this.db, row.id, this.lease(), this.clock.now())) throw new LeaseLost(`outbox ${row.id}`);
@@ -285,7 +348,7 @@ export class OutboxDispatcher {
     try {
       const result = await this.handlers.deliver(row, this.paceFor(row));
       if (result.status === 'sent') {
-        this.limiter.succeeded(conversationOf(row) ?? undefined);
+        this.limiterFor(row.teamId).succeeded(conversationOf(row) ?? undefined);
         this.recordSent(row, result.ts, false);
         return { outcome: 'sent' };
       }
@@ -296,8 +359,8 @@ export class OutboxDispatcher {
         releaseClaim(this.db, row.id, this.claimant);
         return { outcome: 'not_claimed' };
       }
-      if (e instanceof ConversationPaused) {
-        // Not the row's fault and nothing was sent: its turn comes when the conversation is free.
+      if (e instanceof WaitLater) {
+        // Not the row's fault and nothing was sent: its turn comes when the conversation or workspace is free.
         const now = this.clock.now();
         markRetry(this.db, row.id, this.claimant, row.lastError, new Date(now.getTime() + e.waitMs), now, false);
         this.scheduleWake(e.waitMs);
@@ -364,14 +427,15 @@ export class OutboxDispatcher {
         // A paced post's 429 may be its conversation's own limit (then only that one waits); a
         // lookup's 429 is its method's, and everyone waits as before.
         const conversation = conversationOf(row);
+        const limiter = this.limiterFor(row.teamId);
         let scope: 'conversation' | 'workspace' = 'workspace';
-        if (paced && conversation) scope = this.limiter.limitedIn(conversation, failure.retryAfterMs);
-        else if (paced) this.limiter.limited(failure.retryAfterMs);
-        else this.limiter.pause(failure.retryAfterMs);
+        if (paced && conversation) scope = limiter.limitedIn(conversation, failure.retryAfterMs);
+        else if (paced) limiter.limited(failure.retryAfterMs);
+        else limiter.pause(failure.retryAfterMs);
         // Not the row's fault: do not count it as an attempt.
         markRetry(this.db, row.id, this.claimant, error, new Date(now.getTime() + failure.retryAfterMs), now, false);
         this.scheduleWake(failure.retryAfterMs);
-        const pacePerSecond = Math.round(this.limiter.currentRate * 10) / 10;
+        const pacePerSecond = Math.round(limiter.currentRate * 10) / 10;
         this.logger.warn({ ...log, retryAfterMs: failure.retryAfterMs, scope, ...(scope === 'conversation' ? { conversation } : { pacePerSecond }) }, 'rate limited by Slack; pausing delivery');
         return { outcome: 'retry', error: failure.code };
       }

@@ -1,29 +1,47 @@
 /**
- * Paces Slack sends so a big morning wave drains at Slack's pace instead of in a 429 storm.
+ * Paces Slack sends for one workspace, discovering the pace Slack allows instead of guessing it:
+ * Slack's workspace-wide limit for chat.postMessage is not a published number.
  *
- * - Evenly paced token bucket with a small burst (≈2 % of the rate): a full one-second burst on
- *   top of the steady rate is exactly what a sliding-window limit rejects.
- * - Retry-After is honoured by everyone (`pause`).
- * - Adaptive: a 429 while we were sending at our pace (at least half of it used in the last second)
- *   means the configured rate is above what Slack allows right now. The sends that succeeded in the
- *   second before it estimate that limit (the ceiling, never below half the pace: one bad second
- *   must not collapse delivery); the pace drops to 90 % of it, climbs back to 97 % within about a
- *   second and a half, and after 20 s without a 429 the ceiling creeps up (2 %/s) towards the
- *   configured rate again. A 429 while sending slowly (a per-channel or per-minute limit, not our
- *   pace) only pauses for Retry-After.
+ * - Evenly paced token bucket with a small burst (≈2 % of the upper bound): a full one-second burst
+ *   on top of the steady rate is exactly what a sliding-window limit rejects.
+ * - Starts at a safe rate (10/s, which Slack has never refused us) and, while Slack accepts what we
+ *   send at that pace, raises it additively (+4/s every second) up to the configured upper bound
+ *   (DELIVERY_RATE_PER_SECOND). No raise without evidence: a pace we are not using proves nothing.
+ * - A 429 while we were using our pace halves it (one burst of 429s counts once) and remembers what
+ *   got through in the second before as Slack's limit. Below 90 % of that limit the pace climbs back
+ *   fast (a quarter of it per second: it was just accepted), then additively to 93 % of it, and past
+ *   it only slowly (+0.5/s per second) after 20 s without a 429 — Slack's limit may have moved; a
+ *   probe that finds the same limit doubles that wait (up to 160 s).
+ * - Retry-After is honoured by everyone (`pause`). A 429 while sending slowly (a per-channel or
+ *   per-minute limit, not our pace) only pauses.
  * - Scoped: chat.postMessage allows about one message per second per conversation, "while also
  *   maintaining a workspace-wide limit" (docs.slack.dev/apis/web-api/rate-limits), and a 429 does
  *   not say which one was hit — it carries only Retry-After. So the scope is inferred (`limitedIn`):
- *   a 429 in one conversation while sends to other conversations still go through is that
- *   conversation's limit (one person flooding one colleague) and pauses only that conversation;
- *   429s in two or more conversations with nothing else getting through in between are the
+ *   a 429 in a conversation we were just sending to, while sends to other conversations still go
+ *   through, is that conversation's limit (one person flooding one colleague) and pauses only that
+ *   conversation; a 429 in a conversation we had not just sent to (a wave: one digest per DM), or
+ *   429s in two or more conversations with nothing else getting through in between, are the
  *   workspace's limit and pause (and slow) everyone.
  */
-const CEILING_SHARE = 0.97;
-const AFTER_429_SHARE = 0.9;
-const RECOVERY_PER_SECOND = 0.05; // of the ceiling
+/** Where a pace starts: the old default rate. */
+export const SAFE_START_RATE = 10;
+/** Sends per second added per second while Slack accepts (the additive increase). */
+const ADDITIVE_PER_SECOND = 4;
+/** Below this share of the last limit seen, climb back fast. */
+const RECOVER_BELOW = 0.9;
+const RECOVER_PER_SECOND = 0.25; // of the last limit seen
+/**
+ * The pace settles at this share of the last limit seen (a sliding window counts arrivals, and they
+ * jitter: at 97 % a 50/s fake still answered 429 every few seconds)…
+ */
+const CEILING_SHARE = 0.93;
+/** …and probes past it only after this long without a 429, slowly; each probe that finds the same
+ * limit again doubles the wait (up to MAX_PROBE_AFTER_MS), since every failed probe costs a pause. */
 const PROBE_AFTER_MS = 20_000;
-const PROBE_PER_SECOND = 0.02;
+const MAX_PROBE_AFTER_MS = 160_000;
+/** Two limits seen within this share of each other are the same limit. */
+const SAME_LIMIT_SHARE = 0.1;
+const PROBE_PER_SECOND = 0.5;
 /** 429s and successes this recent are compared to tell a conversation's limit from the workspace's. */
 const SCOPE_WINDOW_MS = 2000;
 
@@ -34,7 +52,9 @@ export class RateLimiter {
   private last: number;
   private pausedUntil = 0;
   private rate: number;
-  private ceiling: number;
+  /** What got through in the second before the last 429 that slowed us: Slack's limit, as seen. */
+  private lastLimit: number | null = null;
+  private probeAfterMs = PROBE_AFTER_MS;
   private lastLimitedAt = -Infinity;
   private lastAdjustedAt: number;
   private readonly successes: number[] = [];
@@ -48,11 +68,11 @@ export class RateLimiter {
   constructor(
     private readonly maxRate: number,
     private readonly now: () => number = Date.now,
+    startRate: number = SAFE_START_RATE,
   ) {
     this.burst = Math.max(1, Math.floor(maxRate * 0.02));
     this.minRate = Math.min(1, maxRate);
-    this.ceiling = maxRate;
-    this.rate = maxRate * CEILING_SHARE;
+    this.rate = clamp(startRate, this.minRate, maxRate);
     this.tokens = this.burst;
     this.last = this.now();
     this.lastAdjustedAt = this.last;
@@ -63,22 +83,28 @@ export class RateLimiter {
     return this.rate;
   }
 
+  /** Milliseconds left of a Retry-After pause (0: not paused). */
+  pausedFor(): number {
+    return Math.max(0, this.pausedUntil - this.now());
+  }
+
   /** Slack told us to wait (Retry-After); everyone waits. */
   pause(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
   }
 
-  /** A paced send was answered 429: wait, and slow down to what Slack evidently allows. */
+  /** A paced send was answered 429: wait for Retry-After, and halve the pace if it was ours. */
   limited(retryAfterMs: number): void {
     const t = this.now();
     // A burst of 429s (several sends in flight) is one signal, not several; and only a 429 while we
     // used our pace says the pace is too high.
-    const pacing = recent(this.taken, t) >= Math.max(2, this.rate / 2);
-    const observed = recent(this.successes, t);
-    // With no success in the last second there is no evidence of Slack's rate: pause, keep the pace.
-    if (t - this.lastLimitedAt > 1000 && pacing && observed > 0) {
-      this.ceiling = clamp(Math.max(observed, this.rate / 2), this.minRate, this.maxRate);
-      this.rate = Math.max(this.minRate, this.ceiling * AFTER_429_SHARE);
+    if (t - this.lastLimitedAt > 1000 && this.usingPace(t)) {
+      const observed = recent(this.successes, t);
+      const seen = clamp(Math.max(observed, this.rate / 2), this.minRate, this.maxRate);
+      const same = this.lastLimit !== null && Math.abs(seen - this.lastLimit) <= this.lastLimit * SAME_LIMIT_SHARE;
+      this.probeAfterMs = same ? Math.min(MAX_PROBE_AFTER_MS, this.probeAfterMs * 2) : PROBE_AFTER_MS;
+      this.lastLimit = seen;
+      this.rate = Math.max(this.minRate, this.rate / 2);
     }
     this.lastLimitedAt = t;
     this.tokens = 0;
@@ -86,18 +112,25 @@ export class RateLimiter {
   }
 
   /**
-   * A send to `conversation` was answered 429. Pauses that conversation alone, unless other
-   * conversations are being limited too with nothing getting through (then it is `limited`: the
-   * workspace's limit). Returns which it was.
+   * A send to `conversation` was answered 429. Pauses that conversation alone, unless it cannot be
+   * that conversation's limit — nothing was sent to it just before (its limit is about one message a
+   * second) — or other conversations are being limited too with nothing getting through (then it is
+   * `limited`: the workspace's limit). Returns which it was.
    */
   limitedIn(conversation: string, retryAfterMs: number): LimitScope {
     const t = this.now();
     forgetOlder(this.recent429s, t - SCOPE_WINDOW_MS);
     forgetOlder(this.recentSuccesses, t - SCOPE_WINDOW_MS);
+    // A wave sends one message per conversation: its 429s are never a conversation's own limit.
+    const busyHere = this.recentSuccesses.some((x) => x.conversation === conversation) || this.recent429s.some((x) => x.conversation === conversation);
     this.recent429s.push({ t, conversation });
+    if (!busyHere) {
+      this.limited(retryAfterMs);
+      return 'workspace';
+    }
     const limitedNow = new Set(this.recent429s.map((r) => r.conversation));
     const since = this.recent429s[0]!.t;
-    const othersGotThrough = this.recentSuccesses.some((s) => s.t >= since && !limitedNow.has(s.conversation));
+    const othersGotThrough = this.recentSuccesses.some((x) => x.t >= since && !limitedNow.has(x.conversation));
     if (limitedNow.size >= 2 && !othersGotThrough) {
       this.limited(retryAfterMs);
       return 'workspace';
@@ -152,12 +185,27 @@ export class RateLimiter {
     }
   }
 
+  /** Did we send at (at least half) our pace in the last second? Only then does Slack's answer say anything about it. */
+  private usingPace(t: number): boolean {
+    return recent(this.taken, t) >= Math.max(2, this.rate / 2);
+  }
+
+  /** The increase: additive while Slack accepts, fast back to a limit just seen, slow past it. */
   private adjust(t: number): void {
     const dt = Math.max(0, t - this.lastAdjustedAt) / 1000;
     this.lastAdjustedAt = t;
     const quiet = t - this.lastLimitedAt;
-    if (quiet > PROBE_AFTER_MS) this.ceiling = Math.min(this.maxRate, this.ceiling * (1 + PROBE_PER_SECOND * dt));
-    if (quiet > 1000) this.rate = Math.min(this.ceiling * CEILING_SHARE, this.rate + this.ceiling * RECOVERY_PER_SECOND * dt);
+    if (quiet <= 1000 || t < this.pausedUntil || !this.usingPace(t)) return;
+    const limit = this.lastLimit;
+    let target = this.maxRate;
+    let perSecond = ADDITIVE_PER_SECOND;
+    if (limit !== null) {
+      const settle = limit * CEILING_SHARE;
+      if (this.rate < limit * RECOVER_BELOW) perSecond = Math.max(ADDITIVE_PER_SECOND, limit * RECOVER_PER_SECOND);
+      if (this.rate < settle) target = settle;
+      else perSecond = quiet > this.probeAfterMs ? PROBE_PER_SECOND : 0;
+    }
+    this.rate = Math.min(this.maxRate, Math.max(this.rate, Math.min(target, this.rate + perSecond * dt)));
   }
 
 }

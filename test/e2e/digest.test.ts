@@ -286,7 +286,7 @@ describe('morning digest: crashes around the send', () => {
     ({ t } = await tokyoWithWork('2026-11-25T19:00:00Z'));
     t.clock.set('2026-11-26T00:00:00Z');
     // The sweep enqueues it, then the process dies as the row is claimed, before any Slack call.
-    sweepDueDigests(t.handoff.db.db, t.clock.now(), 4 * HOUR);
+    await sweepDueDigests(t.handoff.db.db, t.clock.now(), 4 * HOUR);
     t.handoff.db.sqlite.prepare(`update outbox set status = 'sending' where kind = 'digest'`).run();
     await t.restart();
     await t.tick();
@@ -447,4 +447,81 @@ describe('morning digest: a busy person', () => {
     const notified = t.handoff.db.sqlite.prepare(`select count(*) as n from handoff_recipients where user_id = ? and notified_at is not null`).get(TOKYO) as { n: number };
     expect(notified.n).toBe(9);
   });
+});
+
+describe('morning digest: a big wave', () => {
+  it('requests are answered while a 20,000-person wave is being swept into the outbox', async () => {
+    const t = await startTestApp({ now: '2026-11-25T23:59:00Z' });
+    try {
+      const at = Date.parse('2026-11-26T00:00:00Z');
+      const insert = t.handoff.db.sqlite.prepare(`insert into users (team_id, user_id, slack_tz, working_days, next_digest_at, next_digest_local_date, created_at, updated_at)
+        values (?, ?, 'Asia/Tokyo', 62, ?, '2026-11-26', 0, 0)`);
+      t.handoff.db.sqlite.transaction(() => {
+        for (let i = 0; i < 20_000; i++) insert.run(TEAM, `UWAVE${i}`, at);
+      })();
+      t.clock.set('2026-11-26T00:00:30Z');
+      let swept = false;
+      const sweep = t.handoff.tick.runOnce().then((r) => ((swept = true), r));
+      // A request arriving mid-sweep is answered before the sweep ends: it yields between slices.
+      const res = await t.slack.urlVerification('mid-wave');
+      expect(res.status).toBe(200);
+      expect(swept).toBe(false);
+      expect(await sweep).toMatchObject({ due: 20_000, enqueued: 20_000 });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('morning digest: re-checked just before it is sent', () => {
+  it('an item resolved while the digest waited for its turn is not shown as waiting', async () => {
+    const t = await startTestApp({ now: '2026-11-25T19:00:00Z' });
+    try {
+      t.fake.addUser({ id: TOKYO, name: 'kenji', tz: 'Asia/Tokyo' });
+      t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+      const a = await createHandoff(t, NYC, `<@${TOKYO}> resolve me in time`);
+      await createHandoff(t, NYC, `<@${TOKYO}> still waiting`);
+      const numberOf = (id: number) => (t.handoff.db.sqlite.prepare('select number from handoffs where id = ?').get(id) as { number: number }).number;
+      t.clock.set('2026-11-26T00:00:00Z'); // 09:00 in Tokyo
+      // A wave ahead of it (say, a Retry-After): the digest is built, then waits for its turn.
+      t.handoff.dispatcher.limiterFor(TEAM).pause(1500);
+      const ticking = t.tick();
+      await eventually(() => expect(digestRows(t, TOKYO)[0]?.status).toBe('sending'));
+      // Meanwhile Kenji (at work now) marks the first one done.
+      await t.slack.command({ userId: TOKYO, text: `done ${numberOf(a)}` });
+      await eventually(() => expect((t.handoff.db.sqlite.prepare('select state from handoffs where id = ?').get(a) as { state: string }).state).toBe('done'));
+      expect(digestsIn(t, TOKYO)).toHaveLength(0); // it was still waiting for its turn
+      await ticking;
+      const digests = digestsIn(t, TOKYO);
+      expect(digests).toHaveLength(1);
+      expect(textOf(digests[0]!)).toContain('still waiting');
+      expect(textOf(digests[0]!)).not.toContain('resolve me in time');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('morning digest: catch-up at start-up', () => {
+  it('the start-up sweep runs in the background: start returns at once and requests are answered while it runs', async () => {
+    const t = await startTestApp({ now: '2026-11-26T00:00:30Z' });
+    try {
+      const at = Date.parse('2026-11-26T00:00:00Z');
+      const insert = t.handoff.db.sqlite.prepare(`insert into users (team_id, user_id, slack_tz, working_days, next_digest_at, next_digest_local_date, created_at, updated_at)
+        values (?, ?, 'Asia/Tokyo', 62, ?, '2026-11-26', 0, 0)`);
+      t.handoff.db.sqlite.transaction(() => {
+        for (let i = 0; i < 20_000; i++) insert.run(TEAM, `UBOOT${i}`, at);
+      })();
+      const swept = () => t.logs.some((l) => l.includes('"msg":"digest sweep"'));
+      t.handoff.tick.start(); // what Handoff.start() runs once it listens
+      expect(swept()).toBe(false);
+      expect((await t.slack.urlVerification('during catch-up')).status).toBe(200);
+      expect(swept()).toBe(false);
+      await eventually(() => expect(swept()).toBe(true), 20_000);
+      const enqueued = t.handoff.db.sqlite.prepare(`select count(*) as n from outbox where kind = 'digest'`).get() as { n: number };
+      expect(enqueued.n).toBe(20_000);
+    } finally {
+      await t.close();
+    }
+  }, 30_000);
 });

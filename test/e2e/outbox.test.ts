@@ -7,7 +7,8 @@ import { and, eq } from 'drizzle-orm';
 import { startTestApp, eventually, type TestApp } from '../harness/testApp';
 import { outbox, workspaces } from '../../src/db/schema';
 import { MetadataEventTypes } from '../../src/ids';
-import { MAX_ATTEMPTS } from '../../src/scheduler/outbox';
+import { MAX_ATTEMPTS, OutboxDispatcher } from '../../src/scheduler/outbox';
+import { enqueue } from '../../src/db/queries/outbox';
 import { PAUSED_RECHECK_MS } from '../../src/services/workspaces';
 
 const TEAM = 'T0001';
@@ -323,5 +324,132 @@ describe('outbox: ambiguous failures and crashes never duplicate', () => {
     await tickUntilFinal(t, 'dm', LISBON, MIN);
     expect(only(t, 'dm', LISBON)).toMatchObject({ status: 'sent', messageTs: sent.messageTs });
     expect(postsTo(t, LISBON)).toHaveLength(1);
+  });
+});
+
+describe('outbox: retention', () => {
+  it('the tick deletes finished rows older than OUTBOX_RETENTION_DAYS and keeps the rest', async () => {
+    const t = await startTestApp({ now: '2026-11-25T12:00:00Z', env: { OUTBOX_RETENTION_DAYS: '10' } });
+    try {
+      const now = t.clock.now().getTime();
+      const insert = t.handoff.db.sqlite.prepare(`insert into outbox (team_id, kind, dedupe_key, user_id, payload, status, next_attempt_at, created_at, updated_at)
+        values (?, 'dm', ?, 'UOLD', '{}', ?, ?, ?, ?)`);
+      const at = (days: number) => now - days * 86_400_000;
+      insert.run(TEAM, 'old-sent', 'sent', at(11), at(11), at(11));
+      insert.run(TEAM, 'old-failed', 'failed', at(12), at(12), at(12));
+      insert.run(TEAM, 'recent-sent', 'sent', at(9), at(9), at(9));
+      await t.tick();
+      const left = t.handoff.db.sqlite.prepare(`select dedupe_key as k from outbox where user_id = 'UOLD' order by k`).all();
+      expect(left).toEqual([{ k: 'recent-sent' }]);
+      expect(t.logs.join('')).toContain('deleted finished outbox rows past their retention');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('outbox: adaptive pace against a workspace limit', () => {
+  it('raises the pace from its safe start while Slack accepts, halves it on 429s, honours Retry-After, and sends each message once', async () => {
+    const t = await startTestApp({ now: '2026-11-25T12:00:00Z', env: { DELIVERY_RATE_PER_SECOND: '100', DELIVERY_START_RATE_PER_SECOND: '10' } });
+    try {
+      // Slack allows 15 chat.postMessage a second in this workspace (429 + Retry-After: 1 beyond).
+      t.fake.setRateLimitPerSecond('chat.postMessage', 15);
+      const people = Array.from({ length: 90 }, (_, i) => `UPACE${i}`);
+      for (const u of people) t.fake.addUser({ id: u, name: u.toLowerCase(), tz: 'Europe/Lisbon' });
+      const now = t.clock.now().getTime();
+      const insert = t.handoff.db.sqlite.prepare(`insert into outbox (team_id, kind, dedupe_key, user_id, payload, status, next_attempt_at, created_at, updated_at)
+        values (?, 'dm', ?, ?, ?, 'pending', ?, ?, ?)`);
+      for (const u of people) insert.run(TEAM, `notice:pace:${u}`, u, JSON.stringify({ reason: 'notice', text: 'hello' }), now, now, now);
+      const pending = () => (t.handoff.db.sqlite.prepare(`select count(*) as n from outbox where status != 'sent'`).get() as { n: number }).n;
+      for (let i = 0; i < 200 && pending() > 0; i++) {
+        await t.tick();
+        t.clock.advance(1000); // rows a 429 put back are due after their Retry-After
+      }
+      expect(pending()).toBe(0);
+      // Each person got exactly one message, despite the 429s.
+      for (const u of people) expect(t.fake.messagesIn(u)).toHaveLength(1);
+      const calls = t.fake.callsTo('chat.postMessage');
+      const refused = calls.filter((c) => c.status === 429);
+      // Found the limit, and after halving settled under it: a 429 or two, not a storm.
+      expect(refused.length).toBeGreaterThanOrEqual(1);
+      expect(refused.length).toBeLessThanOrEqual(3);
+      // Everyone waited out each Retry-After (1 s).
+      for (const r of refused) expect(calls.filter((c) => c.at > r.at && c.at < r.at + 990)).toEqual([]);
+      const halved = t.logs.filter((l) => l.includes('rate limited by Slack')).map((l) => JSON.parse(l) as { scope: string; pacePerSecond: number });
+      expect(halved[0]).toMatchObject({ scope: 'workspace' });
+      expect(halved[0]!.pacePerSecond).toBeLessThan(10); // half of the pace Slack refused (>15/s)
+      // It raised the pace beyond its safe start, and ended just under Slack's 15/s.
+      const end = t.handoff.dispatcher.limiterFor(TEAM).currentRate;
+      expect(end).toBeGreaterThan(10);
+      expect(end).toBeLessThanOrEqual(15);
+    } finally {
+      await t.close();
+    }
+  }, 30_000);
+});
+
+describe('outbox: paces are per workspace', () => {
+  it('a workspace waiting out a Retry-After holds one sender at most; another workspace’s deliveries go on', async () => {
+    const t = await startTestApp({ now: '2026-11-25T12:00:00Z' });
+    const sent: string[] = [];
+    const d = new OutboxDispatcher(
+      t.handoff.db.db,
+      { deliver: async (row, pace) => (await pace(), sent.push(`${row.teamId}:${row.dedupeKey}`), { status: 'sent', ts: null }), findDelivered: async () => null },
+      t.clock,
+      t.handoff.logger,
+      { concurrency: 4, ratePerSecond: 1000, startRatePerSecond: 1000 },
+    );
+    try {
+      await t.handoff.dispatcher.stop(); // only `d` drains here
+      d.limiterFor('TPAUSED').pause(60_000); // say, a long Retry-After in that workspace
+      for (let i = 0; i < 6; i++) {
+        enqueue(t.handoff.db.db, { teamId: 'TPAUSED', kind: 'dm', dedupeKey: `paused:${i}`, userId: `UP${i}`, payload: { reason: 'notice', text: 'hi' } }, t.clock.now());
+        enqueue(t.handoff.db.db, { teamId: 'TFREE', kind: 'dm', dedupeKey: `free:${i}`, userId: `UF${i}`, payload: { reason: 'notice', text: 'hi' } }, t.clock.now());
+      }
+      d.kick();
+      await eventually(() => expect(sent.filter((s) => s.startsWith('TFREE:'))).toHaveLength(6));
+      expect(sent.filter((s) => s.startsWith('TPAUSED:'))).toEqual([]);
+      const sending = t.handoff.db.sqlite.prepare(`select count(*) as n from outbox where team_id = 'TPAUSED' and status = 'sending'`).get() as { n: number };
+      expect(sending.n).toBeLessThanOrEqual(1);
+    } finally {
+      await d.stop();
+      await t.close();
+    }
+  });
+
+  it('after a Retry-After every sender comes back, not just the row that waited it out', async () => {
+    const t = await startTestApp({ now: '2026-11-25T12:00:00Z' });
+    let inFlight = 0;
+    let most = 0;
+    let sent = 0;
+    const d = new OutboxDispatcher(
+      t.handoff.db.db,
+      {
+        deliver: async (_row, pace) => {
+          await pace();
+          inFlight += 1;
+          most = Math.max(most, inFlight);
+          await new Promise((r) => setTimeout(r, 20)); // Slack's round trip
+          inFlight -= 1;
+          sent += 1;
+          return { status: 'sent', ts: null };
+        },
+        findDelivered: async () => null,
+      },
+      { now: () => new Date() }, // rows put back until the pause ends become due in real time
+      t.handoff.logger,
+      { concurrency: 4, ratePerSecond: 1000, startRatePerSecond: 1000 },
+    );
+    try {
+      await t.handoff.dispatcher.stop();
+      d.limiterFor('TWAVE').pause(300);
+      for (let i = 0; i < 24; i++) enqueue(t.handoff.db.db, { teamId: 'TWAVE', kind: 'dm', dedupeKey: `wave:${i}`, userId: `UW${i}`, payload: { reason: 'notice', text: 'hi' } }, new Date(0));
+      d.kick();
+      await eventually(() => expect(sent).toBe(24), 5000);
+      expect(most).toBeGreaterThanOrEqual(2);
+    } finally {
+      await d.stop();
+      await t.close();
+    }
   });
 });

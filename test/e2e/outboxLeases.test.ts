@@ -116,7 +116,7 @@ describe('outbox leases', () => {
 
   it('a holder whose claim was taken over while it waited re-claims it and checks Slack before posting', async () => {
     const t = await first();
-    t.handoff.dispatcher.limiter.pause(1500); // say, a Retry-After
+    t.handoff.dispatcher.limiterFor('T0001').pause(1500); // say, a Retry-After
     const creating = handOff(t, 'check the invoice run');
     await eventually(() => expect(dmRow(t)?.status).toBe('sending'));
     // Meanwhile another process decided the lease had run out and put it back, unverified.
@@ -130,7 +130,7 @@ describe('outbox leases', () => {
 
   it('a holder whose claim was taken over and sent by someone else posts nothing', async () => {
     const t = await first();
-    t.handoff.dispatcher.limiter.pause(1500);
+    t.handoff.dispatcher.limiterFor('T0001').pause(1500);
     const creating = handOff(t, 'check the invoice run');
     await eventually(() => expect(dmRow(t)?.status).toBe('sending'));
     const row = dmRow(t);
@@ -149,7 +149,7 @@ describe('outbox leases', () => {
 
   it('a second process leaves a live claim alone, and picks the row up as soon as the first hands it back on stop', async () => {
     const a = await first();
-    a.handoff.dispatcher.limiter.pause(60_000); // A waits out a long Retry-After
+    a.handoff.dispatcher.limiterFor('T0001').pause(60_000); // A waits out a long Retry-After
     void a.slack.command({ userId: AUTHOR, text: `<@${LISBON}> check the invoice run` });
     await eventually(() => expect(dmRow(a)?.status).toBe('sending'));
     const b = await second(a);
@@ -168,7 +168,7 @@ describe('outbox leases', () => {
     const t = await first();
     // A dispatcher with a one-second lease (renewed every 250 ms) on the app's database.
     const d = new OutboxDispatcher(t.handoff.db.db, { deliver: async (_row, pace) => (await pace(), { status: 'sent', ts: null }), findDelivered: async () => null }, t.clock, t.handoff.logger, { concurrency: 1, ratePerSecond: 10, leaseMs: 1000 });
-    d.limiter.pause(60_000); // a long Retry-After
+    d.limiterFor('T0001').pause(60_000); // a long Retry-After
     const id = enqueue(t.handoff.db.db, { teamId: 'T0001', kind: 'dm', dedupeKey: 'lease-test', userId: LISBON, payload: { reason: 'notice', text: 'hi' } }, t.clock.now())!;
     const sending = d.deliverNow([id]);
     const row = () => t.handoff.db.sqlite.prepare('select status, claimed_by as claimedBy, lease_until as leaseUntil from outbox where id = ?').get(id) as Pick<Row, 'status' | 'claimedBy' | 'leaseUntil'>;

@@ -67,6 +67,8 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     DATABASE_URL: `file:${dbFile}`,
     LOG_LEVEL: 'debug',
     DELIVERY_RATE_PER_SECOND: '1000',
+    // Most tests are not about pacing: full speed from the first send (pacing tests set their own).
+    DELIVERY_START_RATE_PER_SECOND: '1000',
     // Tests seed many handoffs from one person at one instant; the per-person cap has its own tests.
     HANDOFFS_PER_PERSON_PER_MINUTE: '1000',
     ...(opts.socketMode ? { SLACK_APP_TOKEN: fake.appToken } : {}),
@@ -102,7 +104,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     logs,
     port,
     async tick() {
-      t.handoff.tick.runOnce();
+      await t.handoff.tick.runOnce();
       await t.handoff.dispatcher.idle();
     },
     async reply(userId, text, via = t.slack) {

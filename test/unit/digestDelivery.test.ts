@@ -1,5 +1,5 @@
 /** Pieces of digest delivery: the adaptive rate limiter, retry backoff, and ambiguous-failure detection. */
-import { RateLimiter } from '../../src/scheduler/rateLimiter';
+import { RateLimiter, SAFE_START_RATE } from '../../src/scheduler/rateLimiter';
 import { backoffMs, mayHaveReachedSlack } from '../../src/scheduler/outbox';
 
 /** Drives a limiter on a fake clock: takes tokens as fast as allowed for `ms`, returns the send times. */
@@ -26,14 +26,64 @@ function maxPerSecond(sends: number[]): number {
   return best;
 }
 
+/** A Slack-like sliding-window limit: `perSecond` accepted in any one second, 429 beyond. */
+function slackAllowing(perSecond: number) {
+  const accepted: number[] = [];
+  let refused = 0;
+  return {
+    get refused() {
+      return refused;
+    },
+    answer(t: number): boolean {
+      while (accepted.length && t - accepted[0]! >= 1000) accepted.shift();
+      if (accepted.length >= perSecond) {
+        refused += 1;
+        return false;
+      }
+      accepted.push(t);
+      return true;
+    },
+  };
+}
+
+/** Sends through `limiter` to `slack` for `ms`, reporting each answer as the dispatcher does. */
+function driveAgainst(limiter: RateLimiter, clock: { t: number }, ms: number, slack: ReturnType<typeof slackAllowing>, retryAfterMs = 1000): number[] {
+  const ok: number[] = [];
+  drive(limiter, clock, ms, (t) => {
+    if (slack.answer(t)) {
+      ok.push(t);
+      limiter.succeeded();
+    } else limiter.limited(retryAfterMs);
+  });
+  return ok;
+}
+
 describe('RateLimiter', () => {
-  it('paces evenly just under the configured rate, with no start-up burst a sliding window would refuse', () => {
+  it('starts at a safe rate and raises it additively while Slack accepts, up to the configured bound', () => {
     const clock = { t: 0 };
     const limiter = new RateLimiter(100, () => clock.t);
-    const sends = drive(limiter, clock, 10_000);
-    expect(sends.length).toBeGreaterThanOrEqual(960);
-    expect(sends.length).toBeLessThanOrEqual(1000);
-    expect(maxPerSecond(sends)).toBeLessThanOrEqual(100);
+    expect(limiter.currentRate).toBe(SAFE_START_RATE);
+    const sends = drive(limiter, clock, 10_000, () => limiter.succeeded());
+    // +4/s every second: ≈46/s after ten seconds, never a burst a sliding window would refuse.
+    expect(limiter.currentRate).toBeGreaterThan(44);
+    expect(limiter.currentRate).toBeLessThan(51);
+    expect(maxPerSecond(sends)).toBeLessThanOrEqual(51);
+    drive(limiter, clock, 30_000, () => limiter.succeeded());
+    expect(limiter.currentRate).toBe(100);
+    const steady = drive(limiter, clock, 10_000, () => limiter.succeeded());
+    expect(steady.length).toBeGreaterThanOrEqual(980);
+    expect(maxPerSecond(steady)).toBeLessThanOrEqual(100);
+  });
+
+  it('does not raise a pace it is not using (no evidence Slack would accept more)', () => {
+    const clock = { t: 0 };
+    const limiter = new RateLimiter(100, () => clock.t);
+    for (let i = 0; i < 60; i++) {
+      expect(limiter.tryTake()).toBe(0);
+      limiter.succeeded();
+      clock.t += 1000; // one send a second: the app, not the pace, is what limits
+    }
+    expect(limiter.currentRate).toBe(SAFE_START_RATE);
   });
 
   it('honours a pause (Retry-After) for everyone', () => {
@@ -48,59 +98,60 @@ describe('RateLimiter', () => {
     expect(limiter.tryTake()).toBe(0);
   });
 
-  it('after a 429 slows to what Slack evidently allows, then settles just under it', () => {
+  it('halves on a 429, climbs back fast to just under the limit it saw, and settles there', () => {
     const clock = { t: 0 };
-    const limiter = new RateLimiter(200, () => clock.t);
-    // Slack allows 100/s: record successes until the window is full, then the 429.
-    const accepted: number[] = [];
-    let limitedAt = -1;
-    const sends = drive(limiter, clock, 3000, (t) => {
-      while (accepted.length && t - accepted[0]! >= 1000) accepted.shift();
-      if (accepted.length >= 100) {
-        if (limitedAt < 0) limitedAt = t;
-        limiter.limited(1000);
-      } else {
-        accepted.push(t);
-        limiter.succeeded();
-      }
-    });
-    expect(limitedAt).toBeGreaterThan(0);
-    expect(limiter.currentRate).toBeGreaterThan(85);
-    expect(limiter.currentRate).toBeLessThanOrEqual(97);
-    // After the pause, steady delivery at ≈97 % of Slack's limit without further 429s.
-    const later = drive(limiter, clock, 15_000, () => limiter.succeeded());
-    expect(later.length / 15).toBeGreaterThan(90);
+    const limiter = new RateLimiter(200, () => clock.t, 150);
+    const slack = slackAllowing(100);
+    driveAgainst(limiter, clock, 1500, slack);
+    expect(slack.refused).toBeGreaterThan(0);
+    expect(limiter.currentRate).toBeCloseTo(75, 0); // half of the ≈150/s it was refused at
+    // Back to ≈93 % of Slack's 100/s within a few seconds, and steady there without further 429s.
+    driveAgainst(limiter, clock, 5000, slack);
+    const refusedBefore = slack.refused;
+    const later = driveAgainst(limiter, clock, 15_000, slack);
+    expect(slack.refused).toBe(refusedBefore);
+    expect(later.length / 15).toBeGreaterThan(91);
     expect(maxPerSecond(later)).toBeLessThanOrEqual(100);
-    expect(sends.length).toBeGreaterThan(0);
   });
 
-  it('one burst of 429s (several sends in flight) counts once', () => {
+  it('one burst of 429s (several sends in flight) halves once', () => {
     const clock = { t: 0 };
-    const limiter = new RateLimiter(100, () => clock.t);
+    const limiter = new RateLimiter(100, () => clock.t, 40);
     drive(limiter, clock, 1000, () => limiter.succeeded());
+    const before = limiter.currentRate;
     limiter.limited(1000);
-    const after = limiter.currentRate;
-    expect(after).toBeLessThan(97);
+    expect(limiter.currentRate).toBe(before / 2);
     limiter.limited(1000);
     limiter.limited(1000);
-    expect(limiter.currentRate).toBe(after);
+    expect(limiter.currentRate).toBe(before / 2);
   });
 
-  it('never more than halves the pace on one 429, and probes back up after a quiet spell', () => {
+  it('probes past the limit it saw only after a quiet spell, and finds a limit that rose', () => {
+    const clock = { t: 0 };
+    const limiter = new RateLimiter(100, () => clock.t, 60);
+    driveAgainst(limiter, clock, 3000, slackAllowing(40));
+    expect(limiter.currentRate).toBeLessThanOrEqual(40);
+    // Slack now allows more. Nothing changes for 20 s, then the pace creeps up past 40.
+    const roomy = slackAllowing(80);
+    driveAgainst(limiter, clock, 15_000, roomy);
+    expect(limiter.currentRate).toBeCloseTo(40 * 0.93, 0);
+    driveAgainst(limiter, clock, 30_000, roomy);
+    expect(limiter.currentRate).toBeGreaterThan(45);
+  });
+
+  it('keeps about 90 % of an unknown workspace limit over a long wave (429s with Retry-After included)', () => {
     const clock = { t: 0 };
     const limiter = new RateLimiter(100, () => clock.t);
-    drive(limiter, clock, 1000, (t) => t < 500 && limiter.succeeded()); // only half got through
-    limiter.limited(1000);
-    expect(limiter.currentRate).toBeCloseTo(97 / 2 * 0.9, 0);
-    drive(limiter, clock, 10_000);
-    expect(limiter.currentRate).toBeCloseTo((97 / 2) * 0.97, 0);
-    drive(limiter, clock, 80_000);
-    expect(limiter.currentRate).toBeCloseTo(97, 0);
+    const slack = slackAllowing(50);
+    const ok = driveAgainst(limiter, clock, 200_000, slack);
+    // 10,000 digests at Slack's 50/s take 200 s; the ramp from 10/s and the probing cost the rest.
+    expect(ok.length / 200).toBeGreaterThan(0.88 * 50);
+    expect(slack.refused).toBeLessThan(15);
   });
 
   it('a 429 while sending slowly (not our pace: per-channel, per-minute, a one-off) only pauses', () => {
     const clock = { t: 0 };
-    const limiter = new RateLimiter(1000, () => clock.t);
+    const limiter = new RateLimiter(1000, () => clock.t, 970);
     for (let i = 0; i < 12; i++) {
       expect(limiter.tryTake()).toBe(0);
       limiter.limited(1000);

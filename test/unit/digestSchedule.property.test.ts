@@ -50,7 +50,7 @@ const change: fc.Arbitrary<Change> = fc.oneof(
   fc.record({ at: fc.integer({ min: 0, max: DAYS * DAY - 1 }), kind: fc.constant('zone' as const), tz: fc.constantFrom(...ZONES) }),
 );
 
-function simulate(startMs: number, firstTz: string, changes: Change[]) {
+async function simulate(startMs: number, firstTz: string, changes: Change[]) {
   const db: DbHandle = openDatabase(':memory:');
   runMigrations(db);
   const clock = new ManualClock(new Date(startMs));
@@ -98,7 +98,7 @@ function simulate(startMs: number, firstTz: string, changes: Change[]) {
     }
     if (tick > end) break;
     clock.set(new Date(tick));
-    sweepDueDigests(db.db, clock.now(), MAX_LATE);
+    await sweepDueDigests(db.db, clock.now(), MAX_LATE);
     collect();
   }
   db.close();
@@ -106,17 +106,17 @@ function simulate(startMs: number, firstTz: string, changes: Change[]) {
 }
 
 describe('digest schedule under random settings and zone changes (property, 60 simulated days)', () => {
-  it('never off-hours, one per workday, none lost, and the preview is what happens', () => {
+  it('never off-hours, one per workday, none lost, and the preview is what happens', async () => {
     // How many workdays and preview lines were actually judged: a property that checks nothing passes.
     const checked = { workdays: 0, previews: 0, digests: 0 };
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         fc.integer({ min: Date.parse('2026-01-01T00:00:00Z') / DAY, max: Date.parse('2027-12-01T00:00:00Z') / DAY }),
         fc.constantFrom(...ZONES),
         fc.array(change, { maxLength: 12 }),
-        (day, firstTz, changes) => {
+        async (day, firstTz, changes) => {
           const startMs = day * DAY;
-          const { sent, previews, skipped, timeline } = simulate(startMs, firstTz, changes);
+          const { sent, previews, skipped, timeline } = await simulate(startMs, firstTz, changes);
           expect(skipped).toBe(0);
 
           // Never outside the start of the working day, under the schedule in effect.

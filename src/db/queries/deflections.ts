@@ -141,9 +141,13 @@ export function setOutcome(db: Db, id: number, outcome: Exclude<DeflectionOutcom
   });
 }
 
+/** Old processed-event ids deleted per tick: a bounded statement (by the `at` index), never a long one. */
+const PURGE_EVENTS_PER_TICK = 2000;
+
 /** Drops message text of prompts nobody answered within a day, and old processed-event ids. */
 export function purgeStale(db: Db, now: Date): void {
   const dayAgo = now.getTime() - 24 * 3600_000;
   db.update(deflections).set({ pendingText: null, pendingMentions: null }).where(and(isNotNull(deflections.pendingText), lt(deflections.createdAt, dayAgo))).run();
-  db.delete(processedEvents).where(lt(processedEvents.at, now.getTime() - 7 * 24 * 3600_000)).run();
+  const weekAgo = now.getTime() - 7 * 24 * 3600_000;
+  db.run(sql`delete from processed_events where rowid in (select rowid from processed_events where at < ${weekAgo} limit ${PURGE_EVENTS_PER_TICK})`);
 }

@@ -10,7 +10,9 @@
  * (scheduler/outbox.ts decides which), never merely because they just started.
  */
 import { and, eq, isNotNull, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import type { Db } from '../client';
+import { prepared, sqliteOf } from '../prepared';
 import { outbox } from '../schema';
 
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -79,17 +81,19 @@ const RELEASED = { claimedBy: null, leaseUntil: null, postingSince: null } as co
 
 /**
  * Moves up to `limit` due rows to 'sending' under `lease`, in one statement (so two processes never
- * claim the same row), and returns them. Rows of workspaces that uninstalled the app or revoked its
+ * claim the same row), and returns them; none of `skipTeams`. Rows of workspaces that uninstalled the app or revoked its
  * token stay pending: their data is kept, nothing is sent.
  */
-export function claimDue(db: Db, now: Date, limit: number, lease: Lease, onlyIds?: number[]): OutboxRow[] {
+export function claimDue(db: Db, now: Date, limit: number, lease: Lease, onlyIds?: number[], skipTeams: string[] = []): OutboxRow[] {
   const t = now.getTime();
   const idFilter = onlyIds && onlyIds.length > 0 ? sql`and o.id in (${sql.join(onlyIds.map((i) => sql`${i}`), sql`, `)})` : sql``;
+  // Workspaces whose sends are paused (a Retry-After) are left for later, so they hold no sender.
+  const teamFilter = skipTeams.length > 0 ? sql`and o.team_id not in (${sql.join(skipTeams.map((x) => sql`${x}`), sql`, `)})` : sql``;
   return db.all<OutboxRow>(sql`
     update outbox set status = 'sending', claimed_by = ${lease.claimant}, lease_until = ${lease.until}, posting_since = null, updated_at = ${t}
     where id in (
       select o.id from outbox o left join workspaces w on w.team_id = o.team_id
-      where o.status = 'pending' and o.next_attempt_at <= ${t} and coalesce(w.status, 'active') = 'active' ${idFilter}
+      where o.status = 'pending' and o.next_attempt_at <= ${t} and coalesce(w.status, 'active') = 'active' ${idFilter} ${teamFilter}
       order by o.next_attempt_at, o.id limit ${limit}
     )
     ${RETURNING}`);
@@ -249,4 +253,24 @@ export function outboxBacklog(db: Db, now: Date): { due: number; sending: number
     .get();
   const sending = db.select({ n: sql<number>`count(*)` }).from(outbox).where(eq(outbox.status, 'sending')).get();
   return { due: due?.n ?? 0, sending: sending?.n ?? 0, oldestDueAt: due?.oldest ?? null };
+}
+
+const retentionStatements = (s: Database.Database) => ({
+  // next_attempt_at ≤ updated_at for every finished row, so its bound only lets outbox_due_idx
+  // narrow the scan to old rows; updated_at decides.
+  deleteFinished: s.prepare<{ before: number; limit: number }>(`
+    delete from outbox where id in (
+      select id from outbox where status in ('sent', 'failed', 'skipped') and next_attempt_at < @before and updated_at < @before
+      limit @limit)`),
+});
+
+/**
+ * Deletes up to `limit` finished rows (sent, failed, skipped) last changed before `before` (epoch
+ * ms), in one short transaction; returns how many. Pending and sending rows are never touched.
+ */
+export function deleteFinishedBefore(db: Db, before: number, limit: number): number {
+  const q = prepared(db, retentionStatements);
+  return sqliteOf(db)
+    .transaction(() => q.deleteFinished.run({ before, limit }).changes)
+    .immediate();
 }
