@@ -10,13 +10,14 @@
 const base = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true }, diagnostics: false }] },
-  testTimeout: 30000,
 };
 // Tests that start `node dist/index.js` or `npm start` as real processes.
 const processTests = ['<rootDir>/test/e2e/lifecycle.test.ts', '<rootDir>/test/e2e/startup.test.ts'];
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // A global option: jest ignores it inside a project, where it would leave the 5 s default.
+  testTimeout: 30000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/harness/**/*.test.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], testPathIgnorePatterns: processTests },
