@@ -14,7 +14,7 @@ import { hardenedHttpReceiver } from './slack/receiver';
 import { AuthTestReadiness, type SlackReadiness } from './slack/readiness';
 import { SocketMode } from './slack/socketMode';
 import { explainListenError, healthRoute, listenOperatorServer, metricsRoute, readyRoute, type OperatorServer } from './health';
-import { Metrics } from './metrics';
+import { Metrics, metricReason } from './metrics';
 import { meteredFetch } from './slack/meteredFetch';
 import { timeAcks } from './slack/ackTimer';
 import { outboxBacklog } from './db/queries/outbox';
@@ -116,6 +116,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     ratePerSecond: config.deliveryRatePerSecond,
     startRatePerSecond: config.deliveryStartRatePerSecond,
     apiTimeoutMs: config.slackApiTimeoutMs,
+    observe: (row, outcome, reason) => metrics.deliveries.inc({ kind: row.kind, outcome, reason: metricReason(reason) }),
   });
   const deps: ListenerDeps = {
     client,
@@ -140,6 +141,11 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     workspaces.recheckPaused();
     const pruned = await pruneOutbox(db.db, clock.now(), config.outboxRetentionMs, { stopping });
     if (pruned > 0) logger.info({ rows: pruned, retentionDays: config.outboxRetentionMs / 86_400_000 }, 'deleted finished outbox rows past their retention');
+  }, (seconds, swept) => {
+    metrics.tickSeconds.observe(seconds);
+    metrics.sweptDigests.inc({ outcome: 'enqueued' }, swept.enqueued);
+    metrics.sweptDigests.inc({ outcome: 'skipped' }, swept.skipped);
+    metrics.sweptDigests.inc({ outcome: 'error' }, swept.errors.length);
   });
   const loopDelay = new LoopDelayMonitor(logger);
   let stopped = false;

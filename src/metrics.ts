@@ -12,13 +12,22 @@ export interface Backlog {
   oldestDueAt: number | null;
 }
 
+/**
+ * A reason as a label: the fixed phrases and Slack error codes Handoff uses pass, anything else
+ * (an exception's message) becomes `other`, so labels stay few.
+ */
+export function metricReason(reason: string | undefined): string {
+  if (!reason) return '';
+  return /^[a-z0-9_ :'-]{1,60}$/i.test(reason) ? reason : 'other';
+}
+
 export class Metrics {
   readonly registry = new Registry();
 
   /** Outbox rows that reached an outcome, by kind (digest, dm, …): sent, skipped (with why), failed (with the Slack error). */
   readonly deliveries = new Counter({
     name: 'handoff_deliveries_total',
-    help: 'Outbox deliveries that reached an outcome, by kind, outcome and reason',
+    help: 'Outbox delivery attempts by kind (digest, dm, channel_post, channel_update), outcome (sent, skipped, failed, retry, not_claimed) and reason',
     labelNames: ['kind', 'outcome', 'reason'] as const,
     registers: [this.registry],
   });
@@ -42,6 +51,13 @@ export class Metrics {
     name: 'handoff_tick_seconds',
     help: 'Duration of a scheduler tick (the digest sweep and housekeeping)',
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly sweptDigests = new Counter({
+    name: 'handoff_digests_planned_total',
+    help: 'Digests the sweep planned: enqueued, skipped (past the catch-up window) or error (the schedule could not be planned)',
+    labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
 

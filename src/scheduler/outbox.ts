@@ -122,6 +122,8 @@ export interface DispatcherOptions {
   leaseMs?: number;
   /** This process start in claims (tests set it); default host#pid-namespace#pid#random. */
   claimant?: string;
+  /** Told every row's outcome (for /metrics). */
+  observe?: (row: OutboxRow, outcome: Outcome, reason: string | undefined) => void;
 }
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -244,7 +246,7 @@ export class OutboxDispatcher {
     this.startRenewing();
     const rows = claimDue(this.db, this.clock.now(), ids.length, this.lease(), ids);
     for (const id of ids) results.set(id, { outcome: 'not_claimed' });
-    await Promise.all(rows.map(async (row) => results.set(row.id, await this.track(this.send(row)))));
+    await Promise.all(rows.map(async (row) => results.set(row.id, await this.track(this.sendObserved(row)))));
     return results;
   }
 
@@ -265,7 +267,7 @@ export class OutboxDispatcher {
         await this.sleep(Math.min(...paused.map((teamId) => this.limiterFor(teamId).pausedFor())) + 1);
         continue;
       }
-      await this.track(this.send(row));
+      await this.track(this.sendObserved(row));
       // A row settled without I/O (a digest with nothing to say) resolves in microtasks only: without
       // this, a wave of them would never let a request, a timer or a renewal run.
       await yieldToLoop();
@@ -333,6 +335,12 @@ export class OutboxDispatcher {
   private track<T>(p: Promise<T>): Promise<T> {
     this.inFlight.add(p);
     return p.finally(() => this.inFlight.delete(p));
+  }
+
+  private async sendObserved(row: OutboxRow): Promise<Result> {
+    const result = await this.send(row);
+    this.opts.observe?.(row, result.outcome, result.error);
+    return result;
   }
 
   private async send(row: OutboxRow): Promise<Result> {

@@ -27,6 +27,8 @@ export class SchedulerTick {
     private readonly maxLateMs: number,
     /** Housekeeping that may run on any tick (e.g. forgetting stale deflection text). */
     private readonly housekeeping: Housekeeping = () => undefined,
+    /** Told each run's duration and sweep result (for /metrics). */
+    private readonly observe: (seconds: number, result: SweepResult) => void = () => undefined,
   ) {}
 
   /**
@@ -52,6 +54,7 @@ export class SchedulerTick {
       stopping: () => this.stopping,
     });
     await this.housekeeping(() => this.stopping);
+    this.observe((Date.now() - started) / 1000, result);
     const { errors, ...counts } = result;
     if (result.due > 0) this.logger.info({ ...counts, errors: errors.length, ms: Date.now() - started }, 'digest sweep');
     for (const e of errors.slice(0, 20)) this.logger.error(e, 'could not plan this person’s digest; retrying in a day');

@@ -66,6 +66,9 @@ it('counts acks by kind, Slack calls by method and outcome (429 too), the outbox
   expect(sample(after, 'handoff_slack_api_calls_total', { method: 'chat.postEphemeral', outcome: 'ok' })).toBe(1);
   expect(sample(after, 'handoff_slack_api_calls_total', { method: 'users.info', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
   expect(sample(after, 'handoff_deflection_outcomes_total', { outcome: 'shown' })).toBe(1);
+  expect(sample(after, 'handoff_deliveries_total', { kind: 'dm', outcome: 'retry' })).toBe(1);
+  expect(sample(after, 'handoff_deliveries_total', { kind: 'dm', outcome: 'sent' })).toBe(1);
+  expect(sample(after, 'handoff_tick_seconds_count')).toBe(1);
   expect(sample(after, 'handoff_outbox_due')).toBe(0);
   expect(sample(after, 'handoff_outbox_oldest_due_age_seconds')).toBe(0);
   expect(sample(after, 'handoff_process_resident_memory_bytes')).toBeGreaterThan(0);
@@ -104,4 +107,20 @@ it('answers on PORT in Socket Mode, counting acks that went over the socket', as
   await people(t);
   await t.socket.command({ userId: 'U0AUTH', text: 'help' });
   await eventually(async () => expect(sample((await scrape(t!)).text, 'handoff_ack_seconds_count', { kind: 'command' })).toBe(1));
+});
+
+it('counts the digests a sweep planned and the ones it sent or skipped', async () => {
+  t = await startTestApp({ now: '2026-11-25T20:00:00Z' }); // Tokyo 05:00, New York 15:00
+  t.fake.addUser({ id: 'U0NYC', name: 'nyc', tz: 'America/New_York' });
+  t.fake.addUser({ id: 'U0TOK', name: 'tok', tz: 'Asia/Tokyo' });
+  t.fake.addUser({ id: 'U0QUIET', name: 'quiet', tz: 'Asia/Tokyo' });
+  await t.reply('U0NYC', '<@U0TOK|tok> the Q3 numbers, please');
+  await t.reply('U0QUIET', '<@U0NYC|nyc> the slides, please'); // waits on others; nothing waits on them
+  t.clock.set('2026-11-26T00:00:00Z'); // 09:00 Tokyo
+  await t.tick();
+  await eventually(() => expect(t!.fake.messagesIn('U0TOK')).toHaveLength(1));
+  const text = (await scrape(t)).text;
+  expect(sample(text, 'handoff_digests_planned_total', { outcome: 'enqueued' })).toBe(2);
+  expect(sample(text, 'handoff_deliveries_total', { kind: 'digest', outcome: 'sent' })).toBe(1);
+  expect(sample(text, 'handoff_deliveries_total', { kind: 'digest', outcome: 'skipped', reason: 'nothing to say' })).toBe(1);
 });
