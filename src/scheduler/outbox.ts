@@ -4,7 +4,9 @@
  * out to have nothing to say cost no rate budget; at most `concurrency` rows are ever in 'sending'.
  * Outcomes:
  *  - sent: markSent and the handler's bookkeeping (who was told what) in one transaction;
- *  - 429: everyone pauses for Retry-After, the row retries then (not counted as an attempt);
+ *  - 429: its workspace (or, inferred, its conversation) pauses for Retry-After and the workspace's
+ *    pace halves (see rateLimiter.ts; one pace per workspace); the row retries then (not counted as
+ *    an attempt). One row waits a pause out in place; others give their sender back meanwhile;
  *  - 5xx / network: retry with exponential backoff, up to MAX_ATTEMPTS or the row's deadline;
  *  - permanent errors (user_not_found, account_inactive, cannot_dm_bot, …): failed, no retry;
  *  - revoked token: the workspace is paused, the row waits for a reinstall.

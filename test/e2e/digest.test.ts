@@ -470,7 +470,8 @@ describe('morning digest: a big wave', () => {
     } finally {
       await t.close();
     }
-  });
+    // Generous: delivery (20,000 digests with nothing to say) shares the loop with the sweep.
+  }, 30_000);
 });
 
 describe('morning digest: re-checked just before it is sent', () => {

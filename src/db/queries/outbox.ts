@@ -74,6 +74,9 @@ export interface Lease {
   until: number;
 }
 
+/** Due rows a claim looks through for one of a workspace that is not paused. */
+const SKIP_SCAN_LIMIT = 500;
+
 /** Every write below that ends or changes a claim applies only while `claimant` still holds the row. */
 const heldBy = (id: number, claimant: string) => and(eq(outbox.id, id), eq(outbox.status, 'sending'), eq(outbox.claimedBy, claimant));
 
@@ -88,13 +91,19 @@ export function claimDue(db: Db, now: Date, limit: number, lease: Lease, onlyIds
   const t = now.getTime();
   const idFilter = onlyIds && onlyIds.length > 0 ? sql`and o.id in (${sql.join(onlyIds.map((i) => sql`${i}`), sql`, `)})` : sql``;
   // Workspaces whose sends are paused (a Retry-After) are left for later, so they hold no sender.
-  const teamFilter = skipTeams.length > 0 ? sql`and o.team_id not in (${sql.join(skipTeams.map((x) => sql`${x}`), sql`, `)})` : sql``;
+  // Only the next SKIP_SCAN_LIMIT due rows are looked through for another workspace's: behind a
+  // paused wave of 50,000, a full scan per claim would hold the event loop for tens of ms.
+  const skipping = skipTeams.length > 0;
+  const teamFilter = skipping ? sql`where c.team_id not in (${sql.join(skipTeams.map((x) => sql`${x}`), sql`, `)})` : sql``;
   return db.all<OutboxRow>(sql`
     update outbox set status = 'sending', claimed_by = ${lease.claimant}, lease_until = ${lease.until}, posting_since = null, updated_at = ${t}
     where id in (
-      select o.id from outbox o left join workspaces w on w.team_id = o.team_id
-      where o.status = 'pending' and o.next_attempt_at <= ${t} and coalesce(w.status, 'active') = 'active' ${idFilter} ${teamFilter}
-      order by o.next_attempt_at, o.id limit ${limit}
+      select c.id from (
+        select o.id, o.team_id, o.next_attempt_at from outbox o left join workspaces w on w.team_id = o.team_id
+        where o.status = 'pending' and o.next_attempt_at <= ${t} and coalesce(w.status, 'active') = 'active' ${idFilter}
+        order by o.next_attempt_at, o.id limit ${skipping ? Math.max(limit, SKIP_SCAN_LIMIT) : limit}
+      ) c ${teamFilter}
+      order by c.next_attempt_at, c.id limit ${limit}
     )
     ${RETURNING}`);
 }
