@@ -33,8 +33,11 @@ export function prepared<T>(db: Db, make: (s: Database.Database) => T): T {
 }
 
 export interface RowReader<T> {
-  /** `alias.col as jsName, …` for a select list. */
-  columns(alias?: string): string;
+  /**
+   * `alias.col as jsName, …` for a select list; `only` keeps some columns, `prefix` names them
+   * `prefixJsName` (two tables' columns in one row).
+   */
+  columns(alias?: string, opts?: { only?: readonly string[]; prefix?: string }): string;
   /** A raw row (booleans as 0/1) as drizzle would have returned it. */
   read(raw: Record<string, unknown>): T;
   table: string;
@@ -49,10 +52,19 @@ export function rowReader<T extends SQLiteTable>(table: T): RowReader<T['$inferS
   const booleans = columns.filter(([, c]) => c.columnType === 'SQLiteBoolean').map(([key]) => key);
   return {
     table: getTableName(table),
-    columns: (alias) => columns.map(([key, c]) => `${alias ? `${alias}.` : ''}${c.name} as "${key}"`).join(', '),
+    columns: (alias, opts = {}) =>
+      columns
+        .filter(([key]) => !opts.only || opts.only.includes(key))
+        .map(([key, c]) => `${alias ? `${alias}.` : ''}${c.name} as "${opts.prefix ?? ''}${key}"`)
+        .join(', '),
     read: (raw) => {
       for (const key of booleans) if (raw[key] !== null && raw[key] !== undefined) raw[key] = raw[key] === 1;
       return raw as T['$inferSelect'];
     },
   };
+}
+
+/** Runs `fn` in a write transaction that takes the lock up front (BEGIN IMMEDIATE), so the busy timeout applies. */
+export function writeTransaction<T>(db: Db, fn: () => T): T {
+  return sqliteOf(db).transaction(fn).immediate();
 }

@@ -9,17 +9,17 @@
  * requests went unacknowledged. Each slice is crash-safe on its own (insert and advance commit
  * together; the inserts are idempotent), so a kill between slices only leaves people still due.
  *
- * Hot path: a morning wave can make thousands of people due in one sweep, so the queries are
- * prepared once per connection, and the catch-up plan — a pure function of schedule, scheduled slot
+ * Hot path: a morning wave can make thousands of people due in one sweep, so its statements
+ * (db/queries/dueDigests.ts) are prepared once per connection, and the catch-up plan — a pure function of schedule, scheduled slot
  * and now — is computed once per distinct schedule (people due together mostly share zone and start).
  */
-import type Database from 'better-sqlite3';
 import type { Db } from '../db/client';
 import type { UserRow } from '../db/queries/users';
+import { advanceDigestSchedule, dueForDigest, enqueueDigest, retryDigestAt } from '../db/queries/dueDigests';
+import { writeTransaction } from '../db/prepared';
 import { isRepeatOfServedDate, planCatchUp, type CatchUpPlan, type DigestSlot } from '../domain/workSchedule';
 import { scheduleOf } from '../domain/personSchedule';
 import { maxLocalDate } from '../time';
-import { prepared, sqliteOf } from './sqlite';
 
 export interface SweepResult {
   due: number;
@@ -55,33 +55,6 @@ export function waveTurn(teamId: string, userId: string, localDate: string): num
   return (h >>> 0) % 1000;
 }
 
-/** What the sweep reads of a person (the schedule columns, by their UserRow names). */
-type DueUser = Pick<
-  UserRow,
-  'teamId' | 'userId' | 'slackTz' | 'tzOverride' | 'workdayStartMinute' | 'workdayEndMinute' | 'workingDays' | 'awayUntil' | 'nextDigestAt' | 'nextDigestLocalDate' | 'lastDigestLocalDate' | 'lastDigestAt'
->;
-
-const statements = (s: Database.Database) => ({
-  due: s.prepare<[number, number], DueUser>(`
-    select u.team_id as teamId, u.user_id as userId, u.slack_tz as slackTz, u.tz_override as tzOverride,
-      u.workday_start_minute as workdayStartMinute, u.workday_end_minute as workdayEndMinute, u.working_days as workingDays,
-      u.away_until as awayUntil, u.next_digest_at as nextDigestAt, u.next_digest_local_date as nextDigestLocalDate,
-      u.last_digest_local_date as lastDigestLocalDate, u.last_digest_at as lastDigestAt
-    from users u left join workspaces w on w.team_id = u.team_id
-    -- Uninstalled / revoked workspaces keep their schedule frozen; catch-up applies on return.
-    -- Digest off still counts: the start of the day is when news that waited for them goes out.
-    where u.next_digest_at <= ? and coalesce(w.status, 'active') = 'active'
-    order by u.next_digest_at limit ?`),
-  enqueue: s.prepare(`
-    insert into outbox (team_id, kind, dedupe_key, user_id, local_date, payload, status, last_error, next_attempt_at, created_at, updated_at)
-    values (@teamId, 'digest', @dedupeKey, @userId, @localDate, @payload, @status, @lastError, @now - @turn, @now, @now)
-    on conflict (team_id, dedupe_key) do nothing`),
-  advance: s.prepare(`
-    update users set next_digest_at = @nextAt, next_digest_local_date = @nextDate, last_digest_local_date = @last,
-      last_digest_at = coalesce(@lastAt, last_digest_at), updated_at = @now
-    where team_id = @teamId and user_id = @userId`),
-  retryTomorrow: s.prepare(`update users set next_digest_at = @nextAt, updated_at = @now where team_id = @teamId and user_id = @userId`),
-});
 
 /** People per transaction: ≈2 ms each (p99 ≈9 ms for a 50,000 wave on a 2-core machine), so requests never wait long for the loop. */
 export const SLICE_SIZE = 100;
@@ -121,10 +94,10 @@ export async function sweepDueDigests(db: Db, now: Date, maxLateMs: number, opts
 
 /** One slice: up to `limit` due people, planned, enqueued and advanced in one transaction. */
 function sweepSlice(db: Db, now: Date, maxLateMs: number, limit: number, plans: Map<string, CatchUpPlan>): SweepResult {
-  const q = prepared(db, statements);
   const t = now.getTime();
-  return sqliteOf(db).transaction(() => {
-    const due = q.due.all(t, limit);
+  // BEGIN IMMEDIATE: takes the write lock up front, so the busy timeout applies (see db/client.ts).
+  return writeTransaction(db, () => {
+    const due = dueForDigest(db, t, limit);
     let enqueued = 0;
     let skipped = 0;
     const errors: SweepResult['errors'] = [];
@@ -139,17 +112,17 @@ function sweepSlice(db: Db, now: Date, maxLateMs: number, limit: number, plans: 
       } catch (e) {
         // One bad row must not stop everyone's digest: park it for a day and report it.
         errors.push({ teamId: u.teamId, userId: u.userId, error: e instanceof Error ? e.message : String(e) });
-        q.retryTomorrow.run({ nextAt: t + 24 * 3600_000, now: t, teamId: u.teamId, userId: u.userId });
+        retryDigestAt(db, u.teamId, u.userId, t + 24 * 3600_000, t);
         continue;
       }
       let last = u.lastDigestLocalDate;
       let lastAt: number | null = null;
-      const base = { teamId: u.teamId, userId: u.userId, now: t };
+      const base = { teamId: u.teamId, userId: u.userId };
       // A date already served, reached again a workday later by travelling west, is the one repeat
       // nextDigest allows; the same slot swept again (a restart) keeps its key and is ignored.
       const keyFor = (slot: DigestSlot) => digestDedupeKey(u.userId, slot, isRepeatOfServedDate(slot, u.lastDigestLocalDate, u.lastDigestAt));
       for (const slot of plan.skipped) {
-        q.enqueue.run({ ...base, dedupeKey: keyFor(slot), localDate: slot.localDate, payload: '{}', status: 'skipped', lastError: 'missed: more than the catch-up window late', turn: 0 });
+        enqueueDigest(db, { ...base, dedupeKey: keyFor(slot), localDate: slot.localDate, payload: '{}', status: 'skipped', lastError: 'missed: more than the catch-up window late', turn: 0 }, t);
         last = last ? maxLocalDate(last, slot.localDate) : slot.localDate;
         lastAt = slot.at.getTime();
       }
@@ -158,14 +131,13 @@ function sweepSlice(db: Db, now: Date, maxLateMs: number, limit: number, plans: 
         const slotAt = plan.send.at.getTime();
         const payload = JSON.stringify({ slotAt, sendBy: slotAt + maxLateMs });
         const turn = waveTurn(u.teamId, u.userId, plan.send.localDate);
-        const res = q.enqueue.run({ ...base, dedupeKey: keyFor(plan.send), localDate: plan.send.localDate, payload, status: 'pending', lastError: null, turn });
-        if (res.changes > 0) enqueued += 1;
+        if (enqueueDigest(db, { ...base, dedupeKey: keyFor(plan.send), localDate: plan.send.localDate, payload, status: 'pending', lastError: null, turn }, t)) enqueued += 1;
         last = last ? maxLocalDate(last, plan.send.localDate) : plan.send.localDate;
         lastAt = slotAt;
       }
-      q.advance.run({ ...base, nextAt: plan.next.at.getTime(), nextDate: plan.next.localDate, last, lastAt });
+      advanceDigestSchedule(db, { ...base, nextAt: plan.next.at.getTime(), nextDate: plan.next.localDate, last, lastAt }, t);
     }
     return { due: due.length, enqueued, skipped, errors };
-  }).immediate(); // takes the write lock up front, so the busy timeout applies (see db/client.ts)
+  });
 }
 

@@ -1,0 +1,110 @@
+/**
+ * What one person's digest reads. Built once per person per morning, on the delivery path, so it is
+ * a handful of statements prepared once per connection — no per-handoff or per-person queries (see
+ * scripts/bench-scheduler.ts): the person, what waits on them (with recipients), what got resolved
+ * for them (with recipients), how much they wait on, and the schedules of the people they wait on.
+ * Select lists come from the schema (`rowReader`), never hand-copied.
+ */
+import type Database from 'better-sqlite3';
+import type { Db } from '../client';
+import { handoffRecipients, handoffs, users } from '../schema';
+import { prepared, rowReader } from '../prepared';
+import type { HandoffWithRecipients } from './handoffs';
+import type { UserRow } from './users';
+
+/** Same bounds as the list queries App Home uses. */
+const WAITING_LIMIT = 500;
+const UNBLOCKED_LIMIT = 200;
+const STARTER_SCAN_LIMIT = 100;
+
+const SCHEDULE_KEYS = ['teamId', 'userId', 'slackTz', 'tzOverride', 'workdayStartMinute', 'workdayEndMinute', 'workingDays', 'awayUntil'] as const;
+export type ScheduleColumns = Pick<UserRow, (typeof SCHEDULE_KEYS)[number]>;
+export type DigestPerson = ScheduleColumns & Pick<UserRow, 'digestEnabled'>;
+
+const user = rowReader(users);
+const handoff = rowReader(handoffs);
+const recipient = rowReader(handoffRecipients);
+const R = 'r_';
+// One row per (handoff, recipient); `r_` columns are the recipient.
+const HANDOFF_WITH_RECIPIENT = `${handoff.columns('h')}, ${recipient.columns('r', { prefix: R })}`;
+const SCHEDULE = user.columns('u', { only: SCHEDULE_KEYS });
+
+const statements = (s: Database.Database) => ({
+  person: s.prepare<[string, string], Record<string, unknown>>(`select ${user.columns('u', { only: [...SCHEDULE_KEYS, 'digestEnabled'] })} from users u where u.team_id = ? and u.user_id = ?`),
+  zone: s.prepare<[string, string], Pick<UserRow, 'slackTz' | 'tzOverride'>>(`select ${user.columns('u', { only: ['slackTz', 'tzOverride'] })} from users u where u.team_id = ? and u.user_id = ?`),
+  // Open handoffs where the person is an active recipient, oldest first.
+  waiting: s.prepare<[string, string], Record<string, unknown>>(`
+    with picked as (
+      select h.id from handoff_recipients mine join handoffs h on h.id = mine.handoff_id
+      where mine.team_id = ? and mine.user_id = ? and mine.active = 1 and h.state in ('open', 'acknowledged')
+      order by h.created_at, h.id limit ${WAITING_LIMIT})
+    select ${HANDOFF_WITH_RECIPIENT}
+    from picked join handoffs h on h.id = picked.id join handoff_recipients r on r.handoff_id = h.id
+    order by h.created_at, h.id, r.position, r.added_at`),
+  // The person's asks that were resolved or declined and that nobody has told them about yet.
+  untold: s.prepare<[string, string], Record<string, unknown>>(`
+    with picked as (
+      select h.id from handoffs h
+      where h.team_id = ? and h.author_id = ? and h.state in ('done', 'declined') and h.author_notified_at is null
+      order by h.resolved_at, h.id limit ${UNBLOCKED_LIMIT})
+    select ${HANDOFF_WITH_RECIPIENT}
+    from picked join handoffs h on h.id = picked.id join handoff_recipients r on r.handoff_id = h.id
+    order by h.resolved_at, h.id, r.position, r.added_at`),
+  openAuthored: s.prepare<[string, string], { n: number }>(`select count(*) as n from handoffs where team_id = ? and author_id = ? and state in ('open', 'acknowledged')`),
+  // Whom the person waits on (active recipients of their oldest open asks), with their schedules.
+  waitedOn: s.prepare<[string, string, string], ScheduleColumns>(`
+    select distinct ${SCHEDULE}
+    from (select id from handoffs where team_id = ? and author_id = ? and state in ('open', 'acknowledged')
+          order by created_at, id limit ${STARTER_SCAN_LIMIT}) h
+    join handoff_recipients r on r.handoff_id = h.id and r.active = 1
+    join users u on u.team_id = r.team_id and u.user_id = r.user_id
+    where r.user_id <> ?`),
+});
+
+/** Rows of (handoff × recipient), in handoff order, back to handoffs with their recipients. */
+function group(rows: Record<string, unknown>[]): HandoffWithRecipients[] {
+  const out: HandoffWithRecipients[] = [];
+  let current: HandoffWithRecipients | undefined;
+  for (const row of rows) {
+    const h: Record<string, unknown> = {};
+    const r: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(row)) {
+      if (key.startsWith(R)) r[key.slice(R.length)] = value;
+      else h[key] = value;
+    }
+    if (!current || current.id !== h.id) {
+      current = { ...handoff.read(h), recipients: [] };
+      out.push(current);
+    }
+    current.recipients.push(recipient.read(r));
+  }
+  return out;
+}
+
+export function digestPerson(db: Db, teamId: string, userId: string): DigestPerson | undefined {
+  const raw = prepared(db, statements).person.get(teamId, userId);
+  return raw ? (user.read(raw) as DigestPerson) : undefined;
+}
+
+export function zoneColumns(db: Db, teamId: string, userId: string): Pick<UserRow, 'slackTz' | 'tzOverride'> | undefined {
+  return prepared(db, statements).zone.get(teamId, userId);
+}
+
+/** Open handoffs waiting on the person, oldest first, with all their recipients. */
+export function waitingOn(db: Db, teamId: string, userId: string): HandoffWithRecipients[] {
+  return group(prepared(db, statements).waiting.all(teamId, userId));
+}
+
+/** The person's asks resolved or declined that nobody has told them about yet. */
+export function untoldOutcomes(db: Db, teamId: string, userId: string): HandoffWithRecipients[] {
+  return group(prepared(db, statements).untold.all(teamId, userId));
+}
+
+export function openAuthoredCount(db: Db, teamId: string, userId: string): number {
+  return prepared(db, statements).openAuthored.get(teamId, userId)?.n ?? 0;
+}
+
+/** The schedules of the people the person waits on (not themselves). */
+export function waitedOnSchedules(db: Db, teamId: string, userId: string): ScheduleColumns[] {
+  return prepared(db, statements).waitedOn.all(teamId, userId, userId);
+}
