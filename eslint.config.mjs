@@ -4,13 +4,16 @@ import tseslint from 'typescript-eslint';
 /**
  * The layers of src/, and which way imports may point (down only; see README → Layout):
  *   app.ts, index.ts, cli/           wiring and entry points (may import anything)
- *   listeners/                       thin Slack handlers → services, views, ids (never db/ or the scheduler)
- *   services/                        → delivery (scheduler/), db/, domain/, views/, time/, slack/
- *   scheduler/ (tick, sweep, outbox) → db/, domain/, views/, time/, slack/
+ *   listeners/                       thin Slack handlers → services, views, ids (never db/, delivery/ or scheduler/)
+ *   services/                        → delivery/, db/, domain/, views/, time/, slack/
+ *   scheduler/ (tick, sweep)         → delivery/, db/, domain/, time/
+ *   delivery/ (outbox, sends, pace)  → db/, domain/, views/, time/, slack/
  *   views/                           Block Kit, pure → domain/, time/, ids (and types of db rows)
  *   db/                              schema, client, every SQL statement → domain/ types
  *   domain/                          pure logic → time/ only
  *   time/                            the one door to time-zone libraries → nothing of ours
+ *   slack/                           Slack plumbing → leaf modules only
+ *   clock, ids, logger, config, deadline, bestEffort, metrics, loopDelay: leaf modules
  */
 const layer = (files, forbidden, message) => ({
   files,
@@ -29,14 +32,21 @@ export default tseslint.config(
     },
   },
   { files: ['scripts/**', 'src/cli/**', 'test/**'], rules: { 'no-console': 'off' } },
-  layer(['src/listeners/**'], [...up('db', 'scheduler', 'app', 'index')], 'Listeners call services; database and delivery work belongs in a service.'),
-  layer(['src/services/**'], [...up('listeners', 'app', 'index', 'cli')], 'Services sit below listeners: pass what they need in, never import upwards.'),
-  layer(['src/scheduler/**'], [...up('listeners', 'services', 'app', 'index', 'cli')], 'The scheduler and the outbox sit below services.'),
-  layer(['src/views/**'], [...up('listeners', 'services', 'scheduler', 'app', 'index', 'cli', 'slack')], 'Views are pure Block Kit builders.'),
-  layer(['src/db/**'], [...up('listeners', 'services', 'scheduler', 'views', 'app', 'index', 'cli', 'slack')], 'db/ holds the schema and SQL; it knows nothing above it.'),
+  layer(['src/listeners/**'], [...up('db', 'scheduler', 'delivery', 'app', 'index')], 'Listeners call services; database and delivery work belongs in a service.'),
+  layer(['src/services/**'], [...up('listeners', 'scheduler', 'app', 'index', 'cli')], 'Services sit below listeners and beside the scheduler: pass what they need in, never import upwards.'),
+  layer(['src/scheduler/**'], [...up('listeners', 'services', 'views', 'slack', 'app', 'index', 'cli')], 'The scheduler plans digests into the outbox; sending is delivery/.'),
+  layer(['src/delivery/**'], [...up('listeners', 'services', 'scheduler', 'app', 'index', 'cli')], 'Delivery sits below services and the scheduler.'),
+  layer(['src/views/**'], [...up('listeners', 'services', 'scheduler', 'delivery', 'app', 'index', 'cli', 'slack')], 'Views are pure Block Kit builders.'),
+  layer(['src/db/**'], [...up('listeners', 'services', 'scheduler', 'delivery', 'views', 'app', 'index', 'cli', 'slack')], 'db/ holds the schema and SQL; it knows nothing above it.'),
+  layer(['src/slack/**'], [...up('listeners', 'services', 'scheduler', 'delivery', 'views', 'db', 'domain', 'app', 'index', 'cli')], 'slack/ is Slack plumbing: it knows the leaf modules only.'),
+  layer(
+    ['src/clock.ts', 'src/ids.ts', 'src/logger.ts', 'src/config.ts', 'src/deadline.ts', 'src/bestEffort.ts', 'src/metrics.ts', 'src/loopDelay.ts'],
+    [...up('listeners', 'services', 'scheduler', 'delivery', 'views', 'db', 'domain', 'slack', 'time', 'app', 'index', 'cli')],
+    'Leaf modules import no layer of ours.',
+  ),
   layer(
     ['src/domain/**'],
-    [...up('db', 'listeners', 'services', 'scheduler', 'views', 'slack', 'app', 'index', 'cli'), '@slack/*', 'better-sqlite3', 'drizzle-orm', 'drizzle-orm/*', 'date-fns', 'date-fns/*', 'date-fns-tz'],
+    [...up('db', 'listeners', 'services', 'scheduler', 'delivery', 'views', 'slack', 'app', 'index', 'cli'), '@slack/*', 'better-sqlite3', 'drizzle-orm', 'drizzle-orm/*', 'date-fns', 'date-fns/*', 'date-fns-tz'],
     'domain/ is pure logic: no Slack, no database, and time only through src/time.',
   ),
   {

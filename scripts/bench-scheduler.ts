@@ -19,7 +19,7 @@ import { openDatabase, runMigrations, type DbHandle } from '../src/db/client';
 import { loadConfig } from '../src/config';
 import { createHandoff, type Handoff } from '../src/app';
 import { sweepDueDigests } from '../src/scheduler/digestSweep';
-import { DigestBuilder } from '../src/scheduler/digestBuilder';
+import { DigestBuilder } from '../src/delivery/digestBuilder';
 import { ALL_DAYS } from '../src/domain/workSchedule';
 import { localInstant, localParts } from '../src/time';
 import { prng } from '../test/harness/prng';

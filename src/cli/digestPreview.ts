@@ -9,7 +9,7 @@ import { openDatabase, type DbHandle } from '../db/client';
 import { users, workspaces } from '../db/schema';
 import { digestRowsFor } from '../db/queries/outbox';
 import { getUser } from '../db/queries/users';
-import { DigestBuilder } from '../scheduler/digestBuilder';
+import { DigestBuilder } from '../delivery/digestBuilder';
 import { scheduleOf } from '../domain/personSchedule';
 import { isValidLocalDate, localParts, localTimeLabel } from '../time';
 import { formatHHMM, formatWorkingDays } from '../domain/workSchedule';

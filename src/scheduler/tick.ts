@@ -8,7 +8,7 @@ import type { Db } from '../db/client';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { sweepDueDigests, type SweepResult } from './digestSweep';
-import type { OutboxDispatcher } from './outbox';
+import type { OutboxDispatcher } from '../delivery/outbox';
 
 /** Housekeeping run on every tick; may be async (it deletes in slices) and should end early when `stopping()`. */
 export type Housekeeping = (stopping: () => boolean) => void | Promise<void>;

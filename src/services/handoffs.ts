@@ -33,7 +33,7 @@ import { explainSlackError, isRevokedCode } from '../slack/errors';
 import { quotedTitle, sentence } from '../views/text';
 import { describeAvailability, humanDate, type Subject } from '../views/availability';
 import { withDeadline } from '../deadline';
-import type { OutboxDispatcher } from '../scheduler/outbox';
+import type { OutboxDispatcher } from '../delivery/outbox';
 import { plannedDigestsOf, scheduleOf } from '../domain/personSchedule';
 import type { People, Person } from './people';
 import { bestEffort } from '../bestEffort';

@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { startTestApp, eventually, type TestApp } from '../harness/testApp';
 import { outbox, workspaces } from '../../src/db/schema';
 import { MetadataEventTypes } from '../../src/ids';
-import { MAX_ATTEMPTS, OutboxDispatcher } from '../../src/scheduler/outbox';
+import { MAX_ATTEMPTS, OutboxDispatcher } from '../../src/delivery/outbox';
 import { enqueue } from '../../src/db/queries/outbox';
 import { PAUSED_RECHECK_MS } from '../../src/services/workspaces';
 

@@ -8,9 +8,9 @@ import os from 'node:os';
 import fs from 'node:fs';
 import { startTestApp, eventually, type TestApp } from '../harness/testApp';
 import { MetadataEventTypes } from '../../src/ids';
-import { isGone, newClaimantId } from '../../src/scheduler/claimant';
+import { isGone, newClaimantId } from '../../src/delivery/claimant';
 import { enqueue, markSent } from '../../src/db/queries/outbox';
-import { OutboxDispatcher } from '../../src/scheduler/outbox';
+import { OutboxDispatcher } from '../../src/delivery/outbox';
 
 const LISBON = 'ULISBON'; // working at noon UTC: a new handoff DMs them at once
 const AUTHOR = 'UAUTHOR';

@@ -1,6 +1,6 @@
 /** Outbox retention: finished rows past OUTBOX_RETENTION_DAYS go, in slices; nothing unfinished does. */
 import { openDatabase, runMigrations, type DbHandle } from '../../src/db/client';
-import { pruneOutbox } from '../../src/scheduler/retention';
+import { pruneOutbox } from '../../src/delivery/retention';
 import { loadConfig } from '../../src/config';
 import { purgeStale } from '../../src/db/queries/deflections';
 

@@ -7,7 +7,7 @@
  * Several processes may drain one outbox (during a rolling deploy both the old and the new one do),
  * so a claim ('sending') is a lease: `claimed_by` + `lease_until`. Only the holder may finish or
  * hand back its row; others take a claim over only when its lease has expired or its holder is gone
- * (scheduler/outbox.ts decides which), never merely because they just started.
+ * (delivery/outbox.ts decides which), never merely because they just started.
  */
 import { and, eq, isNotNull, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
