@@ -91,6 +91,9 @@ const CONCEPT_WORDS: Record<string, string> = {
   TOGETHER: 'together',
   SCREEN: 'screen sharing',
   ROOM: 'a room',
+  TASK: 'a task for someone',
+  SOLO: 'time for oneself',
+  WHENFREE2: 'when someone is free',
   '?': 'a question',
 };
 

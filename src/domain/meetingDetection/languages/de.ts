@@ -41,6 +41,9 @@ export const GERMAN: LanguageRules = {
   abbreviations: { hab: 'habe', vllt: 'vielleicht', vlt: 'vielleicht', heut: 'heute', grad: 'gerade', nochmal: 'noch mal', nen: 'einen', wg: 'wegen', morgn: 'morgen', telko: 'telefonkonferenz' },
   keywords: ['telefonieren', 'anrufen', 'besprechung', 'termin', 'einladung', 'kalender', 'schnell', 'meeting', 'treffen', 'sprechen', 'kurzer', 'telefonat'],
   lexicon: {
+    TASK: "review\\w*|freigeben|freigabe|prufen|pruf|fixen|fix|kummern|anschauen|drueberschauen|druberschauen|gegenlesen|mergen|ausfullen|aktualisieren|testen|durchlesen",
+    SOLO: "(?:um mich zu |zum )?konzentrieren|fokuszeit|fokus|nicht storen|fur mich|jeder fur sich|zum schreiben|zum aufraumen",
+    WHENFREE2: "wenn (?:er|sie|jemand|ihr|man) (?:mal |kurz )?(?:0 min |0 minuten |zeit|ne minute|einen moment)\\w*(?: hat| habt)?",
     WHENFREE: "wenn du (?:mal |kurz )?(?:zeit|ne minute|einen moment) hast|wenn du dazu kommst|keine eile|wann immer du",
     CANCEL: "absag\\w*|abgesagt|fallt aus|entfallt|streichen|gestrichen|verschieb\\w*|verschoben|storniert",
     RECORD: "aufzeichnung|aufgezeichnet|aufnahme|nehm\\w* .{0,20}auf|video|loom|protokoll|notizen|zusammenfassung|mitschrift",

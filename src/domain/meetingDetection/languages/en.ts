@@ -97,6 +97,9 @@ export const ENGLISH: LanguageRules = {
   abbreviations: { u: 'you', ur: 'your', b4: 'before', abt: 'about', w: 'with', wk: 'week', wks: 'weeks', nxt: 'next', tmrw: 'tomorrow', tmr: 'tomorrow', tmw: 'tomorrow', tomoz: 'tomorrow', '2moro': 'tomorrow', '2morrow': 'tomorrow', '2day': 'today', '2nite': 'tonight', pls: 'please', plz: 'please', thx: 'thanks', idk: "i don't know", lmk: 'let me know', rn: 'right now', hr: 'hour', hrs: 'hours', convo: 'conversation', mtg: 'meeting', mtgs: 'meetings', cn: 'can', hav: 'have', teh: 'the', shd: 'should', cld: 'could', wd: 'would', bc: 'because', cuz: 'because', gimme: 'give me', lemme: 'let me', gotta: 'got to', mo: 'moment', sec: 'second', secs: 'seconds' },
   keywords: ['meeting', 'meetings', 'huddle', 'huddles', 'calendar', 'invite', 'invites', 'zoom', 'phone', 'tomorrow', 'weekly', 'standup', 'schedule', 'conversation', 'sync', 'call', 'minutes', 'discuss'],
   lexicon: {
+    TASK: "review(?:ing)?|approve|sign off|merge|fix|look (?:at|into)|take a look|have a look|check (?:out|on)|fill(?:ing)? in|update|test|proofread|read through|get on it|jump on (?:this|that|it) (?:bug|ticket|issue)",
+    SOLO: "focus(?: time)?|deep work|(?:set|setting|put|putting) (?:some )?time aside|set aside|heads-?down|(?:do not|don't|dont|pls don't|pls dont) (?:ping|disturb)|for myself|on my own|each on our own|to write|to clean up|to get through",
+    WHENFREE2: "when(?:ever)? (?:they|someone|somebody|anyone|he|she|u) (?:have|has|get|gets|got|find|finds) (?:a|0|some|the) (?:sec|second|min|mins|minute|minutes|moment|chance|time)",
     WHENFREE: "when(?:ever)? you (?:have|get|got|find) (?:a|0|some|the) (?:sec|second|min|minute|moment|chance|bit of time|time)|when(?:ever)? you(?:'re| are) free|when you can|at your convenience|no rush|whenever suits",
     CANCEL: "cancel\\w*|call off|drop(?:ping)? the|skip(?:ping)? the|scrap\\w*|postpone\\w*|push(?:ed)? (?:it|the)|move(?:d)? (?:it|the)|no longer|not happening|free(?:ing)? up the slot",
     RECORD: "record(?:ed|ing)?|recording|loom|video (?:walkthrough|message)|screencast|transcript|notes|minutes of|summary|write-?up|recap",
@@ -119,7 +122,7 @@ export const ENGLISH: LanguageRules = {
     EASY: "easier|faster|quicker|simpler|more efficient|way better|much better|save (?:us )?time|than (?:typing|writing|slack|this thread|going back)|back and forth|going in circles|long thread|more productive|clearer|much clearer|than typing|than text|too much typing|doing it justice|not working in writing|lost in the details|talking past each other|going round in circles|(?:going|go|went) (?:round|around) in circles|tone (?:is|gets) (?:getting )?lost|talking past|deserves more than|save us|would save|clear (?:this|it) up|quicker than|faster than|easier than|than (?:describing|explaining|writing|comments|docs)",
     OTHER3: "with xuser|with (?:the )?(?:team|vendor|client|customer|design|legal|data team|group|them|him|her)|loop (?:in|xuser)|bring in|include|pull in",
     ASYNC: "async|asynchronous|in writing|write (?:it )?up|writeup|in the doc|doc|docs|thread|loom|ticket|comment|jira|notion|email",
-    TECH: "api|apis|endpoint|function|method|deploy|build|repo|branch|pr|commit|query|stack|sdk|server|db|database|webhook|lambda|callback|cron|job|tests?|ci|script|bug|logs?|prod|staging",
+    TECH: "api|apis|endpoint|function|method|deploy|build|repo|branch|pr|commit|query|stack|sdk|server|db|database|webhook|lambda|callback|cron|job|tests?|ci|script|bug|logs?|prod|staging|tech debt|refactor\\w*|dependenc\\w*|migrations?|backlog|tickets?",
     BUSY: "i'?m (?:in|on) (?:a )?(?:calls?|meetings?)|in meetings|back to back|back-to-back|stuck in|ooo|out of office|heads down|focus time|dnd|(?:was|been) (?:in|on) (?:a )?(?:call|meeting)",
   },
 };

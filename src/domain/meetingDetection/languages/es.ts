@@ -30,6 +30,9 @@ export const SPANISH: LanguageRules = {
   abbreviations: { q: 'que', xq: 'porque', pq: 'porque', pa: 'para', tb: 'tambien', tmb: 'tambien', mna: 'manana', mnn: 'manana', mñn: 'manana', xfa: 'por favor', porfa: 'por favor', dsp: 'despues', dps: 'despues', llamda: 'llamada', reu: 'reunion' },
   keywords: ['llamada', 'llamadita', 'reunion', 'videollamada', 'invitacion', 'manana', 'rapido', 'rapida', 'semanal', 'llamame', 'hablamos', 'hablar', 'charlar'],
   lexicon: {
+    TASK: "revis\\w*|aprob\\w*|aprueb\\w*|arregl\\w*|encargar\\w*|encargues|mirar|mira|echar un vistazo|echale un ojo|corregir|corrige|completar|rellenar|actualizar|probar|mergear",
+    SOLO: "para (?:enfocarme|concentrarme|avanzar|escribir|limpiar)|no me molesten|sin interrupciones|por mi cuenta|cada uno por su lado|me bloqueo",
+    WHENFREE2: "cuando (?:tenga|tengan|alguien tenga|pueda|puedan) (?:un |0 )?(?:rato|momento|minuto|minutos|segundo|tiempo)",
     WHENFREE: "cuando (?:tengas|puedas|tenga|pueda)(?: un (?:rato|momento|minuto|segundo))?|sin apuro|sin prisa|cuando te venga bien",
     CANCEL: "cancel\\w*|suspend\\w*|se cae|se cayo|anul\\w*|pospon\\w*|libero el|quitamos|quitar la",
     RECORD: "graba\\w*|grabacion|video|loom|transcripcion|acta|notas|resumen|minuta",

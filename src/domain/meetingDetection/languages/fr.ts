@@ -29,6 +29,9 @@ export const FRENCH: LanguageRules = {
   abbreviations: { qd: 'quand', pr: 'pour', ds: 'dans', jsuis: 'je suis', chuis: 'je suis', qqn: 'quelqu\'un', qqch: 'quelque chose', tjs: 'toujours', mtn: 'maintenant', bcp: 'beaucoup', ajd: "aujourd'hui", auj: "aujourd'hui", dem1: 'demain', jarrive: "j'arrive", lexpliquer: "l'expliquer", sapelle: "s'appelle", sappelle: "s'appelle", tas: "t'as", jai: "j'ai", cest: "c'est" },
   keywords: ['appeler', 'appelle', "s'appelle", "s'appeler", 'reunion', 'rendez-vous', 'visio', 'invitation', 'calendrier', 'rapide', 'demain', 'telephone', 'discuter'],
   lexicon: {
+    TASK: "relire|relis|relit|valider|valide|approuver|approuve|corriger|corrige|regarder|jeter un (?:oeil|coup d'oeil)|merger|remplir|mettre a jour|tester|s'occuper de|t'occuper de",
+    SOLO: "pour (?:avancer|me concentrer|ecrire|nettoyer)|ne (?:me )?derangez pas|ne pas deranger|de mon cote|chacun de son cote|chacun de notre cote|je bloque ma",
+    WHENFREE2: "quand (?:il|elle|quelqu'un|on|vous) (?:a|aura|avez|aurez) (?:un moment|deux minutes|le temps|0 min\\w*)",
     WHENFREE: "quand tu (?:as|auras) (?:un moment|deux minutes|le temps|0 min)|quand tu peux|pas d'urgence|rien ne presse|a l'occasion",
     CANCEL: "annul\\w*|saute|reporte\\w*|decale\\w*|je libere|on laisse tomber|supprim\\w*",
     RECORD: "enregistre\\w*|enregistrement|video|loom|compte rendu|cr|notes|transcription|resume",

@@ -23,6 +23,9 @@ export const PORTUGUESE: LanguageRules = {
   abbreviations: { q: 'que', vc: 'voce', vcs: 'voces', pq: 'porque', tb: 'tambem', tbm: 'tambem', pf: 'por favor', pfv: 'por favor', pfvr: 'por favor', qd: 'quando', qdo: 'quando', hj: 'hoje', amn: 'amanha', dps: 'depois', msg: 'mensagem', agr: 'agora', mt: 'muito', td: 'tudo', blz: 'beleza', ta: 'esta', tamo: 'estamos' },
   keywords: ['reuniao', 'ligacao', 'chamada', 'convite', 'agenda', 'rapidinho', 'amanha', 'conversar', 'videochamada', 'ligar', 'semanal'],
   lexicon: {
+    TASK: "revis\\w*|aprovar|aprova|corrigir|corrige|dar uma olhada|olhar|mergear|preencher|atualizar|testar|cuidar d\\w*",
+    SOLO: "pra (?:focar|escrever|limpar|me concentrar)|para (?:focar|escrever|limpar|me concentrar)|nao me chamem|sem interrupcao|por minha conta|cada um no seu|vou bloquear minha",
+    WHENFREE2: "quando (?:alguem|ele|ela|voces|a gente) (?:tiver|puder|tiverem) (?:um |0 )?(?:tempo|tempinho|minuto|minutinho|minutos)",
     WHENFREE: "quando (?:puder|tiver|der)(?: um (?:tempo|tempinho|minuto|minutinho))?|sem pressa|quando der",
     CANCEL: "cancel\\w*|desmarc\\w*|adia\\w*|remarc\\w*|caiu|libera(?:r|ndo)? o horario|vamos pular",
     RECORD: "grava\\w*|gravacao|video|loom|transcricao|ata|notas|resumo",
