@@ -93,6 +93,7 @@ const CONCEPT_WORDS: Record<string, string> = {
   ROOM: 'a room',
   TASK: 'a task for someone',
   SOLO: 'time for oneself',
+  REMAIN: 'time left',
   WHENFREE2: 'when someone is free',
   '?': 'a question',
 };

@@ -49,6 +49,7 @@ export type Concept =
   | 'WHENFREE' // time offered for a task done alone: when you have a minute, cuando puedas, wenn du Zeit hast
   | 'WHENFREE2' // the same said of someone else: when someone has 5 min, quand il a le temps, wenn er Zeit hat
   | 'TASK' // a task someone does alone: review, approve, fix, revisar, freigeben, relire, aprovar
+  | 'REMAIN' // time that is left, not asked for: 10 min left on my battery, il me reste, faltam
   | 'SOLO'; // time kept for oneself: focus time, don't ping, para concentrarme, nicht stören, pour avancer
 
 export type Lexicon = Partial<Record<Concept, string>>;
