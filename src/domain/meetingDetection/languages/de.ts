@@ -35,14 +35,14 @@ export const GERMAN: LanguageRules = {
     rx(`\\blade\\s+(?:dich|euch|sie)\\s+${gap(2)}(?:zu|zum|zur)\\s+${gap(2)}${DE_NOUN}(?![\\w-])`),
   ],
   // Bare "nicht" is not a cue: "können wir nicht kurz telefonieren?" is still a proposal.
-  negation: /\b(?:kein(?:e|en|er|em)?\s+(?:[a-z]+\s+)?(?:call|calls|meeting|anruf|termin|besprechung|telefonat)|nicht (?:notig|noetig|notwendig|erforderlich)|statt|anstatt|anstelle|ohne|absag\w*|abgesagt)\b/,
+  negation: /\b(?:kein(?:e|en|er|em)?\s+(?:[a-z]+\s+)?(?:call|calls|meeting|anruf|termin|besprechung|telefonat)|nicht (?:notig|noetig|notwendig|erforderlich)|(?:mussen|brauchen) (?:uns |wir |das )?(?:dafur |deswegen )?nicht (?:treffen|zusammensetzen|sprechen|telefonieren|reden)|statt|anstatt|anstelle|ohne|absag\w*|abgesagt)\b/,
   // "hier" means "here" in German, so it must never be a past cue (see the French table).
   past: /\b(?:gestern|vorhin|letzte woche|letzten (?:montag|dienstag|mittwoch|donnerstag|freitag)|hatten|hatte|war super|war gut)\b/,
   abbreviations: { hab: 'habe', vllt: 'vielleicht', vlt: 'vielleicht', heut: 'heute', grad: 'gerade', nochmal: 'noch mal', nen: 'einen', wg: 'wegen', morgn: 'morgen', telko: 'telefonkonferenz' },
   keywords: ['telefonieren', 'anrufen', 'besprechung', 'termin', 'einladung', 'kalender', 'schnell', 'meeting', 'treffen', 'sprechen', 'kurzer', 'telefonat'],
   lexicon: {
     REMAIN: "ubrig|verbleibend\\w*|akku|noch 0 (?:min|minuten|prozent)",
-    TASK: "review\\w*|freigeben|freigabe|prufen|pruf|fixen|fix|kummern|anschauen|drueberschauen|druberschauen|gegenlesen|mergen|ausfullen|aktualisieren|testen|durchlesen",
+    TASK: "schickst du mir|schick mir|schicken sie mir|review\\w*|freigeben|freigabe|prufen|pruf|fixen|fix|kummern|anschauen|drueberschauen|druberschauen|gegenlesen|mergen|ausfullen|aktualisieren|testen|durchlesen",
     SOLO: "(?:um mich zu |zum )?konzentrieren|fokuszeit|fokus|nicht storen|fur mich|jeder fur sich|zum schreiben|zum aufraumen",
     WHENFREE2: "wenn (?:er|sie|jemand|ihr|man) (?:mal |kurz )?(?:0 min |0 minuten |zeit|ne minute|einen moment)\\w*(?: hat| habt)?",
     WHENFREE: "wenn du (?:mal |kurz )?(?:zeit|ne minute|einen moment) hast|wenn du dazu kommst|keine eile|wann immer du",
@@ -62,7 +62,7 @@ export const GERMAN: LanguageRules = {
     WHEN: "heute|morgen|jetzt|gleich|nachher|spater|nachmittag|vormittag|montag|dienstag|mittwoch|donnerstag|freitag|nachste woche|diese woche|um 0|0 uhr|nach dem (?:mittag\\w*|daily|standup|lunch)|vor dem (?:release|daily|standup)|in 0",
     CAL: "kalender|einladung|slot|blocker|gebucht|buchen|eingestellt|einstellen|outlook|terminanfrage|einladung|serie|serientermin|kalender|eintrag|eingetragen|reserviert|gebucht|geblockt|blocker|outlook|[a-z-]*einladung|terminanfrage|[a-z-]*anfrage fur|eingetragen|reingestellt|kalender ist (?:offen|frei|aktuell)",
     RECUR: "wochentlich\\w*|zweiwochentlich\\w*|taglich\\w*|monatlich\\w*|jede woche|jeden (?:montag|dienstag|mittwoch|donnerstag|freitag|morgen|tag)|regelmassig\\w*|jour fixe|wiederkehrend\\w*|wochentlich|alle zwei wochen|jede woche|jede wuche|jeden montag|jeden dienstag|jeden mittwoch|jeden donnerstag|jeden freitag|im monat|regelmassig|fester|festen|serie",
-    SUGGEST: "wer ist dabei|wer kommt (?:mit|dazu)|wer ist am start|konnen wir|konnten wir|sollen wir|sollten wir|wollen wir|mussen wir|lass uns|lasst uns|lassen sie uns|hast du|habt ihr|haben sie|magst du|kannst du|konntest du|wie ware|ich schlage vor|schlage vor|bock auf|lust auf",
+    SUGGEST: "machen wir|treffen wir uns|telefonieren wir|sprechen wir|reden wir|war(?:e)? gut|ware gut|sollten wir|wer ist dabei|wer kommt (?:mit|dazu)|wer ist am start|konnen wir|konnten wir|sollen wir|sollten wir|wollen wir|mussen wir|lass uns|lasst uns|lassen sie uns|hast du|habt ihr|haben sie|magst du|kannst du|konntest du|wie ware|ich schlage vor|schlage vor|bock auf|lust auf",
     VOICE: "mundlich|personlich|live|telefonisch|am telefon|per telefon|per video|face to face|mundlich|telefonisch|per telefon|live|personlich|vor ort|offline|laut|an deinen platz|bei dir vorbei|auf (?:einen|nen|n) kaffee|kaffee|erzahl\\w*",
     EASY: "schneller|einfacher|leichter|effizienter|als (?:tippen|schreiben|hier)|hin und her|schneller|einfacher|leichter|aneinander vorbei|kommen wir nicht weiter|wird das nix|dauert ewig|schreiben dauert|zu viel hin und her|im kreis|ton geht verloren|als aufzuschreiben|als zu schreiben|leichter zu erklaren",
     OTHER3: "mit xuser|mit (?:dem team|dem kunden|den leuten)|dazuholen|einbinden|dazunehmen",

@@ -31,7 +31,7 @@ export const SPANISH: LanguageRules = {
   keywords: ['llamada', 'llamadita', 'reunion', 'videollamada', 'invitacion', 'manana', 'rapido', 'rapida', 'semanal', 'llamame', 'hablamos', 'hablar', 'charlar'],
   lexicon: {
     REMAIN: "(?:me |nos )?quedan?|restantes?|bateria|falta(?:n)?",
-    TASK: "revis\\w*|aprob\\w*|aprueb\\w*|arregl\\w*|encargar\\w*|encargues|mirar|mira|echar un vistazo|echale un ojo|corregir|corrige|completar|rellenar|actualizar|probar|mergear",
+    TASK: "me (?:mandas|pasas|envias)|mandame|pasame|revis\\w*|aprob\\w*|aprueb\\w*|arregl\\w*|encargar\\w*|encargues|mirar|mira|echar un vistazo|echale un ojo|corregir|corrige|completar|rellenar|actualizar|probar|mergear",
     SOLO: "para (?:enfocarme|concentrarme|avanzar|escribir|limpiar)|no me molesten|sin interrupciones|por mi cuenta|cada uno por su lado|me bloqueo",
     WHENFREE2: "cuando (?:tenga|tengan|alguien tenga|pueda|puedan) (?:un |0 )?(?:rato|momento|minuto|minutos|segundo|tiempo)",
     WHENFREE: "cuando (?:tengas|puedas|tenga|pueda)(?: un (?:rato|momento|minuto|segundo))?|sin apuro|sin prisa|cuando te venga bien",
@@ -51,7 +51,7 @@ export const SPANISH: LanguageRules = {
     WHEN: "hoy|manana|ahora|ahorita|luego|mas tarde|esta (?:tarde|manana|semana)|la (?:semana )?proxima|lunes|martes|miercoles|jueves|viernes|a las 0|0 ?h|despues de (?:comer|almorzar|la daily|la demo)|antes de (?:la|comer)|en un rato|en 0",
     CAL: "calendario|invitacion|invite|invi|agenda\\w*|hueco|huequito|horario|convocatoria|reserva\\w*|agende|agendo|agendamos|te agende|aparte|reserve|reservado|invitacion|convocatoria|evento|google calendar|te reenvio|la invitacion|bloque|agenda (?:esta )?(?:libre|abierta)|calendario (?:esta )?(?:libre|abierto)",
     RECUR: "semanal\\w*|quincenal|mensual|diaria|cada (?:semana|lunes|martes|miercoles|jueves|viernes|manana|dia|sprint)|todos los (?:lunes|martes|miercoles|jueves|viernes|dias)|recurrente|periodic\\w*|semanalmente|cada quince dias|cada dos semanas|todas las semanas|una vez por semana|fija|periodica",
-    SUGGEST: "quien se (?:suma|apunta|prende|anota)|podemos|podriamos|hacemos|hagamos|vamos|armamos|armemos|tenemos|tengamos|agendamos|agendemos|te parece|les parece|que tal|y si|quieres|queres|quieren|puedes|podes|tenes|tienes|te (?:viene|va) bien|propongo|deberiamos",
+    SUGGEST: "estaria (?:bueno|bien)|seria (?:bueno|ideal)|habria que|deberiamos|quien se (?:suma|apunta|prende|anota)|podemos|podriamos|hacemos|hagamos|vamos|armamos|armemos|tenemos|tengamos|agendamos|agendemos|te parece|les parece|que tal|y si|quieres|queres|quieren|puedes|podes|tenes|tienes|te (?:viene|va) bien|propongo|deberiamos",
     VOICE: "en persona|en vivo|en directo|por telefono|al telefono|por tel|de viva voz|hablando|cara a cara|de voz|por voz|audio|hablarlo|hablandolo|de palabra|fuera del canal|en voz alta|paso por tu (?:escritorio|mesa|lugar)|un cafe|cafecito|de viva voz|contartelo|te lo cuento",
     EASY: "mas rapido|mas facil|mas sencillo|mas agil|que por escrito|que por aca|que por aqui|ida y vuelta|mas claro|mas productivo|por chat no|por texto no|no nos vamos a entender|no hay manera|se explica mejor|mejor lo hablamos|mejor hablar|dando vueltas|se pierde el tono|que escribirlo|que por chat|mas facil de explicar|se explica mejor",
     OTHER3: "con xuser|con (?:el equipo|la gente|el cliente|los de)|sumar a|incluir a|invitar a",

@@ -30,7 +30,7 @@ export const FRENCH: LanguageRules = {
   keywords: ['appeler', 'appelle', "s'appelle", "s'appeler", 'reunion', 'rendez-vous', 'visio', 'invitation', 'calendrier', 'rapide', 'demain', 'telephone', 'discuter'],
   lexicon: {
     REMAIN: "il (?:me |nous )?reste|restant\\w*|batterie",
-    TASK: "relire|relis|relit|valider|valide|approuver|approuve|corriger|corrige|regarder|jeter un (?:oeil|coup d'oeil)|merger|remplir|mettre a jour|tester|s'occuper de|t'occuper de",
+    TASK: "tu m'envoies|envoie-moi|tu me passes|tu peux m'envoyer|relire|relis|relit|valider|valide|approuver|approuve|corriger|corrige|regarder|jeter un (?:oeil|coup d'oeil)|merger|remplir|mettre a jour|tester|s'occuper de|t'occuper de",
     SOLO: "pour (?:avancer|me concentrer|ecrire|nettoyer)|ne (?:me )?derangez pas|ne pas deranger|de mon cote|chacun de son cote|chacun de notre cote|je bloque ma",
     WHENFREE2: "quand (?:il|elle|quelqu'un|on|vous) (?:a|aura|avez|aurez) (?:un moment|deux minutes|le temps|0 min\\w*)",
     WHENFREE: "quand tu (?:as|auras) (?:un moment|deux minutes|le temps|0 min)|quand tu peux|pas d'urgence|rien ne presse|a l'occasion",
@@ -50,7 +50,7 @@ export const FRENCH: LanguageRules = {
     WHEN: "aujourd'hui|demain|maintenant|tout de suite|tantot|plus tard|ce (?:matin|soir)|cet? (?:aprem|apres-midi|semaine)|lundi|mardi|mercredi|jeudi|vendredi|semaine prochaine|a 0|0 ?h|0h0|vers 0|dans 0|apres (?:le )?(?:dej|dejeuner|daily|la demo)|avant (?:la|le)",
     CAL: "calendrier|agenda|invitation|invit|invite|creneaux?|bloquer|reserver|outlook|invitation|invit|demande de rdv|creneau|agenda|calendrier|j'ai reserve|reserve|reservee|bloque|serie|ordre du jour|outlook|agenda est (?:ouvert|libre|a jour)",
     RECUR: "hebdo\\w*|quotidien\\w*|mensuel\\w*|chaque (?:semaine|lundi|mardi|mercredi|jeudi|vendredi|matin|jour|sprint)|tous les (?:lundis|mardis|mercredis|jeudis|vendredis|jours|matins)|recurrent\\w*|regulier\\w*|rituel|hebdomadaire|hebdo|quotidien|chaque semaine|tous les|toutes les semaines|toutes les deux semaines|regulier|recurrent|de suivi",
-    SUGGEST: "qui en est|qui est partant|qui est chaud|qui se joint|on (?:peut|pourrait|se|fait|prend|cale|organise)|peut-on|tu veux|vous voulez|ca te dit|ca vous dit|et si|je propose|je te propose|je vous propose|il faudrait|faudrait|on devrait|t'as|tu as|vous avez|t'aurais|tu aurais|dispo|disponible|libre",
+    SUGGEST: "ce serait (?:bien|top|utile)|ca serait (?:bien|top|utile)|ca vaudrait le coup|qui en est|qui est partant|qui est chaud|qui se joint|on (?:peut|pourrait|se|fait|prend|cale|organise)|peut-on|tu veux|vous voulez|ca te dit|ca vous dit|et si|je propose|je te propose|je vous propose|il faudrait|faudrait|on devrait|t'as|tu as|vous avez|t'aurais|tu aurais|dispo|disponible|libre",
     VOICE: "de vive voix|a l'oral|oral|oralement|au telephone|par telephone|par tel|en direct|en live|live|en visio|en presentiel|en vrai|en personne|telephonique|au tel|de vive voix|a l'oral|oralement|en presentiel|en vrai|en off|hors canal|a voix haute|a ton bureau|passe a ton bureau|un cafe|autour d'un cafe|de vive voix|te raconter|te l'expliquer",
     EASY: "plus simple|plus rapide|plus facile|plus efficace|que par ecrit|que d'ecrire|allers-retours|aller-retour|plus efficace|plus clair|plus vite|pas tres clair par ecrit|par ecrit c'est|tourne en rond|on tourne en rond|tourne en rond|le ton se perd|qu'a l'ecrit|que l'ecrire|plus simple a expliquer",
     OTHER3: "avec xuser|avec (?:l'equipe|le client|la team)|inclure|embarquer|convier",

@@ -24,7 +24,7 @@ export const PORTUGUESE: LanguageRules = {
   keywords: ['reuniao', 'ligacao', 'chamada', 'convite', 'agenda', 'rapidinho', 'amanha', 'conversar', 'videochamada', 'ligar', 'semanal'],
   lexicon: {
     REMAIN: "faltam|restam|restantes?|sobrando|bateria",
-    TASK: "revis\\w*|aprovar|aprova|corrigir|corrige|dar uma olhada|olhar|mergear|preencher|atualizar|testar|cuidar d\\w*",
+    TASK: "me (?:manda|passa|envia)|manda pra mim|revis\\w*|aprovar|aprova|corrigir|corrige|dar uma olhada|olhar|mergear|preencher|atualizar|testar|cuidar d\\w*",
     SOLO: "pra (?:focar|escrever|limpar|me concentrar)|para (?:focar|escrever|limpar|me concentrar)|nao me chamem|sem interrupcao|por minha conta|cada um no seu|vou bloquear minha",
     WHENFREE2: "quando (?:alguem|ele|ela|voces|a gente) (?:tiver|puder|tiverem) (?:um |0 )?(?:tempo|tempinho|minuto|minutinho|minutos)",
     WHENFREE: "quando (?:puder|tiver|der)(?: um (?:tempo|tempinho|minuto|minutinho))?|sem pressa|quando der",
@@ -44,7 +44,7 @@ export const PORTUGUESE: LanguageRules = {
     WHEN: "hoje|amanha|agora|ja ja|depois|mais tarde|de tarde|a tarde|de manha|segunda|terca|quarta|quinta|sexta|semana que vem|proxima semana|as 0|0 ?h|depois do almoco|antes da|daqui a|em 0",
     CAL: "agenda|agendar|agendo|agendei|calendario|convite|invite|horario|reservar|reservei|bloquear|bloqueei|marcar|marquei|convite|agenda|agendei|agendar|marquei|marcar|evento|te adicionei|reservei|reservada|bloqueei|google agenda|calendario|agenda (?:ta|esta) (?:livre|aberta)",
     RECUR: "semanal\\w*|quinzenal\\w*|diari[oa]|mensal|toda (?:semana|segunda|terca|quarta|quinta|sexta|manha)|todo (?:dia|sprint)|todas as (?:semanas|segundas|tercas|quartas|quintas|sextas)|recorrente|semanal|quinzenal|quinzenais|toda semana|toda segunda|toda sexta|semanalmente|recorrente|fixa",
-    SUGGEST: "quem topa|quem ta dentro|quem vem|quem cola|bora|vamos|vamo|podemos|poderiamos|que tal|topa|topam|quer|querem|rola|da pra|da para|consegue|tem|tens|teria|proponho|sugiro|partiu",
+    SUGGEST: "seria (?:bom|legal|otimo|util)|valeria a pena|deveriamos|quem topa|quem ta dentro|quem vem|quem cola|bora|vamos|vamo|podemos|poderiamos|que tal|topa|topam|quer|querem|rola|da pra|da para|consegue|tem|tens|teria|proponho|sugiro|partiu",
     VOICE: "ao vivo|pessoalmente|presencial|por telefone|pelo telefone|de viva voz|falando|por voz|por video|por audio|por audio|de viva voz|ao vivo|falando|por telefone|presencialmente|fora do canal|em voz alta|passo na tua mesa|passo na sua mesa|cafe|cafezinho|de viva voz|te contar|prefiro contar",
     EASY: "mais rapido|mais facil|mais simples|mais pratico|do que digitar|do que escrever|que por escrito|vai e volta|ida e volta|mais produtivo|mais rapido|mais facil|por texto nao|nos perdendo|nao estar a conseguir|nao to conseguindo explicar|andando em circulos|o tom se perde|do que escrever|mais facil explicar|mais facil de explicar",
     OTHER3: "com xuser|com (?:o time|a equipe|o cliente|a galera)|incluir|puxar",
