@@ -62,7 +62,7 @@ function trainingReport(): Judged[] {
   const judged: Judged[] = cv.decisions.map(({ m, detection }) => ({ m, label: m.label, predicted: detection.isProposal, d: detection }));
   console.log(`(a) Training corpus, ${cv.folds.length}-fold cross-validation grouped by batch (${corpus.length} messages, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   for (const f of cv.folds) console.log(`    fold ${f.fold + 1}: ${f.batches.join(', ')}`);
-  console.log(`    thresholds chosen on the train-NN batches' out-of-fold scores for precision >= ${DEFAULT_SETTINGS.targetPrecision}: model ${cv.thresholds.threshold.toFixed(4)}, rule ${cv.thresholds.ruleThreshold.toFixed(4)}`);
+  console.log(`    thresholds: the stricter of precision >= ${DEFAULT_SETTINGS.targetPrecision} on the train-NN batches' out-of-fold scores and >= ${DEFAULT_SETTINGS.allCorpusPrecision} on the whole corpus's: model ${cv.thresholds.threshold.toFixed(4)}, rule ${cv.thresholds.ruleThreshold.toFixed(4)}`);
   console.log('    note: the legacy batches were used to write the rules, so their folds flatter the rules; dx-NN batches were written on this');
   console.log('    branch against the model\'s weak spots; the train-NN batches (another writer) are the fairest read, shown separately below.');
   tables('Cross-validated, full pipeline (rules + guards + model)', judged, { batches: true });
