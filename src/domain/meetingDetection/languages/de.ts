@@ -35,7 +35,7 @@ export const GERMAN: LanguageRules = {
     rx(`\\blade\\s+(?:dich|euch|sie)\\s+${gap(2)}(?:zu|zum|zur)\\s+${gap(2)}${DE_NOUN}(?![\\w-])`),
   ],
   // Bare "nicht" is not a cue: "können wir nicht kurz telefonieren?" is still a proposal.
-  negation: /\b(?:kein(?:e|en|er|em)?\s+(?:[a-z]+\s+)?(?:call|calls|meeting|anruf|termin|besprechung|telefonat)|nicht (?:notig|noetig|notwendig|erforderlich)|(?:mussen|brauchen) (?:uns |wir |das )?(?:dafur |deswegen )?nicht (?:treffen|zusammensetzen|sprechen|telefonieren|reden)|statt|anstatt|anstelle|ohne|absag\w*|abgesagt)\b/,
+  negation: /\b(?:kein(?:e|en|er|em)?\s+(?:[a-z]+\s+)?(?:call|calls|meeting|anruf|termin|besprechung|telefonat)|nicht (?:notig|noetig|notwendig|erforderlich)|(?:mussen|brauchen) (?:uns |wir |das )?(?:dafur |deswegen )?nicht (?:treffen|zusammensetzen|sprechen|telefonieren|reden)|ungern|lieber (?:nicht|kein\w*)|wirklich (?:einen|ein|nen) (?:termin|call|meeting)|statt|anstatt|anstelle|ohne|absag\w*|abgesagt)\b/,
   // "hier" means "here" in German, so it must never be a past cue (see the French table).
   past: /\b(?:gestern|vorhin|letzte woche|letzten (?:montag|dienstag|mittwoch|donnerstag|freitag)|hatten|hatte|war super|war gut)\b/,
   abbreviations: { hab: 'habe', vllt: 'vielleicht', vlt: 'vielleicht', heut: 'heute', grad: 'gerade', nochmal: 'noch mal', nen: 'einen', wg: 'wegen', morgn: 'morgen', telko: 'telefonkonferenz' },

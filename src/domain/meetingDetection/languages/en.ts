@@ -90,7 +90,7 @@ export const ENGLISH: LanguageRules = {
   // Guard: the same proposal words appear in refusals ("no need to hop on a call") and in pushback
   // ("do we really need a meeting?"). "why don't we" is a suggestion, so bare "don't" is not a cue.
   negation:
-    /\b(?:no need|(?:do|does|did)\s*n[o']?t (?:really )?need|do (?:we|you|i|they) (?:really |actually |even |honestly )?need|does (?:this|it|that) (?:really |actually |even )?need|(?:do|does) not need|not need|don'?t (?:think|want|have to|bother|schedule|set up|setup|book|hop|jump|call|send)|do not (?:think|want|schedule|set up|book|send)|no (?:call|meeting|huddle|sync|zoom)s?\b|without|instead of|rather than|rather not|let'?s not|lets not|let us not|skip|cancel\w*|avoid|no point|won'?t need|isn'?t needed|not needed|unnecessary|not necessary|no reason to|never)\b/,
+    /\b(?:no need|(?:do|does|did)\s*n[o']?t (?:really )?need|do (?:we|you|i|they) (?:really |actually |even |honestly )?need|does (?:this|it|that) (?:really |actually |even )?need|(?:do|does) not need|not need|don'?t (?:think|want|have to|bother|schedule|set up|setup|book|hop|jump|call|send)|do not (?:think|want|schedule|set up|book|send)|no (?:call|meeting|huddle|sync|zoom)s?\b|without|instead of|rather than|rather not|i doubt|doubt (?:it|we|that)|let'?s not|lets not|let us not|skip|cancel\w*|avoid|no point|won'?t need|isn'?t needed|not needed|unnecessary|not necessary|no reason to|never)\b/,
   // Guard: retrospective talk about a meeting that already happened.
   past:
     /\b(?:yesterday|last (?:week|night|time|month|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*)|earlier today|ago|already (?:had|did|set|scheduled|met|synced)|just (?:had|got off|finished|wrapped|ended)|we had|i had|was great|went well)\b/,

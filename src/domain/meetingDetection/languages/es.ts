@@ -25,7 +25,7 @@ export const SPANISH: LanguageRules = {
     // "te mando una invitación"
     rx('\\b(?:mando|envio|paso|mandare|enviare|mandamos|enviamos|comparto)\\s+(?:(?:una|la|el)\\s+)?(?:invitacion|invite|invi|convocatoria)\\b(?!\\s+(?:al|a la) (?:repo|doc|documento|canal|workspace|carpeta|drive|figma|notion)\\b)'),
   ],
-  negation: /\b(?:sin necesidad|sin (?:(?:una|un|la|el)\s+)?(?:llamada|reunion|call|meet)|no hace falta|no es necesari|no necesitamos|no hay que|no hagamos|no tengamos|en lugar de|en vez de|cancel\w*|ningun\w*)\b/,
+  negation: /\b(?:sin necesidad|sin (?:(?:una|un|la|el)\s+)?(?:llamada|reunion|call|meet)|no hace falta|prefiero no|mejor no|evit\w*|no creo que (?:haga falta|sea necesari\w*|necesitemos)|no es necesari|no necesitamos|no hay que|no hagamos|no tengamos|en lugar de|en vez de|cancel\w*|ningun\w*)\b/,
   past: /\b(?:ayer|anoche|la semana pasada|hace (?:un|una|\d+|unos|unas)|acabo de|acabamos de|ya (?:tuvimos|hicimos|hablamos)|tuvimos|hicimos|estuvo)\b/,
   abbreviations: { q: 'que', xq: 'porque', pq: 'porque', pa: 'para', tb: 'tambien', tmb: 'tambien', mna: 'manana', mnn: 'manana', mñn: 'manana', xfa: 'por favor', porfa: 'por favor', dsp: 'despues', dps: 'despues', llamda: 'llamada', reu: 'reunion' },
   keywords: ['llamada', 'llamadita', 'reunion', 'videollamada', 'invitacion', 'manana', 'rapido', 'rapida', 'semanal', 'llamame', 'hablamos', 'hablar', 'charlar'],

@@ -23,7 +23,7 @@ export const FRENCH: LanguageRules = {
     // "je t'appelle dans 5 minutes", "appelle-moi" — but not "comment s'appelle ce composant"
     rx("\\b(?:je t'appelle|je vous appelle|appelle[- ]moi|appelez[- ]moi|tu m'appelles|tu peux m'appeler|on (?:peut|pourrait) s'appeler|peut-on s'appeler|vous pouvez m'appeler|je peux t'appeler|je peux vous appeler|on t'appelle)\\b"),
   ],
-  negation: /\b(?:pas besoin|pas la peine|pas necessaire|inutile|au lieu d|plutot qu|sans (?:(?:un|une|le|la)\s+)?(?:reunion|appel|call|visio)|pas de (?:reunion|call|appel|visio|point)|annul\w*)/,
+  negation: /\b(?:pas besoin|evit\w*|je prefere (?:pas|ne pas)|pas sur qu|pas la peine|pas necessaire|inutile|au lieu d|plutot qu|sans (?:(?:un|une|le|la)\s+)?(?:reunion|appel|call|visio)|pas de (?:reunion|call|appel|visio|point)|annul\w*)/,
   // Plain "hier" would also hit German "hier der Link", so only unambiguous forms are listed.
   past: /(?:\bd'hier\b|\bhier (?:soir|matin|apres-midi)\b|\b(?:reunion|appel|call|point|visio) hier\b|\bla semaine derniere\b|\btout a l'heure\b(?=.*\b(?:eu|fait)\b)|\b(?:j'ai|on a|nous avons|j'avais|on avait) eu\b)/,
   abbreviations: { qd: 'quand', pr: 'pour', ds: 'dans', jsuis: 'je suis', chuis: 'je suis', qqn: 'quelqu\'un', qqch: 'quelque chose', tjs: 'toujours', mtn: 'maintenant', bcp: 'beaucoup', ajd: "aujourd'hui", auj: "aujourd'hui", dem1: 'demain', jarrive: "j'arrive", lexpliquer: "l'expliquer", sapelle: "s'appelle", sappelle: "s'appelle", tas: "t'as", jai: "j'ai", cest: "c'est" },

@@ -18,7 +18,7 @@ export const PORTUGUESE: LanguageRules = {
     // "vou te mandar um convite"
     rx('\\b(?:mando|mandar|envio|enviar|mandando|enviando|mandamos|enviamos)\\s+(?:[a-z]+\\s+)?(?:(?:um|o|uma)\\s+)?(?:convite|invite)\\b'),
   ],
-  negation: /\b(?:nao precisa\w*|nao tem necessidade|sem necessidade|sem (?:(?:uma|um|a|o)\s+)?(?:call|reuniao|chamada|ligacao)|em vez de|ao inves de|no lugar de|nao vamos|nao e necessari\w*|cancel\w*|desmarc\w*)\b/,
+  negation: /\b(?:nao precisa\w*|prefiro nao|melhor nao|evit\w*|nao acho que|nao tem necessidade|sem necessidade|sem (?:(?:uma|um|a|o)\s+)?(?:call|reuniao|chamada|ligacao)|em vez de|ao inves de|no lugar de|nao vamos|nao e necessari\w*|cancel\w*|desmarc\w*)\b/,
   past: /\b(?:ontem|semana passada|acabei de|acabamos de|tivemos|fizemos|foi (?:otima|boa|otimo|bom|cancelada)|ja (?:tivemos|fizemos))\b/,
   abbreviations: { q: 'que', vc: 'voce', vcs: 'voces', pq: 'porque', tb: 'tambem', tbm: 'tambem', pf: 'por favor', pfv: 'por favor', pfvr: 'por favor', qd: 'quando', qdo: 'quando', hj: 'hoje', amn: 'amanha', dps: 'depois', msg: 'mensagem', agr: 'agora', mt: 'muito', td: 'tudo', blz: 'beleza', ta: 'esta', tamo: 'estamos' },
   keywords: ['reuniao', 'ligacao', 'chamada', 'convite', 'agenda', 'rapidinho', 'amanha', 'conversar', 'videochamada', 'ligar', 'semanal'],
