@@ -94,6 +94,8 @@ const CONCEPT_WORDS: Record<string, string> = {
   TASK: 'a task for someone',
   SOLO: 'time for oneself',
   REMAIN: 'time left',
+  DURATION: 'how long something takes',
+  REPORT: 'reporting back',
   WHENFREE2: 'when someone is free',
   '?': 'a question',
 };

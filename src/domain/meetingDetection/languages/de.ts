@@ -41,6 +41,8 @@ export const GERMAN: LanguageRules = {
   abbreviations: { hab: 'habe', vllt: 'vielleicht', vlt: 'vielleicht', heut: 'heute', grad: 'gerade', nochmal: 'noch mal', nen: 'einen', wg: 'wegen', morgn: 'morgen', telko: 'telefonkonferenz' },
   keywords: ['telefonieren', 'anrufen', 'besprechung', 'termin', 'einladung', 'kalender', 'schnell', 'meeting', 'treffen', 'sprechen', 'kurzer', 'telefonat'],
   lexicon: {
+    DURATION: "dauert|gedauert|braucht (?:ca |etwa |so )?0|lauft (?:ca |etwa )?0",
+    REPORT: "und (?:berichte|melde mich|geb bescheid)|nachdem wir (?:gesprochen|telefoniert)|nach dem gesprach",
     REMAIN: "ubrig|verbleibend\\w*|akku|noch 0 (?:min|minuten|prozent)",
     TASK: "schickst du mir|schick mir|schicken sie mir|review\\w*|freigeben|freigabe|prufen|pruf|fixen|fix|kummern|anschauen|drueberschauen|druberschauen|gegenlesen|mergen|ausfullen|aktualisieren|testen|durchlesen",
     SOLO: "(?:um mich zu |zum )?konzentrieren|fokuszeit|fokus|nicht storen|fur mich|jeder fur sich|zum schreiben|zum aufraumen",

@@ -97,6 +97,8 @@ export const ENGLISH: LanguageRules = {
   abbreviations: { u: 'you', ur: 'your', b4: 'before', abt: 'about', w: 'with', wk: 'week', wks: 'weeks', nxt: 'next', tmrw: 'tomorrow', tmr: 'tomorrow', tmw: 'tomorrow', tomoz: 'tomorrow', '2moro': 'tomorrow', '2morrow': 'tomorrow', '2day': 'today', '2nite': 'tonight', pls: 'please', plz: 'please', thx: 'thanks', idk: "i don't know", lmk: 'let me know', rn: 'right now', hr: 'hour', hrs: 'hours', convo: 'conversation', mtg: 'meeting', mtgs: 'meetings', cn: 'can', hav: 'have', teh: 'the', shd: 'should', cld: 'could', wd: 'would', bc: 'because', cuz: 'because', gimme: 'give me', lemme: 'let me', gotta: 'got to', mo: 'moment', sec: 'second', secs: 'seconds' },
   keywords: ['meeting', 'meetings', 'huddle', 'huddles', 'calendar', 'invite', 'invites', 'zoom', 'phone', 'tomorrow', 'weekly', 'standup', 'schedule', 'conversation', 'sync', 'call', 'minutes', 'discuss'],
   lexicon: {
+    DURATION: "takes|took|runs for|lasts",
+    REPORT: "(?:and|then) (?:i'll |will )?report back|(?:and|then) (?:i'll |will )?(?:update|circle back)|get back to (?:you|u|everyone) here|after talking|after (?:we )?(?:spoke|talked|chatting|speaking)",
     REMAIN: "left|remaining|to go|battery|eta",
     TASK: "send me|can you send|shoot me|review(?:ing)?|approve|sign off|merge|fix|look (?:at|into)|take a look|have a look|check (?:out|on)|fill(?:ing)? in|update|test|proofread|read through|get on it|jump on (?:this|that|it) (?:bug|ticket|issue)",
     SOLO: "focus(?: time)?|deep work|(?:set|setting|put|putting) (?:some )?time aside|set aside|heads-?down|(?:do not|don't|dont|pls don't|pls dont) (?:ping|disturb)|for myself|on my own|each on our own|to write|to clean up|to get through",

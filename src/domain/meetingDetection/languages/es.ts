@@ -30,6 +30,8 @@ export const SPANISH: LanguageRules = {
   abbreviations: { q: 'que', xq: 'porque', pq: 'porque', pa: 'para', tb: 'tambien', tmb: 'tambien', mna: 'manana', mnn: 'manana', mñn: 'manana', xfa: 'por favor', porfa: 'por favor', dsp: 'despues', dps: 'despues', llamda: 'llamada', reu: 'reunion' },
   keywords: ['llamada', 'llamadita', 'reunion', 'videollamada', 'invitacion', 'manana', 'rapido', 'rapida', 'semanal', 'llamame', 'hablamos', 'hablar', 'charlar'],
   lexicon: {
+    DURATION: "tarda\\w*|demora\\w*",
+    REPORT: "(?:y|luego) (?:les|te) (?:cuento|aviso|comento)|despues de hablarlo|despues de hablar",
     REMAIN: "(?:me |nos )?quedan?|restantes?|bateria|falta(?:n)?",
     TASK: "me (?:mandas|pasas|envias)|mandame|pasame|revis\\w*|aprob\\w*|aprueb\\w*|arregl\\w*|encargar\\w*|encargues|mirar|mira|echar un vistazo|echale un ojo|corregir|corrige|completar|rellenar|actualizar|probar|mergear",
     SOLO: "para (?:enfocarme|concentrarme|avanzar|escribir|limpiar)|no me molesten|sin interrupciones|por mi cuenta|cada uno por su lado|me bloqueo",

@@ -29,6 +29,8 @@ export const FRENCH: LanguageRules = {
   abbreviations: { qd: 'quand', pr: 'pour', ds: 'dans', jsuis: 'je suis', chuis: 'je suis', qqn: 'quelqu\'un', qqch: 'quelque chose', tjs: 'toujours', mtn: 'maintenant', bcp: 'beaucoup', ajd: "aujourd'hui", auj: "aujourd'hui", dem1: 'demain', jarrive: "j'arrive", lexpliquer: "l'expliquer", sapelle: "s'appelle", sappelle: "s'appelle", tas: "t'as", jai: "j'ai", cest: "c'est" },
   keywords: ['appeler', 'appelle', "s'appelle", "s'appeler", 'reunion', 'rendez-vous', 'visio', 'invitation', 'calendrier', 'rapide', 'demain', 'telephone', 'discuter'],
   lexicon: {
+    DURATION: "(?:ca|il|elle) prend|a pris|ca dure|met (?:environ )?0",
+    REPORT: "(?:et )?je (?:vous|te) fais un retour|je reviens vers (?:vous|toi)|apres en avoir parle|apres avoir parle",
     REMAIN: "il (?:me |nous )?reste|restant\\w*|batterie",
     TASK: "tu m'envoies|envoie-moi|tu me passes|tu peux m'envoyer|relire|relis|relit|valider|valide|approuver|approuve|corriger|corrige|regarder|jeter un (?:oeil|coup d'oeil)|merger|remplir|mettre a jour|tester|s'occuper de|t'occuper de",
     SOLO: "pour (?:avancer|me concentrer|ecrire|nettoyer)|ne (?:me )?derangez pas|ne pas deranger|de mon cote|chacun de son cote|chacun de notre cote|je bloque ma",

@@ -23,6 +23,8 @@ export const PORTUGUESE: LanguageRules = {
   abbreviations: { q: 'que', vc: 'voce', vcs: 'voces', pq: 'porque', tb: 'tambem', tbm: 'tambem', pf: 'por favor', pfv: 'por favor', pfvr: 'por favor', qd: 'quando', qdo: 'quando', hj: 'hoje', amn: 'amanha', dps: 'depois', msg: 'mensagem', agr: 'agora', mt: 'muito', td: 'tudo', blz: 'beleza', ta: 'esta', tamo: 'estamos' },
   keywords: ['reuniao', 'ligacao', 'chamada', 'convite', 'agenda', 'rapidinho', 'amanha', 'conversar', 'videochamada', 'ligar', 'semanal'],
   lexicon: {
+    DURATION: "leva|levou|demora\\w*",
+    REPORT: "(?:e|depois) (?:te|vos|lhes) (?:conto|aviso)|e conto pra (?:voces|vcs)|depois de conversar|depois de falar",
     REMAIN: "faltam|restam|restantes?|sobrando|bateria",
     TASK: "me (?:manda|passa|envia)|manda pra mim|revis\\w*|aprovar|aprova|corrigir|corrige|dar uma olhada|olhar|mergear|preencher|atualizar|testar|cuidar d\\w*",
     SOLO: "pra (?:focar|escrever|limpar|me concentrar)|para (?:focar|escrever|limpar|me concentrar)|nao me chamem|sem interrupcao|por minha conta|cada um no seu|vou bloquear minha",
