@@ -44,7 +44,7 @@ export interface FeatureOptions {
   abstractBigrams?: boolean;
 }
 
-export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { dim: 1 << 18, charMin: 3, charMax: 5, clauseConcepts: true, conceptPairs: true, respell: true, punctuation: true, wordWeight: 2, charWeight: 3, denseWeight: 1, abstractBigrams: true };
+export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { dim: 1 << 18, charMin: 3, charMax: 5, clauseConcepts: true, conceptPairs: true, respell: true, punctuation: true, wordWeight: 5, charWeight: 3, denseWeight: 1, abstractBigrams: true };
 
 export interface FeatureVector {
   /** Hashed bucket per feature (same order as names and values). Duplicate buckets are possible. */

@@ -44,7 +44,7 @@ export const GERMAN: LanguageRules = {
     DURATION: "dauert|gedauert|braucht (?:ca |etwa |so )?0|lauft (?:ca |etwa )?0",
     REPORT: "und (?:berichte|melde mich|geb bescheid)|nachdem wir (?:gesprochen|telefoniert)|nach dem gesprach",
     REMAIN: "ubrig|verbleibend\\w*|akku|noch 0 (?:min|minuten|prozent)",
-    TASK: "(?:schickst du mir|schick mir|schicken sie mir)(?!\\s+(?:[a-z]+\\s+)?(?:invit\\w*|invite|inv|convite|einladung|calendar|cal|agenda))|review\\w*|freigeben|freigabe|prufen|pruf|fixen|fix|kummern|anschauen|drueberschauen|druberschauen|gegenlesen|mergen|ausfullen|aktualisieren|testen|durchlesen",
+    TASK: "checken|checkst|nachsehen|nachschauen|(?:schickst du mir|schick mir|schicken sie mir)(?!\\s+(?:[a-z]+\\s+)?(?:invit\\w*|invite|inv|convite|einladung|calendar|cal|agenda))|review\\w*|freigeben|freigabe|prufen|pruf|fixen|fix|kummern|anschauen|drueberschauen|druberschauen|gegenlesen|mergen|ausfullen|aktualisieren|testen|durchlesen",
     SOLO: "in ruhe|ungestort|(?:um mich zu |zum )?konzentrieren|fokuszeit|fokus|nicht storen|fur mich|jeder fur sich|zum schreiben|zum aufraumen",
     WHENFREE2: "wenn (?:er|sie|jemand|ihr|man) (?:mal |kurz )?(?:0 min |0 minuten |zeit|ne minute|einen moment)\\w*(?: hat| habt)?",
     WHENFREE: "wenn du (?:mal |kurz )?(?:zeit|ne minute|einen moment) hast|wenn du dazu kommst|keine eile|wann immer du",

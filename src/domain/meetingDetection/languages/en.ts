@@ -100,7 +100,7 @@ export const ENGLISH: LanguageRules = {
     DURATION: "takes|took|runs for|lasts",
     REPORT: "(?:and|then) (?:i'll |will )?report back|(?:and|then) (?:i'll |will )?(?:update|circle back)|get back to (?:you|u|everyone) here|after talking|after (?:we )?(?:spoke|talked|chatting|speaking)",
     REMAIN: "left|remaining|to go|battery|eta",
-    TASK: "(?:send me|can you send|shoot me)(?!\\s+(?:[a-z]+\\s+)?(?:invit\\w*|invite|inv|convite|einladung|calendar|cal|agenda))|review(?:ing)?|approve|sign off|merge|fix|look (?:at|into)|take a look|have a look|check (?:out|on)|fill(?:ing)? in|update|test|proofread|read through|get on it|jump on (?:this|that|it) (?:bug|ticket|issue)",
+    TASK: "check (?:the|this|that|my|our|if|whether|it)|(?:send me|can you send|shoot me)(?!\\s+(?:[a-z]+\\s+)?(?:invit\\w*|invite|inv|convite|einladung|calendar|cal|agenda))|review(?:ing)?|approve|sign off|merge|fix|look (?:at|into)|take a look|have a look|check (?:out|on)|fill(?:ing)? in|update|test|proofread|read through|get on it|jump on (?:this|that|it) (?:bug|ticket|issue)",
     SOLO: "in peace|quietly|undisturbed|focus(?: time)?|deep work|(?:set|setting|put|putting) (?:some )?time aside|set aside|heads-?down|(?:do not|don't|dont|pls don't|pls dont) (?:ping|disturb)|for myself|on my own|each on our own|to write|to clean up|to get through",
     WHENFREE2: "when(?:ever)? (?:they|someone|somebody|anyone|he|she|u) (?:have|has|get|gets|got|find|finds) (?:a|0|some|the) (?:sec|second|min|mins|minute|minutes|moment|chance|time)",
     WHENFREE: "when(?:ever)? you (?:have|get|got|find) (?:a|0|some|the) (?:sec|second|min|minute|moment|chance|bit of time|time)|when(?:ever)? you(?:'re| are) free|when you can|at your convenience|no rush|whenever suits",

@@ -33,7 +33,7 @@ export const SPANISH: LanguageRules = {
     DURATION: "tarda\\w*|demora\\w*",
     REPORT: "(?:y|luego) (?:les|te) (?:cuento|aviso|comento)|despues de hablarlo|despues de hablar",
     REMAIN: "(?:me |nos )?quedan?|restantes?|bateria|falta(?:n)?",
-    TASK: "(?:me (?:mandas|pasas|envias)|mandame|pasame)(?!\\s+(?:[a-z]+\\s+)?(?:invit\\w*|invite|inv|convite|einladung|calendar|cal|agenda))|revis\\w*|aprob\\w*|aprueb\\w*|arregl\\w*|encargar\\w*|encargues|mirar|mira|echar un vistazo|echale un ojo|corregir|corrige|completar|rellenar|actualizar|probar|mergear",
+    TASK: "verific\\w*|chequea\\w*|checa\\w*|(?:me (?:mandas|pasas|envias)|mandame|pasame)(?!\\s+(?:[a-z]+\\s+)?(?:invit\\w*|invite|inv|convite|einladung|calendar|cal|agenda))|revis\\w*|aprob\\w*|aprueb\\w*|arregl\\w*|encargar\\w*|encargues|mirar|mira|echar un vistazo|echale un ojo|corregir|corrige|completar|rellenar|actualizar|probar|mergear",
     SOLO: "tranquil[oa]|con calma|sin apuro|para (?:enfocarme|concentrarme|avanzar|escribir|limpiar)|no me molesten|sin interrupciones|por mi cuenta|cada uno por su lado|me bloqueo",
     WHENFREE2: "cuando (?:tenga|tengan|alguien tenga|pueda|puedan) (?:un |0 )?(?:rato|momento|minuto|minutos|segundo|tiempo)",
     WHENFREE: "cuando (?:tengas|puedas|tenga|pueda)(?: un (?:rato|momento|minuto|segundo))?|sin apuro|sin prisa|cuando te venga bien",

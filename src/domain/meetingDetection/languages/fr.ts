@@ -32,7 +32,7 @@ export const FRENCH: LanguageRules = {
     DURATION: "(?:ca|il|elle) prend|a pris|ca dure|met (?:environ )?0",
     REPORT: "(?:et )?je (?:vous|te) fais un retour|je reviens vers (?:vous|toi)|apres en avoir parle|apres avoir parle",
     REMAIN: "il (?:me |nous )?reste|restant\\w*|batterie",
-    TASK: "(?:tu m'envoies|envoie-moi|tu me passes|tu peux m'envoyer)(?!\\s+(?:[a-z]+\\s+)?(?:invit\\w*|invite|inv|convite|einladung|calendar|cal|agenda))|relire|relis|relit|valider|valide|approuver|approuve|corriger|corrige|regarder|jeter un (?:oeil|coup d'oeil)|merger|remplir|mettre a jour|tester|s'occuper de|t'occuper de",
+    TASK: "verifi\\w*|(?:tu m'envoies|envoie-moi|tu me passes|tu peux m'envoyer)(?!\\s+(?:[a-z]+\\s+)?(?:invit\\w*|invite|inv|convite|einladung|calendar|cal|agenda))|relire|relis|relit|valider|valide|approuver|approuve|corriger|corrige|regarder|jeter un (?:oeil|coup d'oeil)|merger|remplir|mettre a jour|tester|s'occuper de|t'occuper de",
     SOLO: "tranquille\\w*|au calme|a tete reposee|pour (?:avancer|me concentrer|ecrire|nettoyer)|ne (?:me )?derangez pas|ne pas deranger|de mon cote|chacun de son cote|chacun de notre cote|je bloque ma",
     WHENFREE2: "quand (?:il|elle|quelqu'un|on|vous) (?:a|aura|avez|aurez) (?:un moment|deux minutes|le temps|0 min\\w*)",
     WHENFREE: "quand tu (?:as|auras) (?:un moment|deux minutes|le temps|0 min)|quand tu peux|pas d'urgence|rien ne presse|a l'occasion",

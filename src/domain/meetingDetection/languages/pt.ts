@@ -26,7 +26,7 @@ export const PORTUGUESE: LanguageRules = {
     DURATION: "leva|levou|demora\\w*",
     REPORT: "(?:e|depois) (?:te|vos|lhes) (?:conto|aviso)|e conto pra (?:voces|vcs)|depois de conversar|depois de falar",
     REMAIN: "faltam|restam|restantes?|sobrando|bateria",
-    TASK: "(?:me (?:manda|passa|envia)|manda pra mim)(?!\\s+(?:[a-z]+\\s+)?(?:invit\\w*|invite|inv|convite|einladung|calendar|cal|agenda))|revis\\w*|aprovar|aprova|corrigir|corrige|dar uma olhada|olhar|mergear|preencher|atualizar|testar|cuidar d\\w*",
+    TASK: "verific\\w*|checa\\w*|(?:me (?:manda|passa|envia)|manda pra mim)(?!\\s+(?:[a-z]+\\s+)?(?:invit\\w*|invite|inv|convite|einladung|calendar|cal|agenda))|revis\\w*|aprovar|aprova|corrigir|corrige|dar uma olhada|olhar|mergear|preencher|atualizar|testar|cuidar d\\w*",
     SOLO: "com calma|sossegad[oa]|tranquil[oa]|pra (?:focar|escrever|limpar|me concentrar)|para (?:focar|escrever|limpar|me concentrar)|nao me chamem|sem interrupcao|por minha conta|cada um no seu|vou bloquear minha",
     WHENFREE2: "quando (?:alguem|ele|ela|voces|a gente) (?:tiver|puder|tiverem) (?:um |0 )?(?:tempo|tempinho|minuto|minutinho|minutos)",
     WHENFREE: "quando (?:puder|tiver|der)(?: um (?:tempo|tempinho|minuto|minutinho))?|sem pressa|quando der",
