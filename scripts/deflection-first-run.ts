@@ -25,6 +25,10 @@ Per-language cells are precision / recall. Written by \`npm run first-run:deflec
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 `;
 
+const TABLE_HEAD = `| batch | recorded | detector | n | TP | FP | FN | TN | precision | recall | en | es | de | fr | pt |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+`;
+
 const f2 = (x: number): string => x.toFixed(2);
 
 export function recordedBatches(markdown: string): Set<string> {
@@ -71,7 +75,10 @@ function main(files: string[]): void {
     for (const [cat, s] of scoreBy(results, (r) => `${r.label ? '+' : '-'} ${r.m.category}`)) console.log(tableRow(cat, s));
     done.add(batch);
   }
-  fs.writeFileSync(FIRST_RUNS_FILE, existing + rows.map((r) => `${r}\n`).join(''));
+  // After a note or section below the last table, a new table starts, so the rows render as one.
+  const lastLine = existing.trimEnd().split('\n').pop() ?? '';
+  const header = rows.length > 0 && !lastLine.startsWith('|') ? `\n${TABLE_HEAD}` : '';
+  fs.writeFileSync(FIRST_RUNS_FILE, existing + header + rows.map((r) => `${r}\n`).join(''));
   console.log(`\nAppended ${rows.length} row(s) to ${path.relative(process.cwd(), FIRST_RUNS_FILE)}`);
 }
 

@@ -20,14 +20,16 @@ const CONCEPT_PATTERNS: [Concept, RegExp][] = (() => {
 export interface ConceptHit {
   /** Character offset in the input. */
   at: number;
+  /** Character offset just after the hit. */
+  end: number;
   concept: string;
 }
 
 /** Concepts in order of appearance; "?" marks a question. Input: the model's tokens joined by spaces. */
 export function conceptHits(tokenText: string): ConceptHit[] {
   const hits: ConceptHit[] = [];
-  for (const [concept, re] of CONCEPT_PATTERNS) for (const m of tokenText.matchAll(re)) hits.push({ at: m.index ?? 0, concept });
-  for (const m of tokenText.matchAll(/\?/g)) hits.push({ at: m.index ?? 0, concept: '?' });
+  for (const [concept, re] of CONCEPT_PATTERNS) for (const m of tokenText.matchAll(re)) hits.push({ at: m.index ?? 0, end: (m.index ?? 0) + m[0].length, concept });
+  for (const m of tokenText.matchAll(/\?/g)) hits.push({ at: m.index ?? 0, end: (m.index ?? 0) + 1, concept: '?' });
   hits.sort((a, b) => a.at - b.at || a.concept.localeCompare(b.concept));
   return hits;
 }

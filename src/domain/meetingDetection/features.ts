@@ -8,7 +8,7 @@
  * Features are hashed (FNV-1a) into a fixed number of buckets; the names are kept alongside so an
  * explanation can say which n-grams pushed a message over the threshold.
  */
-import { conceptHits } from './concepts';
+import { conceptHits, type ConceptHit } from './concepts';
 import { ALL_NEGATIONS } from './guards';
 import { LANGUAGES } from './languages';
 import { LINK_CONTEXT_GUARD, MEETING_LINKS } from './links';
@@ -35,9 +35,16 @@ export interface FeatureOptions {
   wordWeight: number;
   charWeight: number;
   denseWeight: number;
+  /** Word trigrams as well as uni/bi-grams (off in older models). */
+  trigrams?: boolean;
+  /**
+   * Bigrams over the tokens with every concept phrase replaced by its tag ("pegame un MEET por MEET"),
+   * so a known pattern with an unseen word around it still reads the same (off in older models).
+   */
+  abstractBigrams?: boolean;
 }
 
-export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { dim: 1 << 18, charMin: 3, charMax: 5, clauseConcepts: true, conceptPairs: true, respell: true, punctuation: true, wordWeight: 2, charWeight: 3, denseWeight: 1 };
+export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { dim: 1 << 18, charMin: 3, charMax: 5, clauseConcepts: true, conceptPairs: true, respell: true, punctuation: true, wordWeight: 5, charWeight: 3, denseWeight: 1, abstractBigrams: true };
 
 export interface FeatureVector {
   /** Hashed bucket per feature (same order as names and values). Duplicate buckets are possible. */
@@ -118,6 +125,34 @@ export function hashFeature(name: string, dim: number): number {
 
 const PAST_CUES = LANGUAGES.map((l) => l.past);
 
+/**
+ * The tokens with each concept phrase replaced by its tag, framed by <s> and </s>: a token inside a
+ * hit becomes the hit's concept (the longest hit starting first wins; the "?" hits are the "?" token).
+ */
+function abstractTokens(tokens: readonly string[], hits: readonly ConceptHit[]): string[] {
+  const out = ['<s>'];
+  let at = 0;
+  let covered = -1;
+  let tag = '';
+  const spans = hits.filter((h) => h.concept !== '?');
+  for (const t of tokens) {
+    const start = at;
+    at += t.length + 1;
+    if (start < covered) {
+      if (out[out.length - 1] !== tag) out.push(tag);
+      continue;
+    }
+    const hit = spans.filter((h) => h.at === start).sort((a, b) => b.end - a.end)[0];
+    if (hit) {
+      covered = hit.end;
+      tag = hit.concept;
+      out.push(tag);
+    } else out.push(t);
+  }
+  out.push('</s>');
+  return out;
+}
+
 export function extractFeatures(norm: NormalizedText, evidence: PhraseEvidence, opts: FeatureOptions = DEFAULT_FEATURE_OPTIONS): FeatureVector {
   const tokens = modelTokens(norm, opts);
   const words = new Set<string>();
@@ -127,6 +162,7 @@ export function extractFeatures(norm: NormalizedText, evidence: PhraseEvidence, 
   const seq = ['<s>', ...tokens, '</s>'];
   for (const t of tokens) words.add(`w:${t}`);
   for (let i = 0; i + 1 < seq.length; i++) words.add(`b:${seq[i]} ${seq[i + 1]}`);
+  if (opts.trigrams) for (let i = 0; i + 2 < seq.length; i++) words.add(`t:${seq[i]} ${seq[i + 1]} ${seq[i + 2]}`);
   for (const t of tokens) {
     if (t === '?') continue;
     const padded = ` ${t} `;
@@ -143,6 +179,10 @@ export function extractFeatures(norm: NormalizedText, evidence: PhraseEvidence, 
   const concepts = ['<s>', ...hits.map((h) => h.concept), '</s>'];
   for (let i = 1; i + 1 < concepts.length; i++) dense.add(`k:${concepts[i]}`);
   for (let i = 0; i + 1 < concepts.length; i++) dense.add(`kb:${concepts[i]} ${concepts[i + 1]}`);
+  if (opts.abstractBigrams) {
+    const abstract = abstractTokens(tokens, hits);
+    for (let i = 0; i + 1 < abstract.length; i++) if (abstract[i] !== abstract[i + 1]) words.add(`a:${abstract[i]} ${abstract[i + 1]}`);
+  }
   // Which concepts occur together, in any order ("QINFO+MEET" reads differently from "SUGGEST+MEET").
   if (opts.conceptPairs) {
     const set = [...new Set(concepts.slice(1, -1))].sort();

@@ -91,6 +91,12 @@ const CONCEPT_WORDS: Record<string, string> = {
   TOGETHER: 'together',
   SCREEN: 'screen sharing',
   ROOM: 'a room',
+  TASK: 'a task for someone',
+  SOLO: 'time for oneself',
+  REMAIN: 'time left',
+  DURATION: 'how long something takes',
+  REPORT: 'reporting back',
+  WHENFREE2: 'when someone is free',
   '?': 'a question',
 };
 

@@ -62,6 +62,8 @@ export function normalizeSlackText(raw: string): NormalizedText {
     .replace(/[¿¡]/g, ' ')
     .replace(/[—–]/g, ' - ')
     .toLowerCase()
+    .replace(/œ/g, 'oe') // ligatures are letters, not accents: œil → oeil
+    .replace(/æ/g, 'ae')
     .normalize('NFD')
     .replace(/\p{M}/gu, '') // strip accents: reunión → reunion, können → konnen
     .replace(/(^|\s)[*_~]+|[*_~]+(?=\s|$|[?!.,])/g, '$1') // *bold* _italic_ ~strike~

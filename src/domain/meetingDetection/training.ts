@@ -19,9 +19,15 @@ export interface TrainOptions {
   scale: number;
   /** Feature dropout while training (each feature of each example skipped with this probability per pass). */
   dropout: number;
+  /**
+   * Models averaged: each trained on the same examples in its own seeded order (seed, seed+1, …), and
+   * their weights averaged into one vector, so inference costs the same as for one model. Averaging
+   * evens out the order a single online pass depends on. 1 (or absent) = one model.
+   */
+  bags?: number;
 }
 
-export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { seed: 20261130, epochs: 12, alpha: 0.3, beta: 1, l1: 0.3, l2: 1, prune: 0.002, scale: 10_000, dropout: 0 };
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { seed: 20261130, epochs: 12, alpha: 0.3, beta: 1, l1: 0.3, l2: 1, prune: 0.002, scale: 10_000, dropout: 0.3, bags: 3 };
 
 export interface Example {
   features: FeatureVector;
@@ -55,6 +61,37 @@ function shuffled<T>(items: readonly T[], rand: () => number): T[] {
  */
 export function train(examples: readonly Example[], features: FeatureOptions, opts: TrainOptions = DEFAULT_TRAIN_OPTIONS): ModelData {
   const dim = features.dim;
+  const bags = Math.max(1, opts.bags ?? 1);
+  const sum = new Float64Array(dim + 1);
+  for (let b = 0; b < bags; b++) {
+    const w = fitOnce(examples, dim, { ...opts, seed: opts.seed + b });
+    for (let i = 0; i <= dim; i++) sum[i]! += w[i]!;
+  }
+  const index: number[] = [];
+  const weight: number[] = [];
+  let last = 0;
+  for (let i = 0; i < dim; i++) {
+    const wi = sum[i]! / bags;
+    if (Math.abs(wi) < opts.prune) continue;
+    index.push(index.length === 0 ? i : i - last);
+    weight.push(Math.round(wi * opts.scale));
+    last = i;
+  }
+  return {
+    version: 1,
+    features,
+    bias: Math.round((sum[dim]! / bags) * opts.scale) / opts.scale,
+    threshold: 0.5,
+    ruleThreshold: 0.5,
+    scale: opts.scale,
+    index,
+    weight,
+    meta: {},
+  };
+}
+
+/** One FTRL-Proximal fit: the weights (slot dim is the bias), unpruned and unquantised. */
+function fitOnce(examples: readonly Example[], dim: number, opts: TrainOptions): Float64Array {
   // Slot dim is the bias (never regularised).
   const z = new Float64Array(dim + 1);
   const n = new Float64Array(dim + 1);
@@ -96,27 +133,9 @@ export function train(examples: readonly Example[], features: FeatureOptions, op
     }
   }
 
-  const index: number[] = [];
-  const weight: number[] = [];
-  let last = 0;
-  for (let i = 0; i < dim; i++) {
-    const wi = w(i);
-    if (Math.abs(wi) < opts.prune) continue;
-    index.push(index.length === 0 ? i : i - last);
-    weight.push(Math.round(wi * opts.scale));
-    last = i;
-  }
-  return {
-    version: 1,
-    features,
-    bias: Math.round(w(dim) * opts.scale) / opts.scale,
-    threshold: 0.5,
-    ruleThreshold: 0.5,
-    scale: opts.scale,
-    index,
-    weight,
-    meta: {},
-  };
+  const out = new Float64Array(dim + 1);
+  for (let i = 0; i <= dim; i++) out[i] = w(i);
+  return out;
 }
 
 /**

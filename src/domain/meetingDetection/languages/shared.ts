@@ -46,7 +46,13 @@ export type Concept =
   | 'WAIT' // the speaker asking for a moment before doing something: give me 5 min and I'll…
   | 'RECORD' // recordings and written records: recording, notes, Protokoll, compte rendu, ata
   | 'CANCEL' // calling something off or moving it: cancel, postpone, streichen, annuler, desmarcar
-  | 'WHENFREE'; // time offered for a task done alone: when you have a minute, cuando puedas, wenn du Zeit hast
+  | 'WHENFREE' // time offered for a task done alone: when you have a minute, cuando puedas, wenn du Zeit hast
+  | 'WHENFREE2' // the same said of someone else: when someone has 5 min, quand il a le temps, wenn er Zeit hat
+  | 'TASK' // a task someone does alone: review, approve, fix, revisar, freigeben, relire, aprovar
+  | 'REMAIN' // time that is left, not asked for: 10 min left on my battery, il me reste, faltam
+  | 'DURATION' // how long something takes: the export takes 5 minutes, tarda, dauert, prend, leva
+  | 'REPORT' // the speaker talks to someone and reports back: and i'll report back, je vous fais un retour
+  | 'SOLO'; // time kept for oneself: focus time, don't ping, para concentrarme, nicht stören, pour avancer
 
 export type Lexicon = Partial<Record<Concept, string>>;
 
