@@ -33,7 +33,3 @@ export function conceptHits(tokenText: string): ConceptHit[] {
   hits.sort((a, b) => a.at - b.at || a.concept.localeCompare(b.concept));
   return hits;
 }
-
-export function conceptSequence(tokenText: string): string[] {
-  return conceptHits(tokenText).map((h) => h.concept);
-}

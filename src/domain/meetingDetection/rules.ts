@@ -37,7 +37,3 @@ export function phraseEvidence(prose: string): PhraseEvidence {
   }
   return { vetoed };
 }
-
-export function findPhrase(prose: string): PhraseMatch | undefined {
-  return phraseEvidence(prose).fired;
-}
