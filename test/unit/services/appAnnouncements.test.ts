@@ -1,6 +1,6 @@
 /** Reading calendar/meeting-app messages: their words for the detector, and who scheduled the call. */
 import fc from 'fast-check';
-import { appNameOf, attachmentTexts, blockTexts, isAppMessage, schedulerCandidates } from '../../src/services/appAnnouncements';
+import { appNameOf, attachmentTexts, blockTexts, isAppMessage, schedulerCandidates } from '../../../src/services/appAnnouncements';
 
 const callBlock = (createdBy: unknown) => ({
   type: 'call',

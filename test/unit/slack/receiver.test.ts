@@ -8,17 +8,17 @@
  */
 import { stringify } from 'node:querystring';
 import type { KnownBlock, View } from '@slack/types';
-import { SLACK_BODY_LIMIT, signatureHeaderProblem } from '../../src/slack/receiver';
-import { SlackRequester } from '../harness/slackRequests';
-import { digestMessage } from '../../src/views/digestMessage';
-import { appHomeView } from '../../src/views/appHome';
-import { handoffModal, recipientClocksBlock } from '../../src/views/handoffModal';
-import { planDigest } from '../../src/domain/digest';
-import { DRAFT_LIMITS } from '../../src/domain/handoffDraft';
-import { TEXT_LIMITS } from '../../src/domain/textLimits';
-import { LIMITS } from '../../src/views/text';
-import type { HandoffWithRecipients } from '../../src/db/queries/handoffs';
-import { HandoffModalFields as F } from '../../src/ids';
+import { SLACK_BODY_LIMIT, signatureHeaderProblem } from '../../../src/slack/receiver';
+import { SlackRequester } from '../../harness/slackRequests';
+import { digestMessage } from '../../../src/views/digestMessage';
+import { appHomeView } from '../../../src/views/appHome';
+import { handoffModal, recipientClocksBlock } from '../../../src/views/handoffModal';
+import { planDigest } from '../../../src/domain/digest';
+import { DRAFT_LIMITS } from '../../../src/domain/handoffDraft';
+import { TEXT_LIMITS } from '../../../src/domain/textLimits';
+import { LIMITS } from '../../../src/views/text';
+import type { HandoffWithRecipients } from '../../../src/db/queries/handoffs';
+import { HandoffModalFields as F } from '../../../src/ids';
 
 const EMOJI = '😀'; // one code point, two UTF-16 units: 12 bytes as \ud83d\ude00
 const fill = (n: number) => EMOJI.repeat(n);

@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase, runMigrations, type DbHandle } from '../../src/db/client';
-import { workspaces } from '../../src/db/schema';
-import { sweepDueDigests } from '../../src/scheduler/digestSweep';
+import { openDatabase, runMigrations, type DbHandle } from '../../../src/db/client';
+import { workspaces } from '../../../src/db/schema';
+import { sweepDueDigests } from '../../../src/scheduler/digestSweep';
 
 let a: DbHandle;
 let b: DbHandle;

@@ -1,9 +1,9 @@
 /** The eval's maths: confusion counts, precision/recall/F1, grouping, folds and thresholds. */
 import fc from 'fast-check';
-import { fromCounts, score, scoreBy } from '../../scripts/deflection/scoring';
-import { chooseThresholds, foldsByBatch } from '../../scripts/deflection/modelling';
-import { recordedBatches } from '../../scripts/deflection-first-run';
-import type { CorpusMessage } from '../../scripts/deflection/corpus';
+import { fromCounts, score, scoreBy } from '../../../scripts/deflection/scoring';
+import { chooseThresholds, foldsByBatch } from '../../../scripts/deflection/modelling';
+import { recordedBatches } from '../../../scripts/deflection-first-run';
+import type { CorpusMessage } from '../../../scripts/deflection/corpus';
 
 const r = (label: boolean, predicted: boolean) => ({ label, predicted });
 

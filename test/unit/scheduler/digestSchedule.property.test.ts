@@ -10,14 +10,14 @@
 import fc from 'fast-check';
 import pino from 'pino';
 import type { WebClient } from '@slack/web-api';
-import { openDatabase, runMigrations, type DbHandle } from '../../src/db/client';
-import { getUser, updateUser } from '../../src/db/queries/users';
-import { People } from '../../src/services/people';
-import { plannedDigestsOf, scheduleOf } from '../../src/domain/personSchedule';
-import { sweepDueDigests } from '../../src/scheduler/digestSweep';
-import { ALL_DAYS, REPEAT_DATE_MIN_GAP_MS, digestSlotOn, isDigestDay, type PlannedDigest, type WorkSchedule } from '../../src/domain/workSchedule';
-import { addDays, localDateOf } from '../../src/time';
-import { ManualClock } from '../harness/manualClock';
+import { openDatabase, runMigrations, type DbHandle } from '../../../src/db/client';
+import { getUser, updateUser } from '../../../src/db/queries/users';
+import { People } from '../../../src/services/people';
+import { plannedDigestsOf, scheduleOf } from '../../../src/domain/personSchedule';
+import { sweepDueDigests } from '../../../src/scheduler/digestSweep';
+import { ALL_DAYS, REPEAT_DATE_MIN_GAP_MS, digestSlotOn, isDigestDay, type PlannedDigest, type WorkSchedule } from '../../../src/domain/workSchedule';
+import { addDays, localDateOf } from '../../../src/time';
+import { ManualClock } from '../../harness/manualClock';
 
 const TEAM = 'T1';
 const USER = 'U1';

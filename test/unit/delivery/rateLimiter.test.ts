@@ -1,5 +1,5 @@
 /** Telling a conversation's 429 from the workspace's (RateLimiter.limitedIn). */
-import { RateLimiter, SAFE_START_RATE } from '../../src/delivery/rateLimiter';
+import { RateLimiter, SAFE_START_RATE } from '../../../src/delivery/rateLimiter';
 
 function limiterAt(t0 = 0) {
   const clock = { t: t0 };

@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { runCli, HELP } from '../../src/cli';
-import { digestPreviewCommand } from '../../src/cli/digestPreview';
-import { migrateCommand } from '../../src/cli/migrate';
-import { databasePathOf, parseOptions } from '../../src/cli/args';
-import { MIGRATIONS_DIR, openDatabase, runMigrations } from '../../src/db/client';
+import { runCli, HELP } from '../../../src/cli';
+import { digestPreviewCommand } from '../../../src/cli/digestPreview';
+import { migrateCommand } from '../../../src/cli/migrate';
+import { databasePathOf, parseOptions } from '../../../src/cli/args';
+import { MIGRATIONS_DIR, openDatabase, runMigrations } from '../../../src/db/client';
 
 /** Every migration drizzle-kit generated (migrations/meta/_journal.json), e.g. "2 migrations". */
 const MIGRATION_COUNT = (JSON.parse(fs.readFileSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
@@ -188,7 +188,7 @@ describe('handoff CLI: digest-preview', () => {
 });
 
 describe('bin/handoff.js', () => {
-  const bin = path.resolve(__dirname, '../../bin/handoff.js');
+  const bin = path.resolve(__dirname, '../../../bin/handoff.js');
   const run = (args: string[], env: Record<string, string> = {}) =>
     spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
 

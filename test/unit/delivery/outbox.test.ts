@@ -1,6 +1,6 @@
 /** Pieces of digest delivery: the adaptive rate limiter, retry backoff, and ambiguous-failure detection. */
-import { RateLimiter, SAFE_START_RATE } from '../../src/delivery/rateLimiter';
-import { backoffMs, mayHaveReachedSlack } from '../../src/delivery/outbox';
+import { RateLimiter, SAFE_START_RATE } from '../../../src/delivery/rateLimiter';
+import { backoffMs, mayHaveReachedSlack } from '../../../src/delivery/outbox';
 
 /** Drives a limiter on a fake clock: takes tokens as fast as allowed for `ms`, returns the send times. */
 function drive(limiter: RateLimiter, clock: { t: number }, ms: number, onSend: (t: number) => void = () => undefined): number[] {

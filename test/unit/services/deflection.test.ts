@@ -1,18 +1,18 @@
 /** The deflection prompt's wording and limits, the ask pre-fill, and the outcome rules in the database. */
 import fc from 'fast-check';
 import { eq } from 'drizzle-orm';
-import { validateSurface } from '../harness/blockKit';
-import { deflectionLead, deflectionPrompt, mutedConfirmation, agendaModal, type OverlapNote, type RecipientTime } from '../../src/views/deflectionPrompt';
-import { overlapSummary } from '../../src/domain/workOverlap';
-import type { WorkSchedule } from '../../src/domain/workSchedule';
-import { DeflectionService, outcomeLabel } from '../../src/services/deflection';
-import { readableSlackText } from '../../src/domain/slackText';
-import { People } from '../../src/services/people';
-import { createLogger } from '../../src/logger';
+import { validateSurface } from '../../harness/blockKit';
+import { deflectionLead, deflectionPrompt, mutedConfirmation, agendaModal, type OverlapNote, type RecipientTime } from '../../../src/views/deflectionPrompt';
+import { overlapSummary } from '../../../src/domain/workOverlap';
+import type { WorkSchedule } from '../../../src/domain/workSchedule';
+import { DeflectionService, outcomeLabel } from '../../../src/services/deflection';
+import { readableSlackText } from '../../../src/domain/slackText';
+import { People } from '../../../src/services/people';
+import { createLogger } from '../../../src/logger';
 import type { WebClient } from '@slack/web-api';
-import { openDatabase, runMigrations, type DbHandle } from '../../src/db/client';
-import { deflections, users } from '../../src/db/schema';
-import { reservePrompt, setOutcome, setPending, type DeflectionOutcome } from '../../src/db/queries/deflections';
+import { openDatabase, runMigrations, type DbHandle } from '../../../src/db/client';
+import { deflections, users } from '../../../src/db/schema';
+import { reservePrompt, setOutcome, setPending, type DeflectionOutcome } from '../../../src/db/queries/deflections';
 
 const H = 3600_000;
 const person = (name: string, city: string, offsetHours: number, startsInH: number | null): RecipientTime => ({

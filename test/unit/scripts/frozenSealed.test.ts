@@ -1,8 +1,8 @@
 /** Which frozen test files eval:deflection may open: sealed splits stay unread unless unsealed by name. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { FROZEN_DIR, jsonlFiles } from '../../scripts/deflection/corpus';
-import { parseSealedList, readSealedList, selectFrozenFiles, splitName, unsealedFromArgs } from '../../scripts/deflection/sealed';
+import { FROZEN_DIR, jsonlFiles } from '../../../scripts/deflection/corpus';
+import { parseSealedList, readSealedList, selectFrozenFiles, splitName, unsealedFromArgs } from '../../../scripts/deflection/sealed';
 
 const DIR = '/repo/test/fixtures/deflection/frozen';
 const one = `${DIR}/frozen-test.jsonl`;

@@ -1,8 +1,8 @@
 /** Outbox retention: finished rows past OUTBOX_RETENTION_DAYS go, in slices; nothing unfinished does. */
-import { openDatabase, runMigrations, type DbHandle } from '../../src/db/client';
-import { pruneOutbox } from '../../src/delivery/retention';
-import { loadConfig } from '../../src/config';
-import { purgeStale } from '../../src/db/queries/deflections';
+import { openDatabase, runMigrations, type DbHandle } from '../../../src/db/client';
+import { pruneOutbox } from '../../../src/delivery/retention';
+import { loadConfig } from '../../../src/config';
+import { purgeStale } from '../../../src/db/queries/deflections';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-30T12:00:00Z');

@@ -1,10 +1,10 @@
 /** What goes into a digest (planDigest) and how it reads (digestMessage / digestText). */
 import fc from 'fast-check';
 import type { AnyBlock } from '@slack/types';
-import { DIGEST_BLOCK_BUDGET, DIGEST_SECTION_CAP, digestBlockCount, planDigest } from '../../src/domain/digest';
-import { digestMessage, digestText } from '../../src/views/digestMessage';
-import type { DigestItem } from '../../src/delivery/digestBuilder';
-import { validateSurface } from '../harness/blockKit';
+import { DIGEST_BLOCK_BUDGET, DIGEST_SECTION_CAP, digestBlockCount, planDigest } from '../../../src/domain/digest';
+import { digestMessage, digestText } from '../../../src/views/digestMessage';
+import type { DigestItem } from '../../../src/delivery/digestBuilder';
+import { validateSurface } from '../../harness/blockKit';
 
 const NOW = new Date('2026-11-26T00:00:00Z');
 let nextId = 1;

@@ -1,16 +1,16 @@
 /** The learned component: committed weights, inference, explanations, and deterministic training. */
-import { detectMeetingProposal } from '../../src/domain/meetingDetection';
-import { DEFAULT_FEATURE_OPTIONS, extractFeatures, hashFeature, modelTokens } from '../../src/domain/meetingDetection/features';
-import { explain, loadModel, readableFeature, scoreMessage, type ModelData } from '../../src/domain/meetingDetection/model';
-import { normalizeSlackText } from '../../src/domain/meetingDetection/normalize';
-import { committedModel } from '../../src/domain/meetingDetection/pipeline';
-import { phraseEvidence } from '../../src/domain/meetingDetection/rules';
-import { respell, withinOneEdit } from '../../src/domain/meetingDetection/spelling';
-import { DEFAULT_TRAIN_OPTIONS, prng, thresholdForPrecision, train, type Example } from '../../src/domain/meetingDetection/training';
-import { examplesOf } from '../../scripts/deflection/modelling';
-import { LEGACY_DIR, readFolder, TRAIN_DIR } from '../../scripts/deflection/corpus';
-import { serialiseModel } from '../../scripts/train-deflection';
-import weights from '../../src/domain/meetingDetection/model/weights.json';
+import { detectMeetingProposal } from '../../../../src/domain/meetingDetection';
+import { DEFAULT_FEATURE_OPTIONS, extractFeatures, hashFeature, modelTokens } from '../../../../src/domain/meetingDetection/features';
+import { explain, loadModel, readableFeature, scoreMessage, type ModelData } from '../../../../src/domain/meetingDetection/model';
+import { normalizeSlackText } from '../../../../src/domain/meetingDetection/normalize';
+import { committedModel } from '../../../../src/domain/meetingDetection/pipeline';
+import { phraseEvidence } from '../../../../src/domain/meetingDetection/rules';
+import { respell, withinOneEdit } from '../../../../src/domain/meetingDetection/spelling';
+import { DEFAULT_TRAIN_OPTIONS, prng, thresholdForPrecision, train, type Example } from '../../../../src/domain/meetingDetection/training';
+import { examplesOf } from '../../../../scripts/deflection/modelling';
+import { LEGACY_DIR, readFolder, TRAIN_DIR } from '../../../../scripts/deflection/corpus';
+import { serialiseModel } from '../../../../scripts/train-deflection';
+import weights from '../../../../src/domain/meetingDetection/model/weights.json';
 
 const featuresOf = (text: string) => {
   const norm = normalizeSlackText(text);

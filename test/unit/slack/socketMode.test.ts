@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SocketModeReceiver } from '@slack/bolt';
-import { loadConfig } from '../../src/config';
-import { createHandoff } from '../../src/app';
+import { loadConfig } from '../../../src/config';
+import { createHandoff } from '../../../src/app';
 
 it('uses Socket Mode when SLACK_APP_TOKEN is set', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-socket-'));

@@ -5,10 +5,10 @@
  * is never silently lost: it is either enqueued or recorded as skipped.
  */
 import fc from 'fast-check';
-import { openDatabase, runMigrations, type DbHandle } from '../../src/db/client';
-import { SLICE_SIZE, sweepDueDigests } from '../../src/scheduler/digestSweep';
-import { digestSlotOn, firstDigestSlotAfterInstant, isDigestDay, type WorkSchedule } from '../../src/domain/workSchedule';
-import { addDays } from '../../src/time';
+import { openDatabase, runMigrations, type DbHandle } from '../../../src/db/client';
+import { SLICE_SIZE, sweepDueDigests } from '../../../src/scheduler/digestSweep';
+import { digestSlotOn, firstDigestSlotAfterInstant, isDigestDay, type WorkSchedule } from '../../../src/domain/workSchedule';
+import { addDays } from '../../../src/time';
 
 const HOUR = 3600_000;
 const MAX_LATE = 4 * HOUR;

@@ -3,9 +3,9 @@ import {
   detectMeetingProposal,
   normalizeSlackText,
   type MessageForDetection,
-} from '../../src/domain/meetingDetection';
-import { mentionedUserIds } from '../../src/domain/slackText';
-import { LEGACY_DIR, readFolder, toDetectionInput } from '../../scripts/deflection/corpus';
+} from '../../../../src/domain/meetingDetection';
+import { mentionedUserIds } from '../../../../src/domain/slackText';
+import { LEGACY_DIR, readFolder, toDetectionInput } from '../../../../scripts/deflection/corpus';
 
 // The original labelled set, now in the JSONL corpus format (test/fixtures/deflection/legacy/).
 const meetingMessages = readFolder(LEGACY_DIR).map((m) => ({ ...toDetectionInput(m), lang: m.lang, label: m.label }));

@@ -1,6 +1,6 @@
 /** claimDue skipping paused workspaces: another workspace's due row is found, within a bounded look. */
-import { openDatabase, runMigrations, type DbHandle } from '../../src/db/client';
-import { claimDue } from '../../src/db/queries/outbox';
+import { openDatabase, runMigrations, type DbHandle } from '../../../src/db/client';
+import { claimDue } from '../../../src/db/queries/outbox';
 
 const lease = { claimant: 'me', until: 1e15 };
 

@@ -1,7 +1,7 @@
 /** Shared working hours: examples, and properties checked minute by minute against isWorkingAt. */
 import fc from 'fast-check';
-import { commonWorkingWindows, lastShiftEnd, nextCommonWindow } from '../../src/domain/workOverlap';
-import { isWorkingAt, MON_FRI, type WorkSchedule } from '../../src/domain/workSchedule';
+import { commonWorkingWindows, lastShiftEnd, nextCommonWindow } from '../../../src/domain/workOverlap';
+import { isWorkingAt, MON_FRI, type WorkSchedule } from '../../../src/domain/workSchedule';
 
 const H = 3600_000;
 const MIN = 60_000;
