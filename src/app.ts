@@ -73,7 +73,10 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   runMigrations(db);
 
   const bolt = boltLogger(logger);
-  const metrics = new Metrics(() => outboxBacklog(db.db, clock.now()), () => clock.now().getTime());
+  const metrics = new Metrics(
+    () => outboxBacklog(db.db, clock.now()),
+    () => clock.now().getTime(),
+  );
   const clientOptions: WebClientOptions = {
     fetch: meteredFetch((method, outcome) => metrics.slackCalls.inc({ method, outcome })),
     // The outbox owns retries and rate-limit pauses; the client fails fast and reports.
@@ -136,17 +139,25 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   inFlight.register(app);
   registerListeners(app, deps);
 
-  const tick = new SchedulerTick(db.db, dispatcher, clock, logger, config.digestMaxLateMs, async (stopping) => {
-    purgeStale(db.db, clock.now());
-    workspaces.recheckPaused();
-    const pruned = await pruneOutbox(db.db, clock.now(), config.outboxRetentionMs, { stopping });
-    if (pruned > 0) logger.info({ rows: pruned, retentionDays: config.outboxRetentionMs / 86_400_000 }, 'deleted finished outbox rows past their retention');
-  }, (seconds, swept) => {
-    metrics.tickSeconds.observe(seconds);
-    metrics.sweptDigests.inc({ outcome: 'enqueued' }, swept.enqueued);
-    metrics.sweptDigests.inc({ outcome: 'skipped' }, swept.skipped);
-    metrics.sweptDigests.inc({ outcome: 'error' }, swept.errors.length);
-  });
+  const tick = new SchedulerTick(
+    db.db,
+    dispatcher,
+    clock,
+    logger,
+    config.digestMaxLateMs,
+    async (stopping) => {
+      purgeStale(db.db, clock.now());
+      workspaces.recheckPaused();
+      const pruned = await pruneOutbox(db.db, clock.now(), config.outboxRetentionMs, { stopping });
+      if (pruned > 0) logger.info({ rows: pruned, retentionDays: config.outboxRetentionMs / 86_400_000 }, 'deleted finished outbox rows past their retention');
+    },
+    (seconds, swept) => {
+      metrics.tickSeconds.observe(seconds);
+      metrics.sweptDigests.inc({ outcome: 'enqueued' }, swept.enqueued);
+      metrics.sweptDigests.inc({ outcome: 'skipped' }, swept.skipped);
+      metrics.sweptDigests.inc({ outcome: 'error' }, swept.errors.length);
+    },
+  );
   const loopDelay = new LoopDelayMonitor(logger);
   let stopped = false;
   let operatorServer: OperatorServer | undefined;

@@ -8,8 +8,7 @@ const WHERE = {
   SLACK_BOT_TOKEN:
     'create the app from manifest.yml (https://api.slack.com/apps → Create New App → From an app manifest), install it, then copy the Bot User OAuth Token (xoxb-…) from OAuth & Permissions',
   SLACK_SIGNING_SECRET: 'copy the Signing Secret from your app’s Basic Information page on https://api.slack.com/apps',
-  SLACK_APP_TOKEN:
-    'for Socket Mode, create an App-Level Token (xapp-…) with the connections:write scope under Basic Information → App-Level Tokens; leave it unset for HTTP mode',
+  SLACK_APP_TOKEN: 'for Socket Mode, create an App-Level Token (xapp-…) with the connections:write scope under Basic Information → App-Level Tokens; leave it unset for HTTP mode',
   SLACK_API_URL: 'leave unset for slack.com; otherwise the Web API base URL ending in /api/',
   PORT: 'a TCP port number such as 3000',
   DATABASE_URL: 'a SQLite file such as file:./data/handoff.db (or :memory: for throwaway runs)',
@@ -31,8 +30,14 @@ const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max
 
 const schema = z.object({
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must start with xoxb-'),
-  SLACK_SIGNING_SECRET: z.string().regex(/^[0-9a-f]{16,}$/i, 'must be the hexadecimal signing secret').optional(),
-  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must start with xapp-').optional(),
+  SLACK_SIGNING_SECRET: z
+    .string()
+    .regex(/^[0-9a-f]{16,}$/i, 'must be the hexadecimal signing secret')
+    .optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'must start with xapp-')
+    .optional(),
   SLACK_API_URL: z
     .url({ protocol: /^https?$/ })
     .transform((u) => (u.endsWith('/') ? u : `${u}/`))
@@ -41,7 +46,11 @@ const schema = z.object({
   DATABASE_URL: z.string().min(1).default('file:./data/handoff.db'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DIGEST_MAX_LATE_HOURS: z.coerce.number().min(0).max(24).default(4),
-  DEFLECTION_COOLDOWN_HOURS: z.coerce.number().min(0).max(24 * 7).default(4),
+  DEFLECTION_COOLDOWN_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 7)
+    .default(4),
   // Sends in flight: at a 100–300 ms round trip, 4 capped delivery at 13–40/s whatever the pace.
   DELIVERY_CONCURRENCY: intIn(1, 64).default(16),
   DELIVERY_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(100),
@@ -130,9 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push(`${name} ${what}: ${WHERE[name] ?? ''}`.trim());
     }
   } else if (!parsed.data.SLACK_APP_TOKEN && !parsed.data.SLACK_SIGNING_SECRET) {
-    problems.push(
-      `SLACK_SIGNING_SECRET is missing (needed in HTTP mode, i.e. when SLACK_APP_TOKEN is not set): ${WHERE.SLACK_SIGNING_SECRET}`,
-    );
+    problems.push(`SLACK_SIGNING_SECRET is missing (needed in HTTP mode, i.e. when SLACK_APP_TOKEN is not set): ${WHERE.SLACK_SIGNING_SECRET}`);
   }
   if (problems.length > 0 || !parsed.success) {
     throw new ConfigError(`Configuration problem:\n  - ${problems.join('\n  - ')}`, problems, false);
@@ -161,7 +168,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** Values that must never reach a log line. */
 export function secretsOf(config: Config): string[] {
-  return [config.slackBotToken, config.slackSigningSecret, config.slackAppToken, config.metricsToken].filter(
-    (s): s is string => typeof s === 'string' && s.length > 0,
-  );
+  return [config.slackBotToken, config.slackSigningSecret, config.slackAppToken, config.metricsToken].filter((s): s is string => typeof s === 'string' && s.length > 0);
 }

@@ -57,7 +57,14 @@ export function digestPreviewCommand(argv: string[], deps: PreviewDeps = {}): Co
     const schedule = scheduleOf(user);
     const date = opts.get('date') ?? localParts(schedule.tz, now).date;
     if (!isValidLocalDate(date)) throw new UsageError(`--date "${date}" is not a date. Use YYYY-MM-DD.`);
-    const names = new Map(handle.db.select({ id: users.userId, name: users.displayName }).from(users).where(eq(users.teamId, teamId)).all().map((u) => [u.id, u.name]));
+    const names = new Map(
+      handle.db
+        .select({ id: users.userId, name: users.displayName })
+        .from(users)
+        .where(eq(users.teamId, teamId))
+        .all()
+        .map((u) => [u.id, u.name]),
+    );
     const nameOf = (id: string) => (names.get(id) ? `@${names.get(id)} (${id})` : `@${id}`);
 
     const tz = schedule.tz;
@@ -111,7 +118,11 @@ function digestStatus(handle: DbHandle, teamId: string, userId: string, date: st
 }
 
 function onlyTeam(handle: DbHandle): string {
-  const teams = handle.db.select({ id: workspaces.teamId }).from(workspaces).all().map((w) => w.id);
+  const teams = handle.db
+    .select({ id: workspaces.teamId })
+    .from(workspaces)
+    .all()
+    .map((w) => w.id);
   if (teams.length === 1) return teams[0]!;
   throw new UsageError(teams.length === 0 ? 'The database has no workspace yet; pass --team.' : `Several workspaces (${teams.join(', ')}): pass --team.`);
 }

@@ -34,7 +34,10 @@ export function migrateCommand(argv: string[], env: NodeJS.ProcessEnv = process.
       const applied = after - before;
       return {
         exitCode: 0,
-        out: applied > 0 ? `${file}: applied ${applied} migration${applied === 1 ? '' : 's'} (${after} in total).` : `${file}: already up to date (${after} migration${after === 1 ? '' : 's'}).`,
+        out:
+          applied > 0
+            ? `${file}: applied ${applied} migration${applied === 1 ? '' : 's'} (${after} in total).`
+            : `${file}: already up to date (${after} migration${after === 1 ? '' : 's'}).`,
       };
     } finally {
       handle.close();

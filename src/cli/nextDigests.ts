@@ -3,16 +3,7 @@
  * computed by upcomingDigestSlots — the same code the scheduler runs.
  * Pure: returns the text and exit code; the caller prints and exits.
  */
-import {
-  DEFAULT_END,
-  DigestSlot,
-  WorkSchedule,
-  formatHHMM,
-  parseHHMM,
-  parseWorkingDays,
-  slotClockNote,
-  upcomingDigestSlots,
-} from '../domain/workSchedule';
+import { DEFAULT_END, DigestSlot, WorkSchedule, formatHHMM, parseHHMM, parseWorkingDays, slotClockNote, upcomingDigestSlots } from '../domain/workSchedule';
 import { isValidLocalDate, isValidTimeZone, localTimeLabel, offsetMs } from '../time';
 import { parseOptions, UsageError } from './args';
 

@@ -27,5 +27,4 @@ export function diskFacts(file: string, statfs: StatFs = (d) => fs.statfsSync(d)
   }
 }
 
-
 export type DiskReport = DiskFacts | { path: string; ok: boolean; error: string } | null;

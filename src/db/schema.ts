@@ -8,7 +8,9 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'driz
 /** One row per installed workspace. Delivery stops when the app is uninstalled or its tokens revoked. */
 export const workspaces = sqliteTable('workspaces', {
   teamId: text('team_id').primaryKey(),
-  status: text('status', { enum: ['active', 'uninstalled', 'tokens_revoked'] }).notNull().default('active'),
+  status: text('status', { enum: ['active', 'uninstalled', 'tokens_revoked'] })
+    .notNull()
+    .default('active'),
   deflectionEnabled: integer('deflection_enabled', { mode: 'boolean' }).notNull().default(true),
   nextHandoffNumber: integer('next_handoff_number').notNull().default(1),
   createdAt: integer('created_at').notNull(),
@@ -45,10 +47,7 @@ export const users = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.teamId, t.userId] }),
-    index('users_next_digest_idx').on(t.nextDigestAt),
-  ],
+  (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index('users_next_digest_idx').on(t.nextDigestAt)],
 );
 
 export const HANDOFF_STATES = ['open', 'acknowledged', 'done', 'declined', 'cancelled'] as const;
@@ -87,9 +86,7 @@ export const handoffs = sqliteTable(
     uniqueIndex('handoffs_team_idem_uq').on(t.teamId, t.idempotencyKey),
     index('handoffs_author_idx').on(t.teamId, t.authorId, t.state),
     // The "you're unblocked" lookup of every digest: resolved asks whose author was not told yet.
-    index('handoffs_untold_idx')
-      .on(t.teamId, t.authorId)
-      .where(sql`${t.authorNotifiedAt} is null and ${t.state} in ('done', 'declined')`),
+    index('handoffs_untold_idx').on(t.teamId, t.authorId).where(sql`${t.authorNotifiedAt} is null and ${t.state} in ('done', 'declined')`),
   ],
 );
 
@@ -109,10 +106,7 @@ export const handoffRecipients = sqliteTable(
     /** The order the author listed people in; every surface names them in this order. */
     position: integer('position').notNull().default(0),
   },
-  (t) => [
-    primaryKey({ columns: [t.handoffId, t.userId] }),
-    index('recipients_user_idx').on(t.teamId, t.userId, t.active),
-  ],
+  (t) => [primaryKey({ columns: [t.handoffId, t.userId] }), index('recipients_user_idx').on(t.teamId, t.userId, t.active)],
 );
 
 /** Append-only log of every change, written in the same transaction as the change. */
@@ -171,10 +165,7 @@ export const outbox = sqliteTable(
     /** When the holder started the Slack call that may post this row; null while it has not. */
     postingSince: integer('posting_since'),
   },
-  (t) => [
-    uniqueIndex('outbox_dedupe_uq').on(t.teamId, t.dedupeKey),
-    index('outbox_due_idx').on(t.status, t.nextAttemptAt),
-  ],
+  (t) => [uniqueIndex('outbox_dedupe_uq').on(t.teamId, t.dedupeKey), index('outbox_due_idx').on(t.status, t.nextAttemptAt)],
 );
 
 /** Meeting-deflection prompts and their outcomes. No message text is kept. */

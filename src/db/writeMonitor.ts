@@ -142,7 +142,13 @@ export function monitorWrites(sqlite: Database.Database, monitor: WriteMonitor):
   sqlite.transaction = ((fn: AnyFn) => {
     const tx = transaction(fn) as unknown as AnyFn & Record<'deferred' | 'immediate' | 'exclusive', AnyFn>;
     // The COMMIT runs inside these calls: a transaction that returns has been written.
-    const wrap = (variant: AnyFn): AnyFn => (...args: unknown[]) => monitor.watch(() => variant(...args), () => undefined);
+    const wrap =
+      (variant: AnyFn): AnyFn =>
+      (...args: unknown[]) =>
+        monitor.watch(
+          () => variant(...args),
+          () => undefined,
+        );
     const wrapped = wrap(tx) as AnyFn & Record<'deferred' | 'immediate' | 'exclusive', AnyFn>;
     for (const behavior of ['deferred', 'immediate', 'exclusive'] as const) wrapped[behavior] = wrap(tx[behavior]);
     return wrapped;

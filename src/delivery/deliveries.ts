@@ -8,14 +8,7 @@ import type { WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
 import type { Db } from '../db/client';
 import type { OutboxRow } from '../db/queries/outbox';
-import {
-  activeRecipientIds,
-  loadHandoff,
-  markAuthorNotified,
-  markRecipientNotified,
-  setChannelPost,
-  type HandoffWithRecipients,
-} from '../db/queries/handoffs';
+import { activeRecipientIds, loadHandoff, markAuthorNotified, markRecipientNotified, setChannelPost, type HandoffWithRecipients } from '../db/queries/handoffs';
 import { getUser } from '../db/queries/users';
 import { getOutboxRow, enqueue, setPayload } from '../db/queries/outbox';
 import type { Clock } from '../clock';
@@ -136,7 +129,8 @@ export class SlackDeliveries implements DeliveryHandlers {
       return { status: 'sent', ts: await this.post(row, pace, userId, handoffFallbackText(h, notice), this.withLead(lead, h, userId), MetadataEventTypes.notification) };
     }
     if (isClosed(h.state) || !activeRecipientIds(h).includes(userId)) return { status: 'skip', reason: 'no longer for them' };
-    const lead = payload.reason === 'reassigned' ? `:arrows_counterclockwise: This handoff was passed to you.` : `:incoming_envelope: ${mention(h.authorId)} handed this off to you.`;
+    const lead =
+      payload.reason === 'reassigned' ? `:arrows_counterclockwise: This handoff was passed to you.` : `:incoming_envelope: ${mention(h.authorId)} handed this off to you.`;
     return { status: 'sent', ts: await this.post(row, pace, userId, handoffFallbackText(h, 'New handoff'), this.withLead(lead, h, userId), MetadataEventTypes.notification) };
   }
 
@@ -275,6 +269,10 @@ export class SlackDeliveries implements DeliveryHandlers {
     const h = loadHandoff(this.db, row.teamId, row.handoffId);
     if (!h) return;
     const text = `I couldn’t post handoff #${h.number} (“${safeMrkdwn(h.title, 200)}”) in <#${row.channelId}>. ${explainSlackError(code, `<#${row.channelId}>`)} The handoff itself is saved and its recipients will get it as usual.`;
-    enqueue(this.db, { teamId: row.teamId, kind: 'dm', dedupeKey: `notice:channel_failed:${row.id}`, userId: h.authorId, handoffId: h.id, payload: { reason: 'notice', text } }, this.clock.now());
+    enqueue(
+      this.db,
+      { teamId: row.teamId, kind: 'dm', dedupeKey: `notice:channel_failed:${row.id}`, userId: h.authorId, handoffId: h.id, payload: { reason: 'notice', text } },
+      this.clock.now(),
+    );
   }
 }

@@ -207,14 +207,17 @@ export class OutboxDispatcher {
 
   private startRenewing(): void {
     if (this.renewTimer || this.stopped) return;
-    this.renewTimer = setInterval(() => {
-      try {
-        renewLeases(this.db, this.lease());
-      } catch (e) {
-        // The next renewal is a quarter lease away; three can fail before anyone may take over.
-        this.logger.warn({ err: e }, 'could not renew delivery leases');
-      }
-    }, Math.max(250, Math.floor(this.leaseMs / 4)));
+    this.renewTimer = setInterval(
+      () => {
+        try {
+          renewLeases(this.db, this.lease());
+        } catch (e) {
+          // The next renewal is a quarter lease away; three can fail before anyone may take over.
+          this.logger.warn({ err: e }, 'could not renew delivery leases');
+        }
+      },
+      Math.max(250, Math.floor(this.leaseMs / 4)),
+    );
     this.renewTimer.unref();
   }
 
@@ -446,7 +449,10 @@ export class OutboxDispatcher {
         markRetry(this.db, row.id, this.claimant, error, new Date(now.getTime() + failure.retryAfterMs), now, false);
         this.scheduleWake(failure.retryAfterMs);
         const pacePerSecond = Math.round(limiter.currentRate * 10) / 10;
-        this.logger.warn({ ...log, retryAfterMs: failure.retryAfterMs, scope, ...(scope === 'conversation' ? { conversation } : { pacePerSecond }) }, 'rate limited by Slack; pausing delivery');
+        this.logger.warn(
+          { ...log, retryAfterMs: failure.retryAfterMs, scope, ...(scope === 'conversation' ? { conversation } : { pacePerSecond }) },
+          'rate limited by Slack; pausing delivery',
+        );
         return { outcome: 'retry', error: failure.code };
       }
       case 'revoked':

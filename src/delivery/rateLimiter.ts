@@ -207,7 +207,6 @@ export class RateLimiter {
     }
     this.rate = Math.min(this.maxRate, Math.max(this.rate, Math.min(target, this.rate + perSecond * dt)));
   }
-
 }
 
 /** How many of `times` fall in the last second before `t` (older ones are forgotten). */

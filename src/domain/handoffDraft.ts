@@ -31,11 +31,7 @@ export type DraftField = 'recipients' | 'title' | 'ask' | 'context' | 'links' | 
 
 export const DRAFT_LIMITS = { title: 150, ask: 3000, context: 3000, links: 2000, ifOffline: 2000, recipients: 20 } as const;
 
-export function validateDraft(
-  draft: HandoffDraft,
-  recipients: readonly RecipientFacts[],
-  now: Date,
-): Partial<Record<DraftField, string>> {
+export function validateDraft(draft: HandoffDraft, recipients: readonly RecipientFacts[], now: Date): Partial<Record<DraftField, string>> {
   const errors: Partial<Record<DraftField, string>> = {};
   const recipientError = checkRecipients(draft.authorId, draft.recipientIds, recipients);
   if (recipientError) errors.recipients = recipientError;
@@ -55,11 +51,7 @@ export function validateDraft(
  * in your own morning digest — handy for "pick this up tomorrow"); yourself among others is
  * almost always a slip, so it is refused with a hint.
  */
-export function checkRecipients(
-  authorId: string,
-  recipientIds: readonly string[],
-  facts: readonly RecipientFacts[],
-): string | null {
+export function checkRecipients(authorId: string, recipientIds: readonly string[], facts: readonly RecipientFacts[]): string | null {
   if (recipientIds.length === 0) return 'Pick at least one person to hand this off to.';
   if (recipientIds.length > DRAFT_LIMITS.recipients) {
     return `A handoff can go to at most ${DRAFT_LIMITS.recipients} people — for more, post it in a channel.`;
@@ -78,5 +70,4 @@ export function checkRecipients(
   return null;
 }
 
-export const isNoteToSelf = (draft: Pick<HandoffDraft, 'authorId' | 'recipientIds'>): boolean =>
-  draft.recipientIds.length === 1 && draft.recipientIds[0] === draft.authorId;
+export const isNoteToSelf = (draft: Pick<HandoffDraft, 'authorId' | 'recipientIds'>): boolean => draft.recipientIds.length === 1 && draft.recipientIds[0] === draft.authorId;

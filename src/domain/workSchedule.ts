@@ -138,10 +138,7 @@ export function isWorkingAt(s: WorkSchedule, at: Date): boolean {
 }
 
 /** Where someone stands at an instant: at work, away (until a date), or off until their next start. */
-export type Availability =
-  | { kind: 'working' }
-  | { kind: 'away'; until: LocalDate; nextStart: Date }
-  | { kind: 'off'; nextStart: Date };
+export type Availability = { kind: 'working' } | { kind: 'away'; until: LocalDate; nextStart: Date } | { kind: 'off'; nextStart: Date };
 
 export function availabilityAt(s: WorkSchedule, at: Date): Availability {
   if (isWorkingAt(s, at)) return { kind: 'working' };
@@ -332,16 +329,31 @@ export function dstChangeBetween(tz: string, a: Date, b: Date): boolean {
 const DAY_SHORT = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 // Maps, not object literals, so names like "constructor" are not mistaken for days.
 const DAY_ALIASES = new Map<string, number>([
-  ['sun', 0], ['sunday', 0],
-  ['mon', 1], ['monday', 1],
-  ['tue', 2], ['tues', 2], ['tuesday', 2],
-  ['wed', 3], ['weds', 3], ['wednesday', 3],
-  ['thu', 4], ['thur', 4], ['thurs', 4], ['thursday', 4],
-  ['fri', 5], ['friday', 5],
-  ['sat', 6], ['saturday', 6],
+  ['sun', 0],
+  ['sunday', 0],
+  ['mon', 1],
+  ['monday', 1],
+  ['tue', 2],
+  ['tues', 2],
+  ['tuesday', 2],
+  ['wed', 3],
+  ['weds', 3],
+  ['wednesday', 3],
+  ['thu', 4],
+  ['thur', 4],
+  ['thurs', 4],
+  ['thursday', 4],
+  ['fri', 5],
+  ['friday', 5],
+  ['sat', 6],
+  ['saturday', 6],
 ]);
 const DAY_SETS = new Map<string, number>([
-  ['weekdays', MON_FRI], ['weekends', 0b1000001], ['weekend', 0b1000001], ['daily', ALL_DAYS], ['everyday', ALL_DAYS],
+  ['weekdays', MON_FRI],
+  ['weekends', 0b1000001],
+  ['weekend', 0b1000001],
+  ['daily', ALL_DAYS],
+  ['everyday', ALL_DAYS],
 ]);
 const DAYS_HELP = 'Use day names like "mon-fri", "sun-thu" or "mon,wed,fri".';
 
@@ -362,7 +374,10 @@ function dayRangeMask(from: number, to: number): number {
 
 /** 'mon-fri' | 'sun-thu' | 'mon,wed,fri' | 'mon-sun' | 'weekdays' → weekday bitmask. */
 export function parseWorkingDays(spec: string): number {
-  const text = String(spec ?? '').trim().toLowerCase().replace(/\s*([-–])\s*/g, '$1');
+  const text = String(spec ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/\s*([-–])\s*/g, '$1');
   if (text === '') throw new Error(`No working days given. ${DAYS_HELP}`);
   const named = DAY_SETS.get(text);
   if (named !== undefined) return named;
@@ -389,7 +404,10 @@ export function formatWorkingDays(mask: number): string {
   const parts: string[] = [];
   for (let i = 0; i < 7; ) {
     const d = (first + i) % 7;
-    if (!has(d)) { i++; continue; }
+    if (!has(d)) {
+      i++;
+      continue;
+    }
     let len = 1;
     while (len < 7 && has(d + len)) len++;
     const last = (d + len - 1) % 7;

@@ -40,6 +40,10 @@ export async function afterChange(
     await respond({ response_type: 'ephemeral', replace_original: false, text: message });
     return;
   }
-  const ephemeral = await bestEffort(deps.client.chat.postEphemeral({ channel: where.channelId ?? body.user.id, user: body.user.id, text: message }), deps.logger, 'ephemeral confirmation');
+  const ephemeral = await bestEffort(
+    deps.client.chat.postEphemeral({ channel: where.channelId ?? body.user.id, user: body.user.id, text: message }),
+    deps.logger,
+    'ephemeral confirmation',
+  );
   if (!ephemeral) await bestEffort(deps.client.chat.postMessage({ channel: body.user.id, text: message }), deps.logger, 'confirmation by DM');
 }

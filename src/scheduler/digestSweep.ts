@@ -55,7 +55,6 @@ export function waveTurn(teamId: string, userId: string, localDate: string): num
   return (h >>> 0) % 1000;
 }
 
-
 /** People per transaction: ≈2 ms each (p99 ≈9 ms for a 50,000 wave on a 2-core machine), so requests never wait long for the loop. */
 export const SLICE_SIZE = 100;
 
@@ -122,7 +121,11 @@ function sweepSlice(db: Db, now: Date, maxLateMs: number, limit: number, plans: 
       // nextDigest allows; the same slot swept again (a restart) keeps its key and is ignored.
       const keyFor = (slot: DigestSlot) => digestDedupeKey(u.userId, slot, isRepeatOfServedDate(slot, u.lastDigestLocalDate, u.lastDigestAt));
       for (const slot of plan.skipped) {
-        enqueueDigest(db, { ...base, dedupeKey: keyFor(slot), localDate: slot.localDate, payload: '{}', status: 'skipped', lastError: 'missed: more than the catch-up window late', turn: 0 }, t);
+        enqueueDigest(
+          db,
+          { ...base, dedupeKey: keyFor(slot), localDate: slot.localDate, payload: '{}', status: 'skipped', lastError: 'missed: more than the catch-up window late', turn: 0 },
+          t,
+        );
         last = last ? maxLocalDate(last, slot.localDate) : slot.localDate;
         lastAt = slot.at.getTime();
       }
@@ -140,4 +143,3 @@ function sweepSlice(db: Db, now: Date, maxLateMs: number, limit: number, plans: 
     return { due: due.length, enqueued, skipped, errors };
   });
 }
-

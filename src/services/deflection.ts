@@ -122,16 +122,16 @@ export class DeflectionService {
     // The reservation is the single gate: the same message delivered twice under two event ids, or
     // a second proposal in the thread, finds the (person, thread) row or the running cooldown.
     const threadTs = e.thread_ts ?? e.ts;
-    const id = reservePrompt(
-      this.db,
-      { teamId, userId, channelId: e.channel, threadTs, messageTs: e.ts, reason: detection.reason ?? 'phrase' },
-      now,
-      this.cooldownMs,
-    );
+    const id = reservePrompt(this.db, { teamId, userId, channelId: e.channel, threadTs, messageTs: e.ts, reason: detection.reason ?? 'phrase' }, now, this.cooldownMs);
     if (id === null) return ignored('already prompted (thread or cooldown)');
 
     const { people, source } = await this.recipientsFor(teamId, e, userId);
-    setPending(this.db, id, readableSlackText(pendingTextOf(e, fromApp), namesOf(people)).slice(0, MAX_PENDING_TEXT), people.map((p) => p.userId));
+    setPending(
+      this.db,
+      id,
+      readableSlackText(pendingTextOf(e, fromApp), namesOf(people)).slice(0, MAX_PENDING_TEXT),
+      people.map((p) => p.userId),
+    );
     // No channel name: conversations.info would need channels:read/groups:read, which Handoff does
     // not request; the prompt shows the channel as <#C…> in mrkdwn instead.
     const why = detection.reason === 'calendar_app' ? [detection.provider ?? 'a calendar app'] : (detection.why ?? []);
@@ -273,7 +273,11 @@ function overlapNote(author: Person, people: readonly Person[], now: Date): Over
   if (!author.row || people.length === 0) return undefined;
   const proposer = scheduleOf(author.row);
   try {
-    const summary = overlapSummary(proposer, people.map((p) => scheduleOf(p.row!)), now);
+    const summary = overlapSummary(
+      proposer,
+      people.map((p) => scheduleOf(p.row!)),
+      now,
+    );
     return summary ? { summary, names: people.map((p) => p.displayName), tz: proposer.tz, now } : undefined;
   } catch {
     // A schedule with no working days has no overlap to describe; the prompt goes out without it.

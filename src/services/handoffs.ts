@@ -42,8 +42,7 @@ export type { HandoffWithRecipients };
 
 export type CreateOutcome =
   /** Not created; `limited`: the draft is fine but its author reached the per-minute limit (said on `ask`). */
-  | { kind: 'invalid'; errors: Partial<Record<DraftField, string>>; limited?: boolean }
-  | { kind: 'created' | 'duplicate'; handoff: HandoffWithRecipients; lines: string[] };
+  { kind: 'invalid'; errors: Partial<Record<DraftField, string>>; limited?: boolean } | { kind: 'created' | 'duplicate'; handoff: HandoffWithRecipients; lines: string[] };
 
 export interface CreateOpts {
   /** The same key again (a double-clicked submit, a replayed command) returns the first handoff. */
@@ -122,7 +121,12 @@ export class HandoffService {
    * looked up among the people Handoff knows; a name that matches nobody, or several, is handed back
    * rather than guessed. The rest is `create`.
    */
-  async createInline(teamId: string, authorId: string, input: { recipientIds: string[]; plainNames: string[]; ask: string }, opts: CreateOpts): Promise<CreateOutcome | { kind: 'unknown_names'; names: string[] }> {
+  async createInline(
+    teamId: string,
+    authorId: string,
+    input: { recipientIds: string[]; plainNames: string[]; ask: string },
+    opts: CreateOpts,
+  ): Promise<CreateOutcome | { kind: 'unknown_names'; names: string[] }> {
     const resolved = [...input.recipientIds];
     const unknown: string[] = [];
     for (const name of input.plainNames) {
@@ -157,17 +161,22 @@ export class HandoffService {
     return people.map((p) => ({
       userId: p.userId,
       name: p.displayName,
-      summary: !p.exists ? 'not found in this workspace' : p.external ? 'in another organisation' : p.isBot ? 'an app, not a person' : p.deleted ? 'deactivated' : this.describeClock(p.row, now),
+      summary: !p.exists
+        ? 'not found in this workspace'
+        : p.external
+          ? 'in another organisation'
+          : p.isBot
+            ? 'an app, not a person'
+            : p.deleted
+              ? 'deactivated'
+              : this.describeClock(p.row, now),
     }));
   }
 
   async create(teamId: string, draft: HandoffDraft, opts: CreateOpts): Promise<CreateOutcome> {
     const now = this.clock.now();
     // The author's profile (for their zone in DMs) is fetched alongside the recipients', not after.
-    const [recipients] = await Promise.all([
-      this.people.getMany(teamId, draft.recipientIds),
-      bestEffort(this.people.get(teamId, draft.authorId), this.logger, 'author profile'),
-    ]);
+    const [recipients] = await Promise.all([this.people.getMany(teamId, draft.recipientIds), bestEffort(this.people.get(teamId, draft.authorId), this.logger, 'author profile')]);
     const errors = validateDraft(draft, recipients, now);
     if (Object.keys(errors).length > 0) return { kind: 'invalid', errors };
 
@@ -194,13 +203,19 @@ export class HandoffService {
       case 'duplicate':
         return { kind: 'duplicate', handoff: result.handoff, lines: ['This handoff was already created — nothing was sent twice.'] };
       case 'repeated':
-        return { kind: 'duplicate', handoff: result.handoff, lines: [`You handed this off a moment ago as #${result.handoff.number}, so I didn’t create it twice. \`${COMMAND} list\` shows it.`] };
+        return {
+          kind: 'duplicate',
+          handoff: result.handoff,
+          lines: [`You handed this off a moment ago as #${result.handoff.number}, so I didn’t create it twice. \`${COMMAND} list\` shows it.`],
+        };
       case 'author_limit':
         this.logger.warn({ teamId, authorId: draft.authorId, recent: result.recent }, 'handoff refused: author reached the per-minute limit');
         return {
           kind: 'invalid',
           limited: true,
-          errors: { ask: `You’ve created ${max} handoff${max === 1 ? '' : 's'} in the last minute — as many as I take from one person in a minute — so I didn’t create this one. Please wait a minute and try again.` },
+          errors: {
+            ask: `You’ve created ${max} handoff${max === 1 ? '' : 's'} in the last minute — as many as I take from one person in a minute — so I didn’t create this one. Please wait a minute and try again.`,
+          },
         };
       case 'created':
         break;
@@ -209,7 +224,9 @@ export class HandoffService {
     if (channelPostId !== null) lines.push(await this.describeChannelPost(channelPostId, draft.channelId!));
     if (getWorkspace(this.db, teamId)?.status !== 'active') {
       // Nothing above was sent: the outbox holds deliveries for a paused workspace.
-      lines.push('Delivery is paused for this workspace (Handoff was uninstalled or its access revoked): the handoff is saved, and nobody is notified until Handoff is reinstalled.');
+      lines.push(
+        'Delivery is paused for this workspace (Handoff was uninstalled or its access revoked): the handoff is saved, and nobody is notified until Handoff is reinstalled.',
+      );
     }
     this.logger.info({ teamId, handoffId: result.handoff.id, recipients: draft.recipientIds.length }, 'handoff created');
     return { kind: 'created', handoff: result.handoff, lines };
@@ -315,7 +332,11 @@ export class HandoffService {
         }
         for (const p of added) {
           if (p.row && !(h.urgent || isWorkingAt(scheduleOf(p.row), now))) continue;
-          const id = enqueue(tx, { teamId, kind: 'dm', dedupeKey: `reassigned:${h.id}:${p.userId}:${eventId}`, userId: p.userId, handoffId: h.id, payload: { reason: 'reassigned' } }, now);
+          const id = enqueue(
+            tx,
+            { teamId, kind: 'dm', dedupeKey: `reassigned:${h.id}:${p.userId}:${eventId}`, userId: p.userId, handoffId: h.id, payload: { reason: 'reassigned' } },
+            now,
+          );
           if (id !== null) immediate.push(id);
         }
         if (h.channelId) {
@@ -359,7 +380,9 @@ export class HandoffService {
       case 'cancelled':
         return sentence(`Cancelled ${title}`);
       case 'reassigned':
-        return `Passed ${title} to ${activeRecipientIds(h).map((u) => mention(u)).join(', ')}.`;
+        return `Passed ${title} to ${activeRecipientIds(h)
+          .map((u) => mention(u))
+          .join(', ')}.`;
       default:
         return sentence(`Updated ${title}`);
     }

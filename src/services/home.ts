@@ -85,7 +85,13 @@ export class HomeService {
     const s = scheduleOf(row);
     const hours = `${formatHHMM(s.startMinute)}–${formatHHMM(s.endMinute)} ${formatWorkingDays(s.workingDays)}, ${s.tz}`;
     const next = row.nextDigestAt ? localTimeLabel(new Date(row.nextDigestAt), s.tz, 'EEE d MMM HH:mm') : null;
-    const digest = row.digestEnabled ? (next ? `next digest ${next}` : 'morning digest on') : next ? `morning digest off (news that waited for you: ${next})` : 'morning digest off';
+    const digest = row.digestEnabled
+      ? next
+        ? `next digest ${next}`
+        : 'morning digest on'
+      : next
+        ? `morning digest off (news that waited for you: ${next})`
+        : 'morning digest off';
     const away = row.awayUntil ? ` · away until ${humanDate(s.tz, row.awayUntil)}` : '';
     return `Your day: ${hours} · ${digest}${away}`;
   }

@@ -61,7 +61,6 @@ export function profileFromSlack(u: SlackUserObject): SlackProfile {
   };
 }
 
-
 /**
  * The first name a person set that is still visible once invisible and control characters are
  * removed (a "blank" name made of fillers falls through to the next), at most Slack's 80 characters.
@@ -71,9 +70,6 @@ function displayNameOf(u: SlackUserObject): string {
   const name = candidates.map((c) => (typeof c === 'string' ? cleanText(c).trim() : '')).find((c) => c !== '') ?? u.id;
   return Array.from(name).slice(0, TEXT_LIMITS.displayName).join('');
 }
-
-
-
 
 export class People {
   constructor(
@@ -146,7 +142,6 @@ export class People {
     return plan;
   }
 }
-
 
 function toPerson(row: UserRow): Person {
   return { userId: row.userId, exists: true, isBot: row.isBot, deleted: row.deleted, external: false, displayName: row.displayName, row };

@@ -108,7 +108,7 @@ export class SettingsService {
   /** `tell` reaches the person when the form cannot open (a reply in the conversation, or a DM). */
   async open(teamId: string, userId: string, triggerId: string, tell?: (text: string) => Promise<unknown>): Promise<void> {
     const looked = await withDeadline(bestEffort(this.people.get(teamId, userId), this.logger, 'profile for settings'), 1500);
-    const row = looked && looked !== 'timeout' ? looked.row : getUser(this.db, teamId, userId) ?? null;
+    const row = looked && looked !== 'timeout' ? looked.row : (getUser(this.db, teamId, userId) ?? null);
     const now = this.clock.now();
     const preview = row ? digestPreview(scheduleOf(row), plannedDigestsOf(row, now, 3), now) : [];
     try {

@@ -18,7 +18,6 @@ export interface BotIdentity {
   url?: string;
 }
 
-
 export class SlackIdentity {
   private known: BotIdentity | null = null;
   private pending: Promise<BotIdentity | null> | null = null;

@@ -239,4 +239,3 @@ export function hardenedHttpReceiver(opts: HardenedReceiverOptions): HTTPReceive
   }) as HTTPReceiver['start'];
   return receiver;
 }
-

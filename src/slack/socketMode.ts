@@ -105,19 +105,14 @@ export class SocketMode implements SlackReadiness {
   async stop(timeoutMs = 2000): Promise<void> {
     this.stopping = true;
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      bestEffort(this.receiver.client.disconnect(), this.log, 'closing the socket at stop'),
-      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
-    ]);
+    await Promise.race([bestEffort(this.receiver.client.disconnect(), this.log, 'closing the socket at stop'), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
   }
 
   async check(): Promise<ReadinessReport> {
     const at = this.lastConnectedAt ? { lastConnectedAt: this.lastConnectedAt.toISOString() } : {};
     if (this.connected) return { ready: true, mode: 'socket', ...at };
-    const reason =
-      this.tokenProblem?.line ??
-      (this.everConnected ? 'Socket Mode connection lost; reconnecting' : 'Socket Mode not connected yet');
+    const reason = this.tokenProblem?.line ?? (this.everConnected ? 'Socket Mode connection lost; reconnecting' : 'Socket Mode not connected yet');
     return { ready: false, mode: 'socket', reason, ...at };
   }
 

@@ -12,22 +12,54 @@ import { assertTimeZone, offsetMs } from './zone';
  * time as UTC fields sidesteps the server zone entirely.
  */
 class WallClockDate extends Date {
-  override getFullYear(): number { return this.getUTCFullYear(); }
-  override getMonth(): number { return this.getUTCMonth(); }
-  override getDate(): number { return this.getUTCDate(); }
-  override getDay(): number { return this.getUTCDay(); }
-  override getHours(): number { return this.getUTCHours(); }
-  override getMinutes(): number { return this.getUTCMinutes(); }
-  override getSeconds(): number { return this.getUTCSeconds(); }
-  override getMilliseconds(): number { return this.getUTCMilliseconds(); }
-  override getTimezoneOffset(): number { return 0; }
-  override setFullYear(...a: Parameters<Date['setUTCFullYear']>): number { return this.setUTCFullYear(...a); }
-  override setMonth(...a: Parameters<Date['setUTCMonth']>): number { return this.setUTCMonth(...a); }
-  override setDate(...a: Parameters<Date['setUTCDate']>): number { return this.setUTCDate(...a); }
-  override setHours(...a: Parameters<Date['setUTCHours']>): number { return this.setUTCHours(...a); }
-  override setMinutes(...a: Parameters<Date['setUTCMinutes']>): number { return this.setUTCMinutes(...a); }
-  override setSeconds(...a: Parameters<Date['setUTCSeconds']>): number { return this.setUTCSeconds(...a); }
-  override setMilliseconds(...a: Parameters<Date['setUTCMilliseconds']>): number { return this.setUTCMilliseconds(...a); }
+  override getFullYear(): number {
+    return this.getUTCFullYear();
+  }
+  override getMonth(): number {
+    return this.getUTCMonth();
+  }
+  override getDate(): number {
+    return this.getUTCDate();
+  }
+  override getDay(): number {
+    return this.getUTCDay();
+  }
+  override getHours(): number {
+    return this.getUTCHours();
+  }
+  override getMinutes(): number {
+    return this.getUTCMinutes();
+  }
+  override getSeconds(): number {
+    return this.getUTCSeconds();
+  }
+  override getMilliseconds(): number {
+    return this.getUTCMilliseconds();
+  }
+  override getTimezoneOffset(): number {
+    return 0;
+  }
+  override setFullYear(...a: Parameters<Date['setUTCFullYear']>): number {
+    return this.setUTCFullYear(...a);
+  }
+  override setMonth(...a: Parameters<Date['setUTCMonth']>): number {
+    return this.setUTCMonth(...a);
+  }
+  override setDate(...a: Parameters<Date['setUTCDate']>): number {
+    return this.setUTCDate(...a);
+  }
+  override setHours(...a: Parameters<Date['setUTCHours']>): number {
+    return this.setUTCHours(...a);
+  }
+  override setMinutes(...a: Parameters<Date['setUTCMinutes']>): number {
+    return this.setUTCMinutes(...a);
+  }
+  override setSeconds(...a: Parameters<Date['setUTCSeconds']>): number {
+    return this.setUTCSeconds(...a);
+  }
+  override setMilliseconds(...a: Parameters<Date['setUTCMilliseconds']>): number {
+    return this.setUTCMilliseconds(...a);
+  }
 }
 
 // Quoted literals are skipped; t/T (epoch seconds/ms) must come from the real instant.

@@ -5,17 +5,7 @@
  * Intl.DateTimeFormat, never through Date's local getters, so results do not
  * depend on the server's TZ.
  */
-import {
-  LocalDate,
-  MINUTES_PER_DAY,
-  MS_PER_DAY,
-  MS_PER_HOUR,
-  MS_PER_MINUTE,
-  epochDayOf,
-  epochDayOfCivil,
-  formatLocalDate,
-  weekdayOf,
-} from './calendar';
+import { LocalDate, MINUTES_PER_DAY, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, epochDayOf, epochDayOfCivil, formatLocalDate, weekdayOf } from './calendar';
 
 export interface LocalParts {
   date: LocalDate;

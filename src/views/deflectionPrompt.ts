@@ -65,14 +65,10 @@ function zonesSentence(recipients: readonly RecipientTime[], source: RecipientSo
   const group = source === 'mentioned' ? 'The people you mentioned' : 'The people in this thread';
   const zones = new Set(recipients.map((r) => r.offsetMinutes)).size;
   const cities = new Set(recipients.map((r) => r.city));
-  const where =
-    zones > 1
-      ? `${group} are in ${zones} time zones`
-      : cities.size === 1
-        ? `${group} are all in ${safeMrkdwn(recipients[0]!.city, 60)}`
-        : `${group} share a time zone`;
+  const where = zones > 1 ? `${group} are in ${zones} time zones` : cities.size === 1 ? `${group} are all in ${safeMrkdwn(recipients[0]!.city, 60)}` : `${group} share a time zone`;
   if (!latest) return `${where}, and all of them are working now.`;
-  if (offline.length === recipients.length && offline.length > 1) return `${where} — none of them is working now; ${name(latest)}’s day starts in ${formatDuration(latest.startsInMs!)}.`;
+  if (offline.length === recipients.length && offline.length > 1)
+    return `${where} — none of them is working now; ${name(latest)}’s day starts in ${formatDuration(latest.startsInMs!)}.`;
   if (offline.length > 1) return `${where} — ${offline.length} of them are offline; ${name(latest)}’s day starts in ${formatDuration(latest.startsInMs!)}.`;
   return `${where} — ${name(latest)}’s day starts in ${formatDuration(latest.startsInMs!)}.`;
 }
@@ -156,7 +152,18 @@ export function deflectionPrompt(deflectionId: number, lead: string, channel: Pr
             text: `Only you can see this. “Don’t suggest” applies to you in <#${channel.id}> only; \`/handoff settings\` turns suggestions off everywhere.`,
           },
           ...(why.length > 0
-            ? [{ type: 'mrkdwn' as const, text: truncate(`Why this showed up: ${why.slice(0, 3).map((w) => `“${safeMrkdwn(w.replace(/[*_~`]/g, ''), WHY_MAX)}”`).join(', ')}`, LIMITS.contextText) }]
+            ? [
+                {
+                  type: 'mrkdwn' as const,
+                  text: truncate(
+                    `Why this showed up: ${why
+                      .slice(0, 3)
+                      .map((w) => `“${safeMrkdwn(w.replace(/[*_~`]/g, ''), WHY_MAX)}”`)
+                      .join(', ')}`,
+                    LIMITS.contextText,
+                  ),
+                },
+              ]
             : []),
         ],
       },
@@ -190,7 +197,10 @@ export function agendaModal(deflectionId: number): ModalView {
     blocks: [
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: 'Keeping the call? An agenda in the thread lets people prepare, or answer in writing and skip it. What should the call decide, and what should people read first?' },
+        text: {
+          type: 'mrkdwn',
+          text: 'Keeping the call? An agenda in the thread lets people prepare, or answer in writing and skip it. What should the call decide, and what should people read first?',
+        },
       },
       {
         type: 'input',

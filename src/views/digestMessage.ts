@@ -131,10 +131,21 @@ function fallbackText(plan: DigestPlan<Item>, mode: DigestMode, late: boolean): 
  * The same digest as plain text (for `handoff digest-preview`): what the person would read, section by
  * section, with people by name and times in the reader's zone `tz`.
  */
-export function digestText(plan: DigestPlan<Item>, dateLabel: string, now: Date, nameOf: (userId: string) => string = (id) => `@${id}`, tz = 'UTC', mode: DigestMode = 'full'): string {
+export function digestText(
+  plan: DigestPlan<Item>,
+  dateLabel: string,
+  now: Date,
+  nameOf: (userId: string) => string = (id) => `@${id}`,
+  tz = 'UTC',
+  mode: DigestMode = 'full',
+): string {
   const lines: string[] = [header(mode, dateLabel)];
   const when = (t: number) => localTimeLabel(new Date(t), tz, 'yyyy-MM-dd HH:mm');
-  const indent = (text: string, prefix: string) => text.split('\n').map((l) => `${prefix}${l}`).join('\n');
+  const indent = (text: string, prefix: string) =>
+    text
+      .split('\n')
+      .map((l) => `${prefix}${l}`)
+      .join('\n');
   const more = (n: number) => `  …and ${n} more — open the Handoff app’s Home tab to see them all.`;
   const plain = (s: string) => s;
   const resolved = (h: Item) => {

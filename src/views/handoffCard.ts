@@ -74,11 +74,7 @@ function meta(h: HandoffWithRecipients, opts: CardOptions): ContextBlock {
   const name = namer(opts);
   const to = h.recipients.filter((r) => r.active).map((r) => name(r.userId));
   const age = formatDuration(Math.max(0, opts.now.getTime() - h.createdAt));
-  const parts = [
-    STATE_LABEL[h.state],
-    `from ${name(h.authorId)} to ${to.join(', ') || 'nobody'}`,
-    `${age} ago`,
-  ];
+  const parts = [STATE_LABEL[h.state], `from ${name(h.authorId)} to ${to.join(', ') || 'nobody'}`, `${age} ago`];
   if (h.neededByAt) parts.push(`needed by ${slackDate(new Date(h.neededByAt))}`);
   return { type: 'context', block_id: CardBlockIds.meta(h.id), elements: [{ type: 'mrkdwn', text: truncateContext(parts.join('  ·  ')) }] };
 }

@@ -136,4 +136,3 @@ export function parseModalMeta(raw: string | undefined): HandoffModalMeta {
     return { key: '' };
   }
 }
-

@@ -64,7 +64,12 @@ export function settingsModal(v: SettingsValues, previewLines: string[]): ModalV
       block_id: F.deflection.block,
       optional: true,
       label: { type: 'plain_text', text: 'Meeting deflection' },
-      element: { type: 'checkboxes', action_id: F.deflection.action, options: [onOption('Offer a handoff when I propose a call')], ...(v.deflectionEnabled ? { initial_options: [onOption('Offer a handoff when I propose a call')] } : {}) },
+      element: {
+        type: 'checkboxes',
+        action_id: F.deflection.action,
+        options: [onOption('Offer a handoff when I propose a call')],
+        ...(v.deflectionEnabled ? { initial_options: [onOption('Offer a handoff when I propose a call')] } : {}),
+      },
     },
     {
       type: 'input',

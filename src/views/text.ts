@@ -69,7 +69,10 @@ export function mrkdwnParts(text: string, perPart: number, maxParts: number): st
   if (parts.length > maxParts) {
     parts.length = maxParts;
     const last = Array.from(parts[maxParts - 1]!);
-    parts[maxParts - 1] = `${last.slice(0, perPart - 1).join('').replace(/&[a-z]{0,3}$/, '')}…`;
+    parts[maxParts - 1] = `${last
+      .slice(0, perPart - 1)
+      .join('')
+      .replace(/&[a-z]{0,3}$/, '')}…`;
   }
   return parts.map(balanceBackticks);
 }

@@ -5,13 +5,17 @@
 import { runCrashWave } from '../../scripts/crash-digest-wave';
 
 describe('crash test: kill -9 during a digest wave', () => {
-  it.each([7, 1234])('200 digests, 3 kills (seed %i): none missing, none twice', async (seed) => {
-    const r = await runCrashWave({ digests: 200, kills: 3, seed, ratePerSecond: 150, concurrency: 8, slackDelayMs: 15 });
-    expect({ missing: r.missing, duplicates: r.duplicates }).toEqual({ missing: 0, duplicates: 0 });
-    expect(r.kills).toBe(3);
-    expect(r.starts).toBe(4);
-    expect(r.outbox).toEqual({ sent: 200 });
-    // Every interrupted send was resolved by looking in Slack, not by sending blindly.
-    expect(r.postMessageCalls).toBe(200);
-  }, 60_000);
+  it.each([7, 1234])(
+    '200 digests, 3 kills (seed %i): none missing, none twice',
+    async (seed) => {
+      const r = await runCrashWave({ digests: 200, kills: 3, seed, ratePerSecond: 150, concurrency: 8, slackDelayMs: 15 });
+      expect({ missing: r.missing, duplicates: r.duplicates }).toEqual({ missing: 0, duplicates: 0 });
+      expect(r.kills).toBe(3);
+      expect(r.starts).toBe(4);
+      expect(r.outbox).toEqual({ sent: 200 });
+      // Every interrupted send was resolved by looking in Slack, not by sending blindly.
+      expect(r.postMessageCalls).toBe(200);
+    },
+    60_000,
+  );
 });

@@ -91,7 +91,11 @@ export function digestRows(t: TestApp, userId: string) {
 }
 
 export const userRow = (t: TestApp, userId: string) =>
-  t.handoff.db.db.select().from(users).where(and(eq(users.teamId, TEAM), eq(users.userId, userId))).get()!;
+  t.handoff.db.db
+    .select()
+    .from(users)
+    .where(and(eq(users.teamId, TEAM), eq(users.userId, userId)))
+    .get()!;
 
 /** Advances the clock in steps, running the scheduler at each (as the cron tick would). */
 export async function tickFor(t: TestApp, ms: number, step = 30 * 60_000): Promise<void> {

@@ -92,7 +92,11 @@ describe('2. a moved day start never drops that day’s digest', () => {
     expect(digestsTo(t, 'ULIS')).toHaveLength(1);
     expect(textOf(digestsTo(t, 'ULIS')[0]!)).toContain('please approve the budget');
     await tickFor(t, 26 * HOUR);
-    expect(digestRows(t, 'ULIS').filter((r) => r.status === 'sent').map((r) => r.localDate)).toEqual(['2026-11-25', '2026-11-26']);
+    expect(
+      digestRows(t, 'ULIS')
+        .filter((r) => r.status === 'sent')
+        .map((r) => r.localDate),
+    ).toEqual(['2026-11-25', '2026-11-26']);
   });
 
   it('(b) at 08:30 Lisbon the Slack zone becomes Berlin (09:30 there): the digest goes now, once', async () => {
@@ -185,7 +189,11 @@ describe('5. a decline is never announced as "you’re unblocked"', () => {
       }),
     );
     await eventually(() => expect(handoffRow(t!, h.id).state).toBe('open'));
-    expect(handoffRow(t, h.id).recipients.filter((r) => r.active).map((r) => r.userId)).toEqual(['UBER']);
+    expect(
+      handoffRow(t, h.id)
+        .recipients.filter((r) => r.active)
+        .map((r) => r.userId),
+    ).toEqual(['UBER']);
     await resolve(t, 'UBER', h.id, 'complete', 'signed');
     const unblocked = `You’re unblocked: <@UBER> marked #${h.number} done.`;
     await eventually(() => expect(dmsTo(t!, 'UNYC').filter((m) => JSON.stringify(m.blocks ?? []).includes(unblocked))).toHaveLength(1));
@@ -252,7 +260,13 @@ describe('8. away is said wherever availability is shown', () => {
     const open = await t.fake.waitFor('views.open', (c) => JSON.stringify(c.args.view).includes(CallbackIds.handoffModal));
     const view = open.args.view as Record<string, unknown>;
     const viewId = (open.response as { view: { id: string; hash: string } }).view;
-    const payload = t.slack.blockAction({ userId: 'UNYC', actionId: ActionIds.recipientsSelect, actionType: 'multi_users_select', blockId: 'recipients', view: { ...view, id: viewId.id, hash: viewId.hash } as never });
+    const payload = t.slack.blockAction({
+      userId: 'UNYC',
+      actionId: ActionIds.recipientsSelect,
+      actionType: 'multi_users_select',
+      blockId: 'recipients',
+      view: { ...view, id: viewId.id, hash: viewId.hash } as never,
+    });
     (payload.actions as Record<string, unknown>[])[0]!.selected_users = ['UPAR'];
     await t.slack.interaction(payload);
     const update = await t.fake.waitFor('views.update', (c) => JSON.stringify(c.args.view).includes('Paris'));

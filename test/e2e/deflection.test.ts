@@ -160,9 +160,7 @@ describe('the prompt', () => {
     expect(JSON.stringify(p.blocks)).toContain('Why this showed up: “hop on a quick call');
     expect(leadText(p)).toContain('The people you mentioned are in 3 time zones — 2 of them are offline; *cho*’s day starts in 12 h.');
     expect(validateSurface('message', { blocks: p.blocks ?? [] })).toEqual([]);
-    expect(rows()).toEqual([
-      expect.objectContaining({ userId: 'U0DEV', channelId: 'C0ENG', threadTs: event.ts, messageTs: event.ts, outcome: 'shown', reason: 'phrase' }),
-    ]);
+    expect(rows()).toEqual([expect.objectContaining({ userId: 'U0DEV', channelId: 'C0ENG', threadTs: event.ts, messageTs: event.ts, outcome: 'shown', reason: 'phrase' })]);
     expect(t.fake.callsTo('chat.postMessage')).toHaveLength(0); // nothing public
   });
 
@@ -233,11 +231,7 @@ describe('never nag', () => {
   it('concurrent double deliveries, even under two event ids, produce one prompt', async () => {
     await start({ DEFLECTION_COOLDOWN_HOURS: '0' });
     const event = message('U0DEV', 'quick call?');
-    await Promise.all([
-      t.slack.event(event, { eventId: 'Ev0DUP' }),
-      t.slack.event(event, { eventId: 'Ev0DUP' }),
-      t.slack.event(event, { eventId: 'Ev0OTHER' }),
-    ]);
+    await Promise.all([t.slack.event(event, { eventId: 'Ev0DUP' }), t.slack.event(event, { eventId: 'Ev0DUP' }), t.slack.event(event, { eventId: 'Ev0OTHER' })]);
     await eventually(() => expect(outcomes).toHaveLength(3));
     expect(outcomes.filter((o) => o === 'prompted')).toHaveLength(1);
     expect(outcomes).toEqual(expect.arrayContaining(['ignored: duplicate event', 'ignored: already prompted (thread or cooldown)']));
@@ -283,7 +277,10 @@ describe('never nag', () => {
       [{ ...base, type: 'message', subtype: 'bot_message', bot_id: 'B0OTHER', text: 'can we hop on a call?', ts: '1700000001.000001' }, 'ignored: not a person speaking'],
       [{ ...base, type: 'message', user: 'U0BOTTY', bot_id: 'B0BOTTY', text: 'can we hop on a call?', ts: '1700000001.000002' }, 'ignored: not a person speaking'],
       // A meeting app's announcement is read, but Slack does not say who scheduled this one: nobody is asked.
-      [{ ...base, type: 'message', bot_id: 'B0ZOOM', bot_profile: { name: 'Zoom' }, text: 'Zoom meeting started: <https://zoom.us/j/5550001111>', ts: '1700000001.000003' }, 'ignored: app announcement without a known scheduler'],
+      [
+        { ...base, type: 'message', bot_id: 'B0ZOOM', bot_profile: { name: 'Zoom' }, text: 'Zoom meeting started: <https://zoom.us/j/5550001111>', ts: '1700000001.000003' },
+        'ignored: app announcement without a known scheduler',
+      ],
       [
         {
           ...base,
@@ -297,7 +294,10 @@ describe('never nag', () => {
         'ignored: not a person speaking',
       ],
       [{ ...base, type: 'message', subtype: 'message_deleted', hidden: true, deleted_ts: '1700000000.000100', ts: '1700000001.000005' }, 'ignored: not a person speaking'],
-      [{ ...base, type: 'message', subtype: 'channel_join', user: 'U0DEV', text: '<@U0DEV> has joined the channel — quick call?', ts: '1700000001.000006' }, 'ignored: not a person speaking'],
+      [
+        { ...base, type: 'message', subtype: 'channel_join', user: 'U0DEV', text: '<@U0DEV> has joined the channel — quick call?', ts: '1700000001.000006' },
+        'ignored: not a person speaking',
+      ],
       [{ type: 'message', channel: 'D0DEV', channel_type: 'im', user: 'U0DEV', text: 'can we hop on a call?', ts: '1700000001.000007', team: TEAM }, 'ignored: not a channel'],
       [{ type: 'message', channel: 'G0MPIM', channel_type: 'mpim', user: 'U0DEV', text: 'can we hop on a call?', ts: '1700000001.000008', team: TEAM }, 'ignored: not a channel'],
     ];
@@ -374,7 +374,10 @@ describe('the buttons', () => {
   beforeEach(() => start());
 
   it('"Write a handoff instead" opens the pre-filled modal, adds the permalink, and a submit converts it', async () => {
-    const { event, prompt } = await proposeAndPrompt('U0DEV', '<@U0ANA> <@U0BEN> can we hop on a quick call about the Q3 launch copy? &lt;draft&gt; is in <https://docs.example/q3|the doc>');
+    const { event, prompt } = await proposeAndPrompt(
+      'U0DEV',
+      '<@U0ANA> <@U0BEN> can we hop on a quick call about the Q3 launch copy? &lt;draft&gt; is in <https://docs.example/q3|the doc>',
+    );
     const id = deflectionIdOf(prompt);
     const responseUrl = await clickPrompt('U0DEV', ActionIds.deflectWrite, prompt);
 
@@ -460,7 +463,10 @@ describe('the buttons', () => {
 
     // Undo, from the confirmation's button.
     const undoUrl = t.fake.responseUrl();
-    await t.slack.interaction({ ...t.slack.blockAction({ userId: 'U0DEV', actionId: ActionIds.deflectUnmuteChannel, value: String(id), channelId: 'C0ENG' }), response_url: undoUrl });
+    await t.slack.interaction({
+      ...t.slack.blockAction({ userId: 'U0DEV', actionId: ActionIds.deflectUnmuteChannel, value: String(id), channelId: 'C0ENG' }),
+      response_url: undoUrl,
+    });
     expect(String((await responseTo(undoUrl)).args.text)).toContain('again');
     t.clock.advance(5 * HOUR);
     await proposeAndPrompt('U0DEV', 'quick call?');
@@ -607,7 +613,10 @@ describe('calendar and meeting apps', () => {
       blocks: [
         { type: 'section', text: { type: 'mrkdwn', text: '*<https://www.google.com/calendar/event?eid=bGF1bmNoLXJldmlldw|Launch review>*\nThursday, Nov 26 · 15:00 – 15:30' } },
         { type: 'context', elements: [{ type: 'mrkdwn', text: 'Organizer: <@U0ANA> · Guests: <@U0BEN>, <@U0CHO>' }] },
-        { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Join with Google Meet' }, url: 'https://meet.google.com/abc-defg-hij', action_id: 'join' }] },
+        {
+          type: 'actions',
+          elements: [{ type: 'button', text: { type: 'plain_text', text: 'Join with Google Meet' }, url: 'https://meet.google.com/abc-defg-hij', action_id: 'join' }],
+        },
       ],
     });
     expect(await deliver(event)).toBe('prompted');
@@ -647,17 +656,36 @@ describe('calendar and meeting apps', () => {
   it('never prompts a bot, nor anyone when Slack does not say who scheduled the call', async () => {
     // created_by is a bot user; a display name alone ("Jane Doe started …") is never matched to a person.
     expect(await deliver(zoomStarted('U0BOTTY'))).toBe('ignored: app announcement without a known scheduler');
-    const named = appMessage({ subtype: 'bot_message', bot_id: 'B0ZOOM', bot_profile: { name: 'Zoom' }, text: 'Jane Doe started a Zoom meeting', attachments: [{ text: 'Join meeting: https://zoom.us/j/5551234567' }] });
+    const named = appMessage({
+      subtype: 'bot_message',
+      bot_id: 'B0ZOOM',
+      bot_profile: { name: 'Zoom' },
+      text: 'Jane Doe started a Zoom meeting',
+      attachments: [{ text: 'Join meeting: https://zoom.us/j/5551234567' }],
+    });
     expect(await deliver(named)).toBe('ignored: app announcement without a known scheduler');
     // An app posting as its own bot user: the user field is a bot.
-    const asBot = appMessage({ user: 'U0BOTTY', bot_id: 'B0BOTTY', bot_profile: { name: 'Google Calendar' }, text: 'New event: Sprint planning', attachments: [{ text: 'Join with Google Meet: https://meet.google.com/xyz-abcd-efg' }] });
+    const asBot = appMessage({
+      user: 'U0BOTTY',
+      bot_id: 'B0BOTTY',
+      bot_profile: { name: 'Google Calendar' },
+      text: 'New event: Sprint planning',
+      attachments: [{ text: 'Join with Google Meet: https://meet.google.com/xyz-abcd-efg' }],
+    });
     expect(await deliver(asBot)).toBe('ignored: app announcement without a known scheduler');
     expect(prompts()).toHaveLength(0);
     expect(rows()).toHaveLength(0);
   });
 
   it('reminders, cancellations and ended calls from the same apps prompt nobody', async () => {
-    const gcal = (text: string) => appMessage({ subtype: 'bot_message', bot_id: 'B0GCAL', bot_profile: { name: 'Google Calendar' }, text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Organizer: <@U0ANA>' }] }] });
+    const gcal = (text: string) =>
+      appMessage({
+        subtype: 'bot_message',
+        bot_id: 'B0GCAL',
+        bot_profile: { name: 'Google Calendar' },
+        text,
+        blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Organizer: <@U0ANA>' }] }],
+      });
     expect(await deliver(gcal('Reminder: Launch review starts in 10 minutes'))).toBe('ignored: not a person speaking');
     expect(await deliver(gcal('Event cancelled: Launch review'))).toBe('ignored: not a person speaking');
     expect(await deliver(zoomStarted('U0DEV', { hasEnded: true, text: 'The meeting has ended' }))).toBe('ignored: not a person speaking');

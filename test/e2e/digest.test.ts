@@ -36,7 +36,11 @@ function digestRows(t: TestApp, userId: string) {
 }
 
 function userRow(t: TestApp, userId: string) {
-  return t.handoff.db.db.select().from(users).where(and(eq(users.teamId, TEAM), eq(users.userId, userId))).get();
+  return t.handoff.db.db
+    .select()
+    .from(users)
+    .where(and(eq(users.teamId, TEAM), eq(users.userId, userId)))
+    .get();
 }
 
 /**
@@ -83,7 +87,10 @@ describe('morning digest: Tokyo recipient, New York author', () => {
 
   it('does not DM a recipient who is off-hours; the handoff waits for their digest', async () => {
     handoffId = await createHandoff(t, NYC, `<@${TOKYO}> please send the Q3 numbers`);
-    const reply = t.fake.callsTo('response_url').map((c) => String(c.args.text)).join('\n');
+    const reply = t.fake
+      .callsTo('response_url')
+      .map((c) => String(c.args.text))
+      .join('\n');
     expect(reply).toMatch(/waits for their morning digest/);
     await t.tick();
     expect(t.fake.messagesIn(TOKYO)).toHaveLength(0);
@@ -262,9 +269,7 @@ describe('morning digest: crashes around the send', () => {
 
   /** What a kill -9 between Slack accepting the message and the outbox recording it leaves behind. */
   function forgetThatItWasSent(t: TestApp, userId: string): void {
-    t.handoff.db.sqlite
-      .prepare(`update outbox set status = 'sending', message_ts = null, sent_at = null, attempts = 0 where kind = 'digest' and user_id = ?`)
-      .run(userId);
+    t.handoff.db.sqlite.prepare(`update outbox set status = 'sending', message_ts = null, sent_at = null, attempts = 0 where kind = 'digest' and user_id = ?`).run(userId);
   }
 
   it('a digest Slack already has is recognised by its metadata after a restart, not sent again', async () => {

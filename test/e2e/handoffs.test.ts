@@ -111,7 +111,12 @@ describe('creating handoffs', () => {
 
   it('modal: validation errors come back into the modal and nothing is created', async () => {
     const res = await t.slack.interaction(
-      t.slack.viewSubmission({ userId: 'U0AUTH', callbackId: CallbackIds.handoffModal, privateMetadata: JSON.stringify({ key: 'k1' }), values: modalValues({ recipients: ['U0BOTTY'], ask: '' }) }),
+      t.slack.viewSubmission({
+        userId: 'U0AUTH',
+        callbackId: CallbackIds.handoffModal,
+        privateMetadata: JSON.stringify({ key: 'k1' }),
+        values: modalValues({ recipients: ['U0BOTTY'], ask: '' }),
+      }),
     );
     expect(res.json).toMatchObject({ response_action: 'errors' });
     const errors = (res.json as { errors: Record<string, string> }).errors;
@@ -150,7 +155,12 @@ describe('creating handoffs', () => {
     await t.slack.command({ userId: 'U0AUTH', text: '' });
     const view = (await t.fake.waitFor('views.open')).args.view as { private_metadata: string };
     await t.slack.interaction(
-      t.slack.viewSubmission({ userId: 'U0AUTH', callbackId: CallbackIds.handoffModal, privateMetadata: view.private_metadata, values: modalValues({ recipients: ['U0KEN'], ask: 'Prod is down, need the deploy key', urgent: true }) }),
+      t.slack.viewSubmission({
+        userId: 'U0AUTH',
+        callbackId: CallbackIds.handoffModal,
+        privateMetadata: view.private_metadata,
+        values: modalValues({ recipients: ['U0KEN'], ask: 'Prod is down, need the deploy key', urgent: true }),
+      }),
     );
     await eventually(() => expect(dmsTo('U0KEN')).toHaveLength(1));
     expect(handoffByNumber(1)!.urgent).toBe(true);
@@ -203,7 +213,12 @@ describe('text safety', () => {
 
   it('raw <!channel> typed into the modal is escaped too', async () => {
     await t.slack.interaction(
-      t.slack.viewSubmission({ userId: 'U0AUTH', callbackId: CallbackIds.handoffModal, privateMetadata: JSON.stringify({ key: 'x' }), values: modalValues({ recipients: ['U0ANA'], ask: 'Ping <!channel> and <!here> via <https://evil.example|docs>' }) }),
+      t.slack.viewSubmission({
+        userId: 'U0AUTH',
+        callbackId: CallbackIds.handoffModal,
+        privateMetadata: JSON.stringify({ key: 'x' }),
+        values: modalValues({ recipients: ['U0ANA'], ask: 'Ping <!channel> and <!here> via <https://evil.example|docs>' }),
+      }),
     );
     await eventually(() => expect(dmsTo('U0ANA')).toHaveLength(1));
     const shown = JSON.stringify(dmsTo('U0ANA')[0]!.args.blocks);
@@ -284,11 +299,19 @@ describe('lifecycle', () => {
         userId: 'U0RAJ',
         callbackId: CallbackIds.reassignModal,
         privateMetadata: JSON.stringify({ handoffId: id }),
-        values: { [ReassignModalFields.to.block]: { [ReassignModalFields.to.action]: { type: 'users_select', selected_user: 'U0EVE' } }, [ReassignModalFields.note.block]: { [ReassignModalFields.note.action]: '' } },
+        values: {
+          [ReassignModalFields.to.block]: { [ReassignModalFields.to.action]: { type: 'users_select', selected_user: 'U0EVE' } },
+          [ReassignModalFields.note.block]: { [ReassignModalFields.note.action]: '' },
+        },
       }),
     );
     const h = handoffByNumber(n)!;
-    expect(h.recipients.filter((r) => r.active).map((r) => r.userId).sort()).toEqual(['U0ANA', 'U0EVE']);
+    expect(
+      h.recipients
+        .filter((r) => r.active)
+        .map((r) => r.userId)
+        .sort(),
+    ).toEqual(['U0ANA', 'U0EVE']);
     expect(listEvents(db(), id).at(-1)!.kind).toBe('reassigned');
   });
 
@@ -314,7 +337,16 @@ describe('lifecycle', () => {
     const dm = (await eventually(() => expect(dmsTo('U0ANA')).toHaveLength(1)), dmsTo('U0ANA')[0]!);
     const ts = (dm.response as { ts: string }).ts;
     const channel = (dm.response as { channel: string }).channel;
-    await t.slack.interaction(t.slack.blockAction({ userId: 'U0ANA', actionId: ActionIds.acknowledge, value: String(id), channelId: channel, messageTs: ts, message: { type: 'message', ts, blocks: dm.args.blocks } }));
+    await t.slack.interaction(
+      t.slack.blockAction({
+        userId: 'U0ANA',
+        actionId: ActionIds.acknowledge,
+        value: String(id),
+        channelId: channel,
+        messageTs: ts,
+        message: { type: 'message', ts, blocks: dm.args.blocks },
+      }),
+    );
     const update = await t.fake.waitFor('chat.update', (c) => c.args.ts === ts);
     const after = JSON.stringify(update.args.blocks);
     expect(after).toContain('Acknowledged');
@@ -327,7 +359,12 @@ describe('lifecycle', () => {
 describe('channel posts', () => {
   it('posts in the chosen channel and updates the post in place on each change', async () => {
     await t.slack.interaction(
-      t.slack.viewSubmission({ userId: 'U0AUTH', callbackId: CallbackIds.handoffModal, privateMetadata: JSON.stringify({ key: 'c1' }), values: modalValues({ recipients: ['U0ANA'], ask: 'Need the API key rotated', channel: 'C0PROJ' }) }),
+      t.slack.viewSubmission({
+        userId: 'U0AUTH',
+        callbackId: CallbackIds.handoffModal,
+        privateMetadata: JSON.stringify({ key: 'c1' }),
+        values: modalValues({ recipients: ['U0ANA'], ask: 'Need the API key rotated', channel: 'C0PROJ' }),
+      }),
     );
     const post = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === 'C0PROJ');
     // Plain names in the channel: nobody is pinged outside their hours.
@@ -341,7 +378,12 @@ describe('channel posts', () => {
 
   it('tells the author in plain words when it cannot post, and keeps the handoff', async () => {
     await t.slack.interaction(
-      t.slack.viewSubmission({ userId: 'U0AUTH', callbackId: CallbackIds.handoffModal, privateMetadata: JSON.stringify({ key: 'c2' }), values: modalValues({ recipients: ['U0ANA'], ask: 'Need eyes on this', channel: 'C0NOBOT' }) }),
+      t.slack.viewSubmission({
+        userId: 'U0AUTH',
+        callbackId: CallbackIds.handoffModal,
+        privateMetadata: JSON.stringify({ key: 'c2' }),
+        values: modalValues({ recipients: ['U0ANA'], ask: 'Need eyes on this', channel: 'C0NOBOT' }),
+      }),
     );
     await eventually(() => expect(dmsTo('U0AUTH').length).toBeGreaterThan(0));
     const text = String(dmsTo('U0AUTH')[0]!.args.text);
@@ -354,7 +396,22 @@ describe('limits with 200 open handoffs', () => {
   it('App Home and /handoff list stay within Block Kit limits and summarise the rest', async () => {
     // The same service the command and the modal use; 200 through HTTP would only slow the test.
     for (let i = 0; i < 200; i++) {
-      await t.handoff.deps.handoffs.create('T0001', { authorId: 'U0AUTH', recipientIds: ['U0ANA'], title: `Task ${i} <!channel>`, context: 'c'.repeat(500), ask: 'a'.repeat(2900), links: '', ifOffline: '', neededByAt: null, channelId: null, urgent: false }, { idempotencyKey: `bulk-${i}` });
+      await t.handoff.deps.handoffs.create(
+        'T0001',
+        {
+          authorId: 'U0AUTH',
+          recipientIds: ['U0ANA'],
+          title: `Task ${i} <!channel>`,
+          context: 'c'.repeat(500),
+          ask: 'a'.repeat(2900),
+          links: '',
+          ifOffline: '',
+          neededByAt: null,
+          channelId: null,
+          urgent: false,
+        },
+        { idempotencyKey: `bulk-${i}` },
+      );
     }
     await t.slack.event({ type: 'app_home_opened', user: 'U0ANA', channel: 'D0ANA', tab: 'home', event_ts: '1.0' });
     const publish = await t.fake.waitFor('views.publish', (c) => c.args.user_id === 'U0ANA');

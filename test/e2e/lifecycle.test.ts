@@ -63,7 +63,11 @@ function threadsWritingPipe(pid: number): number[] {
   }
 }
 
-const status = (port: number, p: string): Promise<number> => fetch(`http://127.0.0.1:${port}${p}`).then((r) => r.status, () => 0);
+const status = (port: number, p: string): Promise<number> =>
+  fetch(`http://127.0.0.1:${port}${p}`).then(
+    (r) => r.status,
+    () => 0,
+  );
 
 /** Lines that look like a stack trace. */
 const stackLines = (out: string): string[] => out.split('\n').filter((l) => /^\s+at\s/.test(l));
@@ -126,11 +130,18 @@ describe('a busy PORT', () => {
     ['HTTP mode', {}],
     ['Socket Mode', { SLACK_APP_TOKEN: 'app' }],
   ])('%s: one line naming PORT on stderr, exit 1, no stack trace, Slack never contacted', async (_mode, extra: Record<string, string>) => {
-    const env = { SLACK_API_URL: fake.url, PORT: String(port), DATABASE_URL: `file:${tmp('handoff-port-')}/h.db`, ...(extra.SLACK_APP_TOKEN ? { SLACK_APP_TOKEN: fake.appToken } : {}) };
+    const env = {
+      SLACK_API_URL: fake.url,
+      PORT: String(port),
+      DATABASE_URL: `file:${tmp('handoff-port-')}/h.db`,
+      ...(extra.SLACK_APP_TOKEN ? { SLACK_APP_TOKEN: fake.appToken } : {}),
+    };
     const child = await startChild(entry, env);
     expect(await exitWithin(child.proc, EXIT_BOUND_MS)).toEqual({ code: 1, signal: null });
     const out = child.output();
-    expect(out).toContain(`Handoff failed to start: PORT ${port} is already in use (another Handoff, or another program, is listening on it): stop that process or set PORT to a free port.`);
+    expect(out).toContain(
+      `Handoff failed to start: PORT ${port} is already in use (another Handoff, or another program, is listening on it): stop that process or set PORT to a free port.`,
+    );
     expect(stackLines(out)).toEqual([]);
     expect(out).not.toContain('EADDRINUSE');
     expect(fake.socketMode.connectionsOpened).toBe(0);
@@ -152,7 +163,16 @@ describe('logging never blocks exit', () => {
     const port = await freePort();
     const proc = spawn(process.execPath, [entry], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', HOME: dir, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.url, PORT: String(port), DATABASE_URL: `file:${dir}/h.db`, LOG_LEVEL: 'debug' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: dir,
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: fake.url,
+        PORT: String(port),
+        DATABASE_URL: `file:${dir}/h.db`,
+        LOG_LEVEL: 'debug',
+      },
       stdio: ['ignore', writer, 'pipe'],
     });
     fs.closeSync(writer);
@@ -225,8 +245,7 @@ describe('npm start', () => {
     tree: number[];
   }
 
-  const childrenOf = (pid: number): number[] =>
-    fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  const childrenOf = (pid: number): number[] => fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   const commandOf = (pid: number): string => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
   const alive = (pid: number): boolean => {
     try {
@@ -241,7 +260,15 @@ describe('npm start', () => {
     const port = await freePort();
     const npm = spawn('npm', ['start'], {
       cwd: pkg,
-      env: { PATH: process.env.PATH ?? '', HOME: pkg, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.url, PORT: String(port), DATABASE_URL: `file:${pkg}/data/h.db` },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: pkg,
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: fake.url,
+        PORT: String(port),
+        DATABASE_URL: `file:${pkg}/data/h.db`,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -53,7 +53,17 @@ it('counts acks by kind, Slack calls by method and outcome (429 too), the outbox
   await eventually(() => expect(t!.fake.messagesIn('U0ANA')).toHaveLength(1));
 
   const stored = t.fake.addMessage('C0ENG', { user: 'U0AUTH', text: 'quick call to sort this out?' });
-  const event = { type: 'message', channel: 'C0ENG', user: 'U0AUTH', text: 'quick call to sort this out?', ts: stored.ts, event_ts: stored.ts, channel_type: 'channel', team: TEAM, client_msg_id: randomUUID() };
+  const event = {
+    type: 'message',
+    channel: 'C0ENG',
+    user: 'U0AUTH',
+    text: 'quick call to sort this out?',
+    ts: stored.ts,
+    event_ts: stored.ts,
+    channel_type: 'channel',
+    team: TEAM,
+    client_msg_id: randomUUID(),
+  };
   expect((await t.slack.event(event)).status).toBe(200);
   await eventually(() => expect(t!.fake.ephemerals).toHaveLength(1));
 
@@ -83,7 +93,9 @@ it('reports how long the oldest due delivery has waited while Slack holds it bac
   // Slack holds every post back for an hour: the DM waits in the outbox.
   t.fake.rateLimit({ method: 'chat.postMessage', retryAfterSec: 3600, times: 1000 });
   await t.reply('U0AUTH', '<@U0ANA|ana> the Q3 numbers, please');
-  await eventually(async () => expect(sample((await scrape(t!)).text, 'handoff_slack_api_calls_total', { method: 'chat.postMessage', outcome: 'rate_limited' })).toBeGreaterThanOrEqual(1));
+  await eventually(async () =>
+    expect(sample((await scrape(t!)).text, 'handoff_slack_api_calls_total', { method: 'chat.postMessage', outcome: 'rate_limited' })).toBeGreaterThanOrEqual(1),
+  );
   t.clock.set('2026-11-25T14:00:00Z'); // two hours later, Slack's Retry-After still running
   const text = (await scrape(t)).text;
   expect(sample(text, 'handoff_outbox_due')).toBe(1);

@@ -299,8 +299,10 @@ describe('outbox: ambiguous failures and crashes never duplicate', () => {
     t.handoff.db.sqlite.prepare(`update outbox set status = 'sending', message_ts = null, sent_at = null where id = ?`).run(last.id);
     // And one that never reached Slack.
     t.handoff.db.sqlite.prepare(`update outbox set status = 'sending' where id = ?`).run(
-      (t.handoff.db.sqlite.prepare(`insert into outbox (team_id, kind, dedupe_key, user_id, payload, status, next_attempt_at, created_at, updated_at)
-        values (?, 'dm', 'notice:test', ?, ?, 'pending', ?, ?, ?)`).run(TEAM, LISBON, JSON.stringify({ reason: 'notice', text: 'hello' }), t.clock.now().getTime(), t.clock.now().getTime(), t.clock.now().getTime())).lastInsertRowid,
+      t.handoff.db.sqlite
+        .prepare(`insert into outbox (team_id, kind, dedupe_key, user_id, payload, status, next_attempt_at, created_at, updated_at)
+        values (?, 'dm', 'notice:test', ?, ?, 'pending', ?, ?, ?)`)
+        .run(TEAM, LISBON, JSON.stringify({ reason: 'notice', text: 'hello' }), t.clock.now().getTime(), t.clock.now().getTime(), t.clock.now().getTime()).lastInsertRowid,
     );
     t.clock.advance(MIN);
     t.fake.clearCalls();
@@ -443,7 +445,8 @@ describe('outbox: paces are per workspace', () => {
     try {
       await t.handoff.dispatcher.stop();
       d.limiterFor('TWAVE').pause(300);
-      for (let i = 0; i < 24; i++) enqueue(t.handoff.db.db, { teamId: 'TWAVE', kind: 'dm', dedupeKey: `wave:${i}`, userId: `UW${i}`, payload: { reason: 'notice', text: 'hi' } }, new Date(0));
+      for (let i = 0; i < 24; i++)
+        enqueue(t.handoff.db.db, { teamId: 'TWAVE', kind: 'dm', dedupeKey: `wave:${i}`, userId: `UW${i}`, payload: { reason: 'notice', text: 'hi' } }, new Date(0));
       d.kick();
       await eventually(() => expect(sent).toBe(24), 5000);
       expect(most).toBeGreaterThanOrEqual(2);

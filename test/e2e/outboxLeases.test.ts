@@ -167,11 +167,21 @@ describe('outbox leases', () => {
   it('renews its leases while it works, so a long wait never lets its claim expire; hands it back on stop', async () => {
     const t = await first();
     // A dispatcher with a one-second lease (renewed every 250 ms) on the app's database.
-    const d = new OutboxDispatcher(t.handoff.db.db, { deliver: async (_row, pace) => (await pace(), { status: 'sent', ts: null }), findDelivered: async () => null }, t.clock, t.handoff.logger, { concurrency: 1, ratePerSecond: 10, leaseMs: 1000 });
+    const d = new OutboxDispatcher(
+      t.handoff.db.db,
+      { deliver: async (_row, pace) => (await pace(), { status: 'sent', ts: null }), findDelivered: async () => null },
+      t.clock,
+      t.handoff.logger,
+      { concurrency: 1, ratePerSecond: 10, leaseMs: 1000 },
+    );
     d.limiterFor('T0001').pause(60_000); // a long Retry-After
     const id = enqueue(t.handoff.db.db, { teamId: 'T0001', kind: 'dm', dedupeKey: 'lease-test', userId: LISBON, payload: { reason: 'notice', text: 'hi' } }, t.clock.now())!;
     const sending = d.deliverNow([id]);
-    const row = () => t.handoff.db.sqlite.prepare('select status, claimed_by as claimedBy, lease_until as leaseUntil from outbox where id = ?').get(id) as Pick<Row, 'status' | 'claimedBy' | 'leaseUntil'>;
+    const row = () =>
+      t.handoff.db.sqlite.prepare('select status, claimed_by as claimedBy, lease_until as leaseUntil from outbox where id = ?').get(id) as Pick<
+        Row,
+        'status' | 'claimedBy' | 'leaseUntil'
+      >;
     await eventually(() => expect(row()).toMatchObject({ status: 'sending', claimedBy: d.claimant, leaseUntil: t.clock.now().getTime() + 1000 }));
     t.clock.advance(5000); // five leases later on the app clock
     await eventually(() => expect(row().leaseUntil).toBe(t.clock.now().getTime() + 1000));

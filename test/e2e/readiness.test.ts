@@ -74,7 +74,10 @@ describe('a busy PORT', () => {
   });
   afterEach(async () => new Promise<void>((resolve) => blocker.close(() => resolve())));
 
-  it.each([['HTTP mode', false], ['Socket Mode', true]])('%s: start fails with PortInUseError naming PORT', async (_mode, socketMode) => {
+  it.each([
+    ['HTTP mode', false],
+    ['Socket Mode', true],
+  ])('%s: start fails with PortInUseError naming PORT', async (_mode, socketMode) => {
     const fake = await FakeSlack.start({ botToken: TEST_BOT_TOKEN, teamId: TEAM });
     try {
       const error = await startTestApp({ socketMode, fake, env: { PORT: String(port) } }).then(

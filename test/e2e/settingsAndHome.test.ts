@@ -146,7 +146,13 @@ describe('recipient clocks in the modal', () => {
     const hash = (open.response as { view: { hash: string } }).view.hash;
     const view = open.args.view as Record<string, unknown>;
     // The harness's builder has no selected_users; add them as Slack sends them.
-    const payload = t.slack.blockAction({ userId: 'U0ANA', actionId: ActionIds.recipientsSelect, actionType: 'multi_users_select', blockId: F.recipients.block, view: { ...view, id: viewId, hash } as never });
+    const payload = t.slack.blockAction({
+      userId: 'U0ANA',
+      actionId: ActionIds.recipientsSelect,
+      actionType: 'multi_users_select',
+      blockId: F.recipients.block,
+      view: { ...view, id: viewId, hash } as never,
+    });
     (payload.actions as Record<string, unknown>[])[0]!.selected_users = ['U0RAJ'];
     await t.slack.interaction(payload);
     const update = await t.fake.waitFor('views.update', (c) => JSON.stringify(c.args.view).includes('Kolkata'));

@@ -172,7 +172,11 @@ describe('Socket Mode: an app-level token Slack refuses', () => {
   it.each([
     ['missing connections:write', (f: FakeSlack) => (f.appTokenScopes = ['authorizations:read']), /SLACK_APP_TOKEN lacks the connections:write scope \(missing_scope\)/],
     ['revoked or wrong', (f: FakeSlack) => f.failNext('apps.connections.open', { error: 'invalid_auth', times: 5 }), /SLACK_APP_TOKEN was refused by Slack \(invalid_auth\)/],
-    ['a bot token where the app token belongs', (f: FakeSlack) => f.failNext('apps.connections.open', { error: 'not_allowed_token_type', times: 5 }), /SLACK_APP_TOKEN is not an app-level token \(not_allowed_token_type\)/],
+    [
+      'a bot token where the app token belongs',
+      (f: FakeSlack) => f.failNext('apps.connections.open', { error: 'not_allowed_token_type', times: 5 }),
+      /SLACK_APP_TOKEN is not an app-level token \(not_allowed_token_type\)/,
+    ],
   ])('%s: start fails with one line naming SLACK_APP_TOKEN and where to get one', async (_name, breakIt, expected) => {
     breakIt(fake);
     const error = await startTestApp({ socketMode: true, fake }).then(

@@ -60,7 +60,14 @@ describe('starting Handoff as a process', () => {
       port = 30000 + Math.floor(Math.random() * 20000);
       child = spawn(process.execPath, [entry], {
         cwd,
-        env: { ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: fake.url, PORT: String(port), DATABASE_URL: `file:${dataDir}/handoff.db` },
+        env: {
+          ...baseEnv,
+          SLACK_BOT_TOKEN: 'xoxb-test-token',
+          SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+          SLACK_API_URL: fake.url,
+          PORT: String(port),
+          DATABASE_URL: `file:${dataDir}/handoff.db`,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child.stdout!.on('data', (d) => (output += String(d)));

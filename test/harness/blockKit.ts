@@ -67,27 +67,55 @@ export const LIMITS = {
 
 // Block types known to @slack/types 3.2 (KnownBlock).
 const BLOCK_TYPES = new Set([
-  'actions', 'alert', 'card', 'carousel', 'container', 'context', 'context_actions', 'data_table',
-  'divider', 'file', 'header', 'image', 'input', 'markdown', 'rich_text', 'section', 'table',
-  'task_card', 'plan', 'video',
+  'actions',
+  'alert',
+  'card',
+  'carousel',
+  'container',
+  'context',
+  'context_actions',
+  'data_table',
+  'divider',
+  'file',
+  'header',
+  'image',
+  'input',
+  'markdown',
+  'rich_text',
+  'section',
+  'table',
+  'task_card',
+  'plan',
+  'video',
 ]);
 
 const SELECTS = [
-  'static_select', 'users_select', 'conversations_select', 'channels_select', 'external_select',
-  'multi_static_select', 'multi_users_select', 'multi_conversations_select', 'multi_channels_select',
+  'static_select',
+  'users_select',
+  'conversations_select',
+  'channels_select',
+  'external_select',
+  'multi_static_select',
+  'multi_users_select',
+  'multi_conversations_select',
+  'multi_channels_select',
   'multi_external_select',
 ];
 const PICKERS = ['datepicker', 'datetimepicker', 'timepicker'];
 // Which elements each container accepts (ActionsBlockElement, SectionBlockAccessory, InputBlockElement).
-const ACTIONS_ELEMENTS = new Set([
-  'button', 'checkboxes', 'overflow', 'radio_buttons', 'workflow_button', 'rich_text_input', ...SELECTS, ...PICKERS,
-]);
-const ACCESSORY_ELEMENTS = new Set([
-  'button', 'checkboxes', 'image', 'overflow', 'radio_buttons', 'workflow_button', ...SELECTS, ...PICKERS,
-]);
+const ACTIONS_ELEMENTS = new Set(['button', 'checkboxes', 'overflow', 'radio_buttons', 'workflow_button', 'rich_text_input', ...SELECTS, ...PICKERS]);
+const ACCESSORY_ELEMENTS = new Set(['button', 'checkboxes', 'image', 'overflow', 'radio_buttons', 'workflow_button', ...SELECTS, ...PICKERS]);
 const INPUT_ELEMENTS = new Set([
-  'checkboxes', 'email_text_input', 'file_input', 'number_input', 'plain_text_input', 'radio_buttons',
-  'rich_text_input', 'url_text_input', ...SELECTS, ...PICKERS,
+  'checkboxes',
+  'email_text_input',
+  'file_input',
+  'number_input',
+  'plain_text_input',
+  'radio_buttons',
+  'rich_text_input',
+  'url_text_input',
+  ...SELECTS,
+  ...PICKERS,
 ]);
 
 type Json = Record<string, unknown>;
@@ -184,14 +212,22 @@ function checkBlock(walk: Walk, path: string, block: unknown): void {
   checkBlockId(walk, `${path}/block_id`, block.block_id);
   const actionIds = new Set<string>(); // action_ids must be unique within their block
   switch (block.type) {
-    case 'section': return checkSection(walk, path, block, actionIds);
-    case 'header': return walk.text(`${path}/text`, block.text, { max: LIMITS.headerText, required: true });
-    case 'context': return checkContext(walk, path, block);
-    case 'actions': return checkActions(walk, path, block, actionIds);
-    case 'input': return checkInput(walk, path, block, actionIds);
-    case 'image': return checkImageBlock(walk, path, block);
-    case 'markdown': return walk.string(`${path}/text`, block.text, LIMITS.markdownText);
-    default: return; // other block types: only the common checks
+    case 'section':
+      return checkSection(walk, path, block, actionIds);
+    case 'header':
+      return walk.text(`${path}/text`, block.text, { max: LIMITS.headerText, required: true });
+    case 'context':
+      return checkContext(walk, path, block);
+    case 'actions':
+      return checkActions(walk, path, block, actionIds);
+    case 'input':
+      return checkInput(walk, path, block, actionIds);
+    case 'image':
+      return checkImageBlock(walk, path, block);
+    case 'markdown':
+      return walk.string(`${path}/text`, block.text, LIMITS.markdownText);
+    default:
+      return; // other block types: only the common checks
   }
 }
 
@@ -208,9 +244,9 @@ function checkSection(walk: Walk, path: string, block: Json, actionIds: Set<stri
     walk.error(path, 'section requires text or fields');
   }
   walk.text(`${path}/text`, block.text, { max: LIMITS.sectionText, types: ['plain_text', 'mrkdwn'] });
-  walk.array(`${path}/fields`, block.fields, LIMITS.sectionFields, 1).forEach((field, i) =>
-    walk.text(`${path}/fields/${i}`, field, { max: LIMITS.sectionFieldText, types: ['plain_text', 'mrkdwn'] }),
-  );
+  walk
+    .array(`${path}/fields`, block.fields, LIMITS.sectionFields, 1)
+    .forEach((field, i) => walk.text(`${path}/fields/${i}`, field, { max: LIMITS.sectionFieldText, types: ['plain_text', 'mrkdwn'] }));
   if (block.accessory !== undefined) {
     checkElement(walk, `${path}/accessory`, block.accessory, ACCESSORY_ELEMENTS, actionIds);
   }
@@ -227,9 +263,7 @@ function checkContext(walk: Walk, path: string, block: Json): void {
 
 function checkActions(walk: Walk, path: string, block: Json, actionIds: Set<string>): void {
   if (block.elements === undefined) walk.error(`${path}/elements`, 'missing required field');
-  walk.array(`${path}/elements`, block.elements, LIMITS.actionsElements, 1).forEach((el, i) =>
-    checkElement(walk, `${path}/elements/${i}`, el, ACTIONS_ELEMENTS, actionIds),
-  );
+  walk.array(`${path}/elements`, block.elements, LIMITS.actionsElements, 1).forEach((el, i) => checkElement(walk, `${path}/elements/${i}`, el, ACTIONS_ELEMENTS, actionIds));
 }
 
 function checkInput(walk: Walk, path: string, block: Json, actionIds: Set<string>): void {

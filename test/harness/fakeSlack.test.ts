@@ -2,15 +2,7 @@
  * Proves the fake Slack Web API behaves like Slack for the real @slack/web-api WebClient,
  * and that the Block Kit validator enforces the documented limits.
  */
-import {
-  ErrorCode,
-  WebAPIHTTPError,
-  WebAPIPlatformError,
-  WebAPIRateLimitedError,
-  WebClient,
-  type Logger,
-  LogLevel,
-} from '@slack/web-api';
+import { ErrorCode, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebClient, type Logger, LogLevel } from '@slack/web-api';
 import type { AnyBlock, ModalView, SectionBlock } from '@slack/types';
 import { FakeSlack } from './fakeSlack';
 import { validateSurface } from './blockKit';
@@ -249,9 +241,7 @@ describe('views', () => {
     expect(await slackError(client.views.open({ trigger_id: fake.issueTriggerId(), view: modal({ blocks: sections(101) }) }))).toBe('invalid_arguments');
     const title = { type: 'plain_text' as const, text: 'x'.repeat(25) };
     const err = await client.views.open({ trigger_id: fake.issueTriggerId(), view: modal({ title }) }).catch((e: unknown) => e);
-    expect((err as WebAPIPlatformError).data.response_metadata?.messages).toEqual([
-      '[ERROR] must be less than 25 characters [json-pointer:/view/title/text]',
-    ]);
+    expect((err as WebAPIPlatformError).data.response_metadata?.messages).toEqual(['[ERROR] must be less than 25 characters [json-pointer:/view/title/text]']);
   });
 
   it('updates by id or external_id and detects hash conflicts', async () => {
@@ -390,10 +380,13 @@ describe('validateSurface', () => {
   it('accepts a typical message and modal', () => {
     expect(validateSurface('message', [section('hi'), { type: 'divider' }])).toEqual([]);
     expect(
-      validateSurface('modal', modal({
-        submit: { type: 'plain_text', text: 'Save' },
-        blocks: [{ type: 'input', block_id: 'note', label: { type: 'plain_text', text: 'Note' }, element: { type: 'plain_text_input', action_id: 'v', max_length: 3000 } }],
-      })),
+      validateSurface(
+        'modal',
+        modal({
+          submit: { type: 'plain_text', text: 'Save' },
+          blocks: [{ type: 'input', block_id: 'note', label: { type: 'plain_text', text: 'Note' }, element: { type: 'plain_text_input', action_id: 'v', max_length: 3000 } }],
+        }),
+      ),
     ).toEqual([]);
   });
 
@@ -433,8 +426,22 @@ describe('validateSurface', () => {
       callback_id: 'c'.repeat(256),
       private_metadata: 'p'.repeat(3001),
       blocks: [
-        { type: 'input', block_id: 'same', label: { type: 'plain_text', text: 'l'.repeat(2001) }, element: { type: 'plain_text_input', action_id: 'a', max_length: 3001, placeholder: { type: 'plain_text', text: 'p'.repeat(151) } } },
-        { type: 'section', block_id: 'same', text: { type: 'mrkdwn', text: 'pick' }, accessory: { type: 'static_select', action_id: 's', options: [option('o'.repeat(76), 'v'.repeat(151)), ...Array.from({ length: 100 }, (_, i) => option(`o${i}`, `v${i}`))] } },
+        {
+          type: 'input',
+          block_id: 'same',
+          label: { type: 'plain_text', text: 'l'.repeat(2001) },
+          element: { type: 'plain_text_input', action_id: 'a', max_length: 3001, placeholder: { type: 'plain_text', text: 'p'.repeat(151) } },
+        },
+        {
+          type: 'section',
+          block_id: 'same',
+          text: { type: 'mrkdwn', text: 'pick' },
+          accessory: {
+            type: 'static_select',
+            action_id: 's',
+            options: [option('o'.repeat(76), 'v'.repeat(151)), ...Array.from({ length: 100 }, (_, i) => option(`o${i}`, `v${i}`))],
+          },
+        },
         { type: 'carousel_of_doom' } as unknown as AnyBlock,
       ],
     });

@@ -19,9 +19,7 @@ describe('signRequest', () => {
       'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar' +
       '&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com' +
       '%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
-    expect(signRequest('8f742231b10e8888abcd99yyyzzz85a5', body, 1531420618)).toBe(
-      'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503',
-    );
+    expect(signRequest('8f742231b10e8888abcd99yyyzzz85a5', body, 1531420618)).toBe('v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503');
   });
 });
 
@@ -74,8 +72,19 @@ describe('SlackRequester wire format', () => {
     expect(() => verify(sent)).not.toThrow();
     const form = parseQuery(sent.body);
     expect(Object.keys(form)).toEqual([
-      'token', 'team_id', 'team_domain', 'channel_id', 'channel_name', 'user_id', 'user_name', 'command', 'text',
-      'api_app_id', 'is_enterprise_install', 'response_url', 'trigger_id',
+      'token',
+      'team_id',
+      'team_domain',
+      'channel_id',
+      'channel_name',
+      'user_id',
+      'user_name',
+      'command',
+      'text',
+      'api_app_id',
+      'is_enterprise_install',
+      'response_url',
+      'trigger_id',
     ]);
     expect(form).toMatchObject({ command: '/handoff', text: 'to @bob fix the build', user_id: 'U0ALICE', channel_id: 'C0GENERAL', trigger_id: '1.2.abc' });
   });
@@ -190,7 +199,12 @@ describe('round trip through a real Bolt app', () => {
     expect(seen.submission).toEqual({ metadata: '{"id":1}', note: 'x' });
 
     await requester.interaction(
-      requester.messageShortcut({ userId: 'U0ALICE', callbackId: 'handoff_message', channelId: 'C0GENERAL', message: { ts: '1700000000.000500', text: 'ship it', user: 'U0ALICE' } }),
+      requester.messageShortcut({
+        userId: 'U0ALICE',
+        callbackId: 'handoff_message',
+        channelId: 'C0GENERAL',
+        message: { ts: '1700000000.000500', text: 'ship it', user: 'U0ALICE' },
+      }),
     );
     expect(seen.shortcut).toBe('ship it');
   });

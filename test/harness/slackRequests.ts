@@ -110,8 +110,7 @@ export interface EventOptions extends SendOptions {
 }
 
 export class SlackRequester {
-  private readonly opts: Required<Omit<SlackRequesterOptions, 'issueTriggerId' | 'responseUrl'>> &
-    Pick<SlackRequesterOptions, 'issueTriggerId' | 'responseUrl'>;
+  private readonly opts: Required<Omit<SlackRequesterOptions, 'issueTriggerId' | 'responseUrl'>> & Pick<SlackRequesterOptions, 'issueTriggerId' | 'responseUrl'>;
   private eventCounter = 0;
 
   constructor(options: SlackRequesterOptions) {
@@ -166,9 +165,7 @@ export class SlackRequester {
       type: params.actionType ?? 'button',
       action_id: params.actionId,
       block_id: params.blockId ?? 'block',
-      ...(params.actionType === undefined || params.actionType === 'button'
-        ? { text: { type: 'plain_text', text: 'Button', emoji: true } }
-        : {}),
+      ...(params.actionType === undefined || params.actionType === 'button' ? { text: { type: 'plain_text', text: 'Button', emoji: true } } : {}),
       ...(params.value !== undefined ? { value: params.value } : {}),
       action_ts: nowTs(),
     };
@@ -347,9 +344,7 @@ function expandValues(values: ViewStateValues): Record<string, Record<string, Re
   return Object.fromEntries(
     Object.entries(values).map(([blockId, actions]) => [
       blockId,
-      Object.fromEntries(
-        Object.entries(actions).map(([actionId, v]) => [actionId, typeof v === 'string' ? { type: 'plain_text_input', value: v } : v]),
-      ),
+      Object.fromEntries(Object.entries(actions).map(([actionId, v]) => [actionId, typeof v === 'string' ? { type: 'plain_text_input', value: v } : v])),
     ]),
   );
 }

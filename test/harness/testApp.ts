@@ -59,21 +59,23 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       cb();
     },
   });
-  const config = safely(fake, opts.fake, () => loadConfig({
-    SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
-    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-    SLACK_API_URL: fake.url,
-    PORT: '0',
-    DATABASE_URL: `file:${dbFile}`,
-    LOG_LEVEL: 'debug',
-    DELIVERY_RATE_PER_SECOND: '1000',
-    // Most tests are not about pacing: full speed from the first send (pacing tests set their own).
-    DELIVERY_START_RATE_PER_SECOND: '1000',
-    // Tests seed many handoffs from one person at one instant; the per-person cap has its own tests.
-    HANDOFFS_PER_PERSON_PER_MINUTE: '1000',
-    ...(opts.socketMode ? { SLACK_APP_TOKEN: fake.appToken } : {}),
-    ...opts.env,
-  }));
+  const config = safely(fake, opts.fake, () =>
+    loadConfig({
+      SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
+      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      SLACK_API_URL: fake.url,
+      PORT: '0',
+      DATABASE_URL: `file:${dbFile}`,
+      LOG_LEVEL: 'debug',
+      DELIVERY_RATE_PER_SECOND: '1000',
+      // Most tests are not about pacing: full speed from the first send (pacing tests set their own).
+      DELIVERY_START_RATE_PER_SECOND: '1000',
+      // Tests seed many handoffs from one person at one instant; the per-person cap has its own tests.
+      HANDOFFS_PER_PERSON_PER_MINUTE: '1000',
+      ...(opts.socketMode ? { SLACK_APP_TOKEN: fake.appToken } : {}),
+      ...opts.env,
+    }),
+  );
   const boot = async () => {
     const handoff = createHandoff(config, { clock, logDestination: { write: (s: string) => logDestination.write(s) }, startScheduler: false });
     try {

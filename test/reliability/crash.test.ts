@@ -88,7 +88,12 @@ describe('kill -9 during handoff creation', () => {
         if (record.kind === 'inline') {
           const responseUrl = fake.responseUrl();
           responseUrls.set(responseUrl, marker);
-          inflight.push(slack.command({ userId: People.author, text: `<@${People.ana}> <@${People.ken}> ${marker} numbers please`, responseUrl }).then((r) => void (record.status = r.status), () => undefined));
+          inflight.push(
+            slack.command({ userId: People.author, text: `<@${People.ana}> <@${People.ken}> ${marker} numbers please`, responseUrl }).then(
+              (r) => void (record.status = r.status),
+              () => undefined,
+            ),
+          );
         } else {
           const body = slack.viewSubmission({
             userId: People.author,
@@ -97,10 +102,21 @@ describe('kill -9 during handoff creation', () => {
             values: modalValues({ recipients: [People.ana], ask: `${marker} urgent review.`, urgent: true, channel: 'C0PROJ' }),
           });
           modalBodies.push(body);
-          inflight.push(slack.interaction(body).then((r) => void (record.status = r.status), () => undefined));
+          inflight.push(
+            slack.interaction(body).then(
+              (r) => void (record.status = r.status),
+              () => undefined,
+            ),
+          );
         }
         // Double submits of earlier forms, as a person clicking again after a hiccup would.
-        if (modalBodies.length > 0 && random() < 0.15) inflight.push(slack.interaction(modalBodies[Math.floor(random() * modalBodies.length)]!).then(() => undefined, () => undefined));
+        if (modalBodies.length > 0 && random() < 0.15)
+          inflight.push(
+            slack.interaction(modalBodies[Math.floor(random() * modalBodies.length)]!).then(
+              () => undefined,
+              () => undefined,
+            ),
+          );
         await sleep(20 + random() * 30);
       }
       if (cycle < KILLS) {
@@ -160,10 +176,16 @@ describe('kill -9 during handoff creation', () => {
           .all();
         expect(broken).toEqual([]);
         // Urgent form handoffs always DM Ana now and post in #proj.
-        const urgentWithoutDm = db.prepare("select h.id from handoffs h where h.urgent = 1 and not exists (select 1 from outbox o where o.handoff_id = h.id and o.kind = 'dm')").all();
+        const urgentWithoutDm = db
+          .prepare("select h.id from handoffs h where h.urgent = 1 and not exists (select 1 from outbox o where o.handoff_id = h.id and o.kind = 'dm')")
+          .all();
         expect(urgentWithoutDm).toEqual([]);
       });
-      const rows = db.prepare("select id, kind, status, user_id as userId, channel_id as channelId from outbox where kind in ('dm', 'channel_post')").all() as Array<{ id: number; kind: string; status: string }>;
+      const rows = db.prepare("select id, kind, status, user_id as userId, channel_id as channelId from outbox where kind in ('dm', 'channel_post')").all() as Array<{
+        id: number;
+        kind: string;
+        status: string;
+      }>;
       await log.check(`all ${rows.length} notifications and channel posts ended sent`, () => {
         expect(rows.filter((r) => r.status !== 'sent')).toEqual([]);
       });
@@ -214,7 +236,12 @@ describe('kill -9 during the first start (migrations on a fresh database)', () =
     await kill9(ref);
     // Whitespace in the stored CREATE statements is not schema.
     const schemaOf = (f: string) =>
-      inspect(f, (db) => (db.prepare("select type, name, sql from sqlite_master where name not like 'sqlite_%' order by name").all() as Array<{ sql: string | null }>).map((r) => ({ ...r, sql: r.sql?.replace(/\s+/g, '') })));
+      inspect(f, (db) =>
+        (db.prepare("select type, name, sql from sqlite_master where name not like 'sqlite_%' order by name").all() as Array<{ sql: string | null }>).map((r) => ({
+          ...r,
+          sql: r.sql?.replace(/\s+/g, ''),
+        })),
+      );
     const expectedSchema = schemaOf(reference);
     const migrationsOf = (f: string) => inspect(f, (db) => (db.prepare('select count(*) n from __drizzle_migrations').get() as { n: number }).n);
     const expectedMigrations = migrationsOf(reference);
@@ -294,23 +321,26 @@ describe('kill -9 during the first start (migrations on a fresh database)', () =
       const crashed = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
       const wal = fs.existsSync(`${dbFile}-wal`) ? fs.statSync(`${dbFile}-wal`).size : 0;
       const state = landing(dbFile);
-      await log.check(`killed inside the migration transaction after ${k} of ${statements.length} statements (${state}, WAL ${wal} bytes): the app starts, migrates, integrity ok`, async () => {
-        expect(crashed.signal).toBe('SIGKILL');
-        expect(state).toBe('inside the migration transaction');
-        const app = await startChild(entry, env(dbFile));
-        try {
-          await app.ready();
-          expect(integrity(dbFile)).toBe('ok');
-          expect(migrationsOf(dbFile)).toBe(expectedMigrations);
-          expect(schemaOf(dbFile)).toEqual(expectedSchema);
-          const slack = new SlackRequester({ baseUrl: `http://127.0.0.1:${app.port}`, signingSecret: SIGNING_SECRET, teamId: TEAM, responseUrl: () => fake.responseUrl() });
-          const responseUrl = fake.responseUrl();
-          await slack.command({ userId: People.author, text: `<@${People.ana}> after-mid-migration-${k}`, responseUrl });
-          expect(String((await fake.waitFor('response_url', (c) => c.args.response_url === responseUrl, 5000)).args.text)).toMatch(/Handoff #1 created/);
-        } finally {
-          await kill9(app);
-        }
-      });
+      await log.check(
+        `killed inside the migration transaction after ${k} of ${statements.length} statements (${state}, WAL ${wal} bytes): the app starts, migrates, integrity ok`,
+        async () => {
+          expect(crashed.signal).toBe('SIGKILL');
+          expect(state).toBe('inside the migration transaction');
+          const app = await startChild(entry, env(dbFile));
+          try {
+            await app.ready();
+            expect(integrity(dbFile)).toBe('ok');
+            expect(migrationsOf(dbFile)).toBe(expectedMigrations);
+            expect(schemaOf(dbFile)).toEqual(expectedSchema);
+            const slack = new SlackRequester({ baseUrl: `http://127.0.0.1:${app.port}`, signingSecret: SIGNING_SECRET, teamId: TEAM, responseUrl: () => fake.responseUrl() });
+            const responseUrl = fake.responseUrl();
+            await slack.command({ userId: People.author, text: `<@${People.ana}> after-mid-migration-${k}`, responseUrl });
+            expect(String((await fake.waitFor('response_url', (c) => c.args.response_url === responseUrl, 5000)).args.text)).toMatch(/Handoff #1 created/);
+          } finally {
+            await kill9(app);
+          }
+        },
+      );
     }
     log.finish();
   }, 90_000);
@@ -325,4 +355,3 @@ function landing(dbFile: string): string {
     return done === 0 ? 'inside the migration transaction' : 'after migrations';
   });
 }
-

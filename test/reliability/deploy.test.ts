@@ -10,19 +10,7 @@ import { CallbackIds } from '../../src/ids';
 import { CaseLog } from './support/cases';
 import { buildApp, kill9, rng, type Child } from './support/child';
 import { errorLines, modalValues, sleep } from './support/world';
-import {
-  audit,
-  deployWorld,
-  digestsPosted,
-  openDeliveries,
-  readDb,
-  requester,
-  sendingRows,
-  startApp,
-  until,
-  WRITER,
-  type DeployWorld,
-} from './support/deployWorld';
+import { audit, deployWorld, digestsPosted, openDeliveries, readDb, requester, sendingRows, startApp, until, WRITER, type DeployWorld } from './support/deployWorld';
 
 const SEEDS = (process.env.DEPLOY_SEEDS ?? '11,29').split(',').map(Number);
 let entry: string;
@@ -101,7 +89,10 @@ async function rollingDeploy(seed: number, nth: number, during: 'mid-wave' | 're
     await stop(a, how);
     outputs.push(a.output());
     // What is still open after this is counted as missing by the audit.
-    const drained = await until('B delivered everything', () => openDeliveries(world) === 0, 45_000).then(() => true, () => false);
+    const drained = await until('B delivered everything', () => openDeliveries(world) === 0, 45_000).then(
+      () => true,
+      () => false,
+    );
     await until('Slack answered every post', () => world.fake.inFlight() === 0, 10_000);
     await stop(b, 'SIGTERM');
     outputs.push(b.output());
@@ -123,14 +114,20 @@ describe('rolling deploy: the new process starts while the old one still sends',
         for (const [nth, seed] of SEEDS.entries()) {
           const run = await rollingDeploy(seed, nth, during, how);
           const result = audit(run.world);
-          await log.check(`seed ${seed}: the deploy overlapped A's work (${run.postsInFlightAtB} posts in flight, ${run.rowsSendingAtB} rows claimed when B started; A stopped ${run.stoppedAfterMs} ms after B was ready)`, () => {
-            if (during === 'mid-wave') expect(run.postsInFlightAtB).toBeGreaterThan(0);
-            else expect(run.rowsSendingAtB).toBeGreaterThan(0);
-            expect(result.handoffs).toBeGreaterThanOrEqual(6);
-          });
-          await log.check(`seed ${seed}: ${result.rows} deliveries (${run.world.digests.size} digests, DMs of ${result.handoffs} handoffs): ${result.duplicates} sent twice`, () => {
-            expect({ duplicates: result.duplicates, detail: result.detail.filter((d) => d.includes('times') && !d.includes('posted 0')) }).toEqual({ duplicates: 0, detail: [] });
-          });
+          await log.check(
+            `seed ${seed}: the deploy overlapped A's work (${run.postsInFlightAtB} posts in flight, ${run.rowsSendingAtB} rows claimed when B started; A stopped ${run.stoppedAfterMs} ms after B was ready)`,
+            () => {
+              if (during === 'mid-wave') expect(run.postsInFlightAtB).toBeGreaterThan(0);
+              else expect(run.rowsSendingAtB).toBeGreaterThan(0);
+              expect(result.handoffs).toBeGreaterThanOrEqual(6);
+            },
+          );
+          await log.check(
+            `seed ${seed}: ${result.rows} deliveries (${run.world.digests.size} digests, DMs of ${result.handoffs} handoffs): ${result.duplicates} sent twice`,
+            () => {
+              expect({ duplicates: result.duplicates, detail: result.detail.filter((d) => d.includes('times') && !d.includes('posted 0')) }).toEqual({ duplicates: 0, detail: [] });
+            },
+          );
           await log.check(`seed ${seed}: ${result.missing} missing (${run.drained ? 'the outbox drained' : 'the outbox did not drain'})`, () => {
             expect({ missing: result.missing, detail: result.detail.filter((d) => !/posted [2-9]/.test(d)) }).toEqual({ missing: 0, detail: [] });
           });
@@ -191,7 +188,11 @@ describe('two processes writing one database file', () => {
             return { i, statuses };
           }),
         );
-        await until('both processes answered every pair', () => pairs.every((p) => readDb(world, (db) => (db.prepare('select count(*) n from handoffs where ask like ?').get(`pair-${seed}-${p.i} %`) as { n: number }).n) >= 1), 10_000).catch(() => undefined);
+        await until(
+          'both processes answered every pair',
+          () => pairs.every((p) => readDb(world, (db) => (db.prepare('select count(*) n from handoffs where ask like ?').get(`pair-${seed}-${p.i} %`) as { n: number }).n) >= 1),
+          10_000,
+        ).catch(() => undefined);
         const counts = pairs.map((p) => readDb(world, (db) => (db.prepare('select count(*) n from handoffs where ask like ?').get(`pair-${seed}-${p.i} %`) as { n: number }).n));
         await log.check(`seed ${seed}: the same command sent to both processes at once, 10 times: ${counts.reduce((x, y) => x + y, 0)} handoffs`, () => {
           expect(pairs.flatMap((p) => p.statuses).every((s) => s === 200)).toBe(true);

@@ -136,7 +136,12 @@ describe('handoffs per person per minute', () => {
     });
     await log.check('the form: refused with the same words on the ask field, the form stays open', async () => {
       const res = await t.slack.interaction(
-        t.slack.viewSubmission({ userId: People.author, callbackId: CallbackIds.handoffModal, privateMetadata: JSON.stringify({ key: 'capped-form' }), values: modalValues({ recipients: [People.ana], ask: 'capped form ask' }) }),
+        t.slack.viewSubmission({
+          userId: People.author,
+          callbackId: CallbackIds.handoffModal,
+          privateMetadata: JSON.stringify({ key: 'capped-form' }),
+          values: modalValues({ recipients: [People.ana], ask: 'capped form ask' }),
+        }),
       );
       expect(res.json).toEqual({ response_action: 'errors', errors: { [F.ask.block]: expect.stringMatching(/^You’ve created 5 handoffs in the last minute/) } });
       expect(count(People.author)).toBe(5);

@@ -25,8 +25,7 @@ async function send(text: string): Promise<string> {
   return String(reply.args.text ?? '');
 }
 
-const handoffsAsking = (marker: string) =>
-  t.handoff.db.sqlite.prepare('select number from handoffs where ask like ?').all(`%${marker} %`) as Array<{ number: number }>;
+const handoffsAsking = (marker: string) => t.handoff.db.sqlite.prepare('select number from handoffs where ask like ?').all(`%${marker} %`) as Array<{ number: number }>;
 
 const dmsAbout = (userId: string, marker: string) =>
   t.fake.messagesIn(userId).filter((m) => m.metadata?.event_type === MetadataEventTypes.notification && JSON.stringify(m.blocks ?? m.text).includes(`${marker} `));
@@ -35,36 +34,44 @@ describe('double Enter on an inline /handoff', () => {
   it.each([
     ['150 ms apart', 150],
     ['at the same moment', 0],
-  ])('ten pairs sent %s: one handoff and one DM per pair, and the second is told it already exists', async (_label, gapMs) => {
-    const log = new CaseLog('faults');
-    for (let i = 0; i < 10; i++) {
-      const marker = `double-${gapMs}-${i}`;
-      // Someone new each round (their profile is not cached yet, so it is looked up first), and Ana.
-      const newcomer = `U0NEW${gapMs}X${i}`;
-      t.fake.addUser({ id: newcomer, name: `new${i}`, tz: 'Europe/Lisbon' });
-      const text = `<@${People.ana}> <@${newcomer}> ${marker} the numbers please`;
-      const first = send(text);
-      if (gapMs) await sleep(gapMs);
-      const replies = await Promise.all([first, send(text)]);
-      await log.check(`pair ${i}: one handoff, one DM to each recipient, and both replies name it`, () => {
-        const made = handoffsAsking(marker);
-        expect(made).toHaveLength(1);
-        const n = made[0]!.number;
-        expect(replies.filter((r) => r.startsWith(`*Handoff #${n} created:*`))).toHaveLength(1);
-        expect(replies.filter((r) => r.includes(`a moment ago as #${n}, so I didn’t create it twice`))).toHaveLength(1);
-        expect(dmsAbout(People.ana, marker)).toHaveLength(1);
-      });
-    }
-    await log.check('no listener error', () => expect(errorLines(t.logs)).toEqual([]));
-    log.finish();
-  }, 60_000);
+  ])(
+    'ten pairs sent %s: one handoff and one DM per pair, and the second is told it already exists',
+    async (_label, gapMs) => {
+      const log = new CaseLog('faults');
+      for (let i = 0; i < 10; i++) {
+        const marker = `double-${gapMs}-${i}`;
+        // Someone new each round (their profile is not cached yet, so it is looked up first), and Ana.
+        const newcomer = `U0NEW${gapMs}X${i}`;
+        t.fake.addUser({ id: newcomer, name: `new${i}`, tz: 'Europe/Lisbon' });
+        const text = `<@${People.ana}> <@${newcomer}> ${marker} the numbers please`;
+        const first = send(text);
+        if (gapMs) await sleep(gapMs);
+        const replies = await Promise.all([first, send(text)]);
+        await log.check(`pair ${i}: one handoff, one DM to each recipient, and both replies name it`, () => {
+          const made = handoffsAsking(marker);
+          expect(made).toHaveLength(1);
+          const n = made[0]!.number;
+          expect(replies.filter((r) => r.startsWith(`*Handoff #${n} created:*`))).toHaveLength(1);
+          expect(replies.filter((r) => r.includes(`a moment ago as #${n}, so I didn’t create it twice`))).toHaveLength(1);
+          expect(dmsAbout(People.ana, marker)).toHaveLength(1);
+        });
+      }
+      await log.check('no listener error', () => expect(errorLines(t.logs)).toEqual([]));
+      log.finish();
+    },
+    60_000,
+  );
 
   it('the same words later (after the 2-minute window) are a new handoff, and a different ask right away is too', async () => {
     const log = new CaseLog('faults');
     const text = `<@${People.ana}> repeat-window the numbers please`;
     await log.check('first: created', async () => expect(await send(text)).toMatch(/^\*Handoff #\d+ created:\*/));
-    await log.check('a different ask at once: created', async () => expect(await send(`<@${People.ana}> repeat-window other numbers please`)).toMatch(/^\*Handoff #\d+ created:\*/));
-    await log.check('the same ask to someone else at once: created', async () => expect(await send(`<@${People.ken}> repeat-window the numbers please`)).toMatch(/^\*Handoff #\d+ created:\*/));
+    await log.check('a different ask at once: created', async () =>
+      expect(await send(`<@${People.ana}> repeat-window other numbers please`)).toMatch(/^\*Handoff #\d+ created:\*/),
+    );
+    await log.check('the same ask to someone else at once: created', async () =>
+      expect(await send(`<@${People.ken}> repeat-window the numbers please`)).toMatch(/^\*Handoff #\d+ created:\*/),
+    );
     t.clock.advance(2 * 60_000 + 1000);
     await log.check('the same ask 2 minutes later: created again', async () => expect(await send(text)).toMatch(/^\*Handoff #\d+ created:\*/));
     log.finish();

@@ -36,7 +36,12 @@ describe('a save that fails is explained, never a timeout or silence', () => {
     const log = new CaseLog('faults');
     // A handoff to act on, and every profile cached, while the database still takes writes.
     const ok = await t.slack.interaction(
-      t.slack.viewSubmission({ userId: People.author, callbackId: CallbackIds.handoffModal, privateMetadata: JSON.stringify({ key: 'setup' }), values: modalValues({ recipients: [People.ana], ask: 'setup ask' }) }),
+      t.slack.viewSubmission({
+        userId: People.author,
+        callbackId: CallbackIds.handoffModal,
+        privateMetadata: JSON.stringify({ key: 'setup' }),
+        values: modalValues({ recipients: [People.ana], ask: 'setup ask' }),
+      }),
     );
     expect(ok.status).toBe(200);
     const { id, number } = t.handoff.db.sqlite.prepare('select id, number from handoffs').get() as { id: number; number: number };
@@ -46,7 +51,12 @@ describe('a save that fails is explained, never a timeout or silence', () => {
 
     await log.check('the handoff form: answered at once with a field error, everything typed kept, nothing created', async () => {
       const res = await t.slack.interaction(
-        t.slack.viewSubmission({ userId: People.author, callbackId: CallbackIds.handoffModal, privateMetadata: JSON.stringify({ key: 'fails' }), values: modalValues({ recipients: [People.ana], ask: 'will not save' }) }),
+        t.slack.viewSubmission({
+          userId: People.author,
+          callbackId: CallbackIds.handoffModal,
+          privateMetadata: JSON.stringify({ key: 'fails' }),
+          values: modalValues({ recipients: [People.ana], ask: 'will not save' }),
+        }),
       );
       expect(res.status).toBe(200);
       expect(res.ms).toBeLessThan(2500);
@@ -106,7 +116,12 @@ describe('a save that fails is explained, never a timeout or silence', () => {
     t.handoff.db.sqlite.pragma('query_only = OFF');
     await log.check('once writes work again, the same form saves', async () => {
       const res = await t.slack.interaction(
-        t.slack.viewSubmission({ userId: People.author, callbackId: CallbackIds.handoffModal, privateMetadata: JSON.stringify({ key: 'fails' }), values: modalValues({ recipients: [People.ana], ask: 'will not save' }) }),
+        t.slack.viewSubmission({
+          userId: People.author,
+          callbackId: CallbackIds.handoffModal,
+          privateMetadata: JSON.stringify({ key: 'fails' }),
+          values: modalValues({ recipients: [People.ana], ask: 'will not save' }),
+        }),
       );
       expect(res.status).toBe(200);
       expect(res.json).toBeUndefined();

@@ -23,7 +23,15 @@ const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-startup-'));
 /** Runs the app to completion (it is expected to fail at start-up); `wrap` is a command it runs under. */
 function start(databaseUrl: string, wrap: string[] = []): { code: number | null; out: string } {
   const cwd = tmp();
-  const env = { PATH: process.env.PATH ?? '', HOME: cwd, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: 'http://127.0.0.1:9/api/', PORT: '0', DATABASE_URL: databaseUrl };
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: cwd,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: 'http://127.0.0.1:9/api/',
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+  };
   const [cmd, ...args] = [...wrap, process.execPath, entry];
   // A generous bound only so a hung start-up fails the test instead of the whole run.
   const r = spawnSync(cmd!, args, { cwd, env, encoding: 'utf8', timeout: 20_000 });
@@ -92,9 +100,13 @@ describe('start-up storage errors name the file and the fix', () => {
     const dir = tmp();
     fs.writeFileSync(path.join(dir, 'afile'), 'not a folder');
     const inTheWay = start(`file:${dir}/afile/data/handoff.db`);
-    await log.check('a file where a folder should be', () => expectClearFailure(inTheWay, `Handoff cannot create ${dir}/afile/data (a file is in the way: ${dir}/afile is a file, not a folder). ${FIX}`));
+    await log.check('a file where a folder should be', () =>
+      expectClearFailure(inTheWay, `Handoff cannot create ${dir}/afile/data (a file is in the way: ${dir}/afile is a file, not a folder). ${FIX}`),
+    );
     const proc = start('file:/proc/handoff-nowhere/data/handoff.db');
-    await log.check('under /proc (Node’s recursive mkdir used to spin forever here)', () => expectClearFailure(proc, `Handoff cannot create /proc/handoff-nowhere/data (that location does not exist and cannot be created). ${FIX}`));
+    await log.check('under /proc (Node’s recursive mkdir used to spin forever here)', () =>
+      expectClearFailure(proc, `Handoff cannot create /proc/handoff-nowhere/data (that location does not exist and cannot be created). ${FIX}`),
+    );
     log.finish();
   });
 
@@ -107,7 +119,11 @@ describe('start-up storage errors name the file and the fix', () => {
         expect(r.code).not.toBe(0);
         expect(r.code).not.toBeNull();
         const escaped = full.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        expect(r.out).toMatch(new RegExp(`Handoff failed to start: Handoff cannot write to ${escaped}/handoff\\.db \\(the disk is full: \\d+ kB free\\)\\. Free some space on that disk, or set DATABASE_URL to a path on another disk`));
+        expect(r.out).toMatch(
+          new RegExp(
+            `Handoff failed to start: Handoff cannot write to ${escaped}/handoff\\.db \\(the disk is full: \\d+ kB free\\)\\. Free some space on that disk, or set DATABASE_URL to a path on another disk`,
+          ),
+        );
         expect(r.out).not.toMatch(/^\s+at /m);
       });
       await log.check('not the bare SQLite or drizzle message', () => expect(r.out).not.toMatch(/failed to start: (disk I\/O error|Failed to run the query)/));
@@ -123,7 +139,12 @@ describe('start-up storage errors name the file and the fix', () => {
     const file = path.join(dir, 'notes.txt');
     fs.writeFileSync(file, 'these are my notes, not a database\n'.repeat(200));
     const r = start(`file:${file}`);
-    await log.check('says so and how to fix it', () => expectClearFailure(r, `Handoff cannot open ${file} (it is not a Handoff database, or it is damaged). Restore it from a backup, or set DATABASE_URL to a new file such as file:./data/handoff.db.`));
+    await log.check('says so and how to fix it', () =>
+      expectClearFailure(
+        r,
+        `Handoff cannot open ${file} (it is not a Handoff database, or it is damaged). Restore it from a backup, or set DATABASE_URL to a new file such as file:./data/handoff.db.`,
+      ),
+    );
     await log.check('the file is left as it was', () => expect(fs.readFileSync(file, 'utf8')).toBe('these are my notes, not a database\n'.repeat(200)));
     log.finish();
   });

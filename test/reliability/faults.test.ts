@@ -44,7 +44,17 @@ function notifications(userId: string, marker: string): FakeMessage[] {
 }
 
 const outboxRows = (kind?: string) =>
-  t.handoff.db.sqlite.prepare(`select id, kind, status, attempts, last_error as lastError, user_id as userId, channel_id as channelId from outbox ${kind ? 'where kind = ?' : ''}`).all(...(kind ? [kind] : [])) as Array<{ id: number; kind: string; status: string; attempts: number; lastError: string | null; userId: string | null; channelId: string | null }>;
+  t.handoff.db.sqlite
+    .prepare(`select id, kind, status, attempts, last_error as lastError, user_id as userId, channel_id as channelId from outbox ${kind ? 'where kind = ?' : ''}`)
+    .all(...(kind ? [kind] : [])) as Array<{
+    id: number;
+    kind: string;
+    status: string;
+    attempts: number;
+    lastError: string | null;
+    userId: string | null;
+    channelId: string | null;
+  }>;
 const open = () => outboxRows().filter((r) => (r.status === 'pending' || r.status === 'sending') && r.kind !== 'digest');
 
 /**
@@ -61,7 +71,10 @@ async function drain(maxMs = 25_000): Promise<void> {
   await t.handoff.dispatcher.idle();
 }
 
-const warnings = () => parseLogs(t.logs).filter((l) => l.level === 40).map((l) => String(l.msg));
+const warnings = () =>
+  parseLogs(t.logs)
+    .filter((l) => l.level === 40)
+    .map((l) => String(l.msg));
 
 // ------------------------------------------------------------------ 5xx
 
@@ -212,7 +225,10 @@ describe('permanent errors: not_in_channel, channel_not_found, account_inactive,
       const res = await submitModal(t, People.author, `perm-${c.label}`, { recipients: [People.ana], ask: `perm-${c.label} ask`, channel: c.channel });
       expect(res.status).toBe(200);
       await log.check(`${c.label}: author told, handoff kept, recipient still notified`, async () => {
-        const dm = await t.fake.waitFor('chat.postMessage', (m) => m.args.channel === People.author && String(m.args.text).includes(`Handoff #`) && String(m.args.text).includes(`perm-${c.label}`));
+        const dm = await t.fake.waitFor(
+          'chat.postMessage',
+          (m) => m.args.channel === People.author && String(m.args.text).includes(`Handoff #`) && String(m.args.text).includes(`perm-${c.label}`),
+        );
         expect(String(dm.args.text)).toMatch(c.expect);
         expect(notifications(People.ana, `perm-${c.label} `)).toHaveLength(1);
       });
@@ -237,9 +253,15 @@ describe('permanent errors: not_in_channel, channel_not_found, account_inactive,
       await t.tick();
     }
     await log.check('failed rows stay failed: no retry, no duplicate post', () => {
-      const failed = outboxRows().filter((r) => r.status === 'failed').map((r) => r.lastError).sort();
+      const failed = outboxRows()
+        .filter((r) => r.status === 'failed')
+        .map((r) => r.lastError)
+        .sort();
       expect(failed).toEqual(['account_inactive', 'cannot_dm_bot', 'channel_not_found', 'not_in_channel']);
-      const retried = t.fake.callsTo('chat.postMessage').slice(postsBefore).filter((c) => ['C0PUBNOBOT', 'C0MISSING'].includes(String(c.args.channel)) || (c.args.channel === People.ana && JSON.stringify(c.args).includes('perm-')));
+      const retried = t.fake
+        .callsTo('chat.postMessage')
+        .slice(postsBefore)
+        .filter((c) => ['C0PUBNOBOT', 'C0MISSING'].includes(String(c.args.channel)) || (c.args.channel === People.ana && JSON.stringify(c.args).includes('perm-')));
       expect(retried).toEqual([]);
     });
     await log.check('each permanent failure logged once, in words', () => {

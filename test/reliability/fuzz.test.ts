@@ -29,7 +29,22 @@ beforeAll(async () => {
   seedWorkspace(t);
   // A few real handoffs so generated ids hit something.
   for (const [i, to] of [People.ana, People.ken, People.ana].entries()) {
-    const out = await t.handoff.deps.handoffs.create(TEAM, { authorId: People.author, recipientIds: [to], title: `seed ${i}`, context: '', ask: `seed ask ${i}`, links: '', ifOffline: '', neededByAt: null, channelId: i === 2 ? 'C0PROJ' : null, urgent: false }, { idempotencyKey: `seed-${i}` });
+    const out = await t.handoff.deps.handoffs.create(
+      TEAM,
+      {
+        authorId: People.author,
+        recipientIds: [to],
+        title: `seed ${i}`,
+        context: '',
+        ask: `seed ask ${i}`,
+        links: '',
+        ifOffline: '',
+        neededByAt: null,
+        channelId: i === 2 ? 'C0PROJ' : null,
+        urgent: false,
+      },
+      { idempotencyKey: `seed-${i}` },
+    );
     if (out.kind === 'invalid') throw new Error('seed failed');
     handoffIds.push(out.handoff.id);
   }
@@ -135,23 +150,85 @@ const unicode = fc.string({ unit: 'grapheme', maxLength: 60 });
 const codePoints = fc.string({ unit: 'binary', maxLength: 60 }).filter(wellFormed);
 
 const mention = fc
-  .tuple(anyUserId, fc.option(fc.string({ unit: 'grapheme', maxLength: 12 }).filter((s) => !s.includes('>')), { nil: undefined }))
+  .tuple(
+    anyUserId,
+    fc.option(
+      fc.string({ unit: 'grapheme', maxLength: 12 }).filter((s) => !s.includes('>')),
+      { nil: undefined },
+    ),
+  )
   .map(([id, name]) => (name === undefined ? `<@${id}>` : `<@${id}|${name}>`));
 
 const broken = fc.constantFrom(
-  '<@', '<@U', '<@U0ANA', '<@|ana>', '<@U0ANA|', '<<@U0ANA>>', '<@u0ana>', '<@ U0ANA>', '<@U0ANA|ana|x>', '<@>', '<@U0ANA>>',
-  '<!channel', '<!channel>', '<!here>', '<!everyone>', '<!subteam^S0TEAM|@team>', '<!subteam^S0TEAM>', '<!date^1|x>',
-  '<#C0PROJ|proj>', '<#C0PROJ>', '<http://evil.example|innocent>', '<mailto:x@y.z|boss>', '&lt;@U0ANA&gt;', '&amp;lt;', '&gt;&lt;',
-  '@', '@@', '@ana', '@nobody', '@alex', '<>', '>', '<', '|', '\u0000', '\u202e', '\ufeff', '🧑‍🤝‍🧑', '\r\n',
+  '<@',
+  '<@U',
+  '<@U0ANA',
+  '<@|ana>',
+  '<@U0ANA|',
+  '<<@U0ANA>>',
+  '<@u0ana>',
+  '<@ U0ANA>',
+  '<@U0ANA|ana|x>',
+  '<@>',
+  '<@U0ANA>>',
+  '<!channel',
+  '<!channel>',
+  '<!here>',
+  '<!everyone>',
+  '<!subteam^S0TEAM|@team>',
+  '<!subteam^S0TEAM>',
+  '<!date^1|x>',
+  '<#C0PROJ|proj>',
+  '<#C0PROJ>',
+  '<http://evil.example|innocent>',
+  '<mailto:x@y.z|boss>',
+  '&lt;@U0ANA&gt;',
+  '&amp;lt;',
+  '&gt;&lt;',
+  '@',
+  '@@',
+  '@ana',
+  '@nobody',
+  '@alex',
+  '<>',
+  '>',
+  '<',
+  '|',
+  '\u0000',
+  '\u202e',
+  '\ufeff',
+  '🧑‍🤝‍🧑',
+  '\r\n',
 );
 
-const subcommand = fc.constantFrom('help', 'list', 'ls', 'settings', 'done', 'complete', 'DONE', 'Help', 'done #1', 'done 0', 'done 99999999999', 'done 1', 'done 2 <!here> fixed', 'done -1', 'done 1.5', 'done #', 'ls ls');
+const subcommand = fc.constantFrom(
+  'help',
+  'list',
+  'ls',
+  'settings',
+  'done',
+  'complete',
+  'DONE',
+  'Help',
+  'done #1',
+  'done 0',
+  'done 99999999999',
+  'done 1',
+  'done 2 <!here> fixed',
+  'done -1',
+  'done 1.5',
+  'done #',
+  'ls ls',
+);
 
 const tokens = fc.array(fc.oneof(mention, broken, unicode, subcommand), { maxLength: 25 }).map((xs) => xs.join(' '));
 
-const tenKb = fc
-  .tuple(fc.oneof(mention, fc.constant('')), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }))
-  .map(([m, s]) => `${m} ${Array.from(s.repeat(Math.ceil(10240 / Math.max(1, s.length)))).slice(0, 10240).join('')}`);
+const tenKb = fc.tuple(fc.oneof(mention, fc.constant('')), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 })).map(
+  ([m, s]) =>
+    `${m} ${Array.from(s.repeat(Math.ceil(10240 / Math.max(1, s.length))))
+      .slice(0, 10240)
+      .join('')}`,
+);
 
 const commandText = fc.oneof(
   { weight: 3, arbitrary: tokens },
@@ -177,7 +254,10 @@ describe('fuzz: /handoff command text', () => {
         await settle();
         if (!fb) throw new Error(`no answer to the person for ${JSON.stringify(text.slice(0, 200))}`);
         const after = count('select count(*) n from handoffs');
-        const replies = t.fake.calls.slice(m.calls).filter((c) => c.method === 'response_url' && c.args.response_url === responseUrl).map((c) => String(c.args.text ?? ''));
+        const replies = t.fake.calls
+          .slice(m.calls)
+          .filter((c) => c.method === 'response_url' && c.args.response_url === responseUrl)
+          .map((c) => String(c.args.text ?? ''));
         const saidCreated = replies.some((r) => /^\*Handoff #\d+ created:\*/.test(r));
         if (saidCreated !== after > before) throw new Error(`said created=${saidCreated} but handoffs ${before}→${after}: ${replies.join(' | ').slice(0, 300)}`);
         if (after - before > 1) throw new Error(`one command created ${after - before} handoffs`);
@@ -199,7 +279,12 @@ const userObj = fc.oneof(
   { weight: 1, arbitrary: fc.constant({}) },
   { weight: 1, arbitrary: fc.record({ id: garbage }) },
 );
-const teamObj = fc.oneof({ weight: 6, arbitrary: fc.constant({ id: TEAM, domain: 'example' }) }, { weight: 1, arbitrary: fc.constant({ id: 'T0OTHER', domain: 'other' }) }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constant({}) });
+const teamObj = fc.oneof(
+  { weight: 6, arbitrary: fc.constant({ id: TEAM, domain: 'example' }) },
+  { weight: 1, arbitrary: fc.constant({ id: 'T0OTHER', domain: 'other' }) },
+  { weight: 1, arbitrary: fc.constant(null) },
+  { weight: 1, arbitrary: fc.constant({}) },
+);
 
 const actionValue = () =>
   fc.oneof(
@@ -210,13 +295,26 @@ const actionValue = () =>
   );
 
 const ACTION_IDS = Object.values(ActionIds);
-const LIFECYCLE = new Set<string>([ActionIds.acknowledge, ActionIds.complete, ActionIds.decline, ActionIds.cancel, ActionIds.reassign, ActionIds.snooze, ActionIds.newHandoff, ActionIds.openSettings]);
+const LIFECYCLE = new Set<string>([
+  ActionIds.acknowledge,
+  ActionIds.complete,
+  ActionIds.decline,
+  ActionIds.cancel,
+  ActionIds.reassign,
+  ActionIds.snooze,
+  ActionIds.newHandoff,
+  ActionIds.openSettings,
+]);
 
 const blockActionPayload = () =>
   fc
     .record(
       {
-        actionId: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...ACTION_IDS) }, { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 30 }) }, { weight: 1, arbitrary: fc.constantFrom('old_button_v0', 'handoff_ack_v2', 'url_button') }),
+        actionId: fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom(...ACTION_IDS) },
+          { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 30 }) },
+          { weight: 1, arbitrary: fc.constantFrom('old_button_v0', 'handoff_ack_v2', 'url_button') },
+        ),
         actionType: fc.constantFrom('button', 'button', 'static_select', 'multi_users_select', 'overflow', 'checkboxes'),
         value: maybe(actionValue()),
         selected_users: maybe(fc.oneof(fc.array(anyUserId, { maxLength: 25 }), garbage)),
@@ -236,7 +334,7 @@ const blockActionPayload = () =>
       const body: Record<string, unknown> = { type: 'block_actions', api_app_id: 'A0001', token: 'legacy', is_enterprise_install: false, enterprise: null, actions: [action] };
       if (p.user !== undefined) body.user = p.user;
       if (p.team !== undefined) body.team = p.team;
-      const userId = typeof (p.user as { id?: unknown } | undefined)?.id === 'string' ? ((p.user as { id: string }).id) : undefined;
+      const userId = typeof (p.user as { id?: unknown } | undefined)?.id === 'string' ? (p.user as { id: string }).id : undefined;
       if (p.trigger) body.trigger_id = t.fake.issueTriggerId(userId ?? 'U0000');
       if (p.responseUrl) body.response_url = t.fake.responseUrl();
       if (p.where === 'message' || p.where === 'ephemeral') {
@@ -288,8 +386,31 @@ describe('fuzz: block_actions', () => {
 
 const privateMetadata = () =>
   fc.oneof(
-    fc.constantFrom('', 'null', '[]', '5', '"x"', '{', '{"key":', '{"handoffId":"1"}', '{"handoffId":1,"action":"explode"}', '{"handoffId":-1,"action":"complete"}', '{"handoffId":1e308,"action":"cancel"}', '{"__proto__":{"polluted":true},"handoffId":1,"action":"complete"}', '{"key":null}', '{"key":{"a":1}}', '{"deflectionId":"1"}', '{"deflectionId":99999,"key":"k"}', '{"permalink":"javascript:alert(1)","key":"k2"}', '{"permalink":"https://evil.example/x","key":"k3"}'),
-    fc.constantFrom(...handoffIds).chain((id) => fc.constantFrom('complete', 'decline', 'cancel').map((action) => JSON.stringify({ handoffId: id, action, channelId: 'C0PROJ', messageTs: '1700000000.000100' }))),
+    fc.constantFrom(
+      '',
+      'null',
+      '[]',
+      '5',
+      '"x"',
+      '{',
+      '{"key":',
+      '{"handoffId":"1"}',
+      '{"handoffId":1,"action":"explode"}',
+      '{"handoffId":-1,"action":"complete"}',
+      '{"handoffId":1e308,"action":"cancel"}',
+      '{"__proto__":{"polluted":true},"handoffId":1,"action":"complete"}',
+      '{"key":null}',
+      '{"key":{"a":1}}',
+      '{"deflectionId":"1"}',
+      '{"deflectionId":99999,"key":"k"}',
+      '{"permalink":"javascript:alert(1)","key":"k2"}',
+      '{"permalink":"https://evil.example/x","key":"k3"}',
+    ),
+    fc
+      .constantFrom(...handoffIds)
+      .chain((id) =>
+        fc.constantFrom('complete', 'decline', 'cancel').map((action) => JSON.stringify({ handoffId: id, action, channelId: 'C0PROJ', messageTs: '1700000000.000100' })),
+      ),
     fc.json({ maxDepth: 2 }),
     fc.string({ maxLength: 40 }),
   );
@@ -357,7 +478,7 @@ const viewSubmissionPayload = () =>
       const body: Record<string, unknown> = { type: 'view_submission', api_app_id: 'A0001', token: 'legacy', view, response_urls: [], is_enterprise_install: false };
       if (p.user !== undefined) body.user = p.user;
       if (p.team !== undefined) body.team = p.team;
-      const userId = typeof (p.user as { id?: unknown } | undefined)?.id === 'string' ? ((p.user as { id: string }).id) : undefined;
+      const userId = typeof (p.user as { id?: unknown } | undefined)?.id === 'string' ? (p.user as { id: string }).id : undefined;
       body.trigger_id = t.fake.issueTriggerId(userId ?? 'U0000');
       return { body, userId, callbackId: p.callbackId };
     });
@@ -403,10 +524,17 @@ describe('fuzz: message shortcut', () => {
         { requiredKeys: ['hasMessage'] },
       )
       .map((p) => {
-        const body: Record<string, unknown> = { type: 'message_action', callback_id: CallbackIds.handThisOffShortcut, team: { id: TEAM, domain: 'example' }, action_ts: '1700000000.1', is_enterprise_install: false, token: 'legacy' };
+        const body: Record<string, unknown> = {
+          type: 'message_action',
+          callback_id: CallbackIds.handThisOffShortcut,
+          team: { id: TEAM, domain: 'example' },
+          action_ts: '1700000000.1',
+          is_enterprise_install: false,
+          token: 'legacy',
+        };
         if (p.user !== undefined) body.user = p.user;
         if (p.channel !== undefined) body.channel = p.channel;
-        const userId = typeof (p.user as { id?: unknown } | undefined)?.id === 'string' ? ((p.user as { id: string }).id) : 'U0000';
+        const userId = typeof (p.user as { id?: unknown } | undefined)?.id === 'string' ? (p.user as { id: string }).id : 'U0000';
         body.trigger_id = t.fake.issueTriggerId(userId);
         body.response_url = t.fake.responseUrl();
         if (p.hasMessage) {
@@ -447,9 +575,37 @@ describe('fuzz: Events API', () => {
   const eventArb = fc
     .record(
       {
-        type: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('app_home_opened', 'user_change', 'app_uninstalled', 'tokens_revoked', 'message', 'message', 'message') }, { weight: 1, arbitrary: fc.constantFrom('reaction_added', 'member_joined_channel', 'app_mention', 'team_join', 'channel_rename') }, { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 20 }) }),
-        subtype: maybe(fc.oneof(fc.constantFrom('bot_message', 'message_changed', 'message_deleted', 'channel_join', 'thread_broadcast', 'file_share', 'me_message', 'message_replied', 'huddle_thread', 'tombstone'), fc.string({ maxLength: 12 }))),
-        user: maybe(fc.oneof(anyUserId, garbage, fc.constant({ id: People.ana, tz: 'Mars/Base', profile: null }), fc.constant({ id: People.ken, deleted: true, is_bot: 'yes' }), fc.constant({ name: 'no id' }))),
+        type: fc.oneof(
+          { weight: 6, arbitrary: fc.constantFrom('app_home_opened', 'user_change', 'app_uninstalled', 'tokens_revoked', 'message', 'message', 'message') },
+          { weight: 1, arbitrary: fc.constantFrom('reaction_added', 'member_joined_channel', 'app_mention', 'team_join', 'channel_rename') },
+          { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 20 }) },
+        ),
+        subtype: maybe(
+          fc.oneof(
+            fc.constantFrom(
+              'bot_message',
+              'message_changed',
+              'message_deleted',
+              'channel_join',
+              'thread_broadcast',
+              'file_share',
+              'me_message',
+              'message_replied',
+              'huddle_thread',
+              'tombstone',
+            ),
+            fc.string({ maxLength: 12 }),
+          ),
+        ),
+        user: maybe(
+          fc.oneof(
+            anyUserId,
+            garbage,
+            fc.constant({ id: People.ana, tz: 'Mars/Base', profile: null }),
+            fc.constant({ id: People.ken, deleted: true, is_bot: 'yes' }),
+            fc.constant({ name: 'no id' }),
+          ),
+        ),
         text: maybe(fc.oneof(commandText, fc.constantFrom('can we hop on a quick call tomorrow?', 'let us jump on zoom <@U0ANA> <@U0KEN>', 'meeting? <!channel>'), garbage)),
         channel: maybe(fc.oneof(fc.constantFrom('C0PROJ', 'D0ANA', 'G0PRIV', 'C0NOBOT'), garbage)),
         channel_type: maybe(fc.oneof(fc.constantFrom('channel', 'group', 'im', 'mpim', 'app_home'), garbage)),
@@ -502,7 +658,16 @@ describe('fuzz: structurally odd requests (table)', () => {
       ['global shortcut nobody registered', () => t.slack.interaction({ type: 'shortcut', callback_id: 'nope', team: { id: TEAM }, user: { id: People.ana }, trigger_id: 't' })],
       ['block_actions with actions: []', () => t.slack.interaction({ type: 'block_actions', team: { id: TEAM }, user: { id: People.ana }, actions: [] })],
       ['block_actions with actions: [null]', () => t.slack.interaction({ type: 'block_actions', team: { id: TEAM }, user: { id: People.ana }, actions: [null] })],
-      ['view_submission with unknown callback_id', () => t.slack.interaction({ type: 'view_submission', team: { id: TEAM }, user: { id: People.ana }, view: { id: 'V2', callback_id: 'from_an_old_version', state: { values: {} } } })],
+      [
+        'view_submission with unknown callback_id',
+        () =>
+          t.slack.interaction({
+            type: 'view_submission',
+            team: { id: TEAM },
+            user: { id: People.ana },
+            view: { id: 'V2', callback_id: 'from_an_old_version', state: { values: {} } },
+          }),
+      ],
       ['command with no text field', () => raw(`command=%2Fhandoff&team_id=${TEAM}&user_id=U0ANA&response_url=${encodeURIComponent(t.fake.responseUrl())}&trigger_id=x`)],
       ['command with no user_id', () => raw(`command=%2Fhandoff&text=list&team_id=${TEAM}&response_url=${encodeURIComponent(t.fake.responseUrl())}`)],
       ['unknown command', () => t.slack.command({ command: '/nothandoff', userId: People.ana, text: 'x' })],
@@ -533,4 +698,3 @@ describe('fuzz: summary', () => {
     expect(res.status).toBe(200);
   });
 });
-

@@ -30,7 +30,22 @@ type Sender = (send: { timestamp: number }) => Promise<SlackResponse>;
 describe('request timestamps in the future', () => {
   it('more than 5 minutes ahead → 401 for every request kind, and nothing happens', async () => {
     const log = new CaseLog('security');
-    const created = await t.handoff.deps.handoffs.create(TEAM, { authorId: People.author, recipientIds: [People.ana], title: 'future target', context: '', ask: 'future target', links: '', ifOffline: '', neededByAt: null, channelId: null, urgent: false }, { idempotencyKey: 'future' });
+    const created = await t.handoff.deps.handoffs.create(
+      TEAM,
+      {
+        authorId: People.author,
+        recipientIds: [People.ana],
+        title: 'future target',
+        context: '',
+        ask: 'future target',
+        links: '',
+        ifOffline: '',
+        neededByAt: null,
+        channelId: null,
+        urgent: false,
+      },
+      { idempotencyKey: 'future' },
+    );
     if (created.kind === 'invalid') throw new Error('setup');
     const id = created.handoff.id;
     await quiet();
@@ -39,7 +54,19 @@ describe('request timestamps in the future', () => {
       ['command (create)', (o) => s.command({ userId: People.author, text: `<@${People.ana}> replayed from the future` }, o)],
       ['command (done)', (o) => s.command({ userId: People.ana, text: 'done 1 from the future' }, o)],
       ['block_actions', (o) => s.interaction(s.blockAction({ userId: People.ana, actionId: ActionIds.acknowledge, value: String(id) }), o)],
-      ['view_submission', (o) => s.interaction(s.viewSubmission({ userId: People.author, callbackId: CallbackIds.resolveModal, privateMetadata: JSON.stringify({ handoffId: id, action: 'cancel' }), values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'future' } } }), o)],
+      [
+        'view_submission',
+        (o) =>
+          s.interaction(
+            s.viewSubmission({
+              userId: People.author,
+              callbackId: CallbackIds.resolveModal,
+              privateMetadata: JSON.stringify({ handoffId: id, action: 'cancel' }),
+              values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'future' } },
+            }),
+            o,
+          ),
+      ],
       ['event: app_uninstalled', (o) => s.event({ type: 'app_uninstalled', event_ts: '1.0' }, o)],
       ['event: app_home_opened', (o) => s.event({ type: 'app_home_opened', user: People.ana, channel: 'D0ANA', tab: 'home', event_ts: '1.0' }, o)],
       ['url_verification', (o) => s.urlVerification('future-challenge', o)],
@@ -50,7 +77,12 @@ describe('request timestamps in the future', () => {
       ['+1 day', 86_400],
       ['+10 years', 10 * 365 * 86_400],
     ];
-    const before = { calls: t.fake.calls.length, handoffs: count('handoffs'), events: count('handoff_events'), workspaces: JSON.stringify(t.handoff.db.sqlite.prepare('select * from workspaces').all()) };
+    const before = {
+      calls: t.fake.calls.length,
+      handoffs: count('handoffs'),
+      events: count('handoff_events'),
+      workspaces: JSON.stringify(t.handoff.db.sqlite.prepare('select * from workspaces').all()),
+    };
     for (const [kind, send] of kinds) {
       for (const [label, seconds] of ahead) {
         await log.check(`${kind}, signed ${label} ahead`, async () => {
@@ -69,7 +101,10 @@ describe('request timestamps in the future', () => {
       expect(loadHandoff(t.handoff.db.db, TEAM, id)!.state).toBe('open');
     });
     await log.check('the refusal is logged (once per reason, not once per request)', () => {
-      const lines = t.logs.join('').split('\n').filter((l) => l.includes('more than 5 minutes in the future'));
+      const lines = t.logs
+        .join('')
+        .split('\n')
+        .filter((l) => l.includes('more than 5 minutes in the future'));
       expect(lines.length).toBeGreaterThanOrEqual(1);
       expect(lines.length).toBeLessThan(kinds.length * ahead.length);
     });

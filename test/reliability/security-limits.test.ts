@@ -38,7 +38,11 @@ const fieldErrors = (json: unknown): Record<string, string> => {
 };
 
 const longestStored = () =>
-  t.handoff.db.sqlite.prepare('select max(length(resolution_note)) as note, max(length(ask)) as ask, max(length(context)) as context, max(length(links)) as links, max(length(if_offline)) as offline, max(length(title)) as title from handoffs').get() as Record<string, number | null>;
+  t.handoff.db.sqlite
+    .prepare(
+      'select max(length(resolution_note)) as note, max(length(ask)) as ask, max(length(context)) as context, max(length(links)) as links, max(length(if_offline)) as offline, max(length(title)) as title from handoffs',
+    )
+    .get() as Record<string, number | null>;
 
 describe('server-side length limits', () => {
   it('notes and reasons over 2,000 characters: a field error in the modal, nothing stored', async () => {
@@ -46,7 +50,14 @@ describe('server-side length limits', () => {
     const id = await handoffForAna('numbers please');
     const before = JSON.stringify({ h: loadHandoff(db(), TEAM, id), events: listEvents(db(), id) });
     const note = (userId: string, action: 'complete' | 'decline' | 'cancel', text: string) =>
-      t.slack.interaction(t.slack.viewSubmission({ userId, callbackId: CallbackIds.resolveModal, privateMetadata: JSON.stringify({ handoffId: id, action }), values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: text } } }));
+      t.slack.interaction(
+        t.slack.viewSubmission({
+          userId,
+          callbackId: CallbackIds.resolveModal,
+          privateMetadata: JSON.stringify({ handoffId: id, action }),
+          values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: text } },
+        }),
+      );
     for (const [label, send] of [
       ['done note of 39 kB', () => note(People.ana, 'complete', KB39)],
       ['decline reason of 2,001 characters', () => note(People.ana, 'decline', 'r'.repeat(2001))],
@@ -58,7 +69,17 @@ describe('server-side length limits', () => {
       });
     }
     await log.check('reassignment note of 39 kB', async () => {
-      const res = await t.slack.interaction(t.slack.viewSubmission({ userId: People.ana, callbackId: CallbackIds.reassignModal, privateMetadata: JSON.stringify({ handoffId: id }), values: { [ReassignModalFields.to.block]: { [ReassignModalFields.to.action]: { type: 'users_select', selected_user: People.ken } }, [ReassignModalFields.note.block]: { [ReassignModalFields.note.action]: KB39 } } }));
+      const res = await t.slack.interaction(
+        t.slack.viewSubmission({
+          userId: People.ana,
+          callbackId: CallbackIds.reassignModal,
+          privateMetadata: JSON.stringify({ handoffId: id }),
+          values: {
+            [ReassignModalFields.to.block]: { [ReassignModalFields.to.action]: { type: 'users_select', selected_user: People.ken } },
+            [ReassignModalFields.note.block]: { [ReassignModalFields.note.action]: KB39 },
+          },
+        }),
+      );
       expect(fieldErrors(res.json)[ReassignModalFields.note.block]).toMatch(/under 2000 characters/);
     });
     await log.check('exactly 2,000 characters is accepted', async () => {
@@ -83,7 +104,10 @@ describe('server-side length limits', () => {
     await t.slack.command({ userId: People.ana, text: `done 1 ${note}`, responseUrl });
 
     await eventually(() => expect(t.fake.callsTo('response_url').filter((c) => c.args.response_url === responseUrl).length).toBeGreaterThanOrEqual(2));
-    const answers = t.fake.callsTo('response_url').filter((c) => c.args.response_url === responseUrl).map((c) => String(c.args.text));
+    const answers = t.fake
+      .callsTo('response_url')
+      .filter((c) => c.args.response_url === responseUrl)
+      .map((c) => String(c.args.text));
     await log.check('told why, nothing changed', () => {
       expect(answers[0]).toMatch(/too long/);
       expect(loadHandoff(db(), TEAM, id)!.state).toBe('open');
@@ -97,9 +121,22 @@ describe('server-side length limits', () => {
 
   it('every handoff field over its limit: field errors from the modal, the text given back in full from the command', async () => {
     const log = new CaseLog('security');
-    const res = await t.slack.interaction(t.slack.viewSubmission({ userId: People.author, callbackId: CallbackIds.handoffModal, privateMetadata: JSON.stringify({ key: 'long-1' }), values: modalValues({ recipients: [People.ana], title: 't'.repeat(151), ask: 'a'.repeat(3001), context: KB39, links: 'l'.repeat(2001), ifOffline: 'o'.repeat(2001) }) }));
+    const res = await t.slack.interaction(
+      t.slack.viewSubmission({
+        userId: People.author,
+        callbackId: CallbackIds.handoffModal,
+        privateMetadata: JSON.stringify({ key: 'long-1' }),
+        values: modalValues({ recipients: [People.ana], title: 't'.repeat(151), ask: 'a'.repeat(3001), context: KB39, links: 'l'.repeat(2001), ifOffline: 'o'.repeat(2001) }),
+      }),
+    );
     const errors = fieldErrors(res.json);
-    for (const [label, block] of [['title', F.title.block], ['ask', F.ask.block], ['context', F.context.block], ['links', F.links.block], ['if offline', F.ifOffline.block]] as const) {
+    for (const [label, block] of [
+      ['title', F.title.block],
+      ['ask', F.ask.block],
+      ['context', F.context.block],
+      ['links', F.links.block],
+      ['if offline', F.ifOffline.block],
+    ] as const) {
       await log.check(`modal ${label}`, () => expect(errors[block]).toMatch(/Please keep this under \d+ characters/));
     }
     const longAsk = `${'q'.repeat(3400)} END-OF-ASK`;
@@ -123,7 +160,7 @@ describe('server-side length limits', () => {
     await t.slack.event({ type: 'user_change', user: { id: People.ana, team_id: TEAM, name: 'ana', tz: 'Europe/Lisbon', profile: { display_name: 'A'.repeat(39 * 1024) } } });
     await log.check('the same for a user_change event', async () => {
       await eventually(() => {
-        const row = t.handoff.db.sqlite.prepare("select display_name as n from users where user_id = ?").get(People.ana) as { n: string };
+        const row = t.handoff.db.sqlite.prepare('select display_name as n from users where user_id = ?').get(People.ana) as { n: string };
         expect(row.n).toBe('A'.repeat(80));
       });
     });
@@ -139,12 +176,23 @@ describe('meeting agendas', () => {
     await eventually(() => expect(t.fake.ephemerals.length).toBeGreaterThan(0));
     const prompt = t.fake.ephemerals.at(-1)!;
     const id = Number(/"value":"(\d+)"/.exec(JSON.stringify(prompt.blocks))![1]);
-    await t.slack.interaction(t.slack.blockAction({ userId: People.author, actionId: ActionIds.deflectKeep, value: String(id), channelId: 'C0PROJ', messageTs: prompt.message_ts }));
+    await t.slack.interaction(
+      t.slack.blockAction({ userId: People.author, actionId: ActionIds.deflectKeep, value: String(id), channelId: 'C0PROJ', messageTs: prompt.message_ts }),
+    );
     const opened = await t.fake.waitFor('views.open', (c) => (c.args.view as { callback_id?: string }).callback_id === CallbackIds.agendaModal);
     const meta = String((opened.args.view as { private_metadata: string }).private_metadata);
     return {
       submit: async (agenda) =>
-        (await t.slack.interaction(t.slack.viewSubmission({ userId: People.author, callbackId: CallbackIds.agendaModal, privateMetadata: meta, values: { [AgendaModalFields.agenda.block]: { [AgendaModalFields.agenda.action]: agenda } } }))).json,
+        (
+          await t.slack.interaction(
+            t.slack.viewSubmission({
+              userId: People.author,
+              callbackId: CallbackIds.agendaModal,
+              privateMetadata: meta,
+              values: { [AgendaModalFields.agenda.block]: { [AgendaModalFields.agenda.action]: agenda } },
+            }),
+          )
+        ).json,
     };
   }
 

@@ -29,7 +29,10 @@ describe('a signed /handoff replayed within the 5-minute signature window', () =
     const replay = await t.slack.command(params, { timestamp: signedAt });
     await t.fake.waitFor('response_url', (c) => c.args.response_url === responseUrl && String(c.args.text).includes('already'), 5000).catch(() => undefined);
 
-    const replies = t.fake.callsTo('response_url').filter((c) => c.args.response_url === responseUrl).map((c) => String(c.args.text));
+    const replies = t.fake
+      .callsTo('response_url')
+      .filter((c) => c.args.response_url === responseUrl)
+      .map((c) => String(c.args.text));
     const handoffs = t.handoff.db.sqlite.prepare('select number from handoffs where ask like ?').all(`%${marker} %`);
     const dms = t.fake.messagesIn(People.ana).filter((m) => m.metadata?.event_type === MetadataEventTypes.notification && JSON.stringify(m.blocks).includes(marker));
     await log.check(`${label}: both requests accepted by the signature check (200)`, () => expect([original.status, replay.status]).toEqual([200, 200]));

@@ -19,8 +19,9 @@ import { errorLines, modalValues, NOW, People, seedWorkspace, sleep, surfaceCall
  * characters, joiners (the fixtures below use none legitimately), Hangul fillers, tag characters,
  * noncharacters and lone surrogates.
  */
-// eslint-disable-next-line no-control-regex, no-misleading-character-class -- single code points, listed on purpose
-const FORBIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\uFFFE\uFFFF\u{E0000}-\u{E007F}\u{10FFFF}]|[\uD800-\uDFFF]/u;
+const FORBIDDEN =
+  // eslint-disable-next-line no-control-regex, no-misleading-character-class -- single code points, listed on purpose
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\uFFFE\uFFFF\u{E0000}-\u{E007F}\u{10FFFF}]|[\uD800-\uDFFF]/u;
 const hasDangerous = (s: string): boolean => FORBIDDEN.test(s);
 
 let t: TestApp;
@@ -68,19 +69,58 @@ describe('end to end: every entry point, every surface', () => {
     // An ask without a mention is answered in the ack, with the ask echoed in the example.
     await command(People.author, `please ${poisoned('no mention echo')}`);
     // Modal: every free-text field, to the spoofed and the blank-named person, posted in #proj.
-    await t.slack.interaction(t.slack.viewSubmission({ userId: People.author, callbackId: CallbackIds.handoffModal, privateMetadata: JSON.stringify({ key: 'text-1' }), values: modalValues({ recipients: [People.ana, 'U0SPOOF', 'U0BLANK'], ask: poisoned('modal ask'), title: poisoned('title'), context: poisoned('context'), links: poisoned('links'), ifOffline: poisoned('offline'), channel: 'C0PROJ' }) }));
+    await t.slack.interaction(
+      t.slack.viewSubmission({
+        userId: People.author,
+        callbackId: CallbackIds.handoffModal,
+        privateMetadata: JSON.stringify({ key: 'text-1' }),
+        values: modalValues({
+          recipients: [People.ana, 'U0SPOOF', 'U0BLANK'],
+          ask: poisoned('modal ask'),
+          title: poisoned('title'),
+          context: poisoned('context'),
+          links: poisoned('links'),
+          ifOffline: poisoned('offline'),
+          channel: 'C0PROJ',
+        }),
+      }),
+    );
     await eventually(() => expect(findHandoffIdByNumber(t.handoff.db.db, TEAM, 2)).toBeDefined());
     const id1 = findHandoffIdByNumber(t.handoff.db.db, TEAM, 1)!;
     const id2 = findHandoffIdByNumber(t.handoff.db.db, TEAM, 2)!;
     // Notes and reasons: /handoff done with a note, a reassignment note, a cancel reason.
     await command(People.ana, `done 1 ${poisoned('done note')}`);
-    await t.slack.interaction(t.slack.viewSubmission({ userId: People.ana, callbackId: CallbackIds.reassignModal, privateMetadata: JSON.stringify({ handoffId: id2 }), values: { [ReassignModalFields.to.block]: { [ReassignModalFields.to.action]: { type: 'users_select', selected_user: People.ken } }, [ReassignModalFields.note.block]: { [ReassignModalFields.note.action]: poisoned('reassign note') } } }));
-    await t.slack.interaction(t.slack.viewSubmission({ userId: People.author, callbackId: CallbackIds.resolveModal, privateMetadata: JSON.stringify({ handoffId: id2, action: 'cancel' }), values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: poisoned('cancel reason') } } }));
+    await t.slack.interaction(
+      t.slack.viewSubmission({
+        userId: People.ana,
+        callbackId: CallbackIds.reassignModal,
+        privateMetadata: JSON.stringify({ handoffId: id2 }),
+        values: {
+          [ReassignModalFields.to.block]: { [ReassignModalFields.to.action]: { type: 'users_select', selected_user: People.ken } },
+          [ReassignModalFields.note.block]: { [ReassignModalFields.note.action]: poisoned('reassign note') },
+        },
+      }),
+    );
+    await t.slack.interaction(
+      t.slack.viewSubmission({
+        userId: People.author,
+        callbackId: CallbackIds.resolveModal,
+        privateMetadata: JSON.stringify({ handoffId: id2, action: 'cancel' }),
+        values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: poisoned('cancel reason') } },
+      }),
+    );
     // A profile change arriving as an event.
     await t.slack.event({ type: 'user_change', user: { id: People.eve, team_id: TEAM, name: 'eve', tz: 'Europe/Berlin', profile: { display_name: poisoned('eve') } } });
     // The message shortcut pre-fills the modal from a message.
     t.fake.addMessage('C0PROJ', { user: People.eve, text: poisoned('shortcut text'), ts: '1700000000.000700' });
-    await t.slack.interaction(t.slack.messageShortcut({ userId: People.author, callbackId: CallbackIds.handThisOffShortcut, channelId: 'C0PROJ', message: { ts: '1700000000.000700', text: poisoned('shortcut text'), user: People.eve } }));
+    await t.slack.interaction(
+      t.slack.messageShortcut({
+        userId: People.author,
+        callbackId: CallbackIds.handThisOffShortcut,
+        channelId: 'C0PROJ',
+        message: { ts: '1700000000.000700', text: poisoned('shortcut text'), user: People.eve },
+      }),
+    );
     await t.fake.waitFor('views.open', (c) => JSON.stringify(c.args.view).includes('shortcut text'));
     // Meeting deflection: the proposal's text is kept for the pre-fill, then an agenda is posted.
     const proposal = t.fake.addMessage('C0PROJ', { user: People.author, text: `<@${People.ana}> can we hop on a quick call tomorrow? ${poisoned('proposal')}` });
@@ -89,9 +129,18 @@ describe('end to end: every entry point, every surface', () => {
     const prompt = t.fake.ephemerals.at(-1)!;
     const deflectionId = Number(/"value":"(\d+)"/.exec(JSON.stringify(prompt.blocks))![1]);
     const pending = t.handoff.db.sqlite.prepare('select pending_text as text from deflections where id = ?').get(deflectionId) as { text: string };
-    await t.slack.interaction(t.slack.blockAction({ userId: People.author, actionId: ActionIds.deflectKeep, value: String(deflectionId), channelId: 'C0PROJ', messageTs: prompt.message_ts }));
+    await t.slack.interaction(
+      t.slack.blockAction({ userId: People.author, actionId: ActionIds.deflectKeep, value: String(deflectionId), channelId: 'C0PROJ', messageTs: prompt.message_ts }),
+    );
     const agendaOpen = await t.fake.waitFor('views.open', (c) => (c.args.view as { callback_id?: string }).callback_id === CallbackIds.agendaModal);
-    await t.slack.interaction(t.slack.viewSubmission({ userId: People.author, callbackId: CallbackIds.agendaModal, privateMetadata: String((agendaOpen.args.view as { private_metadata: string }).private_metadata), values: { [AgendaModalFields.agenda.block]: { [AgendaModalFields.agenda.action]: poisoned('agenda') } } }));
+    await t.slack.interaction(
+      t.slack.viewSubmission({
+        userId: People.author,
+        callbackId: CallbackIds.agendaModal,
+        privateMetadata: String((agendaOpen.args.view as { private_metadata: string }).private_metadata),
+        values: { [AgendaModalFields.agenda.block]: { [AgendaModalFields.agenda.action]: poisoned('agenda') } },
+      }),
+    );
     await t.fake.waitFor('chat.postMessage', (c) => String(c.args.text).includes('Agenda'));
     // Lists and App Home render what was stored.
     await command(People.author, 'list');
@@ -111,12 +160,23 @@ describe('end to end: every entry point, every surface', () => {
     });
     for (const c of calls) {
       await log.check(`${c.method} → ${String(c.args.channel ?? c.args.user_id ?? c.args.response_url ?? c.args.trigger_id ?? '')}`, () => {
-        expect(strings(c.args).filter(([, s]) => hasDangerous(s)).map(([w, s]) => `${w}: ${JSON.stringify(s).slice(0, 120)}`)).toEqual([]);
+        expect(
+          strings(c.args)
+            .filter(([, s]) => hasDangerous(s))
+            .map(([w, s]) => `${w}: ${JSON.stringify(s).slice(0, 120)}`),
+        ).toEqual([]);
       });
     }
     const columns: Array<[string, string]> = [
-      ['handoffs', 'title'], ['handoffs', 'ask'], ['handoffs', 'context'], ['handoffs', 'links'], ['handoffs', 'if_offline'], ['handoffs', 'resolution_note'],
-      ['handoff_events', 'note'], ['users', 'display_name'], ['deflections', 'pending_text'],
+      ['handoffs', 'title'],
+      ['handoffs', 'ask'],
+      ['handoffs', 'context'],
+      ['handoffs', 'links'],
+      ['handoffs', 'if_offline'],
+      ['handoffs', 'resolution_note'],
+      ['handoff_events', 'note'],
+      ['users', 'display_name'],
+      ['deflections', 'pending_text'],
     ];
     for (const [table, column] of columns) {
       await log.check(`stored ${table}.${column}`, () => {
@@ -140,10 +200,20 @@ describe('end to end: every entry point, every surface', () => {
   it('a title with * and a lone backtick keeps the bold headline intact on every card', async () => {
     const log = new CaseLog('security');
     const from = t.fake.calls.length;
-    await t.slack.interaction(t.slack.viewSubmission({ userId: People.author, callbackId: CallbackIds.handoffModal, privateMetadata: JSON.stringify({ key: 'bold-1' }), values: modalValues({ recipients: [People.ana], title: 'Fix *all* the `bugs', ask: 'run `npm test` and *then* ship', channel: 'C0PROJ' }) }));
+    await t.slack.interaction(
+      t.slack.viewSubmission({
+        userId: People.author,
+        callbackId: CallbackIds.handoffModal,
+        privateMetadata: JSON.stringify({ key: 'bold-1' }),
+        values: modalValues({ recipients: [People.ana], title: 'Fix *all* the `bugs', ask: 'run `npm test` and *then* ship', channel: 'C0PROJ' }),
+      }),
+    );
     const dm = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === People.ana && JSON.stringify(c.args.blocks ?? '').includes('the ˋbugs'));
     const post = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === 'C0PROJ' && JSON.stringify(c.args.blocks ?? '').includes('the ˋbugs'));
-    for (const [label, call] of [['DM card', dm], ['channel post', post]] as const) {
+    for (const [label, call] of [
+      ['DM card', dm],
+      ['channel post', post],
+    ] as const) {
       await log.check(`${label}: headline bold span has no * or backtick inside`, () => {
         const texts = strings(call.args.blocks).map(([, s]) => s);
         const headline = texts.find((s) => s.includes('the ˋbugs'))!;

@@ -96,7 +96,16 @@ describe('clicks trust nothing but the database and Slack’s own copy', () => {
 
     await log.check('ack with container pointing at Eve’s DM (and evil blocks): Eve’s DM untouched', async () => {
       const from = t.fake.calls.length;
-      await t.slack.interaction(t.slack.blockAction({ userId: People.ana, actionId: ActionIds.acknowledge, value: String(forAna.id), channelId: forEve.channel, messageTs: forEve.ts, message: { type: 'message', ts: forEve.ts, user: 'UBOT', bot_id: 'B0001', blocks: EVIL_BLOCKS } }));
+      await t.slack.interaction(
+        t.slack.blockAction({
+          userId: People.ana,
+          actionId: ActionIds.acknowledge,
+          value: String(forAna.id),
+          channelId: forEve.channel,
+          messageTs: forEve.ts,
+          message: { type: 'message', ts: forEve.ts, user: 'UBOT', bot_id: 'B0001', blocks: EVIL_BLOCKS },
+        }),
+      );
       await eventually(() => expect(handoffByNumber(1)!.state).toBe('acknowledged'));
       await quiet();
       expect(updatesOf(forEve.channel, from)).toEqual([]);
@@ -106,7 +115,14 @@ describe('clicks trust nothing but the database and Slack’s own copy', () => {
     await log.check('decline note submitted with private_metadata naming Eve’s DM: Eve’s DM untouched', async () => {
       const other = await handoffTo(People.ana, 'second ask for ana');
       const from = t.fake.calls.length;
-      await t.slack.interaction(t.slack.viewSubmission({ userId: People.ana, callbackId: CallbackIds.resolveModal, privateMetadata: JSON.stringify({ handoffId: other.id, action: 'decline', channelId: forEve.channel, messageTs: forEve.ts }), values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'not mine' } } }));
+      await t.slack.interaction(
+        t.slack.viewSubmission({
+          userId: People.ana,
+          callbackId: CallbackIds.resolveModal,
+          privateMetadata: JSON.stringify({ handoffId: other.id, action: 'decline', channelId: forEve.channel, messageTs: forEve.ts }),
+          values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'not mine' } },
+        }),
+      );
       await eventually(() => expect(loadHandoff(db(), TEAM, other.id)!.state).toBe('declined'));
       await quiet();
       expect(updatesOf(forEve.channel, from)).toEqual([]);
@@ -118,7 +134,16 @@ describe('clicks trust nothing but the database and Slack’s own copy', () => {
       const original = t.fake.messagesIn(third.channel).find((m) => m.ts === third.ts)!;
       const originalBlocks = JSON.parse(JSON.stringify(original.blocks)) as Array<{ block_id?: string }>;
       const from = t.fake.calls.length;
-      await t.slack.interaction(t.slack.blockAction({ userId: People.ana, actionId: ActionIds.acknowledge, value: String(third.id), channelId: third.channel, messageTs: third.ts, message: { type: 'message', ts: third.ts, user: 'UBOT', bot_id: 'B0001', blocks: [...EVIL_BLOCKS, ...originalBlocks] } }));
+      await t.slack.interaction(
+        t.slack.blockAction({
+          userId: People.ana,
+          actionId: ActionIds.acknowledge,
+          value: String(third.id),
+          channelId: third.channel,
+          messageTs: third.ts,
+          message: { type: 'message', ts: third.ts, user: 'UBOT', bot_id: 'B0001', blocks: [...EVIL_BLOCKS, ...originalBlocks] },
+        }),
+      );
       const update = await t.fake.waitFor('chat.update', (c) => c.args.ts === third.ts && t.fake.calls.indexOf(c) >= from);
       const blocks = update.args.blocks as Array<{ block_id?: string }>;
       expect(JSON.stringify(blocks)).not.toContain('EVIL-INJECTED');
@@ -127,10 +152,16 @@ describe('clicks trust nothing but the database and Slack’s own copy', () => {
     });
 
     await log.check('container pointing at a message Ana wrote in her DM (not the bot’s): not rewritten', async () => {
-      const hers = t.fake.addMessage(forAna.channel, { user: People.ana, text: 'my own note', blocks: [{ type: 'section', block_id: CardBlockIds.meta(forAna.id), text: { type: 'mrkdwn', text: 'mine' } }] as never });
+      const hers = t.fake.addMessage(forAna.channel, {
+        user: People.ana,
+        text: 'my own note',
+        blocks: [{ type: 'section', block_id: CardBlockIds.meta(forAna.id), text: { type: 'mrkdwn', text: 'mine' } }] as never,
+      });
       const fourth = await handoffTo(People.ana, 'fourth ask for ana');
       const from = t.fake.calls.length;
-      await t.slack.interaction(t.slack.blockAction({ userId: People.ana, actionId: ActionIds.acknowledge, value: String(fourth.id), channelId: forAna.channel, messageTs: hers.ts }));
+      await t.slack.interaction(
+        t.slack.blockAction({ userId: People.ana, actionId: ActionIds.acknowledge, value: String(fourth.id), channelId: forAna.channel, messageTs: hers.ts }),
+      );
       await eventually(() => expect(loadHandoff(db(), TEAM, fourth.id)!.state).toBe('acknowledged'));
       await quiet();
       expect(updatesOf(forAna.channel, from).filter((c) => c.args.ts === hers.ts)).toEqual([]);
@@ -140,7 +171,16 @@ describe('clicks trust nothing but the database and Slack’s own copy', () => {
       const post = t.fake.addMessage('C0PROJ', { user: People.eve, text: 'a channel message' });
       const fifth = await handoffTo(People.ana, 'fifth ask for ana');
       const from = t.fake.calls.length;
-      await t.slack.interaction(t.slack.blockAction({ userId: People.ana, actionId: ActionIds.acknowledge, value: String(fifth.id), channelId: 'C0PROJ', messageTs: post.ts, message: { type: 'message', ts: post.ts, user: 'UBOT', bot_id: 'B0001', blocks: EVIL_BLOCKS } }));
+      await t.slack.interaction(
+        t.slack.blockAction({
+          userId: People.ana,
+          actionId: ActionIds.acknowledge,
+          value: String(fifth.id),
+          channelId: 'C0PROJ',
+          messageTs: post.ts,
+          message: { type: 'message', ts: post.ts, user: 'UBOT', bot_id: 'B0001', blocks: EVIL_BLOCKS },
+        }),
+      );
       await eventually(() => expect(loadHandoff(db(), TEAM, fifth.id)!.state).toBe('acknowledged'));
       await quiet();
       expect(updatesOf('C0PROJ', from)).toEqual([]);
@@ -160,7 +200,17 @@ describe('clicks trust nothing but the database and Slack’s own copy', () => {
     const digest = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === People.ken && JSON.stringify(c.args.metadata ?? '').includes('digest'));
     const { channel, ts } = digest.response as { channel: string; ts: string };
     const from = t.fake.calls.length;
-    await t.slack.interaction(t.slack.blockAction({ userId: People.ken, actionId: ActionIds.acknowledge, value: String(id), blockId: CardBlockIds.actions(id), channelId: channel, messageTs: ts, message: { type: 'message', ts, user: 'UBOT', bot_id: 'B0001', text: 'forged text', blocks: EVIL_BLOCKS } }));
+    await t.slack.interaction(
+      t.slack.blockAction({
+        userId: People.ken,
+        actionId: ActionIds.acknowledge,
+        value: String(id),
+        blockId: CardBlockIds.actions(id),
+        channelId: channel,
+        messageTs: ts,
+        message: { type: 'message', ts, user: 'UBOT', bot_id: 'B0001', text: 'forged text', blocks: EVIL_BLOCKS },
+      }),
+    );
     const update = await t.fake.waitFor('chat.update', (c) => c.args.ts === ts && t.fake.calls.indexOf(c) >= from);
     await log.check('the notification text is the digest’s, not a status line', () => {
       expect(update.args.text).toBe(digest.args.text);
@@ -190,7 +240,14 @@ describe('clicks trust nothing but the database and Slack’s own copy', () => {
     for (const [label, permalink, kept] of cases) {
       await log.check(label, async () => {
         n += 1;
-        const res = await t.slack.interaction(t.slack.viewSubmission({ userId: People.author, callbackId: CallbackIds.handoffModal, privateMetadata: JSON.stringify({ key: `perma-${n}`, permalink }), values: modalValues({ recipients: [People.ana], ask: `permalink case ${n}` }) }));
+        const res = await t.slack.interaction(
+          t.slack.viewSubmission({
+            userId: People.author,
+            callbackId: CallbackIds.handoffModal,
+            privateMetadata: JSON.stringify({ key: `perma-${n}`, permalink }),
+            values: modalValues({ recipients: [People.ana], ask: `permalink case ${n}` }),
+          }),
+        );
         expect(res.status).toBe(200);
         await eventually(() => expect(handoffByNumber(n)).toBeDefined());
         expect(handoffByNumber(n)!.sourcePermalink).toBe(kept ? permalink : null);

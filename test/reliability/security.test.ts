@@ -66,10 +66,31 @@ async function quiet(ms = 60): Promise<void> {
 describe('request authenticity', () => {
   it('bad signature, stale or missing timestamp → 401 for commands, interactions, shortcuts, events and url_verification; nothing happens', async () => {
     const log = new CaseLog('security');
-    const signed = new SlackRequester({ baseUrl: `http://127.0.0.1:${t.port}`, signingSecret: TEST_SIGNING_SECRET, teamId: TEAM, issueTriggerId: (u) => t.fake.issueTriggerId(u), responseUrl: () => t.fake.responseUrl() });
+    const signed = new SlackRequester({
+      baseUrl: `http://127.0.0.1:${t.port}`,
+      signingSecret: TEST_SIGNING_SECRET,
+      teamId: TEAM,
+      issueTriggerId: (u) => t.fake.issueTriggerId(u),
+      responseUrl: () => t.fake.responseUrl(),
+    });
     const wrongSecret = new SlackRequester({ baseUrl: `http://127.0.0.1:${t.port}`, signingSecret: 'ffffffffffffffffffffffffffffffff', teamId: TEAM });
     const nowSec = () => Math.floor(Date.now() / 1000);
-    const handoff = await t.handoff.deps.handoffs.create(TEAM, { authorId: People.author, recipientIds: [People.ana], title: 'sig target', context: '', ask: 'sig target', links: '', ifOffline: '', neededByAt: null, channelId: null, urgent: false }, { idempotencyKey: 'sig' });
+    const handoff = await t.handoff.deps.handoffs.create(
+      TEAM,
+      {
+        authorId: People.author,
+        recipientIds: [People.ana],
+        title: 'sig target',
+        context: '',
+        ask: 'sig target',
+        links: '',
+        ifOffline: '',
+        neededByAt: null,
+        channelId: null,
+        urgent: false,
+      },
+      { idempotencyKey: 'sig' },
+    );
     if (handoff.kind === 'invalid') throw new Error('setup');
     const id = handoff.handoff.id;
     await quiet();
@@ -79,8 +100,32 @@ describe('request authenticity', () => {
       ['command (create)', (r, s) => r.command({ userId: People.eve, text: `<@${People.ana}> forged ask` }, s)],
       ['command (done)', (r, s) => r.command({ userId: People.ana, text: 'done 1 forged' }, s)],
       ['block_actions', (r, s) => r.interaction(signed.blockAction({ userId: People.ana, actionId: ActionIds.acknowledge, value: String(id) }), s)],
-      ['view_submission', (r, s) => r.interaction(signed.viewSubmission({ userId: People.author, callbackId: CallbackIds.resolveModal, privateMetadata: JSON.stringify({ handoffId: id, action: 'cancel' }), values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'forged' } } }), s)],
-      ['message shortcut', (r, s) => r.interaction(signed.messageShortcut({ userId: People.eve, callbackId: CallbackIds.handThisOffShortcut, channelId: 'C0PROJ', message: { ts: '1700000000.000100', text: 'x', user: People.ana } }), s)],
+      [
+        'view_submission',
+        (r, s) =>
+          r.interaction(
+            signed.viewSubmission({
+              userId: People.author,
+              callbackId: CallbackIds.resolveModal,
+              privateMetadata: JSON.stringify({ handoffId: id, action: 'cancel' }),
+              values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'forged' } },
+            }),
+            s,
+          ),
+      ],
+      [
+        'message shortcut',
+        (r, s) =>
+          r.interaction(
+            signed.messageShortcut({
+              userId: People.eve,
+              callbackId: CallbackIds.handThisOffShortcut,
+              channelId: 'C0PROJ',
+              message: { ts: '1700000000.000100', text: 'x', user: People.ana },
+            }),
+            s,
+          ),
+      ],
       ['event: app_home_opened', (r, s) => r.event({ type: 'app_home_opened', user: People.ana, channel: 'D0ANA', tab: 'home', event_ts: '1.0' }, s)],
       ['event: app_uninstalled', (r, s) => r.event({ type: 'app_uninstalled', event_ts: '1.0' }, s)],
       ['event: tokens_revoked', (r, s) => r.event({ type: 'tokens_revoked', tokens: { bot: ['B0001'] }, event_ts: '1.0' }, s)],
@@ -97,7 +142,12 @@ describe('request authenticity', () => {
       ['signature of a different body', signed, { signature: signRequest(TEST_SIGNING_SECRET, 'text=help', nowSec()) }],
     ];
 
-    const before = { calls: t.fake.calls.length, handoffs: count('handoffs'), events: count('handoff_events'), workspaces: JSON.stringify(t.handoff.db.sqlite.prepare('select * from workspaces').all()) };
+    const before = {
+      calls: t.fake.calls.length,
+      handoffs: count('handoffs'),
+      events: count('handoff_events'),
+      workspaces: JSON.stringify(t.handoff.db.sqlite.prepare('select * from workspaces').all()),
+    };
     for (const [kind, send] of kinds) {
       for (const [variant, requester, opts] of variants) {
         await log.check(`${kind} / ${variant}`, async () => {
@@ -152,21 +202,62 @@ describe('authorisation: acting on a handoff you are not on', () => {
     const n = Number(/#(\d+)/.exec(await inline(People.author, `<@${People.ana}> <@${People.ken}> send the Q3 numbers`))![1]);
     const id = handoffByNumber(n)!.id;
     await t.slack.interaction(
-      t.slack.viewSubmission({ userId: People.ken, callbackId: CallbackIds.reassignModal, privateMetadata: JSON.stringify({ handoffId: id }), values: { [ReassignModalFields.to.block]: { [ReassignModalFields.to.action]: { type: 'users_select', selected_user: People.grid } } } }),
+      t.slack.viewSubmission({
+        userId: People.ken,
+        callbackId: CallbackIds.reassignModal,
+        privateMetadata: JSON.stringify({ handoffId: id }),
+        values: { [ReassignModalFields.to.block]: { [ReassignModalFields.to.action]: { type: 'users_select', selected_user: People.grid } } },
+      }),
     );
-    expect(handoffByNumber(n)!.recipients.filter((r) => r.active).map((r) => r.userId).sort()).toEqual([People.ana, People.grid].sort());
+    expect(
+      handoffByNumber(n)!
+        .recipients.filter((r) => r.active)
+        .map((r) => r.userId)
+        .sort(),
+    ).toEqual([People.ana, People.grid].sort());
     await quiet();
 
-    const other = new SlackRequester({ baseUrl: `http://127.0.0.1:${t.port}`, signingSecret: TEST_SIGNING_SECRET, teamId: 'T0OTHER', issueTriggerId: (u) => t.fake.issueTriggerId(u), responseUrl: () => t.fake.responseUrl() });
-    const snapshot = () => JSON.stringify({ h: loadHandoff(db(), TEAM, id), events: listEvents(db(), id), outbox: t.handoff.db.sqlite.prepare("select count(*) n from outbox where kind != 'digest'").get() });
+    const other = new SlackRequester({
+      baseUrl: `http://127.0.0.1:${t.port}`,
+      signingSecret: TEST_SIGNING_SECRET,
+      teamId: 'T0OTHER',
+      issueTriggerId: (u) => t.fake.issueTriggerId(u),
+      responseUrl: () => t.fake.responseUrl(),
+    });
+    const snapshot = () =>
+      JSON.stringify({
+        h: loadHandoff(db(), TEAM, id),
+        events: listEvents(db(), id),
+        outbox: t.handoff.db.sqlite.prepare("select count(*) n from outbox where kind != 'digest'").get(),
+      });
     const before = snapshot();
 
     const button = (r: SlackRequester, userId: string, actionId: string, where: 'message' | 'home') =>
-      r.interaction(r.blockAction(where === 'home' ? { userId, actionId, value: String(id), view: { id: 'VHOME', type: 'home' } } : { userId, actionId, value: String(id), channelId: 'C0PROJ', messageTs: '1700000000.000100' }));
+      r.interaction(
+        r.blockAction(
+          where === 'home'
+            ? { userId, actionId, value: String(id), view: { id: 'VHOME', type: 'home' } }
+            : { userId, actionId, value: String(id), channelId: 'C0PROJ', messageTs: '1700000000.000100' },
+        ),
+      );
     const note = (r: SlackRequester, userId: string, action: 'complete' | 'decline' | 'cancel') =>
-      r.interaction(r.viewSubmission({ userId, callbackId: CallbackIds.resolveModal, privateMetadata: JSON.stringify({ handoffId: id, action }), values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'hijacked' } } }));
+      r.interaction(
+        r.viewSubmission({
+          userId,
+          callbackId: CallbackIds.resolveModal,
+          privateMetadata: JSON.stringify({ handoffId: id, action }),
+          values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'hijacked' } },
+        }),
+      );
     const reassign = (r: SlackRequester, userId: string) =>
-      r.interaction(r.viewSubmission({ userId, callbackId: CallbackIds.reassignModal, privateMetadata: JSON.stringify({ handoffId: id }), values: { [ReassignModalFields.to.block]: { [ReassignModalFields.to.action]: { type: 'users_select', selected_user: People.eve } } } }));
+      r.interaction(
+        r.viewSubmission({
+          userId,
+          callbackId: CallbackIds.reassignModal,
+          privateMetadata: JSON.stringify({ handoffId: id }),
+          values: { [ReassignModalFields.to.block]: { [ReassignModalFields.to.action]: { type: 'users_select', selected_user: People.eve } } },
+        }),
+      );
     const done = (r: SlackRequester, userId: string) => r.command({ userId, text: `done ${n} hijacked` });
 
     const RECIPIENT_ONLY = [ActionIds.acknowledge, ActionIds.complete, ActionIds.decline, ActionIds.reassign, ActionIds.snooze];
@@ -183,7 +274,8 @@ describe('authorisation: acting on a handoff you are not on', () => {
     for (const [who, r, userId, scope] of actors) {
       const buttons = scope === 'all' ? [...RECIPIENT_ONLY, ActionIds.cancel] : scope === 'recipient-only' ? RECIPIENT_ONLY : [ActionIds.cancel];
       for (const actionId of buttons) {
-        for (const where of ['message', 'home'] as const) attempts.push({ label: `${who} ${userId}: ${actionId} button (${where})`, send: () => button(r, userId, actionId, where), userId });
+        for (const where of ['message', 'home'] as const)
+          attempts.push({ label: `${who} ${userId}: ${actionId} button (${where})`, send: () => button(r, userId, actionId, where), userId });
       }
       const notes = scope === 'all' ? (['complete', 'decline', 'cancel'] as const) : scope === 'recipient-only' ? (['complete', 'decline'] as const) : (['cancel'] as const);
       for (const a of notes) attempts.push({ label: `${who} ${userId}: ${a} modal submission`, send: () => note(r, userId, a), userId, modal: true });
@@ -220,15 +312,30 @@ describe('authorisation: acting on a handoff you are not on', () => {
 describe('authorisation: ids carried in private_metadata', () => {
   it('a handoff form naming someone else’s meeting prompt does not mark that prompt converted', async () => {
     const log = new CaseLog('security');
-    const outcome = await t.handoff.deps.deflection.onMessage(TEAM, 'EvDEFLECT1', { type: 'message', user: People.eve, channel: 'C0PROJ', channel_type: 'channel', text: `<@${People.ana}> can we hop on a quick call tomorrow to sort this out?`, ts: '1700000000.000900' } as never);
-    const row = () => t.handoff.db.sqlite.prepare('select id, outcome, handoff_id as handoffId from deflections where user_id = ?').get(People.eve) as { id: number; outcome: string; handoffId: number | null } | undefined;
+    const outcome = await t.handoff.deps.deflection.onMessage(TEAM, 'EvDEFLECT1', {
+      type: 'message',
+      user: People.eve,
+      channel: 'C0PROJ',
+      channel_type: 'channel',
+      text: `<@${People.ana}> can we hop on a quick call tomorrow to sort this out?`,
+      ts: '1700000000.000900',
+    } as never);
+    const row = () =>
+      t.handoff.db.sqlite.prepare('select id, outcome, handoff_id as handoffId from deflections where user_id = ?').get(People.eve) as
+        | { id: number; outcome: string; handoffId: number | null }
+        | undefined;
     await log.check('precondition: Eve was shown a prompt', () => {
       expect(outcome.kind).toBe('prompted');
       expect(row()).toBeDefined();
     });
     const before = row();
     const res = await t.slack.interaction(
-      t.slack.viewSubmission({ userId: People.author, callbackId: CallbackIds.handoffModal, privateMetadata: JSON.stringify({ key: 'steal', deflectionId: before?.id ?? 1 }), values: modalValues({ recipients: [People.ana], ask: 'stolen conversion' }) }),
+      t.slack.viewSubmission({
+        userId: People.author,
+        callbackId: CallbackIds.handoffModal,
+        privateMetadata: JSON.stringify({ key: 'steal', deflectionId: before?.id ?? 1 }),
+        values: modalValues({ recipients: [People.ana], ask: 'stolen conversion' }),
+      }),
     );
     await quiet();
     await log.check('the author’s handoff is created normally', () => {
@@ -260,7 +367,10 @@ describe('text safety on every surface', () => {
     // #1 modal: raw text in every field, to ana (DM now) and ken (digest), posted in #proj.
     await submitModal(t, People.author, 'evil-1', { recipients: [People.ana, People.ken], ...EVIL, channel: 'C0PROJ' });
     // #2 inline: Slack escapes &, < and > in command text, and sends real broadcasts/links in <…>.
-    acks.push(['inline create', await inline(People.author, `<@${People.ana}> Inline &lt;!channel&gt; &lt;@U0EVE&gt; &lt;http://evil.example|innocent&gt; <!here> <http://evil.example|innocent>`)]);
+    acks.push([
+      'inline create',
+      await inline(People.author, `<@${People.ana}> Inline &lt;!channel&gt; &lt;@U0EVE&gt; &lt;http://evil.example|innocent&gt; <!here> <http://evil.example|innocent>`),
+    ]);
     // #3 a recipient whose display name is "<!channel> loud", named in the channel post.
     await submitModal(t, People.author, 'evil-3', { recipients: [People.loud], ask: 'ask the loud one', channel: 'C0PROJ' });
     // #4 for ken only: still open at his morning digest.
@@ -275,11 +385,27 @@ describe('text safety on every surface', () => {
 
     // Lifecycle with evil notes while the author is offline: they wait for the author's digest.
     acks.push(['done reply', await inline(People.ana, `done 1 fixed &lt;!channel&gt; see <http://evil.example|the fix> &lt;@U0EVE&gt;`)]);
-    await t.slack.interaction(t.slack.viewSubmission({ userId: People.ana, callbackId: CallbackIds.resolveModal, privateMetadata: JSON.stringify({ handoffId: handoffByNumber(2)!.id, action: 'decline' }), values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'No <!here> <http://evil.example|reason>' } } }));
-    await t.slack.interaction(t.slack.blockAction({ userId: People.ken, actionId: ActionIds.acknowledge, value: String(handoffByNumber(4)!.id), channelId: 'C0PROJ', messageTs: '1700000000.000100' }));
+    await t.slack.interaction(
+      t.slack.viewSubmission({
+        userId: People.ana,
+        callbackId: CallbackIds.resolveModal,
+        privateMetadata: JSON.stringify({ handoffId: handoffByNumber(2)!.id, action: 'decline' }),
+        values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'No <!here> <http://evil.example|reason>' } },
+      }),
+    );
+    await t.slack.interaction(
+      t.slack.blockAction({ userId: People.ken, actionId: ActionIds.acknowledge, value: String(handoffByNumber(4)!.id), channelId: 'C0PROJ', messageTs: '1700000000.000100' }),
+    );
     // 14:00Z — the author is working: #5 done now reaches them live, note included.
     t.clock.set('2026-11-25T14:00:00Z');
-    await t.slack.interaction(t.slack.viewSubmission({ userId: People.ana, callbackId: CallbackIds.resolveModal, privateMetadata: JSON.stringify({ handoffId: handoffByNumber(5)!.id, action: 'complete' }), values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'Done <!channel> <@U0EVE> <https://evil.example|proof>' } } }));
+    await t.slack.interaction(
+      t.slack.viewSubmission({
+        userId: People.ana,
+        callbackId: CallbackIds.resolveModal,
+        privateMetadata: JSON.stringify({ handoffId: handoffByNumber(5)!.id, action: 'complete' }),
+        values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'Done <!channel> <@U0EVE> <https://evil.example|proof>' } },
+      }),
+    );
     await quiet();
 
     // /handoff list and App Home for everyone involved.
@@ -295,7 +421,15 @@ describe('text safety on every surface', () => {
     await quiet();
 
     const calls = t.fake.calls.slice(from);
-    const surfaces = new Set(surfaceCalls(calls).map((c) => c.method === 'chat.postMessage' && /^C/.test(String(c.args.channel)) ? 'channel post' : c.method === 'chat.postMessage' && JSON.stringify(c.args.metadata ?? '').includes('digest') ? 'digest' : c.method));
+    const surfaces = new Set(
+      surfaceCalls(calls).map((c) =>
+        c.method === 'chat.postMessage' && /^C/.test(String(c.args.channel))
+          ? 'channel post'
+          : c.method === 'chat.postMessage' && JSON.stringify(c.args.metadata ?? '').includes('digest')
+            ? 'digest'
+            : c.method,
+      ),
+    );
     await log.check('every surface was exercised', () => {
       for (const s of ['chat.postMessage', 'channel post', 'digest', 'chat.update', 'views.publish', 'response_url']) expect([...surfaces]).toContain(s);
       expect(acks.length).toBeGreaterThan(5);
@@ -458,10 +592,19 @@ describe('visibility', () => {
       const n = Number(/#(\d+)/.exec(await inline(People.author, `<@${People.ana}> internal ask`))![1]);
       const id = handoffByNumber(n)!.id;
       const res = await t.slack.interaction(
-        t.slack.viewSubmission({ userId: People.ana, callbackId: CallbackIds.reassignModal, privateMetadata: JSON.stringify({ handoffId: id }), values: { [ReassignModalFields.to.block]: { [ReassignModalFields.to.action]: { type: 'users_select', selected_user: People.external } } } }),
+        t.slack.viewSubmission({
+          userId: People.ana,
+          callbackId: CallbackIds.reassignModal,
+          privateMetadata: JSON.stringify({ handoffId: id }),
+          values: { [ReassignModalFields.to.block]: { [ReassignModalFields.to.action]: { type: 'users_select', selected_user: People.external } } },
+        }),
       );
       expect(JSON.stringify(res.json)).toMatch(/response_action.*errors/);
-      expect(handoffByNumber(n)!.recipients.filter((r) => r.active).map((r) => r.userId)).toEqual([People.ana]);
+      expect(
+        handoffByNumber(n)!
+          .recipients.filter((r) => r.active)
+          .map((r) => r.userId),
+      ).toEqual([People.ana]);
     });
     await log.check('nothing was created for them', () => {
       expect(t.handoff.db.sqlite.prepare('select count(*) n from handoff_recipients where user_id = ?').get(People.external)).toEqual({ n: 0 });

@@ -69,13 +69,7 @@ function reserveInTransaction(db: Db, row: PromptReservation, t: number, cooldow
     const cooled = tx
       .update(users)
       .set({ lastDeflectionAt: t })
-      .where(
-        and(
-          eq(users.teamId, row.teamId),
-          eq(users.userId, row.userId),
-          sql`(${users.lastDeflectionAt} is null or ${users.lastDeflectionAt} <= ${t - cooldownMs})`,
-        ),
-      )
+      .where(and(eq(users.teamId, row.teamId), eq(users.userId, row.userId), sql`(${users.lastDeflectionAt} is null or ${users.lastDeflectionAt} <= ${t - cooldownMs})`))
       .run();
     if (cooled.changes === 0) return null;
     const inserted = tx
@@ -91,7 +85,10 @@ function reserveInTransaction(db: Db, row: PromptReservation, t: number, cooldow
 
 /** What "Write a handoff instead" pre-fills; kept only while the prompt is unanswered. */
 export function setPending(db: Db, id: number, text: string, recipientIds: string[]): void {
-  db.update(deflections).set({ pendingText: text, pendingMentions: JSON.stringify(recipientIds) }).where(eq(deflections.id, id)).run();
+  db.update(deflections)
+    .set({ pendingText: text, pendingMentions: JSON.stringify(recipientIds) })
+    .where(eq(deflections.id, id))
+    .run();
 }
 
 /** Forgets the message text (and recipients) without recording an outcome. */
@@ -101,7 +98,11 @@ export function forgetPending(db: Db, id: number): void {
 
 export function getDeflection(db: Db, teamId: string, id: number): DeflectionRow | undefined {
   if (!Number.isSafeInteger(id)) return undefined;
-  return db.select().from(deflections).where(and(eq(deflections.teamId, teamId), eq(deflections.id, id))).get();
+  return db
+    .select()
+    .from(deflections)
+    .where(and(eq(deflections.teamId, teamId), eq(deflections.id, id)))
+    .get();
 }
 
 /** By id alone: for checks that then compare the row's team and person themselves. */
@@ -147,7 +148,10 @@ const PURGE_EVENTS_PER_TICK = 2000;
 /** Drops message text of prompts nobody answered within a day, and old processed-event ids. */
 export function purgeStale(db: Db, now: Date): void {
   const dayAgo = now.getTime() - 24 * 3600_000;
-  db.update(deflections).set({ pendingText: null, pendingMentions: null }).where(and(isNotNull(deflections.pendingText), lt(deflections.createdAt, dayAgo))).run();
+  db.update(deflections)
+    .set({ pendingText: null, pendingMentions: null })
+    .where(and(isNotNull(deflections.pendingText), lt(deflections.createdAt, dayAgo)))
+    .run();
   const weekAgo = now.getTime() - 7 * 24 * 3600_000;
   db.run(sql`delete from processed_events where rowid in (select rowid from processed_events where at < ${weekAgo} limit ${PURGE_EVENTS_PER_TICK})`);
 }

@@ -30,8 +30,12 @@ const HANDOFF_WITH_RECIPIENT = `${handoff.columns('h')}, ${recipient.columns('r'
 const SCHEDULE = user.columns('u', { only: SCHEDULE_KEYS });
 
 const statements = (s: Database.Database) => ({
-  person: s.prepare<[string, string], Record<string, unknown>>(`select ${user.columns('u', { only: [...SCHEDULE_KEYS, 'digestEnabled'] })} from users u where u.team_id = ? and u.user_id = ?`),
-  zone: s.prepare<[string, string], Pick<UserRow, 'slackTz' | 'tzOverride'>>(`select ${user.columns('u', { only: ['slackTz', 'tzOverride'] })} from users u where u.team_id = ? and u.user_id = ?`),
+  person: s.prepare<[string, string], Record<string, unknown>>(
+    `select ${user.columns('u', { only: [...SCHEDULE_KEYS, 'digestEnabled'] })} from users u where u.team_id = ? and u.user_id = ?`,
+  ),
+  zone: s.prepare<[string, string], Pick<UserRow, 'slackTz' | 'tzOverride'>>(
+    `select ${user.columns('u', { only: ['slackTz', 'tzOverride'] })} from users u where u.team_id = ? and u.user_id = ?`,
+  ),
   // Open handoffs where the person is an active recipient, oldest first.
   waiting: s.prepare<[string, string], Record<string, unknown>>(`
     with picked as (

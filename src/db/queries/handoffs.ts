@@ -14,8 +14,7 @@ export interface HandoffWithRecipients extends HandoffRow {
   recipients: RecipientRow[];
 }
 
-export const activeRecipientIds = (h: HandoffWithRecipients): string[] =>
-  h.recipients.filter((r) => r.active).map((r) => r.userId);
+export const activeRecipientIds = (h: HandoffWithRecipients): string[] => h.recipients.filter((r) => r.active).map((r) => r.userId);
 
 const handoff = rowReader(handoffs);
 const recipient = rowReader(handoffRecipients);
@@ -58,7 +57,9 @@ const statements = (s: Database.Database) => ({
   recentlyResolved: s.prepare<[string, string, number, number], Record<string, unknown>>(`
     select ${H} from handoffs h where h.team_id = ? and h.author_id = ? and h.state in ('done', 'declined') and h.resolved_at > ?
     order by h.resolved_at desc limit ?`),
-  authorNotified: s.prepare<[number, string, string]>(`update handoffs set author_notified_at = ? where team_id = ? and id in (select value from json_each(?)) and author_notified_at is null`),
+  authorNotified: s.prepare<[number, string, string]>(
+    `update handoffs set author_notified_at = ? where team_id = ? and id in (select value from json_each(?)) and author_notified_at is null`,
+  ),
   recipientNotified: s.prepare<[number, number, string]>(`update handoff_recipients set notified_at = ? where handoff_id = ? and user_id = ? and notified_at is null`),
 });
 
@@ -171,7 +172,13 @@ export function findRepeatedAsk(db: Db, teamId: string, authorId: string, ask: s
   return prepared(db, statements)
     .sameAsk.all(teamId, authorId, ask, since.getTime())
     .map((r) => loadHandoff(db, teamId, r.id)!)
-    .find((h) => h.recipients.map((r) => r.userId).sort().join(',') === wanted);
+    .find(
+      (h) =>
+        h.recipients
+          .map((r) => r.userId)
+          .sort()
+          .join(',') === wanted,
+    );
 }
 
 export function findHandoffIdByNumber(db: Db, teamId: string, number: number): number | undefined {
@@ -239,10 +246,7 @@ export function applyDecision(tx: Db, input: ApplyInput): number | null {
       fromState: input.expectedState,
       toState: decision.nextState,
       note,
-      detail:
-        decision.addRecipients.length || decision.removeRecipients.length
-          ? JSON.stringify({ added: decision.addRecipients, removed: decision.removeRecipients })
-          : null,
+      detail: decision.addRecipients.length || decision.removeRecipients.length ? JSON.stringify({ added: decision.addRecipients, removed: decision.removeRecipients }) : null,
       at: t,
     })
     .returning({ id: handoffEvents.id })
@@ -251,7 +255,9 @@ export function applyDecision(tx: Db, input: ApplyInput): number | null {
 }
 
 export function logEvent(db: Db, e: { teamId: string; handoffId: number; actorId: string; kind: string; note?: string | null; at: Date }): void {
-  db.insert(handoffEvents).values({ ...e, note: e.note ?? null, at: e.at.getTime() }).run();
+  db.insert(handoffEvents)
+    .values({ ...e, note: e.note ?? null, at: e.at.getTime() })
+    .run();
 }
 
 export function listEvents(db: Db, handoffId: number) {

@@ -89,12 +89,23 @@ const RELEASED = { claimedBy: null, leaseUntil: null, postingSince: null } as co
  */
 export function claimDue(db: Db, now: Date, limit: number, lease: Lease, onlyIds?: number[], skipTeams: string[] = []): OutboxRow[] {
   const t = now.getTime();
-  const idFilter = onlyIds && onlyIds.length > 0 ? sql`and o.id in (${sql.join(onlyIds.map((i) => sql`${i}`), sql`, `)})` : sql``;
+  const idFilter =
+    onlyIds && onlyIds.length > 0
+      ? sql`and o.id in (${sql.join(
+          onlyIds.map((i) => sql`${i}`),
+          sql`, `,
+        )})`
+      : sql``;
   // Workspaces whose sends are paused (a Retry-After) are left for later, so they hold no sender.
   // Only the next SKIP_SCAN_LIMIT due rows are looked through for another workspace's: behind a
   // paused wave of 50,000, a full scan per claim would hold the event loop for tens of ms.
   const skipping = skipTeams.length > 0;
-  const teamFilter = skipping ? sql`where c.team_id not in (${sql.join(skipTeams.map((x) => sql`${x}`), sql`, `)})` : sql``;
+  const teamFilter = skipping
+    ? sql`where c.team_id not in (${sql.join(
+        skipTeams.map((x) => sql`${x}`),
+        sql`, `,
+      )})`
+    : sql``;
   return db.all<OutboxRow>(sql`
     update outbox set status = 'sending', claimed_by = ${lease.claimant}, lease_until = ${lease.until}, posting_since = null, updated_at = ${t}
     where id in (
@@ -140,7 +151,13 @@ export function markSent(db: Db, id: number, claimant: string, messageTs: string
 /** Found in Slack after an interrupted attempt: sent, and that attempt was already counted. */
 export function markFoundSent(db: Db, id: number, claimant: string, messageTs: string, now: Date): boolean {
   const t = now.getTime();
-  return db.update(outbox).set({ status: 'sent', messageTs, sentAt: t, updatedAt: t, lastError: null, ...RELEASED }).where(heldBy(id, claimant)).run().changes === 1;
+  return (
+    db
+      .update(outbox)
+      .set({ status: 'sent', messageTs, sentAt: t, updatedAt: t, lastError: null, ...RELEASED })
+      .where(heldBy(id, claimant))
+      .run().changes === 1
+  );
 }
 
 export function markRetry(db: Db, id: number, claimant: string, error: string | null, nextAttemptAt: Date, now: Date, countAttempt = true): boolean {
@@ -172,7 +189,13 @@ export function markFinal(db: Db, id: number, claimant: string, status: 'failed'
 
 /** Hands a claimed row back untouched (the dispatcher stopped before posting it). */
 export function releaseClaim(db: Db, id: number, claimant: string): boolean {
-  return db.update(outbox).set({ status: 'pending', ...RELEASED }).where(heldBy(id, claimant)).run().changes === 1;
+  return (
+    db
+      .update(outbox)
+      .set({ status: 'pending', ...RELEASED })
+      .where(heldBy(id, claimant))
+      .run().changes === 1
+  );
 }
 
 /**
@@ -188,13 +211,23 @@ export function releaseAll(db: Db, claimant: string, now: Date): number {
       .set({ status: 'pending', lastError: `${UNVERIFIED}: outcome unknown at shutdown`, nextAttemptAt: t, updatedAt: t, ...RELEASED })
       .where(and(mine, isNotNull(outbox.postingSince)))
       .run().changes;
-    return posted + tx.update(outbox).set({ status: 'pending', ...RELEASED }).where(mine).run().changes;
+    return (
+      posted +
+      tx
+        .update(outbox)
+        .set({ status: 'pending', ...RELEASED })
+        .where(mine)
+        .run().changes
+    );
   });
 }
 
 /** Replaces a row's payload (e.g. what a digest is about to tell, written before it is posted). */
 export function setPayload(db: Db, id: number, payload: Record<string, unknown>, now: Date): void {
-  db.update(outbox).set({ payload: JSON.stringify(payload), updatedAt: now.getTime() }).where(eq(outbox.id, id)).run();
+  db.update(outbox)
+    .set({ payload: JSON.stringify(payload), updatedAt: now.getTime() })
+    .where(eq(outbox.id, id))
+    .run();
 }
 
 export type ForeignClaim = Pick<OutboxRow, 'id' | 'claimedBy' | 'leaseUntil' | 'postingSince'>;

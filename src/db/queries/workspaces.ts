@@ -23,12 +23,7 @@ export function getWorkspace(db: Db, teamId: string): WorkspaceRow | undefined {
   return raw ? workspace.read(raw) : undefined;
 }
 
-export function setWorkspaceStatus(
-  db: Db,
-  teamId: string,
-  status: 'active' | 'uninstalled' | 'tokens_revoked',
-  now: Date,
-): void {
+export function setWorkspaceStatus(db: Db, teamId: string, status: 'active' | 'uninstalled' | 'tokens_revoked', now: Date): void {
   ensureWorkspace(db, teamId, now);
   db.update(workspaces).set({ status, statusChangedAt: now.getTime() }).where(eq(workspaces.teamId, teamId)).run();
 }

@@ -44,7 +44,19 @@ export interface FeatureOptions {
   abstractBigrams?: boolean;
 }
 
-export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { dim: 1 << 18, charMin: 3, charMax: 5, clauseConcepts: true, conceptPairs: true, respell: true, punctuation: true, wordWeight: 5, charWeight: 3, denseWeight: 1, abstractBigrams: true };
+export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
+  dim: 1 << 18,
+  charMin: 3,
+  charMax: 5,
+  clauseConcepts: true,
+  conceptPairs: true,
+  respell: true,
+  punctuation: true,
+  wordWeight: 5,
+  charWeight: 3,
+  denseWeight: 1,
+  abstractBigrams: true,
+};
 
 export interface FeatureVector {
   /** Hashed bucket per feature (same order as names and values). Duplicate buckets are possible. */
@@ -62,7 +74,8 @@ export interface FeatureVector {
   veto?: 'link context';
 }
 
-const RECORDING_LINK = /\/rec\/|recording|loom\.com|youtube\.com|youtu\.be|vimeo\.com|drive\.google|docs\.google|notion\.so|figma\.com|github\.com|gitlab|atlassian|jira|confluence/;
+const RECORDING_LINK =
+  /\/rec\/|recording|loom\.com|youtube\.com|youtu\.be|vimeo\.com|drive\.google|docs\.google|notion\.so|figma\.com|github\.com|gitlab|atlassian|jira|confluence/;
 
 /** A URL as a placeholder word: live meeting room, recording/document, or any other link. */
 function linkToken(url: string): string {
@@ -78,7 +91,11 @@ const TOKEN = /[a-z0-9@#'_-]+|\?|[.!;:,]+/g;
 export function modelTokens(norm: NormalizedText, opts: Pick<FeatureOptions, 'respell' | 'punctuation'> = DEFAULT_FEATURE_OPTIONS): string[] {
   let s = norm.text.replace(/ß/g, 'ss');
   for (const url of [...norm.urls].sort((a, b) => b.length - a.length)) s = s.split(url).join(` ${linkToken(url)} `);
-  s = s.replace(/\bhttps?:\/\/\S+/g, ' xlink ').replace(/@user\b/g, ' xuser ').replace(/@here\b/g, ' xhere ').replace(/#channel\b/g, ' xchannel ');
+  s = s
+    .replace(/\bhttps?:\/\/\S+/g, ' xlink ')
+    .replace(/@user\b/g, ' xuser ')
+    .replace(/@here\b/g, ' xhere ')
+    .replace(/#channel\b/g, ' xchannel ');
   s = neutraliseLookAlikes(s, 'xlookalike');
   const tokens = (s.match(TOKEN) ?? []).flatMap((t) => (/^[.!;:,]+$/.test(t) ? (opts.punctuation ? ['.'] : []) : [t]));
   // Shorthand first ("b4", "2moro" hold digits), then every number reads as 0.

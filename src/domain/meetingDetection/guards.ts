@@ -37,4 +37,3 @@ export function isGuarded(text: string, start: number, matched: string, rules: L
   if (rules.past.test(clause) || ENGLISH.past.test(clause)) return true;
   return false;
 }
-

@@ -2,7 +2,7 @@
 import type { DetectionLanguage } from './types';
 
 const STOPWORDS: Record<DetectionLanguage, Set<string>> = {
-  en: new Set('the a an to and is you we for on this that it can let\'s lets i\'ll here join anyone me my if'.split(' ')),
+  en: new Set("the a an to and is you we for on this that it can let's lets i'll here join anyone me my if".split(' ')),
   es: new Set('el la los las de que y en para por con te una un es aqui puedes nos'.split(' ')),
   de: new Set('der die das und ich du wir ist nicht mit fur hier ein eine uns dir kurz'.split(' ')),
   fr: new Set('le la les de et un une pour est on je tu ici moi vous avec des'.split(' ')),

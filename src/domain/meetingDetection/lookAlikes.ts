@@ -4,7 +4,6 @@
  * any phrase rule runs, and the model sees that token too.
  */
 
-
 // Each entry neutralises a use of call/meet/sync/zoom that has nothing to do with a meeting.
 export const LOOK_ALIKES: RegExp[] = [
   // "good call", "tough call", "API call", "function call", "cold call", "close call"

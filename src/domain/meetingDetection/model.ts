@@ -108,14 +108,20 @@ export function readableFeature(name: string): string {
   if (kind === 'w' || kind === 'b') {
     // Lone short words ("a", "?") explain nothing on their own.
     if (kind === 'w' && body.length < 3) return '';
-    return body.replace(/<\/?s>/g, '').replace(/\bx(user|channel|here|meetlink|doclink|link|lookalike)\b/g, '<$1>').trim();
+    return body
+      .replace(/<\/?s>/g, '')
+      .replace(/\bx(user|channel|here|meetlink|doclink|link|lookalike)\b/g, '<$1>')
+      .trim();
   }
   if (kind === 'r') return body === 'rule' ? 'a phrase rule' : '';
   if (kind === 'l') return body === 'meetlink' ? 'a meeting link' : '';
   if (kind === 'e') return `:${body}:`;
   // Concept features: k:MEET, kb:SUGGEST MEET, cku:TIME, ckbu:TIME ?, kp:MEET+WHEN.
   if (/^(?:k|kb|kp|ck[ug]|ckb[ug])$/.test(kind)) {
-    const parts = body.split(/[ +]/).map((c) => CONCEPT_WORDS[c]).filter((w): w is string => !!w);
+    const parts = body
+      .split(/[ +]/)
+      .map((c) => CONCEPT_WORDS[c])
+      .filter((w): w is string => !!w);
     return [...new Set(parts)].sort().join(' + ');
   }
   return '';

@@ -33,7 +33,6 @@ import { phraseEvidence } from './rules';
 import { NO, type Detection, type MessageForDetection } from './types';
 import { isPersonSubtype } from '../messageEvent';
 
-
 let defaultModel: LoadedModel | undefined;
 /** The committed model, loaded on first use. */
 export function committedModel(): LoadedModel {
@@ -71,7 +70,16 @@ export function detectMeetingProposal(msg: MessageForDetection, model: LoadedMod
   if (link && probability >= model.data.ruleThreshold) {
     const guarded = LINK_CONTEXT_GUARD.test(norm.prose) || ALL_NEGATIONS.some((neg) => neg.test(neutraliseLookAlikes(norm.prose)));
     if (!guarded) {
-      return { isProposal: true, reason: 'meeting_link', matched: link.url, provider: link.provider, language: guessLanguage(norm.prose), rule: 'link', score, why: [link.provider] };
+      return {
+        isProposal: true,
+        reason: 'meeting_link',
+        matched: link.url,
+        provider: link.provider,
+        language: guessLanguage(norm.prose),
+        rule: 'link',
+        score,
+        why: [link.provider],
+      };
     }
   }
   const phrase = evidence.fired;

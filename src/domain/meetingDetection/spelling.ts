@@ -22,7 +22,44 @@ const SHORTHAND: Map<string, string> = (() => {
 const KEYWORDS: string[] = [...new Set(LANGUAGES.flatMap((r) => r.keywords))];
 const KNOWN = new Set(KEYWORDS);
 // Real words one edit away from a key word, which must stay what they are.
-const REAL_WORDS = new Set(['lugar', 'hurdle', 'quirk', 'quirks', 'catchy', 'patch', 'latch', 'watch', 'match', 'batch', 'hatch', 'coach', 'sinks', 'rapids', 'sprechen', 'termine', 'treffer', 'agendas', 'invited', 'inviter', 'convites', 'phones', 'phoned', 'calls', 'called', 'zooms', 'zoomed', 'meetup', 'jumps', 'jumpy', 'syncs', 'synch', 'ligado', 'ligada', 'reunir', 'schnelle']);
+const REAL_WORDS = new Set([
+  'lugar',
+  'hurdle',
+  'quirk',
+  'quirks',
+  'catchy',
+  'patch',
+  'latch',
+  'watch',
+  'match',
+  'batch',
+  'hatch',
+  'coach',
+  'sinks',
+  'rapids',
+  'sprechen',
+  'termine',
+  'treffer',
+  'agendas',
+  'invited',
+  'inviter',
+  'convites',
+  'phones',
+  'phoned',
+  'calls',
+  'called',
+  'zooms',
+  'zoomed',
+  'meetup',
+  'jumps',
+  'jumpy',
+  'syncs',
+  'synch',
+  'ligado',
+  'ligada',
+  'reunir',
+  'schnelle',
+]);
 
 /** Damerau–Levenshtein distance is at most 1 (one insertion, deletion, substitution or swap). */
 export function withinOneEdit(a: string, b: string): boolean {

@@ -91,7 +91,11 @@ export function registerDeflectionActions(app: App, deps: ListenerDeps): void {
     const row = deps.deflection.forActor(teamIdOf(body), Number(action.value), body.user.id);
     if (!row) return tellClicker(deps, body, respond, NOT_YOURS);
     deps.deflection.unmuteChannel(row);
-    await bestEffort(respond({ replace_original: true, text: `Done — I may suggest a handoff in <#${row.channelId}> again when you propose a call there.` }), deps.logger, 'unmute confirmation');
+    await bestEffort(
+      respond({ replace_original: true, text: `Done — I may suggest a handoff in <#${row.channelId}> again when you propose a call there.` }),
+      deps.logger,
+      'unmute confirmation',
+    );
   });
 }
 
@@ -116,5 +120,3 @@ function withoutLeadingMentions(text: string, names: readonly string[]): string 
   }
   return rest || text;
 }
-
-

@@ -28,7 +28,10 @@ export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
       case 'done_usage':
         return ack({ response_type: 'ephemeral', text: `Usage: \`${COMMAND} done <number> [note]\`, e.g. \`${COMMAND} done 12 shipped in PR 345\`.` });
       case 'broadcast_mention':
-        return ack({ response_type: 'ephemeral', text: `Handoffs go to people, not to ${safeMrkdwn(parsed.what, 40)}. Mention the people you need something from, e.g. \`${COMMAND} @ana what I need\`.` });
+        return ack({
+          response_type: 'ephemeral',
+          text: `Handoffs go to people, not to ${safeMrkdwn(parsed.what, 40)}. Mention the people you need something from, e.g. \`${COMMAND} @ana what I need\`.`,
+        });
       case 'needs_recipient': {
         const example = parsed.ask ? `${COMMAND} @ana ${safeMrkdwn(parsed.ask, 200)}` : `${COMMAND} @ana @raj what I need`;
         return ack({ response_type: 'ephemeral', text: `Who is this for? Start with one or more @mentions, e.g. \`${example}\` — or just \`${COMMAND}\` for the form.` });
@@ -48,7 +51,10 @@ export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
       case 'deflection':
         if (parsed.setting === 'status') {
           const on = deps.deflection.workspaceEnabled(teamId);
-          return ack({ response_type: 'ephemeral', text: `Meeting deflection is *${on ? 'on' : 'off'}* for this workspace. Workspace admins can change it with \`${COMMAND} deflection on|off\`; everyone can turn it off for themselves in \`${COMMAND} settings\`.` });
+          return ack({
+            response_type: 'ephemeral',
+            text: `Meeting deflection is *${on ? 'on' : 'off'}* for this workspace. Workspace admins can change it with \`${COMMAND} deflection on|off\`; everyone can turn it off for themselves in \`${COMMAND} settings\`.`,
+          });
         }
         await ack();
         return setWorkspaceDeflection(deps, command, parsed.setting === 'on', respond);
@@ -85,7 +91,10 @@ async function setWorkspaceDeflection(deps: ListenerDeps, command: SlashCommand,
     return;
   }
   if (!admin) {
-    await respond({ response_type: 'ephemeral', text: `Only workspace admins can switch meeting deflection for everyone. You can turn it off for yourself in \`${COMMAND} settings\`.` });
+    await respond({
+      response_type: 'ephemeral',
+      text: `Only workspace admins can switch meeting deflection for everyone. You can turn it off for yourself in \`${COMMAND} settings\`.`,
+    });
     return;
   }
   deps.deflection.setWorkspaceEnabled(command.team_id, on);
@@ -111,7 +120,11 @@ async function createInline(deps: ListenerDeps, command: SlashCommand, parsed: {
     const out = await deps.handoffs.createInline(teamId, command.user_id, parsed, { idempotencyKey: key, repeatIsDuplicate: true });
     if (out.kind === 'unknown_names') {
       const names = out.names.map((n) => `@${safeMrkdwn(n, 40)}`).join(', ');
-      await giveBack(respond, `I couldn’t tell who ${names} is. Pick them from Slack’s @-autocomplete so the name turns into a mention, or use \`${COMMAND}\` to open the form. Your text was:`, command.text);
+      await giveBack(
+        respond,
+        `I couldn’t tell who ${names} is. Pick them from Slack’s @-autocomplete so the name turns into a mention, or use \`${COMMAND}\` to open the form. Your text was:`,
+        command.text,
+      );
       return;
     }
     if (out.kind === 'invalid' && out.limited) {

@@ -132,7 +132,12 @@ export function registerSubmissions(app: App, deps: ListenerDeps): void {
     const tooLong = lengthProblem(note, TEXT_LIMITS.note);
     if (tooLong) return ack({ response_action: 'errors', errors: { [ResolveModalFields.note.block]: tooLong } });
     const teamId = teamIdOf(body);
-    const action = meta.action === 'complete' ? { kind: 'complete' as const, note } : meta.action === 'decline' ? { kind: 'decline' as const, reason: note } : { kind: 'cancel' as const, reason: note };
+    const action =
+      meta.action === 'complete'
+        ? { kind: 'complete' as const, note }
+        : meta.action === 'decline'
+          ? { kind: 'decline' as const, reason: note }
+          : { kind: 'cancel' as const, reason: note };
     const acting = settle(deps.handoffs.act(teamId, body.user.id, meta.handoffId, action, note || null));
     const out = await withDeadline(acting, ACK_BUDGET_MS);
     if (out !== 'timeout' && !out.ok) {
@@ -176,7 +181,9 @@ export function registerSubmissions(app: App, deps: ListenerDeps): void {
       tz: textOf(v, S.tz),
       start: stringOf(v, S.start, 'selected_time'),
       end: stringOf(v, S.end, 'selected_time'),
-      days: optionValues(v, S.days).map(Number).filter((d) => Number.isInteger(d) && d >= 0 && d <= 6),
+      days: optionValues(v, S.days)
+        .map(Number)
+        .filter((d) => Number.isInteger(d) && d >= 0 && d <= 6),
       digestEnabled: optionValues(v, S.digest).length > 0,
       deflectionEnabled: optionValues(v, S.deflection).length > 0,
       awayUntil: stringOf(v, S.awayUntil, 'selected_date'),
@@ -209,7 +216,14 @@ export function registerSubmissions(app: App, deps: ListenerDeps): void {
     if (error) {
       // Posting an agenda is one attempt, not an outbox delivery: the DM must not promise a retry.
       const why = explainOneShotFailure(error, `<#${row.channelId}>`);
-      await bestEffort(deps.client.chat.postMessage({ channel: body.user.id, text: `I couldn’t post your agenda: ${why}\n\nYour agenda, to post yourself:\n${safeMrkdwn(agenda, TEXT_LIMITS.agenda)}` }), deps.logger, 'agenda given back by DM');
+      await bestEffort(
+        deps.client.chat.postMessage({
+          channel: body.user.id,
+          text: `I couldn’t post your agenda: ${why}\n\nYour agenda, to post yourself:\n${safeMrkdwn(agenda, TEXT_LIMITS.agenda)}`,
+        }),
+        deps.logger,
+        'agenda given back by DM',
+      );
     }
   });
 }

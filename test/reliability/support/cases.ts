@@ -86,11 +86,7 @@ export class CaseLog {
 }
 
 /** fc.check for an async property: records numRuns, then fails the test with fast-check's report. */
-export async function checkProperty<Ts extends [unknown, ...unknown[]]>(
-  category: Category,
-  property: fc.IAsyncProperty<Ts>,
-  params: fc.Parameters<Ts>,
-): Promise<number> {
+export async function checkProperty<Ts extends [unknown, ...unknown[]]>(category: Category, property: fc.IAsyncProperty<Ts>, params: fc.Parameters<Ts>): Promise<number> {
   const details = await fc.check(property, params);
   recordCases(category, details.numRuns, details.failed ? 1 : 0);
   if (details.failed) {

@@ -61,7 +61,16 @@ export async function startChild(entry: string, env: Record<string, string>, nod
   const proc = spawn(process.execPath, [...nodeArgs, entry], {
     cwd,
     // Load tests send many handoffs from one person; the per-person cap has its own tests.
-    env: { PATH: process.env.PATH ?? '', HOME: cwd, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: String(port), LOG_LEVEL: 'info', HANDOFFS_PER_PERSON_PER_MINUTE: '1000', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: cwd,
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      HANDOFFS_PER_PERSON_PER_MINUTE: '1000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -79,7 +88,10 @@ export async function startChild(entry: string, env: Record<string, string>, nod
       const start = Date.now();
       for (;;) {
         if (gone) throw new Error(`the app exited before it was ready:\n${output.slice(-2000)}`);
-        const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false);
+        const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
         if (ok) return;
         if (Date.now() - start > timeoutMs) throw new Error(`the app was not ready after ${timeoutMs} ms:\n${output.slice(-2000)}`);
         await new Promise((r) => setTimeout(r, 25));
@@ -93,4 +105,3 @@ export async function kill9(child: Child): Promise<void> {
   if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL');
   await child.exited;
 }
-

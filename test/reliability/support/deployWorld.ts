@@ -104,7 +104,8 @@ export const sendingRows = (world: DeployWorld) => readDb(world, (db) => (db.pre
 
 /** Digests that reached the fake, recorded when it answered. */
 export const digestsPosted = (world: DeployWorld) =>
-  world.fake.callsTo('chat.postMessage').filter((c) => c.status === 200 && (c.args.metadata as { event_type?: string } | undefined)?.event_type === MetadataEventTypes.digest).length;
+  world.fake.callsTo('chat.postMessage').filter((c) => c.status === 200 && (c.args.metadata as { event_type?: string } | undefined)?.event_type === MetadataEventTypes.digest)
+    .length;
 
 export interface Audit {
   /** Outbox rows (DMs and digests) and how many of them ended sent. */
@@ -121,10 +122,25 @@ export interface Audit {
 
 /** What Slack holds against what the database says was to be delivered. */
 export function audit(world: DeployWorld): Audit {
-  const rows = readDb(world, (db) =>
-    db.prepare("select id, kind, status, user_id as userId, handoff_id as handoffId from outbox where kind in ('dm', 'digest')").all() as Array<{ id: number; kind: string; status: string; userId: string; handoffId: number | null }>,
+  const rows = readDb(
+    world,
+    (db) =>
+      db.prepare("select id, kind, status, user_id as userId, handoff_id as handoffId from outbox where kind in ('dm', 'digest')").all() as Array<{
+        id: number;
+        kind: string;
+        status: string;
+        userId: string;
+        handoffId: number | null;
+      }>,
   );
-  const handoffs = readDb(world, (db) => db.prepare('select h.id, r.user_id as userId from handoffs h join handoff_recipients r on r.handoff_id = h.id where h.author_id = ?').all(WRITER) as Array<{ id: number; userId: string }>);
+  const handoffs = readDb(
+    world,
+    (db) =>
+      db.prepare('select h.id, r.user_id as userId from handoffs h join handoff_recipients r on r.handoff_id = h.id where h.author_id = ?').all(WRITER) as Array<{
+        id: number;
+        userId: string;
+      }>,
+  );
   const posted = new Map<number, number>();
   const digestsPer = new Map<string, number>();
   const people = [...world.digests.keys(), ...world.recipients];
@@ -171,4 +187,3 @@ export function audit(world: DeployWorld): Audit {
   }
   return { rows: rows.length, sent: rows.filter((r) => r.status === 'sent').length, duplicates, missing, handoffs: new Set(handoffs.map((h) => h.id)).size, detail };
 }
-

@@ -205,7 +205,21 @@ export function percentile(values: readonly number[], p: number): number {
  * up with the work of opening a thousand sockets in the test's own event loop.
  */
 export function spawnFlood(o: FloodOptions, root: string): Flood & { exited: Promise<void> } {
-  const args = ['--import', 'tsx', path.join(root, 'scripts', 'flood.ts'), '--port', String(o.port), '--connections', String(o.connections), '--declared', String(o.declaredBytes), '--send', String(o.sendBytes), '--headers', o.headers];
+  const args = [
+    '--import',
+    'tsx',
+    path.join(root, 'scripts', 'flood.ts'),
+    '--port',
+    String(o.port),
+    '--connections',
+    String(o.connections),
+    '--declared',
+    String(o.declaredBytes),
+    '--send',
+    String(o.sendBytes),
+    '--headers',
+    o.headers,
+  ];
   const proc = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   const changes = new EventEmitter();
   changes.setMaxListeners(0);

@@ -40,7 +40,16 @@ export function seedWorkspace(t: TestApp): void {
 }
 
 /** view.state.values of the handoff modal, with Slack's element shapes. */
-export function modalValues(v: { recipients: string[]; ask: string; title?: string; context?: string; links?: string; ifOffline?: string; urgent?: boolean; channel?: string | null }) {
+export function modalValues(v: {
+  recipients: string[];
+  ask: string;
+  title?: string;
+  context?: string;
+  links?: string;
+  ifOffline?: string;
+  urgent?: boolean;
+  channel?: string | null;
+}) {
   return {
     [F.recipients.block]: { [F.recipients.action]: { type: 'multi_users_select', selected_users: v.recipients } },
     [F.ask.block]: { [F.ask.action]: v.ask },
@@ -68,13 +77,16 @@ interface LogLine {
 }
 
 export function parseLogs(lines: readonly string[]): LogLine[] {
-  return lines.flatMap((l) => l.split('\n')).filter(Boolean).map((l) => {
-    try {
-      return JSON.parse(l) as LogLine;
-    } catch {
-      return { level: 60, msg: `unparseable log line: ${l.slice(0, 200)}` };
-    }
-  });
+  return lines
+    .flatMap((l) => l.split('\n'))
+    .filter(Boolean)
+    .map((l) => {
+      try {
+        return JSON.parse(l) as LogLine;
+      } catch {
+        return { level: 60, msg: `unparseable log line: ${l.slice(0, 200)}` };
+      }
+    });
 }
 
 /**
@@ -175,4 +187,3 @@ export function seededAppPerTest(): TestApp {
     },
   });
 }
-

@@ -27,7 +27,9 @@ function seededDb(teams = ['T0001']): string {
   const t = Date.parse('2026-11-25T19:00:00Z');
   const s = h.sqlite;
   for (const team of teams) s.prepare(`insert into workspaces (team_id, created_at) values (?, ?)`).run(team, t);
-  const user = s.prepare(`insert into users (team_id, user_id, display_name, slack_tz, next_digest_at, next_digest_local_date, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)`);
+  const user = s.prepare(
+    `insert into users (team_id, user_id, display_name, slack_tz, next_digest_at, next_digest_local_date, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
   user.run('T0001', 'UTOKYO', 'kenji', 'Asia/Tokyo', Date.parse('2026-11-27T00:00:00Z'), '2026-11-27', t, t);
   user.run('T0001', 'UNYC', 'nora', 'America/New_York', Date.parse('2026-11-26T14:00:00Z'), '2026-11-26', t, t);
   user.run('T0001', 'UIDLE', 'ida', 'Europe/Lisbon', null, null, t, t);
@@ -75,7 +77,12 @@ describe('handoff CLI: dispatch', () => {
 
 describe('handoff CLI: argument helpers', () => {
   it('parses --name value and --name=value, and rejects unknown or valueless options', () => {
-    expect(parseOptions(['digest-preview', '--user', 'U1', '--team=T1'], 'digest-preview', ['user', 'team'])).toEqual(new Map([['user', 'U1'], ['team', 'T1']]));
+    expect(parseOptions(['digest-preview', '--user', 'U1', '--team=T1'], 'digest-preview', ['user', 'team'])).toEqual(
+      new Map([
+        ['user', 'U1'],
+        ['team', 'T1'],
+      ]),
+    );
     expect(parseOptions(['-h'], 'x', ['user'])).toBe('help');
     expect(() => parseOptions(['--nope', '1'], 'x', ['user'])).toThrow(/Unknown argument "--nope"/);
     expect(() => parseOptions(['--user'], 'x', ['user'])).toThrow(/--user needs a value/);
@@ -150,7 +157,9 @@ describe('handoff CLI: digest-preview', () => {
     const file = seededDb();
     const h = openDatabase(file);
     h.sqlite
-      .prepare(`insert into outbox (team_id, kind, dedupe_key, user_id, local_date, status, next_attempt_at, created_at, updated_at, sent_at) values ('T0001', 'digest', 'digest:UNYC:2026-11-26', 'UNYC', '2026-11-26', 'sent', 0, 0, 0, ?)`)
+      .prepare(
+        `insert into outbox (team_id, kind, dedupe_key, user_id, local_date, status, next_attempt_at, created_at, updated_at, sent_at) values ('T0001', 'digest', 'digest:UNYC:2026-11-26', 'UNYC', '2026-11-26', 'sent', 0, 0, 0, ?)`,
+      )
       .run(Date.parse('2026-11-26T14:00:05Z'));
     h.close();
     const r = runCli(['digest-preview', '--user', 'UNYC', '--now', '2026-11-26T15:00:00Z', '--date', '2026-11-26'], { env: { DATABASE_URL: `file:${file}` } });
@@ -180,7 +189,10 @@ describe('handoff CLI: digest-preview', () => {
     const env = { DATABASE_URL: `file:${file}` };
     expect(digestPreviewCommand(['--team', 'T0001', '--user', 'UNOBODY'], { env })).toMatchObject({ exitCode: 1, out: expect.stringMatching(/doesn’t know UNOBODY in T0001/) });
     expect(digestPreviewCommand(['--user', 'UTOKYO'], { env })).toMatchObject({ exitCode: 2, out: expect.stringMatching(/Several workspaces \(T0001, T0002\): pass --team/) });
-    expect(digestPreviewCommand(['--user', 'U1', '--db', '/nonexistent/handoff.db'], { env })).toMatchObject({ exitCode: 1, out: expect.stringMatching(/^No database at \/nonexistent\/handoff.db/) });
+    expect(digestPreviewCommand(['--user', 'U1', '--db', '/nonexistent/handoff.db'], { env })).toMatchObject({
+      exitCode: 1,
+      out: expect.stringMatching(/^No database at \/nonexistent\/handoff.db/),
+    });
     expect(digestPreviewCommand(['--team', 'T0001'], { env })).toMatchObject({ exitCode: 2, out: expect.stringMatching(/--user is required/) });
     expect(digestPreviewCommand(['--user', 'UTOKYO', '--team', 'T0001', '--date', '26/11/2026'], { env }).exitCode).toBe(2);
     expect(digestPreviewCommand(['--help']).exitCode).toBe(0);

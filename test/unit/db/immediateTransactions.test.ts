@@ -29,7 +29,7 @@ afterEach(() => {
   b.close();
 });
 
-const insertWorkspace = (h: DbHandle, teamId: string) => h.sqlite.prepare("insert into workspaces (team_id, created_at) values (?, 0)").run(teamId);
+const insertWorkspace = (h: DbHandle, teamId: string) => h.sqlite.prepare('insert into workspaces (team_id, created_at) values (?, 0)').run(teamId);
 
 describe('write transactions begin IMMEDIATE', () => {
   it('a read-then-write transaction cannot be overtaken by another writer between its read and its write', () => {

@@ -24,7 +24,12 @@ function addRows(h: DbHandle, status: string, ageDays: number, n: number, tag: s
 }
 
 const countBy = (h: DbHandle) =>
-  Object.fromEntries((h.sqlite.prepare(`select status || '@' || (updated_at < ?) as k, count(*) as n from outbox group by k`).all(NOW - 30 * DAY) as { k: string; n: number }[]).map((r) => [r.k, r.n]));
+  Object.fromEntries(
+    (h.sqlite.prepare(`select status || '@' || (updated_at < ?) as k, count(*) as n from outbox group by k`).all(NOW - 30 * DAY) as { k: string; n: number }[]).map((r) => [
+      r.k,
+      r.n,
+    ]),
+  );
 
 describe('outbox retention', () => {
   it('deletes sent, failed and skipped rows older than the retention, keeps recent and unfinished ones', async () => {

@@ -118,7 +118,9 @@ describe('digestMessage', () => {
         if (!plan) return waiting.length === 0 && unblocked.length === 0;
         const m = digestMessage(plan, 'UME', 'Thursday 26 November', NOW);
         expect(m.blocks.length).toBeLessThanOrEqual(DIGEST_BLOCK_BUDGET);
-        expect(m.blocks.length).toBeLessThanOrEqual(digestBlockCount(plan.unblocked.length, unblocked.length, plan.waitingOnYou.length, plan.waitingOnYou.length + plan.hiddenWaiting));
+        expect(m.blocks.length).toBeLessThanOrEqual(
+          digestBlockCount(plan.unblocked.length, unblocked.length, plan.waitingOnYou.length, plan.waitingOnYou.length + plan.hiddenWaiting),
+        );
         // Nothing is dropped silently: shown + counted = everything.
         expect(plan.unblocked.length + plan.hiddenUnblocked).toBe(unblocked.length);
         expect(validateSurface('message', { blocks: m.blocks as AnyBlock[] })).toEqual([]);

@@ -25,7 +25,13 @@ describe('handoff lifecycle', () => {
   });
 
   it('refuses strangers whatever they try', () => {
-    const actions: LifecycleAction[] = [{ kind: 'acknowledge' }, { kind: 'complete', note: '' }, { kind: 'decline', reason: '' }, { kind: 'cancel' }, { kind: 'reassign', to: 'UX' }];
+    const actions: LifecycleAction[] = [
+      { kind: 'acknowledge' },
+      { kind: 'complete', note: '' },
+      { kind: 'decline', reason: '' },
+      { kind: 'cancel' },
+      { kind: 'reassign', to: 'UX' },
+    ];
     for (const a of actions) expect(decide(at('open'), 'USTRANGER', a)).toMatchObject({ ok: false, reason: 'not_participant' });
   });
 
@@ -41,7 +47,14 @@ describe('handoff lifecycle', () => {
   });
 
   it('a declined ask is back with its author: they may pass it on or drop it; nobody else may', () => {
-    expect(decide(at('declined'), 'UA', { kind: 'reassign', to: 'UR3' })).toMatchObject({ ok: true, noop: false, nextState: 'open', eventKind: 'reassigned', removeRecipients: ['UR1', 'UR2'], addRecipients: ['UR3'] });
+    expect(decide(at('declined'), 'UA', { kind: 'reassign', to: 'UR3' })).toMatchObject({
+      ok: true,
+      noop: false,
+      nextState: 'open',
+      eventKind: 'reassigned',
+      removeRecipients: ['UR1', 'UR2'],
+      addRecipients: ['UR3'],
+    });
     expect(decide(at('declined'), 'UA', { kind: 'reassign', to: 'UA' })).toMatchObject({ ok: false, reason: 'invalid' });
     expect(decide(at('declined'), 'UA', { kind: 'cancel' })).toMatchObject({ ok: true, noop: false, nextState: 'cancelled' });
     expect(decide(at('declined'), 'UR1', { kind: 'reassign', to: 'UR3' })).toMatchObject({ ok: false, reason: 'closed' });

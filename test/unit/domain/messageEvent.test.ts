@@ -18,8 +18,21 @@ describe('the one gate for "a person is speaking"', () => {
 
 describe('asChannelMessage', () => {
   it('keeps a message with the documented types, and refuses wrong types of what Handoff reads', () => {
-    expect(asChannelMessage({ type: 'message', channel: 'C1', ts: '1.1', user: 'U1', text: 'hi', attachments: 'odd but unread' })).toMatchObject({ channel: 'C1', ts: '1.1', text: 'hi' });
-    for (const odd of [null, 'message', { channel: 'C1' }, { ts: '1.1' }, { channel: 'C1', ts: '1.1', text: 42 }, { channel: 'C1', ts: '1.1', user: { id: 'U1' } }, { channel: 'C1', ts: '1.1', thread_ts: 7 }, { channel: 'C1', ts: '1.1', hidden: 'yes' }]) {
+    expect(asChannelMessage({ type: 'message', channel: 'C1', ts: '1.1', user: 'U1', text: 'hi', attachments: 'odd but unread' })).toMatchObject({
+      channel: 'C1',
+      ts: '1.1',
+      text: 'hi',
+    });
+    for (const odd of [
+      null,
+      'message',
+      { channel: 'C1' },
+      { ts: '1.1' },
+      { channel: 'C1', ts: '1.1', text: 42 },
+      { channel: 'C1', ts: '1.1', user: { id: 'U1' } },
+      { channel: 'C1', ts: '1.1', thread_ts: 7 },
+      { channel: 'C1', ts: '1.1', hidden: 'yes' },
+    ]) {
       expect(asChannelMessage(odd)).toBeNull();
     }
   });

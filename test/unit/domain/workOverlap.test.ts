@@ -63,7 +63,19 @@ describe('lastShiftEnd', () => {
 });
 
 // Zones with DST both ways, half- and quarter-hour offsets, and the date line.
-const ZONES = ['UTC', 'Europe/Lisbon', 'America/New_York', 'America/Los_Angeles', 'Asia/Tokyo', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Sydney', 'Pacific/Auckland', 'America/Sao_Paulo', 'Pacific/Chatham'];
+const ZONES = [
+  'UTC',
+  'Europe/Lisbon',
+  'America/New_York',
+  'America/Los_Angeles',
+  'Asia/Tokyo',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'Australia/Sydney',
+  'Pacific/Auckland',
+  'America/Sao_Paulo',
+  'Pacific/Chatham',
+];
 
 const schedule = fc.record({
   tz: fc.constantFrom(...ZONES),

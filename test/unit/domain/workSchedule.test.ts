@@ -23,20 +23,36 @@ import {
 import { LocalDate, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, addDays, formatDuration, localInstant, localParts, offsetMs } from '../../../src/time';
 import { SERVER_ZONES, underEachServerTz, useServerTz } from '../../harness/serverTz';
 
-
 // ------------------------------------------------------------ helpers & arbitraries
 
 const Z = (s: string) => new Date(s);
 const iso = (d: Date) => d.toISOString();
 const slotsIso = (slots: DigestSlot[]) => slots.map((x) => `${x.localDate} ${iso(x.at)}`);
 const sched = (tz: string, extra: Partial<WorkSchedule> = {}): WorkSchedule => ({
-  tz, startMinute: DEFAULT_START, endMinute: DEFAULT_END, workingDays: MON_FRI, ...extra,
+  tz,
+  startMinute: DEFAULT_START,
+  endMinute: DEFAULT_END,
+  workingDays: MON_FRI,
+  ...extra,
 });
 
 const ZONES = [
-  'UTC', 'America/New_York', 'Europe/London', 'Europe/Lisbon', 'Australia/Lord_Howe', 'Pacific/Auckland',
-  'Pacific/Chatham', 'Asia/Kathmandu', 'America/St_Johns', 'Pacific/Pago_Pago', 'Africa/Casablanca',
-  'Pacific/Kiritimati', 'Pacific/Apia', 'America/Havana', 'America/Santiago', 'Asia/Jerusalem',
+  'UTC',
+  'America/New_York',
+  'Europe/London',
+  'Europe/Lisbon',
+  'Australia/Lord_Howe',
+  'Pacific/Auckland',
+  'Pacific/Chatham',
+  'Asia/Kathmandu',
+  'America/St_Johns',
+  'Pacific/Pago_Pago',
+  'Africa/Casablanca',
+  'Pacific/Kiritimati',
+  'Pacific/Apia',
+  'America/Havana',
+  'America/Santiago',
+  'Asia/Jerusalem',
 ];
 
 /** Instants around which clocks jump: DST weekends 2025–2027 plus the two skipped days. */
@@ -50,16 +66,15 @@ const HOT_INSTANTS: number[] = (() => {
   return out;
 })();
 
-const instant = fc.oneof(
-  fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2035, 0, 1) }),
-  fc.record({ t: fc.constantFrom(...HOT_INSTANTS), d: fc.integer({ min: -4 * MS_PER_DAY, max: 2 * MS_PER_DAY }) }).map(({ t, d }) => t + d),
-).map((t) => new Date(t));
+const instant = fc
+  .oneof(
+    fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2035, 0, 1) }),
+    fc.record({ t: fc.constantFrom(...HOT_INSTANTS), d: fc.integer({ min: -4 * MS_PER_DAY, max: 2 * MS_PER_DAY }) }).map(({ t, d }) => t + d),
+  )
+  .map((t) => new Date(t));
 
 // Starts in the small hours hit DST gaps; near midnight they hit the skipped days.
-const startMinute = fc.oneof(
-  fc.integer({ min: 0, max: 1439 }),
-  fc.constantFrom(0, 30, 60, 90, 120, 135, 150, 165, 180, 210, 540, 1380, 1410, 1439),
-);
+const startMinute = fc.oneof(fc.integer({ min: 0, max: 1439 }), fc.constantFrom(0, 30, 60, 90, 120, 135, 150, 165, 180, 210, 540, 1380, 1410, 1439));
 
 const schedule = (tzs: string[] = ZONES) =>
   fc.record({
@@ -289,34 +304,28 @@ describe.each(Object.keys(SERVER_ZONES))('properties with server TZ=%s', (server
 
   it('planCatchUp: at most one send, only within maxLateMs, everything due accounted for, next after now', () => {
     fc.assert(
-      fc.property(
-        schedule(),
-        instant,
-        fc.integer({ min: 0, max: 20 * MS_PER_DAY }),
-        fc.integer({ min: 0, max: 3 * MS_PER_DAY }),
-        (s, from, delay, maxLateMs) => {
-          const scheduled = firstDigestSlotAfterInstant(s, from);
-          const now = new Date(scheduled.at.getTime() + delay);
-          const plan = planCatchUp(s, scheduled, now, maxLateMs);
-          // Oracle: the plain sequence of slots from the scheduled one on.
-          const all = upcomingDigestSlots(s, new Date(scheduled.at.getTime() - 1), 40);
-          expect(all[0]).toEqual(scheduled);
-          const due = all.filter((x) => x.at.getTime() <= now.getTime());
-          const latest = due[due.length - 1] as DigestSlot;
-          expect(plan.next).toEqual(all[due.length]);
-          expect(plan.next.at.getTime()).toBeGreaterThan(now.getTime());
-          if (plan.send) {
-            expect(plan.send).toEqual(latest);
-            expect(now.getTime() - plan.send.at.getTime()).toBeLessThanOrEqual(maxLateMs);
-          } else {
-            expect(now.getTime() - latest.at.getTime()).toBeGreaterThan(maxLateMs);
-          }
-          expect(plan.skippedCount + (plan.send ? 1 : 0)).toBe(due.length);
-          const handled = [...plan.skipped, ...(plan.send ? [plan.send] : [])];
-          expect(handled).toEqual(due.slice(-handled.length));
-          expect(plan.skipped.length).toBe(Math.min(plan.skippedCount, MAX_SKIPPED_LISTED));
-        },
-      ),
+      fc.property(schedule(), instant, fc.integer({ min: 0, max: 20 * MS_PER_DAY }), fc.integer({ min: 0, max: 3 * MS_PER_DAY }), (s, from, delay, maxLateMs) => {
+        const scheduled = firstDigestSlotAfterInstant(s, from);
+        const now = new Date(scheduled.at.getTime() + delay);
+        const plan = planCatchUp(s, scheduled, now, maxLateMs);
+        // Oracle: the plain sequence of slots from the scheduled one on.
+        const all = upcomingDigestSlots(s, new Date(scheduled.at.getTime() - 1), 40);
+        expect(all[0]).toEqual(scheduled);
+        const due = all.filter((x) => x.at.getTime() <= now.getTime());
+        const latest = due[due.length - 1] as DigestSlot;
+        expect(plan.next).toEqual(all[due.length]);
+        expect(plan.next.at.getTime()).toBeGreaterThan(now.getTime());
+        if (plan.send) {
+          expect(plan.send).toEqual(latest);
+          expect(now.getTime() - plan.send.at.getTime()).toBeLessThanOrEqual(maxLateMs);
+        } else {
+          expect(now.getTime() - latest.at.getTime()).toBeGreaterThan(maxLateMs);
+        }
+        expect(plan.skippedCount + (plan.send ? 1 : 0)).toBe(due.length);
+        const handled = [...plan.skipped, ...(plan.send ? [plan.send] : [])];
+        expect(handled).toEqual(due.slice(-handled.length));
+        expect(plan.skipped.length).toBe(Math.min(plan.skippedCount, MAX_SKIPPED_LISTED));
+      }),
       { numRuns: 100 },
     );
   });

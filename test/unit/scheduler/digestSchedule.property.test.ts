@@ -27,11 +27,19 @@ const DAY = 24 * HOUR;
 const TICK = 30 * MIN;
 const MAX_LATE = 4 * HOUR;
 const DAYS = 60;
-const ZONES = ['Europe/Lisbon', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Asia/Tokyo', 'Asia/Kolkata', 'Pacific/Auckland', 'Australia/Lord_Howe', 'America/St_Johns'];
+const ZONES = [
+  'Europe/Lisbon',
+  'Europe/Berlin',
+  'America/New_York',
+  'America/Los_Angeles',
+  'Asia/Tokyo',
+  'Asia/Kolkata',
+  'Pacific/Auckland',
+  'Australia/Lord_Howe',
+  'America/St_Johns',
+];
 
-type Change =
-  | { at: number; kind: 'settings'; startMinute: number; workingDays: number; tzOverride: string | null }
-  | { at: number; kind: 'zone'; tz: string };
+type Change = { at: number; kind: 'settings'; startMinute: number; workingDays: number; tzOverride: string | null } | { at: number; kind: 'zone'; tz: string };
 
 interface Sent {
   localDate: string;
@@ -43,7 +51,10 @@ const change: fc.Arbitrary<Change> = fc.oneof(
   fc.record({
     at: fc.integer({ min: 0, max: DAYS * DAY - 1 }),
     kind: fc.constant('settings' as const),
-    startMinute: fc.oneof(fc.integer({ min: 0, max: 95 }).map((q) => q * 15), fc.constantFrom(8 * 60, 9 * 60, 9 * 60 + 30)),
+    startMinute: fc.oneof(
+      fc.integer({ min: 0, max: 95 }).map((q) => q * 15),
+      fc.constantFrom(8 * 60, 9 * 60, 9 * 60 + 30),
+    ),
     workingDays: fc.oneof(fc.constant(0b0111110), fc.integer({ min: 1, max: ALL_DAYS })),
     tzOverride: fc.option(fc.constantFrom(...ZONES), { nil: null }),
   }),
@@ -65,7 +76,11 @@ async function simulate(startMs: number, firstTz: string, changes: Change[]) {
   let seen = 0;
   const pending = [...changes].sort((a, b) => a.at - b.at);
   const collect = () => {
-    const rows = db.sqlite.prepare('select id, local_date as localDate, status from outbox where id > ? order by id').all(seen) as { id: number; localDate: string; status: string }[];
+    const rows = db.sqlite.prepare('select id, local_date as localDate, status from outbox where id > ? order by id').all(seen) as {
+      id: number;
+      localDate: string;
+      status: string;
+    }[];
     for (const r of rows) {
       seen = r.id;
       if (r.status === 'skipped') skipped++;
@@ -86,7 +101,13 @@ async function simulate(startMs: number, firstTz: string, changes: Change[]) {
       clock.set(new Date(startMs + next.at));
       if (next.kind === 'settings') {
         // What SettingsService.save does after validation.
-        updateUser(db.db, TEAM, USER, { workdayStartMinute: next.startMinute, workdayEndMinute: (next.startMinute + 8 * 60) % 1440, workingDays: next.workingDays, tzOverride: next.tzOverride }, clock.now());
+        updateUser(
+          db.db,
+          TEAM,
+          USER,
+          { workdayStartMinute: next.startMinute, workdayEndMinute: (next.startMinute + 8 * 60) % 1440, workingDays: next.workingDays, tzOverride: next.tzOverride },
+          clock.now(),
+        );
         people.replanDigest(getUser(db.db, TEAM, USER)!);
       } else {
         people.remember(TEAM, { id: USER, name: 'u', tz: next.tz });

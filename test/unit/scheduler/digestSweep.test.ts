@@ -50,49 +50,54 @@ describe('sweepDueDigests', () => {
     // Mostly regular ticks, sometimes an outage of up to 30 hours.
     const gap = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 45 * 60_000 }) }, { weight: 1, arbitrary: fc.integer({ min: HOUR, max: 30 * HOUR }) });
     await fc.assert(
-      fc.asyncProperty(schedule, fc.integer({ min: Date.parse('2026-01-01T00:00:00Z'), max: Date.parse('2026-12-20T00:00:00Z') }), fc.array(gap, { minLength: 20, maxLength: 120 }), async (sched, startAt, gaps) => {
-        const s: WorkSchedule = { ...sched, endMinute: (sched.startMinute + 8 * 60) % 1440, awayUntil: null };
-        const h = freshDb();
-        try {
-          const start = new Date(startAt);
-          addPerson(h, 'U1', s, start);
-          const ticks: number[] = [];
-          let t = startAt;
-          for (const g of gaps) {
-            t += g;
-            ticks.push(t);
-            await sweepDueDigests(h.db, new Date(t), MAX_LATE);
-          }
-          const rows = rowsOf(h, 'U1');
-          // Once per local date (also guaranteed by the unique dedupe key).
-          expect(new Set(rows.map((r) => r.local_date)).size).toBe(rows.length);
-          for (const r of rows) {
-            const slot = digestSlotOn(s, r.local_date).at.getTime();
-            expect(isDigestDay(s, r.local_date)).toBe(true);
-            const lateBy = r.created_at - slot;
-            expect(lateBy).toBeGreaterThanOrEqual(0);
-            if (r.status === 'pending') {
-              // Sent at the start time of that very date, or at most 4 hours after it.
-              expect(lateBy).toBeLessThanOrEqual(MAX_LATE);
-              expect(JSON.parse(r.payload)).toEqual({ slotAt: slot, sendBy: slot + MAX_LATE });
-            } else {
-              expect(r.status).toBe('skipped');
-              // Skipped only when the scheduler really was away past the window.
-              expect(lateBy).toBeGreaterThan(MAX_LATE);
+      fc.asyncProperty(
+        schedule,
+        fc.integer({ min: Date.parse('2026-01-01T00:00:00Z'), max: Date.parse('2026-12-20T00:00:00Z') }),
+        fc.array(gap, { minLength: 20, maxLength: 120 }),
+        async (sched, startAt, gaps) => {
+          const s: WorkSchedule = { ...sched, endMinute: (sched.startMinute + 8 * 60) % 1440, awayUntil: null };
+          const h = freshDb();
+          try {
+            const start = new Date(startAt);
+            addPerson(h, 'U1', s, start);
+            const ticks: number[] = [];
+            let t = startAt;
+            for (const g of gaps) {
+              t += g;
+              ticks.push(t);
+              await sweepDueDigests(h.db, new Date(t), MAX_LATE);
             }
+            const rows = rowsOf(h, 'U1');
+            // Once per local date (also guaranteed by the unique dedupe key).
+            expect(new Set(rows.map((r) => r.local_date)).size).toBe(rows.length);
+            for (const r of rows) {
+              const slot = digestSlotOn(s, r.local_date).at.getTime();
+              expect(isDigestDay(s, r.local_date)).toBe(true);
+              const lateBy = r.created_at - slot;
+              expect(lateBy).toBeGreaterThanOrEqual(0);
+              if (r.status === 'pending') {
+                // Sent at the start time of that very date, or at most 4 hours after it.
+                expect(lateBy).toBeLessThanOrEqual(MAX_LATE);
+                expect(JSON.parse(r.payload)).toEqual({ slotAt: slot, sendBy: slot + MAX_LATE });
+              } else {
+                expect(r.status).toBe('skipped');
+                // Skipped only when the scheduler really was away past the window.
+                expect(lateBy).toBeGreaterThan(MAX_LATE);
+              }
+            }
+            // Every digest day whose slot passed while ticks ran has a row: enqueued or skipped.
+            const last = ticks[ticks.length - 1]!;
+            const first = firstDigestSlotAfterInstant(s, start);
+            const expected: string[] = [];
+            for (let d = first.localDate; digestSlotOn(s, d).at.getTime() <= last; d = addDays(d, 1)) {
+              if (isDigestDay(s, d)) expected.push(d);
+            }
+            expect(rows.map((r) => r.local_date)).toEqual(expected);
+          } finally {
+            h.close();
           }
-          // Every digest day whose slot passed while ticks ran has a row: enqueued or skipped.
-          const last = ticks[ticks.length - 1]!;
-          const first = firstDigestSlotAfterInstant(s, start);
-          const expected: string[] = [];
-          for (let d = first.localDate; digestSlotOn(s, d).at.getTime() <= last; d = addDays(d, 1)) {
-            if (isDigestDay(s, d)) expected.push(d);
-          }
-          expect(rows.map((r) => r.local_date)).toEqual(expected);
-        } finally {
-          h.close();
-        }
-      }),
+        },
+      ),
       { numRuns: 80 },
     );
   });
@@ -199,7 +204,7 @@ describe('sweepDueDigests', () => {
       await sweepDueDigests(h.db, new Date(at + 24 * HOUR + 60_000), MAX_LATE);
       // The order the outbox claims them in (claimDue: next_attempt_at, then id).
       const order = (date: string) =>
-        (h.sqlite.prepare(`select user_id as u, next_attempt_at as t from outbox where local_date = ? order by next_attempt_at, id`).all(date) as { u: string; t: number }[]);
+        h.sqlite.prepare(`select user_id as u, next_attempt_at as t from outbox where local_date = ? order by next_attempt_at, id`).all(date) as { u: string; t: number }[];
       const days = [order('2026-11-26'), order('2026-11-27')];
       h.close();
       return days;

@@ -10,8 +10,19 @@ const r = (label: boolean, predicted: boolean) => ({ label, predicted });
 describe('score', () => {
   it('counts a worked example', () => {
     // 3 TP, 1 FP, 2 FN, 4 TN.
-    const s = score([r(true, true), r(true, true), r(true, true), r(false, true), r(true, false), r(true, false), r(false, false), r(false, false), r(false, false), r(false, false)]);
-    expect(s).toEqual({ n: 10, tp: 3, fp: 1, fn: 2, tn: 4, precision: 0.75, recall: 0.6, f1: expect.closeTo(2 * 0.75 * 0.6 / 1.35, 12) });
+    const s = score([
+      r(true, true),
+      r(true, true),
+      r(true, true),
+      r(false, true),
+      r(true, false),
+      r(true, false),
+      r(false, false),
+      r(false, false),
+      r(false, false),
+      r(false, false),
+    ]);
+    expect(s).toEqual({ n: 10, tp: 3, fp: 1, fn: 2, tn: 4, precision: 0.75, recall: 0.6, f1: expect.closeTo((2 * 0.75 * 0.6) / 1.35, 12) });
   });
 
   it('is vacuously perfect without predictions or positives, and 0 F1 when nothing is right', () => {
@@ -37,7 +48,12 @@ describe('score', () => {
   });
 
   it('groups by a key, known keys first in the given order', () => {
-    const rows = [{ ...r(true, true), k: 'fr' }, { ...r(true, false), k: 'en' }, { ...r(false, false), k: 'zz' }, { ...r(true, true), k: 'en' }];
+    const rows = [
+      { ...r(true, true), k: 'fr' },
+      { ...r(true, false), k: 'en' },
+      { ...r(false, false), k: 'zz' },
+      { ...r(true, true), k: 'en' },
+    ];
     const groups = scoreBy(rows, (x) => x.k, ['en', 'es', 'fr']);
     expect(groups.map(([k]) => k)).toEqual(['en', 'fr', 'zz']);
     expect(groups[0]![1]).toMatchObject({ n: 2, tp: 1, fn: 1, recall: 0.5 });
@@ -45,7 +61,16 @@ describe('score', () => {
 });
 
 describe('folds and thresholds', () => {
-  const msg = (batch: string, i: number): CorpusMessage => ({ id: `${batch}-${i}`, text: 'x', label: i % 2 === 0, lang: 'en', category: 'c', batch, author: 'a', written: '2026-11-30' });
+  const msg = (batch: string, i: number): CorpusMessage => ({
+    id: `${batch}-${i}`,
+    text: 'x',
+    label: i % 2 === 0,
+    lang: 'en',
+    category: 'c',
+    batch,
+    author: 'a',
+    written: '2026-11-30',
+  });
 
   it('never splits a batch across folds, and balances fold sizes', () => {
     fc.assert(

@@ -17,7 +17,25 @@ describe('schedulerCandidates', () => {
     expect(schedulerCandidates({ user: 'U0BOT', bot_id: 'B1', text: 'New event · Organizer: <@U0ANA|ana>' })).toEqual(['U0BOT', 'U0ANA']);
     expect(schedulerCandidates({ bot_id: 'B1', attachments: [{ text: '<@U0BEN> has started a meeting' }] })).toEqual(['U0BEN']);
     expect(schedulerCandidates({ bot_id: 'B1', blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Created by <@W0CHO>' }] }] })).toEqual(['W0CHO']);
-    expect(schedulerCandidates({ bot_id: 'B1', blocks: [{ type: 'rich_text', elements: [{ type: 'rich_text_section', elements: [{ type: 'user', user_id: 'U0DEV' }, { type: 'text', text: ' scheduled a meeting' }] }] }] })).toEqual(['U0DEV']);
+    expect(
+      schedulerCandidates({
+        bot_id: 'B1',
+        blocks: [
+          {
+            type: 'rich_text',
+            elements: [
+              {
+                type: 'rich_text_section',
+                elements: [
+                  { type: 'user', user_id: 'U0DEV' },
+                  { type: 'text', text: ' scheduled a meeting' },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    ).toEqual(['U0DEV']);
   });
 
   it('never guesses from display names or from guests', () => {
@@ -46,13 +64,26 @@ describe('the app’s words', () => {
       blocks: [
         { type: 'header', text: { type: 'plain_text', text: 'New event' } },
         { type: 'section', text: { type: 'mrkdwn', text: '*Launch review*' }, fields: [{ type: 'mrkdwn', text: 'Thu 15:00' }] },
-        { type: 'context', elements: [{ type: 'mrkdwn', text: 'Organizer: <@U0ANA>' }, { type: 'image', image_url: 'x', alt_text: 'y' }] },
+        {
+          type: 'context',
+          elements: [
+            { type: 'mrkdwn', text: 'Organizer: <@U0ANA>' },
+            { type: 'image', image_url: 'x', alt_text: 'y' },
+          ],
+        },
         { type: 'rich_text', elements: [{ type: 'rich_text_section', elements: [{ type: 'link', url: 'https://zoom.us/j/1', text: 'Join' }] }] },
         callBlock('U0ANA'),
       ],
     };
     expect(attachmentTexts(e)).toEqual(['Launch review', 'Thu 15:00', 'Video call', 'meet.google.com/abc-defg-hij']);
-    expect(blockTexts(e)).toEqual(['New event', '*Launch review*', 'Thu 15:00', 'Organizer: <@U0ANA>', '<https://zoom.us/j/1|Join>', 'Zoom meeting started by ana https://zoom.us/j/123']);
+    expect(blockTexts(e)).toEqual([
+      'New event',
+      '*Launch review*',
+      'Thu 15:00',
+      'Organizer: <@U0ANA>',
+      '<https://zoom.us/j/1|Join>',
+      'Zoom meeting started by ana https://zoom.us/j/123',
+    ]);
   });
 
   it('knows an app message and its name', () => {

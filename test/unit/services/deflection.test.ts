@@ -68,7 +68,16 @@ describe('deflectionLead with shared working hours', () => {
   const nine2five = (tz: string, extra: Partial<WorkSchedule> = {}): WorkSchedule => ({ tz, startMinute: 540, endMinute: 1020, workingDays: 0b0111110, ...extra });
   const note = (me: WorkSchedule, others: [string, WorkSchedule][], now: string): OverlapNote => {
     const at = new Date(now);
-    return { summary: overlapSummary(me, others.map(([, s]) => s), at)!, names: others.map(([n]) => n), tz: me.tz, now: at };
+    return {
+      summary: overlapSummary(
+        me,
+        others.map(([, s]) => s),
+        at,
+      )!,
+      names: others.map(([n]) => n),
+      tz: me.tz,
+      now: at,
+    };
   };
   const kiran = person('Kiran', 'Kolkata', 5.5, 10);
 
@@ -79,7 +88,11 @@ describe('deflectionLead with shared working hours', () => {
   });
 
   it('names the next shared window when it is later in the day', () => {
-    const lead = deflectionLead([person('Ben', 'New York', -5, 2)], 'mentioned', note(nine2five('Europe/Lisbon'), [['Ben', nine2five('America/New_York')]], '2026-11-25T12:00:00Z'));
+    const lead = deflectionLead(
+      [person('Ben', 'New York', -5, 2)],
+      'mentioned',
+      note(nine2five('Europe/Lisbon'), [['Ben', nine2five('America/New_York')]], '2026-11-25T12:00:00Z'),
+    );
     expect(lead).toBe('*Ben*’s day starts in 2 h (New York). You next overlap with *Ben* today 14:00–17:00 your time.');
   });
 
@@ -88,7 +101,18 @@ describe('deflectionLead with shared working hours', () => {
     // Ana starts at 08:00 in Lisbon (UTC), so all three next share Monday 08:00–09:00 UTC = 09:00–10:00 Berlin.
     const kolkata = nine2five('Asia/Kolkata', { endMinute: 14 * 60 + 30 });
     const early = nine2five('Europe/Lisbon', { startMinute: 480 });
-    const lead = deflectionLead([kiran, person('Ana', 'Lisbon', 0, null)], 'mentioned', note(nine2five('Europe/Berlin'), [['Kiran', kolkata], ['Ana', early]], '2026-11-27T11:00:00Z'));
+    const lead = deflectionLead(
+      [kiran, person('Ana', 'Lisbon', 0, null)],
+      'mentioned',
+      note(
+        nine2five('Europe/Berlin'),
+        [
+          ['Kiran', kolkata],
+          ['Ana', early],
+        ],
+        '2026-11-27T11:00:00Z',
+      ),
+    );
     expect(lead).toContain('*Kiran*’s day ended 2 h ago; the next overlap with all of them is Mon 09:00–10:00 your time.');
     expect(lead.split('\n')).toHaveLength(1);
     expect(lead).not.toContain('A handoff lets people'); // the overlap sentence makes the case; one line of figures
@@ -104,7 +128,11 @@ describe('deflectionLead with shared working hours', () => {
   });
 
   it('escapes names in the overlap sentence', () => {
-    const lead = deflectionLead([person('<!here> *x*', 'Lisbon', 0, null)], 'mentioned', note(nine2five('Europe/Berlin'), [['<!here> *x*', nine2five('Europe/Lisbon')]], '2026-11-25T12:00:00Z'));
+    const lead = deflectionLead(
+      [person('<!here> *x*', 'Lisbon', 0, null)],
+      'mentioned',
+      note(nine2five('Europe/Berlin'), [['<!here> *x*', nine2five('Europe/Lisbon')]], '2026-11-25T12:00:00Z'),
+    );
     expect(lead).toContain('You and *&lt;!here&gt; x* overlap now');
     expect(lead).not.toContain('<!here>');
   });
@@ -114,12 +142,23 @@ describe('deflectionPrompt', () => {
   it('is valid Block Kit with the four buttons, for any names and channel names', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ name: fc.string({ maxLength: 200 }), city: fc.string({ maxLength: 80 }), off: fc.integer({ min: -12, max: 14 }), h: fc.option(fc.integer({ min: 0, max: 200 }), { nil: null }) }), { maxLength: 10 }),
+        fc.array(
+          fc.record({
+            name: fc.string({ maxLength: 200 }),
+            city: fc.string({ maxLength: 80 }),
+            off: fc.integer({ min: -12, max: 14 }),
+            h: fc.option(fc.integer({ min: 0, max: 200 }), { nil: null }),
+          }),
+          { maxLength: 10 },
+        ),
         fc.option(fc.string({ minLength: 1, maxLength: 80 }), { nil: null }),
         fc.integer({ min: 1, max: 2 ** 40 }),
         fc.array(fc.string({ maxLength: 300 }), { maxLength: 6 }),
         (people, channelName, id, why) => {
-          const lead = deflectionLead(people.map((p) => person(p.name, p.city, p.off, p.h)), 'mentioned');
+          const lead = deflectionLead(
+            people.map((p) => person(p.name, p.city, p.off, p.h)),
+            'mentioned',
+          );
           const prompt = deflectionPrompt(id, lead, { id: 'C123', name: channelName }, why);
           if (why.length > 0) expect(JSON.stringify(prompt.blocks)).not.toMatch(/<!(?:channel|here|everyone)>/);
           expect(validateSurface('message', { blocks: prompt.blocks })).toEqual([]);

@@ -14,7 +14,10 @@ describe('methodOf', () => {
 });
 
 describe('meteredFetch', () => {
-  const answer = (status: number, body: unknown): FetchFunction => async () => new Response(JSON.stringify(body), { status });
+  const answer =
+    (status: number, body: unknown): FetchFunction =>
+    async () =>
+      new Response(JSON.stringify(body), { status });
   const run = async (inner: FetchFunction) => {
     const seen: [string, string][] = [];
     const fetch = meteredFetch((m, o) => seen.push([m, o]), inner);

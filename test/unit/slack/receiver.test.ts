@@ -58,7 +58,13 @@ function biggestHandoff(id: number, state: HandoffWithRecipients['state']): Hand
   } as HandoffWithRecipients;
 }
 
-const requester = new SlackRequester({ baseUrl: 'http://127.0.0.1:1', signingSecret: 'x', teamId: 'T0001', issueTriggerId: () => `${'1'.repeat(10)}.${'2'.repeat(13)}.${'f'.repeat(32)}`, responseUrl: () => `https://hooks.slack.com/actions/T0001/${'1'.repeat(13)}/${'a'.repeat(24)}` });
+const requester = new SlackRequester({
+  baseUrl: 'http://127.0.0.1:1',
+  signingSecret: 'x',
+  teamId: 'T0001',
+  issueTriggerId: () => `${'1'.repeat(10)}.${'2'.repeat(13)}.${'f'.repeat(32)}`,
+  responseUrl: () => `https://hooks.slack.com/actions/T0001/${'1'.repeat(13)}/${'a'.repeat(24)}`,
+});
 const now = new Date(Date.UTC(2026, 10, 25, 12));
 const sizes: Array<[string, number]> = [];
 
@@ -74,23 +80,65 @@ afterAll(() => {
 describe('SLACK_BODY_LIMIT fits the largest requests Slack can send Handoff', () => {
   it('a click in the fullest digest (the message, with all its blocks, comes back in the payload)', () => {
     const many = (state: HandoffWithRecipients['state'], from: number) => Array.from({ length: 40 }, (_, i) => ({ ...biggestHandoff(from + i, state), snoozedUntilDate: null }));
-    const plan = planDigest({ localDate: '2026-11-25', unblocked: many('done', 1), waitingOnYou: many('open', 100), waitingOnOthersCount: 99, nextStarter: { userId: recipients[1]!, inMs: 3_600_000 } })!;
+    const plan = planDigest({
+      localDate: '2026-11-25',
+      unblocked: many('done', 1),
+      waitingOnYou: many('open', 100),
+      waitingOnOthersCount: 99,
+      nextStarter: { userId: recipients[1]!, inMs: 3_600_000 },
+    })!;
     const message = digestMessage(plan, recipients[0]!, 'Wednesday 25 November', now);
     expect(message.blocks.length).toBeLessThanOrEqual(LIMITS.messageBlocks);
-    const payload = requester.blockAction({ userId: recipients[0]!, actionId: 'handoff_ack', value: '100', channelId: 'D0PERSON00', messageTs: '1700000000.000100', message: { type: 'message', ts: '1700000000.000100', text: message.text, blocks: message.blocks, user: 'UBOT', bot_id: 'B0001', metadata: { event_type: 'handoff_digest', event_payload: { outbox_id: 123456 } } } });
+    const payload = requester.blockAction({
+      userId: recipients[0]!,
+      actionId: 'handoff_ack',
+      value: '100',
+      channelId: 'D0PERSON00',
+      messageTs: '1700000000.000100',
+      message: {
+        type: 'message',
+        ts: '1700000000.000100',
+        text: message.text,
+        blocks: message.blocks,
+        user: 'UBOT',
+        bot_id: 'B0001',
+        metadata: { event_type: 'handoff_digest', event_payload: { outbox_id: 123456 } },
+      },
+    });
     fits('block_actions from a full digest', interactionBody(payload));
   });
 
   it('a click in the fullest App Home (the view, with all its blocks, comes back in the payload)', () => {
     const many = (state: HandoffWithRecipients['state'], from: number, n: number) => Array.from({ length: n }, (_, i) => biggestHandoff(from + i, state));
-    const view = appHomeView({ userId: recipients[0]!, now, waitingOnYou: many('open', 1, 50), waitingOnYouTotal: 500, youAreWaitingOn: many('acknowledged', 100, 50), youAreWaitingOnTotal: 500, recentlyUnblocked: many('done', 200, 10), scheduleLine: fill(300), whereIs: () => fill(40) });
+    const view = appHomeView({
+      userId: recipients[0]!,
+      now,
+      waitingOnYou: many('open', 1, 50),
+      waitingOnYouTotal: 500,
+      youAreWaitingOn: many('acknowledged', 100, 50),
+      youAreWaitingOnTotal: 500,
+      recentlyUnblocked: many('done', 200, 10),
+      scheduleLine: fill(300),
+      whereIs: () => fill(40),
+    });
     expect(view.blocks.length).toBeLessThanOrEqual(LIMITS.surfaceBlocks);
-    const payload = requester.blockAction({ userId: recipients[0]!, actionId: 'handoff_ack', value: '1', view: { ...(view as Partial<View>), id: 'V0HOME0000', hash: '1700000000.abcdef', private_metadata: '', callback_id: '' } as never });
+    const payload = requester.blockAction({
+      userId: recipients[0]!,
+      actionId: 'handoff_ack',
+      value: '1',
+      view: { ...(view as Partial<View>), id: 'V0HOME0000', hash: '1700000000.abcdef', private_metadata: '', callback_id: '' } as never,
+    });
     fits('block_actions from a full App Home', interactionBody(payload));
   });
 
   it('submitting the fullest handoff form (pre-filled view, typed values, private_metadata)', () => {
-    const prefill = { recipientIds: recipients, title: fill(DRAFT_LIMITS.title), ask: fill(DRAFT_LIMITS.ask), context: fill(DRAFT_LIMITS.context), links: fill(DRAFT_LIMITS.links) };
+    const prefill = {
+      recipientIds: recipients,
+      title: fill(DRAFT_LIMITS.title),
+      ask: fill(DRAFT_LIMITS.ask),
+      context: fill(DRAFT_LIMITS.context),
+      links: fill(DRAFT_LIMITS.links),
+    };
     const clocks = recipients.map((userId) => ({ userId, name: fill(TEXT_LIMITS.displayName), summary: fill(60) }));
     const view = handoffModal(prefill, { key: 'k'.repeat(36), permalink: `https://example.slack.com/archives/C0CHANNEL/p1700000000000100`, deflectionId: 123456 }, clocks);
     // Slack echoes the view with the metadata at its 3,000-character maximum, whatever Handoff set.
@@ -116,8 +164,23 @@ describe('SLACK_BODY_LIMIT fits the largest requests Slack can send Handoff', ()
   it('a message event at Slack’s 40,000-character maximum, with its rich_text copy', () => {
     const text = fill(40_000);
     const event = {
-      token: 'x'.repeat(24), team_id: 'T0001', api_app_id: 'A0001', type: 'event_callback', event_id: 'Ev0000000000', event_time: 1_700_000_000,
-      event: { type: 'message', channel: 'C0CHANNEL', user: recipients[0], text, ts: '1700000000.000100', channel_type: 'channel', team: 'T0001', client_msg_id: '0'.repeat(36), blocks: [{ type: 'rich_text', block_id: 'abc', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text }] }] }] },
+      token: 'x'.repeat(24),
+      team_id: 'T0001',
+      api_app_id: 'A0001',
+      type: 'event_callback',
+      event_id: 'Ev0000000000',
+      event_time: 1_700_000_000,
+      event: {
+        type: 'message',
+        channel: 'C0CHANNEL',
+        user: recipients[0],
+        text,
+        ts: '1700000000.000100',
+        channel_type: 'channel',
+        team: 'T0001',
+        client_msg_id: '0'.repeat(36),
+        blocks: [{ type: 'rich_text', block_id: 'abc', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text }] }] }],
+      },
       authorizations: [{ enterprise_id: null, team_id: 'T0001', user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
     };
     fits('message event, 40,000 emoji twice', Buffer.byteLength(slackJson(event)));

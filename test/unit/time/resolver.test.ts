@@ -22,11 +22,29 @@ import { SERVER_ZONES, underEachServerTz, useServerTz } from '../../harness/serv
 // ------------------------------------------------------------ oracles & arbitraries
 
 const ZONES = [
-  'UTC', 'America/New_York', 'America/Los_Angeles', 'Europe/London', 'Europe/Berlin', 'Europe/Lisbon',
-  'Europe/Dublin', 'Australia/Lord_Howe', 'Australia/Sydney', 'Pacific/Auckland', 'Pacific/Chatham',
-  'Asia/Kathmandu', 'Asia/Kolkata', 'America/St_Johns', 'Pacific/Pago_Pago', 'Africa/Casablanca',
-  'Pacific/Kiritimati', 'Pacific/Apia', 'America/Santiago', 'America/Havana', 'America/Sao_Paulo',
-  'Antarctica/Troll', 'Asia/Tehran',
+  'UTC',
+  'America/New_York',
+  'America/Los_Angeles',
+  'Europe/London',
+  'Europe/Berlin',
+  'Europe/Lisbon',
+  'Europe/Dublin',
+  'Australia/Lord_Howe',
+  'Australia/Sydney',
+  'Pacific/Auckland',
+  'Pacific/Chatham',
+  'Asia/Kathmandu',
+  'Asia/Kolkata',
+  'America/St_Johns',
+  'Pacific/Pago_Pago',
+  'Africa/Casablanca',
+  'Pacific/Kiritimati',
+  'Pacific/Apia',
+  'America/Santiago',
+  'America/Havana',
+  'America/Sao_Paulo',
+  'Antarctica/Troll',
+  'Asia/Tehran',
 ];
 
 const iso = (d: Date) => d.toISOString();
@@ -34,9 +52,7 @@ const wallMs = (date: LocalDate, minute: number) => Date.parse(`${date}T00:00:00
 
 /** Independent offset source: Intl's own 'GMT-04:56:02' rendering. */
 function intlLongOffsetMs(tz: string, at: Date): number {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' })
-    .formatToParts(at)
-    .find((p) => p.type === 'timeZoneName')?.value ?? '';
+  const name = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? '';
   const m = /^GMT(?:([+-])(\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(name);
   if (!m) throw new Error(`unexpected offset name ${name}`);
   if (!m[1]) return 0;
@@ -63,7 +79,12 @@ function transitionIn(tz: string, lo: number, hi: number): number {
   return hi;
 }
 
-interface Transition { tz: string; at: number; before: number; after: number }
+interface Transition {
+  tz: string;
+  at: number;
+  before: number;
+  after: number;
+}
 
 /** Every offset change 1990–2030 in the zones above (weekly scan, then bisection). */
 const TRANSITIONS: Transition[] = (() => {
@@ -96,12 +117,10 @@ const anyWallTime = fc.record({
 });
 
 /** Wall times within ±3 h of a real transition: where gaps and overlaps live. */
-const nearTransitionWallTime = fc
-  .record({ i: fc.integer({ min: 0, max: TRANSITIONS.length - 1 }), delta: fc.integer({ min: -180, max: 180 }) })
-  .map(({ i, delta }) => {
-    const tr = TRANSITIONS[i] as Transition;
-    return { tz: tr.tz, ...toLocal(tr.at + tr.before + delta * MS_PER_MINUTE) };
-  });
+const nearTransitionWallTime = fc.record({ i: fc.integer({ min: 0, max: TRANSITIONS.length - 1 }), delta: fc.integer({ min: -180, max: 180 }) }).map(({ i, delta }) => {
+  const tr = TRANSITIONS[i] as Transition;
+  return { tz: tr.tz, ...toLocal(tr.at + tr.before + delta * MS_PER_MINUTE) };
+});
 
 /** A wall time skipped by a forward jump (a gap), anywhere inside it. */
 const gapWallTime = fc
@@ -201,22 +220,26 @@ describe.each(Object.keys(SERVER_ZONES))('with server TZ=%s', (serverTz) => {
 
     it('reads wall-clock parts in the zone, not the server', () => {
       expect(localParts('Asia/Kathmandu', new Date('2026-01-15T18:20:00Z'))).toEqual({
-        date: '2026-01-16', minuteOfDay: 5, hour: 0, minute: 5, weekday: 5,
+        date: '2026-01-16',
+        minuteOfDay: 5,
+        hour: 0,
+        minute: 5,
+        weekday: 5,
       });
       expect(localParts('Pacific/Pago_Pago', new Date('2026-01-01T05:00:00Z'))).toEqual({
-        date: '2025-12-31', minuteOfDay: 18 * 60, hour: 18, minute: 0, weekday: 3,
+        date: '2025-12-31',
+        minuteOfDay: 18 * 60,
+        hour: 18,
+        minute: 0,
+        weekday: 3,
       });
     });
 
     it('agrees with Intl longOffset for any instant 1900–2100', () => {
       fc.assert(
-        fc.property(
-          fc.constantFrom(...ZONES),
-          fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2100, 0, 1) }),
-          (tz, t) => {
-            expect(offsetMs(tz, new Date(t))).toBe(intlLongOffsetMs(tz, new Date(t)));
-          },
-        ),
+        fc.property(fc.constantFrom(...ZONES), fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2100, 0, 1) }), (tz, t) => {
+          expect(offsetMs(tz, new Date(t))).toBe(intlLongOffsetMs(tz, new Date(t)));
+        }),
         { numRuns: 300 },
       );
     });
@@ -283,7 +306,10 @@ describe.each(Object.keys(SERVER_ZONES))('with server TZ=%s', (serverTz) => {
     });
 
     it('maps every minute of Kiritimati 1994-12-31 and Apia 2011-12-30 to the same clock time a day later', () => {
-      for (const [tz, skipped] of [['Pacific/Kiritimati', '1994-12-31'], ['Pacific/Apia', '2011-12-30']] as const) {
+      for (const [tz, skipped] of [
+        ['Pacific/Kiritimati', '1994-12-31'],
+        ['Pacific/Apia', '2011-12-30'],
+      ] as const) {
         for (let m = 0; m < 1440; m += 7) {
           expect(localParts(tz, localInstant(tz, skipped, m))).toMatchObject({ date: addDays(skipped, 1), minuteOfDay: m });
         }

@@ -6,13 +6,11 @@
  * mentions. Anchored at the start so a noun in the middle of a sentence never qualifies. "sync"
  * only counts as a question ("sync?"): "sync at 10 failed" is a cron job.
  */
-const TERSE_NOUN =
-  '(?:call|video ?call|zoom|huddle|meeting|mtg|google meet|llamada|videollamada|reunion|anruf|telefonat|telko|appel|visio|reuniao|ligacao|chamada)';
-const TERSE_ADJ =
-  '(?:quick|short|fast|brief|quik|\\d+\\s*-?\\s*min(?:ute)?s?|kurze[rsn]?|schnelle[rsn]?|petit|petite|rapid[oa]|rapide)';
+const TERSE_NOUN = '(?:call|video ?call|zoom|huddle|meeting|mtg|google meet|llamada|videollamada|reunion|anruf|telefonat|telko|appel|visio|reuniao|ligacao|chamada)';
+const TERSE_ADJ = '(?:quick|short|fast|brief|quik|\\d+\\s*-?\\s*min(?:ute)?s?|kurze[rsn]?|schnelle[rsn]?|petit|petite|rapid[oa]|rapide)';
 /** Time words a terse proposal may end with: "quick call after lunch?", "Kurzer Huddle nach dem Mittag?". */
 const TERSE_WHEN =
-  "(?:rapide|rapid[oa]|rapidinh[oa]|kurz|real quick|now|today|later(?: today)?|tomorrow(?: morning)?|ahora|agora|maintenant|jetzt|gleich|heute(?: nachmittag)?|morgen(?: fruh)?|manana|amanha|demain(?: matin)?|this (?:morning|afternoon)|after (?:lunch|standup|the standup|the demo)|nach (?:dem (?:mittag(?:essen)?|daily|standup|lunch)|der mittagspause)|despues (?:de comer|del almuerzo|de la daily)|esta tarde|apres (?:le )?(?:dej|dejeuner|daily)|cet aprem|cet apres-midi|depois do almoco|hoje a tarde|mais tarde)";
+  '(?:rapide|rapid[oa]|rapidinh[oa]|kurz|real quick|now|today|later(?: today)?|tomorrow(?: morning)?|ahora|agora|maintenant|jetzt|gleich|heute(?: nachmittag)?|morgen(?: fruh)?|manana|amanha|demain(?: matin)?|this (?:morning|afternoon)|after (?:lunch|standup|the standup|the demo)|nach (?:dem (?:mittag(?:essen)?|daily|standup|lunch)|der mittagspause)|despues (?:de comer|del almuerzo|de la daily)|esta tarde|apres (?:le )?(?:dej|dejeuner|daily)|cet aprem|cet apres-midi|depois do almoco|hoje a tarde|mais tarde)';
 export const TERSE = new RegExp(
   `^(?:[@#]\\S+\\s+)*(?:(?:${TERSE_ADJ}|un|une|una|uma|um|ein|einen|a)\\s+)?(?:sync(?=\\s*\\?)|${TERSE_NOUN})(?:\\s+${TERSE_WHEN}){0,2}\\s*(?:\\?|(?:um|at|a las|as|a|@|in|en|dans|em|vers)\\s+\\d)`,
 );

@@ -74,7 +74,16 @@ describe('inference', () => {
     ...(() => {
       const a = hashFeature('w:call', DEFAULT_FEATURE_OPTIONS.dim);
       const b = hashFeature('w:deadline', DEFAULT_FEATURE_OPTIONS.dim);
-      const [lo, hi] = a < b ? [[a, 300], [b, -200]] : [[b, -200], [a, 300]];
+      const [lo, hi] =
+        a < b
+          ? [
+              [a, 300],
+              [b, -200],
+            ]
+          : [
+              [b, -200],
+              [a, 300],
+            ];
       return { index: [lo![0]!, hi![0]! - lo![0]!], weight: [lo![1]!, hi![1]!] };
     })(),
     meta: {},
@@ -101,7 +110,14 @@ describe('inference', () => {
     expect(readableFeature('w:xuser')).toBe('<user>');
     expect(readableFeature('kb:SUGGEST MEET')).toBe('a meeting word + a suggestion');
     expect(readableFeature('c:cal')).toBe('');
-    expect(explain([{ feature: 'c:cal', weight: 3 }, { feature: 'b:quick call', weight: 2 }, { feature: 'k:MEET', weight: 1 }, { feature: 'w:a', weight: 1 }])).toEqual(['quick call', 'a meeting word']);
+    expect(
+      explain([
+        { feature: 'c:cal', weight: 3 },
+        { feature: 'b:quick call', weight: 2 },
+        { feature: 'k:MEET', weight: 1 },
+        { feature: 'w:a', weight: 1 },
+      ]),
+    ).toEqual(['quick call', 'a meeting word']);
   });
 });
 
@@ -137,7 +153,7 @@ describe('training', () => {
   it('learns: the trained model separates its own training messages far better than chance', () => {
     const model = loadModel(train(examples, DEFAULT_FEATURE_OPTIONS, opts));
     const scored = examples.map((e) => ({ p: scoreMessage(model, e.features, 0).probability, label: e.label }));
-    const correct = scored.filter((s) => (s.p >= 0.5) === s.label).length;
+    const correct = scored.filter((s) => s.p >= 0.5 === s.label).length;
     expect(correct / scored.length).toBeGreaterThan(0.9);
   });
 

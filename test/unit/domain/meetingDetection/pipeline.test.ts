@@ -1,17 +1,12 @@
 import fc from 'fast-check';
-import {
-  detectMeetingProposal,
-  normalizeSlackText,
-  type MessageForDetection,
-} from '../../../../src/domain/meetingDetection';
+import { detectMeetingProposal, normalizeSlackText, type MessageForDetection } from '../../../../src/domain/meetingDetection';
 import { mentionedUserIds } from '../../../../src/domain/slackText';
 import { LEGACY_DIR, readFolder, toDetectionInput } from '../../../../scripts/deflection/corpus';
 
 // The original labelled set, now in the JSONL corpus format (test/fixtures/deflection/legacy/).
 const meetingMessages = readFolder(LEGACY_DIR).map((m) => ({ ...toDetectionInput(m), lang: m.lang, label: m.label }));
 
-const fires = (text: string, extra: Omit<MessageForDetection, 'text'> = {}): boolean =>
-  detectMeetingProposal({ text, ...extra }).isProposal;
+const fires = (text: string, extra: Omit<MessageForDetection, 'text'> = {}): boolean => detectMeetingProposal({ text, ...extra }).isProposal;
 
 describe('labelled set', () => {
   const results = meetingMessages.map((m) => ({ m, predicted: detectMeetingProposal(m).isProposal }));
@@ -52,7 +47,7 @@ describe('proposals in words', () => {
     'free for a chat at 3?',
     "let's set up a meeting",
     "call me when you're free",
-    'why don\'t we just hop on a call?',
+    "why don't we just hop on a call?",
   ])('EN: %s', (text) => {
     expect(detectMeetingProposal({ text })).toMatchObject({ isProposal: true, reason: 'phrase', language: 'en' });
   });
@@ -255,12 +250,9 @@ describe('huddles, bots and system messages', () => {
     expect(detectMeetingProposal({ text: '', hasHuddleRoom: true })).toMatchObject({ isProposal: true, reason: 'huddle' });
   });
 
-  it.each(['message_changed', 'message_deleted', 'channel_join', 'channel_topic', 'bot_message'])(
-    'ignores subtype %s even with proposal text',
-    (subtype) => {
-      expect(fires('can we hop on a call?', { subtype })).toBe(false);
-    },
-  );
+  it.each(['message_changed', 'message_deleted', 'channel_join', 'channel_topic', 'bot_message'])('ignores subtype %s even with proposal text', (subtype) => {
+    expect(fires('can we hop on a call?', { subtype })).toBe(false);
+  });
 
   it('ignores non-calendar bots', () => {
     expect(fires("Let's hop on a call", { botId: 'B1', appName: 'Standup Bot' })).toBe(false);
@@ -302,9 +294,7 @@ describe('huddles, bots and system messages', () => {
 
 describe('robustness', () => {
   it('never fires for anything inside a code block', () => {
-    fc.assert(
-      fc.property(fc.string({ maxLength: 200 }), (s) => !fires('```' + s.replace(/`/g, '') + '```')),
-    );
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), (s) => !fires('```' + s.replace(/`/g, '') + '```')));
   });
 
   it('never throws on arbitrary input', () => {
@@ -327,10 +317,7 @@ describe('robustness', () => {
 
 describe('extractMentionedUserIds', () => {
   it('reads plain and labelled mentions in order, de-duplicated', () => {
-    expect(mentionedUserIds('<@U024BE7LH> and <@U0G9QF9C6|maria>, again <@U024BE7LH>')).toEqual([
-      'U024BE7LH',
-      'U0G9QF9C6',
-    ]);
+    expect(mentionedUserIds('<@U024BE7LH> and <@U0G9QF9C6|maria>, again <@U024BE7LH>')).toEqual(['U024BE7LH', 'U0G9QF9C6']);
   });
 
   it('accepts enterprise W ids and ignores channels, broadcasts and user groups', () => {
