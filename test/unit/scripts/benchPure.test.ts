@@ -1,0 +1,89 @@
+/** The pure parts of the benches: percentiles, the open-loop schedule and the fake Slack's throttles. */
+import { cell, percentile, summarize } from '../../../scripts/bench/stats';
+import { dueUntil, openLoopSchedule, weightedSequence } from '../../../scripts/bench/openLoop';
+import { KeyedSlidingWindow, retryAfterSeconds, SlidingWindow } from '../../harness/slidingWindow';
+
+describe('percentile', () => {
+  const xs = Array.from({ length: 100 }, (_, i) => i + 1); // 1..100
+
+  it('is the nearest rank', () => {
+    expect(percentile(xs, 50)).toBe(50);
+    expect(percentile(xs, 99)).toBe(99);
+    expect(percentile(xs, 100)).toBe(100);
+    expect(percentile(xs, 0)).toBe(1);
+    expect(percentile([7], 99)).toBe(7);
+  });
+
+  it('is NaN for no samples', () => {
+    expect(percentile([], 50)).toBeNaN();
+    expect(cell(NaN)).toContain('—');
+  });
+
+  it('summarizes unsorted samples and counts acks over the budgets', () => {
+    const s = summarize([3500, 10, 1200, 20, 30]);
+    expect(s).toEqual({ n: 5, p50: 30, p99: 3500, max: 3500, over3s: 1, over1s: 2 });
+  });
+});
+
+describe('open-loop schedule', () => {
+  it('spaces requests evenly at the rate, whatever the answers', () => {
+    const slots = openLoopSchedule({ rate: 20, durationMs: 1000, targets: 1, mix: [['a', 1]] });
+    expect(slots).toHaveLength(20);
+    expect(slots.map((s) => s.at)).toEqual(Array.from({ length: 20 }, (_, i) => i * 50));
+  });
+
+  it('gives every target the same kinds, interleaved half an interval apart', () => {
+    const slots = openLoopSchedule({ rate: 10, durationMs: 1000, targets: 2, mix: [['a', 1], ['b', 1]] });
+    expect(slots).toHaveLength(20);
+    expect(slots.slice(0, 4)).toEqual([
+      { at: 0, target: 0, kind: 'a' },
+      { at: 50, target: 1, kind: 'a' },
+      { at: 100, target: 0, kind: 'b' },
+      { at: 150, target: 1, kind: 'b' },
+    ]);
+    const ats = slots.map((s) => s.at);
+    expect([...ats].sort((x, y) => x - y)).toEqual(ats);
+  });
+
+  it('mixes kinds in proportion to their weights, spread out', () => {
+    const seq = weightedSequence([['create', 3], ['list', 1]] as const, 8);
+    expect(seq.filter((k) => k === 'create')).toHaveLength(6);
+    expect(seq.slice(0, 4).filter((k) => k === 'list')).toHaveLength(1);
+    expect(() => weightedSequence([['x', 0]], 1)).toThrow();
+  });
+
+  it('finds the slots due by an elapsed time', () => {
+    const slots = [{ at: 0 }, { at: 10 }, { at: 20 }];
+    expect(dueUntil(slots, 0, 15)).toBe(2);
+    expect(dueUntil(slots, 2, 15)).toBe(2);
+    expect(dueUntil(slots, 2, 20)).toBe(3);
+  });
+});
+
+describe('the fake Slack throttles', () => {
+  it('allows `limit` calls in any sliding second, then says how long to wait', () => {
+    const w = new SlidingWindow(50);
+    for (let i = 0; i < 50; i++) expect(w.take(1000 + i)).toBe(0);
+    expect(w.take(1100)).toBe(900); // the first call leaves the window at 2000
+    expect(w.count(1100)).toBe(50);
+    expect(w.take(2000)).toBe(0); // one slot freed
+    expect(w.take(2000)).toBe(1); // the second call leaves at 2001
+    expect(w.take(2049)).toBe(0);
+  });
+
+  it('throttles each conversation on its own and forgets idle ones', () => {
+    const w = new KeyedSlidingWindow(1);
+    expect(w.take('D1', 0)).toBe(0);
+    expect(w.take('D2', 0)).toBe(0);
+    expect(w.take('D1', 500)).toBe(500);
+    expect(w.take('D1', 1000)).toBe(0);
+    expect(w.take('D3', 20_000)).toBe(0);
+    expect(w.size).toBe(1);
+  });
+
+  it('answers whole seconds of Retry-After, at least one', () => {
+    expect(retryAfterSeconds(1)).toBe(1);
+    expect(retryAfterSeconds(1000)).toBe(1);
+    expect(retryAfterSeconds(1001)).toBe(2);
+  });
+});
