@@ -1,0 +1,287 @@
+/**
+ * The running app under a morning wave, next to a bare Bolt app acking the same traffic.
+ *
+ *   npm run bench:waves -- [--people 10000,50000] [--rate 20] [--before 20] [--after 20]
+ *     [--max-delivery 1200] [--kind-seconds 8] [--step-seconds 4] [--rates 25,50,100,150,200,300]
+ *     [--workspace-rate 50] [--no-kinds] [--app-env KEY=VALUE]…
+ *
+ * Processes: the real app (`node dist/index.js`, HTTP mode, default settings), a fake Slack that
+ * throttles chat.postMessage at `--workspace-rate`/s workspace-wide and 1/s per conversation (429 +
+ * Retry-After), a bare Bolt app, and an open-loop load generator. For each wave size: a fresh
+ * database with that many people due at the next whole minute (one zone), a steady `--rate` req/s
+ * mix to both apps before, during and after the wave. Then, once, per request kind: CPU per request
+ * and the highest rate with p99 ≤ 100 ms and no ack over 3 s. Prints one table at the end.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { buildApp, startChild } from '../test/reliability/support/child';
+import { eventLoopSamples, parseLogLines, sweeps } from './bench/appLog';
+import { startBareApp, startFakeSlack, startGenerator, stopProcess, type Generator } from './bench/children';
+import type { Sample } from './bench/loadGenerator';
+import { cpuMs, peakRssMb } from './bench/proc';
+import { STEADY_MIX, type Kind } from './bench/requests';
+import { cell, summarize, type Summary } from './bench/stats';
+import { nextSlot, seedDatabase, SIGNING_SECRET, BOT_TOKEN } from './bench/world';
+
+interface Options {
+  people: number[];
+  rate: number;
+  warmup: number;
+  before: number;
+  after: number;
+  maxDelivery: number;
+  kinds: boolean;
+  kindSeconds: number;
+  stepSeconds: number;
+  rates: number[];
+  workspaceRate: number;
+  probeRate: number;
+  appEnv: Record<string, string>;
+}
+
+function parseOptions(argv: string[]): Options {
+  const get = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const num = (name: string, def: number) => Number(get(name) ?? def);
+  const list = (name: string, def: string) => (get(name) ?? def).split(',').map((s) => Number(s.replace(/_/g, '')));
+  const appEnv: Record<string, string> = {};
+  argv.forEach((a, i) => {
+    if (a !== '--app-env') return;
+    const [k, ...v] = (argv[i + 1] ?? '').split('=');
+    if (k) appEnv[k] = v.join('=');
+  });
+  return {
+    people: list('people', '10000,50000'),
+    rate: num('rate', 20),
+    warmup: num('warmup', 3),
+    before: num('before', 20),
+    after: num('after', 20),
+    maxDelivery: num('max-delivery', 1200),
+    kinds: !argv.includes('--no-kinds'),
+    kindSeconds: num('kind-seconds', 8),
+    stepSeconds: num('step-seconds', 4),
+    rates: list('rates', '25,50,100,150,200,300'),
+    workspaceRate: num('workspace-rate', 50),
+    probeRate: num('probe-rate', 20),
+    appEnv,
+  };
+}
+
+const log = (s: string) => process.stderr.write(`[bench:waves ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const TARGETS = ['bare Bolt', 'Handoff'] as const;
+
+interface WaveResult {
+  people: number;
+  slot: number;
+  windows: Array<{ name: string; rows: Array<{ who: string; s: Summary; failed: number }> }>;
+  firstS: number | null;
+  lastS: number | null;
+  delivered: number;
+  achievedRate: number;
+  limited: number;
+  sweepMs: number[];
+  loop: { p99: number; max: number; n: number } | null;
+  peakRss: number;
+  bareRss: number;
+  generatorLag: number;
+}
+
+interface KindResult {
+  kind: Kind;
+  cpu: [number, number];
+  maxRate: [number | null, number | null];
+  tried: string[];
+}
+
+function window(samples: Sample[], from: number, to: number, target: number): { s: Summary; failed: number } {
+  const inside = samples.filter((x) => x[0] === target && x[2] >= from && x[2] < to);
+  return { s: summarize(inside.map((x) => x[3])), failed: inside.filter((x) => x[4] !== 200).length };
+}
+
+async function oneWave(o: Options, entry: string, gen: Generator, people: number, withKinds: boolean): Promise<{ wave: WaveResult; kinds: KindResult[] }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-waves-'));
+  const dbFile = path.join(dir, 'waves.db');
+  const fake = await startFakeSlack({ wave: people, workspaceRate: o.workspaceRate, channelRate: 1 });
+  // Seed first (it takes a moment for big waves), then pick the slot: start-up, warm-up and the
+  // "before" window must fit in front of it.
+  const startupMs = 15_000 + people / 10;
+  const slot = nextSlot(Date.now(), startupMs + (o.warmup + o.before) * 1000 + people / 20);
+  seedDatabase(dbFile, people, slot);
+  log(`${people} people due at ${new Date(slot).toISOString()}; starting the app`);
+  const app = await startChild(entry, { SLACK_API_URL: fake.url, DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: 'info', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, ...o.appEnv });
+  await app.ready(60_000);
+  const bare = await startBareApp(fake.url);
+  const targets = [`http://127.0.0.1:${bare.port}/slack/events`, `http://127.0.0.1:${app.port}/slack/events`];
+  const pids = [bare.proc.pid!, app.proc.pid!];
+  await gen.run({ targets, rate: o.rate, durationMs: o.warmup * 1000, mix: STEADY_MIX, fakeSlackBase: fake.base });
+  const start = Date.now();
+  if (slot - start < 5000) log(`warning: only ${((slot - start) / 1000).toFixed(1)} s before the slot`);
+  log(`steady ${o.rate} req/s to each app; slot in ${((slot - start) / 1000).toFixed(0)} s`);
+  const steady = gen.run({
+    targets,
+    rate: o.rate,
+    durationMs: slot - start + (o.maxDelivery + o.after + 10) * 1000,
+    mix: STEADY_MIX,
+    fakeSlackBase: fake.base,
+    probe: { url: `http://127.0.0.1:${app.port}/healthz`, rate: o.probeRate },
+  });
+  let stats = await fake.stats();
+  let lastReport = 0;
+  for (;;) {
+    await sleep(1000);
+    stats = await fake.stats();
+    const now = Date.now();
+    if (now - lastReport > 15_000 && now > slot) {
+      lastReport = now;
+      log(`t=slot+${((now - slot) / 1000).toFixed(0)} s: ${stats.digests}/${people} digests, ${stats.limited} × 429`);
+    }
+    if (stats.digests >= people || now > slot + o.maxDelivery * 1000) break;
+  }
+  const waveEnd = stats.digests >= people ? stats.lastDigestAt! : Date.now();
+  if (stats.digests < people) log(`stopping: ${stats.digests} of ${people} digests after ${o.maxDelivery} s`);
+  await sleep(o.after * 1000);
+  gen.stop();
+  const done = await steady;
+  const end = Date.now();
+
+  const rows = (from: number, to: number) => [0, 1].map((t) => ({ who: TARGETS[t]! as string, ...window(done.samples, from, to, t) }));
+  const windows = [
+    { name: 'before the wave', rows: rows(start, slot) },
+    { name: 'wave: first 60 s', rows: rows(slot, Math.min(slot + 60_000, waveEnd)) },
+    { name: 'during the wave', rows: rows(slot, waveEnd) },
+    { name: 'after the wave', rows: rows(waveEnd, end) },
+  ];
+  const probes = done.samples.filter((x) => x[0] === -1 && x[2] >= slot && x[2] < waveEnd);
+  windows[2]!.rows.push({ who: 'Handoff /healthz', s: summarize(probes.map((x) => x[3])), failed: probes.filter((x) => x[4] !== 200).length });
+
+  const lines = parseLogLines(app.output());
+  const loopSamples = eventLoopSamples(lines).filter((l) => l.time >= slot && l.time <= waveEnd);
+  const p99s = loopSamples.map((l) => l.p99).filter((x): x is number => x !== undefined);
+  const maxes = loopSamples.map((l) => l.max).filter((x): x is number => x !== undefined);
+  const wave: WaveResult = {
+    people,
+    slot,
+    windows,
+    firstS: stats.firstDigestAt ? (stats.firstDigestAt - slot) / 1000 : null,
+    lastS: stats.digests >= people && stats.lastDigestAt ? (stats.lastDigestAt - slot) / 1000 : null,
+    delivered: stats.digests,
+    achievedRate: stats.firstDigestAt && stats.lastDigestAt && stats.lastDigestAt > stats.firstDigestAt ? stats.digests / ((stats.lastDigestAt - stats.firstDigestAt) / 1000) : NaN,
+    limited: stats.limited,
+    sweepMs: sweeps(lines).filter((s) => s.time >= slot - 1000).map((s) => s.ms),
+    loop: loopSamples.length ? { p99: Math.max(...p99s), max: Math.max(...maxes), n: loopSamples.length } : null,
+    peakRss: 0,
+    bareRss: 0,
+    generatorLag: done.worstFireLagMs,
+  };
+
+  const kinds: KindResult[] = [];
+  if (withKinds) for (const kind of ['list', 'click', 'proposal', 'create'] as const) kinds.push(await measureKind(o, gen, kind, targets, pids, fake.base));
+
+  wave.peakRss = peakRssMb(app.proc.pid!);
+  wave.bareRss = peakRssMb(bare.proc.pid!);
+  await stopProcess(app.proc as ChildProcess);
+  await stopProcess(bare.proc);
+  await stopProcess(fake.proc);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { wave, kinds };
+}
+
+/** CPU per request at `--rate` req/s of one kind, and the highest rate that keeps p99 ≤ 100 ms, no ack over 3 s. */
+async function measureKind(o: Options, gen: Generator, kind: Kind, targets: string[], pids: number[], fakeSlackBase: string): Promise<KindResult> {
+  const cpu: [number, number] = [NaN, NaN];
+  for (const t of [0, 1]) {
+    const idle0 = cpuMs(pids[t]!);
+    await sleep(2000);
+    const idlePerMs = (cpuMs(pids[t]!) - idle0) / 2000;
+    const c0 = cpuMs(pids[t]!);
+    const t0 = Date.now();
+    const done = await gen.run({ targets: [targets[t]!], rate: o.rate, durationMs: o.kindSeconds * 1000, mix: [[kind, 1]], fakeSlackBase });
+    await sleep(2000); // the work after the ack (database, Slack calls) belongs to the request too
+    const spent = cpuMs(pids[t]!) - c0 - idlePerMs * (Date.now() - t0);
+    cpu[t] = spent / done.samples.length;
+  }
+  log(`${kind}: CPU per request bare ${cpu[0].toFixed(2)} ms, Handoff ${cpu[1].toFixed(2)} ms`);
+  const maxRate: [number | null, number | null] = [null, null];
+  const failed = [false, false];
+  const tried: string[] = [];
+  for (const rate of o.rates) {
+    for (const t of [0, 1]) {
+      if (failed[t]) continue;
+      const done = await gen.run({ targets: [targets[t]!], rate, durationMs: o.stepSeconds * 1000, mix: [[kind, 1]], fakeSlackBase });
+      const s = summarize(done.samples.map((x) => x[3]));
+      const bad = done.samples.filter((x) => x[4] !== 200).length;
+      const ok = s.p99 <= 100 && s.over3s === 0 && bad === 0;
+      tried.push(`${TARGETS[t]} ${rate}/s p99 ${s.p99.toFixed(0)} max ${s.max.toFixed(0)}${bad ? ` failed ${bad}` : ''}${ok ? '' : ' ✗'}`);
+      if (ok) maxRate[t] = rate;
+      else failed[t] = true;
+      await sleep(2000);
+    }
+    if (failed[0] && failed[1]) break;
+  }
+  log(`${kind}: ${tried.join('; ')}`);
+  return { kind, cpu, maxRate, tried };
+}
+
+function print(o: Options, waves: WaveResult[], kinds: KindResult[], env: string): void {
+  const out: string[] = [];
+  const p = (s = '') => out.push(s);
+  p(`bench:waves — ${new Date().toISOString()}, ${os.cpus().length} cores, node ${process.version}; app settings: ${env || 'defaults'}`);
+  p(`fake Slack: chat.postMessage ${o.workspaceRate}/s workspace-wide + 1/s per conversation (429 + Retry-After); steady mix ${o.rate} req/s to each app (${STEADY_MIX.map(([k, w]) => `${k} ${w}`).join(', ')})`);
+  for (const w of waves) {
+    p();
+    p(`== wave of ${w.people.toLocaleString('en')} people due at ${new Date(w.slot).toISOString().slice(11, 16)} UTC ==`);
+    p(`ack latency, ms from the intended instant    ${'n'.padStart(6)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)} ${'>1s'.padStart(5)} ${'>3s'.padStart(5)} ${'fail'.padStart(5)}`);
+    for (const win of w.windows) {
+      for (const r of win.rows) {
+        p(`  ${win.name.padEnd(18)} ${r.who.padEnd(22)} ${String(r.s.n).padStart(6)} ${cell(r.s.p50)} ${cell(r.s.p99)} ${cell(r.s.max)} ${String(r.s.over1s).padStart(5)} ${String(r.s.over3s).padStart(5)} ${String(r.failed).padStart(5)}`);
+      }
+      const [bare, app] = win.rows;
+      if (bare && app && !win.name.startsWith('wave')) p(`  ${''.padEnd(18)} ${'p99 ratio Handoff/bare'.padEnd(22)} ${(app.s.p99 / bare.s.p99).toFixed(2)}×`);
+    }
+    const target = (w.people / o.workspaceRate) * 1.15;
+    p(`digests: ${w.delivered.toLocaleString('en')} of ${w.people.toLocaleString('en')} delivered; first ${w.firstS === null ? '—' : `${w.firstS.toFixed(1)} s`} after the slot (target ≤ 5 s), last ${w.lastS === null ? `not within ${o.maxDelivery} s` : `${w.lastS.toFixed(1)} s`} (target ≤ ${target.toFixed(0)} s)`);
+    p(`delivery rate: ${Number.isFinite(w.achievedRate) ? `${w.achievedRate.toFixed(1)}/s = ${((100 * w.achievedRate) / o.workspaceRate).toFixed(1)} % of the fake's ${o.workspaceRate}/s` : '—'} (target ≥ 90 %); ${w.limited} × 429 from the fake`);
+    p(`digest sweeps logged: ${w.sweepMs.length ? w.sweepMs.map((m) => `${m} ms`).join(', ') : 'none'}`);
+    p(`event-loop delay during the wave: ${w.loop ? `p99 ${w.loop.p99.toFixed(1)} ms, max ${w.loop.max.toFixed(1)} ms (${w.loop.n} log lines; target max ≤ 50 ms)` : 'not logged by this app (see /healthz latency above)'}`);
+    p(`peak RSS: Handoff ${w.peakRss.toFixed(0)} MB (bare Bolt ${w.bareRss.toFixed(0)} MB); generator worst fire lag ${w.generatorLag.toFixed(1)} ms`);
+  }
+  if (kinds.length) {
+    p();
+    p(`per request kind: CPU per request at ${o.rate} req/s (whole process, ${o.kindSeconds} s + 2 s of after-ack work, idle subtracted); max rate = highest of ${o.rates.join(', ')} req/s (${o.stepSeconds} s each, apps alternating) with p99 ≤ 100 ms, no ack > 3 s`);
+    p(`  ${'kind'.padEnd(10)} ${'Handoff ms'.padStart(10)} ${'bare ms'.padStart(9)} ${'ratio'.padStart(7)} ${'Handoff max/s'.padStart(14)} ${'bare max/s'.padStart(11)}`);
+    for (const k of kinds) {
+      const r = (x: number | null) => (x === null ? `< ${o.rates[0]}` : String(x)).padStart(11);
+      p(`  ${k.kind.padEnd(10)} ${cell(k.cpu[1], 2, 10)} ${cell(k.cpu[0], 2, 9)} ${`${(k.cpu[1] / k.cpu[0]).toFixed(1)}×`.padStart(7)} ${r(k.maxRate[1]).padStart(14)} ${r(k.maxRate[0])}`);
+    }
+  }
+  console.log(out.join('\n'));
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2));
+  log('building the app…');
+  const entry = await buildApp();
+  const gen = startGenerator();
+  const waves: WaveResult[] = [];
+  let kinds: KindResult[] = [];
+  try {
+    for (const [i, people] of o.people.entries()) {
+      const r = await oneWave(o, entry, gen, people, o.kinds && i === 0);
+      waves.push(r.wave);
+      if (r.kinds.length) kinds = r.kinds;
+    }
+  } finally {
+    await stopProcess(gen.proc);
+  }
+  print(o, waves, kinds, Object.entries(o.appEnv).map(([k, v]) => `${k}=${v}`).join(' '));
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
