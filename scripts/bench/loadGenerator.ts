@@ -35,7 +35,12 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 const SIGN_AHEAD_MS = 2000;
 const TIMEOUT_MS = 30_000;
 
-function send(url: string, req: SignedRequest | null): Promise<number> {
+/**
+ * One request; resolves with the HTTP status (0: no answer). A kept-alive socket the server closed
+ * just as it was reused (ECONNRESET before any answer) is retried once on a fresh one, as a
+ * client would: that race is the generator's, not the server's.
+ */
+function send(url: string, req: SignedRequest | null, retried = false): Promise<number> {
   return new Promise((resolve) => {
     const r = http.request(url, { method: req ? 'POST' : 'GET', agent, headers: req?.headers, timeout: TIMEOUT_MS }, (res) => {
       res.resume();
@@ -43,7 +48,10 @@ function send(url: string, req: SignedRequest | null): Promise<number> {
       res.on('error', () => resolve(0));
     });
     r.on('timeout', () => r.destroy());
-    r.on('error', () => resolve(0));
+    r.on('error', (e: NodeJS.ErrnoException) => {
+      if (r.reusedSocket && e.code === 'ECONNRESET' && !retried) resolve(send(url, req, true));
+      else resolve(0);
+    });
     r.end(req?.body);
   });
 }
