@@ -12,18 +12,15 @@
  * mix to both apps before, during and after the wave. Then, once, per request kind: CPU per request
  * and the highest rate with p99 ≤ 100 ms and no ack over 3 s. Prints one table at the end.
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import { buildApp, startChild } from '../test/reliability/support/child';
 import { eventLoopSamples, parseLogLines, sweeps } from './bench/appLog';
-import { startBareApp, startFakeSlack, startGenerator, stopProcess, type Generator } from './bench/children';
+import { startGenerator, stopProcess, type Generator } from './bench/children';
 import type { Sample } from './bench/loadGenerator';
-import { cpuMs, peakRssMb } from './bench/proc';
-import { STEADY_MIX, type Kind } from './bench/requests';
+import { peakRssMb } from './bench/proc';
+import { STEADY_MIX } from './bench/requests';
+import { kindTable, log, measureKind, sleep, startRig, TARGETS, type KindResult } from './bench/rig';
 import { cell, summarize, type Summary } from './bench/stats';
-import { nextSlot, seedDatabase, SIGNING_SECRET, BOT_TOKEN } from './bench/world';
+import { nextSlot } from './bench/world';
 
 interface Options {
   people: number[];
@@ -71,9 +68,6 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-const log = (s: string) => process.stderr.write(`[bench:waves ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const TARGETS = ['bare Bolt', 'Handoff'] as const;
 
 interface WaveResult {
   people: number;
@@ -91,33 +85,17 @@ interface WaveResult {
   generatorLag: number;
 }
 
-interface KindResult {
-  kind: Kind;
-  cpu: [number, number];
-  maxRate: [number | null, number | null];
-  tried: string[];
-}
-
 function window(samples: Sample[], from: number, to: number, target: number): { s: Summary; failed: number } {
   const inside = samples.filter((x) => x[0] === target && x[2] >= from && x[2] < to);
   return { s: summarize(inside.map((x) => x[3])), failed: inside.filter((x) => x[4] !== 200).length };
 }
 
-async function oneWave(o: Options, entry: string, gen: Generator, people: number, withKinds: boolean): Promise<{ wave: WaveResult; kinds: KindResult[] }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-waves-'));
-  const dbFile = path.join(dir, 'waves.db');
-  const fake = await startFakeSlack({ wave: people, workspaceRate: o.workspaceRate, channelRate: 1 });
-  // Seed first (it takes a moment for big waves), then pick the slot: start-up, warm-up and the
-  // "before" window must fit in front of it.
-  const startupMs = 15_000 + people / 10;
-  const slot = nextSlot(Date.now(), startupMs + (o.warmup + o.before) * 1000 + people / 20);
-  seedDatabase(dbFile, people, slot);
-  log(`${people} people due at ${new Date(slot).toISOString()}; starting the app`);
-  const app = await startChild(entry, { SLACK_API_URL: fake.url, DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: 'info', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, ...o.appEnv });
-  await app.ready(60_000);
-  const bare = await startBareApp(fake.url);
-  const targets = [`http://127.0.0.1:${bare.port}/slack/events`, `http://127.0.0.1:${app.port}/slack/events`];
-  const pids = [bare.proc.pid!, app.proc.pid!];
+async function oneWave(o: Options, gen: Generator, people: number, withKinds: boolean): Promise<{ wave: WaveResult; kinds: KindResult[] }> {
+  // Start-up, warm-up and the "before" window must fit in front of the slot.
+  const slot = nextSlot(Date.now(), 15_000 + people / 10 + (o.warmup + o.before) * 1000);
+  log(`${people} people due at ${new Date(slot).toISOString()}; seeding, starting the app`);
+  const rig = await startRig({ wave: people, slotAt: slot, workspaceRate: o.workspaceRate, appEnv: o.appEnv, gen });
+  const { fake, app, bare, targets } = rig;
   await gen.run({ targets, rate: o.rate, durationMs: o.warmup * 1000, mix: STEADY_MIX, fakeSlackBase: fake.base });
   const start = Date.now();
   if (slot - start < 5000) log(`warning: only ${((slot - start) / 1000).toFixed(1)} s before the slot`);
@@ -180,51 +158,12 @@ async function oneWave(o: Options, entry: string, gen: Generator, people: number
   };
 
   const kinds: KindResult[] = [];
-  if (withKinds) for (const kind of ['list', 'click', 'proposal', 'create'] as const) kinds.push(await measureKind(o, gen, kind, targets, pids, fake.base));
+  if (withKinds) for (const kind of ['list', 'click', 'proposal', 'create'] as const) kinds.push(await measureKind(rig, kind, o));
 
   wave.peakRss = peakRssMb(app.proc.pid!);
   wave.bareRss = peakRssMb(bare.proc.pid!);
-  await stopProcess(app.proc as ChildProcess);
-  await stopProcess(bare.proc);
-  await stopProcess(fake.proc);
-  fs.rmSync(dir, { recursive: true, force: true });
+  await rig.stop();
   return { wave, kinds };
-}
-
-/** CPU per request at `--rate` req/s of one kind, and the highest rate that keeps p99 ≤ 100 ms, no ack over 3 s. */
-async function measureKind(o: Options, gen: Generator, kind: Kind, targets: string[], pids: number[], fakeSlackBase: string): Promise<KindResult> {
-  const cpu: [number, number] = [NaN, NaN];
-  for (const t of [0, 1]) {
-    const idle0 = cpuMs(pids[t]!);
-    await sleep(2000);
-    const idlePerMs = (cpuMs(pids[t]!) - idle0) / 2000;
-    const c0 = cpuMs(pids[t]!);
-    const t0 = Date.now();
-    const done = await gen.run({ targets: [targets[t]!], rate: o.rate, durationMs: o.kindSeconds * 1000, mix: [[kind, 1]], fakeSlackBase });
-    await sleep(2000); // the work after the ack (database, Slack calls) belongs to the request too
-    const spent = cpuMs(pids[t]!) - c0 - idlePerMs * (Date.now() - t0);
-    cpu[t] = spent / done.samples.length;
-  }
-  log(`${kind}: CPU per request bare ${cpu[0].toFixed(2)} ms, Handoff ${cpu[1].toFixed(2)} ms`);
-  const maxRate: [number | null, number | null] = [null, null];
-  const failed = [false, false];
-  const tried: string[] = [];
-  for (const rate of o.rates) {
-    for (const t of [0, 1]) {
-      if (failed[t]) continue;
-      const done = await gen.run({ targets: [targets[t]!], rate, durationMs: o.stepSeconds * 1000, mix: [[kind, 1]], fakeSlackBase });
-      const s = summarize(done.samples.map((x) => x[3]));
-      const bad = done.samples.filter((x) => x[4] !== 200).length;
-      const ok = s.p99 <= 100 && s.over3s === 0 && bad === 0;
-      tried.push(`${TARGETS[t]} ${rate}/s p99 ${s.p99.toFixed(0)} max ${s.max.toFixed(0)}${bad ? ` failed ${bad}` : ''}${ok ? '' : ' ✗'}`);
-      if (ok) maxRate[t] = rate;
-      else failed[t] = true;
-      await sleep(2000);
-    }
-    if (failed[0] && failed[1]) break;
-  }
-  log(`${kind}: ${tried.join('; ')}`);
-  return { kind, cpu, maxRate, tried };
 }
 
 function print(o: Options, waves: WaveResult[], kinds: KindResult[], env: string): void {
@@ -252,26 +191,19 @@ function print(o: Options, waves: WaveResult[], kinds: KindResult[], env: string
   }
   if (kinds.length) {
     p();
-    p(`per request kind: CPU per request at ${o.rate} req/s (whole process, ${o.kindSeconds} s + 2 s of after-ack work, idle subtracted); max rate = highest of ${o.rates.join(', ')} req/s (${o.stepSeconds} s each, apps alternating) with p99 ≤ 100 ms, no ack > 3 s`);
-    p(`  ${'kind'.padEnd(10)} ${'Handoff ms'.padStart(10)} ${'bare ms'.padStart(9)} ${'ratio'.padStart(7)} ${'Handoff max/s'.padStart(14)} ${'bare max/s'.padStart(11)}`);
-    for (const k of kinds) {
-      const r = (x: number | null) => (x === null ? `< ${o.rates[0]}` : String(x)).padStart(11);
-      p(`  ${k.kind.padEnd(10)} ${cell(k.cpu[1], 2, 10)} ${cell(k.cpu[0], 2, 9)} ${`${(k.cpu[1] / k.cpu[0]).toFixed(1)}×`.padStart(7)} ${r(k.maxRate[1]).padStart(14)} ${r(k.maxRate[0])}`);
-    }
+    for (const line of kindTable(kinds, o)) p(line);
   }
   console.log(out.join('\n'));
 }
 
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
-  log('building the app…');
-  const entry = await buildApp();
   const gen = startGenerator();
   const waves: WaveResult[] = [];
   let kinds: KindResult[] = [];
   try {
     for (const [i, people] of o.people.entries()) {
-      const r = await oneWave(o, entry, gen, people, o.kinds && i === 0);
+      const r = await oneWave(o, gen, people, o.kinds && i === 0);
       waves.push(r.wave);
       if (r.kinds.length) kinds = r.kinds;
     }
