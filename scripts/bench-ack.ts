@@ -41,9 +41,11 @@ async function main(): Promise<void> {
   log('building and starting the app, the bare app, the fake Slack and the generator…');
   const rig = await startRig({ wave: 0, slotAt: nextSlot(Date.now(), 6 * 3600_000), workspaceRate: 50, appEnv: o.appEnv });
   const results: KindResult[] = [];
+  let outcome: string;
   try {
     await rig.gen.run({ targets: rig.targets, rate: 20, durationMs: 3000, mix: STEADY_MIX, fakeSlackBase: rig.fake.base }); // warm-up
     for (const kind of o.kinds) results.push(await measureKind(rig, kind, o));
+    outcome = rig.outcome();
   } finally {
     await rig.stop();
   }
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
       lines.push(`  ${k.kind.padEnd(10)} ${String(pt.rate).padStart(5)} ${TARGETS[pt.target]!.padEnd(10)} ${cell(pt.s.p50)} ${cell(pt.s.p99)} ${cell(pt.s.max)} ${String(pt.s.over3s).padStart(5)} ${String(pt.failed).padStart(5)}${pt.ok ? '' : '  ✗'}`);
     }
   }
-  lines.push('', ...kindTable(results, o));
+  lines.push('', ...kindTable(results, o), '', outcome);
   console.log(lines.join('\n'));
 }
 

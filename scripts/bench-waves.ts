@@ -83,6 +83,7 @@ interface WaveResult {
   peakRss: number;
   bareRss: number;
   generatorLag: number;
+  outcome: string;
 }
 
 function window(samples: Sample[], from: number, to: number, target: number): { s: Summary; failed: number } {
@@ -108,8 +109,8 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
     fakeSlackBase: fake.base,
     probe: { url: `http://127.0.0.1:${app.port}/healthz`, rate: o.probeRate },
   });
-  let stats = await fake.stats();
   let lastReport = 0;
+  let stats;
   for (;;) {
     await sleep(1000);
     stats = await fake.stats();
@@ -155,11 +156,13 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
     peakRss: 0,
     bareRss: 0,
     generatorLag: done.worstFireLagMs,
+    outcome: '',
   };
 
   const kinds: KindResult[] = [];
   if (withKinds) for (const kind of ['list', 'click', 'proposal', 'create'] as const) kinds.push(await measureKind(rig, kind, o));
 
+  wave.outcome = rig.outcome();
   wave.peakRss = peakRssMb(app.proc.pid!);
   wave.bareRss = peakRssMb(bare.proc.pid!);
   await rig.stop();
@@ -187,6 +190,7 @@ function print(o: Options, waves: WaveResult[], kinds: KindResult[], env: string
     p(`delivery rate: ${Number.isFinite(w.achievedRate) ? `${w.achievedRate.toFixed(1)}/s = ${((100 * w.achievedRate) / o.workspaceRate).toFixed(1)} % of the fake's ${o.workspaceRate}/s` : '—'} (target ≥ 90 %); ${w.limited} × 429 from the fake`);
     p(`digest sweeps logged: ${w.sweepMs.length ? w.sweepMs.map((m) => `${m} ms`).join(', ') : 'none'}`);
     p(`event-loop delay during the wave: ${w.loop ? `p99 ${w.loop.p99.toFixed(1)} ms, max ${w.loop.max.toFixed(1)} ms (${w.loop.n} log lines; target max ≤ 50 ms)` : 'not logged by this app (see /healthz latency above)'}`);
+    p(`database after: ${w.outcome}`);
     p(`peak RSS: Handoff ${w.peakRss.toFixed(0)} MB (bare Bolt ${w.bareRss.toFixed(0)} MB); generator worst fire lag ${w.generatorLag.toFixed(1)} ms`);
   }
   if (kinds.length) {

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { buildApp, startChild, type Child } from '../../test/reliability/support/child';
 import { startBareApp, startFakeSlack, startGenerator, stopProcess, type FakeSlackProcess, type Generator } from './children';
 import { cpuMs } from './proc';
@@ -26,6 +27,8 @@ export interface Rig {
   targets: string[];
   pids: number[];
   dbFile: string;
+  /** What the requests did: handoffs by state, outbox rows by status, errors the app logged. */
+  outcome(): string;
   stop(): Promise<void>;
 }
 
@@ -58,6 +61,17 @@ export async function startRig(o: RigOptions): Promise<Rig> {
     targets: [`http://127.0.0.1:${bare.port}/slack/events`, `http://127.0.0.1:${app.port}/slack/events`],
     pids: [bare.proc.pid!, app.proc.pid!],
     dbFile,
+    outcome() {
+      const db = new Database(dbFile, { readonly: true });
+      try {
+        const group = (sql: string) => (db.prepare(sql).all() as Array<{ k: string; n: number }>).map((r) => `${r.k} ${r.n}`).join(', ');
+        const errors = app.output().split('\n').filter((l) => /"level":(50|60)/.test(l));
+        const first = errors[0] ? `; first: ${errors[0].slice(0, 300)}` : '';
+        return `handoffs by state: ${group('select state k, count(*) n from handoffs group by state')}; outbox: ${group('select kind || \' \' || status k, count(*) n from outbox group by kind, status')}; app errors logged: ${errors.length}${first}`;
+      } finally {
+        db.close();
+      }
+    },
     async stop() {
       await stopProcess(app.proc);
       await stopProcess(bare.proc);
