@@ -10,27 +10,20 @@
  *
  * No wave here (nobody is due): see `npm run bench:waves` for acks during a morning wave.
  */
+import { benchArgs, describeEnv } from './bench/args';
 import { KINDS, STEADY_MIX, type Kind } from './bench/requests';
 import { kindTable, log, measureKind, startRig, TARGETS, type KindResult } from './bench/rig';
 import { cell } from './bench/stats';
 import { nextSlot } from './bench/world';
 
 function parse(argv: string[]) {
-  const get = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const appEnv: Record<string, string> = {};
-  argv.forEach((a, i) => {
-    const [k, ...v] = a === '--app-env' ? (argv[i + 1] ?? '').split('=') : [];
-    if (k) appEnv[k] = v.join('=');
-  });
+  const { get, num, list, appEnv } = benchArgs(argv);
   return {
     kinds: (get('kinds') ?? KINDS.join(',')).split(',') as Kind[],
-    rates: (get('rates') ?? '25,50,100,150,200,300').split(',').map(Number),
-    stepSeconds: Number(get('seconds') ?? 5),
-    rate: Number(get('cpu-rate') ?? 20),
-    kindSeconds: Number(get('cpu-seconds') ?? 8),
+    rates: list('rates', '25,50,100,150,200,300'),
+    stepSeconds: num('seconds', 5),
+    rate: num('cpu-rate', 20),
+    kindSeconds: num('cpu-seconds', 8),
     appEnv,
   };
 }
@@ -49,7 +42,7 @@ async function main(): Promise<void> {
   } finally {
     await rig.stop();
   }
-  const lines = [`bench:ack — ${new Date().toISOString()}; ack latency ms from the intended instant, ${o.stepSeconds} s per point`];
+  const lines = [`bench:ack — ${new Date().toISOString()}; app settings: ${describeEnv(o.appEnv)}; ack latency ms from the intended instant, ${o.stepSeconds} s per point`];
   lines.push(`  ${'kind'.padEnd(10)} ${'rate'.padStart(5)} ${'app'.padEnd(10)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)} ${'>3s'.padStart(5)} ${'fail'.padStart(5)}`);
   for (const k of results) {
     for (const pt of k.points) {

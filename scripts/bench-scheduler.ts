@@ -21,6 +21,7 @@ import { ALL_DAYS } from '../src/domain/workSchedule';
 import { localInstant, localParts } from '../src/time';
 import { prng } from '../test/harness/prng';
 import { buildApp, startChild } from '../test/reliability/support/child';
+import { benchArgs, describeEnv } from './bench/args';
 import { sweeps, parseLogLines } from './bench/appLog';
 import { startFakeSlack, startGenerator, stopProcess } from './bench/children';
 import { cpuMs, peakRssMb, rssMb } from './bench/proc';
@@ -42,16 +43,7 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const get = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const num = (name: string, def: number) => Number(get(name) ?? def);
-  const appEnv: Record<string, string> = {};
-  argv.forEach((a, i) => {
-    const [k, ...v] = a === '--app-env' ? (argv[i + 1] ?? '').split('=') : [];
-    if (k) appEnv[k] = v.join('=');
-  });
+  const { get, num, flag, appEnv } = benchArgs(argv);
   return {
     people: num('people', 100_000),
     handoffs: num('handoffs', 1_000_000),
@@ -59,7 +51,7 @@ function parseOptions(argv: string[]): Options {
     deliveries: num('deliveries', 1000),
     slackRate: num('slack-rate', 50),
     dbFile: get('db') ?? null,
-    keep: argv.includes('--keep'),
+    keep: flag('keep'),
     appEnv,
   };
 }
@@ -134,7 +126,7 @@ async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-bench-'));
   const dbFile = o.dbFile ?? path.join(dir, 'bench.db');
-  console.log(`bench:scheduler — ${o.people.toLocaleString('en')} people, ${o.handoffs.toLocaleString('en')} handoffs, wave of ${o.wave.toLocaleString('en')}; app settings: ${Object.entries(o.appEnv).map(([k, v]) => `${k}=${v}`).join(' ') || 'defaults'}`);
+  console.log(`bench:scheduler — ${o.people.toLocaleString('en')} people, ${o.handoffs.toLocaleString('en')} handoffs, wave of ${o.wave.toLocaleString('en')}; app settings: ${describeEnv(o.appEnv)}`);
   const entry = await buildApp();
   if (!fs.existsSync(dbFile)) {
     const t0 = performance.now();

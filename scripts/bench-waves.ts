@@ -13,6 +13,7 @@
  * and the highest rate with p99 ≤ 100 ms and no ack over 3 s. Prints one table at the end.
  */
 import os from 'node:os';
+import { benchArgs, describeEnv } from './bench/args';
 import { eventLoopSamples, parseLogLines, sweeps } from './bench/appLog';
 import { startGenerator, stopProcess, type Generator } from './bench/children';
 import type { Sample } from './bench/loadGenerator';
@@ -39,18 +40,7 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const get = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const num = (name: string, def: number) => Number(get(name) ?? def);
-  const list = (name: string, def: string) => (get(name) ?? def).split(',').map((s) => Number(s.replace(/_/g, '')));
-  const appEnv: Record<string, string> = {};
-  argv.forEach((a, i) => {
-    if (a !== '--app-env') return;
-    const [k, ...v] = (argv[i + 1] ?? '').split('=');
-    if (k) appEnv[k] = v.join('=');
-  });
+  const { num, list, flag, appEnv } = benchArgs(argv);
   return {
     people: list('people', '10000,50000'),
     rate: num('rate', 20),
@@ -58,7 +48,7 @@ function parseOptions(argv: string[]): Options {
     before: num('before', 20),
     after: num('after', 20),
     maxDelivery: num('max-delivery', 1200),
-    kinds: !argv.includes('--no-kinds'),
+    kinds: !flag('no-kinds'),
     kindSeconds: num('kind-seconds', 8),
     stepSeconds: num('step-seconds', 4),
     rates: list('rates', '25,50,100,150,200,300'),
@@ -172,7 +162,7 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
 function print(o: Options, waves: WaveResult[], kinds: KindResult[], env: string): void {
   const out: string[] = [];
   const p = (s = '') => out.push(s);
-  p(`bench:waves — ${new Date().toISOString()}, ${os.cpus().length} cores, node ${process.version}; app settings: ${env || 'defaults'}`);
+  p(`bench:waves — ${new Date().toISOString()}, ${os.cpus().length} cores, node ${process.version}; app settings: ${env}`);
   p(`fake Slack: chat.postMessage ${o.workspaceRate}/s workspace-wide + 1/s per conversation (429 + Retry-After); steady mix ${o.rate} req/s to each app (${STEADY_MIX.map(([k, w]) => `${k} ${w}`).join(', ')})`);
   for (const w of waves) {
     p();
@@ -214,7 +204,7 @@ async function main(): Promise<void> {
   } finally {
     await stopProcess(gen.proc);
   }
-  print(o, waves, kinds, Object.entries(o.appEnv).map(([k, v]) => `${k}=${v}`).join(' '));
+  print(o, waves, kinds, describeEnv(o.appEnv));
 }
 
 main().catch((e: unknown) => {
