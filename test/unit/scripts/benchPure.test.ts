@@ -1,6 +1,8 @@
-/** The pure parts of the benches: percentiles, the open-loop schedule and the fake Slack's throttles. */
+/** The pure parts of the benches: percentiles, the open-loop schedule, the fake Slack's throttles, log parsing, flags. */
 import { cell, percentile, summarize } from '../../../scripts/bench/stats';
 import { dueUntil, openLoopSchedule, weightedSequence } from '../../../scripts/bench/openLoop';
+import { eventLoopSamples, parseLogLines, sweeps } from '../../../scripts/bench/appLog';
+import { benchArgs, describeEnv } from '../../../scripts/bench/args';
 import { KeyedSlidingWindow, retryAfterSeconds, SlidingWindow } from '../../harness/slidingWindow';
 
 describe('percentile', () => {
@@ -85,5 +87,42 @@ describe('the fake Slack throttles', () => {
     expect(retryAfterSeconds(1)).toBe(1);
     expect(retryAfterSeconds(1000)).toBe(1);
     expect(retryAfterSeconds(1001)).toBe(2);
+  });
+});
+
+describe('reading the app log', () => {
+  const output = [
+    'not json',
+    JSON.stringify({ level: 30, time: 1000, msg: 'digest sweep', due: 10, enqueued: 10, ms: 42 }),
+    JSON.stringify({ level: 30, time: 2000, msg: 'event loop delay', eventLoop: { p99Ms: 12.5, maxMs: 80 } }),
+    JSON.stringify({ level: 30, time: 3000, msg: 'event-loop', p99Ns: 5e6, maxNs: 9e6 }),
+    JSON.stringify({ level: 30, time: 4000, msg: 'request' }),
+  ].join('\n');
+
+  it('finds the sweeps with their timing', () => {
+    expect(sweeps(parseLogLines(output))).toEqual([{ time: 1000, ms: 42, enqueued: 10 }]);
+  });
+
+  it('reads event-loop delay in whatever shape and unit the line has, in ms', () => {
+    expect(eventLoopSamples(parseLogLines(output))).toEqual([
+      { time: 2000, p99: 12.5, max: 80 },
+      { time: 3000, p99: 5, max: 9 },
+    ]);
+  });
+
+  it('finds nothing when the app does not log it', () => {
+    expect(eventLoopSamples(parseLogLines('{"time":1,"msg":"hello"}'))).toEqual([]);
+  });
+});
+
+describe('bench flags', () => {
+  it('parses numbers, lists, flags and app environment', () => {
+    const a = benchArgs(['--people', '10_000,50000', '--rate', '30', '--no-kinds', '--app-env', 'A=1', '--app-env', 'B=x=y']);
+    expect(a.list('people', '1')).toEqual([10000, 50000]);
+    expect(a.num('rate', 20)).toBe(30);
+    expect(a.num('after', 20)).toBe(20);
+    expect(a.flag('no-kinds')).toBe(true);
+    expect(a.appEnv).toEqual({ A: '1', B: 'x=y' });
+    expect(describeEnv({})).toBe('defaults');
   });
 });
