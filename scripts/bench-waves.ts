@@ -159,6 +159,22 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
   return { wave, kinds };
 }
 
+/** The "Done when" targets of issue 11 for one wave: [what, met (null: not measured)]. */
+function targets(w: WaveResult, o: Options): Array<[string, boolean | null]> {
+  const rowOf = (name: string, who: string) => w.windows.find((x) => x.name === name)?.rows.find((r) => r.who === who)?.s;
+  const during = rowOf('during the wave', 'Handoff');
+  const outside = ['before the wave', 'after the wave'].map((name) => [rowOf(name, 'Handoff'), rowOf(name, 'bare Bolt')] as const);
+  return [
+    ['during: p99 ≤ 100 ms', during ? during.p99 <= 100 : null],
+    ['none > 1 s', during ? during.over1s === 0 : null],
+    ['outside: p99 ≤ 1.5× bare', outside.every(([a, b]) => a && b) ? outside.every(([a, b]) => a!.p99 <= 1.5 * b!.p99) : null],
+    ['loop max ≤ 50 ms', w.loop ? w.loop.max <= 50 : null],
+    ['first ≤ 5 s', w.firstS === null ? false : w.firstS <= 5],
+    [`last ≤ ${((w.people / o.workspaceRate) * 1.15).toFixed(0)} s`, w.lastS === null ? false : w.lastS <= (w.people / o.workspaceRate) * 1.15],
+    ['rate ≥ 90 %', Number.isFinite(w.achievedRate) ? w.achievedRate >= 0.9 * o.workspaceRate : false],
+  ];
+}
+
 function print(o: Options, waves: WaveResult[], kinds: KindResult[], env: string): void {
   const out: string[] = [];
   const p = (s = '') => out.push(s);
@@ -182,6 +198,7 @@ function print(o: Options, waves: WaveResult[], kinds: KindResult[], env: string
     p(`event-loop delay during the wave: ${w.loop ? `p99 ${w.loop.p99.toFixed(1)} ms, max ${w.loop.max.toFixed(1)} ms (${w.loop.n} log lines; target max ≤ 50 ms)` : 'not logged by this app (see /healthz latency above)'}`);
     p(`database after: ${w.outcome}`);
     p(`peak RSS: Handoff ${w.peakRss.toFixed(0)} MB (bare Bolt ${w.bareRss.toFixed(0)} MB); generator worst fire lag ${w.generatorLag.toFixed(1)} ms`);
+    p(`issue 11 targets: ${targets(w, o).map(([name, met]) => `${name} ${met === null ? 'n/a' : met ? 'met' : 'MISSED'}`).join('; ')}`);
   }
   if (kinds.length) {
     p();

@@ -158,5 +158,8 @@ export function kindTable(kinds: KindResult[], o: KindOptions): string[] {
   for (const k of kinds) {
     out.push(`  ${k.kind.padEnd(10)} ${cell(k.cpu[1], 2, 10)} ${cell(k.cpu[0], 2, 9)} ${`${(k.cpu[1] / k.cpu[0]).toFixed(1)}×`.padStart(7)} ${r(k.maxRate[1]).padStart(14)} ${r(k.maxRate[0]).padStart(11)}`);
   }
+  const cheap = kinds.filter((k) => k.cpu[1] <= 3 * k.cpu[0]).length;
+  const fast = kinds.filter((k) => (k.maxRate[1] ?? 0) >= 150).length;
+  out.push(`  issue 11 targets: CPU ≤ 3× bare for ${cheap} of ${kinds.length} kinds; ≥ 150 req/s for ${fast} of ${kinds.length}${o.rates.includes(150) ? '' : ' (150 is not among --rates)'}`);
   return out;
 }
