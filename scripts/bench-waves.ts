@@ -142,9 +142,10 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
     achievedRate: stats.firstDigestAt && stats.lastDigestAt && stats.lastDigestAt > stats.firstDigestAt ? stats.digests / ((stats.lastDigestAt - stats.firstDigestAt) / 1000) : NaN,
     limited: stats.limited,
     sweepMs: sweeps(lines).filter((s) => s.time >= slot - 1000).map((s) => s.ms),
-    loop: loopSamples.length ? { p99: Math.max(...p99s), max: Math.max(...maxes), n: loopSamples.length } : null,
-    peakRss: 0,
-    bareRss: 0,
+    loop: loopSamples.length ? { p99: p99s.length ? Math.max(...p99s) : NaN, max: maxes.length ? Math.max(...maxes) : NaN, n: loopSamples.length } : null,
+    // The high-water mark so far: the wave's peak, before the per-kind ramps push their own load.
+    peakRss: peakRssMb(app.proc.pid!),
+    bareRss: peakRssMb(bare.proc.pid!),
     generatorLag: done.worstFireLagMs,
     outcome: '',
   };
@@ -153,8 +154,6 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
   if (withKinds) for (const kind of ['list', 'click', 'proposal', 'create'] as const) kinds.push(await measureKind(rig, kind, o));
 
   wave.outcome = rig.outcome();
-  wave.peakRss = peakRssMb(app.proc.pid!);
-  wave.bareRss = peakRssMb(bare.proc.pid!);
   await rig.stop();
   return { wave, kinds };
 }
@@ -195,9 +194,9 @@ function print(o: Options, waves: WaveResult[], kinds: KindResult[], env: string
     p(`digests: ${w.delivered.toLocaleString('en')} of ${w.people.toLocaleString('en')} delivered; first ${w.firstS === null ? '—' : `${w.firstS.toFixed(1)} s`} after the slot (target ≤ 5 s), last ${w.lastS === null ? `not within ${o.maxDelivery} s` : `${w.lastS.toFixed(1)} s`} (target ≤ ${target.toFixed(0)} s)`);
     p(`delivery rate: ${Number.isFinite(w.achievedRate) ? `${w.achievedRate.toFixed(1)}/s = ${((100 * w.achievedRate) / o.workspaceRate).toFixed(1)} % of the fake's ${o.workspaceRate}/s` : '—'} (target ≥ 90 %); ${w.limited} × 429 from the fake`);
     p(`digest sweeps logged: ${w.sweepMs.length ? w.sweepMs.map((m) => `${m} ms`).join(', ') : 'none'}`);
-    p(`event-loop delay during the wave: ${w.loop ? `p99 ${w.loop.p99.toFixed(1)} ms, max ${w.loop.max.toFixed(1)} ms (${w.loop.n} log lines; target max ≤ 50 ms)` : 'not logged by this app (see /healthz latency above)'}`);
+    p(`event-loop delay during the wave: ${w.loop ? `p99 ${cell(w.loop.p99, 1, 0)} ms, max ${cell(w.loop.max, 1, 0)} ms (${w.loop.n} log lines; target max ≤ 50 ms)` : 'not logged by this app (see /healthz latency above)'}`);
     p(`database after: ${w.outcome}`);
-    p(`peak RSS: Handoff ${w.peakRss.toFixed(0)} MB (bare Bolt ${w.bareRss.toFixed(0)} MB); generator worst fire lag ${w.generatorLag.toFixed(1)} ms`);
+    p(`peak RSS up to the end of the wave: Handoff ${w.peakRss.toFixed(0)} MB (bare Bolt ${w.bareRss.toFixed(0)} MB); generator worst fire lag ${w.generatorLag.toFixed(1)} ms`);
     p(`issue 11 targets: ${targets(w, o).map(([name, met]) => `${name} ${met === null ? 'n/a' : met ? 'met' : 'MISSED'}`).join('; ')}`);
   }
   if (kinds.length) {
