@@ -13,7 +13,11 @@ import { storageHealth } from './db/health';
 import { hardenedHttpReceiver } from './slack/receiver';
 import { AuthTestReadiness, type SlackReadiness } from './slack/readiness';
 import { SocketMode } from './slack/socketMode';
-import { explainListenError, healthRoute, listenOperatorServer, readyRoute, type OperatorServer } from './health';
+import { explainListenError, healthRoute, listenOperatorServer, metricsRoute, readyRoute, type OperatorServer } from './health';
+import { Metrics } from './metrics';
+import { meteredFetch } from './slack/meteredFetch';
+import { timeAcks } from './slack/ackTimer';
+import { outboxBacklog } from './db/queries/outbox';
 import { SlackIdentity } from './slack/identity';
 import { boltLogger, createLogger, type Logger } from './logger';
 import { systemClock, type Clock } from './clock';
@@ -52,6 +56,7 @@ export interface Handoff {
   logger: Logger;
   /** Whether Slack is reachable now (GET /readyz). */
   readiness: SlackReadiness;
+  metrics: Metrics;
   /** Starts listening; resolves with the bound port (PORT in both modes). */
   start(): Promise<number>;
   stop(): Promise<void>;
@@ -64,7 +69,9 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   runMigrations(db);
 
   const bolt = boltLogger(logger);
+  const metrics = new Metrics(() => outboxBacklog(db.db, clock.now()), () => clock.now().getTime());
   const clientOptions: WebClientOptions = {
+    fetch: meteredFetch((method, outcome) => metrics.slackCalls.inc({ method, outcome })),
     // The outbox owns retries and rate-limit pauses; the client fails fast and reports.
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
@@ -83,7 +90,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
       ? new SocketMode({ appToken: config.slackAppToken, slackApiUrl: config.slackApiUrl, logger, boltLogger: bolt, clock })
       : undefined;
   const readiness: SlackReadiness = socket ?? new AuthTestReadiness(client, clock);
-  const routes = [healthRoute(() => storageHealth(db, config.databasePath)), readyRoute(readiness)];
+  const routes = [healthRoute(() => storageHealth(db, config.databasePath)), readyRoute(readiness), metricsRoute(metrics, config.metricsToken)];
   const app = new App({
     authorize: identity.authorize(config.slackBotToken),
     logger: bolt,
@@ -95,6 +102,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   // As with Bolt's `token` option, the shared client (used for requests Bolt cannot attribute to a
   // team) carries the bot token.
   app.client = client;
+  timeAcks(app, (kind, seconds) => metrics.ackSeconds.observe({ kind }, seconds));
 
   const people = new People(db.db, client, clock, logger, config.digestMaxLateMs);
   const digests = new DigestBuilder(db.db, clock);
@@ -114,7 +122,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     handoffs: new HandoffService(db.db, people, dispatcher, clock, logger, { perPersonPerMinute: config.handoffsPerPersonPerMinute }),
     home: new HomeService(db.db, client, people, clock, logger),
     settings: new SettingsService(db.db, client, people, clock, logger),
-    deflection: new DeflectionService(db.db, client, people, clock, logger, config.deflectionCooldownMs),
+    deflection: new DeflectionService(db.db, client, people, clock, logger, config.deflectionCooldownMs, (outcome) => metrics.deflections.inc({ outcome })),
     cards: new CardRefresher(db.db, client, identity, clock, logger),
     workspaces,
   };
@@ -137,6 +145,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     tick,
     logger,
     readiness,
+    metrics,
     async start() {
       // A workspace paused by a revoked token resumes before the first delivery if the token works again.
       await identity.settled(3000);

@@ -20,6 +20,7 @@ const WHERE = {
   DELIVERY_RATE_PER_SECOND: 'upper bound on outbox messages sent per second across the workspace (default 10)',
   SLACK_API_TIMEOUT_MS: 'milliseconds before a Slack Web API call is given up and retried later (default 10000)',
   HANDOFFS_PER_PERSON_PER_MINUTE: 'how many handoffs one person may create per minute, 1–1000 (default 10)',
+  METRICS_TOKEN: 'optional: when set, GET /metrics requires `Authorization: Bearer <token>` (16+ characters; any random string, e.g. `openssl rand -hex 24`)',
 } as const;
 
 type VarName = keyof typeof WHERE;
@@ -43,6 +44,7 @@ const schema = z.object({
   DELIVERY_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(10),
   SLACK_API_TIMEOUT_MS: intIn(100, 120_000).default(10_000),
   HANDOFFS_PER_PERSON_PER_MINUTE: intIn(1, 1000).default(10),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export interface Config {
@@ -60,6 +62,8 @@ export interface Config {
   slackApiTimeoutMs: number;
   /** New handoffs one person may create per minute (a flood to one colleague would hit Slack's per-conversation limit). */
   handoffsPerPersonPerMinute: number;
+  /** When set, /metrics answers only requests that carry it as a bearer token. */
+  metricsToken: string | undefined;
   mode: 'socket' | 'http';
 }
 
@@ -139,13 +143,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deliveryRatePerSecond: c.DELIVERY_RATE_PER_SECOND,
     slackApiTimeoutMs: c.SLACK_API_TIMEOUT_MS,
     handoffsPerPersonPerMinute: c.HANDOFFS_PER_PERSON_PER_MINUTE,
+    metricsToken: c.METRICS_TOKEN,
     mode: c.SLACK_APP_TOKEN ? 'socket' : 'http',
   };
 }
 
 /** Values that must never reach a log line. */
 export function secretsOf(config: Config): string[] {
-  return [config.slackBotToken, config.slackSigningSecret, config.slackAppToken].filter(
+  return [config.slackBotToken, config.slackSigningSecret, config.slackAppToken, config.metricsToken].filter(
     (s): s is string => typeof s === 'string' && s.length > 0,
   );
 }

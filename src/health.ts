@@ -2,14 +2,17 @@
  * Operator endpoints on PORT, the same in both modes:
  * - GET /healthz: the process and its database (200 while the bot can do its own work);
  * - GET /readyz: 200 only while Slack is reachable (Socket Mode: the socket is connected; HTTP mode:
- *   a recent auth.test succeeded).
+ *   a recent auth.test succeeded);
+ * - GET /metrics: Prometheus text (src/metrics.ts), behind a bearer token when METRICS_TOKEN is set.
  * HTTP mode mounts them on Bolt's receiver; Socket Mode has no HTTP receiver, so they get a small
  * server of their own here, whose listen errors are ours to report.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CustomRoute } from '@slack/bolt';
+import { timingSafeEqual } from 'node:crypto';
 import type { SlackReadiness } from './slack/readiness';
+import type { Metrics } from './metrics';
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
@@ -39,6 +42,33 @@ export function readyRoute(readiness: SlackReadiness): CustomRoute {
       );
     },
   };
+}
+
+export function metricsRoute(metrics: Pick<Metrics, 'text' | 'contentType'>, token: string | undefined): CustomRoute {
+  return {
+    path: '/metrics',
+    method: ['GET'],
+    handler: (req, res) => {
+      if (token !== undefined && !bearerMatches(req.headers.authorization, token)) {
+        res.writeHead(401, { 'WWW-Authenticate': 'Bearer' });
+        return void res.end();
+      }
+      metrics.text().then(
+        (text) => {
+          res.writeHead(200, { 'Content-Type': metrics.contentType, 'Cache-Control': 'no-store' });
+          res.end(text);
+        },
+        (e: unknown) => json(res, 500, { error: String(e) }),
+      );
+    },
+  };
+}
+
+/** Constant-time comparison, so the token cannot be guessed byte by byte from response times. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '');
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
 }
 
 /** PORT is taken: one line an operator can act on, instead of a stack trace. */

@@ -85,42 +85,58 @@ export class WriteMonitor {
 }
 
 type AnyFn = (...args: unknown[]) => unknown;
+type StatementMethod = 'run' | 'get' | 'all' | 'iterate';
+
+/** Did this call write rows? (`INSERT … RETURNING` and the like are read through get/all.) */
+function wroteRows(method: StatementMethod, result: unknown): boolean {
+  if (method === 'run') return (result as Database.RunResult).changes > 0;
+  if (method === 'get') return result !== undefined;
+  if (method === 'all') return Array.isArray(result) && result.length > 0;
+  return false;
+}
 
 /**
- * Wraps `sqlite.prepare`, `sqlite.transaction` and `sqlite.exec` of this connection so their
- * outcomes reach `monitor`. Statements keep their identity (`raw()` returns the same object), so
- * drizzle's use of them is unchanged.
+ * Connection → its monitor, kept on better-sqlite3's Statement prototype under a process-wide
+ * symbol, so that the prototype is patched once however many times this module is loaded (jest
+ * loads it per test file) and connections nobody monitors pass straight through.
+ */
+const MONITORS = Symbol.for('handoff.db.writeMonitors');
+
+function monitorsOf(sqlite: Database.Database): WeakMap<Database.Database, WriteMonitor> {
+  const proto = Object.getPrototypeOf(sqlite.prepare('select 1')) as Record<string | symbol, unknown>;
+  const existing = proto[MONITORS] as WeakMap<Database.Database, WriteMonitor> | undefined;
+  if (existing) return existing;
+  const monitors = new WeakMap<Database.Database, WriteMonitor>();
+  proto[MONITORS] = monitors;
+  for (const method of ['run', 'get', 'all', 'iterate'] as const) {
+    const original = proto[method] as AnyFn;
+    // Patched on the prototype, not per statement: the request path prepares statements often, and
+    // wrapping each one cost more than the query (a CPU profile put it at 6 % of a request).
+    proto[method] = function (this: Database.Statement, ...params: unknown[]): unknown {
+      const monitor = monitors.get(this.database);
+      if (!monitor) return original.apply(this, params);
+      let result: unknown;
+      try {
+        result = original.apply(this, params);
+      } catch (e) {
+        if (isStorageError(e)) monitor.failed(e);
+        throw e;
+      }
+      // SQLite counts reads and transaction control (BEGIN, COMMIT) as read-only: their success
+      // proves no write (their failures are recorded above — a COMMIT is where a full disk shows).
+      if (!this.readonly && wroteRows(method, result)) monitor.succeeded();
+      return result;
+    };
+  }
+  return monitors;
+}
+
+/**
+ * Watches this connection's statements, transactions and `exec` so their outcomes reach `monitor`.
+ * Statements keep their identity, so drizzle's use of them is unchanged.
  */
 export function monitorWrites(sqlite: Database.Database, monitor: WriteMonitor): void {
-  const prepare = sqlite.prepare.bind(sqlite);
-  sqlite.prepare = ((source: string) => {
-    const stmt = prepare(source);
-    if (stmt.readonly) {
-      // SQLite counts reads and transaction control (BEGIN, COMMIT) as read-only. Their failures
-      // are recorded — a COMMIT is where a full disk shows — but their success proves no write.
-      for (const method of ['run', 'get', 'all', 'iterate'] as const) {
-        const original = (stmt[method] as AnyFn).bind(stmt);
-        (stmt as unknown as Record<string, AnyFn>)[method] = (...params: unknown[]) => monitor.watch(() => original(...params));
-      }
-      return stmt;
-    }
-    const run = stmt.run.bind(stmt);
-    stmt.run = ((...params: unknown[]) =>
-      monitor.watch(
-        () => run(...(params as [])),
-        (r) => r.changes > 0 && monitor.succeeded(),
-      )) as typeof stmt.run;
-    // INSERT … RETURNING and the like are read through get/all: rows back means rows written.
-    for (const method of ['get', 'all'] as const) {
-      const original = (stmt[method] as AnyFn).bind(stmt);
-      (stmt as unknown as Record<string, AnyFn>)[method] = (...params: unknown[]) =>
-        monitor.watch(
-          () => original(...params),
-          (r) => (Array.isArray(r) ? r.length > 0 : r !== undefined) && monitor.succeeded(),
-        );
-    }
-    return stmt;
-  }) as typeof sqlite.prepare;
+  monitorsOf(sqlite).set(sqlite, monitor);
 
   const transaction = sqlite.transaction.bind(sqlite);
   sqlite.transaction = ((fn: AnyFn) => {

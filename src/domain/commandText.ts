@@ -3,7 +3,7 @@
  * anything else that looks like a mention (plain @name, user groups, @channel) is reported so the
  * person can be told how to fix it rather than silently losing a recipient.
  */
-import { readableSlackText } from './slackText';
+import { leadingMention, readableSlackText } from './slackText';
 
 export type ParsedCommand =
   | { kind: 'modal' }
@@ -20,7 +20,6 @@ export type ParsedCommand =
   | { kind: 'unknown'; word: string };
 
 const SUBCOMMANDS = new Set(['help', 'list', 'ls', 'settings', 'done', 'complete', 'deflection']);
-const USER_MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/;
 const PLAIN_NAME = /^@([\p{L}\p{N}._-]+)/u;
 const BROADCAST = /^<!(channel|here|everyone)(?:\|[^>]*)?>|^<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>/;
 
@@ -84,10 +83,10 @@ function parseInlineCreate(text: string): ParsedCommand {
     rest = rest.replace(/^[\s,]+/, '');
     const broadcast = BROADCAST.exec(rest);
     if (broadcast) return { kind: 'broadcast_mention', what: broadcast[1] ?? broadcast[2] ?? 'a user group' };
-    const user = USER_MENTION.exec(rest);
+    const user = leadingMention(rest);
     if (user) {
-      if (!recipientIds.includes(user[1]!)) recipientIds.push(user[1]!);
-      rest = rest.slice(user[0].length);
+      if (!recipientIds.includes(user.userId)) recipientIds.push(user.userId);
+      rest = rest.slice(user.length);
       continue;
     }
     const plain = PLAIN_NAME.exec(rest);

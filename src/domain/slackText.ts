@@ -122,3 +122,33 @@ export function readableSlackText(text: string, names: ReadonlyMap<string, strin
 
 /** A Slack user mention, `<@U123>`: the one place that writes Slack's mention syntax. */
 export const mention = (userId: string): string => `<@${userId}>`;
+
+/*
+ * Reading Slack's ids and mentions: the one place that knows their syntax. A user id is U… (or W…,
+ * Enterprise Grid); a mention is `<@U123>` or `<@U123|name>`.
+ */
+const USER_ID = /^[UW][A-Z0-9]+$/;
+/** The mention pattern's source, for the few patterns that embed a mention in a sentence. */
+export const USER_MENTION_SOURCE = '<@([UW][A-Z0-9]+)(?:\\|[^>]*)?>';
+const MENTION_AT_START = new RegExp(`^${USER_MENTION_SOURCE}`);
+
+export const isUserId = (v: unknown): v is string => typeof v === 'string' && USER_ID.test(v);
+
+/** Any Slack object id (user, team, channel…): letters and digits, as Slack sends them in payloads. */
+export const isSlackId = (v: unknown): v is string => typeof v === 'string' && /^[A-Z0-9]{1,32}$/i.test(v);
+
+/** User ids mentioned in `text`, de-duplicated, in order of appearance. */
+export function mentionedUserIds(text: string): string[] {
+  const ids: string[] = [];
+  for (const m of text.matchAll(new RegExp(USER_MENTION_SOURCE, 'g'))) {
+    const id = m[1];
+    if (id && !ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
+
+/** The mention `text` starts with, and how many characters it takes; null when it starts otherwise. */
+export function leadingMention(text: string): { userId: string; length: number } | null {
+  const m = MENTION_AT_START.exec(text);
+  return m?.[1] ? { userId: m[1], length: m[0].length } : null;
+}

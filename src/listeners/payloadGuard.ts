@@ -5,8 +5,9 @@
  */
 import type { AnyMiddlewareArgs, App } from '@slack/bolt';
 import type { Logger } from '../logger';
+import { isSlackId } from '../domain/slackText';
 
-const isId = (v: unknown): v is string => typeof v === 'string' && /^[A-Z0-9]{1,32}$/i.test(v);
+const isId = isSlackId;
 
 type LooseBody = {
   event?: unknown;

@@ -13,7 +13,7 @@
  * Display names ("Jane Doe started a meeting") are never matched to people: a guess could prompt
  * the wrong person.
  */
-import { mention } from '../domain/slackText';
+import { mention, USER_MENTION_SOURCE } from '../domain/slackText';
 
 /** The fields of a message event this module reads (all optional, all checked). */
 export interface AppMessageShape {
@@ -106,10 +106,14 @@ export function blockTexts(e: AppMessageShape): string[] {
   return out;
 }
 
-const ORGANISER_BEFORE =
-  /(?:organi[sz]er|organi[sz]ed by|created by|scheduled by|started by|booked by|hosted by|host|invited by|organisateur|organisé par|organizador|organizado por|creado por|organisator|erstellt von|organizado por|criado por)\s*:?\s*\*?\s*<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/i;
-const ORGANISER_AFTER =
-  /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\*?\s+(?:has\s+|just\s+)?(?:started|scheduled|created|booked|set up|invited|is inviting|a lancé|a programmé|inició|programó|hat .{0,30}(?:gestartet|geplant|eingeladen)|iniciou|agendou)\b/i;
+const ORGANISER_BEFORE = new RegExp(
+  `(?:organi[sz]er|organi[sz]ed by|created by|scheduled by|started by|booked by|hosted by|host|invited by|organisateur|organisé par|organizador|organizado por|creado por|organisator|erstellt von|organizado por|criado por)\\s*:?\\s*\\*?\\s*${USER_MENTION_SOURCE}`,
+  'i',
+);
+const ORGANISER_AFTER = new RegExp(
+  `${USER_MENTION_SOURCE}\\*?\\s+(?:has\\s+|just\\s+)?(?:started|scheduled|created|booked|set up|invited|is inviting|a lancé|a programmé|inició|programó|hat .{0,30}(?:gestartet|geplant|eingeladen)|iniciou|agendou)\\b`,
+  'i',
+);
 
 /**
  * People Slack names as the scheduler, most reliable first. The caller takes the first one that is

@@ -9,7 +9,8 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../db/client';
-import { mention } from '../domain/slackText';
+import { mention, mentionedUserIds, readableSlackText } from '../domain/slackText';
+import { asChannelMessage, isPersonSpeaking, type ChannelMessageEvent } from '../domain/messageEvent';
 import {
   firstSightOfEvent,
   forgetPending,
@@ -29,7 +30,7 @@ import { loadHandoff } from '../db/queries/handoffs';
 import { ensureWorkspace } from '../db/queries/workspaces';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import { detectMeetingProposal, extractMentionedUserIds, type MessageForDetection } from '../domain/meetingDetection';
+import { detectMeetingProposal, type MessageForDetection } from '../domain/meetingDetection';
 import { cityOf, offsetMs } from '../time';
 import { isWorkingAt, nextWorkStart } from '../domain/workSchedule';
 import { overlapSummary } from '../domain/workOverlap';
@@ -38,41 +39,37 @@ import { deflectionLead, deflectionPrompt, type OverlapNote, type RecipientSourc
 import { escapeMrkdwn } from '../views/text';
 import { scheduleOf } from '../domain/personSchedule';
 import type { People, Person } from './people';
-import { readableSlackText } from '../domain/slackText';
 import { appNameOf, attachmentTexts, blockTexts, isAppMessage, schedulerCandidates } from './appAnnouncements';
 import { bestEffort } from '../bestEffort';
 
-/** The fields of a Slack `message` event this feature reads. */
-
 export type { DeflectionRow };
-export interface ChannelMessageEvent {
-  type: 'message';
-  subtype?: string;
-  user?: string;
-  bot_id?: string;
-  text?: string;
-  ts: string;
-  thread_ts?: string;
-  channel: string;
-  channel_type?: string;
-  hidden?: boolean;
-  /** App messages: the app's name lives here (or in a legacy integration's `username`). */
-  bot_profile?: { name?: string };
-  username?: string;
-  attachments?: unknown;
-  blocks?: unknown;
-  room?: unknown;
-}
 
-/** Subtypes that are a person speaking (or a huddle they started); everything else is ignored. */
-const PERSON_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share', 'me_message', 'huddle_thread']);
 /** Public and private channels. DMs (im) and group DMs (mpim) are private conversations: never. */
 const PROMPTABLE_CHANNELS = new Set(['channel', 'group', undefined]);
 /** Most recipients pre-filled and described; the modal takes 20, a prompt should stay short. */
 const MAX_RECIPIENTS = 10;
 const MAX_PENDING_TEXT = 3000;
 
-export type OnMessageResult = 'prompted' | 'failed' | `ignored: ${string}`;
+/** Why a message event led to no prompt. */
+export type IgnoredBecause =
+  | 'unexpected shape'
+  | 'not a person speaking'
+  | 'not a channel'
+  | 'no proposal'
+  | 'duplicate event'
+  | 'workspace switched off'
+  | 'app announcement without a known scheduler'
+  | 'profile unavailable'
+  | 'person opted out'
+  | 'muted here'
+  | 'already prompted (thread or cooldown)';
+
+export type OnMessageResult = { kind: 'prompted'; deflectionId: number } | { kind: 'failed'; deflectionId: number } | { kind: 'ignored'; because: IgnoredBecause };
+
+const ignored = (because: IgnoredBecause): OnMessageResult => ({ kind: 'ignored', because });
+
+/** One line for logs and tests: `prompted`, `failed`, `ignored: <why>`. */
+export const outcomeLabel = (r: OnMessageResult): string => (r.kind === 'ignored' ? `ignored: ${r.because}` : r.kind);
 
 export class DeflectionService {
   constructor(
@@ -82,41 +79,45 @@ export class DeflectionService {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly cooldownMs: number,
+    /** Told each prompt's outcome (shown, failed, converted, dismissed, muted) for /metrics. */
+    private readonly observe: (outcome: string) => void = () => undefined,
   ) {}
 
-  async onMessage(teamId: string, eventId: string | undefined, e: ChannelMessageEvent): Promise<OnMessageResult> {
+  /** A `message` event from the Events API, as Slack sent it (its shape is checked here). */
+  async onMessage(teamId: string, eventId: string | undefined, event: unknown): Promise<OnMessageResult> {
+    const e = asChannelMessage(event);
+    if (!e) return ignored('unexpected shape');
     // Apps are never prompted; a calendar or meeting app announcing a new call is read on behalf of
     // the person who scheduled it (below). Edits, joins and other system subtypes are not proposals.
     const fromApp = isAppMessage(e) && !e.hidden && (e.subtype === undefined || e.subtype === 'bot_message');
-    if (!fromApp && (e.bot_id || typeof e.user !== 'string' || !e.user || e.hidden || !PERSON_SUBTYPES.has(e.subtype))) return 'ignored: not a person speaking';
-    if (typeof e.channel !== 'string' || typeof e.ts !== 'string' || (e.thread_ts !== undefined && typeof e.thread_ts !== 'string')) return 'ignored: not a channel';
-    if (!PROMPTABLE_CHANNELS.has(e.channel_type) || typeof e.channel !== 'string' || e.channel.startsWith('D')) return 'ignored: not a channel';
+    if (!fromApp && !isPersonSpeaking({ user: e.user, botId: e.bot_id, hidden: e.hidden, subtype: e.subtype })) return ignored('not a person speaking');
+    if (!PROMPTABLE_CHANNELS.has(e.channel_type) || e.channel.startsWith('D')) return ignored('not a channel');
     const detection = detectMeetingProposal(toDetectionInput(e));
     // Any other app message (a deploy bot, a standup bot saying "let's hop on a call") stays ignored.
-    if (fromApp && (!detection.isProposal || detection.reason !== 'calendar_app')) return 'ignored: not a person speaking';
-    if (!detection.isProposal) return 'ignored: no proposal';
+    if (fromApp && (!detection.isProposal || detection.reason !== 'calendar_app')) return ignored('not a person speaking');
+    if (!detection.isProposal) return ignored('no proposal');
     const now = this.clock.now();
     ensureWorkspace(this.db, teamId, now);
     // Dedupe only now: most messages are not proposals and need no write at all. Nothing awaits
     // between the detection and this insert, so a retry arriving meanwhile is caught too.
-    if (eventId && !firstSightOfEvent(this.db, teamId, eventId, now)) return 'ignored: duplicate event';
-    if (!workspaceDeflectionEnabled(this.db, teamId)) return 'ignored: workspace switched off';
+    if (eventId && !firstSightOfEvent(this.db, teamId, eventId, now)) return ignored('duplicate event');
+    if (!workspaceDeflectionEnabled(this.db, teamId)) return ignored('workspace switched off');
     let author: Person;
     if (fromApp) {
       // The scheduler, when Slack names one who is a person; otherwise nobody is asked.
       const scheduler = await this.schedulerOf(teamId, e);
-      if (!scheduler) return 'ignored: app announcement without a known scheduler';
+      if (!scheduler) return ignored('app announcement without a known scheduler');
       author = scheduler;
     } else {
       try {
         author = await this.people.get(teamId, e.user!);
       } catch {
-        return 'ignored: profile unavailable';
+        return ignored('profile unavailable');
       }
     }
-    if (!author.row || author.isBot || author.deleted || !author.row.deflectionEnabled) return 'ignored: person opted out';
+    if (!author.row || author.isBot || author.deleted || !author.row.deflectionEnabled) return ignored('person opted out');
     const userId = author.userId;
-    if (isMuted(this.db, teamId, userId, e.channel)) return 'ignored: muted here';
+    if (isMuted(this.db, teamId, userId, e.channel)) return ignored('muted here');
 
     // The reservation is the single gate: the same message delivered twice under two event ids, or
     // a second proposal in the thread, finds the (person, thread) row or the running cooldown.
@@ -127,7 +128,7 @@ export class DeflectionService {
       now,
       this.cooldownMs,
     );
-    if (id === null) return 'ignored: already prompted (thread or cooldown)';
+    if (id === null) return ignored('already prompted (thread or cooldown)');
 
     const { people, source } = await this.recipientsFor(teamId, e, userId);
     setPending(this.db, id, readableSlackText(pendingTextOf(e, fromApp), namesOf(people)).slice(0, MAX_PENDING_TEXT), people.map((p) => p.userId));
@@ -139,11 +140,13 @@ export class DeflectionService {
       await this.client.chat.postEphemeral({ channel: e.channel, user: userId, ...prompt, ...(e.thread_ts ? { thread_ts: e.thread_ts } : {}) });
       // Why it fired (rule, or the model's strongest n-grams) for tuning from logs; never the text itself.
       this.logger.info({ teamId, deflectionId: id, reason: detection.reason, rule: detection.rule, score: detection.score, why: detection.why }, 'deflection prompt shown');
-      return 'prompted';
+      this.observe('shown');
+      return { kind: 'prompted', deflectionId: id };
     } catch (err) {
       setOutcome(this.db, id, 'failed', this.clock.now());
+      this.observe('failed');
       this.logger.warn({ teamId, error: classifySlackError(err).code }, 'deflection prompt failed');
-      return 'failed';
+      return { kind: 'failed', deflectionId: id };
     }
   }
 
@@ -152,7 +155,7 @@ export class DeflectionService {
    * who started the thread. Only people (not apps, not the author), at most MAX_RECIPIENTS.
    */
   private async recipientsFor(teamId: string, e: ChannelMessageEvent, authorId: string): Promise<{ people: Person[]; source: RecipientSource }> {
-    const own = extractMentionedUserIds([typeof e.text === 'string' ? e.text : '', ...attachmentTexts(e), ...blockTexts(e)].join('\n'));
+    const own = mentionedUserIds([typeof e.text === 'string' ? e.text : '', ...attachmentTexts(e), ...blockTexts(e)].join('\n'));
     const fromThread: string[] = [];
     if (e.thread_ts && e.thread_ts !== e.ts) {
       try {
@@ -160,7 +163,7 @@ export class DeflectionService {
         const messages = (res.messages ?? []) as { user?: string; bot_id?: string; text?: string; ts?: string }[];
         const parent = messages.find((m) => m.ts === e.thread_ts);
         if (parent?.user && !parent.bot_id) fromThread.push(parent.user);
-        for (const m of messages) if (!m.bot_id) fromThread.push(...extractMentionedUserIds(m.text ?? ''));
+        for (const m of messages) if (!m.bot_id) fromThread.push(...mentionedUserIds(m.text ?? ''));
       } catch (err) {
         this.logger.debug({ teamId, error: classifySlackError(err).code }, 'thread not readable for deflection recipients');
       }
@@ -200,7 +203,9 @@ export class DeflectionService {
         return false;
       }
     }
-    return setOutcome(this.db, id, outcome, this.clock.now(), handoffId);
+    const changed = setOutcome(this.db, id, outcome, this.clock.now(), handoffId);
+    if (changed) this.observe(outcome);
+    return changed;
   }
 
   /** The handoff modal now holds the text; the database does not need it any more. */

@@ -180,11 +180,15 @@ export class HandoffService {
       ...(opts.repeatIsDuplicate ? { repeatSince: new Date(now.getTime() - REPEAT_WINDOW_MS) } : {}),
       authorLimit: { max, since: new Date(now.getTime() - 60_000) },
     };
-    const result = createHandoff(this.db, teamId, draft, now, options, (tx, h) => {
+    const result = this.db.transaction((tx) => {
+      const r = createHandoff(tx, teamId, draft, now, options);
+      if (r.status !== 'created') return r;
+      const h = r.handoff;
       for (const person of recipients) planned.push(this.planNewDm(tx, teamId, h, person, draft, now));
       if (draft.channelId) {
         channelPostId = enqueue(tx, { teamId, kind: 'channel_post', dedupeKey: `post:${h.id}`, channelId: draft.channelId, handoffId: h.id }, now);
       }
+      return r;
     });
     switch (result.status) {
       case 'duplicate':
@@ -300,15 +304,9 @@ export class HandoffService {
 
     const now = this.clock.now();
     const immediate: number[] = [];
-    const eventId = applyDecision(this.db, {
-      teamId,
-      handoffId,
-      actorId,
-      decision,
-      expectedState: h.state,
-      note,
-      now,
-      then: (tx, eventId) => {
+    const eventId = this.db.transaction((tx) => {
+      const eventId = applyDecision(tx, { teamId, handoffId, actorId, decision, expectedState: h.state, note, now });
+      if (eventId !== null) {
         // Your own action is never reported back to you.
         if (selfNews) markAuthorNotified(tx, teamId, [h.id], now);
         if (author?.row && isWorkingAt(scheduleOf(author.row), now)) {
@@ -323,7 +321,8 @@ export class HandoffService {
         if (h.channelId) {
           enqueue(tx, { teamId, kind: 'channel_update', dedupeKey: `update:${h.id}:${eventId}`, channelId: h.channelId, handoffId: h.id, payload: { postOutboxId: null } }, now);
         }
-      },
+      }
+      return eventId;
     });
     const fresh = loadHandoff(this.db, teamId, handoffId)!;
     if (eventId === null) {

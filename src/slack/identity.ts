@@ -8,6 +8,7 @@ import type { Authorize } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger';
 import { classifySlackError } from './errors';
+import { withDeadline } from '../deadline';
 
 export interface BotIdentity {
   teamId?: string;
@@ -17,18 +18,6 @@ export interface BotIdentity {
   url?: string;
 }
 
-/** Races a promise against a deadline (kept here so this module depends on nothing above it). */
-async function within<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 export class SlackIdentity {
   private known: BotIdentity | null = null;
@@ -68,7 +57,7 @@ export class SlackIdentity {
 
   /** Resolves once a running auth.test answered (or failed), for start-up. */
   async settled(ms: number): Promise<void> {
-    await within(this.pending ?? this.resolve(), ms);
+    await withDeadline(this.pending ?? this.resolve(), ms);
   }
 
   /**
@@ -80,7 +69,7 @@ export class SlackIdentity {
    */
   authorize(botToken: string): Authorize<boolean> {
     return async () => {
-      const ids = this.known ?? (await within(this.resolve(), 1000));
+      const ids = this.known ?? (await withDeadline(this.resolve(), 1000));
       const known = ids && ids !== 'timeout' ? { botId: ids.botId, botUserId: ids.botUserId } : {};
       return { botToken, ...known };
     };

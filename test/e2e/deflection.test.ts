@@ -11,7 +11,7 @@ import type { FakeEphemeral, RecordedCall } from '../harness/fakeSlack';
 import { ActionIds, AgendaModalFields, CallbackIds, HandoffModalFields as F, SettingsModalFields as S } from '../../src/ids';
 import { deflections, users } from '../../src/db/schema';
 import { loadHandoff } from '../../src/db/queries/handoffs';
-import type { OnMessageResult } from '../../src/services/deflection';
+import { recordDeflectionOutcomes } from '../harness/deflectionOutcomes';
 
 // Wednesday 2026-11-25 12:00 UTC: Lisbon 12:00 (working), New York 07:00 (starts in 2 h),
 // Tokyo 21:00 (starts in 12 h), Los Angeles 04:00.
@@ -19,7 +19,8 @@ const NOW = '2026-11-25T12:00:00Z';
 const HOUR = 3600_000;
 
 let t: TestApp;
-let outcomes: OnMessageResult[];
+/** What the service decided for each message event, as `prompted`, `failed` or `ignored: <why>`. */
+let outcomes: string[];
 
 async function start(env: Record<string, string> = {}): Promise<void> {
   t = await startTestApp({ now: NOW, env });
@@ -31,16 +32,7 @@ async function start(env: Record<string, string> = {}): Promise<void> {
   const everyone = ['U0DEV', 'U0ANA', 'U0BEN', 'U0CHO'];
   t.fake.addChannel({ id: 'C0ENG', name: 'eng', members: everyone });
   t.fake.addChannel({ id: 'C0OPS', name: 'ops', members: everyone });
-  // Record what the service decided for every message event, so "nothing happened" is asserted on
-  // a decision that was made, not on a sleep.
-  outcomes = [];
-  const service = t.handoff.deps.deflection;
-  const onMessage = service.onMessage.bind(service);
-  service.onMessage = async (...args) => {
-    const result = await onMessage(...args);
-    outcomes.push(result);
-    return result;
-  };
+  outcomes = recordDeflectionOutcomes(t);
 }
 
 afterEach(async () => t?.close());
@@ -77,7 +69,7 @@ function message(user: string, text: string, opts: MessageOptions = {}): Record<
 }
 
 /** Sends the event signed, and waits until the service has decided about it. */
-async function deliver(event: object, opts: { eventId?: string; retryNum?: number } = {}): Promise<OnMessageResult> {
+async function deliver(event: object, opts: { eventId?: string; retryNum?: number } = {}): Promise<string> {
   const before = outcomes.length;
   const res = await t.slack.event(event, { ...opts, ...(opts.retryNum !== undefined ? { retryReason: 'http_timeout' } : {}) });
   expect(res.status).toBe(200);
@@ -287,7 +279,7 @@ describe('never nag', () => {
   it('ignores bots, apps, edits, deletions, joins, DMs and group DMs', async () => {
     await start();
     const base = { channel: 'C0ENG', channel_type: 'channel', team: TEAM };
-    const ignored: [object, OnMessageResult][] = [
+    const ignored: [object, string][] = [
       [{ ...base, type: 'message', subtype: 'bot_message', bot_id: 'B0OTHER', text: 'can we hop on a call?', ts: '1700000001.000001' }, 'ignored: not a person speaking'],
       [{ ...base, type: 'message', user: 'U0BOTTY', bot_id: 'B0BOTTY', text: 'can we hop on a call?', ts: '1700000001.000002' }, 'ignored: not a person speaking'],
       // A meeting app's announcement is read, but Slack does not say who scheduled this one: nobody is asked.

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CallbackIds } from '../../src/ids';
-import type { OnMessageResult } from '../../src/services/deflection';
+import { recordDeflectionOutcomes } from '../harness/deflectionOutcomes';
 import { FakeSlack } from '../harness/fakeSlack';
 import { eventually, startTestApp, TEAM, TEST_BOT_TOKEN, type TestApp } from '../harness/testApp';
 
@@ -16,21 +16,14 @@ const SLACK_ACK_BUDGET_MS = 3000;
 const RECONNECT_WAIT_MS = 30_000;
 
 let t: TestApp;
-let outcomes: OnMessageResult[];
+let outcomes: string[];
 
 async function start(fake?: FakeSlack): Promise<void> {
   t = await startTestApp({ socketMode: true, fake });
   t.fake.addUser({ id: 'U0ANA', name: 'ana', tz: 'Europe/Lisbon' });
   t.fake.addUser({ id: 'U0RAJ', name: 'raj', tz: 'Europe/Lisbon' });
   t.fake.addChannel({ id: 'C0ENG', name: 'eng', members: ['U0ANA', 'U0RAJ'] });
-  outcomes = [];
-  const service = t.handoff.deps.deflection;
-  const onMessage = service.onMessage.bind(service);
-  service.onMessage = async (...args) => {
-    const result = await onMessage(...args);
-    outcomes.push(result);
-    return result;
-  };
+  outcomes = recordDeflectionOutcomes(t);
 }
 
 const readyz = async (): Promise<{ status: number; body: { status: string; slack: { ready: boolean; mode: string; reason?: string } } }> => {

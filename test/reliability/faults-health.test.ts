@@ -10,24 +10,12 @@
  */
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { eventually, startTestApp, type TestApp } from '../harness/testApp';
+import { eventually } from '../harness/testApp';
 import { storageHealth } from '../../src/db/health';
 import { CaseLog } from './support/cases';
-import { NOW, People, seedWorkspace, watchProcess } from './support/world';
+import { People, seededAppPerTest } from './support/world';
 
-let t: TestApp;
-let watch: ReturnType<typeof watchProcess>;
-
-beforeEach(async () => {
-  watch = watchProcess();
-  t = await startTestApp({ now: NOW });
-  seedWorkspace(t);
-});
-afterEach(async () => {
-  await t.close().catch(() => undefined);
-  watch.stop();
-  expect(watch.problems).toEqual([]);
-});
+const t = seededAppPerTest();
 
 interface Health {
   status: string;

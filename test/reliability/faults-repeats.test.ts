@@ -5,26 +5,15 @@
  * number). The check runs inside the creating transaction, so the two cannot both pass it while the
  * first is still looking up profiles.
  */
-import { startTestApp, type TestApp } from '../harness/testApp';
 import { MetadataEventTypes } from '../../src/ids';
 import { CaseLog } from './support/cases';
-import { errorLines, NOW, People, seedWorkspace, sleep, watchProcess } from './support/world';
+import { errorLines, People, seededAppPerTest, sleep } from './support/world';
 
-let t: TestApp;
-let watch: ReturnType<typeof watchProcess>;
-
-beforeEach(async () => {
-  watch = watchProcess();
-  t = await startTestApp({ now: NOW });
-  seedWorkspace(t);
+const t = seededAppPerTest();
+beforeEach(() => {
   // Profile look-ups take a moment, as they do in Slack: the window in which both requests are in
   // flight before either writes.
   t.fake.delay('users.info', 300);
-});
-afterEach(async () => {
-  await t?.close();
-  watch.stop();
-  expect(watch.problems).toEqual([]);
 });
 
 /** Sends one command and resolves with what the person was told on its response_url. */

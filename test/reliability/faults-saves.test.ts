@@ -5,27 +5,13 @@
  * (Bolt answering 404 after 3 s) and never silence. The failure is forced by switching the app's
  * own connection to read-only (`PRAGMA query_only`), so every write fails at once.
  */
-import { startTestApp, type TestApp } from '../harness/testApp';
 import { ActionIds, CallbackIds, HandoffModalFields as F, ResolveModalFields, SettingsModalFields as S } from '../../src/ids';
 import { NOTHING_CHANGED } from '../../src/listeners/failureNet';
 import { SAVE_FAILED } from '../../src/listeners/submissions';
 import { CaseLog } from './support/cases';
-import { modalValues, NOW, People, seedWorkspace, watchProcess } from './support/world';
+import { modalValues, People, seededAppPerTest } from './support/world';
 
-let t: TestApp;
-let watch: ReturnType<typeof watchProcess>;
-
-beforeEach(async () => {
-  watch = watchProcess();
-  t = await startTestApp({ now: NOW });
-  seedWorkspace(t);
-});
-afterEach(async () => {
-  t?.handoff.db.sqlite.pragma('query_only = OFF');
-  await t?.close();
-  watch.stop();
-  expect(watch.problems).toEqual([]);
-});
+const t = seededAppPerTest();
 
 /** Private replies to this person: response_url posts and DMs from the app, after `from` calls. */
 function toldSince(from: number, userId: string): string[] {

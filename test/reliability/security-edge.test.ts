@@ -5,26 +5,13 @@
  * a timestamp more than five minutes ahead is answered 401 and does nothing; a few seconds or
  * minutes of clock skew inside the window are still accepted.
  */
-import { startTestApp, type TestApp } from '../harness/testApp';
 import type { SlackResponse } from '../harness/slackRequests';
 import { ActionIds, CallbackIds, ResolveModalFields } from '../../src/ids';
 import { loadHandoff } from '../../src/db/queries/handoffs';
 import { CaseLog } from './support/cases';
-import { NOW, People, seedWorkspace, sleep, TEAM, watchProcess } from './support/world';
+import { People, sleep, TEAM, seededAppPerTest } from './support/world';
 
-let t: TestApp;
-let watch: ReturnType<typeof watchProcess>;
-
-beforeEach(async () => {
-  watch = watchProcess();
-  t = await startTestApp({ now: NOW });
-  seedWorkspace(t);
-});
-afterEach(async () => {
-  await t.close();
-  watch.stop();
-  expect(watch.problems).toEqual([]);
-});
+const t = seededAppPerTest();
 
 const count = (table: string) => (t.handoff.db.sqlite.prepare(`select count(*) n from ${table}`).get() as { n: number }).n;
 const nowSec = () => Math.floor(Date.now() / 1000);

@@ -6,25 +6,13 @@
  * that gives the whole text back, nothing over the limit is stored; and a failed agenda post says
  * it was not posted, gives the agenda back, and promises nothing.
  */
-import { eventually, startTestApp, type TestApp } from '../harness/testApp';
+import { eventually } from '../harness/testApp';
 import { ActionIds, AgendaModalFields, CallbackIds, HandoffModalFields as F, ReassignModalFields, ResolveModalFields } from '../../src/ids';
 import { findHandoffIdByNumber, listEvents, loadHandoff } from '../../src/db/queries/handoffs';
 import { CaseLog } from './support/cases';
-import { modalValues, NOW, People, seedWorkspace, TEAM, watchProcess } from './support/world';
+import { modalValues, People, TEAM, seededAppPerTest } from './support/world';
 
-let t: TestApp;
-let watch: ReturnType<typeof watchProcess>;
-
-beforeEach(async () => {
-  watch = watchProcess();
-  t = await startTestApp({ now: NOW });
-  seedWorkspace(t);
-});
-afterEach(async () => {
-  await t.close();
-  watch.stop();
-  expect(watch.problems).toEqual([]);
-});
+const t = seededAppPerTest();
 
 const db = () => t.handoff.db.db;
 const KB39 = 'n'.repeat(39 * 1024);

@@ -4,24 +4,11 @@
  * the same trigger_id, which is the command's idempotency key: however late within the window, the
  * replay creates nothing and sends nothing a second time.
  */
-import { startTestApp, type TestApp } from '../harness/testApp';
 import { MetadataEventTypes } from '../../src/ids';
 import { CaseLog } from './support/cases';
-import { errorLines, NOW, People, seedWorkspace, watchProcess } from './support/world';
+import { errorLines, People, seededAppPerTest } from './support/world';
 
-let t: TestApp;
-let watch: ReturnType<typeof watchProcess>;
-
-beforeEach(async () => {
-  watch = watchProcess();
-  t = await startTestApp({ now: NOW });
-  seedWorkspace(t);
-});
-afterEach(async () => {
-  await t?.close();
-  watch.stop();
-  expect(watch.problems).toEqual([]);
-});
+const t = seededAppPerTest();
 
 describe('a signed /handoff replayed within the 5-minute signature window', () => {
   it.each([

@@ -8,26 +8,14 @@
  *   let the bot rewrite a message with blocks from the payload, or touch another person's DM; a
  *   permalink in private_metadata must be this workspace's own.
  */
-import { eventually, startTestApp, type TestApp } from '../harness/testApp';
+import { eventually } from '../harness/testApp';
 import type { RecordedCall } from '../harness/fakeSlack';
 import { ActionIds, CallbackIds, CardBlockIds, ResolveModalFields } from '../../src/ids';
 import { findHandoffIdByNumber, loadHandoff } from '../../src/db/queries/handoffs';
 import { CaseLog } from './support/cases';
-import { errorLines, modalValues, NOW, People, seedWorkspace, sleep, TEAM, watchProcess } from './support/world';
+import { errorLines, modalValues, People, sleep, TEAM, seededAppPerTest } from './support/world';
 
-let t: TestApp;
-let watch: ReturnType<typeof watchProcess>;
-
-beforeEach(async () => {
-  watch = watchProcess();
-  t = await startTestApp({ now: NOW });
-  seedWorkspace(t);
-});
-afterEach(async () => {
-  await t.close();
-  watch.stop();
-  expect(watch.problems).toEqual([]);
-});
+const t = seededAppPerTest();
 
 const db = () => t.handoff.db.db;
 

@@ -223,7 +223,7 @@ describe('authorisation: ids carried in private_metadata', () => {
     const outcome = await t.handoff.deps.deflection.onMessage(TEAM, 'EvDEFLECT1', { type: 'message', user: People.eve, channel: 'C0PROJ', channel_type: 'channel', text: `<@${People.ana}> can we hop on a quick call tomorrow to sort this out?`, ts: '1700000000.000900' } as never);
     const row = () => t.handoff.db.sqlite.prepare('select id, outcome, handoff_id as handoffId from deflections where user_id = ?').get(People.eve) as { id: number; outcome: string; handoffId: number | null } | undefined;
     await log.check('precondition: Eve was shown a prompt', () => {
-      expect(outcome).toBe('prompted');
+      expect(outcome.kind).toBe('prompted');
       expect(row()).toBeDefined();
     });
     const before = row();

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import {
   detectMeetingProposal,
-  extractMentionedUserIds,
   normalizeSlackText,
   type MessageForDetection,
 } from '../../src/domain/meetingDetection';
+import { mentionedUserIds } from '../../src/domain/slackText';
 import { LEGACY_DIR, readFolder, toDetectionInput } from '../../scripts/deflection/corpus';
 
 // The original labelled set, now in the JSONL corpus format (test/fixtures/deflection/legacy/).
@@ -327,18 +327,18 @@ describe('robustness', () => {
 
 describe('extractMentionedUserIds', () => {
   it('reads plain and labelled mentions in order, de-duplicated', () => {
-    expect(extractMentionedUserIds('<@U024BE7LH> and <@U0G9QF9C6|maria>, again <@U024BE7LH>')).toEqual([
+    expect(mentionedUserIds('<@U024BE7LH> and <@U0G9QF9C6|maria>, again <@U024BE7LH>')).toEqual([
       'U024BE7LH',
       'U0G9QF9C6',
     ]);
   });
 
   it('accepts enterprise W ids and ignores channels, broadcasts and user groups', () => {
-    expect(extractMentionedUserIds('<@W123ABC> <#C024BE7LR|general> <!here> <!subteam^S123|@eng>')).toEqual(['W123ABC']);
+    expect(mentionedUserIds('<@W123ABC> <#C024BE7LR|general> <!here> <!subteam^S123|@eng>')).toEqual(['W123ABC']);
   });
 
   it('returns an empty list when nobody is mentioned', () => {
-    expect(extractMentionedUserIds('can we hop on a call?')).toEqual([]);
-    expect(extractMentionedUserIds('')).toEqual([]);
+    expect(mentionedUserIds('can we hop on a call?')).toEqual([]);
+    expect(mentionedUserIds('')).toEqual([]);
   });
 });

@@ -95,70 +95,59 @@ export type CreateResult =
   | { status: 'author_limit'; recent: number };
 
 /**
- * Creates the handoff, its recipients and its first event in one transaction — and decides inside
- * that same (IMMEDIATE, so write-locked) transaction whether it is a duplicate or over the author's
- * limit: two identical requests racing each other, in one process or two, cannot both pass a check
- * made before either wrote.
+ * Creates the handoff, its recipients and its first event — and decides, in the same transaction,
+ * whether it is a duplicate or over the author's limit. Call it inside the caller's transaction
+ * (IMMEDIATE, so write-locked, like every transaction here): two identical requests racing each
+ * other, in one process or two, cannot both pass a check made before either wrote, and the caller
+ * enqueues its notifications atomically with the handoff.
  */
-export function createHandoff(
-  db: Db,
-  teamId: string,
-  draft: HandoffDraft,
-  now: Date,
-  opts: CreateOptions,
-  /** Runs inside the same transaction, e.g. to enqueue notifications atomically with the handoff. */
-  then: (tx: Db, h: HandoffWithRecipients) => void = () => undefined,
-): CreateResult {
-  return db.transaction((tx): CreateResult => {
-    const q = prepared(tx, statements);
-    if (opts.idempotencyKey) {
-      const existing = q.idByKey.get(teamId, opts.idempotencyKey);
-      if (existing) return { status: 'duplicate', handoff: loadHandoff(tx, teamId, existing.id)! };
-    }
-    if (opts.repeatSince) {
-      const repeated = findRepeatedAsk(tx, teamId, draft.authorId, draft.ask, draft.recipientIds, opts.repeatSince);
-      if (repeated) return { status: 'repeated', handoff: repeated };
-    }
-    if (opts.authorLimit) {
-      const recent = countCreatedSince(tx, teamId, draft.authorId, opts.authorLimit.since);
-      if (recent >= opts.authorLimit.max) return { status: 'author_limit', recent };
-    }
-    ensureWorkspace(tx, teamId, now);
-    const t = now.getTime();
-    const id = Number(
-      q.insert.run({
-        teamId,
-        number: allocateHandoffNumber(tx, teamId),
-        authorId: draft.authorId,
-        title: draft.title,
-        context: draft.context,
-        ask: draft.ask,
-        links: draft.links,
-        ifOffline: draft.ifOffline,
-        neededByAt: draft.neededByAt?.getTime() ?? null,
-        urgent: draft.urgent ? 1 : 0,
-        channelId: draft.channelId,
-        sourcePermalink: opts.sourcePermalink,
-        idempotencyKey: opts.idempotencyKey,
-        now: t,
-      }).lastInsertRowid,
-    );
-    draft.recipientIds.forEach((userId, position) => q.insertRecipient.run({ handoffId: id, teamId, userId, now: t, position }));
-    q.insertEvent.run({
+export function createHandoff(tx: Db, teamId: string, draft: HandoffDraft, now: Date, opts: CreateOptions): CreateResult {
+  const q = prepared(tx, statements);
+  if (opts.idempotencyKey) {
+    const existing = q.idByKey.get(teamId, opts.idempotencyKey);
+    if (existing) return { status: 'duplicate', handoff: loadHandoff(tx, teamId, existing.id)! };
+  }
+  if (opts.repeatSince) {
+    const repeated = findRepeatedAsk(tx, teamId, draft.authorId, draft.ask, draft.recipientIds, opts.repeatSince);
+    if (repeated) return { status: 'repeated', handoff: repeated };
+  }
+  if (opts.authorLimit) {
+    const recent = countCreatedSince(tx, teamId, draft.authorId, opts.authorLimit.since);
+    if (recent >= opts.authorLimit.max) return { status: 'author_limit', recent };
+  }
+  ensureWorkspace(tx, teamId, now);
+  const t = now.getTime();
+  const id = Number(
+    q.insert.run({
       teamId,
-      handoffId: id,
-      actorId: draft.authorId,
-      kind: 'created',
-      fromState: null,
-      toState: 'open',
-      note: null,
-      detail: JSON.stringify({ recipients: draft.recipientIds, urgent: draft.urgent }),
-      at: t,
-    });
-    const created = loadHandoff(tx, teamId, id)!;
-    then(tx, created);
-    return { status: 'created', handoff: created };
+      number: allocateHandoffNumber(tx, teamId),
+      authorId: draft.authorId,
+      title: draft.title,
+      context: draft.context,
+      ask: draft.ask,
+      links: draft.links,
+      ifOffline: draft.ifOffline,
+      neededByAt: draft.neededByAt?.getTime() ?? null,
+      urgent: draft.urgent ? 1 : 0,
+      channelId: draft.channelId,
+      sourcePermalink: opts.sourcePermalink,
+      idempotencyKey: opts.idempotencyKey,
+      now: t,
+    }).lastInsertRowid,
+  );
+  draft.recipientIds.forEach((userId, position) => q.insertRecipient.run({ handoffId: id, teamId, userId, now: t, position }));
+  q.insertEvent.run({
+    teamId,
+    handoffId: id,
+    actorId: draft.authorId,
+    kind: 'created',
+    fromState: null,
+    toState: 'open',
+    note: null,
+    detail: JSON.stringify({ recipients: draft.recipientIds, urgent: draft.urgent }),
+    at: t,
   });
+  return { status: 'created', handoff: loadHandoff(tx, teamId, id)! };
 }
 
 /** How many handoffs `authorId` created after `since`. */
@@ -198,71 +187,67 @@ export interface ApplyInput {
   expectedState: HandoffState;
   note: string | null;
   now: Date;
-  /** Runs inside the same transaction after the change, e.g. to enqueue follow-up deliveries. */
-  then?: (tx: Db, eventId: number) => void;
 }
 
 /**
- * Persists a lifecycle decision and its event in one transaction. Returns the event id, or null when
- * the handoff changed underneath (double click racing itself) and nothing was written.
+ * Persists a lifecycle decision and its event; call it inside the caller's transaction, which also
+ * enqueues the follow-up deliveries. Returns the event id, or null when the handoff changed
+ * underneath (a double click racing itself) and nothing was written.
  */
-export function applyDecision(db: Db, input: ApplyInput): number | null {
+export function applyDecision(tx: Db, input: ApplyInput): number | null {
   const { teamId, handoffId, actorId, decision, now, note } = input;
   const t = now.getTime();
-  return db.transaction((tx) => {
-    const closing = decision.nextState === 'done' || decision.nextState === 'declined';
-    // A declined ask the author passes to someone new is open again, and its next outcome is news again.
-    const reopening = isClosed(input.expectedState) && !isClosed(decision.nextState);
-    const updated = tx
-      .update(handoffs)
-      .set({
-        state: decision.nextState,
-        updatedAt: t,
-        ...(closing ? { resolutionNote: note, resolvedBy: actorId, resolvedAt: t } : {}),
-        ...(decision.nextState === 'cancelled' ? { resolvedAt: t, resolvedBy: actorId, resolutionNote: note } : {}),
-        ...(reopening ? { resolutionNote: null, resolvedBy: null, resolvedAt: null, authorNotifiedAt: null } : {}),
-      })
-      .where(and(eq(handoffs.teamId, teamId), eq(handoffs.id, handoffId), eq(handoffs.state, input.expectedState)))
+  const closing = decision.nextState === 'done' || decision.nextState === 'declined';
+  // A declined ask the author passes to someone new is open again, and its next outcome is news again.
+  const reopening = isClosed(input.expectedState) && !isClosed(decision.nextState);
+  const updated = tx
+    .update(handoffs)
+    .set({
+      state: decision.nextState,
+      updatedAt: t,
+      ...(closing ? { resolutionNote: note, resolvedBy: actorId, resolvedAt: t } : {}),
+      ...(decision.nextState === 'cancelled' ? { resolvedAt: t, resolvedBy: actorId, resolutionNote: note } : {}),
+      ...(reopening ? { resolutionNote: null, resolvedBy: null, resolvedAt: null, authorNotifiedAt: null } : {}),
+    })
+    .where(and(eq(handoffs.teamId, teamId), eq(handoffs.id, handoffId), eq(handoffs.state, input.expectedState)))
+    .run();
+  if (updated.changes === 0) return null;
+  if (decision.removeRecipients.length > 0) {
+    tx.update(handoffRecipients)
+      .set({ active: false })
+      .where(and(eq(handoffRecipients.handoffId, handoffId), inArray(handoffRecipients.userId, decision.removeRecipients)))
       .run();
-    if (updated.changes === 0) return null;
-    if (decision.removeRecipients.length > 0) {
-      tx.update(handoffRecipients)
-        .set({ active: false })
-        .where(and(eq(handoffRecipients.handoffId, handoffId), inArray(handoffRecipients.userId, decision.removeRecipients)))
-        .run();
-    }
-    for (const userId of decision.addRecipients) {
-      // Someone added later is named after the people already on it.
-      const position = sql`(select coalesce(max(${handoffRecipients.position}), -1) + 1 from ${handoffRecipients} where ${handoffRecipients.handoffId} = ${handoffId})`;
-      tx.insert(handoffRecipients)
-        .values({ handoffId, teamId, userId, addedAt: t, position })
-        .onConflictDoUpdate({
-          target: [handoffRecipients.handoffId, handoffRecipients.userId],
-          set: { active: true, addedAt: t, notifiedAt: null, snoozedUntilDate: null, position },
-        })
-        .run();
-    }
-    const event = tx
-      .insert(handoffEvents)
-      .values({
-        teamId,
-        handoffId,
-        actorId,
-        kind: decision.eventKind,
-        fromState: input.expectedState,
-        toState: decision.nextState,
-        note,
-        detail:
-          decision.addRecipients.length || decision.removeRecipients.length
-            ? JSON.stringify({ added: decision.addRecipients, removed: decision.removeRecipients })
-            : null,
-        at: t,
+  }
+  for (const userId of decision.addRecipients) {
+    // Someone added later is named after the people already on it.
+    const position = sql`(select coalesce(max(${handoffRecipients.position}), -1) + 1 from ${handoffRecipients} where ${handoffRecipients.handoffId} = ${handoffId})`;
+    tx.insert(handoffRecipients)
+      .values({ handoffId, teamId, userId, addedAt: t, position })
+      .onConflictDoUpdate({
+        target: [handoffRecipients.handoffId, handoffRecipients.userId],
+        set: { active: true, addedAt: t, notifiedAt: null, snoozedUntilDate: null, position },
       })
-      .returning({ id: handoffEvents.id })
-      .get();
-    input.then?.(tx, event.id);
-    return event.id;
-  });
+      .run();
+  }
+  const event = tx
+    .insert(handoffEvents)
+    .values({
+      teamId,
+      handoffId,
+      actorId,
+      kind: decision.eventKind,
+      fromState: input.expectedState,
+      toState: decision.nextState,
+      note,
+      detail:
+        decision.addRecipients.length || decision.removeRecipients.length
+          ? JSON.stringify({ added: decision.addRecipients, removed: decision.removeRecipients })
+          : null,
+      at: t,
+    })
+    .returning({ id: handoffEvents.id })
+    .get();
+  return event.id;
 }
 
 export function logEvent(db: Db, e: { teamId: string; handoffId: number; actorId: string; kind: string; note?: string | null; at: Date }): void {

@@ -9,7 +9,7 @@
  * hand back its row; others take a claim over only when its lease has expired or its holder is gone
  * (scheduler/outbox.ts decides which), never merely because they just started.
  */
-import { and, eq, inArray, isNotNull, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { outbox } from '../schema';
 
@@ -184,10 +184,6 @@ export function setPayload(db: Db, id: number, payload: Record<string, unknown>,
   db.update(outbox).set({ payload: JSON.stringify(payload), updatedAt: now.getTime() }).where(eq(outbox.id, id)).run();
 }
 
-export function listSending(db: Db): OutboxRow[] {
-  return db.select().from(outbox).where(eq(outbox.status, 'sending')).all();
-}
-
 export type ForeignClaim = Pick<OutboxRow, 'id' | 'claimedBy' | 'leaseUntil' | 'postingSince'>;
 
 /** 'sending' rows held by anyone but `claimant` (other processes, or nobody: a crash before leases). */
@@ -229,41 +225,8 @@ export function takeOver(db: Db, claim: ForeignClaim, now: Date): boolean {
   );
 }
 
-export function nextDueAt(db: Db): number | null {
-  const row = db
-    .select({ t: sql<number | null>`min(${outbox.nextAttemptAt})` })
-    .from(outbox)
-    .where(eq(outbox.status, 'pending'))
-    .get();
-  return row?.t ?? null;
-}
-
 export function getOutboxRow(db: Db, id: number): OutboxRow | undefined {
   return db.select().from(outbox).where(eq(outbox.id, id)).get();
-}
-
-export function countByStatus(db: Db, teamId?: string): Record<string, number> {
-  const rows = db
-    .select({ status: outbox.status, n: sql<number>`count(*)` })
-    .from(outbox)
-    .where(teamId ? eq(outbox.teamId, teamId) : undefined)
-    .groupBy(outbox.status)
-    .all();
-  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
-}
-
-export function pendingDueCount(db: Db, now: Date): number {
-  return (
-    db
-      .select({ n: sql<number>`count(*)` })
-      .from(outbox)
-      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now.getTime())))
-      .get()?.n ?? 0
-  );
-}
-
-export function outboxRowsFor(db: Db, teamId: string, kinds: OutboxKind[]): OutboxRow[] {
-  return db.select().from(outbox).where(and(eq(outbox.teamId, teamId), inArray(outbox.kind, kinds))).all();
 }
 
 /** A person's digest rows for one local date (the first, and a travel repeat if any). */
@@ -274,4 +237,16 @@ export function digestRowsFor(db: Db, teamId: string, userId: string, localDate:
     .where(and(eq(outbox.teamId, teamId), eq(outbox.kind, 'digest'), eq(outbox.userId, userId), eq(outbox.localDate, localDate)))
     .orderBy(outbox.id)
     .all();
+}
+
+/** What waits to be sent now (for /metrics): rows due, rows being sent, and the oldest due instant. */
+export function outboxBacklog(db: Db, now: Date): { due: number; sending: number; oldestDueAt: number | null } {
+  // Both read the (status, next_attempt_at) index: cheap at any outbox size.
+  const due = db
+    .select({ n: sql<number>`count(*)`, oldest: sql<number | null>`min(${outbox.nextAttemptAt})` })
+    .from(outbox)
+    .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now.getTime())))
+    .get();
+  const sending = db.select({ n: sql<number>`count(*)` }).from(outbox).where(eq(outbox.status, 'sending')).get();
+  return { due: due?.n ?? 0, sending: sending?.n ?? 0, oldestDueAt: due?.oldest ?? null };
 }

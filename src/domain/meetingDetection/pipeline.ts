@@ -31,9 +31,8 @@ import weights from './model/weights.json';
 import { normalizeSlackText } from './normalize';
 import { phraseEvidence } from './rules';
 import { NO, type Detection, type MessageForDetection } from './types';
+import { isPersonSubtype } from '../messageEvent';
 
-/** Subtypes that are still a person speaking. Every other subtype is system or app traffic. */
-const PERSON_SUBTYPES = new Set(['thread_broadcast', 'file_share', 'me_message']);
 
 let defaultModel: LoadedModel | undefined;
 /** The committed model, loaded on first use. */
@@ -44,7 +43,7 @@ export function committedModel(): LoadedModel {
 
 /** Is this a person's own message, the only kind the rules and the model read? */
 export function isPersonMessage(msg: MessageForDetection): boolean {
-  return !(msg.subtype === 'huddle_thread' || msg.hasHuddleRoom || msg.botId || msg.subtype === 'bot_message' || (msg.subtype && !PERSON_SUBTYPES.has(msg.subtype)));
+  return !(msg.subtype === 'huddle_thread' || msg.hasHuddleRoom || msg.botId || !isPersonSubtype(msg.subtype));
 }
 
 export function detectMeetingProposal(msg: MessageForDetection, model: LoadedModel = committedModel()): Detection {
@@ -55,7 +54,7 @@ export function detectMeetingProposal(msg: MessageForDetection, model: LoadedMod
   // Bots and apps never propose anything, except calendar/meeting apps announcing a new event.
   if (msg.botId || msg.subtype === 'bot_message') return detectCalendarApp(msg) ?? NO;
   // Edits, deletions, joins, topic changes…: not a fresh message from a person.
-  if (msg.subtype && !PERSON_SUBTYPES.has(msg.subtype)) return NO;
+  if (!isPersonSubtype(msg.subtype)) return NO;
 
   const raw = msg.text.trim() !== '' ? msg.text : (msg.blocksText ?? []).join('\n');
   const norm = normalizeSlackText(raw);

@@ -3,6 +3,7 @@ import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { randomUUID } from 'node:crypto';
 import { ActionIds } from '../../ids';
 import { titleFromAsk } from '../../domain/commandText';
+import { isUserId } from '../../domain/slackText';
 import { handoffModal } from '../../views/handoffModal';
 import { agendaModal, mutedConfirmation } from '../../views/deflectionPrompt';
 import type { DeflectionRow } from '../../services/deflection';
@@ -97,7 +98,7 @@ export function registerDeflectionActions(app: App, deps: ListenerDeps): void {
 function parseIds(json: string | null): string[] {
   try {
     const v = JSON.parse(json ?? '[]') as unknown;
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && /^[UW][A-Z0-9]+$/.test(x)) : [];
+    return Array.isArray(v) ? v.filter(isUserId) : [];
   } catch {
     return [];
   }

@@ -1,7 +1,7 @@
 /** Event subscriptions: App Home, profile changes, uninstall/revocation, and channel messages. */
 import type { App } from '@slack/bolt';
 import { isExternalUser, type SlackUserObject } from '../../services/people';
-import type { ChannelMessageEvent } from '../../services/deflection';
+import { outcomeLabel, type IgnoredBecause } from '../../services/deflection';
 import type { ListenerDeps } from '../context';
 
 export function registerEvents(app: App, deps: ListenerDeps): void {
@@ -32,20 +32,12 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
   app.event('message', async ({ event, body, context }) => {
     const teamId = context.teamId ?? (body as { team_id?: string }).team_id ?? 'unknown';
     const eventId = (body as { event_id?: string }).event_id;
-    if (!readableMessage(event)) {
-      deps.logger.debug({ teamId, eventId }, 'message event with an unexpected shape ignored');
-      return;
-    }
-    const outcome = await deps.deflection.onMessage(teamId, eventId, event as unknown as ChannelMessageEvent);
-    if (outcome !== 'prompted' && !outcome.startsWith('ignored: no proposal') && !outcome.startsWith('ignored: not')) {
-      deps.logger.debug({ teamId, outcome }, 'message event');
+    const outcome = await deps.deflection.onMessage(teamId, eventId, event);
+    // Most messages are simply not proposals; the rarer outcomes are worth a debug line.
+    if (outcome.kind === 'failed' || (outcome.kind === 'ignored' && !ROUTINE.has(outcome.because))) {
+      deps.logger.debug({ teamId, eventId, outcome: outcomeLabel(outcome) }, 'message event');
     }
   });
 }
 
-/** The fields deflection reads have the types Slack documents (a message may lack user or text). */
-function readableMessage(event: unknown): boolean {
-  const e = event as Record<string, unknown>;
-  const optionalString = (k: string) => e[k] === undefined || typeof e[k] === 'string';
-  return typeof e.channel === 'string' && typeof e.ts === 'string' && ['user', 'text', 'thread_ts', 'subtype', 'channel_type', 'bot_id'].every(optionalString);
-}
+const ROUTINE: ReadonlySet<IgnoredBecause> = new Set(['no proposal', 'not a person speaking', 'not a channel']);

@@ -3,8 +3,7 @@ import type { App, MessageShortcut } from '@slack/bolt';
 import { randomUUID } from 'node:crypto';
 import { CallbackIds } from '../../ids';
 import { titleFromAsk } from '../../domain/commandText';
-import { readableSlackText } from '../../domain/slackText';
-import { extractMentionedUserIds } from '../../domain/meetingDetection';
+import { mentionedUserIds, readableSlackText } from '../../domain/slackText';
 import { handoffModal } from '../../views/handoffModal';
 import type { ListenerDeps } from '../context';
 import { bestEffort } from '../../bestEffort';
@@ -16,7 +15,7 @@ export function registerShortcuts(app: App, deps: ListenerDeps): void {
     const raw = typeof message.text === 'string' ? message.text : '';
     const text = readableSlackText(raw);
     const author = typeof message.user === 'string' ? message.user : undefined;
-    const recipients = [...new Set([...(author && author !== shortcut.user.id ? [author] : []), ...extractMentionedUserIds(raw)])].filter((u) => u !== shortcut.user.id);
+    const recipients = [...new Set([...(author && author !== shortcut.user.id ? [author] : []), ...mentionedUserIds(raw)])].filter((u) => u !== shortcut.user.id);
     const prefill = { recipientIds: recipients.slice(0, 20), ask: text, title: titleFromAsk(text) };
     const meta = { key: randomUUID() };
     const opened = await client.views.open({ trigger_id: shortcut.trigger_id, view: handoffModal(prefill, meta) }).catch((e) => {

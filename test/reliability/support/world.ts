@@ -2,7 +2,7 @@
  * A small workspace shared by the reliability tests, and the checks they all apply: no listener
  * error in the logs, no unhandled rejection, nothing the bot shows that could ping or spoof.
  */
-import type { TestApp } from '../../harness/testApp';
+import { startTestApp, type TestApp } from '../../harness/testApp';
 import type { RecordedCall } from '../../harness/fakeSlack';
 import { CallbackIds, HandoffModalFields as F } from '../../../src/ids';
 
@@ -147,3 +147,32 @@ export function unsafeInCalls(calls: readonly RecordedCall[], from = 0): string[
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * The usual reliability test: a fresh app at NOW with the seeded workspace for every test, and no
+ * unhandled rejection allowed. Returns a live view of the current test's app (`t.fake`, `t.tick()`…).
+ */
+export function seededAppPerTest(): TestApp {
+  let current: TestApp | undefined;
+  let watch: ReturnType<typeof watchProcess>;
+  beforeEach(async () => {
+    watch = watchProcess();
+    current = await startTestApp({ now: NOW });
+    seedWorkspace(current);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+    watch.stop();
+    // An unhandled rejection anywhere during the test fails it.
+    expect(watch.problems).toEqual([]);
+  });
+  return new Proxy({} as TestApp, {
+    get(_target, key) {
+      if (!current) throw new Error('the app exists only inside a test');
+      const value: unknown = Reflect.get(current, key);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(current) : value;
+    },
+  });
+}
+

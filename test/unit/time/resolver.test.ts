@@ -2,7 +2,6 @@
  * src/time: calendar maths, offsets and the wall-time → instant resolver.
  * Property suites run under several server time zones; see useServerTz.
  */
-import * as vm from 'node:vm';
 import fc from 'fast-check';
 import {
   LocalDate,
@@ -18,40 +17,7 @@ import {
   offsetMs,
   weekdayOf,
 } from '../../../src/time';
-
-// ------------------------------------------------------------ server zones
-// Jest hands each test file a *copy* of process.env, so `process.env.TZ = …` never
-// reaches V8. The real process (whose env setter resets V8's zone cache) is the
-// global of the main context.
-const realProcess = vm.runInThisContext('process') as NodeJS.Process;
-const SERVER_ZONES: Record<string, number> = { UTC: 0, 'America/New_York': 300, 'Pacific/Auckland': -780 };
-
-function setServerTz(tz: string | undefined): void {
-  if (tz === undefined) delete realProcess.env.TZ;
-  else realProcess.env.TZ = tz;
-}
-
-function useServerTz(tz: string): void {
-  const saved = realProcess.env.TZ;
-  beforeAll(() => {
-    setServerTz(tz);
-    expect(new Date(2026, 0, 1).getTimezoneOffset()).toBe(SERVER_ZONES[tz]);
-  });
-  afterAll(() => setServerTz(saved));
-}
-
-function underEachServerTz<T>(fn: () => T): T[] {
-  const saved = realProcess.env.TZ;
-  try {
-    return Object.entries(SERVER_ZONES).map(([tz, expected]) => {
-      setServerTz(tz);
-      if (new Date(2026, 0, 1).getTimezoneOffset() !== expected) throw new Error(`server TZ did not switch to ${tz}`);
-      return fn();
-    });
-  } finally {
-    setServerTz(saved);
-  }
-}
+import { SERVER_ZONES, underEachServerTz, useServerTz } from '../../harness/serverTz';
 
 // ------------------------------------------------------------ oracles & arbitraries
 

@@ -2,7 +2,6 @@
  * src/domain/workSchedule: digest slots, catch-up, working hours. Property
  * suites run under several server time zones (see useServerTz).
  */
-import * as vm from 'node:vm';
 import fc from 'fast-check';
 import {
   DEFAULT_END,
@@ -22,26 +21,8 @@ import {
   upcomingDigestSlots,
 } from '../../../src/domain/workSchedule';
 import { LocalDate, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, addDays, formatDuration, localInstant, localParts, offsetMs } from '../../../src/time';
+import { SERVER_ZONES, underEachServerTz, useServerTz } from '../../harness/serverTz';
 
-// ------------------------------------------------------------ server zones
-// Jest gives each test file a copy of process.env; the real process (whose TZ
-// setter resets V8's zone cache) is the main context's global.
-const realProcess = vm.runInThisContext('process') as NodeJS.Process;
-const SERVER_ZONES: Record<string, number> = { UTC: 0, 'America/New_York': 300, 'Pacific/Auckland': -780 };
-
-function setServerTz(tz: string | undefined): void {
-  if (tz === undefined) delete realProcess.env.TZ;
-  else realProcess.env.TZ = tz;
-}
-
-function useServerTz(tz: string): void {
-  const saved = realProcess.env.TZ;
-  beforeAll(() => {
-    setServerTz(tz);
-    expect(new Date(2026, 0, 1).getTimezoneOffset()).toBe(SERVER_ZONES[tz]);
-  });
-  afterAll(() => setServerTz(saved));
-}
 
 // ------------------------------------------------------------ helpers & arbitraries
 
@@ -399,16 +380,7 @@ describe('schedule results do not depend on the server zone', () => {
         const plan = planCatchUp(s, first, new Date(first.at.getTime() + delay), MS_PER_HOUR);
         return [slotsIso(slots), plan.send && iso(plan.send.at), plan.skippedCount, iso(plan.next.at), isWorkingAt(s, from)];
       });
-    const saved = realProcess.env.TZ;
-    try {
-      const results = Object.keys(SERVER_ZONES).map((tz) => {
-        setServerTz(tz);
-        expect(new Date(2026, 0, 1).getTimezoneOffset()).toBe(SERVER_ZONES[tz]);
-        return run();
-      });
-      for (const r of results.slice(1)) expect(r).toEqual(results[0]);
-    } finally {
-      setServerTz(saved);
-    }
+    const results = underEachServerTz(run);
+    for (const r of results.slice(1)) expect(r).toEqual(results[0]);
   });
 });
