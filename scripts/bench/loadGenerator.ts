@@ -58,8 +58,12 @@ function send(url: string, req: SignedRequest | null, retried = false): Promise<
 
 type Planned = Slot<Kind | 'probe'>;
 
+const factories = new Map<string, RequestFactory>();
+
 async function run(msg: RunMessage, stopped: () => boolean): Promise<DoneMessage> {
-  const factory = new RequestFactory(msg.fakeSlackBase);
+  // One factory per fake Slack for the generator's lifetime: every request stays distinct across
+  // runs (a repeated create would be refused as a duplicate, a repeated click acts on nothing new).
+  const factory = factories.get(msg.fakeSlackBase) ?? factories.set(msg.fakeSlackBase, new RequestFactory(msg.fakeSlackBase)).get(msg.fakeSlackBase)!;
   const slots: Planned[] = openLoopSchedule({ rate: msg.rate, durationMs: msg.durationMs, targets: msg.targets.length, mix: msg.mix });
   if (msg.probe) {
     const probes = openLoopSchedule({ rate: msg.probe.rate, durationMs: msg.durationMs, targets: 1, mix: [['probe', 1]] as const });

@@ -108,8 +108,8 @@ export interface KindResult {
 }
 
 /**
- * CPU per request of one kind at `rate` (whole process, including the work after the ack, idle
- * subtracted), then a ramp over `rates`, bare app and Handoff alternating point by point, until a
+ * CPU per request of one kind at `rate` (whole process, including the work after the ack and
+ * whatever else the process did meanwhile: timers, GC), then a ramp over `rates`, bare app and Handoff alternating point by point, until a
  * target misses p99 ≤ 100 ms with no ack over 3 s and every request answered 200.
  */
 export async function measureKind(rig: Rig, kind: Kind, o: KindOptions): Promise<KindResult> {
@@ -117,14 +117,11 @@ export async function measureKind(rig: Rig, kind: Kind, o: KindOptions): Promise
   const fakeSlackBase = rig.fake.base;
   const cpu: [number, number] = [NaN, NaN];
   for (const t of [0, 1]) {
-    const idle0 = cpuMs(pids[t]!);
-    await sleep(2000);
-    const idlePerMs = (cpuMs(pids[t]!) - idle0) / 2000;
+    await sleep(2000); // let the previous step's work finish
     const c0 = cpuMs(pids[t]!);
-    const t0 = Date.now();
     const done = await gen.run({ targets: [targets[t]!], rate: o.rate, durationMs: o.kindSeconds * 1000, mix: [[kind, 1]], fakeSlackBase });
     await sleep(2000); // the work after the ack (database, Slack calls) belongs to the request too
-    cpu[t] = (cpuMs(pids[t]!) - c0 - idlePerMs * (Date.now() - t0)) / done.samples.length;
+    cpu[t] = (cpuMs(pids[t]!) - c0) / done.samples.length;
   }
   log(`${kind}: CPU per request bare ${cpu[0].toFixed(2)} ms, Handoff ${cpu[1].toFixed(2)} ms`);
   const maxRate: [number | null, number | null] = [null, null];
@@ -151,7 +148,7 @@ export async function measureKind(rig: Rig, kind: Kind, o: KindOptions): Promise
 /** The per-kind table: CPU per request, ratio, highest passing rate. */
 export function kindTable(kinds: KindResult[], o: KindOptions): string[] {
   const out = [
-    `per request kind: CPU per request at ${o.rate} req/s (whole process, ${o.kindSeconds} s + 2 s of after-ack work, idle subtracted); max rate = highest of ${o.rates.join(', ')} req/s (${o.stepSeconds} s each, apps alternating) with p99 ≤ 100 ms, no ack > 3 s`,
+    `per request kind: CPU per request at ${o.rate} req/s (whole process, ${o.kindSeconds} s + 2 s of after-ack work, 10 ms clock ticks); max rate = highest of ${o.rates.join(', ')} req/s (${o.stepSeconds} s each, apps alternating) with p99 ≤ 100 ms, no ack > 3 s`,
     `  ${'kind'.padEnd(10)} ${'Handoff ms'.padStart(10)} ${'bare ms'.padStart(9)} ${'ratio'.padStart(7)} ${'Handoff max/s'.padStart(14)} ${'bare max/s'.padStart(11)}`,
   ];
   const r = (x: number | null) => (x === null ? `< ${o.rates[0]}` : String(x));
