@@ -17,6 +17,7 @@ import { benchArgs, describeEnv } from './bench/args';
 import { eventLoopSamples, parseLogLines, sweeps } from './bench/appLog';
 import { startGenerator, stopProcess, type Generator } from './bench/children';
 import type { Sample } from './bench/loadGenerator';
+import { scrapeEventLoop } from './bench/metrics';
 import { peakRssMb } from './bench/proc';
 import { STEADY_MIX } from './bench/requests';
 import { kindTable, log, measureKind, sleep, startRig, TARGETS, type KindResult } from './bench/rig';
@@ -59,6 +60,13 @@ function parseOptions(argv: string[]): Options {
 }
 
 
+interface LoopDelay {
+  p99: number;
+  max: number;
+  n: number;
+  source: string;
+}
+
 interface WaveResult {
   people: number;
   slot: number;
@@ -69,7 +77,9 @@ interface WaveResult {
   achievedRate: number;
   limited: number;
   sweepMs: number[];
-  loop: { p99: number; max: number; n: number } | null;
+  /** Worst per-second p99 and max event-loop delay (ms) during the wave, and before it. */
+  loop: LoopDelay | null;
+  loopBefore: LoopDelay | null;
   peakRss: number;
   bareRss: number;
   generatorLag: number;
@@ -91,6 +101,7 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
   const start = Date.now();
   if (slot - start < 5000) log(`warning: only ${((slot - start) / 1000).toFixed(1)} s before the slot`);
   log(`steady ${o.rate} req/s to each app; slot in ${((slot - start) / 1000).toFixed(0)} s`);
+  const scraper = scrapeEventLoop(`http://127.0.0.1:${app.port}/metrics`);
   const steady = gen.run({
     targets,
     rate: o.rate,
@@ -116,6 +127,7 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
   await sleep(o.after * 1000);
   gen.stop();
   const done = await steady;
+  scraper.stop();
   const end = Date.now();
 
   const rows = (from: number, to: number) => [0, 1].map((t) => ({ who: TARGETS[t]! as string, ...window(done.samples, from, to, t) }));
@@ -129,9 +141,17 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
   windows[2]!.rows.push({ who: 'Handoff /healthz', s: summarize(probes.map((x) => x[3])), failed: probes.filter((x) => x[4] !== 200).length });
 
   const lines = parseLogLines(app.output());
-  const loopSamples = eventLoopSamples(lines).filter((l) => l.time >= slot && l.time <= waveEnd);
-  const p99s = loopSamples.map((l) => l.p99).filter((x): x is number => x !== undefined);
-  const maxes = loopSamples.map((l) => l.max).filter((x): x is number => x !== undefined);
+  // Event-loop delay: from /metrics when the app serves it, else from its log lines, if any.
+  const fromLogs = eventLoopSamples(lines);
+  const loopSource = scraper.samples.length ? '/metrics, scraped each second' : 'log lines';
+  const allLoop = scraper.samples.length ? scraper.samples : fromLogs;
+  const loopIn = (from: number, to: number) => {
+    const inside = allLoop.filter((l) => l.time > from && l.time <= to + 1000);
+    if (!inside.length) return null;
+    const p99s = inside.map((l) => l.p99).filter((x): x is number => x !== undefined);
+    const maxes = inside.map((l) => l.max).filter((x): x is number => x !== undefined);
+    return { p99: p99s.length ? Math.max(...p99s) : NaN, max: maxes.length ? Math.max(...maxes) : NaN, n: inside.length, source: loopSource };
+  };
   const wave: WaveResult = {
     people,
     slot,
@@ -142,7 +162,8 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
     achievedRate: stats.firstDigestAt && stats.lastDigestAt && stats.lastDigestAt > stats.firstDigestAt ? stats.digests / ((stats.lastDigestAt - stats.firstDigestAt) / 1000) : NaN,
     limited: stats.limited,
     sweepMs: sweeps(lines).filter((s) => s.time >= slot - 1000).map((s) => s.ms),
-    loop: loopSamples.length ? { p99: p99s.length ? Math.max(...p99s) : NaN, max: maxes.length ? Math.max(...maxes) : NaN, n: loopSamples.length } : null,
+    loop: loopIn(slot, waveEnd),
+    loopBefore: loopIn(start, slot),
     // The high-water mark so far: the wave's peak, before the per-kind ramps push their own load.
     peakRss: peakRssMb(app.proc.pid!),
     bareRss: peakRssMb(bare.proc.pid!),
@@ -194,7 +215,8 @@ function print(o: Options, waves: WaveResult[], kinds: KindResult[], env: string
     p(`digests: ${w.delivered.toLocaleString('en')} of ${w.people.toLocaleString('en')} delivered; first ${w.firstS === null ? '—' : `${w.firstS.toFixed(1)} s`} after the slot (target ≤ 5 s), last ${w.lastS === null ? `not within ${o.maxDelivery} s` : `${w.lastS.toFixed(1)} s`} (target ≤ ${target.toFixed(0)} s)`);
     p(`delivery rate: ${Number.isFinite(w.achievedRate) ? `${w.achievedRate.toFixed(1)}/s = ${((100 * w.achievedRate) / o.workspaceRate).toFixed(1)} % of the fake's ${o.workspaceRate}/s` : '—'} (target ≥ 90 %); ${w.limited} × 429 from the fake`);
     p(`digest sweeps logged: ${w.sweepMs.length ? w.sweepMs.map((m) => `${m} ms`).join(', ') : 'none'}`);
-    p(`event-loop delay during the wave: ${w.loop ? `p99 ${cell(w.loop.p99, 1, 0)} ms, max ${cell(w.loop.max, 1, 0)} ms (${w.loop.n} log lines; target max ≤ 50 ms)` : 'not logged by this app (see /healthz latency above)'}`);
+    const loop = (l: LoopDelay | null) => (l ? `worst p99 ${cell(l.p99, 1, 0)} ms, max ${cell(l.max, 1, 0)} ms` : '—');
+    p(`event-loop delay: during the wave ${loop(w.loop)} (target max ≤ 50 ms); before it ${loop(w.loopBefore)}${w.loop || w.loopBefore ? ` (${(w.loop ?? w.loopBefore)!.source}; prom-client's 10 ms monitor resolution)` : ' (neither /metrics nor the log reports it; see /healthz latency above)'}`);
     p(`database after: ${w.outcome}`);
     p(`peak RSS up to the end of the wave: Handoff ${w.peakRss.toFixed(0)} MB (bare Bolt ${w.bareRss.toFixed(0)} MB); generator worst fire lag ${w.generatorLag.toFixed(1)} ms`);
     p(`issue 11 targets: ${targets(w, o).map(([name, met]) => `${name} ${met === null ? 'n/a' : met ? 'met' : 'MISSED'}`).join('; ')}`);

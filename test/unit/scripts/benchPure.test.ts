@@ -3,6 +3,7 @@ import { cell, percentile, summarize } from '../../../scripts/bench/stats';
 import { dueUntil, openLoopSchedule, weightedSequence } from '../../../scripts/bench/openLoop';
 import { eventLoopSamples, parseLogLines, sweeps } from '../../../scripts/bench/appLog';
 import { benchArgs, describeEnv } from '../../../scripts/bench/args';
+import { eventLoopFromMetrics, promValue } from '../../../scripts/bench/metrics';
 import { KeyedSlidingWindow, retryAfterSeconds, SlidingWindow } from '../../harness/slidingWindow';
 
 describe('percentile', () => {
@@ -124,5 +125,25 @@ describe('bench flags', () => {
     expect(a.flag('no-kinds')).toBe(true);
     expect(a.appEnv).toEqual({ A: '1', B: 'x=y' });
     expect(describeEnv({})).toBe('defaults');
+  });
+});
+
+describe('event-loop delay from /metrics', () => {
+  const text = [
+    '# HELP handoff_nodejs_eventloop_lag_p99_seconds The 99th percentile of the recorded event loop delays.',
+    '# TYPE handoff_nodejs_eventloop_lag_p99_seconds gauge',
+    'handoff_nodejs_eventloop_lag_p99_seconds 0.0125',
+    'handoff_nodejs_eventloop_lag_max_seconds{pid="1"} 0.5',
+    'handoff_nodejs_eventloop_lag_min_seconds 0.01',
+  ].join('\n');
+
+  it('reads p99 and max in ms, whatever the prefix and labels', () => {
+    expect(promValue(text, 'nodejs_eventloop_lag_min_seconds')).toBe(0.01);
+    expect(eventLoopFromMetrics(text, 7)).toEqual({ time: 7, p99: 12.5, max: 500 });
+  });
+
+  it('finds nothing in a build without the metric', () => {
+    expect(eventLoopFromMetrics('', 7)).toBeNull();
+    expect(promValue(text, 'nodejs_eventloop_lag_p90_seconds')).toBeUndefined();
   });
 });
