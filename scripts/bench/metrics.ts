@@ -12,12 +12,19 @@ export function promValue(text: string, name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** p99 and max event-loop delay, in ms, from one scrape. */
+/**
+ * monitorEventLoopDelay records the time between its timer's runs, so an idle loop reads about its
+ * resolution (prom-client's default, 10 ms): the delay is what exceeds it.
+ */
+export const MONITOR_RESOLUTION_MS = 10;
+
+/** p99 and max event-loop delay beyond the monitor's resolution, in ms, from one scrape. */
 export function eventLoopFromMetrics(text: string, time: number): EventLoopSample | null {
   const p99 = promValue(text, 'nodejs_eventloop_lag_p99_seconds');
   const max = promValue(text, 'nodejs_eventloop_lag_max_seconds');
   if (p99 === undefined && max === undefined) return null;
-  return { time, p99: p99 === undefined ? undefined : p99 * 1000, max: max === undefined ? undefined : max * 1000 };
+  const delay = (s: number | undefined) => (s === undefined ? undefined : Math.max(0, s * 1000 - MONITOR_RESOLUTION_MS));
+  return { time, p99: delay(p99), max: delay(max) };
 }
 
 /** Scrapes `url` once a second until stopped; failed or missing scrapes add nothing. */

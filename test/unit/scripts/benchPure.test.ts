@@ -137,9 +137,9 @@ describe('event-loop delay from /metrics', () => {
     'handoff_nodejs_eventloop_lag_min_seconds 0.01',
   ].join('\n');
 
-  it('reads p99 and max in ms, whatever the prefix and labels', () => {
+  it('reads p99 and max in ms beyond the 10 ms monitor resolution, whatever the prefix and labels', () => {
     expect(promValue(text, 'nodejs_eventloop_lag_min_seconds')).toBe(0.01);
-    expect(eventLoopFromMetrics(text, 7)).toEqual({ time: 7, p99: 12.5, max: 500 });
+    expect(eventLoopFromMetrics(text, 7)).toEqual({ time: 7, p99: 2.5, max: 490 });
   });
 
   it('finds nothing in a build without the metric', () => {
