@@ -143,7 +143,7 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
   const lines = parseLogLines(app.output());
   // Event-loop delay: from /metrics when the app serves it, else from its log lines, if any.
   const fromLogs = eventLoopSamples(lines);
-  const loopSource = scraper.samples.length ? '/metrics, scraped each second' : 'the app’s log lines, as logged';
+  const loopSource = scraper.samples.length ? '/metrics, scraped each second, beyond the monitor’s 10 ms resolution' : 'the app’s log lines, as logged';
   const allLoop = scraper.samples.length ? scraper.samples : fromLogs;
   const loopIn = (from: number, to: number) => {
     const inside = allLoop.filter((l) => l.time > from && l.time <= to + 1000);
@@ -216,7 +216,7 @@ function print(o: Options, waves: WaveResult[], kinds: KindResult[], env: string
     p(`delivery rate: ${Number.isFinite(w.achievedRate) ? `${w.achievedRate.toFixed(1)}/s = ${((100 * w.achievedRate) / o.workspaceRate).toFixed(1)} % of the fake's ${o.workspaceRate}/s` : '—'} (target ≥ 90 %); ${w.limited} × 429 from the fake`);
     p(`digest sweeps logged: ${w.sweepMs.length ? w.sweepMs.map((m) => `${m} ms`).join(', ') : 'none'}`);
     const loop = (l: LoopDelay | null) => (l ? `worst p99 ${cell(l.p99, 1, 0)} ms, max ${cell(l.max, 1, 0)} ms` : '—');
-    p(`event-loop delay: during the wave ${loop(w.loop)} (target max ≤ 50 ms); before it ${loop(w.loopBefore)}${w.loop || w.loopBefore ? ` (${(w.loop ?? w.loopBefore)!.source}; beyond the monitor's 10 ms resolution)` : ' (neither /metrics nor the log reports it; see /healthz latency above)'}`);
+    p(`event-loop delay: during the wave ${loop(w.loop)} (target max ≤ 50 ms); before it ${loop(w.loopBefore)}${w.loop || w.loopBefore ? ` (${(w.loop ?? w.loopBefore)!.source})` : ' (neither /metrics nor the log reports it; see /healthz latency above)'}`);
     p(`database after: ${w.outcome}`);
     p(`peak RSS up to the end of the wave: Handoff ${w.peakRss.toFixed(0)} MB (bare Bolt ${w.bareRss.toFixed(0)} MB); generator worst fire lag ${w.generatorLag.toFixed(1)} ms`);
     p(`issue 11 targets: ${targets(w, o).map(([name, met]) => `${name} ${met === null ? 'n/a' : met ? 'met' : 'MISSED'}`).join('; ')}`);
