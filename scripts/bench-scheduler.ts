@@ -9,8 +9,8 @@
  * Processes: the app (`node dist/index.js`, HTTP mode, its own settings unless --app-env), a fake
  * Slack throttling chat.postMessage at --slack-rate/s workspace-wide and 1/s per conversation (429 +
  * Retry-After), and a prober hitting the app's /healthz 20 times a second (a stalled event loop
- * shows as a slow answer). Prints: the sweeps the app logged, /healthz latency before and during
- * the wave, time from the slot to the first digest and to `--deliveries` digests, the delivery rate
+ * shows as a slow answer). Prints: the sweeps the app logged, /healthz latency and event-loop
+ * delay (from the app's /metrics) before and during the wave, time from the slot to the first digest and to `--deliveries` digests, the delivery rate
  * as a share of the fake's, the app's CPU per delivered digest, and the app process's peak RSS.
  */
 import fs from 'node:fs';
@@ -24,6 +24,7 @@ import { buildApp, startChild } from '../test/reliability/support/child';
 import { benchArgs, describeEnv } from './bench/args';
 import { sweeps, parseLogLines } from './bench/appLog';
 import { startFakeSlack, startGenerator, stopProcess } from './bench/children';
+import { scrapeEventLoop } from './bench/metrics';
 import { cpuMs, peakRssMb, rssMb } from './bench/proc';
 import { log, sleep } from './bench/rig';
 import { summarize } from './bench/stats';
@@ -147,6 +148,7 @@ async function main(): Promise<void> {
   const idleRss = rssMb(pid);
   const gen = startGenerator();
   const probeStart = Date.now();
+  const scraper = scrapeEventLoop(`http://127.0.0.1:${app.port}/metrics`);
   const probing = gen.run({ targets: [], rate: 1, durationMs: 3600_000, mix: [['list', 1]], fakeSlackBase: fake.base, probe: { url: `http://127.0.0.1:${app.port}/healthz`, rate: 20 } });
   log(`app pid ${pid}; ${o.wave} people due at ${new Date(slot).toISOString()} (in ${((slot - Date.now()) / 1000).toFixed(0)} s)`);
   await sleep(Math.max(0, slot - Date.now()));
@@ -171,6 +173,7 @@ async function main(): Promise<void> {
   }
   const cpu = cpuMs(pid) - cpu0;
   gen.stop();
+  scraper.stop();
   const probes = (await probing).samples;
   const peak = peakRssMb(pid);
   const lines = parseLogLines(app.output());
@@ -187,6 +190,13 @@ async function main(): Promise<void> {
   console.log(`digest sweeps the app logged          ${logged.map((s) => `${s.ms} ms for ${s.enqueued} due`).join('; ') || 'none'}`);
   probeRow('/healthz before the slot', probeStart, slot);
   probeRow('/healthz, first 60 s of the wave', slot, slot + 60_000);
+  const loop = (from: number, to: number) => {
+    const inside = scraper.samples.filter((l) => l.time > from && l.time <= to);
+    const worst = (xs: Array<number | undefined>) => Math.max(...xs.filter((x): x is number => x !== undefined));
+    return inside.length ? `worst p99 ${ms(worst(inside.map((l) => l.p99)))}, max ${ms(worst(inside.map((l) => l.max)))}` : 'not served (no /metrics)';
+  };
+  console.log(`event-loop delay before the slot       ${loop(probeStart, slot)}`);
+  console.log(`event-loop delay, first 60 s of wave   ${loop(slot, slot + 61_000)} (/metrics each second, beyond the 10 ms monitor resolution)`);
   const first = stats.firstDigestAt ? (stats.firstDigestAt - slot) / 1000 : NaN;
   const lastAt = stats.lastDigestAt ? (stats.lastDigestAt - slot) / 1000 : NaN;
   const rate = stats.firstDigestAt && stats.lastDigestAt && stats.digests > 1 ? stats.digests / ((stats.lastDigestAt - stats.firstDigestAt) / 1000) : NaN;
