@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   } finally {
     await rig.stop();
   }
-  const lines = [`bench:ack — ${new Date().toISOString()}; app settings: ${describeEnv(o.appEnv)}; ack latency ms from the intended instant, ${o.stepSeconds} s per point`];
+  const lines = [`bench:ack — ${new Date().toISOString()}; app settings: ${describeEnv(o.appEnv)} (and HANDOFFS_PER_PERSON_PER_MINUTE=1000); ack latency ms from the intended instant, ${o.stepSeconds} s per point`];
   lines.push(`  ${'kind'.padEnd(10)} ${'rate'.padStart(5)} ${'app'.padEnd(10)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)} ${'>3s'.padStart(5)} ${'fail'.padStart(5)}`);
   for (const k of results) {
     for (const pt of k.points) {

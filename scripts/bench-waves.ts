@@ -198,7 +198,7 @@ function targets(w: WaveResult, o: Options): Array<[string, boolean | null]> {
 function print(o: Options, waves: WaveResult[], kinds: KindResult[], env: string): void {
   const out: string[] = [];
   const p = (s = '') => out.push(s);
-  p(`bench:waves — ${new Date().toISOString()}, ${os.cpus().length} cores, node ${process.version}; app settings: ${env}`);
+  p(`bench:waves — ${new Date().toISOString()}, ${os.cpus().length} cores, node ${process.version}; app settings: ${env} (and HANDOFFS_PER_PERSON_PER_MINUTE=1000 for the load’s senders)`);
   p(`fake Slack: chat.postMessage ${o.workspaceRate}/s workspace-wide + 1/s per conversation (429 + Retry-After); steady mix ${o.rate} req/s to each app (${STEADY_MIX.map(([k, w]) => `${k} ${w}`).join(', ')})`);
   for (const w of waves) {
     p();
