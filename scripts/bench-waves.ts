@@ -145,8 +145,10 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
   const fromLogs = eventLoopSamples(lines);
   const loopSource = scraper.samples.length ? '/metrics, scraped each second, beyond the monitor’s 10 ms resolution' : 'the app’s log lines, as logged';
   const allLoop = scraper.samples.length ? scraper.samples : fromLogs;
-  const loopIn = (from: number, to: number) => {
-    const inside = allLoop.filter((l) => l.time > from && l.time <= to + 1000);
+  // A sample at t covers the second before t: the window (from, to] takes samples up to `to`, plus
+  // `tail` ms for the second that ends just after it.
+  const loopIn = (from: number, to: number, tail: number) => {
+    const inside = allLoop.filter((l) => l.time > from && l.time <= to + tail);
     if (!inside.length) return null;
     const p99s = inside.map((l) => l.p99).filter((x): x is number => x !== undefined);
     const maxes = inside.map((l) => l.max).filter((x): x is number => x !== undefined);
@@ -162,8 +164,8 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
     achievedRate: stats.firstDigestAt && stats.lastDigestAt && stats.lastDigestAt > stats.firstDigestAt ? stats.digests / ((stats.lastDigestAt - stats.firstDigestAt) / 1000) : NaN,
     limited: stats.limited,
     sweepMs: sweeps(lines).filter((s) => s.time >= slot - 1000).map((s) => s.ms),
-    loop: loopIn(slot, waveEnd),
-    loopBefore: loopIn(start, slot),
+    loop: loopIn(slot, waveEnd, 1000),
+    loopBefore: loopIn(start, slot, 0),
     // The high-water mark so far: the wave's peak, before the per-kind ramps push their own load.
     peakRss: peakRssMb(app.proc.pid!),
     bareRss: peakRssMb(bare.proc.pid!),
