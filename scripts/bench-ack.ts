@@ -1,104 +1,59 @@
 /**
- * Ack latency of `/handoff @someone <ask>` (inline create) through the real HTTP receiver, at a steady
- * open-loop rate, next to a bare Bolt app that only acks — both against the same fake Slack.
+ * Ack latency and CPU per request of the running app, next to a bare Bolt app acking the same
+ * traffic: each in its own process, fed by an open-loop load generator in a third (requests signed
+ * ahead, fired at intended instants, latency measured from the intended instant), against a fake
+ * Slack in a fourth. For each kind: CPU per request at `--cpu-rate`, then a ramp over `--rates`,
+ * bare app and Handoff alternating point by point, until p99 > 100 ms or an ack over 3 s.
  *
- *   npm run bench:ack -- [--rate 50] [--seconds 10]
+ *   npm run bench:ack -- [--kinds create,list,click,proposal] [--rates 25,50,100,150,200,300]
+ *     [--seconds 5] [--cpu-rate 20] [--cpu-seconds 8] [--app-env KEY=VALUE]…
+ *
+ * No wave here (nobody is due): see `npm run bench:waves` for acks during a morning wave.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { App, LogLevel } from '@slack/bolt';
-import { loadConfig } from '../src/config';
-import { createHandoff } from '../src/app';
-import { FakeSlack } from '../test/harness/fakeSlack';
-import { SlackRequester } from '../test/harness/slackRequests';
+import { benchArgs, describeEnv } from './bench/args';
+import { KINDS, STEADY_MIX, type Kind } from './bench/requests';
+import { kindTable, log, measureKind, startRig, TARGETS, type KindResult } from './bench/rig';
+import { cell } from './bench/stats';
+import { nextSlot } from './bench/world';
 
-const SECRET = '8f742231b10e8888abcd99aa0cc085a5';
-const TOKEN = 'xoxb-bench-token';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-/** Fires at a fixed rate regardless of responses (open loop), so slow acks are not hidden. */
-async function fire(slack: SlackRequester, rate: number, seconds: number, users: string[]): Promise<{ ms: number[]; errors: number }> {
-  const total = Math.round(rate * seconds);
-  const ms: number[] = [];
-  let errors = 0;
-  const started = performance.now();
-  const inflight: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const to = users[i % users.length]!;
-    inflight.push(
-      slack
-        .command({ userId: 'U0AUTHOR', text: `<@${to}> bench ask number ${i}: please review the rollout plan` })
-        .then((res) => {
-          ms.push(res.ms);
-          if (res.status !== 200) errors += 1;
-        })
-        .catch(() => {
-          errors += 1;
-        }),
-    );
-  }
-  await Promise.all(inflight);
-  return { ms: ms.sort((a, b) => a - b), errors };
+function parse(argv: string[]) {
+  const { get, num, list, appEnv } = benchArgs(argv);
+  return {
+    kinds: (get('kinds') ?? KINDS.join(',')).split(',') as Kind[],
+    rates: list('rates', '25,50,100,150,200,300'),
+    stepSeconds: num('seconds', 5),
+    rate: num('cpu-rate', 20),
+    kindSeconds: num('cpu-seconds', 8),
+    appEnv,
+  };
 }
 
 async function main(): Promise<void> {
-  const rate = arg('rate', 50);
-  const seconds = arg('seconds', 10);
-  const fake = await FakeSlack.start({ botToken: TOKEN });
-  const users = Array.from({ length: 20 }, (_, i) => `U0R${String(i).padStart(4, '0')}`);
-  for (const [i, u] of users.entries()) fake.addUser({ id: u, tz: ['Europe/Lisbon', 'Asia/Tokyo', 'America/New_York', 'Asia/Kolkata'][i % 4] });
-  fake.addUser({ id: 'U0AUTHOR', tz: 'Europe/Berlin' });
-
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-bench-'));
-  const config = loadConfig({ SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, PORT: '0', DATABASE_URL: `file:${dir}/bench.db`, LOG_LEVEL: 'warn', DELIVERY_RATE_PER_SECOND: '1000', HANDOFFS_PER_PERSON_PER_MINUTE: '1000' });
-  const handoff = createHandoff(config, { startScheduler: false, logDestination: { write: () => undefined } });
-  const handoffPort = (await handoff.start())!;
-
-  // The baseline: the same Bolt receiver, one listener that only acks.
-  const bare = new App({ token: TOKEN, signingSecret: SECRET, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: fake.url } });
-  bare.command('/handoff', async ({ ack }) => ack());
-  const bareServer = (await bare.start(0)) as Server;
-  const barePort = (bareServer.address() as AddressInfo).port;
-
-  const requester = (port: number) => new SlackRequester({ baseUrl: `http://127.0.0.1:${port}`, signingSecret: SECRET, teamId: 'T0001', responseUrl: () => fake.responseUrl() });
-  // Warm both up (JIT, first users.info lookups), then measure.
-  await fire(requester(barePort), 20, 1, users);
-  await fire(requester(handoffPort), 20, 1, users);
-  const baseline = await fire(requester(barePort), rate, seconds, users);
-  const real = await fire(requester(handoffPort), rate, seconds, users);
-  await handoff.dispatcher.idle();
-
-  const row = (name: string, r: { ms: number[]; errors: number }) =>
-    `${name.padEnd(22)} ${String(r.ms.length).padStart(6)} ${String(r.errors).padStart(6)} ${percentile(r.ms, 50).toFixed(2).padStart(8)} ${percentile(r.ms, 99).toFixed(2).padStart(8)} ${r.ms.at(-1)!.toFixed(2).padStart(8)}`;
-  console.log(`\nAck latency, ${rate} req/s for ${seconds} s (open loop), ms:`);
-  console.log(`${'app'.padEnd(22)} ${'n'.padStart(6)} ${'errors'.padStart(6)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)}`);
-  console.log(row('bare Bolt (ack only)', baseline));
-  console.log(row('Handoff inline create', real));
-  console.log(`ratio p50 ${(percentile(real.ms, 50) / percentile(baseline.ms, 50)).toFixed(2)}×, p99 ${(percentile(real.ms, 99) / percentile(baseline.ms, 99)).toFixed(2)}×`);
-  const created = handoff.db.sqlite.prepare('select count(*) n from handoffs').get() as { n: number };
-  console.log(`handoffs created: ${created.n}`);
-
-  await handoff.stop();
-  await bare.stop();
-  await fake.close();
+  const o = parse(process.argv.slice(2));
+  for (const k of o.kinds) if (!KINDS.includes(k)) throw new Error(`unknown kind ${k}; one of ${KINDS.join(', ')}`);
+  log('building and starting the app, the bare app, the fake Slack and the generator…');
+  const rig = await startRig({ wave: 0, slotAt: nextSlot(Date.now(), 6 * 3600_000), workspaceRate: 50, appEnv: o.appEnv });
+  const results: KindResult[] = [];
+  let outcome: string;
+  try {
+    await rig.gen.run({ targets: rig.targets, rate: 20, durationMs: 3000, mix: STEADY_MIX, fakeSlackBase: rig.fake.base }); // warm-up
+    for (const kind of o.kinds) results.push(await measureKind(rig, kind, o));
+    outcome = rig.outcome();
+  } finally {
+    await rig.stop();
+  }
+  const lines = [`bench:ack — ${new Date().toISOString()}; app settings: ${describeEnv(o.appEnv)} (and HANDOFFS_PER_PERSON_PER_MINUTE=1000); ack latency ms from the intended instant, ${o.stepSeconds} s per point`];
+  lines.push(`  ${'kind'.padEnd(10)} ${'rate'.padStart(5)} ${'app'.padEnd(10)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)} ${'>3s'.padStart(5)} ${'fail'.padStart(5)}`);
+  for (const k of results) {
+    for (const pt of k.points) {
+      lines.push(`  ${k.kind.padEnd(10)} ${String(pt.rate).padStart(5)} ${TARGETS[pt.target]!.padEnd(10)} ${cell(pt.s.p50)} ${cell(pt.s.p99)} ${cell(pt.s.max)} ${String(pt.s.over3s).padStart(5)} ${String(pt.failed).padStart(5)}${pt.ok ? '' : '  ✗'}`);
+    }
+  }
+  lines.push('', ...kindTable(results, o), '', outcome);
+  console.log(lines.join('\n'));
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

@@ -1,33 +1,36 @@
 /**
- * Scheduler benchmark on a big SQLite database: 100,000 people and 1,000,000 handoffs.
+ * The scheduler in the running app, at default settings, on a big database: 100,000 people and
+ * 1,000,000 handoffs, `--wave` of them due at the same instant (the next whole minute, real clock;
+ * their zones differ, so is their local start minute).
  *
- *   npx tsx scripts/bench-scheduler.ts [--people 100000] [--handoffs 1000000] [--wave 10000]
- *     [--deliveries 3000] [--slack-rate 100] [--builds 2000] [--db path] [--keep]
+ *   npm run bench:scheduler -- [--people 100000] [--handoffs 1000000] [--wave 10000]
+ *     [--deliveries 1000] [--slack-rate 50] [--db path] [--keep] [--app-env KEY=VALUE]…
  *
- * (`npm run bench:scheduler`.) Prints: sweep time with nothing due; time to enqueue a wave
- * (sweepDueDigests); digest build time per person; delivery rate against a fake Slack that allows
- * --slack-rate chat.postMessage calls per second (as a fraction of that rate), once with the outbox
- * configured at that rate and once configured at twice it (so 429s and Retry-After do the pacing);
- * and peak RSS. Everything runs through the real app (createHandoff), as production wires it.
+ * Processes: the app (`node dist/index.js`, HTTP mode, its own settings unless --app-env), a fake
+ * Slack throttling chat.postMessage at --slack-rate/s workspace-wide and 1/s per conversation (429 +
+ * Retry-After), and a prober hitting the app's /healthz 20 times a second (a stalled event loop
+ * shows as a slow answer). Prints: the sweeps the app logged, /healthz latency and event-loop
+ * delay (from the app's /metrics) before and during the wave, time from the slot to the first digest and to `--deliveries` digests, the delivery rate
+ * as a share of the fake's, the app's CPU per delivered digest, and the app process's peak RSS.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { FakeSlack } from '../test/harness/fakeSlack';
 import { openDatabase, runMigrations, type DbHandle } from '../src/db/client';
-import { loadConfig } from '../src/config';
-import { createHandoff, type Handoff } from '../src/app';
-import { sweepDueDigests } from '../src/scheduler/digestSweep';
-import { DigestBuilder } from '../src/delivery/digestBuilder';
 import { ALL_DAYS } from '../src/domain/workSchedule';
 import { localInstant, localParts } from '../src/time';
 import { prng } from '../test/harness/prng';
+import { buildApp, startChild } from '../test/reliability/support/child';
+import { benchArgs, describeEnv } from './bench/args';
+import { sweeps, parseLogLines } from './bench/appLog';
+import { startFakeSlack, startGenerator, stopProcess } from './bench/children';
+import { scrapeEventLoop } from './bench/metrics';
+import { cpuMs, peakRssMb, rssMb } from './bench/proc';
+import { log, sleep } from './bench/rig';
+import { summarize } from './bench/stats';
+import { BOT_TOKEN, nextSlot, SIGNING_SECRET, TEAM, waveUserId as userIdOf } from './bench/world';
 
-const TEAM = 'T0001';
-const BOT_TOKEN = 'xoxb-test-token';
 const ZONES = ['Asia/Tokyo', 'America/New_York', 'Europe/Lisbon', 'Asia/Kolkata', 'Australia/Sydney', 'America/Los_Angeles', 'Asia/Kathmandu', 'Europe/Berlin', 'America/Sao_Paulo', 'UTC'];
-const MAX_LATE_MS = 4 * 3600_000;
 
 interface Options {
   people: number;
@@ -35,36 +38,24 @@ interface Options {
   wave: number;
   deliveries: number;
   slackRate: number;
-  builds: number;
   dbFile: string | null;
   keep: boolean;
+  appEnv: Record<string, string>;
 }
 
 function parseOptions(argv: string[]): Options {
-  const get = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const num = (name: string, def: number) => Number(get(name) ?? def);
+  const { get, num, flag, appEnv } = benchArgs(argv);
   return {
     people: num('people', 100_000),
     handoffs: num('handoffs', 1_000_000),
     wave: num('wave', 10_000),
-    deliveries: num('deliveries', 3000),
-    slackRate: num('slack-rate', 100),
-    builds: num('builds', 2000),
+    deliveries: num('deliveries', 1000),
+    slackRate: num('slack-rate', 50),
     dbFile: get('db') ?? null,
-    keep: argv.includes('--keep'),
+    keep: flag('keep'),
+    appEnv,
   };
 }
-
-
-const userIdOf = (i: number) => `U${String(i).padStart(7, '0')}`;
-const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 0)} ms`;
-const rssNow = () => `${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`;
-
-let peakRss = 0;
-const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
 
 /** A digest slot at the whole minute of `target` in `tz`: start minute, local date and instant agree. */
 function slotAt(tz: string, target: number): { startMinute: number; date: string; at: number } {
@@ -73,8 +64,7 @@ function slotAt(tz: string, target: number): { startMinute: number; date: string
 }
 
 /**
- * People: the first `wave` are due 0–10 minutes before `now`; everyone else is due later in the next
- * 24 h. Handoffs: random author → 1 recipient (10 % have 2); 15 % open or acknowledged, 1 % resolved
+ * People: due at some minute in the next 24 h (the wave is moved to its slot later, see `dueAt`). Handoffs: random author → 1 recipient (10 % have 2); 15 % open or acknowledged, 1 % resolved
  * and not yet told to the author, the rest resolved and told, or cancelled.
  */
 function seed(handle: DbHandle, o: Options, now: number): void {
@@ -90,7 +80,7 @@ function seed(handle: DbHandle, o: Options, now: number): void {
     db.prepare(`insert into workspaces (team_id, status, next_handoff_number, created_at) values (?, 'active', ?, ?)`).run(TEAM, o.handoffs + 1, now);
     for (let i = 0; i < o.people; i++) {
       const tz = ZONES[i % ZONES.length]!;
-      const target = i < o.wave ? now - Math.floor(random() * 10 * 60_000) : now + 60_000 + Math.floor(random() * 24 * 3600_000);
+      const target = now + 3600_000 + Math.floor(random() * 22 * 3600_000);
       const s = slotAt(tz, target);
       insertUser.run(TEAM, userIdOf(i), `Person ${i}`, tz, s.startMinute, (s.startMinute + 480) % 1440, ALL_DAYS, s.at, s.date, now, now, now);
     }
@@ -114,150 +104,107 @@ function seed(handle: DbHandle, o: Options, now: number): void {
         if (random() < 0.1) insertRecipient.run(id, TEAM, userIdOf((recipient + 1 + Math.floor(random() * 100)) % o.people), null, created);
       }
     })();
-    sampleRss();
-  }
+      }
   db.pragma('synchronous = NORMAL');
   db.exec('analyze');
 }
 
-function time<T>(fn: () => T): [T, number] {
-  const t0 = performance.now();
-  const out = fn();
-  return [out, performance.now() - t0];
-}
-
-async function timeAsync<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const t0 = performance.now();
-  const out = await fn();
-  return [out, performance.now() - t0];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-async function startApp(dbFile: string, fake: FakeSlack, now: number, rate: number): Promise<Handoff> {
-  const config = loadConfig({
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: '0123456789abcdef0123456789abcdef',
-    SLACK_API_URL: fake.url,
-    PORT: '0',
-    DATABASE_URL: `file:${dbFile}`,
-    LOG_LEVEL: 'error',
-    DELIVERY_RATE_PER_SECOND: String(rate),
-  });
-  const sink = new Writable({ write: (_c, _e, cb) => cb() });
-  const handoff = createHandoff(config, { clock: { now: () => new Date(now) }, logDestination: { write: (s: string) => sink.write(s) }, startScheduler: false });
-  await handoff.start();
-  return handoff;
-}
-
-/** Sends `count` due digests through the outbox; returns deliveries per second and the 429 count. */
-async function deliveryRun(handoff: Handoff, fake: FakeSlack, count: number): Promise<{ perSecond: number; limited: number; seconds: number }> {
-  fake.clearCalls();
-  const sent = () => fake.callsTo('chat.postMessage').filter((c) => c.status === 200).length;
-  const t0 = performance.now();
-  handoff.dispatcher.kick();
-  let nextReport = performance.now() + 1000;
-  while (sent() < count) {
-    await new Promise((r) => setTimeout(r, 20));
-    sampleRss();
-    if (process.env.BENCH_TRACE && performance.now() > nextReport) {
-      nextReport += 1000;
-      console.log(`  t=${((performance.now() - t0) / 1000).toFixed(0)}s sent=${sent()} pace=${handoff.dispatcher.limiterFor(TEAM).currentRate.toFixed(1)}/s 429s=${fake.callsTo('chat.postMessage').filter((c) => c.status === 429).length}`);
+/** The first `wave` people: due at `slot` (a whole minute), their workday starting then. */
+function dueAt(file: string, wave: number, slot: number): void {
+  const handle = openDatabase(file);
+  const db = handle.sqlite;
+  const update = db.prepare('update users set workday_start_minute = ?, workday_end_minute = ?, next_digest_at = ?, next_digest_local_date = ? where team_id = ? and user_id = ?');
+  db.transaction(() => {
+    for (let i = 0; i < wave; i++) {
+      const s = slotAt(ZONES[i % ZONES.length]!, slot);
+      update.run(s.startMinute, (s.startMinute + 480) % 1440, s.at, s.date, TEAM, userIdOf(i));
     }
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  const limited = fake.callsTo('chat.postMessage').filter((c) => c.status === 429).length;
-  return { perSecond: sent() / seconds, limited, seconds };
+  })();
+  handle.close();
 }
 
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-bench-'));
   const dbFile = o.dbFile ?? path.join(dir, 'bench.db');
-  const now = Date.parse('2026-11-25T12:00:00Z');
-  console.log(`bench-scheduler: ${o.people.toLocaleString('en')} people, ${o.handoffs.toLocaleString('en')} handoffs, wave of ${o.wave.toLocaleString('en')}`);
-
-  const fresh = !fs.existsSync(dbFile);
-  if (fresh) {
+  console.log(`bench:scheduler — ${o.people.toLocaleString('en')} people, ${o.handoffs.toLocaleString('en')} handoffs, wave of ${o.wave.toLocaleString('en')}; app settings: ${describeEnv(o.appEnv)}`);
+  const entry = await buildApp();
+  if (!fs.existsSync(dbFile)) {
+    const t0 = performance.now();
     const handle = openDatabase(dbFile);
     runMigrations(handle);
-    const [, seedMs] = time(() => seed(handle, o, now));
+    seed(handle, o, Date.now());
     handle.close();
-    console.log(`seed                                  ${(seedMs / 1000).toFixed(1)} s  (${(fs.statSync(dbFile).size / 1e6).toFixed(0)} MB database; RSS now ${rssNow()})`);
+    log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s (${(fs.statSync(dbFile).size / 1e6).toFixed(0)} MB)`);
   }
-  // Keep a pristine copy, so each measurement starts from the same state.
   const work = path.join(dir, 'work.db');
-  const reset = () => {
-    for (const f of [work, `${work}-wal`, `${work}-shm`]) fs.rmSync(f, { force: true });
-    fs.copyFileSync(dbFile, work);
-  };
-
-  // 1. Sweep with nothing due (one minute before the wave).
-  reset();
-  {
-    const handle = openDatabase(work);
-    runMigrations(handle);
-    const early = new Date(now - 11 * 60_000);
-    const runs: number[] = [];
-    for (let i = 0; i < 50; i++) runs.push((await timeAsync(() => sweepDueDigests(handle.db, early, MAX_LATE_MS)))[1]);
-    console.log(`sweep, nothing due                    ${ms(median(runs))} (median of 50)`);
-
-    // 2. The wave: everyone due in one sweep.
-    // Wall time of the whole sliced sweep (it yields to the event loop between slices of 200).
-    const [result, waveMs] = await timeAsync(() => sweepDueDigests(handle.db, new Date(now), MAX_LATE_MS));
-    console.log(`sweep, wave → outbox                  ${ms(waveMs)} for ${result.enqueued.toLocaleString('en')} digests (${(waveMs / Math.max(1, result.enqueued) * 1000).toFixed(0)} µs each)`);
-
-    // 3. Digest build per person (the wave's people, as delivery builds them).
-    const builder = new DigestBuilder(handle.db, { now: () => new Date(now) });
-    const people = Array.from({ length: Math.min(o.builds, o.wave) }, (_, i) => userIdOf(i));
-    const dates = people.map((u) => (handle.sqlite.prepare('select local_date as d from outbox where user_id = ?').get(u) as { d: string } | undefined)?.d ?? '2026-11-25');
-    let nonEmpty = 0;
-    let items = 0;
-    const [, buildMs] = time(() => {
-      people.forEach((u, i) => {
-        const built = builder.build(TEAM, u, dates[i]!);
-        if (built) {
-          nonEmpty += 1;
-          items += built.plan.waitingOnYou.length + built.plan.unblocked.length;
-        }
-      });
-    });
-    console.log(`digest build                          ${ms(buildMs / people.length)} per person (${people.length} people, ${nonEmpty} with a digest, ${(items / Math.max(1, nonEmpty)).toFixed(1)} items each)`);
-    sampleRss();
-    handle.close();
-    console.log(`  (RSS after sweep and builds: ${rssNow()})`);
-  }
-
-  // 4. Delivery against a rate-limited fake Slack.
-  const fake = await FakeSlack.start({ botToken: BOT_TOKEN, teamId: TEAM });
-  try {
-    for (let i = 0; i < o.wave; i++) fake.addUser({ id: userIdOf(i), tz: ZONES[i % ZONES.length] });
-    fake.setRateLimitPerSecond('chat.postMessage', o.slackRate);
-    for (const factor of [1, 2]) {
-      reset();
-      const handle = openDatabase(work);
-      runMigrations(handle);
-      await sweepDueDigests(handle.db, new Date(now), MAX_LATE_MS);
-      handle.close();
-      // Let the fake's one-second window empty, so each run starts from a clean slate.
-      await new Promise((r) => setTimeout(r, 1500));
-      const handoff = await startApp(work, fake, now, o.slackRate * factor);
-      const r = await deliveryRun(handoff, fake, o.deliveries);
-      await handoff.stop();
-      console.log(
-        `delivery, outbox at ${String(factor === 1 ? '1×' : '2×').padEnd(2)} Slack’s rate       ${r.perSecond.toFixed(1)}/s of ${o.slackRate}/s allowed = ${((r.perSecond / o.slackRate) * 100).toFixed(1)} % (${o.deliveries} digests in ${r.seconds.toFixed(1)} s, ${r.limited} × 429; RSS ${rssNow()})`,
-      );
+  fs.copyFileSync(dbFile, work);
+  const fake = await startFakeSlack({ wave: o.wave, workspaceRate: o.slackRate, channelRate: 1 });
+  const slot = nextSlot(Date.now(), 30_000);
+  dueAt(work, o.wave, slot);
+  const app = await startChild(entry, { SLACK_API_URL: fake.url, DATABASE_URL: `file:${work}`, LOG_LEVEL: 'info', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, ...o.appEnv });
+  await app.ready(120_000);
+  const pid = app.proc.pid!;
+  const idleRss = rssMb(pid);
+  const gen = startGenerator();
+  const probeStart = Date.now();
+  const scraper = scrapeEventLoop(`http://127.0.0.1:${app.port}/metrics`);
+  const probing = gen.run({ targets: [], rate: 1, durationMs: 3600_000, mix: [['list', 1]], fakeSlackBase: fake.base, probe: { url: `http://127.0.0.1:${app.port}/healthz`, rate: 20 } });
+  log(`app pid ${pid}; ${o.wave} people due at ${new Date(slot).toISOString()} (in ${((slot - Date.now()) / 1000).toFixed(0)} s)`);
+  await sleep(Math.max(0, slot - Date.now()));
+  const cpu0 = cpuMs(pid);
+  const pendingDb = () => {
+    const h = openDatabase(work);
+    try {
+      return (h.sqlite.prepare("select count(*) n from outbox where kind = 'digest' and status not in ('sent', 'skipped', 'failed')").get() as { n: number }).n;
+    } finally {
+      h.close();
     }
-  } finally {
-    await fake.close();
+  };
+  let stats;
+  for (let last = -1, still = 0; ; ) {
+    await sleep(1000);
+    stats = await fake.stats();
+    still = stats.digests === last ? still + 1 : 0;
+    last = stats.digests;
+    if (stats.digests >= o.deliveries) break;
+    if (still >= 10 && Date.now() > slot + 30_000 && pendingDb() === 0) break; // every due digest went out (or was skipped)
+    if ((Date.now() - slot) % 15_000 < 1000) log(`slot+${((Date.now() - slot) / 1000).toFixed(0)} s: ${stats.digests} digests, ${stats.limited} × 429`);
   }
+  const cpu = cpuMs(pid) - cpu0;
+  gen.stop();
+  scraper.stop();
+  const probes = (await probing).samples;
+  const peak = peakRssMb(pid);
+  const lines = parseLogLines(app.output());
+  await stopProcess(app.proc);
+  await stopProcess(gen.proc);
+  await stopProcess(fake.proc);
 
-  sampleRss();
-  const maxRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
-  console.log(`peak RSS                              ${(maxRss / 1e6).toFixed(0)} MB`);
+  const ms = (x: number) => `${x.toFixed(1)} ms`;
+  const probeRow = (name: string, from: number, to: number) => {
+    const s = summarize(probes.filter((p) => p[2] >= from && p[2] < to).map((p) => p[3]));
+    console.log(`${name.padEnd(38)}p50 ${ms(s.p50)}, p99 ${ms(s.p99)}, max ${ms(s.max)} (${s.n} probes)`);
+  };
+  const logged = sweeps(lines).filter((s) => s.time >= slot - 1000);
+  console.log(`digest sweeps the app logged          ${logged.map((s) => `${s.ms} ms for ${s.enqueued} due`).join('; ') || 'none'}`);
+  probeRow('/healthz before the slot', probeStart, slot);
+  probeRow('/healthz, first 60 s of the wave', slot, slot + 60_000);
+  const loop = (from: number, to: number) => {
+    const inside = scraper.samples.filter((l) => l.time > from && l.time <= to);
+    const worst = (xs: Array<number | undefined>) => Math.max(...xs.filter((x): x is number => x !== undefined));
+    return inside.length ? `worst p99 ${ms(worst(inside.map((l) => l.p99)))}, max ${ms(worst(inside.map((l) => l.max)))}` : 'not served (no /metrics)';
+  };
+  console.log(`event-loop delay before the slot       ${loop(probeStart, slot)}`);
+  console.log(`event-loop delay, first 60 s of wave   ${loop(slot, slot + 61_000)} (/metrics each second, beyond the 10 ms monitor resolution)`);
+  const first = stats.firstDigestAt ? (stats.firstDigestAt - slot) / 1000 : NaN;
+  const lastAt = stats.lastDigestAt ? (stats.lastDigestAt - slot) / 1000 : NaN;
+  const rate = stats.firstDigestAt && stats.lastDigestAt && stats.digests > 1 ? stats.digests / ((stats.lastDigestAt - stats.firstDigestAt) / 1000) : NaN;
+  console.log(`first digest                          ${first.toFixed(1)} s after the slot`);
+  console.log(`digests delivered                     ${stats.digests} by slot+${lastAt.toFixed(1)} s (stopped at ${o.deliveries} or when the outbox was empty)`);
+  console.log(`delivery rate                         ${rate.toFixed(1)}/s of ${o.slackRate}/s allowed = ${((100 * rate) / o.slackRate).toFixed(1)} % (${stats.limited} × 429)`);
+  console.log(`app CPU per delivered digest          ${ms(cpu / Math.max(1, stats.digests))} (build, send, bookkeeping; whole process)`);
+  console.log(`app RSS                               ${idleRss.toFixed(0)} MB idle after start, peak ${peak.toFixed(0)} MB (the app process only)`);
   if (!o.keep) fs.rmSync(dir, { recursive: true, force: true });
   else console.log(`kept ${dir}`);
 }

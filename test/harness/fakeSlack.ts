@@ -22,6 +22,7 @@ import { randomBytes } from 'node:crypto';
 import type { AnyBlock, MessageMetadata } from '@slack/types';
 import { validateSurface } from './blockKit';
 import { FakeSocketMode } from './fakeSocketMode';
+import { KeyedSlidingWindow, retryAfterSeconds, SlidingWindow } from './slidingWindow';
 
 type Json = Record<string, unknown>;
 type Args = Record<string, unknown>;
@@ -201,8 +202,8 @@ export class FakeSlack {
   private rateLimits: RateLimitRule[] = [];
   private failures: FailRule[] = [];
   private delays = new Map<string, number | (() => number)>();
-  private perSecond = new Map<string, { limit: number; hits: number[] }>();
-  private perChannel = new Map<string, { limit: number; retryAfterSec: number; hits: Map<string, number[]> }>();
+  private perSecond = new Map<string, SlidingWindow>();
+  private perChannel = new Map<string, { retryAfterSec: number; windows: KeyedSlidingWindow }>();
 
   private readonly handlers: Record<string, (args: Args) => Json> = {
     'api.test': (args) => ({ args }),
@@ -419,7 +420,7 @@ export class FakeSlack {
 
   /** Sliding one-second window: more than `n` calls to `method` in any second get 429, Retry-After 1. */
   setRateLimitPerSecond(method: string, n: number): void {
-    this.perSecond.set(method, { limit: n, hits: [] });
+    this.perSecond.set(method, new SlidingWindow(n));
   }
 
   /**
@@ -429,7 +430,7 @@ export class FakeSlack {
    * conversations are not affected.
    */
   setChannelRateLimitPerSecond(method: string, n: number, retryAfterSec = 1): void {
-    this.perChannel.set(method, { limit: n, retryAfterSec, hits: new Map() });
+    this.perChannel.set(method, { retryAfterSec, windows: new KeyedSlidingWindow(n) });
   }
 
   /** Every later call answers `token_revoked`, as after an app uninstall. */
@@ -529,18 +530,9 @@ export class FakeSlack {
     if (rule) return rule.retryAfterSec;
     const now = Date.now(); // wall clock, not `now()`: benchmarks measure real throughput
     const perChannel = this.perChannel.get(method);
-    if (perChannel && conversation !== undefined) {
-      const hits = (perChannel.hits.get(conversation) ?? []).filter((t) => now - t < 1000);
-      perChannel.hits.set(conversation, hits);
-      if (hits.length >= perChannel.limit) return perChannel.retryAfterSec;
-      hits.push(now);
-    }
-    const window = this.perSecond.get(method);
-    if (!window) return undefined;
-    window.hits = window.hits.filter((t) => now - t < 1000);
-    if (window.hits.length >= window.limit) return 1;
-    window.hits.push(now);
-    return undefined;
+    if (perChannel && conversation !== undefined && perChannel.windows.take(conversation, now) > 0) return perChannel.retryAfterSec;
+    const wait = this.perSecond.get(method)?.take(now) ?? 0;
+    return wait > 0 ? retryAfterSeconds(wait) : undefined;
   }
 
   /** One key per conversation: a user id ("DM them") and the DM's id name the same one. */

@@ -1,0 +1,24 @@
+/** Command-line flags of the benches: `--name value`, lists `--name 1,2,3`, repeated `--app-env KEY=VALUE`. */
+export function benchArgs(argv: string[]) {
+  const get = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const appEnv: Record<string, string> = {};
+  argv.forEach((a, i) => {
+    const [k, ...v] = a === '--app-env' ? (argv[i + 1] ?? '').split('=') : [];
+    if (k) appEnv[k] = v.join('=');
+  });
+  return {
+    get,
+    num: (name: string, def: number) => Number(get(name) ?? def),
+    /** Numbers; `10_000` and `10000` both work. */
+    list: (name: string, def: string) => (get(name) ?? def).split(',').map((s) => Number(s.replace(/_/g, ''))),
+    flag: (name: string) => argv.includes(`--${name}`),
+    /** Environment for the app process, on top of the bench's own (its settings stay default otherwise). */
+    appEnv,
+  };
+}
+
+/** `KEY=VALUE …`, or 'defaults'. */
+export const describeEnv = (env: Record<string, string>) => Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ') || 'defaults';

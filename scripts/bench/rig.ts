@@ -1,0 +1,162 @@
+/**
+ * The processes every ack bench needs — a fake Slack, the real app (`node dist/index.js`, HTTP
+ * mode), a bare Bolt app and the load generator — and the per-kind measurements they share.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { buildApp, startChild, type Child } from '../../test/reliability/support/child';
+import { startBareApp, startFakeSlack, startGenerator, stopProcess, type FakeSlackProcess, type Generator } from './children';
+import { cpuMs } from './proc';
+import type { Kind } from './requests';
+import { cell, summarize, type Summary } from './stats';
+import { BOT_TOKEN, seedDatabase, SIGNING_SECRET } from './world';
+
+export const TARGETS = ['bare Bolt', 'Handoff'] as const;
+
+export const log = (s: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface Rig {
+  fake: FakeSlackProcess;
+  app: Child;
+  bare: { proc: Child['proc']; port: number };
+  gen: Generator;
+  /** POST URLs, bare first: index = TARGETS index. */
+  targets: string[];
+  pids: number[];
+  dbFile: string;
+  /** What the requests did: handoffs by state, outbox rows by status, errors the app logged. */
+  outcome(): string;
+  stop(): Promise<void>;
+}
+
+export interface RigOptions {
+  /** People due at `slotAt` (0: none). */
+  wave: number;
+  slotAt: number;
+  workspaceRate: number;
+  appEnv: Record<string, string>;
+  /** A generator to reuse across rigs; one is started (and stopped with the rig) otherwise. */
+  gen?: Generator;
+}
+
+/** Seeds a fresh database, then starts the fake Slack, the app and the bare app. */
+export async function startRig(o: RigOptions): Promise<Rig> {
+  const entry = await buildApp();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-bench-'));
+  const dbFile = path.join(dir, 'bench.db');
+  const fake = await startFakeSlack({ wave: o.wave, workspaceRate: o.workspaceRate, channelRate: 1 });
+  seedDatabase(dbFile, o.wave, o.slotAt);
+  const app = await startChild(entry, { SLACK_API_URL: fake.url, DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: 'info', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, ...o.appEnv });
+  await app.ready(60_000);
+  const bare = await startBareApp(fake.url);
+  const gen = o.gen ?? startGenerator();
+  return {
+    fake,
+    app,
+    bare,
+    gen,
+    targets: [`http://127.0.0.1:${bare.port}/slack/events`, `http://127.0.0.1:${app.port}/slack/events`],
+    pids: [bare.proc.pid!, app.proc.pid!],
+    dbFile,
+    outcome() {
+      const db = new Database(dbFile, { readonly: true });
+      try {
+        const group = (sql: string) => (db.prepare(sql).all() as Array<{ k: string; n: number }>).map((r) => `${r.k} ${r.n}`).join(', ');
+        const errors = app.output().split('\n').filter((l) => /"level":(50|60)/.test(l));
+        const first = errors[0] ? `; first: ${errors[0].slice(0, 300)}` : '';
+        return `handoffs by state: ${group('select state k, count(*) n from handoffs group by state')}; outbox: ${group('select kind || \' \' || status k, count(*) n from outbox group by kind, status')}; app errors logged: ${errors.length}${first}`;
+      } finally {
+        db.close();
+      }
+    },
+    async stop() {
+      await stopProcess(app.proc);
+      await stopProcess(bare.proc);
+      await stopProcess(fake.proc);
+      if (!o.gen) await stopProcess(gen.proc);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface KindOptions {
+  /** Rate for the CPU measurement, req/s. */
+  rate: number;
+  kindSeconds: number;
+  stepSeconds: number;
+  rates: number[];
+}
+
+export interface RatePoint {
+  rate: number;
+  target: number;
+  s: Summary;
+  failed: number;
+  ok: boolean;
+}
+
+export interface KindResult {
+  kind: Kind;
+  /** CPU ms per request, [bare, Handoff]. */
+  cpu: [number, number];
+  /** Highest passing rate, [bare, Handoff]; null: none passed. */
+  maxRate: [number | null, number | null];
+  points: RatePoint[];
+}
+
+/**
+ * CPU per request of one kind at `rate` (whole process, including the work after the ack and
+ * whatever else the process did meanwhile: timers, GC), then a ramp over `rates`, bare app and Handoff alternating point by point, until a
+ * target misses p99 ≤ 100 ms with no ack over 3 s and every request answered 200.
+ */
+export async function measureKind(rig: Rig, kind: Kind, o: KindOptions): Promise<KindResult> {
+  const { gen, targets, pids } = rig;
+  const fakeSlackBase = rig.fake.base;
+  const cpu: [number, number] = [NaN, NaN];
+  for (const t of [0, 1]) {
+    await sleep(2000); // let the previous step's work finish
+    const c0 = cpuMs(pids[t]!);
+    const done = await gen.run({ targets: [targets[t]!], rate: o.rate, durationMs: o.kindSeconds * 1000, mix: [[kind, 1]], fakeSlackBase });
+    await sleep(2000); // the work after the ack (database, Slack calls) belongs to the request too
+    cpu[t] = (cpuMs(pids[t]!) - c0) / done.samples.length;
+  }
+  log(`${kind}: CPU per request bare ${cpu[0].toFixed(2)} ms, Handoff ${cpu[1].toFixed(2)} ms`);
+  const maxRate: [number | null, number | null] = [null, null];
+  const failed = [false, false];
+  const points: RatePoint[] = [];
+  for (const rate of o.rates) {
+    for (const t of [0, 1]) {
+      if (failed[t]) continue;
+      const done = await gen.run({ targets: [targets[t]!], rate, durationMs: o.stepSeconds * 1000, mix: [[kind, 1]], fakeSlackBase });
+      const s = summarize(done.samples.map((x) => x[3]));
+      const bad = done.samples.filter((x) => x[4] !== 200).length;
+      const ok = s.p99 <= 100 && s.over3s === 0 && bad === 0;
+      points.push({ rate, target: t, s, failed: bad, ok });
+      log(`${kind} ${TARGETS[t]} ${rate}/s: p50 ${s.p50.toFixed(1)} p99 ${s.p99.toFixed(1)} max ${s.max.toFixed(1)} ms${bad ? `, ${bad} failed` : ''}${ok ? '' : ' ✗'}`);
+      if (ok) maxRate[t] = rate;
+      else failed[t] = true;
+      await sleep(2000);
+    }
+    if (failed[0] && failed[1]) break;
+  }
+  return { kind, cpu, maxRate, points };
+}
+
+/** The per-kind table: CPU per request, ratio, highest passing rate. */
+export function kindTable(kinds: KindResult[], o: KindOptions): string[] {
+  const out = [
+    `per request kind: CPU per request at ${o.rate} req/s (whole process, ${o.kindSeconds} s + 2 s of after-ack work, 10 ms clock ticks); max rate = highest of ${o.rates.join(', ')} req/s (${o.stepSeconds} s each, apps alternating) with p99 ≤ 100 ms, no ack > 3 s`,
+    `  ${'kind'.padEnd(10)} ${'Handoff ms'.padStart(10)} ${'bare ms'.padStart(9)} ${'ratio'.padStart(7)} ${'Handoff max/s'.padStart(14)} ${'bare max/s'.padStart(11)}`,
+  ];
+  const r = (x: number | null) => (x === null ? `< ${o.rates[0]}` : String(x));
+  for (const k of kinds) {
+    out.push(`  ${k.kind.padEnd(10)} ${cell(k.cpu[1], 2, 10)} ${cell(k.cpu[0], 2, 9)} ${`${(k.cpu[1] / k.cpu[0]).toFixed(1)}×`.padStart(7)} ${r(k.maxRate[1]).padStart(14)} ${r(k.maxRate[0]).padStart(11)}`);
+  }
+  const cheap = kinds.filter((k) => k.cpu[1] <= 3 * k.cpu[0]).length;
+  const fast = kinds.filter((k) => (k.maxRate[1] ?? 0) >= 150).length;
+  out.push(`  issue 11 targets: CPU ≤ 3× bare for ${cheap} of ${kinds.length} kinds; ≥ 150 req/s for ${fast} of ${kinds.length}${o.rates.includes(150) ? '' : ' (150 is not among --rates)'}`);
+  return out;
+}
