@@ -33,12 +33,24 @@ export default tseslint.config(
   },
   { files: ['scripts/**', 'src/cli/**', 'test/**'], rules: { 'no-console': 'off' } },
   layer(['src/listeners/**'], [...up('db', 'scheduler', 'delivery', 'app', 'index')], 'Listeners call services; database and delivery work belongs in a service.'),
-  layer(['src/services/**'], [...up('listeners', 'scheduler', 'app', 'index', 'cli')], 'Services sit below listeners and beside the scheduler: pass what they need in, never import upwards.'),
+  layer(
+    ['src/services/**'],
+    [...up('listeners', 'scheduler', 'app', 'index', 'cli')],
+    'Services sit below listeners and beside the scheduler: pass what they need in, never import upwards.',
+  ),
   layer(['src/scheduler/**'], [...up('listeners', 'services', 'views', 'slack', 'app', 'index', 'cli')], 'The scheduler plans digests into the outbox; sending is delivery/.'),
   layer(['src/delivery/**'], [...up('listeners', 'services', 'scheduler', 'app', 'index', 'cli')], 'Delivery sits below services and the scheduler.'),
   layer(['src/views/**'], [...up('listeners', 'services', 'scheduler', 'delivery', 'app', 'index', 'cli', 'slack')], 'Views are pure Block Kit builders.'),
-  layer(['src/db/**'], [...up('listeners', 'services', 'scheduler', 'delivery', 'views', 'app', 'index', 'cli', 'slack')], 'db/ holds the schema and SQL; it knows nothing above it.'),
-  layer(['src/slack/**'], [...up('listeners', 'services', 'scheduler', 'delivery', 'views', 'db', 'domain', 'app', 'index', 'cli')], 'slack/ is Slack plumbing: it knows the leaf modules only.'),
+  layer(
+    ['src/db/**'],
+    [...up('listeners', 'services', 'scheduler', 'delivery', 'views', 'app', 'index', 'cli', 'slack')],
+    'db/ holds the schema and SQL; it knows nothing above it.',
+  ),
+  layer(
+    ['src/slack/**'],
+    [...up('listeners', 'services', 'scheduler', 'delivery', 'views', 'db', 'domain', 'app', 'index', 'cli')],
+    'slack/ is Slack plumbing: it knows the leaf modules only.',
+  ),
   layer(
     ['src/clock.ts', 'src/ids.ts', 'src/logger.ts', 'src/config.ts', 'src/deadline.ts', 'src/bestEffort.ts', 'src/metrics.ts', 'src/loopDelay.ts'],
     [...up('listeners', 'services', 'scheduler', 'delivery', 'views', 'db', 'domain', 'slack', 'time', 'app', 'index', 'cli')],
@@ -46,7 +58,16 @@ export default tseslint.config(
   ),
   layer(
     ['src/domain/**'],
-    [...up('db', 'listeners', 'services', 'scheduler', 'delivery', 'views', 'slack', 'app', 'index', 'cli'), '@slack/*', 'better-sqlite3', 'drizzle-orm', 'drizzle-orm/*', 'date-fns', 'date-fns/*', 'date-fns-tz'],
+    [
+      ...up('db', 'listeners', 'services', 'scheduler', 'delivery', 'views', 'slack', 'app', 'index', 'cli'),
+      '@slack/*',
+      'better-sqlite3',
+      'drizzle-orm',
+      'drizzle-orm/*',
+      'date-fns',
+      'date-fns/*',
+      'date-fns-tz',
+    ],
     'domain/ is pure logic: no Slack, no database, and time only through src/time.',
   ),
   {

@@ -42,11 +42,17 @@ async function main(): Promise<void> {
   } finally {
     await rig.stop();
   }
-  const lines = [`bench:ack — ${new Date().toISOString()}; app settings: ${describeEnv(o.appEnv)} (and HANDOFFS_PER_PERSON_PER_MINUTE=1000); ack latency ms from the intended instant, ${o.stepSeconds} s per point`];
-  lines.push(`  ${'kind'.padEnd(10)} ${'rate'.padStart(5)} ${'app'.padEnd(10)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)} ${'>3s'.padStart(5)} ${'fail'.padStart(5)}`);
+  const lines = [
+    `bench:ack — ${new Date().toISOString()}; app settings: ${describeEnv(o.appEnv)} (and HANDOFFS_PER_PERSON_PER_MINUTE=1000); ack latency ms from the intended instant, ${o.stepSeconds} s per point`,
+  ];
+  lines.push(
+    `  ${'kind'.padEnd(10)} ${'rate'.padStart(5)} ${'app'.padEnd(10)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)} ${'>3s'.padStart(5)} ${'fail'.padStart(5)}`,
+  );
   for (const k of results) {
     for (const pt of k.points) {
-      lines.push(`  ${k.kind.padEnd(10)} ${String(pt.rate).padStart(5)} ${TARGETS[pt.target]!.padEnd(10)} ${cell(pt.s.p50)} ${cell(pt.s.p99)} ${cell(pt.s.max)} ${String(pt.s.over3s).padStart(5)} ${String(pt.failed).padStart(5)}${pt.ok ? '' : '  ✗'}`);
+      lines.push(
+        `  ${k.kind.padEnd(10)} ${String(pt.rate).padStart(5)} ${TARGETS[pt.target]!.padEnd(10)} ${cell(pt.s.p50)} ${cell(pt.s.p99)} ${cell(pt.s.max)} ${String(pt.s.over3s).padStart(5)} ${String(pt.failed).padStart(5)}${pt.ok ? '' : '  ✗'}`,
+      );
     }
   }
   lines.push('', ...kindTable(results, o), '', outcome);

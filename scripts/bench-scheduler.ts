@@ -30,7 +30,18 @@ import { log, sleep } from './bench/rig';
 import { summarize } from './bench/stats';
 import { BOT_TOKEN, nextSlot, SIGNING_SECRET, TEAM, waveUserId as userIdOf } from './bench/world';
 
-const ZONES = ['Asia/Tokyo', 'America/New_York', 'Europe/Lisbon', 'Asia/Kolkata', 'Australia/Sydney', 'America/Los_Angeles', 'Asia/Kathmandu', 'Europe/Berlin', 'America/Sao_Paulo', 'UTC'];
+const ZONES = [
+  'Asia/Tokyo',
+  'America/New_York',
+  'Europe/Lisbon',
+  'Asia/Kolkata',
+  'Australia/Sydney',
+  'America/Los_Angeles',
+  'Asia/Kathmandu',
+  'Europe/Berlin',
+  'America/Sao_Paulo',
+  'UTC',
+];
 
 interface Options {
   people: number;
@@ -98,13 +109,26 @@ function seed(handle: DbHandle, o: Options, now: number): void {
         const closed = state !== 'open' && state !== 'acknowledged';
         const resolvedAt = closed ? created + 3600_000 : null;
         const told = closed && random() > 0.07 ? resolvedAt! + 60_000 : null; // ≈1 % of all: resolved, author not told yet
-        insertHandoff.run(id, TEAM, id, userIdOf(author), `Handoff ${id}`, `Please look at item ${id} and reply with the numbers`, state,
-          closed ? 'Done, see the sheet' : null, closed ? userIdOf(recipient) : null, resolvedAt, state === 'cancelled' ? resolvedAt : told, created, created);
+        insertHandoff.run(
+          id,
+          TEAM,
+          id,
+          userIdOf(author),
+          `Handoff ${id}`,
+          `Please look at item ${id} and reply with the numbers`,
+          state,
+          closed ? 'Done, see the sheet' : null,
+          closed ? userIdOf(recipient) : null,
+          resolvedAt,
+          state === 'cancelled' ? resolvedAt : told,
+          created,
+          created,
+        );
         insertRecipient.run(id, TEAM, userIdOf(recipient), created + 60_000, created);
         if (random() < 0.1) insertRecipient.run(id, TEAM, userIdOf((recipient + 1 + Math.floor(random() * 100)) % o.people), null, created);
       }
     })();
-      }
+  }
   db.pragma('synchronous = NORMAL');
   db.exec('analyze');
 }
@@ -127,7 +151,9 @@ async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-bench-'));
   const dbFile = o.dbFile ?? path.join(dir, 'bench.db');
-  console.log(`bench:scheduler — ${o.people.toLocaleString('en')} people, ${o.handoffs.toLocaleString('en')} handoffs, wave of ${o.wave.toLocaleString('en')}; app settings: ${describeEnv(o.appEnv)}`);
+  console.log(
+    `bench:scheduler — ${o.people.toLocaleString('en')} people, ${o.handoffs.toLocaleString('en')} handoffs, wave of ${o.wave.toLocaleString('en')}; app settings: ${describeEnv(o.appEnv)}`,
+  );
   const entry = await buildApp();
   if (!fs.existsSync(dbFile)) {
     const t0 = performance.now();
@@ -142,14 +168,28 @@ async function main(): Promise<void> {
   const fake = await startFakeSlack({ wave: o.wave, workspaceRate: o.slackRate, channelRate: 1 });
   const slot = nextSlot(Date.now(), 30_000);
   dueAt(work, o.wave, slot);
-  const app = await startChild(entry, { SLACK_API_URL: fake.url, DATABASE_URL: `file:${work}`, LOG_LEVEL: 'info', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, ...o.appEnv });
+  const app = await startChild(entry, {
+    SLACK_API_URL: fake.url,
+    DATABASE_URL: `file:${work}`,
+    LOG_LEVEL: 'info',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    ...o.appEnv,
+  });
   await app.ready(120_000);
   const pid = app.proc.pid!;
   const idleRss = rssMb(pid);
   const gen = startGenerator();
   const probeStart = Date.now();
   const scraper = scrapeEventLoop(`http://127.0.0.1:${app.port}/metrics`);
-  const probing = gen.run({ targets: [], rate: 1, durationMs: 3600_000, mix: [['list', 1]], fakeSlackBase: fake.base, probe: { url: `http://127.0.0.1:${app.port}/healthz`, rate: 20 } });
+  const probing = gen.run({
+    targets: [],
+    rate: 1,
+    durationMs: 3600_000,
+    mix: [['list', 1]],
+    fakeSlackBase: fake.base,
+    probe: { url: `http://127.0.0.1:${app.port}/healthz`, rate: 20 },
+  });
   log(`app pid ${pid}; ${o.wave} people due at ${new Date(slot).toISOString()} (in ${((slot - Date.now()) / 1000).toFixed(0)} s)`);
   await sleep(Math.max(0, slot - Date.now()));
   const cpu0 = cpuMs(pid);

@@ -59,7 +59,6 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-
 interface LoopDelay {
   p99: number;
   max: number;
@@ -163,7 +162,9 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
     delivered: stats.digests,
     achievedRate: stats.firstDigestAt && stats.lastDigestAt && stats.lastDigestAt > stats.firstDigestAt ? stats.digests / ((stats.lastDigestAt - stats.firstDigestAt) / 1000) : NaN,
     limited: stats.limited,
-    sweepMs: sweeps(lines).filter((s) => s.time >= slot - 1000).map((s) => s.ms),
+    sweepMs: sweeps(lines)
+      .filter((s) => s.time >= slot - 1000)
+      .map((s) => s.ms),
     loop: loopIn(slot, waveEnd, 1000),
     loopBefore: loopIn(start, slot, 0),
     // The high-water mark so far: the wave's peak, before the per-kind ramps push their own load.
@@ -200,28 +201,46 @@ function targets(w: WaveResult, o: Options): Array<[string, boolean | null]> {
 function print(o: Options, waves: WaveResult[], kinds: KindResult[], env: string): void {
   const out: string[] = [];
   const p = (s = '') => out.push(s);
-  p(`bench:waves — ${new Date().toISOString()}, ${os.cpus().length} cores, node ${process.version}; app settings: ${env} (and HANDOFFS_PER_PERSON_PER_MINUTE=1000 for the load’s senders)`);
-  p(`fake Slack: chat.postMessage ${o.workspaceRate}/s workspace-wide + 1/s per conversation (429 + Retry-After); steady mix ${o.rate} req/s to each app (${STEADY_MIX.map(([k, w]) => `${k} ${w}`).join(', ')})`);
+  p(
+    `bench:waves — ${new Date().toISOString()}, ${os.cpus().length} cores, node ${process.version}; app settings: ${env} (and HANDOFFS_PER_PERSON_PER_MINUTE=1000 for the load’s senders)`,
+  );
+  p(
+    `fake Slack: chat.postMessage ${o.workspaceRate}/s workspace-wide + 1/s per conversation (429 + Retry-After); steady mix ${o.rate} req/s to each app (${STEADY_MIX.map(([k, w]) => `${k} ${w}`).join(', ')})`,
+  );
   for (const w of waves) {
     p();
     p(`== wave of ${w.people.toLocaleString('en')} people due at ${new Date(w.slot).toISOString().slice(11, 16)} UTC ==`);
-    p(`ack latency, ms from the intended instant    ${'n'.padStart(6)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)} ${'>1s'.padStart(5)} ${'>3s'.padStart(5)} ${'fail'.padStart(5)}`);
+    p(
+      `ack latency, ms from the intended instant    ${'n'.padStart(6)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)} ${'>1s'.padStart(5)} ${'>3s'.padStart(5)} ${'fail'.padStart(5)}`,
+    );
     for (const win of w.windows) {
       for (const r of win.rows) {
-        p(`  ${win.name.padEnd(18)} ${r.who.padEnd(22)} ${String(r.s.n).padStart(6)} ${cell(r.s.p50)} ${cell(r.s.p99)} ${cell(r.s.max)} ${String(r.s.over1s).padStart(5)} ${String(r.s.over3s).padStart(5)} ${String(r.failed).padStart(5)}`);
+        p(
+          `  ${win.name.padEnd(18)} ${r.who.padEnd(22)} ${String(r.s.n).padStart(6)} ${cell(r.s.p50)} ${cell(r.s.p99)} ${cell(r.s.max)} ${String(r.s.over1s).padStart(5)} ${String(r.s.over3s).padStart(5)} ${String(r.failed).padStart(5)}`,
+        );
       }
       const [bare, app] = win.rows;
       if (bare && app && !win.name.startsWith('wave')) p(`  ${''.padEnd(18)} ${'p99 ratio Handoff/bare'.padEnd(22)} ${(app.s.p99 / bare.s.p99).toFixed(2)}×`);
     }
     const target = (w.people / o.workspaceRate) * 1.15;
-    p(`digests: ${w.delivered.toLocaleString('en')} of ${w.people.toLocaleString('en')} delivered; first ${w.firstS === null ? '—' : `${w.firstS.toFixed(1)} s`} after the slot (target ≤ 5 s), last ${w.lastS === null ? `not within ${o.maxDelivery} s` : `${w.lastS.toFixed(1)} s`} (target ≤ ${target.toFixed(0)} s)`);
-    p(`delivery rate: ${Number.isFinite(w.achievedRate) ? `${w.achievedRate.toFixed(1)}/s = ${((100 * w.achievedRate) / o.workspaceRate).toFixed(1)} % of the fake's ${o.workspaceRate}/s` : '—'} (target ≥ 90 %); ${w.limited} × 429 from the fake`);
+    p(
+      `digests: ${w.delivered.toLocaleString('en')} of ${w.people.toLocaleString('en')} delivered; first ${w.firstS === null ? '—' : `${w.firstS.toFixed(1)} s`} after the slot (target ≤ 5 s), last ${w.lastS === null ? `not within ${o.maxDelivery} s` : `${w.lastS.toFixed(1)} s`} (target ≤ ${target.toFixed(0)} s)`,
+    );
+    p(
+      `delivery rate: ${Number.isFinite(w.achievedRate) ? `${w.achievedRate.toFixed(1)}/s = ${((100 * w.achievedRate) / o.workspaceRate).toFixed(1)} % of the fake's ${o.workspaceRate}/s` : '—'} (target ≥ 90 %); ${w.limited} × 429 from the fake`,
+    );
     p(`digest sweeps logged: ${w.sweepMs.length ? w.sweepMs.map((m) => `${m} ms`).join(', ') : 'none'}`);
     const loop = (l: LoopDelay | null) => (l ? `worst p99 ${cell(l.p99, 1, 0)} ms, max ${cell(l.max, 1, 0)} ms` : '—');
-    p(`event-loop delay: during the wave ${loop(w.loop)} (target max ≤ 50 ms); before it ${loop(w.loopBefore)}${w.loop || w.loopBefore ? ` (${(w.loop ?? w.loopBefore)!.source})` : ' (neither /metrics nor the log reports it; see /healthz latency above)'}`);
+    p(
+      `event-loop delay: during the wave ${loop(w.loop)} (target max ≤ 50 ms); before it ${loop(w.loopBefore)}${w.loop || w.loopBefore ? ` (${(w.loop ?? w.loopBefore)!.source})` : ' (neither /metrics nor the log reports it; see /healthz latency above)'}`,
+    );
     p(`database after: ${w.outcome}`);
     p(`peak RSS up to the end of the wave: Handoff ${w.peakRss.toFixed(0)} MB (bare Bolt ${w.bareRss.toFixed(0)} MB); generator worst fire lag ${w.generatorLag.toFixed(1)} ms`);
-    p(`issue 11 targets: ${targets(w, o).map(([name, met]) => `${name} ${met === null ? 'n/a' : met ? 'met' : 'MISSED'}`).join('; ')}`);
+    p(
+      `issue 11 targets: ${targets(w, o)
+        .map(([name, met]) => `${name} ${met === null ? 'n/a' : met ? 'met' : 'MISSED'}`)
+        .join('; ')}`,
+    );
   }
   if (kinds.length) {
     p();

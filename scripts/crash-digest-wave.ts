@@ -59,7 +59,6 @@ const SIGNING_SECRET = '0123456789abcdef0123456789abcdef';
 const ZONES = ['Asia/Tokyo', 'America/New_York', 'Europe/Lisbon', 'Asia/Kolkata', 'Australia/Sydney', 'America/Los_Angeles', 'Asia/Kathmandu', 'UTC'];
 const ROOT = path.resolve(__dirname, '..');
 
-
 export const userIdOf = (i: number) => `U${String(i).padStart(6, '0')}`;
 
 /**
@@ -133,7 +132,8 @@ export async function runCrashWave(opts: CrashWaveOptions): Promise<CrashWaveRes
     const expected = seedWave(dbFile, opts.digests, new Date(), random);
     if (opts.slackDelayMs) fake.delay('chat.postMessage', opts.slackDelayMs);
 
-    const delivered = () => fake.callsTo('chat.postMessage').filter((c) => c.status === 200 && (c.args.metadata as { event_type?: string } | undefined)?.event_type === MetadataEventTypes.digest).length;
+    const delivered = () =>
+      fake.callsTo('chat.postMessage').filter((c) => c.status === 200 && (c.args.metadata as { event_type?: string } | undefined)?.event_type === MetadataEventTypes.digest).length;
     const env = {
       ...process.env,
       SLACK_BOT_TOKEN: BOT_TOKEN,

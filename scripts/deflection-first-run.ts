@@ -67,7 +67,9 @@ function main(files: string[]): void {
     const all = score(results);
     const perLang = new Map(scoreBy(results, (r) => r.m.lang, LANGS));
     const cell = (s: Scores | undefined) => (s ? `${f2(s.precision)} / ${f2(s.recall)}` : '–');
-    rows.push(`| ${batch} | ${today} | ${commit} | ${all.n} | ${all.tp} | ${all.fp} | ${all.fn} | ${all.tn} | ${f2(all.precision)} | ${f2(all.recall)} | ${LANGS.map((l) => cell(perLang.get(l))).join(' | ')} |`);
+    rows.push(
+      `| ${batch} | ${today} | ${commit} | ${all.n} | ${all.tp} | ${all.fp} | ${all.fn} | ${all.tn} | ${f2(all.precision)} | ${f2(all.recall)} | ${LANGS.map((l) => cell(perLang.get(l))).join(' | ')} |`,
+    );
     console.log(`First run on ${batch} (detector ${commit})`);
     console.log(TABLE_HEADER);
     console.log(tableRow('overall', all));

@@ -62,11 +62,16 @@ function trainingReport(): Judged[] {
   const judged: Judged[] = cv.decisions.map(({ m, detection }) => ({ m, label: m.label, predicted: detection.isProposal, d: detection }));
   console.log(`(a) Training corpus, ${cv.folds.length}-fold cross-validation grouped by batch (${corpus.length} messages, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   for (const f of cv.folds) console.log(`    fold ${f.fold + 1}: ${f.batches.join(', ')}`);
-  console.log(`    thresholds: the stricter of precision >= ${DEFAULT_SETTINGS.targetPrecision} on the train-NN batches' out-of-fold scores and >= ${DEFAULT_SETTINGS.allCorpusPrecision} on the whole corpus's: model ${cv.thresholds.threshold.toFixed(4)}, rule ${cv.thresholds.ruleThreshold.toFixed(4)}`);
+  console.log(
+    `    thresholds: the stricter of precision >= ${DEFAULT_SETTINGS.targetPrecision} on the train-NN batches' out-of-fold scores and >= ${DEFAULT_SETTINGS.allCorpusPrecision} on the whole corpus's: model ${cv.thresholds.threshold.toFixed(4)}, rule ${cv.thresholds.ruleThreshold.toFixed(4)}`,
+  );
   console.log('    note: the legacy batches were used to write the rules, so their folds flatter the rules; dx-NN batches were written on this');
-  console.log('    branch against the model\'s weak spots; the train-NN batches (another writer) are the fairest read, shown separately below.');
+  console.log("    branch against the model's weak spots; the train-NN batches (another writer) are the fairest read, shown separately below.");
   tables('Cross-validated, full pipeline (rules + guards + model)', judged, { batches: true });
-  tables('Cross-validated, train-NN batches only (another writer; the estimate closest to the frozen split)', judged.filter((j) => j.m.source === 'train'));
+  tables(
+    'Cross-validated, train-NN batches only (another writer; the estimate closest to the frozen split)',
+    judged.filter((j) => j.m.source === 'train'),
+  );
 
   // The same folds with the rules alone, to show what the model adds.
   const rulesOnly: Judged[] = cv.decisions.map(({ m }) => {
@@ -135,7 +140,10 @@ function frozenFileReport(file: string): void {
   const langs = scoreBy(judged, (r) => r.m.lang, LANGS);
   const worst = langs.reduce((a, b) => (b[1].recall < a[1].recall ? b : a));
   const met = s.precision >= 0.97 && s.recall >= 0.9 && langs.every(([, l]) => l.recall >= 0.85);
-  console.log(`\nGoal on ${name} (precision >= 0.97, recall >= 0.90, every language recall >= 0.85): ${met ? 'MET' : 'NOT MET'}` + ` (precision ${s.precision.toFixed(3)}, recall ${s.recall.toFixed(3)}, lowest language recall ${worst[0]} ${worst[1].recall.toFixed(3)})`);
+  console.log(
+    `\nGoal on ${name} (precision >= 0.97, recall >= 0.90, every language recall >= 0.85): ${met ? 'MET' : 'NOT MET'}` +
+      ` (precision ${s.precision.toFixed(3)}, recall ${s.recall.toFixed(3)}, lowest language recall ${worst[0]} ${worst[1].recall.toFixed(3)})`,
+  );
 }
 
 function historyReport(): void {

@@ -47,7 +47,17 @@ async function main(): Promise<void> {
   }
   const seconds = (performance.now() - t0) / 1000;
   const refused = fake.callsTo('chat.postMessage').filter((c) => c.status === 429).length;
-  console.log(JSON.stringify({ messages: n, sent: sent(), seconds: +seconds.toFixed(1), perSecond: +(sent() / seconds).toFixed(1), shareOf50: +(sent() / seconds / 50).toFixed(2), refused429: refused, firstMs: Math.round(first) }));
+  console.log(
+    JSON.stringify({
+      messages: n,
+      sent: sent(),
+      seconds: +seconds.toFixed(1),
+      perSecond: +(sent() / seconds).toFixed(1),
+      shareOf50: +(sent() / seconds / 50).toFixed(2),
+      refused429: refused,
+      firstMs: Math.round(first),
+    }),
+  );
   await handoff.stop();
   await fake.close();
   fs.rmSync(dir, { recursive: true, force: true });

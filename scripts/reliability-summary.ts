@@ -71,7 +71,12 @@ export function summarise(report: JestReport, records: CaseRecord[]): Map<string
 export function table(rows: Map<string, Row>): string {
   const header = ['category', 'tests', 'cases', 'passed', 'failed'];
   const body = [...rows].map(([c, r]) => [c, r.tests, r.cases, r.passed, r.failed].map(String));
-  const total = [...rows.values()].reduce((t, r) => ({ tests: t.tests + r.tests, cases: t.cases + r.cases, passed: t.passed + r.passed, failed: t.failed + r.failed }), { tests: 0, cases: 0, passed: 0, failed: 0 });
+  const total = [...rows.values()].reduce((t, r) => ({ tests: t.tests + r.tests, cases: t.cases + r.cases, passed: t.passed + r.passed, failed: t.failed + r.failed }), {
+    tests: 0,
+    cases: 0,
+    passed: 0,
+    failed: 0,
+  });
   const all = [header, ...body, ['total', total.tests, total.cases, total.passed, total.failed].map(String)];
   const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ')} |`;
@@ -92,11 +97,11 @@ function main(): number {
   const reportFile = path.join(dir, 'jest.json');
   fs.writeFileSync(recordFile, '');
   const started = Date.now();
-  const jest = spawnSync(
-    process.execPath,
-    [require.resolve('jest/bin/jest'), 'test/reliability', '--json', `--outputFile=${reportFile}`, ...process.argv.slice(2)],
-    { cwd: path.resolve(__dirname, '..'), stdio: 'inherit', env: { ...process.env, RELIABILITY_RECORD: recordFile } },
-  );
+  const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), 'test/reliability', '--json', `--outputFile=${reportFile}`, ...process.argv.slice(2)], {
+    cwd: path.resolve(__dirname, '..'),
+    stdio: 'inherit',
+    env: { ...process.env, RELIABILITY_RECORD: recordFile },
+  });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (!fs.existsSync(reportFile)) {
     console.error('jest wrote no report; see its output above.');

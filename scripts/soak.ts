@@ -29,7 +29,6 @@ const TEAM = 'T0001';
 const ACK_BUDGET_MS = 3000;
 const ZONES = ['Europe/Lisbon', 'Asia/Tokyo', 'America/New_York', 'Asia/Kolkata', 'Europe/Berlin', 'Australia/Sydney'];
 
-
 function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
@@ -86,35 +85,71 @@ async function main(): Promise<void> {
     [4, 'command: help', () => slack.command({ userId: pick(people), text: 'help' })],
     [5, 'command: done', () => slack.command({ userId: pick(people), text: `done ${1 + Math.floor(random() * Math.max(1, created))} shipped` })],
     [3, 'command: form', () => slack.command({ userId: pick(people), text: '' })],
-    [8, 'modal: create', (i) => {
-      const author = pick(people);
-      const values = {
-        [F.recipients.block]: { [F.recipients.action]: { type: 'multi_users_select', selected_users: [pick(people)] } },
-        [F.ask.block]: { [F.ask.action]: text(i) },
-        [F.title.block]: { [F.title.action]: '' },
-        [F.channel.block]: { [F.channel.action]: { type: 'conversations_select', selected_conversation: random() < 0.3 ? 'C0SOAK' : null } },
-        [F.urgent.block]: { [F.urgent.action]: { type: 'checkboxes', selected_options: random() < 0.2 ? [{ value: 'urgent' }] : [] } },
-      };
-      return slack.interaction(slack.viewSubmission({ userId: author, callbackId: CallbackIds.handoffModal, privateMetadata: JSON.stringify({ key: `soak-${i}` }), values }));
-    }],
-    [12, 'click: acknowledge', () => slack.interaction(slack.blockAction({ userId: pick(people), actionId: ActionIds.acknowledge, value: String(1 + Math.floor(random() * Math.max(1, created))) }))],
-    [5, 'click: mark done', () => slack.interaction(slack.blockAction({ userId: pick(people), actionId: ActionIds.complete, value: String(1 + Math.floor(random() * Math.max(1, created))) }))],
-    [5, 'modal: resolve', () =>
-      slack.interaction(
-        slack.viewSubmission({
-          userId: pick(people),
-          callbackId: CallbackIds.resolveModal,
-          privateMetadata: JSON.stringify({ handoffId: 1 + Math.floor(random() * Math.max(1, created)), action: 'complete' }),
-          values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'done in soak' } },
-        }),
-      )],
+    [
+      8,
+      'modal: create',
+      (i) => {
+        const author = pick(people);
+        const values = {
+          [F.recipients.block]: { [F.recipients.action]: { type: 'multi_users_select', selected_users: [pick(people)] } },
+          [F.ask.block]: { [F.ask.action]: text(i) },
+          [F.title.block]: { [F.title.action]: '' },
+          [F.channel.block]: { [F.channel.action]: { type: 'conversations_select', selected_conversation: random() < 0.3 ? 'C0SOAK' : null } },
+          [F.urgent.block]: { [F.urgent.action]: { type: 'checkboxes', selected_options: random() < 0.2 ? [{ value: 'urgent' }] : [] } },
+        };
+        return slack.interaction(slack.viewSubmission({ userId: author, callbackId: CallbackIds.handoffModal, privateMetadata: JSON.stringify({ key: `soak-${i}` }), values }));
+      },
+    ],
+    [
+      12,
+      'click: acknowledge',
+      () => slack.interaction(slack.blockAction({ userId: pick(people), actionId: ActionIds.acknowledge, value: String(1 + Math.floor(random() * Math.max(1, created))) })),
+    ],
+    [
+      5,
+      'click: mark done',
+      () => slack.interaction(slack.blockAction({ userId: pick(people), actionId: ActionIds.complete, value: String(1 + Math.floor(random() * Math.max(1, created))) })),
+    ],
+    [
+      5,
+      'modal: resolve',
+      () =>
+        slack.interaction(
+          slack.viewSubmission({
+            userId: pick(people),
+            callbackId: CallbackIds.resolveModal,
+            privateMetadata: JSON.stringify({ handoffId: 1 + Math.floor(random() * Math.max(1, created)), action: 'complete' }),
+            values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'done in soak' } },
+          }),
+        ),
+    ],
     [8, 'event: app_home_opened', () => slack.event({ type: 'app_home_opened', user: pick(people), channel: 'D0X', tab: 'home', event_ts: '1.0' })],
-    [10, 'event: message', (i) =>
-      slack.event({ type: 'message', channel: 'C0SOAK', channel_type: 'channel', user: pick(people), text: random() < 0.3 ? `can we hop on a quick call about it <@${pick(people)}>?` : `status update ${i}`, ts: `${1700000000 + i}.000100`, event_ts: `${1700000000 + i}.000100` })],
-    [5, 'event: user_change', () => {
-      const id = pick(people);
-      return slack.event({ type: 'user_change', user: { id, name: id.toLowerCase(), real_name: id, tz: pick(ZONES), profile: { display_name: id.toLowerCase() } }, event_ts: '1.0' });
-    }],
+    [
+      10,
+      'event: message',
+      (i) =>
+        slack.event({
+          type: 'message',
+          channel: 'C0SOAK',
+          channel_type: 'channel',
+          user: pick(people),
+          text: random() < 0.3 ? `can we hop on a quick call about it <@${pick(people)}>?` : `status update ${i}`,
+          ts: `${1700000000 + i}.000100`,
+          event_ts: `${1700000000 + i}.000100`,
+        }),
+    ],
+    [
+      5,
+      'event: user_change',
+      () => {
+        const id = pick(people);
+        return slack.event({
+          type: 'user_change',
+          user: { id, name: id.toLowerCase(), real_name: id, tz: pick(ZONES), profile: { display_name: id.toLowerCase() } },
+          event_ts: '1.0',
+        });
+      },
+    ],
   ];
   const totalWeight = mix.reduce((n, [w]) => n + w, 0);
   const choose = () => {
@@ -167,8 +202,13 @@ async function main(): Promise<void> {
   const exit = await child.exited;
 
   const db = new Database(dbFile, { readonly: true });
-  const counts = db.prepare('select (select count(*) from handoffs) handoffs, (select count(*) from handoff_events) events, (select count(*) from outbox) outbox').get() as Record<string, number>;
-  const outbox = Object.fromEntries((db.prepare('select status, count(*) n from outbox group by status').all() as Array<{ status: string; n: number }>).map((r) => [r.status, r.n]));
+  const counts = db.prepare('select (select count(*) from handoffs) handoffs, (select count(*) from handoff_events) events, (select count(*) from outbox) outbox').get() as Record<
+    string,
+    number
+  >;
+  const outbox = Object.fromEntries(
+    (db.prepare('select status, count(*) n from outbox group by status').all() as Array<{ status: string; n: number }>).map((r) => [r.status, r.n]),
+  );
   const integrity = db.pragma('integrity_check', { simple: true });
   db.close();
   const logLines = output.split('\n').filter((l) => l.startsWith('{'));
@@ -179,7 +219,9 @@ async function main(): Promise<void> {
   const slow = failures.filter((f) => /over 3 s/.test(f)).length;
   const fmt = (n: number) => n.toFixed(1).padStart(7);
   console.log('\n');
-  console.log(`requests ${requests} in ${seconds} s (${(requests / seconds).toFixed(1)}/s); failed ${failures.length} (${((100 * failures.length) / Math.max(1, requests)).toFixed(3)} %; ${slow} of them acked after more than 3 s)`);
+  console.log(
+    `requests ${requests} in ${seconds} s (${(requests / seconds).toFixed(1)}/s); failed ${failures.length} (${((100 * failures.length) / Math.max(1, requests)).toFixed(3)} %; ${slow} of them acked after more than 3 s)`,
+  );
   console.log(`ack latency ms: p50 ${percentile(all, 50).toFixed(1)}  p95 ${percentile(all, 95).toFixed(1)}  p99 ${percentile(all, 99).toFixed(1)}  max ${all.at(-1)?.toFixed(1)}`);
   console.log(`\n${'kind'.padEnd(24)}${'n'.padStart(7)}${'p50'.padStart(8)}${'p99'.padStart(8)}${'max'.padStart(8)}`);
   for (const [kind, ms] of [...latencies].sort()) {
@@ -197,16 +239,32 @@ async function main(): Promise<void> {
     if (!cur || m.rss < cur.rss) windows.set(w, m);
   }
   const troughs = [...windows.values()];
-  const perMin = troughs.length >= 3 ? slope(troughs.map((m) => m.t), troughs.map((m) => m.rss)) * 60 : NaN;
-  console.log(`\nRSS MB: start ${memory[0]?.rss.toFixed(1)}, after warm-up ${steady[0]?.rss.toFixed(1)}, end ${memory.at(-1)!.rss.toFixed(1)}, peak ${Math.max(...memory.map((m) => m.rss)).toFixed(1)}`);
+  const perMin =
+    troughs.length >= 3
+      ? slope(
+          troughs.map((m) => m.t),
+          troughs.map((m) => m.rss),
+        ) * 60
+      : NaN;
+  console.log(
+    `\nRSS MB: start ${memory[0]?.rss.toFixed(1)}, after warm-up ${steady[0]?.rss.toFixed(1)}, end ${memory.at(-1)!.rss.toFixed(1)}, peak ${Math.max(...memory.map((m) => m.rss)).toFixed(1)}`,
+  );
   console.log(`RSS after warm-up: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB over ${(steady.at(-1)!.t - steady[0]!.t).toFixed(0)} s`);
   console.log(`RSS troughs per 30 s window: ${troughs.map((m) => m.rss.toFixed(1)).join(' → ')}; trend ${perMin >= 0 ? '+' : ''}${perMin.toFixed(2)} MB/min`);
   console.log(`samples: ${memory.map((m) => `${m.t.toFixed(0)}s=${m.rss.toFixed(0)}`).join(' ')}`);
   // "[pid:0x…]  61234 ms: Mark-Compact 52.1 (70.3) -> 31.4 (68.9) MB, …" — ms since the process started.
   const fullGcs = [...output.matchAll(/\s(\d+) ms: Mark-Compact[^\n]*?->\s*([\d.]+)/g)].map((m) => ({ t: Number(m[1]) / 1000, heap: Number(m[2]) }));
   const steadyGcs = fullGcs.filter((g) => g.t >= warmup);
-  const heapPerMin = steadyGcs.length >= 3 ? slope(steadyGcs.map((g) => g.t), steadyGcs.map((g) => g.heap)) * 60 : NaN;
-  console.log(`live heap after full GCs (MB): ${fullGcs.map((g) => `${g.t.toFixed(0)}s=${g.heap.toFixed(1)}`).join(' ') || 'none'}${steadyGcs.length >= 3 ? `; trend after warm-up ${heapPerMin >= 0 ? '+' : ''}${heapPerMin.toFixed(2)} MB/min` : ''}`);
+  const heapPerMin =
+    steadyGcs.length >= 3
+      ? slope(
+          steadyGcs.map((g) => g.t),
+          steadyGcs.map((g) => g.heap),
+        ) * 60
+      : NaN;
+  console.log(
+    `live heap after full GCs (MB): ${fullGcs.map((g) => `${g.t.toFixed(0)}s=${g.heap.toFixed(1)}`).join(' ') || 'none'}${steadyGcs.length >= 3 ? `; trend after warm-up ${heapPerMin >= 0 ? '+' : ''}${heapPerMin.toFixed(2)} MB/min` : ''}`,
+  );
   console.log(`\ndatabase: ${JSON.stringify(counts)}, outbox ${JSON.stringify(outbox)}, integrity ${integrity}`);
   console.log(`app log: ${logLines.length} lines at warn+, ${errorsLogged.length} errors; exit ${JSON.stringify(exit)}`);
   if (failures.length) console.log(`first failures:\n  ${failures.slice(0, 10).join('\n  ')}`);

@@ -42,7 +42,10 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, 20));
   histogram.disable();
   clearInterval(interval);
-  const gaps = marks.slice(1).map((m, i) => m - marks[i]!).sort((a, b) => a - b);
+  const gaps = marks
+    .slice(1)
+    .map((m, i) => m - marks[i]!)
+    .sort((a, b) => a - b);
   console.log(
     JSON.stringify({
       people: n,

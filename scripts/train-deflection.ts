@@ -29,9 +29,13 @@ function main(): void {
   const text = serialiseModel(data);
   fs.writeFileSync(WEIGHTS_FILE, text);
   console.log(`Trained on ${corpus.length} messages (${corpus.filter((m) => m.label).length} proposals) from ${new Set(corpus.map((m) => m.batch)).size} batches.`);
-  console.log(`Thresholds (cross-validated, precision >= ${DEFAULT_SETTINGS.targetPrecision} on train-NN and >= ${DEFAULT_SETTINGS.allCorpusPrecision} on the whole corpus): model ${data.threshold}, rule ${data.ruleThreshold}`);
+  console.log(
+    `Thresholds (cross-validated, precision >= ${DEFAULT_SETTINGS.targetPrecision} on train-NN and >= ${DEFAULT_SETTINGS.allCorpusPrecision} on the whole corpus): model ${data.threshold}, rule ${data.ruleThreshold}`,
+  );
   console.log(`Cross-validated: precision ${s.precision.toFixed(3)}, recall ${s.recall.toFixed(3)}, F1 ${s.f1.toFixed(3)} (n=${s.n})`);
-  console.log(`Wrote ${path.relative(process.cwd(), WEIGHTS_FILE)}: ${data.weight.length} weights, ${(Buffer.byteLength(text) / 1024).toFixed(0)} KB, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `Wrote ${path.relative(process.cwd(), WEIGHTS_FILE)}: ${data.weight.length} weights, ${(Buffer.byteLength(text) / 1024).toFixed(0)} KB, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 if (require.main === module) main();

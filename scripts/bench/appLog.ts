@@ -61,7 +61,5 @@ export function eventLoopSamples(lines: LogLine[]): EventLoopSample[] {
 
 /** The digest sweeps the app logged (`digest sweep`, with `ms` and `enqueued`). */
 export function sweeps(lines: LogLine[]): Array<{ time: number; ms: number; enqueued: number }> {
-  return lines
-    .filter((l) => /digest sweep/i.test(l.msg))
-    .map((l) => ({ time: l.time, ms: Number(l.fields.ms ?? NaN), enqueued: Number(l.fields.enqueued ?? NaN) }));
+  return lines.filter((l) => /digest sweep/i.test(l.msg)).map((l) => ({ time: l.time, ms: Number(l.fields.ms ?? NaN), enqueued: Number(l.fields.enqueued ?? NaN) }));
 }

@@ -21,4 +21,7 @@ export function benchArgs(argv: string[]) {
 }
 
 /** `KEY=VALUE …`, or 'defaults'. */
-export const describeEnv = (env: Record<string, string>) => Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ') || 'defaults';
+export const describeEnv = (env: Record<string, string>) =>
+  Object.entries(env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ') || 'defaults';

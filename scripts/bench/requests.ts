@@ -56,7 +56,15 @@ export class RequestFactory {
         return form({ payload: JSON.stringify(this.slack.blockAction({ userId: CLICK_USER, actionId: ActionIds.acknowledge, value: String(clickHandoffId(i)) })) });
       case 'proposal': {
         const ts = `${1_700_000_000 + i}.000100`;
-        const event = { type: 'message', channel: CHANNEL, channel_type: 'channel', user: person, text: `can we hop on a quick call about the rollout plan tomorrow <@${LOAD_PEOPLE[(i + 7) % LOAD_PEOPLE.length]}>?`, ts, event_ts: ts };
+        const event = {
+          type: 'message',
+          channel: CHANNEL,
+          channel_type: 'channel',
+          user: person,
+          text: `can we hop on a quick call about the rollout plan tomorrow <@${LOAD_PEOPLE[(i + 7) % LOAD_PEOPLE.length]}>?`,
+          ts,
+          event_ts: ts,
+        };
         return { body: JSON.stringify(this.slack.eventCallback(event)), contentType: 'application/json' };
       }
     }

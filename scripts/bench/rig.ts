@@ -49,7 +49,14 @@ export async function startRig(o: RigOptions): Promise<Rig> {
   const dbFile = path.join(dir, 'bench.db');
   const fake = await startFakeSlack({ wave: o.wave, workspaceRate: o.workspaceRate, channelRate: 1 });
   seedDatabase(dbFile, o.wave, o.slotAt);
-  const app = await startChild(entry, { SLACK_API_URL: fake.url, DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: 'info', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, ...o.appEnv });
+  const app = await startChild(entry, {
+    SLACK_API_URL: fake.url,
+    DATABASE_URL: `file:${dbFile}`,
+    LOG_LEVEL: 'info',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    ...o.appEnv,
+  });
   await app.ready(60_000);
   const bare = await startBareApp(fake.url);
   const gen = o.gen ?? startGenerator();
@@ -65,9 +72,12 @@ export async function startRig(o: RigOptions): Promise<Rig> {
       const db = new Database(dbFile, { readonly: true });
       try {
         const group = (sql: string) => (db.prepare(sql).all() as Array<{ k: string; n: number }>).map((r) => `${r.k} ${r.n}`).join(', ');
-        const errors = app.output().split('\n').filter((l) => /"level":(50|60)/.test(l));
+        const errors = app
+          .output()
+          .split('\n')
+          .filter((l) => /"level":(50|60)/.test(l));
         const first = errors[0] ? `; first: ${errors[0].slice(0, 300)}` : '';
-        return `handoffs by state: ${group('select state k, count(*) n from handoffs group by state')}; outbox: ${group('select kind || \' \' || status k, count(*) n from outbox group by kind, status')}; app errors logged: ${errors.length}${first}`;
+        return `handoffs by state: ${group('select state k, count(*) n from handoffs group by state')}; outbox: ${group("select kind || ' ' || status k, count(*) n from outbox group by kind, status")}; app errors logged: ${errors.length}${first}`;
       } finally {
         db.close();
       }
@@ -153,10 +163,14 @@ export function kindTable(kinds: KindResult[], o: KindOptions): string[] {
   ];
   const r = (x: number | null) => (x === null ? `< ${o.rates[0]}` : String(x));
   for (const k of kinds) {
-    out.push(`  ${k.kind.padEnd(10)} ${cell(k.cpu[1], 2, 10)} ${cell(k.cpu[0], 2, 9)} ${`${(k.cpu[1] / k.cpu[0]).toFixed(1)}×`.padStart(7)} ${r(k.maxRate[1]).padStart(14)} ${r(k.maxRate[0]).padStart(11)}`);
+    out.push(
+      `  ${k.kind.padEnd(10)} ${cell(k.cpu[1], 2, 10)} ${cell(k.cpu[0], 2, 9)} ${`${(k.cpu[1] / k.cpu[0]).toFixed(1)}×`.padStart(7)} ${r(k.maxRate[1]).padStart(14)} ${r(k.maxRate[0]).padStart(11)}`,
+    );
   }
   const cheap = kinds.filter((k) => k.cpu[1] <= 3 * k.cpu[0]).length;
   const fast = kinds.filter((k) => (k.maxRate[1] ?? 0) >= 150).length;
-  out.push(`  issue 11 targets: CPU ≤ 3× bare for ${cheap} of ${kinds.length} kinds; ≥ 150 req/s for ${fast} of ${kinds.length}${o.rates.includes(150) ? '' : ' (150 is not among --rates)'}`);
+  out.push(
+    `  issue 11 targets: CPU ≤ 3× bare for ${cheap} of ${kinds.length} kinds; ≥ 150 req/s for ${fast} of ${kinds.length}${o.rates.includes(150) ? '' : ' (150 is not among --rates)'}`,
+  );
   return out;
 }

@@ -59,7 +59,20 @@ export function seedDatabase(file: string, wave: number, slotAt: number, now = D
   };
   db.transaction(() => {
     for (const userId of [...LOAD_PEOPLE, LIST_USER, CLICK_USER, AUTHOR]) {
-      insertUser.run(TEAM, userId, userId.toLowerCase(), WAVE_ZONE, laterParts.minuteOfDay, (laterParts.minuteOfDay + 480) % 1440, ALL_DAYS, later, laterParts.date, now, created, created);
+      insertUser.run(
+        TEAM,
+        userId,
+        userId.toLowerCase(),
+        WAVE_ZONE,
+        laterParts.minuteOfDay,
+        (laterParts.minuteOfDay + 480) % 1440,
+        ALL_DAYS,
+        later,
+        laterParts.date,
+        now,
+        created,
+        created,
+      );
     }
     for (let i = 0; i < wave; i++) {
       insertUser.run(TEAM, waveUserId(i), `Wave person ${i}`, WAVE_ZONE, slot.minuteOfDay, (slot.minuteOfDay + 480) % 1440, ALL_DAYS, slotAt, slot.date, now, created, created);

@@ -84,7 +84,9 @@ export function jsonlFiles(dir: string): string[] {
 
 /** The training corpus: legacy, train and extra batches. Never the frozen split. */
 export function loadTrainingCorpus(): CorpusMessage[] {
-  const tag = (source: CorpusMessage['source']) => (m: CorpusMessage): CorpusMessage => ({ ...m, source });
+  const tag =
+    (source: CorpusMessage['source']) =>
+    (m: CorpusMessage): CorpusMessage => ({ ...m, source });
   const all = [...readFolder(LEGACY_DIR).map(tag('legacy')), ...readFolder(TRAIN_DIR).map(tag('train')), ...readFolder(EXTRA_DIR).map(tag('extra'))];
   const seen = new Set<string>();
   for (const m of all) {

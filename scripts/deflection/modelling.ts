@@ -32,7 +32,13 @@ export interface Settings {
 /** The whole corpus, hard look-alikes included, must reach this precision too (see crossValidate). */
 export const ALL_CORPUS_PRECISION = 0.97;
 
-export const DEFAULT_SETTINGS: Settings = { features: DEFAULT_FEATURE_OPTIONS, train: DEFAULT_TRAIN_OPTIONS, folds: FOLDS, targetPrecision: TARGET_PRECISION, allCorpusPrecision: ALL_CORPUS_PRECISION };
+export const DEFAULT_SETTINGS: Settings = {
+  features: DEFAULT_FEATURE_OPTIONS,
+  train: DEFAULT_TRAIN_OPTIONS,
+  folds: FOLDS,
+  targetPrecision: TARGET_PRECISION,
+  allCorpusPrecision: ALL_CORPUS_PRECISION,
+};
 
 /** The features of a person's message (what the model reads); undefined for apps, huddles and system messages. */
 export function featuresOf(m: CorpusMessage, opts: FeatureOptions): FeatureVector | undefined {
@@ -98,7 +104,10 @@ export function chooseThresholds(scored: readonly Scored[], targetPrecision: num
     // Lowest model threshold that keeps precision; scanning upwards, the first hit has the most recall.
     for (const t of [...candidates, 1.000001]) {
       if (t < ruleThreshold) continue;
-      let tp = 0, fp = 0, fn = 0, tn = 0;
+      let tp = 0,
+        fp = 0,
+        fn = 0,
+        tn = 0;
       for (const s of scored) {
         const fire = (s.p >= t && !s.veto) || (s.rule && s.p >= ruleThreshold);
         if (fire && s.label) tp++;
@@ -151,7 +160,14 @@ export function crossValidate(corpus: readonly CorpusMessage[], settings: Settin
   const outOfFold: CrossValidation['outOfFold'] = [];
   folds.forEach((batches, fold) => {
     const held = new Set(batches);
-    const data = train(examplesOf(corpus.filter((m) => !held.has(m.batch)), settings.features), settings.features, settings.train);
+    const data = train(
+      examplesOf(
+        corpus.filter((m) => !held.has(m.batch)),
+        settings.features,
+      ),
+      settings.features,
+      settings.train,
+    );
     const model = loadModel(data);
     results.push({ fold, batches, model });
     for (const m of corpus) {

@@ -12,7 +12,10 @@ export interface Scores {
 }
 
 export function score(results: readonly { label: boolean; predicted: boolean }[]): Scores {
-  let tp = 0, fp = 0, fn = 0, tn = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0,
+    tn = 0;
   for (const r of results) {
     if (r.predicted && r.label) tp++;
     else if (r.predicted) fp++;

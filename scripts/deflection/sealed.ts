@@ -28,7 +28,13 @@ export function unsealedFromArgs(argv: readonly string[]): string[] {
     let value: string | undefined;
     if (a === '--unseal') value = argv[i + 1];
     else if (a.startsWith('--unseal=')) value = a.slice('--unseal='.length);
-    if (value !== undefined) out.push(...value.split(',').map(splitName).filter((s) => s !== ''));
+    if (value !== undefined)
+      out.push(
+        ...value
+          .split(',')
+          .map(splitName)
+          .filter((s) => s !== ''),
+      );
   });
   return out;
 }

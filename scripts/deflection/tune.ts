@@ -12,7 +12,9 @@ import { chooseThresholds, crossValidate, DEFAULT_SETTINGS, type Scored, type Se
 export function recallAt(scored: readonly (Scored & { fresh: boolean })[], target: number, onlyFresh: boolean): string {
   // Thresholds chosen on the same messages that are scored (all of them, or the train-NN ones as the eval does).
   const t = chooseThresholds(onlyFresh ? scored.filter((s) => s.fresh) : scored, target);
-  let tp = 0, fp = 0, fn = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0;
   for (const s of scored) {
     if (onlyFresh && !s.fresh) continue;
     const fire = s.p >= t.threshold || (s.rule && s.p >= t.ruleThreshold);

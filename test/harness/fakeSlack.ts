@@ -662,7 +662,10 @@ export class FakeSlack {
       if (!this.dmUser(channel)) throw new ApiError('channel_not_found');
       return { channel: { id: channel } };
     }
-    const users = need(args, 'users', 'users_list_not_supplied').split(',').map((u) => u.trim()).filter(Boolean);
+    const users = need(args, 'users', 'users_list_not_supplied')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
     if (users.length !== 1) throw new ApiError('method_not_supported_for_channel_type'); // 1:1 DMs only in the fake
     const alreadyOpen = [...this.dms.values()].includes(users[0] as string);
     const id = this.dmTarget(users[0] as string, { unknown: 'user_not_found', deleted: 'user_disabled' });
@@ -966,11 +969,15 @@ export class FakeSlack {
     const input = this.requireView(args, existing.view.type === 'home' ? 'home' : 'modal');
     this.checkExternalId(input, existing.view.id);
     const { root_view_id, previous_view_id } = existing.view;
-    const record = this.storeView(existing.user, { external_id: existing.view.external_id, ...input }, {
-      id: existing.view.id,
-      root: String(root_view_id),
-      previous: (previous_view_id as string | null) ?? null,
-    });
+    const record = this.storeView(
+      existing.user,
+      { external_id: existing.view.external_id, ...input },
+      {
+        id: existing.view.id,
+        root: String(root_view_id),
+        previous: (previous_view_id as string | null) ?? null,
+      },
+    );
     return { view: record.view };
   }
 

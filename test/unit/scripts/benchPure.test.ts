@@ -36,7 +36,15 @@ describe('open-loop schedule', () => {
   });
 
   it('gives every target the same kinds, interleaved half an interval apart', () => {
-    const slots = openLoopSchedule({ rate: 10, durationMs: 1000, targets: 2, mix: [['a', 1], ['b', 1]] });
+    const slots = openLoopSchedule({
+      rate: 10,
+      durationMs: 1000,
+      targets: 2,
+      mix: [
+        ['a', 1],
+        ['b', 1],
+      ],
+    });
     expect(slots).toHaveLength(20);
     expect(slots.slice(0, 4)).toEqual([
       { at: 0, target: 0, kind: 'a' },
@@ -49,7 +57,13 @@ describe('open-loop schedule', () => {
   });
 
   it('mixes kinds in proportion to their weights, spread out', () => {
-    const seq = weightedSequence([['create', 3], ['list', 1]] as const, 8);
+    const seq = weightedSequence(
+      [
+        ['create', 3],
+        ['list', 1],
+      ] as const,
+      8,
+    );
     expect(seq.filter((k) => k === 'create')).toHaveLength(6);
     expect(seq.slice(0, 4).filter((k) => k === 'list')).toHaveLength(1);
     expect(() => weightedSequence([['x', 0]], 1)).toThrow();
