@@ -8,7 +8,8 @@
  */
 // Type checking is done once by `npm run typecheck`; tests only transpile, which keeps them fast.
 // `npm test` runs 3 workers: its tests mostly wait on sockets and timers, and jest's default (cores − 1)
-// left a 2-core machine half idle (114 s → 48 s).
+// left a 2-core machine half idle (114 s → 48 s). `test:all` runs 2, as the reliability project
+// starts real processes of its own (486 s → 246 s).
 const base = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true }, diagnostics: false }] },
