@@ -19,7 +19,7 @@ import path from 'node:path';
 import { openDatabase, runMigrations, type DbHandle } from '../src/db/client';
 import { ALL_DAYS } from '../src/domain/workSchedule';
 import { localInstant, localParts } from '../src/time';
-import { prng } from '../test/harness/prng';
+import { prng } from '../src/domain/prng';
 import { buildApp, startChild } from '../test/reliability/support/child';
 import { benchArgs, describeEnv } from './bench/args';
 import { sweeps, parseLogLines } from './bench/appLog';

@@ -19,7 +19,7 @@ import { openDatabase, runMigrations } from '../src/db/client';
 import { MetadataEventTypes } from '../src/ids';
 import { ALL_DAYS } from '../src/domain/workSchedule';
 import { localInstant, localParts } from '../src/time';
-import { prng } from '../test/harness/prng';
+import { prng } from '../src/domain/prng';
 
 export interface CrashWaveOptions {
   digests: number;

@@ -37,7 +37,10 @@ async function slackOutcome(res: Awaited<ReturnType<FetchFunction>>): Promise<Sl
   const copy = (res as Partial<Response>).clone?.call(res);
   if (!copy) return res.ok ? 'ok' : 'error';
   try {
-    const body = (await copy.json()) as { ok?: unknown; error?: unknown };
+    const text = await copy.text();
+    // Slack starts every success with "ok":true; only failures (short) are parsed for their code.
+    if (/^\s*\{\s*"ok"\s*:\s*true/.test(text)) return 'ok';
+    const body = JSON.parse(text) as { ok?: unknown; error?: unknown };
     if (body.ok === true) return 'ok';
     // Error codes are a short fixed vocabulary (snake_case); anything else is not a label we keep.
     return typeof body.error === 'string' && /^[a-z_]{1,60}$/.test(body.error) ? body.error : 'error';

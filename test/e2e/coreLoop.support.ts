@@ -1,6 +1,6 @@
 /** Helpers for the core-loop end-to-end tests: people in zones, settings, commands, digests. */
 import { and, eq } from 'drizzle-orm';
-import { startTestApp, eventually, TEAM, type TestApp } from '../harness/testApp';
+import { commandText, startTestApp, eventually, TEAM, type TestApp } from '../harness/testApp';
 import type { FakeMessage } from '../harness/fakeSlack';
 import { CallbackIds, MetadataEventTypes, ResolveModalFields, SettingsModalFields as S } from '../../src/ids';
 import { outbox, users } from '../../src/db/schema';
@@ -44,15 +44,7 @@ export async function saveSettings(t: TestApp, userId: string, v: SettingsInput)
 }
 
 /** Sends `/handoff …` and returns the text posted to its own response_url (or the ack's text). */
-export async function command(t: TestApp, userId: string, text: string): Promise<string> {
-  const responseUrl = t.fake.responseUrl();
-  const res = await t.slack.command({ userId, text, responseUrl });
-  expect(res.status).toBe(200);
-  const acked = (res.json as { text?: string } | undefined)?.text;
-  if (acked) return acked;
-  const call = await t.fake.waitFor('response_url', (c) => c.args.response_url === responseUrl);
-  return String(call.args.text ?? '');
-}
+export const command = commandText;
 
 /** Creates an inline handoff and returns its database id. */
 export async function handoff(t: TestApp, from: string, text: string): Promise<{ id: number; number: number; reply: string }> {

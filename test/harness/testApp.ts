@@ -133,6 +133,17 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   return t;
 }
 
+/** Sends `/handoff <text>` and returns what the person was told: the ack's text, else the text posted to its response_url. */
+export async function commandText(t: TestApp, userId: string, text: string): Promise<string> {
+  const responseUrl = t.fake.responseUrl();
+  const res = await t.slack.command({ userId, text, responseUrl });
+  expect(res.status).toBe(200);
+  const acked = (res.json as { text?: string } | undefined)?.text;
+  if (acked) return acked;
+  const call = await t.fake.waitFor('response_url', (c) => c.args.response_url === responseUrl);
+  return String(call.args.text ?? '');
+}
+
 /** Waits until `check` passes (for work that continues after Slack got its ack). */
 export async function eventually(check: () => void | Promise<void>, timeoutMs = 3000): Promise<void> {
   const start = Date.now();

@@ -5,27 +5,13 @@
  * across conversations with nothing getting through pause the workspace. And one person can create
  * only so many handoffs a minute (HANDOFFS_PER_PERSON_PER_MINUTE), told kindly when they reach it.
  */
-import { startTestApp, type TestApp } from '../harness/testApp';
-import { CallbackIds, HandoffModalFields as F, MetadataEventTypes } from '../../src/ids';
+import { HandoffModalFields as F, MetadataEventTypes } from '../../src/ids';
 import { CaseLog } from './support/cases';
-import { errorLines, modalValues, NOW, parseLogs, People, seedWorkspace, sleep, watchProcess } from './support/world';
+import { errorLines, parseLogs, People, seededAppOnBoot, sleep, submitModal } from './support/world';
 
-let t: TestApp;
-let watch: ReturnType<typeof watchProcess>;
-
-async function boot(env: Record<string, string> = {}): Promise<void> {
-  t = await startTestApp({ now: NOW, env });
-  seedWorkspace(t);
-}
-
-beforeEach(() => {
-  watch = watchProcess();
-});
-afterEach(async () => {
-  await t?.close();
-  watch.stop();
-  expect(watch.problems).toEqual([]);
-});
+const app = seededAppOnBoot();
+const t = app.t;
+const boot = (env: Record<string, string> = {}) => app.boot({ env });
 
 /** People in Lisbon (working at NOW), so a new handoff DMs them at once. */
 const colleagues = ['U0BEA', 'U0CAL', 'U0DIA', 'U0EMA', 'U0FAB', 'U0GIL'];
@@ -135,14 +121,7 @@ describe('handoffs per person per minute', () => {
       expect(count(People.author)).toBe(5);
     });
     await log.check('the form: refused with the same words on the ask field, the form stays open', async () => {
-      const res = await t.slack.interaction(
-        t.slack.viewSubmission({
-          userId: People.author,
-          callbackId: CallbackIds.handoffModal,
-          privateMetadata: JSON.stringify({ key: 'capped-form' }),
-          values: modalValues({ recipients: [People.ana], ask: 'capped form ask' }),
-        }),
-      );
+      const res = await submitModal(t, People.author, 'capped-form', { recipients: [People.ana], ask: 'capped form ask' });
       expect(res.json).toEqual({ response_action: 'errors', errors: { [F.ask.block]: expect.stringMatching(/^You’ve created 5 handoffs in the last minute/) } });
       expect(count(People.author)).toBe(5);
     });

@@ -9,7 +9,7 @@ import { ActionIds, CallbackIds, HandoffModalFields as F, ResolveModalFields, Se
 import { NOTHING_CHANGED } from '../../src/listeners/failureNet';
 import { SAVE_FAILED } from '../../src/listeners/submissions';
 import { CaseLog } from './support/cases';
-import { modalValues, People, seededAppPerTest } from './support/world';
+import { People, seededAppPerTest, submitModal } from './support/world';
 
 const t = seededAppPerTest();
 
@@ -35,14 +35,7 @@ describe('a save that fails is explained, never a timeout or silence', () => {
   it('form, command, button, resolve form and settings form while every write fails', async () => {
     const log = new CaseLog('faults');
     // A handoff to act on, and every profile cached, while the database still takes writes.
-    const ok = await t.slack.interaction(
-      t.slack.viewSubmission({
-        userId: People.author,
-        callbackId: CallbackIds.handoffModal,
-        privateMetadata: JSON.stringify({ key: 'setup' }),
-        values: modalValues({ recipients: [People.ana], ask: 'setup ask' }),
-      }),
-    );
+    const ok = await submitModal(t, People.author, 'setup', { recipients: [People.ana], ask: 'setup ask' });
     expect(ok.status).toBe(200);
     const { id, number } = t.handoff.db.sqlite.prepare('select id, number from handoffs').get() as { id: number; number: number };
     await t.handoff.deps.people.get('T0001', People.ken);
@@ -50,14 +43,7 @@ describe('a save that fails is explained, never a timeout or silence', () => {
     const count = () => (t.handoff.db.sqlite.prepare('select count(*) n from handoffs').get() as { n: number }).n;
 
     await log.check('the handoff form: answered at once with a field error, everything typed kept, nothing created', async () => {
-      const res = await t.slack.interaction(
-        t.slack.viewSubmission({
-          userId: People.author,
-          callbackId: CallbackIds.handoffModal,
-          privateMetadata: JSON.stringify({ key: 'fails' }),
-          values: modalValues({ recipients: [People.ana], ask: 'will not save' }),
-        }),
-      );
+      const res = await submitModal(t, People.author, 'fails', { recipients: [People.ana], ask: 'will not save' });
       expect(res.status).toBe(200);
       expect(res.ms).toBeLessThan(2500);
       expect(res.json).toEqual({ response_action: 'errors', errors: { [F.ask.block]: SAVE_FAILED } });
@@ -115,14 +101,7 @@ describe('a save that fails is explained, never a timeout or silence', () => {
     });
     t.handoff.db.sqlite.pragma('query_only = OFF');
     await log.check('once writes work again, the same form saves', async () => {
-      const res = await t.slack.interaction(
-        t.slack.viewSubmission({
-          userId: People.author,
-          callbackId: CallbackIds.handoffModal,
-          privateMetadata: JSON.stringify({ key: 'fails' }),
-          values: modalValues({ recipients: [People.ana], ask: 'will not save' }),
-        }),
-      );
+      const res = await submitModal(t, People.author, 'fails', { recipients: [People.ana], ask: 'will not save' });
       expect(res.status).toBe(200);
       expect(res.json).toBeUndefined();
       expect(count()).toBe(2);

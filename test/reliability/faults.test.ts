@@ -5,27 +5,14 @@
  * Slack recovers, or the author is told why it cannot), nothing duplicated, and clear log lines.
  */
 import { FakeSlack, type FakeMessage } from '../harness/fakeSlack';
-import { startTestApp, TEST_BOT_TOKEN, type TestApp } from '../harness/testApp';
+import { TEST_BOT_TOKEN } from '../harness/testApp';
 import { MetadataEventTypes } from '../../src/ids';
 import { CaseLog } from './support/cases';
-import { errorLines, NOW, parseLogs, People, seedWorkspace, sleep, submitModal, TEAM, watchProcess } from './support/world';
+import { errorLines, parseLogs, People, seededAppOnBoot, sleep, submitModal, TEAM } from './support/world';
 
-let t: TestApp;
-let watch: ReturnType<typeof watchProcess>;
-
-async function boot(env: Record<string, string> = {}, fake?: FakeSlack): Promise<void> {
-  t = await startTestApp({ now: NOW, env, fake });
-  seedWorkspace(t);
-}
-
-beforeEach(() => {
-  watch = watchProcess();
-});
-afterEach(async () => {
-  await t?.close();
-  watch.stop();
-  expect(watch.problems).toEqual([]);
-});
+const app = seededAppOnBoot();
+const t = app.t;
+const boot = (env: Record<string, string> = {}, fake?: FakeSlack) => app.boot({ env, fake });
 
 /** Sends a command; returns what the person was told (ack text, else the response_url reply). */
 async function command(userId: string, text: string): Promise<string> {

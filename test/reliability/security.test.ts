@@ -9,7 +9,7 @@
  * - secrets: the bot token and signing secret never reach a log line, error paths included;
  * - visibility: App Home and /handoff list only ever show a person their own handoffs.
  */
-import { startTestApp, TEST_BOT_TOKEN, TEST_SIGNING_SECRET, type TestApp } from '../harness/testApp';
+import { commandText, startTestApp, TEST_BOT_TOKEN, TEST_SIGNING_SECRET, type TestApp } from '../harness/testApp';
 import { SlackRequester, signRequest, type SlackResponse } from '../harness/slackRequests';
 import { ActionIds, CallbackIds, ReassignModalFields, ResolveModalFields } from '../../src/ids';
 import { validateSurface } from '../harness/blockKit';
@@ -36,15 +36,7 @@ const db = () => t.handoff.db.db;
 const count = (table: string) => (t.handoff.db.sqlite.prepare(`select count(*) n from ${table}`).get() as { n: number }).n;
 
 /** Sends a command; returns what the person was told, in the ack or on the command's response_url. */
-async function inline(userId: string, text: string): Promise<string> {
-  const responseUrl = t.fake.responseUrl();
-  const res = await t.slack.command({ userId, text, responseUrl });
-  expect(res.status).toBe(200);
-  const acked = (res.json as { text?: string } | undefined)?.text;
-  if (acked) return acked;
-  const call = await t.fake.waitFor('response_url', (c) => c.args.response_url === responseUrl);
-  return String(call.args.text ?? '');
-}
+const inline = (userId: string, text: string): Promise<string> => commandText(t, userId, text);
 
 function handoffByNumber(n: number) {
   const id = findHandoffIdByNumber(db(), TEAM, n);

@@ -5,6 +5,7 @@
  */
 import type { FeatureOptions, FeatureVector } from './features';
 import type { ModelData } from './model';
+import { prng } from '../prng';
 
 export interface TrainOptions {
   seed: number;
@@ -32,18 +33,6 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { seed: 20261130, epochs: 12,
 export interface Example {
   features: FeatureVector;
   label: boolean;
-}
-
-/** mulberry32: a small seeded PRNG, so the shuffle order is a function of the seed alone. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffled<T>(items: readonly T[], rand: () => number): T[] {

@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { prng as rng } from '../../harness/prng';
+import { prng as rng } from '../../../src/domain/prng';
 export { rng };
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');

@@ -3,7 +3,7 @@
  * error in the logs, no unhandled rejection, nothing the bot shows that could ping or spoof.
  */
 import { startTestApp, type TestApp } from '../../harness/testApp';
-import type { RecordedCall } from '../../harness/fakeSlack';
+import type { FakeSlack, RecordedCall } from '../../harness/fakeSlack';
 import { CallbackIds, HandoffModalFields as F } from '../../../src/ids';
 
 // Wednesday 2026-11-25 12:00 UTC: Lisbon 12:00 (working), Tokyo 21:00 (off), New York 07:00 (not yet).
@@ -161,16 +161,15 @@ export function unsafeInCalls(calls: readonly RecordedCall[], from = 0): string[
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
- * The usual reliability test: a fresh app at NOW with the seeded workspace for every test, and no
- * unhandled rejection allowed. Returns a live view of the current test's app (`t.fake`, `t.tick()`…).
+ * A fresh app at NOW with the seeded workspace, started by `boot` inside a test (with its own
+ * settings or fake Slack), closed after it; no unhandled rejection allowed. `t` is a live view of
+ * the current test's app (`t.fake`, `t.tick()`…).
  */
-export function seededAppPerTest(): TestApp {
+export function seededAppOnBoot(): { t: TestApp; boot(opts?: { env?: Record<string, string>; fake?: FakeSlack }): Promise<void> } {
   let current: TestApp | undefined;
   let watch: ReturnType<typeof watchProcess>;
-  beforeEach(async () => {
+  beforeEach(() => {
     watch = watchProcess();
-    current = await startTestApp({ now: NOW });
-    seedWorkspace(current);
   });
   afterEach(async () => {
     await current?.close();
@@ -179,11 +178,25 @@ export function seededAppPerTest(): TestApp {
     // An unhandled rejection anywhere during the test fails it.
     expect(watch.problems).toEqual([]);
   });
-  return new Proxy({} as TestApp, {
+  const t = new Proxy({} as TestApp, {
     get(_target, key) {
-      if (!current) throw new Error('the app exists only inside a test');
+      if (!current) throw new Error('the app exists only inside a test, after boot()');
       const value: unknown = Reflect.get(current, key);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(current) : value;
     },
   });
+  return {
+    t,
+    async boot(opts = {}) {
+      current = await startTestApp({ now: NOW, ...opts });
+      seedWorkspace(current);
+    },
+  };
+}
+
+/** The usual reliability test: `seededAppOnBoot`, booted with default settings before every test. */
+export function seededAppPerTest(): TestApp {
+  const app = seededAppOnBoot();
+  beforeEach(() => app.boot());
+  return app.t;
 }

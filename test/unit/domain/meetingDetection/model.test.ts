@@ -6,7 +6,8 @@ import { normalizeSlackText } from '../../../../src/domain/meetingDetection/norm
 import { committedModel } from '../../../../src/domain/meetingDetection/pipeline';
 import { phraseEvidence } from '../../../../src/domain/meetingDetection/rules';
 import { respell, withinOneEdit } from '../../../../src/domain/meetingDetection/spelling';
-import { DEFAULT_TRAIN_OPTIONS, prng, thresholdForPrecision, train, type Example } from '../../../../src/domain/meetingDetection/training';
+import { DEFAULT_TRAIN_OPTIONS, thresholdForPrecision, train, type Example } from '../../../../src/domain/meetingDetection/training';
+import { prng } from '../../../../src/domain/prng';
 import { examplesOf } from '../../../../scripts/deflection/modelling';
 import { LEGACY_DIR, readFolder, TRAIN_DIR } from '../../../../scripts/deflection/corpus';
 import { serialiseModel } from '../../../../scripts/train-deflection';

@@ -1,4 +1,7 @@
-/** Small deterministic PRNG (mulberry32), so a failing seed can be replayed in tests, benches and crash runs. */
+/**
+ * Small deterministic PRNG (mulberry32): the detector's training shuffles by it, and tests, benches
+ * and crash runs use it so a failing seed can be replayed.
+ */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
