@@ -26,6 +26,8 @@ const WHERE = {
 
 type VarName = keyof typeof WHERE;
 
+const POSTGRES_URL = /^postgres(ql)?:/i;
+
 const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const schema = z.object({
@@ -43,7 +45,12 @@ const schema = z.object({
     .transform((u) => (u.endsWith('/') ? u : `${u}/`))
     .optional(),
   PORT: intIn(0, 65535).default(3000),
-  DATABASE_URL: z.string().min(1).default('file:./data/handoff.db'),
+  DATABASE_URL: z
+    .string()
+    .min(1)
+    // Without this a postgres:// URL would be taken for a file path and open a SQLite file named after it.
+    .refine((url) => !POSTGRES_URL.test(url), 'PostgreSQL is not supported yet: this version of Handoff runs on SQLite only')
+    .default('file:./data/handoff.db'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DIGEST_MAX_LATE_HOURS: z.coerce.number().min(0).max(24).default(4),
   DEFLECTION_COOLDOWN_HOURS: z.coerce

@@ -29,7 +29,7 @@ export interface DbHandle {
   close(): void;
 }
 
-export const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
+export const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations', 'sqlite');
 
 export function openDatabase(file: string): DbHandle {
   const target = file === ':memory:' ? file : path.resolve(file);

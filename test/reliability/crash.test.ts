@@ -301,8 +301,8 @@ describe('kill -9 during the first start (migrations on a fresh database)', () =
     // So a process runs the first migration exactly as drizzle does — migrations table, BEGIN, the
     // statements — with a one-page cache (uncommitted pages spill into the WAL), and kill -9s itself
     // after k statements. Then the real app starts on what it left.
-    const journal = JSON.parse(fs.readFileSync(path.join(ROOT, 'migrations', 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ tag: string }> };
-    const statements = fs.readFileSync(path.join(ROOT, 'migrations', `${journal.entries[0]!.tag}.sql`), 'utf8').split('--> statement-breakpoint');
+    const journal = JSON.parse(fs.readFileSync(path.join(ROOT, 'migrations', 'sqlite', 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ tag: string }> };
+    const statements = fs.readFileSync(path.join(ROOT, 'migrations', 'sqlite', `${journal.entries[0]!.tag}.sql`), 'utf8').split('--> statement-breakpoint');
     for (const k of [1, Math.floor(statements.length / 2), statements.length - 1, statements.length]) {
       const dbFile = path.join(dir, `mid-migration-${k}.db`);
       const script = `
@@ -314,7 +314,7 @@ describe('kill -9 during the first start (migrations on a fresh database)', () =
         db.pragma('cache_size = 1');
         db.exec('CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)');
         db.exec('BEGIN');
-        const stmts = fs.readFileSync(${JSON.stringify(path.join(ROOT, 'migrations', `${journal.entries[0]!.tag}.sql`))}, 'utf8').split('--> statement-breakpoint');
+        const stmts = fs.readFileSync(${JSON.stringify(path.join(ROOT, 'migrations', 'sqlite', `${journal.entries[0]!.tag}.sql`))}, 'utf8').split('--> statement-breakpoint');
         for (const s of stmts.slice(0, ${k})) db.exec(s);
         process.kill(process.pid, 'SIGKILL');`;
       const { spawnSync } = await import('node:child_process');

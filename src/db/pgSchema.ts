@@ -1,0 +1,197 @@
+/**
+ * The PostgreSQL twin of schema.ts (the SQLite schema): same tables, columns, keys and indexes, and the
+ * same JavaScript row types, so one query layer serves both. A new column is one edit here and one in
+ * schema.ts, then `npm run db:generate`; test/unit/db/schemaDrift.test.ts fails if the two disagree.
+ *
+ * Types are PostgreSQL's own: instants are `timestamptz` (epoch ms in JS, see pgTypes.ts), local dates
+ * `date` ('YYYY-MM-DD' in JS), flags `boolean`, JSON `jsonb` (text in JS); ids of tables that grow with
+ * traffic are bigint.
+ */
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, date, index, integer, pgTable, primaryKey, smallint, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { HANDOFF_STATES, OUTBOX_STATUSES } from './schema';
+import { instant, jsonText } from './pgTypes';
+
+const localDate = (name: string) => date(name, { mode: 'string' });
+/** A growing table's id: bigint, read as a JS number (exact below 2^53). */
+const bigId = (name: string) => bigint(name, { mode: 'number' });
+
+export const workspaces = pgTable('workspaces', {
+  teamId: text('team_id').primaryKey(),
+  status: text('status', { enum: ['active', 'uninstalled', 'tokens_revoked'] })
+    .notNull()
+    .default('active'),
+  deflectionEnabled: boolean('deflection_enabled').notNull().default(true),
+  nextHandoffNumber: integer('next_handoff_number').notNull().default(1),
+  createdAt: instant('created_at').notNull(),
+  statusChangedAt: instant('status_changed_at'),
+});
+
+export const users = pgTable(
+  'users',
+  {
+    teamId: text('team_id').notNull(),
+    userId: text('user_id').notNull(),
+    displayName: text('display_name').notNull().default(''),
+    isBot: boolean('is_bot').notNull().default(false),
+    deleted: boolean('deleted').notNull().default(false),
+    slackTz: text('slack_tz'),
+    tzOverride: text('tz_override'),
+    workdayStartMinute: smallint('workday_start_minute').notNull().default(540),
+    workdayEndMinute: smallint('workday_end_minute').notNull().default(1020),
+    /** Bitmask, bit d = weekday d (0 = Sunday). Default Mon–Fri. */
+    workingDays: smallint('working_days').notNull().default(0b0111110),
+    digestEnabled: boolean('digest_enabled').notNull().default(true),
+    deflectionEnabled: boolean('deflection_enabled').notNull().default(true),
+    awayUntil: localDate('away_until'),
+    nextDigestAt: instant('next_digest_at'),
+    nextDigestLocalDate: localDate('next_digest_local_date'),
+    lastDigestLocalDate: localDate('last_digest_local_date'),
+    lastDigestAt: instant('last_digest_at'),
+    lastDeflectionAt: instant('last_deflection_at'),
+    profileFetchedAt: instant('profile_fetched_at'),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index('users_next_digest_idx').on(t.nextDigestAt)],
+);
+
+export const handoffs = pgTable(
+  'handoffs',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    teamId: text('team_id').notNull(),
+    number: integer('number').notNull(),
+    authorId: text('author_id').notNull(),
+    title: text('title').notNull(),
+    context: text('context').notNull().default(''),
+    ask: text('ask').notNull(),
+    links: text('links').notNull().default(''),
+    ifOffline: text('if_offline').notNull().default(''),
+    neededByAt: instant('needed_by_at'),
+    urgent: boolean('urgent').notNull().default(false),
+    state: text('state', { enum: HANDOFF_STATES }).notNull().default('open'),
+    channelId: text('channel_id'),
+    channelTs: text('channel_ts'),
+    sourcePermalink: text('source_permalink'),
+    resolutionNote: text('resolution_note'),
+    resolvedBy: text('resolved_by'),
+    resolvedAt: instant('resolved_at'),
+    authorNotifiedAt: instant('author_notified_at'),
+    idempotencyKey: text('idempotency_key'),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('handoffs_team_number_uq').on(t.teamId, t.number),
+    uniqueIndex('handoffs_team_idem_uq').on(t.teamId, t.idempotencyKey),
+    index('handoffs_author_idx').on(t.teamId, t.authorId, t.state),
+    index('handoffs_untold_idx').on(t.teamId, t.authorId).where(sql`${t.authorNotifiedAt} is null and ${t.state} in ('done', 'declined')`),
+  ],
+);
+
+export const handoffRecipients = pgTable(
+  'handoff_recipients',
+  {
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'cascade' }),
+    teamId: text('team_id').notNull(),
+    userId: text('user_id').notNull(),
+    active: boolean('active').notNull().default(true),
+    notifiedAt: instant('notified_at'),
+    snoozedUntilDate: localDate('snoozed_until_date'),
+    addedAt: instant('added_at').notNull(),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.handoffId, t.userId] }), index('recipients_user_idx').on(t.teamId, t.userId, t.active)],
+);
+
+export const handoffEvents = pgTable(
+  'handoff_events',
+  {
+    id: bigId('id').primaryKey().generatedByDefaultAsIdentity(),
+    teamId: text('team_id').notNull(),
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffs.id, { onDelete: 'cascade' }),
+    actorId: text('actor_id').notNull(),
+    kind: text('kind').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state'),
+    note: text('note'),
+    detail: jsonText('detail'),
+    at: instant('at').notNull(),
+  },
+  (t) => [index('events_handoff_idx').on(t.handoffId)],
+);
+
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigId('id').primaryKey().generatedByDefaultAsIdentity(),
+    teamId: text('team_id').notNull(),
+    kind: text('kind', { enum: ['digest', 'dm', 'channel_post', 'channel_update'] }).notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    userId: text('user_id'),
+    channelId: text('channel_id'),
+    handoffId: integer('handoff_id'),
+    localDate: localDate('local_date'),
+    payload: jsonText('payload').notNull().default('{}'),
+    status: text('status', { enum: OUTBOX_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: instant('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    messageTs: text('message_ts'),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+    sentAt: instant('sent_at'),
+    claimedBy: text('claimed_by'),
+    leaseUntil: instant('lease_until'),
+    postingSince: instant('posting_since'),
+  },
+  (t) => [uniqueIndex('outbox_dedupe_uq').on(t.teamId, t.dedupeKey), index('outbox_due_idx').on(t.status, t.nextAttemptAt)],
+);
+
+export const deflections = pgTable(
+  'deflections',
+  {
+    id: bigId('id').primaryKey().generatedByDefaultAsIdentity(),
+    teamId: text('team_id').notNull(),
+    userId: text('user_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    threadTs: text('thread_ts').notNull(),
+    messageTs: text('message_ts').notNull(),
+    reason: text('reason').notNull(),
+    pendingText: text('pending_text'),
+    pendingMentions: jsonText('pending_mentions'),
+    outcome: text('outcome', { enum: ['shown', 'converted', 'kept', 'dismissed', 'muted', 'failed'] })
+      .notNull()
+      .default('shown'),
+    handoffId: integer('handoff_id'),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('deflections_thread_uq').on(t.teamId, t.channelId, t.threadTs, t.userId)],
+);
+
+export const deflectionMutes = pgTable(
+  'deflection_mutes',
+  {
+    teamId: text('team_id').notNull(),
+    userId: text('user_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.userId, t.channelId] })],
+);
+
+export const processedEvents = pgTable(
+  'processed_events',
+  {
+    teamId: text('team_id').notNull(),
+    eventId: text('event_id').notNull(),
+    at: instant('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.eventId] }), index('processed_events_at_idx').on(t.at)],
+);
