@@ -1,10 +1,11 @@
 /**
- * Three projects, so the inner loop stays fast while CI still runs everything:
+ * Four projects, so the inner loop stays fast while CI still runs everything:
  *   unit         pure logic, views, the harness itself               (npm test)
  *   e2e          the real app behind its receiver, one process        (npm test)
  *   reliability  fuzz, security, faults, crashes, rolling deploys, and
  *                every test that spawns real processes               (npm run test:slow)
- * `npm run test:all` (what CI runs) is all three.
+ *   postgres     the same tests against SQLite and PostgreSQL        (npm run test:postgres)
+ * `npm run test:all` (what CI runs) is all four.
  */
 // Type checking is done once by `npm run typecheck`; tests only transpile, which keeps them fast.
 // `npm test` runs 3 workers: its tests mostly wait on sockets and timers, and jest's default (cores − 1)
@@ -25,5 +26,14 @@ module.exports = {
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/harness/**/*.test.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], testPathIgnorePatterns: processTests },
     { ...base, displayName: 'reliability', testMatch: ['<rootDir>/test/reliability/**/*.test.ts', '<rootDir>/test/crash/**/*.test.ts', ...processTests] },
+    // Both backends: PostgreSQL from HANDOFF_TEST_POSTGRES_URL (default the local one); skipped with one
+    // line when unreachable, a failure under CI=true (see test/postgres/globalSetup.ts).
+    {
+      ...base,
+      displayName: 'postgres',
+      testMatch: ['<rootDir>/test/postgres/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/postgres/globalSetup.ts',
+      globalTeardown: '<rootDir>/test/postgres/globalTeardown.ts',
+    },
   ],
 };
