@@ -72,5 +72,13 @@ describeOnPostgres()('PostgreSQL migrations', () => {
     expect(raw?.iso).toBe('2026-11-30T09:00:00.123');
     const [json] = (await h.db.execute<{ reason: string }>(sql`select payload->>'reason' as reason from outbox`)).rows;
     expect(json?.reason).toBe('new');
+    // Whatever the session's time zone, the instant read back is the one written.
+    const kolkata = new URL(database.url);
+    kolkata.searchParams.set('options', '-c TimeZone=Asia/Kolkata');
+    const other = await openPostgres(kolkata.toString());
+    handles.push(other);
+    const [shown] = (await other.db.execute<{ t: string }>(sql`select next_digest_at::text as t from users`)).rows;
+    expect(shown?.t).toBe('2026-11-30 14:30:00.123+05:30');
+    expect((await other.db.select().from(users))[0]?.nextDigestAt).toBe(at);
   });
 });
