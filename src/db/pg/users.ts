@@ -8,6 +8,7 @@ import { instant, pgRowReader, statement, type On } from './conn';
 const row = pgRowReader<UserRow>(users);
 const ALL = row.columns();
 const COLUMNS = getTableColumns(users);
+const KEYS = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
 
 const S = {
   get: statement('users.get', `select ${ALL} from users where team_id = $1 and user_id = $2`),
@@ -36,18 +37,21 @@ export const userQueries: On<UserQueries> = {
     return row.read(r);
   },
 
-  /** The statement is named after the columns it sets: one prepared statement per shape of patch. */
+  /**
+   * One prepared statement per set of columns patched, named by that set as a bitmask (PostgreSQL
+   * cuts names at 63 bytes, so a list of column names could make two sets collide). Keys that are not
+   * columns are ignored, as drizzle does on SQLite.
+   */
   async updateUser(c, teamId, userId, patch, now) {
-    const set = Object.entries(patch).filter(([, v]) => v !== undefined);
-    const assignments = set.map(([key], i) => {
-      const column = COLUMNS[key as keyof typeof COLUMNS];
-      if (!column) throw new Error(`users has no column ${key}`);
-      return `${column.name} = $${i + 4}`;
+    const set = KEYS.filter((key) => (patch as Record<string, unknown>)[key] !== undefined);
+    const mask = set.reduce((m, key) => m | (1n << BigInt(KEYS.indexOf(key))), 0n);
+    const assignments = set.map((key, i) => `${COLUMNS[key].name} = $${i + 4}`);
+    const values = set.map((key) => {
+      const v = (patch as Record<string, unknown>)[key];
+      return v === null ? null : COLUMNS[key].mapToDriverValue(v as never);
     });
-    const values = set.map(([key, v]) => (v === null ? null : COLUMNS[key as keyof typeof COLUMNS].mapToDriverValue(v as never)));
-    const name = `users.update(${set.map(([key]) => key).join(',')})`;
     const text = `update users set ${[...assignments, 'updated_at = $3'].join(', ')} where team_id = $1 and user_id = $2`;
-    await c.changes(statement(name, text), [teamId, userId, instant(now.getTime()), ...values]);
+    await c.changes(statement(`users.update.${mask.toString(36)}`, text), [teamId, userId, instant(now.getTime()), ...values]);
   },
 
   findUserIdsByName: async (c, teamId, name) => (await c.rows<{ id: string }>(S.byName, [teamId, name])).map((r) => r.id),
