@@ -1,7 +1,7 @@
 /**
  * What the async Store costs per call (issue 14), in CPU µs: the same query called directly (sync
  * better-sqlite3, as services do today), through the SQLite store (one promise per call), inside a
- * store transaction, and through the PostgreSQL store (a round trip to the local server; its CPU is
+ * store transaction, a one-read transaction (writeTransaction vs store.transaction), and through the PostgreSQL store (a round trip to the local server; its CPU is
  * this process's share only). A read (`getUser`, prepared) and a write (`markRecipientNotified`).
  *
  *   npm run bench:store -- [--calls 20000] [--postgres postgres://postgres@127.0.0.1:5432/test]
@@ -16,6 +16,8 @@ import { openDatabase, runMigrations } from '../src/db/client';
 import { openPgStore } from '../src/db/pg/store';
 import { markRecipientNotified } from '../src/db/queries/handoffs';
 import { getUser } from '../src/db/queries/users';
+import { getWorkspace } from '../src/db/queries/workspaces';
+import { writeTransaction } from '../src/db/prepared';
 import { sqliteStore } from '../src/db/sqliteStore';
 import type { Store } from '../src/db/store';
 import { benchArgs } from './bench/args';
@@ -54,11 +56,14 @@ async function sqliteRows(calls: number): Promise<string[]> {
     const direct = await cpuPerCall(calls, (i) => getUser(handle.db, T, `U${i % 100}`));
     const viaStore = await cpuPerCall(calls, (i) => store.getUser(T, `U${i % 100}`));
     const inTx = await cpuPerCall(calls / 100, () => store.transaction(async (tx) => Promise.all(Array.from({ length: 100 }, (_, i) => tx.getUser(T, `U${i}`)))));
+    const txDirect = await cpuPerCall(calls, () => writeTransaction(handle.db, () => getWorkspace(handle.db, T)));
+    const txStore = await cpuPerCall(calls, () => store.transaction((tx) => tx.getWorkspace(T)));
     const writeDirect = await cpuPerCall(calls, () => markRecipientNotified(handle.db, id, 'U1', NOW));
     const writeStore = await cpuPerCall(calls, () => store.markRecipientNotified(id, 'U1', NOW));
     return [
       `sqlite  getUser               direct ${direct.toFixed(2)} µs   store ${viaStore.toFixed(2)} µs   (+${(viaStore - direct).toFixed(2)} µs)`,
       `sqlite  getUser ×100 in a tx  ${(inTx / 100).toFixed(2)} µs per call`,
+      `sqlite  transaction + 1 read  writeTransaction ${txDirect.toFixed(2)} µs   store.transaction ${txStore.toFixed(2)} µs`,
       `sqlite  markRecipientNotified direct ${writeDirect.toFixed(2)} µs   store ${writeStore.toFixed(2)} µs   (+${(writeStore - writeDirect).toFixed(2)} µs)`,
     ];
   } finally {

@@ -25,80 +25,96 @@ import type { Queries, Store, Tx } from './store';
 
 type Runner = <R>(fn: (db: Db) => R) => Promise<R>;
 
-/** Every query function, bound to `run`: the one place a method meets its function. */
-function queries(run: Runner): Queries {
-  const m =
-    <A extends unknown[], R>(f: (db: Db, ...args: A) => R) =>
-    (...args: A): Promise<R> =>
-      run((db) => f(db, ...args));
-  return {
-    firstSightOfEvent: m(deflections.firstSightOfEvent),
-    isMuted: m(deflections.isMuted),
-    mute: m(deflections.mute),
-    workspaceDeflectionEnabled: m(deflections.workspaceDeflectionEnabled),
-    setWorkspaceDeflection: m(deflections.setWorkspaceDeflection),
-    unmute: m(deflections.unmute),
-    reservePrompt: m(deflections.reservePrompt),
-    setPending: m(deflections.setPending),
-    forgetPending: m(deflections.forgetPending),
-    getDeflection: m(deflections.getDeflection),
-    getDeflectionById: m(deflections.getDeflectionById),
-    setOutcome: m(deflections.setOutcome),
-    purgeStale: m(deflections.purgeStale),
-    digestPerson: m(digests.digestPerson),
-    zoneColumns: m(digests.zoneColumns),
-    waitingOn: m(digests.waitingOn),
-    untoldOutcomes: m(digests.untoldOutcomes),
-    openAuthoredCount: m(digests.openAuthoredCount),
-    waitedOnSchedules: m(digests.waitedOnSchedules),
-    dueForDigest: m(dueDigests.dueForDigest),
-    enqueueDigest: m(dueDigests.enqueueDigest),
-    advanceDigestSchedule: m(dueDigests.advanceDigestSchedule),
-    retryDigestAt: m(dueDigests.retryDigestAt),
-    createHandoff: m(handoffs.createHandoff),
-    countCreatedSince: m(handoffs.countCreatedSince),
-    loadHandoff: m(handoffs.loadHandoff),
-    findRepeatedAsk: m(handoffs.findRepeatedAsk),
-    findHandoffIdByNumber: m(handoffs.findHandoffIdByNumber),
-    applyDecision: m(handoffs.applyDecision),
-    logEvent: m(handoffs.logEvent),
-    listEvents: m(handoffs.listEvents),
-    listWaitingOn: m(handoffs.listWaitingOn),
-    countWaitingOn: m(handoffs.countWaitingOn),
-    listAuthoredOpen: m(handoffs.listAuthoredOpen),
-    listRecentlyResolved: m(handoffs.listRecentlyResolved),
-    markAuthorNotified: m(handoffs.markAuthorNotified),
-    markRecipientNotified: m(handoffs.markRecipientNotified),
-    snoozeForRecipient: m(handoffs.snoozeForRecipient),
-    setChannelPost: m(handoffs.setChannelPost),
-    countOpenAuthored: m(handoffs.countOpenAuthored),
-    enqueue: m(outbox.enqueue),
-    claimDue: m(outbox.claimDue),
-    startPosting: m(outbox.startPosting),
-    renewLeases: m(outbox.renewLeases),
-    markSent: m(outbox.markSent),
-    markFoundSent: m(outbox.markFoundSent),
-    markRetry: m(outbox.markRetry),
-    markFinal: m(outbox.markFinal),
-    releaseClaim: m(outbox.releaseClaim),
-    releaseAll: m(outbox.releaseAll),
-    setPayload: m(outbox.setPayload),
-    foreignClaims: m(outbox.foreignClaims),
-    takeOver: m(outbox.takeOver),
-    getOutboxRow: m(outbox.getOutboxRow),
-    digestRowsFor: m(outbox.digestRowsFor),
-    outboxBacklog: m(outbox.outboxBacklog),
-    deleteFinishedBefore: m(outbox.deleteFinishedBefore),
-    getUser: m(users.getUser),
-    upsertProfile: m(users.upsertProfile),
-    updateUser: m(users.updateUser),
-    findUserIdsByName: m(users.findUserIdsByName),
-    ensureWorkspace: m(workspaces.ensureWorkspace),
-    getWorkspace: m(workspaces.getWorkspace),
-    setWorkspaceStatus: m(workspaces.setWorkspaceStatus),
-    allocateHandoffNumber: m(workspaces.allocateHandoffNumber),
-    anyWorkspacePaused: m(workspaces.anyWorkspacePaused),
-  };
+type QueryFunctions = { [K in keyof Queries]: (db: Db, ...args: Parameters<Queries[K]>) => Awaited<ReturnType<Queries[K]>> };
+
+/** Every query function under its method name: the one place a method meets its function. */
+const FUNCTIONS: QueryFunctions = {
+  firstSightOfEvent: deflections.firstSightOfEvent,
+  isMuted: deflections.isMuted,
+  mute: deflections.mute,
+  workspaceDeflectionEnabled: deflections.workspaceDeflectionEnabled,
+  setWorkspaceDeflection: deflections.setWorkspaceDeflection,
+  unmute: deflections.unmute,
+  reservePrompt: deflections.reservePrompt,
+  setPending: deflections.setPending,
+  forgetPending: deflections.forgetPending,
+  getDeflection: deflections.getDeflection,
+  getDeflectionById: deflections.getDeflectionById,
+  setOutcome: deflections.setOutcome,
+  purgeStale: deflections.purgeStale,
+  digestPerson: digests.digestPerson,
+  zoneColumns: digests.zoneColumns,
+  waitingOn: digests.waitingOn,
+  untoldOutcomes: digests.untoldOutcomes,
+  openAuthoredCount: digests.openAuthoredCount,
+  waitedOnSchedules: digests.waitedOnSchedules,
+  dueForDigest: dueDigests.dueForDigest,
+  enqueueDigest: dueDigests.enqueueDigest,
+  advanceDigestSchedule: dueDigests.advanceDigestSchedule,
+  retryDigestAt: dueDigests.retryDigestAt,
+  createHandoff: handoffs.createHandoff,
+  countCreatedSince: handoffs.countCreatedSince,
+  loadHandoff: handoffs.loadHandoff,
+  findRepeatedAsk: handoffs.findRepeatedAsk,
+  findHandoffIdByNumber: handoffs.findHandoffIdByNumber,
+  applyDecision: handoffs.applyDecision,
+  logEvent: handoffs.logEvent,
+  listEvents: handoffs.listEvents,
+  listWaitingOn: handoffs.listWaitingOn,
+  countWaitingOn: handoffs.countWaitingOn,
+  listAuthoredOpen: handoffs.listAuthoredOpen,
+  listRecentlyResolved: handoffs.listRecentlyResolved,
+  markAuthorNotified: handoffs.markAuthorNotified,
+  markRecipientNotified: handoffs.markRecipientNotified,
+  snoozeForRecipient: handoffs.snoozeForRecipient,
+  setChannelPost: handoffs.setChannelPost,
+  countOpenAuthored: handoffs.countOpenAuthored,
+  enqueue: outbox.enqueue,
+  claimDue: outbox.claimDue,
+  startPosting: outbox.startPosting,
+  renewLeases: outbox.renewLeases,
+  markSent: outbox.markSent,
+  markFoundSent: outbox.markFoundSent,
+  markRetry: outbox.markRetry,
+  markFinal: outbox.markFinal,
+  releaseClaim: outbox.releaseClaim,
+  releaseAll: outbox.releaseAll,
+  setPayload: outbox.setPayload,
+  foreignClaims: outbox.foreignClaims,
+  takeOver: outbox.takeOver,
+  getOutboxRow: outbox.getOutboxRow,
+  digestRowsFor: outbox.digestRowsFor,
+  outboxBacklog: outbox.outboxBacklog,
+  deleteFinishedBefore: outbox.deleteFinishedBefore,
+  getUser: users.getUser,
+  upsertProfile: users.upsertProfile,
+  updateUser: users.updateUser,
+  findUserIdsByName: users.findUserIdsByName,
+  ensureWorkspace: workspaces.ensureWorkspace,
+  getWorkspace: workspaces.getWorkspace,
+  setWorkspaceStatus: workspaces.setWorkspaceStatus,
+  allocateHandoffNumber: workspaces.allocateHandoffNumber,
+  anyWorkspacePaused: workspaces.anyWorkspacePaused,
+};
+
+/**
+ * A level's methods live on this prototype, built once: opening a transaction allocates one object,
+ * not one closure per method (≈7 µs of CPU per transaction with closures).
+ */
+class Methods {
+  constructor(readonly level: Level) {}
+
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.level.transaction(fn);
+  }
+}
+for (const [name, f] of Object.entries(FUNCTIONS) as [string, (db: Db, ...args: unknown[]) => unknown][]) {
+  Object.defineProperty(Methods.prototype, name, {
+    enumerable: true,
+    value(this: Methods, ...args: unknown[]) {
+      return this.level.run((db) => f(db, ...args));
+    },
+  });
 }
 
 /** A synchronous call as a promise: a throw becomes a rejection, as with an async driver. */
@@ -148,7 +164,8 @@ class Level {
   }
 
   asTx(): Tx {
-    return { ...queries(this.run), transaction: (fn) => this.transaction(fn) };
+    // FUNCTIONS has every query (its type says so), and the loop above put each on the prototype.
+    return new Methods(this) as unknown as Tx;
   }
 
   /** Waits for the open transaction (if any), then refuses further calls. */
@@ -162,11 +179,10 @@ class Level {
 /** A `Store` over an opened (and migrated) SQLite database; `close()` closes it. */
 export function sqliteStore(handle: DbHandle): Store {
   const top = new Level(handle, 0);
-  return {
-    ...top.asTx(),
-    close: async () => {
-      await top.close();
-      handle.close();
-    },
+  const store = top.asTx() as Store;
+  store.close = async () => {
+    await top.close();
+    handle.close();
   };
+  return store;
 }

@@ -6,6 +6,9 @@
  *
  * The contract is split by concern (one part per query module) so that a store implementing only
  * some of them says so in its type (see `StoreOf`), instead of carrying methods that do not work.
+ *
+ * Call methods on the store (`store.getUser(…)`); do not detach them (`const { getUser } = store`):
+ * the SQLite store keeps them on a prototype so that opening a transaction allocates one object.
  */
 import type { Db } from './client';
 import type * as deflections from './queries/deflections';
