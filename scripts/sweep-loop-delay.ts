@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openDatabase, runMigrations } from '../src/db/client';
+import { sqliteStore } from '../src/db/sqliteStore';
 import { sweepDueDigests } from '../src/scheduler/digestSweep';
 
 const pct = (xs: number[], q: number) => xs[Math.floor(q * (xs.length - 1))] ?? 0;
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   histogram.enable();
   const marks: number[] = [];
   const t0 = performance.now();
-  const result = await sweepDueDigests(h.db, new Date(at + 60_000), 4 * 3600_000, { onSlice: () => marks.push(performance.now()) });
+  const result = await sweepDueDigests(sqliteStore(h), new Date(at + 60_000), 4 * 3600_000, { onSlice: () => marks.push(performance.now()) });
   const sweepMs = performance.now() - t0;
   await new Promise((r) => setTimeout(r, 20));
   histogram.disable();

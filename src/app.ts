@@ -10,6 +10,8 @@ import type { DestinationStream } from 'pino';
 import { secretsOf, type Config } from './config';
 import { openDatabase, runMigrations, type DbHandle } from './db/client';
 import { storageHealth } from './db/health';
+import { sqliteStore } from './db/sqliteStore';
+import type { Store } from './db/store';
 import { hardenedHttpReceiver } from './slack/receiver';
 import { AuthTestReadiness, type SlackReadiness } from './slack/readiness';
 import { SocketMode } from './slack/socketMode';
@@ -17,7 +19,6 @@ import { explainListenError, healthRoute, listenOperatorServer, metricsRoute, re
 import { Metrics, metricReason } from './metrics';
 import { meteredFetch } from './slack/meteredFetch';
 import { timeAcks } from './slack/ackTimer';
-import { outboxBacklog } from './db/queries/outbox';
 import { SlackIdentity } from './slack/identity';
 import { boltLogger, createLogger, type Logger } from './logger';
 import { systemClock, type Clock } from './clock';
@@ -33,7 +34,6 @@ import { SlackDeliveries } from './delivery/deliveries';
 import { DigestBuilder } from './delivery/digestBuilder';
 import { SchedulerTick } from './scheduler/tick';
 import { pruneOutbox } from './delivery/retention';
-import { purgeStale } from './db/queries/deflections';
 import type { ListenerDeps } from './listeners/context';
 import { registerListeners } from './listeners';
 import { InFlightListeners } from './listeners/inFlight';
@@ -51,7 +51,9 @@ export interface HandoffOptions {
 
 export interface Handoff {
   app: App;
+  /** The raw SQLite handle: health checks and tests that need raw SQL. Everything else uses `store`. */
   db: DbHandle;
+  store: Store;
   deps: ListenerDeps;
   dispatcher: OutboxDispatcher;
   tick: SchedulerTick;
@@ -71,10 +73,12 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config), destination: opts.logDestination });
   const db = openDatabase(config.databasePath);
   runMigrations(db);
+  // PostgreSQL (DATABASE_URL=postgres://…) is selected here in a later step; today it is SQLite.
+  const store = sqliteStore(db);
 
   const bolt = boltLogger(logger);
   const metrics = new Metrics(
-    () => outboxBacklog(db.db, clock.now()),
+    () => store.outboxBacklog(clock.now()),
     () => clock.now().getTime(),
   );
   const clientOptions: WebClientOptions = {
@@ -88,7 +92,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
   };
   const client = new WebClient(config.slackBotToken, clientOptions);
-  const workspaces = new WorkspaceService(db.db, client, clock, logger);
+  const workspaces = new WorkspaceService(store, client, clock, logger);
   const identity = new SlackIdentity(client, logger, (teamId) => workspaces.resumeIfPaused(teamId));
   void identity.resolve();
   // Socket Mode: the socket client honours SLACK_API_URL; /healthz and /readyz get their own server on PORT.
@@ -111,10 +115,10 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   app.client = client;
   timeAcks(app, (kind, seconds) => metrics.ackSeconds.observe({ kind }, seconds));
 
-  const people = new People(db.db, client, clock, logger, config.digestMaxLateMs);
-  const digests = new DigestBuilder(db.db, clock);
-  const deliveries = new SlackDeliveries(db.db, client, clock, digests);
-  const dispatcher = new OutboxDispatcher(db.db, deliveries, clock, logger, {
+  const people = new People(store, client, clock, logger, config.digestMaxLateMs);
+  const digests = new DigestBuilder(store, clock);
+  const deliveries = new SlackDeliveries(store, client, clock, digests);
+  const dispatcher = new OutboxDispatcher(store, deliveries, clock, logger, {
     concurrency: config.deliveryConcurrency,
     ratePerSecond: config.deliveryRatePerSecond,
     startRatePerSecond: config.deliveryStartRatePerSecond,
@@ -128,11 +132,11 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     config,
     identity,
     people,
-    handoffs: new HandoffService(db.db, people, dispatcher, clock, logger, { perPersonPerMinute: config.handoffsPerPersonPerMinute }),
-    home: new HomeService(db.db, client, people, clock, logger),
-    settings: new SettingsService(db.db, client, people, clock, logger),
-    deflection: new DeflectionService(db.db, client, people, clock, logger, config.deflectionCooldownMs, (outcome) => metrics.deflections.inc({ outcome })),
-    cards: new CardRefresher(db.db, client, identity, clock, logger),
+    handoffs: new HandoffService(store, people, dispatcher, clock, logger, { perPersonPerMinute: config.handoffsPerPersonPerMinute }),
+    home: new HomeService(store, client, people, clock, logger),
+    settings: new SettingsService(store, client, people, clock, logger),
+    deflection: new DeflectionService(store, client, people, clock, logger, config.deflectionCooldownMs, (outcome) => metrics.deflections.inc({ outcome })),
+    cards: new CardRefresher(store, client, identity, clock, logger),
     workspaces,
   };
   const inFlight = new InFlightListeners();
@@ -140,15 +144,15 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   registerListeners(app, deps);
 
   const tick = new SchedulerTick(
-    db.db,
+    store,
     dispatcher,
     clock,
     logger,
     config.digestMaxLateMs,
     async (stopping) => {
-      purgeStale(db.db, clock.now());
-      workspaces.recheckPaused();
-      const pruned = await pruneOutbox(db.db, clock.now(), config.outboxRetentionMs, { stopping });
+      await store.purgeStale(clock.now());
+      await workspaces.recheckPaused();
+      const pruned = await pruneOutbox(store, clock.now(), config.outboxRetentionMs, { stopping });
       if (pruned > 0) logger.info({ rows: pruned, retentionDays: config.outboxRetentionMs / 86_400_000 }, 'deleted finished outbox rows past their retention');
     },
     (seconds, swept) => {
@@ -165,6 +169,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   return {
     app,
     db,
+    store,
     deps,
     dispatcher,
     tick,
@@ -212,7 +217,8 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
       if (!(await inFlight.drain(LISTENER_DRAIN_MS))) logger.warn({ running: inFlight.count }, 'stopping with listeners still at work');
       // In-flight deliveries finish; unstarted ones stay in the outbox for the next start.
       await dispatcher.stop();
-      db.close();
+      // Waits for a transaction still open, then closes the database.
+      await store.close();
       loopDelay.closeWindow();
       loopDelay.stop();
       logger.info('Handoff stopped');

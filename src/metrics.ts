@@ -68,9 +68,9 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(backlog: () => Backlog, now: () => number) {
+  constructor(backlog: () => Promise<Backlog>, now: () => number) {
     // Three gauges, one read: the backlog is read once per scrape (within a second), not three times.
-    let cached: { at: number; value: Backlog } | null = null;
+    let cached: { at: number; value: Promise<Backlog> } | null = null;
     const read = () => {
       const t = now();
       if (!cached || t - cached.at > 1000 || t < cached.at) cached = { at: t, value: backlog() };
@@ -80,24 +80,24 @@ export class Metrics {
       name: 'handoff_outbox_due',
       help: 'Outbox rows due now and not yet being sent',
       registers: [this.registry],
-      collect() {
-        this.set(read().due);
+      async collect() {
+        this.set((await read()).due);
       },
     });
     new Gauge({
       name: 'handoff_outbox_sending',
       help: 'Outbox rows claimed by a sender right now',
       registers: [this.registry],
-      collect() {
-        this.set(read().sending);
+      async collect() {
+        this.set((await read()).sending);
       },
     });
     new Gauge({
       name: 'handoff_outbox_oldest_due_age_seconds',
       help: 'How long the oldest due outbox row has waited (0 when none is due)',
       registers: [this.registry],
-      collect() {
-        const oldest = read().oldestDueAt;
+      async collect() {
+        const oldest = (await read()).oldestDueAt;
         this.set(oldest === null ? 0 : Math.max(0, (now() - oldest) / 1000));
       },
     });

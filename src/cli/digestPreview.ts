@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { openDatabase, type DbHandle } from '../db/client';
 import { users, workspaces } from '../db/schema';
-import { digestRowsFor } from '../db/queries/outbox';
-import { getUser } from '../db/queries/users';
+import { sqliteStore } from '../db/sqliteStore';
+import type { Store } from '../db/store';
 import { DigestBuilder } from '../delivery/digestBuilder';
 import { scheduleOf } from '../domain/personSchedule';
 import { isValidLocalDate, localParts, localTimeLabel } from '../time';
@@ -34,8 +34,9 @@ export interface PreviewDeps {
   now?: () => Date;
 }
 
-export function digestPreviewCommand(argv: string[], deps: PreviewDeps = {}): CommandResult {
+export async function digestPreviewCommand(argv: string[], deps: PreviewDeps = {}): Promise<CommandResult> {
   let handle: DbHandle | null = null;
+  let store: Store | null = null;
   try {
     const opts = parseOptions(argv, 'digest-preview', OPTIONS);
     if (opts === 'help') return { exitCode: 0, out: DIGEST_PREVIEW_USAGE };
@@ -49,8 +50,9 @@ export function digestPreviewCommand(argv: string[], deps: PreviewDeps = {}): Co
       return { exitCode: 1, out: `No database at ${file}. Set DATABASE_URL (or --db) to Handoff’s SQLite file.` };
     }
     handle = openDatabase(file);
+    store = sqliteStore(handle);
     const teamId = opts.get('team') ?? onlyTeam(handle);
-    const user = getUser(handle.db, teamId, userId);
+    const user = await store.getUser(teamId, userId);
     if (!user) {
       return { exitCode: 1, out: `Handoff doesn’t know ${userId} in ${teamId} yet (people are added when the app first sees them).` };
     }
@@ -73,9 +75,9 @@ export function digestPreviewCommand(argv: string[], deps: PreviewDeps = {}): Co
       `Digest preview for ${nameOf(userId)} in ${teamId}, local date ${date}, as of ${localTimeLabel(now, tz, 'EEE yyyy-MM-dd HH:mm')} (${now.toISOString()})`,
       `Schedule: ${formatHHMM(schedule.startMinute)}–${formatHHMM(schedule.endMinute)} ${formatWorkingDays(schedule.workingDays)}, ${tz}${schedule.awayUntil ? `, away until ${schedule.awayUntil}` : ''}`,
       user.digestEnabled ? `Next digest: ${next}` : `Digest turned off; news that waited for them goes out at the start of their day: ${next}`,
-      `Digest for ${date}: ${digestStatus(handle, teamId, userId, date, tz)}`,
+      `Digest for ${date}: ${await digestStatus(store, teamId, userId, date, tz)}`,
     ];
-    const built = new DigestBuilder(handle.db, { now: () => now }).build(teamId, userId, date);
+    const built = await new DigestBuilder(store, { now: () => now }).build(teamId, userId, date);
     if (!built) {
       return { exitCode: 0, out: [...head, '', 'No digest: nothing waits on them and nothing they asked for was resolved, so nothing would be sent.'].join('\n') };
     }
@@ -93,13 +95,15 @@ export function digestPreviewCommand(argv: string[], deps: PreviewDeps = {}): Co
     if (e instanceof UsageError) return { exitCode: 2, out: `Error: ${e.message}\n\n${DIGEST_PREVIEW_USAGE}` };
     throw e;
   } finally {
-    handle?.close();
+    // The store closes its database; without one (it failed to open) the handle is closed directly.
+    if (store) await store.close();
+    else handle?.close();
   }
 }
 
 /** Whether that local date's digest already went out (or was skipped), from the outbox. */
-function digestStatus(handle: DbHandle, teamId: string, userId: string, date: string, tz: string): string {
-  const rows = digestRowsFor(handle.db, teamId, userId, date);
+async function digestStatus(store: Store, teamId: string, userId: string, date: string, tz: string): Promise<string> {
+  const rows = await store.digestRowsFor(teamId, userId, date);
   if (rows.length === 0) return 'not planned yet (nothing was queued for that date)';
   return rows
     .map((r) => {

@@ -27,7 +27,7 @@ export interface CliDeps {
   now?: () => Date;
 }
 
-export function runCli(argv: string[], deps: CliDeps = {}): CommandResult {
+export async function runCli(argv: string[], deps: CliDeps = {}): Promise<CommandResult> {
   const [command, ...rest] = argv;
   const env = deps.env ?? process.env;
   switch (command) {
@@ -48,11 +48,11 @@ export function runCli(argv: string[], deps: CliDeps = {}): CommandResult {
 }
 
 /** Prints the result (errors to stderr) and sets the exit code. */
-export function main(argv: string[]): void {
+export async function main(argv: string[]): Promise<void> {
   dotenv.config({ quiet: true });
   let result: CommandResult;
   try {
-    result = runCli(argv);
+    result = await runCli(argv);
   } catch (e) {
     result = { exitCode: 1, out: `handoff: ${e instanceof Error ? e.message : String(e)}` };
   }
@@ -61,4 +61,4 @@ export function main(argv: string[]): void {
   process.exitCode = result.exitCode;
 }
 
-if (require.main === module) main(process.argv.slice(2));
+if (require.main === module) void main(process.argv.slice(2));

@@ -6,11 +6,10 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
-import type { Db } from '../db/client';
 import type { OutboxRow } from '../db/queries/outbox';
-import { activeRecipientIds, loadHandoff, markAuthorNotified, markRecipientNotified, setChannelPost, type HandoffWithRecipients } from '../db/queries/handoffs';
-import { getUser } from '../db/queries/users';
-import { getOutboxRow, enqueue, setPayload } from '../db/queries/outbox';
+import { activeRecipientIds, type HandoffWithRecipients } from '../db/queries/handoffs';
+import type { Store, Tx } from '../db/store';
+import { usersById } from '../db/lookups';
 import type { Clock } from '../clock';
 import { MetadataEventTypes } from '../ids';
 import { isClosed } from '../domain/handoffLifecycle';
@@ -20,7 +19,7 @@ import { explainSlackError } from '../slack/errors';
 import type { DeliveryHandlers, DeliveryResult, Pace } from './outbox';
 import type { DigestBuilder } from './digestBuilder';
 import type { DigestLateness } from '../views/digestMessage';
-import { whereIsFrom } from '../views/whereIs';
+import { peopleOnCards, whereIsFrom } from '../views/whereIs';
 
 export type DmReason = 'new' | 'reassigned' | 'unblocked' | 'notice';
 
@@ -73,7 +72,7 @@ class NotYet extends Error {
 
 export class SlackDeliveries implements DeliveryHandlers {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly client: WebClient,
     private readonly clock: Clock,
     private readonly digests: DigestBuilder,
@@ -114,7 +113,7 @@ export class SlackDeliveries implements DeliveryHandlers {
       const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
       return { status: 'sent', ts: await this.post(row, pace, userId, text, blocks, MetadataEventTypes.notification) };
     }
-    const h = row.handoffId ? loadHandoff(this.db, row.teamId, row.handoffId) : undefined;
+    const h = row.handoffId ? await this.store.loadHandoff(row.teamId, row.handoffId) : undefined;
     if (!h) return { status: 'skip', reason: 'handoff gone' };
     if (payload.reason === 'unblocked') {
       if (h.authorNotifiedAt || !(h.state === 'done' || h.state === 'declined')) return { status: 'skip', reason: 'already told' };
@@ -126,24 +125,25 @@ export class SlackDeliveries implements DeliveryHandlers {
         h.state === 'declined'
           ? [`:no_entry_sign: ${who} can’t do #${h.number} — reassign, rewrite or cancel?`, 'Declined']
           : [`:unlock: You’re unblocked: ${who} marked #${h.number} done.`, 'You’re unblocked on'];
-      return { status: 'sent', ts: await this.post(row, pace, userId, handoffFallbackText(h, notice), this.withLead(lead, h, userId), MetadataEventTypes.notification) };
+      return { status: 'sent', ts: await this.post(row, pace, userId, handoffFallbackText(h, notice), await this.withLead(lead, h, userId), MetadataEventTypes.notification) };
     }
     if (isClosed(h.state) || !activeRecipientIds(h).includes(userId)) return { status: 'skip', reason: 'no longer for them' };
     const lead =
       payload.reason === 'reassigned' ? `:arrows_counterclockwise: This handoff was passed to you.` : `:incoming_envelope: ${mention(h.authorId)} handed this off to you.`;
-    return { status: 'sent', ts: await this.post(row, pace, userId, handoffFallbackText(h, 'New handoff'), this.withLead(lead, h, userId), MetadataEventTypes.notification) };
+    return { status: 'sent', ts: await this.post(row, pace, userId, handoffFallbackText(h, 'New handoff'), await this.withLead(lead, h, userId), MetadataEventTypes.notification) };
   }
 
-  private withLead(lead: string, h: HandoffWithRecipients, viewerId: string): KnownBlock[] {
+  private async withLead(lead: string, h: HandoffWithRecipients, viewerId: string): Promise<KnownBlock[]> {
+    const people = await usersById(this.store, h.teamId, peopleOnCards([h]));
     return [
       { type: 'section', text: { type: 'mrkdwn', text: lead } },
       // A DM stays around: the city, not a clock time that would be stale by tomorrow.
-      ...handoffCard(h, { viewerId, surface: 'dm', now: this.clock.now(), detail: 'full', whereIs: whereIsFrom((id) => getUser(this.db, h.teamId, id), null) }),
+      ...handoffCard(h, { viewerId, surface: 'dm', now: this.clock.now(), detail: 'full', whereIs: whereIsFrom((id) => people.get(id), null) }),
     ];
   }
 
   private async digest(row: OutboxRow, pace: Pace): Promise<DeliveryResult> {
-    let built = this.digests.build(row.teamId, row.userId!, row.localDate!, this.lateness(row));
+    let built = await this.digests.build(row.teamId, row.userId!, row.localDate!, this.lateness(row));
     // Nothing to say costs no rate budget: decided before waiting for the limiter.
     if (!built) return { status: 'skip', reason: 'nothing to say' };
     const waitedFrom = Date.now();
@@ -151,12 +151,12 @@ export class SlackDeliveries implements DeliveryHandlers {
     // Waiting for our turn can take a while in a big wave (or a Retry-After): an item resolved
     // meanwhile must not be shown as waiting, so what is sent is re-read just before it goes.
     if (Date.now() - waitedFrom > RECHECK_AFTER_WAIT_MS) {
-      built = this.digests.build(row.teamId, row.userId!, row.localDate!, this.lateness(row));
+      built = await this.digests.build(row.teamId, row.userId!, row.localDate!, this.lateness(row));
       if (!built) return { status: 'skip', reason: 'nothing to say' };
     }
     // Written right before posting: if we crash after Slack has it, recovery still knows what it told.
     const payload: DigestPayload = { ...parsePayload<DigestPayload>(row), told: { unblocked: built.unblockedIds, waiting: built.waitingIds } };
-    setPayload(this.db, row.id, payload as Record<string, unknown>, this.clock.now());
+    await this.store.setPayload(row.id, payload as Record<string, unknown>, this.clock.now());
     return { status: 'sent', ts: await this.post(row, noWait, row.userId!, built.message.text, built.message.blocks, MetadataEventTypes.digest) };
   }
 
@@ -176,56 +176,55 @@ export class SlackDeliveries implements DeliveryHandlers {
     return typeof sendBy === 'number' ? sendBy : null;
   }
 
-  afterSent(tx: Db, row: OutboxRow, ts: string | null, now: Date): void {
+  async afterSent(tx: Tx, row: OutboxRow, ts: string | null, now: Date): Promise<void> {
     switch (row.kind) {
       case 'digest': {
         // Re-read: the payload was rewritten just before posting.
-        const told = parsePayload<DigestPayload>(getOutboxRow(tx, row.id) ?? row).told;
+        const told = parsePayload<DigestPayload>((await tx.getOutboxRow(row.id)) ?? row).told;
         if (told) {
-          markAuthorNotified(tx, row.teamId, told.unblocked, now);
-          for (const id of told.waiting) markRecipientNotified(tx, id, row.userId!, now);
+          await tx.markAuthorNotified(row.teamId, told.unblocked, now);
+          for (const id of told.waiting) await tx.markRecipientNotified(id, row.userId!, now);
         }
         return;
       }
       case 'dm': {
         const reason = parsePayload<DmPayload>(row).reason;
         if (!row.handoffId || reason === 'notice') return;
-        if (reason === 'unblocked') markAuthorNotified(tx, row.teamId, [row.handoffId], now);
-        else markRecipientNotified(tx, row.handoffId, row.userId!, now);
+        if (reason === 'unblocked') await tx.markAuthorNotified(row.teamId, [row.handoffId], now);
+        else await tx.markRecipientNotified(row.handoffId, row.userId!, now);
         return;
       }
       case 'channel_post':
-        if (ts && row.handoffId && row.channelId) setChannelPost(tx, row.handoffId, row.channelId, ts);
+        if (ts && row.handoffId && row.channelId) await tx.setChannelPost(row.handoffId, row.channelId, ts);
         return;
       case 'channel_update':
         return;
     }
   }
 
-  private nameOf(teamId: string): (userId: string) => string {
-    return (userId) => getUser(this.db, teamId, userId)?.displayName || 'someone';
-  }
-
-  private channelBlocks(h: HandoffWithRecipients): KnownBlock[] {
-    return handoffCard(h, { viewerId: 'anyone', surface: 'channel', now: this.clock.now(), detail: 'full', nameOf: this.nameOf(h.teamId) });
+  private async channelBlocks(h: HandoffWithRecipients): Promise<KnownBlock[]> {
+    const people = await usersById(this.store, h.teamId, peopleOnCards([h]));
+    const nameOf = (userId: string) => people.get(userId)?.displayName || 'someone';
+    return handoffCard(h, { viewerId: 'anyone', surface: 'channel', now: this.clock.now(), detail: 'full', nameOf });
   }
 
   private async channelPost(row: OutboxRow, pace: Pace): Promise<DeliveryResult> {
-    const h = row.handoffId ? loadHandoff(this.db, row.teamId, row.handoffId) : undefined;
+    const h = row.handoffId ? await this.store.loadHandoff(row.teamId, row.handoffId) : undefined;
     if (!h || !row.channelId) return { status: 'skip', reason: 'handoff gone' };
-    return { status: 'sent', ts: await this.post(row, pace, row.channelId, handoffFallbackText(h, 'Handoff'), this.channelBlocks(h), MetadataEventTypes.notification) };
+    return { status: 'sent', ts: await this.post(row, pace, row.channelId, handoffFallbackText(h, 'Handoff'), await this.channelBlocks(h), MetadataEventTypes.notification) };
   }
 
   private async channelUpdate(row: OutboxRow, pace: Pace): Promise<DeliveryResult> {
-    const h = row.handoffId ? loadHandoff(this.db, row.teamId, row.handoffId) : undefined;
+    const h = row.handoffId ? await this.store.loadHandoff(row.teamId, row.handoffId) : undefined;
     if (!h || !h.channelId) return { status: 'skip', reason: 'no channel post' };
     if (!h.channelTs) {
-      const post = getOutboxRow(this.db, Number(JSON.parse(row.payload).postOutboxId ?? 0));
+      const post = await this.store.getOutboxRow(Number(JSON.parse(row.payload).postOutboxId ?? 0));
       if (post && (post.status === 'pending' || post.status === 'sending')) throw new NotYet('channel post not made yet');
       return { status: 'skip', reason: 'channel post failed' };
     }
+    const blocks = await this.channelBlocks(h);
     await pace();
-    const res = await this.client.chat.update({ channel: h.channelId, ts: h.channelTs, text: handoffFallbackText(h, 'Handoff'), blocks: this.channelBlocks(h) });
+    const res = await this.client.chat.update({ channel: h.channelId, ts: h.channelTs, text: handoffFallbackText(h, 'Handoff'), blocks });
     return { status: 'sent', ts: res.ts ?? h.channelTs };
   }
 
@@ -250,7 +249,7 @@ export class SlackDeliveries implements DeliveryHandlers {
         const id = outboxIdOf(m);
         if (id === null) continue;
         if (id === row.id) return m.ts ?? null;
-        if (this.sentBefore(id, row.createdAt)) return null;
+        if (await this.sentBefore(id, row.createdAt)) return null;
       }
       cursor = history.response_metadata?.next_cursor || undefined;
       if (!history.has_more || !cursor) return null;
@@ -258,19 +257,18 @@ export class SlackDeliveries implements DeliveryHandlers {
     return null;
   }
 
-  private sentBefore(outboxId: number, instant: number): boolean {
-    const other = getOutboxRow(this.db, outboxId);
+  private async sentBefore(outboxId: number, instant: number): Promise<boolean> {
+    const other = await this.store.getOutboxRow(outboxId);
     return !!other && other.status === 'sent' && other.sentAt !== null && other.sentAt < instant;
   }
 
   /** A channel post that cannot be made is explained to the author in plain words. */
-  onFailed(row: OutboxRow, code: string): void {
+  async onFailed(row: OutboxRow, code: string): Promise<void> {
     if (row.kind !== 'channel_post' || !row.handoffId) return;
-    const h = loadHandoff(this.db, row.teamId, row.handoffId);
+    const h = await this.store.loadHandoff(row.teamId, row.handoffId);
     if (!h) return;
     const text = `I couldn’t post handoff #${h.number} (“${safeMrkdwn(h.title, 200)}”) in <#${row.channelId}>. ${explainSlackError(code, `<#${row.channelId}>`)} The handoff itself is saved and its recipients will get it as usual.`;
-    enqueue(
-      this.db,
+    await this.store.enqueue(
       { teamId: row.teamId, kind: 'dm', dedupeKey: `notice:channel_failed:${row.id}`, userId: h.authorId, handoffId: h.id, payload: { reason: 'notice', text } },
       this.clock.now(),
     );

@@ -3,15 +3,16 @@
  * Built once per person per morning, on the delivery path: its reads are the few statements of
  * db/queries/digests.ts, prepared once per connection.
  */
-import type { Db } from '../db/client';
 import type { HandoffWithRecipients } from '../db/queries/handoffs';
 import type { UserRow } from '../db/queries/users';
-import { digestPerson, openAuthoredCount, untoldOutcomes, waitedOnSchedules, waitingOn, zoneColumns, type ScheduleColumns } from '../db/queries/digests';
+import type { ScheduleColumns } from '../db/queries/digests';
+import type { DigestQueries, StoreOf } from '../db/store';
 import { planDigest, type DigestPlan, type WaitedOn } from '../domain/digest';
 import { isWorkingAt, nextWorkStart, type WorkSchedule } from '../domain/workSchedule';
 import { cityOf, formatLocal, localDateOf, localInstant } from '../time';
 import type { Clock } from '../clock';
 import { scheduleOf, zoneOf } from '../domain/personSchedule';
+import { peopleOnCards } from '../views/whereIs';
 import { digestMessage, type DigestLateness, type DigestMessage, type DigestMode } from '../views/digestMessage';
 
 export type DigestItem = HandoffWithRecipients & { snoozedUntilDate: string | null };
@@ -36,40 +37,43 @@ export class DigestBuilder {
   private readonly starts = new Map<string, { from: number; next: number }>();
 
   constructor(
-    private readonly db: Db,
+    /** Only the digest reads: `handoff digest-preview` passes a read-only store. */
+    private readonly store: StoreOf<DigestQueries>,
     private readonly clock: Clock,
   ) {}
 
-  build(teamId: string, userId: string, localDate: string, late: DigestLateness | null = null): BuiltDigest | null {
-    const user = digestPerson(this.db, teamId, userId);
+  async build(teamId: string, userId: string, localDate: string, late: DigestLateness | null = null): Promise<BuiltDigest | null> {
+    const user = await this.store.digestPerson(teamId, userId);
     if (!user) return null;
     const mode: DigestMode = user.digestEnabled ? 'full' : 'news';
     const now = this.clock.now();
     const mine = (h: HandoffWithRecipients) => h.recipients.find((r) => r.userId === userId);
-    let waiting: DigestItem[] = waitingOn(this.db, teamId, userId).map((h) => ({ ...h, snoozedUntilDate: mine(h)?.snoozedUntilDate ?? null }));
+    let waiting: DigestItem[] = (await this.store.waitingOn(teamId, userId)).map((h) => ({ ...h, snoozedUntilDate: mine(h)?.snoozedUntilDate ?? null }));
     // With the digest off, only what they were never told about (it waited for their day to start).
     if (mode === 'news') waiting = waiting.filter((h) => !mine(h)?.notifiedAt);
     // Their own actions (a note to self they completed) are never news to them.
-    const untold = untoldOutcomes(this.db, teamId, userId);
+    const untold = await this.store.untoldOutcomes(teamId, userId);
     const resolved: DigestItem[] = untold.filter((h) => h.resolvedBy !== userId).map((h) => ({ ...h, snoozedUntilDate: null }));
     // Nothing waits on them and nothing got resolved: no digest, and no need to look further.
     if (waiting.length === 0 && resolved.length === 0) return null;
-    const waitedOn = mode === 'full' ? this.waitedOn(waitedOnSchedules(this.db, teamId, userId), now) : { workingNow: [], nextStarter: null };
+    const waitedOn = mode === 'full' ? this.waitedOn(await this.store.waitedOnSchedules(teamId, userId), now) : { workingNow: [], nextStarter: null };
+    const waitingOnOthersCount = mode === 'full' ? await this.store.openAuthoredCount(teamId, userId) : 0;
     const plan = planDigest<DigestItem>({
       localDate,
       unblocked: resolved.filter((h) => h.state === 'done'),
       declined: resolved.filter((h) => h.state === 'declined'),
       waitingOnYou: waiting,
-      waitingOnOthersCount: mode === 'full' ? openAuthoredCount(this.db, teamId, userId) : 0,
+      waitingOnOthersCount,
       ...waitedOn,
     });
     if (!plan) return null;
     const tz = zoneOf(user);
     const dateLabel = formatLocal(localInstant(tz, localDate, 12 * 60), tz, 'EEEE d MMMM');
+    const whereIs = await this.cityOf(teamId, peopleOnCards(plan.waitingOnYou));
     return {
       plan,
       mode,
-      message: digestMessage(plan, userId, dateLabel, now, { mode, late, tz, whereIs: this.cityOf(teamId) }),
+      message: digestMessage(plan, userId, dateLabel, now, { mode, late, tz, whereIs }),
       tz,
       dateLabel,
       // Everything listed counts as told, including the summarised tail (it is in App Home). Their
@@ -79,16 +83,13 @@ export class DigestBuilder {
     };
   }
 
-  /** Cards name where each person is (the city), looked up once per person per digest. */
-  private cityOf(teamId: string): (userId: string) => string | null {
-    const seen = new Map<string, string | null>();
-    return (id) => {
-      if (!seen.has(id)) {
-        const z = zoneColumns(this.db, teamId, id);
-        seen.set(id, z && (z.tzOverride || z.slackTz) ? cityOf(zoneOf(z)) : null);
-      }
-      return seen.get(id) ?? null;
-    };
+  /** Cards name where each person is (the city): everyone the cards name, looked up once per digest. */
+  private async cityOf(teamId: string, userIds: string[]): Promise<(userId: string) => string | null> {
+    const ids = [...new Set(userIds)];
+    const zones = await Promise.all(ids.map((id) => this.store.zoneColumns(teamId, id)));
+    const cities = new Map<string, string | null>();
+    zones.forEach((z, i) => cities.set(ids[i]!, z && (z.tzOverride || z.slackTz) ? cityOf(zoneOf(z)) : null));
+    return (id) => cities.get(id) ?? null;
   }
 
   /** Among the people you wait on: who is working now; if nobody, whose day starts next. */

@@ -25,26 +25,8 @@
  *    (SLACK_API_TIMEOUT_MS) — history cannot show a post that is still in flight;
  *  - on stop, rows not yet posted are handed back at once.
  */
-import type { Db } from '../db/client';
-import {
-  UNVERIFIED,
-  claimDue,
-  foreignClaims,
-  isUnverified,
-  markFinal,
-  markFoundSent,
-  markRetry,
-  markSent,
-  releaseAll,
-  releaseClaim,
-  renewLeases,
-  startPosting,
-  takeOver,
-  type ForeignClaim,
-  type Lease,
-  type OutboxRow,
-} from '../db/queries/outbox';
-import { setWorkspaceStatus } from '../db/queries/workspaces';
+import { UNVERIFIED, isUnverified, type ForeignClaim, type Lease, type OutboxRow } from '../db/queries/outbox';
+import type { Store, Tx } from '../db/store';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { classifySlackError } from '../slack/errors';
@@ -85,11 +67,11 @@ export interface DeliveryHandlers {
   /** Was this row already delivered? Its ts if so, null if not, undefined if it cannot be checked. */
   findDelivered(row: OutboxRow): Promise<string | null | undefined>;
   /** Bookkeeping for a delivered row, run in the transaction that marks it sent (also after recovery). */
-  afterSent?(tx: Db, row: OutboxRow, ts: string | null, now: Date): void;
+  afterSent?(tx: Tx, row: OutboxRow, ts: string | null, now: Date): Promise<void>;
   /** Epoch ms after which the row is no longer worth sending (a digest past its catch-up window). */
   deadline?(row: OutboxRow): number | null;
   /** Called once a row reaches a final failure, so the author can be told in plain words. */
-  onFailed?(row: OutboxRow, code: string): void;
+  onFailed?(row: OutboxRow, code: string): Promise<void>;
 }
 
 export type Outcome = 'sent' | 'skipped' | 'failed' | 'retry' | 'not_claimed';
@@ -161,7 +143,7 @@ export class OutboxDispatcher {
   private timer: { handle: NodeJS.Timeout; at: number } | null = null;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly handlers: DeliveryHandlers,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -209,12 +191,10 @@ export class OutboxDispatcher {
     if (this.renewTimer || this.stopped) return;
     this.renewTimer = setInterval(
       () => {
-        try {
-          renewLeases(this.db, this.lease());
-        } catch (e) {
+        this.store.renewLeases(this.lease()).catch((e: unknown) => {
           // The next renewal is a quarter lease away; three can fail before anyone may take over.
           this.logger.warn({ err: e }, 'could not renew delivery leases');
-        }
+        });
       },
       Math.max(250, Math.floor(this.leaseMs / 4)),
     );
@@ -249,14 +229,14 @@ export class OutboxDispatcher {
     const results = new Map<number, Result>();
     if (ids.length === 0 || this.stopped) return results;
     this.startRenewing();
-    const rows = claimDue(this.db, this.clock.now(), ids.length, this.lease(), ids);
+    const rows = await this.store.claimDue(this.clock.now(), ids.length, this.lease(), ids);
     for (const id of ids) results.set(id, { outcome: 'not_claimed' });
     await Promise.all(rows.map(async (row) => results.set(row.id, await this.track(this.sendObserved(row)))));
     return results;
   }
 
   private async drainLoop(): Promise<void> {
-    this.recoverClaims();
+    await this.recoverClaims();
     this.startRenewing();
     await Promise.all(Array.from({ length: this.opts.concurrency }, () => this.worker()));
   }
@@ -264,7 +244,7 @@ export class OutboxDispatcher {
   private async worker(): Promise<void> {
     while (!this.stopped) {
       const paused = this.pausedTeams();
-      const [row] = claimDue(this.db, this.clock.now(), 1, this.lease(), undefined, paused);
+      const [row] = await this.store.claimDue(this.clock.now(), 1, this.lease(), undefined, paused);
       if (!row) {
         if (paused.length === 0) return;
         // What is left may be a paused workspace's rows: keep this sender for when its pause ends
@@ -321,7 +301,7 @@ export class OutboxDispatcher {
         }
         await this.sleep(wait);
       }
-      if (!startPosting(this.db, row.id, this.lease(), this.clock.now())) throw new LeaseLost(`outbox ${row.id}`);
+      if (!(await this.store.startPosting(row.id, this.lease(), this.clock.now()))) throw new LeaseLost(`outbox ${row.id}`);
     };
   }
 
@@ -355,27 +335,27 @@ export class OutboxDispatcher {
     }
     const deadline = this.handlers.deadline?.(row) ?? null;
     if (deadline !== null && this.clock.now().getTime() > deadline) {
-      markFinal(this.db, row.id, this.claimant, 'skipped', 'missed: past its catch-up window', this.clock.now(), false);
+      await this.store.markFinal(row.id, this.claimant, 'skipped', 'missed: past its catch-up window', this.clock.now(), false);
       return { outcome: 'skipped', error: 'too late' };
     }
     try {
       const result = await this.handlers.deliver(row, this.paceFor(row));
       if (result.status === 'sent') {
         this.limiterFor(row.teamId).succeeded(conversationOf(row) ?? undefined);
-        this.recordSent(row, result.ts, false);
+        await this.recordSent(row, result.ts, false);
         return { outcome: 'sent' };
       }
-      markFinal(this.db, row.id, this.claimant, 'skipped', result.reason, this.clock.now());
+      await this.store.markFinal(row.id, this.claimant, 'skipped', result.reason, this.clock.now());
       return { outcome: 'skipped', error: result.reason };
     } catch (e) {
       if (e instanceof DispatcherStopped) {
-        releaseClaim(this.db, row.id, this.claimant);
+        await this.store.releaseClaim(row.id, this.claimant);
         return { outcome: 'not_claimed' };
       }
       if (e instanceof WaitLater) {
         // Not the row's fault and nothing was sent: its turn comes when the conversation or workspace is free.
         const now = this.clock.now();
-        markRetry(this.db, row.id, this.claimant, row.lastError, new Date(now.getTime() + e.waitMs), now, false);
+        await this.store.markRetry(row.id, this.claimant, row.lastError, new Date(now.getTime() + e.waitMs), now, false);
         this.scheduleWake(e.waitMs);
         return { outcome: 'retry', error: 'ratelimited' };
       }
@@ -392,7 +372,7 @@ export class OutboxDispatcher {
    */
   private async reclaim(row: OutboxRow): Promise<Result> {
     this.logger.warn({ outboxId: row.id, kind: row.kind }, 'delivery claim was taken over while waiting to send; claiming it again, Slack is checked before posting');
-    const [again] = claimDue(this.db, this.clock.now(), 1, this.lease(), [row.id]);
+    const [again] = await this.store.claimDue(this.clock.now(), 1, this.lease(), [row.id]);
     if (!again) return { outcome: 'not_claimed' };
     return this.send(again);
   }
@@ -413,16 +393,17 @@ export class OutboxDispatcher {
       return null;
     }
     if (!ts) return null;
-    this.recordSent(row, ts, true);
+    await this.recordSent(row, ts, true);
     this.logger.info({ outboxId: row.id, kind: row.kind }, 'interrupted delivery had arrived; not sending it again');
     return { outcome: 'sent' };
   }
 
-  private recordSent(row: OutboxRow, ts: string | null, found: boolean): void {
+  private async recordSent(row: OutboxRow, ts: string | null, found: boolean): Promise<void> {
     const now = this.clock.now();
-    const recorded = this.db.transaction((tx) => {
-      const mine = found && ts ? markFoundSent(tx, row.id, this.claimant, ts, now) : markSent(tx, row.id, this.claimant, ts, now);
-      if (mine) this.handlers.afterSent?.(tx, row, ts, now);
+    // Marked sent and its bookkeeping in one transaction: "sent" and "told" never disagree.
+    const recorded = await this.store.transaction(async (tx) => {
+      const mine = found && ts ? await tx.markFoundSent(row.id, this.claimant, ts, now) : await tx.markSent(row.id, this.claimant, ts, now);
+      if (mine) await this.handlers.afterSent?.(tx, row, ts, now);
       return mine;
     });
     // Whoever took the row over checks Slack before posting, finds this message and does the bookkeeping.
@@ -430,7 +411,7 @@ export class OutboxDispatcher {
   }
 
   /** `paced`: the failed call was a send the limiter paced (its 429 says the pace is too high). */
-  private recordFailure(row: OutboxRow, e: unknown, unverified: boolean, paced = false): Result {
+  private async recordFailure(row: OutboxRow, e: unknown, unverified: boolean, paced = false): Promise<Result> {
     const failure = classifySlackError(e);
     const now = this.clock.now();
     const error = unverified ? `${UNVERIFIED}: ${failure.code}` : failure.code;
@@ -446,7 +427,7 @@ export class OutboxDispatcher {
         else if (paced) limiter.limited(failure.retryAfterMs);
         else limiter.pause(failure.retryAfterMs);
         // Not the row's fault: do not count it as an attempt.
-        markRetry(this.db, row.id, this.claimant, error, new Date(now.getTime() + failure.retryAfterMs), now, false);
+        await this.store.markRetry(row.id, this.claimant, error, new Date(now.getTime() + failure.retryAfterMs), now, false);
         this.scheduleWake(failure.retryAfterMs);
         const pacePerSecond = Math.round(limiter.currentRate * 10) / 10;
         this.logger.warn(
@@ -457,12 +438,12 @@ export class OutboxDispatcher {
       }
       case 'revoked':
         // Keep the row; the workspace is paused until the app is reinstalled.
-        setWorkspaceStatus(this.db, row.teamId, 'tokens_revoked', now);
-        markRetry(this.db, row.id, this.claimant, error, now, now, false);
+        await this.store.setWorkspaceStatus(row.teamId, 'tokens_revoked', now);
+        await this.store.markRetry(row.id, this.claimant, error, now, now, false);
         this.logger.error(log, 'Slack token no longer valid; delivery for this workspace is paused');
         return { outcome: 'retry', error: failure.code };
       case 'permanent':
-        if (markFinal(this.db, row.id, this.claimant, 'failed', failure.code, now)) this.handlers.onFailed?.(row, failure.code);
+        if (await this.store.markFinal(row.id, this.claimant, 'failed', failure.code, now)) await this.handlers.onFailed?.(row, failure.code);
         this.logger.warn(log, 'delivery failed permanently');
         return { outcome: 'failed', error: failure.code };
       case 'transient': {
@@ -470,11 +451,11 @@ export class OutboxDispatcher {
         const deadline = this.handlers.deadline?.(row) ?? null;
         const giveUp = deadline !== null ? now.getTime() + delay > deadline : row.attempts + 1 >= MAX_ATTEMPTS;
         if (giveUp) {
-          if (markFinal(this.db, row.id, this.claimant, 'failed', error, now)) this.handlers.onFailed?.(row, failure.code);
+          if (await this.store.markFinal(row.id, this.claimant, 'failed', error, now)) await this.handlers.onFailed?.(row, failure.code);
           this.logger.error(log, 'delivery failed after retries');
           return { outcome: 'failed', error: failure.code };
         }
-        markRetry(this.db, row.id, this.claimant, error, new Date(now.getTime() + delay), now);
+        await this.store.markRetry(row.id, this.claimant, error, new Date(now.getTime() + delay), now);
         this.scheduleWake(delay);
         this.logger.warn({ ...log, retryInMs: delay }, 'delivery failed; will retry');
         return { outcome: 'retry', error: failure.code };
@@ -505,18 +486,20 @@ export class OutboxDispatcher {
    */
   async recoverStuck(): Promise<{ confirmed: number; requeued: number }> {
     this.startRenewing();
-    const requeued = this.recoverClaims();
+    const requeued = await this.recoverClaims();
     return { confirmed: 0, requeued };
   }
 
-  private recoverClaims(): number {
+  private async recoverClaims(): Promise<number> {
     const now = this.clock.now();
     let requeued = 0;
     let othersWorking = false;
     const gone = new Map<string, boolean>();
-    for (const claim of foreignClaims(this.db, this.claimant)) {
+    for (const claim of await this.store.foreignClaims(this.claimant)) {
       if (this.mayTakeOver(claim, now.getTime(), gone)) {
-        if (takeOver(this.db, claim, now)) requeued += 1;
+        // takeOver changes the row only while it still matches `claim` (compare-and-set), so a renewal
+        // or a post landing between the read and this write keeps the row with its holder.
+        if (await this.store.takeOver(claim, now)) requeued += 1;
       } else {
         othersWorking = true;
       }
@@ -552,7 +535,7 @@ export class OutboxDispatcher {
     this.renewTimer = null;
     try {
       // Normally none are left (rows waiting for their turn were handed back as they woke).
-      const left = releaseAll(this.db, this.claimant, this.clock.now());
+      const left = await this.store.releaseAll(this.claimant, this.clock.now());
       if (left > 0) this.logger.warn({ rows: left }, 'handed back deliveries still claimed at stop');
     } catch (e) {
       this.logger.warn({ err: e }, 'could not hand back delivery claims at stop; they are taken over when their lease ends');

@@ -7,8 +7,7 @@
  * What stays safe: a digest's once-per-date guarantee is the person's schedule (advanced past the
  * date in the sweep's transaction), not the old row, and pending or sending rows are never deleted.
  */
-import type { Db } from '../db/client';
-import { deleteFinishedBefore } from '../db/queries/outbox';
+import type { OutboxQueries, StoreOf } from '../db/store';
 
 export interface PruneOptions {
   /** Rows per transaction. */
@@ -21,13 +20,13 @@ export interface PruneOptions {
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Deletes finished rows older than `retentionMs` before `now`; returns how many. */
-export async function pruneOutbox(db: Db, now: Date, retentionMs: number, opts: PruneOptions = {}): Promise<number> {
+export async function pruneOutbox(store: StoreOf<OutboxQueries>, now: Date, retentionMs: number, opts: PruneOptions = {}): Promise<number> {
   const sliceSize = opts.sliceSize ?? 500;
   const maxSlices = opts.maxSlices ?? 20;
   const before = now.getTime() - retentionMs;
   let deleted = 0;
   for (let i = 0; i < maxSlices && !opts.stopping?.(); i++) {
-    const n = deleteFinishedBefore(db, before, sliceSize);
+    const n = await store.deleteFinishedBefore(before, sliceSize);
     deleted += n;
     if (n < sliceSize) break;
     await yieldToLoop();

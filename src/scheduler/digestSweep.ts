@@ -13,10 +13,8 @@
  * (db/queries/dueDigests.ts) are prepared once per connection, and the catch-up plan — a pure function of schedule, scheduled slot
  * and now — is computed once per distinct schedule (people due together mostly share zone and start).
  */
-import type { Db } from '../db/client';
 import type { UserRow } from '../db/queries/users';
-import { advanceDigestSchedule, dueForDigest, enqueueDigest, retryDigestAt } from '../db/queries/dueDigests';
-import { writeTransaction } from '../db/prepared';
+import type { DueDigestQueries, StoreOf } from '../db/store';
 import { isRepeatOfServedDate, planCatchUp, type CatchUpPlan, type DigestSlot } from '../domain/workSchedule';
 import { scheduleOf } from '../domain/personSchedule';
 import { maxLocalDate } from '../time';
@@ -71,13 +69,13 @@ export interface SweepOptions {
 /** Lets timers, I/O and requests run between two slices. */
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function sweepDueDigests(db: Db, now: Date, maxLateMs: number, opts: SweepOptions = {}): Promise<SweepResult> {
+export async function sweepDueDigests(store: StoreOf<DueDigestQueries>, now: Date, maxLateMs: number, opts: SweepOptions = {}): Promise<SweepResult> {
   const limit = opts.limit ?? 50_000;
   const sliceSize = opts.sliceSize ?? SLICE_SIZE;
   const plans = new Map<string, CatchUpPlan>();
   const total: SweepResult = { due: 0, enqueued: 0, skipped: 0, errors: [] };
   while (total.due < limit) {
-    const slice = sweepSlice(db, now, maxLateMs, Math.min(sliceSize, limit - total.due), plans);
+    const slice = await sweepSlice(store, now, maxLateMs, Math.min(sliceSize, limit - total.due), plans);
     total.due += slice.due;
     total.enqueued += slice.enqueued;
     total.skipped += slice.skipped;
@@ -92,11 +90,13 @@ export async function sweepDueDigests(db: Db, now: Date, maxLateMs: number, opts
 }
 
 /** One slice: up to `limit` due people, planned, enqueued and advanced in one transaction. */
-function sweepSlice(db: Db, now: Date, maxLateMs: number, limit: number, plans: Map<string, CatchUpPlan>): SweepResult {
+function sweepSlice(store: StoreOf<DueDigestQueries>, now: Date, maxLateMs: number, limit: number, plans: Map<string, CatchUpPlan>): Promise<SweepResult> {
   const t = now.getTime();
-  // BEGIN IMMEDIATE: takes the write lock up front, so the busy timeout applies (see db/client.ts).
-  return writeTransaction(db, () => {
-    const due = dueForDigest(db, t, limit);
+  // The slice is read inside its transaction: SQLite takes the write lock up front (BEGIN IMMEDIATE,
+  // so the busy timeout applies); PostgreSQL locks the due rows (SKIP LOCKED), so two replicas split
+  // a wave instead of planning the same people twice.
+  return store.transaction(async (tx) => {
+    const due = await tx.dueForDigest(t, limit);
     let enqueued = 0;
     let skipped = 0;
     const errors: SweepResult['errors'] = [];
@@ -111,7 +111,7 @@ function sweepSlice(db: Db, now: Date, maxLateMs: number, limit: number, plans: 
       } catch (e) {
         // One bad row must not stop everyone's digest: park it for a day and report it.
         errors.push({ teamId: u.teamId, userId: u.userId, error: e instanceof Error ? e.message : String(e) });
-        retryDigestAt(db, u.teamId, u.userId, t + 24 * 3600_000, t);
+        await tx.retryDigestAt(u.teamId, u.userId, t + 24 * 3600_000, t);
         continue;
       }
       let last = u.lastDigestLocalDate;
@@ -121,8 +121,7 @@ function sweepSlice(db: Db, now: Date, maxLateMs: number, limit: number, plans: 
       // nextDigest allows; the same slot swept again (a restart) keeps its key and is ignored.
       const keyFor = (slot: DigestSlot) => digestDedupeKey(u.userId, slot, isRepeatOfServedDate(slot, u.lastDigestLocalDate, u.lastDigestAt));
       for (const slot of plan.skipped) {
-        enqueueDigest(
-          db,
+        await tx.enqueueDigest(
           { ...base, dedupeKey: keyFor(slot), localDate: slot.localDate, payload: '{}', status: 'skipped', lastError: 'missed: more than the catch-up window late', turn: 0 },
           t,
         );
@@ -134,11 +133,11 @@ function sweepSlice(db: Db, now: Date, maxLateMs: number, limit: number, plans: 
         const slotAt = plan.send.at.getTime();
         const payload = JSON.stringify({ slotAt, sendBy: slotAt + maxLateMs });
         const turn = waveTurn(u.teamId, u.userId, plan.send.localDate);
-        if (enqueueDigest(db, { ...base, dedupeKey: keyFor(plan.send), localDate: plan.send.localDate, payload, status: 'pending', lastError: null, turn }, t)) enqueued += 1;
+        if (await tx.enqueueDigest({ ...base, dedupeKey: keyFor(plan.send), localDate: plan.send.localDate, payload, status: 'pending', lastError: null, turn }, t)) enqueued += 1;
         last = last ? maxLocalDate(last, plan.send.localDate) : plan.send.localDate;
         lastAt = slotAt;
       }
-      advanceDigestSchedule(db, { ...base, nextAt: plan.next.at.getTime(), nextDate: plan.next.localDate, last, lastAt }, t);
+      await tx.advanceDigestSchedule({ ...base, nextAt: plan.next.at.getTime(), nextDate: plan.next.localDate, last, lastAt }, t);
     }
     return { due: due.length, enqueued, skipped, errors };
   });

@@ -4,7 +4,7 @@
  * so the first requests are answered while it runs.
  */
 import cron, { type ScheduledTask } from 'node-cron';
-import type { Db } from '../db/client';
+import type { Store } from '../db/store';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { sweepDueDigests, type SweepResult } from './digestSweep';
@@ -20,7 +20,7 @@ export class SchedulerTick {
   private stopping = false;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly dispatcher: OutboxDispatcher,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -48,7 +48,7 @@ export class SchedulerTick {
 
   private async run(): Promise<SweepResult> {
     const started = Date.now();
-    const result = await sweepDueDigests(this.db, this.clock.now(), this.maxLateMs, {
+    const result = await sweepDueDigests(this.store, this.clock.now(), this.maxLateMs, {
       // Sending starts with the first slice, not after the whole wave is planned.
       onSlice: () => this.dispatcher.kick(),
       stopping: () => this.stopping,

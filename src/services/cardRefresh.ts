@@ -7,19 +7,19 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
-import type { Db } from '../db/client';
+import type { Store } from '../db/store';
+import { usersById } from '../db/lookups';
 import type { HandoffWithRecipients } from '../db/queries/handoffs';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { CardBlockIds } from '../ids';
 import type { SlackIdentity } from '../slack/identity';
 import { handoffCard, handoffFallbackText } from '../views/handoffCard';
-import { whereIsFrom } from '../views/whereIs';
-import { getUser } from '../db/queries/users';
+import { peopleOnCards, whereIsFrom } from '../views/whereIs';
 
 export class CardRefresher {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly client: WebClient,
     private readonly identity: SlackIdentity,
     private readonly clock: Clock,
@@ -42,7 +42,8 @@ export class CardRefresher {
       if (!original || !ours || !Array.isArray(original.blocks)) return;
       // Swap this handoff's status line and buttons; everything else in the message (a digest's other
       // cards, the lead line) stays as Slack has it.
-      const fresh = handoffCard(h, { viewerId, surface: 'dm', now: this.clock.now(), detail: 'short', whereIs: whereIsFrom((id) => getUser(this.db, h.teamId, id), null) });
+      const people = await usersById(this.store, h.teamId, peopleOnCards([h]));
+      const fresh = handoffCard(h, { viewerId, surface: 'dm', now: this.clock.now(), detail: 'short', whereIs: whereIsFrom((id) => people.get(id), null) });
       const byId = new Map(fresh.flatMap((b) => ('block_id' in b && b.block_id ? [[b.block_id, b] as const] : [])));
       const mine = new Set([CardBlockIds.meta(h.id), CardBlockIds.actions(h.id)]);
       const blocks = original.blocks as KnownBlock[];

@@ -8,26 +8,10 @@
  * otherwise (purgeStale). Outcomes are kept as counts per prompt, without text.
  */
 import type { WebClient } from '@slack/web-api';
-import type { Db } from '../db/client';
+import type { Store } from '../db/store';
 import { mention, mentionedUserIds, readableSlackText } from '../domain/slackText';
 import { asChannelMessage, isPersonSpeaking, type ChannelMessageEvent } from '../domain/messageEvent';
-import {
-  firstSightOfEvent,
-  forgetPending,
-  getDeflection,
-  getDeflectionById,
-  isMuted,
-  mute,
-  reservePrompt,
-  setOutcome,
-  setPending,
-  setWorkspaceDeflection,
-  unmute,
-  workspaceDeflectionEnabled,
-  type DeflectionRow,
-} from '../db/queries/deflections';
-import { loadHandoff } from '../db/queries/handoffs';
-import { ensureWorkspace } from '../db/queries/workspaces';
+import type { DeflectionRow } from '../db/queries/deflections';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { detectMeetingProposal, type MessageForDetection } from '../domain/meetingDetection';
@@ -73,7 +57,7 @@ export const outcomeLabel = (r: OnMessageResult): string => (r.kind === 'ignored
 
 export class DeflectionService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly client: WebClient,
     private readonly people: People,
     private readonly clock: Clock,
@@ -97,11 +81,11 @@ export class DeflectionService {
     if (fromApp && (!detection.isProposal || detection.reason !== 'calendar_app')) return ignored('not a person speaking');
     if (!detection.isProposal) return ignored('no proposal');
     const now = this.clock.now();
-    ensureWorkspace(this.db, teamId, now);
-    // Dedupe only now: most messages are not proposals and need no write at all. Nothing awaits
-    // between the detection and this insert, so a retry arriving meanwhile is caught too.
-    if (eventId && !firstSightOfEvent(this.db, teamId, eventId, now)) return ignored('duplicate event');
-    if (!workspaceDeflectionEnabled(this.db, teamId)) return ignored('workspace switched off');
+    await this.store.ensureWorkspace(teamId, now);
+    // Dedupe only now: most messages are not proposals and need no write at all. The insert itself
+    // is the check (the event id is a primary key), so a retry arriving meanwhile is caught too.
+    if (eventId && !(await this.store.firstSightOfEvent(teamId, eventId, now))) return ignored('duplicate event');
+    if (!(await this.store.workspaceDeflectionEnabled(teamId))) return ignored('workspace switched off');
     let author: Person;
     if (fromApp) {
       // The scheduler, when Slack names one who is a person; otherwise nobody is asked.
@@ -117,17 +101,16 @@ export class DeflectionService {
     }
     if (!author.row || author.isBot || author.deleted || !author.row.deflectionEnabled) return ignored('person opted out');
     const userId = author.userId;
-    if (isMuted(this.db, teamId, userId, e.channel)) return ignored('muted here');
+    if (await this.store.isMuted(teamId, userId, e.channel)) return ignored('muted here');
 
     // The reservation is the single gate: the same message delivered twice under two event ids, or
     // a second proposal in the thread, finds the (person, thread) row or the running cooldown.
     const threadTs = e.thread_ts ?? e.ts;
-    const id = reservePrompt(this.db, { teamId, userId, channelId: e.channel, threadTs, messageTs: e.ts, reason: detection.reason ?? 'phrase' }, now, this.cooldownMs);
+    const id = await this.store.reservePrompt({ teamId, userId, channelId: e.channel, threadTs, messageTs: e.ts, reason: detection.reason ?? 'phrase' }, now, this.cooldownMs);
     if (id === null) return ignored('already prompted (thread or cooldown)');
 
     const { people, source } = await this.recipientsFor(teamId, e, userId);
-    setPending(
-      this.db,
+    await this.store.setPending(
       id,
       readableSlackText(pendingTextOf(e, fromApp), namesOf(people)).slice(0, MAX_PENDING_TEXT),
       people.map((p) => p.userId),
@@ -143,7 +126,7 @@ export class DeflectionService {
       this.observe('shown');
       return { kind: 'prompted', deflectionId: id };
     } catch (err) {
-      setOutcome(this.db, id, 'failed', this.clock.now());
+      await this.store.setOutcome(id, 'failed', this.clock.now());
       this.observe('failed');
       this.logger.warn({ teamId, error: classifySlackError(err).code }, 'deflection prompt failed');
       return { kind: 'failed', deflectionId: id };
@@ -185,8 +168,8 @@ export class DeflectionService {
   }
 
   /** Loads a deflection for an action, refusing anyone but the person it was shown to. */
-  forActor(teamId: string, id: number, userId: string): DeflectionRow | null {
-    const row = getDeflection(this.db, teamId, id);
+  async forActor(teamId: string, id: number, userId: string): Promise<DeflectionRow | null> {
+    const row = await this.store.getDeflection(teamId, id);
     return row && row.userId === userId ? row : null;
   }
 
@@ -194,47 +177,49 @@ export class DeflectionService {
    * Records an outcome. 'converted' is only accepted for a handoff the prompted person wrote in the
    * same workspace: the deflection id travels in modal metadata, which a crafted submission controls.
    */
-  record(id: number, outcome: 'converted' | 'kept' | 'dismissed' | 'muted', handoffId?: number): boolean {
+  async record(id: number, outcome: 'converted' | 'kept' | 'dismissed' | 'muted', handoffId?: number): Promise<boolean> {
     if (outcome === 'converted') {
-      const row = getDeflectionById(this.db, id);
-      const handoff = row && handoffId ? loadHandoff(this.db, row.teamId, handoffId) : undefined;
+      // What is checked (who was prompted, who wrote the handoff) never changes once written; the
+      // outcome's own transition rule is applied atomically by setOutcome.
+      const row = await this.store.getDeflectionById(id);
+      const handoff = row && handoffId ? await this.store.loadHandoff(row.teamId, handoffId) : undefined;
       if (!row || !handoff || handoff.authorId !== row.userId) {
         this.logger.warn({ deflectionId: id, handoffId }, 'conversion refused: handoff not written by the prompted person');
         return false;
       }
     }
-    const changed = setOutcome(this.db, id, outcome, this.clock.now(), handoffId);
+    const changed = await this.store.setOutcome(id, outcome, this.clock.now(), handoffId);
     if (changed) this.observe(outcome);
     return changed;
   }
 
   /** The handoff modal now holds the text; the database does not need it any more. */
-  forgetText(id: number): void {
-    forgetPending(this.db, id);
+  async forgetText(id: number): Promise<void> {
+    await this.store.forgetPending(id);
   }
 
-  muteChannel(row: DeflectionRow): void {
-    mute(this.db, row.teamId, row.userId, row.channelId, this.clock.now());
-    this.record(row.id, 'muted');
+  async muteChannel(row: DeflectionRow): Promise<void> {
+    await this.store.mute(row.teamId, row.userId, row.channelId, this.clock.now());
+    await this.record(row.id, 'muted');
   }
 
-  unmuteChannel(row: DeflectionRow): void {
-    unmute(this.db, row.teamId, row.userId, row.channelId);
+  async unmuteChannel(row: DeflectionRow): Promise<void> {
+    await this.store.unmute(row.teamId, row.userId, row.channelId);
   }
 
   /** Workspace-level switch (for `/handoff` admin use); on by default. */
-  setWorkspaceEnabled(teamId: string, on: boolean): void {
-    ensureWorkspace(this.db, teamId, this.clock.now());
-    setWorkspaceDeflection(this.db, teamId, on);
+  async setWorkspaceEnabled(teamId: string, on: boolean): Promise<void> {
+    await this.store.ensureWorkspace(teamId, this.clock.now());
+    await this.store.setWorkspaceDeflection(teamId, on);
   }
 
-  workspaceEnabled(teamId: string): boolean {
-    return workspaceDeflectionEnabled(this.db, teamId);
+  async workspaceEnabled(teamId: string): Promise<boolean> {
+    return this.store.workspaceDeflectionEnabled(teamId);
   }
 
   /** Posts the agenda in the proposal's thread. The choice to keep the meeting counts either way. */
   async postAgenda(row: DeflectionRow, agenda: string): Promise<string | null> {
-    this.record(row.id, 'kept');
+    await this.record(row.id, 'kept');
     try {
       await this.client.chat.postMessage({
         channel: row.channelId,

@@ -3,24 +3,11 @@
  * hear about a handoff now only when they are working (or it is urgent); otherwise it waits for their
  * morning digest. Notifications are enqueued in the same transaction as the change they announce.
  */
-import type { Db } from '../db/client';
+import type { Store, Tx } from '../db/store';
 import { mention } from '../domain/slackText';
-import {
-  activeRecipientIds,
-  applyDecision,
-  createHandoff,
-  findHandoffIdByNumber,
-  loadHandoff,
-  logEvent,
-  markAuthorNotified,
-  snoozeForRecipient,
-  type CreateOptions,
-  type HandoffWithRecipients,
-} from '../db/queries/handoffs';
+import { activeRecipientIds, type CreateOptions, type HandoffWithRecipients } from '../db/queries/handoffs';
 import { COMMAND } from '../ids';
-import { enqueue } from '../db/queries/outbox';
-import { getWorkspace } from '../db/queries/workspaces';
-import { findUserIdsByName, type UserRow } from '../db/queries/users';
+import type { UserRow } from '../db/queries/users';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { decide, mayAct, type LifecycleAction } from '../domain/handoffLifecycle';
@@ -79,7 +66,7 @@ interface Planned {
 
 export class HandoffService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly people: People,
     private readonly dispatcher: OutboxDispatcher,
     private readonly clock: Clock,
@@ -94,16 +81,16 @@ export class HandoffService {
   }
 
   /** A handoff of this workspace, with its recipients. */
-  find(teamId: string, id: number): HandoffWithRecipients | undefined {
-    return loadHandoff(this.db, teamId, id);
+  find(teamId: string, id: number): Promise<HandoffWithRecipients | undefined> {
+    return this.store.loadHandoff(teamId, id);
   }
 
   /**
    * Before a form opens (a note, whom to pass it to): the handoff, and whether this person may take
    * this kind of action on it at all — the domain's `mayAct`, the same rule `act` applies after.
    */
-  check(teamId: string, userId: string, id: number, kind: LifecycleAction['kind']): { ok: true; handoff: HandoffWithRecipients } | { ok: false; message: string } {
-    const h = this.find(teamId, id);
+  async check(teamId: string, userId: string, id: number, kind: LifecycleAction['kind']): Promise<{ ok: true; handoff: HandoffWithRecipients } | { ok: false; message: string }> {
+    const h = await this.find(teamId, id);
     if (!h) return { ok: false, message: 'I can’t find that handoff — it may have been deleted.' };
     const refusal = mayAct({ state: h.state, authorId: h.authorId, activeRecipients: activeRecipientIds(h) }, userId, kind);
     return refusal ? { ok: false, message: refusal.message } : { ok: true, handoff: h };
@@ -111,7 +98,7 @@ export class HandoffService {
 
   /** `/handoff done 12 shipped`: the number people type, not the database id. */
   async completeByNumber(teamId: string, userId: string, number: number, note: string): Promise<ActOutcome> {
-    const id = findHandoffIdByNumber(this.db, teamId, number);
+    const id = await this.store.findHandoffIdByNumber(teamId, number);
     if (id === undefined) return { ok: false, message: `I can’t find handoff #${number}. \`${COMMAND} list\` shows yours.` };
     return this.act(teamId, userId, id, { kind: 'complete', note }, note || null);
   }
@@ -130,7 +117,7 @@ export class HandoffService {
     const resolved = [...input.recipientIds];
     const unknown: string[] = [];
     for (const name of input.plainNames) {
-      const matches = findUserIdsByName(this.db, teamId, name);
+      const matches = await this.store.findUserIdsByName(teamId, name);
       if (matches.length === 1) resolved.push(matches[0]!);
       else unknown.push(name);
     }
@@ -189,13 +176,15 @@ export class HandoffService {
       ...(opts.repeatIsDuplicate ? { repeatSince: new Date(now.getTime() - REPEAT_WINDOW_MS) } : {}),
       authorLimit: { max, since: new Date(now.getTime() - 60_000) },
     };
-    const result = this.db.transaction((tx) => {
-      const r = createHandoff(tx, teamId, draft, now, options);
+    // The handoff and its notifications commit together (createHandoff settles duplicates and the
+    // per-author limit itself, atomically).
+    const result = await this.store.transaction(async (tx) => {
+      const r = await tx.createHandoff(teamId, draft, now, options);
       if (r.status !== 'created') return r;
       const h = r.handoff;
-      for (const person of recipients) planned.push(this.planNewDm(tx, teamId, h, person, draft, now));
+      for (const person of recipients) planned.push(await this.planNewDm(tx, teamId, h, person, draft, now));
       if (draft.channelId) {
-        channelPostId = enqueue(tx, { teamId, kind: 'channel_post', dedupeKey: `post:${h.id}`, channelId: draft.channelId, handoffId: h.id }, now);
+        channelPostId = await tx.enqueue({ teamId, kind: 'channel_post', dedupeKey: `post:${h.id}`, channelId: draft.channelId, handoffId: h.id }, now);
       }
       return r;
     });
@@ -222,7 +211,7 @@ export class HandoffService {
     }
     const lines = await this.deliverAndDescribe(planned);
     if (channelPostId !== null) lines.push(await this.describeChannelPost(channelPostId, draft.channelId!));
-    if (getWorkspace(this.db, teamId)?.status !== 'active') {
+    if ((await this.store.getWorkspace(teamId))?.status !== 'active') {
       // Nothing above was sent: the outbox holds deliveries for a paused workspace.
       lines.push(
         'Delivery is paused for this workspace (Handoff was uninstalled or its access revoked): the handoff is saved, and nobody is notified until Handoff is reinstalled.',
@@ -233,7 +222,7 @@ export class HandoffService {
   }
 
   /** Decides now-or-digest for one recipient and enqueues the DM when it is now. */
-  private planNewDm(tx: Db, teamId: string, h: HandoffWithRecipients, person: Person, draft: HandoffDraft, now: Date): Planned {
+  private async planNewDm(tx: Tx, teamId: string, h: HandoffWithRecipients, person: Person, draft: HandoffDraft, now: Date): Promise<Planned> {
     const name = mention(person.userId);
     if (isNoteToSelf(draft)) {
       const next = this.nextStartOf(person.row, now, 'your');
@@ -242,7 +231,7 @@ export class HandoffService {
     const schedule = person.row ? scheduleOf(person.row) : null;
     const working = schedule ? isWorkingAt(schedule, now) : true;
     if (draft.urgent || working) {
-      const outboxId = enqueue(tx, { teamId, kind: 'dm', dedupeKey: `new:${h.id}:${person.userId}`, userId: person.userId, handoffId: h.id, payload: { reason: 'new' } }, now);
+      const outboxId = await tx.enqueue({ teamId, kind: 'dm', dedupeKey: `new:${h.id}:${person.userId}`, userId: person.userId, handoffId: h.id, payload: { reason: 'new' } }, now);
       const what = working ? 'sent to them now' : 'urgent, so sent now anyway';
       return { userId: person.userId, outboxId, line: `${name} — ${this.describeClock(person.row, now)}: ${what}.` };
     }
@@ -306,7 +295,7 @@ export class HandoffService {
   }
 
   async act(teamId: string, actorId: string, handoffId: number, action: LifecycleAction, note: string | null): Promise<ActOutcome> {
-    const h = loadHandoff(this.db, teamId, handoffId);
+    const h = await this.store.loadHandoff(teamId, handoffId);
     if (!h) return { ok: false, message: 'I can’t find that handoff — it may have been deleted.' };
     const decision = decide({ state: h.state, authorId: h.authorId, activeRecipients: activeRecipientIds(h) }, actorId, action);
     if (!decision.ok) return { ok: false, message: decision.message };
@@ -321,31 +310,38 @@ export class HandoffService {
 
     const now = this.clock.now();
     const immediate: number[] = [];
-    const eventId = this.db.transaction((tx) => {
-      const eventId = applyDecision(tx, { teamId, handoffId, actorId, decision, expectedState: h.state, note, now });
+    // applyDecision writes only while the handoff is still in the state decided on (expectedState), so
+    // a click that landed since our read makes this a no-op rather than a second change.
+    const eventId = await this.store.transaction(async (tx) => {
+      const eventId = await tx.applyDecision({ teamId, handoffId, actorId, decision, expectedState: h.state, note, now });
       if (eventId !== null) {
         // Your own action is never reported back to you.
-        if (selfNews) markAuthorNotified(tx, teamId, [h.id], now);
+        if (selfNews) await tx.markAuthorNotified(teamId, [h.id], now);
         if (author?.row && isWorkingAt(scheduleOf(author.row), now)) {
-          const id = enqueue(tx, { teamId, kind: 'dm', dedupeKey: `unblocked:${h.id}:${eventId}`, userId: h.authorId, handoffId: h.id, payload: { reason: 'unblocked' } }, now);
+          const id = await tx.enqueue(
+            { teamId, kind: 'dm', dedupeKey: `unblocked:${h.id}:${eventId}`, userId: h.authorId, handoffId: h.id, payload: { reason: 'unblocked' } },
+            now,
+          );
           if (id !== null) immediate.push(id);
         }
         for (const p of added) {
           if (p.row && !(h.urgent || isWorkingAt(scheduleOf(p.row), now))) continue;
-          const id = enqueue(
-            tx,
+          const id = await tx.enqueue(
             { teamId, kind: 'dm', dedupeKey: `reassigned:${h.id}:${p.userId}:${eventId}`, userId: p.userId, handoffId: h.id, payload: { reason: 'reassigned' } },
             now,
           );
           if (id !== null) immediate.push(id);
         }
         if (h.channelId) {
-          enqueue(tx, { teamId, kind: 'channel_update', dedupeKey: `update:${h.id}:${eventId}`, channelId: h.channelId, handoffId: h.id, payload: { postOutboxId: null } }, now);
+          await tx.enqueue(
+            { teamId, kind: 'channel_update', dedupeKey: `update:${h.id}:${eventId}`, channelId: h.channelId, handoffId: h.id, payload: { postOutboxId: null } },
+            now,
+          );
         }
       }
       return eventId;
     });
-    const fresh = loadHandoff(this.db, teamId, handoffId)!;
+    const fresh = (await this.store.loadHandoff(teamId, handoffId))!;
     if (eventId === null) {
       // Someone (or a double click) changed it between our read and our write.
       return { ok: true, noop: true, handoff: fresh, message: `Handoff #${h.number} is now ${fresh.state}.` };
@@ -390,7 +386,7 @@ export class HandoffService {
 
   /** Hides a handoff from the person's digests until their next working day. */
   async snooze(teamId: string, actorId: string, handoffId: number): Promise<ActOutcome> {
-    const h = loadHandoff(this.db, teamId, handoffId);
+    const h = await this.store.loadHandoff(teamId, handoffId);
     if (!h) return { ok: false, message: 'I can’t find that handoff.' };
     if (!activeRecipientIds(h).includes(actorId)) return { ok: false, message: 'Only the people this handoff is for can snooze it.' };
     const person = await this.people.get(teamId, actorId);
@@ -398,9 +394,9 @@ export class HandoffService {
     const s = person.row ? scheduleOf(person.row) : null;
     const until = s ? firstDigestSlotAfterDate(s, localParts(s.tz, now).date).localDate : null;
     if (!s || !until) return { ok: false, message: 'I couldn’t work out your next working day.' };
-    this.db.transaction((tx) => {
-      snoozeForRecipient(tx, handoffId, actorId, until);
-      logEvent(tx, { teamId, handoffId, actorId, kind: 'snoozed', note: until, at: now });
+    await this.store.transaction(async (tx) => {
+      await tx.snoozeForRecipient(handoffId, actorId, until);
+      await tx.logEvent({ teamId, handoffId, actorId, kind: 'snoozed', note: until, at: now });
     });
     return { ok: true, noop: false, handoff: h, message: `Snoozed #${h.number} until ${humanDate(s.tz, until)}, your next working day.` };
   }

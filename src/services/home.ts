@@ -1,8 +1,8 @@
 /** App Home and `/handoff list`: the two places a person sees all their handoffs. */
 import type { WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
-import type { Db } from '../db/client';
-import { countOpenAuthored, countWaitingOn, listAuthoredOpen, listRecentlyResolved, listWaitingOn } from '../db/queries/handoffs';
+import type { Store } from '../db/store';
+import { usersById } from '../db/lookups';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { formatWorkingDays, formatHHMM } from '../domain/workSchedule';
@@ -12,8 +12,8 @@ import { appHomeView } from '../views/appHome';
 import { sectionsWithinBudget } from '../views/handoffList';
 import { LIMITS } from '../views/text';
 import { scheduleOf } from '../domain/personSchedule';
-import { whereIsFrom } from '../views/whereIs';
-import { getUser, type UserRow } from '../db/queries/users';
+import { peopleOnCards, whereIsFrom } from '../views/whereIs';
+import type { UserRow } from '../db/queries/users';
 import type { People } from './people';
 import { bestEffort } from '../bestEffort';
 
@@ -27,23 +27,26 @@ const RECENT_MS = 7 * 24 * 3600_000;
 
 export class HomeService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly client: WebClient,
     private readonly people: People,
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
 
-  listMessage(teamId: string, userId: string): { text: string; blocks: KnownBlock[] } {
+  async listMessage(teamId: string, userId: string): Promise<{ text: string; blocks: KnownBlock[] }> {
     const now = this.clock.now();
     const limit = loadLimit(LIMITS.messageBlocks);
-    const waiting = listWaitingOn(this.db, teamId, userId, limit);
-    const authored = listAuthoredOpen(this.db, teamId, userId, limit);
-    const waitingTotal = countWaitingOn(this.db, teamId, userId);
-    const authoredTotal = countOpenAuthored(this.db, teamId, userId);
-    const card = { viewerId: userId, surface: 'list' as const, now, whereIs: whereIsFrom((id) => getUser(this.db, teamId, id), now) };
-    // What colleagues resolved for you lately stays visible here too, not only in a DM or digest.
-    const resolved = listRecentlyResolved(this.db, teamId, userId, new Date(now.getTime() - RECENT_MS), 5);
+    const [waiting, authored, waitingTotal, authoredTotal, resolved] = await Promise.all([
+      this.store.listWaitingOn(teamId, userId, limit),
+      this.store.listAuthoredOpen(teamId, userId, limit),
+      this.store.countWaitingOn(teamId, userId),
+      this.store.countOpenAuthored(teamId, userId),
+      // What colleagues resolved for you lately stays visible here too, not only in a DM or digest.
+      this.store.listRecentlyResolved(teamId, userId, new Date(now.getTime() - RECENT_MS), 5),
+    ]);
+    const people = await usersById(this.store, teamId, peopleOnCards([...waiting, ...authored, ...resolved]));
+    const card = { viewerId: userId, surface: 'list' as const, now, whereIs: whereIsFrom((id) => people.get(id), now) };
     const blocks = sectionsWithinBudget(
       [
         { title: 'Waiting on you', emptyText: 'Nothing is waiting on you.', items: waiting, extraCount: waitingTotal - waiting.length, card },
@@ -60,18 +63,24 @@ export class HomeService {
     const now = this.clock.now();
     const person = (await bestEffort(this.people.get(teamId, userId), this.logger, 'profile for App Home')) ?? null;
     const limit = loadLimit(LIMITS.surfaceBlocks);
-    const waiting = listWaitingOn(this.db, teamId, userId, limit);
-    const authored = listAuthoredOpen(this.db, teamId, userId, limit);
+    const [waiting, waitingTotal, authored, authoredTotal, resolved] = await Promise.all([
+      this.store.listWaitingOn(teamId, userId, limit),
+      this.store.countWaitingOn(teamId, userId),
+      this.store.listAuthoredOpen(teamId, userId, limit),
+      this.store.countOpenAuthored(teamId, userId),
+      this.store.listRecentlyResolved(teamId, userId, new Date(now.getTime() - RECENT_MS), 10),
+    ]);
+    const people = await usersById(this.store, teamId, peopleOnCards([...waiting, ...authored, ...resolved]));
     const view = appHomeView({
       userId,
       now,
       waitingOnYou: waiting,
-      waitingOnYouTotal: countWaitingOn(this.db, teamId, userId),
+      waitingOnYouTotal: waitingTotal,
       youAreWaitingOn: authored,
-      youAreWaitingOnTotal: countOpenAuthored(this.db, teamId, userId),
-      recentlyUnblocked: listRecentlyResolved(this.db, teamId, userId, new Date(now.getTime() - RECENT_MS), 10),
+      youAreWaitingOnTotal: authoredTotal,
+      recentlyUnblocked: resolved,
       scheduleLine: this.scheduleLine(person?.row ?? null),
-      whereIs: whereIsFrom((id) => getUser(this.db, teamId, id), now),
+      whereIs: whereIsFrom((id) => people.get(id), now),
     });
     try {
       await this.client.views.publish({ user_id: userId, view });

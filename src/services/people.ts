@@ -3,9 +3,8 @@
  * preferences, turned into a WorkSchedule. Keeps each person's next digest instant up to date.
  */
 import type { WebClient } from '@slack/web-api';
-import type { Db } from '../db/client';
-import { getUser, updateUser, upsertProfile, type SlackProfile, type UserRow } from '../db/queries/users';
-import { ensureWorkspace } from '../db/queries/workspaces';
+import type { SlackProfile, UserRow } from '../db/queries/users';
+import type { Store, Tx } from '../db/store';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { isValidTimeZone } from '../time';
@@ -73,7 +72,7 @@ function displayNameOf(u: SlackUserObject): string {
 
 export class People {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly client: WebClient,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -83,7 +82,7 @@ export class People {
 
   /** Looks a person up, from the cache when fresh, else from users.info. */
   async get(teamId: string, userId: string): Promise<Person> {
-    const cached = getUser(this.db, teamId, userId);
+    const cached = await this.store.getUser(teamId, userId);
     const now = this.clock.now();
     if (cached && cached.profileFetchedAt && now.getTime() - cached.profileFetchedAt < PROFILE_TTL_MS) {
       return toPerson(cached);
@@ -94,7 +93,7 @@ export class People {
       if (!user) return missing(userId);
       // Not cached: the users table holds this workspace's people, and a cache hit must mean one of them.
       if (isExternalUser(user, teamId)) return { ...missing(userId), exists: true, external: true, displayName: profileFromSlack(user).displayName };
-      return toPerson(this.remember(teamId, user));
+      return toPerson(await this.remember(teamId, user));
     } catch (e) {
       const failure = classifySlackError(e);
       if (failure.code === 'user_not_found') return missing(userId);
@@ -106,8 +105,9 @@ export class People {
   }
 
   /** The display names Handoff already knows for these people (no Slack call); unknown ones are left out. */
-  knownNames(teamId: string, userIds: readonly string[]): string[] {
-    return userIds.map((u) => getUser(this.db, teamId, u)?.displayName ?? '').filter(Boolean);
+  async knownNames(teamId: string, userIds: readonly string[]): Promise<string[]> {
+    const rows = await Promise.all(userIds.map((u) => this.store.getUser(teamId, u)));
+    return rows.map((row) => row?.displayName ?? '').filter(Boolean);
   }
 
   async getMany(teamId: string, userIds: readonly string[]): Promise<Person[]> {
@@ -115,15 +115,19 @@ export class People {
   }
 
   /** Stores a profile from users.info or a user_change event and (re)plans the person's digest. */
-  remember(teamId: string, user: SlackUserObject): UserRow {
+  async remember(teamId: string, user: SlackUserObject): Promise<UserRow> {
     const now = this.clock.now();
-    ensureWorkspace(this.db, teamId, now);
-    const before = getUser(this.db, teamId, user.id);
-    const row = upsertProfile(this.db, teamId, user.id, profileFromSlack(user), now);
-    const zoneChanged = before && scheduleOf(before).tz !== scheduleOf(row).tz;
-    const becamePerson = before && (before.isBot || before.deleted) !== (row.isBot || row.deleted);
-    if (!before || zoneChanged || becamePerson || row.nextDigestAt === null) this.replanDigest(row);
-    return getUser(this.db, teamId, user.id)!;
+    // Read, upsert and replan in one transaction: two lookups of the same person (a users.info and a
+    // user_change) must not both see "before" and plan from a profile the other just replaced.
+    return this.store.transaction(async (tx) => {
+      await tx.ensureWorkspace(teamId, now);
+      const before = await tx.getUser(teamId, user.id);
+      const row = await tx.upsertProfile(teamId, user.id, profileFromSlack(user), now);
+      const zoneChanged = before && scheduleOf(before).tz !== scheduleOf(row).tz;
+      const becamePerson = before && (before.isBot || before.deleted) !== (row.isBot || row.deleted);
+      if (!before || zoneChanged || becamePerson || row.nextDigestAt === null) await this.replanDigest(row, tx);
+      return (await tx.getUser(teamId, user.id))!;
+    });
   }
 
   /**
@@ -131,14 +135,14 @@ export class People {
    * use (`nextDigest`). Everyone who is a person gets a plan, digest on or off: with the digest off,
    * the start of their day is when news that waited for them (a resolved ask, a new handoff) arrives.
    */
-  replanDigest(row: UserRow): PlannedDigest | null {
+  async replanDigest(row: UserRow, tx: Tx = this.store): Promise<PlannedDigest | null> {
     const now = this.clock.now();
     if (row.isBot || row.deleted) {
-      updateUser(this.db, row.teamId, row.userId, { nextDigestAt: null, nextDigestLocalDate: null }, now);
+      await tx.updateUser(row.teamId, row.userId, { nextDigestAt: null, nextDigestLocalDate: null }, now);
       return null;
     }
     const plan = nextDigest(scheduleOf(row), now, digestHistoryOf(row), this.digestMaxLateMs);
-    updateUser(this.db, row.teamId, row.userId, { nextDigestAt: plan.at.getTime(), nextDigestLocalDate: plan.localDate }, now);
+    await tx.updateUser(row.teamId, row.userId, { nextDigestAt: plan.at.getTime(), nextDigestLocalDate: plan.localDate }, now);
     return plan;
   }
 }

@@ -1,7 +1,7 @@
 /** Reading, validating and saving a person's settings; replans their digest on every save. */
 import type { WebClient } from '@slack/web-api';
-import type { Db } from '../db/client';
-import { getUser, updateUser, type UserRow } from '../db/queries/users';
+import type { UserRow } from '../db/queries/users';
+import type { Store } from '../db/store';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { MINUTES_PER_DAY, canonicalTimeZone, formatLocal, isValidLocalDate, isValidTimeZone, localParts, localTimeLabel } from '../time';
@@ -97,7 +97,7 @@ function valuesOf(row: UserRow | null): SettingsValues {
 
 export class SettingsService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly client: WebClient,
     private readonly people: People,
     private readonly clock: Clock,
@@ -108,7 +108,7 @@ export class SettingsService {
   /** `tell` reaches the person when the form cannot open (a reply in the conversation, or a DM). */
   async open(teamId: string, userId: string, triggerId: string, tell?: (text: string) => Promise<unknown>): Promise<void> {
     const looked = await withDeadline(bestEffort(this.people.get(teamId, userId), this.logger, 'profile for settings'), 1500);
-    const row = looked && looked !== 'timeout' ? looked.row : (getUser(this.db, teamId, userId) ?? null);
+    const row = looked && looked !== 'timeout' ? looked.row : ((await this.store.getUser(teamId, userId)) ?? null);
     const now = this.clock.now();
     const preview = row ? digestPreview(scheduleOf(row), plannedDigestsOf(row, now, 3), now) : [];
     try {
@@ -128,10 +128,14 @@ export class SettingsService {
     const { errors, values } = validateSettings(input, today);
     if (!values) return { errors };
     const { startMinute, endMinute, ...rest } = values;
-    updateUser(this.db, teamId, userId, { ...rest, workdayStartMinute: startMinute, workdayEndMinute: endMinute }, now);
-    this.people.replanDigest(getUser(this.db, teamId, userId)!);
-    // Read back what was planned: the preview shows what the scheduler will do, not a second guess.
-    const row = getUser(this.db, teamId, userId)!;
+    // Save, replan from the saved row and read it back in one transaction: a sweep advancing this
+    // person between the read and the replan would otherwise be overwritten by a plan made before it.
+    const row = await this.store.transaction(async (tx) => {
+      await tx.updateUser(teamId, userId, { ...rest, workdayStartMinute: startMinute, workdayEndMinute: endMinute }, now);
+      await this.people.replanDigest((await tx.getUser(teamId, userId))!, tx);
+      // Read back what was planned: the preview shows what the scheduler will do, not a second guess.
+      return (await tx.getUser(teamId, userId))!;
+    });
     const preview = digestPreview(scheduleOf(row), plannedDigestsOf(row, now, 3), now);
     this.logger.info({ teamId, userId }, 'settings saved');
     return { errors: {}, view: settingsSavedView(preview, row.digestEnabled) };

@@ -6,8 +6,7 @@
  * Slack answers token_revoked mid-send; that is the same status, written from the delivery layer.)
  */
 import type { WebClient } from '@slack/web-api';
-import type { Db } from '../db/client';
-import { anyWorkspacePaused, getWorkspace, setWorkspaceStatus } from '../db/queries/workspaces';
+import type { Store } from '../db/store';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { classifySlackError } from '../slack/errors';
@@ -21,24 +20,31 @@ export class WorkspaceService {
   private lastRecheck = -Infinity;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly client: WebClient,
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
 
-  pause(teamId: string, reason: PauseReason): void {
-    setWorkspaceStatus(this.db, teamId, reason, this.clock.now());
+  async pause(teamId: string, reason: PauseReason): Promise<void> {
+    await this.store.setWorkspaceStatus(teamId, reason, this.clock.now());
     this.logger.warn({ teamId, reason }, reason === 'uninstalled' ? 'app uninstalled: delivery stopped, data kept' : 'bot token revoked: delivery stopped, data kept');
   }
 
   /** Slack accepts the token for `teamId` again: deliver what waited (the next tick does). */
-  resumeIfPaused(teamId: string): void {
+  async resumeIfPaused(teamId: string): Promise<void> {
     try {
-      const ws = getWorkspace(this.db, teamId);
-      if (!ws || ws.status === 'active') return;
-      setWorkspaceStatus(this.db, teamId, 'active', this.clock.now());
-      this.logger.warn({ teamId, was: ws.status }, 'Slack accepts the bot token again: delivery resumed');
+      // Nearly always active: a plain read settles it without a write transaction.
+      if (((await this.store.getWorkspace(teamId))?.status ?? 'active') === 'active') return;
+      // Read again and write in one transaction: a pause (app_uninstalled) landing between them must
+      // not be overwritten by a resume decided from the status before it.
+      const was = await this.store.transaction(async (tx) => {
+        const ws = await tx.getWorkspace(teamId);
+        if (!ws || ws.status === 'active') return null;
+        await tx.setWorkspaceStatus(teamId, 'active', this.clock.now());
+        return ws.status;
+      });
+      if (was) this.logger.warn({ teamId, was }, 'Slack accepts the bot token again: delivery resumed');
     } catch (e) {
       this.logger.warn({ err: e, teamId }, 'could not resume delivery for the workspace');
     }
@@ -49,17 +55,19 @@ export class WorkspaceService {
    * PAUSED_RECHECK_MS while one is paused, ask Slack whether the token works again (e.g. the app was
    * reinstalled with the same token).
    */
-  recheckPaused(): void {
+  async recheckPaused(): Promise<void> {
     const now = this.clock.now().getTime();
-    if (now - this.lastRecheck < PAUSED_RECHECK_MS || !anyWorkspacePaused(this.db)) return;
+    if (now - this.lastRecheck < PAUSED_RECHECK_MS || !(await this.store.anyWorkspacePaused())) return;
     this.lastRecheck = now;
     void this.client.auth
       .test()
-      .then((r) => r.team_id && this.resumeIfPaused(r.team_id))
+      .then(async (r) => {
+        if (r.team_id) await this.resumeIfPaused(r.team_id);
+      })
       .catch((e: unknown) => this.logger.debug({ error: classifySlackError(e).code }, 'token still not accepted; delivery stays paused'));
   }
 
-  isActive(teamId: string): boolean {
-    return (getWorkspace(this.db, teamId)?.status ?? 'active') === 'active';
+  async isActive(teamId: string): Promise<boolean> {
+    return ((await this.store.getWorkspace(teamId))?.status ?? 'active') === 'active';
   }
 }

@@ -6,6 +6,7 @@
 import { zoneOf, type PersonScheduleFields } from '../domain/personSchedule';
 import { cityOf, formatLocal, localDateOf } from '../time';
 import { humanDate } from './availability';
+import type { HandoffWithRecipients } from '../db/queries/handoffs';
 
 export type PersonZone = Pick<PersonScheduleFields, 'tzOverride' | 'slackTz' | 'awayUntil'>;
 
@@ -30,4 +31,14 @@ export function whereIsFrom(lookup: (userId: string) => PersonZone | undefined, 
     seen.set(userId, where);
     return where;
   };
+}
+
+/** Everyone a handoff card names (author, active recipients): what its `whereIs`/`nameOf` may ask about. */
+export function peopleOnCards(handoffs: Iterable<Pick<HandoffWithRecipients, 'authorId' | 'recipients'>>): string[] {
+  const ids: string[] = [];
+  for (const h of handoffs) {
+    ids.push(h.authorId);
+    for (const r of h.recipients) if (r.active) ids.push(r.userId);
+  }
+  return ids;
 }

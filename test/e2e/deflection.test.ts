@@ -355,10 +355,10 @@ describe('never nag', () => {
   it('stays quiet for the whole workspace when the workspace switch is off', async () => {
     await start();
     // Stands in for the admin command (not wired yet): the same service call it will make.
-    t.handoff.deps.deflection.setWorkspaceEnabled(TEAM, false);
+    await t.handoff.deps.deflection.setWorkspaceEnabled(TEAM, false);
     expect(await deliver(message('U0DEV', 'can we hop on a call?'))).toBe('ignored: workspace switched off');
     expect(prompts()).toHaveLength(0);
-    t.handoff.deps.deflection.setWorkspaceEnabled(TEAM, true);
+    await t.handoff.deps.deflection.setWorkspaceEnabled(TEAM, true);
     await proposeAndPrompt('U0DEV', 'can we hop on a call?');
   });
 

@@ -291,7 +291,7 @@ describe('morning digest: crashes around the send', () => {
     ({ t } = await tokyoWithWork('2026-11-25T19:00:00Z'));
     t.clock.set('2026-11-26T00:00:00Z');
     // The sweep enqueues it, then the process dies as the row is claimed, before any Slack call.
-    await sweepDueDigests(t.handoff.db.db, t.clock.now(), 4 * HOUR);
+    await sweepDueDigests(t.handoff.store, t.clock.now(), 4 * HOUR);
     t.handoff.db.sqlite.prepare(`update outbox set status = 'sending' where kind = 'digest'`).run();
     await t.restart();
     await t.tick();

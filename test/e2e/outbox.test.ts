@@ -395,7 +395,7 @@ describe('outbox: paces are per workspace', () => {
     const t = await startTestApp({ now: '2026-11-25T12:00:00Z' });
     const sent: string[] = [];
     const d = new OutboxDispatcher(
-      t.handoff.db.db,
+      t.handoff.store,
       { deliver: async (row, pace) => (await pace(), sent.push(`${row.teamId}:${row.dedupeKey}`), { status: 'sent', ts: null }), findDelivered: async () => null },
       t.clock,
       t.handoff.logger,
@@ -425,7 +425,7 @@ describe('outbox: paces are per workspace', () => {
     let most = 0;
     let sent = 0;
     const d = new OutboxDispatcher(
-      t.handoff.db.db,
+      t.handoff.store,
       {
         deliver: async (_row, pace) => {
           await pace();

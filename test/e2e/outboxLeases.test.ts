@@ -168,7 +168,7 @@ describe('outbox leases', () => {
     const t = await first();
     // A dispatcher with a one-second lease (renewed every 250 ms) on the app's database.
     const d = new OutboxDispatcher(
-      t.handoff.db.db,
+      t.handoff.store,
       { deliver: async (_row, pace) => (await pace(), { status: 'sent', ts: null }), findDelivered: async () => null },
       t.clock,
       t.handoff.logger,

@@ -190,12 +190,12 @@ describe('workspace-wide meeting deflection switch', () => {
     await t.slack.command({ userId: 'U0ANA', text: 'deflection off', responseUrl: url1 });
     const refused = await t.fake.waitFor('response_url', (c) => c.args.response_url === url1);
     expect(String(refused.args.text)).toMatch(/Only workspace admins/);
-    expect(t.handoff.deps.deflection.workspaceEnabled('T0001')).toBe(true);
+    expect(await t.handoff.deps.deflection.workspaceEnabled('T0001')).toBe(true);
 
     const url2 = t.fake.responseUrl();
     await t.slack.command({ userId: 'U0BOSS', text: 'deflection off', responseUrl: url2 });
     const done = await t.fake.waitFor('response_url', (c) => c.args.response_url === url2);
     expect(String(done.args.text)).toMatch(/now \*off\* for the whole workspace/);
-    expect(t.handoff.deps.deflection.workspaceEnabled('T0001')).toBe(false);
+    expect(await t.handoff.deps.deflection.workspaceEnabled('T0001')).toBe(false);
   });
 });

@@ -64,21 +64,21 @@ describe('workspace-wide switches', () => {
     await log.check('Slack Connect admin (team T0OTHER) is refused, nothing changes', async () => {
       const said = await command('U0EXTADMIN', 'deflection off');
       expect(said).toMatch(/Only workspace admins/);
-      expect(t.handoff.deps.deflection.workspaceEnabled(TEAM)).toBe(true);
+      expect(await t.handoff.deps.deflection.workspaceEnabled(TEAM)).toBe(true);
     });
     await log.check('the same admin cannot switch it on again either', async () => {
-      t.handoff.deps.deflection.setWorkspaceEnabled(TEAM, false);
+      await t.handoff.deps.deflection.setWorkspaceEnabled(TEAM, false);
       expect(await command('U0EXTADMIN', 'deflection on')).toMatch(/Only workspace admins/);
-      expect(t.handoff.deps.deflection.workspaceEnabled(TEAM)).toBe(false);
-      t.handoff.deps.deflection.setWorkspaceEnabled(TEAM, true);
+      expect(await t.handoff.deps.deflection.workspaceEnabled(TEAM)).toBe(false);
+      await t.handoff.deps.deflection.setWorkspaceEnabled(TEAM, true);
     });
     await log.check('a non-admin of this workspace is refused', async () => {
       expect(await command(People.ana, 'deflection off')).toMatch(/Only workspace admins/);
-      expect(t.handoff.deps.deflection.workspaceEnabled(TEAM)).toBe(true);
+      expect(await t.handoff.deps.deflection.workspaceEnabled(TEAM)).toBe(true);
     });
     await log.check('an admin of this workspace switches it', async () => {
       expect(await command('U0BOSS', 'deflection off')).toMatch(/now \*off\* for the whole workspace/);
-      expect(t.handoff.deps.deflection.workspaceEnabled(TEAM)).toBe(false);
+      expect(await t.handoff.deps.deflection.workspaceEnabled(TEAM)).toBe(false);
     });
     log.finish();
   });

@@ -19,7 +19,7 @@ export function registerDeflectionActions(app: App, deps: ListenerDeps): void {
    * id: the row must belong to this workspace and to the clicker, whatever the payload says.
    */
   const rowFor = async (body: BlockAction, action: ButtonAction, respond: RespondFn): Promise<DeflectionRow | null> => {
-    const row = deps.deflection.forActor(teamIdOf(body), Number(action.value), body.user.id);
+    const row = await deps.deflection.forActor(teamIdOf(body), Number(action.value), body.user.id);
     if (!row) {
       await tellClicker(deps, body, respond, NOT_YOURS);
       return null;
@@ -37,13 +37,13 @@ export function registerDeflectionActions(app: App, deps: ListenerDeps): void {
     if (!row) return;
     const ask = row.pendingText ?? '';
     const recipientIds = parseIds(row.pendingMentions);
-    const prefill = { recipientIds, ask, title: ask ? titleFromAsk(withoutLeadingMentions(ask, deps.people.knownNames(teamIdOf(body), recipientIds))) : undefined };
+    const prefill = { recipientIds, ask, title: ask ? titleFromAsk(withoutLeadingMentions(ask, await deps.people.knownNames(teamIdOf(body), recipientIds))) : undefined };
     const meta = { key: randomUUID(), deflectionId: row.id };
     // Open first: the trigger expires in 3 s. The permalink and recipient clocks follow in an update.
     const opened = await bestEffort(client.views.open({ trigger_id: body.trigger_id, view: handoffModal(prefill, meta) }), deps.logger, 'handoff form from a prompt');
     if (!opened?.view?.id) return tellClicker(deps, body, respond, 'Slack took too long to open the form — please click again.');
     // The modal holds the text now; the prompt goes away, so nothing needs it in the database.
-    deps.deflection.forgetText(row.id);
+    await deps.deflection.forgetText(row.id);
     await bestEffort(respond({ delete_original: true }), deps.logger, 'removing the prompt');
 
     const [link, clocks] = await Promise.all([
@@ -74,7 +74,7 @@ export function registerDeflectionActions(app: App, deps: ListenerDeps): void {
     await ack();
     const row = await rowFor(body, action, respond);
     if (!row) return;
-    deps.deflection.record(row.id, 'dismissed');
+    await deps.deflection.record(row.id, 'dismissed');
     await bestEffort(respond({ delete_original: true }), deps.logger, 'removing the prompt');
   });
 
@@ -82,15 +82,15 @@ export function registerDeflectionActions(app: App, deps: ListenerDeps): void {
     await ack();
     const row = await rowFor(body, action, respond);
     if (!row) return;
-    deps.deflection.muteChannel(row);
+    await deps.deflection.muteChannel(row);
     await bestEffort(respond({ replace_original: true, ...mutedConfirmation(row.id, row.channelId) }), deps.logger, 'mute confirmation');
   });
 
   app.action<BlockAction<ButtonAction>>(ActionIds.deflectUnmuteChannel, async ({ ack, body, action, respond }) => {
     await ack();
-    const row = deps.deflection.forActor(teamIdOf(body), Number(action.value), body.user.id);
+    const row = await deps.deflection.forActor(teamIdOf(body), Number(action.value), body.user.id);
     if (!row) return tellClicker(deps, body, respond, NOT_YOURS);
-    deps.deflection.unmuteChannel(row);
+    await deps.deflection.unmuteChannel(row);
     await bestEffort(
       respond({ replace_original: true, text: `Done — I may suggest a handoff in <#${row.channelId}> again when you propose a call there.` }),
       deps.logger,

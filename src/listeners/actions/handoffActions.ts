@@ -41,7 +41,7 @@ export function registerHandoffActions(app: App, deps: ListenerDeps): void {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
       await ack();
       const id = handoffIdOf(action);
-      const checked = id ? deps.handoffs.check(teamIdOf(body), body.user.id, id, kind) : { ok: false as const, message: BROKEN_BUTTON };
+      const checked = id ? await deps.handoffs.check(teamIdOf(body), body.user.id, id, kind) : { ok: false as const, message: BROKEN_BUTTON };
       if (!checked.ok) return tellClicker(deps, body, respond, checked.message);
       const h = checked.handoff;
       await openOrExplain(deps, body, respond, noteModal({ handoffId: h.id, action: kind as NoteAction, ...originOf(body) }, `#${h.number} · ${h.title}`));
@@ -51,7 +51,7 @@ export function registerHandoffActions(app: App, deps: ListenerDeps): void {
   app.action<BlockAction<ButtonAction>>(ActionIds.reassign, async ({ ack, body, action, respond }) => {
     await ack();
     const id = handoffIdOf(action);
-    const checked = id ? deps.handoffs.check(teamIdOf(body), body.user.id, id, 'reassign') : { ok: false as const, message: BROKEN_BUTTON };
+    const checked = id ? await deps.handoffs.check(teamIdOf(body), body.user.id, id, 'reassign') : { ok: false as const, message: BROKEN_BUTTON };
     if (!checked.ok) return tellClicker(deps, body, respond, checked.message);
     const h = checked.handoff;
     await openOrExplain(deps, body, respond, reassignModal({ handoffId: h.id, ...originOf(body) }, `#${h.number} · ${h.title}`));
@@ -61,7 +61,7 @@ export function registerHandoffActions(app: App, deps: ListenerDeps): void {
   app.action<BlockAction<ButtonAction>>(ActionIds.rewrite, async ({ ack, body, action, respond }) => {
     await ack();
     const id = handoffIdOf(action);
-    const h = id ? deps.handoffs.find(teamIdOf(body), id) : undefined;
+    const h = id ? await deps.handoffs.find(teamIdOf(body), id) : undefined;
     if (!h || h.authorId !== body.user.id) return tellClicker(deps, body, respond, 'Only the person who wrote this handoff can rewrite it.');
     await openOrExplain(deps, body, respond, handoffModal({ title: h.title, ask: h.ask, context: h.context, links: h.links }, { key: randomUUID() }));
   });

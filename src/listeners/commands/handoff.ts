@@ -41,7 +41,7 @@ export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
       case 'list':
         // Ack first: rendering a long list must never hold up Slack's 3-second window.
         await ack();
-        return void (await respond({ response_type: 'ephemeral', ...deps.home.listMessage(teamId, command.user_id) }));
+        return void (await respond({ response_type: 'ephemeral', ...(await deps.home.listMessage(teamId, command.user_id)) }));
       case 'modal':
         await ack();
         return openModal(deps, client, command, respond);
@@ -50,7 +50,7 @@ export function registerHandoffCommand(app: App, deps: ListenerDeps): void {
         return deps.settings.open(teamId, command.user_id, command.trigger_id, (text) => respond({ response_type: 'ephemeral', text }));
       case 'deflection':
         if (parsed.setting === 'status') {
-          const on = deps.deflection.workspaceEnabled(teamId);
+          const on = await deps.deflection.workspaceEnabled(teamId);
           return ack({
             response_type: 'ephemeral',
             text: `Meeting deflection is *${on ? 'on' : 'off'}* for this workspace. Workspace admins can change it with \`${COMMAND} deflection on|off\`; everyone can turn it off for themselves in \`${COMMAND} settings\`.`,
@@ -97,7 +97,7 @@ async function setWorkspaceDeflection(deps: ListenerDeps, command: SlashCommand,
     });
     return;
   }
-  deps.deflection.setWorkspaceEnabled(command.team_id, on);
+  await deps.deflection.setWorkspaceEnabled(command.team_id, on);
   deps.logger.info({ teamId: command.team_id, on }, 'workspace deflection switched');
   await respond({ response_type: 'ephemeral', text: `Meeting deflection is now *${on ? 'on' : 'off'}* for the whole workspace.` });
 }

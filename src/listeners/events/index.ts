@@ -16,17 +16,17 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
     const teamId = context.teamId ?? user.team_id ?? 'unknown';
     // People from other organisations in shared channels are not this workspace's people.
     if (isExternalUser(user, teamId)) return;
-    deps.people.remember(teamId, user);
+    await deps.people.remember(teamId, user);
   });
 
   // Both stop all delivery for the workspace; data stays until the operator decides.
   app.event('app_uninstalled', async ({ context }) => {
-    deps.workspaces.pause(context.teamId ?? 'unknown', 'uninstalled');
+    await deps.workspaces.pause(context.teamId ?? 'unknown', 'uninstalled');
   });
   app.event('tokens_revoked', async ({ event, context }) => {
     const bot: unknown = (event.tokens as { bot?: unknown } | undefined)?.bot;
     if (!Array.isArray(bot) || bot.length === 0) return;
-    deps.workspaces.pause(context.teamId ?? 'unknown', 'tokens_revoked');
+    await deps.workspaces.pause(context.teamId ?? 'unknown', 'tokens_revoked');
   });
 
   app.event('message', async ({ event, body, context }) => {

@@ -106,7 +106,7 @@ export function registerSubmissions(app: App, deps: ListenerDeps): void {
       const late = await creating;
       if (!late.ok) deps.logger.error({ err: late.error }, 'could not save a handoff from the form');
       const done = late.ok ? late.value : null;
-      if (done && (done.kind === 'created' || done.kind === 'duplicate')) recordConversion(deps, teamId, meta.deflectionId, body.user.id, done.handoff.id);
+      if (done && (done.kind === 'created' || done.kind === 'duplicate')) await recordConversion(deps, teamId, meta.deflectionId, body.user.id, done.handoff.id);
       return reportByDm(deps, body.user.id, done, draft);
     }
     if (!out.ok) {
@@ -120,7 +120,7 @@ export function registerSubmissions(app: App, deps: ListenerDeps): void {
       return ack({ response_action: 'errors', errors });
     }
     await ack();
-    recordConversion(deps, teamId, meta.deflectionId, body.user.id, done.handoff.id);
+    await recordConversion(deps, teamId, meta.deflectionId, body.user.id, done.handoff.id);
     await reportByDm(deps, body.user.id, done, draft);
   });
 
@@ -148,7 +148,7 @@ export function registerSubmissions(app: App, deps: ListenerDeps): void {
     await ack();
     const late = out === 'timeout' ? await acting : out;
     if (!late.ok) deps.logger.error({ err: late.error }, 'could not save a resolution');
-    const h = deps.handoffs.find(teamId, meta.handoffId) ?? null;
+    const h = (await deps.handoffs.find(teamId, meta.handoffId)) ?? null;
     const message = late.ok ? late.value.message : NOT_SAVED_LATE;
     await afterChange(deps, body, h, message, null, meta);
   });
@@ -172,7 +172,7 @@ export function registerSubmissions(app: App, deps: ListenerDeps): void {
     await ack();
     const late = out === 'timeout' ? await acting : out;
     if (!late.ok) deps.logger.error({ err: late.error }, 'could not save a reassignment');
-    await afterChange(deps, body, deps.handoffs.find(teamId, meta.handoffId) ?? null, late.ok ? late.value.message : NOT_SAVED_LATE, null, meta);
+    await afterChange(deps, body, (await deps.handoffs.find(teamId, meta.handoffId)) ?? null, late.ok ? late.value.message : NOT_SAVED_LATE, null, meta);
   });
 
   app.view(CallbackIds.settingsModal, async ({ ack, body, view }) => {
@@ -205,7 +205,7 @@ export function registerSubmissions(app: App, deps: ListenerDeps): void {
 
   app.view(CallbackIds.agendaModal, async ({ ack, body, view }) => {
     const meta = parseJsonMeta<{ deflectionId: number }>(view.private_metadata, (m) => typeof m.deflectionId === 'number');
-    const row = meta ? deps.deflection.forActor(teamIdOf(body), meta.deflectionId, body.user.id) : null;
+    const row = meta ? await deps.deflection.forActor(teamIdOf(body), meta.deflectionId, body.user.id) : null;
     if (!row) return ack();
     const agenda = textOf(valuesOf(view), AgendaModalFields.agenda);
     if (!agenda) return ack({ response_action: 'errors', errors: { [AgendaModalFields.agenda.block]: 'Write at least one line.' } });
@@ -229,8 +229,8 @@ export function registerSubmissions(app: App, deps: ListenerDeps): void {
 }
 
 /** Only the person the prompt was shown to can convert it (the id comes from private_metadata). */
-function recordConversion(deps: ListenerDeps, teamId: string, deflectionId: number | undefined, userId: string, handoffId: number): void {
-  if (deflectionId && deps.deflection.forActor(teamId, deflectionId, userId)) deps.deflection.record(deflectionId, 'converted', handoffId);
+async function recordConversion(deps: ListenerDeps, teamId: string, deflectionId: number | undefined, userId: string, handoffId: number): Promise<void> {
+  if (deflectionId && (await deps.deflection.forActor(teamId, deflectionId, userId))) await deps.deflection.record(deflectionId, 'converted', handoffId);
 }
 
 async function reportByDm(deps: ListenerDeps, userId: string, out: Awaited<ReturnType<ListenerDeps['handoffs']['create']>> | null, draft: HandoffDraft): Promise<void> {

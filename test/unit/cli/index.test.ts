@@ -49,34 +49,34 @@ function seededDb(teams = ['T0001']): string {
 }
 
 describe('handoff CLI: dispatch', () => {
-  it('shows help for help/--help (exit 0) and for no command (exit 2)', () => {
-    expect(runCli(['help'])).toEqual({ exitCode: 0, out: HELP });
-    expect(runCli(['--help']).exitCode).toBe(0);
-    expect(runCli([])).toEqual({ exitCode: 2, out: HELP });
+  it('shows help for help/--help (exit 0) and for no command (exit 2)', async () => {
+    expect(await runCli(['help'])).toEqual({ exitCode: 0, out: HELP });
+    expect((await runCli(['--help'])).exitCode).toBe(0);
+    expect(await runCli([])).toEqual({ exitCode: 2, out: HELP });
   });
 
-  it('refuses an unknown command with the help', () => {
-    const r = runCli(['frobnicate']);
+  it('refuses an unknown command with the help', async () => {
+    const r = await runCli(['frobnicate']);
     expect(r.exitCode).toBe(2);
     expect(r.out).toMatch(/Unknown command "frobnicate"/);
     expect(r.out).toContain('digest-preview');
   });
 
-  it('next-digests wraps nextDigestsCommand (same schedule code as the scheduler)', () => {
-    const r = runCli(['next-digests', '--tz', 'Asia/Tokyo', '--start', '09:00', '--days', 'mon-fri', '--from', '2026-11-25T19:00:00Z', '--count', '3']);
+  it('next-digests wraps nextDigestsCommand (same schedule code as the scheduler)', async () => {
+    const r = await runCli(['next-digests', '--tz', 'Asia/Tokyo', '--start', '09:00', '--days', 'mon-fri', '--from', '2026-11-25T19:00:00Z', '--count', '3']);
     expect(r.exitCode).toBe(0);
     expect(r.out.split('\n').map((l) => l.slice(0, 24))).toEqual(['2026-11-26T00:00:00.000Z', '2026-11-27T00:00:00.000Z', '2026-11-30T00:00:00.000Z']);
-    expect(runCli(['next-digests', '--tz', 'Mars/Olympus']).exitCode).toBe(2);
+    expect((await runCli(['next-digests', '--tz', 'Mars/Olympus'])).exitCode).toBe(2);
   });
 
-  it('next-digests uses the injected clock when --from is omitted', () => {
-    const r = runCli(['next-digests', '--tz', 'UTC', '--count', '1'], { now: () => new Date('2026-11-27T10:00:00Z') });
+  it('next-digests uses the injected clock when --from is omitted', async () => {
+    const r = await runCli(['next-digests', '--tz', 'UTC', '--count', '1'], { now: () => new Date('2026-11-27T10:00:00Z') });
     expect(r.out).toMatch(/^2026-11-30T09:00:00.000Z/); // Friday 10:00 → Monday 09:00
   });
 });
 
 describe('handoff CLI: argument helpers', () => {
-  it('parses --name value and --name=value, and rejects unknown or valueless options', () => {
+  it('parses --name value and --name=value, and rejects unknown or valueless options', async () => {
     expect(parseOptions(['digest-preview', '--user', 'U1', '--team=T1'], 'digest-preview', ['user', 'team'])).toEqual(
       new Map([
         ['user', 'U1'],
@@ -89,7 +89,7 @@ describe('handoff CLI: argument helpers', () => {
     expect(() => parseOptions(['--user', '--team', 'T'], 'x', ['user', 'team'])).toThrow(/--user needs a value/);
   });
 
-  it('reads DATABASE_URL as the app does', () => {
+  it('reads DATABASE_URL as the app does', async () => {
     expect(databasePathOf({})).toBe('./data/handoff.db');
     expect(databasePathOf({ DATABASE_URL: 'file:/var/lib/h.db' })).toBe('/var/lib/h.db');
     expect(databasePathOf({ DATABASE_URL: '/tmp/x.db' })).toBe('/tmp/x.db');
@@ -98,7 +98,7 @@ describe('handoff CLI: argument helpers', () => {
 });
 
 describe('handoff CLI: migrate', () => {
-  it('creates and migrates a new database, then reports it up to date', () => {
+  it('creates and migrates a new database, then reports it up to date', async () => {
     const file = tempDb();
     const first = migrateCommand([], { DATABASE_URL: `file:${file}` });
     expect(first).toEqual({ exitCode: 0, out: `${file}: applied ${MIGRATIONS} (${MIGRATION_COUNT} in total).` });
@@ -109,7 +109,7 @@ describe('handoff CLI: migrate', () => {
     h.close();
   });
 
-  it('explains a failure instead of throwing', () => {
+  it('explains a failure instead of throwing', async () => {
     const aFile = tempDb();
     fs.writeFileSync(aFile, 'not a directory');
     const r = migrateCommand(['--db', path.join(aFile, 'sub', 'handoff.db')], {});
@@ -120,9 +120,9 @@ describe('handoff CLI: migrate', () => {
 });
 
 describe('handoff CLI: digest-preview', () => {
-  it('prints the recipient’s digest: what waits on them, oldest first, with names', () => {
+  it('prints the recipient’s digest: what waits on them, oldest first, with names', async () => {
     const file = seededDb();
-    const r = digestPreviewCommand(['--team', 'T0001', '--user', 'UTOKYO', '--now', NOW], { env: { DATABASE_URL: `file:${file}` } });
+    const r = await digestPreviewCommand(['--team', 'T0001', '--user', 'UTOKYO', '--now', NOW], { env: { DATABASE_URL: `file:${file}` } });
     expect(r.exitCode).toBe(0);
     expect(r.out).toContain('Digest preview for @kenji (UTOKYO) in T0001, local date 2026-11-26');
     expect(r.out).toContain('Schedule: 09:00–17:00 Mon–Fri, Asia/Tokyo');
@@ -141,9 +141,9 @@ describe('handoff CLI: digest-preview', () => {
     expect(r.out).not.toContain('Budget sign-off'); // resolved: not waiting on them
   });
 
-  it('prints the author’s digest: unblocked, with the note, and what they still wait on', () => {
+  it('prints the author’s digest: unblocked, with the note, and what they still wait on', async () => {
     const file = seededDb();
-    const r = runCli(['digest-preview', '--user', 'UNYC', '--now', '2026-11-26T14:00:00Z', '--date', '2026-11-26'], { env: { DATABASE_URL: `file:${file}` } });
+    const r = await runCli(['digest-preview', '--user', 'UNYC', '--now', '2026-11-26T14:00:00Z', '--date', '2026-11-26'], { env: { DATABASE_URL: `file:${file}` } });
     expect(r.exitCode).toBe(0);
     expect(r.out).toContain('You’re unblocked');
     // Times in the person's own zone (New York), not the server's or UTC.
@@ -153,7 +153,7 @@ describe('handoff CLI: digest-preview', () => {
     expect(r.out).toMatch(/@kenji \(UTOKYO\)’s day starts next, in 10 h/);
   });
 
-  it('says whether that date’s digest already went out, in the person’s zone', () => {
+  it('says whether that date’s digest already went out, in the person’s zone', async () => {
     const file = seededDb();
     const h = openDatabase(file);
     h.sqlite
@@ -162,40 +162,46 @@ describe('handoff CLI: digest-preview', () => {
       )
       .run(Date.parse('2026-11-26T14:00:05Z'));
     h.close();
-    const r = runCli(['digest-preview', '--user', 'UNYC', '--now', '2026-11-26T15:00:00Z', '--date', '2026-11-26'], { env: { DATABASE_URL: `file:${file}` } });
+    const r = await runCli(['digest-preview', '--user', 'UNYC', '--now', '2026-11-26T15:00:00Z', '--date', '2026-11-26'], { env: { DATABASE_URL: `file:${file}` } });
     expect(r.out).toContain('Digest for 2026-11-26: already sent, Thu 2026-11-26 09:00 New York time (EST)');
     expect(r.out).toContain('as of Thu 2026-11-26 10:00 New York time (EST)');
   });
 
-  it('reads only: nothing is marked as told', () => {
+  it('reads only: nothing is marked as told', async () => {
     const file = seededDb();
-    digestPreviewCommand(['--user', 'UNYC'], { env: { DATABASE_URL: `file:${file}` }, now: () => new Date(NOW) });
+    await digestPreviewCommand(['--user', 'UNYC'], { env: { DATABASE_URL: `file:${file}` }, now: () => new Date(NOW) });
     const h = openDatabase(file);
     expect(h.sqlite.prepare(`select count(*) as n from handoffs where author_notified_at is not null`).get()).toEqual({ n: 0 });
     expect(h.sqlite.prepare(`select count(*) as n from outbox`).get()).toEqual({ n: 0 });
     h.close();
   });
 
-  it('says so when there is nothing to say', () => {
+  it('says so when there is nothing to say', async () => {
     const file = seededDb();
-    const r = digestPreviewCommand(['--user', 'UIDLE', '--now', NOW], { env: { DATABASE_URL: `file:${file}` } });
+    const r = await digestPreviewCommand(['--user', 'UIDLE', '--now', NOW], { env: { DATABASE_URL: `file:${file}` } });
     expect(r.exitCode).toBe(0);
     expect(r.out).toContain('Next digest: not scheduled');
     expect(r.out).toMatch(/No digest: nothing waits on them/);
   });
 
-  it('explains unknown people, a missing database, and ambiguous workspaces', () => {
+  it('explains unknown people, a missing database, and ambiguous workspaces', async () => {
     const file = seededDb(['T0001', 'T0002']);
     const env = { DATABASE_URL: `file:${file}` };
-    expect(digestPreviewCommand(['--team', 'T0001', '--user', 'UNOBODY'], { env })).toMatchObject({ exitCode: 1, out: expect.stringMatching(/doesn’t know UNOBODY in T0001/) });
-    expect(digestPreviewCommand(['--user', 'UTOKYO'], { env })).toMatchObject({ exitCode: 2, out: expect.stringMatching(/Several workspaces \(T0001, T0002\): pass --team/) });
-    expect(digestPreviewCommand(['--user', 'U1', '--db', '/nonexistent/handoff.db'], { env })).toMatchObject({
+    expect(await digestPreviewCommand(['--team', 'T0001', '--user', 'UNOBODY'], { env })).toMatchObject({
+      exitCode: 1,
+      out: expect.stringMatching(/doesn’t know UNOBODY in T0001/),
+    });
+    expect(await digestPreviewCommand(['--user', 'UTOKYO'], { env })).toMatchObject({
+      exitCode: 2,
+      out: expect.stringMatching(/Several workspaces \(T0001, T0002\): pass --team/),
+    });
+    expect(await digestPreviewCommand(['--user', 'U1', '--db', '/nonexistent/handoff.db'], { env })).toMatchObject({
       exitCode: 1,
       out: expect.stringMatching(/^No database at \/nonexistent\/handoff.db/),
     });
-    expect(digestPreviewCommand(['--team', 'T0001'], { env })).toMatchObject({ exitCode: 2, out: expect.stringMatching(/--user is required/) });
-    expect(digestPreviewCommand(['--user', 'UTOKYO', '--team', 'T0001', '--date', '26/11/2026'], { env }).exitCode).toBe(2);
-    expect(digestPreviewCommand(['--help']).exitCode).toBe(0);
+    expect(await digestPreviewCommand(['--team', 'T0001'], { env })).toMatchObject({ exitCode: 2, out: expect.stringMatching(/--user is required/) });
+    expect((await digestPreviewCommand(['--user', 'UTOKYO', '--team', 'T0001', '--date', '26/11/2026'], { env })).exitCode).toBe(2);
+    expect((await digestPreviewCommand(['--help'])).exitCode).toBe(0);
   });
 });
 
@@ -204,14 +210,14 @@ describe('bin/handoff.js', () => {
   const run = (args: string[], env: Record<string, string> = {}) =>
     spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
 
-  it('runs the built CLI (building dist first if it is missing)', () => {
+  it('runs the built CLI (building dist first if it is missing)', async () => {
     const r = run(['next-digests', '--tz', 'Asia/Tokyo', '--from', '2026-11-25T19:00:00Z', '--count', '1']);
     expect(r.stderr.replace(/handoff: dist\/cli is missing[^\n]*\n/, '')).toBe('');
     expect(r.stdout).toBe('2026-11-26T00:00:00.000Z  2026-11-26 Thu 09:00 Tokyo time\n');
     expect(r.status).toBe(0);
   }, 120_000);
 
-  it('sends usage errors to stderr with exit code 2, and migrates DATABASE_URL', () => {
+  it('sends usage errors to stderr with exit code 2, and migrates DATABASE_URL', async () => {
     const bad = run(['next-digests']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--tz is required');

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, runMigrations, type DbHandle } from '../../../src/db/client';
+import { sqliteStore } from '../../../src/db/sqliteStore';
 import { workspaces } from '../../../src/db/schema';
 import { sweepDueDigests } from '../../../src/scheduler/digestSweep';
 
@@ -65,8 +66,8 @@ describe('write transactions begin IMMEDIATE', () => {
   it('the digest sweep (a raw better-sqlite3 transaction) does too', async () => {
     b.sqlite.exec('BEGIN IMMEDIATE');
     // better-sqlite3's error comes from another realm than jest's, so match its fields.
-    await expect(sweepDueDigests(a.db, new Date(), 4 * 3600_000)).rejects.toMatchObject({ code: 'SQLITE_BUSY', message: 'database is locked' });
+    await expect(sweepDueDigests(sqliteStore(a), new Date(), 4 * 3600_000)).rejects.toMatchObject({ code: 'SQLITE_BUSY', message: 'database is locked' });
     b.sqlite.exec('ROLLBACK');
-    await expect(sweepDueDigests(a.db, new Date(), 4 * 3600_000)).resolves.toMatchObject({ due: 0, enqueued: 0 });
+    await expect(sweepDueDigests(sqliteStore(a), new Date(), 4 * 3600_000)).resolves.toMatchObject({ due: 0, enqueued: 0 });
   });
 });

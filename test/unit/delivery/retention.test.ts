@@ -1,5 +1,6 @@
 /** Outbox retention: finished rows past OUTBOX_RETENTION_DAYS go, in slices; nothing unfinished does. */
 import { openDatabase, runMigrations, type DbHandle } from '../../../src/db/client';
+import { sqliteStore } from '../../../src/db/sqliteStore';
 import { pruneOutbox } from '../../../src/delivery/retention';
 import { loadConfig } from '../../../src/config';
 import { purgeStale } from '../../../src/db/queries/deflections';
@@ -48,7 +49,7 @@ describe('outbox retention', () => {
       if (ticking) setImmediate(tick);
     };
     setImmediate(tick);
-    expect(await pruneOutbox(h.db, new Date(NOW), 30 * DAY, { sliceSize: 500 })).toBe(1207);
+    expect(await pruneOutbox(sqliteStore(h), new Date(NOW), 30 * DAY, { sliceSize: 500 })).toBe(1207);
     ticking = false;
     expect(turns).toBeGreaterThanOrEqual(2);
     expect(countBy(h)).toEqual({ 'sent@0': 5, 'pending@1': 2, 'sending@1': 1 });
@@ -58,9 +59,9 @@ describe('outbox retention', () => {
   it('deletes a bounded number per call; the next tick continues', async () => {
     const h = freshDb();
     addRows(h, 'sent', 45, 1000, 'old');
-    expect(await pruneOutbox(h.db, new Date(NOW), 30 * DAY, { sliceSize: 100, maxSlices: 3 })).toBe(300);
-    expect(await pruneOutbox(h.db, new Date(NOW), 30 * DAY, { sliceSize: 100, maxSlices: 100 })).toBe(700);
-    expect(await pruneOutbox(h.db, new Date(NOW), 30 * DAY)).toBe(0);
+    expect(await pruneOutbox(sqliteStore(h), new Date(NOW), 30 * DAY, { sliceSize: 100, maxSlices: 3 })).toBe(300);
+    expect(await pruneOutbox(sqliteStore(h), new Date(NOW), 30 * DAY, { sliceSize: 100, maxSlices: 100 })).toBe(700);
+    expect(await pruneOutbox(sqliteStore(h), new Date(NOW), 30 * DAY)).toBe(0);
     h.close();
   });
 

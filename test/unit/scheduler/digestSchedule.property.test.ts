@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import pino from 'pino';
 import type { WebClient } from '@slack/web-api';
 import { openDatabase, runMigrations, type DbHandle } from '../../../src/db/client';
+import { sqliteStore } from '../../../src/db/sqliteStore';
 import { getUser, updateUser } from '../../../src/db/queries/users';
 import { People } from '../../../src/services/people';
 import { plannedDigestsOf, scheduleOf } from '../../../src/domain/personSchedule';
@@ -64,10 +65,11 @@ const change: fc.Arbitrary<Change> = fc.oneof(
 async function simulate(startMs: number, firstTz: string, changes: Change[]) {
   const db: DbHandle = openDatabase(':memory:');
   runMigrations(db);
+  const store = sqliteStore(db);
   const clock = new ManualClock(new Date(startMs));
   // Neither path exercised here calls Slack: remember() takes the profile it is given.
-  const people = new People(db.db, {} as WebClient, clock, pino({ level: 'silent' }), MAX_LATE);
-  people.remember(TEAM, { id: USER, name: 'u', tz: firstTz });
+  const people = new People(store, {} as WebClient, clock, pino({ level: 'silent' }), MAX_LATE);
+  await people.remember(TEAM, { id: USER, name: 'u', tz: firstTz });
   const sent: Sent[] = [];
   const previews: { at: number; plan: PlannedDigest[] }[] = [];
   // The schedule in effect from each instant on, to judge each day by the rules that applied then.
@@ -108,9 +110,9 @@ async function simulate(startMs: number, firstTz: string, changes: Change[]) {
           { workdayStartMinute: next.startMinute, workdayEndMinute: (next.startMinute + 8 * 60) % 1440, workingDays: next.workingDays, tzOverride: next.tzOverride },
           clock.now(),
         );
-        people.replanDigest(getUser(db.db, TEAM, USER)!);
+        await people.replanDigest(getUser(db.db, TEAM, USER)!);
       } else {
-        people.remember(TEAM, { id: USER, name: 'u', tz: next.tz });
+        await people.remember(TEAM, { id: USER, name: 'u', tz: next.tz });
       }
       const row = getUser(db.db, TEAM, USER)!;
       previews.push({ at: clock.now().getTime(), plan: plannedDigestsOf(row, clock.now(), 3) });
@@ -119,7 +121,7 @@ async function simulate(startMs: number, firstTz: string, changes: Change[]) {
     }
     if (tick > end) break;
     clock.set(new Date(tick));
-    await sweepDueDigests(db.db, clock.now(), MAX_LATE);
+    await sweepDueDigests(store, clock.now(), MAX_LATE);
     collect();
   }
   db.close();

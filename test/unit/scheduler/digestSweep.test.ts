@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { openDatabase, runMigrations, type DbHandle } from '../../../src/db/client';
+import { sqliteStore } from '../../../src/db/sqliteStore';
 import { SLICE_SIZE, sweepDueDigests } from '../../../src/scheduler/digestSweep';
 import { digestSlotOn, firstDigestSlotAfterInstant, isDigestDay, type WorkSchedule } from '../../../src/domain/workSchedule';
 import { addDays } from '../../../src/time';
@@ -65,7 +66,7 @@ describe('sweepDueDigests', () => {
             for (const g of gaps) {
               t += g;
               ticks.push(t);
-              await sweepDueDigests(h.db, new Date(t), MAX_LATE);
+              await sweepDueDigests(sqliteStore(h), new Date(t), MAX_LATE);
             }
             const rows = rowsOf(h, 'U1');
             // Once per local date (also guaranteed by the unique dedupe key).
@@ -107,11 +108,11 @@ describe('sweepDueDigests', () => {
     const s: WorkSchedule = { tz: 'Asia/Tokyo', startMinute: 540, endMinute: 1020, workingDays: 0b0111110, awayUntil: null };
     addPerson(h, 'U1', s, new Date('2026-11-25T19:00:00Z'));
     const at = new Date('2026-11-26T00:00:00Z');
-    expect(await sweepDueDigests(h.db, at, MAX_LATE)).toMatchObject({ due: 1, enqueued: 1, skipped: 0 });
+    expect(await sweepDueDigests(sqliteStore(h), at, MAX_LATE)).toMatchObject({ due: 1, enqueued: 1, skipped: 0 });
     // The person's schedule was advanced in the same transaction; re-planning the same date is ignored too.
-    expect(await sweepDueDigests(h.db, at, MAX_LATE)).toMatchObject({ due: 0, enqueued: 0 });
+    expect(await sweepDueDigests(sqliteStore(h), at, MAX_LATE)).toMatchObject({ due: 0, enqueued: 0 });
     h.sqlite.prepare(`update users set next_digest_at = ?, next_digest_local_date = '2026-11-26'`).run(at.getTime());
-    expect(await sweepDueDigests(h.db, at, MAX_LATE)).toMatchObject({ due: 1, enqueued: 0 });
+    expect(await sweepDueDigests(sqliteStore(h), at, MAX_LATE)).toMatchObject({ due: 1, enqueued: 0 });
     expect(rowsOf(h, 'U1')).toHaveLength(1);
     h.close();
   });
@@ -124,7 +125,7 @@ describe('sweepDueDigests', () => {
     addPerson(h, 'UBAD', s, from);
     h.sqlite.prepare(`update users set working_days = 0 where user_id = 'UBAD'`).run(); // no working day at all
     const now = new Date('2026-11-25T09:00:00Z');
-    const result = await sweepDueDigests(h.db, now, MAX_LATE);
+    const result = await sweepDueDigests(sqliteStore(h), now, MAX_LATE);
     expect(result).toMatchObject({ due: 2, enqueued: 1 });
     expect(result.errors).toEqual([{ teamId: 'T1', userId: 'UBAD', error: expect.stringMatching(/no working days/) }]);
     expect(rowsOf(h, 'UOK')).toHaveLength(1);
@@ -139,9 +140,9 @@ describe('sweepDueDigests', () => {
     const s: WorkSchedule = { tz: 'UTC', startMinute: 540, endMinute: 1020, workingDays: 0b1111111, awayUntil: null };
     addPerson(h, 'U1', s, new Date('2026-11-25T08:00:00Z'));
     h.sqlite.prepare(`update workspaces set status = 'uninstalled'`).run();
-    expect((await sweepDueDigests(h.db, new Date('2026-11-27T10:00:00Z'), MAX_LATE)).due).toBe(0);
+    expect((await sweepDueDigests(sqliteStore(h), new Date('2026-11-27T10:00:00Z'), MAX_LATE)).due).toBe(0);
     h.sqlite.prepare(`update workspaces set status = 'active'`).run();
-    expect(await sweepDueDigests(h.db, new Date('2026-11-27T10:00:00Z'), MAX_LATE)).toMatchObject({ due: 1, enqueued: 1, skipped: 2 });
+    expect(await sweepDueDigests(sqliteStore(h), new Date('2026-11-27T10:00:00Z'), MAX_LATE)).toMatchObject({ due: 1, enqueued: 1, skipped: 2 });
     expect(rowsOf(h, 'U1').map((r) => [r.local_date, r.status])).toEqual([
       ['2026-11-25', 'skipped'],
       ['2026-11-26', 'skipped'],
@@ -167,7 +168,7 @@ describe('sweepDueDigests', () => {
     };
     setImmediate(tick);
     const slices: number[] = [];
-    const sweep = sweepDueDigests(h.db, new Date(at + 60_000), MAX_LATE, { onSlice: (s) => slices.push(s.enqueued) });
+    const sweep = sweepDueDigests(sqliteStore(h), new Date(at + 60_000), MAX_LATE, { onSlice: (s) => slices.push(s.enqueued) });
     expect(await sweep).toMatchObject({ due: 10_000, enqueued: 10_000 });
     ticking = false;
     expect(slices).toHaveLength(10_000 / SLICE_SIZE);
@@ -187,9 +188,9 @@ describe('sweepDueDigests', () => {
     const at = Date.parse('2026-11-26T00:00:00Z');
     for (let i = 0; i < 1000; i++) insert.run(`U${i}`, at);
     let stop = false;
-    const first = await sweepDueDigests(h.db, new Date(at + 60_000), MAX_LATE, { onSlice: () => (stop = true), stopping: () => stop });
+    const first = await sweepDueDigests(sqliteStore(h), new Date(at + 60_000), MAX_LATE, { onSlice: () => (stop = true), stopping: () => stop });
     expect(first).toMatchObject({ due: SLICE_SIZE, enqueued: SLICE_SIZE });
-    expect(await sweepDueDigests(h.db, new Date(at + 60_000), MAX_LATE)).toMatchObject({ due: 1000 - SLICE_SIZE, enqueued: 1000 - SLICE_SIZE });
+    expect(await sweepDueDigests(sqliteStore(h), new Date(at + 60_000), MAX_LATE)).toMatchObject({ due: 1000 - SLICE_SIZE, enqueued: 1000 - SLICE_SIZE });
     h.close();
   });
 
@@ -200,8 +201,8 @@ describe('sweepDueDigests', () => {
       const insert = h.sqlite.prepare(`insert into users (team_id, user_id, slack_tz, working_days, next_digest_at, next_digest_local_date, created_at, updated_at)
         values ('T1', ?, 'Asia/Tokyo', 127, ?, '2026-11-26', 0, 0)`);
       for (let i = 0; i < 300; i++) insert.run(`U${String(i).padStart(4, '0')}`, at);
-      await sweepDueDigests(h.db, new Date(at + 60_000), MAX_LATE);
-      await sweepDueDigests(h.db, new Date(at + 24 * HOUR + 60_000), MAX_LATE);
+      await sweepDueDigests(sqliteStore(h), new Date(at + 60_000), MAX_LATE);
+      await sweepDueDigests(sqliteStore(h), new Date(at + 24 * HOUR + 60_000), MAX_LATE);
       // The order the outbox claims them in (claimDue: next_attempt_at, then id).
       const order = (date: string) =>
         h.sqlite.prepare(`select user_id as u, next_attempt_at as t from outbox where local_date = ? order by next_attempt_at, id`).all(date) as { u: string; t: number }[];

@@ -11,6 +11,7 @@ import { People } from '../../../src/services/people';
 import { createLogger } from '../../../src/logger';
 import type { WebClient } from '@slack/web-api';
 import { openDatabase, runMigrations, type DbHandle } from '../../../src/db/client';
+import { sqliteStore } from '../../../src/db/sqliteStore';
 import { deflections, users } from '../../../src/db/schema';
 import { reservePrompt, setOutcome, setPending, type DeflectionOutcome } from '../../../src/db/queries/deflections';
 
@@ -250,7 +251,8 @@ describe('DeflectionService.onMessage on its own', () => {
     } as unknown as WebClient;
     const clock = { now: () => new Date('2026-11-25T12:00:00Z') };
     const logger = createLogger({ level: 'silent', secrets: [] });
-    service = new DeflectionService(h.db, client, new People(h.db, client, clock, logger), clock, logger, 4 * H);
+    const store = sqliteStore(h);
+    service = new DeflectionService(store, client, new People(store, client, clock, logger), clock, logger, 4 * H);
   });
   afterEach(() => h.close());
 
