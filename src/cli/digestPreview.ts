@@ -4,9 +4,7 @@
  * Reads only; nothing is sent and nothing is marked as told.
  */
 import fs from 'node:fs';
-import { eq } from 'drizzle-orm';
 import { openDatabase, type DbHandle } from '../db/client';
-import { users, workspaces } from '../db/schema';
 import { sqliteStore } from '../db/sqliteStore';
 import type { Store } from '../db/store';
 import { DigestBuilder } from '../delivery/digestBuilder';
@@ -51,7 +49,7 @@ export async function digestPreviewCommand(argv: string[], deps: PreviewDeps = {
     }
     handle = openDatabase(file);
     store = sqliteStore(handle);
-    const teamId = opts.get('team') ?? onlyTeam(handle);
+    const teamId = opts.get('team') ?? (await onlyTeam(store));
     const user = await store.getUser(teamId, userId);
     if (!user) {
       return { exitCode: 1, out: `Handoff doesn’t know ${userId} in ${teamId} yet (people are added when the app first sees them).` };
@@ -59,14 +57,7 @@ export async function digestPreviewCommand(argv: string[], deps: PreviewDeps = {
     const schedule = scheduleOf(user);
     const date = opts.get('date') ?? localParts(schedule.tz, now).date;
     if (!isValidLocalDate(date)) throw new UsageError(`--date "${date}" is not a date. Use YYYY-MM-DD.`);
-    const names = new Map(
-      handle.db
-        .select({ id: users.userId, name: users.displayName })
-        .from(users)
-        .where(eq(users.teamId, teamId))
-        .all()
-        .map((u) => [u.id, u.name]),
-    );
+    const names = new Map((await store.listDisplayNames(teamId)).map((u) => [u.userId, u.displayName]));
     const nameOf = (id: string) => (names.get(id) ? `@${names.get(id)} (${id})` : `@${id}`);
 
     const tz = schedule.tz;
@@ -121,12 +112,8 @@ async function digestStatus(store: Store, teamId: string, userId: string, date: 
     .join('; ');
 }
 
-function onlyTeam(handle: DbHandle): string {
-  const teams = handle.db
-    .select({ id: workspaces.teamId })
-    .from(workspaces)
-    .all()
-    .map((w) => w.id);
+async function onlyTeam(store: Store): Promise<string> {
+  const teams = await store.listWorkspaceIds();
   if (teams.length === 1) return teams[0]!;
   throw new UsageError(teams.length === 0 ? 'The database has no workspace yet; pass --team.' : `Several workspaces (${teams.join(', ')}): pass --team.`);
 }

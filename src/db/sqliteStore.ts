@@ -90,11 +90,13 @@ const FUNCTIONS: QueryFunctions = {
   upsertProfile: users.upsertProfile,
   updateUser: users.updateUser,
   findUserIdsByName: users.findUserIdsByName,
+  listDisplayNames: users.listDisplayNames,
   ensureWorkspace: workspaces.ensureWorkspace,
   getWorkspace: workspaces.getWorkspace,
   setWorkspaceStatus: workspaces.setWorkspaceStatus,
   allocateHandoffNumber: workspaces.allocateHandoffNumber,
   anyWorkspacePaused: workspaces.anyWorkspacePaused,
+  listWorkspaceIds: workspaces.listWorkspaceIds,
 };
 
 /**

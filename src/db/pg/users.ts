@@ -22,6 +22,7 @@ const S = {
   ),
   // Unicode-aware lower() here, ASCII-only in SQLite: names outside ASCII may match on PostgreSQL only.
   // Ordered by id where SQLite returned its primary key's order.
+  names: statement('users.names', `select user_id as "userId", display_name as "displayName" from users where team_id = $1 order by user_id collate "C"`),
   byName: statement(
     'users.byName',
     `select user_id as id from users where team_id = $1 and deleted = false and is_bot = false and lower(display_name) = lower($2) order by user_id limit 2`,
@@ -54,5 +55,6 @@ export const userQueries: On<UserQueries> = {
     await c.changes(statement(`users.update.${mask.toString(36)}`, text), [teamId, userId, instant(now.getTime()), ...values]);
   },
 
+  listDisplayNames: async (c, teamId) => c.rows<{ userId: string; displayName: string }>(S.names, [teamId]),
   findUserIdsByName: async (c, teamId, name) => (await c.rows<{ id: string }>(S.byName, [teamId, name])).map((r) => r.id),
 };

@@ -17,6 +17,7 @@ const S = {
   ),
   nextNumber: statement('workspaces.nextNumber', `update workspaces set next_handoff_number = next_handoff_number + 1 where team_id = $1 returning next_handoff_number as next`),
   anyPaused: statement('workspaces.anyPaused', `select team_id from workspaces where status <> 'active' limit 1`),
+  ids: statement('workspaces.ids', `select team_id as id from workspaces order by team_id collate "C"`),
 };
 
 export const workspaceQueries: On<WorkspaceQueries> = {
@@ -33,4 +34,5 @@ export const workspaceQueries: On<WorkspaceQueries> = {
     return r.next - 1;
   },
   anyWorkspacePaused: async (c) => (await c.rows(S.anyPaused, [])).length > 0,
+  listWorkspaceIds: async (c) => (await c.rows<{ id: string }>(S.ids, [])).map((r) => r.id),
 };

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { users } from '../schema';
 import { prepared, rowReader } from '../prepared';
@@ -64,6 +64,11 @@ export function updateUser(db: Db, teamId: string, userId: string, patch: UserPa
 }
 
 /** Case-insensitive display-name lookup among people Handoff already knows (for unescaped @name). */
+/** Every known person's display name in a workspace, by user id (operator commands; not a request path). */
+export function listDisplayNames(db: Db, teamId: string): { userId: string; displayName: string }[] {
+  return db.select({ userId: users.userId, displayName: users.displayName }).from(users).where(eq(users.teamId, teamId)).orderBy(asc(users.userId)).all();
+}
+
 export function findUserIdsByName(db: Db, teamId: string, name: string): string[] {
   return db
     .select({ id: users.userId })

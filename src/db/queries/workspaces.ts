@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { eq, ne } from 'drizzle-orm';
+import { asc, eq, ne } from 'drizzle-orm';
 import type { Db } from '../client';
 import { workspaces } from '../schema';
 import { prepared, rowReader } from '../prepared';
@@ -33,6 +33,16 @@ export function allocateHandoffNumber(db: Db, teamId: string): number {
   const row = prepared(db, statements).nextNumber.get(teamId);
   if (!row) throw new Error(`workspace ${teamId} is not registered`);
   return row.next - 1;
+}
+
+/** Every workspace's team id, in order (operator commands; not a request path). */
+export function listWorkspaceIds(db: Db): string[] {
+  return db
+    .select({ teamId: workspaces.teamId })
+    .from(workspaces)
+    .orderBy(asc(workspaces.teamId))
+    .all()
+    .map((w) => w.teamId);
 }
 
 /** Whether delivery is paused anywhere (uninstalled or token revoked), i.e. worth re-checking the token. */

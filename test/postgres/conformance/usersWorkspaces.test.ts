@@ -118,6 +118,22 @@ describeStores('users', (ctx) => {
   });
 });
 
+describeStores('display names', (ctx) => {
+  it('lists one workspace’s people with their display names, by user id in byte order', async () => {
+    const { store } = ctx();
+    expect(await store.listDisplayNames(T)).toEqual([]);
+    await store.upsertProfile(T, 'Ub', profile('Bea'), NOW);
+    await store.upsertProfile(T, 'U2', profile('Ana', { deleted: true }), NOW);
+    await store.upsertProfile(T, 'UC', profile('Cy', { isBot: true }), NOW);
+    await store.upsertProfile('T2', 'U1', profile('Elsewhere'), NOW);
+    expect(await store.listDisplayNames(T)).toEqual([
+      { userId: 'U2', displayName: 'Ana' },
+      { userId: 'UC', displayName: 'Cy' },
+      { userId: 'Ub', displayName: 'Bea' },
+    ]);
+  });
+});
+
 describeStores('workspaces', (ctx) => {
   it('registers a workspace once, with the defaults', async () => {
     const { store } = ctx();
@@ -151,5 +167,12 @@ describeStores('workspaces', (ctx) => {
     ]);
     expect((await store.getWorkspace(T))?.nextHandoffNumber).toBe(4);
     await expect(store.allocateHandoffNumber('T9')).rejects.toThrow('workspace T9 is not registered');
+  });
+
+  it('lists every workspace by team id, in byte order on both backends', async () => {
+    const { store } = ctx();
+    expect(await store.listWorkspaceIds()).toEqual([]);
+    for (const teamId of ['T2', 'Ta', 'T10', 'TB']) await store.ensureWorkspace(teamId, NOW);
+    expect(await store.listWorkspaceIds()).toEqual(['T10', 'T2', 'TB', 'Ta']);
   });
 });
