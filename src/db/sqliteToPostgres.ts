@@ -1,0 +1,221 @@
+/**
+ * Copies a Handoff SQLite database into an empty PostgreSQL one and verifies the copy row for row
+ * (`handoff migrate-to-postgres`). Everything happens in one PostgreSQL transaction, against one
+ * SQLite snapshot: the copy is committed only when every table's count and every row's values match,
+ * and nobody wrote to the SQLite file meanwhile; otherwise the target is left as it was (empty).
+ *
+ * Values go through the drizzle columns of both schemas (SQLite driver value → application value →
+ * PostgreSQL driver value), and verification reads the rows back from PostgreSQL the same way, so it
+ * checks what PostgreSQL actually stored (time zones, millisecond precision, JSON) against the source.
+ */
+import { and, count, eq, max, or, sql, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { copyTables, describeKey, keyOf, normalised, type AppRow, type TablePair } from './copyTables';
+import { openPostgres, type PgDb } from './postgres';
+import { openSqliteSnapshot, type SqliteSnapshot } from './sqliteSnapshot';
+
+type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
+
+/** PostgreSQL takes at most 65,535 parameters per statement; stay well below. */
+const PARAMETERS_PER_INSERT = 30_000;
+/** Rows looked up by primary key per verification query. */
+const VERIFY_BATCH = 500;
+/** Mismatches listed per table; the count says how many more there were. */
+const MISMATCHES_SHOWN = 5;
+/** Any fixed number: two migrations into one database at once wait for each other. */
+const COPY_LOCK = 0x68616e646f6667n;
+
+export interface TableResult {
+  table: string;
+  sourceRows: number;
+  targetRows: number;
+  /** Rows missing or different in PostgreSQL, described; empty when the table verified. */
+  mismatches: string[];
+  mismatchCount: number;
+  /** The next id the identity column hands out, for tables that have one (copy only). */
+  nextId: number | null;
+}
+
+export interface CopyReport {
+  tables: TableResult[];
+  verified: boolean;
+  /** Someone committed to the SQLite file while it was being read: the copy may miss their write. */
+  sourceWritten: boolean;
+  /** The copy was committed to PostgreSQL (only when verified and the source was not written). */
+  committed: boolean;
+}
+
+export class TargetNotEmptyError extends Error {}
+
+export interface CopyOptions {
+  /** Progress lines (one per table and step). */
+  log?: (line: string) => void;
+  /** Runs inside the transaction between the copy and its verification (tests corrupt the copy here). */
+  afterCopy?: (tx: PgTx) => Promise<void>;
+}
+
+/** Thrown inside the transaction to roll it back while handing the report out. */
+class Rollback extends Error {
+  constructor(readonly report: CopyReport) {
+    super('rolled back');
+  }
+}
+
+// Drizzle types each table's rows; these helpers work on any table of the schema, so one cast each.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const insertRows = (tx: PgTx, table: PgTable, rows: AppRow[]) => tx.insert(table).values(rows as any);
+const selectWhere = (tx: PgTx, table: PgTable, where: SQL | undefined) =>
+  tx
+    .select()
+    .from(table as any)
+    .where(where) as Promise<AppRow[]>;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+async function rowCount(tx: PgTx, table: TablePair): Promise<number> {
+  const [row] = await tx.select({ n: count() }).from(table.pg);
+  return row?.n ?? 0;
+}
+
+async function refuseUnlessEmpty(tx: PgTx, tables: TablePair[]): Promise<void> {
+  const held: string[] = [];
+  for (const t of tables) {
+    const n = await rowCount(tx, t);
+    if (n > 0) held.push(`${t.name}: ${n} row${n === 1 ? '' : 's'}`);
+  }
+  if (held.length > 0) {
+    throw new TargetNotEmptyError(
+      `the PostgreSQL database already holds data (${held.join(', ')}). migrate-to-postgres only fills an empty database: point --to at a new database (e.g. "createdb handoff"), or empty this one yourself.`,
+    );
+  }
+}
+
+async function copyTable(tx: PgTx, source: SqliteSnapshot, table: TablePair): Promise<void> {
+  const perInsert = Math.max(1, Math.floor(PARAMETERS_PER_INSERT / table.columns.length));
+  for (const batch of source.batches(table, perInsert)) await insertRows(tx, table.pg, batch);
+}
+
+/** Sets the identity sequence past every id the SQLite database ever issued; returns the next id. */
+async function continueIdentity(tx: PgTx, source: SqliteSnapshot, table: TablePair): Promise<number | null> {
+  if (!table.identity) return null;
+  const [row] = await tx.select({ top: max(table.identity.pg) }).from(table.pg);
+  const next = Math.max(Number(row?.top ?? 0), source.lastIssuedId(table)) + 1;
+  await tx.execute(sql`select setval(pg_get_serial_sequence(${`"${table.name}"`}, ${table.identity.name}), ${next}, false)`);
+  return next;
+}
+
+function rowDifferences(table: TablePair, sourceRow: AppRow, targetRow: AppRow | undefined): string | null {
+  const where = `${table.name} ${describeKey(table, sourceRow)}`;
+  if (!targetRow) return `${where}: missing in PostgreSQL`;
+  const differing = table.columns.filter((c) => normalised(c, sourceRow[c.key]) !== normalised(c, targetRow[c.key]));
+  if (differing.length === 0) return null;
+  const shown = (v: unknown) => {
+    const text = JSON.stringify(v) ?? String(v);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  };
+  return `${where}: ${differing.map((c) => `${c.name} is ${shown(sourceRow[c.key])} in SQLite, ${shown(targetRow[c.key])} in PostgreSQL`).join('; ')}`;
+}
+
+/** Looks up each source row by primary key in PostgreSQL and compares every column. */
+async function verifyTable(tx: PgTx, source: SqliteSnapshot, table: TablePair): Promise<Omit<TableResult, 'nextId'>> {
+  const sourceRows = source.count(table);
+  const targetRows = await rowCount(tx, table);
+  const mismatches: string[] = [];
+  let mismatchCount = 0;
+  if (sourceRows !== targetRows) {
+    mismatches.push(`${table.name}: ${sourceRows} rows in SQLite, ${targetRows} in PostgreSQL`);
+    mismatchCount++;
+  }
+  for (const batch of source.batches(table, VERIFY_BATCH)) {
+    const byKey = or(...batch.map((r) => and(...table.primaryKey.map((c) => eq(c.pg, r[c.key])))));
+    const found = new Map((await selectWhere(tx, table.pg, byKey)).map((r) => [keyOf(table, r), r]));
+    for (const row of batch) {
+      const difference = rowDifferences(table, row, found.get(keyOf(table, row)));
+      if (difference === null) continue;
+      mismatchCount++;
+      if (mismatches.length < MISMATCHES_SHOWN) mismatches.push(difference);
+    }
+  }
+  // Equal counts and every source row found (keys are unique on both sides): the tables hold the same rows.
+  return { table: table.name, sourceRows, targetRows, mismatches, mismatchCount };
+}
+
+async function verifyAll(tx: PgTx, source: SqliteSnapshot, tables: TablePair[], nextIds: Map<string, number | null>, log: (line: string) => void): Promise<TableResult[]> {
+  const results: TableResult[] = [];
+  for (const t of tables) {
+    const result = { ...(await verifyTable(tx, source, t)), nextId: nextIds.get(t.name) ?? null };
+    log(`verified ${t.name}: ${result.mismatchCount === 0 ? 'equal' : `${result.mismatchCount} mismatch(es)`}`);
+    results.push(result);
+  }
+  return results;
+}
+
+const reportOf = (tables: TableResult[], sourceWritten: boolean, committed: boolean): CopyReport => ({
+  tables,
+  verified: tables.every((t) => t.mismatchCount === 0),
+  sourceWritten,
+  committed,
+});
+
+async function withBoth<T>(from: string, to: string, fn: (source: SqliteSnapshot, db: PgDb) => Promise<T>): Promise<T> {
+  const source = openSqliteSnapshot(from);
+  try {
+    const pg = await openPostgres(to, { poolSize: 1 });
+    try {
+      return await fn(source, pg.db);
+    } finally {
+      await pg.close();
+    }
+  } finally {
+    source.close();
+  }
+}
+
+/**
+ * Applies the PostgreSQL migrations to `to` (a postgres:// URL), copies the SQLite file `from` into it
+ * and verifies the copy; commits only when the copy verified and the source was not written meanwhile.
+ * Throws TargetNotEmptyError when the target already holds rows.
+ */
+export async function copySqliteToPostgres(from: string, to: string, options: CopyOptions = {}): Promise<CopyReport> {
+  const log = options.log ?? (() => {});
+  const tables = copyTables();
+  return withBoth(from, to, async (source, db) => {
+    try {
+      return await db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(${COPY_LOCK.toString()})`);
+        await refuseUnlessEmpty(tx, tables);
+        const nextIds = new Map<string, number | null>();
+        for (const t of tables) {
+          await copyTable(tx, source, t);
+          nextIds.set(t.name, await continueIdentity(tx, source, t));
+          log(`copied ${t.name}`);
+        }
+        await options.afterCopy?.(tx);
+        const results = await verifyAll(tx, source, tables, nextIds, log);
+        const report = reportOf(results, source.end(), true);
+        if (!report.verified || report.sourceWritten) throw new Rollback({ ...report, committed: false });
+        return report;
+      });
+    } catch (e) {
+      if (e instanceof Rollback) return e.report;
+      throw e;
+    }
+  });
+}
+
+/**
+ * Compares a PostgreSQL database filled by an earlier copy with the SQLite file, in a read-only
+ * transaction (opening it applies any pending PostgreSQL migrations, as every open does).
+ */
+export async function verifySqliteAgainstPostgres(from: string, to: string, options: Pick<CopyOptions, 'log'> = {}): Promise<CopyReport> {
+  const log = options.log ?? (() => {});
+  const tables = copyTables();
+  return withBoth(from, to, (source, db) =>
+    db.transaction(
+      async (tx) => {
+        const results = await verifyAll(tx, source, tables, new Map(), log);
+        return reportOf(results, source.end(), false);
+      },
+      { isolationLevel: 'repeatable read', accessMode: 'read only' },
+    ),
+  );
+}
