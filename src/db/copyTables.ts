@@ -119,8 +119,22 @@ export function normalised(column: ColumnPair, value: unknown): unknown {
   }
 }
 
-/** The primary key of a row as one comparable string. */
-export const keyOf = (table: TablePair, row: AppRow): string => JSON.stringify(table.primaryKey.map((c) => row[c.key]));
+/** One key value against another, in SQLite's order: numbers by value, text by its UTF-8 bytes (BINARY). */
+function compareValues(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  // JavaScript's own string order is by UTF-16 units, which differs from UTF-8 bytes beyond U+FFFF.
+  return Buffer.compare(Buffer.from(String(a), 'utf8'), Buffer.from(String(b), 'utf8'));
+}
+
+/** Orders two rows of a table by primary key, as `order by` the key does in SQLite. */
+export function compareKeys(table: TablePair, a: AppRow, b: AppRow): number {
+  for (const c of table.primaryKey) {
+    const d = compareValues(a[c.key], b[c.key]);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
 
 /** `id=12` or `team_id="T1", user_id="U1"`, for messages. */
 export const describeKey = (table: TablePair, row: AppRow): string => table.primaryKey.map((c) => `${c.name}=${JSON.stringify(row[c.key])}`).join(', ');

@@ -13,9 +13,11 @@ const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export interface SqliteSnapshot {
   file: string;
-  count(table: TablePair): number;
-  /** The rows of a table in batches, mapped to application values exactly as drizzle reads them. */
-  batches(table: TablePair, size: number): Generator<AppRow[]>;
+  /**
+   * The rows of a table in batches, mapped to application values exactly as drizzle reads them; in
+   * primary-key order (text by its UTF-8 bytes, SQLite's BINARY collation) when `ordered`.
+   */
+  batches(table: TablePair, size: number, ordered?: boolean): Generator<AppRow[]>;
   /** The highest id AUTOINCREMENT ever handed out for the table (ids of deleted rows included), or 0. */
   lastIssuedId(table: TablePair): number;
   /** Ends the snapshot; true when another connection committed a write while it was open. */
@@ -43,10 +45,11 @@ function checkSchemaVersion(sqlite: Database.Database, file: string): void {
   if (newest > shipped) throw new Error(`${file} was migrated by a newer version of Handoff than this one: run the migration with that version`);
 }
 
-function* batchesOf(sqlite: Database.Database, table: TablePair, size: number): Generator<AppRow[]> {
+function* batchesOf(sqlite: Database.Database, table: TablePair, size: number, ordered: boolean): Generator<AppRow[]> {
   const columns = table.columns;
+  const order = ordered ? ` order by ${table.primaryKey.map((c) => quoted(c.name)).join(', ')}` : '';
   const rows = sqlite
-    .prepare(`select ${columns.map((c) => quoted(c.name)).join(', ')} from ${quoted(table.name)}`)
+    .prepare(`select ${columns.map((c) => quoted(c.name)).join(', ')} from ${quoted(table.name)}${order}`)
     .raw()
     .iterate() as IterableIterator<unknown[]>;
   let batch: AppRow[] = [];
@@ -92,8 +95,7 @@ export function openSqliteSnapshot(file: string): SqliteSnapshot {
   const version = sqlite.pragma('data_version', { simple: true }) as number;
   return {
     file: resolved,
-    count: (table) => (sqlite.prepare(`select count(*) as n from ${quoted(table.name)}`).get() as { n: number }).n,
-    batches: (table, size) => batchesOf(sqlite, table, size),
+    batches: (table, size, ordered = false) => batchesOf(sqlite, table, size, ordered),
     lastIssuedId: (table) => lastIssuedIdOf(sqlite, table),
     end: () => {
       if (sqlite.inTransaction) sqlite.exec('commit');

@@ -8,9 +8,9 @@
  * PostgreSQL driver value), and verification reads the rows back from PostgreSQL the same way, so it
  * checks what PostgreSQL actually stored (time zones, millisecond precision, JSON) against the source.
  */
-import { and, count, eq, max, or, sql, type SQL } from 'drizzle-orm';
+import { count, max, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { copyTables, describeKey, keyOf, normalised, type AppRow, type TablePair } from './copyTables';
+import { compareKeys, copyTables, describeKey, normalised, type AppRow, type TablePair } from './copyTables';
 import { openPostgres, type PgDb } from './postgres';
 import { openSqliteSnapshot, type SqliteSnapshot } from './sqliteSnapshot';
 
@@ -18,7 +18,7 @@ type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 
 /** PostgreSQL takes at most 65,535 parameters per statement; stay well below. */
 const PARAMETERS_PER_INSERT = 30_000;
-/** Rows looked up by primary key per verification query. */
+/** Rows read per batch while verifying. */
 const VERIFY_BATCH = 500;
 /** Mismatches listed per table; the count says how many more there were. */
 const MISMATCHES_SHOWN = 5;
@@ -61,15 +61,9 @@ class Rollback extends Error {
   }
 }
 
-// Drizzle types each table's rows; these helpers work on any table of the schema, so one cast each.
-/* eslint-disable @typescript-eslint/no-explicit-any */
+// Drizzle types each table's rows; this works on any table of the schema, so one cast.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const insertRows = (tx: PgTx, table: PgTable, rows: AppRow[]) => tx.insert(table).values(rows as any);
-const selectWhere = (tx: PgTx, table: PgTable, where: SQL | undefined) =>
-  tx
-    .select()
-    .from(table as any)
-    .where(where) as Promise<AppRow[]>;
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 async function rowCount(tx: PgTx, table: TablePair): Promise<number> {
   const [row] = await tx.select({ n: count() }).from(table.pg);
@@ -103,40 +97,84 @@ async function continueIdentity(tx: PgTx, source: SqliteSnapshot, table: TablePa
   return next;
 }
 
-function rowDifferences(table: TablePair, sourceRow: AppRow, targetRow: AppRow | undefined): string | null {
-  const where = `${table.name} ${describeKey(table, sourceRow)}`;
-  if (!targetRow) return `${where}: missing in PostgreSQL`;
+function rowDifferences(table: TablePair, sourceRow: AppRow, targetRow: AppRow): string | null {
   const differing = table.columns.filter((c) => normalised(c, sourceRow[c.key]) !== normalised(c, targetRow[c.key]));
   if (differing.length === 0) return null;
   const shown = (v: unknown) => {
     const text = JSON.stringify(v) ?? String(v);
     return text.length > 60 ? `${text.slice(0, 57)}...` : text;
   };
-  return `${where}: ${differing.map((c) => `${c.name} is ${shown(sourceRow[c.key])} in SQLite, ${shown(targetRow[c.key])} in PostgreSQL`).join('; ')}`;
+  const what = differing.map((c) => `${c.name} is ${shown(sourceRow[c.key])} in SQLite, ${shown(targetRow[c.key])} in PostgreSQL`);
+  return `${table.name} ${describeKey(table, sourceRow)}: ${what.join('; ')}`;
 }
 
-/** Looks up each source row by primary key in PostgreSQL and compares every column. */
+const CURSOR = 'handoff_verify';
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * A table's rows as PostgreSQL stores them, through a cursor (one sort, constant memory), in SQLite's
+ * key order: text keys collate "X" (by bytes, as SQLite's BINARY). Raw rows are mapped through the
+ * columns as drizzle's own selects map them (its driver keeps instants and dates as text).
+ */
+async function* targetRows(tx: PgTx, table: TablePair): AsyncGenerator<AppRow> {
+  const order = table.primaryKey.map((c) => `${quoted(c.name)}${c.pg.getSQLType() === 'text' ? ' collate "C"' : ''}`).join(', ');
+  const columns = table.columns.map((c) => quoted(c.name)).join(', ');
+  await tx.execute(sql.raw(`declare ${CURSOR} no scroll cursor for select ${columns} from ${quoted(table.name)} order by ${order}`));
+  try {
+    for (;;) {
+      const { rows } = await tx.execute<Record<string, unknown>>(sql.raw(`fetch forward ${VERIFY_BATCH} from ${CURSOR}`));
+      if (rows.length === 0) return;
+      for (const raw of rows) {
+        const row: AppRow = {};
+        for (const c of table.columns) row[c.key] = raw[c.name] === null ? null : c.pg.mapFromDriverValue(raw[c.name]);
+        yield row;
+      }
+    }
+  } finally {
+    await tx.execute(sql.raw(`close ${CURSOR}`));
+  }
+}
+
+function* sourceRows(source: SqliteSnapshot, table: TablePair): Generator<AppRow> {
+  for (const batch of source.batches(table, VERIFY_BATCH, true)) yield* batch;
+}
+
+/** Walks both tables in key order side by side (a merge join): missing, extra and differing rows. */
 async function verifyTable(tx: PgTx, source: SqliteSnapshot, table: TablePair): Promise<Omit<TableResult, 'nextId'>> {
-  const sourceRows = source.count(table);
-  const targetRows = await rowCount(tx, table);
   const mismatches: string[] = [];
   let mismatchCount = 0;
-  if (sourceRows !== targetRows) {
-    mismatches.push(`${table.name}: ${sourceRows} rows in SQLite, ${targetRows} in PostgreSQL`);
+  const note = (text: string) => {
     mismatchCount++;
-  }
-  for (const batch of source.batches(table, VERIFY_BATCH)) {
-    const byKey = or(...batch.map((r) => and(...table.primaryKey.map((c) => eq(c.pg, r[c.key])))));
-    const found = new Map((await selectWhere(tx, table.pg, byKey)).map((r) => [keyOf(table, r), r]));
-    for (const row of batch) {
-      const difference = rowDifferences(table, row, found.get(keyOf(table, row)));
-      if (difference === null) continue;
-      mismatchCount++;
-      if (mismatches.length < MISMATCHES_SHOWN) mismatches.push(difference);
+    if (mismatches.length < MISMATCHES_SHOWN) mismatches.push(text);
+  };
+  const fromSqlite = sourceRows(source, table);
+  const fromPg = targetRows(tx, table);
+  let sourceCount = 0;
+  let targetCount = 0;
+  let s = fromSqlite.next();
+  let p = await fromPg.next();
+  while (!s.done || !p.done) {
+    const order = s.done ? 1 : p.done ? -1 : compareKeys(table, s.value, p.value);
+    if (order < 0 && !s.done) note(`${table.name} ${describeKey(table, s.value)}: missing in PostgreSQL`);
+    else if (order > 0 && !p.done) note(`${table.name} ${describeKey(table, p.value)}: only in PostgreSQL`);
+    else if (!s.done && !p.done) {
+      const difference = rowDifferences(table, s.value, p.value);
+      if (difference !== null) note(difference);
+    }
+    if (order <= 0 && !s.done) {
+      sourceCount++;
+      s = fromSqlite.next();
+    }
+    if (order >= 0 && !p.done) {
+      targetCount++;
+      p = await fromPg.next();
     }
   }
-  // Equal counts and every source row found (keys are unique on both sides): the tables hold the same rows.
-  return { table: table.name, sourceRows, targetRows, mismatches, mismatchCount };
+  if (sourceCount !== targetCount) {
+    mismatchCount++;
+    mismatches.unshift(`${table.name}: ${sourceCount} rows in SQLite, ${targetCount} in PostgreSQL`);
+  }
+  return { table: table.name, sourceRows: sourceCount, targetRows: targetCount, mismatches: mismatches.slice(0, MISMATCHES_SHOWN), mismatchCount };
 }
 
 async function verifyAll(tx: PgTx, source: SqliteSnapshot, tables: TablePair[], nextIds: Map<string, number | null>, log: (line: string) => void): Promise<TableResult[]> {

@@ -14,7 +14,8 @@ import * as pgSchema from '../../src/db/pgSchema';
 import * as sqliteSchema from '../../src/db/schema';
 import { firstSightOfEvent } from '../../src/db/queries/deflections';
 import { copySqliteToPostgres } from '../../src/db/sqliteToPostgres';
-import { createTestDatabase, describeOnPostgres, type TestDatabase } from './support/databases';
+import crypto from 'node:crypto';
+import { createTestDatabase, describeOnPostgres, dropDatabase, postgresRun, urlOf, withAdmin, type TestDatabase } from './support/databases';
 import { AT, populatedSqlite, T, UNICODE_TITLE, type PopulatedSqlite } from './support/populatedSqlite';
 
 type Row = Record<string, unknown>;
@@ -39,6 +40,13 @@ function comparable(rows: Row[], pgTable: PgTable): Row[] {
   return rows
     .map((r) => ({ ...r, ...Object.fromEntries(jsonKeys.map((k) => [k, r[k] === null ? null : JSON.parse(String(r[k]))])) }))
     .sort((a, b) => plain(a).localeCompare(plain(b)));
+}
+
+/** A database of this run whose text order is ICU English ('Ua' < 'UB'), not bytes as in SQLite ('UB' < 'Ua'). */
+async function icuDatabase(): Promise<TestDatabase> {
+  const name = `${postgresRun()}_icu_${crypto.randomBytes(4).toString('hex')}`;
+  await withAdmin((admin) => admin.query(`create database "${name}" template template0 encoding 'UTF8' locale_provider icu icu_locale 'en'`));
+  return { name, url: urlOf(name), drop: () => dropDatabase(name) };
 }
 
 describeOnPostgres()('migrate-to-postgres', () => {
@@ -129,6 +137,15 @@ describeOnPostgres()('migrate-to-postgres', () => {
       .values({ teamId: T, userId: 'UALICE', channelId: 'C9', threadTs: '1', messageTs: '1', reason: 'r', createdAt: AT, updatedAt: AT })
       .returning({ id: pgSchema.deflections.id });
     expect(prompt?.id).toBe(sqliteMax('deflections') + 1);
+  });
+
+  it('verifies on a database whose collation orders text keys differently from SQLite', async () => {
+    await target.drop();
+    target = await icuDatabase();
+    const result = await migrate();
+    expect(result.out).toMatch(/^users +11 +11 +verified$/m);
+    expect(result.exitCode).toBe(0);
+    expect((await migrate('--verify-only')).exitCode).toBe(0);
   });
 
   it('refuses a target that already holds data, and leaves it unchanged', async () => {

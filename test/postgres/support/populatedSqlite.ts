@@ -43,6 +43,9 @@ function people(db: DbHandle['db']): void {
   upsertProfile(db, T, 'UCARLA', { displayName: 'Carla 🌮', isBot: false, deleted: true, slackTz: null }, at);
   upsertProfile(db, T, 'UBOT', { displayName: 'deploy-bot', isBot: true, deleted: false, slackTz: null }, at);
   upsertProfile(db, T2, 'UALICE', { displayName: 'Alice (other workspace)', isBot: false, deleted: false, slackTz: 'America/St_Johns' }, at);
+  // Keys whose order differs between PostgreSQL's usual collations, UTF-16 and UTF-8 bytes: verification
+  // walks both sides in one key order, so a disagreement would show as rows missing on one side.
+  for (const id of ['Ua', 'UB', 'Ué', 'U\u{1F600}', 'U\uFF21', 'u-lower']) upsertProfile(db, T, id, { displayName: id, isBot: false, deleted: false, slackTz: null }, at);
   updateUser(
     db,
     T,
