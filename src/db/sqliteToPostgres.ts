@@ -9,15 +9,14 @@
  * checks what PostgreSQL actually stored (time zones, millisecond precision, JSON) against the source.
  */
 import { count, max, sql } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
 import { compareKeys, copyTables, describeKey, normalised, type AppRow, type TablePair } from './copyTables';
 import { openPostgres, type PgDb } from './postgres';
 import { openSqliteSnapshot, type SqliteSnapshot } from './sqliteSnapshot';
 
 type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 
-/** PostgreSQL takes at most 65,535 parameters per statement; stay well below. */
-const PARAMETERS_PER_INSERT = 30_000;
+/** Rows per INSERT (each column is one array parameter, so there is no parameter limit to mind). */
+const COPY_BATCH = 2_000;
 /** Rows read per batch while verifying. */
 const VERIFY_BATCH = 500;
 /** Mismatches listed per table; the count says how many more there were. */
@@ -61,9 +60,22 @@ class Rollback extends Error {
   }
 }
 
-// Drizzle types each table's rows; this works on any table of the schema, so one cast.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const insertRows = (tx: PgTx, table: PgTable, rows: AppRow[]) => tx.insert(table).values(rows as any);
+/**
+ * One INSERT per batch with one array parameter per column (`select * from unnest(...)`): drizzle's
+ * multi-row VALUES builder spent ~0.3 ms of CPU per row, most of the copy's time. Values still go
+ * through each column's own encoder, as a drizzle insert would send them.
+ */
+async function insertRows(tx: PgTx, table: TablePair, rows: AppRow[]): Promise<void> {
+  const arrays = table.columns.map((c) => {
+    const values = rows.map((r) => (r[c.key] === null || r[c.key] === undefined ? null : c.pg.mapToDriverValue(r[c.key])));
+    return sql`${sql.param(values)}::${sql.raw(c.pg.getSQLType())}[]`;
+  });
+  const names = sql.join(
+    table.columns.map((c) => sql.identifier(c.name)),
+    sql`, `,
+  );
+  await tx.execute(sql`insert into ${table.pg} (${names}) select * from unnest(${sql.join(arrays, sql`, `)})`);
+}
 
 async function rowCount(tx: PgTx, table: TablePair): Promise<number> {
   const [row] = await tx.select({ n: count() }).from(table.pg);
@@ -84,8 +96,7 @@ async function refuseUnlessEmpty(tx: PgTx, tables: TablePair[]): Promise<void> {
 }
 
 async function copyTable(tx: PgTx, source: SqliteSnapshot, table: TablePair): Promise<void> {
-  const perInsert = Math.max(1, Math.floor(PARAMETERS_PER_INSERT / table.columns.length));
-  for (const batch of source.batches(table, perInsert)) await insertRows(tx, table.pg, batch);
+  for (const batch of source.batches(table, COPY_BATCH)) await insertRows(tx, table, batch);
 }
 
 /** Sets the identity sequence past every id the SQLite database ever issued; returns the next id. */
