@@ -86,7 +86,7 @@ function tableLines(tables: TableResult[], withNextId: boolean): string[] {
   return [line(header), ...rows.map(line)];
 }
 
-function verdict(report: CopyReport, verifyOnly: boolean): { ok: boolean; lines: string[] } {
+function verdict(report: CopyReport, verifyOnly: boolean, took: string): { ok: boolean; lines: string[] } {
   const mismatches = report.tables.flatMap((t) => [
     ...t.mismatches,
     ...(t.mismatchCount > t.mismatches.length ? [`${t.table}: ${t.mismatchCount - t.mismatches.length} more`] : []),
@@ -98,7 +98,7 @@ function verdict(report: CopyReport, verifyOnly: boolean): { ok: boolean; lines:
   }
   const ok = report.verified && !report.sourceWritten;
   if (verifyOnly) lines.push('', ok ? 'PostgreSQL holds exactly the rows of the SQLite database.' : 'PostgreSQL does NOT match the SQLite database.');
-  else if (ok) lines.push('', `Copied and verified ${report.tables.reduce((n, t) => n + t.sourceRows, 0)} rows in ${report.tables.length} tables; committed.`);
+  else if (ok) lines.push('', `Copied and verified ${report.tables.reduce((n, t) => n + t.sourceRows, 0)} rows in ${report.tables.length} tables in ${took}; committed.`);
   else lines.push('', 'Nothing was committed: the PostgreSQL database is as empty as before.');
   return { ok, lines };
 }
@@ -121,8 +121,9 @@ async function run(argv: string[], log: ((line: string) => void) | undefined): P
   if (target === 'help') return { exitCode: 0, out: MIGRATE_TO_POSTGRES_USAGE };
   const heading = `${target.verifyOnly ? 'Verifying' : 'Migrating'} SQLite ${target.from} → PostgreSQL ${redactedUrl(target.to)}`;
   try {
+    const started = performance.now();
     const report = target.verifyOnly ? await verifySqliteAgainstPostgres(target.from, target.to, { log }) : await copySqliteToPostgres(target.from, target.to, { log });
-    const { ok, lines } = verdict(report, target.verifyOnly);
+    const { ok, lines } = verdict(report, target.verifyOnly, `${((performance.now() - started) / 1000).toFixed(1)} s`);
     return { exitCode: ok ? 0 : 1, out: [heading, '', ...tableLines(report.tables, !target.verifyOnly), ...lines].join('\n') };
   } catch (e) {
     const why = e instanceof TargetNotEmptyError ? `Refused: ${e.message}` : `Failed: ${e instanceof Error ? e.message : String(e)}`;

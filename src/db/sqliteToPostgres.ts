@@ -77,6 +77,8 @@ async function insertRows(tx: PgTx, table: TablePair, rows: AppRow[]): Promise<v
   await tx.execute(sql`insert into ${table.pg} (${names}) select * from unnest(${sql.join(arrays, sql`, `)})`);
 }
 
+const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+
 async function rowCount(tx: PgTx, table: TablePair): Promise<number> {
   const [row] = await tx.select({ n: count() }).from(table.pg);
   return row?.n ?? 0;
@@ -95,8 +97,14 @@ async function refuseUnlessEmpty(tx: PgTx, tables: TablePair[]): Promise<void> {
   }
 }
 
-async function copyTable(tx: PgTx, source: SqliteSnapshot, table: TablePair): Promise<void> {
-  for (const batch of source.batches(table, COPY_BATCH)) await insertRows(tx, table, batch);
+/** Returns how many rows it copied. */
+async function copyTable(tx: PgTx, source: SqliteSnapshot, table: TablePair): Promise<number> {
+  let copied = 0;
+  for (const batch of source.batches(table, COPY_BATCH)) {
+    await insertRows(tx, table, batch);
+    copied += batch.length;
+  }
+  return copied;
 }
 
 /** Sets the identity sequence past every id the SQLite database ever issued; returns the next id. */
@@ -191,8 +199,9 @@ async function verifyTable(tx: PgTx, source: SqliteSnapshot, table: TablePair): 
 async function verifyAll(tx: PgTx, source: SqliteSnapshot, tables: TablePair[], nextIds: Map<string, number | null>, log: (line: string) => void): Promise<TableResult[]> {
   const results: TableResult[] = [];
   for (const t of tables) {
+    const started = performance.now();
     const result = { ...(await verifyTable(tx, source, t)), nextId: nextIds.get(t.name) ?? null };
-    log(`verified ${t.name}: ${result.mismatchCount === 0 ? 'equal' : `${result.mismatchCount} mismatch(es)`}`);
+    log(`verified ${t.name}: ${result.mismatchCount === 0 ? `${result.sourceRows} rows equal` : `${result.mismatchCount} mismatch(es)`} (${seconds(started)})`);
     results.push(result);
   }
   return results;
@@ -234,9 +243,10 @@ export async function copySqliteToPostgres(from: string, to: string, options: Co
         await refuseUnlessEmpty(tx, tables);
         const nextIds = new Map<string, number | null>();
         for (const t of tables) {
-          await copyTable(tx, source, t);
+          const started = performance.now();
+          const copied = await copyTable(tx, source, t);
           nextIds.set(t.name, await continueIdentity(tx, source, t));
-          log(`copied ${t.name}`);
+          log(`copied ${t.name}: ${copied} rows (${seconds(started)})`);
         }
         await options.afterCopy?.(tx);
         const results = await verifyAll(tx, source, tables, nextIds, log);
