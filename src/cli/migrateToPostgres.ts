@@ -4,7 +4,7 @@
  * Passwords in the PostgreSQL URL never reach the output.
  */
 import { redactedUrl } from '../db/postgres';
-import { copySqliteToPostgres, TargetNotEmptyError, verifySqliteAgainstPostgres, type CopyReport, type TableResult } from '../db/sqliteToPostgres';
+import { copySqliteToPostgres, errorText, TargetNotEmptyError, verifySqliteAgainstPostgres, type CopyReport, type TableResult } from '../db/sqliteToPostgres';
 import { parseOptions, UsageError, type CommandResult } from './args';
 
 export const MIGRATE_TO_POSTGRES_USAGE = `Usage: handoff migrate-to-postgres --from <sqlite> --to <postgres url> [--verify-only]
@@ -126,7 +126,7 @@ async function run(argv: string[], log: ((line: string) => void) | undefined): P
     const { ok, lines } = verdict(report, target.verifyOnly, `${((performance.now() - started) / 1000).toFixed(1)} s`);
     return { exitCode: ok ? 0 : 1, out: [heading, '', ...tableLines(report.tables, !target.verifyOnly), ...lines].join('\n') };
   } catch (e) {
-    const why = e instanceof TargetNotEmptyError ? `Refused: ${e.message}` : `Failed: ${e instanceof Error ? e.message : String(e)}`;
+    const why = e instanceof TargetNotEmptyError ? `Refused: ${e.message}` : `Failed: ${errorText(e)}`;
     return { exitCode: 1, out: `${heading}\n\n${why}` };
   }
 }

@@ -77,6 +77,16 @@ async function insertRows(tx: PgTx, table: TablePair, rows: AppRow[]): Promise<v
   await tx.execute(sql`insert into ${table.pg} (${names}) select * from unnest(${sql.join(arrays, sql`, `)})`);
 }
 
+/**
+ * What went wrong, without drizzle's "Failed query: … params: …" wrapper, which would print the
+ * statement and every value of the batch (people's data) to the operator's terminal.
+ */
+export function errorText(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const cause = (e as { cause?: unknown } | null)?.cause;
+  return message.startsWith('Failed query:') && cause instanceof Error ? cause.message : message;
+}
+
 const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 
 async function rowCount(tx: PgTx, table: TablePair): Promise<number> {
@@ -101,7 +111,12 @@ async function refuseUnlessEmpty(tx: PgTx, tables: TablePair[]): Promise<void> {
 async function copyTable(tx: PgTx, source: SqliteSnapshot, table: TablePair): Promise<number> {
   let copied = 0;
   for (const batch of source.batches(table, COPY_BATCH)) {
-    await insertRows(tx, table, batch);
+    try {
+      await insertRows(tx, table, batch);
+    } catch (e) {
+      // A value PostgreSQL will not take (text that is not JSON, a number too big): say where.
+      throw new Error(`copying ${table.name}, rows ${copied + 1}–${copied + batch.length}: ${errorText(e)}`, { cause: e });
+    }
     copied += batch.length;
   }
   return copied;

@@ -203,6 +203,17 @@ describeOnPostgres()('migrate-to-postgres', () => {
     expect(Object.values(counts).every((n) => n === 0)).toBe(true);
   });
 
+  it('names the table when PostgreSQL rejects a value, and commits nothing', async () => {
+    // Only a hand edit or a bug could store this (the app writes JSON.stringify output), but SQLite would keep it.
+    source.handle.sqlite.prepare("update outbox set payload = '{not json' where kind = 'digest'").run();
+    const result = await migrate();
+    expect(result.exitCode).toBe(1);
+    expect(result.out).toMatch(/Failed: copying outbox, rows 1–3: invalid input syntax for type json$/);
+    expect(result.out).not.toContain('digest:UALICE'); // no statement parameters (people's data) in the output
+    const counts = await rowCounts(await open());
+    expect(Object.values(counts).every((n) => n === 0)).toBe(true);
+  });
+
   it('refuses a source that does not exist (without creating it) or lacks this version’s migrations', async () => {
     const missing = `${source.file}.nope`;
     const none = await migrateToPostgresCommand(['--from', missing, '--to', target.url]);
