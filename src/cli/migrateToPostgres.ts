@@ -99,7 +99,7 @@ function verdict(report: CopyReport, verifyOnly: boolean, took: string): { ok: b
   const ok = report.verified && !report.sourceWritten;
   if (verifyOnly) lines.push('', ok ? 'PostgreSQL holds exactly the rows of the SQLite database.' : 'PostgreSQL does NOT match the SQLite database.');
   else if (ok) lines.push('', `Copied and verified ${report.tables.reduce((n, t) => n + t.sourceRows, 0)} rows in ${report.tables.length} tables in ${took}; committed.`);
-  else lines.push('', 'Nothing was committed: the PostgreSQL database is as empty as before.');
+  else lines.push('', 'Nothing was committed: the PostgreSQL tables are empty (the migrations that created them were applied).');
   return { ok, lines };
 }
 
