@@ -5,6 +5,7 @@
  *   npx tsx scripts/check-postgres.ts     # HANDOFF_TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test
  */
 import { Client } from 'pg';
+import { redactedUrl } from '../src/db/postgres';
 
 export const TEST_POSTGRES_URL = process.env.HANDOFF_TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -23,20 +24,13 @@ export async function postgresProblem(url: string): Promise<string | null> {
   }
 }
 
-/** The URL without its password, for messages. */
-export function safeUrl(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
-}
-
 if (require.main === module) {
   void postgresProblem(TEST_POSTGRES_URL).then((problem) => {
     if (problem === null) {
-      console.log(`PostgreSQL reachable at ${safeUrl(TEST_POSTGRES_URL)}`);
+      console.log(`PostgreSQL reachable at ${redactedUrl(TEST_POSTGRES_URL)}`);
       return;
     }
-    console.error(`PostgreSQL is NOT reachable at ${safeUrl(TEST_POSTGRES_URL)} (${problem}).`);
+    console.error(`PostgreSQL is NOT reachable at ${redactedUrl(TEST_POSTGRES_URL)} (${problem}).`);
     console.error('CI runs the suite against PostgreSQL as well as SQLite: start PostgreSQL or set HANDOFF_TEST_POSTGRES_URL.');
     process.exit(1);
   });

@@ -1,0 +1,87 @@
+/** What one person's digest reads, on PostgreSQL (same contract as ../queries/digests.ts). */
+import { users } from '../pgSchema';
+import type { DigestPerson, ScheduleColumns } from '../queries/digests';
+import type { HandoffWithRecipients } from '../queries/handoffs';
+import type { UserRow } from '../queries/users';
+import type { DigestQueries } from '../store';
+import { pgRowReader, statement, type On, type Raw } from './conn';
+import { handoffRow, recipientRow } from './handoffs';
+
+const WAITING_LIMIT = 500;
+const UNBLOCKED_LIMIT = 200;
+const STARTER_SCAN_LIMIT = 100;
+
+const SCHEDULE_KEYS = ['teamId', 'userId', 'slackTz', 'tzOverride', 'workdayStartMinute', 'workdayEndMinute', 'workingDays', 'awayUntil'] as const;
+
+const user = pgRowReader<UserRow>(users);
+const R = 'r_';
+// One row per (handoff, recipient); `r_` columns are the recipient.
+const HANDOFF_WITH_RECIPIENT = `${handoffRow.columns('h')}, ${recipientRow.columns('r', { prefix: R })}`;
+const SCHEDULE = user.columns('u', { only: SCHEDULE_KEYS });
+
+const S = {
+  person: statement('digests.person', `select ${user.columns('u', { only: [...SCHEDULE_KEYS, 'digestEnabled'] })} from users u where u.team_id = $1 and u.user_id = $2`),
+  zone: statement('digests.zone', `select ${user.columns('u', { only: ['slackTz', 'tzOverride'] })} from users u where u.team_id = $1 and u.user_id = $2`),
+  waiting: statement(
+    'digests.waiting',
+    `with picked as (
+       select h.id from handoff_recipients mine join handoffs h on h.id = mine.handoff_id
+       where mine.team_id = $1 and mine.user_id = $2 and mine.active = true and h.state in ('open', 'acknowledged')
+       order by h.created_at, h.id limit ${WAITING_LIMIT})
+     select ${HANDOFF_WITH_RECIPIENT}
+     from picked join handoffs h on h.id = picked.id join handoff_recipients r on r.handoff_id = h.id
+     order by h.created_at, h.id, r.position, r.added_at`,
+  ),
+  untold: statement(
+    'digests.untold',
+    `with picked as (
+       select h.id from handoffs h
+       where h.team_id = $1 and h.author_id = $2 and h.state in ('done', 'declined') and h.author_notified_at is null
+       order by h.resolved_at, h.id limit ${UNBLOCKED_LIMIT})
+     select ${HANDOFF_WITH_RECIPIENT}
+     from picked join handoffs h on h.id = picked.id join handoff_recipients r on r.handoff_id = h.id
+     order by h.resolved_at, h.id, r.position, r.added_at`,
+  ),
+  openAuthored: statement('digests.openAuthored', `select count(*)::int as n from handoffs where team_id = $1 and author_id = $2 and state in ('open', 'acknowledged')`),
+  // Ordered by person, where SQLite's DISTINCT left the order to its plan.
+  waitedOn: statement(
+    'digests.waitedOn',
+    `select distinct ${SCHEDULE}
+     from (select id from handoffs where team_id = $1 and author_id = $2 and state in ('open', 'acknowledged')
+           order by created_at, id limit ${STARTER_SCAN_LIMIT}) h
+     join handoff_recipients r on r.handoff_id = h.id and r.active = true
+     join users u on u.team_id = r.team_id and u.user_id = r.user_id
+     where r.user_id <> $2
+     order by "teamId", "userId"`,
+  ),
+};
+
+/** Rows of (handoff × recipient), in handoff order, back to handoffs with their recipients. */
+function group(rows: Raw[]): HandoffWithRecipients[] {
+  const out: HandoffWithRecipients[] = [];
+  let current: HandoffWithRecipients | undefined;
+  for (const row of rows) {
+    const h: Raw = {};
+    const r: Raw = {};
+    for (const [key, value] of Object.entries(row)) {
+      if (key.startsWith(R)) r[key.slice(R.length)] = value;
+      else h[key] = value;
+    }
+    const read = handoffRow.read(h);
+    if (!current || current.id !== read.id) {
+      current = { ...read, recipients: [] };
+      out.push(current);
+    }
+    current.recipients.push(recipientRow.read(r));
+  }
+  return out;
+}
+
+export const digestQueries: On<DigestQueries> = {
+  digestPerson: async (c, teamId, userId) => (await c.rows(S.person, [teamId, userId])).map((r) => user.read(r) as DigestPerson)[0],
+  zoneColumns: async (c, teamId, userId) => (await c.rows(S.zone, [teamId, userId])).map((r) => user.read(r) as Pick<UserRow, 'slackTz' | 'tzOverride'>)[0],
+  waitingOn: async (c, teamId, userId) => group(await c.rows(S.waiting, [teamId, userId])),
+  untoldOutcomes: async (c, teamId, userId) => group(await c.rows(S.untold, [teamId, userId])),
+  openAuthoredCount: async (c, teamId, userId) => (await c.rows<{ n: number }>(S.openAuthored, [teamId, userId]))[0]?.n ?? 0,
+  waitedOnSchedules: async (c, teamId, userId) => (await c.rows(S.waitedOn, [teamId, userId])).map((r) => user.read(r) as ScheduleColumns),
+};

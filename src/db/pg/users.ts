@@ -1,0 +1,58 @@
+/** People on PostgreSQL (same contract as ../queries/users.ts). */
+import { getTableColumns } from 'drizzle-orm';
+import { users } from '../pgSchema';
+import type { UserRow } from '../queries/users';
+import type { UserQueries } from '../store';
+import { instant, pgRowReader, statement, type On } from './conn';
+
+const row = pgRowReader<UserRow>(users);
+const ALL = row.columns();
+const COLUMNS = getTableColumns(users);
+const KEYS = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
+
+const S = {
+  get: statement('users.get', `select ${ALL} from users where team_id = $1 and user_id = $2`),
+  upsertProfile: statement(
+    'users.upsertProfile',
+    `insert into users (team_id, user_id, display_name, is_bot, deleted, slack_tz, profile_fetched_at, created_at, updated_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $7, $7)
+     on conflict (team_id, user_id) do update set display_name = excluded.display_name, is_bot = excluded.is_bot, deleted = excluded.deleted,
+       slack_tz = excluded.slack_tz, profile_fetched_at = excluded.profile_fetched_at, updated_at = excluded.updated_at
+     returning ${ALL}`,
+  ),
+  // Unicode-aware lower() here, ASCII-only in SQLite: names outside ASCII may match on PostgreSQL only.
+  // Ordered by id where SQLite returned its primary key's order.
+  byName: statement(
+    'users.byName',
+    `select user_id as id from users where team_id = $1 and deleted = false and is_bot = false and lower(display_name) = lower($2) order by user_id limit 2`,
+  ),
+};
+
+export const userQueries: On<UserQueries> = {
+  getUser: async (c, teamId, userId) => (await c.rows(S.get, [teamId, userId])).map(row.read)[0],
+
+  async upsertProfile(c, teamId, userId, p, now) {
+    const [r] = await c.rows(S.upsertProfile, [teamId, userId, p.displayName, p.isBot, p.deleted, p.slackTz, instant(now.getTime())]);
+    if (!r) throw new Error('upsert returned no row');
+    return row.read(r);
+  },
+
+  /**
+   * One prepared statement per set of columns patched, named by that set as a bitmask (PostgreSQL
+   * cuts names at 63 bytes, so a list of column names could make two sets collide). Keys that are not
+   * columns are ignored, as drizzle does on SQLite.
+   */
+  async updateUser(c, teamId, userId, patch, now) {
+    const set = KEYS.filter((key) => (patch as Record<string, unknown>)[key] !== undefined);
+    const mask = set.reduce((m, key) => m | (1n << BigInt(KEYS.indexOf(key))), 0n);
+    const assignments = set.map((key, i) => `${COLUMNS[key].name} = $${i + 4}`);
+    const values = set.map((key) => {
+      const v = (patch as Record<string, unknown>)[key];
+      return v === null ? null : COLUMNS[key].mapToDriverValue(v as never);
+    });
+    const text = `update users set ${[...assignments, 'updated_at = $3'].join(', ')} where team_id = $1 and user_id = $2`;
+    await c.changes(statement(`users.update.${mask.toString(36)}`, text), [teamId, userId, instant(now.getTime()), ...values]);
+  },
+
+  findUserIdsByName: async (c, teamId, name) => (await c.rows<{ id: string }>(S.byName, [teamId, name])).map((r) => r.id),
+};

@@ -1,0 +1,36 @@
+/** Workspaces on PostgreSQL (same contract as ../queries/workspaces.ts). */
+import { workspaces } from '../pgSchema';
+import type { WorkspaceRow } from '../queries/workspaces';
+import type { WorkspaceQueries } from '../store';
+import { instant, pgRowReader, statement, type On } from './conn';
+
+const row = pgRowReader<WorkspaceRow>(workspaces);
+
+const S = {
+  ensure: statement('workspaces.ensure', `insert into workspaces (team_id, created_at) values ($1, $2) on conflict do nothing`),
+  get: statement('workspaces.get', `select ${row.columns()} from workspaces where team_id = $1`),
+  // SQLite ensures the row, then updates it: one upsert here, with the same outcome.
+  setStatus: statement(
+    'workspaces.setStatus',
+    `insert into workspaces (team_id, created_at, status, status_changed_at) values ($1, $2, $3, $2)
+     on conflict (team_id) do update set status = excluded.status, status_changed_at = excluded.status_changed_at`,
+  ),
+  nextNumber: statement('workspaces.nextNumber', `update workspaces set next_handoff_number = next_handoff_number + 1 where team_id = $1 returning next_handoff_number as next`),
+  anyPaused: statement('workspaces.anyPaused', `select team_id from workspaces where status <> 'active' limit 1`),
+};
+
+export const workspaceQueries: On<WorkspaceQueries> = {
+  async ensureWorkspace(c, teamId, now) {
+    await c.changes(S.ensure, [teamId, instant(now.getTime())]);
+  },
+  getWorkspace: async (c, teamId) => (await c.rows(S.get, [teamId])).map(row.read)[0],
+  async setWorkspaceStatus(c, teamId, status, now) {
+    await c.changes(S.setStatus, [teamId, instant(now.getTime()), status]);
+  },
+  async allocateHandoffNumber(c, teamId) {
+    const [r] = await c.rows<{ next: number }>(S.nextNumber, [teamId]);
+    if (!r) throw new Error(`workspace ${teamId} is not registered`);
+    return r.next - 1;
+  },
+  anyWorkspacePaused: async (c) => (await c.rows(S.anyPaused, [])).length > 0,
+};

@@ -1,0 +1,155 @@
+/** People and workspaces through the Store contract, on SQLite and PostgreSQL. */
+import { describeStores } from '../support/stores';
+
+const T = 'T1';
+const NOW = new Date(Date.UTC(2026, 10, 30, 9, 0));
+const at = (ms: number) => new Date(NOW.getTime() + ms);
+const profile = (displayName: string, more: Partial<{ isBot: boolean; deleted: boolean; slackTz: string | null }> = {}) => ({
+  displayName,
+  isBot: false,
+  deleted: false,
+  slackTz: 'Europe/Paris',
+  ...more,
+});
+
+describeStores('users', (ctx) => {
+  it('inserts a profile with the schema defaults, and a refresh leaves the person’s preferences alone', async () => {
+    const { store } = ctx();
+    const inserted = await store.upsertProfile(T, 'U1', profile('Ana'), NOW);
+    expect(inserted).toEqual({
+      teamId: T,
+      userId: 'U1',
+      displayName: 'Ana',
+      isBot: false,
+      deleted: false,
+      slackTz: 'Europe/Paris',
+      tzOverride: null,
+      workdayStartMinute: 540,
+      workdayEndMinute: 1020,
+      workingDays: 0b0111110,
+      digestEnabled: true,
+      deflectionEnabled: true,
+      awayUntil: null,
+      nextDigestAt: null,
+      nextDigestLocalDate: null,
+      lastDigestLocalDate: null,
+      lastDigestAt: null,
+      lastDeflectionAt: null,
+      profileFetchedAt: NOW.getTime(),
+      createdAt: NOW.getTime(),
+      updatedAt: NOW.getTime(),
+    });
+    await store.updateUser(
+      T,
+      'U1',
+      { tzOverride: 'Asia/Tokyo', digestEnabled: false, workdayStartMinute: 480, awayUntil: '2026-12-24', nextDigestAt: NOW.getTime() + 3600_000 },
+      at(1),
+    );
+    const refreshed = await store.upsertProfile(T, 'U1', profile('Ana B', { slackTz: 'America/New_York', deleted: true }), at(2));
+    expect(refreshed).toMatchObject({
+      displayName: 'Ana B',
+      deleted: true,
+      slackTz: 'America/New_York',
+      tzOverride: 'Asia/Tokyo',
+      digestEnabled: false,
+      workdayStartMinute: 480,
+      awayUntil: '2026-12-24',
+      nextDigestAt: NOW.getTime() + 3600_000,
+      profileFetchedAt: NOW.getTime() + 2,
+      createdAt: NOW.getTime(),
+      updatedAt: NOW.getTime() + 2,
+    });
+    expect(await store.getUser(T, 'U1')).toEqual(refreshed);
+    expect(await store.getUser(T, 'U2')).toBeUndefined();
+    expect(await store.getUser('T2', 'U1')).toBeUndefined();
+  });
+
+  it('updates exactly the columns of a patch, nulls included, and no other person', async () => {
+    const { store } = ctx();
+    await store.upsertProfile(T, 'U1', profile('Ana'), NOW);
+    await store.upsertProfile(T, 'U2', profile('Bo'), NOW);
+    await store.updateUser(
+      T,
+      'U1',
+      { tzOverride: 'Asia/Tokyo', lastDigestLocalDate: '2026-11-29', lastDigestAt: 5, lastDeflectionAt: 7, deflectionEnabled: false, workingDays: 0b1111111 },
+      at(1),
+    );
+    await store.updateUser(T, 'U1', { tzOverride: null, lastDigestAt: null }, at(2));
+    expect(await store.getUser(T, 'U1')).toMatchObject({
+      tzOverride: null,
+      lastDigestLocalDate: '2026-11-29',
+      lastDigestAt: null,
+      lastDeflectionAt: 7,
+      deflectionEnabled: false,
+      workingDays: 0b1111111,
+      updatedAt: NOW.getTime() + 2,
+    });
+    expect(await store.getUser(T, 'U2')).toMatchObject({ tzOverride: null, deflectionEnabled: true, updatedAt: NOW.getTime() });
+    // An empty patch still touches the row.
+    await store.updateUser(T, 'U2', {}, at(3));
+    expect((await store.getUser(T, 'U2'))?.updatedAt).toBe(NOW.getTime() + 3);
+  });
+
+  it('applies long patches that differ only in their last column (prepared per set of columns)', async () => {
+    const { store } = ctx();
+    await store.upsertProfile(T, 'U1', profile('Ana'), NOW);
+    const common = { tzOverride: 'Asia/Tokyo', workdayStartMinute: 420, workdayEndMinute: 900, workingDays: 0b0011111 };
+    await store.updateUser(T, 'U1', { ...common, digestEnabled: false }, at(1));
+    await store.updateUser(T, 'U1', { ...common, deflectionEnabled: false }, at(2));
+    await store.updateUser(T, 'U1', { ...common, digestEnabled: true }, at(3));
+    expect(await store.getUser(T, 'U1')).toMatchObject({ ...common, digestEnabled: true, deflectionEnabled: false, updatedAt: NOW.getTime() + 3 });
+  });
+
+  it('finds people by display name, ignoring case, bots and deleted people, at most two', async () => {
+    const { store } = ctx();
+    await store.upsertProfile(T, 'U1', profile('Sam'), NOW);
+    await store.upsertProfile(T, 'U2', profile('sam'), NOW);
+    await store.upsertProfile(T, 'U3', profile('SAM'), NOW);
+    await store.upsertProfile(T, 'U4', profile('Kim', { isBot: true }), NOW);
+    await store.upsertProfile(T, 'U5', profile('Lee', { deleted: true }), NOW);
+    await store.upsertProfile(T, 'U6', profile('Lee'), NOW);
+    await store.upsertProfile('T2', 'U7', profile('Kim'), NOW);
+    const sams = await store.findUserIdsByName(T, 'sAm');
+    expect(sams).toHaveLength(2);
+    expect(['U1', 'U2', 'U3']).toEqual(expect.arrayContaining(sams));
+    expect(await store.findUserIdsByName(T, 'kim')).toEqual([]);
+    expect(await store.findUserIdsByName(T, 'LEE')).toEqual(['U6']);
+    expect(await store.findUserIdsByName(T, 'nobody')).toEqual([]);
+  });
+});
+
+describeStores('workspaces', (ctx) => {
+  it('registers a workspace once, with the defaults', async () => {
+    const { store } = ctx();
+    expect(await store.getWorkspace(T)).toBeUndefined();
+    await store.ensureWorkspace(T, NOW);
+    await store.ensureWorkspace(T, at(5));
+    expect(await store.getWorkspace(T)).toEqual({ teamId: T, status: 'active', deflectionEnabled: true, nextHandoffNumber: 1, createdAt: NOW.getTime(), statusChangedAt: null });
+  });
+
+  it('records status changes (registering the workspace if needed) and says whether any is paused', async () => {
+    const { store } = ctx();
+    await store.ensureWorkspace(T, NOW);
+    expect(await store.anyWorkspacePaused()).toBe(false);
+    await store.setWorkspaceStatus('T2', 'tokens_revoked', at(1));
+    expect(await store.getWorkspace('T2')).toMatchObject({ status: 'tokens_revoked', statusChangedAt: NOW.getTime() + 1, createdAt: NOW.getTime() + 1 });
+    expect(await store.anyWorkspacePaused()).toBe(true);
+    await store.setWorkspaceStatus('T2', 'active', at(2));
+    expect(await store.getWorkspace('T2')).toMatchObject({ status: 'active', statusChangedAt: NOW.getTime() + 2, createdAt: NOW.getTime() + 1 });
+    expect(await store.anyWorkspacePaused()).toBe(false);
+    await store.setWorkspaceStatus(T, 'uninstalled', at(3));
+    expect(await store.getWorkspace(T)).toMatchObject({ status: 'uninstalled', createdAt: NOW.getTime() });
+    expect(await store.anyWorkspacePaused()).toBe(true);
+  });
+
+  it('allocates handoff numbers 1, 2, 3… per workspace, and refuses an unknown workspace', async () => {
+    const { store } = ctx();
+    await store.ensureWorkspace(T, NOW);
+    await store.ensureWorkspace('T2', NOW);
+    expect([await store.allocateHandoffNumber(T), await store.allocateHandoffNumber(T), await store.allocateHandoffNumber('T2'), await store.allocateHandoffNumber(T)]).toEqual([
+      1, 2, 1, 3,
+    ]);
+    expect((await store.getWorkspace(T))?.nextHandoffNumber).toBe(4);
+    await expect(store.allocateHandoffNumber('T9')).rejects.toThrow('workspace T9 is not registered');
+  });
+});
