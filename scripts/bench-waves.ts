@@ -75,6 +75,8 @@ interface WaveResult {
   delivered: number;
   achievedRate: number;
   limited: number;
+  /** Other chat.postMessage the fake accepted between the first and the last digest (the steady mix's DMs share the budget). */
+  otherPosts: number;
   sweepMs: number[];
   /** Worst per-second p99 and max event-loop delay (ms) during the wave, and before it. */
   loop: LoopDelay | null;
@@ -162,6 +164,7 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
     delivered: stats.digests,
     achievedRate: stats.firstDigestAt && stats.lastDigestAt && stats.lastDigestAt > stats.firstDigestAt ? stats.digests / ((stats.lastDigestAt - stats.firstDigestAt) / 1000) : NaN,
     limited: stats.limited,
+    otherPosts: stats.otherPostsAt.filter((t) => stats.firstDigestAt !== null && t >= stats.firstDigestAt && t <= waveEnd).length,
     sweepMs: sweeps(lines)
       .filter((s) => s.time >= slot - 1000)
       .map((s) => s.ms),
@@ -228,6 +231,10 @@ function print(o: Options, waves: WaveResult[], kinds: KindResult[], env: string
     );
     p(
       `delivery rate: ${Number.isFinite(w.achievedRate) ? `${w.achievedRate.toFixed(1)}/s = ${((100 * w.achievedRate) / o.workspaceRate).toFixed(1)} % of the fake's ${o.workspaceRate}/s` : '—'} (target ≥ 90 %); ${w.limited} × 429 from the fake`,
+    );
+    const waveS = w.firstS !== null && w.lastS !== null ? w.lastS - w.firstS : NaN;
+    p(
+      `other chat.postMessage accepted meanwhile (the steady mix's DMs, same workspace budget): ${w.otherPosts}${waveS > 0 ? ` = ${(w.otherPosts / waveS).toFixed(1)}/s; digests + others = ${(w.achievedRate + w.otherPosts / waveS).toFixed(1)}/s = ${((100 * (w.achievedRate + w.otherPosts / waveS)) / o.workspaceRate).toFixed(1)} % of the fake's` : ''}`,
     );
     p(`digest sweeps logged: ${w.sweepMs.length ? w.sweepMs.map((m) => `${m} ms`).join(', ') : 'none'}`);
     const loop = (l: LoopDelay | null) => (l ? `worst p99 ${cell(l.p99, 1, 0)} ms, max ${cell(l.max, 1, 0)} ms` : '—');
