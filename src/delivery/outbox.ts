@@ -35,6 +35,7 @@ import {
   markFoundSent,
   markRetry,
   markSent,
+  nextDueAfter,
   releaseAll,
   releaseClaim,
   renewLeases,
@@ -259,6 +260,17 @@ export class OutboxDispatcher {
     this.recoverClaims();
     this.startRenewing();
     await Promise.all(Array.from({ length: this.opts.concurrency }, () => this.worker()));
+    this.wakeForNextDue();
+  }
+
+  /**
+   * Nothing more is due now: wake when the next row becomes due — a wave planned ahead goes out at
+   * its slot (each row in its turn, within the slot's first second), not at the next tick.
+   */
+  private wakeForNextDue(): void {
+    const now = this.clock.now();
+    const next = nextDueAfter(this.db, now);
+    if (next !== null) this.scheduleWake(next - now.getTime());
   }
 
   private async worker(): Promise<void> {
