@@ -461,8 +461,14 @@ export class OutboxDispatcher {
         markRetry(this.db, row.id, this.claimant, error, new Date(now.getTime() + failure.retryAfterMs), now, false);
         this.scheduleWake(failure.retryAfterMs);
         const pacePerSecond = Math.round(limiter.currentRate * 10) / 10;
+        const limitPerSecond = limiter.limitSeen === null ? null : Math.round(limiter.limitSeen * 10) / 10;
         this.logger.warn(
-          { ...log, retryAfterMs: failure.retryAfterMs, scope, ...(scope === 'conversation' ? { conversation } : { pacePerSecond }) },
+          {
+            ...log,
+            retryAfterMs: failure.retryAfterMs,
+            scope,
+            ...(scope === 'conversation' ? { conversation } : { pacePerSecond, limitPerSecond, settleShare: limiter.settleShare }),
+          },
           'rate limited by Slack; pausing delivery',
         );
         return { outcome: 'retry', error: failure.code };

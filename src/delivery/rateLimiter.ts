@@ -15,9 +15,9 @@
  *   settle share of it (97 %), and past it only slowly (+0.5/s per second) after 30 s without a
  *   429 — Slack's limit may have moved. A 429 that finds the same limit again (a probe) goes straight
  *   back to the settle pace: its Retry-After pause has emptied Slack's window, and halving again only
- *   loses what was just confirmed; it doubles the wait before the next probe (up to 240 s). A 429
- *   while at or under the settle pace says the settle share is too high for how sends arrive
- *   (their timing jitters): it is lowered by 2 points (down to 85 %).
+ *   loses what was just confirmed; it doubles the wait before the next probe (up to 240 s). 429s
+ *   at or under the settle pace less than a minute apart say the settle share is too high for how
+ *   sends arrive (their timing jitters): it is lowered by 2 points each time (down to 85 %).
  * - Retry-After is honoured by everyone (`pause`). A 429 while sending slowly (a per-channel or
  *   per-minute limit, not our pace) only pauses.
  * - Scoped: chat.postMessage allows about one message per second per conversation, "while also
@@ -41,16 +41,25 @@ const RECOVER_PER_SECOND = 0.25; // of the last limit seen
 /**
  * The pace settles at this share of the last limit seen. A sliding window counts arrivals, and they
  * jitter; with at most `pace` sends in any second (see tryTake) 97 % of a 50/s limit leaves 1–2
- * sends of slack per second. A 429 at or under the settle pace lowers the share by SHARE_STEP, down
- * to MIN_CEILING_SHARE (every such 429 costs a whole Retry-After pause: ≥ 1 s of nothing).
+ * sends of slack per second. A 429 at or under the settle pace within a minute of another lowers
+ * the share by SHARE_STEP, down to MIN_CEILING_SHARE (every such 429 costs a whole Retry-After pause:
+ * ≥ 1 s of nothing).
  */
 export const CEILING_SHARE = 0.97;
 const SHARE_STEP = 0.02;
+/** A 429 at the settle pace lowers the share only this soon after the previous one (break-even: 1 s of pause vs 2 % of 50 s). */
+const SHARE_LOWER_WITHIN_MS = 60_000;
 const MIN_CEILING_SHARE = 0.85;
 /** Probes past the settle pace only after this long without a 429, slowly; each probe that finds
  * the same limit again doubles the wait (up to MAX_PROBE_AFTER_MS): every failed probe costs a pause. */
 const PROBE_AFTER_MS = 30_000;
 const MAX_PROBE_AFTER_MS = 240_000;
+/**
+ * Slow start doubles the pace only while the last second's sends reach this share of it: while it
+ * doubles they are ≈0.72 of it (what was sent at the lower pace of a second ago), so this lets a
+ * pace in full use double and stops one the app only half uses.
+ */
+const SLOW_START_USE = 0.6;
 /** Two limits seen within this share of each other are the same limit. */
 const SAME_LIMIT_SHARE = 0.1;
 const PROBE_PER_SECOND = 0.5;
@@ -69,6 +78,8 @@ export class RateLimiter {
   private probeAfterMs = PROBE_AFTER_MS;
   /** Share of the last limit seen the pace settles at (lowered by 429s at or under it). */
   private ceilingShare = CEILING_SHARE;
+  /** The last 429 that came at or under the settle pace. */
+  private lastSettleLimitedAt = -Infinity;
   private lastLimitedAt = -Infinity;
   private lastAdjustedAt: number;
   private readonly successes: number[] = [];
@@ -95,6 +106,11 @@ export class RateLimiter {
   /** Sends per second the limiter currently allows. */
   get currentRate(): number {
     return this.rate;
+  }
+
+  /** Slack's limit as last seen (sends per second; null: never refused yet). */
+  get limitSeen(): number | null {
+    return this.lastLimit;
   }
 
   /** The share of the last limit seen that the pace settles at. */
@@ -133,7 +149,12 @@ export class RateLimiter {
     const same = previous !== null && (Math.abs(seen - previous) <= previous * SAME_LIMIT_SHARE || (seen < previous && seen >= this.rate * (1 - SAME_LIMIT_SHARE)));
     // Refused at or under the settle pace (not while probing past it): the share is too high for
     // how our sends arrive.
-    if (same && this.rate <= previous * this.ceilingShare + 0.01) this.ceilingShare = Math.max(MIN_CEILING_SHARE, this.ceilingShare - SHARE_STEP);
+    // Only when such 429s recur within SHARE_LOWER_WITHIN_MS: a lower share costs its 2 % for the
+    // rest of the wave, a lone 429 only its pause (≈1 s).
+    if (same && this.rate <= previous * this.ceilingShare + 0.01) {
+      if (t - this.lastSettleLimitedAt <= SHARE_LOWER_WITHIN_MS) this.ceilingShare = Math.max(MIN_CEILING_SHARE, this.ceilingShare - SHARE_STEP);
+      this.lastSettleLimitedAt = t;
+    }
     this.probeAfterMs = same ? Math.min(MAX_PROBE_AFTER_MS, this.probeAfterMs * 2) : PROBE_AFTER_MS;
     // Under our own pacing fewer than the limit may have got through: a limit seen again never shrinks.
     this.lastLimit = same ? Math.max(previous, seen) : seen;
@@ -234,7 +255,10 @@ export class RateLimiter {
     if (quiet <= 1000 || t < this.pausedUntil || !this.usingPace(t)) return;
     const limit = this.lastLimit;
     if (limit === null) {
-      this.rate = Math.min(this.maxRate, Math.max(this.rate + ADDITIVE_PER_SECOND * dt, this.rate * SLOW_START_FACTOR_PER_SECOND ** dt));
+      // Doubling is only safe while Slack accepts nearly the whole pace: at half of it (the app, not
+      // the pace, is what limits) it would double past a limit it has never been near.
+      if (recent(this.taken, t) >= this.rate * SLOW_START_USE)
+        this.rate = Math.min(this.maxRate, Math.max(this.rate + ADDITIVE_PER_SECOND * dt, this.rate * SLOW_START_FACTOR_PER_SECOND ** dt));
       return;
     }
     let target = this.maxRate;

@@ -76,20 +76,33 @@ describe('RateLimiter', () => {
     rates.push(limiter.currentRate);
     sends.push(...drive(limiter, clock, 1000, () => limiter.succeeded()));
     rates.push(limiter.currentRate);
-    // Slow start: doubling every second once its pace is in use (a few sends in), so ≈16/s after
-    // one second and twice that after two — 10/s to a 50/s limit in under 3 s, not 10 s.
-    expect(rates[0]).toBeGreaterThan(15);
+    // Slow start: doubling every second once its pace is in full use (after the first second's
+    // sends), so above 10/s after one second and twice that after two — 10/s to a 50/s limit in
+    // about 3 s, not 10 s.
+    expect(rates[0]).toBeGreaterThan(SAFE_START_RATE);
     expect(rates[0]).toBeLessThan(20);
     expect(rates[1]! / rates[0]!).toBeGreaterThan(1.9);
     expect(rates[1]! / rates[0]!).toBeLessThan(2.1);
     // Never more sends in a second than the pace allowed by its end, so never a burst on top of it.
     expect(maxPerSecondEndingIn(sends, 0, 1000)).toBeLessThanOrEqual(Math.floor(rates[0]!));
     expect(maxPerSecondEndingIn(sends, 1000, 2000)).toBeLessThanOrEqual(Math.floor(rates[1]!));
-    drive(limiter, clock, 2000, () => limiter.succeeded());
+    drive(limiter, clock, 3000, () => limiter.succeeded());
     expect(limiter.currentRate).toBe(100);
     const steady = drive(limiter, clock, 10_000, () => limiter.succeeded());
     expect(steady.length).toBeGreaterThanOrEqual(980);
     expect(maxPerSecond(steady)).toBeLessThanOrEqual(100);
+  });
+
+  it('slow start doubles only a pace in full use: sending at half of it proves nothing about twice it', () => {
+    const clock = { t: 0 };
+    const limiter = new RateLimiter(100, () => clock.t, 40);
+    // The app manages 20 sends a second (its own work, not the pace): no doubling to 80, 160.
+    for (let i = 0; i < 200; i++) {
+      expect(limiter.tryTake()).toBe(0);
+      limiter.succeeded();
+      clock.t += 50;
+    }
+    expect(limiter.currentRate).toBe(40);
   });
 
   it('once a limit has been seen, raises the pace additively, not by doubling', () => {
@@ -198,15 +211,21 @@ describe('RateLimiter', () => {
     expect(slack.refused).toBe(after);
   });
 
-  it('a 429 at the settle pace lowers the settle share by 2 points, never under 85 %', () => {
+  it('429s at the settle pace less than a minute apart lower the settle share by 2 points each, never under 85 %; a lone one does not', () => {
     const clock = { t: 0 };
     const limiter = new RateLimiter(100, () => clock.t, 60);
     driveAgainst(limiter, clock, 10_000, slackAllowing(50));
     expect(limiter.settleShare).toBe(CEILING_SHARE);
-    const shares: number[] = [];
-    for (let i = 0; i < 10; i++) {
+    const refusedAtSettle = () => {
       drive(limiter, clock, 2000, () => limiter.succeeded()); // settled, using its pace
       limiter.limited(1000); // refused anyway: arrivals jitter more than the share allows for
+    };
+    // A lone 429 costs its pause; lowering the share would cost more.
+    refusedAtSettle();
+    expect(limiter.settleShare).toBe(CEILING_SHARE);
+    const shares: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      refusedAtSettle(); // 2 s apart
       shares.push(limiter.settleShare);
     }
     expect(shares[0]).toBeCloseTo(CEILING_SHARE - 0.02, 5);
