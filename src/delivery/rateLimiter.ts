@@ -141,7 +141,10 @@ export class RateLimiter {
 
   /** Our pace was refused: learn the limit from what got through, and pace under it. */
   private slowDown(t: number): void {
-    const observed = recent(this.successes, t);
+    // What got through in the second before — counted when the answers came back, which jitters,
+    // so never more than we started in that second (a jittered 54 for a 50/s limit would stick:
+    // a limit seen again never shrinks).
+    const observed = Math.min(recent(this.successes, t), recent(this.taken, t));
     const seen = clamp(Math.max(observed, this.rate / 2), this.minRate, this.maxRate);
     const previous = this.lastLimit;
     // The same limit: about what we saw before, or — refused under it — everything we paced got

@@ -235,6 +235,19 @@ describe('RateLimiter', () => {
     expect(limiter.currentRate).toBeGreaterThan(40); // not halved ten times
   });
 
+  it('the limit it sees is never more than it sent in that second (answers come back jittered)', () => {
+    const clock = { t: 0 };
+    const limiter = new RateLimiter(100, () => clock.t, 60);
+    driveAgainst(limiter, clock, 10_000, slackAllowing(50));
+    expect(limiter.limitSeen).toBeLessThanOrEqual(50);
+    // A second of sends, then answers that were held up arrive together with a 429: 10 more
+    // successes counted now than were sent in that second.
+    drive(limiter, clock, 1000, () => limiter.succeeded());
+    for (let i = 0; i < 10; i++) limiter.succeeded();
+    limiter.limited(1000);
+    expect(limiter.limitSeen).toBeLessThanOrEqual(50);
+  });
+
   it('one burst of 429s (several sends in flight) halves once', () => {
     const clock = { t: 0 };
     const limiter = new RateLimiter(100, () => clock.t, 40);
