@@ -11,6 +11,7 @@ import type { OutboxRow } from '../db/queries/outbox';
 import { activeRecipientIds, loadHandoff, markAuthorNotified, markRecipientNotified, setChannelPost, type HandoffWithRecipients } from '../db/queries/handoffs';
 import { getUser } from '../db/queries/users';
 import { getOutboxRow, enqueue, setPayload } from '../db/queries/outbox';
+import type { DigestHistoryBefore } from '../db/queries/dueDigests';
 import type { Clock } from '../clock';
 import { MetadataEventTypes } from '../ids';
 import { isClosed } from '../domain/handoffLifecycle';
@@ -35,6 +36,8 @@ export interface DigestPayload {
   slotAt?: number;
   /** Past this instant (slot + catch-up window) the digest is skipped rather than sent late. */
   sendBy?: number;
+  /** Planned ahead of its slot: the person's digest history before (see db/queries/dueDigests.ts unplanDigest). */
+  before?: DigestHistoryBefore;
   told?: { unblocked: number[]; waiting: number[] };
 }
 

@@ -11,7 +11,7 @@ import { humanDate } from '../views/availability';
 import { appHomeView } from '../views/appHome';
 import { sectionsWithinBudget } from '../views/handoffList';
 import { LIMITS } from '../views/text';
-import { scheduleOf } from '../domain/personSchedule';
+import { plannedDigestsOf, scheduleOf } from '../domain/personSchedule';
 import { whereIsFrom } from '../views/whereIs';
 import { getUser, type UserRow } from '../db/queries/users';
 import type { People } from './people';
@@ -70,7 +70,7 @@ export class HomeService {
       youAreWaitingOn: authored,
       youAreWaitingOnTotal: countOpenAuthored(this.db, teamId, userId),
       recentlyUnblocked: listRecentlyResolved(this.db, teamId, userId, new Date(now.getTime() - RECENT_MS), 10),
-      scheduleLine: this.scheduleLine(person?.row ?? null),
+      scheduleLine: this.scheduleLine(person?.row ?? null, now),
       whereIs: whereIsFrom((id) => getUser(this.db, teamId, id), now),
     });
     try {
@@ -80,11 +80,12 @@ export class HomeService {
     }
   }
 
-  private scheduleLine(row: UserRow | null): string {
+  private scheduleLine(row: UserRow | null, now: Date): string {
     if (!row) return 'Your working hours: 09:00–17:00 Mon–Fri (set yours in Settings).';
     const s = scheduleOf(row);
     const hours = `${formatHHMM(s.startMinute)}–${formatHHMM(s.endMinute)} ${formatWorkingDays(s.workingDays)}, ${s.tz}`;
-    const next = row.nextDigestAt ? localTimeLabel(new Date(row.nextDigestAt), s.tz, 'EEE d MMM HH:mm') : null;
+    const planned = plannedDigestsOf(row, now, 1)[0];
+    const next = planned ? localTimeLabel(planned.at, s.tz, 'EEE d MMM HH:mm') : null;
     const digest = row.digestEnabled
       ? next
         ? `next digest ${next}`

@@ -6,6 +6,8 @@ import type { WebClient } from '@slack/web-api';
 import type { Db } from '../db/client';
 import { getUser, updateUser, upsertProfile, type SlackProfile, type UserRow } from '../db/queries/users';
 import { ensureWorkspace } from '../db/queries/workspaces';
+import { unplanDigest } from '../db/queries/dueDigests';
+import { writeTransaction } from '../db/prepared';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { isValidTimeZone } from '../time';
@@ -130,16 +132,21 @@ export class People {
    * Plans the next digest after a change (first sight, settings, zone) with the one rule the previews
    * use (`nextDigest`). Everyone who is a person gets a plan, digest on or off: with the digest off,
    * the start of their day is when news that waited for them (a resolved ask, a new handoff) arrives.
+   * A digest the scheduler planned ahead of its slot and has not sent is undone first, in the same
+   * transaction, so the change decides it again: never sent at the old time, never a lost workday.
    */
   replanDigest(row: UserRow): PlannedDigest | null {
     const now = this.clock.now();
-    if (row.isBot || row.deleted) {
-      updateUser(this.db, row.teamId, row.userId, { nextDigestAt: null, nextDigestLocalDate: null }, now);
-      return null;
-    }
-    const plan = nextDigest(scheduleOf(row), now, digestHistoryOf(row), this.digestMaxLateMs);
-    updateUser(this.db, row.teamId, row.userId, { nextDigestAt: plan.at.getTime(), nextDigestLocalDate: plan.localDate }, now);
-    return plan;
+    return writeTransaction(this.db, () => {
+      const current = unplanDigest(this.db, row, now.getTime()) ? (getUser(this.db, row.teamId, row.userId) ?? row) : row;
+      if (current.isBot || current.deleted) {
+        updateUser(this.db, current.teamId, current.userId, { nextDigestAt: null, nextDigestLocalDate: null }, now);
+        return null;
+      }
+      const plan = nextDigest(scheduleOf(current), now, digestHistoryOf(current), this.digestMaxLateMs);
+      updateUser(this.db, current.teamId, current.userId, { nextDigestAt: plan.at.getTime(), nextDigestLocalDate: plan.localDate }, now);
+      return plan;
+    });
   }
 }
 
