@@ -3,7 +3,7 @@
  *
  *   npm run bench:waves -- [--people 10000,50000] [--rate 20] [--before 20] [--after 20]
  *     [--max-delivery 1200] [--kind-seconds 8] [--step-seconds 4] [--rates 25,50,100,150,200,300]
- *     [--workspace-rate 50] [--no-kinds] [--app-env KEY=VALUE]…
+ *     [--workspace-rate 50] [--no-kinds] [--app-env KEY=VALUE]… [--app-log FILE (the app’s log, as FILE.<people>)]
  *
  * Processes: the real app (`node dist/index.js`, HTTP mode, default settings), a fake Slack that
  * throttles chat.postMessage at `--workspace-rate`/s workspace-wide and 1/s per conversation (429 +
@@ -12,6 +12,7 @@
  * mix to both apps before, during and after the wave. Then, once, per request kind: CPU per request
  * and the highest rate with p99 ≤ 100 ms and no ack over 3 s. Prints one table at the end.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import { benchArgs, describeEnv } from './bench/args';
 import { eventLoopSamples, parseLogLines, sweeps } from './bench/appLog';
@@ -23,6 +24,7 @@ import { STEADY_MIX } from './bench/requests';
 import { kindTable, log, measureKind, sleep, startRig, TARGETS, type KindResult } from './bench/rig';
 import { cell, summarize, type Summary } from './bench/stats';
 import { nextSlot } from './bench/world';
+import { PLAN_AHEAD_MS } from '../src/scheduler/digestSweep';
 
 interface Options {
   people: number[];
@@ -38,10 +40,12 @@ interface Options {
   workspaceRate: number;
   probeRate: number;
   appEnv: Record<string, string>;
+  /** Write the app's log of each wave here (`<file>.<people>`), e.g. to read its rate-limit lines. */
+  appLog: string | undefined;
 }
 
 function parseOptions(argv: string[]): Options {
-  const { num, list, flag, appEnv } = benchArgs(argv);
+  const { num, list, flag, appEnv, get } = benchArgs(argv);
   return {
     people: list('people', '10000,50000'),
     rate: num('rate', 20),
@@ -56,6 +60,7 @@ function parseOptions(argv: string[]): Options {
     workspaceRate: num('workspace-rate', 50),
     probeRate: num('probe-rate', 20),
     appEnv,
+    appLog: get('app-log'),
   };
 }
 
@@ -75,6 +80,8 @@ interface WaveResult {
   delivered: number;
   achievedRate: number;
   limited: number;
+  /** Other chat.postMessage the fake accepted between the first and the last digest (the steady mix's DMs share the budget). */
+  otherPosts: number;
   sweepMs: number[];
   /** Worst per-second p99 and max event-loop delay (ms) during the wave, and before it. */
   loop: LoopDelay | null;
@@ -162,8 +169,10 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
     delivered: stats.digests,
     achievedRate: stats.firstDigestAt && stats.lastDigestAt && stats.lastDigestAt > stats.firstDigestAt ? stats.digests / ((stats.lastDigestAt - stats.firstDigestAt) / 1000) : NaN,
     limited: stats.limited,
+    otherPosts: stats.otherPostsAt.filter((t) => stats.firstDigestAt !== null && t >= stats.firstDigestAt && t <= waveEnd).length,
+    // The wave is planned up to PLAN_AHEAD_MS before its slot.
     sweepMs: sweeps(lines)
-      .filter((s) => s.time >= slot - 1000)
+      .filter((s) => s.time >= slot - PLAN_AHEAD_MS - 1000)
       .map((s) => s.ms),
     loop: loopIn(slot, waveEnd, 1000),
     loopBefore: loopIn(start, slot, 0),
@@ -178,6 +187,7 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
   if (withKinds) for (const kind of ['list', 'click', 'proposal', 'create'] as const) kinds.push(await measureKind(rig, kind, o));
 
   wave.outcome = rig.outcome();
+  if (o.appLog) fs.writeFileSync(`${o.appLog}.${people}`, app.output());
   await rig.stop();
   return { wave, kinds };
 }
@@ -228,6 +238,10 @@ function print(o: Options, waves: WaveResult[], kinds: KindResult[], env: string
     );
     p(
       `delivery rate: ${Number.isFinite(w.achievedRate) ? `${w.achievedRate.toFixed(1)}/s = ${((100 * w.achievedRate) / o.workspaceRate).toFixed(1)} % of the fake's ${o.workspaceRate}/s` : '—'} (target ≥ 90 %); ${w.limited} × 429 from the fake`,
+    );
+    const waveS = w.firstS !== null && w.lastS !== null ? w.lastS - w.firstS : NaN;
+    p(
+      `other chat.postMessage accepted meanwhile (the steady mix's DMs, same workspace budget): ${w.otherPosts}${waveS > 0 ? ` = ${(w.otherPosts / waveS).toFixed(1)}/s; digests + others = ${(w.achievedRate + w.otherPosts / waveS).toFixed(1)}/s = ${((100 * (w.achievedRate + w.otherPosts / waveS)) / o.workspaceRate).toFixed(1)} % of the fake's` : ''}`,
     );
     p(`digest sweeps logged: ${w.sweepMs.length ? w.sweepMs.map((m) => `${m} ms`).join(', ') : 'none'}`);
     const loop = (l: LoopDelay | null) => (l ? `worst p99 ${cell(l.p99, 1, 0)} ms, max ${cell(l.max, 1, 0)} ms` : '—');

@@ -23,6 +23,8 @@ export interface FakeStats {
   lastDigestAt: number | null;
   /** chat.postMessage answered 200 / 429. */
   posted: number;
+  /** When each other accepted chat.postMessage (the steady mix's DMs) arrived: they share the workspace's budget with the digests. */
+  otherPostsAt: number[];
   limited: number;
   calls: Record<string, number>;
 }
@@ -46,7 +48,7 @@ async function setup(msg: SetupMessage): Promise<void> {
   for (const id of [...LOAD_PEOPLE, LIST_USER, CLICK_USER, AUTHOR]) fake.addUser({ id, tz: WAVE_ZONE });
   for (let i = 0; i < msg.wave; i++) fake.addUser({ id: waveUserId(i), tz: WAVE_ZONE });
   fake.addChannel({ id: CHANNEL, name: 'bench', members: LOAD_PEOPLE });
-  const stats: FakeStats = { type: 'stats', digests: 0, firstDigestAt: null, lastDigestAt: null, posted: 0, limited: 0, calls: {} };
+  const stats: FakeStats = { type: 'stats', digests: 0, firstDigestAt: null, lastDigestAt: null, posted: 0, otherPostsAt: [], limited: 0, calls: {} };
   setInterval(() => {
     for (const call of fake.calls.splice(0)) {
       stats.calls[call.method] = (stats.calls[call.method] ?? 0) + 1;
@@ -58,7 +60,7 @@ async function setup(msg: SetupMessage): Promise<void> {
         stats.digests += 1;
         stats.firstDigestAt ??= call.at;
         stats.lastDigestAt = Math.max(stats.lastDigestAt ?? 0, call.at);
-      }
+      } else stats.otherPostsAt.push(call.at);
     }
   }, 100);
   process.on('message', (m: { type: string }) => {

@@ -3,12 +3,14 @@
  *   handoff next-digests --tz <IANA> [--start HH:MM] [--days mon-fri] [--from <ISO>] [--count N]
  *   handoff digest-preview --user U [--team T]
  *   handoff migrate
+ *   handoff migrate-to-postgres --from file:… --to postgres://…
  * Each command is a function returning its text and exit code, so tests call them directly.
  */
 import dotenv from 'dotenv';
 import { nextDigestsCommand } from './nextDigests';
 import { digestPreviewCommand } from './digestPreview';
 import { migrateCommand } from './migrate';
+import { migrateToPostgresCommand } from './migrateToPostgres';
 import type { CommandResult } from './args';
 
 export const HELP = `Usage: handoff <command> [options]
@@ -17,6 +19,8 @@ Commands:
   next-digests     when someone's next morning digests go out (schedule maths only, no database)
   digest-preview   what a person's digest would contain now, from the DATABASE_URL database
   migrate          apply database migrations to the DATABASE_URL database
+  migrate-to-postgres
+                   copy a SQLite database into an empty PostgreSQL one, verified row for row
   help             show this help
 
 "handoff <command> --help" shows a command's options. The database commands read DATABASE_URL
@@ -47,12 +51,18 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<Comman
   }
 }
 
-/** Prints the result (errors to stderr) and sets the exit code. */
+/** runCli, plus the commands that must wait on the network (PostgreSQL). */
+export async function runCliAsync(argv: string[], deps: CliDeps & { log?: (line: string) => void } = {}): Promise<CommandResult> {
+  if (argv[0] === 'migrate-to-postgres') return migrateToPostgresCommand(argv.slice(1), { log: deps.log });
+  return runCli(argv, deps);
+}
+
+/** Prints the result (errors to stderr) and sets the exit code; progress goes to stderr as it happens. */
 export async function main(argv: string[]): Promise<void> {
   dotenv.config({ quiet: true });
   let result: CommandResult;
   try {
-    result = await runCli(argv);
+    result = await runCliAsync(argv, { log: (line) => process.stderr.write(`${line}\n`) });
   } catch (e) {
     result = { exitCode: 1, out: `handoff: ${e instanceof Error ? e.message : String(e)}` };
   }

@@ -8,6 +8,7 @@ import type { WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
 import type { OutboxRow } from '../db/queries/outbox';
 import { activeRecipientIds, type HandoffWithRecipients } from '../db/queries/handoffs';
+import type { DigestHistoryBefore } from '../db/queries/dueDigests';
 import type { Store, Tx } from '../db/store';
 import { usersById } from '../db/lookups';
 import type { Clock } from '../clock';
@@ -34,6 +35,8 @@ export interface DigestPayload {
   slotAt?: number;
   /** Past this instant (slot + catch-up window) the digest is skipped rather than sent late. */
   sendBy?: number;
+  /** Planned ahead of its slot: the person's digest history before (see db/queries/dueDigests.ts unplanDigest). */
+  before?: DigestHistoryBefore;
   told?: { unblocked: number[]; waiting: number[] };
 }
 

@@ -239,6 +239,17 @@ export class OutboxDispatcher {
     await this.recoverClaims();
     this.startRenewing();
     await Promise.all(Array.from({ length: this.opts.concurrency }, () => this.worker()));
+    await this.wakeForNextDue();
+  }
+
+  /**
+   * Nothing more is due now: wake when the next row becomes due — a wave planned ahead goes out at
+   * its slot (each row in its turn, within the slot's first second), not at the next tick.
+   */
+  private async wakeForNextDue(): Promise<void> {
+    const now = this.clock.now();
+    const next = await this.store.nextDueAfter(now);
+    if (next !== null) this.scheduleWake(next - now.getTime());
   }
 
   private async worker(): Promise<void> {
@@ -430,8 +441,14 @@ export class OutboxDispatcher {
         await this.store.markRetry(row.id, this.claimant, error, new Date(now.getTime() + failure.retryAfterMs), now, false);
         this.scheduleWake(failure.retryAfterMs);
         const pacePerSecond = Math.round(limiter.currentRate * 10) / 10;
+        const limitPerSecond = limiter.limitSeen === null ? null : Math.round(limiter.limitSeen * 10) / 10;
         this.logger.warn(
-          { ...log, retryAfterMs: failure.retryAfterMs, scope, ...(scope === 'conversation' ? { conversation } : { pacePerSecond }) },
+          {
+            ...log,
+            retryAfterMs: failure.retryAfterMs,
+            scope,
+            ...(scope === 'conversation' ? { conversation } : { pacePerSecond, limitPerSecond, settleShare: limiter.settleShare }),
+          },
           'rate limited by Slack; pausing delivery',
         );
         return { outcome: 'retry', error: failure.code };

@@ -2,16 +2,22 @@
  * Paces Slack sends for one workspace, discovering the pace Slack allows instead of guessing it:
  * Slack's workspace-wide limit for chat.postMessage is not a published number.
  *
- * - Evenly paced token bucket with a small burst (≈2 % of the upper bound): a full one-second burst
- *   on top of the steady rate is exactly what a sliding-window limit rejects.
+ * - Evenly paced token bucket with a small burst (≈2 % of the upper bound), and never more sends in
+ *   any one second than the pace: a sliding-window limit counts every second, so a burst on top of
+ *   the steady rate (a timer that fired late, then caught up) is exactly what it rejects.
  * - Starts at a safe rate (10/s, which Slack has never refused us) and, while Slack accepts what we
- *   send at that pace, raises it additively (+4/s every second) up to the configured upper bound
- *   (DELIVERY_RATE_PER_SECOND). No raise without evidence: a pace we are not using proves nothing.
- * - A 429 while we were using our pace halves it (one burst of 429s counts once) and remembers what
- *   got through in the second before as Slack's limit. Below 90 % of that limit the pace climbs back
- *   fast (a quarter of it per second: it was just accepted), then additively to 93 % of it, and past
- *   it only slowly (+0.5/s per second) after 20 s without a 429 — Slack's limit may have moved; a
- *   probe that finds the same limit doubles that wait (up to 160 s).
+ *   send at that pace and no limit has been seen yet, doubles it every second (slow start: 10/s to
+ *   50/s in about 2.3 s instead of 10 s) up to the configured upper bound (DELIVERY_RATE_PER_SECOND).
+ *   No raise without evidence: a pace we are not using proves nothing.
+ * - A 429 while we were using our pace remembers what got through in the second before as Slack's
+ *   limit (one burst of 429s counts once). A new limit halves the pace; below 90 % of it the pace
+ *   climbs back fast (a quarter of it per second: it was just accepted), then additively to the
+ *   settle share of it (97 %), and past it only slowly (+0.5/s per second) after 30 s without a
+ *   429 — Slack's limit may have moved. A 429 that finds the same limit again (a probe) goes straight
+ *   back to the settle pace: its Retry-After pause has emptied Slack's window, and halving again only
+ *   loses what was just confirmed; it doubles the wait before the next probe (up to 240 s). 429s
+ *   at or under the settle pace less than a minute apart say the settle share is too high for how
+ *   sends arrive (their timing jitters): it is lowered by 2 points each time (down to 85 %).
  * - Retry-After is honoured by everyone (`pause`). A 429 while sending slowly (a per-channel or
  *   per-minute limit, not our pace) only pauses.
  * - Scoped: chat.postMessage allows about one message per second per conversation, "while also
@@ -25,20 +31,35 @@
  */
 /** Where a pace starts: the old default rate. */
 export const SAFE_START_RATE = 10;
-/** Sends per second added per second while Slack accepts (the additive increase). */
+/** Sends per second added per second while Slack accepts (the additive increase, once a limit is known). */
 const ADDITIVE_PER_SECOND = 4;
+/** Before any limit is seen the pace doubles every second (slow start). */
+const SLOW_START_FACTOR_PER_SECOND = 2;
 /** Below this share of the last limit seen, climb back fast. */
 const RECOVER_BELOW = 0.9;
 const RECOVER_PER_SECOND = 0.25; // of the last limit seen
 /**
- * The pace settles at this share of the last limit seen (a sliding window counts arrivals, and they
- * jitter: at 97 % a 50/s fake still answered 429 every few seconds)…
+ * The pace settles at this share of the last limit seen. A sliding window counts arrivals, and they
+ * jitter; with at most `pace` sends in any second (see tryTake) 97 % of a 50/s limit leaves 1–2
+ * sends of slack per second. A 429 at or under the settle pace within a minute of another lowers
+ * the share by SHARE_STEP, down to MIN_CEILING_SHARE (every such 429 costs a whole Retry-After pause:
+ * ≥ 1 s of nothing).
  */
-const CEILING_SHARE = 0.93;
-/** …and probes past it only after this long without a 429, slowly; each probe that finds the same
- * limit again doubles the wait (up to MAX_PROBE_AFTER_MS), since every failed probe costs a pause. */
-const PROBE_AFTER_MS = 20_000;
-const MAX_PROBE_AFTER_MS = 160_000;
+export const CEILING_SHARE = 0.97;
+const SHARE_STEP = 0.02;
+/** A 429 at the settle pace lowers the share only this soon after the previous one (break-even: 1 s of pause vs 2 % of 50 s). */
+const SHARE_LOWER_WITHIN_MS = 60_000;
+const MIN_CEILING_SHARE = 0.85;
+/** Probes past the settle pace only after this long without a 429, slowly; each probe that finds
+ * the same limit again doubles the wait (up to MAX_PROBE_AFTER_MS): every failed probe costs a pause. */
+const PROBE_AFTER_MS = 30_000;
+const MAX_PROBE_AFTER_MS = 240_000;
+/**
+ * Slow start doubles the pace only while the last second's sends reach this share of it: while it
+ * doubles they are ≈0.72 of it (what was sent at the lower pace of a second ago), so this lets a
+ * pace in full use double and stops one the app only half uses.
+ */
+const SLOW_START_USE = 0.6;
 /** Two limits seen within this share of each other are the same limit. */
 const SAME_LIMIT_SHARE = 0.1;
 const PROBE_PER_SECOND = 0.5;
@@ -55,6 +76,10 @@ export class RateLimiter {
   /** What got through in the second before the last 429 that slowed us: Slack's limit, as seen. */
   private lastLimit: number | null = null;
   private probeAfterMs = PROBE_AFTER_MS;
+  /** Share of the last limit seen the pace settles at (lowered by 429s at or under it). */
+  private ceilingShare = CEILING_SHARE;
+  /** The last 429 that came at or under the settle pace. */
+  private lastSettleLimitedAt = -Infinity;
   private lastLimitedAt = -Infinity;
   private lastAdjustedAt: number;
   private readonly successes: number[] = [];
@@ -83,6 +108,16 @@ export class RateLimiter {
     return this.rate;
   }
 
+  /** Slack's limit as last seen (sends per second; null: never refused yet). */
+  get limitSeen(): number | null {
+    return this.lastLimit;
+  }
+
+  /** The share of the last limit seen that the pace settles at. */
+  get settleShare(): number {
+    return this.ceilingShare;
+  }
+
   /** Milliseconds left of a Retry-After pause (0: not paused). */
   pausedFor(): number {
     return Math.max(0, this.pausedUntil - this.now());
@@ -98,17 +133,38 @@ export class RateLimiter {
     const t = this.now();
     // A burst of 429s (several sends in flight) is one signal, not several; and only a 429 while we
     // used our pace says the pace is too high.
-    if (t - this.lastLimitedAt > 1000 && this.usingPace(t)) {
-      const observed = recent(this.successes, t);
-      const seen = clamp(Math.max(observed, this.rate / 2), this.minRate, this.maxRate);
-      const same = this.lastLimit !== null && Math.abs(seen - this.lastLimit) <= this.lastLimit * SAME_LIMIT_SHARE;
-      this.probeAfterMs = same ? Math.min(MAX_PROBE_AFTER_MS, this.probeAfterMs * 2) : PROBE_AFTER_MS;
-      this.lastLimit = seen;
-      this.rate = Math.max(this.minRate, this.rate / 2);
-    }
+    if (t - this.lastLimitedAt > 1000 && this.usingPace(t)) this.slowDown(t);
     this.lastLimitedAt = t;
     this.tokens = 0;
     this.pause(retryAfterMs);
+  }
+
+  /** Our pace was refused: learn the limit from what got through, and pace under it. */
+  private slowDown(t: number): void {
+    // What got through in the second before — counted when the answers came back, which jitters,
+    // so never more than we started in that second (a jittered 54 for a 50/s limit would stick:
+    // a limit seen again never shrinks).
+    const observed = Math.min(recent(this.successes, t), recent(this.taken, t));
+    const seen = clamp(Math.max(observed, this.rate / 2), this.minRate, this.maxRate);
+    const previous = this.lastLimit;
+    // The same limit: about what we saw before, or — refused under it — everything we paced got
+    // through (arrival jitter, not a lower limit).
+    const same = previous !== null && (Math.abs(seen - previous) <= previous * SAME_LIMIT_SHARE || (seen < previous && seen >= this.rate * (1 - SAME_LIMIT_SHARE)));
+    // Refused at or under the settle pace (not while probing past it): the share is too high for
+    // how our sends arrive.
+    // Only when such 429s recur within SHARE_LOWER_WITHIN_MS: a lower share costs its 2 % for the
+    // rest of the wave, a lone 429 only its pause (≈1 s).
+    if (same && this.rate <= previous * this.ceilingShare + 0.01) {
+      if (t - this.lastSettleLimitedAt <= SHARE_LOWER_WITHIN_MS) this.ceilingShare = Math.max(MIN_CEILING_SHARE, this.ceilingShare - SHARE_STEP);
+      this.lastSettleLimitedAt = t;
+    }
+    this.probeAfterMs = same ? Math.min(MAX_PROBE_AFTER_MS, this.probeAfterMs * 2) : PROBE_AFTER_MS;
+    // Under our own pacing fewer than the limit may have got through: a limit seen again never shrinks.
+    this.lastLimit = same ? Math.max(previous, seen) : seen;
+    // The same limit again: the Retry-After pause empties Slack's window, so resume just under it.
+    // A new one (or the first): halve, the classic multiplicative decrease.
+    const next = same ? Math.min(this.rate, this.lastLimit * this.ceilingShare) : this.rate / 2;
+    this.rate = Math.max(this.minRate, next);
   }
 
   /**
@@ -169,6 +225,10 @@ export class RateLimiter {
     this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, t - Math.max(this.last, this.pausedUntil)) / 1000) * this.rate);
     if (resumed) this.tokens = Math.max(this.tokens, 1);
     this.last = t;
+    // Never more than the pace in any one second (what a sliding-window limit counts), whatever
+    // the bucket holds: a late timer must not turn into a burst.
+    const inWindow = recent(this.taken, t);
+    if (this.tokens >= 1 && inWindow >= Math.max(1, Math.floor(this.rate))) return Math.max(1, this.taken[0]! + 1000 - t);
     if (this.tokens >= 1) {
       this.tokens -= 1;
       remember(this.taken, t, this.maxRate);
@@ -190,21 +250,26 @@ export class RateLimiter {
     return recent(this.taken, t) >= Math.max(2, this.rate / 2);
   }
 
-  /** The increase: additive while Slack accepts, fast back to a limit just seen, slow past it. */
+  /** The increase: doubling until a limit is seen, then fast back to it, additive to just under it, slow past it. */
   private adjust(t: number): void {
     const dt = Math.max(0, t - this.lastAdjustedAt) / 1000;
     this.lastAdjustedAt = t;
     const quiet = t - this.lastLimitedAt;
     if (quiet <= 1000 || t < this.pausedUntil || !this.usingPace(t)) return;
     const limit = this.lastLimit;
+    if (limit === null) {
+      // Doubling is only safe while Slack accepts nearly the whole pace: at half of it (the app, not
+      // the pace, is what limits) it would double past a limit it has never been near.
+      if (recent(this.taken, t) >= this.rate * SLOW_START_USE)
+        this.rate = Math.min(this.maxRate, Math.max(this.rate + ADDITIVE_PER_SECOND * dt, this.rate * SLOW_START_FACTOR_PER_SECOND ** dt));
+      return;
+    }
     let target = this.maxRate;
     let perSecond = ADDITIVE_PER_SECOND;
-    if (limit !== null) {
-      const settle = limit * CEILING_SHARE;
-      if (this.rate < limit * RECOVER_BELOW) perSecond = Math.max(ADDITIVE_PER_SECOND, limit * RECOVER_PER_SECOND);
-      if (this.rate < settle) target = settle;
-      else perSecond = quiet > this.probeAfterMs ? PROBE_PER_SECOND : 0;
-    }
+    const settle = limit * this.ceilingShare;
+    if (this.rate < limit * RECOVER_BELOW) perSecond = Math.max(ADDITIVE_PER_SECOND, limit * RECOVER_PER_SECOND);
+    if (this.rate < settle) target = settle;
+    else perSecond = quiet > this.probeAfterMs ? PROBE_PER_SECOND : 0;
     this.rate = Math.min(this.maxRate, Math.max(this.rate, Math.min(target, this.rate + perSecond * dt)));
   }
 }

@@ -47,20 +47,33 @@ export function digestHistoryOf(p: PersonDigestFields): DigestHistory {
 }
 
 /**
- * The person's planned digest and the ones after it, exactly as the scheduler will send them: the
- * stored plan first (computed by `nextDigest`), then each following workday, the way the sweep
- * advances. Settings, App Home and confirmations all show this, never a second computation.
+ * The person's planned digest and the ones after it, exactly as the scheduler will send them: a
+ * digest already planned ahead of its slot first, then the stored plan (computed by `nextDigest`),
+ * then each following workday, the way the sweep advances. Settings, App Home and confirmations all
+ * show this, never a second computation.
  */
 export function plannedDigestsOf(p: PersonScheduleFields & PersonDigestFields, now: Date, count: number): PlannedDigest[] {
   if (p.nextDigestAt === null || !p.nextDigestLocalDate || count <= 0) return [];
   const s = scheduleOf(p);
-  const first: PlannedDigest = {
+  const ahead = plannedAheadOf(p, now);
+  const stored: PlannedDigest = {
     localDate: p.nextDigestLocalDate,
     at: new Date(p.nextDigestAt),
     catchUp: p.nextDigestAt <= now.getTime(),
     repeat: isRepeatOfServedDate({ localDate: p.nextDigestLocalDate, at: new Date(p.nextDigestAt) }, p.lastDigestLocalDate, p.lastDigestAt),
   };
-  const out = [first];
+  const out = ahead ? [ahead, stored] : [stored];
   while (out.length < count) out.push({ ...firstDigestSlotAfterDate(s, out[out.length - 1]!.localDate), catchUp: false, repeat: false });
-  return out;
+  return out.slice(0, count);
+}
+
+/**
+ * A digest the scheduler planned ahead of its slot and has not sent: the sweep moves the person on
+ * at once and marks that date served at the slot instant, so a served instant still to come is it.
+ */
+function plannedAheadOf(p: PersonDigestFields, now: Date): PlannedDigest | null {
+  if (p.lastDigestAt === null || !p.lastDigestLocalDate || p.lastDigestAt <= now.getTime()) return null;
+  // `repeat` (a date reached again by travelling west) is only known to the planned row; the minute
+  // before a slot does not say it.
+  return { localDate: p.lastDigestLocalDate, at: new Date(p.lastDigestAt), catchUp: false, repeat: false };
 }

@@ -1,8 +1,15 @@
 /**
  * A sweep finds everyone whose digest is due (everything overdue, not just this minute — node-cron
- * drops late runs), applies the catch-up policy, inserts one outbox row per (team, person, local
- * date) — a second insert for the same date is ignored — and advances each person from the scheduled
- * local date. Sending happens later, outside the transaction.
+ * drops late runs) or comes due within PLAN_AHEAD_MS, applies the catch-up policy, inserts one outbox
+ * row per (team, person, local date) — a second insert for the same date is ignored — and advances
+ * each person from the scheduled local date. Sending happens later, outside the transaction.
+ *
+ * Waves are planned ahead: a row for a slot still to come is inserted up to PLAN_AHEAD_MS before it
+ * but is not due until the slot itself (`sendableAt`), so sending starts at the slot instead of after
+ * a sweep of the whole wave, and nothing reaches Slack before it. Such a row keeps the person's
+ * digest history from before it was planned (`before` in its payload): a settings or zone change
+ * before the slot undoes it (db/queries/dueDigests.ts `unplanDigest`, called by the one replanning
+ * path, services/people.ts) and `nextDigest` decides again — never the old time, never a lost day.
  *
  * It runs in slices of at most SLICE_SIZE people, one transaction each, yielding to the event loop
  * between slices: a 50,000-person wave in one transaction held the loop for seconds and Slack's
@@ -14,6 +21,7 @@
  * and now — is computed once per distinct schedule (people due together mostly share zone and start).
  */
 import type { UserRow } from '../db/queries/users';
+import { digestDedupeKey } from '../db/queries/dueDigests';
 import type { DueDigestQueries, StoreOf } from '../db/store';
 import { isRepeatOfServedDate, planCatchUp, type CatchUpPlan, type DigestSlot } from '../domain/workSchedule';
 import { scheduleOf } from '../domain/personSchedule';
@@ -28,19 +36,12 @@ export interface SweepResult {
 }
 
 /**
- * One digest per person per local date. A date reached again by travelling west, a workday or more
- * after its first digest (see `nextDigest`), is a new workday: its key carries the slot instant, so
- * the first's row does not swallow it while a restart re-sweeping the same slot still collides.
- */
-export const digestDedupeKey = (userId: string, slot: { localDate: string; at: Date }, repeat = false) =>
-  `digest:${userId}:${slot.localDate}${repeat ? `:again@${slot.at.getTime()}` : ''}`;
-
-/**
  * A person's place in their wave, 0–999: the outbox sends due rows oldest `next_attempt_at` first, so
- * a digest is made due `turn` ms before the sweep (it is due at once either way). Without it a
- * wave went out in the order people were first seen, the same people last every morning; a hash of
- * person and date is fair (a new order every day) and stable (a re-sweep of the same date, or
- * another process, gives the same order).
+ * a digest is made due `turn` ms after its slot when planned ahead, or `turn` ms before the sweep
+ * when its slot has passed (due at once either way; see `sendableAt`). Without it a wave went out in
+ * the order people were first seen, the same people last every morning; a hash of person and date is
+ * fair (a new order every day) and stable (a re-sweep of the same date, or another process, gives the
+ * same order).
  */
 export function waveTurn(teamId: string, userId: string, localDate: string): number {
   // FNV-1a, 32 bits: cheap, well spread, and the same everywhere.
@@ -53,6 +54,20 @@ export function waveTurn(teamId: string, userId: string, localDate: string): num
   return (h >>> 0) % 1000;
 }
 
+/**
+ * When a planned digest may be sent: in its turn just after its slot when planned ahead of it (never
+ * before the slot), in its turn among the rows due now otherwise.
+ */
+export function sendableAt(slotAt: number, now: number, turn: number): number {
+  return slotAt > now ? slotAt + turn : now - turn;
+}
+
+/**
+ * How long before its slot a digest is planned: two ticks (every 30 s), so even a 50,000-person wave
+ * swept in slices while requests are served is planned before its minute starts.
+ */
+export const PLAN_AHEAD_MS = 60_000;
+
 /** People per transaction: ≈2 ms each (p99 ≈9 ms for a 50,000 wave on a 2-core machine), so requests never wait long for the loop. */
 export const SLICE_SIZE = 100;
 
@@ -64,6 +79,8 @@ export interface SweepOptions {
   onSlice?: (slice: SweepResult) => void;
   /** Checked between slices: true ends the sweep early (shutdown). */
   stopping?: () => boolean;
+  /** Plan digests whose slot comes within this long (default PLAN_AHEAD_MS; 0: only those due). */
+  planAheadMs?: number;
 }
 
 /** Lets timers, I/O and requests run between two slices. */
@@ -73,15 +90,16 @@ export async function sweepDueDigests(store: StoreOf<DueDigestQueries>, now: Dat
   const limit = opts.limit ?? 50_000;
   const sliceSize = opts.sliceSize ?? SLICE_SIZE;
   const plans = new Map<string, CatchUpPlan>();
+  const horizon = now.getTime() + (opts.planAheadMs ?? PLAN_AHEAD_MS);
   const total: SweepResult = { due: 0, enqueued: 0, skipped: 0, errors: [] };
   while (total.due < limit) {
-    const slice = await sweepSlice(store, now, maxLateMs, Math.min(sliceSize, limit - total.due), plans);
+    const slice = await sweepSlice(store, now, horizon, maxLateMs, Math.min(sliceSize, limit - total.due), plans);
     total.due += slice.due;
     total.enqueued += slice.enqueued;
     total.skipped += slice.skipped;
     total.errors.push(...slice.errors);
     if (slice.enqueued > 0) opts.onSlice?.(slice);
-    // Everyone handled moved past `now` (or was parked), so a short slice means nobody is left.
+    // Everyone handled moved past the horizon (or was parked), so a short slice means nobody is left.
     if (slice.due < sliceSize || opts.stopping?.()) break;
     await yieldToLoop();
     if (opts.stopping?.()) break;
@@ -89,14 +107,14 @@ export async function sweepDueDigests(store: StoreOf<DueDigestQueries>, now: Dat
   return total;
 }
 
-/** One slice: up to `limit` due people, planned, enqueued and advanced in one transaction. */
-function sweepSlice(store: StoreOf<DueDigestQueries>, now: Date, maxLateMs: number, limit: number, plans: Map<string, CatchUpPlan>): Promise<SweepResult> {
+/** One slice: up to `limit` people due by `horizon`, planned, enqueued and advanced in one transaction. */
+function sweepSlice(store: StoreOf<DueDigestQueries>, now: Date, horizon: number, maxLateMs: number, limit: number, plans: Map<string, CatchUpPlan>): Promise<SweepResult> {
   const t = now.getTime();
   // The slice is read inside its transaction: SQLite takes the write lock up front (BEGIN IMMEDIATE,
   // so the busy timeout applies); PostgreSQL locks the due rows (SKIP LOCKED), so two replicas split
   // a wave instead of planning the same people twice.
   return store.transaction(async (tx) => {
-    const due = await tx.dueForDigest(t, limit);
+    const due = await tx.dueForDigest(horizon, limit);
     let enqueued = 0;
     let skipped = 0;
     const errors: SweepResult['errors'] = [];
@@ -106,7 +124,8 @@ function sweepSlice(store: StoreOf<DueDigestQueries>, now: Date, maxLateMs: numb
         // scheduleOf reads only the schedule columns selected above.
         const schedule = scheduleOf(u as UserRow);
         const key = `${schedule.tz}|${schedule.startMinute}|${schedule.endMinute}|${schedule.workingDays}|${schedule.awayUntil ?? ''}|${u.nextDigestLocalDate}|${u.nextDigestAt}`;
-        plan = plans.get(key) ?? planCatchUp(schedule, { localDate: u.nextDigestLocalDate!, at: new Date(u.nextDigestAt!) }, now, maxLateMs);
+        // A slot still to come is planned as at its own instant: exactly that digest, on time.
+        plan = plans.get(key) ?? planCatchUp(schedule, { localDate: u.nextDigestLocalDate!, at: new Date(u.nextDigestAt!) }, new Date(Math.max(t, u.nextDigestAt!)), maxLateMs);
         plans.set(key, plan);
       } catch (e) {
         // One bad row must not stop everyone's digest: park it for a day and report it.
@@ -122,7 +141,7 @@ function sweepSlice(store: StoreOf<DueDigestQueries>, now: Date, maxLateMs: numb
       const keyFor = (slot: DigestSlot) => digestDedupeKey(u.userId, slot, isRepeatOfServedDate(slot, u.lastDigestLocalDate, u.lastDigestAt));
       for (const slot of plan.skipped) {
         await tx.enqueueDigest(
-          { ...base, dedupeKey: keyFor(slot), localDate: slot.localDate, payload: '{}', status: 'skipped', lastError: 'missed: more than the catch-up window late', turn: 0 },
+          { ...base, dedupeKey: keyFor(slot), localDate: slot.localDate, payload: '{}', status: 'skipped', lastError: 'missed: more than the catch-up window late', dueAt: t },
           t,
         );
         last = last ? maxLocalDate(last, slot.localDate) : slot.localDate;
@@ -131,9 +150,11 @@ function sweepSlice(store: StoreOf<DueDigestQueries>, now: Date, maxLateMs: numb
       skipped += plan.skippedCount;
       if (plan.send) {
         const slotAt = plan.send.at.getTime();
-        const payload = JSON.stringify({ slotAt, sendBy: slotAt + maxLateMs });
-        const turn = waveTurn(u.teamId, u.userId, plan.send.localDate);
-        if (await tx.enqueueDigest({ ...base, dedupeKey: keyFor(plan.send), localDate: plan.send.localDate, payload, status: 'pending', lastError: null, turn }, t)) enqueued += 1;
+        // Planned ahead: what to put back if a settings change undoes it before the slot.
+        const before = slotAt > t ? { before: { last: u.lastDigestLocalDate, lastAt: u.lastDigestAt } } : {};
+        const payload = JSON.stringify({ slotAt, sendBy: slotAt + maxLateMs, ...before });
+        const dueAt = sendableAt(slotAt, t, waveTurn(u.teamId, u.userId, plan.send.localDate));
+        if (await tx.enqueueDigest({ ...base, dedupeKey: keyFor(plan.send), localDate: plan.send.localDate, payload, status: 'pending', lastError: null, dueAt }, t)) enqueued += 1;
         last = last ? maxLocalDate(last, plan.send.localDate) : plan.send.localDate;
         lastAt = slotAt;
       }

@@ -11,7 +11,7 @@ import { humanDate } from '../views/availability';
 import { appHomeView } from '../views/appHome';
 import { sectionsWithinBudget } from '../views/handoffList';
 import { LIMITS } from '../views/text';
-import { scheduleOf } from '../domain/personSchedule';
+import { plannedDigestsOf, scheduleOf } from '../domain/personSchedule';
 import { peopleOnCards, whereIsFrom } from '../views/whereIs';
 import type { UserRow } from '../db/queries/users';
 import type { People } from './people';
@@ -79,7 +79,7 @@ export class HomeService {
       youAreWaitingOn: authored,
       youAreWaitingOnTotal: authoredTotal,
       recentlyUnblocked: resolved,
-      scheduleLine: this.scheduleLine(person?.row ?? null),
+      scheduleLine: this.scheduleLine(person?.row ?? null, now),
       whereIs: whereIsFrom((id) => people.get(id), now),
     });
     try {
@@ -89,11 +89,12 @@ export class HomeService {
     }
   }
 
-  private scheduleLine(row: UserRow | null): string {
+  private scheduleLine(row: UserRow | null, now: Date): string {
     if (!row) return 'Your working hours: 09:00–17:00 Mon–Fri (set yours in Settings).';
     const s = scheduleOf(row);
     const hours = `${formatHHMM(s.startMinute)}–${formatHHMM(s.endMinute)} ${formatWorkingDays(s.workingDays)}, ${s.tz}`;
-    const next = row.nextDigestAt ? localTimeLabel(new Date(row.nextDigestAt), s.tz, 'EEE d MMM HH:mm') : null;
+    const planned = plannedDigestsOf(row, now, 1)[0];
+    const next = planned ? localTimeLabel(planned.at, s.tz, 'EEE d MMM HH:mm') : null;
     const digest = row.digestEnabled
       ? next
         ? `next digest ${next}`

@@ -134,16 +134,23 @@ export class People {
    * Plans the next digest after a change (first sight, settings, zone) with the one rule the previews
    * use (`nextDigest`). Everyone who is a person gets a plan, digest on or off: with the digest off,
    * the start of their day is when news that waited for them (a resolved ask, a new handoff) arrives.
+   * A digest the scheduler planned ahead of its slot and has not sent is undone first, in the same
+   * transaction, so the change decides it again: never sent at the old time, never a lost workday.
    */
   async replanDigest(row: UserRow, tx: Tx = this.store): Promise<PlannedDigest | null> {
     const now = this.clock.now();
-    if (row.isBot || row.deleted) {
-      await tx.updateUser(row.teamId, row.userId, { nextDigestAt: null, nextDigestLocalDate: null }, now);
-      return null;
-    }
-    const plan = nextDigest(scheduleOf(row), now, digestHistoryOf(row), this.digestMaxLateMs);
-    await tx.updateUser(row.teamId, row.userId, { nextDigestAt: plan.at.getTime(), nextDigestLocalDate: plan.localDate }, now);
-    return plan;
+    // One transaction (a savepoint when `tx` is one): undoing a planned-ahead digest and the new plan
+    // commit together.
+    return tx.transaction(async (t) => {
+      const current = (await t.unplanDigest(row, now.getTime())) ? ((await t.getUser(row.teamId, row.userId)) ?? row) : row;
+      if (current.isBot || current.deleted) {
+        await t.updateUser(current.teamId, current.userId, { nextDigestAt: null, nextDigestLocalDate: null }, now);
+        return null;
+      }
+      const plan = nextDigest(scheduleOf(current), now, digestHistoryOf(current), this.digestMaxLateMs);
+      await t.updateUser(current.teamId, current.userId, { nextDigestAt: plan.at.getTime(), nextDigestLocalDate: plan.localDate }, now);
+      return plan;
+    });
   }
 }
 

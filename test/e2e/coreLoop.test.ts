@@ -161,6 +161,84 @@ describe('4. travelling west after the day’s digest never skips the new local 
   });
 });
 
+describe('2b. a wave is planned before its slot; a change after planning decides again', () => {
+  /** A Lisbon person with an ask waiting: the 08:59 tick plans their 09:00 digest; then it is 08:59:50. */
+  async function plannedBeforeNine(): Promise<TestApp> {
+    const app = await appWith('2026-11-24T20:00:00Z', { ULIS: 'Europe/Lisbon', UNYC: 'America/New_York' });
+    await handoff(app, 'UNYC', '<@ULIS> please approve the budget');
+    app.clock.set('2026-11-25T08:59:00Z');
+    await app.tick();
+    // Planned, but nothing visible: not due before 09:00, no Slack call.
+    expect(digestRows(app, 'ULIS').map((r) => [r.localDate, r.status])).toEqual([['2026-11-25', 'pending']]);
+    expect(digestRows(app, 'ULIS')[0]!.nextAttemptAt).toBeGreaterThanOrEqual(Date.parse('2026-11-25T09:00:00Z'));
+    expect(dmsTo(app, 'ULIS')).toHaveLength(0);
+    app.clock.set('2026-11-25T08:59:50Z');
+    return app;
+  }
+
+  /** The digests sent, as [local date, local time] in `tz`. */
+  const sentDigests = (app: TestApp, userId: string, tz: string) =>
+    digestRows(app, userId)
+      .filter((r) => r.status === 'sent')
+      .map((r) => {
+        const p = localParts(tz, new Date(r.sentAt!));
+        return [r.localDate, `${p.date} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`];
+      });
+
+  it('unchanged: the planned digest goes at 09:00, in the slot’s first second', async () => {
+    t = await plannedBeforeNine();
+    t.clock.set('2026-11-25T09:00:00.999Z');
+    await t.tick();
+    expect(digestsTo(t, 'ULIS')).toHaveLength(1);
+    expect(textOf(digestsTo(t, 'ULIS')[0]!)).toContain('please approve the budget');
+    expect(sentDigests(t, 'ULIS', 'Europe/Lisbon')).toEqual([['2026-11-25', '2026-11-25 09:00']]);
+  });
+
+  it('(a) at 08:59:50 the start moves to 10:00: nothing at 09:00, the digest at 10:00, once', async () => {
+    t = await plannedBeforeNine();
+    const preview = await saveSettings(t, 'ULIS', { start: '10:00' });
+    expect(preview).toContain('• Wed 25 Nov, 10:00 Lisbon time');
+    t.clock.set('2026-11-25T09:00:00.999Z');
+    await t.tick();
+    expect(dmsTo(t, 'ULIS')).toHaveLength(0);
+    await tickFor(t, HOUR); // 09:30, 10:00
+    expect(digestsTo(t, 'ULIS')).toHaveLength(1);
+    expect(textOf(digestsTo(t, 'ULIS')[0]!)).toContain('please approve the budget');
+    await tickFor(t, 24 * HOUR);
+    expect(sentDigests(t, 'ULIS', 'Europe/Lisbon')).toEqual([
+      ['2026-11-25', '2026-11-25 10:00'],
+      ['2026-11-26', '2026-11-26 10:00'],
+    ]);
+  });
+
+  it('(b) at 08:59:50 the digest is turned off: what waited for them still arrives at 09:00, once', async () => {
+    t = await plannedBeforeNine();
+    expect(await saveSettings(t, 'ULIS', { digest: false })).toContain('Morning digest is off');
+    t.clock.set('2026-11-25T09:00:00.999Z');
+    await t.tick();
+    expect(dmsTo(t, 'ULIS')).toHaveLength(1);
+    expect(textOf(dmsTo(t, 'ULIS')[0]!)).toContain('please approve the budget');
+    expect(sentDigests(t, 'ULIS', 'Europe/Lisbon')).toEqual([['2026-11-25', '2026-11-25 09:00']]);
+    // Told once: the digest is off, so the next morning has nothing new to say.
+    await tickFor(t, 26 * HOUR);
+    expect(dmsTo(t, 'ULIS')).toHaveLength(1);
+  });
+
+  it('(c) at 08:59:50 the Slack zone becomes New York: nothing at 09:00 Lisbon, the digest at 09:00 New York, once', async () => {
+    t = await plannedBeforeNine();
+    t.fake.getUser('ULIS')!.tz = 'America/New_York';
+    await t.slack.event({ type: 'user_change', user: { id: 'ULIS', name: 'lis', tz: 'America/New_York', team_id: 'T0001' } });
+    await eventually(() => expect(userRow(t!, 'ULIS').slackTz).toBe('America/New_York'));
+    t.clock.set('2026-11-25T09:00:00.999Z');
+    await t.tick();
+    expect(dmsTo(t, 'ULIS')).toHaveLength(0);
+    await tickFor(t, 5 * HOUR); // to 14:00:00.999 UTC = 09:00 New York
+    expect(digestsTo(t, 'ULIS')).toHaveLength(1);
+    expect(textOf(digestsTo(t, 'ULIS')[0]!)).toContain('please approve the budget');
+    expect(sentDigests(t, 'ULIS', 'America/New_York')).toEqual([['2026-11-25', '2026-11-25 09:00']]);
+  });
+});
+
 describe('5. a decline is never announced as "you’re unblocked"', () => {
   it('live DM: "@x can’t do #n — reassign, rewrite or cancel?" with those buttons; reassigning reopens it and its answer is news again', async () => {
     // 15:00 UTC: New York 10:00 and Lisbon 15:00, both working.

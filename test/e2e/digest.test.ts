@@ -107,7 +107,9 @@ describe('morning digest: Tokyo recipient, New York author', () => {
   });
 
   it('delivers the Tokyo digest at 09:00 with the ask in it', async () => {
-    t.clock.set('2026-11-26T00:00:00Z'); // 09:00 Thu in Tokyo, 19:00 Wed in New York
+    // 09:00 Thu in Tokyo, 19:00 Wed in New York. The 08:59 tick planned it ahead: it is due in its
+    // turn within the slot's first second (fair order), so the clock moves into that second.
+    t.clock.set('2026-11-26T00:00:00.999Z');
     await t.tick();
     const digests = digestsIn(t, TOKYO);
     expect(digests).toHaveLength(1);
@@ -163,7 +165,7 @@ describe('morning digest: Tokyo recipient, New York author', () => {
     t.clock.set('2026-11-26T13:59:00Z'); // 08:59 in New York
     await t.tick();
     expect(digestsIn(t, NYC)).toHaveLength(0);
-    t.clock.set('2026-11-26T14:00:00Z');
+    t.clock.set('2026-11-26T14:00:00.999Z'); // planned ahead at 08:59: due within 09:00's first second
     await t.tick();
     const digests = digestsIn(t, NYC);
     expect(digests).toHaveLength(1);

@@ -1,7 +1,8 @@
 /**
  * The digest sweep's statements. A morning wave can make thousands of people due in one sweep, so
  * they are prepared once per connection; the sweep runs them in short write transactions
- * (`writeTransaction`), a slice of people each.
+ * (`writeTransaction`), a slice of people each. Also undoing a digest planned ahead of its slot
+ * (`unplanDigest`), when the person's settings change before it goes.
  */
 import type Database from 'better-sqlite3';
 import type { Db } from '../client';
@@ -39,8 +40,16 @@ const statements = (s: Database.Database) => ({
     order by u.next_digest_at limit ?`),
   enqueue: s.prepare<DigestRow & { now: number }>(`
     insert into outbox (team_id, kind, dedupe_key, user_id, local_date, payload, status, last_error, next_attempt_at, created_at, updated_at)
-    values (@teamId, 'digest', @dedupeKey, @userId, @localDate, @payload, @status, @lastError, @now - @turn, @now, @now)
+    values (@teamId, 'digest', @dedupeKey, @userId, @localDate, @payload, @status, @lastError, @dueAt, @now, @now)
     on conflict (team_id, dedupe_key) do nothing`),
+  // By its dedupe key (the unique index): the one or two keys a planned date can have.
+  plannedAhead: s.prepare<[string, string, string, number], { id: number; payload: string }>(`
+    select id, payload from outbox
+    where team_id = ? and dedupe_key in (?, ?) and kind = 'digest' and status = 'pending' and next_attempt_at > ?`),
+  unplan: s.prepare<[number]>(`delete from outbox where id = ? and status = 'pending'`),
+  restore: s.prepare<Restore & { now: number }>(`
+    update users set next_digest_at = @at, next_digest_local_date = @localDate, last_digest_local_date = @last, last_digest_at = @lastAt, updated_at = @now
+    where team_id = @teamId and user_id = @userId`),
   advance: s.prepare<Advance & { now: number }>(`
     update users set next_digest_at = @nextAt, next_digest_local_date = @nextDate, last_digest_local_date = @last,
       last_digest_at = coalesce(@lastAt, last_digest_at), updated_at = @now
@@ -50,10 +59,18 @@ const statements = (s: Database.Database) => ({
   ),
 });
 
-/** Up to `limit` people whose next digest is due at `now` (epoch ms), most overdue first. */
-export function dueForDigest(db: Db, now: number, limit: number): DueUser[] {
-  return prepared(db, statements).due.all(now, limit);
+/** Up to `limit` people whose next digest is due by `horizon` (epoch ms), most overdue first. */
+export function dueForDigest(db: Db, horizon: number, limit: number): DueUser[] {
+  return prepared(db, statements).due.all(horizon, limit);
 }
+
+/**
+ * One digest per person per local date. A date reached again by travelling west, a workday or more
+ * after its first digest (see `nextDigest`), is a new workday: its key carries the slot instant, so
+ * the first's row does not swallow it while a restart re-sweeping the same slot still collides.
+ */
+export const digestDedupeKey = (userId: string, slot: { localDate: string; at: Date }, repeat = false) =>
+  `digest:${userId}:${slot.localDate}${repeat ? `:again@${slot.at.getTime()}` : ''}`;
 
 export interface DigestRow {
   teamId: string;
@@ -63,8 +80,51 @@ export interface DigestRow {
   payload: string;
   status: 'pending' | 'skipped';
   lastError: string | null;
-  /** Place in the wave (0–999 ms before the slot), so sending order is fair, not by user id. */
-  turn: number;
+  /** When it may be sent (epoch ms; the outbox sends oldest first): at its slot, in its turn (see digestSweep's waveTurn). */
+  dueAt: number;
+}
+
+/** A planned-ahead digest row's payload keeps the person's digest history from before it was planned. */
+export interface DigestHistoryBefore {
+  last: string | null;
+  lastAt: number | null;
+}
+
+interface Restore extends DigestHistoryBefore {
+  teamId: string;
+  userId: string;
+  at: number;
+  localDate: string;
+}
+
+/**
+ * Undoes a digest planned ahead of its slot that has not been sent (still pending, not yet due at
+ * `now`): deletes its row and puts the person back as they were before it was planned — that slot
+ * their next digest, their digest history as it was — so that `nextDigest` plans again from their
+ * current settings. The sweep marks a planned date as served with its slot instant, so a person whose
+ * last digest instant lies after `now` has one planned ahead. Run inside the caller's transaction.
+ * Returns whether there was one.
+ */
+export function unplanDigest(db: Db, p: Pick<UserRow, 'teamId' | 'userId' | 'lastDigestLocalDate' | 'lastDigestAt'>, now: number): boolean {
+  if (p.lastDigestAt === null || p.lastDigestAt <= now || !p.lastDigestLocalDate) return false;
+  const slot = { localDate: p.lastDigestLocalDate, at: new Date(p.lastDigestAt) };
+  const q = prepared(db, statements);
+  const row = q.plannedAhead.get(p.teamId, digestDedupeKey(p.userId, slot), digestDedupeKey(p.userId, slot, true), now);
+  const before = row ? parseBefore(row.payload) : null;
+  if (!row || !before) return false;
+  q.unplan.run(row.id);
+  q.restore.run({ teamId: p.teamId, userId: p.userId, at: p.lastDigestAt, localDate: p.lastDigestLocalDate, ...before, now });
+  return true;
+}
+
+/** The `before` a planned-ahead row's payload keeps; null when it has none (also read by the PostgreSQL store). */
+export function parseBefore(payload: string): DigestHistoryBefore | null {
+  try {
+    const before = (JSON.parse(payload) as { before?: DigestHistoryBefore } | null)?.before;
+    return before && typeof before === 'object' ? { last: before.last ?? null, lastAt: before.lastAt ?? null } : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Inserts one digest row; false when that person's row for that date (its dedupe key) exists. */

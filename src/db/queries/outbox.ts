@@ -316,3 +316,13 @@ export function deleteFinishedBefore(db: Db, before: number, limit: number): num
     .transaction(() => q.deleteFinished.run({ before, limit }).changes)
     .immediate();
 }
+
+const dueStatements = (s: Database.Database) => ({
+  // The (status, next_attempt_at) index: one seek.
+  nextDue: s.prepare<[number], { at: number | null }>(`select min(next_attempt_at) as at from outbox where status = 'pending' and next_attempt_at > ?`),
+});
+
+/** When the next pending row that is not due yet becomes due (epoch ms), e.g. a wave planned ahead of its slot; null if none. */
+export function nextDueAfter(db: Db, now: Date): number | null {
+  return prepared(db, dueStatements).nextDue.get(now.getTime())?.at ?? null;
+}

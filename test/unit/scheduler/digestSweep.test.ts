@@ -1,13 +1,14 @@
 /**
  * The digest sweep against a real (in-memory) SQLite: for any zone, start time, working days and any
- * pattern of scheduler ticks (including downtime), every digest is enqueued at the person's start time
- * or at most DIGEST_MAX_LATE after it — never at 3 a.m. — at most once per local date, and a digest day
- * is never silently lost: it is either enqueued or recorded as skipped.
+ * pattern of scheduler ticks (including downtime), every digest is sendable at the person's start time
+ * or at most DIGEST_MAX_LATE after it — never at 3 a.m., never before the start (a row planned up to
+ * PLAN_AHEAD_MS ahead is not due until then) — at most once per local date, and a digest day is never
+ * silently lost: it is either enqueued or recorded as skipped.
  */
 import fc from 'fast-check';
 import { openDatabase, runMigrations, type DbHandle } from '../../../src/db/client';
 import { sqliteStore } from '../../../src/db/sqliteStore';
-import { SLICE_SIZE, sweepDueDigests } from '../../../src/scheduler/digestSweep';
+import { PLAN_AHEAD_MS, SLICE_SIZE, sendableAt, sweepDueDigests } from '../../../src/scheduler/digestSweep';
 import { digestSlotOn, firstDigestSlotAfterInstant, isDigestDay, type WorkSchedule } from '../../../src/domain/workSchedule';
 import { addDays } from '../../../src/time';
 
@@ -35,11 +36,12 @@ interface Row {
   local_date: string;
   status: string;
   created_at: number;
+  next_attempt_at: number;
   payload: string;
 }
 
 const rowsOf = (h: DbHandle, userId: string) =>
-  h.sqlite.prepare(`select local_date, status, created_at, payload from outbox where user_id = ? order by local_date`).all(userId) as Row[];
+  h.sqlite.prepare(`select local_date, status, created_at, next_attempt_at, payload from outbox where user_id = ? order by local_date`).all(userId) as Row[];
 
 describe('sweepDueDigests', () => {
   it('property: on time or ≤ 4 h late at the person’s start, once per date, never silently lost', async () => {
@@ -74,20 +76,26 @@ describe('sweepDueDigests', () => {
             for (const r of rows) {
               const slot = digestSlotOn(s, r.local_date).at.getTime();
               expect(isDigestDay(s, r.local_date)).toBe(true);
-              const lateBy = r.created_at - slot;
+              // The earliest it can go: enqueued, and due.
+              const lateBy = Math.max(r.created_at, r.next_attempt_at) - slot;
               expect(lateBy).toBeGreaterThanOrEqual(0);
+              expect(r.created_at).toBeGreaterThanOrEqual(slot - PLAN_AHEAD_MS);
               if (r.status === 'pending') {
                 // Sent at the start time of that very date, or at most 4 hours after it.
                 expect(lateBy).toBeLessThanOrEqual(MAX_LATE);
-                expect(JSON.parse(r.payload)).toEqual({ slotAt: slot, sendBy: slot + MAX_LATE });
+                // Planned ahead of its slot: it keeps what to restore if a settings change undoes it.
+                const payload = JSON.parse(r.payload) as Record<string, unknown>;
+                expect(Object.keys(payload).sort()).toEqual(r.created_at < slot ? ['before', 'sendBy', 'slotAt'] : ['sendBy', 'slotAt']);
+                expect(payload).toMatchObject({ slotAt: slot, sendBy: slot + MAX_LATE });
               } else {
                 expect(r.status).toBe('skipped');
                 // Skipped only when the scheduler really was away past the window.
                 expect(lateBy).toBeGreaterThan(MAX_LATE);
               }
             }
-            // Every digest day whose slot passed while ticks ran has a row: enqueued or skipped.
-            const last = ticks[ticks.length - 1]!;
+            // Every digest day whose slot passed while ticks ran, or came within a tick's planning
+            // horizon, has a row: enqueued or skipped.
+            const last = ticks[ticks.length - 1]! + PLAN_AHEAD_MS;
             const first = firstDigestSlotAfterInstant(s, start);
             const expected: string[] = [];
             for (let d = first.localDate; digestSlotOn(s, d).at.getTime() <= last; d = addDays(d, 1)) {
@@ -224,5 +232,43 @@ describe('sweepDueDigests', () => {
     // Stable: the same people and dates give the same order.
     const [again] = await wave();
     expect(again!.map((r) => r.u)).toEqual(thursday!.map((r) => r.u));
+  });
+
+  it('plans a wave up to a minute before its slot; nothing is due before the slot, everyone within its first second, in a fair order', async () => {
+    const h = freshDb();
+    const insert = h.sqlite.prepare(`insert into users (team_id, user_id, slack_tz, working_days, next_digest_at, next_digest_local_date, created_at, updated_at)
+      values ('T1', ?, 'Asia/Tokyo', 127, ?, '2026-11-26', 0, 0)`);
+    const at = Date.parse('2026-11-26T00:00:00Z'); // 09:00 in Tokyo
+    for (let i = 0; i < 300; i++) insert.run(`U${String(i).padStart(4, '0')}`, at);
+    // Beyond the horizon: nothing yet.
+    expect(await sweepDueDigests(sqliteStore(h), new Date(at - PLAN_AHEAD_MS - 1), MAX_LATE)).toMatchObject({ due: 0, enqueued: 0 });
+    const planned = await sweepDueDigests(sqliteStore(h), new Date(at - PLAN_AHEAD_MS), MAX_LATE);
+    expect(planned).toMatchObject({ due: 300, enqueued: 300, skipped: 0 });
+    const rows = h.sqlite.prepare(`select user_id as u, next_attempt_at as t, payload from outbox where status = 'pending' order by next_attempt_at, id`).all() as {
+      u: string;
+      t: number;
+      payload: string;
+    }[];
+    expect(rows).toHaveLength(300);
+    for (const r of rows) {
+      expect(r.t).toBeGreaterThanOrEqual(at);
+      expect(r.t).toBeLessThan(at + 1000);
+      // Never served before: that is what a settings change before the slot puts back.
+      expect(JSON.parse(r.payload)).toEqual({ slotAt: at, sendBy: at + MAX_LATE, before: { last: null, lastAt: null } });
+    }
+    expect(rows.map((r) => r.u)).not.toEqual(rows.map((r) => r.u).sort());
+    // Each person moved on to Friday, with Thursday marked as served at its slot instant.
+    const u = h.sqlite.prepare(`select next_digest_local_date as next, last_digest_local_date as last, last_digest_at as lastAt from users where user_id = 'U0007'`).get();
+    expect(u).toEqual({ next: '2026-11-27', last: '2026-11-26', lastAt: at });
+    // The sweep at the slot finds nobody left and changes nothing.
+    expect(await sweepDueDigests(sqliteStore(h), new Date(at), MAX_LATE)).toMatchObject({ due: 0, enqueued: 0 });
+    h.close();
+  });
+
+  it('sendableAt: in turn just after a slot still to come, in turn among those due now otherwise', () => {
+    const slot = Date.parse('2026-11-26T00:00:00Z');
+    expect(sendableAt(slot, slot - 30_000, 250)).toBe(slot + 250);
+    expect(sendableAt(slot, slot, 250)).toBe(slot - 250);
+    expect(sendableAt(slot, slot + 60_000, 250)).toBe(slot + 60_000 - 250);
   });
 });
