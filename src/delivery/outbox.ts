@@ -252,10 +252,28 @@ export class OutboxDispatcher {
     if (next !== null) this.scheduleWake(next - now.getTime());
   }
 
+  /**
+   * Senders claim one at a time, each until its row reaches the rate limiter (or settles without
+   * it): a row that waits out a workspace's Retry-After in place is then known before the next claim
+   * decides which workspaces to skip (`pausedTeams`). Without the turn, the awaits between a claim and
+   * its pace let every sender claim that workspace's rows at once, and all but one were handed back.
+   */
+  private claimTurn: Promise<void> = Promise.resolve();
+
   private async worker(): Promise<void> {
     while (!this.stopped) {
-      const paused = this.pausedTeams();
-      const [row] = await this.store.claimDue(this.clock.now(), 1, this.lease(), undefined, paused);
+      const previous = this.claimTurn;
+      let pass!: () => void;
+      this.claimTurn = new Promise<void>((resolve) => (pass = resolve));
+      let row: OutboxRow | undefined;
+      let paused: string[];
+      try {
+        await previous;
+        paused = this.pausedTeams();
+        [row] = await this.store.claimDue(this.clock.now(), 1, this.lease(), undefined, paused);
+      } finally {
+        if (!row) pass();
+      }
       if (!row) {
         if (paused.length === 0) return;
         // What is left may be a paused workspace's rows: keep this sender for when its pause ends
@@ -263,7 +281,7 @@ export class OutboxDispatcher {
         await this.sleep(Math.min(...paused.map((teamId) => this.limiterFor(teamId).pausedFor())) + 1);
         continue;
       }
-      await this.track(this.sendObserved(row));
+      await this.track(this.sendObserved(row, pass)).finally(pass);
       // A row settled without I/O (a digest with nothing to say) resolves in microtasks only: without
       // this, a wave of them would never let a request, a timer or a renewal run.
       await yieldToLoop();
@@ -275,10 +293,12 @@ export class OutboxDispatcher {
    * 429 pause), gives up the turn if the row's conversation is paused, and finally confirms that the
    * claim is still ours, recording that a post is starting.
    */
-  private paceFor(row: OutboxRow): Pace {
+  /** `reached`: told when the row first reaches the limiter (the next sender may claim then). */
+  private paceFor(row: OutboxRow, reached?: () => void): Pace {
     const conversation = conversationOf(row);
     const limiter = this.limiterFor(row.teamId);
     return async () => {
+      reached?.();
       for (;;) {
         if (this.stopped) throw new DispatcherStopped('stopped');
         const held = conversation ? limiter.conversationWait(conversation) : 0;
@@ -333,14 +353,16 @@ export class OutboxDispatcher {
     return p.finally(() => this.inFlight.delete(p));
   }
 
-  private async sendObserved(row: OutboxRow): Promise<Result> {
-    const result = await this.send(row);
+  private async sendObserved(row: OutboxRow, reached?: () => void): Promise<Result> {
+    const result = await this.send(row, reached);
     this.opts.observe?.(row, result.outcome, result.error);
     return result;
   }
 
-  private async send(row: OutboxRow): Promise<Result> {
+  private async send(row: OutboxRow, reached?: () => void): Promise<Result> {
     if (isUnverified(row)) {
+      // The lookup is a Slack call: the next sender need not wait for it.
+      reached?.();
       const checked = await this.verify(row);
       if (checked) return checked;
     }
@@ -350,7 +372,7 @@ export class OutboxDispatcher {
       return { outcome: 'skipped', error: 'too late' };
     }
     try {
-      const result = await this.handlers.deliver(row, this.paceFor(row));
+      const result = await this.handlers.deliver(row, this.paceFor(row, reached));
       if (result.status === 'sent') {
         this.limiterFor(row.teamId).succeeded(conversationOf(row) ?? undefined);
         await this.recordSent(row, result.ts, false);
