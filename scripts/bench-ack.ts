@@ -6,7 +6,9 @@
  * bare app and Handoff alternating point by point, until p99 > 100 ms or an ack over 3 s.
  *
  *   npm run bench:ack -- [--kinds create,list,click,proposal] [--rates 25,50,100,150,200,300]
- *     [--seconds 5] [--cpu-rate 20] [--cpu-seconds 8] [--app-env KEY=VALUE]…
+ *     [--seconds 5] [--cpu-rate 20] [--cpu-seconds 8] [--app-env KEY=VALUE]… [--app-node-arg ARG]…
+ *
+ * A CPU profile of the app: `--app-node-arg --cpu-prof --app-node-arg --cpu-prof-dir=/tmp/prof`.
  *
  * No wave here (nobody is due): see `npm run bench:waves` for acks during a morning wave.
  */
@@ -17,7 +19,7 @@ import { cell } from './bench/stats';
 import { nextSlot } from './bench/world';
 
 function parse(argv: string[]) {
-  const { get, num, list, appEnv } = benchArgs(argv);
+  const { get, num, list, appEnv, appNodeArgs } = benchArgs(argv);
   return {
     kinds: (get('kinds') ?? KINDS.join(',')).split(',') as Kind[],
     rates: list('rates', '25,50,100,150,200,300'),
@@ -25,6 +27,7 @@ function parse(argv: string[]) {
     rate: num('cpu-rate', 20),
     kindSeconds: num('cpu-seconds', 8),
     appEnv,
+    appNodeArgs,
   };
 }
 
@@ -32,7 +35,7 @@ async function main(): Promise<void> {
   const o = parse(process.argv.slice(2));
   for (const k of o.kinds) if (!KINDS.includes(k)) throw new Error(`unknown kind ${k}; one of ${KINDS.join(', ')}`);
   log('building and starting the app, the bare app, the fake Slack and the generator…');
-  const rig = await startRig({ wave: 0, slotAt: nextSlot(Date.now(), 6 * 3600_000), workspaceRate: 50, appEnv: o.appEnv });
+  const rig = await startRig({ wave: 0, slotAt: nextSlot(Date.now(), 6 * 3600_000), workspaceRate: 50, appEnv: o.appEnv, appNodeArgs: o.appNodeArgs });
   const results: KindResult[] = [];
   let outcome: string;
   try {

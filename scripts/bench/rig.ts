@@ -38,6 +38,8 @@ export interface RigOptions {
   slotAt: number;
   workspaceRate: number;
   appEnv: Record<string, string>;
+  /** Node flags for the app process, e.g. `--cpu-prof`. */
+  appNodeArgs?: string[];
   /** A generator to reuse across rigs; one is started (and stopped with the rig) otherwise. */
   gen?: Generator;
 }
@@ -49,14 +51,18 @@ export async function startRig(o: RigOptions): Promise<Rig> {
   const dbFile = path.join(dir, 'bench.db');
   const fake = await startFakeSlack({ wave: o.wave, workspaceRate: o.workspaceRate, channelRate: 1 });
   seedDatabase(dbFile, o.wave, o.slotAt);
-  const app = await startChild(entry, {
-    SLACK_API_URL: fake.url,
-    DATABASE_URL: `file:${dbFile}`,
-    LOG_LEVEL: 'info',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    ...o.appEnv,
-  });
+  const app = await startChild(
+    entry,
+    {
+      SLACK_API_URL: fake.url,
+      DATABASE_URL: `file:${dbFile}`,
+      LOG_LEVEL: 'info',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      ...o.appEnv,
+    },
+    o.appNodeArgs,
+  );
   await app.ready(60_000);
   const bare = await startBareApp(fake.url);
   const gen = o.gen ?? startGenerator();
