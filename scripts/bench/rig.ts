@@ -38,6 +38,8 @@ export interface RigOptions {
   slotAt: number;
   workspaceRate: number;
   appEnv: Record<string, string>;
+  /** The bare app also sends each request's one answer (the floor; see bareApp.ts). */
+  bareAnswers?: boolean;
   /** Node flags for the app process, e.g. `--cpu-prof`. */
   appNodeArgs?: string[];
   /** A generator to reuse across rigs; one is started (and stopped with the rig) otherwise. */
@@ -64,7 +66,7 @@ export async function startRig(o: RigOptions): Promise<Rig> {
     o.appNodeArgs,
   );
   await app.ready(60_000);
-  const bare = await startBareApp(fake.url);
+  const bare = await startBareApp(fake.url, o.bareAnswers);
   const gen = o.gen ?? startGenerator();
   return {
     fake,
