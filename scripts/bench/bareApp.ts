@@ -4,16 +4,18 @@
  *
  * With BARE_ANSWERS=1 it also sends the one answer each request kind of the benches needs (a
  * response_url post for a command or a click, a chat.postEphemeral for a channel message), over
- * Bolt's default HTTP client: the floor under what Handoff can cost per request.
+ * the HTTP client Handoff uses (src/slack/httpFetch.ts): the floor under what Handoff can cost per request.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel } from '@slack/bolt';
+import { httpFetch } from '../../src/slack/httpFetch';
 import { BOT_TOKEN, SIGNING_SECRET } from './world';
 
 async function main(): Promise<void> {
-  const app = new App({ token: BOT_TOKEN, signingSecret: SIGNING_SECRET, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: process.env.SLACK_API_URL } });
   const answers = process.env.BARE_ANSWERS === '1';
+  const clientOptions = { slackApiUrl: process.env.SLACK_API_URL, ...(answers ? { fetch: httpFetch() } : {}) };
+  const app = new App({ token: BOT_TOKEN, signingSecret: SIGNING_SECRET, logLevel: LogLevel.ERROR, clientOptions });
   app.command(/.*/, async ({ ack, respond }) => {
     await ack();
     if (answers) await respond({ response_type: 'ephemeral', text: 'done' });
