@@ -16,6 +16,7 @@ import { SocketMode } from './slack/socketMode';
 import { explainListenError, healthRoute, listenOperatorServer, metricsRoute, readyRoute, type OperatorServer } from './health';
 import { Metrics, metricReason } from './metrics';
 import { meteredFetch } from './slack/meteredFetch';
+import { httpFetch } from './slack/httpFetch';
 import { timeAcks } from './slack/ackTimer';
 import { outboxBacklog } from './db/queries/outbox';
 import { SlackIdentity } from './slack/identity';
@@ -78,7 +79,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     () => clock.now().getTime(),
   );
   const clientOptions: WebClientOptions = {
-    fetch: meteredFetch((method, outcome) => metrics.slackCalls.inc({ method, outcome })),
+    fetch: meteredFetch((method, outcome) => metrics.slackCalls.inc({ method, outcome }), httpFetch()),
     // The outbox owns retries and rate-limit pauses; the client fails fast and reports.
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,

@@ -259,7 +259,8 @@ export class OutboxDispatcher {
   private async drainLoop(): Promise<void> {
     this.recoverClaims();
     this.startRenewing();
-    await Promise.all(Array.from({ length: this.opts.concurrency }, () => this.worker()));
+    const drain = { empty: false };
+    await Promise.all(Array.from({ length: this.opts.concurrency }, () => this.worker(drain)));
     this.wakeForNextDue();
   }
 
@@ -273,12 +274,21 @@ export class OutboxDispatcher {
     if (next !== null) this.scheduleWake(next - now.getTime());
   }
 
-  private async worker(): Promise<void> {
+  /**
+   * One sender. `drain.empty`: a sibling found nothing due when this drain began, so this one has
+   * nothing to claim either (the senders start in one turn). A kick with an empty outbox — every
+   * click — then costs one claim, not one per sender.
+   */
+  private async worker(drain: { empty: boolean }): Promise<void> {
+    if (drain.empty) return;
     while (!this.stopped) {
       const paused = this.pausedTeams();
       const [row] = claimDue(this.db, this.clock.now(), 1, this.lease(), undefined, paused);
       if (!row) {
-        if (paused.length === 0) return;
+        if (paused.length === 0) {
+          drain.empty = true;
+          return;
+        }
         // What is left may be a paused workspace's rows: keep this sender for when its pause ends
         // (an exited sender comes back only with the next drain, and a wave has just the one).
         await this.sleep(Math.min(...paused.map((teamId) => this.limiterFor(teamId).pausedFor())) + 1);

@@ -321,6 +321,8 @@ export class HandoffService {
 
     const now = this.clock.now();
     const immediate: number[] = [];
+    /** Rows for the dispatcher's next drain (a channel card to update). */
+    const queued: number[] = [];
     const eventId = this.db.transaction((tx) => {
       const eventId = applyDecision(tx, { teamId, handoffId, actorId, decision, expectedState: h.state, note, now });
       if (eventId !== null) {
@@ -340,7 +342,12 @@ export class HandoffService {
           if (id !== null) immediate.push(id);
         }
         if (h.channelId) {
-          enqueue(tx, { teamId, kind: 'channel_update', dedupeKey: `update:${h.id}:${eventId}`, channelId: h.channelId, handoffId: h.id, payload: { postOutboxId: null } }, now);
+          const id = enqueue(
+            tx,
+            { teamId, kind: 'channel_update', dedupeKey: `update:${h.id}:${eventId}`, channelId: h.channelId, handoffId: h.id, payload: { postOutboxId: null } },
+            now,
+          );
+          if (id !== null) queued.push(id);
         }
       }
       return eventId;
@@ -351,7 +358,8 @@ export class HandoffService {
       return { ok: true, noop: true, handoff: fresh, message: `Handoff #${h.number} is now ${fresh.state}.` };
     }
     await this.deliverSoon(immediate);
-    this.dispatcher.kick();
+    // Only when something was enqueued: an empty drain still costs a claim (most clicks enqueue nothing).
+    if (immediate.length > 0 || queued.length > 0) this.dispatcher.kick();
     return { ok: true, noop: false, handoff: fresh, message: this.confirmation(fresh, decision.eventKind, author, now) };
   }
 

@@ -2,7 +2,7 @@
  * The unique keys the product relies on reject duplicates on both backends: the same test body runs
  * against SQLite and PostgreSQL (the seed of issue 14's conformance suite).
  */
-import { digestDedupeKey } from '../../src/scheduler/digestSweep';
+import { digestDedupeKey } from '../../src/db/queries/dueDigests';
 import { BACKENDS, isUniqueViolation, type Backend, type NewRow } from './support/backends';
 
 const T = 'T1';

@@ -4,7 +4,7 @@
  * commits, and another replica sweeping at the same time takes the next people instead.
  */
 import { users } from '../pgSchema';
-import type { DueUser } from '../queries/dueDigests';
+import { digestDedupeKey, historyBefore, type DueUser } from '../queries/dueDigests';
 import type { DueDigestQueries } from '../store';
 import { instant, maybeInstant, pgRowReader, statement, type On } from './conn';
 
@@ -48,16 +48,38 @@ const S = {
      where team_id = $1 and user_id = $2`,
   ),
   retryAt: statement('dueDigests.retryAt', `update users set next_digest_at = $3, updated_at = $4 where team_id = $1 and user_id = $2`),
+  plannedAhead: statement(
+    'dueDigests.plannedAhead',
+    `select id, payload::text as payload from outbox
+     where team_id = $1 and dedupe_key in ($2, $3) and kind = 'digest' and status = 'pending' and next_attempt_at > $4`,
+  ),
+  unplan: statement('dueDigests.unplan', `delete from outbox where id = $1 and status = 'pending'`),
+  restore: statement(
+    'dueDigests.restore',
+    `update users set next_digest_at = $3, next_digest_local_date = $4, last_digest_local_date = $5, last_digest_at = $6, updated_at = $7
+     where team_id = $1 and user_id = $2`,
+  ),
 };
 
 export const dueDigestQueries: On<DueDigestQueries> = {
   dueForDigest: async (c, now, limit) => (await c.rows(S.due, [instant(now), limit])).map(user.read),
   enqueueDigest: async (c, r, now) =>
-    (await c.changes(S.enqueue, [r.teamId, r.dedupeKey, r.userId, r.localDate, r.payload, r.status, r.lastError, instant(now - r.turn), instant(now)])) > 0,
+    (await c.changes(S.enqueue, [r.teamId, r.dedupeKey, r.userId, r.localDate, r.payload, r.status, r.lastError, instant(r.dueAt), instant(now)])) > 0,
   async advanceDigestSchedule(c, a, now) {
     await c.changes(S.advance, [a.teamId, a.userId, instant(a.nextAt), a.nextDate, a.last, maybeInstant(a.lastAt), instant(now)]);
   },
   async retryDigestAt(c, teamId, userId, nextAt, now) {
     await c.changes(S.retryAt, [teamId, userId, instant(nextAt), instant(now)]);
+  },
+  // As on SQLite (see ../queries/dueDigests.ts): run inside the caller's transaction.
+  async unplanDigest(c, p, now) {
+    if (p.lastDigestAt === null || p.lastDigestAt <= now || !p.lastDigestLocalDate) return false;
+    const slot = { localDate: p.lastDigestLocalDate, at: new Date(p.lastDigestAt) };
+    const [row] = await c.rows<{ id: string; payload: string }>(S.plannedAhead, [p.teamId, digestDedupeKey(p.userId, slot), digestDedupeKey(p.userId, slot, true), instant(now)]);
+    const before = row ? historyBefore(row.payload) : null;
+    if (!row || !before) return false;
+    await c.changes(S.unplan, [row.id]);
+    await c.changes(S.restore, [p.teamId, p.userId, instant(p.lastDigestAt), p.lastDigestLocalDate, before.last, maybeInstant(before.lastAt), instant(now)]);
+    return true;
   },
 };

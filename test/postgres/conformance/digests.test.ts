@@ -5,6 +5,7 @@
 import type { HandoffDraft } from '../../../src/domain/handoffDraft';
 import type { Store } from '../../../src/db/store';
 import { describeStores } from '../support/stores';
+import { digestDedupeKey } from '../../../src/db/queries/dueDigests';
 
 const T = 'T1';
 const NOW = new Date(Date.UTC(2026, 10, 30, 9, 0));
@@ -63,7 +64,7 @@ describeStores('due digests', (ctx) => {
     expect((await store.dueForDigest(NOW.getTime() + 10, 10)).map((u) => u.userId)).toEqual(['U2', 'U1', 'U3']);
   });
 
-  it('enqueues a digest once per person and date, placed by its turn in the wave', async () => {
+  it('enqueues a digest once per person and date, due when the sweep placed it in the wave', async () => {
     const { store } = ctx();
     const row = {
       teamId: T,
@@ -73,15 +74,59 @@ describeStores('due digests', (ctx) => {
       payload: '{"deadline":1}',
       status: 'pending' as const,
       lastError: null,
-      turn: 250,
+      dueAt: NOW.getTime() - 250,
     };
     expect(await store.enqueueDigest(row, NOW.getTime())).toBe(true);
-    expect(await store.enqueueDigest({ ...row, turn: 5 }, NOW.getTime() + 1)).toBe(false);
-    expect(await store.enqueueDigest({ ...row, userId: 'U2', dedupeKey: 'digest:U2:2026-11-30', status: 'skipped', lastError: 'digest off', turn: 0 }, NOW.getTime())).toBe(true);
+    expect(await store.enqueueDigest({ ...row, dueAt: NOW.getTime() - 5 }, NOW.getTime() + 1)).toBe(false);
+    expect(
+      await store.enqueueDigest({ ...row, userId: 'U2', dedupeKey: 'digest:U2:2026-11-30', status: 'skipped', lastError: 'digest off', dueAt: NOW.getTime() }, NOW.getTime()),
+    ).toBe(true);
     const [first] = await store.digestRowsFor(T, 'U1', '2026-11-30');
     expect(first).toMatchObject({ kind: 'digest', status: 'pending', nextAttemptAt: NOW.getTime() - 250, createdAt: NOW.getTime(), updatedAt: NOW.getTime(), lastError: null });
     expect(JSON.parse(first!.payload)).toEqual({ deadline: 1 });
     expect((await store.digestRowsFor(T, 'U2', '2026-11-30'))[0]).toMatchObject({ status: 'skipped', lastError: 'digest off' });
+  });
+
+  it('undoes a digest planned ahead of its slot, and only that: putting the person back as before', async () => {
+    const { store } = ctx();
+    const slot = NOW.getTime() + 30_000;
+    const dayBefore = slot - 86_400_000;
+    // As the sweep leaves a person whose Monday digest it planned 30 s ahead of its slot.
+    await person(store, 'U1', { nextDigestAt: slot + 86_400_000, nextDigestLocalDate: '2026-12-01', lastDigestLocalDate: '2026-11-30', lastDigestAt: slot });
+    const planned = {
+      teamId: T,
+      userId: 'U1',
+      dedupeKey: digestDedupeKey('U1', { localDate: '2026-11-30', at: new Date(slot) }),
+      localDate: '2026-11-30',
+      payload: JSON.stringify({ before: { last: '2026-11-27', lastAt: dayBefore } }),
+      status: 'pending' as const,
+      lastError: null,
+      dueAt: slot + 400,
+    };
+    await store.enqueueDigest(planned, NOW.getTime());
+    // Someone else's row with no history kept (planned at its slot, not ahead) is never undone.
+    await person(store, 'U2', { lastDigestLocalDate: '2026-11-30', lastDigestAt: slot });
+    await store.enqueueDigest({ ...planned, userId: 'U2', dedupeKey: digestDedupeKey('U2', { localDate: '2026-11-30', at: new Date(slot) }), payload: '{}' }, NOW.getTime());
+    const u2 = await store.getUser(T, 'U2');
+
+    // From the slot on, it is that day's digest.
+    expect(await store.transaction((tx) => tx.unplanDigest(u2!, NOW.getTime()))).toBe(false);
+    expect(await store.unplanDigest((await store.getUser(T, 'U1'))!, slot + 400)).toBe(false);
+    expect(await store.digestRowsFor(T, 'U1', '2026-11-30')).toHaveLength(1);
+
+    expect(await store.transaction(async (tx) => tx.unplanDigest((await tx.getUser(T, 'U1'))!, NOW.getTime() + 1))).toBe(true);
+    expect(await store.digestRowsFor(T, 'U1', '2026-11-30')).toEqual([]);
+    expect(await store.getUser(T, 'U1')).toMatchObject({
+      nextDigestAt: slot,
+      nextDigestLocalDate: '2026-11-30',
+      lastDigestLocalDate: '2026-11-27',
+      lastDigestAt: dayBefore,
+      updatedAt: NOW.getTime() + 1,
+    });
+    // Nothing left to undo.
+    expect(await store.unplanDigest((await store.getUser(T, 'U1'))!, NOW.getTime() + 2)).toBe(false);
+    expect(await store.digestRowsFor(T, 'U2', '2026-11-30')).toHaveLength(1);
+    expect(await store.getUser(T, 'U2')).toEqual(u2);
   });
 
   it('advances a schedule (keeping the last instant when none is given) and parks one for a retry', async () => {
