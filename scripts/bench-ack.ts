@@ -6,7 +6,12 @@
  * bare app and Handoff alternating point by point, until p99 > 100 ms or an ack over 3 s.
  *
  *   npm run bench:ack -- [--kinds create,list,click,proposal] [--rates 25,50,100,150,200,300]
- *     [--seconds 5] [--cpu-rate 20] [--cpu-seconds 8] [--app-env KEY=VALUE]…
+ *     [--seconds 5] [--cpu-rate 20] [--cpu-seconds 8] [--cpu-rounds 1] [--app-env KEY=VALUE]… [--app-node-arg ARG]…
+ *
+ * `--bare-answers`: the bare app also sends each request's one answer (a response_url post, or a
+ * chat.postEphemeral for a message), as every Handoff request does: the floor under Handoff's cost.
+ *
+ * A CPU profile of the app: `--app-node-arg --cpu-prof --app-node-arg --cpu-prof-dir=/tmp/prof`.
  *
  * No wave here (nobody is due): see `npm run bench:waves` for acks during a morning wave.
  */
@@ -17,14 +22,17 @@ import { cell } from './bench/stats';
 import { nextSlot } from './bench/world';
 
 function parse(argv: string[]) {
-  const { get, num, list, appEnv } = benchArgs(argv);
+  const { get, num, list, flag, appEnv, appNodeArgs } = benchArgs(argv);
   return {
     kinds: (get('kinds') ?? KINDS.join(',')).split(',') as Kind[],
     rates: list('rates', '25,50,100,150,200,300'),
     stepSeconds: num('seconds', 5),
     rate: num('cpu-rate', 20),
     kindSeconds: num('cpu-seconds', 8),
+    cpuRounds: num('cpu-rounds', 1),
     appEnv,
+    appNodeArgs,
+    bareAnswers: flag('bare-answers'),
   };
 }
 
@@ -32,7 +40,7 @@ async function main(): Promise<void> {
   const o = parse(process.argv.slice(2));
   for (const k of o.kinds) if (!KINDS.includes(k)) throw new Error(`unknown kind ${k}; one of ${KINDS.join(', ')}`);
   log('building and starting the app, the bare app, the fake Slack and the generator…');
-  const rig = await startRig({ wave: 0, slotAt: nextSlot(Date.now(), 6 * 3600_000), workspaceRate: 50, appEnv: o.appEnv });
+  const rig = await startRig({ wave: 0, slotAt: nextSlot(Date.now(), 6 * 3600_000), workspaceRate: 50, appEnv: o.appEnv, appNodeArgs: o.appNodeArgs, bareAnswers: o.bareAnswers });
   const results: KindResult[] = [];
   let outcome: string;
   try {
@@ -43,7 +51,7 @@ async function main(): Promise<void> {
     await rig.stop();
   }
   const lines = [
-    `bench:ack — ${new Date().toISOString()}; app settings: ${describeEnv(o.appEnv)} (and HANDOFFS_PER_PERSON_PER_MINUTE=1000); ack latency ms from the intended instant, ${o.stepSeconds} s per point`,
+    `bench:ack — ${new Date().toISOString()}; ${o.bareAnswers ? 'bare app sends one answer per request; ' : ''}app settings: ${describeEnv(o.appEnv)} (and HANDOFFS_PER_PERSON_PER_MINUTE=1000); ack latency ms from the intended instant, ${o.stepSeconds} s per point`,
   ];
   lines.push(
     `  ${'kind'.padEnd(10)} ${'rate'.padStart(5)} ${'app'.padEnd(10)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)} ${'>3s'.padStart(5)} ${'fail'.padStart(5)}`,

@@ -18,6 +18,7 @@ import { SocketMode } from './slack/socketMode';
 import { explainListenError, healthRoute, listenOperatorServer, metricsRoute, readyRoute, type OperatorServer } from './health';
 import { Metrics, metricReason } from './metrics';
 import { meteredFetch } from './slack/meteredFetch';
+import { httpFetch } from './slack/httpFetch';
 import { timeAcks } from './slack/ackTimer';
 import { SlackIdentity } from './slack/identity';
 import { boltLogger, createLogger, type Logger } from './logger';
@@ -82,7 +83,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     () => clock.now().getTime(),
   );
   const clientOptions: WebClientOptions = {
-    fetch: meteredFetch((method, outcome) => metrics.slackCalls.inc({ method, outcome })),
+    fetch: meteredFetch((method, outcome) => metrics.slackCalls.inc({ method, outcome }), httpFetch()),
     // The outbox owns retries and rate-limit pauses; the client fails fast and reports.
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,

@@ -1,4 +1,7 @@
-/** Command-line flags of the benches: `--name value`, lists `--name 1,2,3`, repeated `--app-env KEY=VALUE`. */
+/**
+ * Command-line flags of the benches: `--name value`, lists `--name 1,2,3`, repeated `--app-env KEY=VALUE`
+ * and `--app-node-arg ARG` (e.g. `--app-node-arg --cpu-prof`: Node refuses it in NODE_OPTIONS).
+ */
 export function benchArgs(argv: string[]) {
   const get = (name: string) => {
     const i = argv.indexOf(`--${name}`);
@@ -9,6 +12,7 @@ export function benchArgs(argv: string[]) {
     const [k, ...v] = a === '--app-env' ? (argv[i + 1] ?? '').split('=') : [];
     if (k) appEnv[k] = v.join('=');
   });
+  const appNodeArgs = argv.flatMap((a, i) => (a === '--app-node-arg' && argv[i + 1] ? [argv[i + 1]!] : []));
   return {
     get,
     num: (name: string, def: number) => Number(get(name) ?? def),
@@ -17,6 +21,8 @@ export function benchArgs(argv: string[]) {
     flag: (name: string) => argv.includes(`--${name}`),
     /** Environment for the app process, on top of the bench's own (its settings stay default otherwise). */
     appEnv,
+    /** Node flags for the app process (before its entry point). */
+    appNodeArgs,
   };
 }
 

@@ -48,8 +48,9 @@ export async function startFakeSlack(setup: Omit<SetupMessage, 'type'>): Promise
   };
 }
 
-export async function startBareApp(slackApiUrl: string): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = forkTs('bareApp.ts', { SLACK_API_URL: slackApiUrl }, 'pipe');
+/** `answers`: the bare app also sends each request's one answer (see bareApp.ts). */
+export async function startBareApp(slackApiUrl: string, answers = false): Promise<{ proc: ChildProcess; port: number }> {
+  const proc = forkTs('bareApp.ts', { SLACK_API_URL: slackApiUrl, BARE_ANSWERS: answers ? '1' : '0' }, 'pipe');
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (d) => {

@@ -238,7 +238,8 @@ export class OutboxDispatcher {
   private async drainLoop(): Promise<void> {
     await this.recoverClaims();
     this.startRenewing();
-    await Promise.all(Array.from({ length: this.opts.concurrency }, () => this.worker()));
+    const drain = { empty: false };
+    await Promise.all(Array.from({ length: this.opts.concurrency }, () => this.worker(drain)));
     await this.wakeForNextDue();
   }
 
@@ -260,7 +261,13 @@ export class OutboxDispatcher {
    */
   private claimTurn: Promise<void> = Promise.resolve();
 
-  private async worker(): Promise<void> {
+  /**
+   * One sender. `drain.empty`: a sibling found nothing due when this drain began, so this one has
+   * nothing to claim either. A kick with an empty outbox — every click — then costs one claim, not
+   * one per sender.
+   */
+  private async worker(drain: { empty: boolean }): Promise<void> {
+    if (drain.empty) return;
     while (!this.stopped) {
       const previous = this.claimTurn;
       let pass!: () => void;
@@ -269,13 +276,18 @@ export class OutboxDispatcher {
       let paused: string[];
       try {
         await previous;
+        // The sibling ahead in the turn may have found the outbox empty meanwhile.
+        if (drain.empty) return;
         paused = this.pausedTeams();
         [row] = await this.store.claimDue(this.clock.now(), 1, this.lease(), undefined, paused);
       } finally {
         if (!row) pass();
       }
       if (!row) {
-        if (paused.length === 0) return;
+        if (paused.length === 0) {
+          drain.empty = true;
+          return;
+        }
         // What is left may be a paused workspace's rows: keep this sender for when its pause ends
         // (an exited sender comes back only with the next drain, and a wave has just the one).
         await this.sleep(Math.min(...paused.map((teamId) => this.limiterFor(teamId).pausedFor())) + 1);
@@ -291,9 +303,9 @@ export class OutboxDispatcher {
   /**
    * Awaited right before the row's Slack write: waits for the rate limiter (and any workspace-wide
    * 429 pause), gives up the turn if the row's conversation is paused, and finally confirms that the
-   * claim is still ours, recording that a post is starting.
+   * claim is still ours, recording that a post is starting. `reached` is told when the row first
+   * reaches the limiter (the next sender may claim then).
    */
-  /** `reached`: told when the row first reaches the limiter (the next sender may claim then). */
   private paceFor(row: OutboxRow, reached?: () => void): Pace {
     const conversation = conversationOf(row);
     const limiter = this.limiterFor(row.teamId);

@@ -310,6 +310,8 @@ export class HandoffService {
 
     const now = this.clock.now();
     const immediate: number[] = [];
+    /** Rows for the dispatcher's next drain (a channel card to update). */
+    const queued: number[] = [];
     // applyDecision writes only while the handoff is still in the state decided on (expectedState), so
     // a click that landed since our read makes this a no-op rather than a second change.
     const eventId = await this.store.transaction(async (tx) => {
@@ -333,10 +335,11 @@ export class HandoffService {
           if (id !== null) immediate.push(id);
         }
         if (h.channelId) {
-          await tx.enqueue(
+          const id = await tx.enqueue(
             { teamId, kind: 'channel_update', dedupeKey: `update:${h.id}:${eventId}`, channelId: h.channelId, handoffId: h.id, payload: { postOutboxId: null } },
             now,
           );
+          if (id !== null) queued.push(id);
         }
       }
       return eventId;
@@ -347,7 +350,8 @@ export class HandoffService {
       return { ok: true, noop: true, handoff: fresh, message: `Handoff #${h.number} is now ${fresh.state}.` };
     }
     await this.deliverSoon(immediate);
-    this.dispatcher.kick();
+    // Only when something was enqueued: an empty drain still costs a claim (most clicks enqueue nothing).
+    if (immediate.length > 0 || queued.length > 0) this.dispatcher.kick();
     return { ok: true, noop: false, handoff: fresh, message: this.confirmation(fresh, decision.eventKind, author, now) };
   }
 

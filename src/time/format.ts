@@ -89,8 +89,24 @@ export function formatLocal(at: Date, tz: string, pattern: string): string {
  * ('New York (EST)'); zones that only have 'GMT+5:30'-style names get the city alone ('Kolkata').
  */
 export function zoneLabel(tz: string, at: Date): string {
-  const abbreviation = formatLocal(at, tz, 'zzz');
+  const abbreviation = shortZoneName(tz, at);
   return /^(GMT|UTC)/.test(abbreviation) || tz === 'UTC' ? cityOf(tz) : `${cityOf(tz)} (${abbreviation})`;
+}
+
+/** en-US short zone-name formatters, one per zone: building one costs far more than using it. */
+const shortNames = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * What `formatLocal(at, tz, 'zzz')` prints ('EST', 'GMT+5:30'), from the same Intl formatter
+ * date-fns-tz would build, kept per zone instead of built on every call.
+ */
+function shortZoneName(tz: string, at: Date): string {
+  assertTimeZone(tz);
+  let dtf = shortNames.get(tz);
+  if (!dtf) shortNames.set(tz, (dtf = new Intl.DateTimeFormat(['en-US', 'en-US'], { timeZone: tz, timeZoneName: 'short' })));
+  const parts = dtf.formatToParts(at);
+  for (let i = parts.length - 1; i >= 0; --i) if (parts[i]!.type === 'timeZoneName') return parts[i]!.value;
+  return formatLocal(at, tz, 'zzz');
 }
 
 /** A wall time as people read it: 'Thu 09:00 Lisbon time', 'Thu 09:00 New York time (EST)'. */

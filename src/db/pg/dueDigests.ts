@@ -4,7 +4,7 @@
  * commits, and another replica sweeping at the same time takes the next people instead.
  */
 import { users } from '../pgSchema';
-import { digestDedupeKey, parseBefore, type DueUser } from '../queries/dueDigests';
+import { digestDedupeKey, historyBefore, type DueUser } from '../queries/dueDigests';
 import type { DueDigestQueries } from '../store';
 import { instant, maybeInstant, pgRowReader, statement, type On } from './conn';
 
@@ -47,7 +47,7 @@ const S = {
        last_digest_at = coalesce($6::timestamptz, last_digest_at), updated_at = $7
      where team_id = $1 and user_id = $2`,
   ),
-  // unplanDigest's three statements, as on SQLite (by the outbox's unique key, then by id).
+  retryAt: statement('dueDigests.retryAt', `update users set next_digest_at = $3, updated_at = $4 where team_id = $1 and user_id = $2`),
   plannedAhead: statement(
     'dueDigests.plannedAhead',
     `select id, payload::text as payload from outbox
@@ -59,33 +59,27 @@ const S = {
     `update users set next_digest_at = $3, next_digest_local_date = $4, last_digest_local_date = $5, last_digest_at = $6, updated_at = $7
      where team_id = $1 and user_id = $2`,
   ),
-  retryAt: statement('dueDigests.retryAt', `update users set next_digest_at = $3, updated_at = $4 where team_id = $1 and user_id = $2`),
 };
 
 export const dueDigestQueries: On<DueDigestQueries> = {
   dueForDigest: async (c, now, limit) => (await c.rows(S.due, [instant(now), limit])).map(user.read),
   enqueueDigest: async (c, r, now) =>
     (await c.changes(S.enqueue, [r.teamId, r.dedupeKey, r.userId, r.localDate, r.payload, r.status, r.lastError, instant(r.dueAt), instant(now)])) > 0,
-  // The same steps as the SQLite query (see its comment); atomic here, as a savepoint inside the caller's transaction.
-  unplanDigest: async (c, p, now) => {
-    if (p.lastDigestAt === null || p.lastDigestAt <= now || !p.lastDigestLocalDate) return false;
-    const at = p.lastDigestAt;
-    const localDate = p.lastDigestLocalDate;
-    const slot = { localDate, at: new Date(at) };
-    return c.atomic(async (tx) => {
-      const keys = [digestDedupeKey(p.userId, slot), digestDedupeKey(p.userId, slot, true)];
-      const [planned] = await tx.rows<{ id: number; payload: string }>(S.plannedAhead, [p.teamId, ...keys, instant(now)]);
-      const before = planned ? parseBefore(planned.payload) : null;
-      if (!planned || !before) return false;
-      await tx.changes(S.unplan, [planned.id]);
-      await tx.changes(S.restore, [p.teamId, p.userId, instant(at), localDate, before.last, maybeInstant(before.lastAt), instant(now)]);
-      return true;
-    });
-  },
   async advanceDigestSchedule(c, a, now) {
     await c.changes(S.advance, [a.teamId, a.userId, instant(a.nextAt), a.nextDate, a.last, maybeInstant(a.lastAt), instant(now)]);
   },
   async retryDigestAt(c, teamId, userId, nextAt, now) {
     await c.changes(S.retryAt, [teamId, userId, instant(nextAt), instant(now)]);
+  },
+  // As on SQLite (see ../queries/dueDigests.ts): run inside the caller's transaction.
+  async unplanDigest(c, p, now) {
+    if (p.lastDigestAt === null || p.lastDigestAt <= now || !p.lastDigestLocalDate) return false;
+    const slot = { localDate: p.lastDigestLocalDate, at: new Date(p.lastDigestAt) };
+    const [row] = await c.rows<{ id: string; payload: string }>(S.plannedAhead, [p.teamId, digestDedupeKey(p.userId, slot), digestDedupeKey(p.userId, slot, true), instant(now)]);
+    const before = row ? historyBefore(row.payload) : null;
+    if (!row || !before) return false;
+    await c.changes(S.unplan, [row.id]);
+    await c.changes(S.restore, [p.teamId, p.userId, instant(p.lastDigestAt), p.lastDigestLocalDate, before.last, maybeInstant(before.lastAt), instant(now)]);
+    return true;
   },
 };

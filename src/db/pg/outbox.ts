@@ -85,6 +85,7 @@ const S = {
     `select d.n as due, d.oldest, (select count(*)::int from outbox where status = 'sending') as sending
      from (select count(*)::int as n, min(next_attempt_at) as oldest from outbox where status = 'pending' and next_attempt_at <= $1) d`,
   ),
+  // The (status, next_attempt_at) index: one seek.
   nextDue: statement('outbox.nextDue', `select min(next_attempt_at) as at from outbox where status = 'pending' and next_attempt_at > $1`),
   deleteFinished: statement(
     'outbox.deleteFinished',
@@ -154,7 +155,8 @@ export const outboxQueries: On<OutboxQueries> = {
   },
 
   deleteFinishedBefore: (c, before, limit) => c.changes(S.deleteFinished, [instant(before), limit]),
-  nextDueAfter: async (c, now) => {
+
+  async nextDueAfter(c, now) {
     const [r] = await c.rows<{ at: Date | string | null }>(S.nextDue, [instant(now.getTime())]);
     return r?.at ? instantFromPostgres(r.at) : null;
   },

@@ -1,22 +1,37 @@
+import type Database from 'better-sqlite3';
 import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { deflectionMutes, deflections, processedEvents, users, workspaces } from '../schema';
+import { prepared, writeTransaction } from '../prepared';
+import { deflectionMutes, deflections, workspaces } from '../schema';
 
 export type DeflectionRow = typeof deflections.$inferSelect;
 export type DeflectionOutcome = DeflectionRow['outcome'];
 
+/**
+ * What every channel message that proposes a call runs (dedupe, switches, mutes, the reservation),
+ * prepared once per connection.
+ */
+const statements = (s: Database.Database) => ({
+  firstSight: s.prepare<[string, string, number]>(`insert into processed_events (team_id, event_id, at) values (?, ?, ?) on conflict do nothing`),
+  muted: s.prepare<[string, string, string], { c: string }>(`select channel_id as c from deflection_mutes where team_id = ? and user_id = ? and channel_id = ?`),
+  workspaceOn: s.prepare<[string], { on: number }>(`select deflection_enabled as "on" from workspaces where team_id = ?`),
+  startCooldown: s.prepare<{ teamId: string; userId: string; t: number; since: number }>(
+    `update users set last_deflection_at = @t where team_id = @teamId and user_id = @userId and (last_deflection_at is null or last_deflection_at <= @since)`,
+  ),
+  reserve: s.prepare<Record<string, unknown>, { id: number }>(`
+    insert into deflections (team_id, user_id, channel_id, thread_ts, message_ts, reason, pending_text, pending_mentions, created_at, updated_at)
+    values (@teamId, @userId, @channelId, @threadTs, @messageTs, @reason, null, null, @t, @t)
+    on conflict do nothing returning id`),
+  setPending: s.prepare<[string, string, number]>(`update deflections set pending_text = ?, pending_mentions = ? where id = ?`),
+});
+
 /** True the first time an event id is seen; Slack retries and double deliveries return false. */
 export function firstSightOfEvent(db: Db, teamId: string, eventId: string, now: Date): boolean {
-  const r = db.insert(processedEvents).values({ teamId, eventId, at: now.getTime() }).onConflictDoNothing().run();
-  return r.changes > 0;
+  return prepared(db, statements).firstSight.run(teamId, eventId, now.getTime()).changes > 0;
 }
 
 export function isMuted(db: Db, teamId: string, userId: string, channelId: string): boolean {
-  return !!db
-    .select({ c: deflectionMutes.channelId })
-    .from(deflectionMutes)
-    .where(and(eq(deflectionMutes.teamId, teamId), eq(deflectionMutes.userId, userId), eq(deflectionMutes.channelId, channelId)))
-    .get();
+  return !!prepared(db, statements).muted.get(teamId, userId, channelId);
 }
 
 export function mute(db: Db, teamId: string, userId: string, channelId: string, now: Date): void {
@@ -24,7 +39,8 @@ export function mute(db: Db, teamId: string, userId: string, channelId: string, 
 }
 
 export function workspaceDeflectionEnabled(db: Db, teamId: string): boolean {
-  return db.select({ on: workspaces.deflectionEnabled }).from(workspaces).where(eq(workspaces.teamId, teamId)).get()?.on ?? true;
+  const row = prepared(db, statements).workspaceOn.get(teamId);
+  return row ? row.on === 1 : true;
 }
 
 export function setWorkspaceDeflection(db: Db, teamId: string, on: boolean): void {
@@ -65,19 +81,11 @@ export function reservePrompt(db: Db, row: PromptReservation, now: Date, cooldow
 class AlreadyPrompted extends Error {}
 
 function reserveInTransaction(db: Db, row: PromptReservation, t: number, cooldownMs: number): number | null {
-  return db.transaction((tx) => {
-    const cooled = tx
-      .update(users)
-      .set({ lastDeflectionAt: t })
-      .where(and(eq(users.teamId, row.teamId), eq(users.userId, row.userId), sql`(${users.lastDeflectionAt} is null or ${users.lastDeflectionAt} <= ${t - cooldownMs})`))
-      .run();
+  const q = prepared(db, statements);
+  return writeTransaction(db, () => {
+    const cooled = q.startCooldown.run({ teamId: row.teamId, userId: row.userId, t, since: t - cooldownMs });
     if (cooled.changes === 0) return null;
-    const inserted = tx
-      .insert(deflections)
-      .values({ ...row, pendingText: null, pendingMentions: null, createdAt: t, updatedAt: t })
-      .onConflictDoNothing()
-      .returning({ id: deflections.id })
-      .get();
+    const inserted = q.reserve.get({ ...row, t });
     if (!inserted) throw new AlreadyPrompted();
     return inserted.id;
   });
@@ -85,10 +93,7 @@ function reserveInTransaction(db: Db, row: PromptReservation, t: number, cooldow
 
 /** What "Write a handoff instead" pre-fills; kept only while the prompt is unanswered. */
 export function setPending(db: Db, id: number, text: string, recipientIds: string[]): void {
-  db.update(deflections)
-    .set({ pendingText: text, pendingMentions: JSON.stringify(recipientIds) })
-    .where(eq(deflections.id, id))
-    .run();
+  prepared(db, statements).setPending.run(text, JSON.stringify(recipientIds), id);
 }
 
 /** Forgets the message text (and recipients) without recording an outcome. */

@@ -110,15 +110,15 @@ export function unplanDigest(db: Db, p: Pick<UserRow, 'teamId' | 'userId' | 'las
   const slot = { localDate: p.lastDigestLocalDate, at: new Date(p.lastDigestAt) };
   const q = prepared(db, statements);
   const row = q.plannedAhead.get(p.teamId, digestDedupeKey(p.userId, slot), digestDedupeKey(p.userId, slot, true), now);
-  const before = row ? parseBefore(row.payload) : null;
+  const before = row ? historyBefore(row.payload) : null;
   if (!row || !before) return false;
   q.unplan.run(row.id);
   q.restore.run({ teamId: p.teamId, userId: p.userId, at: p.lastDigestAt, localDate: p.lastDigestLocalDate, ...before, now });
   return true;
 }
 
-/** The `before` a planned-ahead row's payload keeps; null when it has none (also read by the PostgreSQL store). */
-export function parseBefore(payload: string): DigestHistoryBefore | null {
+/** The digest history a planned-ahead row kept (`before` in its payload); null when it has none. */
+export function historyBefore(payload: string): DigestHistoryBefore | null {
   try {
     const before = (JSON.parse(payload) as { before?: DigestHistoryBefore } | null)?.before;
     return before && typeof before === 'object' ? { last: before.last ?? null, lastAt: before.lastAt ?? null } : null;

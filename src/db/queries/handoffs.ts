@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../client';
 import { handoffEvents, handoffRecipients, handoffs } from '../schema';
 import { prepared, rowReader } from '../prepared';
@@ -60,6 +60,20 @@ const statements = (s: Database.Database) => ({
   authorNotified: s.prepare<[number, string, string]>(
     `update handoffs set author_notified_at = ? where team_id = ? and id in (select value from json_each(?)) and author_notified_at is null`,
   ),
+  applyState: s.prepare<Record<string, unknown>>(`
+    update handoffs set state = @next, updated_at = @t,
+      resolution_note = case @mode when 'resolve' then @note when 'reopen' then null else resolution_note end,
+      resolved_by = case @mode when 'resolve' then @actorId when 'reopen' then null else resolved_by end,
+      resolved_at = case @mode when 'resolve' then @t when 'reopen' then null else resolved_at end,
+      author_notified_at = case @mode when 'reopen' then null else author_notified_at end
+    where team_id = @teamId and id = @handoffId and state = @expected`),
+  deactivateRecipients: s.prepare<[number, string]>(`update handoff_recipients set active = 0 where handoff_id = ? and user_id in (select value from json_each(?))`),
+  // Someone added later is named after the people already on it.
+  addRecipient: s.prepare<Record<string, unknown>>(`
+    insert into handoff_recipients (handoff_id, team_id, user_id, added_at, position)
+    values (@handoffId, @teamId, @userId, @t, (select coalesce(max(position), -1) + 1 from handoff_recipients where handoff_id = @handoffId))
+    on conflict (handoff_id, user_id) do update set active = 1, added_at = @t, notified_at = null, snoozed_until_date = null,
+      position = (select coalesce(max(position), -1) + 1 from handoff_recipients where handoff_id = @handoffId)`),
   recipientNotified: s.prepare<[number, number, string]>(`update handoff_recipients set notified_at = ? where handoff_id = ? and user_id = ? and notified_at is null`),
 });
 
@@ -207,51 +221,16 @@ export function applyDecision(tx: Db, input: ApplyInput): number | null {
   const closing = decision.nextState === 'done' || decision.nextState === 'declined';
   // A declined ask the author passes to someone new is open again, and its next outcome is news again.
   const reopening = isClosed(input.expectedState) && !isClosed(decision.nextState);
-  const updated = tx
-    .update(handoffs)
-    .set({
-      state: decision.nextState,
-      updatedAt: t,
-      ...(closing ? { resolutionNote: note, resolvedBy: actorId, resolvedAt: t } : {}),
-      ...(decision.nextState === 'cancelled' ? { resolvedAt: t, resolvedBy: actorId, resolutionNote: note } : {}),
-      ...(reopening ? { resolutionNote: null, resolvedBy: null, resolvedAt: null, authorNotifiedAt: null } : {}),
-    })
-    .where(and(eq(handoffs.teamId, teamId), eq(handoffs.id, handoffId), eq(handoffs.state, input.expectedState)))
-    .run();
+  // What the change does to the resolution fields: records who resolved it, clears them on reopening, or leaves them.
+  const mode = reopening ? 'reopen' : closing || decision.nextState === 'cancelled' ? 'resolve' : 'keep';
+  const q = prepared(tx, statements);
+  const updated = q.applyState.run({ teamId, handoffId, expected: input.expectedState, next: decision.nextState, mode, note, actorId, t });
   if (updated.changes === 0) return null;
-  if (decision.removeRecipients.length > 0) {
-    tx.update(handoffRecipients)
-      .set({ active: false })
-      .where(and(eq(handoffRecipients.handoffId, handoffId), inArray(handoffRecipients.userId, decision.removeRecipients)))
-      .run();
-  }
-  for (const userId of decision.addRecipients) {
-    // Someone added later is named after the people already on it.
-    const position = sql`(select coalesce(max(${handoffRecipients.position}), -1) + 1 from ${handoffRecipients} where ${handoffRecipients.handoffId} = ${handoffId})`;
-    tx.insert(handoffRecipients)
-      .values({ handoffId, teamId, userId, addedAt: t, position })
-      .onConflictDoUpdate({
-        target: [handoffRecipients.handoffId, handoffRecipients.userId],
-        set: { active: true, addedAt: t, notifiedAt: null, snoozedUntilDate: null, position },
-      })
-      .run();
-  }
-  const event = tx
-    .insert(handoffEvents)
-    .values({
-      teamId,
-      handoffId,
-      actorId,
-      kind: decision.eventKind,
-      fromState: input.expectedState,
-      toState: decision.nextState,
-      note,
-      detail: decision.addRecipients.length || decision.removeRecipients.length ? JSON.stringify({ added: decision.addRecipients, removed: decision.removeRecipients }) : null,
-      at: t,
-    })
-    .returning({ id: handoffEvents.id })
-    .get();
-  return event.id;
+  if (decision.removeRecipients.length > 0) q.deactivateRecipients.run(handoffId, JSON.stringify(decision.removeRecipients));
+  for (const userId of decision.addRecipients) q.addRecipient.run({ handoffId, teamId, userId, t });
+  const detail = decision.addRecipients.length || decision.removeRecipients.length ? JSON.stringify({ added: decision.addRecipients, removed: decision.removeRecipients }) : null;
+  const event = q.insertEvent.run({ teamId, handoffId, actorId, kind: decision.eventKind, fromState: input.expectedState, toState: decision.nextState, note, detail, at: t });
+  return Number(event.lastInsertRowid);
 }
 
 export function logEvent(db: Db, e: { teamId: string; handoffId: number; actorId: string; kind: string; note?: string | null; at: Date }): void {

@@ -9,10 +9,10 @@
  * hand back its row; others take a claim over only when its lease has expired or its holder is gone
  * (delivery/outbox.ts decides which), never merely because they just started.
  */
-import { and, eq, isNotNull, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { Db } from '../client';
-import { prepared, sqliteOf } from '../prepared';
+import { prepared, rowReader, sqliteOf } from '../prepared';
 import { outbox } from '../schema';
 
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -37,36 +37,86 @@ export const UNVERIFIED = 'unverified';
 
 export const isUnverified = (row: Pick<OutboxRow, 'lastError'>): boolean => row.lastError?.startsWith(UNVERIFIED) ?? false;
 
+const outboxRow = rowReader(outbox);
+/** `returning` list of a claim: every column, named as drizzle names it. */
+const RETURNING = `returning ${outboxRow.columns()}`;
+
+/** Due rows a claim looks through for one of a workspace that is not paused. */
+const SKIP_SCAN_LIMIT = 500;
+
+/** Clears a claim (every write below that ends or hands back one). */
+const RELEASE = 'claimed_by = null, lease_until = null, posting_since = null';
+const RELEASED = { claimedBy: null, leaseUntil: null, postingSince: null } as const;
+/** Every write below that ends or changes a claim applies only while `claimant` still holds the row. */
+const HELD_BY = `id = @id and status = 'sending' and claimed_by = @claimant`;
+
+/**
+ * A claim of due rows, optionally only among `ids` and never of `skipTeams` (both JSON arrays).
+ * Rows of workspaces that uninstalled the app or revoked its token stay pending.
+ */
+const claimSql = (onlyIds: boolean, skipTeams: boolean) => `
+    update outbox set status = 'sending', claimed_by = @claimant, lease_until = @until, posting_since = null, updated_at = @now
+    where id in (
+      select c.id from (
+        select o.id, o.team_id, o.next_attempt_at from outbox o left join workspaces w on w.team_id = o.team_id
+        where o.status = 'pending' and o.next_attempt_at <= @now and coalesce(w.status, 'active') = 'active'
+          ${onlyIds ? 'and o.id in (select value from json_each(@ids))' : ''}
+        order by o.next_attempt_at, o.id limit @scan
+      ) c ${skipTeams ? 'where c.team_id not in (select value from json_each(@skip))' : ''}
+      order by c.next_attempt_at, c.id limit @limit
+    )
+    ${RETURNING}`;
+
+type Params = Record<string, unknown>;
+
+/**
+ * The outbox statements of every request and every delivery, prepared once per connection (see
+ * prepared.ts): a click that kicks the dispatcher, a create that sends its DMs now.
+ */
+const statements = (s: Database.Database) => ({
+  enqueue: s.prepare<Params, { id: number }>(`
+    insert into outbox (team_id, kind, dedupe_key, user_id, channel_id, handoff_id, local_date, payload, status, last_error,
+      next_attempt_at, created_at, updated_at)
+    values (@teamId, @kind, @dedupeKey, @userId, @channelId, @handoffId, @localDate, @payload, @status, @lastError, @nextAttemptAt, @now, @now)
+    on conflict do nothing returning id`),
+  claim: s.prepare<Params, Record<string, unknown>>(claimSql(false, false)),
+  claimIds: s.prepare<Params, Record<string, unknown>>(claimSql(true, false)),
+  claimSkipping: s.prepare<Params, Record<string, unknown>>(claimSql(false, true)),
+  claimIdsSkipping: s.prepare<Params, Record<string, unknown>>(claimSql(true, true)),
+  startPosting: s.prepare<Params>(`update outbox set lease_until = @until, posting_since = @now where ${HELD_BY}`),
+  renewLeases: s.prepare<Params>(`update outbox set lease_until = @until where status = 'sending' and claimed_by = @claimant`),
+  markSent: s.prepare<Params>(`update outbox set status = 'sent', message_ts = @messageTs, sent_at = @now, updated_at = @now,
+    attempts = attempts + @counted, last_error = null, ${RELEASE} where ${HELD_BY}`),
+  markRetry: s.prepare<Params>(`update outbox set status = 'pending', last_error = @error, next_attempt_at = @nextAttemptAt, updated_at = @now,
+    attempts = attempts + @counted, ${RELEASE} where ${HELD_BY}`),
+  markFinal: s.prepare<Params>(`update outbox set status = @status, last_error = @error, updated_at = @now,
+    attempts = attempts + @counted, ${RELEASE} where ${HELD_BY}`),
+  release: s.prepare<Params>(`update outbox set status = 'pending', ${RELEASE} where ${HELD_BY}`),
+  setPayload: s.prepare<Params>(`update outbox set payload = @payload, updated_at = @now where id = @id`),
+  foreignClaims: s.prepare<[string], ForeignClaim>(`
+    select id, claimed_by as claimedBy, lease_until as leaseUntil, posting_since as postingSince from outbox
+    where status = 'sending' and (claimed_by is null or claimed_by <> ?)`),
+  byId: s.prepare<[number], Record<string, unknown>>(`select ${outboxRow.columns()} from outbox where id = ?`),
+});
+
 /** Inserts unless a row with the same (team, dedupe key) exists; returns the new id or null. */
-export function enqueue(db: Db, row: NewOutboxRow, now: Date): number | null {
-  const t = now.getTime();
-  const inserted = db
-    .insert(outbox)
-    .values({
-      teamId: row.teamId,
-      kind: row.kind,
-      dedupeKey: row.dedupeKey,
-      userId: row.userId ?? null,
-      channelId: row.channelId ?? null,
-      handoffId: row.handoffId ?? null,
-      localDate: row.localDate ?? null,
-      payload: JSON.stringify(row.payload ?? {}),
-      status: row.status ?? 'pending',
-      lastError: row.lastError ?? null,
-      nextAttemptAt: (row.nextAttemptAt ?? now).getTime(),
-      createdAt: t,
-      updatedAt: t,
-    })
-    .onConflictDoNothing()
-    .returning({ id: outbox.id })
-    .get();
+export function enqueue(db: Db, r: NewOutboxRow, now: Date): number | null {
+  const inserted = prepared(db, statements).enqueue.get({
+    teamId: r.teamId,
+    kind: r.kind,
+    dedupeKey: r.dedupeKey,
+    userId: r.userId ?? null,
+    channelId: r.channelId ?? null,
+    handoffId: r.handoffId ?? null,
+    localDate: r.localDate ?? null,
+    payload: JSON.stringify(r.payload ?? {}),
+    status: r.status ?? 'pending',
+    lastError: r.lastError ?? null,
+    nextAttemptAt: (r.nextAttemptAt ?? now).getTime(),
+    now: now.getTime(),
+  });
   return inserted?.id ?? null;
 }
-
-const RETURNING = sql.raw(`returning id, team_id as teamId, kind, dedupe_key as dedupeKey, user_id as userId, channel_id as channelId,
-      handoff_id as handoffId, local_date as localDate, payload, status, attempts, next_attempt_at as nextAttemptAt,
-      last_error as lastError, message_ts as messageTs, created_at as createdAt, updated_at as updatedAt, sent_at as sentAt,
-      claimed_by as claimedBy, lease_until as leaseUntil, posting_since as postingSince`);
 
 /** Who holds a claim and until when (epoch ms on the app clock). */
 export interface Lease {
@@ -74,49 +124,23 @@ export interface Lease {
   until: number;
 }
 
-/** Due rows a claim looks through for one of a workspace that is not paused. */
-const SKIP_SCAN_LIMIT = 500;
-
-/** Every write below that ends or changes a claim applies only while `claimant` still holds the row. */
-const heldBy = (id: number, claimant: string) => and(eq(outbox.id, id), eq(outbox.status, 'sending'), eq(outbox.claimedBy, claimant));
-
-const RELEASED = { claimedBy: null, leaseUntil: null, postingSince: null } as const;
-
 /**
  * Moves up to `limit` due rows to 'sending' under `lease`, in one statement (so two processes never
  * claim the same row), and returns them; none of `skipTeams`. Rows of workspaces that uninstalled the app or revoked its
  * token stay pending: their data is kept, nothing is sent.
  */
 export function claimDue(db: Db, now: Date, limit: number, lease: Lease, onlyIds?: number[], skipTeams: string[] = []): OutboxRow[] {
-  const t = now.getTime();
-  const idFilter =
-    onlyIds && onlyIds.length > 0
-      ? sql`and o.id in (${sql.join(
-          onlyIds.map((i) => sql`${i}`),
-          sql`, `,
-        )})`
-      : sql``;
+  const q = prepared(db, statements);
+  const ids = onlyIds !== undefined && onlyIds.length > 0;
   // Workspaces whose sends are paused (a Retry-After) are left for later, so they hold no sender.
   // Only the next SKIP_SCAN_LIMIT due rows are looked through for another workspace's: behind a
   // paused wave of 50,000, a full scan per claim would hold the event loop for tens of ms.
   const skipping = skipTeams.length > 0;
-  const teamFilter = skipping
-    ? sql`where c.team_id not in (${sql.join(
-        skipTeams.map((x) => sql`${x}`),
-        sql`, `,
-      )})`
-    : sql``;
-  return db.all<OutboxRow>(sql`
-    update outbox set status = 'sending', claimed_by = ${lease.claimant}, lease_until = ${lease.until}, posting_since = null, updated_at = ${t}
-    where id in (
-      select c.id from (
-        select o.id, o.team_id, o.next_attempt_at from outbox o left join workspaces w on w.team_id = o.team_id
-        where o.status = 'pending' and o.next_attempt_at <= ${t} and coalesce(w.status, 'active') = 'active' ${idFilter}
-        order by o.next_attempt_at, o.id limit ${skipping ? Math.max(limit, SKIP_SCAN_LIMIT) : limit}
-      ) c ${teamFilter}
-      order by c.next_attempt_at, c.id limit ${limit}
-    )
-    ${RETURNING}`);
+  const statement = ids ? (skipping ? q.claimIdsSkipping : q.claimIds) : skipping ? q.claimSkipping : q.claim;
+  const params: Params = { claimant: lease.claimant, until: lease.until, now: now.getTime(), limit, scan: skipping ? Math.max(limit, SKIP_SCAN_LIMIT) : limit };
+  if (ids) params.ids = JSON.stringify(onlyIds);
+  if (skipping) params.skip = JSON.stringify(skipTeams);
+  return statement.all(params).map(outboxRow.read);
 }
 
 /**
@@ -124,78 +148,37 @@ export function claimDue(db: Db, now: Date, limit: number, lease: Lease, onlyIds
  * may now reach Slack. False when the claimant no longer holds the row (it was taken over).
  */
 export function startPosting(db: Db, id: number, lease: Lease, now: Date): boolean {
-  return db.update(outbox).set({ leaseUntil: lease.until, postingSince: now.getTime() }).where(heldBy(id, lease.claimant)).run().changes === 1;
+  return prepared(db, statements).startPosting.run({ id, claimant: lease.claimant, until: lease.until, now: now.getTime() }).changes === 1;
 }
 
 /** Extends every lease `lease.claimant` holds; returns how many. */
 export function renewLeases(db: Db, lease: Lease): number {
-  return db
-    .update(outbox)
-    .set({ leaseUntil: lease.until })
-    .where(and(eq(outbox.status, 'sending'), eq(outbox.claimedBy, lease.claimant)))
-    .run().changes;
+  return prepared(db, statements).renewLeases.run({ claimant: lease.claimant, until: lease.until }).changes;
 }
 
 /** Returns false (and changes nothing) when `claimant` no longer holds the row. */
 export function markSent(db: Db, id: number, claimant: string, messageTs: string | null, now: Date): boolean {
-  const t = now.getTime();
-  return (
-    db
-      .update(outbox)
-      .set({ status: 'sent', messageTs, sentAt: t, updatedAt: t, attempts: sql`${outbox.attempts} + 1`, lastError: null, ...RELEASED })
-      .where(heldBy(id, claimant))
-      .run().changes === 1
-  );
+  return prepared(db, statements).markSent.run({ id, claimant, messageTs, now: now.getTime(), counted: 1 }).changes === 1;
 }
 
 /** Found in Slack after an interrupted attempt: sent, and that attempt was already counted. */
 export function markFoundSent(db: Db, id: number, claimant: string, messageTs: string, now: Date): boolean {
-  const t = now.getTime();
-  return (
-    db
-      .update(outbox)
-      .set({ status: 'sent', messageTs, sentAt: t, updatedAt: t, lastError: null, ...RELEASED })
-      .where(heldBy(id, claimant))
-      .run().changes === 1
-  );
+  return prepared(db, statements).markSent.run({ id, claimant, messageTs, now: now.getTime(), counted: 0 }).changes === 1;
 }
 
 export function markRetry(db: Db, id: number, claimant: string, error: string | null, nextAttemptAt: Date, now: Date, countAttempt = true): boolean {
-  return (
-    db
-      .update(outbox)
-      .set({
-        status: 'pending',
-        lastError: error,
-        nextAttemptAt: nextAttemptAt.getTime(),
-        updatedAt: now.getTime(),
-        ...RELEASED,
-        ...(countAttempt ? { attempts: sql`${outbox.attempts} + 1` } : {}),
-      })
-      .where(heldBy(id, claimant))
-      .run().changes === 1
-  );
+  const params = { id, claimant, error, nextAttemptAt: nextAttemptAt.getTime(), now: now.getTime(), counted: countAttempt ? 1 : 0 };
+  return prepared(db, statements).markRetry.run(params).changes === 1;
 }
 
 export function markFinal(db: Db, id: number, claimant: string, status: 'failed' | 'skipped', error: string | null, now: Date, countAttempt = true): boolean {
-  return (
-    db
-      .update(outbox)
-      .set({ status, lastError: error, updatedAt: now.getTime(), ...RELEASED, ...(countAttempt ? { attempts: sql`${outbox.attempts} + 1` } : {}) })
-      .where(heldBy(id, claimant))
-      .run().changes === 1
-  );
+  const params = { id, claimant, status, error, now: now.getTime(), counted: countAttempt ? 1 : 0 };
+  return prepared(db, statements).markFinal.run(params).changes === 1;
 }
 
 /** Hands a claimed row back untouched (the dispatcher stopped before posting it). */
 export function releaseClaim(db: Db, id: number, claimant: string): boolean {
-  return (
-    db
-      .update(outbox)
-      .set({ status: 'pending', ...RELEASED })
-      .where(heldBy(id, claimant))
-      .run().changes === 1
-  );
+  return prepared(db, statements).release.run({ id, claimant }).changes === 1;
 }
 
 /**
@@ -224,21 +207,14 @@ export function releaseAll(db: Db, claimant: string, now: Date): number {
 
 /** Replaces a row's payload (e.g. what a digest is about to tell, written before it is posted). */
 export function setPayload(db: Db, id: number, payload: Record<string, unknown>, now: Date): void {
-  db.update(outbox)
-    .set({ payload: JSON.stringify(payload), updatedAt: now.getTime() })
-    .where(eq(outbox.id, id))
-    .run();
+  prepared(db, statements).setPayload.run({ id, payload: JSON.stringify(payload), now: now.getTime() });
 }
 
 export type ForeignClaim = Pick<OutboxRow, 'id' | 'claimedBy' | 'leaseUntil' | 'postingSince'>;
 
 /** 'sending' rows held by anyone but `claimant` (other processes, or nobody: a crash before leases). */
 export function foreignClaims(db: Db, claimant: string): ForeignClaim[] {
-  return db
-    .select({ id: outbox.id, claimedBy: outbox.claimedBy, leaseUntil: outbox.leaseUntil, postingSince: outbox.postingSince })
-    .from(outbox)
-    .where(and(eq(outbox.status, 'sending'), or(isNull(outbox.claimedBy), ne(outbox.claimedBy, claimant))))
-    .all();
+  return prepared(db, statements).foreignClaims.all(claimant);
 }
 
 /**
@@ -272,7 +248,8 @@ export function takeOver(db: Db, claim: ForeignClaim, now: Date): boolean {
 }
 
 export function getOutboxRow(db: Db, id: number): OutboxRow | undefined {
-  return db.select().from(outbox).where(eq(outbox.id, id)).get();
+  const raw = prepared(db, statements).byId.get(id);
+  return raw ? outboxRow.read(raw) : undefined;
 }
 
 /** A person's digest rows for one local date (the first, and a travel repeat if any). */

@@ -10,12 +10,15 @@ const workspace = rowReader(workspaces);
 // Touched by every new handoff (ensure, number, status), so prepared once.
 const statements = (s: Database.Database) => ({
   ensure: s.prepare<[string, number]>(`insert into workspaces (team_id, created_at) values (?, ?) on conflict do nothing`),
+  exists: s.prepare<[string], { one: number }>(`select 1 as one from workspaces where team_id = ?`),
   get: s.prepare<[string], Record<string, unknown>>(`select ${workspace.columns()} from workspaces where team_id = ?`),
   nextNumber: s.prepare<[string], { next: number }>(`update workspaces set next_handoff_number = next_handoff_number + 1 where team_id = ? returning next_handoff_number as next`),
 });
 
 export function ensureWorkspace(db: Db, teamId: string, now: Date): void {
-  prepared(db, statements).ensure.run(teamId, now.getTime());
+  const q = prepared(db, statements);
+  // Read first: an insert that changes nothing still takes the write lock (every channel message that proposes a call).
+  if (!q.exists.get(teamId)) q.ensure.run(teamId, now.getTime());
 }
 
 export function getWorkspace(db: Db, teamId: string): WorkspaceRow | undefined {

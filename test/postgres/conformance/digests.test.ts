@@ -5,6 +5,7 @@
 import type { HandoffDraft } from '../../../src/domain/handoffDraft';
 import type { Store } from '../../../src/db/store';
 import { describeStores } from '../support/stores';
+import { digestDedupeKey } from '../../../src/db/queries/dueDigests';
 
 const T = 'T1';
 const NOW = new Date(Date.UTC(2026, 10, 30, 9, 0));
@@ -63,7 +64,7 @@ describeStores('due digests', (ctx) => {
     expect((await store.dueForDigest(NOW.getTime() + 10, 10)).map((u) => u.userId)).toEqual(['U2', 'U1', 'U3']);
   });
 
-  it('enqueues a digest once per person and date, due at its dueAt (its turn in the wave)', async () => {
+  it('enqueues a digest once per person and date, due when the sweep placed it in the wave', async () => {
     const { store } = ctx();
     const row = {
       teamId: T,
@@ -76,7 +77,7 @@ describeStores('due digests', (ctx) => {
       dueAt: NOW.getTime() - 250,
     };
     expect(await store.enqueueDigest(row, NOW.getTime())).toBe(true);
-    expect(await store.enqueueDigest({ ...row, dueAt: NOW.getTime() + 5 }, NOW.getTime() + 1)).toBe(false);
+    expect(await store.enqueueDigest({ ...row, dueAt: NOW.getTime() - 5 }, NOW.getTime() + 1)).toBe(false);
     expect(
       await store.enqueueDigest({ ...row, userId: 'U2', dedupeKey: 'digest:U2:2026-11-30', status: 'skipped', lastError: 'digest off', dueAt: NOW.getTime() }, NOW.getTime()),
     ).toBe(true);
@@ -84,6 +85,48 @@ describeStores('due digests', (ctx) => {
     expect(first).toMatchObject({ kind: 'digest', status: 'pending', nextAttemptAt: NOW.getTime() - 250, createdAt: NOW.getTime(), updatedAt: NOW.getTime(), lastError: null });
     expect(JSON.parse(first!.payload)).toEqual({ deadline: 1 });
     expect((await store.digestRowsFor(T, 'U2', '2026-11-30'))[0]).toMatchObject({ status: 'skipped', lastError: 'digest off' });
+  });
+
+  it('undoes a digest planned ahead of its slot, and only that: putting the person back as before', async () => {
+    const { store } = ctx();
+    const slot = NOW.getTime() + 30_000;
+    const dayBefore = slot - 86_400_000;
+    // As the sweep leaves a person whose Monday digest it planned 30 s ahead of its slot.
+    await person(store, 'U1', { nextDigestAt: slot + 86_400_000, nextDigestLocalDate: '2026-12-01', lastDigestLocalDate: '2026-11-30', lastDigestAt: slot });
+    const planned = {
+      teamId: T,
+      userId: 'U1',
+      dedupeKey: digestDedupeKey('U1', { localDate: '2026-11-30', at: new Date(slot) }),
+      localDate: '2026-11-30',
+      payload: JSON.stringify({ before: { last: '2026-11-27', lastAt: dayBefore } }),
+      status: 'pending' as const,
+      lastError: null,
+      dueAt: slot + 400,
+    };
+    await store.enqueueDigest(planned, NOW.getTime());
+    // Someone else's row with no history kept (planned at its slot, not ahead) is never undone.
+    await person(store, 'U2', { lastDigestLocalDate: '2026-11-30', lastDigestAt: slot });
+    await store.enqueueDigest({ ...planned, userId: 'U2', dedupeKey: digestDedupeKey('U2', { localDate: '2026-11-30', at: new Date(slot) }), payload: '{}' }, NOW.getTime());
+    const u2 = await store.getUser(T, 'U2');
+
+    // From the slot on, it is that day's digest.
+    expect(await store.transaction((tx) => tx.unplanDigest(u2!, NOW.getTime()))).toBe(false);
+    expect(await store.unplanDigest((await store.getUser(T, 'U1'))!, slot + 400)).toBe(false);
+    expect(await store.digestRowsFor(T, 'U1', '2026-11-30')).toHaveLength(1);
+
+    expect(await store.transaction(async (tx) => tx.unplanDigest((await tx.getUser(T, 'U1'))!, NOW.getTime() + 1))).toBe(true);
+    expect(await store.digestRowsFor(T, 'U1', '2026-11-30')).toEqual([]);
+    expect(await store.getUser(T, 'U1')).toMatchObject({
+      nextDigestAt: slot,
+      nextDigestLocalDate: '2026-11-30',
+      lastDigestLocalDate: '2026-11-27',
+      lastDigestAt: dayBefore,
+      updatedAt: NOW.getTime() + 1,
+    });
+    // Nothing left to undo.
+    expect(await store.unplanDigest((await store.getUser(T, 'U1'))!, NOW.getTime() + 2)).toBe(false);
+    expect(await store.digestRowsFor(T, 'U2', '2026-11-30')).toHaveLength(1);
+    expect(await store.getUser(T, 'U2')).toEqual(u2);
   });
 
   it('advances a schedule (keeping the last instant when none is given) and parks one for a retry', async () => {
@@ -102,70 +145,6 @@ describeStores('due digests', (ctx) => {
     expect(await store.getUser(T, 'U1')).toMatchObject({ nextDigestAt: next + 1, lastDigestLocalDate: null, lastDigestAt: NOW.getTime() });
     await store.retryDigestAt(T, 'U1', NOW.getTime() + 60_000, NOW.getTime() + 3);
     expect(await store.getUser(T, 'U1')).toMatchObject({ nextDigestAt: NOW.getTime() + 60_000, nextDigestLocalDate: '2026-12-02', updatedAt: NOW.getTime() + 3 });
-  });
-});
-
-describeStores('planned-ahead digests', (ctx) => {
-  const SLOT = NOW.getTime() + 60_000;
-
-  /** `userId`, whose 2026-11-30 digest (slot a minute from NOW) the sweep planned ahead, as the sweep leaves it. */
-  async function plannedAhead(store: Store, userId: string, payload: Record<string, unknown>) {
-    await person(store, userId, { nextDigestAt: SLOT + 86_400_000, nextDigestLocalDate: '2026-12-01', lastDigestLocalDate: '2026-11-30', lastDigestAt: SLOT });
-    const row = {
-      teamId: T,
-      userId,
-      dedupeKey: `digest:${userId}:2026-11-30`,
-      localDate: '2026-11-30',
-      payload: JSON.stringify(payload),
-      status: 'pending' as const,
-      lastError: null,
-      dueAt: SLOT + 7,
-    };
-    expect(await store.enqueueDigest(row, NOW.getTime())).toBe(true);
-    return (await store.getUser(T, userId))!;
-  }
-
-  it('undoes a digest planned ahead: deletes its row and puts the person back as before it was planned', async () => {
-    const { store } = ctx();
-    const u = await plannedAhead(store, 'U1', { slotAt: SLOT, before: { last: '2026-11-27', lastAt: SLOT - 3 * 86_400_000 } });
-    expect(await store.unplanDigest(u, NOW.getTime())).toBe(true);
-    expect(await store.digestRowsFor(T, 'U1', '2026-11-30')).toEqual([]);
-    expect(await store.getUser(T, 'U1')).toMatchObject({
-      nextDigestAt: SLOT,
-      nextDigestLocalDate: '2026-11-30',
-      lastDigestLocalDate: '2026-11-27',
-      lastDigestAt: SLOT - 3 * 86_400_000,
-      updatedAt: NOW.getTime(),
-    });
-    // Nothing is left to undo.
-    expect(await store.unplanDigest((await store.getUser(T, 'U1'))!, NOW.getTime())).toBe(false);
-  });
-
-  it('undoes nothing without the history it replaced, nor from the slot on; a rolled-back transaction undoes the undo', async () => {
-    const { store } = ctx();
-    const u1 = await plannedAhead(store, 'U1', { slotAt: SLOT });
-    expect(await store.unplanDigest(u1, NOW.getTime())).toBe(false);
-    expect(await store.digestRowsFor(T, 'U1', '2026-11-30')).toHaveLength(1);
-    const u2 = await plannedAhead(store, 'U2', { slotAt: SLOT, before: { last: null, lastAt: null } });
-    expect(await store.unplanDigest(u2, SLOT)).toBe(false);
-    expect(await store.unplanDigest(u2, SLOT + 8)).toBe(false);
-    await expect(
-      store.transaction(async (tx) => {
-        expect(await tx.unplanDigest(u2, NOW.getTime())).toBe(true);
-        throw new Error('roll back');
-      }),
-    ).rejects.toThrow('roll back');
-    expect(await store.digestRowsFor(T, 'U2', '2026-11-30')).toHaveLength(1);
-    expect(await store.getUser(T, 'U2')).toEqual(u2);
-  });
-
-  it('says when the next pending row not yet due comes due', async () => {
-    const { store } = ctx();
-    expect(await store.nextDueAfter(NOW)).toBeNull();
-    await plannedAhead(store, 'U1', { slotAt: SLOT });
-    expect(await store.enqueue({ teamId: T, kind: 'dm', dedupeKey: 'dm:now', userId: 'U1', payload: {} }, NOW)).not.toBeNull();
-    expect(await store.nextDueAfter(NOW)).toBe(SLOT + 7);
-    expect(await store.nextDueAfter(new Date(SLOT + 7))).toBeNull();
   });
 });
 

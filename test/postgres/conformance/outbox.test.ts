@@ -242,6 +242,21 @@ describeStores('outbox', (ctx) => {
     expect(await store.outboxBacklog(at(120_000))).toEqual({ due: 1, sending: 0, oldestDueAt: NOW.getTime() + 60_000 });
   });
 
+  it('tells when the next pending row not yet due becomes due (a wave planned ahead)', async () => {
+    const { store } = ctx();
+    expect(await store.nextDueAfter(NOW)).toBeNull();
+    await dm(store, 'overdue', { dueIn: -5 });
+    await dm(store, 'now', { dueIn: 0 });
+    expect(await store.nextDueAfter(NOW)).toBeNull();
+    const soon = await dm(store, 'soon', { dueIn: 1500 });
+    await dm(store, 'later', { dueIn: 60_000 });
+    expect(await store.nextDueAfter(NOW)).toBe(NOW.getTime() + 1500);
+    // Only pending rows count: once the soonest is claimed, the next one is what's left.
+    await store.claimDue(at(1500), 3, lease('A'), [soon]);
+    expect(await store.nextDueAfter(NOW)).toBe(NOW.getTime() + 60_000);
+    expect(await store.nextDueAfter(at(60_000))).toBeNull();
+  });
+
   it('two stores on one database claiming at once never get the same row, and together get them all', async () => {
     const { store, another } = ctx();
     const second = await another();

@@ -1,7 +1,8 @@
 /** Parsing and formatting helpers: working days, HH:MM, durations, city names. */
 import fc from 'fast-check';
 import { formatHHMM, formatWorkingDays, parseHHMM, parseWorkingDays } from '../../../src/domain/workSchedule';
-import { cityOf, formatDuration } from '../../../src/time';
+import { cityOf, formatDuration, formatLocal } from '../../../src/time';
+import { zoneLabel } from '../../../src/time/format';
 
 const M = 60_000;
 const H = 60 * M;
@@ -114,4 +115,25 @@ describe('cityOf', () => {
   ])('%s → %s', (tz, city) => {
     expect(cityOf(tz)).toBe(city);
   });
+});
+
+describe('zoneLabel', () => {
+  // The abbreviation comes from a formatter kept per zone; it must say what date-fns-tz's 'zzz' says.
+  const zones = ['America/New_York', 'Europe/Lisbon', 'Asia/Kolkata', 'Australia/Lord_Howe', 'America/Santiago', 'Africa/Casablanca', 'UTC'];
+  it('names the zone as formatLocal’s zzz does, at any instant (DST changes included)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }), (tz, t) => {
+        const at = new Date(t);
+        const zzz = formatLocal(at, tz, 'zzz');
+        expect(zoneLabel(tz, at)).toBe(/^(GMT|UTC)/.test(zzz) || tz === 'UTC' ? cityOf(tz) : `${cityOf(tz)} (${zzz})`);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it.each([
+    ['America/New_York', '2026-01-15T12:00:00Z', 'New York (EST)'],
+    ['America/New_York', '2026-07-15T12:00:00Z', 'New York (EDT)'],
+    ['Asia/Kolkata', '2026-07-15T12:00:00Z', 'Kolkata'],
+  ])('%s at %s → %s', (tz, iso, label) => expect(zoneLabel(tz, new Date(iso))).toBe(label));
 });
