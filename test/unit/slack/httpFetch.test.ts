@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FetchFunction } from '@slack/web-api';
-import { httpFetch } from '../../../src/slack/httpFetch';
+import { httpFetch, IDLE_SOCKET_MS } from '../../../src/slack/httpFetch';
 
 describe('httpFetch', () => {
   let server: http.Server;
@@ -65,6 +65,35 @@ describe('httpFetch', () => {
   it('gives up when the signal fires', async () => {
     await expect(httpFetch(unused)(`${base}/slow`, { method: 'POST', body: 'x', signal: AbortSignal.timeout(50) })).rejects.toThrow();
   });
+
+  it('reuses a socket while busy, and closes an idle one itself before a server would', async () => {
+    // A server that never closes idle sockets: whoever closes this one first is the client.
+    const patient = http.createServer((req, res) => req.resume().on('end', () => res.end('{"ok":true}')));
+    patient.keepAliveTimeout = 120_000;
+    const sockets: Array<{ endedByClientAt?: number }> = [];
+    patient.on('connection', (socket) => {
+      const s: { endedByClientAt?: number } = {};
+      sockets.push(s);
+      socket.on('end', () => (s.endedByClientAt = Date.now()));
+    });
+    await new Promise<void>((r) => patient.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(patient.address() as AddressInfo).port}/api/chat.postMessage`;
+      const fetch = httpFetch(unused);
+      await (await fetch(url, { method: 'POST', body: 'a=1' })).text();
+      await (await fetch(url, { method: 'POST', body: 'a=2' })).text();
+      expect(sockets).toHaveLength(1);
+      const idleFrom = Date.now();
+      await new Promise<void>((resolve) => {
+        const poll = setInterval(() => sockets[0]!.endedByClientAt !== undefined && (clearInterval(poll), resolve()), 50);
+      });
+      // Closed for being idle (not at once, which would mean no keep-alive at all).
+      expect(sockets[0]!.endedByClientAt! - idleFrom).toBeGreaterThanOrEqual(IDLE_SOCKET_MS - 100);
+    } finally {
+      patient.closeAllConnections();
+      await new Promise((r) => patient.close(r));
+    }
+  }, 20_000);
 
   it('hands what it does not carry (a form upload) to the fallback', async () => {
     const calls: unknown[] = [];
