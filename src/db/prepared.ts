@@ -43,6 +43,14 @@ export interface RowReader<T> {
   table: string;
 }
 
+/** `alias.col as "jsName", …` for a table's columns (`[schema key, column]`), in either dialect. */
+export function selectList(columns: [string, { name: string }][], alias?: string, opts: { only?: readonly string[]; prefix?: string } = {}): string {
+  return columns
+    .filter(([key]) => !opts.only || opts.only.includes(key))
+    .map(([key, c]) => `${alias ? `${alias}.` : ''}${c.name} as "${opts.prefix ?? ''}${key}"`)
+    .join(', ');
+}
+
 /**
  * A select list and a row reader for `table`, from its drizzle definition: column names are aliased
  * to their schema keys, and boolean-mode integers come back as booleans.
@@ -52,11 +60,7 @@ export function rowReader<T extends SQLiteTable>(table: T): RowReader<T['$inferS
   const booleans = columns.filter(([, c]) => c.columnType === 'SQLiteBoolean').map(([key]) => key);
   return {
     table: getTableName(table),
-    columns: (alias, opts = {}) =>
-      columns
-        .filter(([key]) => !opts.only || opts.only.includes(key))
-        .map(([key, c]) => `${alias ? `${alias}.` : ''}${c.name} as "${opts.prefix ?? ''}${key}"`)
-        .join(', '),
+    columns: (alias, opts) => selectList(columns, alias, opts),
     read: (raw) => {
       for (const key of booleans) if (raw[key] !== null && raw[key] !== undefined) raw[key] = raw[key] === 1;
       return raw as T['$inferSelect'];

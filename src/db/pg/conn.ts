@@ -8,6 +8,7 @@ import { getTableColumns, getTableName } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { types, type Pool, type PoolClient, type QueryResultRow } from 'pg';
 import { Mutex } from '../mutex';
+import { selectList } from '../prepared';
 
 export interface Statement {
   name: string;
@@ -140,11 +141,7 @@ export function pgRowReader<Row>(table: PgTable): PgRowReader<Row> {
   const columns = Object.entries(getTableColumns(table));
   return {
     table: getTableName(table),
-    columns: (alias, opts = {}) =>
-      columns
-        .filter(([key]) => !opts.only || opts.only.includes(key))
-        .map(([key, c]) => `${alias ? `${alias}.` : ''}${c.name} as "${opts.prefix ?? ''}${key}"`)
-        .join(', '),
+    columns: (alias, opts) => selectList(columns, alias, opts),
     read: (raw) => {
       for (const [key, c] of columns) if (raw[key] !== null && raw[key] !== undefined) raw[key] = c.mapFromDriverValue(raw[key]);
       return raw as Row;

@@ -1,22 +1,10 @@
 /** Meeting deflection and processed events on PostgreSQL (same contract as ../queries/deflections.ts). */
 import { deflections } from '../pgSchema';
-import type { DeflectionOutcome, DeflectionRow } from '../queries/deflections';
+import { ALLOWED_FROM, type DeflectionRow } from '../queries/deflections';
 import type { DeflectionQueries } from '../store';
 import { instant, pgRowReader, statement, type On } from './conn';
 
 const row = pgRowReader<DeflectionRow>(deflections);
-
-/**
- * Which outcome may replace which: a copy of the SQLite module's table (not exported there). The
- * conformance suite runs every transition on both stores and compares them, so the two cannot drift.
- */
-const ALLOWED_FROM: Record<Exclude<DeflectionOutcome, 'shown'>, DeflectionOutcome[]> = {
-  converted: ['shown', 'dismissed', 'kept', 'muted'],
-  kept: ['shown', 'dismissed'],
-  muted: ['shown', 'dismissed', 'kept'],
-  dismissed: ['shown'],
-  failed: ['shown'],
-};
 
 const PURGE_EVENTS_PER_TICK = 2000;
 

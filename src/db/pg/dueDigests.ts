@@ -4,24 +4,9 @@
  * commits, and another replica sweeping at the same time takes the next people instead.
  */
 import { users } from '../pgSchema';
-import { digestDedupeKey, historyBefore, type DueUser } from '../queries/dueDigests';
+import { DUE_KEYS, digestDedupeKey, historyBefore, type DueUser } from '../queries/dueDigests';
 import type { DueDigestQueries } from '../store';
 import { instant, maybeInstant, pgRowReader, statement, type On } from './conn';
-
-const DUE_KEYS = [
-  'teamId',
-  'userId',
-  'slackTz',
-  'tzOverride',
-  'workdayStartMinute',
-  'workdayEndMinute',
-  'workingDays',
-  'awayUntil',
-  'nextDigestAt',
-  'nextDigestLocalDate',
-  'lastDigestLocalDate',
-  'lastDigestAt',
-] as const;
 
 const user = pgRowReader<DueUser>(users);
 

@@ -121,7 +121,7 @@ export function getDeflectionById(db: Db, id: number): DeflectionRow | undefined
  * agenda modal can be closed), so later choices may refine earlier ones, but never backwards:
  * a handoff that exists stays 'converted', and a prompt Slack refused ('failed') was never seen.
  */
-const ALLOWED_FROM: Record<Exclude<DeflectionOutcome, 'shown'>, DeflectionOutcome[]> = {
+export const ALLOWED_FROM: Record<Exclude<DeflectionOutcome, 'shown'>, DeflectionOutcome[]> = {
   converted: ['shown', 'dismissed', 'kept', 'muted'],
   kept: ['shown', 'dismissed'],
   muted: ['shown', 'dismissed', 'kept'],

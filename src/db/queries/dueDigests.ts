@@ -10,7 +10,8 @@ import { users } from '../schema';
 import { prepared, rowReader } from '../prepared';
 import type { UserRow } from './users';
 
-const DUE_KEYS = [
+/** The person columns the sweep reads (both stores select these). */
+export const DUE_KEYS = [
   'teamId',
   'userId',
   'slackTz',
