@@ -1,5 +1,6 @@
 /** Outbox retention: finished rows past OUTBOX_RETENTION_DAYS go, in slices; nothing unfinished does. */
 import { openDatabase, runMigrations, type DbHandle } from '../../../src/db/client';
+import { countLoopTurns } from '../../harness/loopTurns';
 import { sqliteStore } from '../../../src/db/sqliteStore';
 import { pruneOutbox } from '../../../src/delivery/retention';
 import { loadConfig } from '../../../src/config';
@@ -42,15 +43,9 @@ describe('outbox retention', () => {
     addRows(h, 'pending', 60, 2, 'old-pending'); // a paused workspace's delivery: kept, whatever its age
     addRows(h, 'sending', 60, 1, 'old-sending');
     // Slices of 500 that yield between them: a ticker on the loop runs while the prune is under way.
-    let turns = 0;
-    let ticking = true;
-    const tick = () => {
-      turns += 1;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const loop = countLoopTurns();
     expect(await pruneOutbox(sqliteStore(h), new Date(NOW), 30 * DAY, { sliceSize: 500 })).toBe(1207);
-    ticking = false;
+    const turns = loop.stop();
     expect(turns).toBeGreaterThanOrEqual(2);
     expect(countBy(h)).toEqual({ 'sent@0': 5, 'pending@1': 2, 'sending@1': 1 });
     h.close();

@@ -6,6 +6,7 @@
  * silently lost: it is either enqueued or recorded as skipped.
  */
 import fc from 'fast-check';
+import { countLoopTurns } from '../../harness/loopTurns';
 import { openDatabase, runMigrations, type DbHandle } from '../../../src/db/client';
 import { sqliteStore } from '../../../src/db/sqliteStore';
 import { PLAN_AHEAD_MS, SLICE_SIZE, sendableAt, sweepDueDigests } from '../../../src/scheduler/digestSweep';
@@ -168,17 +169,11 @@ describe('sweepDueDigests', () => {
       for (let i = 0; i < 10_000; i++) insert.run(`U${i}`, at);
     })();
     // A ticker on the event loop: it only runs when the sweep gives the loop back.
-    let turns = 0;
-    let ticking = true;
-    const tick = () => {
-      turns += 1;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const loop = countLoopTurns();
     const slices: number[] = [];
     const sweep = sweepDueDigests(sqliteStore(h), new Date(at + 60_000), MAX_LATE, { onSlice: (s) => slices.push(s.enqueued) });
     expect(await sweep).toMatchObject({ due: 10_000, enqueued: 10_000 });
-    ticking = false;
+    const turns = loop.stop();
     expect(slices).toHaveLength(10_000 / SLICE_SIZE);
     expect(Math.max(...slices)).toBeLessThanOrEqual(SLICE_SIZE);
     // The loop ran between (nearly) every two slices.
