@@ -4,7 +4,7 @@
  * commits, and another replica sweeping at the same time takes the next people instead.
  */
 import { users } from '../pgSchema';
-import { DUE_KEYS, digestDedupeKey, historyBefore, type DueUser } from '../queries/dueDigests';
+import { DUE_KEYS, historyBefore, plannedAhead, type DueUser } from '../queries/dueDigests';
 import type { DueDigestQueries } from '../store';
 import { instant, maybeInstant, pgRowReader, statement, type On } from './conn';
 
@@ -58,13 +58,13 @@ export const dueDigestQueries: On<DueDigestQueries> = {
   },
   // As on SQLite (see ../queries/dueDigests.ts): run inside the caller's transaction.
   async unplanDigest(c, p, now) {
-    if (p.lastDigestAt === null || p.lastDigestAt <= now || !p.lastDigestLocalDate) return false;
-    const slot = { localDate: p.lastDigestLocalDate, at: new Date(p.lastDigestAt) };
-    const [row] = await c.rows<{ id: string; payload: string }>(S.plannedAhead, [p.teamId, digestDedupeKey(p.userId, slot), digestDedupeKey(p.userId, slot, true), instant(now)]);
+    const planned = plannedAhead(p, now);
+    if (!planned) return false;
+    const [row] = await c.rows<{ id: string; payload: string }>(S.plannedAhead, [p.teamId, ...planned.keys, instant(now)]);
     const before = row ? historyBefore(row.payload) : null;
     if (!row || !before) return false;
     await c.changes(S.unplan, [row.id]);
-    await c.changes(S.restore, [p.teamId, p.userId, instant(p.lastDigestAt), p.lastDigestLocalDate, before.last, maybeInstant(before.lastAt), instant(now)]);
+    await c.changes(S.restore, [p.teamId, p.userId, instant(planned.at), planned.localDate, before.last, maybeInstant(before.lastAt), instant(now)]);
     return true;
   },
 };

@@ -106,16 +106,28 @@ interface Restore extends DigestHistoryBefore {
  * last digest instant lies after `now` has one planned ahead. Run inside the caller's transaction.
  * Returns whether there was one.
  */
-export function unplanDigest(db: Db, p: Pick<UserRow, 'teamId' | 'userId' | 'lastDigestLocalDate' | 'lastDigestAt'>, now: number): boolean {
-  if (p.lastDigestAt === null || p.lastDigestAt <= now || !p.lastDigestLocalDate) return false;
-  const slot = { localDate: p.lastDigestLocalDate, at: new Date(p.lastDigestAt) };
+export function unplanDigest(db: Db, p: PlannedPerson, now: number): boolean {
+  const planned = plannedAhead(p, now);
+  if (!planned) return false;
   const q = prepared(db, statements);
-  const row = q.plannedAhead.get(p.teamId, digestDedupeKey(p.userId, slot), digestDedupeKey(p.userId, slot, true), now);
+  const row = q.plannedAhead.get(p.teamId, ...planned.keys, now);
   const before = row ? historyBefore(row.payload) : null;
   if (!row || !before) return false;
   q.unplan.run(row.id);
-  q.restore.run({ teamId: p.teamId, userId: p.userId, at: p.lastDigestAt, localDate: p.lastDigestLocalDate, ...before, now });
+  q.restore.run({ teamId: p.teamId, userId: p.userId, at: planned.at, localDate: planned.localDate, ...before, now });
   return true;
+}
+
+type PlannedPerson = Pick<UserRow, 'teamId' | 'userId' | 'lastDigestLocalDate' | 'lastDigestAt'>;
+
+/**
+ * The slot a person's digest was planned ahead for, and the dedupe keys its row can have; null when
+ * their last served slot is not still to come at `now` (nothing planned ahead to undo). Both stores' `unplanDigest`.
+ */
+export function plannedAhead(p: PlannedPerson, now: number): { at: number; localDate: string; keys: [string, string] } | null {
+  if (p.lastDigestAt === null || p.lastDigestAt <= now || !p.lastDigestLocalDate) return null;
+  const slot = { localDate: p.lastDigestLocalDate, at: new Date(p.lastDigestAt) };
+  return { at: p.lastDigestAt, localDate: p.lastDigestLocalDate, keys: [digestDedupeKey(p.userId, slot), digestDedupeKey(p.userId, slot, true)] };
 }
 
 /** The digest history a planned-ahead row kept (`before` in its payload); null when it has none. */
