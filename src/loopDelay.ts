@@ -86,6 +86,11 @@ export class LoopDelayMonitor {
     return w;
   }
 
+  /** Samples taken so far in the open window (0 when not started). */
+  openWindowSamples(): number {
+    return this.histogram?.count ?? 0;
+  }
+
   /** The last completed window, or null before the first one ends. */
   latest(): LoopDelayWindow | null {
     return this.last;

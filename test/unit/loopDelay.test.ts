@@ -14,6 +14,10 @@ const fakeHistogram = (valuesMs: number[]): DelayHistogram => {
   };
 };
 
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 1));
+}
+
 function capture() {
   const lines: Array<{ level: number; msg: string; loopDelay?: { maxMs: number } }> = [];
   const logger = pino({ level: 'debug' }, new Writable({ write: (c, _e, cb) => (lines.push(JSON.parse(String(c))), cb()) }));
@@ -37,15 +41,17 @@ describe('event-loop delay', () => {
     const monitor = new LoopDelayMonitor(logger, { windowMs: 60_000, resolutionMs: 1 });
     monitor.start();
     try {
-      await new Promise((r) => setTimeout(r, 5));
-      const until = performance.now() + 80;
-      while (performance.now() < until) {
+      // A sample is the time between two sampler firings, and the first firing only sets the start:
+      // a hold before the sampler has fired is invisible. So hold only once a sample exists, and
+      // close the window only once the sampler has fired after the hold (conditions, not sleeps:
+      // on a busy machine a 5 ms sleep can end before the sampler's first firing).
+      await until(() => monitor.openWindowSamples() >= 1);
+      const before = monitor.openWindowSamples();
+      const end = performance.now() + 80;
+      while (performance.now() < end) {
         // hold the loop, as one long transaction would
       }
-      // The sampling timer, overdue since the hold, fires at the next timers phase, before these later
-      // timers (libuv runs timers in due order). Closing the window sooner would lose the sample:
-      // reset() forgets the previous sample's time too. A few turns make a busy machine no matter.
-      for (let turn = 0; turn < 5; turn++) await new Promise((r) => setTimeout(r, 2));
+      await until(() => monitor.openWindowSamples() > before);
       const w = monitor.closeWindow()!;
       expect(w.maxMs).toBeGreaterThanOrEqual(60);
       expect(monitor.latest()).toBe(w);
