@@ -16,6 +16,8 @@ import { settingsValues, type SettingsInput } from '../e2e/coreLoop.support';
 import { createTestDatabase, describeOnPostgres, type TestDatabase } from './support/databases';
 
 const HOUR = 3600_000;
+/** How long a step may take on a loaded machine before it counts as never happening. */
+const PATIENCE_MS = 15_000;
 
 describeOnPostgres()('two replicas on one PostgreSQL database', () => {
   let database: TestDatabase;
@@ -48,7 +50,7 @@ describeOnPostgres()('two replicas on one PostgreSQL database', () => {
   async function handoffVia(t: TestApp, from: string, text: string): Promise<{ id: number; number: number }> {
     const responseUrl = t.fake.responseUrl();
     await t.slack.command({ userId: from, text, responseUrl });
-    const reply = String((await t.fake.waitFor('response_url', (c) => c.args.response_url === responseUrl)).args.text ?? '');
+    const reply = String((await t.fake.waitFor('response_url', (c) => c.args.response_url === responseUrl, PATIENCE_MS)).args.text ?? '');
     const m = /Handoff #(\d+) created/.exec(reply);
     if (!m) throw new Error(`not created: ${reply}`);
     const number = Number(m[1]);
@@ -68,7 +70,7 @@ describeOnPostgres()('two replicas on one PostgreSQL database', () => {
     }
   }
 
-  /** Resolves after `n` calls of `obj[method]` on this app have settled (the listener's work is done). */
+  /** Counts the calls of `obj[method]` that have settled (a listener's work done), for conditions to wait on. */
   function settledCalls<K extends string>(obj: Record<K, (...args: never[]) => Promise<unknown>>, method: K): { count: () => number } {
     let n = 0;
     const original = obj[method].bind(obj);
@@ -94,7 +96,7 @@ describeOnPostgres()('two replicas on one PostgreSQL database', () => {
     const remembered = settledCalls(a.handoff.deps.people as never, 'remember');
     const res = await a.slack.event({ type: 'user_change', user: { id: 'UKEN', name: 'ken', tz: 'America/Los_Angeles', team_id: TEAM } });
     expect(res.status).toBe(200);
-    await eventually(() => expect(remembered.count()).toBe(1));
+    await eventually(() => expect(remembered.count()).toBe(1), PATIENCE_MS);
 
     // B reads the new plan: today 09:00 in Los Angeles (17:00 UTC), not tomorrow 09:00 Tokyo.
     const seen = (await b.handoff.store.getUser(TEAM, 'UKEN'))!;
@@ -147,9 +149,16 @@ describeOnPostgres()('two replicas on one PostgreSQL database', () => {
       // Ana is working and told at once; Ken's waits for his digest.
       await handoffVia(b, 'UNYC', '<@UKEN> <@UANA> waiting for the Tokyo digest');
       await b.tick();
-      // Queued before the event and not sent yet: a notice to Ana, due now.
+      // Queued before the event, due at B's next tick (no drain can claim it before the clocks move).
       const queued = await b.handoff.store.enqueue(
-        { teamId: TEAM, kind: 'dm', dedupeKey: 'queued-before', userId: 'UANA', payload: { reason: 'notice', text: 'queued before' } },
+        {
+          teamId: TEAM,
+          kind: 'dm',
+          dedupeKey: 'queued-before',
+          userId: 'UANA',
+          payload: { reason: 'notice', text: 'queued before' },
+          nextAttemptAt: new Date(b.clock.now().getTime() + 60_000),
+        },
         b.clock.now(),
       );
       expect(queued).not.toBeNull();
@@ -157,7 +166,7 @@ describeOnPostgres()('two replicas on one PostgreSQL database', () => {
       const res = await a.slack.event(event);
       expect(res.status).toBe(200);
       const paused = event.type === 'app_uninstalled' ? 'uninstalled' : 'tokens_revoked';
-      await eventually(async () => expect((await b.handoff.store.getWorkspace(TEAM))?.status).toBe(paused));
+      await eventually(async () => expect((await b.handoff.store.getWorkspace(TEAM))?.status).toBe(paused), PATIENCE_MS);
       // Slack revokes the token with it: B's periodic re-check must not resume delivery.
       a.fake.revokeToken();
       const from = a.fake.calls.length;
@@ -165,7 +174,7 @@ describeOnPostgres()('two replicas on one PostgreSQL database', () => {
       // A new handoff through B: saved, Ana not notified, and the author told why.
       const responseUrl = b.fake.responseUrl();
       await b.slack.command({ userId: 'UNYC', text: '<@UANA> please check the release notes', responseUrl });
-      const reply = String((await b.fake.waitFor('response_url', (c) => c.args.response_url === responseUrl)).args.text ?? '');
+      const reply = String((await b.fake.waitFor('response_url', (c) => c.args.response_url === responseUrl, PATIENCE_MS)).args.text ?? '');
       expect(reply).toMatch(/Handoff #2 created/);
       expect(reply).toMatch(/Delivery is paused for this workspace/);
       // B's scheduler through Ken's Thursday 09:00 (Wed 00:00 UTC): no digest, and the queued DM stays.
@@ -197,7 +206,7 @@ describeOnPostgres()('two replicas on one PostgreSQL database', () => {
       b.slack.event(message, { eventId: 'Ev0SAME', retryNum: 1, retryReason: 'http_timeout' }),
     ]);
     expect([first.status, retry.status]).toEqual([200, 200]);
-    await eventually(() => expect(outcomes.flat()).toHaveLength(2));
+    await eventually(() => expect(outcomes.flat()).toHaveLength(2), PATIENCE_MS);
     expect(outcomes.flat().sort()).toEqual(['ignored: duplicate event', 'prompted']);
     expect(a.fake.ephemerals).toHaveLength(1);
 
@@ -206,7 +215,7 @@ describeOnPostgres()('two replicas on one PostgreSQL database', () => {
     const remembered = [settledCalls(a.handoff.deps.people as never, 'remember'), settledCalls(b.handoff.deps.people as never, 'remember')];
     const change = { type: 'user_change', user: { id: 'UKEN', name: 'ken', tz: 'America/Los_Angeles', team_id: TEAM } };
     await Promise.all([a.slack.event(change, { eventId: 'Ev0USER' }), b.slack.event(change, { eventId: 'Ev0USER', retryNum: 1, retryReason: 'http_timeout' })]);
-    await eventually(() => expect(remembered[0]!.count() + remembered[1]!.count()).toBe(2));
+    await eventually(() => expect(remembered[0]!.count() + remembered[1]!.count()).toBe(2), PATIENCE_MS);
     const ken = (await b.handoff.store.getUser(TEAM, 'UKEN'))!;
     expect(ken.slackTz).toBe('America/Los_Angeles');
     // Wednesday 09:00 in Los Angeles is still to come (it is 04:00 there).
@@ -231,13 +240,13 @@ describeOnPostgres()('two replicas on one PostgreSQL database', () => {
     const answers = await Promise.all([a.slack.interaction(submission), b.slack.interaction(submission)]);
     expect(answers.map((r) => r.status)).toEqual([200, 200]);
     // Each replica tells the author: one "created", one "already created".
-    await eventually(() => expect(a.fake.messagesIn('UAUTH')).toHaveLength(2));
+    await eventually(() => expect(a.fake.messagesIn('UAUTH')).toHaveLength(2), PATIENCE_MS);
     const told = a.fake.messagesIn('UAUTH').map((m) => String(m.text));
     expect(told.filter((t) => /already created/.test(t))).toHaveLength(1);
     expect(await b.handoff.store.findHandoffIdByNumber(TEAM, 1)).toBeDefined();
     expect(await b.handoff.store.findHandoffIdByNumber(TEAM, 2)).toBeUndefined();
     // Ana is working: told once.
-    await eventually(() => expect(a.fake.messagesIn('UANA')).toHaveLength(1));
+    await eventually(() => expect(a.fake.messagesIn('UANA')).toHaveLength(1), PATIENCE_MS);
     await Promise.all([a.handoff.dispatcher.idle(), b.handoff.dispatcher.idle()]);
     expect(a.fake.messagesIn('UANA')).toHaveLength(1);
   });
@@ -250,7 +259,7 @@ describeOnPostgres()('two replicas on one PostgreSQL database', () => {
     expect(res.status).toBe(200);
     return responseUrl;
   }
-  const answered = (t: TestApp, url: string) => t.fake.waitFor('response_url', (c) => c.args.response_url === url);
+  const answered = (t: TestApp, url: string) => t.fake.waitFor('response_url', (c) => c.args.response_url === url, PATIENCE_MS);
 
   it('the same button click to A and to B at once makes one state change and one event-log row', async () => {
     await replicas('2026-11-25T12:00:00Z', { UAUTH: 'America/New_York', UANA: 'Europe/Lisbon' });
@@ -280,7 +289,7 @@ describeOnPostgres()('two replicas on one PostgreSQL database', () => {
       values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'not mine, sorry' } },
     });
     await Promise.all([a.slack.interaction(submission), b.slack.interaction(submission)]);
-    await eventually(() => expect(acted[0]!.count() + acted[1]!.count()).toBe(2));
+    await eventually(() => expect(acted[0]!.count() + acted[1]!.count()).toBe(2), PATIENCE_MS);
     const events = await b.handoff.store.listEvents(h.id);
     expect(events.filter((e) => e.kind === 'recipient_declined')).toHaveLength(1);
     const after = (await b.handoff.store.loadHandoff(TEAM, h.id))!;
