@@ -349,6 +349,9 @@ export class OutboxDispatcher {
   }
 
   private sleep(ms: number): Promise<void> {
+    // `stop` wakes the sleepers it finds; a sender whose store call was still out then must not start
+    // a new sleep (a paused workspace's, up to a minute) that `stop` would wait for.
+    if (this.stopped) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(handle);
