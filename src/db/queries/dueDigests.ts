@@ -140,9 +140,14 @@ export function historyBefore(payload: string): DigestHistoryBefore | null {
   }
 }
 
-/** Inserts one digest row; false when that person's row for that date (its dedupe key) exists. */
-export function enqueueDigest(db: Db, row: DigestRow, now: number): boolean {
-  return prepared(db, statements).enqueue.run({ ...row, now }).changes > 0;
+/**
+ * Inserts digest rows, in order; for each, whether it was inserted (false when that person's row for
+ * that date — its dedupe key — exists, or an earlier row of the same call had the key). A sweep slice
+ * passes all its rows at once: one statement on PostgreSQL instead of a round trip per row.
+ */
+export function enqueueDigests(db: Db, rows: DigestRow[], now: number): boolean[] {
+  const enqueue = prepared(db, statements).enqueue;
+  return rows.map((row) => enqueue.run({ ...row, now }).changes > 0);
 }
 
 export interface Advance {
@@ -154,9 +159,13 @@ export interface Advance {
   lastAt: number | null;
 }
 
-/** Moves the person's schedule on: their next digest, and the last date (and instant) served. */
-export function advanceDigestSchedule(db: Db, a: Advance, now: number): void {
-  prepared(db, statements).advance.run({ ...a, now });
+/**
+ * Moves each person's schedule on: their next digest, and the last date (and instant) served; one
+ * entry per person. A sweep slice passes all its people at once (one statement on PostgreSQL).
+ */
+export function advanceDigestSchedules(db: Db, list: Advance[], now: number): void {
+  const advance = prepared(db, statements).advance;
+  for (const a of list) advance.run({ ...a, now });
 }
 
 /** Parks a person whose schedule could not be planned until `nextAt`. */
