@@ -11,7 +11,8 @@ import { instant, maybeInstant, pgRowReader, statement, type On } from './conn';
 const user = pgRowReader<DueUser>(users);
 
 const S = {
-  // Ties broken by the primary key, where SQLite left them to its index order.
+  // Ties broken by team and person, as on SQLite: users_next_digest_idx is in this order, so a slice
+  // of a wave due at one instant is read off the index instead of the whole wave being sorted.
   due: statement(
     'dueDigests.due',
     `select ${user.columns('u', { only: DUE_KEYS })}

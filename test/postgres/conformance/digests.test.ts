@@ -64,6 +64,20 @@ describeStores('due digests', (ctx) => {
     expect((await store.dueForDigest(NOW.getTime() + 10, 10)).map((u) => u.userId)).toEqual(['U2', 'U1', 'U3']);
   });
 
+  it('breaks ties between people due at the same instant by workspace and person, on both backends', async () => {
+    const { store } = ctx();
+    for (const [userId, teamId] of [
+      ['U9', 'T2'],
+      ['U8', T],
+      ['U1', 'T2'],
+      ['U7', T],
+    ] as const)
+      await person(store, userId, { nextDigestAt: NOW.getTime() }, teamId);
+    await person(store, 'U0', { nextDigestAt: NOW.getTime() + 1 });
+    expect((await store.dueForDigest(NOW.getTime() + 1, 10)).map((u) => `${u.teamId}/${u.userId}`)).toEqual(['T1/U7', 'T1/U8', 'T2/U1', 'T2/U9', 'T1/U0']);
+    expect((await store.dueForDigest(NOW.getTime(), 2)).map((u) => u.userId)).toEqual(['U7', 'U8']);
+  });
+
   it('enqueues a digest once per person and date, due when the sweep placed it in the wave', async () => {
     const { store } = ctx();
     const row = {
