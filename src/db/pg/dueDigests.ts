@@ -12,12 +12,15 @@ const user = pgRowReader<DueUser>(users);
 
 const S = {
   // Ties broken by team and person, as on SQLite: users_next_digest_idx is in this order, so a slice
-  // of a wave due at one instant is read off the index instead of the whole wave being sorted.
+  // of a wave due at one instant is read off the index instead of the whole wave being sorted. The
+  // horizon is a sub-select so the planner cannot estimate the due rows from statistics: statistics
+  // taken before a wave's people were moved to its slot said "few due", and it sorted all 10,000 of
+  // them for every slice (45–110 ms a slice); unknown, it takes the index in order (0.2 ms).
   due: statement(
     'dueDigests.due',
     `select ${user.columns('u', { only: DUE_KEYS })}
      from users u left join workspaces w on w.team_id = u.team_id
-     where u.next_digest_at <= $1 and coalesce(w.status, 'active') = 'active'
+     where u.next_digest_at <= (select $1::timestamptz) and coalesce(w.status, 'active') = 'active'
      order by u.next_digest_at, u.team_id, u.user_id limit $2
      for update of u skip locked`,
   ),
