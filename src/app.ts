@@ -8,9 +8,8 @@ import { App } from '@slack/bolt';
 import { LogLevel as WebLogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { DestinationStream } from 'pino';
 import { secretsOf, type Config } from './config';
-import { openDatabase, runMigrations, type DbHandle } from './db/client';
-import { storageHealth } from './db/health';
-import { sqliteStore } from './db/sqliteStore';
+import type { DbHandle } from './db/client';
+import { openConfiguredDatabase, openSqlite, type OpenedDatabase } from './db/open';
 import type { Store } from './db/store';
 import { hardenedHttpReceiver } from './slack/receiver';
 import { AuthTestReadiness, type SlackReadiness } from './slack/readiness';
@@ -48,12 +47,16 @@ export interface HandoffOptions {
   logDestination?: DestinationStream;
   /** Tests drive the scheduler themselves; production runs the cron tick. */
   startScheduler?: boolean;
+  /** Already opened (`openHandoff` opens PostgreSQL, which cannot be opened synchronously). */
+  database?: OpenedDatabase;
 }
 
 export interface Handoff {
   app: App;
-  /** The raw SQLite handle: health checks and tests that need raw SQL. Everything else uses `store`. */
-  db: DbHandle;
+  /** The opened backend (SQLite or PostgreSQL) with its raw handle. Everything else uses `store`. */
+  database: OpenedDatabase;
+  /** The raw SQLite handle, for tests that need raw SQL; throws on PostgreSQL. */
+  readonly db: DbHandle;
   store: Store;
   deps: ListenerDeps;
   dispatcher: OutboxDispatcher;
@@ -69,13 +72,17 @@ export interface Handoff {
   stop(): Promise<void>;
 }
 
+/** Opens the configured database (SQLite or PostgreSQL) and wires Handoff over it: what `npm start` runs. */
+export async function openHandoff(config: Config, opts: HandoffOptions = {}): Promise<Handoff> {
+  return createHandoff(config, { ...opts, database: opts.database ?? (await openConfiguredDatabase(config.database)) });
+}
+
+/** Wires Handoff over `opts.database`, or over the configured SQLite file (opened synchronously). */
 export function createHandoff(config: Config, opts: HandoffOptions = {}): Handoff {
   const clock = opts.clock ?? systemClock;
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config), destination: opts.logDestination });
-  const db = openDatabase(config.databasePath);
-  runMigrations(db);
-  // PostgreSQL (DATABASE_URL=postgres://…) is selected here in a later step; today it is SQLite.
-  const store = sqliteStore(db);
+  const database = opts.database ?? openConfiguredSqlite(config);
+  const store = database.store;
 
   const bolt = boltLogger(logger);
   const metrics = new Metrics(
@@ -102,7 +109,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
       ? new SocketMode({ appToken: config.slackAppToken, slackApiUrl: config.slackApiUrl, logger, boltLogger: bolt, clock })
       : undefined;
   const readiness: SlackReadiness = socket ?? new AuthTestReadiness(client, clock);
-  const routes = [healthRoute(() => storageHealth(db, config.databasePath)), readyRoute(readiness), metricsRoute(metrics, config.metricsToken)];
+  const routes = [healthRoute(() => database.health()), readyRoute(readiness), metricsRoute(metrics, config.metricsToken)];
   const app = new App({
     authorize: identity.authorize(config.slackBotToken),
     logger: bolt,
@@ -169,7 +176,11 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
 
   return {
     app,
-    db,
+    database,
+    get db(): DbHandle {
+      if (database.kind !== 'sqlite') throw new Error('Handoff.db is the raw SQLite handle; this Handoff runs on PostgreSQL');
+      return database.handle;
+    },
     store,
     deps,
     dispatcher,
@@ -227,4 +238,9 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
     },
   };
+}
+
+function openConfiguredSqlite(config: Config): OpenedDatabase {
+  if (config.database.kind !== 'sqlite') throw new Error('PostgreSQL opens asynchronously: start Handoff with openHandoff(config)');
+  return openSqlite(config.database.path);
 }

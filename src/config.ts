@@ -11,7 +11,9 @@ const WHERE = {
   SLACK_APP_TOKEN: 'for Socket Mode, create an App-Level Token (xapp-…) with the connections:write scope under Basic Information → App-Level Tokens; leave it unset for HTTP mode',
   SLACK_API_URL: 'leave unset for slack.com; otherwise the Web API base URL ending in /api/',
   PORT: 'a TCP port number such as 3000',
-  DATABASE_URL: 'a SQLite file such as file:./data/handoff.db (or :memory: for throwaway runs)',
+  DATABASE_URL:
+    'a SQLite file such as file:./data/handoff.db (or :memory: for throwaway runs), or a PostgreSQL connection string such as postgres://handoff:password@db.example:5432/handoff',
+  DATABASE_POOL_SIZE: 'PostgreSQL only: most connections one Handoff process holds, 1–100 (default 10); N replicas hold up to N times this',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace',
   DIGEST_MAX_LATE_HOURS: 'how many hours late a missed digest may still be sent (default 4)',
   DEFLECTION_COOLDOWN_HOURS: 'hours between two meeting-deflection prompts to one person (default 4)',
@@ -48,9 +50,10 @@ const schema = z.object({
   DATABASE_URL: z
     .string()
     .min(1)
-    // Without this a postgres:// URL would be taken for a file path and open a SQLite file named after it.
-    .refine((url) => !POSTGRES_URL.test(url), 'PostgreSQL is not supported yet: this version of Handoff runs on SQLite only')
+    // A postgres:// URL must parse as one: a typo would otherwise surface as a connection error later.
+    .refine((url) => !POSTGRES_URL.test(url) || URL.canParse(url), 'not a valid PostgreSQL URL (postgres://user:password@host:5432/database)')
     .default('file:./data/handoff.db'),
+  DATABASE_POOL_SIZE: intIn(1, 100).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DIGEST_MAX_LATE_HOURS: z.coerce.number().min(0).max(24).default(4),
   DEFLECTION_COOLDOWN_HOURS: z.coerce
@@ -68,13 +71,16 @@ const schema = z.object({
   OUTBOX_RETENTION_DAYS: intIn(1, 3650).default(30),
 });
 
+/** Where Handoff keeps its data: a SQLite file (the default, zero set-up) or PostgreSQL (replicas). */
+export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; poolSize: number };
+
 export interface Config {
   slackBotToken: string;
   slackSigningSecret: string | undefined;
   slackAppToken: string | undefined;
   slackApiUrl: string | undefined;
   port: number;
-  databasePath: string;
+  database: DatabaseConfig;
   logLevel: string;
   digestMaxLateMs: number;
   deflectionCooldownMs: number;
@@ -126,9 +132,21 @@ function clean(env: NodeJS.ProcessEnv): Record<string, string> {
   return out;
 }
 
-function databasePathFrom(url: string): string {
-  if (url === ':memory:') return url;
-  return url.startsWith('file:') ? url.slice('file:'.length) : url;
+/** What a DATABASE_URL (or a CLI's --db) names. */
+export function databaseFrom(url: string, poolSize = 10): DatabaseConfig {
+  if (POSTGRES_URL.test(url)) return { kind: 'postgres', url, poolSize };
+  if (url === ':memory:') return { kind: 'sqlite', path: url };
+  return { kind: 'sqlite', path: url.startsWith('file:') ? url.slice('file:'.length) : url };
+}
+
+/** The password inside a PostgreSQL URL, so logs can redact it. */
+function databasePassword(database: DatabaseConfig): string | undefined {
+  if (database.kind !== 'postgres') return undefined;
+  try {
+    return decodeURIComponent(new URL(database.url).password) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -158,7 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slackAppToken: c.SLACK_APP_TOKEN,
     slackApiUrl: c.SLACK_API_URL,
     port: c.PORT,
-    databasePath: databasePathFrom(c.DATABASE_URL),
+    database: databaseFrom(c.DATABASE_URL, c.DATABASE_POOL_SIZE),
     logLevel: c.LOG_LEVEL,
     digestMaxLateMs: c.DIGEST_MAX_LATE_HOURS * 3600_000,
     deflectionCooldownMs: c.DEFLECTION_COOLDOWN_HOURS * 3600_000,
@@ -175,5 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** Values that must never reach a log line. */
 export function secretsOf(config: Config): string[] {
-  return [config.slackBotToken, config.slackSigningSecret, config.slackAppToken, config.metricsToken].filter((s): s is string => typeof s === 'string' && s.length > 0);
+  return [config.slackBotToken, config.slackSigningSecret, config.slackAppToken, config.metricsToken, databasePassword(config.database)].filter(
+    (s): s is string => typeof s === 'string' && s.length > 0,
+  );
 }

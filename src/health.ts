@@ -20,13 +20,17 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** GET /healthz: 200 while `report()` is ok (the process and its storage), 503 with the report otherwise. */
-export function healthRoute(report: () => { ok: boolean }): CustomRoute {
+export function healthRoute(report: () => { ok: boolean } | Promise<{ ok: boolean }>): CustomRoute {
   return {
     path: '/healthz',
     method: ['GET'],
     handler: (_req, res) => {
-      const health = report();
-      json(res, health.ok ? 200 : 503, { status: health.ok ? 'ok' : 'degraded', ...health });
+      Promise.resolve()
+        .then(report)
+        .then(
+          (health) => json(res, health.ok ? 200 : 503, { status: health.ok ? 'ok' : 'degraded', ...health }),
+          (e: unknown) => json(res, 503, { status: 'degraded', ok: false, error: e instanceof Error ? e.message : String(e) }),
+        );
     },
   };
 }

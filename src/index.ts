@@ -1,7 +1,7 @@
 /** Entry point of `npm start`: load .env, validate config, run until SIGTERM/SIGINT. */
 import dotenv from 'dotenv';
 import { ConfigError, loadConfig } from './config';
-import { createHandoff } from './app';
+import { openHandoff } from './app';
 
 async function main(): Promise<void> {
   dotenv.config({ quiet: true });
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const handoff = createHandoff(config);
+  const handoff = await openHandoff(config);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -1,4 +1,5 @@
 /** Argument parsing shared by the `handoff` subcommands (nextDigests.ts keeps its own, unchanged). */
+import { databaseFrom, type DatabaseConfig } from '../config';
 
 export interface CommandResult {
   exitCode: number;
@@ -24,9 +25,7 @@ export function parseOptions<T extends string>(argv: string[], command: string, 
   return opts;
 }
 
-/** The SQLite file DATABASE_URL points at, as the app reads it (default ./data/handoff.db). */
-export function databasePathOf(env: NodeJS.ProcessEnv): string {
-  const url = env.DATABASE_URL?.trim() || 'file:./data/handoff.db';
-  if (url === ':memory:') return url;
-  return url.startsWith('file:') ? url.slice('file:'.length) : url;
+/** The database `--db` or else DATABASE_URL names, as the app reads it (default ./data/handoff.db). */
+export function databaseOf(env: NodeJS.ProcessEnv, flag?: string): DatabaseConfig {
+  return databaseFrom(flag?.trim() || env.DATABASE_URL?.trim() || 'file:./data/handoff.db');
 }

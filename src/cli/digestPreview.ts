@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import { openDatabase, type DbHandle } from '../db/client';
+import { openPgStore } from '../db/pg/store';
 import { sqliteStore } from '../db/sqliteStore';
 import type { Store } from '../db/store';
 import { DigestBuilder } from '../delivery/digestBuilder';
@@ -12,7 +13,7 @@ import { scheduleOf } from '../domain/personSchedule';
 import { isValidLocalDate, localParts, localTimeLabel } from '../time';
 import { formatHHMM, formatWorkingDays } from '../domain/workSchedule';
 import { digestText } from '../views/digestMessage';
-import { databasePathOf, parseOptions, UsageError, type CommandResult } from './args';
+import { databaseOf, parseOptions, UsageError, type CommandResult } from './args';
 
 export const DIGEST_PREVIEW_USAGE = `Usage: handoff digest-preview --user <user id> [--team <team id>] [options]
 
@@ -20,7 +21,7 @@ export const DIGEST_PREVIEW_USAGE = `Usage: handoff digest-preview --user <user 
   --team <T…>        their workspace (optional when the database has only one)
   --date <date>      the digest's local date, YYYY-MM-DD (default: their date now)
   --now <instant>    build as if it were this ISO instant (default: now)
-  --db <path>        SQLite file (default: DATABASE_URL, else ./data/handoff.db)
+  --db <database>    SQLite file or PostgreSQL URL (default: DATABASE_URL, else ./data/handoff.db)
   -h, --help         show this help
 
 Prints the digest as text, or why there would be none. Nothing is sent or changed.`;
@@ -43,12 +44,16 @@ export async function digestPreviewCommand(argv: string[], deps: PreviewDeps = {
     const nowText = opts.get('now');
     const now = nowText ? new Date(nowText) : (deps.now ?? (() => new Date()))();
     if (Number.isNaN(now.getTime())) throw new UsageError(`--now "${nowText}" is not an ISO instant.`);
-    const file = opts.get('db') ?? databasePathOf(deps.env ?? process.env);
-    if (file !== ':memory:' && !fs.existsSync(file)) {
-      return { exitCode: 1, out: `No database at ${file}. Set DATABASE_URL (or --db) to Handoff’s SQLite file.` };
+    const database = databaseOf(deps.env ?? process.env, opts.get('db'));
+    if (database.kind === 'postgres') {
+      store = await openPgStore(database.url, { poolSize: 2 });
+    } else {
+      if (database.path !== ':memory:' && !fs.existsSync(database.path)) {
+        return { exitCode: 1, out: `No database at ${database.path}. Set DATABASE_URL (or --db) to Handoff’s SQLite file or PostgreSQL URL.` };
+      }
+      handle = openDatabase(database.path);
+      store = sqliteStore(handle);
     }
-    handle = openDatabase(file);
-    store = sqliteStore(handle);
     const teamId = opts.get('team') ?? (await onlyTeam(store));
     const user = await store.getUser(teamId, userId);
     if (!user) {

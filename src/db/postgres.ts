@@ -1,7 +1,6 @@
 /**
  * Opens PostgreSQL through node-postgres and drizzle's node-postgres driver, and applies
- * migrations/postgres. Not yet selectable by DATABASE_URL (the services are still synchronous, see
- * config.ts); the PostgreSQL tests (test/postgres/) use it.
+ * migrations/postgres. DATABASE_URL=postgres://… selects it (db/open.ts).
  *
  * Several replicas may start at once on an empty database: migrations run under a session-level
  * advisory lock, so one applies them and the others then find nothing left to do.
@@ -46,6 +45,12 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   // An idle client that loses its server (a restart) reports here; without a listener it would crash the process.
   pool.on('error', () => {});
   const db = drizzle(pool, { schema: pgSchema });
+  try {
+    await pool.query('select 1');
+  } catch (e) {
+    await pool.end();
+    throw new Error(`PostgreSQL at ${redactedUrl(url)} cannot be reached: ${(e as Error).message}. Check DATABASE_URL and that the server is running.`, { cause: e });
+  }
   try {
     await migrateLocked(pool);
   } catch (e) {

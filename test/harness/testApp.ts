@@ -1,5 +1,5 @@
 /**
- * Starts the real Handoff app (HTTP mode, temp SQLite, real Bolt receiver) against a fresh fake Slack,
+ * Starts the real Handoff app (HTTP mode, temp SQLite or a given PostgreSQL database, real Bolt receiver) against a fresh fake Slack,
  * plus a signed requester. What e2e tests use; nothing here bypasses the production request path.
  */
 import fs from 'node:fs';
@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config';
-import { createHandoff, type Handoff } from '../../src/app';
+import { openHandoff, type Handoff } from '../../src/app';
 import { FakeSlack } from './fakeSlack';
 import { SlackRequester } from './slackRequests';
 import { SocketSlack } from './socketSlack';
@@ -43,6 +43,8 @@ export interface TestAppOptions {
   now?: string;
   env?: Record<string, string>;
   dbFile?: string;
+  /** A postgres:// URL: run on PostgreSQL instead of a temp SQLite file (`dbFile` is then unused). */
+  databaseUrl?: string;
   fake?: FakeSlack;
   /** Socket Mode (SLACK_APP_TOKEN set to the fake's app-level token) instead of HTTP mode. */
   socketMode?: boolean;
@@ -65,7 +67,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
       SLACK_API_URL: fake.url,
       PORT: '0',
-      DATABASE_URL: `file:${dbFile}`,
+      DATABASE_URL: opts.databaseUrl ?? `file:${dbFile}`,
       LOG_LEVEL: 'debug',
       DELIVERY_RATE_PER_SECOND: '1000',
       // Most tests are not about pacing: full speed from the first send (pacing tests set their own).
@@ -77,7 +79,11 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     }),
   );
   const boot = async () => {
-    const handoff = createHandoff(config, { clock, logDestination: { write: (s: string) => logDestination.write(s) }, startScheduler: false });
+    const handoff = await openHandoff(config, { clock, logDestination: { write: (s: string) => logDestination.write(s) }, startScheduler: false }).catch(async (e: unknown) => {
+      // A database that cannot be opened (a test of start-up errors) leaves no fake Slack behind it.
+      if (!opts.fake) await fake.close();
+      throw e;
+    });
     try {
       return { handoff, port: await handoff.start() };
     } catch (e) {

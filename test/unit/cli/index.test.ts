@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { runCli, HELP } from '../../../src/cli';
 import { digestPreviewCommand } from '../../../src/cli/digestPreview';
 import { migrateCommand } from '../../../src/cli/migrate';
-import { databasePathOf, parseOptions } from '../../../src/cli/args';
+import { databaseOf, parseOptions } from '../../../src/cli/args';
 import { MIGRATIONS_DIR, openDatabase, runMigrations } from '../../../src/db/client';
 
 /** Every migration drizzle-kit generated (migrations/meta/_journal.json), e.g. "2 migrations". */
@@ -90,20 +90,23 @@ describe('handoff CLI: argument helpers', () => {
   });
 
   it('reads DATABASE_URL as the app does', async () => {
-    expect(databasePathOf({})).toBe('./data/handoff.db');
-    expect(databasePathOf({ DATABASE_URL: 'file:/var/lib/h.db' })).toBe('/var/lib/h.db');
-    expect(databasePathOf({ DATABASE_URL: '/tmp/x.db' })).toBe('/tmp/x.db');
-    expect(databasePathOf({ DATABASE_URL: ':memory:' })).toBe(':memory:');
+    expect(databaseOf({})).toEqual({ kind: 'sqlite', path: './data/handoff.db' });
+    expect(databaseOf({ DATABASE_URL: 'file:/var/lib/h.db' })).toEqual({ kind: 'sqlite', path: '/var/lib/h.db' });
+    expect(databaseOf({ DATABASE_URL: '/tmp/x.db' })).toEqual({ kind: 'sqlite', path: '/tmp/x.db' });
+    expect(databaseOf({ DATABASE_URL: ':memory:' })).toEqual({ kind: 'sqlite', path: ':memory:' });
+    expect(databaseOf({ DATABASE_URL: 'postgres://db/h' })).toEqual({ kind: 'postgres', url: 'postgres://db/h', poolSize: 10 });
+    // --db wins over DATABASE_URL
+    expect(databaseOf({ DATABASE_URL: 'postgres://db/h' }, '/tmp/y.db')).toEqual({ kind: 'sqlite', path: '/tmp/y.db' });
   });
 });
 
 describe('handoff CLI: migrate', () => {
   it('creates and migrates a new database, then reports it up to date', async () => {
     const file = tempDb();
-    const first = migrateCommand([], { DATABASE_URL: `file:${file}` });
+    const first = await migrateCommand([], { DATABASE_URL: `file:${file}` });
     expect(first).toEqual({ exitCode: 0, out: `${file}: applied ${MIGRATIONS} (${MIGRATION_COUNT} in total).` });
     expect(fs.existsSync(file)).toBe(true);
-    expect(migrateCommand(['--db', file], {})).toEqual({ exitCode: 0, out: `${file}: already up to date (${MIGRATIONS}).` });
+    expect(await migrateCommand(['--db', file], {})).toEqual({ exitCode: 0, out: `${file}: already up to date (${MIGRATIONS}).` });
     const h = openDatabase(file);
     expect(h.sqlite.prepare(`select count(*) as n from sqlite_master where name = 'outbox'`).get()).toEqual({ n: 1 });
     h.close();
@@ -112,10 +115,10 @@ describe('handoff CLI: migrate', () => {
   it('explains a failure instead of throwing', async () => {
     const aFile = tempDb();
     fs.writeFileSync(aFile, 'not a directory');
-    const r = migrateCommand(['--db', path.join(aFile, 'sub', 'handoff.db')], {});
+    const r = await migrateCommand(['--db', path.join(aFile, 'sub', 'handoff.db')], {});
     expect(r.exitCode).toBe(1);
     expect(r.out).toMatch(/^Migration failed: /);
-    expect(migrateCommand(['--bogus'], {}).exitCode).toBe(2);
+    expect((await migrateCommand(['--bogus'], {})).exitCode).toBe(2);
   });
 });
 
