@@ -33,7 +33,7 @@ import { log, sleep } from './bench/rig';
 import { postgresDb, sqliteDb, type Backend, type BenchDb } from './bench/schedulerDbs';
 import { waveAt } from './bench/schedulerWorld';
 import { summarize } from './bench/stats';
-import { buildDigests, sweepNothingDue, sweepWave } from './bench/storeFigures';
+import { buildDigests, sweepNothingDue, sweepWave, WARM_UP_BUILDS } from './bench/storeFigures';
 import { BOT_TOKEN, nextSlot, SIGNING_SECRET } from './bench/world';
 
 interface Options {
@@ -81,20 +81,41 @@ const load = () =>
     .map((l) => l.toFixed(1))
     .join(' ');
 
-/** Through the store, in this process, before the app starts. */
+/**
+ * Runs `fn`; on PostgreSQL also says how much CPU the server's backends for this database spent
+ * meanwhile, divided by `per` (" + server 1.2 ms"), looking at them every 250 ms.
+ */
+async function withServerCpu<T>(db: BenchDb, o: Options, per: number, fn: () => Promise<T>): Promise<[T, string]> {
+  if (db.backend !== 'postgres') return [await fn(), ''];
+  const server = await backendCpu(o.pgUrl, new URL(db.url).pathname.slice(1));
+  await server.sample();
+  const timer = setInterval(() => void server.sample().catch(() => undefined), 250);
+  try {
+    const result = await fn();
+    await server.sample();
+    return [result, ` + server ${ms(server.ms() / per)}`];
+  } finally {
+    clearInterval(timer);
+    await server.stop();
+  }
+}
+
+/** Through the store, in this process, before the app starts. CPU: this process (+ the server's). */
 async function storeFigures(db: BenchDb, o: Options, f: Figures): Promise<void> {
   const store = await db.openStore();
   try {
-    const quiet = await sweepNothingDue(store, Date.now(), o.sweeps);
-    f.set('sweep, nobody due (store)', `p50 ${ms(quiet.wall.p50)}, max ${ms(quiet.wall.max)}; CPU ${ms(quiet.cpuMs)}`);
+    const [quiet, quietServer] = await withServerCpu(db, o, o.sweeps, () => sweepNothingDue(store, Date.now(), o.sweeps));
+    f.set('sweep, nobody due (store)', `p50 ${ms(quiet.wall.p50)}, max ${ms(quiet.wall.max)}; CPU ${ms(quiet.cpuMs)}${quietServer}`);
     // A slot ten minutes out (the seed has nobody due within the hour), swept as the tick would 30 s ahead of it.
     const slot = nextSlot(Date.now() + 10 * 60_000, 0);
     await db.moveWave(o.wave, slot);
-    const wave = await sweepWave(store, slot - 30_000);
-    f.set(`wave sweep, ${o.wave.toLocaleString('en')} due (store)`, `${ms(wave.ms)}; CPU ${ms(wave.cpuMs)} (${wave.result.enqueued} enqueued)`);
+    const [wave, waveServer] = await withServerCpu(db, o, 1, () => sweepWave(store, slot - 30_000));
+    f.set(`wave sweep, ${o.wave.toLocaleString('en')} due (store)`, `${ms(wave.ms)}; CPU ${ms(wave.cpuMs)}${waveServer}`);
     const dates = [...waveAt(o.wave, slot)].map((p) => p.date);
-    const built = await buildDigests(store, slot, (i) => dates[i]!, Math.min(o.builds, o.wave - 10));
-    f.set('digest build per person (store)', `p50 ${ms(built.wall.p50)}, p99 ${ms(built.wall.p99)}; CPU ${ms(built.cpuMs)}`);
+    const people = Math.min(o.builds, o.wave - WARM_UP_BUILDS);
+    // The server's share counts the warm-up builds too.
+    const [built, builtServer] = await withServerCpu(db, o, people + WARM_UP_BUILDS, () => buildDigests(store, slot, (i) => dates[i]!, people));
+    f.set('digest build per person (store)', `p50 ${ms(built.wall.p50)}, p99 ${ms(built.wall.p99)}; CPU ${ms(built.cpuMs)}${builtServer}`);
   } finally {
     await store.close();
   }

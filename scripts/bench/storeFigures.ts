@@ -52,6 +52,9 @@ export async function sweepWave(store: Store, now: number, sliceSize?: number): 
   return { ms, cpuMs: (cpu.user + cpu.system) / 1000, result };
 }
 
+/** Digests built before the measured ones (statements prepared, caches warm). */
+export const WARM_UP_BUILDS = 10;
+
 /** Builds the digests of `people` wave people (for `localDate`) one after another; how many had one. */
 export async function buildDigests(store: Store, now: number, localDateOf: (i: number) => string, people: number): Promise<Timed & { built: number }> {
   const builder = new DigestBuilder(store, { now: () => new Date(now) });
@@ -59,7 +62,7 @@ export async function buildDigests(store: Store, now: number, localDateOf: (i: n
   const build = async (i: number) => {
     if (await builder.build(TEAM, waveUserId(i), localDateOf(i))) built += 1;
   };
-  for (let i = 0; i < 10; i++) await build(people + i); // warm-up: people outside the measured ones
+  for (let i = 0; i < WARM_UP_BUILDS; i++) await build(people + i); // people outside the measured ones
   const t = await timed(people, build);
   return { ...t, built };
 }
