@@ -402,7 +402,11 @@ describe('outbox: adaptive pace against a workspace limit', () => {
   }, 30_000);
 });
 
-describe('outbox: paces are per workspace', () => {
+// Claims one row at a time (SQLite) or in batches of 4 (as on PostgreSQL): the same pacing either way.
+describe.each([
+  ['one row per claim', 1],
+  ['batched claims', 4],
+])('outbox: paces are per workspace (%s)', (_name, claimBatch) => {
   it('a workspace waiting out a Retry-After holds one sender at most; another workspace’s deliveries go on', async () => {
     const t = await startTestApp({ now: '2026-11-25T12:00:00Z' });
     const sent: string[] = [];
@@ -411,7 +415,7 @@ describe('outbox: paces are per workspace', () => {
       { deliver: async (row, pace) => (await pace(), sent.push(`${row.teamId}:${row.dedupeKey}`), { status: 'sent', ts: null }), findDelivered: async () => null },
       t.clock,
       t.handoff.logger,
-      { concurrency: 4, ratePerSecond: 1000, startRatePerSecond: 1000 },
+      { concurrency: 4, ratePerSecond: 1000, startRatePerSecond: 1000, claimBatch },
     );
     try {
       await t.handoff.dispatcher.stop(); // only `d` drains here
@@ -451,7 +455,7 @@ describe('outbox: paces are per workspace', () => {
       },
       { now: () => new Date() }, // rows put back until the pause ends become due in real time
       t.handoff.logger,
-      { concurrency: 4, ratePerSecond: 1000, startRatePerSecond: 1000 },
+      { concurrency: 4, ratePerSecond: 1000, startRatePerSecond: 1000, claimBatch },
     );
     try {
       await t.handoff.dispatcher.stop();
@@ -465,5 +469,80 @@ describe('outbox: paces are per workspace', () => {
       await d.stop();
       await t.close();
     }
+  });
+});
+
+describe('outbox: batched claims (PostgreSQL)', () => {
+  const statusOf = (t: TestApp) =>
+    Object.fromEntries(
+      (t.handoff.db.sqlite.prepare(`select dedupe_key as k, status from outbox order by id`).all() as { k: string; status: string }[]).map((r) => [r.k, r.status]),
+    );
+
+  it('one claim takes the batch; a sender’s reads before its pace do not hold up the next sender; rows no sender took are handed back on stop', async () => {
+    const t = await startTestApp({ now: '2026-11-25T12:00:00Z' });
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const sent: string[] = [];
+    const d = new OutboxDispatcher(
+      t.handoff.store,
+      {
+        deliver: async (row, pace) => {
+          // The first row's build is slow (a digest's round trips on PostgreSQL), before its pace.
+          if (row.dedupeKey === 'row:0') await gate;
+          await pace();
+          sent.push(row.dedupeKey);
+          return { status: 'sent', ts: null };
+        },
+        findDelivered: async () => null,
+      },
+      t.clock,
+      t.handoff.logger,
+      { concurrency: 2, ratePerSecond: 1000, startRatePerSecond: 1000, claimBatch: 4 },
+    );
+    try {
+      await t.handoff.dispatcher.stop();
+      for (let i = 0; i < 6; i++)
+        enqueue(t.handoff.db.db, { teamId: TEAM, kind: 'dm', dedupeKey: `row:${i}`, userId: `U${i}`, payload: { reason: 'notice', text: 'hi' } }, t.clock.now());
+      d.kick();
+      // The other sender goes on while row 0 is still being built: rows 1–3 (the rest of the first
+      // batch), then 4 and 5 from a second claim.
+      await eventually(() => expect(sent).toEqual(['row:1', 'row:2', 'row:3', 'row:4', 'row:5']));
+      expect(statusOf(t)['row:0']).toBe('sending');
+      openGate();
+      await eventually(() => expect(sent).toContain('row:0'));
+    } finally {
+      openGate();
+      await d.stop();
+      await t.close();
+    }
+  });
+
+  it('rows claimed in a batch that no sender took are handed back untouched on stop', async () => {
+    const t = await startTestApp({ now: '2026-11-25T12:00:00Z' });
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const d = new OutboxDispatcher(
+      t.handoff.store,
+      { deliver: async (_row, pace) => (await gate, await pace(), { status: 'sent', ts: null }), findDelivered: async () => null },
+      t.clock,
+      t.handoff.logger,
+      { concurrency: 1, ratePerSecond: 1000, startRatePerSecond: 1000, claimBatch: 4 },
+    );
+    await t.handoff.dispatcher.stop();
+    for (let i = 0; i < 6; i++)
+      enqueue(t.handoff.db.db, { teamId: TEAM, kind: 'dm', dedupeKey: `row:${i}`, userId: `U${i}`, payload: { reason: 'notice', text: 'hi' } }, t.clock.now());
+    d.kick();
+    // One claim of four; the one sender holds the first.
+    await eventually(() => expect(Object.values(statusOf(t))).toEqual(['sending', 'sending', 'sending', 'sending', 'pending', 'pending']));
+    const stopped = d.stop();
+    openGate();
+    await stopped;
+    // The sender's row woke to a stopped dispatcher and went back too (as with one-row claims).
+    expect(Object.values(statusOf(t))).toEqual(['pending', 'pending', 'pending', 'pending', 'pending', 'pending']);
+    const back = t.handoff.db.sqlite.prepare(`select attempts, last_error, claimed_by, lease_until from outbox where dedupe_key = 'row:1'`).get();
+    expect(back).toEqual({ attempts: 0, last_error: null, claimed_by: null, lease_until: null });
+    // Handed back as never started, not found still claimed at the end.
+    expect(t.logs.join('')).not.toContain('handed back deliveries still claimed at stop');
+    await t.close();
   });
 });
