@@ -25,7 +25,14 @@ module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/harness/**/*.test.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], testPathIgnorePatterns: processTests },
-    { ...base, displayName: 'reliability', testMatch: ['<rootDir>/test/reliability/**/*.test.ts', '<rootDir>/test/crash/**/*.test.ts', ...processTests] },
+    // The replica test (test/reliability/replicas.test.ts) runs on PostgreSQL: the same global setup as below.
+    {
+      ...base,
+      displayName: 'reliability',
+      testMatch: ['<rootDir>/test/reliability/**/*.test.ts', '<rootDir>/test/crash/**/*.test.ts', ...processTests],
+      globalSetup: '<rootDir>/test/postgres/globalSetup.ts',
+      globalTeardown: '<rootDir>/test/postgres/globalTeardown.ts',
+    },
     // Both backends: PostgreSQL from HANDOFF_TEST_POSTGRES_URL (default the local one); skipped with one
     // line when unreachable, a failure under CI=true (see test/postgres/globalSetup.ts).
     {
