@@ -141,6 +141,8 @@ export class OutboxDispatcher {
   /** Workspaces a row is waiting out a Retry-After for in place (see `paceFor`). */
   private readonly waitingOnTeam = new Set<string>();
   private timer: { handle: NodeJS.Timeout; at: number } | null = null;
+  /** The next look at other processes' claims (see `scheduleRecheck`). */
+  private recheck: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: Store,
@@ -558,8 +560,30 @@ export class OutboxDispatcher {
     if (requeued > 0) this.logger.info({ requeued }, 'took over deliveries another process can no longer finish; each is checked in Slack before sending');
     // Nothing tells us when those rows come free (a stopping process hands them back; a lease runs
     // out; a post lands): look again soon.
-    if (othersWorking) this.scheduleWake(FOREIGN_CLAIMS_RECHECK_MS);
+    if (othersWorking) this.scheduleRecheck();
     return requeued;
+  }
+
+  /**
+   * Looks at other processes' claims again in FOREIGN_CLAIMS_RECHECK_MS: by a new drain when idle, and
+   * right away in the middle of one. A drain lasts until nothing is due — a whole wave — and the rows
+   * of a replica that died mid-wave waited for its end (minutes, in the replica test); taken over
+   * now, the senders still at work pick them up in their turn.
+   */
+  private scheduleRecheck(): void {
+    if (this.recheck || this.stopped) return;
+    this.recheck = setTimeout(() => {
+      this.recheck = null;
+      if (this.stopped) return;
+      if (!this.draining) return this.kick();
+      this.recoverClaims().then(
+        (requeued) => {
+          if (requeued > 0) this.kick();
+        },
+        (e: unknown) => this.logger.warn({ err: e }, 'could not look at other processes’ delivery claims'),
+      );
+    }, FOREIGN_CLAIMS_RECHECK_MS);
+    this.recheck.unref();
   }
 
   private mayTakeOver(claim: ForeignClaim, t: number, gone: Map<string, boolean>): boolean {
@@ -579,6 +603,8 @@ export class OutboxDispatcher {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer.handle);
     this.timer = null;
+    if (this.recheck) clearTimeout(this.recheck);
+    this.recheck = null;
     for (const wake of [...this.sleepers]) wake();
     await Promise.allSettled([...this.inFlight]);
     if (this.draining) await this.draining.catch(() => undefined);

@@ -191,6 +191,43 @@ describe('outbox leases', () => {
     expect(row()).toEqual({ status: 'pending', claimedBy: null, leaseUntil: null });
   });
 
+  it('a dead holder’s row is taken over in the middle of a long drain and sent in its turn, not after the drain', async () => {
+    const t = await first();
+    const now = t.clock.now().getTime();
+    const notice = (key: string, dueAt: number) =>
+      enqueue(
+        t.handoff.db.db,
+        { teamId: 'T0001', kind: 'dm', dedupeKey: key, userId: LISBON, payload: { reason: 'notice', text: key }, nextAttemptAt: new Date(dueAt) },
+        t.clock.now(),
+      )!;
+    // The oldest row of all was being posted by a process that died (this host, pid gone)…
+    const orphan = notice('orphan', now - 5000);
+    claimAs(t, orphan, { by: deadClaimant(), leaseUntil: now + 60_000, postingSince: now });
+    // …and a wave of 100 more is due, which one process sends at 20/s: a drain of about 5 s.
+    for (let i = 0; i < 100; i++) notice(`wave-${i}`, now - 1000 + i);
+    const sent: number[] = [];
+    const d = new OutboxDispatcher(
+      t.handoff.store,
+      { deliver: async (row, pace) => (await pace(), sent.push(row.id), { status: 'sent', ts: null }), findDelivered: async () => null },
+      t.clock,
+      t.handoff.logger,
+      { concurrency: 2, ratePerSecond: 20, startRatePerSecond: 20, apiTimeoutMs: 1000 },
+    );
+    try {
+      d.kick();
+      // The drain starts while the dead holder's post could still land: its row is left alone.
+      await eventually(() => expect(sent.length).toBeGreaterThan(0));
+      t.clock.advance(1000); // now it could not
+      await eventually(() => expect(sent).toContain(orphan), 10_000);
+      // Looked at again during the drain (every 2 s) and sent next, in its place, while a good part
+      // of the wave was still to go out (taken over after it, it came last).
+      expect(sent.indexOf(orphan)).toBeLessThan(80);
+      await eventually(() => expect(sent).toHaveLength(101), 15_000);
+    } finally {
+      await d.stop();
+    }
+  });
+
   it('claimant ids name host, pid namespace and pid; only a gone pid on this host counts as gone', () => {
     const id = newClaimantId();
     const [host, , pid, random] = id.split('#');
