@@ -76,8 +76,8 @@ export function requesterFor(t: Pick<TestApp, 'fake' | 'port'>, teamId: string, 
   });
 }
 
-/** The bot tokens Slack issued (installs and refreshes), newest last. */
-export function issuedTokens(fake: FakeSlack): string[] {
+/** Every bot and refresh token Slack issued (installs and refreshes), oldest first. */
+export function issuedSecrets(fake: FakeSlack): string[] {
   return fake
     .callsTo('oauth.v2.access')
     .map((c) => (c.response as { access_token?: string; refresh_token?: string }) ?? {})
