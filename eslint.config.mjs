@@ -38,7 +38,11 @@ export default tseslint.config(
     [...up('listeners', 'scheduler', 'app', 'tenancy', 'index', 'cli')],
     'Services sit below listeners and beside the scheduler: pass what they need in, never import upwards.',
   ),
-  layer(['src/scheduler/**'], [...up('listeners', 'services', 'views', 'slack', 'app', 'tenancy', 'index', 'cli')], 'The scheduler plans digests into the outbox; sending is delivery/.'),
+  layer(
+    ['src/scheduler/**'],
+    [...up('listeners', 'services', 'views', 'slack', 'app', 'tenancy', 'index', 'cli')],
+    'The scheduler plans digests into the outbox; sending is delivery/.',
+  ),
   layer(['src/delivery/**'], [...up('listeners', 'services', 'scheduler', 'app', 'tenancy', 'index', 'cli')], 'Delivery sits below services and the scheduler.'),
   layer(['src/views/**'], [...up('listeners', 'services', 'scheduler', 'delivery', 'app', 'tenancy', 'index', 'cli', 'slack')], 'Views are pure Block Kit builders.'),
   layer(

@@ -55,9 +55,7 @@ export class SecretBox {
     if (format !== FORMAT || !keyId || iv === undefined || body === undefined || tag === undefined || extra !== undefined) throw new SealError(`not a sealed value (${context})`);
     const key = this.keys.get(keyId);
     if (!key) {
-      throw new SealError(
-        `${context} was sealed with key id ${keyId}, which is neither HANDOFF_ENCRYPTION_KEY (${this.keyId}) nor one of HANDOFF_ENCRYPTION_KEY_PREVIOUS`,
-      );
+      throw new SealError(`${context} was sealed with key id ${keyId}, which is neither HANDOFF_ENCRYPTION_KEY (${this.keyId}) nor one of HANDOFF_ENCRYPTION_KEY_PREVIOUS`);
     }
     try {
       const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });

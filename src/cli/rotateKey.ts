@@ -37,10 +37,14 @@ export async function rotateKeyCommand(argv: string[], env: NodeJS.ProcessEnv = 
       const report = await resealAll(store, box);
       const lines = [`${report.installations} installation(s); ${report.resealed} re-encrypted under key ${box.keyId}, the others already were.`];
       if (report.unreadable.length > 0) {
-        lines.push(`Could not open the tokens of ${report.unreadable.join(', ')}: they were encrypted with a key that is neither HANDOFF_ENCRYPTION_KEY nor in HANDOFF_ENCRYPTION_KEY_PREVIOUS. Add that key to HANDOFF_ENCRYPTION_KEY_PREVIOUS and run again, or re-install Handoff there.`);
+        lines.push(
+          `Could not open the tokens of ${report.unreadable.join(', ')}: they were encrypted with a key that is neither HANDOFF_ENCRYPTION_KEY nor in HANDOFF_ENCRYPTION_KEY_PREVIOUS. Add that key to HANDOFF_ENCRYPTION_KEY_PREVIOUS and run again, or re-install Handoff there.`,
+        );
       }
       if (report.stale.length > 0) {
-        lines.push(`The tokens of ${report.stale.join(', ')} kept changing under an older key: a Handoff process still runs with the old HANDOFF_ENCRYPTION_KEY. Restart every process with the new key, then run again.`);
+        lines.push(
+          `The tokens of ${report.stale.join(', ')} kept changing under an older key: a Handoff process still runs with the old HANDOFF_ENCRYPTION_KEY. Restart every process with the new key, then run again.`,
+        );
       }
       const done = report.unreadable.length === 0 && report.stale.length === 0;
       if (done && keys.previous.length > 0) lines.push('Every token is under the new key: HANDOFF_ENCRYPTION_KEY_PREVIOUS can be removed.');

@@ -35,14 +35,7 @@ export type OutboxQueries = Methods<typeof outbox>;
 export type UserQueries = Methods<typeof users>;
 export type WorkspaceQueries = Methods<typeof workspaces>;
 
-export type Queries = DeflectionQueries &
-  DigestQueries &
-  DueDigestQueries &
-  HandoffQueries &
-  InstallationQueries &
-  OutboxQueries &
-  UserQueries &
-  WorkspaceQueries;
+export type Queries = DeflectionQueries & DigestQueries & DueDigestQueries & HandoffQueries & InstallationQueries & OutboxQueries & UserQueries & WorkspaceQueries;
 
 /**
  * Queries `Q` plus transactions. Inside `fn` await only `tx` calls (never Slack): the transaction

@@ -97,7 +97,10 @@ export class Installations implements InstallationStore, TenantTokens {
     await this.store.saveInstallation(row, now);
     if (row.teamId && row.enterpriseId) await this.store.linkWorkspaceToEnterprise(row.teamId, row.enterpriseId, now);
     this.forget(row.installationId);
-    this.logger.info({ installationId: row.installationId, enterpriseId: row.enterpriseId, orgWide: row.isEnterpriseInstall, rotating: row.botRefreshToken !== null }, 'Handoff installed');
+    this.logger.info(
+      { installationId: row.installationId, enterpriseId: row.enterpriseId, orgWide: row.isEnterpriseInstall, rotating: row.botRefreshToken !== null },
+      'Handoff installed',
+    );
     await this.opts.onTokenWorks(await this.teamsServedBy(row.installationId, row.isEnterpriseInstall));
   }
 
@@ -217,7 +220,8 @@ export class Installations implements InstallationStore, TenantTokens {
       }
       // Another process is refreshing it. Keep using this token while it works; else wait for theirs.
       if (refusedVersion === null && current.expiresAt! - now.getTime() > MIN_LEFT_MS) return current;
-      if (Date.now() > giveUpAt) throw Object.assign(new Error(`waited too long for another process to refresh the bot token of ${installationId}`), { code: 'token_refresh_wait' });
+      if (Date.now() > giveUpAt)
+        throw Object.assign(new Error(`waited too long for another process to refresh the bot token of ${installationId}`), { code: 'token_refresh_wait' });
       await new Promise((resolve) => setTimeout(resolve, REFRESH_POLL_MS));
     }
   }
@@ -367,7 +371,8 @@ const underCurrentKey = (box: SecretBox, row: InstallationRow) => box.isCurrent(
 
 /** The same tokens sealed under the current key; throws when they open with no configured key. */
 function resealed(box: SecretBox, row: InstallationRow): { botToken: string; botRefreshToken: string | null } {
-  const again = (sealed: string, column: 'bot_token' | 'bot_refresh_token') => box.seal(box.open(sealed, sealedAs(row.installationId, column)), sealedAs(row.installationId, column));
+  const again = (sealed: string, column: 'bot_token' | 'bot_refresh_token') =>
+    box.seal(box.open(sealed, sealedAs(row.installationId, column)), sealedAs(row.installationId, column));
   return { botToken: again(row.botToken, 'bot_token'), botRefreshToken: row.botRefreshToken === null ? null : again(row.botRefreshToken, 'bot_refresh_token') };
 }
 

@@ -100,9 +100,20 @@ describe('distributed mode: two workspaces and one Enterprise Grid org', () => {
     expect(org.html).toContain('https://gridorg.enterprise.slack.com/manage/organization/apps/profile/A0001/workspaces/add');
 
     const store = t.handoff.store;
-    expect(await store.getInstallation('T0ACME')).toMatchObject({ teamId: 'T0ACME', isEnterpriseInstall: false, botUserId: 'UBOTT0ACME', installerUserId: 'UACME1', tokenVersion: 1 });
+    expect(await store.getInstallation('T0ACME')).toMatchObject({
+      teamId: 'T0ACME',
+      isEnterpriseInstall: false,
+      botUserId: 'UBOTT0ACME',
+      installerUserId: 'UACME1',
+      tokenVersion: 1,
+    });
     expect(await store.getInstallation('T0BETA')).toMatchObject({ teamId: 'T0BETA', isEnterpriseInstall: false });
-    expect(await store.getInstallation(GRID)).toMatchObject({ teamId: null, enterpriseId: GRID, isEnterpriseInstall: true, enterpriseUrl: 'https://gridorg.enterprise.slack.com/' });
+    expect(await store.getInstallation(GRID)).toMatchObject({
+      teamId: null,
+      enterpriseId: GRID,
+      isEnterpriseInstall: true,
+      enterpriseUrl: 'https://gridorg.enterprise.slack.com/',
+    });
     // oauth.v2.access and the auth.test that follows it went to SLACK_API_URL (the fake).
     expect(fake.callsTo('oauth.v2.access')).toHaveLength(3);
   });

@@ -54,12 +54,20 @@ export async function openHomesAtOnce(apps: TestApp[], fake: FakeSlack) {
   const batch = ++batches;
   const results = await Promise.all(
     PEOPLE.map((user, i) =>
-      slack[i % slack.length]!.event({ type: 'app_home_opened', user, channel: `D${user.slice(1)}`, tab: 'home', event_ts: '1700000000.000100' }, { eventId: `EvROT${batch}X${i}` }),
+      slack[i % slack.length]!.event(
+        { type: 'app_home_opened', user, channel: `D${user.slice(1)}`, tab: 'home', event_ts: '1700000000.000100' },
+        { eventId: `EvROT${batch}X${i}` },
+      ),
     ),
   );
   for (const r of results) if (r.status !== 200) throw new Error(`app_home_opened answered ${r.status}`);
   await eventually(() => {
-    const published = new Set(fake.calls.slice(since).filter((c) => c.method === 'views.publish' && (c.response as { ok?: boolean }).ok).map((c) => c.args.user_id));
+    const published = new Set(
+      fake.calls
+        .slice(since)
+        .filter((c) => c.method === 'views.publish' && (c.response as { ok?: boolean }).ok)
+        .map((c) => c.args.user_id),
+    );
     if (published.size !== PEOPLE.length) throw new Error(`${published.size} of ${PEOPLE.length} Homes published`);
   }, 10_000);
   return fake.calls.slice(since).filter((c) => c.token !== undefined);

@@ -53,6 +53,8 @@ export interface TokenOwner {
   expiresAt: number | null;
   /** The single-workspace token the fake was started with (no tenant checks, as before). */
   primary: boolean;
+  /** Revoked (`revoke`): every call with it answers token_revoked. */
+  revoked?: boolean;
 }
 
 interface Grant {
@@ -120,6 +122,12 @@ export class FakeOAuth {
 
   owner(token: string): TokenOwner | undefined {
     return this.tokens.get(token);
+  }
+
+  /** One token stops working (token_revoked), as when an admin revokes it; others are untouched. */
+  revoke(token: string): void {
+    const owner = this.tokens.get(token);
+    if (owner) owner.revoked = true;
   }
 
   /** Whether a token's installation may reach a person of workspace `teamId`. */

@@ -546,7 +546,7 @@ export class FakeSlack {
       const wrongKind = method === 'apps.connections.open' ? token.startsWith('xox') : token.startsWith('xapp-');
       return [200, { ok: false, error: wrongKind ? 'not_allowed_token_type' : 'invalid_auth' }];
     }
-    if (this.revoked) return [200, { ok: false, error: 'token_revoked' }];
+    if (this.revoked || owner?.revoked) return [200, { ok: false, error: 'token_revoked' }];
     if (owner?.expiresAt != null && this.now() >= owner.expiresAt) return [200, { ok: false, error: 'token_expired' }];
     const primary = this.caller;
     if (owner) this.caller = { owner, teamId: (owner.orgWide ? optStr(args, 'team_id') : owner.teamId) ?? '' };
@@ -577,7 +577,13 @@ export class FakeSlack {
   /** The browser's visit to Slack's authorize page: straight back to the app, approved (or cancelled). */
   private handleAuthorize(url: URL, at: number, res: ServerResponse): void {
     const answer = this.oauth.authorize(url);
-    const call: RecordedCall = { method: 'oauth.authorize', args: Object.fromEntries(url.searchParams.entries()), at, status: answer.status, response: answer.location ?? answer.body };
+    const call: RecordedCall = {
+      method: 'oauth.authorize',
+      args: Object.fromEntries(url.searchParams.entries()),
+      at,
+      status: answer.status,
+      response: answer.location ?? answer.body,
+    };
     this.calls.push(call);
     this.events.emit('call', call);
     res.writeHead(answer.status, answer.location ? { location: answer.location } : { 'content-type': 'text/plain' });

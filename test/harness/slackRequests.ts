@@ -269,7 +269,9 @@ export class SlackRequester {
       event_id: options.eventId ?? `Ev${String(++this.eventCounter).padStart(8, '0')}${randomBytes(2).toString('hex').toUpperCase()}`,
       event_time: options.eventTime ?? Math.floor(Date.now() / 1000),
       // An org-wide install is authorized for the org, not for one of its workspaces.
-      authorizations: [{ enterprise_id: enterpriseId ?? null, team_id: enterpriseInstall ? null : teamId, user_id: botUserId, is_bot: true, is_enterprise_install: enterpriseInstall }],
+      authorizations: [
+        { enterprise_id: enterpriseId ?? null, team_id: enterpriseInstall ? null : teamId, user_id: botUserId, is_bot: true, is_enterprise_install: enterpriseInstall },
+      ],
       is_ext_shared_channel: false,
     };
   }

@@ -45,7 +45,10 @@ const S = {
      where installation_id = $1 and token_version = $2
      returning token_version as version`,
   ),
-  release: statement('installations.release', `update installations set refresh_claimed_by = null, refresh_claim_until = null where installation_id = $1 and refresh_claimed_by = $2`),
+  release: statement(
+    'installations.release',
+    `update installations set refresh_claimed_by = null, refresh_claim_until = null where installation_id = $1 and refresh_claimed_by = $2`,
+  ),
   list: statement('installations.list', `select ${row.columns()} from installations order by installation_id collate "C"`),
   reseal: statement('installations.reseal', `update installations set bot_token = $3, bot_refresh_token = $4 where installation_id = $1 and token_version = $2`),
 };
