@@ -184,7 +184,10 @@ export class Installations implements InstallationStore, TenantTokens {
     if (left > MIN_LEFT_MS) {
       // Still works: hand it out and refresh in the background (unless a refresh just failed).
       const failedAt = this.refreshFailedAt.get(o.installationId);
-      if (failedAt === undefined || Date.now() - failedAt >= RETRY_REFRESH_MS) void this.refreshOf(o, null).catch(() => undefined);
+      if (failedAt === undefined || Date.now() - failedAt >= RETRY_REFRESH_MS) {
+        // A refusal by Slack is logged where it happens; this catches the rest (the database, say).
+        void this.refreshOf(o, null).catch((e: unknown) => this.logger.warn({ err: e, installationId: o.installationId }, 'background token refresh failed; will try again'));
+      }
       return o;
     }
     return this.refreshOf(o, null);

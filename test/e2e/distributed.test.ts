@@ -236,3 +236,18 @@ describe('distributed mode: install pages when an install does not complete', ()
     expect(await res.text()).toContain('Slack sent you back without an authorization');
   });
 });
+
+describe('distributed mode in Socket Mode', () => {
+  it('serves the install routes on PORT too, and installs through them', async () => {
+    const t = await startTestApp({ env: distributedEnv(), socketMode: true });
+    try {
+      configureOAuth(t.fake, t.port);
+      const page = await installThroughBrowser(t, { teamId: 'T0001' });
+      expect(page.status).toBe(200);
+      expect(page.html).toContain('Handoff is installed in Handoff Test');
+      expect((await t.handoff.store.getInstallation('T0001'))?.botUserId).toBe('UBOTT0001');
+    } finally {
+      await t.close();
+    }
+  });
+});
