@@ -125,6 +125,9 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   const routes = [healthRoute(() => database.health()), readyRoute(readiness), metricsRoute(metrics, config.metricsToken), ...tenancy.routes];
   const app = new App({
     authorize: tenancy.authorize(identity),
+    // No conversation state kept in this process (Bolt's default is an in-memory store): what another
+    // replica must know lives in the database.
+    convoStore: false,
     logger: bolt,
     ...(socket
       ? { socketMode: true, receiver: socket.receiver }

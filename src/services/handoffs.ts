@@ -398,9 +398,9 @@ export class HandoffService {
     const s = person.row ? scheduleOf(person.row) : null;
     const until = s ? firstDigestSlotAfterDate(s, localParts(s.tz, now).date).localDate : null;
     if (!s || !until) return { ok: false, message: 'I couldn’t work out your next working day.' };
+    // Logged only when it changed: the same click landing twice (a double click, two replicas) is one snooze.
     await this.store.transaction(async (tx) => {
-      await tx.snoozeForRecipient(handoffId, actorId, until);
-      await tx.logEvent({ teamId, handoffId, actorId, kind: 'snoozed', note: until, at: now });
+      if (await tx.snoozeForRecipient(handoffId, actorId, until)) await tx.logEvent({ teamId, handoffId, actorId, kind: 'snoozed', note: until, at: now });
     });
     return { ok: true, noop: false, handoff: h, message: `Snoozed #${h.number} until ${humanDate(s.tz, until)}, your next working day.` };
   }

@@ -117,11 +117,12 @@ export class People {
   /** Stores a profile from users.info or a user_change event and (re)plans the person's digest. */
   async remember(teamId: string, user: SlackUserObject): Promise<UserRow> {
     const now = this.clock.now();
-    // Read, upsert and replan in one transaction: two lookups of the same person (a users.info and a
-    // user_change) must not both see "before" and plan from a profile the other just replaced.
+    // Read, upsert and replan in one transaction, the person locked from the read on: two lookups of
+    // the same person (a users.info and a user_change, on one replica or two) must not both see
+    // "before" and plan from a profile the other just replaced.
     return this.store.transaction(async (tx) => {
       await tx.ensureWorkspace(teamId, now);
-      const before = await tx.getUser(teamId, user.id);
+      const before = await tx.getUserForUpdate(teamId, user.id);
       const row = await tx.upsertProfile(teamId, user.id, profileFromSlack(user), now);
       const zoneChanged = before && scheduleOf(before).tz !== scheduleOf(row).tz;
       const becamePerson = before && (before.isBot || before.deleted) !== (row.isBot || row.deleted);

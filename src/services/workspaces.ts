@@ -36,10 +36,10 @@ export class WorkspaceService {
     try {
       // Nearly always active: a plain read settles it without a write transaction.
       if (((await this.store.getWorkspace(teamId))?.status ?? 'active') === 'active') return;
-      // Read again and write in one transaction: a pause (app_uninstalled) landing between them must
-      // not be overwritten by a resume decided from the status before it.
+      // Read again, locked, and write in one transaction: a pause (app_uninstalled, on any replica)
+      // landing between them must not be overwritten by a resume decided from the status before it.
       const was = await this.store.transaction(async (tx) => {
-        const ws = await tx.getWorkspace(teamId);
+        const ws = await tx.getWorkspaceForUpdate(teamId);
         if (!ws || ws.status === 'active') return null;
         await tx.setWorkspaceStatus(teamId, 'active', this.clock.now());
         return ws.status;

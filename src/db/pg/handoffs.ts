@@ -80,7 +80,8 @@ const S = {
     `update handoffs set state = $4, updated_at = $5, resolution_note = null, resolved_by = null, resolved_at = null, author_notified_at = null
      where team_id = $1 and id = $2 and state = $3`,
   ),
-  deactivate: statement('handoffs.deactivate', `update handoff_recipients set active = false where handoff_id = $1 and user_id = any($2::text[])`),
+  // Only people still on it: the count tells whether the decision still applies (see applyDecision).
+  deactivate: statement('handoffs.deactivate', `update handoff_recipients set active = false where handoff_id = $1 and user_id = any($2::text[]) and active`),
   // Someone added later is named after the people already on it (the subquery sees the row a re-add conflicts with).
   addRecipient: statement(
     'handoffs.addRecipient',
@@ -91,9 +92,15 @@ const S = {
   ),
   logEvent: statement('handoffs.logEvent', `insert into handoff_events (team_id, handoff_id, actor_id, kind, note, at) values ($1, $2, $3, $4, $5, $6)`),
   listEvents: statement('handoffs.listEvents', `select ${eventRow.columns()} from handoff_events where handoff_id = $1 order by id`),
-  snooze: statement('handoffs.snooze', `update handoff_recipients set snoozed_until_date = $3 where handoff_id = $1 and user_id = $2`),
+  snooze: statement(
+    'handoffs.snooze',
+    `update handoff_recipients set snoozed_until_date = $3 where handoff_id = $1 and user_id = $2 and active and snoozed_until_date is distinct from $3`,
+  ),
   channelPost: statement('handoffs.channelPost', `update handoffs set channel_id = $2, channel_ts = $3 where id = $1`),
 };
+
+/** Thrown inside applyDecision to undo its state change: someone it removes is already off the handoff. */
+class AlreadyApplied extends Error {}
 
 /** Handoff rows with their recipients, in the order given. */
 async function withRecipients(c: Conn, raws: Raw[]): Promise<HandoffWithRecipients[]> {
@@ -188,24 +195,35 @@ export const handoffQueries: On<HandoffQueries> = {
   findRepeatedAsk,
   findHandoffIdByNumber: async (c, teamId, number) => (await c.rows<{ id: number }>(S.idByNumber, [teamId, number]))[0]?.id,
 
-  applyDecision: (c, input) =>
-    c.atomic(async (tx) => {
-      const { teamId, handoffId, actorId, decision, note } = input;
-      const t = instant(input.now.getTime());
-      const next = decision.nextState;
-      const closing = next === 'done' || next === 'declined' || next === 'cancelled';
-      const reopening = isClosed(input.expectedState) && !isClosed(next);
-      const where = [teamId, handoffId, input.expectedState, next, t];
-      const updated = closing ? await tx.changes(S.applyClose, [...where, note, actorId]) : await tx.changes(reopening ? S.applyReopen : S.applyPlain, where);
-      if (updated === 0) return null;
-      if (decision.removeRecipients.length > 0) await tx.changes(S.deactivate, [handoffId, decision.removeRecipients]);
-      for (const userId of decision.addRecipients) await tx.changes(S.addRecipient, [handoffId, teamId, userId, t]);
-      const changedPeople = decision.addRecipients.length || decision.removeRecipients.length;
-      const detail = changedPeople ? JSON.stringify({ added: decision.addRecipients, removed: decision.removeRecipients }) : null;
-      const [event] = await tx.rows<{ id: string }>(S.insertEvent, [teamId, handoffId, actorId, decision.eventKind, input.expectedState, next, note, detail, t]);
-      if (!event) throw new Error('insert returned no id');
-      return Number(event.id);
-    }),
+  async applyDecision(c, input) {
+    try {
+      return await c.atomic(async (tx) => {
+        const { teamId, handoffId, actorId, decision, note } = input;
+        const t = instant(input.now.getTime());
+        const next = decision.nextState;
+        const closing = next === 'done' || next === 'declined' || next === 'cancelled';
+        const reopening = isClosed(input.expectedState) && !isClosed(next);
+        const where = [teamId, handoffId, input.expectedState, next, t];
+        // The handoff row is locked from here: the same decision racing on another replica waits,
+        // and its statements below then see this one's committed changes.
+        const updated = closing ? await tx.changes(S.applyClose, [...where, note, actorId]) : await tx.changes(reopening ? S.applyReopen : S.applyPlain, where);
+        if (updated === 0) return null;
+        // People the decision takes off it must still be on it: a decline or a pass by one of several
+        // leaves the state as it was, so the state alone cannot tell that the same click already applied.
+        const removing = [...new Set(decision.removeRecipients)];
+        if (removing.length > 0 && (await tx.changes(S.deactivate, [handoffId, removing])) < removing.length) throw new AlreadyApplied();
+        for (const userId of decision.addRecipients) await tx.changes(S.addRecipient, [handoffId, teamId, userId, t]);
+        const changedPeople = decision.addRecipients.length || decision.removeRecipients.length;
+        const detail = changedPeople ? JSON.stringify({ added: decision.addRecipients, removed: decision.removeRecipients }) : null;
+        const [event] = await tx.rows<{ id: string }>(S.insertEvent, [teamId, handoffId, actorId, decision.eventKind, input.expectedState, next, note, detail, t]);
+        if (!event) throw new Error('insert returned no id');
+        return Number(event.id);
+      });
+    } catch (e) {
+      if (e instanceof AlreadyApplied) return null;
+      throw e;
+    }
+  },
 
   async logEvent(c, e) {
     await c.changes(S.logEvent, [e.teamId, e.handoffId, e.actorId, e.kind, e.note ?? null, instant(e.at.getTime())]);
@@ -222,9 +240,7 @@ export const handoffQueries: On<HandoffQueries> = {
   async markRecipientNotified(c, handoffId, userId, now) {
     await c.changes(S.recipientNotified, [instant(now.getTime()), handoffId, userId]);
   },
-  async snoozeForRecipient(c, handoffId, userId, untilDate) {
-    await c.changes(S.snooze, [handoffId, userId, untilDate]);
-  },
+  snoozeForRecipient: async (c, handoffId, userId, untilDate) => (await c.changes(S.snooze, [handoffId, userId, untilDate])) > 0,
   async setChannelPost(c, handoffId, channelId, ts) {
     await c.changes(S.channelPost, [handoffId, channelId, ts]);
   },

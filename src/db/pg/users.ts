@@ -12,6 +12,8 @@ const KEYS = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
 
 const S = {
   get: statement('users.get', `select ${ALL} from users where team_id = $1 and user_id = $2`),
+  // Held until the transaction ends: another replica's locking read or write of this person waits.
+  getForUpdate: statement('users.getForUpdate', `select ${ALL} from users where team_id = $1 and user_id = $2 for update`),
   upsertProfile: statement(
     'users.upsertProfile',
     `insert into users (team_id, user_id, display_name, is_bot, deleted, slack_tz, profile_fetched_at, created_at, updated_at)
@@ -31,6 +33,7 @@ const S = {
 
 export const userQueries: On<UserQueries> = {
   getUser: async (c, teamId, userId) => (await c.rows(S.get, [teamId, userId])).map(row.read)[0],
+  getUserForUpdate: async (c, teamId, userId) => (await c.rows(S.getForUpdate, [teamId, userId])).map(row.read)[0],
 
   async upsertProfile(c, teamId, userId, p, now) {
     const [r] = await c.rows(S.upsertProfile, [teamId, userId, p.displayName, p.isBot, p.deleted, p.slackTz, instant(now.getTime())]);

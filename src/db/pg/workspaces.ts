@@ -9,6 +9,7 @@ const row = pgRowReader<WorkspaceRow>(workspaces);
 const S = {
   ensure: statement('workspaces.ensure', `insert into workspaces (team_id, created_at) values ($1, $2) on conflict do nothing`),
   get: statement('workspaces.get', `select ${row.columns()} from workspaces where team_id = $1`),
+  getForUpdate: statement('workspaces.getForUpdate', `select ${row.columns()} from workspaces where team_id = $1 for update`),
   // SQLite ensures the row, then updates it: one upsert here, with the same outcome.
   setStatus: statement(
     'workspaces.setStatus',
@@ -25,6 +26,7 @@ export const workspaceQueries: On<WorkspaceQueries> = {
     await c.changes(S.ensure, [teamId, instant(now.getTime())]);
   },
   getWorkspace: async (c, teamId) => (await c.rows(S.get, [teamId])).map(row.read)[0],
+  getWorkspaceForUpdate: async (c, teamId) => (await c.rows(S.getForUpdate, [teamId])).map(row.read)[0],
   async setWorkspaceStatus(c, teamId, status, now) {
     await c.changes(S.setStatus, [teamId, instant(now.getTime()), status]);
   },

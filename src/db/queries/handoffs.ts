@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { handoffEvents, handoffRecipients, handoffs } from '../schema';
 import { prepared, rowReader } from '../prepared';
@@ -67,6 +67,9 @@ const statements = (s: Database.Database) => ({
       resolved_at = case @mode when 'resolve' then @t when 'reopen' then null else resolved_at end,
       author_notified_at = case @mode when 'reopen' then null else author_notified_at end
     where team_id = @teamId and id = @handoffId and state = @expected`),
+  activeAmong: s.prepare<[number, string], { n: number }>(
+    `select count(*) as n from handoff_recipients where handoff_id = ? and active = 1 and user_id in (select value from json_each(?))`,
+  ),
   deactivateRecipients: s.prepare<[number, string]>(`update handoff_recipients set active = 0 where handoff_id = ? and user_id in (select value from json_each(?))`),
   // Someone added later is named after the people already on it.
   addRecipient: s.prepare<Record<string, unknown>>(`
@@ -224,9 +227,13 @@ export function applyDecision(tx: Db, input: ApplyInput): number | null {
   // What the change does to the resolution fields: records who resolved it, clears them on reopening, or leaves them.
   const mode = reopening ? 'reopen' : closing || decision.nextState === 'cancelled' ? 'resolve' : 'keep';
   const q = prepared(tx, statements);
+  // People the decision takes off it must still be on it: a decline or a pass by one of several
+  // leaves the state as it was, so the state alone cannot tell that the same click already applied.
+  const removing = JSON.stringify(decision.removeRecipients);
+  if (decision.removeRecipients.length > 0 && (q.activeAmong.get(handoffId, removing)?.n ?? 0) < new Set(decision.removeRecipients).size) return null;
   const updated = q.applyState.run({ teamId, handoffId, expected: input.expectedState, next: decision.nextState, mode, note, actorId, t });
   if (updated.changes === 0) return null;
-  if (decision.removeRecipients.length > 0) q.deactivateRecipients.run(handoffId, JSON.stringify(decision.removeRecipients));
+  if (decision.removeRecipients.length > 0) q.deactivateRecipients.run(handoffId, removing);
   for (const userId of decision.addRecipients) q.addRecipient.run({ handoffId, teamId, userId, t });
   const detail = decision.addRecipients.length || decision.removeRecipients.length ? JSON.stringify({ added: decision.addRecipients, removed: decision.removeRecipients }) : null;
   const event = q.insertEvent.run({ teamId, handoffId, actorId, kind: decision.eventKind, fromState: input.expectedState, toState: decision.nextState, note, detail, at: t });
@@ -271,11 +278,25 @@ export function markRecipientNotified(db: Db, handoffId: number, userId: string,
   prepared(db, statements).recipientNotified.run(now.getTime(), handoffId, userId);
 }
 
-export function snoozeForRecipient(db: Db, handoffId: number, userId: string, untilDate: string): void {
-  db.update(handoffRecipients)
-    .set({ snoozedUntilDate: untilDate })
-    .where(and(eq(handoffRecipients.handoffId, handoffId), eq(handoffRecipients.userId, userId)))
-    .run();
+/**
+ * Hides the handoff from an active recipient's digests until `untilDate`. False when nothing changed
+ * (already snoozed until then, e.g. the same click twice, or no longer on it): log nothing then.
+ */
+export function snoozeForRecipient(db: Db, handoffId: number, userId: string, untilDate: string): boolean {
+  return (
+    db
+      .update(handoffRecipients)
+      .set({ snoozedUntilDate: untilDate })
+      .where(
+        and(
+          eq(handoffRecipients.handoffId, handoffId),
+          eq(handoffRecipients.userId, userId),
+          eq(handoffRecipients.active, true),
+          sql`${handoffRecipients.snoozedUntilDate} is not ${untilDate}`,
+        ),
+      )
+      .run().changes > 0
+  );
 }
 
 export function setChannelPost(db: Db, handoffId: number, channelId: string, ts: string): void {

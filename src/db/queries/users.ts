@@ -17,6 +17,15 @@ export function getUser(db: Db, teamId: string, userId: string): UserRow | undef
   return raw ? user.read(raw) : undefined;
 }
 
+/**
+ * `getUser` for a read that decides a write in the same transaction. PostgreSQL locks the row until
+ * the transaction ends (FOR UPDATE: READ COMMITTED does not lock a plain read); here it is a plain
+ * read, as a store transaction is BEGIN IMMEDIATE, which already serialises every writer.
+ */
+export function getUserForUpdate(db: Db, teamId: string, userId: string): UserRow | undefined {
+  return getUser(db, teamId, userId);
+}
+
 export interface SlackProfile {
   displayName: string;
   isBot: boolean;

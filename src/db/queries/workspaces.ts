@@ -26,6 +26,11 @@ export function getWorkspace(db: Db, teamId: string): WorkspaceRow | undefined {
   return raw ? workspace.read(raw) : undefined;
 }
 
+/** `getWorkspace` for a read that decides a write in the same transaction (see `getUserForUpdate`). */
+export function getWorkspaceForUpdate(db: Db, teamId: string): WorkspaceRow | undefined {
+  return getWorkspace(db, teamId);
+}
+
 export function setWorkspaceStatus(db: Db, teamId: string, status: 'active' | 'uninstalled' | 'tokens_revoked', now: Date): void {
   ensureWorkspace(db, teamId, now);
   db.update(workspaces).set({ status, statusChangedAt: now.getTime() }).where(eq(workspaces.teamId, teamId)).run();

@@ -177,6 +177,32 @@ describeStores('handoffs', (ctx) => {
     ]);
   });
 
+  it('a decision that takes someone off applies once: the same one again, from the same state, changes nothing', async () => {
+    const { store, another } = ctx();
+    const second = await another();
+    const h = await create(store, 'ask', ['U1', 'U2']);
+    // One of two declines: the state stays open, so only "U1 is still on it" tells a repeat apart.
+    const declined = decision('open', 'recipient_declined', { removeRecipients: ['U1'] });
+    const input = { teamId: T, handoffId: h.id, actorId: 'U1', decision: declined, expectedState: 'open' as const, note: 'not mine', now: at(1) };
+    const ids = await Promise.all([store.applyDecision(input), second.applyDecision(input)]);
+    expect(ids.filter((id) => id !== null)).toHaveLength(1);
+    expect(await store.applyDecision(input)).toBeNull();
+    // Passing it on from the same state, by the one already off it, is refused too — and undone whole.
+    const passed = decision('open', 'reassigned', { removeRecipients: ['U1', 'U2'], addRecipients: ['U3'] });
+    expect(await store.applyDecision({ ...input, decision: passed, now: at(2) })).toBeNull();
+    const after = await store.loadHandoff(T, h.id);
+    expect(after?.recipients.map((r) => [r.userId, r.active])).toEqual([
+      ['U1', false],
+      ['U2', true],
+    ]);
+    expect(after?.updatedAt).toBe(NOW.getTime() + 1);
+    expect((await store.listEvents(h.id)).map((e) => e.kind)).toEqual(['created', 'recipient_declined']);
+    // Someone off the handoff snoozes nothing; someone on it can move their snooze.
+    expect(await store.snoozeForRecipient(h.id, 'U1', '2026-12-09')).toBe(false);
+    expect([await store.snoozeForRecipient(h.id, 'U2', '2026-12-09'), await store.snoozeForRecipient(h.id, 'U2', '2026-12-10')]).toEqual([true, true]);
+    expect((await store.loadHandoff(T, h.id))?.recipients.map((r) => r.snoozedUntilDate)).toEqual([null, '2026-12-10']);
+  });
+
   it('reassignment deactivates and adds people (a returning one after the others), reopening clears the outcome', async () => {
     const { store } = ctx();
     const h = await create(store, 'ask', ['U1', 'U2']);
@@ -265,7 +291,9 @@ describeStores('handoffs', (ctx) => {
     const { store } = ctx();
     const h = await create(store, 'ask', ['U1', 'U2']);
     await store.setChannelPost(h.id, 'C9', '1700000000.000200');
-    await store.snoozeForRecipient(h.id, 'U2', '2026-12-03');
+    expect(await store.snoozeForRecipient(h.id, 'U2', '2026-12-03')).toBe(true);
+    // Already snoozed until then (the same click twice): nothing changes, so nothing is logged.
+    expect(await store.snoozeForRecipient(h.id, 'U2', '2026-12-03')).toBe(false);
     await store.logEvent({ teamId: T, handoffId: h.id, actorId: 'U2', kind: 'snoozed', note: 'until Thursday', at: at(1) });
     await store.logEvent({ teamId: T, handoffId: h.id, actorId: 'U1', kind: 'nudged', at: at(2) });
     const loaded = await store.loadHandoff(T, h.id);

@@ -1,4 +1,5 @@
 /** People and workspaces through the Store contract, on SQLite and PostgreSQL. */
+import type { Tx } from '../../../src/db/store';
 import { describeStores } from '../support/stores';
 
 const T = 'T1';
@@ -174,5 +175,84 @@ describeStores('workspaces', (ctx) => {
     expect(await store.listWorkspaceIds()).toEqual([]);
     for (const teamId of ['T2', 'Ta', 'T10', 'TB']) await store.ensureWorkspace(teamId, NOW);
     expect(await store.listWorkspaceIds()).toEqual(['T10', 'T2', 'TB', 'Ta']);
+  });
+});
+
+/**
+ * The locking reads (`…ForUpdate`) that decide a write in the same transaction: a rival transaction's
+ * locking read waits until the first commits, then sees its write. PostgreSQL: FOR UPDATE (READ
+ * COMMITTED does not lock a plain read); SQLite: a plain read, its transactions already serialised.
+ */
+describeStores('locking reads', (ctx) => {
+  /** Runs `hold` then, once a rival's `read` is waiting (or has wrongly finished), `write`; the rival's read. */
+  async function contend<R>(hold: (tx: Tx) => Promise<unknown>, write: (tx: Tx) => Promise<unknown>, read: (tx: Tx) => Promise<R>): Promise<R> {
+    const { store, rival, waitingForLock } = ctx();
+    const other = await rival();
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let holding!: () => void;
+    const held = new Promise<void>((r) => (holding = r));
+    const first = store.transaction(async (tx) => {
+      await hold(tx);
+      holding();
+      await released;
+      await write(tx);
+    });
+    await held;
+    const second = other.transaction(read);
+    // Without the lock the rival reads at once, before the write: the race then ends on `second`.
+    await Promise.race([second, waitingForLock()]);
+    release();
+    await first;
+    return second;
+  }
+
+  it('getUserForUpdate: a rival’s locking read of the person waits for the transaction, then sees its write', async () => {
+    const { store } = ctx();
+    await store.upsertProfile(T, 'U1', profile('Ana'), NOW);
+    const seen = await contend(
+      (tx) => tx.getUserForUpdate(T, 'U1'),
+      (tx) => tx.updateUser(T, 'U1', { tzOverride: 'Asia/Tokyo' }, at(1)),
+      (tx) => tx.getUserForUpdate(T, 'U1'),
+    );
+    expect(seen).toMatchObject({ userId: 'U1', tzOverride: 'Asia/Tokyo', updatedAt: NOW.getTime() + 1 });
+    expect(await store.getUserForUpdate(T, 'U9')).toBeUndefined();
+  });
+
+  it('getWorkspaceForUpdate: a rival’s locking read of the workspace waits for the transaction, then sees its write', async () => {
+    const { store } = ctx();
+    await store.setWorkspaceStatus(T, 'tokens_revoked', NOW);
+    const seen = await contend(
+      (tx) => tx.getWorkspaceForUpdate(T),
+      (tx) => tx.setWorkspaceStatus(T, 'active', at(1)),
+      (tx) => tx.getWorkspaceForUpdate(T),
+    );
+    expect(seen).toMatchObject({ teamId: T, status: 'active', statusChangedAt: NOW.getTime() + 1 });
+    expect(await store.getWorkspaceForUpdate('T9')).toBeUndefined();
+  });
+
+  it('a write from a rival waits for the locking read’s transaction too (a pause is not lost under a resume)', async () => {
+    const { store } = ctx();
+    await store.setWorkspaceStatus(T, 'tokens_revoked', NOW);
+    const { rival, waitingForLock } = ctx();
+    const other = await rival();
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let holding!: () => void;
+    const held = new Promise<void>((r) => (holding = r));
+    // resumeIfPaused's shape: read the status locked, decide, write 'active'.
+    const resume = store.transaction(async (tx) => {
+      const ws = await tx.getWorkspaceForUpdate(T);
+      holding();
+      await released;
+      if (ws?.status !== 'active') await tx.setWorkspaceStatus(T, 'active', at(1));
+    });
+    await held;
+    // app_uninstalled lands meanwhile, on another replica.
+    const pause = other.setWorkspaceStatus(T, 'uninstalled', at(2));
+    await Promise.race([pause, waitingForLock()]);
+    release();
+    await Promise.all([resume, pause]);
+    expect(await store.getWorkspace(T)).toMatchObject({ status: 'uninstalled', statusChangedAt: NOW.getTime() + 2 });
   });
 });

@@ -23,6 +23,17 @@ export interface StoreContext {
   store: Store;
   /** Another store on the same database; closed after the test. */
   another(): Promise<Store>;
+  /**
+   * A store whose transactions contend with `store`'s as another replica's would: on PostgreSQL
+   * another store (another connection pool); on SQLite `store` itself, whose transactions queue
+   * in-process (a second SQLite connection would block this thread in its busy wait instead).
+   */
+  rival(): Promise<Store>;
+  /**
+   * Resolves once a statement on this test's database waits for a lock another transaction holds
+   * (PostgreSQL); at once on SQLite, where a transaction queued behind another is waiting already.
+   */
+  waitingForLock(): Promise<void>;
 }
 
 const TABLES = 'workspaces, users, handoffs, handoff_recipients, handoff_events, outbox, deflections, deflection_mutes, processed_events, installations';
@@ -30,6 +41,7 @@ const TABLES = 'workspaces, users, handoffs, handoff_recipients, handoff_events,
 interface Backend {
   /** Opens a store on this test's database (the first call of a test starts from empty). */
   open(fresh: boolean): Promise<Store>;
+  waitingForLock(): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -42,6 +54,7 @@ function sqliteBackend(): Backend {
       runMigrations(handle);
       return sqliteStore(handle);
     },
+    waitingForLock: async () => undefined,
     async drop() {
       if (file) fs.rmSync(path.dirname(file), { recursive: true, force: true });
     },
@@ -63,6 +76,17 @@ async function postgresBackend(): Promise<Backend> {
         }
       }
       return store;
+    },
+    async waitingForLock() {
+      const client = new Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        // A condition, polled: some backend of this database is blocked on a lock.
+        const blocked = async () => (await client.query(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rowCount! > 0;
+        while (!(await blocked())) await new Promise((r) => setTimeout(r, 10));
+      } finally {
+        await client.end();
+      }
     },
     drop: () => database.drop(),
   };
@@ -101,6 +125,8 @@ export function describeStores(title: string, body: (ctx: () => StoreContext) =>
             opened.push(s);
             return s;
           },
+          rival: async () => (kind.name === 'sqlite' ? store : current!.another()),
+          waitingForLock: () => backend.waitingForLock(),
         };
       });
       afterEach(async () => {
