@@ -5,7 +5,8 @@
  *   reliability  fuzz, security, faults, crashes, rolling deploys, and
  *                every test that spawns real processes               (npm run test:slow)
  *   postgres     the same tests against SQLite and PostgreSQL        (npm run test:postgres)
- * `npm run test:all` (what CI runs) is all four.
+ *   e2e-postgres the e2e files again, the app on PostgreSQL          (npm run test:e2e:postgres)
+ * `npm run test:all` (what CI runs) is all five.
  */
 // Type checking is done once by `npm run typecheck`; tests only transpile, which keeps them fast.
 // `npm test` runs 3 workers: its tests mostly wait on sockets and timers, and jest's default (cores − 1)
@@ -17,6 +18,9 @@ const base = {
 };
 // Tests that start `node dist/index.js` or `npm start` as real processes.
 const processTests = ['<rootDir>/test/e2e/lifecycle.test.ts', '<rootDir>/test/e2e/startup.test.ts'];
+// PostgreSQL from HANDOFF_TEST_POSTGRES_URL (default the local one); its half is skipped with one line
+// when unreachable, a failure under CI=true (see test/postgres/globalSetup.ts).
+const onPostgres = { globalSetup: '<rootDir>/test/postgres/globalSetup.ts', globalTeardown: '<rootDir>/test/postgres/globalTeardown.ts' };
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -26,14 +30,18 @@ module.exports = {
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/harness/**/*.test.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], testPathIgnorePatterns: processTests },
     { ...base, displayName: 'reliability', testMatch: ['<rootDir>/test/reliability/**/*.test.ts', '<rootDir>/test/crash/**/*.test.ts', ...processTests] },
-    // Both backends: PostgreSQL from HANDOFF_TEST_POSTGRES_URL (default the local one); skipped with one
-    // line when unreachable, a failure under CI=true (see test/postgres/globalSetup.ts).
+    // Both backends side by side: the store's conformance suite, migrations, the CLI.
+    { ...base, ...onPostgres, displayName: 'postgres', testMatch: ['<rootDir>/test/postgres/**/*.test.ts'] },
+    // The same e2e files with the harness on PostgreSQL (HANDOFF_TEST_DB=postgres): one database per
+    // file, emptied for each app (test/harness/testBackend.ts).
     {
       ...base,
-      displayName: 'postgres',
-      testMatch: ['<rootDir>/test/postgres/**/*.test.ts'],
-      globalSetup: '<rootDir>/test/postgres/globalSetup.ts',
-      globalTeardown: '<rootDir>/test/postgres/globalTeardown.ts',
+      ...onPostgres,
+      displayName: 'e2e-postgres',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      testPathIgnorePatterns: processTests,
+      setupFiles: ['<rootDir>/test/postgres/e2e/env.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/postgres/e2e/setup.ts'],
     },
   ],
 };
