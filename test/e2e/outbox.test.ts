@@ -473,10 +473,7 @@ describe.each([
 });
 
 describe('outbox: batched claims (PostgreSQL)', () => {
-  const statusOf = (t: TestApp) =>
-    Object.fromEntries(
-      (t.handoff.db.sqlite.prepare(`select dedupe_key as k, status from outbox order by id`).all() as { k: string; status: string }[]).map((r) => [r.k, r.status]),
-    );
+  const statusOf = async (t: TestApp) => Object.fromEntries((await selectRows(t, 'outbox')).map((r) => [r.dedupeKey, r.status]));
 
   it('one claim takes the batch; a sender’s reads before its pace do not hold up the next sender; rows no sender took are handed back on stop', async () => {
     const t = await startTestApp({ now: '2026-11-25T12:00:00Z' });
@@ -502,12 +499,12 @@ describe('outbox: batched claims (PostgreSQL)', () => {
     try {
       await t.handoff.dispatcher.stop();
       for (let i = 0; i < 6; i++)
-        enqueue(t.handoff.db.db, { teamId: TEAM, kind: 'dm', dedupeKey: `row:${i}`, userId: `U${i}`, payload: { reason: 'notice', text: 'hi' } }, t.clock.now());
+        await t.handoff.store.enqueue({ teamId: TEAM, kind: 'dm', dedupeKey: `row:${i}`, userId: `U${i}`, payload: { reason: 'notice', text: 'hi' } }, t.clock.now());
       d.kick();
       // The other sender goes on while row 0 is still being built: rows 1–3 (the rest of the first
       // batch), then 4 and 5 from a second claim.
       await eventually(() => expect(sent).toEqual(['row:1', 'row:2', 'row:3', 'row:4', 'row:5']));
-      expect(statusOf(t)['row:0']).toBe('sending');
+      expect((await statusOf(t))['row:0']).toBe('sending');
       openGate();
       await eventually(() => expect(sent).toContain('row:0'));
     } finally {
@@ -530,17 +527,17 @@ describe('outbox: batched claims (PostgreSQL)', () => {
     );
     await t.handoff.dispatcher.stop();
     for (let i = 0; i < 6; i++)
-      enqueue(t.handoff.db.db, { teamId: TEAM, kind: 'dm', dedupeKey: `row:${i}`, userId: `U${i}`, payload: { reason: 'notice', text: 'hi' } }, t.clock.now());
+      await t.handoff.store.enqueue({ teamId: TEAM, kind: 'dm', dedupeKey: `row:${i}`, userId: `U${i}`, payload: { reason: 'notice', text: 'hi' } }, t.clock.now());
     d.kick();
     // One claim of four; the one sender holds the first.
-    await eventually(() => expect(Object.values(statusOf(t))).toEqual(['sending', 'sending', 'sending', 'sending', 'pending', 'pending']));
+    await eventually(async () => expect(Object.values(await statusOf(t))).toEqual(['sending', 'sending', 'sending', 'sending', 'pending', 'pending']));
     const stopped = d.stop();
     openGate();
     await stopped;
     // The sender's row woke to a stopped dispatcher and went back too (as with one-row claims).
-    expect(Object.values(statusOf(t))).toEqual(['pending', 'pending', 'pending', 'pending', 'pending', 'pending']);
-    const back = t.handoff.db.sqlite.prepare(`select attempts, last_error, claimed_by, lease_until from outbox where dedupe_key = 'row:1'`).get();
-    expect(back).toEqual({ attempts: 0, last_error: null, claimed_by: null, lease_until: null });
+    expect(Object.values(await statusOf(t))).toEqual(['pending', 'pending', 'pending', 'pending', 'pending', 'pending']);
+    const back = await selectOne(t, 'outbox', { dedupeKey: 'row:1' });
+    expect({ attempts: back.attempts, lastError: back.lastError, claimedBy: back.claimedBy, leaseUntil: back.leaseUntil }).toEqual({ attempts: 0, lastError: null, claimedBy: null, leaseUntil: null });
     // Handed back as never started, not found still claimed at the end.
     expect(t.logs.join('')).not.toContain('handed back deliveries still claimed at stop');
     await t.close();
