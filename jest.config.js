@@ -5,7 +5,9 @@
  *   reliability  fuzz, security, faults, crashes, rolling deploys, and
  *                every test that spawns real processes               (npm run test:slow)
  *   postgres     the same tests against SQLite and PostgreSQL        (npm run test:postgres)
- * `npm run test:all` (what CI runs) is all four.
+ *   reliability-postgres  the reliability files again, the app (in process and as child
+ *                processes) on PostgreSQL                              (npm run test:slow:postgres)
+ * `npm run test:all` (what CI runs) is all of them.
  */
 // Type checking is done once by `npm run typecheck`; tests only transpile, which keeps them fast.
 // `npm test` runs 3 workers: its tests mostly wait on sockets and timers, and jest's default (cores − 1)
@@ -17,6 +19,13 @@ const base = {
 };
 // Tests that start `node dist/index.js` or `npm start` as real processes.
 const processTests = ['<rootDir>/test/e2e/lifecycle.test.ts', '<rootDir>/test/e2e/startup.test.ts'];
+const reliabilityTests = ['<rootDir>/test/reliability/**/*.test.ts', '<rootDir>/test/crash/**/*.test.ts', ...processTests];
+// PostgreSQL from HANDOFF_TEST_POSTGRES_URL (default the local one); its tests are skipped with one
+// line when unreachable, a failure under CI=true (see test/postgres/globalSetup.ts).
+const onPostgres = { globalSetup: '<rootDir>/test/postgres/globalSetup.ts', globalTeardown: '<rootDir>/test/postgres/globalTeardown.ts' };
+// The harness and the child-process rigs run the app on PostgreSQL (HANDOFF_TEST_DB=postgres): one
+// database per file, emptied for each app (test/harness/testBackend.ts).
+const harnessOnPostgres = { setupFiles: ['<rootDir>/test/postgres/e2e/env.ts'], setupFilesAfterEnv: ['<rootDir>/test/postgres/e2e/setup.ts'] };
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -25,15 +34,9 @@ module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/harness/**/*.test.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], testPathIgnorePatterns: processTests },
-    { ...base, displayName: 'reliability', testMatch: ['<rootDir>/test/reliability/**/*.test.ts', '<rootDir>/test/crash/**/*.test.ts', ...processTests] },
-    // Both backends: PostgreSQL from HANDOFF_TEST_POSTGRES_URL (default the local one); skipped with one
-    // line when unreachable, a failure under CI=true (see test/postgres/globalSetup.ts).
-    {
-      ...base,
-      displayName: 'postgres',
-      testMatch: ['<rootDir>/test/postgres/**/*.test.ts'],
-      globalSetup: '<rootDir>/test/postgres/globalSetup.ts',
-      globalTeardown: '<rootDir>/test/postgres/globalTeardown.ts',
-    },
+    { ...base, displayName: 'reliability', testMatch: reliabilityTests },
+    // Both backends side by side: the store's conformance suite, migrations, the CLI.
+    { ...base, ...onPostgres, displayName: 'postgres', testMatch: ['<rootDir>/test/postgres/**/*.test.ts'] },
+    { ...base, ...onPostgres, ...harnessOnPostgres, displayName: 'reliability-postgres', testMatch: reliabilityTests },
   ],
 };

@@ -1,6 +1,8 @@
 /**
- * Starts the real Handoff app (HTTP mode, temp SQLite or a given PostgreSQL database, real Bolt receiver) against a fresh fake Slack,
- * plus a signed requester. What e2e tests use; nothing here bypasses the production request path.
+ * Starts the real Handoff app (HTTP mode, real Bolt receiver) against a fresh fake Slack, plus a signed
+ * requester. What e2e tests use; nothing here bypasses the production request path. Each app gets a
+ * database of its own: a temp SQLite file, or with HANDOFF_TEST_DB=postgres an emptied PostgreSQL
+ * database (see testBackend.ts); `databaseUrl` runs it on a given one instead.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +14,7 @@ import { FakeSlack } from './fakeSlack';
 import { SlackRequester } from './slackRequests';
 import { SocketSlack } from './socketSlack';
 import { ManualClock } from './manualClock';
+import { freshPostgresDatabase, holdPostgresDatabase, releasePostgresDatabase, TEST_BACKEND } from './testBackend';
 
 export const TEST_SIGNING_SECRET = '8f742231b10e8888abcd99aa0cc085a5';
 export const TEST_BOT_TOKEN = 'xoxb-test-token';
@@ -24,7 +27,10 @@ export interface TestApp {
   socket: SocketSlack;
   handoff: Handoff;
   clock: ManualClock;
+  /** The SQLite file ('' on PostgreSQL). */
   dbFile: string;
+  /** The app's DATABASE_URL; a second app started with it shares this one's database (a second process). */
+  databaseUrl: string;
   logs: string[];
   /** PORT: Slack requests in HTTP mode; /healthz and /readyz in both modes. */
   port: number;
@@ -42,8 +48,9 @@ export interface TestApp {
 export interface TestAppOptions {
   now?: string;
   env?: Record<string, string>;
+  /** A SQLite file to run on (on SQLite only; `databaseUrl: t.databaseUrl` shares a database on either backend). */
   dbFile?: string;
-  /** A postgres:// URL: run on PostgreSQL instead of a temp SQLite file (`dbFile` is then unused). */
+  /** A DATABASE_URL (`file:…` or `postgres://…`) to run on instead of a new database; `dbFile` is then unused. */
   databaseUrl?: string;
   fake?: FakeSlack;
   /** Socket Mode (SLACK_APP_TOKEN set to the fake's app-level token) instead of HTTP mode. */
@@ -52,7 +59,7 @@ export interface TestAppOptions {
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const fake = opts.fake ?? (await FakeSlack.start({ botToken: TEST_BOT_TOKEN, teamId: TEAM }));
-  const dbFile = opts.dbFile ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-test-')), 'handoff.db');
+  const { databaseUrl, dbFile, release } = await databaseFor(opts);
   const clock = new ManualClock(opts.now ?? '2026-11-25T12:00:00Z');
   const logs: string[] = [];
   const logDestination = new Writable({
@@ -61,13 +68,13 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       cb();
     },
   });
-  const config = safely(fake, opts.fake, () =>
+  const config = safely(fake, opts.fake, release, () =>
     loadConfig({
       SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
       SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
       SLACK_API_URL: fake.url,
       PORT: '0',
-      DATABASE_URL: opts.databaseUrl ?? `file:${dbFile}`,
+      DATABASE_URL: databaseUrl,
       LOG_LEVEL: 'debug',
       DELIVERY_RATE_PER_SECOND: '1000',
       // Most tests are not about pacing: full speed from the first send (pacing tests set their own).
@@ -81,6 +88,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const boot = async () => {
     const handoff = await openHandoff(config, { clock, logDestination: { write: (s: string) => logDestination.write(s) }, startScheduler: false }).catch(async (e: unknown) => {
       // A database that cannot be opened (a test of start-up errors) leaves no fake Slack behind it.
+      release();
       if (!opts.fake) await fake.close();
       throw e;
     });
@@ -89,6 +97,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     } catch (e) {
       // A start that fails (a test of start-up errors) leaves nothing open behind it.
       await handoff.stop();
+      release();
       if (!opts.fake) await fake.close();
       throw e;
     }
@@ -109,6 +118,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     handoff,
     clock,
     dbFile,
+    databaseUrl,
     logs,
     port,
     async tick() {
@@ -133,10 +143,33 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     },
     async close() {
       await t.handoff.stop();
+      release();
       if (!opts.fake) await fake.close();
     },
   };
   return t;
+}
+
+/** The database an app runs on: the one asked for, else a new temp SQLite file or an emptied PostgreSQL database. */
+async function databaseFor(opts: TestAppOptions): Promise<{ databaseUrl: string; dbFile: string; release: () => void }> {
+  const sqlite = (file: string) => ({ databaseUrl: `file:${file}`, dbFile: file, release: () => {} });
+  let released = false;
+  const held = (url: string) => ({
+    databaseUrl: url,
+    dbFile: '',
+    release: () => {
+      if (!released) releasePostgresDatabase(url);
+      released = true;
+    },
+  });
+  if (opts.databaseUrl !== undefined) {
+    if (!/^postgres(ql)?:/.test(opts.databaseUrl)) return sqlite(opts.databaseUrl.replace(/^file:/, ''));
+    holdPostgresDatabase(opts.databaseUrl);
+    return held(opts.databaseUrl);
+  }
+  if (opts.dbFile !== undefined) return sqlite(opts.dbFile);
+  if (TEST_BACKEND === 'postgres') return held(await freshPostgresDatabase());
+  return sqlite(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-test-')), 'handoff.db'));
 }
 
 /** Sends `/handoff <text>` and returns what the person was told: the ack's text, else the text posted to its response_url. */
@@ -165,10 +198,11 @@ export async function eventually(check: () => void | Promise<void>, timeoutMs = 
 }
 
 /** Closes a fake this helper started when set-up fails, so a broken test does not hang jest. */
-function safely<T>(fake: FakeSlack, given: FakeSlack | undefined, fn: () => T): T {
+function safely<T>(fake: FakeSlack, given: FakeSlack | undefined, release: () => void, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
+    release();
     if (!given) void fake.close();
     throw e;
   }
