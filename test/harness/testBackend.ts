@@ -78,9 +78,7 @@ async function emptyDatabase(url: string): Promise<void> {
       refs.rows,
     );
     const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
-    await client.query(
-      ['begin', ...order.map((t) => `delete from ${q(t)}`), ...sequences.rows.map((s) => `alter sequence ${q(s.name)} restart`), 'commit'].join(';\n'),
-    );
+    await client.query(['begin', ...order.map((t) => `delete from ${q(t)}`), ...sequences.rows.map((s) => `alter sequence ${q(s.name)} restart`), 'commit'].join(';\n'));
   } finally {
     await client.end();
   }
