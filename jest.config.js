@@ -1,13 +1,14 @@
 /**
- * Four projects, so the inner loop stays fast while CI still runs everything:
+ * Six projects, so the inner loop stays fast while CI still runs everything:
  *   unit         pure logic, views, the harness itself               (npm test)
  *   e2e          the real app behind its receiver, one process        (npm test)
  *   reliability  fuzz, security, faults, crashes, rolling deploys, and
  *                every test that spawns real processes               (npm run test:slow)
  *   postgres     the same tests against SQLite and PostgreSQL        (npm run test:postgres)
+ *   e2e-postgres the e2e files again, the app on PostgreSQL          (npm run test:e2e:postgres)
  *   reliability-postgres  the reliability files again, the app (in process and as child
  *                processes) on PostgreSQL                              (npm run test:slow:postgres)
- * `npm run test:all` (what CI runs) is all of them.
+ * `npm run test:all` (what CI runs) is all six.
  */
 // Type checking is done once by `npm run typecheck`; tests only transpile, which keeps them fast.
 // `npm test` runs 3 workers: its tests mostly wait on sockets and timers, and jest's default (cores − 1)
@@ -20,12 +21,9 @@ const base = {
 // Tests that start `node dist/index.js` or `npm start` as real processes.
 const processTests = ['<rootDir>/test/e2e/lifecycle.test.ts', '<rootDir>/test/e2e/startup.test.ts'];
 const reliabilityTests = ['<rootDir>/test/reliability/**/*.test.ts', '<rootDir>/test/crash/**/*.test.ts', ...processTests];
-// PostgreSQL from HANDOFF_TEST_POSTGRES_URL (default the local one); its tests are skipped with one
-// line when unreachable, a failure under CI=true (see test/postgres/globalSetup.ts).
+// PostgreSQL from HANDOFF_TEST_POSTGRES_URL (default the local one); its half is skipped with one line
+// when unreachable, a failure under CI=true (see test/postgres/globalSetup.ts).
 const onPostgres = { globalSetup: '<rootDir>/test/postgres/globalSetup.ts', globalTeardown: '<rootDir>/test/postgres/globalTeardown.ts' };
-// The harness and the child-process rigs run the app on PostgreSQL (HANDOFF_TEST_DB=postgres): one
-// database per file, emptied for each app (test/harness/testBackend.ts).
-const harnessOnPostgres = { setupFiles: ['<rootDir>/test/postgres/e2e/env.ts'], setupFilesAfterEnv: ['<rootDir>/test/postgres/e2e/setup.ts'] };
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -37,6 +35,26 @@ module.exports = {
     { ...base, displayName: 'reliability', testMatch: reliabilityTests },
     // Both backends side by side: the store's conformance suite, migrations, the CLI.
     { ...base, ...onPostgres, displayName: 'postgres', testMatch: ['<rootDir>/test/postgres/**/*.test.ts'] },
-    { ...base, ...onPostgres, ...harnessOnPostgres, displayName: 'reliability-postgres', testMatch: reliabilityTests },
+    // The same e2e files with the harness on PostgreSQL (HANDOFF_TEST_DB=postgres): one database per
+    // file, emptied for each app (test/harness/testBackend.ts).
+    {
+      ...base,
+      ...onPostgres,
+      displayName: 'e2e-postgres',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      testPathIgnorePatterns: processTests,
+      setupFiles: ['<rootDir>/test/postgres/e2e/env.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/postgres/e2e/setup.ts'],
+    },
+    // The reliability files the same way; the child-process rigs give the processes they start a
+    // database of the file too (test/reliability/support/child.ts: childDatabaseUrl).
+    {
+      ...base,
+      ...onPostgres,
+      displayName: 'reliability-postgres',
+      testMatch: reliabilityTests,
+      setupFiles: ['<rootDir>/test/postgres/e2e/env.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/postgres/e2e/setup.ts'],
+    },
   ],
 };

@@ -39,6 +39,9 @@ import { registerListeners } from './listeners';
 import { InFlightListeners } from './listeners/inFlight';
 import { LoopDelayMonitor } from './loopDelay';
 
+/** Outbox rows one claim takes on PostgreSQL: half the default DELIVERY_CONCURRENCY. */
+const POSTGRES_CLAIM_BATCH = 8;
+
 /** How long stopping waits for listeners still at work after their ack (a Slack call may take its full timeout). */
 const LISTENER_DRAIN_MS = 15_000;
 
@@ -135,6 +138,9 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     startRatePerSecond: config.deliveryStartRatePerSecond,
     apiTimeoutMs: config.slackApiTimeoutMs,
     observe: (row, outcome, reason) => metrics.deliveries.inc({ kind: row.kind, outcome, reason: metricReason(reason) }),
+    // On PostgreSQL each claim and each read before a row's pace is a round trip: claims in batches,
+    // and senders no longer wait for each other's reads (see OutboxDispatcher.claimTurn).
+    claimBatch: database.kind === 'postgres' ? POSTGRES_CLAIM_BATCH : 1,
   });
   const deps: ListenerDeps = {
     client,

@@ -1,7 +1,8 @@
 /**
  * Drains the delivery outbox. Each worker claims one due row (pending → sending), lets the handler
  * build it and — right before the Slack call — take a rate-limiter token (`pace`), so rows that turn
- * out to have nothing to say cost no rate budget; at most `concurrency` rows are ever in 'sending'.
+ * out to have nothing to say cost no rate budget; at most `concurrency` rows are ever in 'sending'
+ * (plus up to `claimBatch` claimed and not yet taken by a sender, when claims are batched).
  * Outcomes:
  *  - sent: markSent and the handler's bookkeeping (who was told what) in one transaction;
  *  - 429: its workspace (or, inferred, its conversation) pauses for Retry-After and the workspace's
@@ -108,6 +109,12 @@ export interface DispatcherOptions {
   claimant?: string;
   /** Told every row's outcome (for /metrics). */
   observe?: (row: OutboxRow, outcome: Outcome, reason: string | undefined) => void;
+  /**
+   * Rows one claim takes (default 1). Above 1 — PostgreSQL, where a claim and every read before the
+   * pace are round trips — claimed rows wait here for a sender, and a sender's claim turn ends once it
+   * has its row, not when the row reaches the limiter (see `worker`).
+   */
+  claimBatch?: number;
 }
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -140,6 +147,10 @@ export class OutboxDispatcher {
   private readonly waitingOn = new Set<string>();
   /** Workspaces a row is waiting out a Retry-After for in place (see `paceFor`). */
   private readonly waitingOnTeam = new Set<string>();
+  /** Batched claims: rows claimed that no sender has taken yet, in due order. */
+  private readonly claimed: OutboxRow[] = [];
+  /** Batched claims: rows taken by a sender that have not reached the limiter yet, per workspace. */
+  private readonly headingFor = new Map<string, number>();
   private timer: { handle: NodeJS.Timeout; at: number } | null = null;
 
   constructor(
@@ -167,12 +178,12 @@ export class OutboxDispatcher {
   }
 
   /**
-   * Workspaces waiting out a Retry-After with a row already waiting in place: their other rows are
-   * not claimed until it ends (a drain wakes again then).
+   * Workspaces waiting out a Retry-After with a row already waiting in place (or, with batched
+   * claims, on its way there): their other rows are not claimed until it ends (a drain wakes again then).
    */
   private pausedTeams(): string[] {
     const paused: string[] = [];
-    for (const teamId of this.waitingOnTeam) {
+    for (const teamId of new Set([...this.waitingOnTeam, ...this.headingFor.keys()])) {
       const ms = this.limiterFor(teamId).pausedFor();
       if (ms > 0) {
         paused.push(teamId);
@@ -258,8 +269,15 @@ export class OutboxDispatcher {
    * it): a row that waits out a workspace's Retry-After in place is then known before the next claim
    * decides which workspaces to skip (`pausedTeams`). Without the turn, the awaits between a claim and
    * its pace let every sender claim that workspace's rows at once, and all but one were handed back.
+   * With batched claims the turn ends as soon as the sender has its row, which counts as on its way to
+   * the limiter (`headingFor`) until it gets there: the next sender's choice knows of it all the same,
+   * and a row's reads before its pace (a digest's several round trips) no longer hold up the others.
    */
   private claimTurn: Promise<void> = Promise.resolve();
+
+  private get batched(): boolean {
+    return (this.opts.claimBatch ?? 1) > 1;
+  }
 
   /**
    * One sender. `drain.empty`: a sibling found nothing due when this drain began, so this one has
@@ -279,9 +297,9 @@ export class OutboxDispatcher {
         // The sibling ahead in the turn may have found the outbox empty meanwhile.
         if (drain.empty) return;
         paused = this.pausedTeams();
-        [row] = await this.store.claimDue(this.clock.now(), 1, this.lease(), undefined, paused);
+        row = this.batched ? await this.takeClaimed(paused) : (await this.store.claimDue(this.clock.now(), 1, this.lease(), undefined, paused))[0];
       } finally {
-        if (!row) pass();
+        if (!row || this.batched) pass();
       }
       if (!row) {
         if (paused.length === 0) {
@@ -293,11 +311,47 @@ export class OutboxDispatcher {
         await this.sleep(Math.min(...paused.map((teamId) => this.limiterFor(teamId).pausedFor())) + 1);
         continue;
       }
-      await this.track(this.sendObserved(row, pass)).finally(pass);
+      const reached = this.batched ? this.heading(row) : pass;
+      await this.track(this.sendObserved(row, reached)).finally(reached);
       // A row settled without I/O (a digest with nothing to say) resolves in microtasks only: without
       // this, a wave of them would never let a request, a timer or a renewal run.
       await yieldToLoop();
     }
+  }
+
+  /**
+   * Batched claims: the first claimed row of a workspace not in `paused`, claiming up to `claimBatch`
+   * more when none is left. Claimed rows of the paused workspaces go back to the queue, as a one-row
+   * claim would have left them there (another process may send them meanwhile).
+   */
+  private async takeClaimed(paused: string[]): Promise<OutboxRow | undefined> {
+    const take = () => {
+      const i = this.claimed.findIndex((r) => !paused.includes(r.teamId));
+      return i < 0 ? undefined : this.claimed.splice(i, 1)[0];
+    };
+    for (let i = this.claimed.length - 1; i >= 0; i--) {
+      const row = this.claimed[i]!;
+      if (!paused.includes(row.teamId)) continue;
+      await this.store.releaseClaim(row.id, this.claimant);
+      this.claimed.splice(i, 1);
+    }
+    const held = take();
+    if (held) return held;
+    this.claimed.push(...(await this.store.claimDue(this.clock.now(), this.opts.claimBatch ?? 1, this.lease(), undefined, paused)));
+    return take();
+  }
+
+  /** Batched claims: `row` is on its way to the limiter until the returned function is called (once or more). */
+  private heading(row: OutboxRow): () => void {
+    this.headingFor.set(row.teamId, (this.headingFor.get(row.teamId) ?? 0) + 1);
+    let arrived = false;
+    return () => {
+      if (arrived) return;
+      arrived = true;
+      const left = (this.headingFor.get(row.teamId) ?? 1) - 1;
+      if (left > 0) this.headingFor.set(row.teamId, left);
+      else this.headingFor.delete(row.teamId);
+    };
   }
 
   /**
@@ -349,6 +403,9 @@ export class OutboxDispatcher {
   }
 
   private sleep(ms: number): Promise<void> {
+    // `stop` wakes the sleepers it finds; a sender whose store call was still out then must not start
+    // a new sleep (a paused workspace's, up to a minute) that `stop` would wait for.
+    if (this.stopped) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(handle);
@@ -585,6 +642,8 @@ export class OutboxDispatcher {
     if (this.renewTimer) clearInterval(this.renewTimer);
     this.renewTimer = null;
     try {
+      // Claimed in a batch and never taken by a sender: not started, so simply handed back.
+      for (const row of this.claimed.splice(0)) await this.store.releaseClaim(row.id, this.claimant);
       // Normally none are left (rows waiting for their turn were handed back as they woke).
       const left = await this.store.releaseAll(this.claimant, this.clock.now());
       if (left > 0) this.logger.warn({ rows: left }, 'handed back deliveries still claimed at stop');

@@ -21,7 +21,7 @@
  * and now — is computed once per distinct schedule (people due together mostly share zone and start).
  */
 import type { UserRow } from '../db/queries/users';
-import { digestDedupeKey } from '../db/queries/dueDigests';
+import { digestDedupeKey, type Advance, type DigestRow, type DueUser } from '../db/queries/dueDigests';
 import type { DueDigestQueries, StoreOf } from '../db/store';
 import { isRepeatOfServedDate, planCatchUp, type CatchUpPlan, type DigestSlot } from '../domain/workSchedule';
 import { scheduleOf } from '../domain/personSchedule';
@@ -115,7 +115,8 @@ function sweepSlice(store: StoreOf<DueDigestQueries>, now: Date, horizon: number
   // a wave instead of planning the same people twice.
   return store.transaction(async (tx) => {
     const due = await tx.dueForDigest(horizon, limit);
-    let enqueued = 0;
+    const rows: DigestRow[] = [];
+    const advances: Advance[] = [];
     let skipped = 0;
     const errors: SweepResult['errors'] = [];
     for (const u of due) {
@@ -133,33 +134,42 @@ function sweepSlice(store: StoreOf<DueDigestQueries>, now: Date, horizon: number
         await tx.retryDigestAt(u.teamId, u.userId, t + 24 * 3600_000, t);
         continue;
       }
-      let last = u.lastDigestLocalDate;
-      let lastAt: number | null = null;
-      const base = { teamId: u.teamId, userId: u.userId };
-      // A date already served, reached again a workday later by travelling west, is the one repeat
-      // nextDigest allows; the same slot swept again (a restart) keeps its key and is ignored.
-      const keyFor = (slot: DigestSlot) => digestDedupeKey(u.userId, slot, isRepeatOfServedDate(slot, u.lastDigestLocalDate, u.lastDigestAt));
-      for (const slot of plan.skipped) {
-        await tx.enqueueDigest(
-          { ...base, dedupeKey: keyFor(slot), localDate: slot.localDate, payload: '{}', status: 'skipped', lastError: 'missed: more than the catch-up window late', dueAt: t },
-          t,
-        );
-        last = last ? maxLocalDate(last, slot.localDate) : slot.localDate;
-        lastAt = slot.at.getTime();
-      }
       skipped += plan.skippedCount;
-      if (plan.send) {
-        const slotAt = plan.send.at.getTime();
-        // Planned ahead: what to put back if a settings change undoes it before the slot.
-        const before = slotAt > t ? { before: { last: u.lastDigestLocalDate, lastAt: u.lastDigestAt } } : {};
-        const payload = JSON.stringify({ slotAt, sendBy: slotAt + maxLateMs, ...before });
-        const dueAt = sendableAt(slotAt, t, waveTurn(u.teamId, u.userId, plan.send.localDate));
-        if (await tx.enqueueDigest({ ...base, dedupeKey: keyFor(plan.send), localDate: plan.send.localDate, payload, status: 'pending', lastError: null, dueAt }, t)) enqueued += 1;
-        last = last ? maxLocalDate(last, plan.send.localDate) : plan.send.localDate;
-        lastAt = slotAt;
-      }
-      await tx.advanceDigestSchedule({ ...base, nextAt: plan.next.at.getTime(), nextDate: plan.next.localDate, last, lastAt }, t);
+      advances.push(planPerson(u, plan, t, maxLateMs, rows));
     }
+    // The slice's rows and moves in one statement each (on PostgreSQL one round trip, not one per person).
+    const inserted = await tx.enqueueDigests(rows, t);
+    await tx.advanceDigestSchedules(advances, t);
+    const enqueued = rows.filter((r, i) => r.status === 'pending' && inserted[i]).length;
     return { due: due.length, enqueued, skipped, errors };
   });
+}
+
+/**
+ * One person's digest rows (appended to `rows`: the skipped slots, then the one to send) and how
+ * their schedule moves on.
+ */
+function planPerson(u: DueUser, plan: CatchUpPlan, t: number, maxLateMs: number, rows: DigestRow[]): Advance {
+  let last = u.lastDigestLocalDate;
+  let lastAt: number | null = null;
+  const base = { teamId: u.teamId, userId: u.userId };
+  // A date already served, reached again a workday later by travelling west, is the one repeat
+  // nextDigest allows; the same slot swept again (a restart) keeps its key and is ignored.
+  const keyFor = (slot: DigestSlot) => digestDedupeKey(u.userId, slot, isRepeatOfServedDate(slot, u.lastDigestLocalDate, u.lastDigestAt));
+  for (const slot of plan.skipped) {
+    rows.push({ ...base, dedupeKey: keyFor(slot), localDate: slot.localDate, payload: '{}', status: 'skipped', lastError: 'missed: more than the catch-up window late', dueAt: t });
+    last = last ? maxLocalDate(last, slot.localDate) : slot.localDate;
+    lastAt = slot.at.getTime();
+  }
+  if (plan.send) {
+    const slotAt = plan.send.at.getTime();
+    // Planned ahead: what to put back if a settings change undoes it before the slot.
+    const before = slotAt > t ? { before: { last: u.lastDigestLocalDate, lastAt: u.lastDigestAt } } : {};
+    const payload = JSON.stringify({ slotAt, sendBy: slotAt + maxLateMs, ...before });
+    const dueAt = sendableAt(slotAt, t, waveTurn(u.teamId, u.userId, plan.send.localDate));
+    rows.push({ ...base, dedupeKey: keyFor(plan.send), localDate: plan.send.localDate, payload, status: 'pending', lastError: null, dueAt });
+    last = last ? maxLocalDate(last, plan.send.localDate) : plan.send.localDate;
+    lastAt = slotAt;
+  }
+  return { ...base, nextAt: plan.next.at.getTime(), nextDate: plan.next.localDate, last, lastAt };
 }

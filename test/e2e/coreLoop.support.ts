@@ -1,10 +1,8 @@
 /** Helpers for the core-loop end-to-end tests: people in zones, settings, commands, digests. */
-import { and, eq } from 'drizzle-orm';
 import { commandText, startTestApp, eventually, TEAM, type TestApp } from '../harness/testApp';
 import type { FakeMessage } from '../harness/fakeSlack';
 import { CallbackIds, MetadataEventTypes, ResolveModalFields, SettingsModalFields as S } from '../../src/ids';
-import { outbox, users } from '../../src/db/schema';
-import { findHandoffIdByNumber, loadHandoff } from '../../src/db/queries/handoffs';
+import { selectOne, selectRows } from '../harness/testDb';
 
 export const HOUR = 3600_000;
 
@@ -52,7 +50,7 @@ export async function handoff(t: TestApp, from: string, text: string): Promise<{
   const m = /Handoff #(\d+) created/.exec(reply);
   if (!m) throw new Error(`not created: ${reply}`);
   const number = Number(m[1]);
-  return { id: findHandoffIdByNumber(t.handoff.db.db, TEAM, number)!, number, reply };
+  return { id: (await t.handoff.store.findHandoffIdByNumber(TEAM, number))!, number, reply };
 }
 
 export async function resolve(t: TestApp, userId: string, handoffId: number, action: 'complete' | 'decline' | 'cancel', note: string) {
@@ -66,28 +64,17 @@ export async function resolve(t: TestApp, userId: string, handoffId: number, act
   );
 }
 
-export const handoffRow = (t: TestApp, id: number) => loadHandoff(t.handoff.db.db, TEAM, id)!;
+export const handoffRow = async (t: TestApp, id: number) => (await t.handoff.store.loadHandoff(TEAM, id))!;
 
 /** Everything the bot posted in its DM with the person. */
 export const dmsTo = (t: TestApp, userId: string): FakeMessage[] => t.fake.messagesIn(userId);
 export const digestsTo = (t: TestApp, userId: string): FakeMessage[] => dmsTo(t, userId).filter((m) => m.metadata?.event_type === MetadataEventTypes.digest);
 export const textOf = (m: FakeMessage): string => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`;
 
-export function digestRows(t: TestApp, userId: string) {
-  return t.handoff.db.db
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.teamId, TEAM), eq(outbox.kind, 'digest'), eq(outbox.userId, userId)))
-    .all()
-    .sort((a, b) => a.id - b.id);
-}
+/** The person's digest rows, in id order. */
+export const digestRows = (t: TestApp, userId: string) => selectRows(t, 'outbox', { teamId: TEAM, kind: 'digest', userId });
 
-export const userRow = (t: TestApp, userId: string) =>
-  t.handoff.db.db
-    .select()
-    .from(users)
-    .where(and(eq(users.teamId, TEAM), eq(users.userId, userId)))
-    .get()!;
+export const userRow = (t: TestApp, userId: string) => selectOne(t, 'users', { teamId: TEAM, userId });
 
 /** Advances the clock in steps, running the scheduler at each (as the cron tick would). */
 export async function tickFor(t: TestApp, ms: number, step = 30 * 60_000): Promise<void> {
@@ -99,11 +86,11 @@ export async function tickFor(t: TestApp, ms: number, step = 30 * 60_000): Promi
 }
 
 /** The sent-at instant of the outbox row behind a posted message. */
-export function sentAtOf(t: TestApp, m: FakeMessage): Date {
+export async function sentAtOf(t: TestApp, m: FakeMessage): Promise<Date> {
   const id = Number((m.metadata?.event_payload as { outbox_id?: unknown } | undefined)?.outbox_id);
-  const row = t.handoff.db.sqlite.prepare('select sent_at as sentAt from outbox where id = ?').get(id) as { sentAt: number } | undefined;
+  const row = await t.handoff.store.getOutboxRow(id);
   if (!row) throw new Error('message without an outbox row');
-  return new Date(row.sentAt);
+  return new Date(row.sentAt!);
 }
 
 export { eventually };

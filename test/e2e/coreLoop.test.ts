@@ -54,7 +54,7 @@ describe('1. digest off: unblocked news still arrives, at the start of the next 
     expect(text).toContain('While you were offline');
     expect(text).toContain('You’re unblocked');
     expect(text).toContain('signed, it is in the shared folder');
-    expect(localParts('Europe/London', sentAtOf(t, dms[0]!))).toMatchObject({ date: '2026-11-26', hour: 9, minute: 0 });
+    expect(localParts('Europe/London', await sentAtOf(t, dms[0]!))).toMatchObject({ date: '2026-11-26', hour: 9, minute: 0 });
     // Told once: nothing more the following days.
     await tickFor(t, 48 * HOUR, 2 * HOUR);
     expect(dmsTo(t, 'ULON')).toHaveLength(1);
@@ -71,7 +71,7 @@ describe('1. digest off: unblocked news still arrives, at the start of the next 
     await tickFor(t, 11 * HOUR); // to Thu 10:00 Tokyo
     expect(dmsTo(t, 'UTOK')).toHaveLength(1);
     expect(textOf(dmsTo(t, 'UTOK')[0]!)).toContain('please review the Q3 deck');
-    expect(localParts('Asia/Tokyo', sentAtOf(t, dmsTo(t, 'UTOK')[0]!))).toMatchObject({ hour: 9, minute: 0 });
+    expect(localParts('Asia/Tokyo', await sentAtOf(t, dmsTo(t, 'UTOK')[0]!))).toMatchObject({ hour: 9, minute: 0 });
     // Told: the next morning has nothing new, so nothing is sent (the digest is off).
     await tickFor(t, 24 * HOUR, 2 * HOUR);
     expect(dmsTo(t, 'UTOK')).toHaveLength(1);
@@ -92,11 +92,7 @@ describe('2. a moved day start never drops that day’s digest', () => {
     expect(digestsTo(t, 'ULIS')).toHaveLength(1);
     expect(textOf(digestsTo(t, 'ULIS')[0]!)).toContain('please approve the budget');
     await tickFor(t, 26 * HOUR);
-    expect(
-      digestRows(t, 'ULIS')
-        .filter((r) => r.status === 'sent')
-        .map((r) => r.localDate),
-    ).toEqual(['2026-11-25', '2026-11-26']);
+    expect((await digestRows(t, 'ULIS')).filter((r) => r.status === 'sent').map((r) => r.localDate)).toEqual(['2026-11-25', '2026-11-26']);
   });
 
   it('(b) at 08:30 Lisbon the Slack zone becomes Berlin (09:30 there): the digest goes now, once', async () => {
@@ -106,11 +102,11 @@ describe('2. a moved day start never drops that day’s digest', () => {
     await t.tick();
     t.fake.getUser('ULIS')!.tz = 'Europe/Berlin';
     await t.slack.event({ type: 'user_change', user: { id: 'ULIS', name: 'lis', tz: 'Europe/Berlin', team_id: 'T0001' } });
-    await eventually(() => expect(userRow(t!, 'ULIS').slackTz).toBe('Europe/Berlin'));
+    await eventually(async () => expect((await userRow(t!, 'ULIS')).slackTz).toBe('Europe/Berlin'));
     await t.tick();
     expect(digestsTo(t, 'ULIS')).toHaveLength(1);
     await tickFor(t, 26 * HOUR);
-    const sent = digestRows(t, 'ULIS').filter((r) => r.status === 'sent');
+    const sent = (await digestRows(t, 'ULIS')).filter((r) => r.status === 'sent');
     expect(sent.map((r) => r.localDate)).toEqual(['2026-11-25', '2026-11-26']);
     expect(localParts('Europe/Berlin', new Date(sent[1]!.sentAt!))).toMatchObject({ hour: 9, minute: 0 });
   });
@@ -127,12 +123,12 @@ describe('3. the settings preview is what the scheduler then does', () => {
     const later = await saveSettings(t, 'ULIS', { start: '11:00' });
     expect(later).toContain('• Thu 26 Nov, 11:00 Lisbon time');
     expect(later).not.toContain('Wed 25 Nov');
-    expect(new Date(userRow(t, 'ULIS').nextDigestAt!).toISOString()).toBe('2026-11-26T11:00:00.000Z');
+    expect(new Date((await userRow(t, 'ULIS')).nextDigestAt!).toISOString()).toBe('2026-11-26T11:00:00.000Z');
     // Moving west the same morning: New York's Wednesday is that same workday; preview says Thursday.
     const west = await saveSettings(t, 'ULIS', { tz: 'America/New_York', start: '09:00' });
     expect(west).toContain('• Thu 26 Nov, 09:00 New York time (EST)');
     await tickFor(t, 30 * HOUR);
-    const sent = digestRows(t, 'ULIS').filter((r) => r.status === 'sent');
+    const sent = (await digestRows(t, 'ULIS')).filter((r) => r.status === 'sent');
     expect(sent.map((r) => [r.localDate, new Date(r.sentAt!).toISOString()])).toEqual([
       ['2026-11-25', '2026-11-25T09:00:00.000Z'],
       ['2026-11-26', '2026-11-26T14:00:00.000Z'],
@@ -150,14 +146,14 @@ describe('4. travelling west after the day’s digest never skips the new local 
     t.clock.set('2026-11-27T01:00:00Z');
     t.fake.getUser('UTOK')!.tz = 'America/Los_Angeles';
     await t.slack.event({ type: 'user_change', user: { id: 'UTOK', name: 'tok', tz: 'America/Los_Angeles', team_id: 'T0001' } });
-    await eventually(() => expect(userRow(t!, 'UTOK').slackTz).toBe('America/Los_Angeles'));
+    await eventually(async () => expect((await userRow(t!, 'UTOK')).slackTz).toBe('America/Los_Angeles'));
     t.clock.set('2026-11-27T04:00:00Z'); // Thu 20:00 LA
     await handoff(t, 'UNYC', '<@UTOK> the ask sent after the Tokyo digest');
     await tickFor(t, 14 * HOUR); // to Fri 10:00 LA
     const digests = digestsTo(t, 'UTOK');
     expect(digests).toHaveLength(2);
     expect(textOf(digests[1]!)).toContain('the ask sent after the Tokyo digest');
-    expect(localParts('America/Los_Angeles', sentAtOf(t, digests[1]!))).toMatchObject({ date: '2026-11-27', hour: 9, minute: 0 });
+    expect(localParts('America/Los_Angeles', await sentAtOf(t, digests[1]!))).toMatchObject({ date: '2026-11-27', hour: 9, minute: 0 });
   });
 });
 
@@ -169,16 +165,16 @@ describe('2b. a wave is planned before its slot; a change after planning decides
     app.clock.set('2026-11-25T08:59:00Z');
     await app.tick();
     // Planned, but nothing visible: not due before 09:00, no Slack call.
-    expect(digestRows(app, 'ULIS').map((r) => [r.localDate, r.status])).toEqual([['2026-11-25', 'pending']]);
-    expect(digestRows(app, 'ULIS')[0]!.nextAttemptAt).toBeGreaterThanOrEqual(Date.parse('2026-11-25T09:00:00Z'));
+    expect((await digestRows(app, 'ULIS')).map((r) => [r.localDate, r.status])).toEqual([['2026-11-25', 'pending']]);
+    expect((await digestRows(app, 'ULIS'))[0]!.nextAttemptAt).toBeGreaterThanOrEqual(Date.parse('2026-11-25T09:00:00Z'));
     expect(dmsTo(app, 'ULIS')).toHaveLength(0);
     app.clock.set('2026-11-25T08:59:50Z');
     return app;
   }
 
   /** The digests sent, as [local date, local time] in `tz`. */
-  const sentDigests = (app: TestApp, userId: string, tz: string) =>
-    digestRows(app, userId)
+  const sentDigests = async (app: TestApp, userId: string, tz: string) =>
+    (await digestRows(app, userId))
       .filter((r) => r.status === 'sent')
       .map((r) => {
         const p = localParts(tz, new Date(r.sentAt!));
@@ -191,7 +187,7 @@ describe('2b. a wave is planned before its slot; a change after planning decides
     await t.tick();
     expect(digestsTo(t, 'ULIS')).toHaveLength(1);
     expect(textOf(digestsTo(t, 'ULIS')[0]!)).toContain('please approve the budget');
-    expect(sentDigests(t, 'ULIS', 'Europe/Lisbon')).toEqual([['2026-11-25', '2026-11-25 09:00']]);
+    expect(await sentDigests(t, 'ULIS', 'Europe/Lisbon')).toEqual([['2026-11-25', '2026-11-25 09:00']]);
   });
 
   it('(a) at 08:59:50 the start moves to 10:00: nothing at 09:00, the digest at 10:00, once', async () => {
@@ -205,7 +201,7 @@ describe('2b. a wave is planned before its slot; a change after planning decides
     expect(digestsTo(t, 'ULIS')).toHaveLength(1);
     expect(textOf(digestsTo(t, 'ULIS')[0]!)).toContain('please approve the budget');
     await tickFor(t, 24 * HOUR);
-    expect(sentDigests(t, 'ULIS', 'Europe/Lisbon')).toEqual([
+    expect(await sentDigests(t, 'ULIS', 'Europe/Lisbon')).toEqual([
       ['2026-11-25', '2026-11-25 10:00'],
       ['2026-11-26', '2026-11-26 10:00'],
     ]);
@@ -218,7 +214,7 @@ describe('2b. a wave is planned before its slot; a change after planning decides
     await t.tick();
     expect(dmsTo(t, 'ULIS')).toHaveLength(1);
     expect(textOf(dmsTo(t, 'ULIS')[0]!)).toContain('please approve the budget');
-    expect(sentDigests(t, 'ULIS', 'Europe/Lisbon')).toEqual([['2026-11-25', '2026-11-25 09:00']]);
+    expect(await sentDigests(t, 'ULIS', 'Europe/Lisbon')).toEqual([['2026-11-25', '2026-11-25 09:00']]);
     // Told once: the digest is off, so the next morning has nothing new to say.
     await tickFor(t, 26 * HOUR);
     expect(dmsTo(t, 'ULIS')).toHaveLength(1);
@@ -228,14 +224,14 @@ describe('2b. a wave is planned before its slot; a change after planning decides
     t = await plannedBeforeNine();
     t.fake.getUser('ULIS')!.tz = 'America/New_York';
     await t.slack.event({ type: 'user_change', user: { id: 'ULIS', name: 'lis', tz: 'America/New_York', team_id: 'T0001' } });
-    await eventually(() => expect(userRow(t!, 'ULIS').slackTz).toBe('America/New_York'));
+    await eventually(async () => expect((await userRow(t!, 'ULIS')).slackTz).toBe('America/New_York'));
     t.clock.set('2026-11-25T09:00:00.999Z');
     await t.tick();
     expect(dmsTo(t, 'ULIS')).toHaveLength(0);
     await tickFor(t, 5 * HOUR); // to 14:00:00.999 UTC = 09:00 New York
     expect(digestsTo(t, 'ULIS')).toHaveLength(1);
     expect(textOf(digestsTo(t, 'ULIS')[0]!)).toContain('please approve the budget');
-    expect(sentDigests(t, 'ULIS', 'America/New_York')).toEqual([['2026-11-25', '2026-11-25 09:00']]);
+    expect(await sentDigests(t, 'ULIS', 'America/New_York')).toEqual([['2026-11-25', '2026-11-25 09:00']]);
   });
 });
 
@@ -266,12 +262,8 @@ describe('5. a decline is never announced as "you’re unblocked"', () => {
         values: { [ReassignModalFields.to.block]: { [ReassignModalFields.to.action]: { type: 'users_select', selected_user: 'UBER' } } },
       }),
     );
-    await eventually(() => expect(handoffRow(t!, h.id).state).toBe('open'));
-    expect(
-      handoffRow(t, h.id)
-        .recipients.filter((r) => r.active)
-        .map((r) => r.userId),
-    ).toEqual(['UBER']);
+    await eventually(async () => expect((await handoffRow(t!, h.id)).state).toBe('open'));
+    expect((await handoffRow(t, h.id)).recipients.filter((r) => r.active).map((r) => r.userId)).toEqual(['UBER']);
     await resolve(t, 'UBER', h.id, 'complete', 'signed');
     const unblocked = `You’re unblocked: <@UBER> marked #${h.number} done.`;
     await eventually(() => expect(dmsTo(t!, 'UNYC').filter((m) => JSON.stringify(m.blocks ?? []).includes(unblocked))).toHaveLength(1));
@@ -370,7 +362,7 @@ describe('10. night shifts: any start, DST gaps resolved and shown', () => {
     await handoff(t, 'UNYC', '<@ULIS> overnight check of the batch job');
     await tickFor(t, 12 * HOUR);
     const digest = digestsTo(t, 'ULIS')[0]!;
-    expect(localParts('Europe/Lisbon', sentAtOf(t, digest))).toMatchObject({ date: '2026-11-25', hour: 22, minute: 0 });
+    expect(localParts('Europe/Lisbon', await sentAtOf(t, digest))).toMatchObject({ date: '2026-11-25', hour: 22, minute: 0 });
   });
 
   it('a 02:30 start in New York shows the spring-forward gap in the preview, with the instant the scheduler uses', async () => {

@@ -4,13 +4,11 @@
  * cooldown, mutes, opt-outs, bots, edits, DMs).
  */
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { startTestApp, eventually, TEAM, type TestApp } from '../harness/testApp';
 import { validateSurface } from '../harness/blockKit';
 import type { FakeEphemeral, RecordedCall } from '../harness/fakeSlack';
 import { ActionIds, AgendaModalFields, CallbackIds, HandoffModalFields as F, SettingsModalFields as S } from '../../src/ids';
-import { deflections, users } from '../../src/db/schema';
-import { loadHandoff } from '../../src/db/queries/handoffs';
+import { selectOne, selectRows } from '../harness/testDb';
 import { recordDeflectionOutcomes } from '../harness/deflectionOutcomes';
 
 // Wednesday 2026-11-25 12:00 UTC: Lisbon 12:00 (working), New York 07:00 (starts in 2 h),
@@ -37,9 +35,8 @@ async function start(env: Record<string, string> = {}): Promise<void> {
 
 afterEach(async () => t?.close());
 
-const db = () => t.handoff.db.db;
-const rows = () => db().select().from(deflections).all();
-const row = (id: number) => db().select().from(deflections).where(eq(deflections.id, id)).get()!;
+const rows = () => selectRows(t, 'deflections');
+const row = (id: number) => selectOne(t, 'deflections', { id });
 const prompts = (): FakeEphemeral[] => t.fake.ephemerals;
 
 interface MessageOptions {
@@ -160,7 +157,7 @@ describe('the prompt', () => {
     expect(JSON.stringify(p.blocks)).toContain('Why this showed up: “hop on a quick call');
     expect(leadText(p)).toContain('The people you mentioned are in 3 time zones — 2 of them are offline; *cho*’s day starts in 12 h.');
     expect(validateSurface('message', { blocks: p.blocks ?? [] })).toEqual([]);
-    expect(rows()).toEqual([expect.objectContaining({ userId: 'U0DEV', channelId: 'C0ENG', threadTs: event.ts, messageTs: event.ts, outcome: 'shown', reason: 'phrase' })]);
+    expect(await rows()).toEqual([expect.objectContaining({ userId: 'U0DEV', channelId: 'C0ENG', threadTs: event.ts, messageTs: event.ts, outcome: 'shown', reason: 'phrase' })]);
     expect(t.fake.callsTo('chat.postMessage')).toHaveLength(0); // nothing public
   });
 
@@ -199,7 +196,7 @@ describe('the prompt', () => {
     const { prompt } = await proposeAndPrompt('U0DEV', 'this is getting long. 15 min call to unblock?', { threadTs: parent.ts });
     expect(prompt.thread_ts).toBe(parent.ts);
     expect(leadText(prompt)).toContain('The people in this thread are in 2 time zones — *ben*’s day starts in 2 h.');
-    expect(rows()[0]).toMatchObject({ threadTs: parent.ts, pendingMentions: JSON.stringify(['U0ANA', 'U0BEN']) });
+    expect((await rows())[0]).toMatchObject({ threadTs: parent.ts, pendingMentions: JSON.stringify(['U0ANA', 'U0BEN']) });
   });
 
   it('ignores look-alikes', async () => {
@@ -213,7 +210,7 @@ describe('the prompt', () => {
       expect(await deliver(message('U0DEV', text))).toBe('ignored: no proposal');
     }
     expect(prompts()).toHaveLength(0);
-    expect(rows()).toHaveLength(0);
+    expect(await rows()).toHaveLength(0);
   });
 });
 
@@ -225,7 +222,7 @@ describe('never nag', () => {
     expect(await deliver(event, { eventId: 'Ev0RETRY', retryNum: 1 })).toBe('ignored: duplicate event');
     expect(await deliver(event, { eventId: 'Ev0RETRY', retryNum: 2 })).toBe('ignored: duplicate event');
     expect(prompts()).toHaveLength(1);
-    expect(rows()).toHaveLength(1);
+    expect(await rows()).toHaveLength(1);
   });
 
   it('concurrent double deliveries, even under two event ids, produce one prompt', async () => {
@@ -303,7 +300,7 @@ describe('never nag', () => {
     ];
     for (const [event, expected] of ignored) expect(await deliver(event)).toBe(expected);
     expect(prompts()).toHaveLength(0);
-    expect(rows()).toHaveLength(0);
+    expect(await rows()).toHaveLength(0);
     // None of that used up Dev's cooldown.
     await proposeAndPrompt('U0DEV', 'can we hop on a call?');
   });
@@ -343,11 +340,11 @@ describe('never nag', () => {
       }),
     );
     expect(res.status).toBe(200);
-    await eventually(() => expect(db().select().from(users).where(eq(users.userId, 'U0DEV')).get()?.deflectionEnabled).toBe(false));
+    await eventually(async () => expect((await selectOne(t, 'users', { userId: 'U0DEV' })).deflectionEnabled).toBe(false));
 
     expect(await deliver(message('U0DEV', 'can we hop on a call?'))).toBe('ignored: person opted out');
     expect(prompts()).toHaveLength(0);
-    expect(db().select().from(users).where(eq(users.userId, 'U0DEV')).get()?.lastDeflectionAt).toBeNull();
+    expect((await selectOne(t, 'users', { userId: 'U0DEV' })).lastDeflectionAt).toBeNull();
     // Others in the same channel still get it.
     await proposeAndPrompt('U0ANA', 'can we hop on a call?');
   });
@@ -366,7 +363,7 @@ describe('never nag', () => {
     await start();
     t.fake.failNext('chat.postEphemeral', { error: 'user_not_in_channel' });
     expect(await deliver(message('U0DEV', 'can we hop on a call?'))).toBe('failed');
-    expect(rows()).toEqual([expect.objectContaining({ outcome: 'failed', pendingText: null, pendingMentions: null })]);
+    expect(await rows()).toEqual([expect.objectContaining({ outcome: 'failed', pendingText: null, pendingMentions: null })]);
   });
 });
 
@@ -400,14 +397,14 @@ describe('the buttons', () => {
     expect(JSON.parse(String(current.private_metadata))).toMatchObject({ deflectionId: id, permalink });
     expect(JSON.stringify(current.blocks)).toContain('in Lisbon, working now');
     expect((await responseTo(responseUrl)).args).toMatchObject({ delete_original: true });
-    await eventually(() => expect(row(id).pendingText).toBeNull()); // the modal holds it now
+    await eventually(async () => expect((await row(id)).pendingText).toBeNull()); // the modal holds it now
 
     const submitted = await t.slack.interaction(
       t.slack.viewSubmission({ userId: 'U0DEV', callbackId: CallbackIds.handoffModal, viewId, privateMetadata: String(current.private_metadata), values: valuesOf(current) }),
     );
     expect(submitted.status).toBe(200);
-    await eventually(() => expect(row(id)).toMatchObject({ outcome: 'converted', pendingText: null, pendingMentions: null }));
-    const handoff = loadHandoff(db(), TEAM, row(id).handoffId!)!;
+    await eventually(async () => expect(await row(id)).toMatchObject({ outcome: 'converted', pendingText: null, pendingMentions: null }));
+    const handoff = (await t.handoff.store.loadHandoff(TEAM, (await row(id)).handoffId!))!;
     expect(handoff).toMatchObject({ authorId: 'U0DEV', ask, sourcePermalink: permalink, links: permalink });
     expect(handoff.recipients.map((r) => r.userId).sort()).toEqual(['U0ANA', 'U0BEN']);
   });
@@ -435,16 +432,16 @@ describe('the buttons', () => {
     expect(posted.args.text).toContain('1. Decide the rollout date');
     expect(posted.args.text).toContain('&lt;!channel&gt; &amp; &lt;https://evil.example|read this&gt;');
     expect(posted.args.text).not.toContain('<!channel>');
-    expect(row(id)).toMatchObject({ outcome: 'kept', pendingText: null });
+    expect(await row(id)).toMatchObject({ outcome: 'kept', pendingText: null });
   });
 
   it('"Not now" removes the prompt and records it as dismissed', async () => {
     const { prompt } = await proposeAndPrompt('U0DEV', 'can we hop on a call?');
     const id = deflectionIdOf(prompt);
-    expect(row(id).pendingText).toBe('can we hop on a call?');
+    expect((await row(id)).pendingText).toBe('can we hop on a call?');
     const url = await clickPrompt('U0DEV', ActionIds.deflectNotNow, prompt);
     expect((await responseTo(url)).args).toMatchObject({ delete_original: true });
-    expect(row(id)).toMatchObject({ outcome: 'dismissed', pendingText: null, pendingMentions: null });
+    expect(await row(id)).toMatchObject({ outcome: 'dismissed', pendingText: null, pendingMentions: null });
   });
 
   it('"Don’t suggest in this channel" mutes that person in that channel only, and can be undone', async () => {
@@ -454,7 +451,7 @@ describe('the buttons', () => {
     const confirmation = (await responseTo(url)).args;
     expect(confirmation).toMatchObject({ replace_original: true });
     expect(String(confirmation.text)).toContain('<#C0ENG>');
-    expect(row(id)).toMatchObject({ outcome: 'muted', pendingText: null });
+    expect(await row(id)).toMatchObject({ outcome: 'muted', pendingText: null });
 
     t.clock.advance(5 * HOUR); // past the cooldown
     expect(await deliver(message('U0DEV', 'quick call?'))).toBe('ignored: muted here');
@@ -484,7 +481,7 @@ describe('the buttons', () => {
       expect(String((await responseTo(url)).args.text)).toBe('This suggestion isn’t yours to act on.');
     }
     expect(t.fake.callsTo('views.open')).toHaveLength(0);
-    expect(row(id)).toMatchObject({ outcome: 'shown', pendingText: '@ana can we hop on a call?' });
+    expect(await row(id)).toMatchObject({ outcome: 'shown', pendingText: '@ana can we hop on a call?' });
     expect(await deliver(message('U0ANA', 'quick call?'))).toBe('prompted'); // Ana was not muted
   });
 
@@ -514,7 +511,7 @@ describe('the buttons', () => {
     );
     await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === 'U0ANA'); // Ana's handoff confirmation
     expect(t.fake.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === event.ts)).toHaveLength(0);
-    expect(row(id)).toMatchObject({ outcome: 'shown', handoffId: null });
+    expect(await row(id)).toMatchObject({ outcome: 'shown', handoffId: null });
   });
 
   it('forgets an unanswered prompt’s text after a day', async () => {
@@ -522,7 +519,7 @@ describe('the buttons', () => {
     const id = deflectionIdOf(prompt);
     t.clock.advance(25 * HOUR);
     await t.tick();
-    expect(row(id)).toMatchObject({ outcome: 'shown', pendingText: null, pendingMentions: null });
+    expect(await row(id)).toMatchObject({ outcome: 'shown', pendingText: null, pendingMentions: null });
   });
 });
 
@@ -587,9 +584,9 @@ describe('calendar and meeting apps', () => {
     expect(prompts()[0]).toMatchObject({ channel: 'C0ENG', user: 'U0DEV' });
     expect(validateSurface('message', { blocks: prompts()[0]!.blocks ?? [] })).toEqual([]);
     expect(JSON.stringify(prompts()[0]!.blocks)).toContain('Why this showed up: “Zoom”');
-    expect(rows()).toEqual([expect.objectContaining({ userId: 'U0DEV', channelId: 'C0ENG', messageTs: event.ts, reason: 'calendar_app', outcome: 'shown' })]);
+    expect(await rows()).toEqual([expect.objectContaining({ userId: 'U0DEV', channelId: 'C0ENG', messageTs: event.ts, reason: 'calendar_app', outcome: 'shown' })]);
     // The handoff pre-fill is the announcement: the call's name and link.
-    expect(rows()[0]!.pendingText).toContain('Zoom meeting started by dev');
+    expect((await rows())[0]!.pendingText).toContain('Zoom meeting started by dev');
     // The same announcement delivered again, and Dev's cooldown, still give one prompt.
     expect(await deliver(zoomStarted('U0DEV'))).toBe('ignored: already prompted (thread or cooldown)');
     expect(prompts()).toHaveLength(1);
@@ -622,7 +619,7 @@ describe('calendar and meeting apps', () => {
     expect(await deliver(event)).toBe('prompted');
     expect(prompts()[0]).toMatchObject({ channel: 'C0ENG', user: 'U0ANA' });
     expect(leadText(prompts()[0]!)).toContain('The people you mentioned are in 2 time zones');
-    expect(rows()[0]).toMatchObject({ userId: 'U0ANA', reason: 'calendar_app', pendingMentions: JSON.stringify(['U0BEN', 'U0CHO']) });
+    expect((await rows())[0]).toMatchObject({ userId: 'U0ANA', reason: 'calendar_app', pendingMentions: JSON.stringify(['U0BEN', 'U0CHO']) });
   });
 
   it('a Teams meeting posted with the scheduler’s own token (user + bot_id, rich-text blocks) prompts that person', async () => {
@@ -674,7 +671,7 @@ describe('calendar and meeting apps', () => {
     });
     expect(await deliver(asBot)).toBe('ignored: app announcement without a known scheduler');
     expect(prompts()).toHaveLength(0);
-    expect(rows()).toHaveLength(0);
+    expect(await rows()).toHaveLength(0);
   });
 
   it('reminders, cancellations and ended calls from the same apps prompt nobody', async () => {
@@ -701,9 +698,9 @@ describe('what the detector catches in production', () => {
     expect(await deliver(event, { eventId: 'Ev0IMPLICIT' })).toBe('prompted');
     expect(await deliver(event, { eventId: 'Ev0IMPLICIT', retryNum: 1 })).toBe('ignored: duplicate event');
     expect(prompts()).toHaveLength(1);
-    expect(rows()).toEqual([expect.objectContaining({ userId: 'U0DEV', outcome: 'shown' })]);
+    expect(await rows()).toEqual([expect.objectContaining({ userId: 'U0DEV', outcome: 'shown' })]);
     // The model, not a phrase rule, found this one; the log says why it fired.
-    expect(rows()[0]!.reason).toBe('model');
+    expect((await rows())[0]!.reason).toBe('model');
     expect(JSON.stringify(prompts()[0]!.blocks)).toMatch(/Why this showed up: “[^”]+”/);
     expect(t.logs.join('')).toContain('"why":[');
   });
@@ -718,7 +715,7 @@ describe('what the detector catches in production', () => {
     ];
     for (const [, text] of lookAlikes) expect(await deliver(message('U0DEV', text))).toBe('ignored: no proposal');
     expect(prompts()).toHaveLength(0);
-    expect(rows()).toHaveLength(0);
+    expect(await rows()).toHaveLength(0);
   });
 });
 

@@ -3,10 +3,9 @@
  * Tokyo (UTC+9) and New York (UTC-5 in November) are 14 hours apart, so one person's working day is
  * the other's night: the handoff waits for the recipient's 09:00 digest, the answer for the author's.
  */
-import { and, eq } from 'drizzle-orm';
 import { startTestApp, eventually, type TestApp } from '../harness/testApp';
 import type { FakeMessage } from '../harness/fakeSlack';
-import { outbox, users } from '../../src/db/schema';
+import { countRows, insertRows, selectOne, selectRows, updateRows } from '../harness/testDb';
 import { ActionIds, CallbackIds, CardBlockIds, MetadataEventTypes, ResolveModalFields } from '../../src/ids';
 import { localParts } from '../../src/time';
 import { sweepDueDigests } from '../../src/scheduler/digestSweep';
@@ -26,29 +25,21 @@ function nonDigestDmsIn(t: TestApp, userId: string): FakeMessage[] {
 
 const textOf = (m: FakeMessage): string => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`;
 
-function digestRows(t: TestApp, userId: string) {
-  return t.handoff.db.db
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.teamId, TEAM), eq(outbox.kind, 'digest'), eq(outbox.userId, userId)))
-    .all()
-    .sort((a, b) => (a.localDate ?? '').localeCompare(b.localDate ?? ''));
+/** The person's digest rows by local date (a date repeated by travelling west: in id order). */
+async function digestRows(t: TestApp, userId: string) {
+  return (await selectRows(t, 'outbox', { teamId: TEAM, kind: 'digest', userId })).sort((a, b) => (a.localDate ?? '').localeCompare(b.localDate ?? ''));
 }
 
-function userRow(t: TestApp, userId: string) {
-  return t.handoff.db.db
-    .select()
-    .from(users)
-    .where(and(eq(users.teamId, TEAM), eq(users.userId, userId)))
-    .get();
-}
+const userRow = (t: TestApp, userId: string) => selectOne(t, 'users', { teamId: TEAM, userId });
+
+const handoffNumber = async (t: TestApp, id: number) => (await t.handoff.store.loadHandoff(TEAM, id))!.number;
 
 /**
  * Every digest the fake received was sent at the person's 09:00 (or up to `lateMs` after it): the
  * outbox row that produced it records the app clock at sending, and its message ts ties it to Slack.
  */
-function expectPostedInMorning(t: TestApp, userId: string, tz: string, lateMs = 4 * HOUR): void {
-  const rows = digestRows(t, userId);
+async function expectPostedInMorning(t: TestApp, userId: string, tz: string, lateMs = 4 * HOUR): Promise<void> {
+  const rows = await digestRows(t, userId);
   const messages = digestsIn(t, userId);
   expect(messages.length).toBeGreaterThan(0);
   for (const m of messages) {
@@ -69,8 +60,7 @@ async function createHandoff(t: TestApp, from: string, text: string): Promise<nu
   const reply = await t.fake.waitFor('response_url', (c) => String(c.args.text).includes(` created:* ${ask}\n`));
   const m = /Handoff #(\d+) created/.exec(String(reply.args.text));
   expect(m).not.toBeNull();
-  const row = t.handoff.db.sqlite.prepare('select id from handoffs where number = ?').get(Number(m![1])) as { id: number };
-  return row.id;
+  return (await t.handoff.store.findHandoffIdByNumber(TEAM, Number(m![1])))!;
 }
 
 describe('morning digest: Tokyo recipient, New York author', () => {
@@ -95,9 +85,9 @@ describe('morning digest: Tokyo recipient, New York author', () => {
     await t.tick();
     expect(t.fake.messagesIn(TOKYO)).toHaveLength(0);
     // Both people were seen, so both have their next digest planned at 09:00 local.
-    expect(userRow(t, TOKYO)?.nextDigestLocalDate).toBe('2026-11-26');
-    expect(new Date(userRow(t, TOKYO)!.nextDigestAt!).toISOString()).toBe('2026-11-26T00:00:00.000Z');
-    expect(new Date(userRow(t, NYC)!.nextDigestAt!).toISOString()).toBe('2026-11-26T14:00:00.000Z');
+    expect((await userRow(t, TOKYO)).nextDigestLocalDate).toBe('2026-11-26');
+    expect(new Date((await userRow(t, TOKYO)).nextDigestAt!).toISOString()).toBe('2026-11-26T00:00:00.000Z');
+    expect(new Date((await userRow(t, NYC)).nextDigestAt!).toISOString()).toBe('2026-11-26T14:00:00.000Z');
   });
 
   it('sends nothing to Tokyo until 09:00 Tokyo time', async () => {
@@ -117,7 +107,7 @@ describe('morning digest: Tokyo recipient, New York author', () => {
     expect(textOf(digests[0]!)).toContain('Waiting on you');
     // The author has nothing to hear yet (and it is night in New York).
     expect(digestsIn(t, NYC)).toHaveLength(0);
-    expectPostedInMorning(t, TOKYO, 'Asia/Tokyo');
+    await expectPostedInMorning(t, TOKYO, 'Asia/Tokyo');
   });
 
   it('a restart on the same day sends nothing twice', async () => {
@@ -127,7 +117,7 @@ describe('morning digest: Tokyo recipient, New York author', () => {
     await t.restart();
     await t.tick();
     expect(digestsIn(t, TOKYO)).toHaveLength(1);
-    expect(digestRows(t, TOKYO).map((r) => [r.localDate, r.status])).toEqual([['2026-11-26', 'sent']]);
+    expect((await digestRows(t, TOKYO)).map((r) => [r.localDate, r.status])).toEqual([['2026-11-26', 'sent']]);
   });
 
   it('the recipient marks it done from the digest, with a note', async () => {
@@ -152,9 +142,9 @@ describe('morning digest: Tokyo recipient, New York author', () => {
       values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'Numbers are in the Q3 sheet, tab "final"' } },
     });
     expect((await t.slack.interaction(submit)).status).toBe(200);
-    await eventually(() => {
-      const h = t.handoff.db.sqlite.prepare('select state, resolution_note as note from handoffs where id = ?').get(handoffId) as { state: string; note: string };
-      expect(h).toEqual({ state: 'done', note: 'Numbers are in the Q3 sheet, tab "final"' });
+    await eventually(async () => {
+      const h = (await t.handoff.store.loadHandoff(TEAM, handoffId))!;
+      expect({ state: h.state, note: h.resolutionNote }).toEqual({ state: 'done', note: 'Numbers are in the Q3 sheet, tab "final"' });
     });
     // It is 19:10 in New York: the author is not pinged now.
     await t.tick();
@@ -175,7 +165,7 @@ describe('morning digest: Tokyo recipient, New York author', () => {
     expect(text).toContain('Numbers are in the Q3 sheet, tab \\"final\\"');
     expect(text).toContain(`<@${TOKYO}> marked it done`);
     expect(nonDigestDmsIn(t, NYC)).toHaveLength(0);
-    expectPostedInMorning(t, NYC, 'America/New_York');
+    await expectPostedInMorning(t, NYC, 'America/New_York');
   });
 
   it('sends no digest when there is nothing to say', async () => {
@@ -186,10 +176,23 @@ describe('morning digest: Tokyo recipient, New York author', () => {
     await t.tick();
     expect(digestsIn(t, TOKYO)).toHaveLength(1);
     expect(digestsIn(t, NYC)).toHaveLength(1);
-    expect(digestRows(t, TOKYO).find((r) => r.localDate === '2026-11-27')).toMatchObject({ status: 'skipped', lastError: 'nothing to say' });
-    expect(digestRows(t, NYC).find((r) => r.localDate === '2026-11-27')).toMatchObject({ status: 'skipped', lastError: 'nothing to say' });
+    expect((await digestRows(t, TOKYO)).find((r) => r.localDate === '2026-11-27')).toMatchObject({ status: 'skipped', lastError: 'nothing to say' });
+    expect((await digestRows(t, NYC)).find((r) => r.localDate === '2026-11-27')).toMatchObject({ status: 'skipped', lastError: 'nothing to say' });
   });
 });
+
+/** `n` people in Tokyo, Mon–Fri, whose 09:00 digest of Thu 26 Nov is due at `at`. */
+const dueInTokyo = (prefix: string, n: number, at: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    teamId: TEAM,
+    userId: `${prefix}${i}`,
+    slackTz: 'Asia/Tokyo',
+    workingDays: 62,
+    nextDigestAt: at,
+    nextDigestLocalDate: '2026-11-26',
+    createdAt: 0,
+    updatedAt: 0,
+  }));
 
 /** A Tokyo person with one open handoff from New York, so each of their digests has something to say. */
 async function tokyoWithWork(now: string, env: Record<string, string> = {}): Promise<{ t: TestApp; handoffId: number }> {
@@ -214,12 +217,12 @@ describe('morning digest: downtime and catch-up (DIGEST_MAX_LATE_HOURS = 4)', ()
     await t.restart();
     await t.tick();
     expect(digestsIn(t, TOKYO)).toHaveLength(1);
-    expect(digestRows(t, TOKYO).map((r) => [r.localDate, r.status])).toEqual([['2026-11-26', 'sent']]);
-    expectPostedInMorning(t, TOKYO, 'Asia/Tokyo');
+    expect((await digestRows(t, TOKYO)).map((r) => [r.localDate, r.status])).toEqual([['2026-11-26', 'sent']]);
+    await expectPostedInMorning(t, TOKYO, 'Asia/Tokyo');
     await t.tick();
     expect(digestsIn(t, TOKYO)).toHaveLength(1);
     // The schedule moved on to Friday 09:00 Tokyo.
-    expect(new Date(userRow(t, TOKYO)!.nextDigestAt!).toISOString()).toBe('2026-11-27T00:00:00.000Z');
+    expect(new Date((await userRow(t, TOKYO)).nextDigestAt!).toISOString()).toBe('2026-11-27T00:00:00.000Z');
   });
 
   it('after 6 hours of downtime the missed digest is skipped, and the next one comes on time', async () => {
@@ -229,22 +232,22 @@ describe('morning digest: downtime and catch-up (DIGEST_MAX_LATE_HOURS = 4)', ()
     await t.restart();
     await t.tick();
     expect(digestsIn(t, TOKYO)).toHaveLength(0);
-    expect(digestRows(t, TOKYO).map((r) => [r.localDate, r.status])).toEqual([['2026-11-26', 'skipped']]);
+    expect((await digestRows(t, TOKYO)).map((r) => [r.localDate, r.status])).toEqual([['2026-11-26', 'skipped']]);
     t.clock.set('2026-11-27T00:00:00Z');
     await t.tick();
     expect(digestsIn(t, TOKYO)).toHaveLength(1);
-    expect(digestRows(t, TOKYO).map((r) => [r.localDate, r.status])).toEqual([
+    expect((await digestRows(t, TOKYO)).map((r) => [r.localDate, r.status])).toEqual([
       ['2026-11-26', 'skipped'],
       ['2026-11-27', 'sent'],
     ]);
-    expectPostedInMorning(t, TOKYO, 'Asia/Tokyo');
+    await expectPostedInMorning(t, TOKYO, 'Asia/Tokyo');
   });
 
   it('honours a shorter DIGEST_MAX_LATE_HOURS', async () => {
     ({ t } = await tokyoWithWork('2026-11-25T19:00:00Z', { DIGEST_MAX_LATE_HOURS: '2' }));
     t.clock.set('2026-11-26T03:00:00Z');
     await t.tick();
-    expect(digestRows(t, TOKYO).map((r) => r.status)).toEqual(['skipped']);
+    expect((await digestRows(t, TOKYO)).map((r) => r.status)).toEqual(['skipped']);
   });
 
   it('a weekend of downtime sends only Monday’s digest, at most 4 hours late', async () => {
@@ -254,7 +257,7 @@ describe('morning digest: downtime and catch-up (DIGEST_MAX_LATE_HOURS = 4)', ()
     await t.restart();
     await t.tick();
     expect(digestsIn(t, TOKYO)).toHaveLength(1);
-    expect(digestRows(t, TOKYO).map((r) => [r.localDate, r.status])).toEqual([
+    expect((await digestRows(t, TOKYO)).map((r) => [r.localDate, r.status])).toEqual([
       ['2026-11-26', 'skipped'],
       ['2026-11-27', 'skipped'],
       ['2026-11-30', 'sent'],
@@ -270,8 +273,8 @@ describe('morning digest: crashes around the send', () => {
   });
 
   /** What a kill -9 between Slack accepting the message and the outbox recording it leaves behind. */
-  function forgetThatItWasSent(t: TestApp, userId: string): void {
-    t.handoff.db.sqlite.prepare(`update outbox set status = 'sending', message_ts = null, sent_at = null, attempts = 0 where kind = 'digest' and user_id = ?`).run(userId);
+  async function forgetThatItWasSent(t: TestApp, userId: string): Promise<void> {
+    await updateRows(t, 'outbox', { status: 'sending', messageTs: null, sentAt: null, attempts: 0 }, { kind: 'digest', userId });
   }
 
   it('a digest Slack already has is recognised by its metadata after a restart, not sent again', async () => {
@@ -279,12 +282,12 @@ describe('morning digest: crashes around the send', () => {
     t.clock.set('2026-11-26T00:00:00Z');
     await t.tick();
     expect(digestsIn(t, TOKYO)).toHaveLength(1);
-    forgetThatItWasSent(t, TOKYO);
+    await forgetThatItWasSent(t, TOKYO);
     t.clock.advance(2 * 60_000);
     await t.restart();
     await t.tick();
     expect(digestsIn(t, TOKYO)).toHaveLength(1);
-    const [row] = digestRows(t, TOKYO);
+    const [row] = await digestRows(t, TOKYO);
     expect(row).toMatchObject({ status: 'sent', messageTs: digestsIn(t, TOKYO)[0]!.ts });
     expect(t.fake.callsTo('conversations.history').length).toBeGreaterThan(0);
   });
@@ -294,25 +297,25 @@ describe('morning digest: crashes around the send', () => {
     t.clock.set('2026-11-26T00:00:00Z');
     // The sweep enqueues it, then the process dies as the row is claimed, before any Slack call.
     await sweepDueDigests(t.handoff.store, t.clock.now(), 4 * HOUR);
-    t.handoff.db.sqlite.prepare(`update outbox set status = 'sending' where kind = 'digest'`).run();
+    await updateRows(t, 'outbox', { status: 'sending' }, { kind: 'digest' });
     await t.restart();
     await t.tick();
     expect(digestsIn(t, TOKYO)).toHaveLength(1);
-    expect(digestRows(t, TOKYO).map((r) => r.status)).toEqual(['sent']);
+    expect((await digestRows(t, TOKYO)).map((r) => r.status)).toEqual(['sent']);
   });
 
   it('when Slack cannot say whether it was sent, the digest is not re-sent blindly', async () => {
     ({ t } = await tokyoWithWork('2026-11-25T19:00:00Z'));
     t.clock.set('2026-11-26T00:00:00Z');
     await t.tick();
-    forgetThatItWasSent(t, TOKYO);
+    await forgetThatItWasSent(t, TOKYO);
     t.fake.failNext('conversations.history', { status: 503, times: 1 });
     await t.restart();
     await t.tick();
     t.clock.advance(HOUR);
     await t.tick();
     expect(digestsIn(t, TOKYO)).toHaveLength(1);
-    expect(digestRows(t, TOKYO).map((r) => r.status)).toEqual(['sent']);
+    expect((await digestRows(t, TOKYO)).map((r) => r.status)).toEqual(['sent']);
   });
 });
 
@@ -327,7 +330,7 @@ describe('morning digest: Slack errors delay but never lose a digest', () => {
   async function tickUntilSettled(t: TestApp, stepMs: number, max = 20): Promise<number> {
     for (let i = 0; i < max; i++) {
       await t.tick();
-      const rows = digestRows(t, TOKYO);
+      const rows = await digestRows(t, TOKYO);
       if (rows.length > 0 && rows.every((r) => r.status !== 'pending' && r.status !== 'sending')) return i;
       t.clock.advance(stepMs);
     }
@@ -339,13 +342,13 @@ describe('morning digest: Slack errors delay but never lose a digest', () => {
     t.fake.rateLimit({ method: 'chat.postMessage', retryAfterSec: 1, times: 3 });
     t.clock.set('2026-11-26T00:00:00Z');
     await t.tick();
-    expect(digestRows(t, TOKYO)[0]).toMatchObject({ status: 'pending', lastError: 'ratelimited', attempts: 0 });
-    expect(digestRows(t, TOKYO)[0]!.nextAttemptAt).toBeGreaterThanOrEqual(t.clock.now().getTime() + 1000);
+    expect((await digestRows(t, TOKYO))[0]).toMatchObject({ status: 'pending', lastError: 'ratelimited', attempts: 0 });
+    expect((await digestRows(t, TOKYO))[0]!.nextAttemptAt).toBeGreaterThanOrEqual(t.clock.now().getTime() + 1000);
     await tickUntilSettled(t, 1000);
     expect(digestsIn(t, TOKYO)).toHaveLength(1);
     expect(t.fake.callsTo('chat.postMessage').filter((c) => c.status === 429)).toHaveLength(3);
-    expect(digestRows(t, TOKYO)[0]).toMatchObject({ status: 'sent' });
-    expectPostedInMorning(t, TOKYO, 'Asia/Tokyo');
+    expect((await digestRows(t, TOKYO))[0]).toMatchObject({ status: 'sent' });
+    await expectPostedInMorning(t, TOKYO, 'Asia/Tokyo');
   });
 
   it('5xx and network-level failures back off and retry until sent', async () => {
@@ -355,11 +358,11 @@ describe('morning digest: Slack errors delay but never lose a digest', () => {
     t.fake.failNext('chat.postMessage', { error: 'internal_error', times: 1 });
     t.clock.set('2026-11-26T00:00:00Z');
     await t.tick();
-    expect(digestRows(t, TOKYO)[0]).toMatchObject({ status: 'pending', attempts: 1, lastError: 'unverified: http_500' });
+    expect((await digestRows(t, TOKYO))[0]).toMatchObject({ status: 'pending', attempts: 1, lastError: 'unverified: http_500' });
     await tickUntilSettled(t, 60_000);
     expect(digestsIn(t, TOKYO)).toHaveLength(1);
-    expect(digestRows(t, TOKYO)[0]).toMatchObject({ status: 'sent', attempts: 5 });
-    expectPostedInMorning(t, TOKYO, 'Asia/Tokyo');
+    expect((await digestRows(t, TOKYO))[0]).toMatchObject({ status: 'sent', attempts: 5 });
+    await expectPostedInMorning(t, TOKYO, 'Asia/Tokyo');
   });
 });
 
@@ -381,12 +384,12 @@ describe('morning digest: never outside the person’s start', () => {
     t.fake.getUser(TOKYO)!.tz = 'America/Los_Angeles';
     const res = await t.slack.event({ type: 'user_change', user: { id: TOKYO, name: 'kenji', tz: 'America/Los_Angeles', team_id: TEAM } });
     expect(res.status).toBe(200);
-    await eventually(() => expect(userRow(t!, TOKYO)?.slackTz).toBe('America/Los_Angeles'));
+    await eventually(async () => expect((await userRow(t!, TOKYO)).slackTz).toBe('America/Los_Angeles'));
     for (let h = 0; h < 72; h++) {
       t.clock.advance(HOUR);
       await t.tick();
     }
-    const rows = digestRows(t, TOKYO).sort((a, b) => a.sentAt! - b.sentAt!);
+    const rows = (await digestRows(t, TOKYO)).sort((a, b) => a.sentAt! - b.sentAt!);
     expect(rows.map((r) => [r.localDate, r.status])).toEqual([
       ['2026-11-26', 'sent'],
       ['2026-11-26', 'sent'],
@@ -405,14 +408,14 @@ describe('morning digest: never outside the person’s start', () => {
       t.clock.advance(HOUR);
       await t.tick();
     }
-    expect(digestRows(t, TOKYO).map((r) => [r.localDate, r.status])).toEqual([
+    expect((await digestRows(t, TOKYO)).map((r) => [r.localDate, r.status])).toEqual([
       ['2026-11-26', 'sent'],
       ['2026-11-27', 'sent'],
       ['2026-11-30', 'sent'],
       ['2026-12-01', 'sent'],
       ['2026-12-02', 'sent'],
     ]);
-    expectPostedInMorning(t, TOKYO, 'Asia/Tokyo', 0);
+    await expectPostedInMorning(t, TOKYO, 'Asia/Tokyo', 0);
   });
 });
 
@@ -431,7 +434,7 @@ describe('morning digest: a busy person', () => {
     const mine: number[] = [];
     for (let i = 0; i < 16; i++) {
       const id = await createHandoff(t, TOKYO, `<@${NYC}> answered item ${i}`);
-      mine.push((t.handoff.db.sqlite.prepare('select number from handoffs where id = ?').get(id) as { number: number }).number);
+      mine.push(await handoffNumber(t, id));
     }
     // Nora (working) answers all of Kenji's asks; Kenji (04:00) hears it in his digest.
     for (const n of mine) {
@@ -442,17 +445,17 @@ describe('morning digest: a busy person', () => {
     await t.tick();
     const digests = digestsIn(t, TOKYO);
     expect(digests).toHaveLength(1);
-    expect(digestRows(t, TOKYO)[0]).toMatchObject({ status: 'sent' });
+    expect((await digestRows(t, TOKYO))[0]).toMatchObject({ status: 'sent' });
     expect(digests[0]!.blocks!.length).toBeLessThanOrEqual(50);
     expect(digests[0]!.text).toBe('Good morning: you’re unblocked on 16, 20 waiting on you.');
     const text = textOf(digests[0]!);
     expect(text).toContain('…and 1 more');
     expect(text).toContain('…and 11 more');
     // All 16 answers count as told; of the waiting items, the 9 shown count as notified.
-    const told = t.handoff.db.sqlite.prepare(`select count(*) as n from handoffs where author_id = ? and author_notified_at is not null`).get(TOKYO) as { n: number };
-    expect(told.n).toBe(16);
-    const notified = t.handoff.db.sqlite.prepare(`select count(*) as n from handoff_recipients where user_id = ? and notified_at is not null`).get(TOKYO) as { n: number };
-    expect(notified.n).toBe(9);
+    const told = (await selectRows(t, 'handoffs', { authorId: TOKYO })).filter((h) => h.authorNotifiedAt !== null);
+    expect(told).toHaveLength(16);
+    const notified = (await selectRows(t, 'handoffRecipients', { userId: TOKYO })).filter((r) => r.notifiedAt !== null);
+    expect(notified).toHaveLength(9);
   });
 });
 
@@ -461,11 +464,7 @@ describe('morning digest: a big wave', () => {
     const t = await startTestApp({ now: '2026-11-25T23:59:00Z' });
     try {
       const at = Date.parse('2026-11-26T00:00:00Z');
-      const insert = t.handoff.db.sqlite.prepare(`insert into users (team_id, user_id, slack_tz, working_days, next_digest_at, next_digest_local_date, created_at, updated_at)
-        values (?, ?, 'Asia/Tokyo', 62, ?, '2026-11-26', 0, 0)`);
-      t.handoff.db.sqlite.transaction(() => {
-        for (let i = 0; i < 20_000; i++) insert.run(TEAM, `UWAVE${i}`, at);
-      })();
+      await insertRows(t, 'users', dueInTokyo('UWAVE', 20_000, at));
       t.clock.set('2026-11-26T00:00:30Z');
       let swept = false;
       const sweep = t.handoff.tick.runOnce().then((r) => ((swept = true), r));
@@ -489,15 +488,14 @@ describe('morning digest: re-checked just before it is sent', () => {
       t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
       const a = await createHandoff(t, NYC, `<@${TOKYO}> resolve me in time`);
       await createHandoff(t, NYC, `<@${TOKYO}> still waiting`);
-      const numberOf = (id: number) => (t.handoff.db.sqlite.prepare('select number from handoffs where id = ?').get(id) as { number: number }).number;
       t.clock.set('2026-11-26T00:00:00Z'); // 09:00 in Tokyo
       // A wave ahead of it (say, a Retry-After): the digest is built, then waits for its turn.
       t.handoff.dispatcher.limiterFor(TEAM).pause(1500);
       const ticking = t.tick();
-      await eventually(() => expect(digestRows(t, TOKYO)[0]?.status).toBe('sending'));
+      await eventually(async () => expect((await digestRows(t, TOKYO))[0]?.status).toBe('sending'));
       // Meanwhile Kenji (at work now) marks the first one done.
-      await t.slack.command({ userId: TOKYO, text: `done ${numberOf(a)}` });
-      await eventually(() => expect((t.handoff.db.sqlite.prepare('select state from handoffs where id = ?').get(a) as { state: string }).state).toBe('done'));
+      await t.slack.command({ userId: TOKYO, text: `done ${await handoffNumber(t, a)}` });
+      await eventually(async () => expect((await t.handoff.store.loadHandoff(TEAM, a))!.state).toBe('done'));
       expect(digestsIn(t, TOKYO)).toHaveLength(0); // it was still waiting for its turn
       await ticking;
       const digests = digestsIn(t, TOKYO);
@@ -515,19 +513,14 @@ describe('morning digest: catch-up at start-up', () => {
     const t = await startTestApp({ now: '2026-11-26T00:00:30Z' });
     try {
       const at = Date.parse('2026-11-26T00:00:00Z');
-      const insert = t.handoff.db.sqlite.prepare(`insert into users (team_id, user_id, slack_tz, working_days, next_digest_at, next_digest_local_date, created_at, updated_at)
-        values (?, ?, 'Asia/Tokyo', 62, ?, '2026-11-26', 0, 0)`);
-      t.handoff.db.sqlite.transaction(() => {
-        for (let i = 0; i < 20_000; i++) insert.run(TEAM, `UBOOT${i}`, at);
-      })();
+      await insertRows(t, 'users', dueInTokyo('UBOOT', 20_000, at));
       const swept = () => t.logs.some((l) => l.includes('"msg":"digest sweep"'));
       t.handoff.tick.start(); // what Handoff.start() runs once it listens
       expect(swept()).toBe(false);
       expect((await t.slack.urlVerification('during catch-up')).status).toBe(200);
       expect(swept()).toBe(false);
       await eventually(() => expect(swept()).toBe(true), 20_000);
-      const enqueued = t.handoff.db.sqlite.prepare(`select count(*) as n from outbox where kind = 'digest'`).get() as { n: number };
-      expect(enqueued.n).toBe(20_000);
+      expect(await countRows(t, 'outbox', { kind: 'digest' })).toBe(20_000);
     } finally {
       await t.close();
     }

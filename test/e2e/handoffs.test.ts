@@ -2,7 +2,7 @@
 import { startTestApp, eventually, type TestApp } from '../harness/testApp';
 import { validateSurface } from '../harness/blockKit';
 import { ActionIds, CallbackIds, HandoffModalFields as F, ResolveModalFields, ReassignModalFields } from '../../src/ids';
-import { listEvents, loadHandoff, findHandoffIdByNumber } from '../../src/db/queries/handoffs';
+import { countRows } from '../harness/testDb';
 import type { RecordedCall } from '../harness/fakeSlack';
 
 // Wednesday 2026-11-25 12:00 UTC: Lisbon 12:00 (working), Kolkata 17:30 (just off), Tokyo 21:00 (off), New York 07:00 (not yet).
@@ -25,7 +25,7 @@ beforeEach(async () => {
 });
 afterEach(async () => t.close());
 
-const db = () => t.handoff.db.db;
+const store = () => t.handoff.store;
 const responses = () => t.fake.callsTo('response_url');
 const lastResponseText = async (n = 1): Promise<string> => {
   await eventually(() => expect(responses().length).toBeGreaterThanOrEqual(n));
@@ -48,9 +48,9 @@ function numberFrom(text: string): number {
   return Number(m[1]);
 }
 
-function handoffByNumber(n: number) {
-  const id = findHandoffIdByNumber(db(), 'T0001', n);
-  return id === undefined ? undefined : loadHandoff(db(), 'T0001', id);
+async function handoffByNumber(n: number) {
+  const id = await store().findHandoffIdByNumber('T0001', n);
+  return id === undefined ? undefined : store().loadHandoff('T0001', id);
 }
 
 async function click(userId: string, actionId: string, handoffId: number, extra: Record<string, unknown> = {}) {
@@ -99,9 +99,8 @@ describe('creating handoffs', () => {
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
     await eventually(() => expect(dmsTo('U0AUTH').length).toBe(2));
-    const all = t.handoff.db.sqlite.prepare('select count(*) n from handoffs').get() as { n: number };
-    expect(all.n).toBe(1);
-    const h = handoffByNumber(1)!;
+    expect(await countRows(t, 'handoffs')).toBe(1);
+    const h = (await handoffByNumber(1))!;
     expect(h.title).toBe('Approve the launch copy.');
     expect(h.context).toBe('Copy is final except the headline');
     // Ana is working (12:00 in Lisbon): she is told now, exactly once.
@@ -122,7 +121,7 @@ describe('creating handoffs', () => {
     const errors = (res.json as { errors: Record<string, string> }).errors;
     expect(errors[F.recipients.block]).toMatch(/app, not a person/);
     expect(errors[F.ask.block]).toMatch(/what you need/i);
-    expect(handoffByNumber(1)).toBeUndefined();
+    expect(await handoffByNumber(1)).toBeUndefined();
   });
 
   it('inline: creates without a modal, DMs a working recipient now and leaves an off-hours one for the digest', async () => {
@@ -136,7 +135,7 @@ describe('creating handoffs', () => {
     expect(dmsTo('U0RAJ')).toHaveLength(0);
     // People see where the others are: the DM names each person's city.
     expect(JSON.stringify(dmsTo('U0ANA')[0]!.args.blocks)).toMatch(/<@U0AUTH> \(New York\) to <@U0ANA> \(Lisbon\), <@U0RAJ> \(Kolkata\)/);
-    const h = handoffByNumber(1)!;
+    const h = (await handoffByNumber(1))!;
     expect(h.title).toBe('Please review the pricing page.');
     expect(h.recipients.map((r) => r.userId).sort()).toEqual(['U0ANA', 'U0RAJ']);
   });
@@ -163,7 +162,7 @@ describe('creating handoffs', () => {
       }),
     );
     await eventually(() => expect(dmsTo('U0KEN')).toHaveLength(1));
-    expect(handoffByNumber(1)!.urgent).toBe(true);
+    expect((await handoffByNumber(1))!.urgent).toBe(true);
   });
 
   it('inline: bad recipients get a clear message and nothing is created', async () => {
@@ -172,7 +171,7 @@ describe('creating handoffs', () => {
     expect(await inline('U0AUTH', '<@U0NOBODY> deploy it')).toMatch(/can’t find <@U0NOBODY>/);
     expect(await inline('U0AUTH', '<@U0AUTH> <@U0ANA> deploy it')).toMatch(/included yourself/);
     expect(await inline('U0AUTH', '@someone-unknown deploy it')).toMatch(/couldn’t tell who @someone-unknown is/);
-    expect(handoffByNumber(1)).toBeUndefined();
+    expect(await handoffByNumber(1)).toBeUndefined();
   });
 
   it('inline: malformed commands are answered in the ack with guidance', async () => {
@@ -195,7 +194,7 @@ describe('creating handoffs', () => {
     const reply = await inline('U0AUTH', `<@U0ANA> ${long}`);
     expect(reply).toMatch(/under 3000 characters/);
     expect(reply).toContain('xxxxxxxx');
-    expect(handoffByNumber(1)).toBeUndefined();
+    expect(await handoffByNumber(1)).toBeUndefined();
   });
 });
 
@@ -231,7 +230,7 @@ describe('lifecycle', () => {
   let id: number;
   beforeEach(async () => {
     n = numberFrom(await inline('U0AUTH', '<@U0ANA> <@U0RAJ> send the Q3 numbers'));
-    id = handoffByNumber(n)!.id;
+    id = (await handoffByNumber(n))!.id;
   });
 
   it('list shows it to both sides with age', async () => {
@@ -248,17 +247,17 @@ describe('lifecycle', () => {
 
   it('acknowledge, then done with a note via /handoff done; the working author is told now', async () => {
     await click('U0ANA', ActionIds.acknowledge, id);
-    await eventually(() => expect(handoffByNumber(n)!.state).toBe('acknowledged'));
+    await eventually(async () => expect((await handoffByNumber(n))!.state).toBe('acknowledged'));
     // 14:00 UTC = 09:00 in New York: the author is working.
     t.clock.set('2026-11-25T14:00:00Z');
     const reply = await inline('U0ANA', `done ${n} numbers are in the sheet`);
     expect(reply).toMatch(/Marked #\d+ “send the Q3 numbers” done\. <@U0AUTH> is working/);
-    const h = handoffByNumber(n)!;
+    const h = (await handoffByNumber(n))!;
     expect(h.state).toBe('done');
     expect(h.resolutionNote).toBe('numbers are in the sheet');
     await eventually(() => expect(dmsTo('U0AUTH')).toHaveLength(1));
     expect(JSON.stringify(dmsTo('U0AUTH')[0]!.args.blocks)).toContain('numbers are in the sheet');
-    expect(listEvents(db(), id).map((e) => e.kind)).toEqual(['created', 'acknowledged', 'done']);
+    expect((await store().listEvents(id)).map((e) => e.kind)).toEqual(['created', 'acknowledged', 'done']);
   });
 
   it('done while the author is offline waits for their digest (no DM now)', async () => {
@@ -266,7 +265,7 @@ describe('lifecycle', () => {
     expect(reply).toMatch(/offline .*morning digest/);
     await t.handoff.dispatcher.idle();
     expect(dmsTo('U0AUTH')).toHaveLength(0);
-    expect(handoffByNumber(n)!.authorNotifiedAt).toBeNull();
+    expect((await handoffByNumber(n))!.authorNotifiedAt).toBeNull();
   });
 
   it('Mark done button opens the note modal; double submit is harmless', async () => {
@@ -275,18 +274,18 @@ describe('lifecycle', () => {
     expect(JSON.stringify(opened.args.view)).toContain(CallbackIds.resolveModal);
     await submitNote('U0ANA', id, 'complete', 'shipped');
     await submitNote('U0ANA', id, 'complete', 'shipped');
-    expect(listEvents(db(), id).filter((e) => e.kind === 'done')).toHaveLength(1);
+    expect((await store().listEvents(id)).filter((e) => e.kind === 'done')).toHaveLength(1);
   });
 
   it('decline by one of two recipients keeps it open for the other; the last decline closes it', async () => {
     const empty = await submitNote('U0ANA', id, 'decline', '');
     expect(empty.json).toMatchObject({ response_action: 'errors' });
     await submitNote('U0ANA', id, 'decline', 'not my area');
-    let h = handoffByNumber(n)!;
+    let h = (await handoffByNumber(n))!;
     expect(h.state).toBe('open');
     expect(h.recipients.find((r) => r.userId === 'U0ANA')!.active).toBe(false);
     await submitNote('U0RAJ', id, 'decline', 'ask finance');
-    h = handoffByNumber(n)!;
+    h = (await handoffByNumber(n))!;
     expect(h.state).toBe('declined');
     expect(h.resolutionNote).toBe('ask finance');
   });
@@ -305,32 +304,32 @@ describe('lifecycle', () => {
         },
       }),
     );
-    const h = handoffByNumber(n)!;
+    const h = (await handoffByNumber(n))!;
     expect(
       h.recipients
         .filter((r) => r.active)
         .map((r) => r.userId)
         .sort(),
     ).toEqual(['U0ANA', 'U0EVE']);
-    expect(listEvents(db(), id).at(-1)!.kind).toBe('reassigned');
+    expect((await store().listEvents(id)).at(-1)!.kind).toBe('reassigned');
   });
 
   it('only the author can cancel; the author can', async () => {
     await click('U0ANA', ActionIds.cancel, id);
     await eventually(async () => expect(await lastResponseText()).toMatch(/Only the person who wrote this handoff can cancel it/));
     await submitNote('U0AUTH', id, 'cancel', 'not needed');
-    expect(handoffByNumber(n)!.state).toBe('cancelled');
+    expect((await handoffByNumber(n))!.state).toBe('cancelled');
   });
 
   it('a crafted action from a non-participant is refused and changes nothing', async () => {
-    const before = listEvents(db(), id).length;
+    const before = (await store().listEvents(id)).length;
     await click('U0EVE', ActionIds.acknowledge, id);
     await eventually(async () => expect(await lastResponseText()).toMatch(/Only the people on this handoff/));
     const res = await submitNote('U0EVE', id, 'complete', 'hijacked');
     expect(res.json).toMatchObject({ response_action: 'errors' });
     await inline('U0EVE', `done ${n} hijacked`);
-    expect(handoffByNumber(n)!.state).toBe('open');
-    expect(listEvents(db(), id)).toHaveLength(before);
+    expect((await handoffByNumber(n))!.state).toBe('open');
+    expect(await store().listEvents(id)).toHaveLength(before);
   });
 
   it('clicking in a DM refreshes that message in place', async () => {
@@ -369,7 +368,7 @@ describe('channel posts', () => {
     const post = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === 'C0PROJ');
     // Plain names in the channel: nobody is pinged outside their hours.
     expect(JSON.stringify(post.args.blocks)).not.toContain('<@U0ANA>');
-    const h = handoffByNumber(1)!;
+    const h = (await handoffByNumber(1))!;
     expect(h.channelTs).toBe((post.response as { ts: string }).ts);
     await inline('U0ANA', 'done 1 rotated');
     const update = await t.fake.waitFor('chat.update', (c) => c.args.channel === 'C0PROJ');
@@ -388,7 +387,7 @@ describe('channel posts', () => {
     await eventually(() => expect(dmsTo('U0AUTH').length).toBeGreaterThan(0));
     const text = String(dmsTo('U0AUTH')[0]!.args.text);
     expect(text).toMatch(/Not posted in <#C0NOBOT>: I can’t see <#C0NOBOT>|I’m not a member of <#C0NOBOT>/);
-    expect(handoffByNumber(1)!.state).toBe('open');
+    expect((await handoffByNumber(1))!.state).toBe('open');
   });
 });
 

@@ -3,12 +3,10 @@
  * and next-attempt times; backoff on 5xx and network failures; Retry-After on 429; permanent errors
  * stop at once; ambiguous failures and crashes are checked in Slack before anything is sent again.
  */
-import { and, eq } from 'drizzle-orm';
 import { startTestApp, eventually, type TestApp } from '../harness/testApp';
-import { outbox, workspaces } from '../../src/db/schema';
+import { countRows, insertRows, selectOne, selectRows, updateRows, type RowOf } from '../harness/testDb';
 import { MetadataEventTypes } from '../../src/ids';
 import { MAX_ATTEMPTS, OutboxDispatcher } from '../../src/delivery/outbox';
-import { enqueue } from '../../src/db/queries/outbox';
 import { PAUSED_RECHECK_MS } from '../../src/services/workspaces';
 
 const TEAM = 'T0001';
@@ -17,18 +15,12 @@ const TOKYO = 'UTOKYO'; // 21:00 in Tokyo: handoffs wait for the digest
 const AUTHOR = 'UAUTHOR';
 const MIN = 60_000;
 
-type Row = typeof outbox.$inferSelect;
+type Row = RowOf<'outbox'>;
 
-function rows(t: TestApp, kind: Row['kind'], userId: string): Row[] {
-  return t.handoff.db.db
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.teamId, TEAM), eq(outbox.kind, kind), eq(outbox.userId, userId)))
-    .all();
-}
+const rows = (t: TestApp, kind: Row['kind'], userId: string): Promise<Row[]> => selectRows(t, 'outbox', { teamId: TEAM, kind, userId });
 
-function only(t: TestApp, kind: Row['kind'], userId: string): Row {
-  const found = rows(t, kind, userId);
+async function only(t: TestApp, kind: Row['kind'], userId: string): Promise<Row> {
+  const found = await rows(t, kind, userId);
   expect(found).toHaveLength(1);
   return found[0]!;
 }
@@ -54,13 +46,13 @@ async function handOff(t: TestApp, to: string, ask: string, timeoutMs = 3000): P
 async function tickUntilFinal(t: TestApp, kind: Row['kind'], userId: string, stepMs: number, max = 40): Promise<Row[]> {
   const seen: Row[] = [];
   for (let i = 0; i < max; i++) {
-    const row = only(t, kind, userId);
+    const row = await only(t, kind, userId);
     seen.push(row);
     if (row.status === 'sent' || row.status === 'failed' || row.status === 'skipped') return seen;
     t.clock.advance(stepMs);
     await t.tick();
   }
-  throw new Error(`row did not settle: ${JSON.stringify(only(t, kind, userId))}`);
+  throw new Error(`row did not settle: ${JSON.stringify(await only(t, kind, userId))}`);
 }
 
 describe('outbox: the life of a delivery', () => {
@@ -74,14 +66,13 @@ describe('outbox: the life of a delivery', () => {
     t = await start();
     t.fake.delay('chat.postMessage', 300);
     const reply = handOff(t, LISBON, 'check the invoice run');
-    await eventually(() => expect(only(t!, 'dm', LISBON).status).toBe('sending'));
+    await eventually(async () => expect((await only(t!, 'dm', LISBON)).status).toBe('sending'));
     await reply;
-    const row = only(t, 'dm', LISBON);
+    const row = await only(t, 'dm', LISBON);
     expect(row).toMatchObject({ status: 'sent', attempts: 1, lastError: null, sentAt: t.clock.now().getTime() });
     expect(row.messageTs).toBe(postsTo(t, LISBON)[0]!.ts);
     // What the message told is recorded with it: the recipient counts as notified.
-    const notified = t.handoff.db.sqlite.prepare('select notified_at as n from handoff_recipients where user_id = ?').get(LISBON) as { n: number | null };
-    expect(notified.n).toBe(t.clock.now().getTime());
+    expect((await selectOne(t, 'handoffRecipients', { userId: LISBON })).notifiedAt).toBe(t.clock.now().getTime());
   });
 
   it('5xx: retries with exponential backoff (5 s, 10 s, 20 s … ±20 %), then sends once', async () => {
@@ -90,7 +81,7 @@ describe('outbox: the life of a delivery', () => {
     expect(await handOff(t, LISBON, 'check the invoice run')).toMatch(/Slack is busy, I’ll keep trying/);
     const delays: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const row = only(t, 'dm', LISBON);
+      const row = await only(t, 'dm', LISBON);
       expect(row).toMatchObject({ status: 'pending', attempts: i + 1, lastError: 'unverified: http_500' });
       const delay = row.nextAttemptAt - t.clock.now().getTime();
       delays.push(delay);
@@ -99,11 +90,11 @@ describe('outbox: the life of a delivery', () => {
       // Not due yet: nothing happens.
       t.clock.advance(delay - 1);
       await t.tick();
-      expect(only(t, 'dm', LISBON).attempts).toBe(i + 1);
+      expect((await only(t, 'dm', LISBON)).attempts).toBe(i + 1);
       t.clock.advance(1);
       await t.tick();
     }
-    expect(only(t, 'dm', LISBON)).toMatchObject({ status: 'sent', attempts: 4, lastError: null });
+    expect(await only(t, 'dm', LISBON)).toMatchObject({ status: 'sent', attempts: 4, lastError: null });
     expect(postsTo(t, LISBON)).toHaveLength(1);
     // A 5xx may hide a message Slack accepted, so each retry looked first.
     expect(t.fake.callsTo('conversations.history').length).toBeGreaterThanOrEqual(3);
@@ -113,9 +104,9 @@ describe('outbox: the life of a delivery', () => {
     t = await start();
     t.fake.failNext('chat.postMessage', { error: 'internal_error', times: 1 });
     await handOff(t, LISBON, 'check the invoice run');
-    expect(only(t, 'dm', LISBON)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'internal_error' });
+    expect(await only(t, 'dm', LISBON)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'internal_error' });
     await tickUntilFinal(t, 'dm', LISBON, MIN);
-    expect(only(t, 'dm', LISBON)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await only(t, 'dm', LISBON)).toMatchObject({ status: 'sent', attempts: 2 });
     expect(t.fake.callsTo('conversations.history')).toHaveLength(0);
   });
 
@@ -137,15 +128,15 @@ describe('outbox: the life of a delivery', () => {
     t = await start();
     t.fake.rateLimit({ method: 'chat.postMessage', retryAfterSec: 2, times: 1 });
     await handOff(t, LISBON, 'check the invoice run');
-    const row = only(t, 'dm', LISBON);
+    const row = await only(t, 'dm', LISBON);
     expect(row).toMatchObject({ status: 'pending', attempts: 0, lastError: 'ratelimited' });
     expect(row.nextAttemptAt).toBe(t.clock.now().getTime() + 2000);
     t.clock.advance(1999);
     await t.tick();
-    expect(only(t, 'dm', LISBON).status).toBe('pending');
+    expect((await only(t, 'dm', LISBON)).status).toBe('pending');
     t.clock.advance(1);
     await t.tick();
-    expect(only(t, 'dm', LISBON)).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(await only(t, 'dm', LISBON)).toMatchObject({ status: 'sent', attempts: 1 });
     const calls = t.fake.callsTo('chat.postMessage');
     expect(calls.map((c) => c.status)).toEqual([429, 200]);
     // The dispatcher itself waited out Retry-After in real time before calling again.
@@ -158,13 +149,13 @@ describe('outbox: the life of a delivery', () => {
     t.fake.failNext('chat.postMessage', { error, times: 1 });
     const reply = await handOff(t, LISBON, 'check the invoice run');
     expect(reply).toContain('I couldn’t message them');
-    expect(only(t, 'dm', LISBON)).toMatchObject({ status: 'failed', attempts: 1, lastError: error });
+    expect(await only(t, 'dm', LISBON)).toMatchObject({ status: 'failed', attempts: 1, lastError: error });
     for (let i = 0; i < 5; i++) {
       t.clock.advance(60 * MIN);
       await t.tick();
     }
     expect(t.fake.callsTo('chat.postMessage')).toHaveLength(1);
-    expect(only(t, 'dm', LISBON).status).toBe('failed');
+    expect((await only(t, 'dm', LISBON)).status).toBe('failed');
   });
 
   it('a deactivated recipient (account_inactive from Slack itself) is not retried', async () => {
@@ -173,7 +164,7 @@ describe('outbox: the life of a delivery', () => {
     t.fake.getUser(TOKYO)!.deleted = true;
     t.clock.set('2026-11-26T00:00:00Z');
     await t.tick();
-    expect(only(t, 'digest', TOKYO)).toMatchObject({ status: 'failed', attempts: 1, lastError: 'account_inactive' });
+    expect(await only(t, 'digest', TOKYO)).toMatchObject({ status: 'failed', attempts: 1, lastError: 'account_inactive' });
     t.clock.advance(60 * MIN);
     await t.tick();
     expect(t.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === TOKYO)).toHaveLength(1);
@@ -208,14 +199,14 @@ describe('outbox: digests retry within their catch-up window, never after it', (
     t.fake.revokeToken();
     t.clock.set('2026-11-26T00:00:00Z');
     await t.tick();
-    expect(only(t, 'digest', TOKYO)).toMatchObject({ status: 'pending', attempts: 0, lastError: 'token_revoked' });
-    expect(t.handoff.db.db.select().from(workspaces).get()?.status).toBe('tokens_revoked');
+    expect(await only(t, 'digest', TOKYO)).toMatchObject({ status: 'pending', attempts: 0, lastError: 'token_revoked' });
+    expect((await t.handoff.store.getWorkspace(TEAM))?.status).toBe('tokens_revoked');
     // Reinstalled at 15:00 Tokyo time.
     t.fake.clearFaults();
     t.clock.set('2026-11-26T06:00:00Z');
-    t.handoff.db.db.update(workspaces).set({ status: 'active' }).run();
+    await updateRows(t, 'workspaces', { status: 'active' });
     await t.tick();
-    expect(only(t, 'digest', TOKYO)).toMatchObject({ status: 'skipped', lastError: 'missed: past its catch-up window' });
+    expect(await only(t, 'digest', TOKYO)).toMatchObject({ status: 'skipped', lastError: 'missed: past its catch-up window' });
     expect(postsTo(t, TOKYO)).toHaveLength(0);
   });
 });
@@ -233,14 +224,14 @@ describe('outbox: a paused workspace resumes on its own', () => {
     t.fake.revokeToken();
     t.clock.set('2026-11-26T00:00:00Z'); // 09:00 in Tokyo
     await t.tick();
-    expect(t.handoff.db.db.select().from(workspaces).get()?.status).toBe('tokens_revoked');
+    expect((await t.handoff.store.getWorkspace(TEAM))?.status).toBe('tokens_revoked');
     // The token works again (reinstalled); no restart. The next re-check, at most 10 minutes on, resumes.
     t.fake.clearFaults();
     t.clock.advance(PAUSED_RECHECK_MS);
     await t.tick();
-    await eventually(() => expect(t!.handoff.db.db.select().from(workspaces).get()?.status).toBe('active'));
+    await eventually(async () => expect((await t!.handoff.store.getWorkspace(TEAM))?.status).toBe('active'));
     await t.tick();
-    expect(only(t, 'digest', TOKYO)).toMatchObject({ status: 'sent' });
+    expect(await only(t, 'digest', TOKYO)).toMatchObject({ status: 'sent' });
     expect(postsTo(t, TOKYO)).toHaveLength(1);
   });
 });
@@ -257,34 +248,34 @@ describe('outbox: ambiguous failures and crashes never duplicate', () => {
     // Slack takes 11 s to answer; the app's Web API client gives up after 10 s.
     t.fake.delay('chat.postMessage', 11_000);
     const reply = handOff(t, LISBON, 'check the invoice run', 15_000);
-    await new Promise((r) => setTimeout(r, 200));
+    // Once the post is held at Slack, later calls are answered at once (a fixed 200 ms missed it on a busy machine).
+    await eventually(() => expect(t!.fake.inFlight('chat.postMessage')).toBe(1), 5000);
     t.fake.delay('chat.postMessage', 0);
     await reply;
     // The confirmation does not wait for a slow Slack; the attempt ends when the client times out.
-    await eventually(() => expect(only(t!, 'dm', LISBON)).toMatchObject({ status: 'pending', attempts: 1 }), 15_000);
-    expect(only(t, 'dm', LISBON).lastError).toMatch(/^unverified: /);
+    await eventually(async () => expect(await only(t!, 'dm', LISBON)).toMatchObject({ status: 'pending', attempts: 1 }), 15_000);
+    expect((await only(t, 'dm', LISBON)).lastError).toMatch(/^unverified: /);
     await t.fake.waitFor('chat.postMessage', (c) => c.status === 200, 5000); // Slack did take it
     await tickUntilFinal(t, 'dm', LISBON, MIN);
     expect(postsTo(t, LISBON)).toHaveLength(1);
-    expect(only(t, 'dm', LISBON)).toMatchObject({ status: 'sent', attempts: 1, messageTs: postsTo(t, LISBON)[0]!.ts });
+    expect(await only(t, 'dm', LISBON)).toMatchObject({ status: 'sent', attempts: 1, messageTs: postsTo(t, LISBON)[0]!.ts });
     expect(t.fake.callsTo('chat.postMessage')).toHaveLength(1);
   }, 30_000);
 
   it('a crash after Slack took the DM: recovered as sent, and the recipient counts as notified', async () => {
     t = await start();
     await handOff(t, LISBON, 'check the invoice run');
-    const sent = only(t, 'dm', LISBON);
+    const sent = await only(t, 'dm', LISBON);
     // What kill -9 between chat.postMessage and the outbox update leaves behind.
-    t.handoff.db.sqlite.prepare(`update outbox set status = 'sending', message_ts = null, sent_at = null where id = ?`).run(sent.id);
-    t.handoff.db.sqlite.prepare(`update handoff_recipients set notified_at = null`).run();
+    await updateRows(t, 'outbox', { status: 'sending', messageTs: null, sentAt: null }, { id: sent.id });
+    await updateRows(t, 'handoffRecipients', { notifiedAt: null });
     t.clock.advance(MIN);
     await t.restart();
-    expect(only(t, 'dm', LISBON)).toMatchObject({ status: 'pending', lastError: 'unverified: interrupted by a restart' });
+    expect(await only(t, 'dm', LISBON)).toMatchObject({ status: 'pending', lastError: 'unverified: interrupted by a restart' });
     await t.tick();
-    expect(only(t, 'dm', LISBON)).toMatchObject({ status: 'sent', messageTs: sent.messageTs });
+    expect(await only(t, 'dm', LISBON)).toMatchObject({ status: 'sent', messageTs: sent.messageTs });
     expect(postsTo(t, LISBON)).toHaveLength(1);
-    const notified = t.handoff.db.sqlite.prepare('select notified_at as n from handoff_recipients where user_id = ?').get(LISBON) as { n: number | null };
-    expect(notified.n).not.toBeNull();
+    expect((await selectOne(t, 'handoffRecipients', { userId: LISBON })).notifiedAt).not.toBeNull();
   });
 
   it('the history lookup stops at an older message it knows, instead of reading the whole conversation', async () => {
@@ -295,15 +286,23 @@ describe('outbox: ambiguous failures and crashes never duplicate', () => {
       t.clock.advance(MIN);
     }
     await handOff(t, LISBON, 'the last one');
-    const last = rows(t, 'dm', LISBON).sort((a, b) => b.id - a.id)[0]!;
-    t.handoff.db.sqlite.prepare(`update outbox set status = 'sending', message_ts = null, sent_at = null where id = ?`).run(last.id);
+    const last = (await rows(t, 'dm', LISBON)).sort((a, b) => b.id - a.id)[0]!;
+    await updateRows(t, 'outbox', { status: 'sending', messageTs: null, sentAt: null }, { id: last.id });
     // And one that never reached Slack.
-    t.handoff.db.sqlite.prepare(`update outbox set status = 'sending' where id = ?`).run(
-      t.handoff.db.sqlite
-        .prepare(`insert into outbox (team_id, kind, dedupe_key, user_id, payload, status, next_attempt_at, created_at, updated_at)
-        values (?, 'dm', 'notice:test', ?, ?, 'pending', ?, ?, ?)`)
-        .run(TEAM, LISBON, JSON.stringify({ reason: 'notice', text: 'hello' }), t.clock.now().getTime(), t.clock.now().getTime(), t.clock.now().getTime()).lastInsertRowid,
-    );
+    const now = t.clock.now().getTime();
+    await insertRows(t, 'outbox', [
+      {
+        teamId: TEAM,
+        kind: 'dm',
+        dedupeKey: 'notice:test',
+        userId: LISBON,
+        payload: JSON.stringify({ reason: 'notice', text: 'hello' }),
+        status: 'sending',
+        nextAttemptAt: now,
+        createdAt: now,
+        updatedAt: now,
+      },
+    ]);
     t.clock.advance(MIN);
     t.fake.clearCalls();
     await t.restart();
@@ -318,13 +317,13 @@ describe('outbox: ambiguous failures and crashes never duplicate', () => {
   it('when the lookup itself fails it is retried later; nothing is sent blindly', async () => {
     t = await start();
     await handOff(t, LISBON, 'check the invoice run');
-    const sent = only(t, 'dm', LISBON);
-    t.handoff.db.sqlite.prepare(`update outbox set status = 'sending', message_ts = null, sent_at = null where id = ?`).run(sent.id);
+    const sent = await only(t, 'dm', LISBON);
+    await updateRows(t, 'outbox', { status: 'sending', messageTs: null, sentAt: null }, { id: sent.id });
     t.fake.failNext('conversations.history', { status: 503, times: 2 });
     t.fake.rateLimit({ method: 'conversations.open', retryAfterSec: 1, times: 1 });
     await t.restart();
     await tickUntilFinal(t, 'dm', LISBON, MIN);
-    expect(only(t, 'dm', LISBON)).toMatchObject({ status: 'sent', messageTs: sent.messageTs });
+    expect(await only(t, 'dm', LISBON)).toMatchObject({ status: 'sent', messageTs: sent.messageTs });
     expect(postsTo(t, LISBON)).toHaveLength(1);
   });
 });
@@ -334,15 +333,13 @@ describe('outbox: retention', () => {
     const t = await startTestApp({ now: '2026-11-25T12:00:00Z', env: { OUTBOX_RETENTION_DAYS: '10' } });
     try {
       const now = t.clock.now().getTime();
-      const insert = t.handoff.db.sqlite.prepare(`insert into outbox (team_id, kind, dedupe_key, user_id, payload, status, next_attempt_at, created_at, updated_at)
-        values (?, 'dm', ?, 'UOLD', '{}', ?, ?, ?, ?)`);
       const at = (days: number) => now - days * 86_400_000;
-      insert.run(TEAM, 'old-sent', 'sent', at(11), at(11), at(11));
-      insert.run(TEAM, 'old-failed', 'failed', at(12), at(12), at(12));
-      insert.run(TEAM, 'recent-sent', 'sent', at(9), at(9), at(9));
+      const old = (dedupeKey: string, status: Row['status'], days: number) =>
+        ({ teamId: TEAM, kind: 'dm', dedupeKey, userId: 'UOLD', payload: '{}', status, nextAttemptAt: at(days), createdAt: at(days), updatedAt: at(days) }) as const;
+      await insertRows(t, 'outbox', [old('old-sent', 'sent', 11), old('old-failed', 'failed', 12), old('recent-sent', 'sent', 9)]);
       await t.tick();
-      const left = t.handoff.db.sqlite.prepare(`select dedupe_key as k from outbox where user_id = 'UOLD' order by k`).all();
-      expect(left).toEqual([{ k: 'recent-sent' }]);
+      const left = (await selectRows(t, 'outbox', { userId: 'UOLD' })).map((r) => r.dedupeKey).sort();
+      expect(left).toEqual(['recent-sent']);
       expect(t.logs.join('')).toContain('deleted finished outbox rows past their retention');
     } finally {
       await t.close();
@@ -359,15 +356,27 @@ describe('outbox: adaptive pace against a workspace limit', () => {
       const people = Array.from({ length: 90 }, (_, i) => `UPACE${i}`);
       for (const u of people) t.fake.addUser({ id: u, name: u.toLowerCase(), tz: 'Europe/Lisbon' });
       const now = t.clock.now().getTime();
-      const insert = t.handoff.db.sqlite.prepare(`insert into outbox (team_id, kind, dedupe_key, user_id, payload, status, next_attempt_at, created_at, updated_at)
-        values (?, 'dm', ?, ?, ?, 'pending', ?, ?, ?)`);
-      for (const u of people) insert.run(TEAM, `notice:pace:${u}`, u, JSON.stringify({ reason: 'notice', text: 'hello' }), now, now, now);
-      const pending = () => (t.handoff.db.sqlite.prepare(`select count(*) as n from outbox where status != 'sent'`).get() as { n: number }).n;
-      for (let i = 0; i < 200 && pending() > 0; i++) {
+      await insertRows(
+        t,
+        'outbox',
+        people.map((u) => ({
+          teamId: TEAM,
+          kind: 'dm' as const,
+          dedupeKey: `notice:pace:${u}`,
+          userId: u,
+          payload: JSON.stringify({ reason: 'notice', text: 'hello' }),
+          status: 'pending' as const,
+          nextAttemptAt: now,
+          createdAt: now,
+          updatedAt: now,
+        })),
+      );
+      const pending = async () => (await selectRows(t, 'outbox')).filter((r) => r.status !== 'sent').length;
+      for (let i = 0; i < 200 && (await pending()) > 0; i++) {
         await t.tick();
         t.clock.advance(1000); // rows a 429 put back are due after their Retry-After
       }
-      expect(pending()).toBe(0);
+      expect(await pending()).toBe(0);
       // Each person got exactly one message, despite the 429s.
       for (const u of people) expect(t.fake.messagesIn(u)).toHaveLength(1);
       const calls = t.fake.callsTo('chat.postMessage');
@@ -393,7 +402,11 @@ describe('outbox: adaptive pace against a workspace limit', () => {
   }, 30_000);
 });
 
-describe('outbox: paces are per workspace', () => {
+// Claims one row at a time (SQLite) or in batches of 4 (as on PostgreSQL): the same pacing either way.
+describe.each([
+  ['one row per claim', 1],
+  ['batched claims', 4],
+])('outbox: paces are per workspace (%s)', (_name, claimBatch) => {
   it('a workspace waiting out a Retry-After holds one sender at most; another workspace’s deliveries go on', async () => {
     const t = await startTestApp({ now: '2026-11-25T12:00:00Z' });
     const sent: string[] = [];
@@ -402,20 +415,19 @@ describe('outbox: paces are per workspace', () => {
       { deliver: async (row, pace) => (await pace(), sent.push(`${row.teamId}:${row.dedupeKey}`), { status: 'sent', ts: null }), findDelivered: async () => null },
       t.clock,
       t.handoff.logger,
-      { concurrency: 4, ratePerSecond: 1000, startRatePerSecond: 1000 },
+      { concurrency: 4, ratePerSecond: 1000, startRatePerSecond: 1000, claimBatch },
     );
     try {
       await t.handoff.dispatcher.stop(); // only `d` drains here
       d.limiterFor('TPAUSED').pause(60_000); // say, a long Retry-After in that workspace
       for (let i = 0; i < 6; i++) {
-        enqueue(t.handoff.db.db, { teamId: 'TPAUSED', kind: 'dm', dedupeKey: `paused:${i}`, userId: `UP${i}`, payload: { reason: 'notice', text: 'hi' } }, t.clock.now());
-        enqueue(t.handoff.db.db, { teamId: 'TFREE', kind: 'dm', dedupeKey: `free:${i}`, userId: `UF${i}`, payload: { reason: 'notice', text: 'hi' } }, t.clock.now());
+        await t.handoff.store.enqueue({ teamId: 'TPAUSED', kind: 'dm', dedupeKey: `paused:${i}`, userId: `UP${i}`, payload: { reason: 'notice', text: 'hi' } }, t.clock.now());
+        await t.handoff.store.enqueue({ teamId: 'TFREE', kind: 'dm', dedupeKey: `free:${i}`, userId: `UF${i}`, payload: { reason: 'notice', text: 'hi' } }, t.clock.now());
       }
       d.kick();
       await eventually(() => expect(sent.filter((s) => s.startsWith('TFREE:'))).toHaveLength(6));
       expect(sent.filter((s) => s.startsWith('TPAUSED:'))).toEqual([]);
-      const sending = t.handoff.db.sqlite.prepare(`select count(*) as n from outbox where team_id = 'TPAUSED' and status = 'sending'`).get() as { n: number };
-      expect(sending.n).toBeLessThanOrEqual(1);
+      expect(await countRows(t, 'outbox', { teamId: 'TPAUSED', status: 'sending' })).toBeLessThanOrEqual(1);
     } finally {
       await d.stop();
       await t.close();
@@ -443,13 +455,13 @@ describe('outbox: paces are per workspace', () => {
       },
       { now: () => new Date() }, // rows put back until the pause ends become due in real time
       t.handoff.logger,
-      { concurrency: 4, ratePerSecond: 1000, startRatePerSecond: 1000 },
+      { concurrency: 4, ratePerSecond: 1000, startRatePerSecond: 1000, claimBatch },
     );
     try {
       await t.handoff.dispatcher.stop();
       d.limiterFor('TWAVE').pause(300);
       for (let i = 0; i < 24; i++)
-        enqueue(t.handoff.db.db, { teamId: 'TWAVE', kind: 'dm', dedupeKey: `wave:${i}`, userId: `UW${i}`, payload: { reason: 'notice', text: 'hi' } }, new Date(0));
+        await t.handoff.store.enqueue({ teamId: 'TWAVE', kind: 'dm', dedupeKey: `wave:${i}`, userId: `UW${i}`, payload: { reason: 'notice', text: 'hi' } }, new Date(0));
       d.kick();
       await eventually(() => expect(sent).toBe(24), 5000);
       expect(most).toBeGreaterThanOrEqual(2);
@@ -457,5 +469,80 @@ describe('outbox: paces are per workspace', () => {
       await d.stop();
       await t.close();
     }
+  });
+});
+
+describe('outbox: batched claims (PostgreSQL)', () => {
+  const statusOf = (t: TestApp) =>
+    Object.fromEntries(
+      (t.handoff.db.sqlite.prepare(`select dedupe_key as k, status from outbox order by id`).all() as { k: string; status: string }[]).map((r) => [r.k, r.status]),
+    );
+
+  it('one claim takes the batch; a sender’s reads before its pace do not hold up the next sender; rows no sender took are handed back on stop', async () => {
+    const t = await startTestApp({ now: '2026-11-25T12:00:00Z' });
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const sent: string[] = [];
+    const d = new OutboxDispatcher(
+      t.handoff.store,
+      {
+        deliver: async (row, pace) => {
+          // The first row's build is slow (a digest's round trips on PostgreSQL), before its pace.
+          if (row.dedupeKey === 'row:0') await gate;
+          await pace();
+          sent.push(row.dedupeKey);
+          return { status: 'sent', ts: null };
+        },
+        findDelivered: async () => null,
+      },
+      t.clock,
+      t.handoff.logger,
+      { concurrency: 2, ratePerSecond: 1000, startRatePerSecond: 1000, claimBatch: 4 },
+    );
+    try {
+      await t.handoff.dispatcher.stop();
+      for (let i = 0; i < 6; i++)
+        enqueue(t.handoff.db.db, { teamId: TEAM, kind: 'dm', dedupeKey: `row:${i}`, userId: `U${i}`, payload: { reason: 'notice', text: 'hi' } }, t.clock.now());
+      d.kick();
+      // The other sender goes on while row 0 is still being built: rows 1–3 (the rest of the first
+      // batch), then 4 and 5 from a second claim.
+      await eventually(() => expect(sent).toEqual(['row:1', 'row:2', 'row:3', 'row:4', 'row:5']));
+      expect(statusOf(t)['row:0']).toBe('sending');
+      openGate();
+      await eventually(() => expect(sent).toContain('row:0'));
+    } finally {
+      openGate();
+      await d.stop();
+      await t.close();
+    }
+  });
+
+  it('rows claimed in a batch that no sender took are handed back untouched on stop', async () => {
+    const t = await startTestApp({ now: '2026-11-25T12:00:00Z' });
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const d = new OutboxDispatcher(
+      t.handoff.store,
+      { deliver: async (_row, pace) => (await gate, await pace(), { status: 'sent', ts: null }), findDelivered: async () => null },
+      t.clock,
+      t.handoff.logger,
+      { concurrency: 1, ratePerSecond: 1000, startRatePerSecond: 1000, claimBatch: 4 },
+    );
+    await t.handoff.dispatcher.stop();
+    for (let i = 0; i < 6; i++)
+      enqueue(t.handoff.db.db, { teamId: TEAM, kind: 'dm', dedupeKey: `row:${i}`, userId: `U${i}`, payload: { reason: 'notice', text: 'hi' } }, t.clock.now());
+    d.kick();
+    // One claim of four; the one sender holds the first.
+    await eventually(() => expect(Object.values(statusOf(t))).toEqual(['sending', 'sending', 'sending', 'sending', 'pending', 'pending']));
+    const stopped = d.stop();
+    openGate();
+    await stopped;
+    // The sender's row woke to a stopped dispatcher and went back too (as with one-row claims).
+    expect(Object.values(statusOf(t))).toEqual(['pending', 'pending', 'pending', 'pending', 'pending', 'pending']);
+    const back = t.handoff.db.sqlite.prepare(`select attempts, last_error, claimed_by, lease_until from outbox where dedupe_key = 'row:1'`).get();
+    expect(back).toEqual({ attempts: 0, last_error: null, claimed_by: null, lease_until: null });
+    // Handed back as never started, not found still claimed at the end.
+    expect(t.logs.join('')).not.toContain('handed back deliveries still claimed at stop');
+    await t.close();
   });
 });

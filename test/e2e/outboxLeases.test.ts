@@ -1,6 +1,6 @@
 /**
  * Outbox claims are leases (several processes may drain one outbox during a rolling deploy). These
- * run two app instances in one test process on one database file, against one fake Slack, with the
+ * run two app instances in one test process on one database, against one fake Slack, with the
  * app clock injected; test/reliability/deploy.test.ts does the same with real processes.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { startTestApp, eventually, type TestApp } from '../harness/testApp';
 import { MetadataEventTypes } from '../../src/ids';
 import { isGone, newClaimantId } from '../../src/delivery/claimant';
-import { enqueue, markSent } from '../../src/db/queries/outbox';
+import { selectOne, updateRows } from '../harness/testDb';
 import { OutboxDispatcher } from '../../src/delivery/outbox';
 
 const LISBON = 'ULISBON'; // working at noon UTC: a new handoff DMs them at once
@@ -30,18 +30,19 @@ async function first(): Promise<TestApp> {
   return t;
 }
 
-/** A second process on the same file and the same Slack. */
+/** A second process on the same database and the same Slack. */
 async function second(t: TestApp): Promise<TestApp> {
-  const b = await startTestApp({ now: NOW, dbFile: t.dbFile, fake: t.fake });
+  const b = await startTestApp({ now: NOW, databaseUrl: t.databaseUrl, fake: t.fake });
   apps.push(b);
   return b;
 }
 
 type Row = { id: number; status: string; claimedBy: string | null; leaseUntil: number | null; postingSince: number | null; lastError: string | null };
-const dmRow = (t: TestApp): Row =>
-  t.handoff.db.sqlite
-    .prepare("select id, status, claimed_by as claimedBy, lease_until as leaseUntil, posting_since as postingSince, last_error as lastError from outbox where kind = 'dm'")
-    .get() as Row;
+/** The one DM row (fails while there is none). */
+async function dmRow(t: TestApp): Promise<Row> {
+  const { id, status, claimedBy, leaseUntil, postingSince, lastError } = await selectOne(t, 'outbox', { kind: 'dm' });
+  return { id, status, claimedBy, leaseUntil, postingSince, lastError };
+}
 const posts = (t: TestApp) => t.fake.messagesIn(LISBON).filter((m) => m.metadata?.event_type === MetadataEventTypes.notification);
 
 async function handOff(t: TestApp, ask: string): Promise<void> {
@@ -50,10 +51,8 @@ async function handOff(t: TestApp, ask: string): Promise<void> {
 }
 
 /** What a claim by another process looks like. */
-function claimAs(t: TestApp, id: number, claim: { by: string; leaseUntil: number; postingSince: number | null }): void {
-  t.handoff.db.sqlite
-    .prepare("update outbox set status = 'sending', claimed_by = ?, lease_until = ?, posting_since = ?, message_ts = null, sent_at = null where id = ?")
-    .run(claim.by, claim.leaseUntil, claim.postingSince, id);
+async function claimAs(t: TestApp, id: number, claim: { by: string; leaseUntil: number; postingSince: number | null }): Promise<void> {
+  await updateRows(t, 'outbox', { status: 'sending', claimedBy: claim.by, leaseUntil: claim.leaseUntil, postingSince: claim.postingSince, messageTs: null, sentAt: null }, { id });
 }
 
 /** A claimant id of a process that ran on this host and has exited. */
@@ -67,19 +66,19 @@ describe('outbox leases', () => {
   it('another process’s claim is left alone while its lease runs, then taken over as unverified and found in Slack', async () => {
     const t = await first();
     await handOff(t, 'check the invoice run');
-    const row = dmRow(t);
+    const row = await dmRow(t);
     expect(posts(t)).toHaveLength(1);
     // Another host posted it and is still within its lease (we cannot see its pid).
     const now = t.clock.now().getTime();
-    claimAs(t, row.id, { by: 'other-host#pid:[1]#4242#abcd', leaseUntil: now + 60_000, postingSince: now });
+    await claimAs(t, row.id, { by: 'other-host#pid:[1]#4242#abcd', leaseUntil: now + 60_000, postingSince: now });
     t.fake.clearCalls();
     await t.restart();
     await t.tick();
-    expect(dmRow(t)).toMatchObject({ status: 'sending', claimedBy: 'other-host#pid:[1]#4242#abcd' });
+    expect(await dmRow(t)).toMatchObject({ status: 'sending', claimedBy: 'other-host#pid:[1]#4242#abcd' });
     expect(t.fake.callsTo('conversations.history')).toHaveLength(0);
     t.clock.advance(60_001);
     await t.tick();
-    expect(dmRow(t)).toMatchObject({ status: 'sent', claimedBy: null, leaseUntil: null, postingSince: null });
+    expect(await dmRow(t)).toMatchObject({ status: 'sent', claimedBy: null, leaseUntil: null, postingSince: null });
     expect(t.fake.callsTo('conversations.history').length).toBeGreaterThan(0);
     expect(posts(t)).toHaveLength(1);
   });
@@ -87,30 +86,30 @@ describe('outbox leases', () => {
   it('a claim whose holder has exited is taken over at once if it had not started posting', async () => {
     const t = await first();
     await handOff(t, 'check the invoice run');
-    const row = dmRow(t);
+    const row = await dmRow(t);
     const dead = deadClaimant();
     expect(isGone(dead)).toBe(true);
     // Claimed, but killed before it posted: the message never reached Slack.
-    t.handoff.db.sqlite.prepare('update handoff_recipients set notified_at = null').run();
+    await updateRows(t, 'handoffRecipients', { notifiedAt: null });
     t.fake.reset();
     t.fake.addUser({ id: LISBON, name: 'lia', tz: 'Europe/Lisbon' });
-    claimAs(t, row.id, { by: dead, leaseUntil: t.clock.now().getTime() + 60_000, postingSince: null });
+    await claimAs(t, row.id, { by: dead, leaseUntil: t.clock.now().getTime() + 60_000, postingSince: null });
     await t.tick();
-    expect(dmRow(t)).toMatchObject({ status: 'sent' });
+    expect(await dmRow(t)).toMatchObject({ status: 'sent' });
     expect(posts(t)).toHaveLength(1);
   });
 
   it('…and only after a started post could have landed (SLACK_API_TIMEOUT_MS) if it had', async () => {
     const t = await first();
     await handOff(t, 'check the invoice run');
-    const row = dmRow(t);
+    const row = await dmRow(t);
     const now = t.clock.now().getTime();
-    claimAs(t, row.id, { by: deadClaimant(), leaseUntil: now + 60_000, postingSince: now });
+    await claimAs(t, row.id, { by: deadClaimant(), leaseUntil: now + 60_000, postingSince: now });
     await t.tick();
-    expect(dmRow(t).status).toBe('sending');
+    expect((await dmRow(t)).status).toBe('sending');
     t.clock.advance(10_000); // the default API timeout
     await t.tick();
-    expect(dmRow(t)).toMatchObject({ status: 'sent' });
+    expect(await dmRow(t)).toMatchObject({ status: 'sent' });
     expect(posts(t)).toHaveLength(1); // found in Slack, not posted again
   });
 
@@ -118,11 +117,11 @@ describe('outbox leases', () => {
     const t = await first();
     t.handoff.dispatcher.limiterFor('T0001').pause(1500); // say, a Retry-After
     const creating = handOff(t, 'check the invoice run');
-    await eventually(() => expect(dmRow(t)?.status).toBe('sending'));
+    await eventually(async () => expect((await dmRow(t)).status).toBe('sending'));
     // Meanwhile another process decided the lease had run out and put it back, unverified.
-    t.handoff.db.sqlite.prepare(`update outbox set status = 'pending', claimed_by = null, lease_until = null, last_error = 'unverified: interrupted by a restart'`).run();
+    await updateRows(t, 'outbox', { status: 'pending', claimedBy: null, leaseUntil: null, lastError: 'unverified: interrupted by a restart' });
     await creating;
-    await eventually(() => expect(dmRow(t).status).toBe('sent'), 5000);
+    await eventually(async () => expect((await dmRow(t)).status).toBe('sent'), 5000);
     expect(posts(t)).toHaveLength(1);
     expect(t.fake.callsTo('conversations.history').length).toBeGreaterThan(0);
     expect(t.logs.join('')).toContain('delivery claim was taken over while waiting to send');
@@ -132,17 +131,17 @@ describe('outbox leases', () => {
     const t = await first();
     t.handoff.dispatcher.limiterFor('T0001').pause(1500);
     const creating = handOff(t, 'check the invoice run');
-    await eventually(() => expect(dmRow(t)?.status).toBe('sending'));
-    const row = dmRow(t);
+    await eventually(async () => expect((await dmRow(t)).status).toBe('sending'));
+    const row = await dmRow(t);
     const mine = row.claimedBy!;
     // The other process took it over and sent it (as far as the database knows).
-    t.handoff.db.sqlite.prepare(`update outbox set claimed_by = 'other-host#x#1#beef', lease_until = ? where id = ?`).run(t.clock.now().getTime() + 60_000, row.id);
-    expect(markSent(t.handoff.db.db, row.id, mine, null, t.clock.now())).toBe(false); // only the holder may finish it
-    expect(markSent(t.handoff.db.db, row.id, 'other-host#x#1#beef', '1700000000.000100', t.clock.now())).toBe(true);
+    await updateRows(t, 'outbox', { claimedBy: 'other-host#x#1#beef', leaseUntil: t.clock.now().getTime() + 60_000 }, { id: row.id });
+    expect(await t.handoff.store.markSent(row.id, mine, null, t.clock.now())).toBe(false); // only the holder may finish it
+    expect(await t.handoff.store.markSent(row.id, 'other-host#x#1#beef', '1700000000.000100', t.clock.now())).toBe(true);
     await creating;
     // Past the pause the first holder wakes, finds the claim gone, and gives the row up.
     await eventually(() => expect(t.logs.join('')).toContain('delivery claim was taken over while waiting to send'), 5000);
-    expect(dmRow(t)).toMatchObject({ status: 'sent', claimedBy: null });
+    expect(await dmRow(t)).toMatchObject({ status: 'sent', claimedBy: null });
     expect(posts(t)).toHaveLength(0);
     expect(t.fake.callsTo('chat.postMessage')).toHaveLength(0);
   });
@@ -151,15 +150,15 @@ describe('outbox leases', () => {
     const a = await first();
     a.handoff.dispatcher.limiterFor('T0001').pause(60_000); // A waits out a long Retry-After
     void a.slack.command({ userId: AUTHOR, text: `<@${LISBON}> check the invoice run` });
-    await eventually(() => expect(dmRow(a)?.status).toBe('sending'));
+    await eventually(async () => expect((await dmRow(a)).status).toBe('sending'));
     const b = await second(a);
     await b.tick();
-    expect(dmRow(b)).toMatchObject({ status: 'sending', claimedBy: a.handoff.dispatcher.claimant });
+    expect(await dmRow(b)).toMatchObject({ status: 'sending', claimedBy: a.handoff.dispatcher.claimant });
     expect(a.fake.callsTo('chat.postMessage')).toHaveLength(0);
     await a.handoff.stop(); // SIGTERM: the unposted row goes back untouched (not unverified)
-    expect(dmRow(b)).toMatchObject({ status: 'pending', claimedBy: null, lastError: null });
+    expect(await dmRow(b)).toMatchObject({ status: 'pending', claimedBy: null, lastError: null });
     // B notices without waiting for its next scheduler tick.
-    await eventually(() => expect(dmRow(b).status).toBe('sent'), 5000);
+    await eventually(async () => expect((await dmRow(b)).status).toBe('sent'), 5000);
     expect(posts(b)).toHaveLength(1);
     expect(b.fake.callsTo('conversations.history')).toHaveLength(0);
   });
@@ -175,20 +174,19 @@ describe('outbox leases', () => {
       { concurrency: 1, ratePerSecond: 10, leaseMs: 1000 },
     );
     d.limiterFor('T0001').pause(60_000); // a long Retry-After
-    const id = enqueue(t.handoff.db.db, { teamId: 'T0001', kind: 'dm', dedupeKey: 'lease-test', userId: LISBON, payload: { reason: 'notice', text: 'hi' } }, t.clock.now())!;
+    const id = (await t.handoff.store.enqueue({ teamId: 'T0001', kind: 'dm', dedupeKey: 'lease-test', userId: LISBON, payload: { reason: 'notice', text: 'hi' } }, t.clock.now()))!;
     const sending = d.deliverNow([id]);
-    const row = () =>
-      t.handoff.db.sqlite.prepare('select status, claimed_by as claimedBy, lease_until as leaseUntil from outbox where id = ?').get(id) as Pick<
-        Row,
-        'status' | 'claimedBy' | 'leaseUntil'
-      >;
-    await eventually(() => expect(row()).toMatchObject({ status: 'sending', claimedBy: d.claimant, leaseUntil: t.clock.now().getTime() + 1000 }));
+    const row = async (): Promise<Pick<Row, 'status' | 'claimedBy' | 'leaseUntil'>> => {
+      const { status, claimedBy, leaseUntil } = await selectOne(t, 'outbox', { id });
+      return { status, claimedBy, leaseUntil };
+    };
+    await eventually(async () => expect(await row()).toMatchObject({ status: 'sending', claimedBy: d.claimant, leaseUntil: t.clock.now().getTime() + 1000 }));
     t.clock.advance(5000); // five leases later on the app clock
-    await eventually(() => expect(row().leaseUntil).toBe(t.clock.now().getTime() + 1000));
-    expect(row()).toMatchObject({ status: 'sending', claimedBy: d.claimant });
+    await eventually(async () => expect((await row()).leaseUntil).toBe(t.clock.now().getTime() + 1000));
+    expect(await row()).toMatchObject({ status: 'sending', claimedBy: d.claimant });
     await d.stop();
     expect((await sending).get(id)).toEqual({ outcome: 'not_claimed' });
-    expect(row()).toEqual({ status: 'pending', claimedBy: null, leaseUntil: null });
+    expect(await row()).toEqual({ status: 'pending', claimedBy: null, leaseUntil: null });
   });
 
   it('claimant ids name host, pid namespace and pid; only a gone pid on this host counts as gone', () => {

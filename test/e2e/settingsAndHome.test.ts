@@ -1,8 +1,6 @@
 /** Settings modal, App Home, the "Hand this off" shortcut, profile refresh and uninstall. */
 import { startTestApp, eventually, type TestApp } from '../harness/testApp';
 import { ActionIds, CallbackIds, SettingsModalFields as S, HandoffModalFields as F } from '../../src/ids';
-import { getUser } from '../../src/db/queries/users';
-import { getWorkspace } from '../../src/db/queries/workspaces';
 
 // Wednesday 2026-11-25 12:00 UTC.
 const NOW = '2026-11-25T12:00:00Z';
@@ -16,7 +14,7 @@ beforeEach(async () => {
 });
 afterEach(async () => t.close());
 
-const db = () => t.handoff.db.db;
+const store = () => t.handoff.store;
 
 function settingsValues(v: { tz?: string; start?: string; end?: string; days?: number[]; digest?: boolean; deflection?: boolean; away?: string | null }) {
   return {
@@ -52,7 +50,7 @@ describe('settings', () => {
     // 07:00 in New York now, so today's 08:30 is still ahead; Friday is no longer a working day.
     expect(JSON.stringify(res.json)).toContain('Wed 25 Nov, 08:30 New York time (EST)');
     expect(JSON.stringify(res.json)).toContain('Mon 30 Nov, 08:30 New York time (EST)');
-    const row = getUser(db(), 'T0001', 'U0ANA')!;
+    const row = (await store().getUser('T0001', 'U0ANA'))!;
     expect(row.tzOverride).toBe('America/New_York');
     expect(row.workdayStartMinute).toBe(510);
     expect(new Date(row.nextDigestAt!).toISOString()).toBe('2026-11-25T13:30:00.000Z');
@@ -84,11 +82,11 @@ describe('settings', () => {
     await t.slack.command({ userId: 'U0ANA', text: 'settings' });
     const off = await saveSettings('U0ANA', { digest: false });
     // Still planned: with the digest off, news that waited goes out in one DM when the day starts.
-    expect(new Date(getUser(db(), 'T0001', 'U0ANA')!.nextDigestAt!).toISOString()).toBe('2026-11-26T09:00:00.000Z');
+    expect(new Date((await store().getUser('T0001', 'U0ANA'))!.nextDigestAt!).toISOString()).toBe('2026-11-26T09:00:00.000Z');
     expect(JSON.stringify(off.json)).toContain('Morning digest is off.* News that waited for you arrives at the start of your day');
     expect(JSON.stringify(off.json)).toContain('Thu 26 Nov, 09:00 Lisbon time');
     await saveSettings('U0ANA', { away: '2026-12-07' });
-    const row = getUser(db(), 'T0001', 'U0ANA')!;
+    const row = (await store().getUser('T0001', 'U0ANA'))!;
     expect(row.nextDigestLocalDate).toBe('2026-12-07');
   });
 });
@@ -166,17 +164,17 @@ describe('workspace lifecycle', () => {
     await t.slack.command({ userId: 'U0ANA', text: 'settings' });
     await t.fake.waitFor('views.open');
     await t.slack.event({ type: 'user_change', user: { id: 'U0ANA', name: 'ana', tz: 'Asia/Tokyo', profile: { display_name: 'Ana' } }, event_ts: '1.0' });
-    await eventually(() => expect(getUser(db(), 'T0001', 'U0ANA')!.slackTz).toBe('Asia/Tokyo'));
+    await eventually(async () => expect((await store().getUser('T0001', 'U0ANA'))!.slackTz).toBe('Asia/Tokyo'));
     // Tokyo: 21:00 now, so the next digest is Thursday 09:00 JST = 00:00 UTC.
-    expect(new Date(getUser(db(), 'T0001', 'U0ANA')!.nextDigestAt!).toISOString()).toBe('2026-11-26T00:00:00.000Z');
+    expect(new Date((await store().getUser('T0001', 'U0ANA'))!.nextDigestAt!).toISOString()).toBe('2026-11-26T00:00:00.000Z');
   });
 
   it('app_uninstalled stops delivery and keeps the data', async () => {
     await t.slack.command({ userId: 'U0ANA', text: 'settings' });
     await t.fake.waitFor('views.open');
     await t.slack.event({ type: 'app_uninstalled', event_ts: '1.0' });
-    await eventually(() => expect(getWorkspace(db(), 'T0001')?.status).toBe('uninstalled'));
-    expect(getUser(db(), 'T0001', 'U0ANA')).toBeDefined();
+    await eventually(async () => expect((await store().getWorkspace('T0001'))?.status).toBe('uninstalled'));
+    expect(await store().getUser('T0001', 'U0ANA')).toBeDefined();
   });
 });
 

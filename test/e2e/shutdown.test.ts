@@ -4,7 +4,6 @@
  * not open" and a lost handoff.
  */
 import { startTestApp, type TestApp } from '../harness/testApp';
-import { findHandoffIdByNumber } from '../../src/db/queries/handoffs';
 
 let t: TestApp;
 
@@ -25,6 +24,6 @@ it('an inline /handoff acknowledged just before stop is saved and answered, and 
 
   const answer = t.fake.callsTo('response_url').find((c) => c.args.response_url === responseUrl);
   expect(String(answer?.args.text)).toContain('Handoff #1 created');
-  expect(findHandoffIdByNumber(t.handoff.db.db, 'T0001', 1)).toBeDefined();
+  expect(await t.handoff.store.findHandoffIdByNumber('T0001', 1)).toBeDefined();
   expect(t.logs.filter((l) => l.includes('"level":50') || l.includes('not open'))).toEqual([]);
 });

@@ -197,7 +197,7 @@ export async function eventually(check: () => void | Promise<void>, timeoutMs = 
   }
 }
 
-/** Closes a fake this helper started when set-up fails, so a broken test does not hang jest. */
+/** Closes a fake this helper started (and hands back its database) when set-up fails, so a broken test does not hang jest. */
 function safely<T>(fake: FakeSlack, given: FakeSlack | undefined, release: () => void, fn: () => T): T {
   try {
     return fn();

@@ -38,7 +38,8 @@ const statements = (s: Database.Database) => ({
     -- Uninstalled / revoked workspaces keep their schedule frozen; catch-up applies on return.
     -- Digest off still counts: the start of the day is when news that waited for them goes out.
     where u.next_digest_at <= ? and coalesce(w.status, 'active') = 'active'
-    order by u.next_digest_at limit ?`),
+    -- The index users_next_digest_idx is in this order: a slice reads its rows off it, ties and all.
+    order by u.next_digest_at, u.team_id, u.user_id limit ?`),
   enqueue: s.prepare<DigestRow & { now: number }>(`
     insert into outbox (team_id, kind, dedupe_key, user_id, local_date, payload, status, last_error, next_attempt_at, created_at, updated_at)
     values (@teamId, 'digest', @dedupeKey, @userId, @localDate, @payload, @status, @lastError, @dueAt, @now, @now)
@@ -140,9 +141,14 @@ export function historyBefore(payload: string): DigestHistoryBefore | null {
   }
 }
 
-/** Inserts one digest row; false when that person's row for that date (its dedupe key) exists. */
-export function enqueueDigest(db: Db, row: DigestRow, now: number): boolean {
-  return prepared(db, statements).enqueue.run({ ...row, now }).changes > 0;
+/**
+ * Inserts digest rows, in order; for each, whether it was inserted (false when that person's row for
+ * that date — its dedupe key — exists, or an earlier row of the same call had the key). A sweep slice
+ * passes all its rows at once: one statement on PostgreSQL instead of a round trip per row.
+ */
+export function enqueueDigests(db: Db, rows: DigestRow[], now: number): boolean[] {
+  const enqueue = prepared(db, statements).enqueue;
+  return rows.map((row) => enqueue.run({ ...row, now }).changes > 0);
 }
 
 export interface Advance {
@@ -154,9 +160,13 @@ export interface Advance {
   lastAt: number | null;
 }
 
-/** Moves the person's schedule on: their next digest, and the last date (and instant) served. */
-export function advanceDigestSchedule(db: Db, a: Advance, now: number): void {
-  prepared(db, statements).advance.run({ ...a, now });
+/**
+ * Moves each person's schedule on: their next digest, and the last date (and instant) served; one
+ * entry per person. A sweep slice passes all its people at once (one statement on PostgreSQL).
+ */
+export function advanceDigestSchedules(db: Db, list: Advance[], now: number): void {
+  const advance = prepared(db, statements).advance;
+  for (const a of list) advance.run({ ...a, now });
 }
 
 /** Parks a person whose schedule could not be planned until `nextAt`. */

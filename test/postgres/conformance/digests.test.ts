@@ -64,6 +64,20 @@ describeStores('due digests', (ctx) => {
     expect((await store.dueForDigest(NOW.getTime() + 10, 10)).map((u) => u.userId)).toEqual(['U2', 'U1', 'U3']);
   });
 
+  it('breaks ties between people due at the same instant by workspace and person, on both backends', async () => {
+    const { store } = ctx();
+    for (const [userId, teamId] of [
+      ['U9', 'T2'],
+      ['U8', T],
+      ['U1', 'T2'],
+      ['U7', T],
+    ] as const)
+      await person(store, userId, { nextDigestAt: NOW.getTime() }, teamId);
+    await person(store, 'U0', { nextDigestAt: NOW.getTime() + 1 });
+    expect((await store.dueForDigest(NOW.getTime() + 1, 10)).map((u) => `${u.teamId}/${u.userId}`)).toEqual(['T1/U7', 'T1/U8', 'T2/U1', 'T2/U9', 'T1/U0']);
+    expect((await store.dueForDigest(NOW.getTime(), 2)).map((u) => u.userId)).toEqual(['U7', 'U8']);
+  });
+
   it('enqueues a digest once per person and date, due when the sweep placed it in the wave', async () => {
     const { store } = ctx();
     const row = {
@@ -76,15 +90,51 @@ describeStores('due digests', (ctx) => {
       lastError: null,
       dueAt: NOW.getTime() - 250,
     };
-    expect(await store.enqueueDigest(row, NOW.getTime())).toBe(true);
-    expect(await store.enqueueDigest({ ...row, dueAt: NOW.getTime() - 5 }, NOW.getTime() + 1)).toBe(false);
+    expect(await store.enqueueDigests([row], NOW.getTime())).toEqual([true]);
+    expect(await store.enqueueDigests([{ ...row, dueAt: NOW.getTime() - 5 }], NOW.getTime() + 1)).toEqual([false]);
     expect(
-      await store.enqueueDigest({ ...row, userId: 'U2', dedupeKey: 'digest:U2:2026-11-30', status: 'skipped', lastError: 'digest off', dueAt: NOW.getTime() }, NOW.getTime()),
-    ).toBe(true);
+      await store.enqueueDigests([{ ...row, userId: 'U2', dedupeKey: 'digest:U2:2026-11-30', status: 'skipped', lastError: 'digest off', dueAt: NOW.getTime() }], NOW.getTime()),
+    ).toEqual([true]);
     const [first] = await store.digestRowsFor(T, 'U1', '2026-11-30');
     expect(first).toMatchObject({ kind: 'digest', status: 'pending', nextAttemptAt: NOW.getTime() - 250, createdAt: NOW.getTime(), updatedAt: NOW.getTime(), lastError: null });
     expect(JSON.parse(first!.payload)).toEqual({ deadline: 1 });
     expect((await store.digestRowsFor(T, 'U2', '2026-11-30'))[0]).toMatchObject({ status: 'skipped', lastError: 'digest off' });
+    expect(await store.enqueueDigests([], NOW.getTime())).toEqual([]);
+  });
+
+  it('enqueues a slice of rows in one call, in order, each key once', async () => {
+    const { store } = ctx();
+    const row = (userId: string, localDate: string, teamId = T) => ({
+      teamId,
+      userId,
+      dedupeKey: `digest:${userId}:${localDate}`,
+      localDate,
+      payload: '{}',
+      status: 'pending' as const,
+      lastError: null,
+      dueAt: NOW.getTime(),
+    });
+    await store.enqueueDigests([row('U2', '2026-11-30')], NOW.getTime());
+    // Already there (U2), the same key twice in the call (U3: its first row wins), the same key in another workspace.
+    const rows = [
+      row('U1', '2026-11-29'),
+      row('U2', '2026-11-30'),
+      row('U3', '2026-11-30'),
+      { ...row('U3', '2026-11-30'), payload: '{"second":true}' },
+      row('U1', '2026-11-30'),
+      row('U3', '2026-11-30', 'T9'),
+    ];
+    expect(await store.enqueueDigests(rows, NOW.getTime())).toEqual([true, false, true, false, true, true]);
+    const ids = async (userId: string, localDate: string, teamId = T) => (await store.digestRowsFor(teamId, userId, localDate)).map((r) => r.id);
+    const [u1a, u3, u1b, t9] = [
+      ...(await ids('U1', '2026-11-29')),
+      ...(await ids('U3', '2026-11-30')),
+      ...(await ids('U1', '2026-11-30')),
+      ...(await ids('U3', '2026-11-30', 'T9')),
+    ];
+    // Ids in the order given, as the outbox breaks ties between rows due at the same instant.
+    expect(u1a! < u3! && u3! < u1b! && u1b! < t9!).toBe(true);
+    expect(JSON.parse((await store.digestRowsFor(T, 'U3', '2026-11-30'))[0]!.payload)).toEqual({});
   });
 
   it('undoes a digest planned ahead of its slot, and only that: putting the person back as before', async () => {
@@ -103,10 +153,10 @@ describeStores('due digests', (ctx) => {
       lastError: null,
       dueAt: slot + 400,
     };
-    await store.enqueueDigest(planned, NOW.getTime());
+    await store.enqueueDigests([planned], NOW.getTime());
     // Someone else's row with no history kept (planned at its slot, not ahead) is never undone.
     await person(store, 'U2', { lastDigestLocalDate: '2026-11-30', lastDigestAt: slot });
-    await store.enqueueDigest({ ...planned, userId: 'U2', dedupeKey: digestDedupeKey('U2', { localDate: '2026-11-30', at: new Date(slot) }), payload: '{}' }, NOW.getTime());
+    await store.enqueueDigests([{ ...planned, userId: 'U2', dedupeKey: digestDedupeKey('U2', { localDate: '2026-11-30', at: new Date(slot) }), payload: '{}' }], NOW.getTime());
     const u2 = await store.getUser(T, 'U2');
 
     // From the slot on, it is that day's digest.
@@ -129,11 +179,20 @@ describeStores('due digests', (ctx) => {
     expect(await store.getUser(T, 'U2')).toEqual(u2);
   });
 
-  it('advances a schedule (keeping the last instant when none is given) and parks one for a retry', async () => {
+  it('advances schedules (keeping the last instant when none is given) and parks one for a retry', async () => {
     const { store } = ctx();
     await person(store, 'U1', { nextDigestAt: NOW.getTime(), lastDigestAt: 111 });
+    await person(store, 'U2', { nextDigestAt: NOW.getTime(), lastDigestLocalDate: '2026-11-27', lastDigestAt: 222 });
+    await person(store, 'U3', { nextDigestAt: NOW.getTime() });
+    const u3 = await store.getUser(T, 'U3');
     const next = NOW.getTime() + 86_400_000;
-    await store.advanceDigestSchedule({ teamId: T, userId: 'U1', nextAt: next, nextDate: '2026-12-01', last: '2026-11-30', lastAt: null }, NOW.getTime() + 1);
+    await store.advanceDigestSchedules(
+      [
+        { teamId: T, userId: 'U1', nextAt: next, nextDate: '2026-12-01', last: '2026-11-30', lastAt: null },
+        { teamId: T, userId: 'U2', nextAt: next + 5, nextDate: '2026-12-02', last: '2026-11-30', lastAt: NOW.getTime() },
+      ],
+      NOW.getTime() + 1,
+    );
     expect(await store.getUser(T, 'U1')).toMatchObject({
       nextDigestAt: next,
       nextDigestLocalDate: '2026-12-01',
@@ -141,8 +200,16 @@ describeStores('due digests', (ctx) => {
       lastDigestAt: 111,
       updatedAt: NOW.getTime() + 1,
     });
-    await store.advanceDigestSchedule({ teamId: T, userId: 'U1', nextAt: next + 1, nextDate: '2026-12-02', last: null, lastAt: NOW.getTime() }, NOW.getTime() + 2);
+    expect(await store.getUser(T, 'U2')).toMatchObject({
+      nextDigestAt: next + 5,
+      nextDigestLocalDate: '2026-12-02',
+      lastDigestLocalDate: '2026-11-30',
+      lastDigestAt: NOW.getTime(),
+    });
+    expect(await store.getUser(T, 'U3')).toEqual(u3);
+    await store.advanceDigestSchedules([{ teamId: T, userId: 'U1', nextAt: next + 1, nextDate: '2026-12-02', last: null, lastAt: NOW.getTime() }], NOW.getTime() + 2);
     expect(await store.getUser(T, 'U1')).toMatchObject({ nextDigestAt: next + 1, lastDigestLocalDate: null, lastDigestAt: NOW.getTime() });
+    await store.advanceDigestSchedules([], NOW.getTime() + 3);
     await store.retryDigestAt(T, 'U1', NOW.getTime() + 60_000, NOW.getTime() + 3);
     expect(await store.getUser(T, 'U1')).toMatchObject({ nextDigestAt: NOW.getTime() + 60_000, nextDigestLocalDate: '2026-12-02', updatedAt: NOW.getTime() + 3 });
   });
