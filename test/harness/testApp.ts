@@ -183,8 +183,12 @@ export async function commandText(t: TestApp, userId: string, text: string): Pro
   return String(call.args.text ?? '');
 }
 
-/** Waits until `check` passes (for work that continues after Slack got its ack). */
-export async function eventually(check: () => void | Promise<void>, timeoutMs = 3000): Promise<void> {
+/**
+ * Waits until `check` passes (for work that continues after Slack got its ack). The cap only bounds
+ * how long a failing test takes to fail: a busy CI machine, or PostgreSQL's round trips, may need
+ * several seconds for what takes milliseconds when quiet.
+ */
+export async function eventually(check: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
   for (;;) {
     try {
