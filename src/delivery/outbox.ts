@@ -152,6 +152,9 @@ export class OutboxDispatcher {
   /** Batched claims: rows taken by a sender that have not reached the limiter yet, per workspace. */
   private readonly headingFor = new Map<string, number>();
   private timer: { handle: NodeJS.Timeout; at: number } | null = null;
+  /** The next look at other processes' claims (see `scheduleRecheck`), and whether the last one found any still at work. */
+  private recheck: NodeJS.Timeout | null = null;
+  private othersWorking = false;
 
   constructor(
     private readonly store: Store,
@@ -248,6 +251,8 @@ export class OutboxDispatcher {
 
   private async drainLoop(): Promise<void> {
     await this.recoverClaims();
+    // A replica may die while this drain runs, however long: keep looking meanwhile.
+    this.scheduleRecheck();
     this.startRenewing();
     const drain = { empty: false };
     await Promise.all(Array.from({ length: this.opts.concurrency }, () => this.worker(drain)));
@@ -615,8 +620,36 @@ export class OutboxDispatcher {
     if (requeued > 0) this.logger.info({ requeued }, 'took over deliveries another process can no longer finish; each is checked in Slack before sending');
     // Nothing tells us when those rows come free (a stopping process hands them back; a lease runs
     // out; a post lands): look again soon.
-    if (othersWorking) this.scheduleWake(FOREIGN_CLAIMS_RECHECK_MS);
+    this.othersWorking = othersWorking;
+    if (othersWorking) this.scheduleRecheck();
     return requeued;
+  }
+
+  /**
+   * Looks at other processes' claims again in FOREIGN_CLAIMS_RECHECK_MS. When idle, a new drain looks
+   * (and sends what a stopping process handed back) if someone else still held rows. During a drain
+   * it looks right away, and keeps looking while the drain lasts: a drain lasts until nothing is
+   * due — a whole wave — and the rows of a replica that died mid-wave used to wait for its end
+   * (minutes, in the replica test); taken over now, the senders still at work pick them up in turn.
+   */
+  private scheduleRecheck(): void {
+    if (this.recheck || this.stopped) return;
+    this.recheck = setTimeout(() => {
+      this.recheck = null;
+      if (this.stopped) return;
+      if (!this.draining) {
+        if (this.othersWorking) this.kick();
+        return;
+      }
+      this.scheduleRecheck();
+      this.recoverClaims().then(
+        (requeued) => {
+          if (requeued > 0) this.kick();
+        },
+        (e: unknown) => this.logger.warn({ err: e }, 'could not look at other processes’ delivery claims'),
+      );
+    }, FOREIGN_CLAIMS_RECHECK_MS);
+    this.recheck.unref();
   }
 
   private mayTakeOver(claim: ForeignClaim, t: number, gone: Map<string, boolean>): boolean {
@@ -636,6 +669,8 @@ export class OutboxDispatcher {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer.handle);
     this.timer = null;
+    if (this.recheck) clearTimeout(this.recheck);
+    this.recheck = null;
     for (const wake of [...this.sleepers]) wake();
     await Promise.allSettled([...this.inFlight]);
     if (this.draining) await this.draining.catch(() => undefined);

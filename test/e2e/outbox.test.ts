@@ -474,6 +474,10 @@ describe.each([
 
 describe('outbox: batched claims (PostgreSQL)', () => {
   const statusOf = async (t: TestApp) => Object.fromEntries((await selectRows(t, 'outbox')).map((r) => [r.dedupeKey, r.status]));
+  const enqueueRows = async (t: TestApp) => {
+    for (let i = 0; i < 6; i++)
+      await t.handoff.store.enqueue({ teamId: TEAM, kind: 'dm', dedupeKey: `row:${i}`, userId: `U${i}`, payload: { reason: 'notice', text: 'hi' } }, t.clock.now());
+  };
 
   it('one claim takes the batch; a sender’s reads before its pace do not hold up the next sender; rows no sender took are handed back on stop', async () => {
     const t = await startTestApp({ now: '2026-11-25T12:00:00Z' });
@@ -498,8 +502,7 @@ describe('outbox: batched claims (PostgreSQL)', () => {
     );
     try {
       await t.handoff.dispatcher.stop();
-      for (let i = 0; i < 6; i++)
-        await t.handoff.store.enqueue({ teamId: TEAM, kind: 'dm', dedupeKey: `row:${i}`, userId: `U${i}`, payload: { reason: 'notice', text: 'hi' } }, t.clock.now());
+      await enqueueRows(t);
       d.kick();
       // The other sender goes on while row 0 is still being built: rows 1–3 (the rest of the first
       // batch), then 4 and 5 from a second claim.
@@ -526,8 +529,7 @@ describe('outbox: batched claims (PostgreSQL)', () => {
       { concurrency: 1, ratePerSecond: 1000, startRatePerSecond: 1000, claimBatch: 4 },
     );
     await t.handoff.dispatcher.stop();
-    for (let i = 0; i < 6; i++)
-      await t.handoff.store.enqueue({ teamId: TEAM, kind: 'dm', dedupeKey: `row:${i}`, userId: `U${i}`, payload: { reason: 'notice', text: 'hi' } }, t.clock.now());
+    await enqueueRows(t);
     d.kick();
     // One claim of four; the one sender holds the first.
     await eventually(async () => expect(Object.values(await statusOf(t))).toEqual(['sending', 'sending', 'sending', 'sending', 'pending', 'pending']));
@@ -536,8 +538,7 @@ describe('outbox: batched claims (PostgreSQL)', () => {
     await stopped;
     // The sender's row woke to a stopped dispatcher and went back too (as with one-row claims).
     expect(Object.values(await statusOf(t))).toEqual(['pending', 'pending', 'pending', 'pending', 'pending', 'pending']);
-    const back = await selectOne(t, 'outbox', { dedupeKey: 'row:1' });
-    expect({ attempts: back.attempts, lastError: back.lastError, claimedBy: back.claimedBy, leaseUntil: back.leaseUntil }).toEqual({ attempts: 0, lastError: null, claimedBy: null, leaseUntil: null });
+    expect(await selectOne(t, 'outbox', { dedupeKey: 'row:1' })).toMatchObject({ attempts: 0, lastError: null, claimedBy: null, leaseUntil: null });
     // Handed back as never started, not found still claimed at the end.
     expect(t.logs.join('')).not.toContain('handed back deliveries still claimed at stop');
     await t.close();

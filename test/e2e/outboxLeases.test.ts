@@ -189,6 +189,43 @@ describe('outbox leases', () => {
     expect(await row()).toEqual({ status: 'pending', claimedBy: null, leaseUntil: null });
   });
 
+  it('a row whose holder dies in the middle of a long drain is taken over during it and sent in its turn, not after it', async () => {
+    const t = await first();
+    const now = t.clock.now().getTime();
+    const notice = async (key: string, dueAt: number) =>
+      (await t.handoff.store.enqueue(
+        { teamId: 'T0001', kind: 'dm', dedupeKey: key, userId: LISBON, payload: { reason: 'notice', text: key }, nextAttemptAt: new Date(dueAt) },
+        t.clock.now(),
+      ))!;
+    // A wave of 100 due rows, which one process sends at 20/s: a drain of about 5 s. Nobody else holds any.
+    for (let i = 0; i < 100; i++) await notice(`wave-${i}`, now - 1000 + i);
+    const sent: number[] = [];
+    const d = new OutboxDispatcher(
+      t.handoff.store,
+      { deliver: async (row, pace) => (await pace(), sent.push(row.id), { status: 'sent', ts: null }), findDelivered: async () => null },
+      t.clock,
+      t.handoff.logger,
+      { concurrency: 2, ratePerSecond: 20, startRatePerSecond: 20, apiTimeoutMs: 1000 },
+    );
+    try {
+      d.kick();
+      await eventually(() => expect(sent.length).toBeGreaterThan(0));
+      // Meanwhile another process (this host, pid gone) died posting the oldest row of all (not due
+      // until it is claimed, so no claim of ours comes in between).
+      const orphan = await notice('orphan', now + 3_600_000);
+      await claimAs(t, orphan, { by: deadClaimant(), leaseUntil: now + 60_000, postingSince: now });
+      await updateRows(t, 'outbox', { nextAttemptAt: now - 5000 }, { id: orphan });
+      t.clock.advance(1000); // past the grace a started post is given to land
+      await eventually(() => expect(sent).toContain(orphan), 10_000);
+      // Looked at again during the drain (every 2 s) and sent next, in its place, while a good part
+      // of the wave was still to go out (taken over only when the drain ended, it came last).
+      expect(sent.indexOf(orphan)).toBeLessThan(80);
+      await eventually(() => expect(sent).toHaveLength(101), 15_000);
+    } finally {
+      await d.stop();
+    }
+  });
+
   it('claimant ids name host, pid namespace and pid; only a gone pid on this host counts as gone', () => {
     const id = newClaimantId();
     const [host, , pid, random] = id.split('#');

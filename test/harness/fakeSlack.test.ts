@@ -282,6 +282,17 @@ describe('recording', () => {
     expect(fake.calls).toHaveLength(0);
   });
 
+  it('tells clients with their own base URL (…/via/<tag>/api/) apart', async () => {
+    const replica = new WebClient(fake.botToken, { slackApiUrl: fake.url.replace(/api\/$/, 'via/r2/api/'), retryConfig: { retries: 0 }, logger: silentLogger });
+    await replica.chat.postMessage({ channel: 'C0GENERAL', text: 'from r2' });
+    await client.chat.postMessage({ channel: 'C0GENERAL', text: 'from the plain URL' });
+    expect(fake.callsTo('chat.postMessage').map((c) => [c.args.text, c.via])).toEqual([
+      ['from r2', 'r2'],
+      ['from the plain URL', undefined],
+    ]);
+    expect(fake.messagesIn('C0GENERAL')).toHaveLength(2);
+  });
+
   it('serves response_urls and records what is posted to them', async () => {
     const url = fake.responseUrl();
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'done' }) });

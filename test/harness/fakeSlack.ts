@@ -136,6 +136,11 @@ export interface RecordedCall {
   token?: string;
   /** The workspace it was made for: its token's (an org-wide token's: the `team_id` it named). */
   team?: string;
+  /**
+   * The tag of a client whose base URL is `…/via/<tag>/api/` instead of `…/api/`: several processes
+   * sharing one fake (replicas) each get their own base URL, so their calls can be told apart.
+   */
+  via?: string;
 }
 
 interface FaultRule {
@@ -508,12 +513,14 @@ export class FakeSlack {
     const rawBody = await readBody(req);
     if (url.pathname.startsWith('/response/')) return this.handleResponseUrl(url, rawBody, at, res);
     if (url.pathname === '/oauth/v2/authorize') return this.handleAuthorize(url, at, res);
-    const method = url.pathname.startsWith('/api/') ? url.pathname.slice('/api/'.length) : '';
+    const api = /^\/(?:via\/([^/]+)\/)?api\/(.*)$/.exec(url.pathname);
+    const method = api?.[2] ?? '';
+    const via = api?.[1] ? { via: api[1] } : {};
     let args: Args;
     try {
       args = { ...queryArgs(url), ...parseBody(rawBody, req.headers['content-type']) };
     } catch {
-      return this.reply(res, { method, args: {}, at, status: 200, response: { ok: false, error: 'invalid_form_data' } });
+      return this.reply(res, { method, args: {}, at, status: 200, response: { ok: false, error: 'invalid_form_data' }, ...via });
     }
     const token = bearer(req.headers.authorization) ?? (typeof args.token === 'string' ? args.token : undefined);
     delete args.token;
@@ -521,7 +528,7 @@ export class FakeSlack {
     try {
       await this.applyDelay(method);
       const [status, response, headers] = this.respond(method, args, token);
-      this.reply(res, { method, args, at, status, response, ...this.attribution(token, args) }, headers);
+      this.reply(res, { method, args, at, status, response, ...this.attribution(token, args), ...via }, headers);
     } finally {
       this.inFlightByMethod.set(method, (this.inFlightByMethod.get(method) ?? 1) - 1);
     }

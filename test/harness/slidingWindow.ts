@@ -56,3 +56,18 @@ export class KeyedSlidingWindow {
 
 /** Slack's Retry-After is whole seconds, at least 1. */
 export const retryAfterSeconds = (waitMs: number) => Math.max(1, Math.ceil(waitMs / 1000));
+
+/**
+ * The busiest `windowMs` among instants `times` (any order): the most of them in any window
+ * [t, t + windowMs), and where that window starts. What a sliding-window limit of Slack's would count.
+ */
+export function busiestWindow(times: readonly number[], windowMs = 1000): { count: number; startsAt: number | null } {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = { count: 0, startsAt: null as number | null };
+  let first = 0;
+  for (let last = 0; last < sorted.length; last++) {
+    while (sorted[last]! - sorted[first]! >= windowMs) first++;
+    if (last - first + 1 > best.count) best = { count: last - first + 1, startsAt: sorted[first]! };
+  }
+  return best;
+}

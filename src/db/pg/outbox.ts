@@ -74,7 +74,7 @@ const S = {
   ),
   takeOver: statement(
     'outbox.takeOver',
-    `update outbox set status = 'pending', next_attempt_at = $4, updated_at = $4, last_error = coalesce($5::text, last_error), ${RELEASED}
+    `update outbox set status = 'pending', next_attempt_at = least(next_attempt_at, $4), updated_at = $4, last_error = coalesce($5::text, last_error), ${RELEASED}
      where id = $1 and status = 'sending' and claimed_by is not distinct from $2::text and lease_until is not distinct from $3::timestamptz`,
   ),
   get: statement('outbox.get', `select ${ALL} from outbox where id = $1`),

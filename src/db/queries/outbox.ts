@@ -219,9 +219,11 @@ export function foreignClaims(db: Db, claimant: string): ForeignClaim[] {
 
 /**
  * Takes over a claim its holder can no longer act on (lease expired, or the holder is gone): back to
- * pending, due now. Only if the claim is still exactly as observed — a holder that renewed or finished
- * in the meantime keeps its row. A claim whose holder may have started posting (or that predates
- * leases, so nobody knows) becomes unverified: it is looked up in Slack before any re-send.
+ * pending, due now — in its old place in the queue (its due time, if that is earlier), so a digest a
+ * replica died with goes out in its turn, not after the rest of the wave. Only if the claim is still
+ * exactly as observed — a holder that renewed or finished in the meantime keeps its row. A claim whose
+ * holder may have started posting (or that predates leases, so nobody knows) becomes unverified: it is
+ * looked up in Slack before any re-send.
  */
 export function takeOver(db: Db, claim: ForeignClaim, now: Date): boolean {
   const t = now.getTime();
@@ -237,7 +239,7 @@ export function takeOver(db: Db, claim: ForeignClaim, now: Date): boolean {
       .update(outbox)
       .set({
         status: 'pending',
-        nextAttemptAt: t,
+        nextAttemptAt: sql`min(${outbox.nextAttemptAt}, ${t})`,
         updatedAt: t,
         ...RELEASED,
         ...(mayHavePosted ? { lastError: `${UNVERIFIED}: interrupted by a restart` } : {}),

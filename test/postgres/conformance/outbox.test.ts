@@ -197,10 +197,11 @@ describeStores('outbox', (ctx) => {
     expect(await store.takeOver(p, at(2000))).toBe(true);
     expect(await store.takeOver(p, at(2001))).toBe(false);
     expect(await store.getOutboxRow(renewed)).toMatchObject({ status: 'sending', claimedBy: 'old', leaseUntil: NOW.getTime() + 5000 });
-    expect(await store.getOutboxRow(quiet)).toMatchObject({ status: 'pending', nextAttemptAt: NOW.getTime() + 2000, claimedBy: null, leaseUntil: null, lastError: null });
+    // Due now, in their old places in the queue (their due times were earlier than now).
+    expect(await store.getOutboxRow(quiet)).toMatchObject({ status: 'pending', nextAttemptAt: NOW.getTime() - 3, claimedBy: null, leaseUntil: null, lastError: null });
     expect(await store.getOutboxRow(posting)).toMatchObject({
       status: 'pending',
-      nextAttemptAt: NOW.getTime() + 2000,
+      nextAttemptAt: NOW.getTime() - 2,
       claimedBy: null,
       postingSince: null,
       lastError: 'unverified: interrupted by a restart',
@@ -214,8 +215,17 @@ describeStores('outbox', (ctx) => {
     await store.claimDue(NOW, 1, lease('old', 1000));
     const [claim] = await store.foreignClaims('me');
     expect(await store.takeOver(claim!, at(5000))).toBe(true);
-    expect(await store.getOutboxRow(id)).toMatchObject({ status: 'pending', lastError: null, nextAttemptAt: NOW.getTime() + 5000, updatedAt: NOW.getTime() + 5000 });
+    expect(await store.getOutboxRow(id)).toMatchObject({ status: 'pending', lastError: null, nextAttemptAt: NOW.getTime(), updatedAt: NOW.getTime() + 5000 });
     expect(await store.takeOver(claim!, at(6000))).toBe(false);
+  });
+
+  it('a taken-over claim due later than now (a holder whose clock ran ahead) is due now', async () => {
+    const { store } = ctx();
+    const id = await dm(store, 'ahead', { dueIn: 3000 });
+    await store.claimDue(at(3000), 1, lease('fast-clock', 60_000));
+    const [claim] = await store.foreignClaims('me');
+    expect(await store.takeOver(claim!, at(1000))).toBe(true);
+    expect(await store.getOutboxRow(id)).toMatchObject({ status: 'pending', nextAttemptAt: NOW.getTime() + 1000 });
   });
 
   it('replaces a payload, reports the backlog and deletes old finished rows only', async () => {

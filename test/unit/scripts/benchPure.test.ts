@@ -4,7 +4,7 @@ import { dueUntil, openLoopSchedule, weightedSequence } from '../../../scripts/b
 import { eventLoopSamples, parseLogLines, sweeps } from '../../../scripts/bench/appLog';
 import { benchArgs, describeEnv } from '../../../scripts/bench/args';
 import { eventLoopFromMetrics, promValue } from '../../../scripts/bench/metrics';
-import { KeyedSlidingWindow, retryAfterSeconds, SlidingWindow } from '../../harness/slidingWindow';
+import { busiestWindow, KeyedSlidingWindow, retryAfterSeconds, SlidingWindow } from '../../harness/slidingWindow';
 
 describe('percentile', () => {
   const xs = Array.from({ length: 100 }, (_, i) => i + 1); // 1..100
@@ -96,6 +96,14 @@ describe('the fake Slack throttles', () => {
     expect(w.take('D1', 1000)).toBe(0);
     expect(w.take('D3', 20_000)).toBe(0);
     expect(w.size).toBe(1);
+  });
+
+  it('finds the busiest sliding second of a run, as such a limit would count it', () => {
+    expect(busiestWindow([])).toEqual({ count: 0, startsAt: null });
+    // Unsorted on purpose: 4 in [600, 1600); a window holds its start, not its end.
+    expect(busiestWindow([100, 1100, 600, 1099, 1200, 2099])).toEqual({ count: 4, startsAt: 600 });
+    expect(busiestWindow([0, 999, 1000])).toEqual({ count: 2, startsAt: 0 });
+    expect(busiestWindow([0, 5, 6, 10], 5)).toEqual({ count: 2, startsAt: 5 });
   });
 
   it('answers whole seconds of Retry-After, at least one', () => {
