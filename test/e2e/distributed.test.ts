@@ -3,9 +3,10 @@
  * GET /slack/install page, Slack's authorize page (the fake's), its own GET /slack/oauth_redirect — into
  * two workspaces and one Enterprise Grid org (org-wide, serving two of its workspaces). Each workspace's
  * people get their own digests, posted with their own installation's token; tokens are never stored,
- * logged or reported in clear.
+ * logged or reported in clear. The e2e-postgres project runs this file on PostgreSQL too.
  */
 import fs from 'node:fs';
+import { Client } from 'pg';
 import { startTestApp, eventually, type TestApp } from '../harness/testApp';
 import { FakeSlack, type FakeMessage, type RecordedCall } from '../harness/fakeSlack';
 import { addToSlackHref, CLIENT_ID, configureOAuth, distributedEnv, installThroughBrowser, issuedSecrets, requesterFor } from '../harness/install';
@@ -28,6 +29,26 @@ const WORKSPACES: Workspace[] = [
   { teamId: 'T0GRIDA', name: 'Grid A', org: GRID, author: { id: 'WGRIDA1', tz: 'America/Los_Angeles' }, recipient: { id: 'WGRIDA2', tz: 'Asia/Kolkata' } },
   { teamId: 'T0GRIDB', name: 'Grid B', org: GRID, author: { id: 'WGRIDB1', tz: 'Europe/London' }, recipient: { id: 'WGRIDB2', tz: 'Australia/Sydney' } },
 ];
+
+/**
+ * The database as stored, not as the app reads it: on SQLite the bytes of its files, on PostgreSQL
+ * every table's rows; and the installations table's raw rows.
+ */
+async function rawDatabase(t: TestApp): Promise<{ everything: string; installations: Record<string, unknown>[] }> {
+  if (t.handoff.database.kind === 'sqlite') {
+    const files = [t.dbFile, `${t.dbFile}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f).toString('latin1'));
+    return { everything: files.join(''), installations: t.handoff.db.sqlite.prepare('select * from installations').all() as Record<string, unknown>[] };
+  }
+  const client = new Client({ connectionString: t.databaseUrl });
+  await client.connect();
+  try {
+    const tables = await client.query<{ name: string }>(`select tablename as name from pg_tables where schemaname = 'public'`);
+    const dumps = await Promise.all(tables.rows.map(async ({ name }) => JSON.stringify((await client.query(`select * from "${name}"`)).rows)));
+    return { everything: dumps.join(''), installations: (await client.query('select * from installations')).rows };
+  } finally {
+    await client.end();
+  }
+}
 
 const digestsIn = (t: TestApp, userId: string): FakeMessage[] => t.fake.messagesIn(userId).filter((m) => m.metadata?.event_type === MetadataEventTypes.digest);
 
@@ -118,15 +139,14 @@ describe('distributed mode: two workspaces and one Enterprise Grid org', () => {
     expect(fake.callsTo('oauth.v2.access')).toHaveLength(3);
   });
 
-  it('stores no token in clear: the raw database files hold none of the tokens Slack issued, the table only sealed values', () => {
+  it('stores no token in clear: the raw database holds none of the tokens Slack issued, the table only sealed values', async () => {
     const secrets = issuedSecrets(fake);
     expect(secrets).toHaveLength(3);
-    const raw = [t.dbFile, `${t.dbFile}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f).toString('latin1'));
-    expect(raw.join('').length).toBeGreaterThan(0);
-    for (const secret of secrets) for (const file of raw) expect(file.includes(secret)).toBe(false);
-    const rows = t.handoff.db.sqlite.prepare('select * from installations').all() as Record<string, unknown>[];
-    expect(rows).toHaveLength(3);
-    for (const row of rows) {
+    const raw = await rawDatabase(t);
+    expect(raw.everything.length).toBeGreaterThan(0);
+    for (const secret of secrets) expect(raw.everything.includes(secret)).toBe(false);
+    expect(raw.installations).toHaveLength(3);
+    for (const row of raw.installations) {
       expect(String(row.bot_token)).toMatch(/^hk1\.[0-9a-f]{16}\./);
       expect(JSON.stringify(row)).not.toMatch(/xox[a-z]-/);
     }

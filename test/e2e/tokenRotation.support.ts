@@ -1,5 +1,5 @@
 /**
- * Token rotation scenarios shared by the SQLite run (e2e) and the PostgreSQL run (postgres project):
+ * Token rotation scenarios (tokenRotation.test.ts, on SQLite and, in e2e-postgres, on PostgreSQL):
  * an installation with Slack's 12-hour tokens and single-use refresh tokens, and many requests at once
  * when its token is due or already expired. The fake Slack refuses a spent refresh token
  * (invalid_refresh_token) and an expired access token (token_expired), so a second refresh or a
@@ -22,8 +22,8 @@ export async function rotationFake(): Promise<FakeSlack> {
   return fake;
 }
 
-/** One Handoff process in distributed mode on `fake` (replicas share `dbFile` or `databaseUrl`). */
-export async function replica(fake: FakeSlack, db: { dbFile?: string; databaseUrl?: string }): Promise<TestApp> {
+/** One Handoff process in distributed mode on `fake` (replicas share a `databaseUrl`). */
+export async function replica(fake: FakeSlack, db: { databaseUrl?: string }): Promise<TestApp> {
   const t = await startTestApp({ fake, env: distributedEnv(), now: '2026-11-25T12:00:00Z', ...db });
   configureOAuth(fake, t.port, { tokenExpiresInSec: TOKEN_LIFETIME_SEC });
   return t;

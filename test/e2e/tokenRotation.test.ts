@@ -2,10 +2,8 @@
  * Token rotation (issue 15): Slack's 12-hour bot tokens with single-use refresh tokens. A token is
  * refreshed ahead of its expiry, once, however many requests need it at that moment — in one process
  * (20 concurrent requests) and across two processes on one database (replicas, or a rolling deploy).
+ * The e2e-postgres project runs this file on PostgreSQL too.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { TestApp } from '../harness/testApp';
 import type { FakeSlack } from '../harness/fakeSlack';
 import { issuedSecrets } from '../harness/install';
@@ -30,9 +28,10 @@ describe('token rotation in one process', () => {
   it('stores the expiry Slack gave, on the app’s clock', async () => {
     const stored = await t.handoff.store.getInstallation(TEAM);
     expect(stored?.tokenVersion).toBe(1);
-    // Bolt's InstallProvider counts in whole seconds.
+    // Never later than Slack's expiry; earlier by InstallProvider's whole seconds and the time between
+    // its exchange and the store (an auth.test), which a loaded machine stretches.
     const expected = t.clock.now().getTime() + 12 * 3600_000;
-    expect(stored?.botTokenExpiresAt).toBeGreaterThan(expected - 1000);
+    expect(stored?.botTokenExpiresAt).toBeGreaterThan(expected - 10_000);
     expect(stored?.botTokenExpiresAt).toBeLessThanOrEqual(expected);
   });
 
@@ -72,15 +71,14 @@ describe('token rotation in one process', () => {
   });
 });
 
-describe('token rotation with two processes on one SQLite database', () => {
+describe('token rotation with two processes on one database (SQLite file, or PostgreSQL in e2e-postgres)', () => {
   let fake: FakeSlack;
   const apps: TestApp[] = [];
 
   beforeAll(async () => {
     fake = await rotationFake();
-    const dbFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-rotation-')), 'handoff.db');
-    apps.push(await replica(fake, { dbFile }));
-    apps.push(await replica(fake, { dbFile }));
+    apps.push(await replica(fake, {}));
+    apps.push(await replica(fake, { databaseUrl: apps[0]!.databaseUrl }));
     // The fake's Redirect URL is the last replica's: install through that one.
     await install(apps[1]!);
   });

@@ -109,7 +109,7 @@ describe('Installations', () => {
     expect(row.botToken).toMatch(/^hk1\./);
     expect(JSON.stringify(row)).not.toContain(installation.bot!.token);
     expect(JSON.stringify(row)).not.toContain(installation.bot!.refreshToken!);
-    expect(row.botTokenExpiresAt! - w.clock.now().getTime()).toBeGreaterThan(12 * HOUR - 1000);
+    expect(row.botTokenExpiresAt! - w.clock.now().getTime()).toBeGreaterThan(12 * HOUR - 10_000);
     const fetched = await service.fetchInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false });
     expect(fetched).toMatchObject({
       team: { id: 'T1', name: 'One' },
