@@ -11,7 +11,17 @@
  *   as before);
  * - an event to the handler of its type.
  */
-import type { AllMiddlewareArgs, App, BlockAction, Middleware, SlackActionMiddlewareArgs, SlackEventMiddlewareArgs, SlackViewAction, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  Middleware,
+  SlackActionMiddlewareArgs,
+  SlackEventMiddlewareArgs,
+  SlackViewAction,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+} from '@slack/bolt';
 
 type ActionListener = Middleware<SlackActionMiddlewareArgs<BlockAction>>;
 type ViewListener = Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>>;

@@ -22,8 +22,22 @@ const click = (actionId: unknown) => ({
   trigger_id: '1.2',
   actions: [{ type: 'button', action_id: actionId, block_id: 'b', value: '7', action_ts: '1' }],
 });
-const submission = (callbackId: string, type = 'view_submission') => ({ type, user: { id: 'U1', team_id: 'T1' }, team: { id: 'T1' }, api_app_id: 'A1', token: 't', view: { id: 'V1', callback_id: callbackId, type: 'modal', state: { values: {} } } });
-const event = (type: string) => ({ type: 'event_callback', team_id: 'T1', api_app_id: 'A1', event_id: `Ev${type}`, event_time: 1, event: { type, user: 'U1', channel: 'C1', ts: '1.1', text: 'hi' } });
+const submission = (callbackId: string, type = 'view_submission') => ({
+  type,
+  user: { id: 'U1', team_id: 'T1' },
+  team: { id: 'T1' },
+  api_app_id: 'A1',
+  token: 't',
+  view: { id: 'V1', callback_id: callbackId, type: 'modal', state: { values: {} } },
+});
+const event = (type: string) => ({
+  type: 'event_callback',
+  team_id: 'T1',
+  api_app_id: 'A1',
+  event_id: `Ev${type}`,
+  event_time: 1,
+  event: { type, user: 'U1', channel: 'C1', ts: '1.1', text: 'hi' },
+});
 
 async function deliver(app: App, body: Record<string, unknown>): Promise<boolean> {
   let acked = false;

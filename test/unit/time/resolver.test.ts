@@ -63,7 +63,16 @@ function intlLongOffsetMs(tz: string, at: Date): number {
 /** Independent wall-clock parts: Intl's own fields (whole seconds dropped, as localParts does). */
 function intlParts(tz: string, at: Date) {
   const f: Record<string, string> = {};
-  const dtf = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', era: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: 'numeric', minute: 'numeric' });
+  const dtf = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    hourCycle: 'h23',
+    era: 'short',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: 'numeric',
+    minute: 'numeric',
+  });
   for (const p of dtf.formatToParts(at)) f[p.type] = p.value;
   const year = f.era === 'BC' ? 1 - Number(f.year) : Number(f.year);
   const date = `${String(year).padStart(4, '0')}-${f.month}-${f.day}`;
