@@ -119,6 +119,9 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     // replica must know lives in the database.
     convoStore: false,
     logger: bolt,
+    // Bolt's conversation state (context.conversation) is not used: without it, no per-request
+    // store lookup, which for every request in a conversation builds and throws away an Error.
+    convoStore: false,
     ...(socket
       ? { socketMode: true, receiver: socket.receiver }
       : { receiver: hardenedHttpReceiver({ signingSecret: config.slackSigningSecret ?? '', port: config.port, customRoutes: routes, boltLogger: bolt, logger }) }),
