@@ -44,8 +44,9 @@ function buildFormatter(tz: string): Intl.DateTimeFormat {
 }
 
 export function isValidTimeZone(tz: string): boolean {
-  if (typeof tz !== 'string' || !ZONE_NAME_RE.test(tz)) return false;
+  // A zone with a formatter passed every check below already (asked on every schedule read).
   if (formatters.has(tz)) return true;
+  if (typeof tz !== 'string' || !ZONE_NAME_RE.test(tz)) return false;
   try {
     formatters.set(tz, buildFormatter(tz));
     return true;

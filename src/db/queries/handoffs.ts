@@ -50,14 +50,10 @@ const statements = (s: Database.Database) => ({
   ),
   insertEvent: s.prepare(`insert into handoff_events (team_id, handoff_id, actor_id, kind, from_state, to_state, note, detail, at)
     values (@teamId, @handoffId, @actorId, @kind, @fromState, @toState, @note, @detail, @at)`),
-  // The page is chosen on (created_at, id) alone, then only its rows are read whole: sorting every
-  // open handoff's full row to keep 25 cost ≈30 % more.
   waitingOn: s.prepare<[string, string, number], Record<string, unknown>>(`
-    select ${H} from handoffs h where h.id in (
-      select w.id from handoff_recipients r join handoffs w on w.id = r.handoff_id
-      where r.team_id = ? and r.user_id = ? and r.active = 1 and w.state in ('open', 'acknowledged')
-      order by w.created_at, w.id limit ?)
-    order by h.created_at, h.id`),
+    select ${H} from handoff_recipients r join handoffs h on h.id = r.handoff_id
+    where r.team_id = ? and r.user_id = ? and r.active = 1 and h.state in ('open', 'acknowledged')
+    order by h.created_at, h.id limit ?`),
   countWaitingOn: s.prepare<[string, string], { n: number }>(`
     select count(*) as n from handoff_recipients r join handoffs h on h.id = r.handoff_id
     where r.team_id = ? and r.user_id = ? and r.active = 1 and h.state in ('open', 'acknowledged')`),
