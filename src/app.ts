@@ -116,12 +116,10 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   const app = new App({
     authorize: identity.authorize(config.slackBotToken),
     // No conversation state kept in this process (Bolt's default is an in-memory store): what another
-    // replica must know lives in the database.
+    // replica must know lives in the database. It also spares every request in a conversation a store
+    // lookup that builds and throws away an Error.
     convoStore: false,
     logger: bolt,
-    // Bolt's conversation state (context.conversation) is not used: without it, no per-request
-    // store lookup, which for every request in a conversation builds and throws away an Error.
-    convoStore: false,
     ...(socket
       ? { socketMode: true, receiver: socket.receiver }
       : { receiver: hardenedHttpReceiver({ signingSecret: config.slackSigningSecret ?? '', port: config.port, customRoutes: routes, boltLogger: bolt, logger }) }),
