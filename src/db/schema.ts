@@ -90,6 +90,8 @@ export const handoffs = sqliteTable(
     uniqueIndex('handoffs_team_number_uq').on(t.teamId, t.number),
     uniqueIndex('handoffs_team_idem_uq').on(t.teamId, t.idempotencyKey),
     index('handoffs_author_idx').on(t.teamId, t.authorId, t.state),
+    // Every new handoff counts and compares its author's recent ones: by time, not all of their history.
+    index('handoffs_author_created_idx').on(t.teamId, t.authorId, t.createdAt),
     // The "you're unblocked" lookup of every digest: resolved asks whose author was not told yet.
     index('handoffs_untold_idx').on(t.teamId, t.authorId).where(sql`${t.authorNotifiedAt} is null and ${t.state} in ('done', 'declined')`),
   ],

@@ -71,7 +71,7 @@ describe('manifest.yml matches the code', () => {
   });
 
   it('subscribes to every event a listener handles, with its scope', () => {
-    const handled = [...all.matchAll(/app\.event\('([\w.]+)'/g)].map((m) => m[1]!);
+    const handled = [...all.matchAll(/(?:app|router)\.event\('([\w.]+)'/g)].map((m) => m[1]!);
     expect(handled).toEqual(expect.arrayContaining(['app_home_opened', 'message', 'user_change', 'app_uninstalled', 'tokens_revoked']));
     for (const event of handled) {
       for (const sub of EVENT_SUBSCRIPTIONS[event] ?? [event]) {

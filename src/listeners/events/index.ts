@@ -1,16 +1,16 @@
 /** Event subscriptions: App Home, profile changes, uninstall/revocation, and channel messages. */
-import type { App } from '@slack/bolt';
 import { isExternalUser, type SlackUserObject } from '../../services/people';
 import { outcomeLabel, type IgnoredBecause } from '../../services/deflection';
 import type { ListenerDeps } from '../context';
+import type { ListenerRouter } from '../router';
 
-export function registerEvents(app: App, deps: ListenerDeps): void {
-  app.event('app_home_opened', async ({ event, context }) => {
+export function registerEvents(router: ListenerRouter, deps: ListenerDeps): void {
+  router.event('app_home_opened', async ({ event, context }) => {
     if (event.tab !== 'home' || typeof event.user !== 'string') return;
     await deps.home.publish(context.teamId ?? 'unknown', event.user);
   });
 
-  app.event('user_change', async ({ event, context }) => {
+  router.event('user_change', async ({ event, context }) => {
     const user = event.user as unknown as SlackUserObject | undefined;
     if (!user || typeof user !== 'object' || typeof user.id !== 'string') return;
     const teamId = context.teamId ?? user.team_id ?? 'unknown';
@@ -20,16 +20,16 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
   });
 
   // Both stop all delivery for the workspace; data stays until the operator decides.
-  app.event('app_uninstalled', async ({ context }) => {
+  router.event('app_uninstalled', async ({ context }) => {
     await deps.workspaces.pause(context.teamId ?? 'unknown', 'uninstalled');
   });
-  app.event('tokens_revoked', async ({ event, context }) => {
+  router.event('tokens_revoked', async ({ event, context }) => {
     const bot: unknown = (event.tokens as { bot?: unknown } | undefined)?.bot;
     if (!Array.isArray(bot) || bot.length === 0) return;
     await deps.workspaces.pause(context.teamId ?? 'unknown', 'tokens_revoked');
   });
 
-  app.event('message', async ({ event, body, context }) => {
+  router.event('message', async ({ event, body, context }) => {
     const teamId = context.teamId ?? (body as { team_id?: string }).team_id ?? 'unknown';
     const eventId = (body as { event_id?: string }).event_id;
     const outcome = await deps.deflection.onMessage(teamId, eventId, event);
