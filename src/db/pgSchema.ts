@@ -25,7 +25,35 @@ export const workspaces = pgTable('workspaces', {
   nextHandoffNumber: integer('next_handoff_number').notNull().default(1),
   createdAt: instant('created_at').notNull(),
   statusChangedAt: instant('status_changed_at'),
+  enterpriseId: text('enterprise_id'),
 });
+
+export const installations = pgTable(
+  'installations',
+  {
+    installationId: text('installation_id').primaryKey(),
+    teamId: text('team_id'),
+    enterpriseId: text('enterprise_id'),
+    isEnterpriseInstall: boolean('is_enterprise_install').notNull().default(false),
+    appId: text('app_id'),
+    teamName: text('team_name'),
+    enterpriseName: text('enterprise_name'),
+    enterpriseUrl: text('enterprise_url'),
+    installerUserId: text('installer_user_id'),
+    botId: text('bot_id').notNull(),
+    botUserId: text('bot_user_id').notNull(),
+    botScopes: text('bot_scopes').notNull().default(''),
+    botToken: text('bot_token').notNull(),
+    botRefreshToken: text('bot_refresh_token'),
+    botTokenExpiresAt: instant('bot_token_expires_at'),
+    tokenVersion: integer('token_version').notNull().default(1),
+    refreshClaimedBy: text('refresh_claimed_by'),
+    refreshClaimUntil: instant('refresh_claim_until'),
+    installedAt: instant('installed_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [index('installations_enterprise_idx').on(t.enterpriseId)],
+);
 
 export const users = pgTable(
   'users',

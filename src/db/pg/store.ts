@@ -11,6 +11,7 @@ import { deflectionQueries } from './deflections';
 import { digestQueries } from './digests';
 import { dueDigestQueries } from './dueDigests';
 import { handoffQueries } from './handoffs';
+import { installationQueries } from './installations';
 import { outboxQueries } from './outbox';
 import { userQueries } from './users';
 import { workspaceQueries } from './workspaces';
@@ -21,6 +22,7 @@ function queries(c: Conn): Queries {
     ...bound(c, digestQueries),
     ...bound(c, dueDigestQueries),
     ...bound(c, handoffQueries),
+    ...bound(c, installationQueries),
     ...bound(c, outboxQueries),
     ...bound(c, userQueries),
     ...bound(c, workspaceQueries),
