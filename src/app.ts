@@ -116,7 +116,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   });
   const singleWorkspace = config.tenancy.kind === 'single';
   const client = tenancy.client;
-  const workspaces = new WorkspaceService(store, client, clock, logger);
+  const workspaces = new WorkspaceService(store, client, clock, logger, (from) => tenancy.forgetTokens(from));
   const identity = new SlackIdentity(client, logger, (teamId) => workspaces.resumeIfPaused(teamId), tenancy.identityScope);
   if (singleWorkspace) void identity.resolve();
   // Socket Mode: the socket client honours SLACK_API_URL; /healthz and /readyz get their own server on PORT.

@@ -16,7 +16,7 @@ import type { Clock } from './clock';
 import type { Logger } from './logger';
 import { BOT_SCOPES } from './ids';
 import { SecretBox } from './secrets';
-import { Installations } from './services/installations';
+import { Installations, type UninstalledFrom } from './services/installations';
 import type { SlackIdentity } from './slack/identity';
 import { oauthRoutes } from './slack/oauth';
 import { currentTenant, inTenant, TenantClient } from './slack/tenant';
@@ -37,6 +37,8 @@ export interface SlackTenancy {
   register(app: App): void;
   /** The outbox's handlers, each row handled in its own workspace (distributed). */
   deliveries(handlers: DeliveryHandlers): DeliveryHandlers;
+  /** Deletes the tokens of an uninstall or revocation (distributed; one workspace's token lives in .env). */
+  forgetTokens(from: UninstalledFrom): Promise<void>;
 }
 
 export interface TenancyDeps {
@@ -58,6 +60,7 @@ export function slackTenancy(config: Config, deps: TenancyDeps): SlackTenancy {
       routes: [],
       register: () => undefined,
       deliveries: (handlers) => handlers,
+      forgetTokens: async () => undefined,
     };
   }
   const oauthClient = new WebClient(undefined, deps.clientOptions);
@@ -94,6 +97,7 @@ export function slackTenancy(config: Config, deps: TenancyDeps): SlackTenancy {
       });
     },
     deliveries: (handlers) => inWorkspaceOfRow(handlers),
+    forgetTokens: (from) => installations.uninstalled(from),
   };
 }
 

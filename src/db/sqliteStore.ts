@@ -81,6 +81,7 @@ const FUNCTIONS: QueryFunctions = {
   releaseTokenRefresh: installations.releaseTokenRefresh,
   listInstallations: installations.listInstallations,
   resealInstallation: installations.resealInstallation,
+  deleteInstallation: installations.deleteInstallation,
   enqueue: outbox.enqueue,
   claimDue: outbox.claimDue,
   startPosting: outbox.startPosting,

@@ -25,6 +25,16 @@ import { classifySlackError } from '../slack/errors';
 import { slackRefusal, type Tenant, type TenantGrant, type TenantTokens } from '../slack/tenant';
 
 /** Refresh a rotating token this long before it expires (as Bolt's InstallProvider does). */
+/** Who an app_uninstalled or tokens_revoked event came from (Bolt's context). */
+export interface UninstalledFrom {
+  teamId: string | null;
+  enterpriseId: string | null;
+  /** The event is about an org-wide install (context.isEnterpriseInstall). */
+  orgWide: boolean;
+  /** tokens_revoked: the bot user ids whose tokens were revoked. */
+  botUserIds?: string[];
+}
+
 export const REFRESH_AHEAD_MS = 2 * 3600_000;
 /** A token with less than this left is not handed out: callers wait for its refresh. */
 const MIN_LEFT_MS = 60_000;
@@ -108,6 +118,33 @@ export class Installations implements InstallationStore, TenantTokens {
     const row = await this.find(query.teamId, query.enterpriseId ?? null);
     if (!row) throw new Error(`no installation for ${query.teamId ?? query.enterpriseId ?? 'an unnamed workspace'}`);
     return this.installationOf(row);
+  }
+
+  /** Bolt's InstallationStore: deletes the installation answering the query, with its tokens. */
+  async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
+    const row = query.isEnterpriseInstall && query.enterpriseId ? await this.store.getInstallation(query.enterpriseId) : await this.find(query.teamId, query.enterpriseId ?? null);
+    if (row) await this.remove(row.installationId, 'deleted');
+  }
+
+  /**
+   * app_uninstalled, or tokens_revoked naming the bot: the tokens are deleted at once (a reinstall
+   * stores new ones). An org-wide install is one row serving every workspace of the org: it goes only
+   * when the org itself uninstalled; one workspace leaving keeps the others served (that workspace's
+   * delivery is paused by the caller either way). `botUserIds`: tokens_revoked's list; only the
+   * installation of one of those bots is deleted.
+   */
+  async uninstalled(from: UninstalledFrom): Promise<void> {
+    const row = from.orgWide && from.enterpriseId ? await this.store.getInstallation(from.enterpriseId) : await this.find(from.teamId ?? undefined, from.enterpriseId);
+    if (!row) return;
+    if (row.isEnterpriseInstall && !from.orgWide) return;
+    if (from.botUserIds && !from.botUserIds.includes(row.botUserId)) return;
+    await this.remove(row.installationId, from.botUserIds ? 'bot token revoked' : 'uninstalled');
+  }
+
+  private async remove(installationId: string, why: string): Promise<void> {
+    const deleted = await this.store.deleteInstallation(installationId);
+    this.forget(installationId);
+    if (deleted) this.logger.warn({ installationId, why }, 'installation deleted with its tokens');
   }
 
   // ------------------------------------------------------------------ requests and the shared client

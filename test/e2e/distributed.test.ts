@@ -209,6 +209,90 @@ describe('distributed mode: two workspaces and one Enterprise Grid org', () => {
   });
 });
 
+describe('distributed mode: uninstall and revoked tokens', () => {
+  let t: TestApp;
+  const acme = WORKSPACES[0]!;
+  const beta = WORKSPACES[1]!;
+  const gridA = WORKSPACES[2]!;
+
+  beforeEach(async () => {
+    const fake = await FakeSlack.start();
+    fake.oauth.addEnterprise({ enterpriseId: GRID, name: 'Grid Org', domain: 'gridorg' });
+    for (const ws of WORKSPACES) {
+      fake.oauth.addWorkspace({ teamId: ws.teamId, name: ws.name, enterpriseId: ws.org });
+      fake.addUser({ id: ws.author.id, tz: ws.author.tz, team_id: ws.teamId });
+      fake.addUser({ id: ws.recipient.id, tz: ws.recipient.tz, team_id: ws.teamId });
+    }
+    t = await startTestApp({ fake, env: distributedEnv(), now: '2026-11-25T12:00:00Z' });
+    configureOAuth(fake, t.port);
+    await installThroughBrowser(t, { teamId: acme.teamId });
+    await installThroughBrowser(t, { teamId: beta.teamId });
+    await installThroughBrowser(t, { enterpriseId: GRID, orgWide: true });
+  });
+  afterEach(async () => {
+    const fake = t?.fake;
+    await t?.close();
+    await fake?.close();
+  });
+
+  const requester = (ws: Workspace) => requesterFor(t, ws.teamId, ws.org ? { enterpriseId: ws.org, orgWide: true } : undefined);
+  const installationIds = async () => (await rawDatabase(t)).installations.map((r) => String(r.installation_id)).sort();
+  const statusOf = async (teamId: string) => (await t.handoff.store.getWorkspace(teamId))?.status ?? 'active';
+
+  it('app_uninstalled deletes that workspace’s tokens at once and stops its delivery; the others keep theirs and keep working', async () => {
+    for (const ws of [acme, beta]) {
+      await requester(ws).command({ userId: ws.author.id, text: `<@${ws.recipient.id}> please check the ${ws.name} rota` });
+      await t.fake.waitFor('response_url', (c) => String(c.args.text).includes(`check the ${ws.name} rota`));
+    }
+    const res = await requester(acme).event({ type: 'app_uninstalled' });
+    expect(res.status).toBe(200);
+    await eventually(async () => expect(await installationIds()).toEqual([GRID, beta.teamId].sort()));
+    expect(await statusOf(acme.teamId)).toBe('uninstalled');
+    expect(await statusOf(beta.teamId)).toBe('active');
+    // A day of ticks: Beta's recipient gets a digest, Acme's nobody (and no call is made with no token).
+    for (let step = 0; step < 48; step++) {
+      t.clock.advance(30 * 60_000);
+      await t.tick();
+    }
+    expect(digestsIn(t, beta.recipient.id)).toHaveLength(1);
+    expect(digestsIn(t, acme.recipient.id)).toHaveLength(0);
+    // The handoff stays in the database: a reinstall gets it delivered.
+    expect(await t.handoff.store.getInstallation(acme.teamId)).toBeUndefined();
+    await installThroughBrowser(t, { teamId: acme.teamId });
+    await eventually(async () => expect(await statusOf(acme.teamId)).toBe('active'));
+    for (let step = 0; step < 48 && digestsIn(t, acme.recipient.id).length === 0; step++) {
+      t.clock.advance(30 * 60_000);
+      await t.tick();
+    }
+    expect(digestsIn(t, acme.recipient.id)).toHaveLength(1);
+    expect(t.logs.join('')).toContain('installation deleted with its tokens');
+  });
+
+  it('tokens_revoked deletes the installation only when it names its bot', async () => {
+    await requester(beta).event({ type: 'tokens_revoked', tokens: { oauth: ['UBETA1'], bot: ['UBOTSOMEONEELSE'] } });
+    await eventually(async () => expect(await statusOf(beta.teamId)).toBe('tokens_revoked'));
+    expect(await installationIds()).toContain(beta.teamId);
+    await requester(beta).event({ type: 'tokens_revoked', tokens: { bot: ['UBOTT0BETA'] } });
+    await eventually(async () => expect(await installationIds()).not.toContain(beta.teamId));
+    expect(await installationIds()).toEqual([GRID, acme.teamId].sort());
+  });
+
+  it('an org-wide install: one workspace leaving keeps the org’s token; the org uninstalling deletes it and stops all its workspaces', async () => {
+    // Both workspaces of the org are known to Handoff once they have sent something.
+    for (const ws of WORKSPACES.filter((w) => w.org)) {
+      await requester(ws).command({ userId: ws.author.id, text: 'list' });
+    }
+    await eventually(async () => expect(await t.handoff.store.teamsOfEnterprise(GRID)).toEqual(['T0GRIDA', 'T0GRIDB']));
+    await requesterFor(t, gridA.teamId, { enterpriseId: GRID, orgWide: false }).event({ type: 'app_uninstalled' });
+    await eventually(async () => expect(await statusOf(gridA.teamId)).toBe('uninstalled'));
+    expect(await installationIds()).toContain(GRID);
+    expect(await statusOf('T0GRIDB')).toBe('active');
+    await requester(gridA).event({ type: 'app_uninstalled' });
+    await eventually(async () => expect(await installationIds()).toEqual([acme.teamId, beta.teamId].sort()));
+    expect(await statusOf('T0GRIDB')).toBe('uninstalled');
+  });
+});
+
 describe('distributed mode: install pages when an install does not complete', () => {
   let t: TestApp;
 

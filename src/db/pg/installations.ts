@@ -50,6 +50,7 @@ const S = {
     `update installations set refresh_claimed_by = null, refresh_claim_until = null where installation_id = $1 and refresh_claimed_by = $2`,
   ),
   list: statement('installations.list', `select ${row.columns()} from installations order by installation_id collate "C"`),
+  remove: statement('installations.remove', `delete from installations where installation_id = $1`),
   reseal: statement('installations.reseal', `update installations set bot_token = $3, bot_refresh_token = $4 where installation_id = $1 and token_version = $2`),
 };
 
@@ -102,5 +103,6 @@ export const installationQueries: On<InstallationQueries> = {
     await c.changes(S.release, [installationId, claimant]);
   },
   listInstallations: async (c) => (await c.rows(S.list, [])).map(row.read),
+  deleteInstallation: async (c, installationId) => (await c.changes(S.remove, [installationId])) === 1,
   resealInstallation: async (c, installationId, tokenVersion, sealed) => (await c.changes(S.reseal, [installationId, tokenVersion, sealed.botToken, sealed.botRefreshToken])) === 1,
 };

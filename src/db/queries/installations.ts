@@ -81,6 +81,7 @@ const statements = (s: Database.Database) => ({
     returning token_version as version`),
   release: s.prepare<[string, string]>(`update installations set refresh_claimed_by = null, refresh_claim_until = null where installation_id = ? and refresh_claimed_by = ?`),
   list: s.prepare<[], Record<string, unknown>>(`select ${row.columns()} from installations order by installation_id`),
+  remove: s.prepare<[string]>(`delete from installations where installation_id = ?`),
   reseal: s.prepare<{ botToken: string; botRefreshToken: string | null; installationId: string; version: number }>(`
     update installations set bot_token = @botToken, bot_refresh_token = @botRefreshToken where installation_id = @installationId and token_version = @version`),
 });
@@ -156,4 +157,9 @@ export function listInstallations(db: Db): InstallationRow[] {
  */
 export function resealInstallation(db: Db, installationId: string, tokenVersion: number, sealed: { botToken: string; botRefreshToken: string | null }): boolean {
   return prepared(db, statements).reseal.run({ ...sealed, installationId, version: tokenVersion }).changes === 1;
+}
+
+/** Deletes an installation and its tokens (uninstalled, or its bot token revoked); false if there was none. */
+export function deleteInstallation(db: Db, installationId: string): boolean {
+  return prepared(db, statements).remove.run(installationId).changes === 1;
 }

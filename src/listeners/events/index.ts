@@ -1,6 +1,8 @@
 /** Event subscriptions: App Home, profile changes, uninstall/revocation, and channel messages. */
 import { isExternalUser, type SlackUserObject } from '../../services/people';
 import { outcomeLabel, type IgnoredBecause } from '../../services/deflection';
+import type { Context } from '@slack/bolt';
+import type { UninstalledFrom } from '../../services/installations';
 import type { ListenerDeps } from '../context';
 import type { ListenerRouter } from '../router';
 
@@ -19,14 +21,16 @@ export function registerEvents(router: ListenerRouter, deps: ListenerDeps): void
     await deps.people.remember(teamId, user);
   });
 
-  // Both stop all delivery for the workspace; data stays until the operator decides.
+  // Both stop all delivery for the workspace and delete its tokens (distributed mode); data stays.
+  // Bolt runs them without authorize: the token is already gone.
   router.event('app_uninstalled', async ({ context }) => {
-    await deps.workspaces.pause(context.teamId ?? 'unknown', 'uninstalled');
+    await deps.workspaces.uninstalled(uninstalledFrom(context), 'uninstalled');
   });
   router.event('tokens_revoked', async ({ event, context }) => {
     const bot: unknown = (event.tokens as { bot?: unknown } | undefined)?.bot;
     if (!Array.isArray(bot) || bot.length === 0) return;
-    await deps.workspaces.pause(context.teamId ?? 'unknown', 'tokens_revoked');
+    const botUserIds = bot.filter((id): id is string => typeof id === 'string');
+    await deps.workspaces.uninstalled({ ...uninstalledFrom(context), botUserIds }, 'tokens_revoked');
   });
 
   router.event('message', async ({ event, body, context }) => {
@@ -38,6 +42,10 @@ export function registerEvents(router: ListenerRouter, deps: ListenerDeps): void
       deps.logger.debug({ teamId, eventId, outcome: outcomeLabel(outcome) }, 'message event');
     }
   });
+}
+
+function uninstalledFrom(context: Context): UninstalledFrom {
+  return { teamId: context.teamId ?? null, enterpriseId: context.enterpriseId ?? null, orgWide: context.isEnterpriseInstall === true };
 }
 
 const ROUTINE: ReadonlySet<IgnoredBecause> = new Set(['no proposal', 'not a person speaking', 'not a channel']);

@@ -135,4 +135,16 @@ describeStores('installations', (ctx) => {
     expect(await store.resealInstallation('T2', 7, { botToken: 'resealed', botRefreshToken: 'r' })).toBe(false);
     expect((await store.getInstallation('T2'))?.botToken).toBe('sealed-bot-T2');
   });
+
+  it('deletes an installation with its tokens, once, and leaves the others', async () => {
+    const { store } = ctx();
+    await store.saveInstallation(install('T1'), NOW);
+    await store.saveInstallation(install('T2'), NOW);
+    expect(await store.deleteInstallation('T1')).toBe(true);
+    expect(await store.getInstallation('T1')).toBeUndefined();
+    expect(await store.deleteInstallation('T1')).toBe(false);
+    expect((await store.listInstallations()).map((i) => i.installationId)).toEqual(['T2']);
+    // A re-install after it starts again from a new row.
+    expect(await store.saveInstallation(install('T1'), at(1000))).toBe(1);
+  });
 });
