@@ -34,6 +34,7 @@ import { SlackDeliveries } from './delivery/deliveries';
 import { DigestBuilder } from './delivery/digestBuilder';
 import { SchedulerTick } from './scheduler/tick';
 import { pruneOutbox } from './delivery/retention';
+import { purgeLapsedWorkspaces } from './services/workspaceRetention';
 import type { ListenerDeps } from './listeners/context';
 import { registerListeners } from './listeners';
 import { InFlightListeners } from './listeners/inFlight';
@@ -187,6 +188,13 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
       if (singleWorkspace) await workspaces.recheckPaused();
       const pruned = await pruneOutbox(store, clock.now(), config.outboxRetentionMs, { stopping });
       if (pruned > 0) logger.info({ rows: pruned, retentionDays: config.outboxRetentionMs / 86_400_000 }, 'deleted finished outbox rows past their retention');
+      const lapsed = await purgeLapsedWorkspaces(store, clock.now(), config.dataRetentionMs, { stopping });
+      if (lapsed.rows > 0 || lapsed.purged.length > 0) {
+        logger.warn(
+          { rows: lapsed.rows, purged: lapsed.purged, retentionDays: config.dataRetentionMs / 86_400_000 },
+          'deleted the data of workspaces uninstalled past their retention',
+        );
+      }
     },
     (seconds, swept) => {
       metrics.tickSeconds.observe(seconds);

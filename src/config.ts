@@ -31,6 +31,7 @@ const WHERE = {
   HANDOFFS_PER_PERSON_PER_MINUTE: 'how many handoffs one person may create per minute, 1–1000 (default 10)',
   METRICS_TOKEN: 'optional: when set, GET /metrics requires `Authorization: Bearer <token>` (16+ characters; any random string, e.g. `openssl rand -hex 24`)',
   OUTBOX_RETENTION_DAYS: 'whole days to keep sent, failed and skipped deliveries before deleting them, 1–3650 (default 30)',
+  DATA_RETENTION_DAYS: "whole days a workspace's data is kept after Handoff is uninstalled or its token revoked, 1–3650 (default 30); a reinstall within them keeps it",
 } as const;
 
 type VarName = keyof typeof WHERE;
@@ -99,6 +100,7 @@ const schema = z.object({
   HANDOFFS_PER_PERSON_PER_MINUTE: intIn(1, 1000).default(10),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   OUTBOX_RETENTION_DAYS: intIn(1, 3650).default(30),
+  DATA_RETENTION_DAYS: intIn(1, 3650).default(30),
 });
 
 /** Where Handoff keeps its data: a SQLite file (the default, zero set-up) or PostgreSQL (replicas). */
@@ -145,6 +147,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** Finished outbox rows (sent, failed, skipped) older than this are deleted. */
   outboxRetentionMs: number;
+  /** How long an uninstalled (or revoked) workspace's data is kept before it is deleted. */
+  dataRetentionMs: number;
   mode: 'socket' | 'http';
 }
 
@@ -288,6 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     handoffsPerPersonPerMinute: c.HANDOFFS_PER_PERSON_PER_MINUTE,
     metricsToken: c.METRICS_TOKEN,
     outboxRetentionMs: c.OUTBOX_RETENTION_DAYS * 86_400_000,
+    dataRetentionMs: c.DATA_RETENTION_DAYS * 86_400_000,
     mode: c.SLACK_APP_TOKEN ? 'socket' : 'http',
   };
 }

@@ -113,6 +113,9 @@ const FUNCTIONS: QueryFunctions = {
   allocateHandoffNumber: workspaces.allocateHandoffNumber,
   anyWorkspacePaused: workspaces.anyWorkspacePaused,
   listWorkspaceIds: workspaces.listWorkspaceIds,
+  workspacesPausedBefore: workspaces.workspacesPausedBefore,
+  purgeWorkspaceRows: workspaces.purgeWorkspaceRows,
+  deletePausedWorkspace: workspaces.deletePausedWorkspace,
 };
 
 /**

@@ -11,6 +11,7 @@ import { startTestApp, eventually, type TestApp } from '../harness/testApp';
 import { FakeSlack, type FakeMessage, type RecordedCall } from '../harness/fakeSlack';
 import { addToSlackHref, CLIENT_ID, configureOAuth, distributedEnv, installThroughBrowser, issuedSecrets, requesterFor } from '../harness/install';
 import type { SlackRequester } from '../harness/slackRequests';
+import { selectRows } from '../harness/testDb';
 import { BOT_SCOPES, MetadataEventTypes } from '../../src/ids';
 
 const GRID = 'E0GRID';
@@ -266,6 +267,32 @@ describe('distributed mode: uninstall and revoked tokens', () => {
     }
     expect(digestsIn(t, acme.recipient.id)).toHaveLength(1);
     expect(t.logs.join('')).toContain('installation deleted with its tokens');
+  });
+
+  it('a workspace uninstalled for DATA_RETENTION_DAYS (30) has its data deleted by the tick; a reinstall within them keeps it', async () => {
+    for (const ws of [acme, beta]) {
+      await requester(ws).command({ userId: ws.author.id, text: `<@${ws.recipient.id}> please check the ${ws.name} rota` });
+      await t.fake.waitFor('response_url', (c) => String(c.args.text).includes(`check the ${ws.name} rota`));
+    }
+    await requester(acme).event({ type: 'app_uninstalled' });
+    await requester(beta).event({ type: 'app_uninstalled' });
+    await eventually(async () => expect(await statusOf(beta.teamId)).toBe('uninstalled'));
+    // Beta comes back on day 29; Acme does not.
+    t.clock.advance(29 * 86_400_000);
+    await t.tick();
+    await installThroughBrowser(t, { teamId: beta.teamId });
+    await eventually(async () => expect(await statusOf(beta.teamId)).toBe('active'));
+    t.clock.advance(2 * 86_400_000);
+    await t.tick();
+    await eventually(() => expect(t.logs.join('')).toContain('deleted the data of workspaces uninstalled past their retention'));
+    expect(await t.handoff.store.getWorkspace(acme.teamId)).toBeUndefined();
+    expect(await t.handoff.store.getUser(acme.teamId, acme.author.id)).toBeUndefined();
+    expect(await t.handoff.store.listWorkspaceIds()).not.toContain(acme.teamId);
+    expect(await t.handoff.store.getUser(beta.teamId, beta.author.id)).toBeDefined();
+    expect(await selectRows(t, 'handoffs', { teamId: beta.teamId })).toHaveLength(1);
+    expect(await selectRows(t, 'handoffs', { teamId: acme.teamId })).toHaveLength(0);
+    expect(await selectRows(t, 'handoffRecipients', { teamId: acme.teamId })).toHaveLength(0);
+    expect(await selectRows(t, 'outbox', { teamId: acme.teamId })).toHaveLength(0);
   });
 
   it('tokens_revoked deletes the installation only when it names its bot', async () => {

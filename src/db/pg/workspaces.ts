@@ -1,6 +1,6 @@
 /** Workspaces on PostgreSQL (same contract as ../queries/workspaces.ts). */
 import { workspaces } from '../pgSchema';
-import type { WorkspaceRow } from '../queries/workspaces';
+import { WORKSPACE_TABLES, type WorkspaceRow, type WorkspaceTable } from '../queries/workspaces';
 import type { WorkspaceQueries } from '../store';
 import { instant, pgRowReader, statement, type On } from './conn';
 
@@ -19,6 +19,23 @@ const S = {
   nextNumber: statement('workspaces.nextNumber', `update workspaces set next_handoff_number = next_handoff_number + 1 where team_id = $1 returning next_handoff_number as next`),
   anyPaused: statement('workspaces.anyPaused', `select team_id from workspaces where status <> 'active' limit 1`),
   ids: statement('workspaces.ids', `select team_id as id from workspaces order by team_id collate "C"`),
+  pausedBefore: statement(
+    'workspaces.pausedBefore',
+    `select team_id as id from workspaces where status <> 'active' and status_changed_at < $1 order by status_changed_at, team_id collate "C" limit $2`,
+  ),
+  // The workspace row is locked while a slice is deleted: a reinstall (its status write) waits for it
+  // and the next slice sees it active.
+  purgeRows: Object.fromEntries(
+    WORKSPACE_TABLES.map((table) => [
+      table,
+      statement(
+        `workspaces.purge.${table}`,
+        `with paused as (select team_id from workspaces where team_id = $1 and status <> 'active' and status_changed_at < $2 for update)
+         delete from ${table} where ctid in (select ctid from ${table} where team_id = $1 and exists (select 1 from paused) limit $3)`,
+      ),
+    ]),
+  ) as Record<WorkspaceTable, ReturnType<typeof statement>>,
+  deletePaused: statement('workspaces.deletePaused', `delete from workspaces where team_id = $1 and status <> 'active' and status_changed_at < $2`),
 };
 
 export const workspaceQueries: On<WorkspaceQueries> = {
@@ -37,4 +54,7 @@ export const workspaceQueries: On<WorkspaceQueries> = {
   },
   anyWorkspacePaused: async (c) => (await c.rows(S.anyPaused, [])).length > 0,
   listWorkspaceIds: async (c) => (await c.rows<{ id: string }>(S.ids, [])).map((r) => r.id),
+  workspacesPausedBefore: async (c, before, limit) => (await c.rows<{ id: string }>(S.pausedBefore, [instant(before), limit])).map((r) => r.id),
+  purgeWorkspaceRows: (c, table, teamId, before, limit) => c.changes(S.purgeRows[table], [teamId, instant(before), limit]),
+  deletePausedWorkspace: async (c, teamId, before) => (await c.changes(S.deletePaused, [teamId, instant(before)])) === 1,
 };

@@ -17,6 +17,29 @@ const statements = (s: Database.Database) => ({
   anyPaused: s.prepare<[], { one: number }>(`select 1 as one from workspaces where status <> 'active' limit 1`),
 });
 
+/**
+ * A workspace's data, in the order it is deleted once past its retention: the rows that point at a
+ * handoff before the handoffs, so each slice deletes only what it counts.
+ */
+export const WORKSPACE_TABLES = ['handoff_events', 'handoff_recipients', 'outbox', 'deflections', 'deflection_mutes', 'processed_events', 'handoffs', 'users'] as const;
+export type WorkspaceTable = (typeof WORKSPACE_TABLES)[number];
+
+/** Still paused (uninstalled or revoked) since before the cut-off: checked by every purge statement itself. */
+const PAUSED_SINCE = `exists (select 1 from workspaces w where w.team_id = @teamId and w.status <> 'active' and w.status_changed_at < @before)`;
+type PurgeParams = { teamId: string; before: number; limit: number };
+const purgeStatements = (s: Database.Database) => ({
+  pausedBefore: s.prepare<{ before: number; limit: number }, { teamId: string }>(
+    `select team_id as teamId from workspaces where status <> 'active' and status_changed_at < @before order by status_changed_at, team_id limit @limit`,
+  ),
+  rows: Object.fromEntries(
+    WORKSPACE_TABLES.map((table) => [
+      table,
+      s.prepare<PurgeParams>(`delete from ${table} where rowid in (select rowid from ${table} where team_id = @teamId and ${PAUSED_SINCE} limit @limit)`),
+    ]),
+  ) as Record<WorkspaceTable, Database.Statement<PurgeParams>>,
+  workspace: s.prepare<{ teamId: string; before: number }>(`delete from workspaces where team_id = @teamId and status <> 'active' and status_changed_at < @before`),
+});
+
 export function ensureWorkspace(db: Db, teamId: string, now: Date): void {
   const q = prepared(db, statements);
   // Read first: an insert that changes nothing still takes the write lock (every channel message that proposes a call).
@@ -58,4 +81,24 @@ export function listWorkspaceIds(db: Db): string[] {
 /** Whether delivery is paused anywhere (uninstalled or token revoked), i.e. worth re-checking the token. */
 export function anyWorkspacePaused(db: Db): boolean {
   return !!prepared(db, statements).anyPaused.get();
+}
+
+/** Workspaces paused (uninstalled or their token revoked) since before `before`, longest paused first. */
+export function workspacesPausedBefore(db: Db, before: number, limit: number): string[] {
+  return prepared(db, purgeStatements)
+    .pausedBefore.all({ before, limit })
+    .map((r) => r.teamId);
+}
+
+/**
+ * Deletes up to `limit` of the workspace's rows of `table`, only while it is still paused since before
+ * `before` (a reinstall stops it between two slices); returns how many.
+ */
+export function purgeWorkspaceRows(db: Db, table: WorkspaceTable, teamId: string, before: number, limit: number): number {
+  return prepared(db, purgeStatements).rows[table].run({ teamId, before, limit }).changes;
+}
+
+/** Deletes the workspace's own row once its data is gone, if it is still paused since before `before`. */
+export function deletePausedWorkspace(db: Db, teamId: string, before: number): boolean {
+  return prepared(db, purgeStatements).workspace.run({ teamId, before }).changes === 1;
 }

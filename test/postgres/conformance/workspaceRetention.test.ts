@@ -1,0 +1,83 @@
+/**
+ * Data retention after an uninstall (issue 15), through the Store contract on SQLite and PostgreSQL:
+ * a workspace paused for the retention period loses all its data, in slices; a workspace still
+ * within it, an active one, or one reinstalled mid-purge keeps everything.
+ */
+import type { Store } from '../../../src/db/store';
+import { purgeLapsedWorkspaces } from '../../../src/services/workspaceRetention';
+import { describeStores } from '../support/stores';
+
+const DAY = 86_400_000;
+const NOW = new Date(Date.UTC(2026, 10, 30, 9, 0));
+const at = (ms: number) => new Date(NOW.getTime() + ms);
+const profile = { displayName: 'Ana', isBot: false, deleted: false, slackTz: 'Europe/Paris' };
+
+/** A workspace with a row in every table that holds workspace data; returns its handoff's id. */
+async function populate(store: Store, teamId: string, people = 3): Promise<number> {
+  for (let i = 0; i < people; i++) await store.upsertProfile(teamId, `U${i}`, profile, NOW);
+  const created = await store.createHandoff(
+    teamId,
+    { authorId: 'U0', recipientIds: ['U1', 'U2'], title: 't', context: 'c', ask: 'a', links: '', ifOffline: 'wait', neededByAt: null, channelId: null, urgent: false },
+    NOW,
+    { idempotencyKey: null, sourcePermalink: null },
+  );
+  if (created.status !== 'created') throw new Error(created.status);
+  await store.enqueue({ teamId, kind: 'digest', dedupeKey: `digest:U1:${teamId}`, userId: 'U1' }, NOW);
+  await store.mute(teamId, 'U1', 'C1', NOW);
+  await store.firstSightOfEvent(teamId, 'Ev1', NOW);
+  return created.handoff.id;
+}
+
+async function holdsData(store: Store, teamId: string, handoffId: number): Promise<Record<string, boolean>> {
+  return {
+    workspace: (await store.getWorkspace(teamId)) !== undefined,
+    person: (await store.getUser(teamId, 'U1')) !== undefined,
+    handoff: (await store.loadHandoff(teamId, handoffId)) !== undefined,
+    mute: await store.isMuted(teamId, 'U1', 'C1'),
+    // Seen already: its processed-event row is still there.
+    event: !(await store.firstSightOfEvent(teamId, 'Ev1', NOW)),
+  };
+}
+const ALL = { workspace: true, person: true, handoff: true, mute: true, event: true };
+const NONE = { workspace: false, person: false, handoff: false, mute: false, event: false };
+
+describeStores('workspace data retention', (ctx) => {
+  it('deletes every row of a workspace paused for the retention period, and nothing of the others', async () => {
+    const { store } = ctx();
+    const gone = await populate(store, 'TGONE', 30);
+    const kept = await populate(store, 'TKEEP');
+    const recent = await populate(store, 'TRECENT');
+    await store.setWorkspaceStatus('TGONE', 'uninstalled', NOW);
+    await store.setWorkspaceStatus('TRECENT', 'tokens_revoked', at(10 * DAY));
+    // Thirty days later, with small slices so that a table takes several.
+    let report = await purgeLapsedWorkspaces(store, at(30 * DAY + 1), 30 * DAY, { sliceSize: 7, maxSlices: 3 });
+    expect(report.purged).toEqual([]);
+    expect(report.rows).toBeGreaterThan(0);
+    for (let i = 0; i < 50 && report.purged.length === 0; i++) report = await purgeLapsedWorkspaces(store, at(30 * DAY + 1), 30 * DAY, { sliceSize: 7, maxSlices: 3 });
+    expect(report.purged).toEqual(['TGONE']);
+    expect(await holdsData(store, 'TGONE', gone)).toEqual(NONE);
+    expect(await store.getOutboxRow(1)).toBeUndefined();
+    expect(await holdsData(store, 'TKEEP', kept)).toEqual(ALL);
+    expect(await holdsData(store, 'TRECENT', recent)).toEqual(ALL);
+    // Nothing left to do.
+    expect(await purgeLapsedWorkspaces(store, at(30 * DAY + 2), 30 * DAY)).toEqual({ purged: [], rows: 0 });
+  });
+
+  it('a reinstall within the period keeps everything, and one between two slices stops the purge', async () => {
+    const { store } = ctx();
+    const id = await populate(store, 'TBACK', 30);
+    await store.setWorkspaceStatus('TBACK', 'uninstalled', NOW);
+    await store.setWorkspaceStatus('TBACK', 'active', at(29 * DAY));
+    expect(await purgeLapsedWorkspaces(store, at(60 * DAY), 30 * DAY)).toEqual({ purged: [], rows: 0 });
+    expect(await holdsData(store, 'TBACK', id)).toEqual(ALL);
+
+    await store.setWorkspaceStatus('TBACK', 'uninstalled', at(30 * DAY));
+    const first = await purgeLapsedWorkspaces(store, at(61 * DAY), 30 * DAY, { sliceSize: 2, maxSlices: 1 });
+    expect(first.rows).toBeGreaterThan(0);
+    await store.setWorkspaceStatus('TBACK', 'active', at(61 * DAY));
+    expect(await purgeLapsedWorkspaces(store, at(61 * DAY), 30 * DAY, { sliceSize: 2 })).toEqual({ purged: [], rows: 0 });
+    expect((await store.getWorkspace('TBACK'))?.status).toBe('active');
+    expect(await store.getUser('TBACK', 'U1')).toBeDefined();
+    expect(await store.loadHandoff('TBACK', id)).toBeDefined();
+  });
+});
