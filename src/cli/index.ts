@@ -5,6 +5,7 @@
  *   handoff migrate
  *   handoff migrate-to-postgres --from file:… --to postgres://…
  *   handoff rotate-key
+ *   handoff export --team T… [--out file]
  * Each command is a function returning its text and exit code, so tests call them directly.
  */
 import dotenv from 'dotenv';
@@ -13,6 +14,7 @@ import { digestPreviewCommand } from './digestPreview';
 import { migrateCommand } from './migrate';
 import { migrateToPostgresCommand } from './migrateToPostgres';
 import { rotateKeyCommand } from './rotateKey';
+import { exportCommand } from './exportWorkspace';
 import type { CommandResult } from './args';
 
 export const HELP = `Usage: handoff <command> [options]
@@ -24,6 +26,7 @@ Commands:
   migrate-to-postgres
                    copy a SQLite database into an empty PostgreSQL one, verified row for row
   rotate-key       re-encrypt the stored Slack tokens under HANDOFF_ENCRYPTION_KEY (distributed mode)
+  export           a workspace's data as JSON (--team T…), for an admin who asks for it
   help             show this help
 
 "handoff <command> --help" shows a command's options. The database commands read DATABASE_URL
@@ -46,6 +49,8 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<Comman
       return migrateCommand(rest, env);
     case 'rotate-key':
       return rotateKeyCommand(rest, env);
+    case 'export':
+      return exportCommand(rest, env, deps.now);
     case undefined:
     case 'help':
     case '-h':

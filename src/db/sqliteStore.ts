@@ -116,6 +116,7 @@ const FUNCTIONS: QueryFunctions = {
   workspacesPausedBefore: workspaces.workspacesPausedBefore,
   purgeWorkspaceRows: workspaces.purgeWorkspaceRows,
   deletePausedWorkspace: workspaces.deletePausedWorkspace,
+  exportWorkspace: workspaces.exportWorkspace,
 };
 
 /**

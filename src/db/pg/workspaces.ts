@@ -1,6 +1,6 @@
 /** Workspaces on PostgreSQL (same contract as ../queries/workspaces.ts). */
 import { workspaces } from '../pgSchema';
-import { WORKSPACE_TABLES, type WorkspaceRow, type WorkspaceTable } from '../queries/workspaces';
+import { WORKSPACE_TABLES, type ExportedTable, type WorkspaceExport, type WorkspaceRow, type WorkspaceTable } from '../queries/workspaces';
 import type { WorkspaceQueries } from '../store';
 import { instant, pgRowReader, statement, type On } from './conn';
 
@@ -35,6 +35,9 @@ const S = {
       ),
     ]),
   ) as Record<WorkspaceTable, ReturnType<typeof statement>>,
+  exportRows: Object.fromEntries(
+    (['workspaces', ...WORKSPACE_TABLES] as const).map((table) => [table, statement(`workspaces.export.${table}`, `select * from ${table} where team_id = $1 order by ctid`)]),
+  ) as Record<ExportedTable, ReturnType<typeof statement>>,
   deletePaused: statement('workspaces.deletePaused', `delete from workspaces where team_id = $1 and status <> 'active' and status_changed_at < $2`),
 };
 
@@ -56,5 +59,9 @@ export const workspaceQueries: On<WorkspaceQueries> = {
   listWorkspaceIds: async (c) => (await c.rows<{ id: string }>(S.ids, [])).map((r) => r.id),
   workspacesPausedBefore: async (c, before, limit) => (await c.rows<{ id: string }>(S.pausedBefore, [instant(before), limit])).map((r) => r.id),
   purgeWorkspaceRows: (c, table, teamId, before, limit) => c.changes(S.purgeRows[table], [teamId, instant(before), limit]),
+  async exportWorkspace(c, teamId) {
+    const tables = Object.keys(S.exportRows) as ExportedTable[];
+    return Object.fromEntries(await Promise.all(tables.map(async (table) => [table, await c.rows(S.exportRows[table], [teamId])]))) as WorkspaceExport;
+  },
   deletePausedWorkspace: async (c, teamId, before) => (await c.changes(S.deletePaused, [teamId, instant(before)])) === 1,
 };

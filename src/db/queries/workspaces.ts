@@ -40,6 +40,15 @@ const purgeStatements = (s: Database.Database) => ({
   workspace: s.prepare<{ teamId: string; before: number }>(`delete from workspaces where team_id = @teamId and status <> 'active' and status_changed_at < @before`),
 });
 
+const exportStatements = (s: Database.Database) =>
+  Object.fromEntries(
+    (['workspaces', ...WORKSPACE_TABLES] as const).map((table) => [table, s.prepare<[string], Record<string, unknown>>(`select * from ${table} where team_id = ? order by rowid`)]),
+  ) as Record<ExportedTable, Database.Statement<[string], Record<string, unknown>>>;
+
+/** What `handoff export` writes: the workspace's row and every row of its data, as stored. */
+export type ExportedTable = 'workspaces' | WorkspaceTable;
+export type WorkspaceExport = Record<ExportedTable, Record<string, unknown>[]>;
+
 export function ensureWorkspace(db: Db, teamId: string, now: Date): void {
   const q = prepared(db, statements);
   // Read first: an insert that changes nothing still takes the write lock (every channel message that proposes a call).
@@ -101,4 +110,10 @@ export function purgeWorkspaceRows(db: Db, table: WorkspaceTable, teamId: string
 /** Deletes the workspace's own row once its data is gone, if it is still paused since before `before`. */
 export function deletePausedWorkspace(db: Db, teamId: string, before: number): boolean {
   return prepared(db, purgeStatements).workspace.run({ teamId, before }).changes === 1;
+}
+
+/** Every row the workspace owns, table by table, as stored (tokens live elsewhere and are never included). */
+export function exportWorkspace(db: Db, teamId: string): WorkspaceExport {
+  const q = prepared(db, exportStatements);
+  return Object.fromEntries((Object.keys(q) as ExportedTable[]).map((table) => [table, q[table].all(teamId)])) as WorkspaceExport;
 }

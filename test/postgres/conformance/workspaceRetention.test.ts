@@ -80,4 +80,24 @@ describeStores('workspace data retention', (ctx) => {
     expect(await store.getUser('TBACK', 'U1')).toBeDefined();
     expect(await store.loadHandoff('TBACK', id)).toBeDefined();
   });
+
+  it('exports one workspace’s rows, table by table, as stored, and nothing of another', async () => {
+    const { store } = ctx();
+    await populate(store, 'TA');
+    await populate(store, 'TB', 5);
+    const tables = await store.exportWorkspace('TA');
+    expect(Object.fromEntries(Object.entries(tables).map(([table, rows]) => [table, rows.length]))).toEqual({
+      workspaces: 1,
+      handoff_events: 1,
+      handoff_recipients: 2,
+      outbox: 1,
+      deflections: 0,
+      deflection_mutes: 1,
+      processed_events: 1,
+      handoffs: 1,
+      users: 3,
+    });
+    for (const rows of Object.values(tables)) for (const row of rows) expect(row.team_id).toBe('TA');
+    expect((await store.exportWorkspace('TNONE')).workspaces).toEqual([]);
+  });
 });
