@@ -11,7 +11,18 @@ import { schemaDifferences, schemaShape } from './schemaShape';
 
 // Compile-time: a row read or written through either schema has the same JavaScript type.
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-const tableNames = ['workspaces', 'users', 'handoffs', 'handoffRecipients', 'handoffEvents', 'outbox', 'deflections', 'deflectionMutes', 'processedEvents'] as const;
+const tableNames = [
+  'workspaces',
+  'users',
+  'handoffs',
+  'handoffRecipients',
+  'handoffEvents',
+  'outbox',
+  'deflections',
+  'deflectionMutes',
+  'processedEvents',
+  'deliveryPace',
+] as const;
 type Tables = (typeof tableNames)[number];
 type Row<M, K extends Tables, Kind extends '$inferSelect' | '$inferInsert'> = M[K & keyof M] extends Record<Kind, infer R> ? R : never;
 /** The tables whose select or insert row types differ between the two schemas. */
