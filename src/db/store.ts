@@ -16,6 +16,7 @@ import type * as digests from './queries/digests';
 import type * as dueDigests from './queries/dueDigests';
 import type * as handoffs from './queries/handoffs';
 import type * as outbox from './queries/outbox';
+import type * as pace from './queries/pace';
 import type * as users from './queries/users';
 import type * as workspaces from './queries/workspaces';
 
@@ -30,10 +31,11 @@ export type DigestQueries = Methods<typeof digests>;
 export type DueDigestQueries = Methods<typeof dueDigests>;
 export type HandoffQueries = Methods<typeof handoffs>;
 export type OutboxQueries = Methods<typeof outbox>;
+export type PaceQueries = Methods<typeof pace>;
 export type UserQueries = Methods<typeof users>;
 export type WorkspaceQueries = Methods<typeof workspaces>;
 
-export type Queries = DeflectionQueries & DigestQueries & DueDigestQueries & HandoffQueries & OutboxQueries & UserQueries & WorkspaceQueries;
+export type Queries = DeflectionQueries & DigestQueries & DueDigestQueries & HandoffQueries & OutboxQueries & PaceQueries & UserQueries & WorkspaceQueries;
 
 /**
  * Queries `Q` plus transactions. Inside `fn` await only `tx` calls (never Slack): the transaction

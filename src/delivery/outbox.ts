@@ -6,8 +6,9 @@
  * Outcomes:
  *  - sent: markSent and the handler's bookkeeping (who was told what) in one transaction;
  *  - 429: its workspace (or, inferred, its conversation) pauses for Retry-After and the workspace's
- *    pace halves (see rateLimiter.ts; one pace per workspace); the row retries then (not counted as
- *    an attempt). One row waits a pause out in place; others give their sender back meanwhile;
+ *    pace halves (see rateLimiter.ts; one pace per workspace, shared by every process through the
+ *    database, see sharedPace.ts); the row retries then (not counted as an attempt). One row waits a
+ *    pause out in place; others give their sender back meanwhile;
  *  - 5xx / network: retry with exponential backoff, up to MAX_ATTEMPTS or the row's deadline;
  *  - permanent errors (user_not_found, account_inactive, cannot_dm_bot, …): failed, no retry;
  *  - revoked token: the workspace is paused, the row waits for a reinstall.
@@ -31,7 +32,8 @@ import type { Store, Tx } from '../db/store';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { classifySlackError } from '../slack/errors';
-import { RateLimiter, SAFE_START_RATE } from './rateLimiter';
+import { SAFE_START_RATE } from './rateLimiter';
+import { DEFAULT_PACE_TUNING, WorkspacePace, type PaceTuning } from './sharedPace';
 import { isGone, newClaimantId } from './claimant';
 
 export type DeliveryResult = { status: 'sent'; ts: string | null } | { status: 'skip'; reason: string };
@@ -101,6 +103,8 @@ export interface DispatcherOptions {
   ratePerSecond: number;
   /** Where each workspace's pace starts (default SAFE_START_RATE, at most ratePerSecond). */
   startRatePerSecond?: number;
+  /** How slots of the shared pace are reserved (default DEFAULT_PACE_TUNING; benchmarks and tests vary it). */
+  pace?: Partial<PaceTuning>;
   /** SLACK_API_TIMEOUT_MS: the longest one Slack call keeps a post in the air. */
   apiTimeoutMs?: number;
   /** How long a claim stays ours without renewal. Default: max(60 s, 2 × apiTimeoutMs). */
@@ -131,8 +135,8 @@ function conversationOf(row: OutboxRow): string | null {
 type Result = { outcome: Outcome; error?: string };
 
 export class OutboxDispatcher {
-  /** One pace per workspace: Slack limits each workspace on its own. */
-  private readonly limiters = new Map<string, RateLimiter>();
+  /** One pace per workspace (Slack limits each workspace on its own), shared with every other process. */
+  private readonly limiters = new Map<string, WorkspacePace>();
   readonly claimant: string;
   private readonly leaseMs: number;
   /** After its holder died, a post it started is given this long to land before the row is taken over. */
@@ -170,11 +174,12 @@ export class OutboxDispatcher {
     this.leaseMs = opts.leaseMs ?? Math.max(60_000, 2 * this.postGraceMs);
   }
 
-  /** The pace of `teamId`'s sends (created on first use). */
-  limiterFor(teamId: string): RateLimiter {
+  /** This process's side of the pace of `teamId`'s sends (created on first use). */
+  limiterFor(teamId: string): WorkspacePace {
     let limiter = this.limiters.get(teamId);
     if (!limiter) {
-      limiter = new RateLimiter(this.opts.ratePerSecond, Date.now, this.opts.startRatePerSecond ?? SAFE_START_RATE);
+      const rates = { maxRate: this.opts.ratePerSecond, startRate: this.opts.startRatePerSecond ?? SAFE_START_RATE };
+      limiter = new WorkspacePace(this.store, teamId, rates, { ...DEFAULT_PACE_TUNING, ...this.opts.pace });
       this.limiters.set(teamId, limiter);
     }
     return limiter;
@@ -360,16 +365,18 @@ export class OutboxDispatcher {
   }
 
   /**
-   * Awaited right before the row's Slack write: waits for the rate limiter (and any workspace-wide
-   * 429 pause), gives up the turn if the row's conversation is paused, and finally confirms that the
-   * claim is still ours, recording that a post is starting. `reached` is told when the row first
-   * reaches the limiter (the next sender may claim then).
+   * Awaited right before the row's Slack write: waits for a slot of the workspace's shared pace (and
+   * any workspace-wide 429 pause), gives up the turn if the row's conversation is paused, and finally
+   * confirms that the claim is still ours, recording that a post is starting. `reached` is told when
+   * the row first reaches the limiter (the next sender may claim then).
    */
   private paceFor(row: OutboxRow, reached?: () => void): Pace {
     const conversation = conversationOf(row);
     const limiter = this.limiterFor(row.teamId);
     return async () => {
       reached?.();
+      // One late slot is dropped; the next is used however late (a busy event loop must not stop delivery).
+      let droppedLate = false;
       for (;;) {
         if (this.stopped) throw new DispatcherStopped('stopped');
         const held = conversation ? limiter.conversationWait(conversation) : 0;
@@ -386,8 +393,21 @@ export class OutboxDispatcher {
           }
           continue;
         }
-        const wait = limiter.tryTake();
-        if (wait === 0) break;
+        const turn = await limiter.next();
+        if ('slot' in turn) {
+          await this.sleepUntil(turn.slot);
+          if (this.stopped) throw new DispatcherStopped('stopped');
+          if (!(await this.store.startPosting(row.id, this.lease(), this.clock.now()))) throw new LeaseLost(`outbox ${row.id}`);
+          // Checked last, so what goes to Slack is what the slot allowed: nothing during a Retry-After
+          // heard meanwhile, nothing later than the slot's grace (the shared spacing counts on it).
+          if (limiter.pausedFor() > 0) continue;
+          if (!droppedLate && !limiter.inTime(turn.slot)) {
+            droppedLate = true;
+            limiter.late();
+            continue;
+          }
+          return;
+        }
         const paused = limiter.pausedFor();
         if (paused > 0) {
           // One row per paused workspace waits it out in place (it goes first when the pause ends);
@@ -401,10 +421,14 @@ export class OutboxDispatcher {
           }
           continue;
         }
-        await this.sleep(wait);
+        await this.sleep(turn.waitMs);
       }
-      if (!(await this.store.startPosting(row.id, this.lease(), this.clock.now()))) throw new LeaseLost(`outbox ${row.id}`);
     };
+  }
+
+  /** Sleeps until the wall clock reaches `at` (a timer may fire a millisecond early), or the dispatcher stops. */
+  private async sleepUntil(at: number): Promise<void> {
+    for (let wait = at - Date.now(); wait > 0 && !this.stopped; wait = at - Date.now()) await this.sleep(Math.ceil(wait));
   }
 
   private sleep(ms: number): Promise<void> {
@@ -530,9 +554,14 @@ export class OutboxDispatcher {
         const conversation = conversationOf(row);
         const limiter = this.limiterFor(row.teamId);
         let scope: 'conversation' | 'workspace' = 'workspace';
-        if (paced && conversation) scope = limiter.limitedIn(conversation, failure.retryAfterMs);
-        else if (paced) limiter.limited(failure.retryAfterMs);
-        else limiter.pause(failure.retryAfterMs);
+        try {
+          if (paced && conversation) scope = await limiter.limitedIn(conversation, failure.retryAfterMs);
+          else if (paced) await limiter.limited(failure.retryAfterMs);
+          else await limiter.pause(failure.retryAfterMs);
+        } catch (err) {
+          // This process still waits it out (the pause is kept here); the others learn of it from their own 429s.
+          this.logger.warn({ err, teamId: row.teamId }, 'could not record a Retry-After in the shared pace');
+        }
         // Not the row's fault: do not count it as an attempt.
         await this.store.markRetry(row.id, this.claimant, error, new Date(now.getTime() + failure.retryAfterMs), now, false);
         this.scheduleWake(failure.retryAfterMs);

@@ -12,6 +12,7 @@ import { digestQueries } from './digests';
 import { dueDigestQueries } from './dueDigests';
 import { handoffQueries } from './handoffs';
 import { outboxQueries } from './outbox';
+import { paceQueries } from './pace';
 import { userQueries } from './users';
 import { workspaceQueries } from './workspaces';
 
@@ -22,6 +23,7 @@ function queries(c: Conn): Queries {
     ...bound(c, dueDigestQueries),
     ...bound(c, handoffQueries),
     ...bound(c, outboxQueries),
+    ...bound(c, paceQueries),
     ...bound(c, userQueries),
     ...bound(c, workspaceQueries),
   };
