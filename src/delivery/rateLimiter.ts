@@ -250,7 +250,11 @@ function remembered(text: string, base: number, more: readonly number[]): string
 function roll(s: PaceState, t: number): void {
   const base = t - WINDOW_MS;
   if (s.windowStart === base) return;
-  const forget = (text: string) => listed(instants(text, s.windowStart).filter((x) => x > base), base);
+  const forget = (text: string) =>
+    listed(
+      instants(text, s.windowStart).filter((x) => x > base),
+      base,
+    );
   s.takenAt = forget(s.takenAt);
   s.sentAt = forget(s.sentAt);
   s.windowStart = base;

@@ -358,6 +358,22 @@ export class FakeSlack {
     return this.calls.filter((c) => c.method === method);
   }
 
+  /**
+   * The most calls to `method` that arrived within any one second (a sliding window), from every
+   * caller together — what a workspace-wide limit counts. Refused calls count: they arrived too.
+   */
+  busiestSecond(method: string): number {
+    const at = this.callsTo(method)
+      .map((c) => c.at)
+      .sort((a, b) => a - b);
+    let most = 0;
+    for (let i = 0, first = 0; i < at.length; i++) {
+      while (at[i]! - at[first]! >= 1000) first++;
+      most = Math.max(most, i - first + 1);
+    }
+    return most;
+  }
+
   clearCalls(): void {
     this.calls.length = 0;
   }
