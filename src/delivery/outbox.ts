@@ -149,6 +149,8 @@ export class OutboxDispatcher {
   private readonly sleepers = new Set<() => void>();
   /** Conversations a row is waiting for in place (see `paceFor`). */
   private readonly waitingOn = new Set<string>();
+  /** Estimated round trip of startPosting (ms), which `paceFor` starts that far ahead of a slot. */
+  private postingRoundTrip = 0;
   /** Workspaces a row is waiting out a Retry-After for in place (see `paceFor`). */
   private readonly waitingOnTeam = new Set<string>();
   /** Batched claims: rows claimed that no sender has taken yet, in due order. */
@@ -375,8 +377,6 @@ export class OutboxDispatcher {
     const limiter = this.limiterFor(row.teamId);
     return async () => {
       reached?.();
-      // One late slot is dropped; the next is used however late (a busy event loop must not stop delivery).
-      let droppedLate = false;
       for (;;) {
         if (this.stopped) throw new DispatcherStopped('stopped');
         const held = conversation ? limiter.conversationWait(conversation) : 0;
@@ -393,20 +393,10 @@ export class OutboxDispatcher {
           }
           continue;
         }
-        const turn = await limiter.next();
+        const turn = await limiter.next(this.postingRoundTrip);
         if ('slot' in turn) {
-          await this.sleepUntil(turn.slot);
-          if (this.stopped) throw new DispatcherStopped('stopped');
-          if (!(await this.store.startPosting(row.id, this.lease(), this.clock.now()))) throw new LeaseLost(`outbox ${row.id}`);
-          // Checked last, so what goes to Slack is what the slot allowed: nothing during a Retry-After
-          // heard meanwhile, nothing later than the slot's grace (the shared spacing counts on it).
-          if (limiter.pausedFor() > 0) continue;
-          if (!droppedLate && !limiter.inTime(turn.slot)) {
-            droppedLate = true;
-            limiter.late();
-            continue;
-          }
-          return;
+          if (await this.takeSlot(row, limiter, turn.slot)) return;
+          continue;
         }
         const paused = limiter.pausedFor();
         if (paused > 0) {
@@ -424,6 +414,27 @@ export class OutboxDispatcher {
         await this.sleep(turn.waitMs);
       }
     };
+  }
+
+  /**
+   * Waits for `slot`, confirming the claim (startPosting) just ahead of it by that call's own round
+   * trip, so the post goes at the slot and still right after posting_since. True: send now. False: a
+   * Retry-After was heard meanwhile (nothing goes during it); ask for another slot.
+   */
+  private async takeSlot(row: OutboxRow, limiter: WorkspacePace, slot: number): Promise<boolean> {
+    await this.sleepUntil(slot - this.postingRoundTrip);
+    if (this.stopped) throw new DispatcherStopped('stopped');
+    const asked = Date.now();
+    if (!(await this.store.startPosting(row.id, this.lease(), this.clock.now()))) throw new LeaseLost(`outbox ${row.id}`);
+    this.postingRoundTrip += (Date.now() - asked - this.postingRoundTrip) * 0.2;
+    await this.sleepUntil(slot);
+    if (this.stopped) throw new DispatcherStopped('stopped');
+    // Checked last, so what goes to Slack is what the slot allowed: nothing later than its grace
+    // unless the slots after it moved back first (the shared spacing counts on it).
+    for (let until = limiter.usableUntil(slot); ; until = await limiter.late(until)) {
+      if (limiter.pausedFor() > 0) return false;
+      if (Date.now() <= until) return true;
+    }
   }
 
   /** Sleeps until the wall clock reaches `at` (a timer may fire a millisecond early), or the dispatcher stops. */

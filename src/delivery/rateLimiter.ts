@@ -10,7 +10,8 @@
  *   timer that fired late, then caught up) is exactly what it rejects. Slots are handed out a little
  *   ahead (`grant`), and a slot may be used up to `graceMs` late: the spacing, (1000 + graceMs) /
  *   floor(pace), leaves room for that, so slots used within their grace still never put more than
- *   floor(pace) sends in any second. Idle time earns nothing (no burst after a lull).
+ *   floor(pace) sends in any second. A slot used later than that first moves every later slot back
+ *   by the excess (`delaySlots`). Idle time earns nothing (no burst after a lull).
  * - Starts at a safe rate (10/s, which Slack has never refused us) and, while Slack accepts what we
  *   send at that pace and no limit has been seen yet, doubles it every second (slow start: 10/s to
  *   50/s in about 2.3 s instead of 10 s) up to the configured upper bound (DELIVERY_RATE_PER_SECOND).
@@ -125,11 +126,17 @@ export function slotSpacing(rate: number, graceMs: number): number {
   return Math.ceil(((WINDOW_MS + graceMs) / perWindow) * 1000) / 1000;
 }
 
+/** Which slots a reservation may take: none before `from` (at least now), none after `until`. */
+export interface SlotWindow {
+  from: number;
+  until: number;
+}
+
 /**
- * Hands out up to `want` send slots, none before `t` (or inside a pause), none after `t + leadMs`;
- * or, when none is free by then, says how long to wait. Raises the pace first if the evidence allows.
+ * Hands out up to `want` send slots within `window` (none inside a pause); or, when none is free by
+ * its end, says how long to wait. Raises the pace first if the evidence allows.
  */
-export function grant(s: PaceState, bounds: PaceBounds, t: number, want: number, leadMs: number): Grant {
+export function grant(s: PaceState, bounds: PaceBounds, t: number, want: number, window: SlotWindow): Grant {
   roll(s, t);
   const paused = pausedFor(s, t);
   if (paused > 0) return { slots: [], waitMs: paused };
@@ -138,20 +145,31 @@ export function grant(s: PaceState, bounds: PaceBounds, t: number, want: number,
   adjust(s, bounds, t);
   // The spacing of the pace as it is now, also from the last slot handed out before (the pace may have risen since).
   const spacing = slotSpacing(s.rate, bounds.graceMs);
-  // Idle time earns nothing: a slot is never earlier than now — except by less than the clock's
-  // millisecond, so asking just after a slot (a timer rounded up) keeps the spacing instead of
-  // losing the fraction each time.
-  let at = s.lastSlotAt === null ? t : s.lastSlotAt + spacing;
-  if (t - at >= 1) at = t;
+  // Idle time earns nothing: a slot is never earlier than the window — except by less than the
+  // clock's millisecond, so asking just after a slot (a timer rounded up) keeps the spacing instead
+  // of losing the fraction each time.
+  const from = Math.max(t, window.from);
+  let at = s.lastSlotAt === null ? from : s.lastSlotAt + spacing;
+  if (from - at >= 1) at = from;
   const slots: number[] = [];
-  while (slots.length < want && at <= t + leadMs) {
+  while (slots.length < want && at <= window.until) {
     slots.push(at);
     at += spacing;
   }
-  if (slots.length === 0) return { slots, waitMs: Math.max(1, Math.ceil(at - leadMs - t)) };
+  // Asked again later, a window as far ahead reaches the next free slot then.
+  if (slots.length === 0) return { slots, waitMs: Math.max(1, Math.ceil(at - window.until)) };
   s.lastSlotAt = slots[slots.length - 1]!;
   s.takenAt = remembered(s.takenAt, s.windowStart, new Array<number>(slots.length).fill(t));
   return { slots, waitMs: 0 };
+}
+
+/**
+ * A slot is being used `byMs` later than its grace allows: every slot handed out from now on moves
+ * back by as much. The sends already scheduled within the next second of it keep their places, so
+ * the one a second after it can no longer land within a second of this late one.
+ */
+export function delaySlots(s: PaceState, byMs: number): void {
+  if (s.lastSlotAt !== null && byMs > 0) s.lastSlotAt += byMs;
 }
 
 /** Sends went through at `instants` (the evidence `limited` weighs). */

@@ -4,29 +4,38 @@
  * replicas with a pace each would send N times the pace, and each would discover 429s on its own.
  *
  * - Slots: a sender asks `next()` for a send slot. Slots are reserved from the row a few at a time —
- *   as many as senders are waiting here, at most `batch`, none further ahead than `leadMs` — in one
- *   compare-and-set write, then handed to the waiting senders, each of which sleeps until its slot.
- *   A slot reserved but not used is budget no other replica can have, hence the short lead.
- * - A slot is used within `graceMs` of its instant or not at all (the spacing leaves room for that
- *   much lateness, see rateLimiter.ts); a late slot is dropped, and for a second this process reserves
- *   one slot at a time, due now, so a busy event loop costs single slots rather than whole batches.
+ *   as many as senders wait here or used lately, at most `batch`, within `leadMs` of the first — in one
+ *   write, then handed to the waiting senders, each of which sleeps until its slot. A slot reserved
+ *   but not used is budget no other replica can have, hence the short lead. A reservation starts no
+ *   earlier than its own round trip from now (measured), plus what the sender needs before it can
+ *   send: a slot already past by then would be late.
+ * - A slot is used within `graceMs` of its instant (the spacing leaves room for that much lateness,
+ *   see rateLimiter.ts). A sender that comes later (a busy event loop) first moves every slot not yet
+ *   handed out back by its excess (`late`, one write), then sends: never dropped, never early for
+ *   anyone after it. Slots reserved but not handed out in time are dropped (lost budget, bounded
+ *   by the lead).
  * - 429s (`limited`, `pause`) are written to the row at once: the next reservation of every other
- *   process finds the pause (and the slower pace). Slots another process already holds are at most a
- *   batch, used within `leadMs + graceMs` of being reserved. Successes are counted here and written
- *   with the next write (the evidence is only weighed a second at a time).
- * - Every write is a compare-and-set on the row's version, computed from the version this process
- *   last read or wrote: one statement when nobody else wrote in between, else a read and a retry.
- *   Nothing is held between statements, so no transaction (and no lock) spans a round trip.
+ *   process finds the pause (and the slower pace). Slots another process already holds are at most
+ *   those of the next `leadMs + graceMs` of the shared schedule. Successes are counted here and
+ *   written with the next write (their instants: the evidence is the last second's).
+ * - Writes: computed from the row as this process last saw it and written if its version is still
+ *   that one — compare-and-set, one UPDATE … WHERE version = $seen, the database's own serialisation
+ *   point (under READ COMMITTED a second writer of the same version waits for the first, then finds
+ *   the version moved on and changes nothing). No lock is held across a round trip, and a writer
+ *   that lost reads the row again and retries; this process's own writes go one at a time, so they
+ *   never conflict with each other. Not a transaction around read + write: two SQLite
+ *   stores in one process (tests) would deadlock on the file's write lock while one awaits.
  * - The conversations' own limits stay in this process (`ConversationScope`).
  */
+import { Mutex } from '../db/mutex';
 import type { PaceRow, PaceState } from '../db/queries/pace';
 import type { PaceQueries, StoreOf } from '../db/store';
-import { ConversationScope, grant, limited, newPace, pause, pausedFor, recordSent, type LimitScope, type PaceBounds } from './rateLimiter';
+import { ConversationScope, delaySlots, grant, limited, newPace, pause, pausedFor, recordSent, type LimitScope, type PaceBounds } from './rateLimiter';
 
 export interface PaceTuning {
   /** Most slots one reservation (one database write) takes. */
   batch: number;
-  /** How far ahead of now a reservation reaches: the longest a reserved slot waits for its sender. */
+  /** How far a reservation reaches past its first slot: about the longest a reserved slot waits for its sender. */
   leadMs: number;
   /** How late a slot may still be used (costs graceMs/1000 of the pace, see rateLimiter.ts). */
   graceMs: number;
@@ -35,8 +44,10 @@ export interface PaceTuning {
 /** Measured with `npm run bench:pace` (see docs/design/postgres.md, "Shared rate budget: as built"). */
 export const DEFAULT_PACE_TUNING: PaceTuning = { batch: 4, leadMs: 100, graceMs: 10 };
 
-/** After a late slot, reserve single slots due now for this long. */
-const LATE_MEMORY_MS = 1000;
+/** Weight of the newest round trip in the estimate a reservation starts after. */
+const ROUND_TRIP_WEIGHT = 0.2;
+/** Slots handed out this recently say how many the next reservation should take (demand goes on). */
+const DEMAND_WINDOW_MS = 250;
 
 /** A send slot (epoch ms), or how long to wait before asking again. */
 export type Turn = { slot: number } | { waitMs: number };
@@ -49,11 +60,16 @@ export class WorkspacePace {
   private reserving: Promise<void> | null = null;
   /** The row said no slot is to be had before this. */
   private notBefore = 0;
-  /** Senders inside `next()`: how many slots to reserve. */
+  /** Senders inside `next()`, and when slots were handed out lately: how many slots to reserve. */
   private waiting = 0;
+  private readonly handedAt: number[] = [];
+  /** This process's writes of the row, one at a time: each computed from the one before, never in conflict with it. */
+  private readonly writing = new Mutex();
   /** When sends went through that are not yet written to the row. */
-  private unreported: number[] = [];
-  private lateAt = -Infinity;
+  private readonly unreported: number[] = [];
+  /** Estimated round trip of a write (ms): how far from now a reservation's first slot is, with the sender's `prepareMs`. */
+  private roundTrip = 0;
+  private prepareMs = 0;
   /** A Retry-After this process heard, honoured here even if writing it failed. */
   private pausedHereUntil = 0;
   private readonly bounds: PaceBounds;
@@ -90,18 +106,31 @@ export class WorkspacePace {
     return Math.max(this.pausedHereUntil - t, this.row ? pausedFor(this.row, t) : 0);
   }
 
-  /** Is `slot` still in time (its grace not over)? */
-  inTime(slot: number): boolean {
-    return this.now() <= slot + this.tuning.graceMs;
+  /** Until when `slot` may be used: its grace (see rateLimiter.ts). */
+  usableUntil(slot: number): number {
+    return slot + this.tuning.graceMs;
   }
 
-  /** A slot came too late to be used. */
-  late(): void {
-    this.lateAt = this.now();
+  /**
+   * A slot that could be used until `until` comes later (a busy event loop): moves every slot handed
+   * out from now on back by how much later it will be used — after this write, estimated by its round
+   * trip — and returns until when the slot may be used now.
+   */
+  async late(until: number): Promise<number> {
+    const started = this.now();
+    const excess = started + this.roundTrip - until;
+    await this.write((s) => delaySlots(s, excess));
+    this.measured(started);
+    return until + excess;
   }
 
-  /** A send slot of the shared pace, or how long to wait (a pause, or every slot within reach is taken). */
-  async next(): Promise<Turn> {
+  /**
+   * A send slot of the shared pace, or how long to wait (a pause, or every slot within reach is
+   * taken). `prepareMs`: how long the sender needs between getting a slot and sending (a new
+   * reservation starts that much further ahead).
+   */
+  async next(prepareMs = 0): Promise<Turn> {
+    this.prepareMs = prepareMs;
     this.waiting += 1;
     try {
       for (;;) {
@@ -111,12 +140,13 @@ export class WorkspacePace {
           this.slots.length = 0;
           return { waitMs: paused };
         }
-        while (this.slots.length > 0 && t > this.slots[0]! + this.tuning.graceMs) {
-          this.slots.shift();
-          this.lateAt = t;
-        }
+        // Slots whose grace ran out while nobody asked are gone.
+        while (this.slots.length > 0 && t > this.slots[0]! + this.tuning.graceMs) this.slots.shift();
         const slot = this.slots.shift();
-        if (slot !== undefined) return { slot };
+        if (slot !== undefined) {
+          this.handedAt.push(t);
+          return { slot };
+        }
         if (t < this.notBefore) return { waitMs: this.notBefore - t };
         this.reserving ??= this.reserve().finally(() => (this.reserving = null));
         await this.reserving;
@@ -127,15 +157,29 @@ export class WorkspacePace {
   }
 
   private async reserve(): Promise<void> {
-    const late = this.now() - this.lateAt < LATE_MEMORY_MS;
-    const want = late ? 1 : Math.max(1, Math.min(this.tuning.batch, this.waiting));
-    const lead = late ? 0 : this.tuning.leadMs;
+    const want = Math.max(1, Math.min(this.tuning.batch, Math.max(this.waiting, this.recentDemand())));
+    const started = this.now();
     const g = await this.write(
-      (s, t) => grant(s, this.bounds, t, want, lead),
+      (s, t) => {
+        const from = t + Math.min(this.roundTrip + this.prepareMs, this.tuning.leadMs);
+        return grant(s, this.bounds, t, want, { from, until: from + this.tuning.leadMs });
+      },
       (r) => r.slots.length === 0,
     );
+    this.measured(started);
     if (g.slots.length > 0) this.slots.push(...g.slots);
     else this.notBefore = this.now() + g.waitMs;
+  }
+
+  /** Slots this process would use within a lead, going by the last DEMAND_WINDOW_MS. */
+  private recentDemand(): number {
+    const since = this.now() - DEMAND_WINDOW_MS;
+    while (this.handedAt.length > 0 && this.handedAt[0]! < since) this.handedAt.shift();
+    return Math.ceil((this.handedAt.length * this.tuning.leadMs) / DEMAND_WINDOW_MS);
+  }
+
+  private measured(started: number): void {
+    this.roundTrip += (this.now() - started - this.roundTrip) * ROUND_TRIP_WEIGHT;
   }
 
   /** A send went through. */
@@ -173,12 +217,18 @@ export class WorkspacePace {
   }
 
   /**
-   * Applies `step` to the row and writes it back if nobody wrote since this process last saw it;
-   * otherwise reads the row again and retries. `unchanged(result)`: the step decided nothing worth
-   * writing (the unwritten evidence waits for the next write).
+   * Applies `step` to the row and writes it back over the version this process last saw; if another
+   * process wrote since, reads the row again and retries (after a short random wait from the second
+   * time on, so two writers that keep meeting fall out of step). `unchanged(result)`: the step
+   * decided nothing worth writing (unwritten evidence waits for the next write).
    */
-  private async write<R>(step: (s: PaceState, t: number) => R, unchanged?: (result: R) => boolean): Promise<R> {
-    for (;;) {
+  private write<R>(step: (s: PaceState, t: number) => R, unchanged?: (result: R) => boolean): Promise<R> {
+    return this.writing.run(() => this.writeNow(step, unchanged));
+  }
+
+  private async writeNow<R>(step: (s: PaceState, t: number) => R, unchanged?: (result: R) => boolean): Promise<R> {
+    for (let conflicts = 0; ; conflicts++) {
+      if (conflicts >= 2) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** conflicts)));
       const row = this.row ?? (await this.load());
       const { teamId: _team, version, updatedAt: _at, ...state } = row;
       const t = this.now();

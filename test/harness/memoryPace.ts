@@ -62,7 +62,8 @@ export class RateLimiter {
 
   /** Milliseconds until a send may start; 0 means go now (and a slot was taken). */
   tryTake(): number {
-    const g = grant(this.state, this.bounds, this.now(), 1, 0);
+    const t = this.now();
+    const g = grant(this.state, this.bounds, t, 1, { from: t, until: t });
     return g.slots.length > 0 ? 0 : g.waitMs;
   }
 }
