@@ -431,7 +431,7 @@ export class OutboxDispatcher {
     if (this.stopped) throw new DispatcherStopped('stopped');
     // Checked last, so what goes to Slack is what the slot allowed: nothing later than its grace
     // unless the slots after it moved back first (the shared spacing counts on it).
-    for (let until = limiter.usableUntil(slot); ; until = await limiter.late(until)) {
+    for (let until = limiter.usableUntil(slot); ; until = await limiter.late(slot)) {
       if (limiter.pausedFor() > 0) return false;
       if (Date.now() <= until) return true;
     }

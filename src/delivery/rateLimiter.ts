@@ -10,8 +10,10 @@
  *   timer that fired late, then caught up) is exactly what it rejects. Slots are handed out a little
  *   ahead (`grant`), and a slot may be used up to `graceMs` late: the spacing, (1000 + graceMs) /
  *   floor(pace), leaves room for that, so slots used within their grace still never put more than
- *   floor(pace) sends in any second. A slot used later than that first moves every later slot back
- *   by the excess (`delaySlots`). Idle time earns nothing (no burst after a lull).
+ *   floor(pace) sends in any second. A slot used later than that first moves the slots not yet
+ *   handed out back, so that the one `floor(pace)` places after it still falls a second after this
+ *   late send (`lateSlot`; several late at once move them once, by the latest). Idle time earns
+ *   nothing (no burst after a lull).
  * - Starts at a safe rate (10/s, which Slack has never refused us) and, while Slack accepts what we
  *   send at that pace and no limit has been seen yet, doubles it every second (slow start: 10/s to
  *   50/s in about 2.3 s instead of 10 s) up to the configured upper bound (DELIVERY_RATE_PER_SECOND).
@@ -159,17 +161,20 @@ export function grant(s: PaceState, bounds: PaceBounds, t: number, want: number,
   // Asked again later, a window as far ahead reaches the next free slot then.
   if (slots.length === 0) return { slots, waitMs: Math.max(1, Math.ceil(at - window.until)) };
   s.lastSlotAt = slots[slots.length - 1]!;
-  s.takenAt = remembered(s.takenAt, s.windowStart, new Array<number>(slots.length).fill(t));
+  s.takenAt = remembered(s.takenAt, s.windowStart, slots.map(Math.ceil));
   return { slots, waitMs: 0 };
 }
 
 /**
- * A slot is being used `byMs` later than its grace allows: every slot handed out from now on moves
- * back by as much. The sends already scheduled within the next second of it keep their places, so
- * the one a second after it can no longer land within a second of this late one.
+ * `slot` is used at `usedAt`, later than its grace allows (a busy event loop). The slots already
+ * handed out after it keep their places; the next one handed out is put where it would be had this
+ * slot been at `usedAt - graceMs`, so the one floor(pace) places after it still comes a second after
+ * this send. A burst of late sends moves them once, by the latest (each asks for at least, not for more).
  */
-export function delaySlots(s: PaceState, byMs: number): void {
-  if (s.lastSlotAt !== null && byMs > 0) s.lastSlotAt += byMs;
+export function lateSlot(s: PaceState, bounds: PaceBounds, slot: number, usedAt: number): void {
+  const after = instants(s.takenAt, s.windowStart).filter((x) => x > Math.ceil(slot)).length;
+  const placed = usedAt - bounds.graceMs + after * slotSpacing(s.rate, bounds.graceMs);
+  if (s.lastSlotAt === null || placed > s.lastSlotAt) s.lastSlotAt = placed;
 }
 
 /** Sends went through at `instants` (the evidence `limited` weighs). */
@@ -278,12 +283,9 @@ function roll(s: PaceState, t: number): void {
   s.windowStart = base;
 }
 
-/** How many of a stored list's instants fall in the second before `t`. */
+/** How many of a stored list's instants fall in the second up to `t` (slots handed out ahead are later). */
 function lastSecond(text: string, s: PaceState, t: number): number {
-  if (text === '') return 0;
-  // Rolled to `t` (every step rolls first): all of them, no parsing needed.
-  if (s.windowStart === t - WINDOW_MS) return text.split(',').length;
-  return instants(text, s.windowStart).filter((x) => x > t - WINDOW_MS).length;
+  return instants(text, s.windowStart).filter((x) => x > t - WINDOW_MS && x <= t).length;
 }
 
 export type LimitScope = 'conversation' | 'workspace';

@@ -10,9 +10,8 @@
  *   earlier than its own round trip from now (measured), plus what the sender needs before it can
  *   send: a slot already past by then would be late.
  * - A slot is used within `graceMs` of its instant (the spacing leaves room for that much lateness,
- *   see rateLimiter.ts). A sender that comes later (a busy event loop) first moves every slot not yet
- *   handed out back by its excess (`late`, one write), then sends: never dropped, never early for
- *   anyone after it. Slots reserved but not handed out in time are dropped (lost budget, bounded
+ *   see rateLimiter.ts). A sender that comes later (a busy event loop) first moves the slots not yet
+ *   handed out back (`late`, one write), then sends: never dropped, never early for anyone after it. Slots reserved but not handed out in time are dropped (lost budget, bounded
  *   by the lead).
  * - 429s (`limited`, `pause`) are written to the row at once: the next reservation of every other
  *   process finds the pause (and the slower pace). Slots another process already holds are at most
@@ -30,7 +29,7 @@
 import { Mutex } from '../db/mutex';
 import type { PaceRow, PaceState } from '../db/queries/pace';
 import type { PaceQueries, StoreOf } from '../db/store';
-import { ConversationScope, delaySlots, grant, limited, newPace, pause, pausedFor, recordSent, type LimitScope, type PaceBounds } from './rateLimiter';
+import { ConversationScope, grant, lateSlot, limited, newPace, pause, pausedFor, recordSent, type LimitScope, type PaceBounds } from './rateLimiter';
 
 export interface PaceTuning {
   /** Most slots one reservation (one database write) takes. */
@@ -112,16 +111,16 @@ export class WorkspacePace {
   }
 
   /**
-   * A slot that could be used until `until` comes later (a busy event loop): moves every slot handed
-   * out from now on back by how much later it will be used — after this write, estimated by its round
-   * trip — and returns until when the slot may be used now.
+   * `slot` comes too late (a busy event loop): moves the slots not yet handed out back so it may
+   * still be used — after this write, estimated by its round trip (see `lateSlot`). Returns until
+   * when it may be used now.
    */
-  async late(until: number): Promise<number> {
+  async late(slot: number): Promise<number> {
     const started = this.now();
-    const excess = started + this.roundTrip - until;
-    await this.write((s) => delaySlots(s, excess));
+    const usedAt = started + this.roundTrip + 1;
+    await this.write((s) => lateSlot(s, this.bounds, slot, usedAt));
     this.measured(started);
-    return until + excess;
+    return usedAt;
   }
 
   /**
