@@ -377,6 +377,9 @@ export class OutboxDispatcher {
     const limiter = this.limiterFor(row.teamId);
     return async () => {
       reached?.();
+      // A late slot (a stalled event loop) is given up once for a fresh one, so the senders a stall
+      // held back go one slot apart again instead of all at once; a second late one is kept (below).
+      let late = 0;
       for (;;) {
         if (this.stopped) throw new DispatcherStopped('stopped');
         const held = conversation ? limiter.conversationWait(conversation) : 0;
@@ -395,7 +398,9 @@ export class OutboxDispatcher {
         }
         const turn = await limiter.next(this.postingRoundTrip);
         if ('slot' in turn) {
-          if (await this.takeSlot(row, limiter, turn.slot)) return;
+          const taken = await this.takeSlot(row, limiter, turn.slot, late > 0);
+          if (taken === 'go') return;
+          if (taken === 'late') late += 1;
           continue;
         }
         const paused = limiter.pausedFor();
@@ -418,10 +423,11 @@ export class OutboxDispatcher {
 
   /**
    * Waits for `slot`, confirming the claim (startPosting) just ahead of it by that call's own round
-   * trip, so the post goes at the slot and still right after posting_since. True: send now. False: a
-   * Retry-After was heard meanwhile (nothing goes during it); ask for another slot.
+   * trip, so the post goes at the slot and still right after posting_since. 'go': send now. 'paused':
+   * a Retry-After was heard meanwhile (nothing goes during it). 'late': past the slot's grace; with
+   * `keepLate` the slot is kept instead, once the slots after it moved back (see sharedPace.ts).
    */
-  private async takeSlot(row: OutboxRow, limiter: WorkspacePace, slot: number): Promise<boolean> {
+  private async takeSlot(row: OutboxRow, limiter: WorkspacePace, slot: number, keepLate: boolean): Promise<'go' | 'paused' | 'late'> {
     await this.sleepUntil(slot - this.postingRoundTrip);
     if (this.stopped) throw new DispatcherStopped('stopped');
     const asked = Date.now();
@@ -432,8 +438,9 @@ export class OutboxDispatcher {
     // Checked last, so what goes to Slack is what the slot allowed: nothing later than its grace
     // unless the slots after it moved back first (the shared spacing counts on it).
     for (let until = limiter.usableUntil(slot); ; until = await limiter.late(slot)) {
-      if (limiter.pausedFor() > 0) return false;
-      if (Date.now() <= until) return true;
+      if (limiter.pausedFor() > 0) return 'paused';
+      if (Date.now() <= until) return 'go';
+      if (!keepLate) return 'late';
     }
   }
 

@@ -6,12 +6,14 @@
  * - Slots: a sender asks `next()` for a send slot. Slots are reserved from the row a few at a time —
  *   as many as senders wait here or used lately, at most `batch`, within `leadMs` of the first — in one
  *   write, then handed to the waiting senders, each of which sleeps until its slot. A slot reserved
- *   but not used is budget no other replica can have, hence the short lead. A reservation starts no
- *   earlier than its own round trip from now (measured), plus what the sender needs before it can
- *   send: a slot already past by then would be late.
+ *   but not used is budget no other replica can have, hence the short lead. A reservation starts as
+ *   far ahead as its own round trip (measured) and what the sender needs before it can send exceed
+ *   the grace: a slot already past by then would be late.
  * - A slot is used within `graceMs` of its instant (the spacing leaves room for that much lateness,
- *   see rateLimiter.ts). A sender that comes later (a busy event loop) first moves the slots not yet
- *   handed out back (`late`, one write), then sends: never dropped, never early for anyone after it. Slots reserved but not handed out in time are dropped (lost budget, bounded
+ *   see rateLimiter.ts). A sender that comes later (a stalled event loop) asks for a fresh slot, so
+ *   the senders a stall held back go a slot apart again rather than all at once; if that one is late
+ *   too (the loop stays slow), it first moves the slots not yet handed out back (`late`, one write),
+ *   then sends: progress however slow the loop, and never early for anyone after it. Slots reserved but not handed out in time are dropped (lost budget, bounded
  *   by the lead).
  * - 429s (`limited`, `pause`) are written to the row at once: the next reservation of every other
  *   process finds the pause (and the slower pace). Slots another process already holds are at most
@@ -160,7 +162,8 @@ export class WorkspacePace {
     const started = this.now();
     const g = await this.write(
       (s, t) => {
-        const from = t + Math.min(this.roundTrip + this.prepareMs, this.tuning.leadMs);
+        // Only as far ahead as the grace cannot absorb: an idle pace's first slot is now.
+        const from = t + Math.min(Math.max(0, this.roundTrip + this.prepareMs - this.tuning.graceMs), this.tuning.leadMs);
         return grant(s, this.bounds, t, want, { from, until: from + this.tuning.leadMs });
       },
       (r) => r.slots.length === 0,
