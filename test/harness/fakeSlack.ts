@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import type { AnyBlock, MessageMetadata } from '@slack/types';
 import { validateSurface } from './blockKit';
 import { FakeSocketMode } from './fakeSocketMode';
-import { KeyedSlidingWindow, retryAfterSeconds, SlidingWindow } from './slidingWindow';
+import { busiestWindow, KeyedSlidingWindow, retryAfterSeconds, SlidingWindow } from './slidingWindow';
 
 type Json = Record<string, unknown>;
 type Args = Record<string, unknown>;
@@ -363,16 +363,9 @@ export class FakeSlack {
    * caller together — what a workspace-wide limit counts. Refused calls count: they arrived too.
    */
   busiestSecond(method: string): number {
-    const at = this.callsTo(method)
-      .map((c) => c.at)
-      .sort((a, b) => a - b);
-    let most = 0;
-    for (let i = 0, first = 0; i < at.length; i++) {
-      while (at[i]! - at[first]! >= 1000) first++;
-      most = Math.max(most, i - first + 1);
-    }
-    return most;
+    return busiestWindow(this.callsTo(method).map((c) => c.at)).count;
   }
+
 
   clearCalls(): void {
     this.calls.length = 0;

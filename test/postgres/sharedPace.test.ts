@@ -15,6 +15,7 @@ import { createLogger } from '../../src/logger';
 import { FakeSlack } from '../harness/fakeSlack';
 import { eventually } from '../harness/testApp';
 import { describeStores, type StoreContext } from './support/stores';
+import { busiestWindow } from '../harness/slidingWindow';
 
 /** DELIVERY_RATE_PER_SECOND of every dispatcher here. */
 const LIMIT = 20;
@@ -42,17 +43,6 @@ const quiet = {
 interface Start {
   at: number;
   by: number;
-}
-
-/** The most of `instants` within any one second (a sliding window). */
-function busiestSecond(instants: number[]): number {
-  const at = [...instants].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, first = 0; i < at.length; i++) {
-    while (at[i]! - at[first]! >= 1000) first++;
-    most = Math.max(most, i - first + 1);
-  }
-  return most;
 }
 
 /** The test's store and `n - 1` more on the same database (each its own connections, like a process). */
@@ -149,12 +139,12 @@ describeStores('shared rate budget', (ctx) => {
       // Every dispatcher took part: the budget was shared, not left to one of them.
       for (let by = 0; by < stores.length; by++) expect(r.starts.filter((s) => s.by === by).length).toBeGreaterThan(0);
       // Each of them alone would start LIMIT a second: together, still LIMIT.
-      expect(busiestSecond(r.starts.map((s) => s.at))).toBeLessThanOrEqual(LIMIT);
+      expect(busiestWindow(r.starts.map((s) => s.at)).count).toBeLessThanOrEqual(LIMIT);
       // At the fake too, give or take one: a send arrives after an HTTP round of this (busy) process,
       // which may delay a second's first send past its slot's grace while the second's last is on time.
       expect(r.fake.busiestSecond('chat.postMessage')).toBeLessThanOrEqual(LIMIT + 1);
       // And not far under it: a whole second of sends at the limit.
-      expect(busiestSecond(r.starts.map((s) => s.at))).toBeGreaterThanOrEqual(LIMIT - 2);
+      expect(busiestWindow(r.starts.map((s) => s.at)).count).toBeGreaterThanOrEqual(LIMIT - 2);
     } finally {
       await r.close();
     }
@@ -185,7 +175,7 @@ describeStores('shared rate budget', (ctx) => {
       expect(duringPause.length).toBeLessThanOrEqual(outstanding);
       // Afterwards everyone goes on, still within the limit.
       expect(r.starts.filter((s) => s.at >= pauseEnd).length).toBeGreaterThan(0);
-      expect(busiestSecond(r.starts.map((s) => s.at))).toBeLessThanOrEqual(LIMIT);
+      expect(busiestWindow(r.starts.map((s) => s.at)).count).toBeLessThanOrEqual(LIMIT);
     } finally {
       await r.close();
     }
