@@ -40,10 +40,12 @@ export interface PaceTuning {
   leadMs: number;
   /** How late a slot may still be used (costs graceMs/1000 of the pace, see rateLimiter.ts). */
   graceMs: number;
+  /** Room at DELIVERY_RATE_PER_SECOND for sends arriving closer together than they started (PaceBounds.arrivalJitterMs). */
+  arrivalJitterMs: number;
 }
 
 /** Measured with `npm run bench:pace` (see docs/design/postgres.md, "Shared rate budget: as built"). */
-export const DEFAULT_PACE_TUNING: PaceTuning = { batch: 4, leadMs: 100, graceMs: 10 };
+export const DEFAULT_PACE_TUNING: PaceTuning = { batch: 4, leadMs: 100, graceMs: 10, arrivalJitterMs: 40 };
 
 /** Weight of the newest round trip in the estimate a reservation starts after. */
 const ROUND_TRIP_WEIGHT = 0.2;
@@ -83,7 +85,7 @@ export class WorkspacePace {
     private readonly tuning: PaceTuning,
     private readonly now: () => number = Date.now,
   ) {
-    this.bounds = { maxRate: rates.maxRate, graceMs: tuning.graceMs };
+    this.bounds = { maxRate: rates.maxRate, graceMs: tuning.graceMs, arrivalJitterMs: tuning.arrivalJitterMs };
     this.scope = new ConversationScope(now);
   }
 

@@ -183,7 +183,7 @@ describeStores('shared rate budget', (ctx) => {
 
   it('reservations from every store at once never hand out a slot twice, and keep the spacing', async () => {
     const stores = await storesOf(ctx(), replicas());
-    const tuning: PaceTuning = { batch: 4, leadMs: 100, graceMs: 1000 };
+    const tuning: PaceTuning = { batch: 4, leadMs: 100, graceMs: 1000, arrivalJitterMs: 0 };
     // Two processes' worth of paces per store, four senders each, at 1000/s: slots 2 ms apart, so
     // the reservations collide.
     const paces = stores.flatMap((s) => [0, 1].map(() => new WorkspacePace(s, 'TRACE', { maxRate: 1000, startRate: 1000 }, tuning)));

@@ -59,4 +59,16 @@ describe('the shared schedule', () => {
     expect(worst).toBeGreaterThan(RATE);
   });
 
+  it('at the configured bound leaves room for arrival jitter: sends bunched up by less than it still fit the limit', () => {
+    const bounds: PaceBounds = { ...BOUNDS, arrivalJitterMs: 40 };
+    const slotsAt = (b: PaceBounds, rate: number) => grant(newPace(RATE, rate, 0), b, 0, 200, { from: 0, until: 10_000 }).slots;
+    // Sends alternately a grace late plus 39 ms slower on the way to Slack, and on time and fast:
+    // a send floor(pace) slots after a slow one arrives closer to it than the spacing allows for.
+    const arrivals = (slots: number[]) => slots.map((x, i) => x + (i % (2 * RATE) < RATE ? BOUNDS.graceMs + 39 : 0));
+    expect(busiestWindow(arrivals(slotsAt(bounds, RATE))).count).toBeLessThanOrEqual(RATE);
+    expect(busiestWindow(arrivals(slotsAt(BOUNDS, RATE))).count).toBeGreaterThan(RATE);
+    // A discovered pace under the bound keeps its own spacing (its settle share is learned from 429s).
+    const below = slotsAt(bounds, RATE / 2);
+    expect(below[1]! - below[0]!).toBe(slotSpacing(RATE / 2, BOUNDS.graceMs));
+  });
 });
