@@ -93,16 +93,6 @@ async function opened(config: Config, pgUrl: string): Promise<{ stores: Store[];
   };
 }
 
-function busiest(instants: number[]): number {
-  const at = [...instants].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, first = 0; i < at.length; i++) {
-    while (at[i]! - at[first]! >= 1000) first++;
-    most = Math.max(most, i - first + 1);
-  }
-  return most;
-}
-
 async function run(config: Config, opts: { rows: number; workspaceRate: number; slackMs: number; pgUrl: string }): Promise<string> {
   const fake = await FakeSlack.start();
   fake.setRateLimitPerSecond('chat.postMessage', opts.workspaceRate);
@@ -160,7 +150,7 @@ async function run(config: Config, opts: { rows: number; workspaceRate: number; 
     rate.toFixed(1).padStart(7),
     `${((rate / opts.workspaceRate) * 100).toFixed(0)} %`.padStart(6),
     String(refused).padStart(5),
-    String(busiest(fake.callsTo('chat.postMessage').map((c) => c.at))).padStart(7),
+    String(fake.busiestSecond('chat.postMessage')).padStart(7),
     (counts.writes / sends).toFixed(2).padStart(9),
     (counts.conflicts / sends).toFixed(2).padStart(9),
     (counts.reads / sends).toFixed(2).padStart(7),

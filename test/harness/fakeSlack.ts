@@ -366,7 +366,6 @@ export class FakeSlack {
     return busiestWindow(this.callsTo(method).map((c) => c.at)).count;
   }
 
-
   clearCalls(): void {
     this.calls.length = 0;
   }
