@@ -425,7 +425,8 @@ export class OutboxDispatcher {
    * Waits for `slot`, confirming the claim (startPosting) just ahead of it by that call's own round
    * trip, so the post goes at the slot and still right after posting_since. 'go': send now. 'paused':
    * a Retry-After was heard meanwhile (nothing goes during it). 'late': past the slot's grace; with
-   * `keepLate` the slot is kept instead, once the slots after it moved back (see sharedPace.ts).
+   * `keepLate`, or when the slot was the last handed out (a lone DM on a busy loop: a fresh one would
+   * wait a spacing), the slot is kept instead, once the slots after it moved back (see sharedPace.ts).
    */
   private async takeSlot(row: OutboxRow, limiter: WorkspacePace, slot: number, keepLate: boolean): Promise<'go' | 'paused' | 'late'> {
     await this.sleepUntil(slot - this.postingRoundTrip);
@@ -440,7 +441,7 @@ export class OutboxDispatcher {
     for (let until = limiter.usableUntil(slot); ; until = await limiter.late(slot)) {
       if (limiter.pausedFor() > 0) return 'paused';
       if (Date.now() <= until) return 'go';
-      if (!keepLate) return 'late';
+      if (!keepLate && !limiter.lastInLine(slot)) return 'late';
     }
   }
 

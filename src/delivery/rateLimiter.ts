@@ -189,9 +189,14 @@ export function grant(s: PaceState, bounds: PaceBounds, t: number, want: number,
  * this send. A burst of late sends moves them once, by the latest (each asks for at least, not for more).
  */
 export function lateSlot(s: PaceState, bounds: PaceBounds, slot: number, usedAt: number): void {
-  const after = instants(s.takenAt, s.windowStart).filter((x) => x > Math.ceil(slot)).length;
+  const after = takenAfter(s, slot);
   const placed = usedAt - bounds.graceMs + after * boundedSpacing(s.rate, bounds);
   if (s.lastSlotAt === null || placed > s.lastSlotAt) s.lastSlotAt = placed;
+}
+
+/** Slots handed out after `slot` (by any process, as far as `s` says). */
+export function takenAfter(s: PaceState, slot: number): number {
+  return instants(s.takenAt, s.windowStart).filter((x) => x > Math.ceil(slot)).length;
 }
 
 /** Sends went through at `instants` (the evidence `limited` weighs). */

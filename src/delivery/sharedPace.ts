@@ -31,7 +31,7 @@
 import { Mutex } from '../db/mutex';
 import type { PaceRow, PaceState } from '../db/queries/pace';
 import type { PaceQueries, StoreOf } from '../db/store';
-import { ConversationScope, grant, lateSlot, limited, newPace, pause, pausedFor, recordSent, type LimitScope, type PaceBounds } from './rateLimiter';
+import { ConversationScope, grant, lateSlot, limited, newPace, pause, pausedFor, recordSent, takenAfter, type LimitScope, type PaceBounds } from './rateLimiter';
 
 export interface PaceTuning {
   /** Most slots one reservation (one database write) takes. */
@@ -112,6 +112,14 @@ export class WorkspacePace {
   /** Until when `slot` may be used: its grace (see rateLimiter.ts). */
   usableUntil(slot: number): number {
     return slot + this.tuning.graceMs;
+  }
+
+  /**
+   * Nobody here waits for a slot and no slot was handed out after `slot` (as last read): a late
+   * `slot` then holds nobody back, so it is kept (`late`) rather than given up for one a spacing on.
+   */
+  lastInLine(slot: number): boolean {
+    return this.waiting === 0 && this.slots.length === 0 && takenAfter(this.state(), slot) === 0;
   }
 
   /**
