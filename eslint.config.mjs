@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 /**
  * The layers of src/, and which way imports may point (down only; see README → Layout):
- *   app.ts, index.ts, cli/           wiring and entry points (may import anything)
+ *   app.ts, tenancy.ts, index.ts, cli/  wiring and entry points (may import anything)
  *   listeners/                       thin Slack handlers → services, views, ids (never db/, delivery/ or scheduler/)
  *   services/                        → delivery/, db/, domain/, views/, time/, slack/
  *   scheduler/ (tick, sweep)         → delivery/, db/, domain/, time/
@@ -13,7 +13,7 @@ import tseslint from 'typescript-eslint';
  *   domain/                          pure logic → time/ only
  *   time/                            the one door to time-zone libraries → nothing of ours
  *   slack/                           Slack plumbing → leaf modules only
- *   clock, ids, logger, config, deadline, bestEffort, metrics, loopDelay: leaf modules
+ *   clock, ids, logger, config, deadline, bestEffort, metrics, loopDelay, secrets: leaf modules
  */
 const layer = (files, forbidden, message) => ({
   files,
@@ -32,34 +32,38 @@ export default tseslint.config(
     },
   },
   { files: ['scripts/**', 'src/cli/**', 'test/**'], rules: { 'no-console': 'off' } },
-  layer(['src/listeners/**'], [...up('db', 'scheduler', 'delivery', 'app', 'index')], 'Listeners call services; database and delivery work belongs in a service.'),
+  layer(['src/listeners/**'], [...up('db', 'scheduler', 'delivery', 'app', 'tenancy', 'index')], 'Listeners call services; database and delivery work belongs in a service.'),
   layer(
     ['src/services/**'],
-    [...up('listeners', 'scheduler', 'app', 'index', 'cli')],
+    [...up('listeners', 'scheduler', 'app', 'tenancy', 'index', 'cli')],
     'Services sit below listeners and beside the scheduler: pass what they need in, never import upwards.',
   ),
-  layer(['src/scheduler/**'], [...up('listeners', 'services', 'views', 'slack', 'app', 'index', 'cli')], 'The scheduler plans digests into the outbox; sending is delivery/.'),
-  layer(['src/delivery/**'], [...up('listeners', 'services', 'scheduler', 'app', 'index', 'cli')], 'Delivery sits below services and the scheduler.'),
-  layer(['src/views/**'], [...up('listeners', 'services', 'scheduler', 'delivery', 'app', 'index', 'cli', 'slack')], 'Views are pure Block Kit builders.'),
+  layer(
+    ['src/scheduler/**'],
+    [...up('listeners', 'services', 'views', 'slack', 'app', 'tenancy', 'index', 'cli')],
+    'The scheduler plans digests into the outbox; sending is delivery/.',
+  ),
+  layer(['src/delivery/**'], [...up('listeners', 'services', 'scheduler', 'app', 'tenancy', 'index', 'cli')], 'Delivery sits below services and the scheduler.'),
+  layer(['src/views/**'], [...up('listeners', 'services', 'scheduler', 'delivery', 'app', 'tenancy', 'index', 'cli', 'slack')], 'Views are pure Block Kit builders.'),
   layer(
     ['src/db/**'],
-    [...up('listeners', 'services', 'scheduler', 'delivery', 'views', 'app', 'index', 'cli', 'slack')],
+    [...up('listeners', 'services', 'scheduler', 'delivery', 'views', 'app', 'tenancy', 'index', 'cli', 'slack')],
     'db/ holds the schema and SQL; it knows nothing above it.',
   ),
   layer(
     ['src/slack/**'],
-    [...up('listeners', 'services', 'scheduler', 'delivery', 'views', 'db', 'domain', 'app', 'index', 'cli')],
+    [...up('listeners', 'services', 'scheduler', 'delivery', 'views', 'db', 'domain', 'app', 'tenancy', 'index', 'cli')],
     'slack/ is Slack plumbing: it knows the leaf modules only.',
   ),
   layer(
-    ['src/clock.ts', 'src/ids.ts', 'src/logger.ts', 'src/config.ts', 'src/deadline.ts', 'src/bestEffort.ts', 'src/metrics.ts', 'src/loopDelay.ts'],
-    [...up('listeners', 'services', 'scheduler', 'delivery', 'views', 'db', 'domain', 'slack', 'time', 'app', 'index', 'cli')],
+    ['src/clock.ts', 'src/ids.ts', 'src/logger.ts', 'src/config.ts', 'src/deadline.ts', 'src/bestEffort.ts', 'src/metrics.ts', 'src/loopDelay.ts', 'src/secrets.ts'],
+    [...up('listeners', 'services', 'scheduler', 'delivery', 'views', 'db', 'domain', 'slack', 'time', 'app', 'tenancy', 'index', 'cli')],
     'Leaf modules import no layer of ours.',
   ),
   layer(
     ['src/domain/**'],
     [
-      ...up('db', 'listeners', 'services', 'scheduler', 'delivery', 'views', 'slack', 'app', 'index', 'cli'),
+      ...up('db', 'listeners', 'services', 'scheduler', 'delivery', 'views', 'slack', 'app', 'tenancy', 'index', 'cli'),
       '@slack/*',
       'better-sqlite3',
       'drizzle-orm',

@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
-import { LogLevel as WebLogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
+import { LogLevel as WebLogLevel, type WebClientOptions } from '@slack/web-api';
 import type { DestinationStream } from 'pino';
 import { secretsOf, type Config } from './config';
 import type { DbHandle } from './db/client';
@@ -38,6 +38,7 @@ import type { ListenerDeps } from './listeners/context';
 import { registerListeners } from './listeners';
 import { InFlightListeners } from './listeners/inFlight';
 import { LoopDelayMonitor } from './loopDelay';
+import { slackTenancy } from './tenancy';
 
 /** Outbox rows one claim takes on PostgreSQL: half the default DELIVERY_CONCURRENCY. */
 const POSTGRES_CLAIM_BATCH = 8;
@@ -102,21 +103,34 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     logger: bolt,
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
   };
-  const client = new WebClient(config.slackBotToken, clientOptions);
-  const workspaces = new WorkspaceService(store, client, clock, logger);
-  const identity = new SlackIdentity(client, logger, (teamId) => workspaces.resumeIfPaused(teamId));
-  void identity.resolve();
+  // One workspace's bot token, or (distributed mode) each workspace's own: see tenancy.ts.
+  const tenancy = slackTenancy(config, {
+    store,
+    clock,
+    logger,
+    boltLogger: bolt,
+    clientOptions,
+    onTokenWorks: async (teamIds) => {
+      for (const teamId of teamIds) await workspaces.resumeIfPaused(teamId);
+    },
+  });
+  const singleWorkspace = config.tenancy.kind === 'single';
+  const client = tenancy.client;
+  const workspaces = new WorkspaceService(store, client, clock, logger, (from) => tenancy.forgetTokens(from));
+  const identity = new SlackIdentity(client, logger, (teamId) => workspaces.resumeIfPaused(teamId), tenancy.identityScope);
+  if (singleWorkspace) void identity.resolve();
   // Socket Mode: the socket client honours SLACK_API_URL; /healthz and /readyz get their own server on PORT.
   const socket =
     config.mode === 'socket' && config.slackAppToken
       ? new SocketMode({ appToken: config.slackAppToken, slackApiUrl: config.slackApiUrl, logger, boltLogger: bolt, clock })
       : undefined;
-  const readiness: SlackReadiness = socket ?? new AuthTestReadiness(client, clock);
-  const routes = [healthRoute(() => database.health()), readyRoute(readiness), metricsRoute(metrics, config.metricsToken)];
+  const readiness: SlackReadiness = socket ?? new AuthTestReadiness(client, clock, tenancy.readinessProbe);
+  const routes = [healthRoute(() => database.health()), readyRoute(readiness), metricsRoute(metrics, config.metricsToken), ...tenancy.routes];
   const app = new App({
-    authorize: identity.authorize(config.slackBotToken),
+    authorize: tenancy.authorize(identity),
     // No conversation state kept in this process (Bolt's default is an in-memory store): what another
-    // replica must know lives in the database.
+    // replica must know lives in the database. It also spares every request in a conversation a store
+    // lookup that builds and throws away an Error.
     convoStore: false,
     logger: bolt,
     ...(socket
@@ -132,7 +146,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   const people = new People(store, client, clock, logger, config.digestMaxLateMs);
   const digests = new DigestBuilder(store, clock);
   const deliveries = new SlackDeliveries(store, client, clock, digests);
-  const dispatcher = new OutboxDispatcher(store, deliveries, clock, logger, {
+  const dispatcher = new OutboxDispatcher(store, tenancy.deliveries(deliveries), clock, logger, {
     concurrency: config.deliveryConcurrency,
     ratePerSecond: config.deliveryRatePerSecond,
     startRatePerSecond: config.deliveryStartRatePerSecond,
@@ -158,6 +172,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   };
   const inFlight = new InFlightListeners();
   inFlight.register(app);
+  tenancy.register(app);
   registerListeners(app, deps);
 
   const tick = new SchedulerTick(
@@ -168,7 +183,8 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     config.digestMaxLateMs,
     async (stopping) => {
       await store.purgeStale(clock.now());
-      await workspaces.recheckPaused();
+      // Distributed mode: a paused workspace resumes when it is re-installed (or its token refreshed).
+      if (singleWorkspace) await workspaces.recheckPaused();
       const pruned = await pruneOutbox(store, clock.now(), config.outboxRetentionMs, { stopping });
       if (pruned > 0) logger.info({ rows: pruned, retentionDays: config.outboxRetentionMs / 86_400_000 }, 'deleted finished outbox rows past their retention');
     },
@@ -201,7 +217,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     async start() {
       loopDelay.start();
       // A workspace paused by a revoked token resumes before the first delivery if the token works again.
-      await identity.settled(3000);
+      if (singleWorkspace) await identity.settled(3000);
       await dispatcher.recoverStuck();
       let port: number;
       if (socket) {

@@ -7,6 +7,13 @@ import { z } from 'zod';
 const WHERE = {
   SLACK_BOT_TOKEN:
     'create the app from manifest.yml (https://api.slack.com/apps → Create New App → From an app manifest), install it, then copy the Bot User OAuth Token (xoxb-…) from OAuth & Permissions',
+  SLACK_CLIENT_ID: 'distributed mode: copy the Client ID from your app’s Basic Information page on https://api.slack.com/apps (App Credentials)',
+  SLACK_CLIENT_SECRET: 'distributed mode: copy the Client Secret from your app’s Basic Information page on https://api.slack.com/apps (App Credentials)',
+  SLACK_STATE_SECRET: 'distributed mode: any random string of 16+ characters that signs the install links, e.g. the output of `openssl rand -hex 24`',
+  HANDOFF_ENCRYPTION_KEY:
+    'distributed mode: 32 random bytes as 64 hexadecimal characters, made with `openssl rand -hex 32`; it encrypts the stored Slack tokens, so keep it safe and unchanged (to change it, see HANDOFF_ENCRYPTION_KEY_PREVIOUS and `handoff rotate-key`)',
+  HANDOFF_ENCRYPTION_KEY_PREVIOUS:
+    'only while changing HANDOFF_ENCRYPTION_KEY: the previous key(s), comma-separated 64-hex-character keys, until `npx handoff rotate-key` has re-encrypted every token under the new one',
   SLACK_SIGNING_SECRET: 'copy the Signing Secret from your app’s Basic Information page on https://api.slack.com/apps',
   SLACK_APP_TOKEN: 'for Socket Mode, create an App-Level Token (xapp-…) with the connections:write scope under Basic Information → App-Level Tokens; leave it unset for HTTP mode',
   SLACK_API_URL: 'leave unset for slack.com; otherwise the Web API base URL ending in /api/',
@@ -32,8 +39,31 @@ const POSTGRES_URL = /^postgres(ql)?:/i;
 
 const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** The variables of distributed mode (several workspaces install Handoff through OAuth). */
+const DISTRIBUTED = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'HANDOFF_ENCRYPTION_KEY'] as const;
+
+const hexKey = z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hexadecimal characters (32 random bytes): run `openssl rand -hex 32`');
+
 const schema = z.object({
-  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must start with xoxb-'),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'must start with xoxb-')
+    .optional(),
+  SLACK_CLIENT_ID: z
+    .string()
+    .regex(/^\d+\.\d+$/, 'must look like 1234567890.1234567890')
+    .optional(),
+  SLACK_CLIENT_SECRET: z
+    .string()
+    .regex(/^[0-9a-f]{16,}$/i, 'must be the hexadecimal client secret')
+    .optional(),
+  SLACK_STATE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  HANDOFF_ENCRYPTION_KEY: hexKey.optional(),
+  HANDOFF_ENCRYPTION_KEY_PREVIOUS: z
+    .string()
+    .transform((v) => v.split(',').map((k) => k.trim()))
+    .pipe(z.array(hexKey))
+    .optional(),
   SLACK_SIGNING_SECRET: z
     .string()
     .regex(/^[0-9a-f]{16,}$/i, 'must be the hexadecimal signing secret')
@@ -74,8 +104,28 @@ const schema = z.object({
 /** Where Handoff keeps its data: a SQLite file (the default, zero set-up) or PostgreSQL (replicas). */
 export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; poolSize: number };
 
+/**
+ * Which workspaces Handoff serves: one, whose bot token is configured (the quick start), or any that
+ * install it through OAuth (distributed mode; tokens are stored encrypted in the database).
+ */
+export type Tenancy =
+  | { kind: 'single'; botToken: string }
+  | {
+      kind: 'distributed';
+      clientId: string;
+      clientSecret: string;
+      stateSecret: string;
+      /** HANDOFF_ENCRYPTION_KEY and any HANDOFF_ENCRYPTION_KEY_PREVIOUS, hex. */
+      encryptionKeys: EncryptionKeys;
+    };
+
+export interface EncryptionKeys {
+  current: string;
+  previous: string[];
+}
+
 export interface Config {
-  slackBotToken: string;
+  tenancy: Tenancy;
   slackSigningSecret: string | undefined;
   slackAppToken: string | undefined;
   slackApiUrl: string | undefined;
@@ -113,6 +163,9 @@ export const SETUP_GUIDE = `Handoff needs a Slack app before it can start.
   1. Open https://api.slack.com/apps → Create New App → From an app manifest,
      pick your workspace and paste the contents of manifest.yml.
   2. Install the app to your workspace.
+     (To let any workspace install it with "Add to Slack" instead, see the README,
+      "Distributed mode": SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET,
+      HANDOFF_ENCRYPTION_KEY replace SLACK_BOT_TOKEN.)
   3. Copy .env.example to .env and fill in:
        SLACK_BOT_TOKEN       OAuth & Permissions → Bot User OAuth Token (xoxb-…)
        SLACK_APP_TOKEN       Basic Information → App-Level Tokens, scope connections:write (xapp-…)
@@ -149,29 +202,77 @@ function databasePassword(database: DatabaseConfig): string | undefined {
   }
 }
 
+const missing = (name: VarName, why = '') => `${name} is missing${why}: ${WHERE[name]}`;
+
+/** Single-workspace or distributed mode, from which variables are set; every missing one is named. */
+function tenancyOf(c: z.infer<typeof schema>, problems: string[]): Tenancy | undefined {
+  const distributed = DISTRIBUTED.filter((name) => c[name] !== undefined);
+  if (c.SLACK_BOT_TOKEN && distributed.length > 0) {
+    problems.push(
+      `SLACK_BOT_TOKEN and ${distributed.join(', ')} are both set: choose one mode. One workspace: keep SLACK_BOT_TOKEN and remove the others. Distributed (any workspace installs Handoff with "Add to Slack"): remove SLACK_BOT_TOKEN and set ${DISTRIBUTED.join(', ')}`,
+    );
+    return undefined;
+  }
+  if (c.SLACK_BOT_TOKEN) return { kind: 'single', botToken: c.SLACK_BOT_TOKEN };
+  if (distributed.length === 0) {
+    problems.push(missing('SLACK_BOT_TOKEN', ` (or, to let any workspace install Handoff, set ${DISTRIBUTED.join(', ')} instead)`));
+    return undefined;
+  }
+  for (const name of DISTRIBUTED) if (c[name] === undefined) problems.push(missing(name, ' (distributed mode)'));
+  if (!c.SLACK_CLIENT_ID || !c.SLACK_CLIENT_SECRET || !c.SLACK_STATE_SECRET || !c.HANDOFF_ENCRYPTION_KEY) return undefined;
+  return {
+    kind: 'distributed',
+    clientId: c.SLACK_CLIENT_ID,
+    clientSecret: c.SLACK_CLIENT_SECRET,
+    stateSecret: c.SLACK_STATE_SECRET,
+    encryptionKeys: { current: c.HANDOFF_ENCRYPTION_KEY, previous: c.HANDOFF_ENCRYPTION_KEY_PREVIOUS ?? [] },
+  };
+}
+
+function describeIssues(error: z.ZodError, raw: Record<string, string>): string[] {
+  return error.issues.map((issue) => {
+    const name = String(issue.path[0]) as VarName;
+    const what = raw[name] === undefined ? 'is missing' : `is invalid (${issue.message})`;
+    return `${name} ${what}: ${WHERE[name] ?? ''}`.trim();
+  });
+}
+
+/**
+ * HANDOFF_ENCRYPTION_KEY (and any previous keys) alone, for the commands that only need those
+ * (`handoff rotate-key`).
+ */
+export function encryptionKeysFrom(env: NodeJS.ProcessEnv): EncryptionKeys {
+  const raw = clean(env);
+  const parsed = schema.pick({ HANDOFF_ENCRYPTION_KEY: true, HANDOFF_ENCRYPTION_KEY_PREVIOUS: true }).safeParse(raw);
+  const problems = parsed.success ? [] : describeIssues(parsed.error, raw);
+  if (parsed.success && !parsed.data.HANDOFF_ENCRYPTION_KEY) problems.push(missing('HANDOFF_ENCRYPTION_KEY'));
+  if (!parsed.success || !parsed.data.HANDOFF_ENCRYPTION_KEY) throw new ConfigError(`Configuration problem:\n  - ${problems.join('\n  - ')}`, problems, false);
+  return { current: parsed.data.HANDOFF_ENCRYPTION_KEY, previous: parsed.data.HANDOFF_ENCRYPTION_KEY_PREVIOUS ?? [] };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw = clean(env);
-  const credentialsMissing = !raw.SLACK_BOT_TOKEN && !raw.SLACK_APP_TOKEN && !raw.SLACK_SIGNING_SECRET;
+  const credentialsMissing = !raw.SLACK_BOT_TOKEN && !raw.SLACK_APP_TOKEN && !raw.SLACK_SIGNING_SECRET && DISTRIBUTED.every((name) => !raw[name]);
   if (credentialsMissing) {
     throw new ConfigError(SETUP_GUIDE, ['SLACK_BOT_TOKEN is missing'], true);
   }
   const parsed = schema.safeParse(raw);
   const problems: string[] = [];
+  let tenancy: Tenancy | undefined;
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const name = String(issue.path[0]) as VarName;
-      const what = raw[name] === undefined ? 'is missing' : `is invalid (${issue.message})`;
-      problems.push(`${name} ${what}: ${WHERE[name] ?? ''}`.trim());
+    problems.push(...describeIssues(parsed.error, raw));
+  } else {
+    tenancy = tenancyOf(parsed.data, problems);
+    if (!parsed.data.SLACK_APP_TOKEN && !parsed.data.SLACK_SIGNING_SECRET) {
+      problems.push(`SLACK_SIGNING_SECRET is missing (needed in HTTP mode, i.e. when SLACK_APP_TOKEN is not set): ${WHERE.SLACK_SIGNING_SECRET}`);
     }
-  } else if (!parsed.data.SLACK_APP_TOKEN && !parsed.data.SLACK_SIGNING_SECRET) {
-    problems.push(`SLACK_SIGNING_SECRET is missing (needed in HTTP mode, i.e. when SLACK_APP_TOKEN is not set): ${WHERE.SLACK_SIGNING_SECRET}`);
   }
-  if (problems.length > 0 || !parsed.success) {
+  if (problems.length > 0 || !parsed.success || !tenancy) {
     throw new ConfigError(`Configuration problem:\n  - ${problems.join('\n  - ')}`, problems, false);
   }
   const c = parsed.data;
   return {
-    slackBotToken: c.SLACK_BOT_TOKEN,
+    tenancy,
     slackSigningSecret: c.SLACK_SIGNING_SECRET,
     slackAppToken: c.SLACK_APP_TOKEN,
     slackApiUrl: c.SLACK_API_URL,
@@ -193,7 +294,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** Values that must never reach a log line. */
 export function secretsOf(config: Config): string[] {
-  return [config.slackBotToken, config.slackSigningSecret, config.slackAppToken, config.metricsToken, databasePassword(config.database)].filter(
+  const t = config.tenancy;
+  const tenancy = t.kind === 'single' ? [t.botToken] : [t.clientSecret, t.stateSecret, t.encryptionKeys.current, ...t.encryptionKeys.previous];
+  return [...tenancy, config.slackSigningSecret, config.slackAppToken, config.metricsToken, databasePassword(config.database)].filter(
     (s): s is string => typeof s === 'string' && s.length > 0,
   );
 }

@@ -81,3 +81,9 @@ export const MetadataEventTypes = {
   digest: 'handoff_digest',
   notification: 'handoff_notification',
 } as const;
+
+/**
+ * The bot scopes an "Add to Slack" install asks for (distributed mode); manifest.yml grants the same
+ * (test/unit/manifest.test.ts keeps them equal).
+ */
+export const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'im:history', 'users:read', 'channels:history', 'groups:history'] as const;

@@ -157,7 +157,10 @@ export function boltLogger(logger: Logger): SlackLogger {
   const child = logger.child({ component: 'bolt' });
   const join = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
   return {
-    debug: (...msg) => child.debug(join(msg)),
+    // Bolt logs a few debug lines per request: not even joined unless debug is on.
+    debug: (...msg) => {
+      if (child.isLevelEnabled('debug')) child.debug(join(msg));
+    },
     info: (...msg) => child.info(join(msg)),
     warn: (...msg) => child.warn(join(msg)),
     error: (...msg) => child.error(join(msg)),

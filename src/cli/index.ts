@@ -4,6 +4,7 @@
  *   handoff digest-preview --user U [--team T]
  *   handoff migrate
  *   handoff migrate-to-postgres --from file:… --to postgres://…
+ *   handoff rotate-key
  * Each command is a function returning its text and exit code, so tests call them directly.
  */
 import dotenv from 'dotenv';
@@ -11,6 +12,7 @@ import { nextDigestsCommand } from './nextDigests';
 import { digestPreviewCommand } from './digestPreview';
 import { migrateCommand } from './migrate';
 import { migrateToPostgresCommand } from './migrateToPostgres';
+import { rotateKeyCommand } from './rotateKey';
 import type { CommandResult } from './args';
 
 export const HELP = `Usage: handoff <command> [options]
@@ -21,6 +23,7 @@ Commands:
   migrate          apply database migrations to the DATABASE_URL database
   migrate-to-postgres
                    copy a SQLite database into an empty PostgreSQL one, verified row for row
+  rotate-key       re-encrypt the stored Slack tokens under HANDOFF_ENCRYPTION_KEY (distributed mode)
   help             show this help
 
 "handoff <command> --help" shows a command's options. The database commands read DATABASE_URL
@@ -41,6 +44,8 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<Comman
       return digestPreviewCommand(rest, { env, now: deps.now });
     case 'migrate':
       return migrateCommand(rest, env);
+    case 'rotate-key':
+      return rotateKeyCommand(rest, env);
     case undefined:
     case 'help':
     case '-h':

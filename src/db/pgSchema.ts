@@ -25,7 +25,35 @@ export const workspaces = pgTable('workspaces', {
   nextHandoffNumber: integer('next_handoff_number').notNull().default(1),
   createdAt: instant('created_at').notNull(),
   statusChangedAt: instant('status_changed_at'),
+  enterpriseId: text('enterprise_id'),
 });
+
+export const installations = pgTable(
+  'installations',
+  {
+    installationId: text('installation_id').primaryKey(),
+    teamId: text('team_id'),
+    enterpriseId: text('enterprise_id'),
+    isEnterpriseInstall: boolean('is_enterprise_install').notNull().default(false),
+    appId: text('app_id'),
+    teamName: text('team_name'),
+    enterpriseName: text('enterprise_name'),
+    enterpriseUrl: text('enterprise_url'),
+    installerUserId: text('installer_user_id'),
+    botId: text('bot_id').notNull(),
+    botUserId: text('bot_user_id').notNull(),
+    botScopes: text('bot_scopes').notNull().default(''),
+    botToken: text('bot_token').notNull(),
+    botRefreshToken: text('bot_refresh_token'),
+    botTokenExpiresAt: instant('bot_token_expires_at'),
+    tokenVersion: integer('token_version').notNull().default(1),
+    refreshClaimedBy: text('refresh_claimed_by'),
+    refreshClaimUntil: instant('refresh_claim_until'),
+    installedAt: instant('installed_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [index('installations_enterprise_idx').on(t.enterpriseId)],
+);
 
 export const users = pgTable(
   'users',
@@ -91,6 +119,8 @@ export const handoffs = pgTable(
     uniqueIndex('handoffs_team_number_uq').on(t.teamId, t.number),
     uniqueIndex('handoffs_team_idem_uq').on(t.teamId, t.idempotencyKey),
     index('handoffs_author_idx').on(t.teamId, t.authorId, t.state),
+    // Every new handoff counts and compares its author's recent ones: by time, not all of their history.
+    index('handoffs_author_created_idx').on(t.teamId, t.authorId, t.createdAt),
     index('handoffs_untold_idx').on(t.teamId, t.authorId).where(sql`${t.authorNotifiedAt} is null and ${t.state} in ('done', 'declined')`),
   ],
 );

@@ -10,7 +10,7 @@
  */
 import type Database from 'better-sqlite3';
 import { getTableColumns, getTableName } from 'drizzle-orm';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client';
 
 /** The better-sqlite3 connection behind a drizzle database or transaction. */
@@ -71,4 +71,39 @@ export function rowReader<T extends SQLiteTable>(table: T): RowReader<T['$inferS
 /** Runs `fn` in a write transaction that takes the lock up front (BEGIN IMMEDIATE), so the busy timeout applies. */
 export function writeTransaction<T>(db: Db, fn: () => T): T {
   return sqliteOf(db).transaction(fn).immediate();
+}
+
+const updates = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/**
+ * `update <table> set … where … = ? and …`: the columns of `set` (undefined ones left out, as
+ * drizzle's `.set()` does) on the rows matching every column of `where`. Prepared once per
+ * connection and set of columns; each value is encoded by its column as drizzle encodes it
+ * (booleans as 0/1), so this writes what `db.update(table).set(set).where(eq…)` wrote.
+ */
+export function updateWhere<T extends SQLiteTable>(db: Db, table: T, set: Partial<T['$inferSelect']>, where: Partial<T['$inferSelect']>): Database.RunResult {
+  const columns = getTableColumns(table) as Record<string, SQLiteColumn>;
+  const column = (key: string): SQLiteColumn => {
+    const c = columns[key];
+    if (!c) throw new Error(`${key} is not a column of ${getTableName(table)}`);
+    return c;
+  };
+  const values = set as Record<string, unknown>;
+  const keys = where as Record<string, unknown>;
+  const setKeys = Object.keys(values).filter((k) => values[k] !== undefined);
+  const whereKeys = Object.keys(keys);
+  if (setKeys.length === 0) throw new Error('No values to set');
+  if (whereKeys.length === 0) throw new Error('updateWhere needs a where clause');
+  const sqlite = sqliteOf(db);
+  let forDb = updates.get(sqlite);
+  if (!forDb) updates.set(sqlite, (forDb = new Map()));
+  const id = `${getTableName(table)}|${setKeys.join(',')}|${whereKeys.join(',')}`;
+  let statement = forDb.get(id);
+  if (!statement) {
+    const assign = setKeys.map((k) => `"${column(k).name}" = ?`).join(', ');
+    const match = whereKeys.map((k) => `"${column(k).name}" = ?`).join(' and ');
+    forDb.set(id, (statement = sqlite.prepare(`update "${getTableName(table)}" set ${assign} where ${match}`)));
+  }
+  const encode = (key: string, value: unknown) => (value === null ? null : column(key).mapToDriverValue(value));
+  return statement.run(...setKeys.map((k) => encode(k, values[k])), ...whereKeys.map((k) => encode(k, keys[k])));
 }

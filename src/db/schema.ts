@@ -15,7 +15,48 @@ export const workspaces = sqliteTable('workspaces', {
   nextHandoffNumber: integer('next_handoff_number').notNull().default(1),
   createdAt: integer('created_at').notNull(),
   statusChangedAt: integer('status_changed_at'),
+  /** The Enterprise Grid org the workspace belongs to (distributed mode): an org-wide install serves it. */
+  enterpriseId: text('enterprise_id'),
 });
+
+/**
+ * Distributed mode (issue 15): one row per installation. A workspace install is keyed by its team id;
+ * an org-wide Enterprise Grid install by its enterprise id, and serves every workspace of the org
+ * (workspaces.enterprise_id). Tokens are sealed (src/secrets.ts): never stored in clear.
+ */
+export const installations = sqliteTable(
+  'installations',
+  {
+    /** The team id, or the enterprise id of an org-wide install. */
+    installationId: text('installation_id').primaryKey(),
+    teamId: text('team_id'),
+    enterpriseId: text('enterprise_id'),
+    isEnterpriseInstall: integer('is_enterprise_install', { mode: 'boolean' }).notNull().default(false),
+    appId: text('app_id'),
+    teamName: text('team_name'),
+    enterpriseName: text('enterprise_name'),
+    enterpriseUrl: text('enterprise_url'),
+    installerUserId: text('installer_user_id'),
+    botId: text('bot_id').notNull(),
+    botUserId: text('bot_user_id').notNull(),
+    /** Comma-separated, as Slack grants them. */
+    botScopes: text('bot_scopes').notNull().default(''),
+    /** Sealed bot token. */
+    botToken: text('bot_token').notNull(),
+    /** Sealed refresh token; null unless token rotation is on. */
+    botRefreshToken: text('bot_refresh_token'),
+    /** When the bot token expires (epoch ms); null unless token rotation is on. */
+    botTokenExpiresAt: integer('bot_token_expires_at'),
+    /** Bumped by every change of the tokens: refreshes and re-installs are conditional on it. */
+    tokenVersion: integer('token_version').notNull().default(1),
+    /** A refresh in progress, leased like an outbox claim: one process at a time spends the refresh token. */
+    refreshClaimedBy: text('refresh_claimed_by'),
+    refreshClaimUntil: integer('refresh_claim_until'),
+    installedAt: integer('installed_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('installations_enterprise_idx').on(t.enterpriseId)],
+);
 
 /** People and their preferences. The schedule columns drive the morning digest. */
 export const users = sqliteTable(
@@ -90,6 +131,8 @@ export const handoffs = sqliteTable(
     uniqueIndex('handoffs_team_number_uq').on(t.teamId, t.number),
     uniqueIndex('handoffs_team_idem_uq').on(t.teamId, t.idempotencyKey),
     index('handoffs_author_idx').on(t.teamId, t.authorId, t.state),
+    // Every new handoff counts and compares its author's recent ones: by time, not all of their history.
+    index('handoffs_author_created_idx').on(t.teamId, t.authorId, t.createdAt),
     // The "you're unblocked" lookup of every digest: resolved asks whose author was not told yet.
     index('handoffs_untold_idx').on(t.teamId, t.authorId).where(sql`${t.authorNotifiedAt} is null and ${t.state} in ('done', 'declined')`),
   ],

@@ -18,6 +18,7 @@ import * as deflections from './queries/deflections';
 import * as digests from './queries/digests';
 import * as dueDigests from './queries/dueDigests';
 import * as handoffs from './queries/handoffs';
+import * as installations from './queries/installations';
 import * as outbox from './queries/outbox';
 import * as pace from './queries/pace';
 import * as users from './queries/users';
@@ -71,6 +72,17 @@ const FUNCTIONS: QueryFunctions = {
   snoozeForRecipient: handoffs.snoozeForRecipient,
   setChannelPost: handoffs.setChannelPost,
   countOpenAuthored: handoffs.countOpenAuthored,
+  saveInstallation: installations.saveInstallation,
+  getInstallation: installations.getInstallation,
+  findInstallation: installations.findInstallation,
+  linkWorkspaceToEnterprise: installations.linkWorkspaceToEnterprise,
+  teamsOfEnterprise: installations.teamsOfEnterprise,
+  claimTokenRefresh: installations.claimTokenRefresh,
+  completeTokenRefresh: installations.completeTokenRefresh,
+  releaseTokenRefresh: installations.releaseTokenRefresh,
+  listInstallations: installations.listInstallations,
+  resealInstallation: installations.resealInstallation,
+  deleteInstallation: installations.deleteInstallation,
   enqueue: outbox.enqueue,
   claimDue: outbox.claimDue,
   startPosting: outbox.startPosting,

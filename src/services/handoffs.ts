@@ -289,6 +289,8 @@ export class HandoffService {
    * background and the answer says so.
    */
   private async deliverSoon(ids: number[]): Promise<Awaited<ReturnType<OutboxDispatcher['deliverNow']>> | 'timeout'> {
+    // Most creations and clicks send nothing now: no deadline to arm for that.
+    if (ids.length === 0) return new Map();
     const sending = this.dispatcher.deliverNow(ids);
     sending.catch((e: unknown) => this.logger.error({ err: e }, 'immediate delivery failed'));
     return withDeadline(sending, DELIVER_NOW_BUDGET_MS);

@@ -10,6 +10,7 @@ import type { Store } from '../db/store';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { classifySlackError } from '../slack/errors';
+import type { UninstalledFrom } from './installations';
 
 /** While a workspace is paused, how often Slack is asked whether the token works again. */
 export const PAUSED_RECHECK_MS = 10 * 60_000;
@@ -24,11 +25,25 @@ export class WorkspaceService {
     private readonly client: WebClient,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** Deletes the tokens an uninstall or revocation made worthless (distributed mode). */
+    private readonly forgetTokens: (from: UninstalledFrom) => Promise<void> = async () => undefined,
   ) {}
 
   async pause(teamId: string, reason: PauseReason): Promise<void> {
     await this.store.setWorkspaceStatus(teamId, reason, this.clock.now());
     this.logger.warn({ teamId, reason }, reason === 'uninstalled' ? 'app uninstalled: delivery stopped, data kept' : 'bot token revoked: delivery stopped, data kept');
+  }
+
+  /**
+   * app_uninstalled / tokens_revoked (the bot's): delivery stops and the tokens are deleted at once;
+   * the data stays. An org-wide install's event stops every workspace of the org Handoff has seen.
+   * Paused first, so nothing is sent with a token about to go.
+   */
+  async uninstalled(from: UninstalledFrom, reason: PauseReason): Promise<void> {
+    const teams = from.orgWide && from.enterpriseId ? await this.store.teamsOfEnterprise(from.enterpriseId) : [];
+    if (from.teamId && !teams.includes(from.teamId)) teams.push(from.teamId);
+    for (const teamId of teams) await this.pause(teamId, reason);
+    await this.forgetTokens(from);
   }
 
   /** Slack accepts the token for `teamId` again: deliver what waited (the next tick does). */

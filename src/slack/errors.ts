@@ -9,7 +9,8 @@ export type SlackFailure =
   | { kind: 'permanent'; code: string }
   | { kind: 'revoked'; code: string };
 
-const REVOKED = new Set(['token_revoked', 'invalid_auth', 'not_authed', 'account_inactive_workspace', 'team_disabled', 'app_uninstalled']);
+// token_expired: a rotating token (distributed mode) that could not be refreshed; a re-install brings it back.
+const REVOKED = new Set(['token_revoked', 'token_expired', 'invalid_auth', 'not_authed', 'account_inactive_workspace', 'team_disabled', 'app_uninstalled']);
 /** Codes that mean Slack no longer accepts the bot token for this workspace. */
 export const isRevokedCode = (code: string | undefined): boolean => code !== undefined && REVOKED.has(code);
 const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
@@ -63,6 +64,7 @@ export function explainSlackError(code: string, target: string): string {
     case 'ratelimited':
       return `Slack asked me to slow down; I’ll deliver to ${target} shortly.`;
     case 'token_revoked':
+    case 'token_expired':
     case 'invalid_auth':
     case 'not_authed':
     case 'account_inactive_workspace':

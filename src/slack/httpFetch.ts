@@ -29,6 +29,18 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true, maxSockets: 64, timeout: IDLE_SOCKET_MS }),
 };
 
+/**
+ * The body of each Response this module built, as received: a reader that only needs the bytes
+ * (the call metering) takes them here instead of cloning the Response (a WHATWG stream tee and a
+ * second read: ≈0.13 ms of CPU per call).
+ */
+const bodies = new WeakMap<object, Buffer>();
+
+/** The bytes of a Response `httpFetch` returned (without reading it), or undefined for any other. */
+export function receivedBody(res: object): Buffer | undefined {
+  return bodies.get(res);
+}
+
 /** Statuses whose Response may not carry a body. */
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
@@ -69,7 +81,12 @@ function request(url: URL, init: FetchInit, body: string | Buffer | undefined, h
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
-      res.on('end', () => resolve(new Response(NULL_BODY.has(status) ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: headersOf(res) })));
+      res.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        const response = new Response(NULL_BODY.has(status) ? null : bytes, { status, statusText: res.statusMessage ?? '', headers: headersOf(res) });
+        bodies.set(response, NULL_BODY.has(status) ? Buffer.alloc(0) : bytes);
+        resolve(response);
+      });
     });
     req.on('error', reject);
     req.end(body);

@@ -4,6 +4,7 @@
  * per request) without wrapping their methods.
  */
 import type { FetchFunction } from '@slack/web-api';
+import { receivedBody } from './httpFetch';
 
 export type SlackCallOutcome = 'ok' | 'rate_limited' | 'server_error' | 'network_error' | string;
 
@@ -33,11 +34,13 @@ export function meteredFetch(count: (method: string, outcome: SlackCallOutcome) 
 
 /** Slack answers 200 with `{ ok: false, error }` for its own errors: read a copy of the body for the code. */
 async function slackOutcome(res: Awaited<ReturnType<FetchFunction>>): Promise<SlackCallOutcome> {
-  // globalThis.fetch gives a real Response, which can be cloned; an injected fetch may not.
-  const copy = (res as Partial<Response>).clone?.call(res);
-  if (!copy) return res.ok ? 'ok' : 'error';
+  // httpFetch hands over the bytes it received; any other Response is cloned and read (a real one
+  // can be; an injected fetch's may not).
+  const received = receivedBody(res);
+  const copy = received ? undefined : (res as Partial<Response>).clone?.call(res);
+  if (!received && !copy) return res.ok ? 'ok' : 'error';
   try {
-    const text = await copy.text();
+    const text = received ? received.toString('utf8') : await copy!.text();
     // Slack starts every success with "ok":true; only failures (short) are parsed for their code.
     if (/^\s*\{\s*"ok"\s*:\s*true/.test(text)) return 'ok';
     const body = JSON.parse(text) as { ok?: unknown; error?: unknown };

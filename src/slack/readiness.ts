@@ -38,6 +38,15 @@ export class AuthTestReadiness implements SlackReadiness {
   constructor(
     private readonly client: WebClient,
     private readonly clock: Clock,
+    /**
+     * What is asked, and how /readyz names it. Distributed mode has no one bot token: it asks api.test
+     * (Slack answers it without one), so "ready" means Slack's Web API answers.
+     */
+    private readonly probeCall: { call: (client: WebClient) => Promise<unknown>; method: string; credential: string } = {
+      call: (client) => client.auth.test(),
+      method: 'auth.test',
+      credential: ' with SLACK_BOT_TOKEN',
+    },
   ) {}
 
   async check(): Promise<ReadinessReport> {
@@ -49,7 +58,7 @@ export class AuthTestReadiness implements SlackReadiness {
     return {
       ready: fresh,
       mode: 'http',
-      ...(fresh ? {} : { reason: `Slack Web API not reachable with SLACK_BOT_TOKEN (auth.test: ${this.lastError ?? 'no answer yet'})` }),
+      ...(fresh ? {} : { reason: `Slack Web API not reachable${this.probeCall.credential} (${this.probeCall.method}: ${this.lastError ?? 'no answer yet'})` }),
       ...(this.lastOkAt ? { lastConnectedAt: this.lastOkAt.toISOString() } : {}),
     };
   }
@@ -59,7 +68,7 @@ export class AuthTestReadiness implements SlackReadiness {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), AUTH_PROBE_TIMEOUT_MS)));
       try {
-        const outcome = await Promise.race([this.client.auth.test().then(() => 'ok' as const), timeout]);
+        const outcome = await Promise.race([this.probeCall.call(this.client).then(() => 'ok' as const), timeout]);
         this.lastError = outcome === 'ok' ? undefined : `no answer within ${AUTH_PROBE_TIMEOUT_MS} ms`;
         if (outcome === 'ok') this.lastOkAt = this.clock.now();
       } catch (e) {

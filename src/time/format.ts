@@ -2,7 +2,7 @@
 import { format as formatTz } from 'date-fns-tz';
 import { enUS } from 'date-fns/locale';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from './calendar';
-import { assertTimeZone, offsetMs } from './zone';
+import { assertTimeZone, localParts, offsetMs, type LocalParts } from './zone';
 
 /**
  * A Date whose "local" fields are its UTC fields. date-fns formats through the
@@ -73,6 +73,18 @@ function inlineTimestamps(pattern: string, at: Date): string {
   });
 }
 
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+const WEEKDAYS_SHORT = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/**
+ * The patterns every card and confirmation prints, written out directly: date-fns costs ≈20 µs a
+ * call, and a list of cards asks for dozens. The same text date-fns prints (a test compares them).
+ */
+const FAST_PATTERNS = new Map<string, (p: LocalParts) => string>([
+  ['HH:mm', (p) => `${pad2(p.hour)}:${pad2(p.minute)}`],
+  ['EEE HH:mm', (p) => `${WEEKDAYS_SHORT[p.weekday]} ${pad2(p.hour)}:${pad2(p.minute)}`],
+]);
+
 /**
  * Formats instant `at` as seen in `tz` with a date-fns pattern, e.g.
  * 'yyyy-MM-dd HH:mm zzz (EEE)' → '2026-03-09 09:00 EDT (Mon)'.
@@ -80,6 +92,8 @@ function inlineTimestamps(pattern: string, at: Date): string {
  */
 export function formatLocal(at: Date, tz: string, pattern: string): string {
   assertTimeZone(tz);
+  const fast = FAST_PATTERNS.get(pattern);
+  if (fast) return fast(localParts(tz, at));
   const wall = new WallClockDate(at.getTime() + offsetMs(tz, at));
   return formatTz(wall, inlineTimestamps(pattern, at), { timeZone: tz, originalDate: at, locale: enUS });
 }
@@ -96,12 +110,26 @@ export function zoneLabel(tz: string, at: Date): string {
 /** en-US short zone-name formatters, one per zone: building one costs far more than using it. */
 const shortNames = new Map<string, Intl.DateTimeFormat>();
 
+/** Per zone, the last minute whose name was asked, when the whole minute has that one name. */
+const lastMinuteNames = new Map<string, { minute: number; name: string }>();
+
 /**
  * What `formatLocal(at, tz, 'zzz')` prints ('EST', 'GMT+5:30'), from the same Intl formatter
- * date-fns-tz would build, kept per zone instead of built on every call.
+ * date-fns-tz would build, kept per zone instead of built on every call. The name is kept for the
+ * minute when its first and last instants agree (a zone's name never changes twice in a minute).
  */
 function shortZoneName(tz: string, at: Date): string {
   assertTimeZone(tz);
+  const minute = Math.floor(at.getTime() / MS_PER_MINUTE);
+  const last = lastMinuteNames.get(tz);
+  if (last?.minute === minute) return last.name;
+  const name = intlShortZoneName(tz, at);
+  const start = minute * MS_PER_MINUTE;
+  if (intlShortZoneName(tz, new Date(start)) === name && intlShortZoneName(tz, new Date(start + MS_PER_MINUTE - 1)) === name) lastMinuteNames.set(tz, { minute, name });
+  return name;
+}
+
+function intlShortZoneName(tz: string, at: Date): string {
   let dtf = shortNames.get(tz);
   if (!dtf) shortNames.set(tz, (dtf = new Intl.DateTimeFormat(['en-US', 'en-US'], { timeZone: tz, timeZoneName: 'short' })));
   const parts = dtf.formatToParts(at);

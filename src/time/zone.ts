@@ -5,7 +5,7 @@
  * Intl.DateTimeFormat, never through Date's local getters, so results do not
  * depend on the server's TZ.
  */
-import { LocalDate, MINUTES_PER_DAY, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, epochDayOf, epochDayOfCivil, formatLocalDate, weekdayOf } from './calendar';
+import { LocalDate, MINUTES_PER_DAY, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, civilOfEpochDay, epochDayOf, epochDayOfCivil, formatLocalDate, weekdayOf } from './calendar';
 
 export interface LocalParts {
   date: LocalDate;
@@ -44,8 +44,9 @@ function buildFormatter(tz: string): Intl.DateTimeFormat {
 }
 
 export function isValidTimeZone(tz: string): boolean {
-  if (typeof tz !== 'string' || !ZONE_NAME_RE.test(tz)) return false;
+  // A zone with a formatter passed every check below already (asked on every schedule read).
   if (formatters.has(tz)) return true;
+  if (typeof tz !== 'string' || !ZONE_NAME_RE.test(tz)) return false;
   try {
     formatters.set(tz, buildFormatter(tz));
     return true;
@@ -74,7 +75,8 @@ function assertInstant(at: Date): number {
   return t;
 }
 
-function wallFields(tz: string, t: number): WallFields {
+/** The wall clock in `tz` at `t` as Intl reads it (whole seconds): the source of every offset. */
+function intlWallFields(tz: string, t: number): WallFields {
   const f: Record<string, string> = {};
   for (const p of formatterFor(tz).formatToParts(t)) f[p.type] = p.value;
   const year = Number(f.year);
@@ -93,10 +95,59 @@ function wallAsUtcMs(w: WallFields): number {
   return epochDayOfCivil(w) * MS_PER_DAY + w.hour * MS_PER_HOUR + w.minute * MS_PER_MINUTE + w.second * 1000;
 }
 
-function offsetAtMs(tz: string, t: number): number {
+const floorToSecond = (t: number) => t - (((t % 1000) + 1000) % 1000);
+
+function intlOffsetAtMs(tz: string, t: number): number {
   // Intl has whole-second precision, so compare against the instant floored to a second.
-  const floored = t - (((t % 1000) + 1000) % 1000);
-  return wallAsUtcMs(wallFields(tz, floored)) - floored;
+  const floored = floorToSecond(t);
+  return wallAsUtcMs(intlWallFields(tz, floored)) - floored;
+}
+
+/**
+ * Offsets by zone and UTC minute. Reading one through Intl costs a formatToParts (≈5–10 µs) and a
+ * request asks for dozens (a person's next workday start tries several days, three offsets each),
+ * mostly the same ones again. A minute is kept when its first and last second have the same
+ * offset: no zone changes offset twice within a minute, so the offset holds for the whole minute.
+ * A minute with a change in it is kept as `null` and always asked of Intl. Cleared when full.
+ */
+const offsetsByMinute = new Map<string, Map<number, number | null>>();
+const MAX_CACHED_MINUTES = 50_000;
+let cachedMinutes = 0;
+
+function offsetAtMs(tz: string, t: number): number {
+  const minute = Math.floor(t / MS_PER_MINUTE);
+  const known = offsetsByMinute.get(tz)?.get(minute);
+  if (typeof known === 'number') return known;
+  if (known === null) return intlOffsetAtMs(tz, t);
+  const start = minute * MS_PER_MINUTE;
+  const first = intlOffsetAtMs(tz, start);
+  const whole = intlOffsetAtMs(tz, start + 59_000) === first;
+  if (cachedMinutes >= MAX_CACHED_MINUTES) {
+    offsetsByMinute.clear();
+    cachedMinutes = 0;
+  }
+  let zone = offsetsByMinute.get(tz);
+  if (!zone) offsetsByMinute.set(tz, (zone = new Map()));
+  zone.set(minute, whole ? first : null);
+  cachedMinutes += 1;
+  return whole ? first : intlOffsetAtMs(tz, t);
+}
+
+/** The wall clock in `tz` at `t` (whole seconds): the instant moved by the offset there. */
+function wallFields(tz: string, t: number): WallFields {
+  const floored = floorToSecond(t);
+  const wall = floored + offsetAtMs(tz, floored);
+  const epochDay = Math.floor(wall / MS_PER_DAY);
+  const msOfDay = wall - epochDay * MS_PER_DAY;
+  const { year, month, day } = civilOfEpochDay(epochDay);
+  return {
+    year,
+    month,
+    day,
+    hour: Math.floor(msOfDay / MS_PER_HOUR),
+    minute: Math.floor((msOfDay % MS_PER_HOUR) / MS_PER_MINUTE),
+    second: Math.floor((msOfDay % MS_PER_MINUTE) / 1000),
+  };
 }
 
 /** UTC offset of `tz` at instant `at`, in ms (New York in winter: −18 000 000). */

@@ -28,8 +28,8 @@ async function only(t: TestApp, kind: Row['kind'], userId: string): Promise<Row>
 const postsTo = (t: TestApp, userId: string) =>
   t.fake.messagesIn(userId).filter((m) => m.metadata?.event_type === MetadataEventTypes.notification || m.metadata?.event_type === MetadataEventTypes.digest);
 
-async function start(): Promise<TestApp> {
-  const t = await startTestApp({ now: '2026-11-25T12:00:00Z' });
+async function start(env: Record<string, string> = {}): Promise<TestApp> {
+  const t = await startTestApp({ now: '2026-11-25T12:00:00Z', env });
   t.fake.addUser({ id: LISBON, name: 'lia', tz: 'Europe/Lisbon' });
   t.fake.addUser({ id: TOKYO, name: 'kenji', tz: 'Asia/Tokyo' });
   t.fake.addUser({ id: AUTHOR, name: 'ada', tz: 'Europe/Lisbon' });
@@ -244,9 +244,10 @@ describe('outbox: ambiguous failures and crashes never duplicate', () => {
   });
 
   it('a request that timed out but reached Slack is found by its metadata and not sent again', async () => {
-    t = await start();
-    // Slack takes 11 s to answer; the app's Web API client gives up after 10 s.
-    t.fake.delay('chat.postMessage', 11_000);
+    // Slack takes 3 s to answer; the app's Web API client gives up after 2 s (10 s by default: the same
+    // path, a fifth of the wait).
+    t = await start({ SLACK_API_TIMEOUT_MS: '2000' });
+    t.fake.delay('chat.postMessage', 3_000);
     const reply = handOff(t, LISBON, 'check the invoice run', 15_000);
     // Once the post is held at Slack, later calls are answered at once (a fixed 200 ms missed it on a busy machine).
     await eventually(() => expect(t!.fake.inFlight('chat.postMessage')).toBe(1), 5000);

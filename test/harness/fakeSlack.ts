@@ -13,6 +13,12 @@
  * - A reused trigger is `exchanged_trigger_id`, an old one `expired_trigger_id`, an unknown
  *   one `invalid_trigger_id`.
  * - `cannot_dm_bot` is not in the published error lists but is what Slack returns for a bot user.
+ *
+ * Distributed mode (issue 15): `fake.oauth` (fakeOAuth.ts) installs the app into more workspaces and
+ * Enterprise Grid orgs through /oauth/v2/authorize and oauth.v2.access, with token rotation. Every
+ * call is answered as the installation its token belongs to (auth.test, the bot that posts, the people
+ * it may reach), and recorded with that token and workspace. The token the fake was started with is
+ * the single-workspace one and behaves as before.
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -22,6 +28,7 @@ import { randomBytes } from 'node:crypto';
 import type { AnyBlock, MessageMetadata } from '@slack/types';
 import { validateSurface } from './blockKit';
 import { FakeSocketMode } from './fakeSocketMode';
+import { FakeOAuth, type TokenOwner } from './fakeOAuth';
 import { busiestWindow, KeyedSlidingWindow, retryAfterSeconds, SlidingWindow } from './slidingWindow';
 
 type Json = Record<string, unknown>;
@@ -125,6 +132,10 @@ export interface RecordedCall {
   at: number;
   status: number;
   response: unknown;
+  /** The token the call was made with. */
+  token?: string;
+  /** The workspace it was made for: its token's (an org-wide token's: the `team_id` it named). */
+  team?: string;
   /**
    * The tag of a client whose base URL is `…/via/<tag>/api/` instead of `…/api/`: several processes
    * sharing one fake (replicas) each get their own base URL, so their calls can be told apart.
@@ -170,6 +181,8 @@ const MAX_TEXT = 40000; // chat.postMessage: text beyond 40,000 characters is re
 const JSON_FIELDS = ['blocks', 'view', 'metadata', 'attachments']; // sent as JSON strings by @slack/web-api
 const FIRST_TS_SEC = 1700000000;
 const MAX_VIEW_STACK = 3; // views.push: push_limit_reached beyond 3 views
+/** Methods Slack answers without a token (oauth.v2.access authenticates with the client id and secret). */
+const NO_TOKEN_METHODS = new Set(['api.test', 'oauth.v2.access']);
 
 export class FakeSlack {
   readonly botToken: string;
@@ -183,6 +196,8 @@ export class FakeSlack {
   appTokenScopes: string[];
   /** Socket Mode: connections, envelopes and acks. */
   readonly socketMode: FakeSocketMode;
+  /** Installs through OAuth, and who each token is (distributed mode). */
+  readonly oauth: FakeOAuth;
   /** Clock for trigger expiry; override to simulate a stale trigger. */
   now: () => number = () => Date.now();
 
@@ -204,6 +219,8 @@ export class FakeSlack {
   private tsCounter = 0;
   private idCounter = 0;
   private revoked = false;
+  /** Whom the call being answered is from (set around each handler). */
+  private caller!: { owner: TokenOwner; teamId: string };
   private rateLimits: RateLimitRule[] = [];
   private failures: FailRule[] = [];
   private delays = new Map<string, number | (() => number)>();
@@ -212,7 +229,7 @@ export class FakeSlack {
 
   private readonly handlers: Record<string, (args: Args) => Json> = {
     'api.test': (args) => ({ args }),
-    'auth.test': () => this.authTest(),
+    'auth.test': (args) => this.oauth.authTest(this.caller.owner, optStr(args, 'team_id')),
     'users.info': (args) => this.usersInfo(args),
     'users.list': () => ({ members: [...this.users.values()].map((u) => this.userJson(u)), response_metadata: { next_cursor: '' } }),
     'conversations.open': (args) => this.conversationsOpen(args),
@@ -230,6 +247,7 @@ export class FakeSlack {
     'views.update': (args) => this.viewsUpdate(args),
     'views.publish': (args) => this.viewsPublish(args),
     'apps.connections.open': () => this.appsConnectionsOpen(),
+    'oauth.v2.access': (args) => this.oauthV2Access(args),
   };
 
   private constructor(opts: FakeSlackOptions) {
@@ -243,6 +261,18 @@ export class FakeSlack {
     this.appTokenScopes = [...(opts.appTokenScopes ?? ['connections:write'])];
     this.server = createServer((req, res) => void this.handle(req, res));
     this.socketMode = new FakeSocketMode(this.server, () => this.port, this.appId);
+    this.oauth = new FakeOAuth(
+      {
+        token: this.botToken,
+        workspace: { teamId: this.teamId, name: 'Handoff Test', domain: this.teamDomain, enterpriseId: null },
+        botUserId: this.botUserId,
+        botId: this.botId,
+        appId: this.appId,
+      },
+      () => this.now(),
+      (bot) => this.addUser({ id: bot.id, name: 'handoff', real_name: 'Handoff', is_bot: true, team_id: bot.teamId }),
+    );
+    this.caller = { owner: this.oauth.owner(this.botToken)!, teamId: this.teamId };
     this.addBotUser();
   }
 
@@ -490,6 +520,7 @@ export class FakeSlack {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
     const rawBody = await readBody(req);
     if (url.pathname.startsWith('/response/')) return this.handleResponseUrl(url, rawBody, at, res);
+    if (url.pathname === '/oauth/v2/authorize') return this.handleAuthorize(url, at, res);
     const api = /^\/(?:via\/([^/]+)\/)?api\/(.*)$/.exec(url.pathname);
     const method = api?.[2] ?? '';
     const via = api?.[1] ? { via: api[1] } : {};
@@ -505,7 +536,7 @@ export class FakeSlack {
     try {
       await this.applyDelay(method);
       const [status, response, headers] = this.respond(method, args, token);
-      this.reply(res, { method, args, at, status, response, ...via }, headers);
+      this.reply(res, { method, args, at, status, response, ...this.attribution(token, args), ...via }, headers);
     } finally {
       this.inFlightByMethod.set(method, (this.inFlightByMethod.get(method) ?? 1) - 1);
     }
@@ -522,20 +553,62 @@ export class FakeSlack {
     if (failure) return [200, { ok: false, error: failure.error ?? 'internal_error' }];
     const handler = Object.hasOwn(this.handlers, method) ? this.handlers[method] : undefined;
     if (!handler) return [200, { ok: false, error: 'unknown_method', req_method: method }];
+    if (NO_TOKEN_METHODS.has(method)) return this.answer(handler, args);
     if (token === undefined) return [200, { ok: false, error: 'not_authed' }];
     // apps.connections.open takes the app-level token only; every other method here a bot token.
-    const expected = method === 'apps.connections.open' ? this.appToken : this.botToken;
-    if (token !== expected) {
+    const owner = method === 'apps.connections.open' ? undefined : this.oauth.owner(token);
+    if (method === 'apps.connections.open' ? token !== this.appToken : !owner) {
       const wrongKind = method === 'apps.connections.open' ? token.startsWith('xox') : token.startsWith('xapp-');
       return [200, { ok: false, error: wrongKind ? 'not_allowed_token_type' : 'invalid_auth' }];
     }
-    if (this.revoked) return [200, { ok: false, error: 'token_revoked' }];
+    if (this.revoked || owner?.revoked) return [200, { ok: false, error: 'token_revoked' }];
+    if (owner?.expiresAt != null && this.now() >= owner.expiresAt) return [200, { ok: false, error: 'token_expired' }];
+    const primary = this.caller;
+    if (owner) this.caller = { owner, teamId: (owner.orgWide ? optStr(args, 'team_id') : owner.teamId) ?? '' };
+    try {
+      return this.answer(handler, args);
+    } finally {
+      this.caller = primary;
+    }
+  }
+
+  private answer(handler: (args: Args) => Json, args: Args): [number, Json] {
     try {
       return [200, { ok: true, ...handler(args) }];
     } catch (err) {
       if (err instanceof ApiError) return [200, { ok: false, error: err.error, ...err.extra }];
       return [500, { ok: false, error: 'fatal_error', detail: String(err) }];
     }
+  }
+
+  /** The token of a call and the workspace it was for, as recorded. */
+  private attribution(token: string | undefined, args: Args): Pick<RecordedCall, 'token' | 'team'> {
+    const owner = token === undefined ? undefined : this.oauth.owner(token);
+    if (!owner) return token === undefined ? {} : { token };
+    const team = owner.orgWide ? optStr(args, 'team_id') : (owner.teamId ?? undefined);
+    return { token, ...(team ? { team } : {}) };
+  }
+
+  /** The browser's visit to Slack's authorize page: straight back to the app, approved (or cancelled). */
+  private handleAuthorize(url: URL, at: number, res: ServerResponse): void {
+    const answer = this.oauth.authorize(url);
+    const call: RecordedCall = {
+      method: 'oauth.authorize',
+      args: Object.fromEntries(url.searchParams.entries()),
+      at,
+      status: answer.status,
+      response: answer.location ?? answer.body,
+    };
+    this.calls.push(call);
+    this.events.emit('call', call);
+    res.writeHead(answer.status, answer.location ? { location: answer.location } : { 'content-type': 'text/plain' });
+    res.end(answer.body ?? '');
+  }
+
+  private oauthV2Access(args: Args): Json {
+    const { ok, error, ...rest } = this.oauth.access(args);
+    if (ok !== true) throw new ApiError(String(error));
+    return rest;
   }
 
   /** Returns the Retry-After seconds if this call is rate limited. */
@@ -599,19 +672,6 @@ export class FakeSlack {
     return /^[UW][A-Z0-9]+$/.test(id);
   }
 
-  private authTest(): Json {
-    return {
-      url: `https://${this.teamDomain}.slack.com/`,
-      team: 'Handoff Test',
-      user: 'handoff',
-      team_id: this.teamId,
-      user_id: this.botUserId,
-      bot_id: this.botId,
-      app_id: this.appId,
-      is_enterprise_install: false,
-    };
-  }
-
   /** Socket Mode: a WebSocket URL served by this fake, if the app-level token may open connections. */
   private appsConnectionsOpen(): Json {
     if (!this.appTokenScopes.includes('connections:write')) {
@@ -622,7 +682,7 @@ export class FakeSlack {
 
   private usersInfo(args: Args): Json {
     const user = this.users.get(need(args, 'user', 'user_not_found'));
-    if (!user) throw new ApiError('user_not_found');
+    if (!user || !this.oauth.reaches(this.caller.owner, user.team_id)) throw new ApiError('user_not_found');
     return { user: this.userJson(user) };
   }
 
@@ -665,7 +725,7 @@ export class FakeSlack {
   /** A user the bot may DM; each refusal in the error vocabulary of the calling method. */
   private dmTarget(userId: string, errors: { unknown: string; deleted: string }): string {
     const user = this.users.get(userId);
-    if (!user) throw new ApiError(errors.unknown);
+    if (!user || !this.oauth.reaches(this.caller.owner, user.team_id)) throw new ApiError(errors.unknown);
     if (user.is_bot) throw new ApiError('cannot_dm_bot');
     if (user.deleted) throw new ApiError(errors.deleted);
     return this.dmChannelFor(userId);
@@ -798,10 +858,10 @@ export class FakeSlack {
       channel,
       ts: this.nextTs(),
       text: optStr(args, 'text') ?? '',
-      user: this.botUserId,
-      bot_id: this.botId,
+      user: this.caller.owner.botUserId,
+      bot_id: this.caller.owner.botId,
       app_id: this.appId,
-      team: this.teamId,
+      team: this.caller.teamId || this.teamId,
       ...contentFields(args),
       ...(optStr(args, 'thread_ts') ? { thread_ts: optStr(args, 'thread_ts') } : {}),
     });
@@ -827,17 +887,17 @@ export class FakeSlack {
   private chatUpdate(args: Args): Json {
     const channel = this.requireMemberConversation(args.channel);
     const message = this.findMessage(channel, need(args, 'ts', 'message_not_found'));
-    if (message.bot_id !== this.botId) throw new ApiError('cant_update_message');
+    if (message.bot_id !== this.caller.owner.botId) throw new ApiError('cant_update_message');
     this.checkContent(args, false);
     Object.assign(message, contentFields(args), optStr(args, 'text') !== undefined ? { text: optStr(args, 'text') } : {});
-    message.edited = { user: this.botUserId, ts: this.nextTs() };
+    message.edited = { user: this.caller.owner.botUserId, ts: this.nextTs() };
     return { channel, ts: message.ts, text: message.text, message: messageJson(message, true) };
   }
 
   private chatDelete(args: Args): Json {
     const channel = this.requireMemberConversation(args.channel);
     const message = this.findMessage(channel, need(args, 'ts', 'message_not_found'));
-    if (message.bot_id !== this.botId) throw new ApiError('cant_delete_message');
+    if (message.bot_id !== this.caller.owner.botId) throw new ApiError('cant_delete_message');
     const list = this.messages.get(channel) ?? [];
     list.splice(list.indexOf(message), 1);
     return { channel, ts: message.ts };
@@ -999,7 +1059,7 @@ export class FakeSlack {
   private viewsPublish(args: Args): Json {
     const userId = need(args, 'user_id', 'invalid_arguments');
     const user = this.users.get(userId);
-    if (!user || user.deleted) throw new ApiError('user_not_found');
+    if (!user || user.deleted || !this.oauth.reaches(this.caller.owner, user.team_id)) throw new ApiError('user_not_found');
     const input = this.requireView(args, 'home');
     const existingId = this.homeViews.get(userId);
     const existing = existingId ? this.views.get(existingId) : undefined;

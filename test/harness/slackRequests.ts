@@ -18,6 +18,10 @@ export interface SlackRequesterOptions {
   baseUrl: string;
   signingSecret: string;
   teamId: string;
+  /** An Enterprise Grid workspace's org. */
+  enterpriseId?: string;
+  /** The app is installed org-wide (payloads then say `is_enterprise_install`, events name no team in `authorizations`). */
+  enterpriseInstall?: boolean;
   path?: string;
   teamDomain?: string;
   apiAppId?: string;
@@ -110,7 +114,8 @@ export interface EventOptions extends SendOptions {
 }
 
 export class SlackRequester {
-  private readonly opts: Required<Omit<SlackRequesterOptions, 'issueTriggerId' | 'responseUrl'>> & Pick<SlackRequesterOptions, 'issueTriggerId' | 'responseUrl'>;
+  private readonly opts: Required<Omit<SlackRequesterOptions, 'issueTriggerId' | 'responseUrl' | 'enterpriseId'>> &
+    Pick<SlackRequesterOptions, 'issueTriggerId' | 'responseUrl' | 'enterpriseId'>;
   private eventCounter = 0;
 
   constructor(options: SlackRequesterOptions) {
@@ -121,6 +126,7 @@ export class SlackRequester {
       botUserId: 'UBOT',
       botId: 'B0001',
       verificationToken: 'legacy-verification-token',
+      enterpriseInstall: false,
       ...options,
     };
   }
@@ -146,7 +152,8 @@ export class SlackRequester {
       command: params.command ?? '/handoff',
       text: params.text,
       api_app_id: apiAppId,
-      is_enterprise_install: 'false',
+      ...(this.opts.enterpriseId ? { enterprise_id: this.opts.enterpriseId } : {}),
+      is_enterprise_install: String(this.opts.enterpriseInstall),
       response_url: params.responseUrl ?? this.newResponseUrl(),
       trigger_id: params.triggerId ?? this.newTriggerId(params.userId),
     };
@@ -176,8 +183,7 @@ export class SlackRequester {
       token: this.opts.verificationToken,
       trigger_id: params.triggerId ?? this.newTriggerId(params.userId),
       team: this.team(),
-      enterprise: null,
-      is_enterprise_install: false,
+      ...this.enterprise(),
       actions: [action],
     };
     if (params.view) return { ...base, ...this.viewContainer(params) };
@@ -216,8 +222,7 @@ export class SlackRequester {
         bot_id: this.opts.botId,
       },
       response_urls: [],
-      is_enterprise_install: false,
-      enterprise: null,
+      ...this.enterprise(),
     };
   }
 
@@ -230,8 +235,7 @@ export class SlackRequester {
       team: this.team(),
       user: this.user(params.userId),
       channel: { id: params.channelId, name: params.channelName ?? 'general' },
-      is_enterprise_install: false,
-      enterprise: null,
+      ...this.enterprise(),
       callback_id: params.callbackId,
       trigger_id: params.triggerId ?? this.newTriggerId(params.userId),
       response_url: this.newResponseUrl(),
@@ -254,16 +258,20 @@ export class SlackRequester {
 
   /** The `event_callback` body around `event`: the HTTP body, or the payload of a Socket Mode events_api envelope. */
   eventCallback(event: object, options: Pick<EventOptions, 'eventId' | 'eventTime'> = {}): Record<string, unknown> {
-    const { teamId, apiAppId, botUserId, verificationToken } = this.opts;
+    const { teamId, apiAppId, botUserId, verificationToken, enterpriseId, enterpriseInstall } = this.opts;
     return {
       token: verificationToken,
       team_id: teamId,
+      ...(enterpriseId ? { enterprise_id: enterpriseId } : {}),
       api_app_id: apiAppId,
       event,
       type: 'event_callback',
       event_id: options.eventId ?? `Ev${String(++this.eventCounter).padStart(8, '0')}${randomBytes(2).toString('hex').toUpperCase()}`,
       event_time: options.eventTime ?? Math.floor(Date.now() / 1000),
-      authorizations: [{ enterprise_id: null, team_id: teamId, user_id: botUserId, is_bot: true, is_enterprise_install: false }],
+      // An org-wide install is authorized for the org, not for one of its workspaces.
+      authorizations: [
+        { enterprise_id: enterpriseId ?? null, team_id: enterpriseInstall ? null : teamId, user_id: botUserId, is_bot: true, is_enterprise_install: enterpriseInstall },
+      ],
       is_ext_shared_channel: false,
     };
   }
@@ -314,7 +322,13 @@ export class SlackRequester {
   }
 
   private team(): Record<string, unknown> {
-    return { id: this.opts.teamId, domain: this.opts.teamDomain };
+    return { id: this.opts.teamId, domain: this.opts.teamDomain, ...(this.opts.enterpriseId ? { enterprise_id: this.opts.enterpriseId } : {}) };
+  }
+
+  /** The org fields of an interaction payload. */
+  private enterprise(): Record<string, unknown> {
+    const { enterpriseId, enterpriseInstall } = this.opts;
+    return { enterprise: enterpriseId ? { id: enterpriseId, name: enterpriseId } : null, is_enterprise_install: enterpriseInstall };
   }
 
   private viewContainer(params: BlockActionParams): Record<string, unknown> {

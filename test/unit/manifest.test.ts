@@ -5,12 +5,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { CallbackIds, COMMAND } from '../../src/ids';
+import { BOT_SCOPES, CallbackIds, COMMAND } from '../../src/ids';
+import { REDIRECT_PATH } from '../../src/slack/oauth';
 
 const root = path.resolve(__dirname, '..', '..');
 const manifest = parse(fs.readFileSync(path.join(root, 'manifest.yml'), 'utf8')) as {
   features: { slash_commands: { command: string; should_escape: boolean }[]; shortcuts: { callback_id: string; type: string }[]; app_home: { home_tab_enabled: boolean } };
-  oauth_config: { scopes: { bot: string[] } };
+  oauth_config: { scopes: { bot: string[] }; redirect_urls: string[] };
   settings: { event_subscriptions: { bot_events: string[] }; interactivity: { is_enabled: boolean }; socket_mode_enabled: boolean };
 };
 
@@ -27,6 +28,8 @@ const METHOD_SCOPES: Record<string, string | null> = {
   'views.update': null,
   'views.publish': null,
   'views.push': null,
+  'api.test': null, // /readyz in distributed mode
+  'oauth.v2.access': null, // installs and token refreshes (client id and secret)
 };
 
 /** conversations.history/replies are used on DMs (recovery) and channels (refresh, thread recipients). */
@@ -71,7 +74,7 @@ describe('manifest.yml matches the code', () => {
   });
 
   it('subscribes to every event a listener handles, with its scope', () => {
-    const handled = [...all.matchAll(/app\.event\('([\w.]+)'/g)].map((m) => m[1]!);
+    const handled = [...all.matchAll(/(?:app|router)\.event\('([\w.]+)'/g)].map((m) => m[1]!);
     expect(handled).toEqual(expect.arrayContaining(['app_home_opened', 'message', 'user_change', 'app_uninstalled', 'tokens_revoked']));
     for (const event of handled) {
       for (const sub of EVENT_SUBSCRIPTIONS[event] ?? [event]) {
@@ -90,6 +93,12 @@ describe('manifest.yml matches the code', () => {
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
+  });
+
+  it('asks an "Add to Slack" install for exactly the scopes it grants, and names the redirect route', () => {
+    expect([...BOT_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
+    expect(manifest.oauth_config.redirect_urls).toHaveLength(1);
+    expect(new URL(manifest.oauth_config.redirect_urls[0]!).pathname).toBe(REDIRECT_PATH);
   });
 
   it('asks for no scope the code does not need', () => {

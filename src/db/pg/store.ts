@@ -11,6 +11,7 @@ import { deflectionQueries } from './deflections';
 import { digestQueries } from './digests';
 import { dueDigestQueries } from './dueDigests';
 import { handoffQueries } from './handoffs';
+import { installationQueries } from './installations';
 import { outboxQueries } from './outbox';
 import { paceQueries } from './pace';
 import { userQueries } from './users';
@@ -22,6 +23,7 @@ function queries(c: Conn): Queries {
     ...bound(c, digestQueries),
     ...bound(c, dueDigestQueries),
     ...bound(c, handoffQueries),
+    ...bound(c, installationQueries),
     ...bound(c, outboxQueries),
     ...bound(c, paceQueries),
     ...bound(c, userQueries),

@@ -1,11 +1,13 @@
 import type Database from 'better-sqlite3';
-import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { prepared, writeTransaction } from '../prepared';
-import { deflectionMutes, deflections, workspaces } from '../schema';
+import { prepared, rowReader, sqliteOf, updateWhere, writeTransaction } from '../prepared';
+import { deflections, workspaces } from '../schema';
 
 export type DeflectionRow = typeof deflections.$inferSelect;
 export type DeflectionOutcome = DeflectionRow['outcome'];
+
+const deflection = rowReader(deflections);
 
 /**
  * What every channel message that proposes a call runs (dedupe, switches, mutes, the reservation),
@@ -23,6 +25,15 @@ const statements = (s: Database.Database) => ({
     values (@teamId, @userId, @channelId, @threadTs, @messageTs, @reason, null, null, @t, @t)
     on conflict do nothing returning id`),
   setPending: s.prepare<[string, string, number]>(`update deflections set pending_text = ?, pending_mentions = ? where id = ?`),
+  // And what the prompt's buttons run.
+  mute: s.prepare<[string, string, string, number]>(`insert into deflection_mutes (team_id, user_id, channel_id, created_at) values (?, ?, ?, ?) on conflict do nothing`),
+  unmute: s.prepare<[string, string, string]>(`delete from deflection_mutes where team_id = ? and user_id = ? and channel_id = ?`),
+  get: s.prepare<[string, number], Record<string, unknown>>(`select ${deflection.columns()} from deflections where team_id = ? and id = ?`),
+  getById: s.prepare<[number], Record<string, unknown>>(`select ${deflection.columns()} from deflections where id = ?`),
+  // Allowed previous outcomes as a JSON array; the handoff id is kept when none is given.
+  setOutcome: s.prepare<Record<string, unknown>>(`
+    update deflections set outcome = @outcome, updated_at = @t, pending_text = null, pending_mentions = null, handoff_id = coalesce(@handoffId, handoff_id)
+    where id = @id and outcome in (select value from json_each(@allowed))`),
 });
 
 /** True the first time an event id is seen; Slack retries and double deliveries return false. */
@@ -35,7 +46,7 @@ export function isMuted(db: Db, teamId: string, userId: string, channelId: strin
 }
 
 export function mute(db: Db, teamId: string, userId: string, channelId: string, now: Date): void {
-  db.insert(deflectionMutes).values({ teamId, userId, channelId, createdAt: now.getTime() }).onConflictDoNothing().run();
+  prepared(db, statements).mute.run(teamId, userId, channelId, now.getTime());
 }
 
 export function workspaceDeflectionEnabled(db: Db, teamId: string): boolean {
@@ -44,13 +55,11 @@ export function workspaceDeflectionEnabled(db: Db, teamId: string): boolean {
 }
 
 export function setWorkspaceDeflection(db: Db, teamId: string, on: boolean): void {
-  db.update(workspaces).set({ deflectionEnabled: on }).where(eq(workspaces.teamId, teamId)).run();
+  updateWhere(db, workspaces, { deflectionEnabled: on }, { teamId });
 }
 
 export function unmute(db: Db, teamId: string, userId: string, channelId: string): void {
-  db.delete(deflectionMutes)
-    .where(and(eq(deflectionMutes.teamId, teamId), eq(deflectionMutes.userId, userId), eq(deflectionMutes.channelId, channelId)))
-    .run();
+  prepared(db, statements).unmute.run(teamId, userId, channelId);
 }
 
 export interface PromptReservation {
@@ -98,22 +107,20 @@ export function setPending(db: Db, id: number, text: string, recipientIds: strin
 
 /** Forgets the message text (and recipients) without recording an outcome. */
 export function forgetPending(db: Db, id: number): void {
-  db.update(deflections).set({ pendingText: null, pendingMentions: null }).where(eq(deflections.id, id)).run();
+  updateWhere(db, deflections, { pendingText: null, pendingMentions: null }, { id });
 }
 
 export function getDeflection(db: Db, teamId: string, id: number): DeflectionRow | undefined {
   if (!Number.isSafeInteger(id)) return undefined;
-  return db
-    .select()
-    .from(deflections)
-    .where(and(eq(deflections.teamId, teamId), eq(deflections.id, id)))
-    .get();
+  const raw = prepared(db, statements).get.get(teamId, id);
+  return raw ? deflection.read(raw) : undefined;
 }
 
 /** By id alone: for checks that then compare the row's team and person themselves. */
 export function getDeflectionById(db: Db, id: number): DeflectionRow | undefined {
   if (!Number.isSafeInteger(id)) return undefined;
-  return db.select().from(deflections).where(eq(deflections.id, id)).get();
+  const raw = prepared(db, statements).getById.get(id);
+  return raw ? deflection.read(raw) : undefined;
 }
 
 /**
@@ -134,17 +141,12 @@ export const ALLOWED_FROM: Record<Exclude<DeflectionOutcome, 'shown'>, Deflectio
  * once the person has answered it is not needed any more. Returns whether the outcome changed.
  */
 export function setOutcome(db: Db, id: number, outcome: Exclude<DeflectionOutcome, 'shown'>, now: Date, handoffId?: number): boolean {
-  return db.transaction((tx) => {
-    const changed = tx
-      .update(deflections)
-      .set({ outcome, updatedAt: now.getTime(), pendingText: null, pendingMentions: null, ...(handoffId ? { handoffId } : {}) })
-      .where(and(eq(deflections.id, id), inArray(deflections.outcome, ALLOWED_FROM[outcome])))
-      .run();
-    if (changed.changes === 0) {
-      tx.update(deflections).set({ pendingText: null, pendingMentions: null }).where(eq(deflections.id, id)).run();
-    }
+  const q = prepared(db, statements);
+  return sqliteOf(db).transaction(() => {
+    const changed = q.setOutcome.run({ id, outcome, t: now.getTime(), handoffId: handoffId || null, allowed: JSON.stringify(ALLOWED_FROM[outcome]) });
+    if (changed.changes === 0) forgetPending(db, id);
     return changed.changes > 0;
-  });
+  })();
 }
 
 /** Old processed-event ids deleted per tick: a bounded statement (by the `at` index), never a long one. */

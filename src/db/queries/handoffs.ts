@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { handoffEvents, handoffRecipients, handoffs } from '../schema';
-import { prepared, rowReader } from '../prepared';
+import { prepared, rowReader, updateWhere } from '../prepared';
 import { allocateHandoffNumber, ensureWorkspace } from './workspaces';
 import type { HandoffDraft } from '../../domain/handoffDraft';
 import { isClosed, type Decision, type HandoffState } from '../../domain/handoffLifecycle';
@@ -36,11 +36,18 @@ const statements = (s: Database.Database) => ({
     `select id from handoffs where team_id = ? and author_id = ? and ask = ? and created_at > ? order by id desc limit 5`,
   ),
   createdSince: s.prepare<[string, string, number], { n: number }>(`select count(*) as n from handoffs where team_id = ? and author_id = ? and created_at > ?`),
-  insert: s.prepare(`insert into handoffs (team_id, number, author_id, title, context, ask, links, if_offline, needed_by_at, urgent,
+  // Both inserts return the rows they wrote (defaults included): the new handoff is not read back.
+  insert: s.prepare<
+    Record<string, unknown>,
+    Record<string, unknown>
+  >(`insert into handoffs (team_id, number, author_id, title, context, ask, links, if_offline, needed_by_at, urgent,
       channel_id, source_permalink, idempotency_key, created_at, updated_at)
     values (@teamId, @number, @authorId, @title, @context, @ask, @links, @ifOffline, @neededByAt, @urgent,
-      @channelId, @sourcePermalink, @idempotencyKey, @now, @now)`),
-  insertRecipient: s.prepare(`insert into handoff_recipients (handoff_id, team_id, user_id, added_at, position) values (@handoffId, @teamId, @userId, @now, @position)`),
+      @channelId, @sourcePermalink, @idempotencyKey, @now, @now)
+    returning ${handoff.columns()}`),
+  insertRecipient: s.prepare<Record<string, unknown>, Record<string, unknown>>(
+    `insert into handoff_recipients (handoff_id, team_id, user_id, added_at, position) values (@handoffId, @teamId, @userId, @now, @position) returning ${recipient.columns()}`,
+  ),
   insertEvent: s.prepare(`insert into handoff_events (team_id, handoff_id, actor_id, kind, from_state, to_state, note, detail, at)
     values (@teamId, @handoffId, @actorId, @kind, @fromState, @toState, @note, @detail, @at)`),
   waitingOn: s.prepare<[string, string, number], Record<string, unknown>>(`
@@ -135,8 +142,8 @@ export function createHandoff(tx: Db, teamId: string, draft: HandoffDraft, now: 
   }
   ensureWorkspace(tx, teamId, now);
   const t = now.getTime();
-  const id = Number(
-    q.insert.run({
+  const created = handoff.read(
+    q.insert.get({
       teamId,
       number: allocateHandoffNumber(tx, teamId),
       authorId: draft.authorId,
@@ -151,9 +158,11 @@ export function createHandoff(tx: Db, teamId: string, draft: HandoffDraft, now: 
       sourcePermalink: opts.sourcePermalink,
       idempotencyKey: opts.idempotencyKey,
       now: t,
-    }).lastInsertRowid,
+    })!,
   );
-  draft.recipientIds.forEach((userId, position) => q.insertRecipient.run({ handoffId: id, teamId, userId, now: t, position }));
+  const id = created.id;
+  // In position order, as loadHandoff lists them.
+  const recipients = draft.recipientIds.map((userId, position) => recipient.read(q.insertRecipient.get({ handoffId: id, teamId, userId, now: t, position })!));
   q.insertEvent.run({
     teamId,
     handoffId: id,
@@ -165,7 +174,7 @@ export function createHandoff(tx: Db, teamId: string, draft: HandoffDraft, now: 
     detail: JSON.stringify({ recipients: draft.recipientIds, urgent: draft.urgent }),
     at: t,
   });
-  return { status: 'created', handoff: loadHandoff(tx, teamId, id)! };
+  return { status: 'created', handoff: { ...created, recipients } };
 }
 
 /** How many handoffs `authorId` created after `since`. */
@@ -241,9 +250,17 @@ export function applyDecision(tx: Db, input: ApplyInput): number | null {
 }
 
 export function logEvent(db: Db, e: { teamId: string; handoffId: number; actorId: string; kind: string; note?: string | null; at: Date }): void {
-  db.insert(handoffEvents)
-    .values({ ...e, note: e.note ?? null, at: e.at.getTime() })
-    .run();
+  prepared(db, statements).insertEvent.run({
+    teamId: e.teamId,
+    handoffId: e.handoffId,
+    actorId: e.actorId,
+    kind: e.kind,
+    fromState: null,
+    toState: null,
+    note: e.note ?? null,
+    detail: null,
+    at: e.at.getTime(),
+  });
 }
 
 export function listEvents(db: Db, handoffId: number) {
@@ -300,7 +317,7 @@ export function snoozeForRecipient(db: Db, handoffId: number, userId: string, un
 }
 
 export function setChannelPost(db: Db, handoffId: number, channelId: string, ts: string): void {
-  db.update(handoffs).set({ channelId, channelTs: ts }).where(eq(handoffs.id, handoffId)).run();
+  updateWhere(db, handoffs, { channelId, channelTs: ts }, { id: handoffId });
 }
 
 export function countOpenAuthored(db: Db, teamId: string, authorId: string): number {

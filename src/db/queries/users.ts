@@ -1,15 +1,25 @@
 import type Database from 'better-sqlite3';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../client';
 import { users } from '../schema';
-import { prepared, rowReader } from '../prepared';
+import { prepared, rowReader, updateWhere } from '../prepared';
 
 export type UserRow = typeof users.$inferSelect;
 
 const user = rowReader(users);
-// Read on every request (the person acting, the people named on cards), so prepared once.
+// Read on every request (the person acting, the people named on cards), written on every profile
+// refresh and settings change: prepared once.
 const statements = (s: Database.Database) => ({
   get: s.prepare<[string, string], Record<string, unknown>>(`select ${user.columns()} from users where team_id = ? and user_id = ?`),
+  upsertProfile: s.prepare<Record<string, unknown>, Record<string, unknown>>(`
+    insert into users (team_id, user_id, display_name, is_bot, deleted, slack_tz, profile_fetched_at, created_at, updated_at)
+    values (@teamId, @userId, @displayName, @isBot, @deleted, @slackTz, @t, @t, @t)
+    on conflict (team_id, user_id) do update set display_name = @displayName, is_bot = @isBot, deleted = @deleted, slack_tz = @slackTz,
+      profile_fetched_at = @t, updated_at = @t
+    returning ${user.columns()}`),
+  byName: s.prepare<[string, string], { id: string }>(
+    `select user_id as id from users where team_id = ? and deleted = 0 and is_bot = 0 and lower(display_name) = lower(?) limit 2`,
+  ),
 });
 
 export function getUser(db: Db, teamId: string, userId: string): UserRow | undefined {
@@ -36,15 +46,16 @@ export interface SlackProfile {
 /** Inserts or refreshes what Slack knows about a person; their own preferences are left alone. */
 export function upsertProfile(db: Db, teamId: string, userId: string, p: SlackProfile, now: Date): UserRow {
   const t = now.getTime();
-  return db
-    .insert(users)
-    .values({ teamId, userId, ...p, profileFetchedAt: t, createdAt: t, updatedAt: t })
-    .onConflictDoUpdate({
-      target: [users.teamId, users.userId],
-      set: { ...p, profileFetchedAt: t, updatedAt: t },
-    })
-    .returning()
-    .get();
+  const row = prepared(db, statements).upsertProfile.get({
+    teamId,
+    userId,
+    displayName: p.displayName,
+    isBot: p.isBot ? 1 : 0,
+    deleted: p.deleted ? 1 : 0,
+    slackTz: p.slackTz,
+    t,
+  });
+  return user.read(row!);
 }
 
 export type UserPatch = Partial<
@@ -66,10 +77,7 @@ export type UserPatch = Partial<
 >;
 
 export function updateUser(db: Db, teamId: string, userId: string, patch: UserPatch, now: Date): void {
-  db.update(users)
-    .set({ ...patch, updatedAt: now.getTime() })
-    .where(and(eq(users.teamId, teamId), eq(users.userId, userId)))
-    .run();
+  updateWhere(db, users, { ...patch, updatedAt: now.getTime() }, { teamId, userId });
 }
 
 /** Case-insensitive display-name lookup among people Handoff already knows (for unescaped @name). */
@@ -79,11 +87,7 @@ export function listDisplayNames(db: Db, teamId: string): { userId: string; disp
 }
 
 export function findUserIdsByName(db: Db, teamId: string, name: string): string[] {
-  return db
-    .select({ id: users.userId })
-    .from(users)
-    .where(and(eq(users.teamId, teamId), eq(users.deleted, false), eq(users.isBot, false), sql`lower(${users.displayName}) = lower(${name})`))
-    .limit(2)
-    .all()
+  return prepared(db, statements)
+    .byName.all(teamId, name)
     .map((r) => r.id);
 }

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import { asc, eq, ne } from 'drizzle-orm';
+import { asc } from 'drizzle-orm';
 import type { Db } from '../client';
 import { workspaces } from '../schema';
-import { prepared, rowReader } from '../prepared';
+import { prepared, rowReader, updateWhere } from '../prepared';
 
 export type WorkspaceRow = typeof workspaces.$inferSelect;
 
@@ -13,6 +13,8 @@ const statements = (s: Database.Database) => ({
   exists: s.prepare<[string], { one: number }>(`select 1 as one from workspaces where team_id = ?`),
   get: s.prepare<[string], Record<string, unknown>>(`select ${workspace.columns()} from workspaces where team_id = ?`),
   nextNumber: s.prepare<[string], { next: number }>(`update workspaces set next_handoff_number = next_handoff_number + 1 where team_id = ? returning next_handoff_number as next`),
+  // Every scheduler tick asks.
+  anyPaused: s.prepare<[], { one: number }>(`select 1 as one from workspaces where status <> 'active' limit 1`),
 });
 
 export function ensureWorkspace(db: Db, teamId: string, now: Date): void {
@@ -33,7 +35,7 @@ export function getWorkspaceForUpdate(db: Db, teamId: string): WorkspaceRow | un
 
 export function setWorkspaceStatus(db: Db, teamId: string, status: 'active' | 'uninstalled' | 'tokens_revoked', now: Date): void {
   ensureWorkspace(db, teamId, now);
-  db.update(workspaces).set({ status, statusChangedAt: now.getTime() }).where(eq(workspaces.teamId, teamId)).run();
+  updateWhere(db, workspaces, { status, statusChangedAt: now.getTime() }, { teamId });
 }
 
 /** Allocates the next per-workspace handoff number; call inside the creating transaction. */
@@ -55,5 +57,5 @@ export function listWorkspaceIds(db: Db): string[] {
 
 /** Whether delivery is paused anywhere (uninstalled or token revoked), i.e. worth re-checking the token. */
 export function anyWorkspacePaused(db: Db): boolean {
-  return !!db.select({ teamId: workspaces.teamId }).from(workspaces).where(ne(workspaces.status, 'active')).limit(1).get();
+  return !!prepared(db, statements).anyPaused.get();
 }

@@ -1,5 +1,5 @@
 /** Buttons of the meeting-deflection prompt. Only the person it was shown to may use them. */
-import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { randomUUID } from 'node:crypto';
 import { ActionIds } from '../../ids';
 import { titleFromAsk } from '../../domain/commandText';
@@ -10,10 +10,11 @@ import type { DeflectionRow } from '../../services/deflection';
 import { teamIdOf, type ListenerDeps } from '../context';
 import { tellClicker } from '../tellClicker';
 import { bestEffort } from '../../bestEffort';
+import type { ListenerRouter } from '../router';
 
 const NOT_YOURS = 'This suggestion isn’t yours to act on.';
 
-export function registerDeflectionActions(app: App, deps: ListenerDeps): void {
+export function registerDeflectionActions(router: ListenerRouter, deps: ListenerDeps): void {
   /**
    * The row behind a click, or null after telling the clicker why not. The button value is only an
    * id: the row must belong to this workspace and to the clicker, whatever the payload says.
@@ -31,7 +32,7 @@ export function registerDeflectionActions(app: App, deps: ListenerDeps): void {
     return row;
   };
 
-  app.action<BlockAction<ButtonAction>>(ActionIds.deflectWrite, async ({ ack, body, action, client, respond }) => {
+  router.action<BlockAction<ButtonAction>>(ActionIds.deflectWrite, async ({ ack, body, action, client, respond }) => {
     await ack();
     const row = await rowFor(body, action, respond);
     if (!row) return;
@@ -61,7 +62,7 @@ export function registerDeflectionActions(app: App, deps: ListenerDeps): void {
       .catch((e: unknown) => deps.logger.debug({ err: e }, 'deflection modal not updated with permalink'));
   });
 
-  app.action<BlockAction<ButtonAction>>(ActionIds.deflectKeep, async ({ ack, body, action, client, respond }) => {
+  router.action<BlockAction<ButtonAction>>(ActionIds.deflectKeep, async ({ ack, body, action, client, respond }) => {
     await ack();
     const row = await rowFor(body, action, respond);
     if (!row) return;
@@ -70,7 +71,7 @@ export function registerDeflectionActions(app: App, deps: ListenerDeps): void {
       .catch(() => tellClicker(deps, body, respond, 'Slack took too long to open the agenda form — please click again.'));
   });
 
-  app.action<BlockAction<ButtonAction>>(ActionIds.deflectNotNow, async ({ ack, body, action, respond }) => {
+  router.action<BlockAction<ButtonAction>>(ActionIds.deflectNotNow, async ({ ack, body, action, respond }) => {
     await ack();
     const row = await rowFor(body, action, respond);
     if (!row) return;
@@ -78,7 +79,7 @@ export function registerDeflectionActions(app: App, deps: ListenerDeps): void {
     await bestEffort(respond({ delete_original: true }), deps.logger, 'removing the prompt');
   });
 
-  app.action<BlockAction<ButtonAction>>(ActionIds.deflectMuteChannel, async ({ ack, body, action, respond }) => {
+  router.action<BlockAction<ButtonAction>>(ActionIds.deflectMuteChannel, async ({ ack, body, action, respond }) => {
     await ack();
     const row = await rowFor(body, action, respond);
     if (!row) return;
@@ -86,7 +87,7 @@ export function registerDeflectionActions(app: App, deps: ListenerDeps): void {
     await bestEffort(respond({ replace_original: true, ...mutedConfirmation(row.id, row.channelId) }), deps.logger, 'mute confirmation');
   });
 
-  app.action<BlockAction<ButtonAction>>(ActionIds.deflectUnmuteChannel, async ({ ack, body, action, respond }) => {
+  router.action<BlockAction<ButtonAction>>(ActionIds.deflectUnmuteChannel, async ({ ack, body, action, respond }) => {
     await ack();
     const row = await deps.deflection.forActor(teamIdOf(body), Number(action.value), body.user.id);
     if (!row) return tellClicker(deps, body, respond, NOT_YOURS);

@@ -1,5 +1,5 @@
 /** Lifecycle buttons on every surface. Permission is decided by the domain, never by which buttons showed. */
-import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import type { View } from '@slack/types';
 import { randomUUID } from 'node:crypto';
 import { ActionIds } from '../../ids';
@@ -8,6 +8,7 @@ import { handoffModal } from '../../views/handoffModal';
 import { teamIdOf, type ListenerDeps } from '../context';
 import { afterChange, originOf } from '../afterChange';
 import { tellClicker } from '../tellClicker';
+import type { ListenerRouter } from '../router';
 
 const BROKEN_BUTTON = 'That button is broken — please use `/handoff list`.';
 
@@ -16,8 +17,8 @@ function handoffIdOf(action: ButtonAction): number | null {
   return Number.isSafeInteger(n) && n > 0 ? n : null;
 }
 
-export function registerHandoffActions(app: App, deps: ListenerDeps): void {
-  app.action<BlockAction<ButtonAction>>(ActionIds.acknowledge, async ({ ack, body, action, respond }) => {
+export function registerHandoffActions(router: ListenerRouter, deps: ListenerDeps): void {
+  router.action<BlockAction<ButtonAction>>(ActionIds.acknowledge, async ({ ack, body, action, respond }) => {
     await ack();
     const id = handoffIdOf(action);
     if (!id) return tellClicker(deps, body, respond, BROKEN_BUTTON);
@@ -25,7 +26,7 @@ export function registerHandoffActions(app: App, deps: ListenerDeps): void {
     await afterChange(deps, body, out.ok ? out.handoff : null, out.message, respond);
   });
 
-  app.action<BlockAction<ButtonAction>>(ActionIds.snooze, async ({ ack, body, action, respond }) => {
+  router.action<BlockAction<ButtonAction>>(ActionIds.snooze, async ({ ack, body, action, respond }) => {
     await ack();
     const id = handoffIdOf(action);
     const out = id ? await deps.handoffs.snooze(teamIdOf(body), body.user.id, id) : { ok: false as const, message: BROKEN_BUTTON };
@@ -38,7 +39,7 @@ export function registerHandoffActions(app: App, deps: ListenerDeps): void {
     [ActionIds.decline, 'decline'],
     [ActionIds.cancel, 'cancel'],
   ] as const) {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
+    router.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
       await ack();
       const id = handoffIdOf(action);
       const checked = id ? await deps.handoffs.check(teamIdOf(body), body.user.id, id, kind) : { ok: false as const, message: BROKEN_BUTTON };
@@ -48,7 +49,7 @@ export function registerHandoffActions(app: App, deps: ListenerDeps): void {
     });
   }
 
-  app.action<BlockAction<ButtonAction>>(ActionIds.reassign, async ({ ack, body, action, respond }) => {
+  router.action<BlockAction<ButtonAction>>(ActionIds.reassign, async ({ ack, body, action, respond }) => {
     await ack();
     const id = handoffIdOf(action);
     const checked = id ? await deps.handoffs.check(teamIdOf(body), body.user.id, id, 'reassign') : { ok: false as const, message: BROKEN_BUTTON };
@@ -58,7 +59,7 @@ export function registerHandoffActions(app: App, deps: ListenerDeps): void {
   });
 
   // A declined ask, written again as a new handoff: the form pre-filled, the people left for the author to pick.
-  app.action<BlockAction<ButtonAction>>(ActionIds.rewrite, async ({ ack, body, action, respond }) => {
+  router.action<BlockAction<ButtonAction>>(ActionIds.rewrite, async ({ ack, body, action, respond }) => {
     await ack();
     const id = handoffIdOf(action);
     const h = id ? await deps.handoffs.find(teamIdOf(body), id) : undefined;
@@ -66,12 +67,12 @@ export function registerHandoffActions(app: App, deps: ListenerDeps): void {
     await openOrExplain(deps, body, respond, handoffModal({ title: h.title, ask: h.ask, context: h.context, links: h.links }, { key: randomUUID() }));
   });
 
-  app.action<BlockAction<ButtonAction>>(ActionIds.newHandoff, async ({ ack, body, respond }) => {
+  router.action<BlockAction<ButtonAction>>(ActionIds.newHandoff, async ({ ack, body, respond }) => {
     await ack();
     await openOrExplain(deps, body, respond, handoffModal({}, { key: randomUUID() }));
   });
 
-  app.action<BlockAction<ButtonAction>>(ActionIds.openSettings, async ({ ack, body, respond }) => {
+  router.action<BlockAction<ButtonAction>>(ActionIds.openSettings, async ({ ack, body, respond }) => {
     await ack();
     // If the form cannot open (expired trigger, Slack slow), the clicker is told rather than left waiting.
     await deps.settings.open(teamIdOf(body), body.user.id, body.trigger_id, (text) => tellClicker(deps, body, respond, text));

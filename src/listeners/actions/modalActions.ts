@@ -1,12 +1,13 @@
 /** Live recipient clocks in the handoff modal: when the selection changes, show each person's local time. */
-import type { App, BlockAction, MultiUsersSelectAction } from '@slack/bolt';
+import type { BlockAction, MultiUsersSelectAction } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { ActionIds, HandoffModalFields as F } from '../../ids';
 import { recipientClocksBlock } from '../../views/handoffModal';
 import { teamIdOf, type ListenerDeps } from '../context';
+import type { ListenerRouter } from '../router';
 
-export function registerModalActions(app: App, deps: ListenerDeps): void {
-  app.action<BlockAction<MultiUsersSelectAction>>(ActionIds.recipientsSelect, async ({ ack, body, action, client }) => {
+export function registerModalActions(router: ListenerRouter, deps: ListenerDeps): void {
+  router.action<BlockAction<MultiUsersSelectAction>>(ActionIds.recipientsSelect, async ({ ack, body, action, client }) => {
     await ack();
     const view = body.view;
     // Only the handoff modal has the clocks block; anything else (or a view without blocks) is left alone.

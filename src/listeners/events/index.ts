@@ -1,16 +1,18 @@
 /** Event subscriptions: App Home, profile changes, uninstall/revocation, and channel messages. */
-import type { App } from '@slack/bolt';
 import { isExternalUser, type SlackUserObject } from '../../services/people';
 import { outcomeLabel, type IgnoredBecause } from '../../services/deflection';
+import type { Context } from '@slack/bolt';
+import type { UninstalledFrom } from '../../services/installations';
 import type { ListenerDeps } from '../context';
+import type { ListenerRouter } from '../router';
 
-export function registerEvents(app: App, deps: ListenerDeps): void {
-  app.event('app_home_opened', async ({ event, context }) => {
+export function registerEvents(router: ListenerRouter, deps: ListenerDeps): void {
+  router.event('app_home_opened', async ({ event, context }) => {
     if (event.tab !== 'home' || typeof event.user !== 'string') return;
     await deps.home.publish(context.teamId ?? 'unknown', event.user);
   });
 
-  app.event('user_change', async ({ event, context }) => {
+  router.event('user_change', async ({ event, context }) => {
     const user = event.user as unknown as SlackUserObject | undefined;
     if (!user || typeof user !== 'object' || typeof user.id !== 'string') return;
     const teamId = context.teamId ?? user.team_id ?? 'unknown';
@@ -19,17 +21,19 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
     await deps.people.remember(teamId, user);
   });
 
-  // Both stop all delivery for the workspace; data stays until the operator decides.
-  app.event('app_uninstalled', async ({ context }) => {
-    await deps.workspaces.pause(context.teamId ?? 'unknown', 'uninstalled');
+  // Both stop all delivery for the workspace and delete its tokens (distributed mode); data stays.
+  // Bolt runs them without authorize: the token is already gone.
+  router.event('app_uninstalled', async ({ context }) => {
+    await deps.workspaces.uninstalled(uninstalledFrom(context), 'uninstalled');
   });
-  app.event('tokens_revoked', async ({ event, context }) => {
+  router.event('tokens_revoked', async ({ event, context }) => {
     const bot: unknown = (event.tokens as { bot?: unknown } | undefined)?.bot;
     if (!Array.isArray(bot) || bot.length === 0) return;
-    await deps.workspaces.pause(context.teamId ?? 'unknown', 'tokens_revoked');
+    const botUserIds = bot.filter((id): id is string => typeof id === 'string');
+    await deps.workspaces.uninstalled({ ...uninstalledFrom(context), botUserIds }, 'tokens_revoked');
   });
 
-  app.event('message', async ({ event, body, context }) => {
+  router.event('message', async ({ event, body, context }) => {
     const teamId = context.teamId ?? (body as { team_id?: string }).team_id ?? 'unknown';
     const eventId = (body as { event_id?: string }).event_id;
     const outcome = await deps.deflection.onMessage(teamId, eventId, event);
@@ -38,6 +42,10 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
       deps.logger.debug({ teamId, eventId, outcome: outcomeLabel(outcome) }, 'message event');
     }
   });
+}
+
+function uninstalledFrom(context: Context): UninstalledFrom {
+  return { teamId: context.teamId ?? null, enterpriseId: context.enterpriseId ?? null, orgWide: context.isEnterpriseInstall === true };
 }
 
 const ROUTINE: ReadonlySet<IgnoredBecause> = new Set(['no proposal', 'not a person speaking', 'not a channel']);

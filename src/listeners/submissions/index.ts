@@ -1,5 +1,5 @@
 /** Modal submissions. Validation errors go back into the modal; nothing typed is ever lost. */
-import type { App, ViewOutput } from '@slack/bolt';
+import type { ViewOutput } from '@slack/bolt';
 import { AgendaModalFields, CallbackIds, HandoffModalFields as F, ReassignModalFields, ResolveModalFields, SettingsModalFields as S } from '../../ids';
 import { titleFromAsk } from '../../domain/commandText';
 import type { DraftField, HandoffDraft } from '../../domain/handoffDraft';
@@ -15,6 +15,7 @@ import { afterChange } from '../afterChange';
 import { teamIdOf, type ListenerDeps } from '../context';
 import { ACK_BUDGET_MS, withDeadline } from '../../deadline';
 import { bestEffort } from '../../bestEffort';
+import type { ListenerRouter } from '../router';
 
 type State = ViewOutput['state']['values'];
 
@@ -87,8 +88,8 @@ export function draftFromView(userId: string, v: State): HandoffDraft {
   };
 }
 
-export function registerSubmissions(app: App, deps: ListenerDeps): void {
-  app.view(CallbackIds.handoffModal, async ({ ack, body, view }) => {
+export function registerSubmissions(router: ListenerRouter, deps: ListenerDeps): void {
+  router.view(CallbackIds.handoffModal, async ({ ack, body, view }) => {
     const teamId = teamIdOf(body);
     const draft = draftFromView(body.user.id, valuesOf(view));
     const meta = parseModalMeta(view.private_metadata);
@@ -124,7 +125,7 @@ export function registerSubmissions(app: App, deps: ListenerDeps): void {
     await reportByDm(deps, body.user.id, done, draft);
   });
 
-  app.view(CallbackIds.resolveModal, async ({ ack, body, view }) => {
+  router.view(CallbackIds.resolveModal, async ({ ack, body, view }) => {
     const meta = parseJsonMeta<NoteModalMeta>(view.private_metadata, (m) => typeof m.handoffId === 'number' && typeof m.action === 'string');
     if (!meta || !['complete', 'decline', 'cancel'].includes(meta.action)) return ack();
     const note = textOf(valuesOf(view), ResolveModalFields.note);
@@ -153,7 +154,7 @@ export function registerSubmissions(app: App, deps: ListenerDeps): void {
     await afterChange(deps, body, h, message, null, meta);
   });
 
-  app.view(CallbackIds.reassignModal, async ({ ack, body, view }) => {
+  router.view(CallbackIds.reassignModal, async ({ ack, body, view }) => {
     const meta = parseJsonMeta<ReassignModalMeta>(view.private_metadata, (m) => typeof m.handoffId === 'number');
     if (!meta) return ack();
     const to = stringOf(valuesOf(view), ReassignModalFields.to, 'selected_user');
@@ -175,7 +176,7 @@ export function registerSubmissions(app: App, deps: ListenerDeps): void {
     await afterChange(deps, body, (await deps.handoffs.find(teamId, meta.handoffId)) ?? null, late.ok ? late.value.message : NOT_SAVED_LATE, null, meta);
   });
 
-  app.view(CallbackIds.settingsModal, async ({ ack, body, view }) => {
+  router.view(CallbackIds.settingsModal, async ({ ack, body, view }) => {
     const v = valuesOf(view);
     const input = {
       tz: textOf(v, S.tz),
@@ -203,7 +204,7 @@ export function registerSubmissions(app: App, deps: ListenerDeps): void {
     await deps.home.publish(teamIdOf(body), body.user.id);
   });
 
-  app.view(CallbackIds.agendaModal, async ({ ack, body, view }) => {
+  router.view(CallbackIds.agendaModal, async ({ ack, body, view }) => {
     const meta = parseJsonMeta<{ deflectionId: number }>(view.private_metadata, (m) => typeof m.deflectionId === 'number');
     const row = meta ? await deps.deflection.forActor(teamIdOf(body), meta.deflectionId, body.user.id) : null;
     if (!row) return ack();

@@ -141,7 +141,15 @@ describeStores('workspaces', (ctx) => {
     expect(await store.getWorkspace(T)).toBeUndefined();
     await store.ensureWorkspace(T, NOW);
     await store.ensureWorkspace(T, at(5));
-    expect(await store.getWorkspace(T)).toEqual({ teamId: T, status: 'active', deflectionEnabled: true, nextHandoffNumber: 1, createdAt: NOW.getTime(), statusChangedAt: null });
+    expect(await store.getWorkspace(T)).toEqual({
+      teamId: T,
+      status: 'active',
+      deflectionEnabled: true,
+      nextHandoffNumber: 1,
+      createdAt: NOW.getTime(),
+      statusChangedAt: null,
+      enterpriseId: null,
+    });
   });
 
   it('records status changes (registering the workspace if needed) and says whether any is paused', async () => {

@@ -13,6 +13,7 @@ import { enqueue, deleteFinishedBefore } from '../../../src/db/queries/outbox';
 import { createPace, updatePace } from '../../../src/db/queries/pace';
 import { updateUser, upsertProfile } from '../../../src/db/queries/users';
 import { setWorkspaceStatus } from '../../../src/db/queries/workspaces';
+import { claimTokenRefresh, linkWorkspaceToEnterprise, saveInstallation } from '../../../src/db/queries/installations';
 import { firstSightOfEvent, mute, reservePrompt, setOutcome, setPending, setWorkspaceDeflection } from '../../../src/db/queries/deflections';
 import { decide } from '../../../src/domain/handoffLifecycle';
 import type { HandoffDraft } from '../../../src/domain/handoffDraft';
@@ -160,6 +161,56 @@ function deflectionsAndEvents(db: DbHandle['db'], handoffIds: number[]): void {
   firstSightOfEvent(db, T2, 'Ev0001', new Date(AT + 1));
 }
 
+/** A workspace install with token rotation and a live refresh lease, and an org-wide one without rotation. */
+function installations(db: DbHandle['db']): void {
+  const at = new Date(AT);
+  const sealed = (what: string) => `hk1.0123456789abcdef.${what}.Zm9v.YmFy`;
+  saveInstallation(
+    db,
+    {
+      installationId: T,
+      teamId: T,
+      enterpriseId: null,
+      isEnterpriseInstall: false,
+      appId: 'A1',
+      teamName: UNICODE_TITLE,
+      enterpriseName: null,
+      enterpriseUrl: null,
+      installerUserId: 'UALICE',
+      botId: 'B1',
+      botUserId: 'UBOT1',
+      botScopes: 'chat:write,commands',
+      botToken: sealed('bot'),
+      botRefreshToken: sealed('refresh'),
+      botTokenExpiresAt: AT + 12 * 3600_000,
+    },
+    at,
+  );
+  claimTokenRefresh(db, T, 1, { claimant: 'host#ns#1#beef', until: AT + 30_001 }, at);
+  saveInstallation(
+    db,
+    {
+      installationId: 'E0001',
+      teamId: null,
+      enterpriseId: 'E0001',
+      isEnterpriseInstall: true,
+      appId: 'A1',
+      teamName: null,
+      enterpriseName: 'Org',
+      enterpriseUrl: 'https://org.enterprise.slack.com/',
+      installerUserId: null,
+      botId: 'B2',
+      botUserId: 'WBOT2',
+      botScopes: '',
+      botToken: sealed('org'),
+      botRefreshToken: null,
+      botTokenExpiresAt: null,
+    },
+    new Date(AT + 1),
+  );
+  linkWorkspaceToEnterprise(db, T2, 'E0001', at);
+}
+
 export interface PopulatedSqlite {
   file: string;
   handle: DbHandle;
@@ -174,6 +225,7 @@ export function populatedSqlite(): PopulatedSqlite {
   const ids = handoffs(handle.db);
   deliveries(handle.db, ids);
   deflectionsAndEvents(handle.db, ids);
+  installations(handle.db);
   return {
     file,
     handle,

@@ -20,6 +20,7 @@ describe('copyTables', () => {
       'handoff_events',
       'handoff_recipients',
       'handoffs',
+      'installations',
       'outbox',
       'processed_events',
       'users',

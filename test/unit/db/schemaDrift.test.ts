@@ -21,6 +21,7 @@ const tableNames = [
   'deflections',
   'deflectionMutes',
   'processedEvents',
+  'installations',
   'deliveryPace',
 ] as const;
 type Tables = (typeof tableNames)[number];

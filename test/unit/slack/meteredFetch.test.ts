@@ -1,4 +1,7 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { meteredFetch, methodOf } from '../../../src/slack/meteredFetch';
+import { httpFetch } from '../../../src/slack/httpFetch';
 import type { FetchFunction } from '@slack/web-api';
 
 describe('methodOf', () => {
@@ -42,5 +45,41 @@ describe('meteredFetch', () => {
   it('the caller still reads the whole body', async () => {
     const { res } = await run(answer(200, { ok: true, ts: '1.2' }));
     expect(await (res as Response).json()).toEqual({ ok: true, ts: '1.2' });
+  });
+});
+
+describe('meteredFetch over httpFetch', () => {
+  let server: http.Server;
+  let base: string;
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(req.url === '/api/chat.postMessage' ? '{"ok":false,"error":"channel_not_found"}' : '{"ok":true,"ts":"1.2"}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('reads the outcome from the bytes httpFetch received, without cloning the Response, and the caller still reads it', async () => {
+    const clone = jest.spyOn(Response.prototype, 'clone');
+    try {
+      const seen: [string, string][] = [];
+      const fetch = meteredFetch((m, o) => seen.push([m, o]), httpFetch());
+      const failed = await fetch(`${base}/api/chat.postMessage`, { method: 'POST', body: '{}' });
+      const ok = await fetch(`${base}/api/users.info`, { method: 'POST', body: '{}' });
+      expect(seen).toEqual([
+        ['chat.postMessage', 'channel_not_found'],
+        ['users.info', 'ok'],
+      ]);
+      expect(clone).not.toHaveBeenCalled();
+      expect(await failed.json()).toEqual({ ok: false, error: 'channel_not_found' });
+      expect(await ok.json()).toEqual({ ok: true, ts: '1.2' });
+    } finally {
+      clone.mockRestore();
+    }
   });
 });

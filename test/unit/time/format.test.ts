@@ -117,6 +117,22 @@ describe('cityOf', () => {
   });
 });
 
+describe('formatLocal', () => {
+  // The patterns written out directly must print what date-fns prints (the quoted form goes to date-fns).
+  it.each([
+    ['HH:mm', "HH':'mm"],
+    ['EEE HH:mm', "EEE' 'HH':'mm"],
+  ])('prints %s as date-fns does, in any zone at any instant', (pattern, viaDateFns) => {
+    const zones = ['America/New_York', 'Asia/Kathmandu', 'Pacific/Chatham', 'Africa/Monrovia', 'UTC'];
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2100, 0, 1) }), (tz, t) => {
+        expect(formatLocal(new Date(t), tz, pattern)).toBe(formatLocal(new Date(t), tz, viaDateFns));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe('zoneLabel', () => {
   // The abbreviation comes from a formatter kept per zone; it must say what date-fns-tz's 'zzz' says.
   const zones = ['America/New_York', 'Europe/Lisbon', 'Asia/Kolkata', 'Australia/Lord_Howe', 'America/Santiago', 'Africa/Casablanca', 'UTC'];
@@ -129,6 +145,22 @@ describe('zoneLabel', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('names every second around a change of name as formatLocal’s zzz does, the same minute asked again', () => {
+    // New York's spring forward (EST → EDT on a minute) and Dublin's 1916 change (DMT → GMT inside one).
+    for (const [tz, at] of [
+      ['America/New_York', Date.UTC(2026, 2, 8, 7)],
+      ['Europe/Dublin', Date.UTC(1916, 9, 1, 2, 25, 21)],
+    ] as const) {
+      const first = Math.floor(at / M) * M - M;
+      for (let t = first; t < first + 3 * M; t += 1000) {
+        for (const asked of [t, t + 999, t]) {
+          const zzz = formatLocal(new Date(asked), tz, 'zzz');
+          expect(zoneLabel(tz, new Date(asked))).toBe(/^(GMT|UTC)/.test(zzz) ? cityOf(tz) : `${cityOf(tz)} (${zzz})`);
+        }
+      }
+    }
   });
 
   it.each([

@@ -60,6 +60,39 @@ function intlLongOffsetMs(tz: string, at: Date): number {
   return m[1] === '-' ? -abs : abs;
 }
 
+/** Independent wall-clock parts: Intl's own fields (whole seconds dropped, as localParts does). */
+function intlParts(tz: string, at: Date) {
+  const f: Record<string, string> = {};
+  const dtf = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    hourCycle: 'h23',
+    era: 'short',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: 'numeric',
+    minute: 'numeric',
+  });
+  for (const p of dtf.formatToParts(at)) f[p.type] = p.value;
+  const year = f.era === 'BC' ? 1 - Number(f.year) : Number(f.year);
+  const date = `${String(year).padStart(4, '0')}-${f.month}-${f.day}`;
+  const hour = Number(f.hour) % 24;
+  const minute = Number(f.minute);
+  return { date, minuteOfDay: hour * 60 + minute, hour, minute, weekday: new Date(`${date}T00:00:00Z`).getUTCDay() };
+}
+
+/** The offset transition in (lo, hi], located to the second by bisection on Intl alone (no cache). */
+function intlTransitionIn(tz: string, lo: number, hi: number): number {
+  const before = intlLongOffsetMs(tz, new Date(lo));
+  if (intlLongOffsetMs(tz, new Date(hi)) === before) throw new Error(`no transition in ${tz} between the bounds`);
+  while (hi - lo > 1000) {
+    const mid = Math.floor((lo + hi) / 2000) * 1000;
+    if (intlLongOffsetMs(tz, new Date(mid)) === before) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
 /** All instants whose wall clock reads `wall`, found by trying every offset seen hourly within ±30 h. */
 function brute(tz: string, wall: number): number[] {
   const offsets = new Set<number>();
@@ -242,6 +275,46 @@ describe.each(Object.keys(SERVER_ZONES))('with server TZ=%s', (serverTz) => {
         }),
         { numRuns: 300 },
       );
+    });
+
+    it('agrees with Intl at every second of a minute, whichever second of it was asked first', () => {
+      fc.assert(
+        fc.property(
+          fc.constantFrom(...ZONES),
+          fc.integer({ min: Date.UTC(1900, 0, 1) / MS_PER_MINUTE, max: Date.UTC(2100, 0, 1) / MS_PER_MINUTE }),
+          fc.array(fc.integer({ min: 0, max: 59_999 }), { minLength: 2, maxLength: 6 }),
+          (tz, minute, withinMinute) => {
+            for (const ms of withinMinute) {
+              const at = new Date(minute * MS_PER_MINUTE + ms);
+              expect(offsetMs(tz, at)).toBe(intlLongOffsetMs(tz, at));
+              expect(localParts(tz, at)).toEqual(intlParts(tz, at));
+            }
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
+
+    // Transitions inside a minute (local mean time had seconds), and one on a minute.
+    it.each([
+      ['Africa/Monrovia', Date.UTC(1972, 0, 1), Date.UTC(1972, 0, 10)],
+      ['Europe/Dublin', Date.UTC(1916, 9, 1), Date.UTC(1916, 9, 2)],
+      ['America/New_York', Date.UTC(2026, 2, 7), Date.UTC(2026, 2, 9)],
+    ])('agrees with Intl at every second around the %s transition, asked in any order', (tz, lo, hi) => {
+      const at = intlTransitionIn(tz, lo, hi);
+      const first = Math.floor(at / MS_PER_MINUTE) * MS_PER_MINUTE - MS_PER_MINUTE;
+      const seconds = Array.from({ length: 180 }, (_, i) => first + i * 1000 + 999);
+      for (const order of [seconds, [...seconds].reverse(), [at, ...seconds]]) {
+        // A fresh module each time: nothing cached from the order before.
+        jest.isolateModules(() => {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy of the module
+          const zone = require('../../../src/time/zone') as typeof import('../../../src/time/zone');
+          for (const t of order) {
+            expect(zone.offsetMs(tz, new Date(t))).toBe(intlLongOffsetMs(tz, new Date(t)));
+            expect(zone.localParts(tz, new Date(t))).toEqual(intlParts(tz, new Date(t)));
+          }
+        });
+      }
     });
   });
 

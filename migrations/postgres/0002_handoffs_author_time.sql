@@ -1,0 +1,1 @@
+CREATE INDEX "handoffs_author_created_idx" ON "handoffs" USING btree ("team_id","author_id","created_at");
