@@ -35,10 +35,6 @@ module.exports = {
       ...onPostgres,
       displayName: 'reliability',
       testMatch: ['<rootDir>/test/reliability/**/*.test.ts', '<rootDir>/test/crash/**/*.test.ts', ...processTests],
-      // Not in CI until the shared per-workspace rate budget lands: without it three replicas each pace
-      // alone and together exceed the limit (busiest second 33 against 30), which the test rightly fails.
-      // Run it by hand: HANDOFF_REPLICA_TEST=1 npx jest --selectProjects reliability replicas
-      testPathIgnorePatterns: process.env.HANDOFF_REPLICA_TEST === '1' ? [] : ['<rootDir>/test/reliability/replicas.test.ts'],
     },
     // Both backends side by side: the store's conformance suite, migrations, the CLI.
     { ...base, ...onPostgres, displayName: 'postgres', testMatch: ['<rootDir>/test/postgres/**/*.test.ts'] },

@@ -8,7 +8,7 @@
  * traffic are bigint.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, date, index, integer, pgTable, primaryKey, smallint, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, doublePrecision, index, integer, pgTable, primaryKey, smallint, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { HANDOFF_STATES, OUTBOX_STATUSES } from './schema';
 import { instant, jsonText } from './pgTypes';
 
@@ -230,3 +230,22 @@ export const processedEvents = pgTable(
   },
   (t) => [primaryKey({ columns: [t.teamId, t.eventId] }), index('processed_events_at_idx').on(t.at)],
 );
+
+/** Each workspace's shared delivery pace (see schema.ts). `last_slot_at` is fractional epoch ms, so a double. */
+export const deliveryPace = pgTable('delivery_pace', {
+  teamId: text('team_id').primaryKey(),
+  version: integer('version').notNull(),
+  rate: doublePrecision('rate').notNull(),
+  lastSlotAt: doublePrecision('last_slot_at'),
+  pausedUntil: instant('paused_until'),
+  limitSeen: doublePrecision('limit_seen'),
+  settleShare: doublePrecision('settle_share').notNull(),
+  probeAfterMs: integer('probe_after_ms').notNull(),
+  lastLimitedAt: instant('last_limited_at'),
+  lastSettleLimitedAt: instant('last_settle_limited_at'),
+  adjustedAt: instant('adjusted_at').notNull(),
+  windowStart: instant('window_start').notNull(),
+  takenAt: text('taken_at').notNull(),
+  sentAt: text('sent_at').notNull(),
+  updatedAt: instant('updated_at').notNull(),
+});

@@ -3,7 +3,7 @@
  * Instants are stored as integer milliseconds since the epoch (UTC); local dates as 'YYYY-MM-DD' text.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** One row per installed workspace. Delivery stops when the app is uninstalled or its tokens revoked. */
 export const workspaces = sqliteTable('workspaces', {
@@ -261,3 +261,40 @@ export const processedEvents = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.teamId, t.eventId] }), index('processed_events_at_idx').on(t.at)],
 );
+
+/**
+ * Each workspace's delivery pace, shared by every process that sends to it (Slack's limits are per
+ * workspace, not per process): the adaptive pace of delivery/rateLimiter.ts as a row. Senders reserve
+ * send slots from it and report 429s and successes to it; `version` makes each write a compare-and-set,
+ * so two processes never act on the same reading. Instants are epoch ms; `last_slot_at` is fractional
+ * (slots are 1000/rate ms apart).
+ */
+export const deliveryPace = sqliteTable('delivery_pace', {
+  teamId: text('team_id').primaryKey(),
+  /** Raised by every write; a write applies only to the version it read. */
+  version: integer('version').notNull(),
+  /** Sends per second allowed now. */
+  rate: real('rate').notNull(),
+  /** The last send slot handed out; the next one is a spacing after it, at the pace of then. */
+  lastSlotAt: real('last_slot_at'),
+  /** Nobody sends before this (a 429's Retry-After). */
+  pausedUntil: integer('paused_until'),
+  /** What got through in the second before the last 429 that slowed the pace: Slack's limit, as seen. */
+  limitSeen: real('limit_seen'),
+  /** The share of limit_seen the pace settles at (lowered by 429s at it). */
+  settleShare: real('settle_share').notNull(),
+  /** How long without a 429 before the pace probes past the settle pace. */
+  probeAfterMs: integer('probe_after_ms').notNull(),
+  lastLimitedAt: integer('last_limited_at'),
+  /** The last 429 at or under the settle pace. */
+  lastSettleLimitedAt: integer('last_settle_limited_at'),
+  /** When the pace was last raised (or considered for it). */
+  adjustedAt: integer('adjusted_at').notNull(),
+  /** What the two lists below count from. */
+  windowStart: integer('window_start').notNull(),
+  /** The slots handed out for the last second and ahead, as ms after window_start ("3,24,45,…"): the pace in use. */
+  takenAt: text('taken_at').notNull(),
+  /** When sends went through in the last second, likewise: what Slack accepted. */
+  sentAt: text('sent_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});

@@ -20,6 +20,7 @@ import * as dueDigests from './queries/dueDigests';
 import * as handoffs from './queries/handoffs';
 import * as installations from './queries/installations';
 import * as outbox from './queries/outbox';
+import * as pace from './queries/pace';
 import * as users from './queries/users';
 import * as workspaces from './queries/workspaces';
 import type { Queries, Store, Tx } from './store';
@@ -100,6 +101,9 @@ const FUNCTIONS: QueryFunctions = {
   outboxBacklog: outbox.outboxBacklog,
   deleteFinishedBefore: outbox.deleteFinishedBefore,
   nextDueAfter: outbox.nextDueAfter,
+  getPace: pace.getPace,
+  createPace: pace.createPace,
+  updatePace: pace.updatePace,
   getUser: users.getUser,
   getUserForUpdate: users.getUserForUpdate,
   upsertProfile: users.upsertProfile,

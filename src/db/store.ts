@@ -17,6 +17,7 @@ import type * as dueDigests from './queries/dueDigests';
 import type * as handoffs from './queries/handoffs';
 import type * as installations from './queries/installations';
 import type * as outbox from './queries/outbox';
+import type * as pace from './queries/pace';
 import type * as users from './queries/users';
 import type * as workspaces from './queries/workspaces';
 
@@ -32,10 +33,11 @@ export type DueDigestQueries = Methods<typeof dueDigests>;
 export type HandoffQueries = Methods<typeof handoffs>;
 export type InstallationQueries = Methods<typeof installations>;
 export type OutboxQueries = Methods<typeof outbox>;
+export type PaceQueries = Methods<typeof pace>;
 export type UserQueries = Methods<typeof users>;
 export type WorkspaceQueries = Methods<typeof workspaces>;
 
-export type Queries = DeflectionQueries & DigestQueries & DueDigestQueries & HandoffQueries & InstallationQueries & OutboxQueries & UserQueries & WorkspaceQueries;
+export type Queries = DeflectionQueries & DigestQueries & DueDigestQueries & HandoffQueries & InstallationQueries & OutboxQueries & PaceQueries & UserQueries & WorkspaceQueries;
 
 /**
  * Queries `Q` plus transactions. Inside `fn` await only `tx` calls (never Slack): the transaction

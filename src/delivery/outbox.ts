@@ -6,8 +6,9 @@
  * Outcomes:
  *  - sent: markSent and the handler's bookkeeping (who was told what) in one transaction;
  *  - 429: its workspace (or, inferred, its conversation) pauses for Retry-After and the workspace's
- *    pace halves (see rateLimiter.ts; one pace per workspace); the row retries then (not counted as
- *    an attempt). One row waits a pause out in place; others give their sender back meanwhile;
+ *    pace halves (see rateLimiter.ts; one pace per workspace, shared by every process through the
+ *    database, see sharedPace.ts); the row retries then (not counted as an attempt). One row waits a
+ *    pause out in place; others give their sender back meanwhile;
  *  - 5xx / network: retry with exponential backoff, up to MAX_ATTEMPTS or the row's deadline;
  *  - permanent errors (user_not_found, account_inactive, cannot_dm_bot, …): failed, no retry;
  *  - revoked token: the workspace is paused, the row waits for a reinstall.
@@ -31,7 +32,8 @@ import type { Store, Tx } from '../db/store';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { classifySlackError } from '../slack/errors';
-import { RateLimiter, SAFE_START_RATE } from './rateLimiter';
+import { SAFE_START_RATE } from './rateLimiter';
+import { DEFAULT_PACE_TUNING, WorkspacePace, type PaceTuning } from './sharedPace';
 import { isGone, newClaimantId } from './claimant';
 
 export type DeliveryResult = { status: 'sent'; ts: string | null } | { status: 'skip'; reason: string };
@@ -101,6 +103,8 @@ export interface DispatcherOptions {
   ratePerSecond: number;
   /** Where each workspace's pace starts (default SAFE_START_RATE, at most ratePerSecond). */
   startRatePerSecond?: number;
+  /** How slots of the shared pace are reserved (default DEFAULT_PACE_TUNING; benchmarks and tests vary it). */
+  pace?: Partial<PaceTuning>;
   /** SLACK_API_TIMEOUT_MS: the longest one Slack call keeps a post in the air. */
   apiTimeoutMs?: number;
   /** How long a claim stays ours without renewal. Default: max(60 s, 2 × apiTimeoutMs). */
@@ -131,8 +135,8 @@ function conversationOf(row: OutboxRow): string | null {
 type Result = { outcome: Outcome; error?: string };
 
 export class OutboxDispatcher {
-  /** One pace per workspace: Slack limits each workspace on its own. */
-  private readonly limiters = new Map<string, RateLimiter>();
+  /** One pace per workspace (Slack limits each workspace on its own), shared with every other process. */
+  private readonly limiters = new Map<string, WorkspacePace>();
   readonly claimant: string;
   private readonly leaseMs: number;
   /** After its holder died, a post it started is given this long to land before the row is taken over. */
@@ -145,6 +149,8 @@ export class OutboxDispatcher {
   private readonly sleepers = new Set<() => void>();
   /** Conversations a row is waiting for in place (see `paceFor`). */
   private readonly waitingOn = new Set<string>();
+  /** Estimated round trip of startPosting (ms), which `paceFor` starts that far ahead of a slot. */
+  private postingRoundTrip = 0;
   /** Workspaces a row is waiting out a Retry-After for in place (see `paceFor`). */
   private readonly waitingOnTeam = new Set<string>();
   /** Batched claims: rows claimed that no sender has taken yet, in due order. */
@@ -170,11 +176,12 @@ export class OutboxDispatcher {
     this.leaseMs = opts.leaseMs ?? Math.max(60_000, 2 * this.postGraceMs);
   }
 
-  /** The pace of `teamId`'s sends (created on first use). */
-  limiterFor(teamId: string): RateLimiter {
+  /** This process's side of the pace of `teamId`'s sends (created on first use). */
+  limiterFor(teamId: string): WorkspacePace {
     let limiter = this.limiters.get(teamId);
     if (!limiter) {
-      limiter = new RateLimiter(this.opts.ratePerSecond, Date.now, this.opts.startRatePerSecond ?? SAFE_START_RATE);
+      const rates = { maxRate: this.opts.ratePerSecond, startRate: this.opts.startRatePerSecond ?? SAFE_START_RATE };
+      limiter = new WorkspacePace(this.store, teamId, rates, { ...DEFAULT_PACE_TUNING, ...this.opts.pace });
       this.limiters.set(teamId, limiter);
     }
     return limiter;
@@ -360,16 +367,19 @@ export class OutboxDispatcher {
   }
 
   /**
-   * Awaited right before the row's Slack write: waits for the rate limiter (and any workspace-wide
-   * 429 pause), gives up the turn if the row's conversation is paused, and finally confirms that the
-   * claim is still ours, recording that a post is starting. `reached` is told when the row first
-   * reaches the limiter (the next sender may claim then).
+   * Awaited right before the row's Slack write: waits for a slot of the workspace's shared pace (and
+   * any workspace-wide 429 pause), gives up the turn if the row's conversation is paused, and finally
+   * confirms that the claim is still ours, recording that a post is starting. `reached` is told when
+   * the row first reaches the limiter (the next sender may claim then).
    */
   private paceFor(row: OutboxRow, reached?: () => void): Pace {
     const conversation = conversationOf(row);
     const limiter = this.limiterFor(row.teamId);
     return async () => {
       reached?.();
+      // A late slot (a stalled event loop) is given up once for a fresh one, so the senders a stall
+      // held back go one slot apart again instead of all at once; a second late one is kept (below).
+      let late = 0;
       for (;;) {
         if (this.stopped) throw new DispatcherStopped('stopped');
         const held = conversation ? limiter.conversationWait(conversation) : 0;
@@ -386,8 +396,13 @@ export class OutboxDispatcher {
           }
           continue;
         }
-        const wait = limiter.tryTake();
-        if (wait === 0) break;
+        const turn = await limiter.next(this.postingRoundTrip);
+        if ('slot' in turn) {
+          const taken = await this.takeSlot(row, limiter, turn.slot, late > 0);
+          if (taken === 'go') return;
+          if (taken === 'late') late += 1;
+          continue;
+        }
         const paused = limiter.pausedFor();
         if (paused > 0) {
           // One row per paused workspace waits it out in place (it goes first when the pause ends);
@@ -401,10 +416,38 @@ export class OutboxDispatcher {
           }
           continue;
         }
-        await this.sleep(wait);
+        await this.sleep(turn.waitMs);
       }
-      if (!(await this.store.startPosting(row.id, this.lease(), this.clock.now()))) throw new LeaseLost(`outbox ${row.id}`);
     };
+  }
+
+  /**
+   * Waits for `slot`, confirming the claim (startPosting) just ahead of it by that call's own round
+   * trip, so the post goes at the slot and still right after posting_since. 'go': send now. 'paused':
+   * a Retry-After was heard meanwhile (nothing goes during it). 'late': past the slot's grace; with
+   * `keepLate`, or when the slot was the last handed out (a lone DM on a busy loop: a fresh one would
+   * wait a spacing), the slot is kept instead, once the slots after it moved back (see sharedPace.ts).
+   */
+  private async takeSlot(row: OutboxRow, limiter: WorkspacePace, slot: number, keepLate: boolean): Promise<'go' | 'paused' | 'late'> {
+    await this.sleepUntil(slot - this.postingRoundTrip);
+    if (this.stopped) throw new DispatcherStopped('stopped');
+    const asked = Date.now();
+    if (!(await this.store.startPosting(row.id, this.lease(), this.clock.now()))) throw new LeaseLost(`outbox ${row.id}`);
+    this.postingRoundTrip += (Date.now() - asked - this.postingRoundTrip) * 0.2;
+    await this.sleepUntil(slot);
+    if (this.stopped) throw new DispatcherStopped('stopped');
+    // Checked last, so what goes to Slack is what the slot allowed: nothing later than its grace
+    // unless the slots after it moved back first (the shared spacing counts on it).
+    for (let until = limiter.usableUntil(slot); ; until = await limiter.late(slot)) {
+      if (limiter.pausedFor() > 0) return 'paused';
+      if (Date.now() <= until) return 'go';
+      if (!keepLate && !limiter.lastInLine(slot)) return 'late';
+    }
+  }
+
+  /** Sleeps until the wall clock reaches `at` (a timer may fire a millisecond early), or the dispatcher stops. */
+  private async sleepUntil(at: number): Promise<void> {
+    for (let wait = at - Date.now(); wait > 0 && !this.stopped; wait = at - Date.now()) await this.sleep(Math.ceil(wait));
   }
 
   private sleep(ms: number): Promise<void> {
@@ -530,9 +573,14 @@ export class OutboxDispatcher {
         const conversation = conversationOf(row);
         const limiter = this.limiterFor(row.teamId);
         let scope: 'conversation' | 'workspace' = 'workspace';
-        if (paced && conversation) scope = limiter.limitedIn(conversation, failure.retryAfterMs);
-        else if (paced) limiter.limited(failure.retryAfterMs);
-        else limiter.pause(failure.retryAfterMs);
+        try {
+          if (paced && conversation) scope = await limiter.limitedIn(conversation, failure.retryAfterMs);
+          else if (paced) await limiter.limited(failure.retryAfterMs);
+          else await limiter.pause(failure.retryAfterMs);
+        } catch (err) {
+          // This process still waits it out (the pause is kept here); the others learn of it from their own 429s.
+          this.logger.warn({ err, teamId: row.teamId }, 'could not record a Retry-After in the shared pace');
+        }
         // Not the row's fault: do not count it as an attempt.
         await this.store.markRetry(row.id, this.claimant, error, new Date(now.getTime() + failure.retryAfterMs), now, false);
         this.scheduleWake(failure.retryAfterMs);

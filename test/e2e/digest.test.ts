@@ -491,7 +491,7 @@ describe('morning digest: re-checked just before it is sent', () => {
       await createHandoff(t, NYC, `<@${TOKYO}> still waiting`);
       t.clock.set('2026-11-26T00:00:00Z'); // 09:00 in Tokyo
       // A wave ahead of it (say, a Retry-After): the digest is built, then waits for its turn.
-      t.handoff.dispatcher.limiterFor(TEAM).pause(1500);
+      await t.handoff.dispatcher.limiterFor(TEAM).pause(1500);
       const ticking = t.tick();
       await eventually(async () => expect((await digestRows(t, TOKYO))[0]?.status).toBe('sending'));
       // Meanwhile Kenji (at work now) marks the first one done.

@@ -420,7 +420,7 @@ describe.each([
     );
     try {
       await t.handoff.dispatcher.stop(); // only `d` drains here
-      d.limiterFor('TPAUSED').pause(60_000); // say, a long Retry-After in that workspace
+      await d.limiterFor('TPAUSED').pause(60_000); // say, a long Retry-After in that workspace
       for (let i = 0; i < 6; i++) {
         await t.handoff.store.enqueue({ teamId: 'TPAUSED', kind: 'dm', dedupeKey: `paused:${i}`, userId: `UP${i}`, payload: { reason: 'notice', text: 'hi' } }, t.clock.now());
         await t.handoff.store.enqueue({ teamId: 'TFREE', kind: 'dm', dedupeKey: `free:${i}`, userId: `UF${i}`, payload: { reason: 'notice', text: 'hi' } }, t.clock.now());
@@ -460,7 +460,7 @@ describe.each([
     );
     try {
       await t.handoff.dispatcher.stop();
-      d.limiterFor('TWAVE').pause(300);
+      await d.limiterFor('TWAVE').pause(300);
       for (let i = 0; i < 24; i++)
         await t.handoff.store.enqueue({ teamId: 'TWAVE', kind: 'dm', dedupeKey: `wave:${i}`, userId: `UW${i}`, payload: { reason: 'notice', text: 'hi' } }, new Date(0));
       d.kick();

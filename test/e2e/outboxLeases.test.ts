@@ -115,7 +115,7 @@ describe('outbox leases', () => {
 
   it('a holder whose claim was taken over while it waited re-claims it and checks Slack before posting', async () => {
     const t = await first();
-    t.handoff.dispatcher.limiterFor('T0001').pause(1500); // say, a Retry-After
+    await t.handoff.dispatcher.limiterFor('T0001').pause(1500); // say, a Retry-After
     const creating = handOff(t, 'check the invoice run');
     await eventually(async () => expect((await dmRow(t)).status).toBe('sending'));
     // Meanwhile another process decided the lease had run out and put it back, unverified.
@@ -129,7 +129,7 @@ describe('outbox leases', () => {
 
   it('a holder whose claim was taken over and sent by someone else posts nothing', async () => {
     const t = await first();
-    t.handoff.dispatcher.limiterFor('T0001').pause(1500);
+    await t.handoff.dispatcher.limiterFor('T0001').pause(1500);
     const creating = handOff(t, 'check the invoice run');
     await eventually(async () => expect((await dmRow(t)).status).toBe('sending'));
     const row = await dmRow(t);
@@ -148,7 +148,11 @@ describe('outbox leases', () => {
 
   it('a second process leaves a live claim alone, and picks the row up as soon as the first hands it back on stop', async () => {
     const a = await first();
-    a.handoff.dispatcher.limiterFor('T0001').pause(60_000); // A waits out a long Retry-After
+    // A waits out a long Retry-After of that person's conversation (its own: a workspace's would
+    // pause B as well, through the shared pace).
+    const pace = a.handoff.dispatcher.limiterFor('T0001');
+    pace.succeeded(LISBON);
+    expect(await pace.limitedIn(LISBON, 60_000)).toBe('conversation');
     void a.slack.command({ userId: AUTHOR, text: `<@${LISBON}> check the invoice run` });
     await eventually(async () => expect((await dmRow(a)).status).toBe('sending'));
     const b = await second(a);
@@ -173,7 +177,7 @@ describe('outbox leases', () => {
       t.handoff.logger,
       { concurrency: 1, ratePerSecond: 10, leaseMs: 1000 },
     );
-    d.limiterFor('T0001').pause(60_000); // a long Retry-After
+    await d.limiterFor('T0001').pause(60_000); // a long Retry-After
     const id = (await t.handoff.store.enqueue({ teamId: 'T0001', kind: 'dm', dedupeKey: 'lease-test', userId: LISBON, payload: { reason: 'notice', text: 'hi' } }, t.clock.now()))!;
     const sending = d.deliverNow([id]);
     const row = async (): Promise<Pick<Row, 'status' | 'claimedBy' | 'leaseUntil'>> => {

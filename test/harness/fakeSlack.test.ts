@@ -353,6 +353,23 @@ describe('fault injection', () => {
     expect(rejected.map((r) => (r.reason as WebAPIRateLimitedError).retryAfter)).toEqual([1, 1]);
   });
 
+  it('counts the busiest second of calls from every client together, refused ones included', async () => {
+    expect(fake.busiestSecond('chat.postMessage')).toBe(0);
+    fake.setRateLimitPerSecond('chat.postMessage', 2);
+    const other = clientFor(fake);
+    await Promise.allSettled([client, other, client].map((c) => c.chat.postMessage({ channel: 'C0GENERAL', text: 'x' })));
+    expect(
+      fake
+        .callsTo('chat.postMessage')
+        .map((c) => c.status)
+        .sort(),
+    ).toEqual([200, 200, 429]);
+    expect(fake.busiestSecond('chat.postMessage')).toBe(3);
+    // Calls a second or more apart are not in one window.
+    fake.calls.forEach((c, i) => (c.at = i * 1000));
+    expect(fake.busiestSecond('chat.postMessage')).toBe(1);
+  });
+
   it('limits calls per conversation per second without touching other conversations', async () => {
     fake.setChannelRateLimitPerSecond('chat.postMessage', 2);
     // A user id and their DM id are one conversation.

@@ -29,7 +29,7 @@ import type { AnyBlock, MessageMetadata } from '@slack/types';
 import { validateSurface } from './blockKit';
 import { FakeSocketMode } from './fakeSocketMode';
 import { FakeOAuth, type TokenOwner } from './fakeOAuth';
-import { KeyedSlidingWindow, retryAfterSeconds, SlidingWindow } from './slidingWindow';
+import { busiestWindow, KeyedSlidingWindow, retryAfterSeconds, SlidingWindow } from './slidingWindow';
 
 type Json = Record<string, unknown>;
 type Args = Record<string, unknown>;
@@ -386,6 +386,14 @@ export class FakeSlack {
 
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
+  }
+
+  /**
+   * The most calls to `method` that arrived within any one second (a sliding window), from every
+   * caller together — what a workspace-wide limit counts. Refused calls count: they arrived too.
+   */
+  busiestSecond(method: string): number {
+    return busiestWindow(this.callsTo(method).map((c) => c.at)).count;
   }
 
   clearCalls(): void {

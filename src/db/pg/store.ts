@@ -13,6 +13,7 @@ import { dueDigestQueries } from './dueDigests';
 import { handoffQueries } from './handoffs';
 import { installationQueries } from './installations';
 import { outboxQueries } from './outbox';
+import { paceQueries } from './pace';
 import { userQueries } from './users';
 import { workspaceQueries } from './workspaces';
 
@@ -24,6 +25,7 @@ function queries(c: Conn): Queries {
     ...bound(c, handoffQueries),
     ...bound(c, installationQueries),
     ...bound(c, outboxQueries),
+    ...bound(c, paceQueries),
     ...bound(c, userQueries),
     ...bound(c, workspaceQueries),
   };

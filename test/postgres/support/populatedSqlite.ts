@@ -10,6 +10,7 @@ import path from 'node:path';
 import { openDatabase, runMigrations, type DbHandle } from '../../../src/db/client';
 import { applyDecision, createHandoff, logEvent, snoozeForRecipient, setChannelPost, markAuthorNotified, markRecipientNotified } from '../../../src/db/queries/handoffs';
 import { enqueue, deleteFinishedBefore } from '../../../src/db/queries/outbox';
+import { createPace, updatePace } from '../../../src/db/queries/pace';
 import { updateUser, upsertProfile } from '../../../src/db/queries/users';
 import { setWorkspaceStatus } from '../../../src/db/queries/workspaces';
 import { claimTokenRefresh, linkWorkspaceToEnterprise, saveInstallation } from '../../../src/db/queries/installations';
@@ -127,6 +128,23 @@ function deliveries(db: DbHandle['db'], handoffIds: number[]): void {
   // The newest row is finished and then removed by retention: AUTOINCREMENT's counter is now past the highest id left.
   enqueue(db, { teamId: T, kind: 'dm', dedupeKey: 'dm:gone', userId: 'UBOB', status: 'skipped' }, at);
   deleteFinishedBefore(db, AT + 1, 10);
+  // A workspace's shared pace: fractional rates and slot instants (doubles), nulls beside set instants.
+  const pace = {
+    rate: 48.5,
+    lastSlotAt: AT + 20.618556701030926,
+    pausedUntil: null,
+    limitSeen: null,
+    settleShare: 0.97,
+    probeAfterMs: 30_000,
+    lastLimitedAt: null,
+    lastSettleLimitedAt: null,
+    adjustedAt: AT,
+    windowStart: AT - 999,
+    takenAt: '3,24,45,66,86,107,128',
+    sentAt: '1,22,43,64,85',
+  };
+  createPace(db, T, pace, at);
+  updatePace(db, T, 1, { ...pace, pausedUntil: AT + 3_000, limitSeen: 50.25, lastLimitedAt: AT + 1 }, new Date(AT + 1));
 }
 
 function deflectionsAndEvents(db: DbHandle['db'], handoffIds: number[]): void {

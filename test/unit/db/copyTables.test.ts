@@ -16,6 +16,7 @@ describe('copyTables', () => {
     expect([...names].sort()).toEqual([
       'deflection_mutes',
       'deflections',
+      'delivery_pace',
       'handoff_events',
       'handoff_recipients',
       'handoffs',

@@ -22,6 +22,7 @@ const tableNames = [
   'deflectionMutes',
   'processedEvents',
   'installations',
+  'deliveryPace',
 ] as const;
 type Tables = (typeof tableNames)[number];
 type Row<M, K extends Tables, Kind extends '$inferSelect' | '$inferInsert'> = M[K & keyof M] extends Record<Kind, infer R> ? R : never;

@@ -1,5 +1,6 @@
 /** Pieces of digest delivery: the adaptive rate limiter, retry backoff, and ambiguous-failure detection. */
-import { CEILING_SHARE, RateLimiter, SAFE_START_RATE } from '../../../src/delivery/rateLimiter';
+import { CEILING_SHARE, SAFE_START_RATE } from '../../../src/delivery/rateLimiter';
+import { RateLimiter } from '../../harness/memoryPace';
 import { backoffMs, mayHaveReachedSlack } from '../../../src/delivery/outbox';
 
 /** Drives a limiter on a fake clock: takes tokens as fast as allowed for `ms`, returns the send times. */

@@ -50,7 +50,7 @@ it('a sender whose claim comes back after stop() does not start waiting out a wo
   try {
     // A minute's Retry-After in the workspace: its first row waits it out in place, and the other
     // sender's next claim skips that workspace (and finds nothing else).
-    d.limiterFor('TPAUSED').pause(60_000);
+    await d.limiterFor('TPAUSED').pause(60_000);
     for (const key of ['a', 'b']) await real.enqueue({ teamId: 'TPAUSED', kind: 'dm', dedupeKey: key, userId: 'U1', payload: { reason: 'notice', text: 'hi' } }, clock.now());
     d.kick();
     await claimWaiting;

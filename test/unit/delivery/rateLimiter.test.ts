@@ -1,5 +1,6 @@
 /** Telling a conversation's 429 from the workspace's (RateLimiter.limitedIn). */
-import { RateLimiter, SAFE_START_RATE } from '../../../src/delivery/rateLimiter';
+import { SAFE_START_RATE } from '../../../src/delivery/rateLimiter';
+import { RateLimiter } from '../../harness/memoryPace';
 
 function limiterAt(t0 = 0) {
   const clock = { t: t0 };
