@@ -96,6 +96,7 @@ describeStores('workspace data retention', (ctx) => {
       processed_events: 1,
       handoffs: 1,
       users: 3,
+      delivery_pace: 0,
     });
     for (const rows of Object.values(tables)) for (const row of rows) expect(row.team_id).toBe('TA');
     expect((await store.exportWorkspace('TNONE')).workspaces).toEqual([]);

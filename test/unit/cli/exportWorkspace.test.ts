@@ -81,7 +81,7 @@ describe('handoff export', () => {
     const out = path.join(dir, 'ta.json');
     const r = await runCli(['export', '--team=TA', '--out', out], { env: env(), now: () => NOW });
     expect(r).toMatchObject({ exitCode: 0 });
-    expect(r.out).toMatch(/^Wrote .*ta\.json: workspaces 1, handoff_events \d+, handoff_recipients 1, .*users 2\.$/);
+    expect(r.out).toMatch(/^Wrote .*ta\.json: workspaces 1, handoff_events \d+, handoff_recipients 1, .*users 2, delivery_pace 0\.$/);
     expect(fs.statSync(out).mode & 0o777).toBe(0o600);
     expect(JSON.parse(fs.readFileSync(out, 'utf8')).teamId).toBe('TA');
     expect(await runCli(['export', '--team', 'TZ'], { env: env() })).toMatchObject({ exitCode: 1, out: expect.stringContaining('No workspace TZ') });
