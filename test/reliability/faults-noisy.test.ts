@@ -87,8 +87,12 @@ describe('a 429 in one conversation pauses that conversation only', () => {
     await drain();
     const calls = t.fake.callsTo('chat.postMessage');
     const limited = calls.filter((c) => c.status === 429);
-    await log.check(`4 conversations limited at once (${new Set(limited.map((c) => c.args.channel)).size} distinct)`, () => {
-      expect(new Set(limited.map((c) => c.args.channel)).size).toBe(4);
+    // The shared pace spaces the four DMs (a burst is what a sliding-window limit rejects), so the
+    // first 429 pauses the rest before they are sent: the 4 429s fall on fewer than 4 conversations.
+    await log.check(`several conversations limited, nothing through (${new Set(limited.map((c) => c.args.channel)).size} distinct)`, () => {
+      expect(limited).toHaveLength(4);
+      expect(new Set(limited.map((c) => c.args.channel)).size).toBeGreaterThanOrEqual(2);
+      expect(calls.filter((c) => c.status === 200 && c.at < Math.max(...limited.map((l) => l.at)))).toHaveLength(0);
     });
     await log.check('logged as the workspace’s limit', () => {
       expect(parseLogs(t.logs).some((l) => l.msg === 'rate limited by Slack; pausing delivery' && l.scope === 'workspace')).toBe(true);
