@@ -49,6 +49,14 @@ describeStores('workspace data retention', (ctx) => {
     const recent = await populate(store, 'TRECENT');
     await store.setWorkspaceStatus('TGONE', 'uninstalled', NOW);
     await store.setWorkspaceStatus('TRECENT', 'tokens_revoked', at(10 * DAY));
+    // Only the workspace paused since before the cut-off is due; nothing of an active one is deleted.
+    const cutOff = at(1).getTime();
+    expect(await store.workspacesPausedBefore(cutOff, 10)).toEqual(['TGONE']);
+    expect(await store.workspacesPausedBefore(at(11 * DAY).getTime(), 10)).toEqual(['TGONE', 'TRECENT']);
+    expect(await store.purgeWorkspaceRows('users', 'TKEEP', cutOff, 100)).toBe(0);
+    expect(await store.purgeWorkspaceRows('users', 'TRECENT', cutOff, 100)).toBe(0);
+    expect(await store.deletePausedWorkspace('TKEEP', cutOff)).toBe(false);
+    expect(await store.deletePausedWorkspace('TRECENT', cutOff)).toBe(false);
     // Thirty days later, with small slices so that a table takes several.
     let report = await purgeLapsedWorkspaces(store, at(30 * DAY + 1), 30 * DAY, { sliceSize: 7, maxSlices: 3 });
     expect(report.purged).toEqual([]);
