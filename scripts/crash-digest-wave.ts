@@ -61,40 +61,111 @@ const ROOT = path.resolve(__dirname, '..');
 
 export const userIdOf = (i: number) => `U${String(i).padStart(6, '0')}`;
 
+/** The rows of a wave (see `waveRows`), with the JavaScript values of both schemas (instants as epoch ms). */
+export interface WaveRows {
+  workspace: { teamId: string; status: 'active'; nextHandoffNumber: number; createdAt: number };
+  users: Array<{
+    teamId: string;
+    userId: string;
+    displayName: string;
+    slackTz: string;
+    workdayStartMinute: number;
+    workdayEndMinute: number;
+    workingDays: number;
+    nextDigestAt: number;
+    nextDigestLocalDate: string;
+    profileFetchedAt: number;
+    createdAt: number;
+    updatedAt: number;
+  }>;
+  /** Handoff i has id i + 1. */
+  handoffs: Array<{ id: number; teamId: string; number: number; authorId: string; title: string; ask: string; createdAt: number; updatedAt: number }>;
+  recipients: Array<{ handoffId: number; teamId: string; userId: string; addedAt: number }>;
+  /** Each person's expected digest local date. */
+  expected: Map<string, string>;
+}
+
 /**
  * People whose digest fell due 1–20 minutes ago, in several zones, each with one open handoff from
- * the next person. Returns each person's expected digest local date.
+ * the next person.
  */
+export function waveRows(n: number, now: Date, random: () => number): WaveRows {
+  const t = now.getTime();
+  const rows: WaveRows = { workspace: { teamId: TEAM, status: 'active', nextHandoffNumber: n + 1, createdAt: t }, users: [], handoffs: [], recipients: [], expected: new Map() };
+  for (let i = 0; i < n; i++) {
+    const userId = userIdOf(i);
+    const tz = ZONES[i % ZONES.length]!;
+    // The digest slot: a whole minute 1–20 minutes ago, local date and start minute to match.
+    const target = new Date(t - 60_000 - Math.floor(random() * 19 * 60_000));
+    const { date, minuteOfDay } = localParts(tz, target);
+    const at = localInstant(tz, date, minuteOfDay).getTime();
+    rows.users.push({
+      teamId: TEAM,
+      userId,
+      displayName: `person ${i}`,
+      slackTz: tz,
+      workdayStartMinute: minuteOfDay,
+      workdayEndMinute: (minuteOfDay + 480) % 1440,
+      workingDays: ALL_DAYS,
+      nextDigestAt: at,
+      nextDigestLocalDate: date,
+      profileFetchedAt: t,
+      createdAt: t,
+      updatedAt: t,
+    });
+    const created = t - 3600_000 - i;
+    rows.handoffs.push({
+      id: i + 1,
+      teamId: TEAM,
+      number: i + 1,
+      authorId: userIdOf((i + 1) % n),
+      title: `crash test ask ${i}`,
+      ask: `please look at item ${i}`,
+      createdAt: created,
+      updatedAt: created,
+    });
+    rows.recipients.push({ handoffId: i + 1, teamId: TEAM, userId, addedAt: created });
+    rows.expected.set(userId, date);
+  }
+  return rows;
+}
+
+/** Writes a wave (see `waveRows`) into a new SQLite file. Returns each person's expected digest local date. */
 export function seedWave(dbFile: string, n: number, now: Date, random: () => number): Map<string, string> {
+  const rows = waveRows(n, now, random);
   const handle = openDatabase(dbFile);
   runMigrations(handle);
-  const t = now.getTime();
-  const expected = new Map<string, string>();
   const sqlite = handle.sqlite;
   const insertUser = sqlite.prepare(`insert into users (team_id, user_id, display_name, slack_tz, workday_start_minute, workday_end_minute,
       working_days, next_digest_at, next_digest_local_date, profile_fetched_at, created_at, updated_at)
     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertHandoff = sqlite.prepare(`insert into handoffs (team_id, number, author_id, title, ask, created_at, updated_at)
-    values (?, ?, ?, ?, ?, ?, ?)`);
+  const insertHandoff = sqlite.prepare(`insert into handoffs (id, team_id, number, author_id, title, ask, created_at, updated_at)
+    values (?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertRecipient = sqlite.prepare(`insert into handoff_recipients (handoff_id, team_id, user_id, added_at) values (?, ?, ?, ?)`);
   sqlite.transaction(() => {
-    sqlite.prepare(`insert into workspaces (team_id, status, next_handoff_number, created_at) values (?, 'active', ?, ?)`).run(TEAM, n + 1, t);
-    for (let i = 0; i < n; i++) {
-      const userId = userIdOf(i);
-      const tz = ZONES[i % ZONES.length]!;
-      // The digest slot: a whole minute 1–20 minutes ago, local date and start minute to match.
-      const target = new Date(t - 60_000 - Math.floor(random() * 19 * 60_000));
-      const { date, minuteOfDay } = localParts(tz, target);
-      const at = localInstant(tz, date, minuteOfDay).getTime();
-      insertUser.run(TEAM, userId, `person ${i}`, tz, minuteOfDay, (minuteOfDay + 480) % 1440, ALL_DAYS, at, date, t, t, t);
-      const created = t - 3600_000 - i;
-      const h = insertHandoff.run(TEAM, i + 1, userIdOf((i + 1) % n), `crash test ask ${i}`, `please look at item ${i}`, created, created);
-      insertRecipient.run(h.lastInsertRowid, TEAM, userId, created);
-      expected.set(userId, date);
+    const w = rows.workspace;
+    sqlite.prepare(`insert into workspaces (team_id, status, next_handoff_number, created_at) values (?, 'active', ?, ?)`).run(w.teamId, w.nextHandoffNumber, w.createdAt);
+    for (const u of rows.users) {
+      insertUser.run(
+        u.teamId,
+        u.userId,
+        u.displayName,
+        u.slackTz,
+        u.workdayStartMinute,
+        u.workdayEndMinute,
+        u.workingDays,
+        u.nextDigestAt,
+        u.nextDigestLocalDate,
+        u.profileFetchedAt,
+        u.createdAt,
+        u.updatedAt,
+      );
     }
+    for (const h of rows.handoffs) insertHandoff.run(h.id, h.teamId, h.number, h.authorId, h.title, h.ask, h.createdAt, h.updatedAt);
+    for (const r of rows.recipients) insertRecipient.run(r.handoffId, r.teamId, r.userId, r.addedAt);
   })();
   handle.close();
-  return expected;
+  return rows.expected;
 }
 
 function childCommand(runner: 'tsx' | 'dist'): string[] {

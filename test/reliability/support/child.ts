@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { prng as rng } from '../../../src/domain/prng';
+import { freshPostgresDatabase, TEST_BACKEND } from '../../harness/testBackend';
 export { rng };
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -43,6 +44,15 @@ export async function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * The DATABASE_URL for the app processes a test starts: the SQLite file given, or with
+ * HANDOFF_TEST_DB=postgres a new PostgreSQL database of this test file (dropped after its last test).
+ * Processes given the same URL share the database, as replicas or a rolling deploy do.
+ */
+export async function childDatabaseUrl(sqliteFile: string): Promise<string> {
+  return TEST_BACKEND === 'postgres' ? freshPostgresDatabase() : `file:${sqliteFile}`;
 }
 
 export interface Child {
