@@ -15,7 +15,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FakeSlack } from '../test/harness/fakeSlack';
-import { openDatabase, runMigrations } from '../src/db/client';
+import { count, eq, lte, sql } from 'drizzle-orm';
+import { loadConfig } from '../src/config';
+import { openConfiguredDatabase, type OpenedDatabase } from '../src/db/open';
+import * as sqliteSchema from '../src/db/schema';
+import * as pgSchema from '../src/db/pgSchema';
 import { MetadataEventTypes } from '../src/ids';
 import { ALL_DAYS } from '../src/domain/workSchedule';
 import { localInstant, localParts } from '../src/time';
@@ -33,6 +37,8 @@ export interface CrashWaveOptions {
   runner?: 'tsx' | 'dist';
   /** Gives up (and reports what is missing) after this long. */
   timeoutMs?: number;
+  /** The DATABASE_URL of an empty database to run on (default: a new SQLite file). */
+  databaseUrl?: string;
   log?: (line: string) => void;
 }
 
@@ -130,42 +136,32 @@ export function waveRows(n: number, now: Date, random: () => number): WaveRows {
   return rows;
 }
 
-/** Writes a wave (see `waveRows`) into a new SQLite file. Returns each person's expected digest local date. */
-export function seedWave(dbFile: string, n: number, now: Date, random: () => number): Map<string, string> {
-  const rows = waveRows(n, now, random);
-  const handle = openDatabase(dbFile);
-  runMigrations(handle);
-  const sqlite = handle.sqlite;
-  const insertUser = sqlite.prepare(`insert into users (team_id, user_id, display_name, slack_tz, workday_start_minute, workday_end_minute,
-      working_days, next_digest_at, next_digest_local_date, profile_fetched_at, created_at, updated_at)
-    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertHandoff = sqlite.prepare(`insert into handoffs (id, team_id, number, author_id, title, ask, created_at, updated_at)
-    values (?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertRecipient = sqlite.prepare(`insert into handoff_recipients (handoff_id, team_id, user_id, added_at) values (?, ?, ?, ?)`);
-  sqlite.transaction(() => {
-    const w = rows.workspace;
-    sqlite.prepare(`insert into workspaces (team_id, status, next_handoff_number, created_at) values (?, 'active', ?, ?)`).run(w.teamId, w.nextHandoffNumber, w.createdAt);
-    for (const u of rows.users) {
-      insertUser.run(
-        u.teamId,
-        u.userId,
-        u.displayName,
-        u.slackTz,
-        u.workdayStartMinute,
-        u.workdayEndMinute,
-        u.workingDays,
-        u.nextDigestAt,
-        u.nextDigestLocalDate,
-        u.profileFetchedAt,
-        u.createdAt,
-        u.updatedAt,
-      );
-    }
-    for (const h of rows.handoffs) insertHandoff.run(h.id, h.teamId, h.number, h.authorId, h.title, h.ask, h.createdAt, h.updatedAt);
-    for (const r of rows.recipients) insertRecipient.run(r.handoffId, r.teamId, r.userId, r.addedAt);
-  })();
-  handle.close();
-  return rows.expected;
+/** Opens (and migrates, as the app would) the database of a DATABASE_URL, either backend. */
+export function openWaveDatabase(databaseUrl: string): Promise<OpenedDatabase> {
+  return openConfiguredDatabase(loadConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, DATABASE_URL: databaseUrl }).database);
+}
+
+/** Writes a wave (see `waveRows`) and any other people into a new database, in one transaction. */
+export async function writeWave(database: OpenedDatabase, wave: WaveRows, others: Array<typeof sqliteSchema.users.$inferInsert> = []): Promise<void> {
+  if (database.kind === 'sqlite') {
+    database.handle.db.transaction((tx) => {
+      tx.insert(sqliteSchema.workspaces).values(wave.workspace).run();
+      tx.insert(sqliteSchema.users)
+        .values([...wave.users, ...others])
+        .run();
+      tx.insert(sqliteSchema.handoffs).values(wave.handoffs).run();
+      tx.insert(sqliteSchema.handoffRecipients).values(wave.recipients).run();
+    });
+    return;
+  }
+  await database.handle.db.transaction(async (tx) => {
+    await tx.insert(pgSchema.workspaces).values(wave.workspace);
+    await tx.insert(pgSchema.users).values([...wave.users, ...others]);
+    await tx.insert(pgSchema.handoffs).values(wave.handoffs);
+    await tx.insert(pgSchema.handoffRecipients).values(wave.recipients);
+    // The ids were given: the identity goes on after them, as SQLite's rowid does.
+    await tx.execute(sql`select setval(pg_get_serial_sequence('handoffs', 'id'), (select max(id) from handoffs))`);
+  });
 }
 
 function childCommand(runner: 'tsx' | 'dist'): string[] {
@@ -177,15 +173,23 @@ function childCommand(runner: 'tsx' | 'dist'): string[] {
   return ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'src', 'index.ts')];
 }
 
-function outboxCounts(dbFile: string): { byStatus: Record<string, number>; dueUsers: number } {
-  const handle = openDatabase(dbFile);
-  try {
-    const rows = handle.sqlite.prepare(`select status, count(*) as n from outbox where kind = 'digest' group by status`).all() as { status: string; n: number }[];
-    const due = handle.sqlite.prepare(`select count(*) as n from users where next_digest_at <= ?`).get(Date.now()) as { n: number };
-    return { byStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])), dueUsers: due.n };
-  } finally {
-    handle.close();
+/** Digest rows by status, and people whose digest is still due. */
+async function outboxCounts(database: OpenedDatabase): Promise<{ byStatus: Record<string, number>; dueUsers: number }> {
+  const now = Date.now();
+  let rows: { status: string; n: number }[];
+  let due: { n: number }[];
+  if (database.kind === 'sqlite') {
+    const { outbox, users } = sqliteSchema;
+    const db = database.handle.db;
+    rows = db.select({ status: outbox.status, n: count() }).from(outbox).where(eq(outbox.kind, 'digest')).groupBy(outbox.status).all();
+    due = db.select({ n: count() }).from(users).where(lte(users.nextDigestAt, now)).all();
+  } else {
+    const { outbox, users } = pgSchema;
+    const db = database.handle.db;
+    rows = await db.select({ status: outbox.status, n: count() }).from(outbox).where(eq(outbox.kind, 'digest')).groupBy(outbox.status);
+    due = await db.select({ n: count() }).from(users).where(lte(users.nextDigestAt, now));
   }
+  return { byStatus: Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])), dueUsers: Number(due[0]?.n ?? 0) };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -195,12 +199,16 @@ export async function runCrashWave(opts: CrashWaveOptions): Promise<CrashWaveRes
   const log = opts.log ?? (() => undefined);
   const random = prng(opts.seed ?? 42);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-crash-'));
-  const dbFile = path.join(dir, 'handoff.db');
+  const databaseUrl = opts.databaseUrl ?? `file:${path.join(dir, 'handoff.db')}`;
   const fake = await FakeSlack.start({ botToken: BOT_TOKEN, teamId: TEAM });
   let child: ChildProcess | null = null;
+  // Opened once: it seeds, then watches the outbox while the app (restarted after each kill) works.
+  const database = await openWaveDatabase(databaseUrl);
   try {
     for (let i = 0; i < opts.digests; i++) fake.addUser({ id: userIdOf(i), tz: ZONES[i % ZONES.length] });
-    const expected = seedWave(dbFile, opts.digests, new Date(), random);
+    const wave = waveRows(opts.digests, new Date(), random);
+    await writeWave(database, wave);
+    const expected = wave.expected;
     if (opts.slackDelayMs) fake.delay('chat.postMessage', opts.slackDelayMs);
 
     const delivered = () =>
@@ -212,7 +220,7 @@ export async function runCrashWave(opts: CrashWaveOptions): Promise<CrashWaveRes
       SLACK_APP_TOKEN: '',
       SLACK_API_URL: fake.url,
       PORT: '0',
-      DATABASE_URL: `file:${dbFile}`,
+      DATABASE_URL: databaseUrl,
       LOG_LEVEL: process.env.CRASH_LOG_LEVEL ?? 'warn',
       DELIVERY_RATE_PER_SECOND: String(opts.ratePerSecond ?? 200),
       DELIVERY_CONCURRENCY: String(opts.concurrency ?? 8),
@@ -253,7 +261,7 @@ export async function runCrashWave(opts: CrashWaveOptions): Promise<CrashWaveRes
     const until = Date.now() + (opts.timeoutMs ?? 10 * 60_000);
     for (;;) {
       await sleep(200);
-      const { byStatus, dueUsers } = outboxCounts(dbFile);
+      const { byStatus, dueUsers } = await outboxCounts(database);
       const rows = Object.values(byStatus).reduce((a, b) => a + b, 0);
       const open = (byStatus.pending ?? 0) + (byStatus.sending ?? 0);
       if ((rows >= opts.digests && open === 0 && dueUsers === 0) || Date.now() > until || c.exitCode !== null) break;
@@ -287,7 +295,7 @@ export async function runCrashWave(opts: CrashWaveOptions): Promise<CrashWaveRes
       starts,
       postMessageCalls: fake.callsTo('chat.postMessage').length,
       historyLookups: fake.callsTo('conversations.history').length,
-      outbox: outboxCounts(dbFile).byStatus,
+      outbox: (await outboxCounts(database)).byStatus,
       elapsedMs: Date.now() - started,
     };
     fs.closeSync(logFile);
@@ -296,6 +304,7 @@ export async function runCrashWave(opts: CrashWaveOptions): Promise<CrashWaveRes
   } finally {
     (child as ChildProcess | null)?.kill('SIGKILL');
     await fake.close();
+    await database.store.close();
   }
 }
 

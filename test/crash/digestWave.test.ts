@@ -3,12 +3,15 @@
  * A CI-sized run of scripts/crash-digest-wave.ts (`npm run crash:digest` runs 1,000 digests × 10 kills).
  */
 import { runCrashWave } from '../../scripts/crash-digest-wave';
+import { freshPostgresDatabase, TEST_BACKEND } from '../harness/testBackend';
 
 describe('crash test: kill -9 during a digest wave', () => {
   it.each([7, 1234])(
     '200 digests, 3 kills (seed %i): none missing, none twice',
     async (seed) => {
-      const r = await runCrashWave({ digests: 200, kills: 3, seed, ratePerSecond: 150, concurrency: 8, slackDelayMs: 15 });
+      // reliability-postgres: the same wave on a PostgreSQL database of this file.
+      const databaseUrl = TEST_BACKEND === 'postgres' ? await freshPostgresDatabase() : undefined;
+      const r = await runCrashWave({ digests: 200, kills: 3, seed, ratePerSecond: 150, concurrency: 8, slackDelayMs: 15, databaseUrl });
       expect({ missing: r.missing, duplicates: r.duplicates }).toEqual({ missing: 0, duplicates: 0 });
       expect(r.kills).toBe(3);
       expect(r.starts).toBe(4);

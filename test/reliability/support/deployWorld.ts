@@ -7,17 +7,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sql } from 'drizzle-orm';
 import { FakeSlack } from '../../harness/fakeSlack';
 import { SlackRequester } from '../../harness/slackRequests';
 import { openSql, sqlAll, sqlCount, type SqlDatabase } from '../../harness/testSql';
 import { MetadataEventTypes } from '../../../src/ids';
 import { ALL_DAYS } from '../../../src/domain/workSchedule';
-import { loadConfig } from '../../../src/config';
-import { openConfiguredDatabase } from '../../../src/db/open';
-import * as sqliteSchema from '../../../src/db/schema';
-import * as pgSchema from '../../../src/db/pgSchema';
-import { waveRows, type WaveRows } from '../../../scripts/crash-digest-wave';
+import { openWaveDatabase, waveRows, writeWave, type WaveRows } from '../../../scripts/crash-digest-wave';
 import { BOT_TOKEN, childDatabaseUrl, SIGNING_SECRET, startChild, type Child } from './child';
 
 export const TEAM = 'T0001';
@@ -70,31 +65,12 @@ export async function deployWorld(opts: { digests: number; recipients: number; r
 }
 
 /** Migrates the database as the app would, and writes the wave and the working people into it. */
-async function seed(databaseUrl: string, wave: WaveRows, working: Array<typeof sqliteSchema.users.$inferInsert>): Promise<void> {
-  const opened = await openConfiguredDatabase(loadConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, DATABASE_URL: databaseUrl }).database);
+async function seed(databaseUrl: string, wave: WaveRows, working: Parameters<typeof writeWave>[2]): Promise<void> {
+  const database = await openWaveDatabase(databaseUrl);
   try {
-    if (opened.kind === 'sqlite') {
-      const db = opened.handle.db;
-      db.transaction((tx) => {
-        tx.insert(sqliteSchema.workspaces).values(wave.workspace).run();
-        tx.insert(sqliteSchema.users)
-          .values([...wave.users, ...working])
-          .run();
-        tx.insert(sqliteSchema.handoffs).values(wave.handoffs).run();
-        tx.insert(sqliteSchema.handoffRecipients).values(wave.recipients).run();
-      });
-      return;
-    }
-    await opened.handle.db.transaction(async (tx) => {
-      await tx.insert(pgSchema.workspaces).values(wave.workspace);
-      await tx.insert(pgSchema.users).values([...wave.users, ...working]);
-      await tx.insert(pgSchema.handoffs).values(wave.handoffs);
-      await tx.insert(pgSchema.handoffRecipients).values(wave.recipients);
-      // The ids were given: the identity goes on after them, as SQLite's rowid does.
-      await tx.execute(sql`select setval(pg_get_serial_sequence('handoffs', 'id'), (select max(id) from handoffs))`);
-    });
+    await writeWave(database, wave, working);
   } finally {
-    await opened.store.close();
+    await database.store.close();
   }
 }
 
