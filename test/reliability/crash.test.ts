@@ -79,6 +79,7 @@ describe('kill -9 during handoff creation', () => {
     const responseUrls = new Map<string, string>();
     let n = 0;
     const KILLS = 4;
+    const LAST_LIFE_REQUESTS = 16;
     const outputs: string[] = [];
 
     for (let cycle = 0; cycle <= KILLS; cycle++) {
@@ -86,8 +87,12 @@ describe('kill -9 during handoff creation', () => {
       await child.ready();
       const slack = new SlackRequester({ baseUrl: `http://127.0.0.1:${child.port}`, signingSecret: SIGNING_SECRET, teamId: TEAM, responseUrl: () => fake.responseUrl() });
       const inflight: Promise<void>[] = [];
-      const until = Date.now() + (cycle === KILLS ? 600 : 250 + random() * 700);
-      while (Date.now() < until) {
+      // A kill lands at a random moment; the last life sends a fixed number, so that even a slow
+      // machine confirms enough handoffs to audit.
+      const last = cycle === KILLS;
+      const until = Date.now() + (last ? 0 : 250 + random() * 700);
+      const firstOfLife = n;
+      while (last ? n - firstOfLife < LAST_LIFE_REQUESTS : Date.now() < until) {
         const i = n++;
         const marker = `crash-${SEED}-${i}`;
         const record: Sent = { marker, kind: random() < 0.5 ? 'inline' : 'modal', status: 'error', confirmed: null };

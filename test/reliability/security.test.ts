@@ -9,7 +9,7 @@
  * - secrets: the bot token and signing secret never reach a log line, error paths included;
  * - visibility: App Home and /handoff list only ever show a person their own handoffs.
  */
-import { commandText, startTestApp, TEST_BOT_TOKEN, TEST_SIGNING_SECRET, type TestApp } from '../harness/testApp';
+import { commandText, eventually, startTestApp, TEST_BOT_TOKEN, TEST_SIGNING_SECRET, type TestApp } from '../harness/testApp';
 import { SlackRequester, signRequest, type SlackResponse } from '../harness/slackRequests';
 import { ActionIds, CallbackIds, ReassignModalFields, ResolveModalFields } from '../../src/ids';
 import { validateSurface } from '../harness/blockKit';
@@ -282,14 +282,20 @@ describe('authorisation: acting on a handoff you are not on', () => {
         const from = t.fake.calls.length;
         const res = await a.send();
         expect(res.status).toBe(200);
+        // Refused out loud: an error in the modal, or a private reply / DM to the person. The reply
+        // follows the ack once the listener has read the handoff (on PostgreSQL often more than the
+        // 30 ms quiet() waits): wait for it, then for anything else to arrive.
+        const said = () =>
+          [
+            JSON.stringify(res.json ?? ''),
+            ...t.fake.calls
+              .slice(from)
+              .filter((c) => c.method === 'response_url' || (c.method === 'chat.postMessage' && c.args.channel === a.userId))
+              .map((c) => String(c.args.text)),
+          ].join(' ');
+        await eventually(() => expect(said()).toMatch(/Only the people|Only the person who wrote|can’t find|only the people this handoff is for/i));
         await quiet(30);
         const calls = t.fake.calls.slice(from);
-        // Refused out loud: an error in the modal, or a private reply / DM to the person.
-        const said = [
-          JSON.stringify(res.json ?? ''),
-          ...calls.filter((c) => c.method === 'response_url' || (c.method === 'chat.postMessage' && c.args.channel === a.userId)).map((c) => String(c.args.text)),
-        ].join(' ');
-        expect(said).toMatch(/Only the people|Only the person who wrote|can’t find|only the people this handoff is for/i);
         // No modal opened for someone who may not act, and nothing sent to anyone else.
         expect(calls.filter((c) => c.method === 'views.open')).toEqual([]);
         expect(calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel !== a.userId)).toEqual([]);
