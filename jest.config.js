@@ -55,14 +55,25 @@ module.exports = {
       setupFiles: ['<rootDir>/test/postgres/e2e/env.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/postgres/e2e/setup.ts'],
     },
-    // The reliability files again with the harness and the child-process rigs on PostgreSQL: one
-    // database per file, emptied for each app.
+    // The reliability files whose outcome depends on the database, again with the harness and the
+    // child-process rigs on PostgreSQL (one database per file, emptied for each app). Cases about
+    // SQLite's file (disk, pragmas, WAL) skip there, each saying why (itOnSqlite).
     {
       ...base,
       ...onPostgres,
       displayName: 'reliability-postgres',
-      testMatch: ['<rootDir>/test/reliability/**/*.test.ts', '<rootDir>/test/crash/**/*.test.ts', ...processTests],
-      testPathIgnorePatterns: ['<rootDir>/test/reliability/replicas.test.ts'],
+      testMatch: ['<rootDir>/test/reliability/**/*.test.ts', '<rootDir>/test/crash/**/*.test.ts'],
+      testPathIgnorePatterns: [
+        // The HTTP server and the process, the same whatever the database: slow and idle connections,
+        // upload floods (faults-flood); signals, logging and npm start (lifecycle, startup, which the
+        // reliability project runs as processTests); SQLite's start-up file errors (faults-startup);
+        // the pure text-cleaning properties (fuzz-text).
+        '<rootDir>/test/reliability/faults-flood.test.ts',
+        '<rootDir>/test/reliability/faults-startup.test.ts',
+        '<rootDir>/test/reliability/fuzz-text.test.ts',
+        // Already on PostgreSQL in the reliability project (three replicas on one database).
+        '<rootDir>/test/reliability/replicas.test.ts',
+      ],
       setupFiles: ['<rootDir>/test/postgres/e2e/env.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/postgres/e2e/setup.ts'],
     },
