@@ -35,6 +35,8 @@ export interface CrashWaveOptions {
   /** Latency the fake adds to chat.postMessage, so kills land while requests are in flight. */
   slackDelayMs?: number;
   runner?: 'tsx' | 'dist';
+  /** A built entry point to run with node instead (the tests' shared build); overrides `runner`. */
+  entry?: string;
   /** Gives up (and reports what is missing) after this long. */
   timeoutMs?: number;
   /** The DATABASE_URL of an empty database to run on (default: a new SQLite file). */
@@ -225,7 +227,7 @@ export async function runCrashWave(opts: CrashWaveOptions): Promise<CrashWaveRes
       DELIVERY_RATE_PER_SECOND: String(opts.ratePerSecond ?? 200),
       DELIVERY_CONCURRENCY: String(opts.concurrency ?? 8),
     };
-    const args = childCommand(opts.runner ?? 'tsx');
+    const args = opts.entry ? [opts.entry] : childCommand(opts.runner ?? 'tsx');
     const logFile = fs.openSync(path.join(dir, 'app.log'), 'a');
     let starts = 0;
     const startChild = () => {

@@ -4,6 +4,14 @@
  */
 import { runCrashWave } from '../../scripts/crash-digest-wave';
 import { freshPostgresDatabase, TEST_BACKEND } from '../harness/testBackend';
+import { buildApp } from '../reliability/support/child';
+
+let entry: string;
+
+// The build the other process tests share: node starts the app in a fraction of tsx's time.
+beforeAll(async () => {
+  entry = await buildApp();
+}, 240_000);
 
 describe('crash test: kill -9 during a digest wave', () => {
   it.each([7, 1234])(
@@ -11,7 +19,7 @@ describe('crash test: kill -9 during a digest wave', () => {
     async (seed) => {
       // reliability-postgres: the same wave on a PostgreSQL database of this file.
       const databaseUrl = TEST_BACKEND === 'postgres' ? await freshPostgresDatabase() : undefined;
-      const r = await runCrashWave({ digests: 200, kills: 3, seed, ratePerSecond: 150, concurrency: 8, slackDelayMs: 15, databaseUrl });
+      const r = await runCrashWave({ digests: 200, kills: 3, seed, ratePerSecond: 150, concurrency: 8, slackDelayMs: 15, databaseUrl, entry });
       expect({ missing: r.missing, duplicates: r.duplicates }).toEqual({ missing: 0, duplicates: 0 });
       expect(r.kills).toBe(3);
       expect(r.starts).toBe(4);
