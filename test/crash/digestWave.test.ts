@@ -14,7 +14,9 @@ beforeAll(async () => {
 }, 240_000);
 
 describe('crash test: kill -9 during a digest wave', () => {
-  it.each([7, 1234])(
+  // On PostgreSQL one seed: the kills, the restarts and the lookups in Slack are the same code on
+  // both backends and run twice on SQLite; what the database does (claims, takeovers) runs on both.
+  it.each(TEST_BACKEND === 'postgres' ? [7] : [7, 1234])(
     '200 digests, 3 kills (seed %i): none missing, none twice',
     async (seed) => {
       // reliability-postgres: the same wave on a PostgreSQL database of this file.
@@ -27,6 +29,7 @@ describe('crash test: kill -9 during a digest wave', () => {
       // Every interrupted send was resolved by looking in Slack, not by sending blindly.
       expect(r.postMessageCalls).toBe(200);
     },
-    60_000,
+    // Only bounds how long a broken run takes to fail: at load 13 this run went past 60 s.
+    120_000,
   );
 });

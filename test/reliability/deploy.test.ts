@@ -11,9 +11,16 @@ import { CaseLog } from './support/cases';
 import { buildApp, kill9, rng, type Child } from './support/child';
 import { errorLines, modalValues, sleep } from './support/world';
 import { sqlAll, sqlCount } from '../harness/testSql';
+import { TEST_BACKEND } from '../harness/testBackend';
 import { audit, type Audit, deployWorld, digestsPosted, openDeliveries, requester, sendingRows, startApp, until, WRITER, type DeployWorld } from './support/deployWorld';
 
 const SEEDS = (process.env.DEPLOY_SEEDS ?? '11,29').split(',').map(Number);
+// On PostgreSQL (reliability-postgres) each case runs one of the two seeds, alternately, so both
+// stopping moments of the Retry-After cases (nth 0: just before the wait ends; nth 1: just after
+// sending resumed) are still covered (SIGTERM before, kill -9 after). How the two processes overlap
+// in time is the same code on both backends, run in full on SQLite; what depends on the database
+// (claims handed back at SIGTERM, a dead process's claims taken over) runs on both.
+const ALTERNATE_SEEDS = TEST_BACKEND === 'postgres' && process.env.DEPLOY_SEEDS === undefined;
 let entry: string;
 
 beforeAll(async () => {
@@ -118,7 +125,9 @@ describe('rolling deploy: the new process starts while the old one still sends',
     for (const how of ['SIGTERM', 'kill -9'] as const) {
       it(`B starts ${during === 'mid-wave' ? 'while A has posts in flight (Slack 1–3 s)' : 'while A waits out a 429 Retry-After'}, then A gets ${how}: every DM and digest exactly once`, async () => {
         const log = new CaseLog('deploy');
+        const caseIndex = (during === 'mid-wave' ? 0 : 2) + (how === 'SIGTERM' ? 0 : 1);
         for (const [nth, seed] of SEEDS.entries()) {
+          if (ALTERNATE_SEEDS && nth % 2 !== caseIndex % 2) continue;
           const run = await rollingDeploy(seed, nth, during, how);
           const { result } = run;
           await log.check(
