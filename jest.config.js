@@ -6,7 +6,9 @@
  *                every test that spawns real processes               (npm run test:slow)
  *   postgres     the same tests against SQLite and PostgreSQL        (npm run test:postgres)
  *   e2e-postgres the e2e files again, the app on PostgreSQL          (npm run test:e2e:postgres)
- * `npm run test:all` (what CI runs) is all five.
+ *   reliability-postgres  the reliability files whose behaviour depends on the database, the app
+ *                (in process and as child processes) on PostgreSQL   (npm run test:slow:postgres)
+ * `npm run test:all` (what CI runs) is all six.
  */
 // Type checking is done once by `npm run typecheck`; tests only transpile, which keeps them fast.
 // `npm test` runs 3 workers: its tests mostly wait on sockets and timers, and jest's default (cores − 1)
@@ -46,6 +48,28 @@ module.exports = {
       displayName: 'e2e-postgres',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       testPathIgnorePatterns: processTests,
+      setupFiles: ['<rootDir>/test/postgres/e2e/env.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/postgres/e2e/setup.ts'],
+    },
+    // The reliability files whose outcome depends on the database, again with the harness and the
+    // child-process rigs on PostgreSQL (one database per file, emptied for each app). Cases about
+    // SQLite's file (disk, pragmas, WAL) skip there, each saying why (itOnSqlite).
+    {
+      ...base,
+      ...onPostgres,
+      displayName: 'reliability-postgres',
+      testMatch: ['<rootDir>/test/reliability/**/*.test.ts', '<rootDir>/test/crash/**/*.test.ts'],
+      testPathIgnorePatterns: [
+        // The HTTP server and the process, the same whatever the database: slow and idle connections,
+        // upload floods (faults-flood); signals, logging and npm start (lifecycle, startup, which the
+        // reliability project runs as processTests); SQLite's start-up file errors (faults-startup);
+        // the pure text-cleaning properties (fuzz-text).
+        '<rootDir>/test/reliability/faults-flood.test.ts',
+        '<rootDir>/test/reliability/faults-startup.test.ts',
+        '<rootDir>/test/reliability/fuzz-text.test.ts',
+        // Already on PostgreSQL in the reliability project (three replicas on one database).
+        '<rootDir>/test/reliability/replicas.test.ts',
+      ],
       setupFiles: ['<rootDir>/test/postgres/e2e/env.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/postgres/e2e/setup.ts'],
     },

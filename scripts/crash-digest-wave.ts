@@ -15,7 +15,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FakeSlack } from '../test/harness/fakeSlack';
-import { openDatabase, runMigrations } from '../src/db/client';
+import { count, eq, lte, sql } from 'drizzle-orm';
+import { loadConfig } from '../src/config';
+import { openConfiguredDatabase, type OpenedDatabase } from '../src/db/open';
+import * as sqliteSchema from '../src/db/schema';
+import * as pgSchema from '../src/db/pgSchema';
 import { MetadataEventTypes } from '../src/ids';
 import { ALL_DAYS } from '../src/domain/workSchedule';
 import { localInstant, localParts } from '../src/time';
@@ -31,8 +35,12 @@ export interface CrashWaveOptions {
   /** Latency the fake adds to chat.postMessage, so kills land while requests are in flight. */
   slackDelayMs?: number;
   runner?: 'tsx' | 'dist';
+  /** A built entry point to run with node instead (the tests' shared build); overrides `runner`. */
+  entry?: string;
   /** Gives up (and reports what is missing) after this long. */
   timeoutMs?: number;
+  /** The DATABASE_URL of an empty database to run on (default: a new SQLite file). */
+  databaseUrl?: string;
   log?: (line: string) => void;
 }
 
@@ -61,40 +69,101 @@ const ROOT = path.resolve(__dirname, '..');
 
 export const userIdOf = (i: number) => `U${String(i).padStart(6, '0')}`;
 
+/** The rows of a wave (see `waveRows`), with the JavaScript values of both schemas (instants as epoch ms). */
+export interface WaveRows {
+  workspace: { teamId: string; status: 'active'; nextHandoffNumber: number; createdAt: number };
+  users: Array<{
+    teamId: string;
+    userId: string;
+    displayName: string;
+    slackTz: string;
+    workdayStartMinute: number;
+    workdayEndMinute: number;
+    workingDays: number;
+    nextDigestAt: number;
+    nextDigestLocalDate: string;
+    profileFetchedAt: number;
+    createdAt: number;
+    updatedAt: number;
+  }>;
+  /** Handoff i has id i + 1. */
+  handoffs: Array<{ id: number; teamId: string; number: number; authorId: string; title: string; ask: string; createdAt: number; updatedAt: number }>;
+  recipients: Array<{ handoffId: number; teamId: string; userId: string; addedAt: number }>;
+  /** Each person's expected digest local date. */
+  expected: Map<string, string>;
+}
+
 /**
  * People whose digest fell due 1–20 minutes ago, in several zones, each with one open handoff from
- * the next person. Returns each person's expected digest local date.
+ * the next person.
  */
-export function seedWave(dbFile: string, n: number, now: Date, random: () => number): Map<string, string> {
-  const handle = openDatabase(dbFile);
-  runMigrations(handle);
+export function waveRows(n: number, now: Date, random: () => number): WaveRows {
   const t = now.getTime();
-  const expected = new Map<string, string>();
-  const sqlite = handle.sqlite;
-  const insertUser = sqlite.prepare(`insert into users (team_id, user_id, display_name, slack_tz, workday_start_minute, workday_end_minute,
-      working_days, next_digest_at, next_digest_local_date, profile_fetched_at, created_at, updated_at)
-    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertHandoff = sqlite.prepare(`insert into handoffs (team_id, number, author_id, title, ask, created_at, updated_at)
-    values (?, ?, ?, ?, ?, ?, ?)`);
-  const insertRecipient = sqlite.prepare(`insert into handoff_recipients (handoff_id, team_id, user_id, added_at) values (?, ?, ?, ?)`);
-  sqlite.transaction(() => {
-    sqlite.prepare(`insert into workspaces (team_id, status, next_handoff_number, created_at) values (?, 'active', ?, ?)`).run(TEAM, n + 1, t);
-    for (let i = 0; i < n; i++) {
-      const userId = userIdOf(i);
-      const tz = ZONES[i % ZONES.length]!;
-      // The digest slot: a whole minute 1–20 minutes ago, local date and start minute to match.
-      const target = new Date(t - 60_000 - Math.floor(random() * 19 * 60_000));
-      const { date, minuteOfDay } = localParts(tz, target);
-      const at = localInstant(tz, date, minuteOfDay).getTime();
-      insertUser.run(TEAM, userId, `person ${i}`, tz, minuteOfDay, (minuteOfDay + 480) % 1440, ALL_DAYS, at, date, t, t, t);
-      const created = t - 3600_000 - i;
-      const h = insertHandoff.run(TEAM, i + 1, userIdOf((i + 1) % n), `crash test ask ${i}`, `please look at item ${i}`, created, created);
-      insertRecipient.run(h.lastInsertRowid, TEAM, userId, created);
-      expected.set(userId, date);
-    }
-  })();
-  handle.close();
-  return expected;
+  const rows: WaveRows = { workspace: { teamId: TEAM, status: 'active', nextHandoffNumber: n + 1, createdAt: t }, users: [], handoffs: [], recipients: [], expected: new Map() };
+  for (let i = 0; i < n; i++) {
+    const userId = userIdOf(i);
+    const tz = ZONES[i % ZONES.length]!;
+    // The digest slot: a whole minute 1–20 minutes ago, local date and start minute to match.
+    const target = new Date(t - 60_000 - Math.floor(random() * 19 * 60_000));
+    const { date, minuteOfDay } = localParts(tz, target);
+    const at = localInstant(tz, date, minuteOfDay).getTime();
+    rows.users.push({
+      teamId: TEAM,
+      userId,
+      displayName: `person ${i}`,
+      slackTz: tz,
+      workdayStartMinute: minuteOfDay,
+      workdayEndMinute: (minuteOfDay + 480) % 1440,
+      workingDays: ALL_DAYS,
+      nextDigestAt: at,
+      nextDigestLocalDate: date,
+      profileFetchedAt: t,
+      createdAt: t,
+      updatedAt: t,
+    });
+    const created = t - 3600_000 - i;
+    rows.handoffs.push({
+      id: i + 1,
+      teamId: TEAM,
+      number: i + 1,
+      authorId: userIdOf((i + 1) % n),
+      title: `crash test ask ${i}`,
+      ask: `please look at item ${i}`,
+      createdAt: created,
+      updatedAt: created,
+    });
+    rows.recipients.push({ handoffId: i + 1, teamId: TEAM, userId, addedAt: created });
+    rows.expected.set(userId, date);
+  }
+  return rows;
+}
+
+/** Opens (and migrates, as the app would) the database of a DATABASE_URL, either backend. */
+export function openWaveDatabase(databaseUrl: string): Promise<OpenedDatabase> {
+  return openConfiguredDatabase(loadConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, DATABASE_URL: databaseUrl }).database);
+}
+
+/** Writes a wave (see `waveRows`) and any other people into a new database, in one transaction. */
+export async function writeWave(database: OpenedDatabase, wave: WaveRows, others: Array<typeof sqliteSchema.users.$inferInsert> = []): Promise<void> {
+  if (database.kind === 'sqlite') {
+    database.handle.db.transaction((tx) => {
+      tx.insert(sqliteSchema.workspaces).values(wave.workspace).run();
+      tx.insert(sqliteSchema.users)
+        .values([...wave.users, ...others])
+        .run();
+      tx.insert(sqliteSchema.handoffs).values(wave.handoffs).run();
+      tx.insert(sqliteSchema.handoffRecipients).values(wave.recipients).run();
+    });
+    return;
+  }
+  await database.handle.db.transaction(async (tx) => {
+    await tx.insert(pgSchema.workspaces).values(wave.workspace);
+    await tx.insert(pgSchema.users).values([...wave.users, ...others]);
+    await tx.insert(pgSchema.handoffs).values(wave.handoffs);
+    await tx.insert(pgSchema.handoffRecipients).values(wave.recipients);
+    // The ids were given: the identity goes on after them, as SQLite's rowid does.
+    await tx.execute(sql`select setval(pg_get_serial_sequence('handoffs', 'id'), (select max(id) from handoffs))`);
+  });
 }
 
 function childCommand(runner: 'tsx' | 'dist'): string[] {
@@ -106,15 +175,23 @@ function childCommand(runner: 'tsx' | 'dist'): string[] {
   return ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'src', 'index.ts')];
 }
 
-function outboxCounts(dbFile: string): { byStatus: Record<string, number>; dueUsers: number } {
-  const handle = openDatabase(dbFile);
-  try {
-    const rows = handle.sqlite.prepare(`select status, count(*) as n from outbox where kind = 'digest' group by status`).all() as { status: string; n: number }[];
-    const due = handle.sqlite.prepare(`select count(*) as n from users where next_digest_at <= ?`).get(Date.now()) as { n: number };
-    return { byStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])), dueUsers: due.n };
-  } finally {
-    handle.close();
+/** Digest rows by status, and people whose digest is still due. */
+async function outboxCounts(database: OpenedDatabase): Promise<{ byStatus: Record<string, number>; dueUsers: number }> {
+  const now = Date.now();
+  let rows: { status: string; n: number }[];
+  let due: { n: number }[];
+  if (database.kind === 'sqlite') {
+    const { outbox, users } = sqliteSchema;
+    const db = database.handle.db;
+    rows = db.select({ status: outbox.status, n: count() }).from(outbox).where(eq(outbox.kind, 'digest')).groupBy(outbox.status).all();
+    due = db.select({ n: count() }).from(users).where(lte(users.nextDigestAt, now)).all();
+  } else {
+    const { outbox, users } = pgSchema;
+    const db = database.handle.db;
+    rows = await db.select({ status: outbox.status, n: count() }).from(outbox).where(eq(outbox.kind, 'digest')).groupBy(outbox.status);
+    due = await db.select({ n: count() }).from(users).where(lte(users.nextDigestAt, now));
   }
+  return { byStatus: Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])), dueUsers: Number(due[0]?.n ?? 0) };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -124,12 +201,16 @@ export async function runCrashWave(opts: CrashWaveOptions): Promise<CrashWaveRes
   const log = opts.log ?? (() => undefined);
   const random = prng(opts.seed ?? 42);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-crash-'));
-  const dbFile = path.join(dir, 'handoff.db');
+  const databaseUrl = opts.databaseUrl ?? `file:${path.join(dir, 'handoff.db')}`;
   const fake = await FakeSlack.start({ botToken: BOT_TOKEN, teamId: TEAM });
   let child: ChildProcess | null = null;
+  // Opened once: it seeds, then watches the outbox while the app (restarted after each kill) works.
+  const database = await openWaveDatabase(databaseUrl);
   try {
     for (let i = 0; i < opts.digests; i++) fake.addUser({ id: userIdOf(i), tz: ZONES[i % ZONES.length] });
-    const expected = seedWave(dbFile, opts.digests, new Date(), random);
+    const wave = waveRows(opts.digests, new Date(), random);
+    await writeWave(database, wave);
+    const expected = wave.expected;
     if (opts.slackDelayMs) fake.delay('chat.postMessage', opts.slackDelayMs);
 
     const delivered = () =>
@@ -141,12 +222,12 @@ export async function runCrashWave(opts: CrashWaveOptions): Promise<CrashWaveRes
       SLACK_APP_TOKEN: '',
       SLACK_API_URL: fake.url,
       PORT: '0',
-      DATABASE_URL: `file:${dbFile}`,
+      DATABASE_URL: databaseUrl,
       LOG_LEVEL: process.env.CRASH_LOG_LEVEL ?? 'warn',
       DELIVERY_RATE_PER_SECOND: String(opts.ratePerSecond ?? 200),
       DELIVERY_CONCURRENCY: String(opts.concurrency ?? 8),
     };
-    const args = childCommand(opts.runner ?? 'tsx');
+    const args = opts.entry ? [opts.entry] : childCommand(opts.runner ?? 'tsx');
     const logFile = fs.openSync(path.join(dir, 'app.log'), 'a');
     let starts = 0;
     const startChild = () => {
@@ -182,7 +263,7 @@ export async function runCrashWave(opts: CrashWaveOptions): Promise<CrashWaveRes
     const until = Date.now() + (opts.timeoutMs ?? 10 * 60_000);
     for (;;) {
       await sleep(200);
-      const { byStatus, dueUsers } = outboxCounts(dbFile);
+      const { byStatus, dueUsers } = await outboxCounts(database);
       const rows = Object.values(byStatus).reduce((a, b) => a + b, 0);
       const open = (byStatus.pending ?? 0) + (byStatus.sending ?? 0);
       if ((rows >= opts.digests && open === 0 && dueUsers === 0) || Date.now() > until || c.exitCode !== null) break;
@@ -216,7 +297,7 @@ export async function runCrashWave(opts: CrashWaveOptions): Promise<CrashWaveRes
       starts,
       postMessageCalls: fake.callsTo('chat.postMessage').length,
       historyLookups: fake.callsTo('conversations.history').length,
-      outbox: outboxCounts(dbFile).byStatus,
+      outbox: (await outboxCounts(database)).byStatus,
       elapsedMs: Date.now() - started,
     };
     fs.closeSync(logFile);
@@ -225,6 +306,7 @@ export async function runCrashWave(opts: CrashWaveOptions): Promise<CrashWaveRes
   } finally {
     (child as ChildProcess | null)?.kill('SIGKILL');
     await fake.close();
+    await database.store.close();
   }
 }
 

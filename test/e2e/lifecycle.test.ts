@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FakeSlack } from '../harness/fakeSlack';
 import { SlackRequester } from '../harness/slackRequests';
-import { BOT_TOKEN, buildApp, freePort, ROOT, SIGNING_SECRET, startChild, type Child } from '../reliability/support/child';
+import { BOT_TOKEN, buildApp, childDatabaseUrl, freePort, ROOT, SIGNING_SECRET, startChild, type Child } from '../reliability/support/child';
 
 /** Generous: a healthy shutdown takes well under a second; the bug this guards against never ends. */
 const EXIT_BOUND_MS = 20_000;
@@ -85,7 +85,12 @@ describe('Socket Mode as a process', () => {
   });
 
   it('connects over the socket, answers envelopes, and on SIGTERM closes the socket and exits 0', async () => {
-    child = await startChild(entry, { SLACK_APP_TOKEN: fake.appToken, SLACK_SIGNING_SECRET: '', SLACK_API_URL: fake.url, DATABASE_URL: `file:${tmp('handoff-sm-')}/h.db` });
+    child = await startChild(entry, {
+      SLACK_APP_TOKEN: fake.appToken,
+      SLACK_SIGNING_SECRET: '',
+      SLACK_API_URL: fake.url,
+      DATABASE_URL: await childDatabaseUrl(`${tmp('handoff-sm-')}/h.db`),
+    });
     await child.ready();
     await waitFor(async () => (await status(child!.port, '/readyz')) === 200, '/readyz 200');
     const payloads = new SlackRequester({ baseUrl: 'http://unused', signingSecret: SIGNING_SECRET, teamId: fake.teamId });
@@ -102,7 +107,12 @@ describe('Socket Mode as a process', () => {
 
   it('a refused app-level token stops start-up with one line naming SLACK_APP_TOKEN, no stack trace', async () => {
     fake.appTokenScopes = ['authorizations:read'];
-    child = await startChild(entry, { SLACK_APP_TOKEN: fake.appToken, SLACK_SIGNING_SECRET: '', SLACK_API_URL: fake.url, DATABASE_URL: `file:${tmp('handoff-sm-')}/h.db` });
+    child = await startChild(entry, {
+      SLACK_APP_TOKEN: fake.appToken,
+      SLACK_SIGNING_SECRET: '',
+      SLACK_API_URL: fake.url,
+      DATABASE_URL: await childDatabaseUrl(`${tmp('handoff-sm-')}/h.db`),
+    });
     const exit = await exitWithin(child.proc, EXIT_BOUND_MS);
     expect(exit).toEqual({ code: 1, signal: null });
     const out = child.output();
@@ -133,7 +143,7 @@ describe('a busy PORT', () => {
     const env = {
       SLACK_API_URL: fake.url,
       PORT: String(port),
-      DATABASE_URL: `file:${tmp('handoff-port-')}/h.db`,
+      DATABASE_URL: await childDatabaseUrl(`${tmp('handoff-port-')}/h.db`),
       ...(extra.SLACK_APP_TOKEN ? { SLACK_APP_TOKEN: fake.appToken } : {}),
     };
     const child = await startChild(entry, env);
@@ -170,7 +180,7 @@ describe('logging never blocks exit', () => {
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_API_URL: fake.url,
         PORT: String(port),
-        DATABASE_URL: `file:${dir}/h.db`,
+        DATABASE_URL: await childDatabaseUrl(`${dir}/h.db`),
         LOG_LEVEL: 'debug',
       },
       stdio: ['ignore', writer, 'pipe'],
@@ -267,7 +277,7 @@ describe('npm start', () => {
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_API_URL: fake.url,
         PORT: String(port),
-        DATABASE_URL: `file:${pkg}/data/h.db`,
+        DATABASE_URL: await childDatabaseUrl(`${pkg}/data/h.db`),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { FakeSlack } from '../harness/fakeSlack';
 import { SlackRequester } from '../harness/slackRequests';
 import { TEST_SIGNING_SECRET } from '../harness/testApp';
+import { TEST_BACKEND } from '../harness/testBackend';
+import { childDatabaseUrl } from '../reliability/support/child';
 
 const root = path.resolve(__dirname, '..', '..');
 const entry = path.join(root, 'dist', 'index.js');
@@ -57,6 +59,7 @@ describe('starting Handoff as a process', () => {
 
     beforeAll(async () => {
       fake = await FakeSlack.start({ botToken: 'xoxb-test-token' });
+      const databaseUrl = await childDatabaseUrl(`${dataDir}/handoff.db`);
       port = 30000 + Math.floor(Math.random() * 20000);
       child = spawn(process.execPath, [entry], {
         cwd,
@@ -66,7 +69,7 @@ describe('starting Handoff as a process', () => {
           SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
           SLACK_API_URL: fake.url,
           PORT: String(port),
-          DATABASE_URL: `file:${dataDir}/handoff.db`,
+          DATABASE_URL: databaseUrl,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -82,7 +85,8 @@ describe('starting Handoff as a process', () => {
 
     it('creates the database directory, answers /healthz and signed requests', async () => {
       expect(output).toContain('Handoff is running');
-      expect(fs.existsSync(path.join(dataDir, 'handoff.db'))).toBe(true);
+      // The directory of a SQLite DATABASE_URL is made on start; PostgreSQL has no file.
+      if (TEST_BACKEND === 'sqlite') expect(fs.existsSync(path.join(dataDir, 'handoff.db'))).toBe(true);
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(health.status).toBe(200);
       const slack = new SlackRequester({ baseUrl: `http://127.0.0.1:${port}`, signingSecret: TEST_SIGNING_SECRET, teamId: 'T0001' });

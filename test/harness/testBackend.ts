@@ -13,6 +13,9 @@ export type TestBackend = 'sqlite' | 'postgres';
 
 export const TEST_BACKEND: TestBackend = process.env.HANDOFF_TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
 
+/** For a test that only means something on SQLite (file permissions, a full disk, WAL): skipped on PostgreSQL. */
+export const itOnSqlite: jest.It = TEST_BACKEND === 'sqlite' ? it : it.skip;
+
 interface Held {
   database: TestDatabase;
   /** Apps running on it now; 0 = it may be emptied for the next app. */

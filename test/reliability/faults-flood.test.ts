@@ -17,7 +17,7 @@ import path from 'node:path';
 import { FakeSlack } from '../harness/fakeSlack';
 import { SlackRequester } from '../harness/slackRequests';
 import { CaseLog, recordMeasurement } from './support/cases';
-import { BOT_TOKEN, buildApp, kill9, ROOT, SIGNING_SECRET, startChild, type Child } from './support/child';
+import { BOT_TOKEN, buildApp, childDatabaseUrl, kill9, ROOT, SIGNING_SECRET, startChild, type Child } from './support/child';
 import { percentile, probeHealth, rssOf, sampleRss, spawnFlood, type FloodOptions, type Probe } from './support/flood';
 import { TEAM } from './support/world';
 import { SERVER_LIMITS } from '../../src/slack/receiver';
@@ -35,7 +35,7 @@ beforeAll(async () => {
   const entry = process.env.HANDOFF_ENTRY ?? (await buildApp());
   fake = await FakeSlack.start({ botToken: BOT_TOKEN, teamId: TEAM });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-flood-'));
-  child = await startChild(entry, { SLACK_API_URL: fake.url, DATABASE_URL: `file:${path.join(dir, 'handoff.db')}`, LOG_LEVEL: 'warn' });
+  child = await startChild(entry, { SLACK_API_URL: fake.url, DATABASE_URL: await childDatabaseUrl(path.join(dir, 'handoff.db')), LOG_LEVEL: 'warn' });
   await child.ready();
 }, 120_000);
 

@@ -8,6 +8,7 @@
 import { MetadataEventTypes } from '../../src/ids';
 import { CaseLog } from './support/cases';
 import { errorLines, People, seededAppPerTest, sleep } from './support/world';
+import { sqlAll } from '../harness/testSql';
 
 const t = seededAppPerTest();
 beforeEach(() => {
@@ -25,7 +26,7 @@ async function send(text: string): Promise<string> {
   return String(reply.args.text ?? '');
 }
 
-const handoffsAsking = (marker: string) => t.handoff.db.sqlite.prepare('select number from handoffs where ask like ?').all(`%${marker} %`) as Array<{ number: number }>;
+const handoffsAsking = (marker: string) => sqlAll<{ number: number }>(t, 'select number from handoffs where ask like ?', `%${marker} %`);
 
 const dmsAbout = (userId: string, marker: string) =>
   t.fake.messagesIn(userId).filter((m) => m.metadata?.event_type === MetadataEventTypes.notification && JSON.stringify(m.blocks ?? m.text).includes(`${marker} `));
@@ -47,8 +48,8 @@ describe('double Enter on an inline /handoff', () => {
         const first = send(text);
         if (gapMs) await sleep(gapMs);
         const replies = await Promise.all([first, send(text)]);
-        await log.check(`pair ${i}: one handoff, one DM to each recipient, and both replies name it`, () => {
-          const made = handoffsAsking(marker);
+        await log.check(`pair ${i}: one handoff, one DM to each recipient, and both replies name it`, async () => {
+          const made = await handoffsAsking(marker);
           expect(made).toHaveLength(1);
           const n = made[0]!.number;
           expect(replies.filter((r) => r.startsWith(`*Handoff #${n} created:*`))).toHaveLength(1);

@@ -9,6 +9,7 @@ import { ActionIds, CallbackIds, HandoffModalFields as F, ResolveModalFields, Se
 import { NOTHING_CHANGED } from '../../src/listeners/failureNet';
 import { SAVE_FAILED } from '../../src/listeners/submissions';
 import { CaseLog } from './support/cases';
+import { itOnSqlite } from '../harness/testBackend';
 import { People, seededAppPerTest, submitModal } from './support/world';
 
 const t = seededAppPerTest();
@@ -32,80 +33,85 @@ const settingsValues = () => ({
 });
 
 describe('a save that fails is explained, never a timeout or silence', () => {
-  it('form, command, button, resolve form and settings form while every write fails', async () => {
-    const log = new CaseLog('faults');
-    // A handoff to act on, and every profile cached, while the database still takes writes.
-    const ok = await submitModal(t, People.author, 'setup', { recipients: [People.ana], ask: 'setup ask' });
-    expect(ok.status).toBe(200);
-    const { id, number } = t.handoff.db.sqlite.prepare('select id, number from handoffs').get() as { id: number; number: number };
-    await t.handoff.deps.people.get('T0001', People.ken);
-    t.handoff.db.sqlite.pragma('query_only = ON');
-    const count = () => (t.handoff.db.sqlite.prepare('select count(*) n from handoffs').get() as { n: number }).n;
+  // The failure is SQLite's PRAGMA query_only on the app's own connection.
+  itOnSqlite(
+    'form, command, button, resolve form and settings form while every write fails',
+    async () => {
+      const log = new CaseLog('faults');
+      // A handoff to act on, and every profile cached, while the database still takes writes.
+      const ok = await submitModal(t, People.author, 'setup', { recipients: [People.ana], ask: 'setup ask' });
+      expect(ok.status).toBe(200);
+      const { id, number } = t.handoff.db.sqlite.prepare('select id, number from handoffs').get() as { id: number; number: number };
+      await t.handoff.deps.people.get('T0001', People.ken);
+      t.handoff.db.sqlite.pragma('query_only = ON');
+      const count = () => (t.handoff.db.sqlite.prepare('select count(*) n from handoffs').get() as { n: number }).n;
 
-    await log.check('the handoff form: answered at once with a field error, everything typed kept, nothing created', async () => {
-      const res = await submitModal(t, People.author, 'fails', { recipients: [People.ana], ask: 'will not save' });
-      expect(res.status).toBe(200);
-      expect(res.ms).toBeLessThan(2500);
-      expect(res.json).toEqual({ response_action: 'errors', errors: { [F.ask.block]: SAVE_FAILED } });
-      expect(count()).toBe(1);
-    });
+      await log.check('the handoff form: answered at once with a field error, everything typed kept, nothing created', async () => {
+        const res = await submitModal(t, People.author, 'fails', { recipients: [People.ana], ask: 'will not save' });
+        expect(res.status).toBe(200);
+        expect(res.ms).toBeLessThan(2500);
+        expect(res.json).toEqual({ response_action: 'errors', errors: { [F.ask.block]: SAVE_FAILED } });
+        expect(count()).toBe(1);
+      });
 
-    await log.check('inline /handoff: told nothing was created, with the text to try again', async () => {
-      const responseUrl = t.fake.responseUrl();
-      const res = await t.slack.command({ userId: People.author, text: `<@${People.ken}> inline will not save`, responseUrl });
-      expect(res.status).toBe(200);
-      const reply = await t.fake.waitFor('response_url', (c) => c.args.response_url === responseUrl, 5000);
-      expect(String(reply.args.text)).toMatch(/nothing was created\. Your text, to try again:\n> .*inline will not save/);
-      expect(count()).toBe(1);
-    });
+      await log.check('inline /handoff: told nothing was created, with the text to try again', async () => {
+        const responseUrl = t.fake.responseUrl();
+        const res = await t.slack.command({ userId: People.author, text: `<@${People.ken}> inline will not save`, responseUrl });
+        expect(res.status).toBe(200);
+        const reply = await t.fake.waitFor('response_url', (c) => c.args.response_url === responseUrl, 5000);
+        expect(String(reply.args.text)).toMatch(/nothing was created\. Your text, to try again:\n> .*inline will not save/);
+        expect(count()).toBe(1);
+      });
 
-    await log.check('/handoff done: told nothing changed', async () => {
-      const from = t.fake.calls.length;
-      const responseUrl = t.fake.responseUrl();
-      const res = await t.slack.command({ userId: People.ana, text: `done ${number}`, responseUrl });
-      expect(res.status).toBe(200);
-      await t.fake.waitFor('response_url', (c) => c.args.response_url === responseUrl, 5000);
-      expect(toldSince(from, People.ana)).toContain(NOTHING_CHANGED);
-    });
+      await log.check('/handoff done: told nothing changed', async () => {
+        const from = t.fake.calls.length;
+        const responseUrl = t.fake.responseUrl();
+        const res = await t.slack.command({ userId: People.ana, text: `done ${number}`, responseUrl });
+        expect(res.status).toBe(200);
+        await t.fake.waitFor('response_url', (c) => c.args.response_url === responseUrl, 5000);
+        expect(toldSince(from, People.ana)).toContain(NOTHING_CHANGED);
+      });
 
-    await log.check('the Acknowledge button: acknowledged, and the clicker is told nothing changed', async () => {
-      const from = t.fake.calls.length;
-      const res = await t.slack.interaction(t.slack.blockAction({ userId: People.ana, actionId: ActionIds.acknowledge, value: String(id) }));
-      expect(res.status).toBe(200);
-      await t.fake.waitFor('response_url', () => toldSince(from, People.ana).includes(NOTHING_CHANGED), 5000);
-    });
+      await log.check('the Acknowledge button: acknowledged, and the clicker is told nothing changed', async () => {
+        const from = t.fake.calls.length;
+        const res = await t.slack.interaction(t.slack.blockAction({ userId: People.ana, actionId: ActionIds.acknowledge, value: String(id) }));
+        expect(res.status).toBe(200);
+        await t.fake.waitFor('response_url', () => toldSince(from, People.ana).includes(NOTHING_CHANGED), 5000);
+      });
 
-    await log.check('the resolve form: answered at once with an error on the note, the form stays open', async () => {
-      const res = await t.slack.interaction(
-        t.slack.viewSubmission({
-          userId: People.ana,
-          callbackId: CallbackIds.resolveModal,
-          privateMetadata: JSON.stringify({ handoffId: id, action: 'complete' }),
-          values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'shipped' } },
-        }),
-      );
-      expect(res.status).toBe(200);
-      expect(res.ms).toBeLessThan(2500);
-      expect(res.json).toEqual({ response_action: 'errors', errors: { [ResolveModalFields.note.block]: SAVE_FAILED } });
-    });
+      await log.check('the resolve form: answered at once with an error on the note, the form stays open', async () => {
+        const res = await t.slack.interaction(
+          t.slack.viewSubmission({
+            userId: People.ana,
+            callbackId: CallbackIds.resolveModal,
+            privateMetadata: JSON.stringify({ handoffId: id, action: 'complete' }),
+            values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'shipped' } },
+          }),
+        );
+        expect(res.status).toBe(200);
+        expect(res.ms).toBeLessThan(2500);
+        expect(res.json).toEqual({ response_action: 'errors', errors: { [ResolveModalFields.note.block]: SAVE_FAILED } });
+      });
 
-    await log.check('the settings form: answered at once with an error, the form stays open', async () => {
-      const res = await t.slack.interaction(t.slack.viewSubmission({ userId: People.ana, callbackId: CallbackIds.settingsModal, values: settingsValues() }));
-      expect(res.status).toBe(200);
-      expect(res.ms).toBeLessThan(2500);
-      expect(res.json).toEqual({ response_action: 'errors', errors: { [S.tz.block]: SAVE_FAILED } });
-    });
+      await log.check('the settings form: answered at once with an error, the form stays open', async () => {
+        const res = await t.slack.interaction(t.slack.viewSubmission({ userId: People.ana, callbackId: CallbackIds.settingsModal, values: settingsValues() }));
+        expect(res.status).toBe(200);
+        expect(res.ms).toBeLessThan(2500);
+        expect(res.json).toEqual({ response_action: 'errors', errors: { [S.tz.block]: SAVE_FAILED } });
+      });
 
-    await log.check('nothing was changed', () => {
-      expect(t.handoff.db.sqlite.prepare('select state from handoffs where id = ?').get(id)).toEqual({ state: 'open' });
-    });
-    t.handoff.db.sqlite.pragma('query_only = OFF');
-    await log.check('once writes work again, the same form saves', async () => {
-      const res = await submitModal(t, People.author, 'fails', { recipients: [People.ana], ask: 'will not save' });
-      expect(res.status).toBe(200);
-      expect(res.json).toBeUndefined();
-      expect(count()).toBe(2);
-    });
-    log.finish();
-  }, 30_000);
+      await log.check('nothing was changed', () => {
+        expect(t.handoff.db.sqlite.prepare('select state from handoffs where id = ?').get(id)).toEqual({ state: 'open' });
+      });
+      t.handoff.db.sqlite.pragma('query_only = OFF');
+      await log.check('once writes work again, the same form saves', async () => {
+        const res = await submitModal(t, People.author, 'fails', { recipients: [People.ana], ask: 'will not save' });
+        expect(res.status).toBe(200);
+        expect(res.json).toBeUndefined();
+        expect(count()).toBe(2);
+      });
+      log.finish();
+    },
+    30_000,
+  );
 });

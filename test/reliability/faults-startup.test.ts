@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CaseLog } from './support/cases';
+import { TEST_BACKEND } from '../harness/testBackend';
 import { BOT_TOKEN, buildApp, SIGNING_SECRET } from './support/child';
 
 let entry: string;
@@ -82,7 +83,10 @@ function fullDisk(): { dir: string; wrap: string[]; cleanup: () => void } {
 
 const FIX = 'Set DATABASE_URL to a writable path such as file:./data/handoff.db.';
 
-describe('start-up storage errors name the file and the fix', () => {
+// SQLite's file and its directory (read-only, full disk, not a database): nothing of it exists on PostgreSQL.
+const describeOnSqlite = TEST_BACKEND === 'sqlite' ? describe : describe.skip;
+
+describeOnSqlite('start-up storage errors name the file and the fix', () => {
   it('a read-only directory', async () => {
     const log = new CaseLog('faults');
     const ro = readOnlyDir();

@@ -9,6 +9,7 @@ import { TEST_BOT_TOKEN } from '../harness/testApp';
 import { MetadataEventTypes } from '../../src/ids';
 import { CaseLog } from './support/cases';
 import { errorLines, parseLogs, People, seededAppOnBoot, sleep, submitModal, TEAM } from './support/world';
+import { sqlAll, sqlGet } from '../harness/testSql';
 
 const app = seededAppOnBoot();
 const t = app.t;
@@ -31,9 +32,7 @@ function notifications(userId: string, marker: string): FakeMessage[] {
 }
 
 const outboxRows = (kind?: string) =>
-  t.handoff.db.sqlite
-    .prepare(`select id, kind, status, attempts, last_error as lastError, user_id as userId, channel_id as channelId from outbox ${kind ? 'where kind = ?' : ''}`)
-    .all(...(kind ? [kind] : [])) as Array<{
+  sqlAll<{
     id: number;
     kind: string;
     status: string;
@@ -41,8 +40,14 @@ const outboxRows = (kind?: string) =>
     lastError: string | null;
     userId: string | null;
     channelId: string | null;
-  }>;
-const open = () => outboxRows().filter((r) => (r.status === 'pending' || r.status === 'sending') && r.kind !== 'digest');
+  }>(
+    t,
+    `select id, kind, status, attempts, last_error as "lastError", user_id as "userId", channel_id as "channelId" from outbox ${kind ? 'where kind = ?' : ''} order by id`,
+    ...(kind ? [kind] : []),
+  );
+/** The workspace's status column, as { status }. */
+const workspaceStatus = () => sqlGet(t, 'select status from workspaces where team_id = ?', TEAM);
+const open = async () => (await outboxRows()).filter((r) => (r.status === 'pending' || r.status === 'sending') && r.kind !== 'digest');
 
 /**
  * Lets the outbox catch up the way production would, minutes later: moves the app clock past any
@@ -50,10 +55,10 @@ const open = () => outboxRows().filter((r) => (r.status === 'pending' || r.statu
  */
 async function drain(maxMs = 25_000): Promise<void> {
   const start = Date.now();
-  while (open().length > 0 && Date.now() - start < maxMs) {
+  while ((await open()).length > 0 && Date.now() - start < maxMs) {
     t.clock.advance(2 * 60_000);
     await t.tick();
-    if (open().length > 0) await sleep(200);
+    if ((await open()).length > 0) await sleep(200);
   }
   await t.handoff.dispatcher.idle();
 }
@@ -83,20 +88,20 @@ describe('5xx bursts', () => {
     for (let i = 0; i < 8; i++) {
       await log.check(`burst-${i}: exactly one DM to the recipient`, () => expect(notifications(People.ana, `burst-${i} `)).toHaveLength(1));
     }
-    await log.check('no delivery ended failed; the retries are in the logs', () => {
-      expect(outboxRows('dm').map((r) => r.status)).toEqual(Array(8).fill('sent'));
+    await log.check('no delivery ended failed; the retries are in the logs', async () => {
+      expect((await outboxRows('dm')).map((r) => r.status)).toEqual(Array(8).fill('sent'));
       expect(warnings().filter((w) => /will retry/.test(w)).length).toBeGreaterThanOrEqual(4);
     });
 
     // users.info failing for someone never looked up: nothing is created, and the text comes back.
     t.fake.addUser({ id: 'U0NEW', name: 'newbie', tz: 'Europe/Lisbon' });
     t.fake.failNext('users.info', { status: 500, times: 5 });
-    const before = t.handoff.db.sqlite.prepare('select count(*) n from handoffs').get();
+    const before = await sqlGet(t, 'select count(*) n from handoffs');
     const reply = await command(People.author, '<@U0NEW> onboarding-doc review');
-    await log.check('users.info 500 for an unknown person: clear message, text given back, nothing created', () => {
+    await log.check('users.info 500 for an unknown person: clear message, text given back, nothing created', async () => {
       expect(reply).toMatch(/Slack is busy or unreachable right now, so nothing was created/);
       expect(reply).toContain('onboarding-doc review');
-      expect(t.handoff.db.sqlite.prepare('select count(*) n from handoffs').get()).toEqual(before);
+      expect(await sqlGet(t, 'select count(*) n from handoffs')).toEqual(before);
     });
     t.fake.clearFaults();
     await log.check('…and the same command works once Slack is back', async () => {
@@ -126,10 +131,10 @@ describe('429 storms', () => {
     for (let i = 0; i < 5; i++) await command(People.author, `<@${People.ana}> storm-${i} numbers`);
     await drain();
     for (let i = 0; i < 5; i++) await log.check(`storm-${i}: exactly one DM`, () => expect(notifications(People.ana, `storm-${i} `)).toHaveLength(1));
-    await log.check('429s were answered by pausing (logged) and did not count as attempts', () => {
+    await log.check('429s were answered by pausing (logged) and did not count as attempts', async () => {
       expect(t.fake.callsTo('chat.postMessage').filter((c) => c.status === 429).length).toBeGreaterThan(0);
       expect(warnings()).toContain('rate limited by Slack; pausing delivery');
-      expect(Math.max(...outboxRows('dm').map((r) => r.attempts))).toBeLessThanOrEqual(2);
+      expect(Math.max(...(await outboxRows('dm')).map((r) => r.attempts))).toBeLessThanOrEqual(2);
     });
 
     // A sustained per-second limit: 8 handoffs in a burst, Slack allows 3 posts a second.
@@ -138,14 +143,14 @@ describe('429 storms', () => {
     await drain();
     t.fake.clearFaults();
     for (let i = 0; i < 8; i++) await log.check(`sustained-${i}: exactly one DM`, () => expect(notifications(People.ana, `sustained-${i} `)).toHaveLength(1));
-    await log.check('every DM row ended sent', () => expect(outboxRows('dm').every((r) => r.status === 'sent')).toBe(true));
+    await log.check('every DM row ended sent', async () => expect((await outboxRows('dm')).every((r) => r.status === 'sent')).toBe(true));
 
     // 429 on the profile lookup of someone never seen: a clear "try again", nothing half-created.
     t.fake.addUser({ id: 'U0RL', name: 'rl', tz: 'Europe/Lisbon' });
     t.fake.rateLimit({ method: 'users.info', retryAfterSec: 1, times: 3 });
     await log.check('users.info 429 for an unknown person: clear message, nothing created', async () => {
       expect(await command(People.author, '<@U0RL> limited ask')).toMatch(/Slack is busy or unreachable right now, so nothing was created/);
-      expect(t.handoff.db.sqlite.prepare("select count(*) n from handoffs where ask = 'limited ask'").get()).toEqual({ n: 0 });
+      expect(await sqlGet(t, "select count(*) n from handoffs where ask = 'limited ask'")).toEqual({ n: 0 });
     });
     await log.check('no listener error', () => expect(errorLines(t.logs)).toEqual([]));
     log.finish();
@@ -239,8 +244,8 @@ describe('permanent errors: not_in_channel, channel_not_found, account_inactive,
       t.clock.advance(3600_000);
       await t.tick();
     }
-    await log.check('failed rows stay failed: no retry, no duplicate post', () => {
-      const failed = outboxRows()
+    await log.check('failed rows stay failed: no retry, no duplicate post', async () => {
+      const failed = (await outboxRows())
         .filter((r) => r.status === 'failed')
         .map((r) => r.lastError)
         .sort();
@@ -287,10 +292,10 @@ describe('token_revoked and the uninstall events', () => {
       expect(reply).toMatch(/no longer accepts Handoff’s access|paused/);
       expect(second).toMatch(/paused/);
     });
-    await log.check('the workspace is paused; nothing more is sent while it is', () => {
-      expect(t.handoff.db.sqlite.prepare('select status from workspaces where team_id = ?').get(TEAM)).toEqual({ status: 'tokens_revoked' });
+    await log.check('the workspace is paused; nothing more is sent while it is', async () => {
+      expect(await workspaceStatus()).toEqual({ status: 'tokens_revoked' });
       expect(t.fake.calls.slice(callsWhilePaused).filter((c) => c.method.startsWith('chat.'))).toEqual([]);
-      expect(outboxRows('dm').map((r) => r.status)).toEqual(['sent', 'pending', 'pending']);
+      expect((await outboxRows('dm')).map((r) => r.status)).toEqual(['sent', 'pending', 'pending']);
     });
     await log.check('the log says why, once per attempt, without the token', () => {
       expect(parseLogs(t.logs).filter((l) => l.msg === 'Slack token no longer valid; delivery for this workspace is paused')).toHaveLength(1);
@@ -301,10 +306,10 @@ describe('token_revoked and the uninstall events', () => {
     await t.restart();
     await t.tick();
     await drain();
-    await log.check('after the reinstall each DM arrives exactly once', () => {
+    await log.check('after the reinstall each DM arrives exactly once', async () => {
       expect(notifications(People.ana, 'revoked-1 ')).toHaveLength(1);
       expect(notifications(People.ana, 'revoked-2 ')).toHaveLength(1);
-      expect(t.handoff.db.sqlite.prepare('select status from workspaces where team_id = ?').get(TEAM)).toEqual({ status: 'active' });
+      expect(await workspaceStatus()).toEqual({ status: 'active' });
       expect(warnings()).toContain('Slack accepts the bot token again: delivery resumed');
     });
     log.finish();
@@ -323,23 +328,23 @@ describe('token_revoked and the uninstall events', () => {
       expect(res.status).toBe(200);
       // Slack revokes the token with the uninstall: it stays revoked across a restart.
       t.fake.revokeToken();
-      const snapshot = () => t.handoff.db.sqlite.prepare('select (select count(*) from handoffs) h, (select count(*) from handoff_events) e, (select count(*) from users) u').get();
-      const before = snapshot();
+      const snapshot = () => sqlGet(t, 'select (select count(*) from handoffs) h, (select count(*) from handoff_events) e, (select count(*) from users) u');
+      const before = await snapshot();
       const callsBefore = t.fake.calls.length;
       await t.restart();
       for (let i = 0; i < 6; i++) {
         t.clock.advance(4 * 3600_000);
         await t.tick();
       }
-      await log.check('workspace marked, logged', () => {
+      await log.check('workspace marked, logged', async () => {
         const want = event.type === 'app_uninstalled' ? 'uninstalled' : 'tokens_revoked';
-        expect(t.handoff.db.sqlite.prepare('select status from workspaces where team_id = ?').get(TEAM)).toEqual({ status: want });
+        expect(await workspaceStatus()).toEqual({ status: want });
         expect(warnings().some((w) => /delivery stopped, data kept/.test(w))).toBe(true);
       });
       await log.check('no message of any kind was sent afterwards (no digest, no DM)', () => {
         expect(t.fake.calls.slice(callsBefore).filter((c) => c.method.startsWith('chat.') || c.method.startsWith('views.'))).toEqual([]);
       });
-      await log.check('data kept: handoffs, events, people', () => expect(snapshot()).toEqual(before));
+      await log.check('data kept: handoffs, events, people', async () => expect(await snapshot()).toEqual(before));
       // Reinstalled: the token works again; Ken's pending handoff reaches him (in his digest).
       t.fake.clearFaults();
       await t.restart();
@@ -362,7 +367,7 @@ describe('token_revoked and the uninstall events', () => {
     await t.slack.event({ type: 'tokens_revoked', tokens: { oauth: [People.ana] }, event_ts: '1.0' });
     await command(People.author, `<@${People.ana}> still-delivered ask`);
     await log.check('workspace still active and the DM went out', async () => {
-      expect(t.handoff.db.sqlite.prepare('select status from workspaces where team_id = ?').get(TEAM)).toEqual({ status: 'active' });
+      expect(await workspaceStatus()).toEqual({ status: 'active' });
       await drain();
       expect(notifications(People.ana, 'still-delivered ')).toHaveLength(1);
     });

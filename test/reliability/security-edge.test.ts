@@ -7,13 +7,14 @@
  */
 import type { SlackResponse } from '../harness/slackRequests';
 import { ActionIds, CallbackIds, ResolveModalFields } from '../../src/ids';
-import { loadHandoff } from '../../src/db/queries/handoffs';
 import { CaseLog } from './support/cases';
 import { People, sleep, TEAM, seededAppPerTest } from './support/world';
+import { sqlAll, sqlCount } from '../harness/testSql';
 
 const t = seededAppPerTest();
 
-const count = (table: string) => (t.handoff.db.sqlite.prepare(`select count(*) n from ${table}`).get() as { n: number }).n;
+const count = (table: string) => sqlCount(t, `select count(*) n from ${table}`);
+const workspaces = async () => JSON.stringify(await sqlAll(t, 'select * from workspaces order by team_id'));
 const nowSec = () => Math.floor(Date.now() / 1000);
 
 async function quiet(): Promise<void> {
@@ -79,9 +80,9 @@ describe('request timestamps in the future', () => {
     ];
     const before = {
       calls: t.fake.calls.length,
-      handoffs: count('handoffs'),
-      events: count('handoff_events'),
-      workspaces: JSON.stringify(t.handoff.db.sqlite.prepare('select * from workspaces').all()),
+      handoffs: await count('handoffs'),
+      events: await count('handoff_events'),
+      workspaces: await workspaces(),
     };
     for (const [kind, send] of kinds) {
       for (const [label, seconds] of ahead) {
@@ -93,12 +94,12 @@ describe('request timestamps in the future', () => {
       }
     }
     await quiet();
-    await log.check('nothing happened: no Slack call, no database change', () => {
+    await log.check('nothing happened: no Slack call, no database change', async () => {
       expect(t.fake.calls.slice(before.calls).map((c) => c.method)).toEqual([]);
-      expect(count('handoffs')).toBe(before.handoffs);
-      expect(count('handoff_events')).toBe(before.events);
-      expect(JSON.stringify(t.handoff.db.sqlite.prepare('select * from workspaces').all())).toBe(before.workspaces);
-      expect(loadHandoff(t.handoff.db.db, TEAM, id)!.state).toBe('open');
+      expect(await count('handoffs')).toBe(before.handoffs);
+      expect(await count('handoff_events')).toBe(before.events);
+      expect(await workspaces()).toBe(before.workspaces);
+      expect((await t.handoff.store.loadHandoff(TEAM, id))!.state).toBe('open');
     });
     await log.check('the refusal is logged (once per reason, not once per request)', () => {
       const lines = t.logs

@@ -8,13 +8,12 @@
  */
 import { eventually } from '../harness/testApp';
 import { ActionIds, AgendaModalFields, CallbackIds, HandoffModalFields as F, ReassignModalFields, ResolveModalFields } from '../../src/ids';
-import { findHandoffIdByNumber, listEvents, loadHandoff } from '../../src/db/queries/handoffs';
+import { sqlGet } from '../harness/testSql';
 import { CaseLog } from './support/cases';
 import { modalValues, People, TEAM, seededAppPerTest } from './support/world';
 
 const t = seededAppPerTest();
 
-const db = () => t.handoff.db.db;
 const KB39 = 'n'.repeat(39 * 1024);
 
 async function command(userId: string, text: string): Promise<string> {
@@ -28,7 +27,7 @@ async function command(userId: string, text: string): Promise<string> {
 
 async function handoffForAna(ask: string): Promise<number> {
   const n = Number(/#(\d+)/.exec(await command(People.author, `<@${People.ana}> ${ask}`))![1]);
-  return findHandoffIdByNumber(db(), TEAM, n)!;
+  return (await t.handoff.store.findHandoffIdByNumber(TEAM, n))!;
 }
 
 const fieldErrors = (json: unknown): Record<string, string> => {
@@ -37,18 +36,20 @@ const fieldErrors = (json: unknown): Record<string, string> => {
   return body!.errors!;
 };
 
-const longestStored = () =>
-  t.handoff.db.sqlite
-    .prepare(
-      'select max(length(resolution_note)) as note, max(length(ask)) as ask, max(length(context)) as context, max(length(links)) as links, max(length(if_offline)) as offline, max(length(title)) as title from handoffs',
-    )
-    .get() as Record<string, number | null>;
+/** What the handoff and its events hold, to compare before and after. */
+const storedState = async (id: number) => JSON.stringify({ h: await t.handoff.store.loadHandoff(TEAM, id), events: await t.handoff.store.listEvents(id) });
+
+const longestStored = async () =>
+  (await sqlGet<Record<string, number | null>>(
+    t,
+    'select max(length(resolution_note)) as note, max(length(ask)) as ask, max(length(context)) as context, max(length(links)) as links, max(length(if_offline)) as offline, max(length(title)) as title from handoffs',
+  ))!;
 
 describe('server-side length limits', () => {
   it('notes and reasons over 2,000 characters: a field error in the modal, nothing stored', async () => {
     const log = new CaseLog('security');
     const id = await handoffForAna('numbers please');
-    const before = JSON.stringify({ h: loadHandoff(db(), TEAM, id), events: listEvents(db(), id) });
+    const before = await storedState(id);
     const note = (userId: string, action: 'complete' | 'decline' | 'cancel', text: string) =>
       t.slack.interaction(
         t.slack.viewSubmission({
@@ -85,12 +86,12 @@ describe('server-side length limits', () => {
     await log.check('exactly 2,000 characters is accepted', async () => {
       const res = await note(People.ana, 'complete', 'ok'.repeat(1000));
       expect((res.json as { response_action?: string } | undefined)?.response_action).toBeUndefined();
-      await eventually(() => expect(loadHandoff(db(), TEAM, id)!.state).toBe('done'));
+      await eventually(async () => expect((await t.handoff.store.loadHandoff(TEAM, id))!.state).toBe('done'));
     });
-    await log.check('nothing over the limit was stored', () => {
-      expect(JSON.stringify({ h: loadHandoff(db(), TEAM, id), events: listEvents(db(), id) })).not.toBe(before);
-      expect(longestStored().note).toBe(2000);
-      const notes = (t.handoff.db.sqlite.prepare('select max(length(note)) as n from handoff_events').get() as { n: number }).n;
+    await log.check('nothing over the limit was stored', async () => {
+      expect(await storedState(id)).not.toBe(before);
+      expect((await longestStored()).note).toBe(2000);
+      const notes = (await sqlGet<{ n: number }>(t, 'select max(length(note)) as n from handoff_events'))!.n;
       expect(notes).toBeLessThanOrEqual(2000);
     });
     log.finish();
@@ -108,9 +109,9 @@ describe('server-side length limits', () => {
       .callsTo('response_url')
       .filter((c) => c.args.response_url === responseUrl)
       .map((c) => String(c.args.text));
-    await log.check('told why, nothing changed', () => {
+    await log.check('told why, nothing changed', async () => {
       expect(answers[0]).toMatch(/too long/);
-      expect(loadHandoff(db(), TEAM, id)!.state).toBe('open');
+      expect((await t.handoff.store.loadHandoff(TEAM, id))!.state).toBe('open');
     });
     await log.check('the whole note is in the answers, to copy, each within Slack’s 40,000 characters', () => {
       expect(answers.join('').replace(/[^ω]/g, '')).toBe(note);
@@ -145,7 +146,7 @@ describe('server-side length limits', () => {
       expect(said).toMatch(/Nothing was created/);
       expect(said).toContain(longAsk);
     });
-    await log.check('nothing was stored', () => expect(t.handoff.db.sqlite.prepare('select count(*) n from handoffs').get()).toEqual({ n: 0 }));
+    await log.check('nothing was stored', async () => expect(await sqlGet(t, 'select count(*) n from handoffs')).toEqual({ n: 0 }));
     log.finish();
   });
 
@@ -153,14 +154,14 @@ describe('server-side length limits', () => {
     const log = new CaseLog('security');
     t.fake.addUser({ id: 'U0LONG', name: 'L'.repeat(5000), real_name: 'L'.repeat(5000), tz: 'Europe/Lisbon' });
     await command(People.author, '<@U0LONG> please');
-    await log.check('stored name is at most 80 characters', () => {
-      const row = t.handoff.db.sqlite.prepare("select display_name as n from users where user_id = 'U0LONG'").get() as { n: string };
+    await log.check('stored name is at most 80 characters', async () => {
+      const row = (await sqlGet<{ n: string }>(t, "select display_name as n from users where user_id = 'U0LONG'"))!;
       expect(row.n).toBe('L'.repeat(80));
     });
     await t.slack.event({ type: 'user_change', user: { id: People.ana, team_id: TEAM, name: 'ana', tz: 'Europe/Lisbon', profile: { display_name: 'A'.repeat(39 * 1024) } } });
     await log.check('the same for a user_change event', async () => {
-      await eventually(() => {
-        const row = t.handoff.db.sqlite.prepare('select display_name as n from users where user_id = ?').get(People.ana) as { n: string };
+      await eventually(async () => {
+        const row = (await sqlGet<{ n: string }>(t, 'select display_name as n from users where user_id = ?', People.ana))!;
         expect(row.n).toBe('A'.repeat(80));
       });
     });

@@ -7,6 +7,7 @@
 import { MetadataEventTypes } from '../../src/ids';
 import { CaseLog } from './support/cases';
 import { errorLines, People, seededAppPerTest } from './support/world';
+import { sqlAll } from '../harness/testSql';
 
 const t = seededAppPerTest();
 
@@ -33,7 +34,7 @@ describe('a signed /handoff replayed within the 5-minute signature window', () =
       .callsTo('response_url')
       .filter((c) => c.args.response_url === responseUrl)
       .map((c) => String(c.args.text));
-    const handoffs = t.handoff.db.sqlite.prepare('select number from handoffs where ask like ?').all(`%${marker} %`);
+    const handoffs = await sqlAll(t, 'select number from handoffs where ask like ?', `%${marker} %`);
     const dms = t.fake.messagesIn(People.ana).filter((m) => m.metadata?.event_type === MetadataEventTypes.notification && JSON.stringify(m.blocks).includes(marker));
     await log.check(`${label}: both requests accepted by the signature check (200)`, () => expect([original.status, replay.status]).toEqual([200, 200]));
     await log.check(`${label}: exactly one handoff`, () => expect(handoffs).toHaveLength(1));

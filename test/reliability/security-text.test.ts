@@ -9,7 +9,7 @@
  */
 import { eventually, startTestApp, type TestApp } from '../harness/testApp';
 import { ActionIds, AgendaModalFields, CallbackIds, ReassignModalFields, ResolveModalFields } from '../../src/ids';
-import { findHandoffIdByNumber } from '../../src/db/queries/handoffs';
+import { sqlAll, sqlGet } from '../harness/testSql';
 import { CaseLog } from './support/cases';
 import { errorLines, modalValues, NOW, People, seedWorkspace, sleep, surfaceCalls, TEAM, watchProcess } from './support/world';
 
@@ -85,9 +85,9 @@ describe('end to end: every entry point, every surface', () => {
         }),
       }),
     );
-    await eventually(() => expect(findHandoffIdByNumber(t.handoff.db.db, TEAM, 2)).toBeDefined());
-    const id1 = findHandoffIdByNumber(t.handoff.db.db, TEAM, 1)!;
-    const id2 = findHandoffIdByNumber(t.handoff.db.db, TEAM, 2)!;
+    await eventually(async () => expect(await t.handoff.store.findHandoffIdByNumber(TEAM, 2)).toBeDefined());
+    const id1 = (await t.handoff.store.findHandoffIdByNumber(TEAM, 1))!;
+    const id2 = (await t.handoff.store.findHandoffIdByNumber(TEAM, 2))!;
     // Notes and reasons: /handoff done with a note, a reassignment note, a cancel reason.
     await command(People.ana, `done 1 ${poisoned('done note')}`);
     await t.slack.interaction(
@@ -128,7 +128,7 @@ describe('end to end: every entry point, every surface', () => {
     await eventually(() => expect(t.fake.ephemerals.length).toBeGreaterThan(0));
     const prompt = t.fake.ephemerals.at(-1)!;
     const deflectionId = Number(/"value":"(\d+)"/.exec(JSON.stringify(prompt.blocks))![1]);
-    const pending = t.handoff.db.sqlite.prepare('select pending_text as text from deflections where id = ?').get(deflectionId) as { text: string };
+    const pending = (await sqlGet<{ text: string }>(t, 'select pending_text as text from deflections where id = ?', deflectionId))!;
     await t.slack.interaction(
       t.slack.blockAction({ userId: People.author, actionId: ActionIds.deflectKeep, value: String(deflectionId), channelId: 'C0PROJ', messageTs: prompt.message_ts }),
     );
@@ -179,18 +179,18 @@ describe('end to end: every entry point, every surface', () => {
       ['deflections', 'pending_text'],
     ];
     for (const [table, column] of columns) {
-      await log.check(`stored ${table}.${column}`, () => {
-        const values = (t.handoff.db.sqlite.prepare(`select ${column} as v from ${table} where ${column} is not null`).all() as Array<{ v: string }>).map((r) => r.v);
+      await log.check(`stored ${table}.${column}`, async () => {
+        const values = (await sqlAll<{ v: string }>(t, `select ${column} as v from ${table} where ${column} is not null`)).map((r) => r.v);
         expect(values.filter(hasDangerous).map((v) => JSON.stringify(v))).toEqual([]);
       });
     }
-    await log.check('the text itself arrived (only the invisible parts were dropped)', () => {
-      const stored = JSON.stringify(t.handoff.db.sqlite.prepare('select title, ask, context, links, if_offline, resolution_note from handoffs').all());
+    await log.check('the text itself arrived (only the invisible parts were dropped)', async () => {
+      const stored = JSON.stringify(await sqlAll(t, 'select title, ask, context, links, if_offline, resolution_note from handoffs'));
       for (const word of ['inline ask', 'modal ask', 'title', 'context', 'links', 'offline', 'done note', 'cancel reason']) expect(stored).toContain(`${word}-xend`);
       expect(pending.text).toContain('proposal-xend');
-      expect(t.handoff.db.sqlite.prepare("select display_name as n from users where user_id = 'U0SPOOF'").get()).toEqual({ n: 'gnp.exe' });
+      expect(await sqlGet(t, "select display_name as n from users where user_id = 'U0SPOOF'")).toEqual({ n: 'gnp.exe' });
       // Every name made of fillers only: the person is shown by their user id, not as a blank.
-      expect(t.handoff.db.sqlite.prepare("select display_name as n from users where user_id = 'U0BLANK'").get()).toEqual({ n: 'U0BLANK' });
+      expect(await sqlGet(t, "select display_name as n from users where user_id = 'U0BLANK'")).toEqual({ n: 'U0BLANK' });
     });
     await log.check('no listener errors', () => expect(errorLines(t.logs)).toEqual([]));
     expect(id1).toBeDefined();
@@ -223,8 +223,8 @@ describe('end to end: every entry point, every surface', () => {
         for (const s of strings(call.args.blocks).map(([, v]) => v)) expect((s.split('`').length - 1) % 2).toBe(0);
       });
     }
-    await log.check('the stored title is what was typed', () => {
-      expect(t.handoff.db.sqlite.prepare("select title from handoffs where ask like 'run `npm test`%'").get()).toEqual({ title: 'Fix *all* the `bugs' });
+    await log.check('the stored title is what was typed', async () => {
+      expect(await sqlGet(t, "select title from handoffs where ask like 'run `npm test`%'")).toEqual({ title: 'Fix *all* the `bugs' });
     });
     expect(t.fake.calls.length).toBeGreaterThan(from);
     log.finish();

@@ -11,13 +11,10 @@
 import { eventually } from '../harness/testApp';
 import type { RecordedCall } from '../harness/fakeSlack';
 import { ActionIds, CallbackIds, CardBlockIds, ResolveModalFields } from '../../src/ids';
-import { findHandoffIdByNumber, loadHandoff } from '../../src/db/queries/handoffs';
 import { CaseLog } from './support/cases';
 import { errorLines, modalValues, People, sleep, TEAM, seededAppPerTest } from './support/world';
 
 const t = seededAppPerTest();
-
-const db = () => t.handoff.db.db;
 
 async function quiet(ms = 60): Promise<void> {
   let last = -1;
@@ -37,15 +34,15 @@ async function command(userId: string, text: string): Promise<string> {
   return String((await t.fake.waitFor('response_url', (c) => c.args.response_url === responseUrl)).args.text ?? '');
 }
 
-function handoffByNumber(n: number) {
-  const id = findHandoffIdByNumber(db(), TEAM, n);
-  return id === undefined ? undefined : loadHandoff(db(), TEAM, id);
+async function handoffByNumber(n: number) {
+  const id = await t.handoff.store.findHandoffIdByNumber(TEAM, n);
+  return id === undefined ? undefined : t.handoff.store.loadHandoff(TEAM, id);
 }
 
 /** Creates a handoff from the author to `to` (working now, so a DM card goes out); returns its id and the DM. */
 async function handoffTo(to: string, ask: string): Promise<{ id: number; dm: RecordedCall; channel: string; ts: string }> {
   const n = Number(/#(\d+)/.exec(await command(People.author, `<@${to}> ${ask}`))![1]);
-  const id = handoffByNumber(n)!.id;
+  const id = (await handoffByNumber(n))!.id;
   const dm = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === to && JSON.stringify(c.args.blocks ?? '').includes(CardBlockIds.actions(id)));
   const { channel, ts } = dm.response as { channel: string; ts: string };
   return { id, dm, channel, ts };
@@ -106,7 +103,7 @@ describe('clicks trust nothing but the database and Slack’s own copy', () => {
           message: { type: 'message', ts: forEve.ts, user: 'UBOT', bot_id: 'B0001', blocks: EVIL_BLOCKS },
         }),
       );
-      await eventually(() => expect(handoffByNumber(1)!.state).toBe('acknowledged'));
+      await eventually(async () => expect((await handoffByNumber(1))!.state).toBe('acknowledged'));
       await quiet();
       expect(updatesOf(forEve.channel, from)).toEqual([]);
       expect(JSON.stringify(t.fake.messagesIn(forEve.channel))).toBe(eveBefore);
@@ -123,7 +120,7 @@ describe('clicks trust nothing but the database and Slack’s own copy', () => {
           values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'not mine' } },
         }),
       );
-      await eventually(() => expect(loadHandoff(db(), TEAM, other.id)!.state).toBe('declined'));
+      await eventually(async () => expect((await t.handoff.store.loadHandoff(TEAM, other.id))!.state).toBe('declined'));
       await quiet();
       expect(updatesOf(forEve.channel, from)).toEqual([]);
       expect(JSON.stringify(t.fake.messagesIn(forEve.channel))).toBe(eveBefore);
@@ -162,7 +159,7 @@ describe('clicks trust nothing but the database and Slack’s own copy', () => {
       await t.slack.interaction(
         t.slack.blockAction({ userId: People.ana, actionId: ActionIds.acknowledge, value: String(fourth.id), channelId: forAna.channel, messageTs: hers.ts }),
       );
-      await eventually(() => expect(loadHandoff(db(), TEAM, fourth.id)!.state).toBe('acknowledged'));
+      await eventually(async () => expect((await t.handoff.store.loadHandoff(TEAM, fourth.id))!.state).toBe('acknowledged'));
       await quiet();
       expect(updatesOf(forAna.channel, from).filter((c) => c.args.ts === hers.ts)).toEqual([]);
     });
@@ -181,7 +178,7 @@ describe('clicks trust nothing but the database and Slack’s own copy', () => {
           message: { type: 'message', ts: post.ts, user: 'UBOT', bot_id: 'B0001', blocks: EVIL_BLOCKS },
         }),
       );
-      await eventually(() => expect(loadHandoff(db(), TEAM, fifth.id)!.state).toBe('acknowledged'));
+      await eventually(async () => expect((await t.handoff.store.loadHandoff(TEAM, fifth.id))!.state).toBe('acknowledged'));
       await quiet();
       expect(updatesOf('C0PROJ', from)).toEqual([]);
     });
@@ -194,7 +191,7 @@ describe('clicks trust nothing but the database and Slack’s own copy', () => {
     const log = new CaseLog('security');
     // Ken (Tokyo) is off at 21:00: the handoff waits for his 09:00 digest.
     await command(People.author, `<@${People.ken}> the contract draft`);
-    const id = handoffByNumber(1)!.id;
+    const id = (await handoffByNumber(1))!.id;
     t.clock.set('2026-11-26T00:05:00Z');
     await t.tick();
     const digest = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === People.ken && JSON.stringify(c.args.metadata ?? '').includes('digest'));
@@ -249,8 +246,8 @@ describe('clicks trust nothing but the database and Slack’s own copy', () => {
           }),
         );
         expect(res.status).toBe(200);
-        await eventually(() => expect(handoffByNumber(n)).toBeDefined());
-        expect(handoffByNumber(n)!.sourcePermalink).toBe(kept ? permalink : null);
+        await eventually(async () => expect(await handoffByNumber(n)).toBeDefined());
+        expect((await handoffByNumber(n))!.sourcePermalink).toBe(kept ? permalink : null);
         const dm = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === People.ana && JSON.stringify(c.args.blocks ?? '').includes(`permalink case ${n}`));
         expect(JSON.stringify(dm.args.blocks).includes('Original message')).toBe(kept);
       });

@@ -9,11 +9,11 @@
  * - secrets: the bot token and signing secret never reach a log line, error paths included;
  * - visibility: App Home and /handoff list only ever show a person their own handoffs.
  */
-import { commandText, startTestApp, TEST_BOT_TOKEN, TEST_SIGNING_SECRET, type TestApp } from '../harness/testApp';
+import { commandText, eventually, startTestApp, TEST_BOT_TOKEN, TEST_SIGNING_SECRET, type TestApp } from '../harness/testApp';
 import { SlackRequester, signRequest, type SlackResponse } from '../harness/slackRequests';
 import { ActionIds, CallbackIds, ReassignModalFields, ResolveModalFields } from '../../src/ids';
 import { validateSurface } from '../harness/blockKit';
-import { findHandoffIdByNumber, listEvents, loadHandoff } from '../../src/db/queries/handoffs';
+import { sqlAll, sqlCount, sqlGet } from '../harness/testSql';
 import { CaseLog } from './support/cases';
 import { errorLines, modalValues, NOW, People, seedWorkspace, sleep, submitModal, surfaceCalls, TEAM, unsafeInCalls, unsafeMrkdwn, watchProcess } from './support/world';
 
@@ -32,15 +32,15 @@ afterEach(async () => {
   expect(watch.problems).toEqual([]);
 });
 
-const db = () => t.handoff.db.db;
-const count = (table: string) => (t.handoff.db.sqlite.prepare(`select count(*) n from ${table}`).get() as { n: number }).n;
+const count = (table: string) => sqlCount(t, `select count(*) n from ${table}`);
+const workspaces = async () => JSON.stringify(await sqlAll(t, 'select * from workspaces order by team_id'));
 
 /** Sends a command; returns what the person was told, in the ack or on the command's response_url. */
 const inline = (userId: string, text: string): Promise<string> => commandText(t, userId, text);
 
-function handoffByNumber(n: number) {
-  const id = findHandoffIdByNumber(db(), TEAM, n);
-  return id === undefined ? undefined : loadHandoff(db(), TEAM, id);
+async function handoffByNumber(n: number) {
+  const id = await t.handoff.store.findHandoffIdByNumber(TEAM, n);
+  return id === undefined ? undefined : t.handoff.store.loadHandoff(TEAM, id);
 }
 
 /** Waits until the fake saw no new call for a moment and the outbox is idle. */
@@ -136,9 +136,9 @@ describe('request authenticity', () => {
 
     const before = {
       calls: t.fake.calls.length,
-      handoffs: count('handoffs'),
-      events: count('handoff_events'),
-      workspaces: JSON.stringify(t.handoff.db.sqlite.prepare('select * from workspaces').all()),
+      handoffs: await count('handoffs'),
+      events: await count('handoff_events'),
+      workspaces: await workspaces(),
     };
     for (const [kind, send] of kinds) {
       for (const [variant, requester, opts] of variants) {
@@ -174,12 +174,12 @@ describe('request authenticity', () => {
       expect(res.text).toBe('');
     });
     await quiet();
-    await log.check('nothing happened: no Slack call, no database change, no listener ran', () => {
+    await log.check('nothing happened: no Slack call, no database change, no listener ran', async () => {
       expect(t.fake.calls.slice(before.calls).map((c) => c.method)).toEqual([]);
-      expect(count('handoffs')).toBe(before.handoffs);
-      expect(count('handoff_events')).toBe(before.events);
-      expect(JSON.stringify(t.handoff.db.sqlite.prepare('select * from workspaces').all())).toBe(before.workspaces);
-      expect(loadHandoff(db(), TEAM, id)!.state).toBe('open');
+      expect(await count('handoffs')).toBe(before.handoffs);
+      expect(await count('handoff_events')).toBe(before.events);
+      expect(await workspaces()).toBe(before.workspaces);
+      expect((await t.handoff.store.loadHandoff(TEAM, id))!.state).toBe('open');
     });
     log.finish();
   }, 30000);
@@ -192,7 +192,7 @@ describe('authorisation: acting on a handoff you are not on', () => {
     const log = new CaseLog('security');
     // #1: author → ana + ken; ken then reassigns to grid, so ken is a former recipient.
     const n = Number(/#(\d+)/.exec(await inline(People.author, `<@${People.ana}> <@${People.ken}> send the Q3 numbers`))![1]);
-    const id = handoffByNumber(n)!.id;
+    const id = (await handoffByNumber(n))!.id;
     await t.slack.interaction(
       t.slack.viewSubmission({
         userId: People.ken,
@@ -202,8 +202,8 @@ describe('authorisation: acting on a handoff you are not on', () => {
       }),
     );
     expect(
-      handoffByNumber(n)!
-        .recipients.filter((r) => r.active)
+      (await handoffByNumber(n))!.recipients
+        .filter((r) => r.active)
         .map((r) => r.userId)
         .sort(),
     ).toEqual([People.ana, People.grid].sort());
@@ -216,13 +216,13 @@ describe('authorisation: acting on a handoff you are not on', () => {
       issueTriggerId: (u) => t.fake.issueTriggerId(u),
       responseUrl: () => t.fake.responseUrl(),
     });
-    const snapshot = () =>
+    const snapshot = async () =>
       JSON.stringify({
-        h: loadHandoff(db(), TEAM, id),
-        events: listEvents(db(), id),
-        outbox: t.handoff.db.sqlite.prepare("select count(*) n from outbox where kind != 'digest'").get(),
+        h: await t.handoff.store.loadHandoff(TEAM, id),
+        events: await t.handoff.store.listEvents(id),
+        outbox: await sqlGet(t, "select count(*) n from outbox where kind != 'digest'"),
       });
-    const before = snapshot();
+    const before = await snapshot();
 
     const button = (r: SlackRequester, userId: string, actionId: string, where: 'message' | 'home') =>
       r.interaction(
@@ -282,19 +282,25 @@ describe('authorisation: acting on a handoff you are not on', () => {
         const from = t.fake.calls.length;
         const res = await a.send();
         expect(res.status).toBe(200);
+        // Refused out loud: an error in the modal, or a private reply / DM to the person. The reply
+        // follows the ack once the listener has read the handoff (on PostgreSQL often more than the
+        // 30 ms quiet() waits): wait for it, then for anything else to arrive.
+        const said = () =>
+          [
+            JSON.stringify(res.json ?? ''),
+            ...t.fake.calls
+              .slice(from)
+              .filter((c) => c.method === 'response_url' || (c.method === 'chat.postMessage' && c.args.channel === a.userId))
+              .map((c) => String(c.args.text)),
+          ].join(' ');
+        await eventually(() => expect(said()).toMatch(/Only the people|Only the person who wrote|can’t find|only the people this handoff is for/i));
         await quiet(30);
         const calls = t.fake.calls.slice(from);
-        // Refused out loud: an error in the modal, or a private reply / DM to the person.
-        const said = [
-          JSON.stringify(res.json ?? ''),
-          ...calls.filter((c) => c.method === 'response_url' || (c.method === 'chat.postMessage' && c.args.channel === a.userId)).map((c) => String(c.args.text)),
-        ].join(' ');
-        expect(said).toMatch(/Only the people|Only the person who wrote|can’t find|only the people this handoff is for/i);
         // No modal opened for someone who may not act, and nothing sent to anyone else.
         expect(calls.filter((c) => c.method === 'views.open')).toEqual([]);
         expect(calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel !== a.userId)).toEqual([]);
         expect(calls.filter((c) => c.method === 'chat.update')).toEqual([]);
-        expect(snapshot()).toBe(before);
+        expect(await snapshot()).toBe(before);
       });
     }
     log.finish();
@@ -313,14 +319,12 @@ describe('authorisation: ids carried in private_metadata', () => {
       ts: '1700000000.000900',
     } as never);
     const row = () =>
-      t.handoff.db.sqlite.prepare('select id, outcome, handoff_id as handoffId from deflections where user_id = ?').get(People.eve) as
-        | { id: number; outcome: string; handoffId: number | null }
-        | undefined;
-    await log.check('precondition: Eve was shown a prompt', () => {
+      sqlGet<{ id: number; outcome: string; handoffId: number | null }>(t, 'select id, outcome, handoff_id as "handoffId" from deflections where user_id = ?', People.eve);
+    await log.check('precondition: Eve was shown a prompt', async () => {
       expect(outcome.kind).toBe('prompted');
-      expect(row()).toBeDefined();
+      expect(await row()).toBeDefined();
     });
-    const before = row();
+    const before = await row();
     const res = await t.slack.interaction(
       t.slack.viewSubmission({
         userId: People.author,
@@ -330,11 +334,11 @@ describe('authorisation: ids carried in private_metadata', () => {
       }),
     );
     await quiet();
-    await log.check('the author’s handoff is created normally', () => {
+    await log.check('the author’s handoff is created normally', async () => {
       expect(res.status).toBe(200);
-      expect(t.handoff.db.sqlite.prepare("select count(*) n from handoffs where ask = 'stolen conversion'").get()).toEqual({ n: 1 });
+      expect(await sqlGet(t, "select count(*) n from handoffs where ask = 'stolen conversion'")).toEqual({ n: 1 });
     });
-    await log.check('Eve’s prompt is untouched', () => expect(row()).toEqual(before));
+    await log.check('Eve’s prompt is untouched', async () => expect(await row()).toEqual(before));
     log.finish();
   });
 });
@@ -381,12 +385,18 @@ describe('text safety on every surface', () => {
       t.slack.viewSubmission({
         userId: People.ana,
         callbackId: CallbackIds.resolveModal,
-        privateMetadata: JSON.stringify({ handoffId: handoffByNumber(2)!.id, action: 'decline' }),
+        privateMetadata: JSON.stringify({ handoffId: (await handoffByNumber(2))!.id, action: 'decline' }),
         values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'No <!here> <http://evil.example|reason>' } },
       }),
     );
     await t.slack.interaction(
-      t.slack.blockAction({ userId: People.ken, actionId: ActionIds.acknowledge, value: String(handoffByNumber(4)!.id), channelId: 'C0PROJ', messageTs: '1700000000.000100' }),
+      t.slack.blockAction({
+        userId: People.ken,
+        actionId: ActionIds.acknowledge,
+        value: String((await handoffByNumber(4))!.id),
+        channelId: 'C0PROJ',
+        messageTs: '1700000000.000100',
+      }),
     );
     // 14:00Z — the author is working: #5 done now reaches them live, note included.
     t.clock.set('2026-11-25T14:00:00Z');
@@ -394,7 +404,7 @@ describe('text safety on every surface', () => {
       t.slack.viewSubmission({
         userId: People.ana,
         callbackId: CallbackIds.resolveModal,
-        privateMetadata: JSON.stringify({ handoffId: handoffByNumber(5)!.id, action: 'complete' }),
+        privateMetadata: JSON.stringify({ handoffId: (await handoffByNumber(5))!.id, action: 'complete' }),
         values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'Done <!channel> <@U0EVE> <https://evil.example|proof>' } },
       }),
     );
@@ -582,7 +592,7 @@ describe('visibility', () => {
     });
     await log.check('reassignment', async () => {
       const n = Number(/#(\d+)/.exec(await inline(People.author, `<@${People.ana}> internal ask`))![1]);
-      const id = handoffByNumber(n)!.id;
+      const id = (await handoffByNumber(n))!.id;
       const res = await t.slack.interaction(
         t.slack.viewSubmission({
           userId: People.ana,
@@ -592,14 +602,10 @@ describe('visibility', () => {
         }),
       );
       expect(JSON.stringify(res.json)).toMatch(/response_action.*errors/);
-      expect(
-        handoffByNumber(n)!
-          .recipients.filter((r) => r.active)
-          .map((r) => r.userId),
-      ).toEqual([People.ana]);
+      expect((await handoffByNumber(n))!.recipients.filter((r) => r.active).map((r) => r.userId)).toEqual([People.ana]);
     });
-    await log.check('nothing was created for them', () => {
-      expect(t.handoff.db.sqlite.prepare('select count(*) n from handoff_recipients where user_id = ?').get(People.external)).toEqual({ n: 0 });
+    await log.check('nothing was created for them', async () => {
+      expect(await sqlGet(t, 'select count(*) n from handoff_recipients where user_id = ?', People.external)).toEqual({ n: 0 });
     });
     log.finish();
   }, 30000);

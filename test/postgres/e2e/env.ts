@@ -1,2 +1,2 @@
-/** The e2e-postgres project's first setup file: the harness runs every app of the e2e files on PostgreSQL. */
+/** The first setup file of e2e-postgres and reliability-postgres: the harness (and the process rigs) run every app on PostgreSQL. */
 process.env.HANDOFF_TEST_DB = 'postgres';

@@ -1,5 +1,5 @@
 /**
- * The e2e-postgres project, per test file: when this run has no PostgreSQL (unreachable outside CI; the
+ * The e2e-postgres and reliability-postgres projects, per test file: when this run has no PostgreSQL (unreachable outside CI; the
  * global setup said so in one line) every test of the file is skipped; otherwise the file's databases
  * are dropped after its last test.
  */

@@ -1,19 +1,19 @@
 /**
- * A rolling deploy on one machine: two real app processes (`node dist/index.js`) on ONE SQLite file
- * against one fake Slack. Seeds a morning wave that is already due plus people who are working now
+ * A rolling deploy on one machine: two real app processes (`node dist/index.js`) on ONE database (a
+ * SQLite file, or with HANDOFF_TEST_DB=postgres a PostgreSQL database) against one fake Slack. Seeds a morning wave that is already due plus people who are working now
  * (so a new handoff DMs them at once), and audits afterwards what Slack received: every DM and digest
  * exactly once.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { FakeSlack } from '../../harness/fakeSlack';
 import { SlackRequester } from '../../harness/slackRequests';
+import { openSql, sqlAll, sqlCount, type SqlDatabase } from '../../harness/testSql';
 import { MetadataEventTypes } from '../../../src/ids';
 import { ALL_DAYS } from '../../../src/domain/workSchedule';
-import { seedWave } from '../../../scripts/crash-digest-wave';
-import { BOT_TOKEN, SIGNING_SECRET, startChild, type Child } from './child';
+import { openWaveDatabase, waveRows, writeWave, type WaveRows } from '../../../scripts/crash-digest-wave';
+import { BOT_TOKEN, childDatabaseUrl, SIGNING_SECRET, startChild, type Child } from './child';
 
 export const TEAM = 'T0001';
 export const WRITER = 'U0WRITER';
@@ -21,7 +21,10 @@ export const recipientId = (i: number) => `U0RCPT${i}`;
 
 export interface DeployWorld {
   dir: string;
-  dbFile: string;
+  /** The processes' DATABASE_URL. */
+  databaseUrl: string;
+  /** Reads the database beside the processes. */
+  db: SqlDatabase;
   fake: FakeSlack;
   /** Digest people and the local date of the digest each is due. */
   digests: Map<string, string>;
@@ -34,31 +37,47 @@ export interface DeployWorld {
  */
 export async function deployWorld(opts: { digests: number; recipients: number; random: () => number }): Promise<DeployWorld> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-deploy-'));
-  const dbFile = path.join(dir, 'handoff.db');
+  const databaseUrl = await childDatabaseUrl(path.join(dir, 'handoff.db'));
   const fake = await FakeSlack.start({ botToken: BOT_TOKEN, teamId: TEAM });
-  const digests = seedWave(dbFile, opts.digests, new Date(), opts.random);
-  for (const userId of digests.keys()) fake.addUser({ id: userId, tz: 'UTC' });
+  const wave = waveRows(opts.digests, new Date(), opts.random);
+  for (const userId of wave.expected.keys()) fake.addUser({ id: userId, tz: 'UTC' });
   const recipients = Array.from({ length: opts.recipients }, (_, i) => recipientId(i));
-  const db = new Database(dbFile);
+  const t = Date.now();
+  // Working every minute of every day (a shift from 00:00 to 00:00), digests off: DMs go out at once.
+  const working = [...recipients, WRITER].map((id) => {
+    fake.addUser({ id, name: id.toLowerCase(), tz: 'UTC' });
+    return {
+      teamId: TEAM,
+      userId: id,
+      displayName: id.toLowerCase(),
+      slackTz: 'UTC',
+      workdayStartMinute: 0,
+      workdayEndMinute: 0,
+      workingDays: ALL_DAYS,
+      digestEnabled: false,
+      profileFetchedAt: t,
+      createdAt: t,
+      updatedAt: t,
+    };
+  });
+  await seed(databaseUrl, wave, working);
+  return { dir, databaseUrl, db: openSql(databaseUrl), fake, digests: wave.expected, recipients };
+}
+
+/** Migrates the database as the app would, and writes the wave and the working people into it. */
+async function seed(databaseUrl: string, wave: WaveRows, working: Parameters<typeof writeWave>[2]): Promise<void> {
+  const database = await openWaveDatabase(databaseUrl);
   try {
-    const t = Date.now();
-    // Working every minute of every day (a shift from 00:00 to 00:00), digests off: DMs go out at once.
-    const insert = db.prepare(`insert into users (team_id, user_id, display_name, slack_tz, workday_start_minute, workday_end_minute,
-        working_days, digest_enabled, profile_fetched_at, created_at, updated_at) values (?, ?, ?, 'UTC', 0, 0, ?, 0, ?, ?, ?)`);
-    for (const id of [...recipients, WRITER]) {
-      insert.run(TEAM, id, id.toLowerCase(), ALL_DAYS, t, t, t);
-      fake.addUser({ id, name: id.toLowerCase(), tz: 'UTC' });
-    }
+    await writeWave(database, wave, working);
   } finally {
-    db.close();
+    await database.store.close();
   }
-  return { dir, dbFile, fake, digests, recipients };
 }
 
 export function appEnv(world: DeployWorld, extra: Record<string, string> = {}): Record<string, string> {
   return {
     SLACK_API_URL: world.fake.url,
-    DATABASE_URL: `file:${world.dbFile}`,
+    DATABASE_URL: world.databaseUrl,
     DELIVERY_RATE_PER_SECOND: '50',
     DELIVERY_CONCURRENCY: '6',
     // Above the fake's slowest answer (3 s), so only a dead process leaves a post unanswered.
@@ -78,29 +97,18 @@ export function requester(world: DeployWorld, child: Child): SlackRequester {
   return new SlackRequester({ baseUrl: `http://127.0.0.1:${child.port}`, signingSecret: SIGNING_SECRET, teamId: TEAM, responseUrl: () => world.fake.responseUrl() });
 }
 
-export function readDb<T>(world: DeployWorld, fn: (db: Database.Database) => T): T {
-  const db = new Database(world.dbFile, { readonly: true, fileMustExist: true });
-  try {
-    db.pragma('busy_timeout = 5000');
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
-
 /** Polls `check` every 25 ms until it is true; throws with `what` after `timeoutMs`. */
-export async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const start = Date.now();
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
 
-export const openDeliveries = (world: DeployWorld) =>
-  readDb(world, (db) => (db.prepare("select count(*) n from outbox where status in ('pending', 'sending') and kind in ('dm', 'digest')").get() as { n: number }).n);
+export const openDeliveries = (world: DeployWorld) => sqlCount(world.db, "select count(*) n from outbox where status in ('pending', 'sending') and kind in ('dm', 'digest')");
 
-export const sendingRows = (world: DeployWorld) => readDb(world, (db) => (db.prepare("select count(*) n from outbox where status = 'sending'").get() as { n: number }).n);
+export const sendingRows = (world: DeployWorld) => sqlCount(world.db, "select count(*) n from outbox where status = 'sending'");
 
 /** Digests that reached the fake, recorded when it answered. */
 export const digestsPosted = (world: DeployWorld) =>
@@ -121,25 +129,16 @@ export interface Audit {
 }
 
 /** What Slack holds against what the database says was to be delivered. */
-export function audit(world: DeployWorld): Audit {
-  const rows = readDb(
-    world,
-    (db) =>
-      db.prepare("select id, kind, status, user_id as userId, handoff_id as handoffId from outbox where kind in ('dm', 'digest')").all() as Array<{
-        id: number;
-        kind: string;
-        status: string;
-        userId: string;
-        handoffId: number | null;
-      }>,
+export async function audit(world: DeployWorld): Promise<Audit> {
+  // Quoted aliases: PostgreSQL folds unquoted ones to lower case.
+  const rows = await sqlAll<{ id: number; kind: string; status: string; userId: string; handoffId: number | null }>(
+    world.db,
+    `select id, kind, status, user_id as "userId", handoff_id as "handoffId" from outbox where kind in ('dm', 'digest')`,
   );
-  const handoffs = readDb(
-    world,
-    (db) =>
-      db.prepare('select h.id, r.user_id as userId from handoffs h join handoff_recipients r on r.handoff_id = h.id where h.author_id = ?').all(WRITER) as Array<{
-        id: number;
-        userId: string;
-      }>,
+  const handoffs = await sqlAll<{ id: number; userId: string }>(
+    world.db,
+    'select h.id, r.user_id as "userId" from handoffs h join handoff_recipients r on r.handoff_id = h.id where h.author_id = ?',
+    WRITER,
   );
   const posted = new Map<number, number>();
   const digestsPer = new Map<string, number>();
