@@ -21,7 +21,17 @@ const statements = (s: Database.Database) => ({
  * A workspace's data, in the order it is deleted once past its retention: the rows that point at a
  * handoff before the handoffs, so each slice deletes only what it counts.
  */
-export const WORKSPACE_TABLES = ['handoff_events', 'handoff_recipients', 'outbox', 'deflections', 'deflection_mutes', 'processed_events', 'handoffs', 'users', 'delivery_pace'] as const;
+export const WORKSPACE_TABLES = [
+  'handoff_events',
+  'handoff_recipients',
+  'outbox',
+  'deflections',
+  'deflection_mutes',
+  'processed_events',
+  'handoffs',
+  'users',
+  'delivery_pace',
+] as const;
 export type WorkspaceTable = (typeof WORKSPACE_TABLES)[number];
 
 /** Still paused (uninstalled or revoked) since before the cut-off: checked by every purge statement itself. */
