@@ -70,22 +70,29 @@ function personOf(call: RecordedCall): string | undefined {
   return id as string | undefined;
 }
 
+/** A fake Slack that knows the workspaces, the org and their people, and the app in distributed mode before any install. */
+async function startDistributed(): Promise<TestApp> {
+  const fake = await FakeSlack.start();
+  fake.oauth.addEnterprise({ enterpriseId: GRID, name: 'Grid Org', domain: 'gridorg' });
+  for (const ws of WORKSPACES) {
+    fake.oauth.addWorkspace({ teamId: ws.teamId, name: ws.name, enterpriseId: ws.org });
+    fake.addUser({ id: ws.author.id, tz: ws.author.tz, team_id: ws.teamId });
+    fake.addUser({ id: ws.recipient.id, tz: ws.recipient.tz, team_id: ws.teamId });
+  }
+  // Wed 25 Nov 2026, 12:00 UTC.
+  const t = await startTestApp({ fake, env: distributedEnv(), now: '2026-11-25T12:00:00Z' });
+  configureOAuth(fake, t.port);
+  return t;
+}
+
 describe('distributed mode: two workspaces and one Enterprise Grid org', () => {
   let fake: FakeSlack;
   let t: TestApp;
   const slack = new Map<string, SlackRequester>();
 
   beforeAll(async () => {
-    fake = await FakeSlack.start();
-    fake.oauth.addEnterprise({ enterpriseId: GRID, name: 'Grid Org', domain: 'gridorg' });
-    for (const ws of WORKSPACES) {
-      fake.oauth.addWorkspace({ teamId: ws.teamId, name: ws.name, enterpriseId: ws.org });
-      fake.addUser({ id: ws.author.id, tz: ws.author.tz, team_id: ws.teamId });
-      fake.addUser({ id: ws.recipient.id, tz: ws.recipient.tz, team_id: ws.teamId });
-    }
-    // Wed 25 Nov 2026, 12:00 UTC.
-    t = await startTestApp({ fake, env: distributedEnv(), now: '2026-11-25T12:00:00Z' });
-    configureOAuth(fake, t.port);
+    t = await startDistributed();
+    fake = t.fake;
     for (const ws of WORKSPACES) slack.set(ws.teamId, requesterFor(t, ws.teamId, ws.org ? { enterpriseId: ws.org, orgWide: true } : undefined));
   });
   afterAll(async () => {
@@ -217,15 +224,7 @@ describe('distributed mode: uninstall and revoked tokens', () => {
   const gridA = WORKSPACES[2]!;
 
   beforeEach(async () => {
-    const fake = await FakeSlack.start();
-    fake.oauth.addEnterprise({ enterpriseId: GRID, name: 'Grid Org', domain: 'gridorg' });
-    for (const ws of WORKSPACES) {
-      fake.oauth.addWorkspace({ teamId: ws.teamId, name: ws.name, enterpriseId: ws.org });
-      fake.addUser({ id: ws.author.id, tz: ws.author.tz, team_id: ws.teamId });
-      fake.addUser({ id: ws.recipient.id, tz: ws.recipient.tz, team_id: ws.teamId });
-    }
-    t = await startTestApp({ fake, env: distributedEnv(), now: '2026-11-25T12:00:00Z' });
-    configureOAuth(fake, t.port);
+    t = await startDistributed();
     await installThroughBrowser(t, { teamId: acme.teamId });
     await installThroughBrowser(t, { teamId: beta.teamId });
     await installThroughBrowser(t, { enterpriseId: GRID, orgWide: true });
