@@ -1,5 +1,5 @@
 /**
- * Five projects, so the inner loop stays fast while CI still runs everything:
+ * Six projects, so the inner loop stays fast while CI still runs everything:
  *   unit         pure logic, views, the harness itself               (npm test)
  *   e2e          the real app behind its receiver, one process        (npm test)
  *   reliability  fuzz, security, faults, crashes, rolling deploys, and
