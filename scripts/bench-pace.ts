@@ -15,7 +15,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { LogLevel, WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
+import { silentSlackLogger } from '../test/harness/silentSlackLogger';
 import { Client } from 'pg';
 import { openDatabase, runMigrations } from '../src/db/client';
 import { openPgStore } from '../src/db/pg/store';
@@ -42,7 +43,6 @@ interface Counts {
   reserved: Set<number>;
 }
 
-const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, setLevel: () => {}, getLevel: () => LogLevel.ERROR, setName: () => {} };
 const logger = createLogger({ level: 'silent', secrets: [] });
 
 /** `store` with its pace calls counted: writes, conflicts (a write over a version someone else moved on), reads, slots reserved. */
@@ -106,7 +106,7 @@ async function run(config: Config, opts: { rows: number; workspaceRate: number; 
   for (const u of users) await stores[0]!.enqueue({ teamId: fake.teamId, kind: 'dm', dedupeKey: `bench:${u}`, userId: u, payload: {} }, now);
   const starts: number[] = [];
   const dispatchers = stores.map((store) => {
-    const client = new WebClient(fake.botToken, { slackApiUrl: fake.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: quiet });
+    const client = new WebClient(fake.botToken, { slackApiUrl: fake.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: silentSlackLogger });
     return new OutboxDispatcher(
       counted(store, counts),
       {

@@ -11,7 +11,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LogLevel, WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
+import { silentSlackLogger } from '../test/harness/silentSlackLogger';
 import { Client } from 'pg';
 import { TEST_POSTGRES_URL } from './check-postgres';
 import { benchArgs } from './bench/args';
@@ -24,15 +25,6 @@ type Fake = typeof import('../test/harness/fakeSlack');
 type Log = typeof import('../src/logger');
 type Store = import('../src/db/store').Store;
 
-const quiet = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function quantile(xs: number[], q: number): number {
@@ -77,7 +69,7 @@ async function main(): Promise<void> {
         await admin.end();
       };
     }
-    const client = new WebClient(fake.botToken, { slackApiUrl: fake.url, retryConfig: { retries: 0 }, logger: quiet });
+    const client = new WebClient(fake.botToken, { slackApiUrl: fake.url, retryConfig: { retries: 0 }, logger: silentSlackLogger });
     const paceMs: number[] = [];
     const totalMs: number[] = [];
     const d = new OutboxDispatcher(

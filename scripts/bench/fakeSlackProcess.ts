@@ -5,7 +5,7 @@
  *
  * IPC in: SetupMessage, { type: 'stats' }. Out: { type: 'ready', url }, FakeStats.
  */
-import { FakeSlack, type RecordedCall } from '../../test/harness/fakeSlack';
+import { FakeSlack, metadataOf } from '../../test/harness/fakeSlack';
 import { MetadataEventTypes } from '../../src/ids';
 import { AUTHOR, BOT_TOKEN, CHANNEL, CLICK_USER, LIST_USER, LOAD_PEOPLE, TEAM, WAVE_ZONE, waveUserId } from './world';
 
@@ -29,18 +29,6 @@ export interface FakeStats {
   calls: Record<string, number>;
 }
 
-function eventTypeOf(call: RecordedCall): string | undefined {
-  let metadata = call.args.metadata;
-  if (typeof metadata === 'string') {
-    try {
-      metadata = JSON.parse(metadata);
-    } catch {
-      return undefined;
-    }
-  }
-  return (metadata as { event_type?: string } | undefined)?.event_type;
-}
-
 async function setup(msg: SetupMessage): Promise<void> {
   const fake = await FakeSlack.start({ botToken: BOT_TOKEN, teamId: TEAM });
   fake.setRateLimitPerSecond('chat.postMessage', msg.workspaceRate);
@@ -56,7 +44,7 @@ async function setup(msg: SetupMessage): Promise<void> {
       if (call.status === 429) stats.limited += 1;
       if (call.status !== 200 || !(call.response as { ok?: boolean }).ok) continue;
       stats.posted += 1;
-      if (eventTypeOf(call) === MetadataEventTypes.digest) {
+      if (metadataOf(call)?.event_type === MetadataEventTypes.digest) {
         stats.digests += 1;
         stats.firstDigestAt ??= call.at;
         stats.lastDigestAt = Math.max(stats.lastDigestAt ?? 0, call.at);

@@ -10,7 +10,7 @@
  *
  * IPC in: SetupMessage, Request. Out: { type: 'ready', base }, Reply (same `id`).
  */
-import { FakeSlack, type RecordedCall } from '../../test/harness/fakeSlack';
+import { FakeSlack, metadataOf } from '../../test/harness/fakeSlack';
 import { MetadataEventTypes } from '../../src/ids';
 
 export interface SetupMessage {
@@ -72,18 +72,6 @@ export type Reply = { id: number } & (
   | { type: 'records'; records: Records }
   | { type: 'digestOf'; message: { channel: string; ts: string } | null }
 );
-
-function metadataOf(call: RecordedCall): { event_type?: string; event_payload?: Record<string, unknown> } | undefined {
-  let metadata = call.args.metadata;
-  if (typeof metadata === 'string') {
-    try {
-      metadata = JSON.parse(metadata);
-    } catch {
-      return undefined;
-    }
-  }
-  return metadata as { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
-}
 
 async function setup(msg: SetupMessage): Promise<void> {
   const fake = await FakeSlack.start({ botToken: msg.botToken, teamId: msg.teamId });

@@ -2,28 +2,18 @@
  * Proves the fake Slack Web API behaves like Slack for the real @slack/web-api WebClient,
  * and that the Block Kit validator enforces the documented limits.
  */
-import { ErrorCode, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebClient, type Logger, LogLevel } from '@slack/web-api';
+import { ErrorCode, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebClient } from '@slack/web-api';
+import { silentSlackLogger } from './silentSlackLogger';
 import type { AnyBlock, ModalView, SectionBlock } from '@slack/types';
 import { FakeSlack } from './fakeSlack';
 import { validateSurface } from './blockKit';
-
-// WebClient logs Slack's `[ERROR]` response messages; the assertions already check them.
-const silentLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
 
 function clientFor(fake: FakeSlack, token = fake.botToken, timeout = 0): WebClient {
   return new WebClient(token, {
     slackApiUrl: fake.url,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    logger: silentLogger,
+    logger: silentSlackLogger,
     timeout,
   });
 }
@@ -283,7 +273,7 @@ describe('recording', () => {
   });
 
   it('tells clients with their own base URL (…/via/<tag>/api/) apart', async () => {
-    const replica = new WebClient(fake.botToken, { slackApiUrl: fake.url.replace(/api\/$/, 'via/r2/api/'), retryConfig: { retries: 0 }, logger: silentLogger });
+    const replica = new WebClient(fake.botToken, { slackApiUrl: fake.url.replace(/api\/$/, 'via/r2/api/'), retryConfig: { retries: 0 }, logger: silentSlackLogger });
     await replica.chat.postMessage({ channel: 'C0GENERAL', text: 'from r2' });
     await client.chat.postMessage({ channel: 'C0GENERAL', text: 'from the plain URL' });
     expect(fake.callsTo('chat.postMessage').map((c) => [c.args.text, c.via])).toEqual([

@@ -143,6 +143,19 @@ export interface RecordedCall {
   via?: string;
 }
 
+/** The message metadata a call sent (chat.postMessage/update), whether @slack/web-api sent it as JSON text or an object. */
+export function metadataOf(call: RecordedCall): { event_type?: string; event_payload?: Record<string, unknown> } | undefined {
+  let metadata = call.args.metadata;
+  if (typeof metadata === 'string') {
+    try {
+      metadata = JSON.parse(metadata);
+    } catch {
+      return undefined;
+    }
+  }
+  return metadata as { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
+}
+
 interface FaultRule {
   method?: string;
   remaining: number;

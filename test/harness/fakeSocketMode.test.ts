@@ -3,31 +3,22 @@
  * apps.connections.open with the app-level token, hello, envelopes, acks, disconnect → reconnect.
  */
 import { SocketModeClient } from '@slack/socket-mode';
-import { LogLevel, WebAPIPlatformError, WebClient, type Logger } from '@slack/web-api';
+import { WebAPIPlatformError, WebClient } from '@slack/web-api';
+import { silentSlackLogger } from './silentSlackLogger';
 import { WebSocket } from 'ws';
 import { FakeSlack } from './fakeSlack';
-
-const quiet: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
 
 let fake: FakeSlack;
 const clients: SocketModeClient[] = [];
 
 function socketClient(appToken = fake.appToken): SocketModeClient {
-  const client = new SocketModeClient({ appToken, logger: quiet, clientOptions: { slackApiUrl: fake.url, retryConfig: { retries: 0 } } });
+  const client = new SocketModeClient({ appToken, logger: silentSlackLogger, clientOptions: { slackApiUrl: fake.url, retryConfig: { retries: 0 } } });
   clients.push(client);
   return client;
 }
 
 async function openError(token: string): Promise<string> {
-  const web = new WebClient(token, { slackApiUrl: fake.url, retryConfig: { retries: 0 }, logger: quiet });
+  const web = new WebClient(token, { slackApiUrl: fake.url, retryConfig: { retries: 0 }, logger: silentSlackLogger });
   try {
     await web.apps.connections.open();
   } catch (e) {
@@ -46,7 +37,7 @@ afterEach(async () => {
 });
 
 it('answers apps.connections.open with a ws:// URL on the fake, for the app-level token only', async () => {
-  const web = new WebClient(fake.appToken, { slackApiUrl: fake.url, retryConfig: { retries: 0 }, logger: quiet });
+  const web = new WebClient(fake.appToken, { slackApiUrl: fake.url, retryConfig: { retries: 0 }, logger: silentSlackLogger });
   const { url } = await web.apps.connections.open();
   expect(url).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:${fake.port}/link/\\?ticket=`));
   expect(await openError(fake.botToken)).toBe('not_allowed_token_type');

@@ -6,7 +6,8 @@
  * second than the configured limit, deliver every row once, and a 429 that one of them hears pauses
  * them all.
  */
-import { WebClient, LogLevel } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
+import { silentSlackLogger } from '../harness/silentSlackLogger';
 import type { Store } from '../../src/db/store';
 import { OutboxDispatcher } from '../../src/delivery/outbox';
 import { slotSpacing } from '../../src/delivery/rateLimiter';
@@ -29,15 +30,6 @@ const TUNING: PaceTuning = { ...DEFAULT_PACE_TUNING, graceMs: 50 };
 const ROWS = 80;
 
 const logger = createLogger({ level: 'silent', secrets: [] });
-const quiet = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
 
 /** A send as the dispatcher started it: when its pace let it go, and which dispatcher. */
 interface Start {
@@ -78,7 +70,7 @@ async function rig(stores: Store[]): Promise<Rig> {
     ids.push(id!);
   }
   const dispatchers = stores.map((store, by) => {
-    const client = new WebClient(fake.botToken, { slackApiUrl: fake.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: quiet });
+    const client = new WebClient(fake.botToken, { slackApiUrl: fake.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: silentSlackLogger });
     return new OutboxDispatcher(
       store,
       {
