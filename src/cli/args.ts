@@ -1,4 +1,5 @@
 /** Argument parsing shared by the `handoff` subcommands (nextDigests.ts keeps its own, unchanged). */
+import fs from 'node:fs';
 import { databaseFrom, type DatabaseConfig } from '../config';
 
 export interface CommandResult {
@@ -28,4 +29,10 @@ export function parseOptions<T extends string>(argv: string[], command: string, 
 /** The database `--db` or else DATABASE_URL names, as the app reads it (default ./data/handoff.db). */
 export function databaseOf(env: NodeJS.ProcessEnv, flag?: string): DatabaseConfig {
   return databaseFrom(flag?.trim() || env.DATABASE_URL?.trim() || 'file:./data/handoff.db');
+}
+
+/** The answer for a SQLite file that does not exist (the commands never create one), else null. */
+export function missingDatabase(database: DatabaseConfig): CommandResult | null {
+  if (database.kind !== 'sqlite' || database.path === ':memory:' || fs.existsSync(database.path)) return null;
+  return { exitCode: 1, out: `No database at ${database.path}. Set DATABASE_URL (or --db) to Handoff’s SQLite file or PostgreSQL URL.` };
 }

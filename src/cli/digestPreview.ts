@@ -3,7 +3,6 @@
  * were built now, read from the DATABASE_URL database with the same DigestBuilder delivery uses.
  * Reads only; nothing is sent and nothing is marked as told.
  */
-import fs from 'node:fs';
 import { openDatabase, type DbHandle } from '../db/client';
 import { openPgStore } from '../db/pg/store';
 import { sqliteStore } from '../db/sqliteStore';
@@ -13,7 +12,7 @@ import { scheduleOf } from '../domain/personSchedule';
 import { isValidLocalDate, localParts, localTimeLabel } from '../time';
 import { formatHHMM, formatWorkingDays } from '../domain/workSchedule';
 import { digestText } from '../views/digestMessage';
-import { databaseOf, parseOptions, UsageError, type CommandResult } from './args';
+import { databaseOf, missingDatabase, parseOptions, UsageError, type CommandResult } from './args';
 
 export const DIGEST_PREVIEW_USAGE = `Usage: handoff digest-preview --user <user id> [--team <team id>] [options]
 
@@ -48,9 +47,8 @@ export async function digestPreviewCommand(argv: string[], deps: PreviewDeps = {
     if (database.kind === 'postgres') {
       store = await openPgStore(database.url, { poolSize: 2 });
     } else {
-      if (database.path !== ':memory:' && !fs.existsSync(database.path)) {
-        return { exitCode: 1, out: `No database at ${database.path}. Set DATABASE_URL (or --db) to Handoff’s SQLite file or PostgreSQL URL.` };
-      }
+      const missing = missingDatabase(database);
+      if (missing) return missing;
       handle = openDatabase(database.path);
       store = sqliteStore(handle);
     }

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { openConfiguredDatabase } from '../db/open';
-import { databaseOf, parseOptions, UsageError, type CommandResult } from './args';
+import { databaseOf, missingDatabase, parseOptions, UsageError, type CommandResult } from './args';
 
 export const EXPORT_USAGE = `Usage: handoff export --team <T…> [--out <file>] [--db <path or postgres://…>]
 
@@ -21,9 +21,8 @@ export async function exportCommand(argv: string[], env: NodeJS.ProcessEnv = pro
     const teamId = opts.get('team')?.trim();
     if (!teamId) throw new UsageError('--team is required: the team id of the workspace to export (T…).');
     const database = databaseOf(env, opts.get('db'));
-    if (database.kind === 'sqlite' && database.path !== ':memory:' && !fs.existsSync(database.path)) {
-      return { exitCode: 1, out: `No database at ${database.path}. Set DATABASE_URL (or --db) to Handoff’s SQLite file or PostgreSQL URL.` };
-    }
+    const missing = missingDatabase(database);
+    if (missing) return missing;
     const { store } = await openConfiguredDatabase(database);
     try {
       const tables = await store.exportWorkspace(teamId);

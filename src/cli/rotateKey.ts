@@ -3,12 +3,11 @@
  * HANDOFF_ENCRYPTION_KEY, opening the old ones with HANDOFF_ENCRYPTION_KEY_PREVIOUS. Safe while Handoff
  * runs: a token refreshed meanwhile is read again, never overwritten. Prints counts and key ids only.
  */
-import fs from 'node:fs';
 import { ConfigError, encryptionKeysFrom } from '../config';
 import { openConfiguredDatabase } from '../db/open';
 import { SecretBox } from '../secrets';
 import { resealAll } from '../services/installations';
-import { databaseOf, parseOptions, UsageError, type CommandResult } from './args';
+import { databaseOf, missingDatabase, parseOptions, UsageError, type CommandResult } from './args';
 
 export const ROTATE_KEY_USAGE = `Usage: handoff rotate-key [--db <path or postgres://…>]
 
@@ -29,9 +28,8 @@ export async function rotateKeyCommand(argv: string[], env: NodeJS.ProcessEnv = 
     const keys = encryptionKeysFrom(env);
     const box = new SecretBox(keys.current, keys.previous);
     const database = databaseOf(env, opts.get('db'));
-    if (database.kind === 'sqlite' && database.path !== ':memory:' && !fs.existsSync(database.path)) {
-      return { exitCode: 1, out: `No database at ${database.path}. Set DATABASE_URL (or --db) to Handoff’s SQLite file or PostgreSQL URL.` };
-    }
+    const missing = missingDatabase(database);
+    if (missing) return missing;
     const { store } = await openConfiguredDatabase(database);
     try {
       const report = await resealAll(store, box);

@@ -122,7 +122,7 @@ export class Installations implements InstallationStore, TenantTokens {
 
   /** Bolt's InstallationStore: deletes the installation answering the query, with its tokens. */
   async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
-    const row = query.isEnterpriseInstall && query.enterpriseId ? await this.store.getInstallation(query.enterpriseId) : await this.find(query.teamId, query.enterpriseId ?? null);
+    const row = await this.rowServing(query.teamId ?? null, query.enterpriseId ?? null, query.isEnterpriseInstall === true);
     if (row) await this.remove(row.installationId, 'deleted');
   }
 
@@ -134,11 +134,16 @@ export class Installations implements InstallationStore, TenantTokens {
    * installation of one of those bots is deleted.
    */
   async uninstalled(from: UninstalledFrom): Promise<void> {
-    const row = from.orgWide && from.enterpriseId ? await this.store.getInstallation(from.enterpriseId) : await this.find(from.teamId ?? undefined, from.enterpriseId);
+    const row = await this.rowServing(from.teamId, from.enterpriseId, from.orgWide);
     if (!row) return;
     if (row.isEnterpriseInstall && !from.orgWide) return;
     if (from.botUserIds && !from.botUserIds.includes(row.botUserId)) return;
     await this.remove(row.installationId, from.botUserIds ? 'bot token revoked' : 'uninstalled');
+  }
+
+  /** The org's own row for an org-wide event, else the installation serving the workspace. */
+  private rowServing(teamId: string | null, enterpriseId: string | null, orgWide: boolean): Promise<InstallationRow | undefined> {
+    return orgWide && enterpriseId ? this.store.getInstallation(enterpriseId) : this.find(teamId ?? undefined, enterpriseId);
   }
 
   private async remove(installationId: string, why: string): Promise<void> {
