@@ -294,6 +294,15 @@ describe('distributed mode: uninstall and revoked tokens', () => {
     expect(await selectRows(t, 'outbox', { teamId: acme.teamId })).toHaveLength(0);
   });
 
+  it('the same app_uninstalled twice at once (Slack’s retry landing beside it): deleted once, both answered, no error', async () => {
+    const [first, second] = await Promise.all([requester(acme).event({ type: 'app_uninstalled' }), requester(acme).event({ type: 'app_uninstalled' })]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    await eventually(async () => expect(await installationIds()).toEqual([GRID, beta.teamId].sort()));
+    await eventually(() => expect(t.logs.filter((l) => l.includes('installation deleted with its tokens'))).toHaveLength(1));
+    expect(await statusOf(acme.teamId)).toBe('uninstalled');
+    expect(t.logs.filter((l) => l.includes('"level":50'))).toEqual([]);
+  });
+
   it('tokens_revoked deletes the installation only when it names its bot', async () => {
     await requester(beta).event({ type: 'tokens_revoked', tokens: { oauth: ['UBETA1'], bot: ['UBOTSOMEONEELSE'] } });
     await eventually(async () => expect(await statusOf(beta.teamId)).toBe('tokens_revoked'));
