@@ -6,7 +6,7 @@
  * bare app and Handoff alternating point by point, until p99 > 100 ms or an ack over 3 s.
  *
  *   npm run bench:ack -- [--kinds create,list,click,proposal] [--rates 25,50,100,150,200,300]
- *     [--seconds 5] [--cpu-rate 20] [--cpu-seconds 8] [--cpu-rounds 1] [--app-env KEY=VALUE]… [--app-node-arg ARG]…
+ *     [--seconds 5] [--cpu-rate 20] [--cpu-seconds 8] [--cpu-rounds 3] [--app-env KEY=VALUE]… [--app-node-arg ARG]…
  *
  * `--bare-answers`: the bare app also sends each request's one answer (a response_url post, or a
  * chat.postEphemeral for a message), as every Handoff request does: the floor under Handoff's cost.
@@ -29,7 +29,7 @@ function parse(argv: string[]) {
     stepSeconds: num('seconds', 5),
     rate: num('cpu-rate', 20),
     kindSeconds: num('cpu-seconds', 8),
-    cpuRounds: num('cpu-rounds', 1),
+    cpuRounds: num('cpu-rounds', 3),
     appEnv,
     appNodeArgs,
     bareAnswers: flag('bare-answers'),

@@ -2,7 +2,7 @@
  * The running app under a morning wave, next to a bare Bolt app acking the same traffic.
  *
  *   npm run bench:waves -- [--people 10000,50000] [--rate 20] [--before 20] [--after 20]
- *     [--max-delivery 1200] [--kind-seconds 8] [--step-seconds 4] [--rates 25,50,100,150,200,300]
+ *     [--max-delivery 1200] [--kind-seconds 8] [--cpu-rounds 3] [--step-seconds 4] [--rates 25,50,100,150,200,300]
  *     [--workspace-rate 50] [--no-kinds] [--app-env KEY=VALUE]… [--app-log FILE (the app’s log, as FILE.<people>)]
  *
  * Processes: the real app (`node dist/index.js`, HTTP mode, default settings), a fake Slack that
@@ -35,6 +35,7 @@ interface Options {
   maxDelivery: number;
   kinds: boolean;
   kindSeconds: number;
+  cpuRounds: number;
   stepSeconds: number;
   rates: number[];
   workspaceRate: number;
@@ -55,6 +56,7 @@ function parseOptions(argv: string[]): Options {
     maxDelivery: num('max-delivery', 1200),
     kinds: !flag('no-kinds'),
     kindSeconds: num('kind-seconds', 8),
+    cpuRounds: num('cpu-rounds', 3),
     stepSeconds: num('step-seconds', 4),
     rates: list('rates', '25,50,100,150,200,300'),
     workspaceRate: num('workspace-rate', 50),
