@@ -18,6 +18,8 @@ import { explainListenError, healthRoute, listenOperatorServer, metricsRoute, re
 import { Metrics, metricReason } from './metrics';
 import { meteredFetch } from './slack/meteredFetch';
 import { httpFetch } from './slack/httpFetch';
+import { budgetedFetch, HistoryBudget } from './slack/historyBudget';
+import { currentTenant } from './slack/tenant';
 import { timeAcks } from './slack/ackTimer';
 import { SlackIdentity } from './slack/identity';
 import { boltLogger, createLogger, type Logger } from './logger';
@@ -94,8 +96,15 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     () => store.outboxBacklog(clock.now()),
     () => clock.now().getTime(),
   );
+  // conversations.history/replies per workspace, within Slack's limit for the way Handoff is installed.
+  const history = new HistoryBudget(config.historyReadsPerMinute, () => clock.now().getTime());
   const clientOptions: WebClientOptions = {
-    fetch: meteredFetch((method, outcome) => metrics.slackCalls.inc({ method, outcome }), httpFetch()),
+    fetch: budgetedFetch(
+      history,
+      () => currentTenant()?.teamId ?? '',
+      meteredFetch((method, outcome) => metrics.slackCalls.inc({ method, outcome }), httpFetch()),
+      (method) => metrics.slackCalls.inc({ method, outcome: 'held_by_budget' }),
+    ),
     // The outbox owns retries and rate-limit pauses; the client fails fast and reports.
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
@@ -146,7 +155,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
 
   const people = new People(store, client, clock, logger, config.digestMaxLateMs);
   const digests = new DigestBuilder(store, clock);
-  const deliveries = new SlackDeliveries(store, client, clock, digests);
+  const deliveries = new SlackDeliveries(store, client, clock, digests, history.readPlan);
   const dispatcher = new OutboxDispatcher(store, tenancy.deliveries(deliveries), clock, logger, {
     concurrency: config.deliveryConcurrency,
     ratePerSecond: config.deliveryRatePerSecond,

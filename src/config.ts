@@ -31,10 +31,18 @@ const WHERE = {
   HANDOFFS_PER_PERSON_PER_MINUTE: 'how many handoffs one person may create per minute, 1–1000 (default 10)',
   METRICS_TOKEN: 'optional: when set, GET /metrics requires `Authorization: Bearer <token>` (16+ characters; any random string, e.g. `openssl rand -hex 24`)',
   OUTBOX_RETENTION_DAYS: 'whole days to keep sent, failed and skipped deliveries before deleting them, 1–3650 (default 30)',
+  SLACK_HISTORY_READS_PER_MINUTE:
+    'conversations.history/replies calls per minute per workspace, 1–1000 (default: 1 in distributed mode, Slack’s limit for apps distributed outside the Slack Marketplace; 50 for one workspace’s own app). Raise it only once Handoff is approved for the Marketplace',
   DATA_RETENTION_DAYS: "whole days a workspace's data is kept after Handoff is uninstalled or its token revoked, 1–3650 (default 30); a reinstall within them keeps it",
 } as const;
 
 type VarName = keyof typeof WHERE;
+
+/**
+ * Slack's conversations.history/replies limit per workspace: apps distributed outside the Slack
+ * Marketplace get 1 call a minute; a workspace's own (internal) app keeps Tier 3, about 50.
+ */
+const HISTORY_READS_PER_MINUTE = { distributed: 1, single: 50 } as const;
 
 const POSTGRES_URL = /^postgres(ql)?:/i;
 
@@ -101,6 +109,7 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   OUTBOX_RETENTION_DAYS: intIn(1, 3650).default(30),
   DATA_RETENTION_DAYS: intIn(1, 3650).default(30),
+  SLACK_HISTORY_READS_PER_MINUTE: intIn(1, 1000).optional(),
 });
 
 /** Where Handoff keeps its data: a SQLite file (the default, zero set-up) or PostgreSQL (replicas). */
@@ -149,6 +158,8 @@ export interface Config {
   outboxRetentionMs: number;
   /** How long an uninstalled (or revoked) workspace's data is kept before it is deleted. */
   dataRetentionMs: number;
+  /** conversations.history/replies calls per minute per workspace (see src/slack/historyBudget.ts). */
+  historyReadsPerMinute: number;
   mode: 'socket' | 'http';
 }
 
@@ -293,6 +304,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: c.METRICS_TOKEN,
     outboxRetentionMs: c.OUTBOX_RETENTION_DAYS * 86_400_000,
     dataRetentionMs: c.DATA_RETENTION_DAYS * 86_400_000,
+    historyReadsPerMinute: c.SLACK_HISTORY_READS_PER_MINUTE ?? HISTORY_READS_PER_MINUTE[tenancy.kind],
     mode: c.SLACK_APP_TOKEN ? 'socket' : 'http',
   };
 }

@@ -48,9 +48,12 @@ const QUEUED_LATE_MS = 2 * 60_000;
 /** A digest that waited longer than this for its turn is built again before it is posted. */
 const RECHECK_AFTER_WAIT_MS = 50;
 
-/** How many pages of DM/channel history crash recovery reads at most when looking for a message. */
-const HISTORY_PAGES = 5;
-const HISTORY_PAGE_SIZE = 100;
+/** How much DM/channel history crash recovery reads at most when looking for a message. */
+export interface HistoryReadPlan {
+  pages: number;
+  pageSize: number;
+}
+const FULL_READ: HistoryReadPlan = { pages: 5, pageSize: 100 };
 
 function parsePayload<T>(row: Pick<OutboxRow, 'payload'>): T {
   try {
@@ -79,6 +82,8 @@ export class SlackDeliveries implements DeliveryHandlers {
     private readonly client: WebClient,
     private readonly clock: Clock,
     private readonly digests: DigestBuilder,
+    /** Under Slack's 1-a-minute limit for distributed apps, one page of 15 (see historyBudget.ts). */
+    private readonly historyRead: HistoryReadPlan = FULL_READ,
   ) {}
 
   async deliver(row: OutboxRow, pace: Pace): Promise<DeliveryResult> {
@@ -246,8 +251,8 @@ export class SlackDeliveries implements DeliveryHandlers {
     }
     if (!channel) return undefined;
     let cursor: string | undefined;
-    for (let page = 0; page < HISTORY_PAGES; page++) {
-      const history = await this.client.conversations.history({ channel, include_all_metadata: true, limit: HISTORY_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+    for (let page = 0; page < this.historyRead.pages; page++) {
+      const history = await this.client.conversations.history({ channel, include_all_metadata: true, limit: this.historyRead.pageSize, ...(cursor ? { cursor } : {}) });
       for (const m of history.messages ?? []) {
         const id = outboxIdOf(m);
         if (id === null) continue;

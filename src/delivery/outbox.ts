@@ -537,6 +537,9 @@ export class OutboxDispatcher {
       ts = await this.handlers.findDelivered(row);
     } catch (e) {
       const failure = classifySlackError(e);
+      // The lookup's own limit (1 a minute per workspace for distributed apps): only this row waits for
+      // it, still unchecked; the workspace's sends go on.
+      if (failure.kind === 'rate_limited') return this.verifyLater(row, failure.retryAfterMs);
       if (failure.kind !== 'permanent') return this.recordFailure(row, e, true);
       // We may not read that conversation (scope, membership): better a possible repeat than a loss.
       this.logger.warn({ outboxId: row.id, error: failure.code }, 'cannot check whether an interrupted delivery arrived; sending it');
@@ -546,6 +549,17 @@ export class OutboxDispatcher {
     await this.recordSent(row, ts, true);
     this.logger.info({ outboxId: row.id, kind: row.kind }, 'interrupted delivery had arrived; not sending it again');
     return { outcome: 'sent' };
+  }
+
+  private async verifyLater(row: OutboxRow, waitMs: number): Promise<Result> {
+    const now = this.clock.now();
+    await this.store.markRetry(row.id, this.claimant, `${UNVERIFIED}: ratelimited`, new Date(now.getTime() + waitMs), now, false);
+    this.scheduleWake(waitMs);
+    this.logger.info(
+      { outboxId: row.id, kind: row.kind, teamId: row.teamId, retryAfterMs: waitMs },
+      'interrupted delivery: Slack’s history limit reached, checking it again later',
+    );
+    return { outcome: 'retry', error: 'ratelimited' };
   }
 
   private async recordSent(row: OutboxRow, ts: string | null, found: boolean): Promise<void> {

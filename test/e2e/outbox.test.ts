@@ -315,6 +315,37 @@ describe('outbox: ambiguous failures and crashes never duplicate', () => {
     expect(t.fake.callsTo('conversations.history').every((c) => Number(c.args.limit) <= 100 && !c.args.cursor)).toBe(true);
   });
 
+  it('under Slack’s history limit for distributed apps (1 a minute): interrupted DMs are checked a minute apart, 15 messages each, while new DMs go out at once', async () => {
+    t = await start({ SLACK_HISTORY_READS_PER_MINUTE: '1' });
+    await handOff(t, LISBON, 'first ask');
+    await handOff(t, LISBON, 'second ask');
+    const [first, second] = (await rows(t, 'dm', LISBON)).sort((a, b) => a.id - b.id);
+    await updateRows(t, 'outbox', { status: 'sending', messageTs: null, sentAt: null }, { teamId: TEAM, kind: 'dm', userId: LISBON });
+    t.clock.advance(MIN);
+    t.fake.clearCalls();
+    await t.restart();
+    await t.tick();
+    // One lookup this minute: one row is settled, the other waits its turn, still unchecked.
+    expect(t.fake.callsTo('conversations.history')).toHaveLength(1);
+    const waiting = (await rows(t, 'dm', LISBON)).filter((r) => r.status === 'pending');
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]).toMatchObject({ lastError: 'unverified: ratelimited', attempts: 1 });
+    expect(waiting[0]!.nextAttemptAt).toBeGreaterThan(t.clock.now().getTime());
+    // The workspace is not paused by it: a new handoff's DM goes out now.
+    await handOff(t, LISBON, 'third ask');
+    await eventually(async () => expect((await rows(t!, 'dm', LISBON)).filter((r) => r.status === 'sent')).toHaveLength(2));
+    expect(t.fake.callsTo('chat.postMessage')).toHaveLength(1);
+    t.clock.advance(MIN);
+    await t.tick();
+    const settled = await rows(t, 'dm', LISBON);
+    expect(settled.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+    expect(settled.find((r) => r.id === first!.id)!.messageTs).toBe(first!.messageTs);
+    expect(settled.find((r) => r.id === second!.id)!.messageTs).toBe(second!.messageTs);
+    expect(postsTo(t, LISBON)).toHaveLength(3); // each once
+    expect(t.fake.callsTo('conversations.history')).toHaveLength(2);
+    expect(t.fake.callsTo('conversations.history').every((c) => Number(c.args.limit) === 15 && !c.args.cursor)).toBe(true);
+  });
+
   it('when the lookup itself fails it is retried later; nothing is sent blindly', async () => {
     t = await start();
     await handOff(t, LISBON, 'check the invoice run');

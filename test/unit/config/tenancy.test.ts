@@ -87,3 +87,15 @@ describe('encryptionKeysFrom (handoff rotate-key)', () => {
     expect(() => encryptionKeysFrom({ HANDOFF_ENCRYPTION_KEY: 'x' })).toThrow(/HANDOFF_ENCRYPTION_KEY is invalid/);
   });
 });
+
+describe('Slack’s history limit (SLACK_HISTORY_READS_PER_MINUTE)', () => {
+  it('defaults to 1 a minute in distributed mode (apps outside the Marketplace) and 50 for one workspace’s own app', () => {
+    expect(loadConfig({ ...DISTRIBUTED, ...HTTP }).historyReadsPerMinute).toBe(1);
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', ...HTTP }).historyReadsPerMinute).toBe(50);
+  });
+
+  it('can be set (a Marketplace-approved app), within 1–1000, and a bad value is named', () => {
+    expect(loadConfig({ ...DISTRIBUTED, ...HTTP, SLACK_HISTORY_READS_PER_MINUTE: '50' }).historyReadsPerMinute).toBe(50);
+    expect(problems({ ...DISTRIBUTED, ...HTTP, SLACK_HISTORY_READS_PER_MINUTE: '0' }).join('\n')).toMatch(/SLACK_HISTORY_READS_PER_MINUTE/);
+  });
+});
