@@ -3,7 +3,7 @@
  *
  *   npm run bench:waves -- [--people 10000,50000] [--rate 20] [--before 20] [--after 20]
  *     [--max-delivery 1200] [--kind-seconds 8] [--cpu-rounds 3] [--step-seconds 4] [--rates 25,50,100,150,200,300]
- *     [--workspace-rate 50] [--no-kinds] [--app-env KEY=VALUE]… [--app-log FILE (the app’s log, as FILE.<people>)]
+ *     [--workspace-rate 50] [--no-kinds] [--app-env KEY=VALUE]… [--app-entry OTHER/dist/index.js] [--app-log FILE (the app’s log, as FILE.<people>)]
  *
  * Processes: the real app (`node dist/index.js`, HTTP mode, default settings), a fake Slack that
  * throttles chat.postMessage at `--workspace-rate`/s workspace-wide and 1/s per conversation (429 +
@@ -41,12 +41,13 @@ interface Options {
   workspaceRate: number;
   probeRate: number;
   appEnv: Record<string, string>;
+  appEntry: string | undefined;
   /** Write the app's log of each wave here (`<file>.<people>`), e.g. to read its rate-limit lines. */
   appLog: string | undefined;
 }
 
 function parseOptions(argv: string[]): Options {
-  const { num, list, flag, appEnv, get } = benchArgs(argv);
+  const { num, list, flag, appEnv, get, appEntry } = benchArgs(argv);
   return {
     people: list('people', '10000,50000'),
     rate: num('rate', 20),
@@ -62,6 +63,7 @@ function parseOptions(argv: string[]): Options {
     workspaceRate: num('workspace-rate', 50),
     probeRate: num('probe-rate', 20),
     appEnv,
+    appEntry,
     appLog: get('app-log'),
   };
 }
@@ -103,7 +105,7 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
   // Start-up, warm-up and the "before" window must fit in front of the slot.
   const slot = nextSlot(Date.now(), 15_000 + people / 10 + (o.warmup + o.before) * 1000);
   log(`${people} people due at ${new Date(slot).toISOString()}; seeding, starting the app`);
-  const rig = await startRig({ wave: people, slotAt: slot, workspaceRate: o.workspaceRate, appEnv: o.appEnv, gen });
+  const rig = await startRig({ wave: people, slotAt: slot, workspaceRate: o.workspaceRate, appEnv: o.appEnv, gen, ...(o.appEntry ? { appEntry: o.appEntry } : {}) });
   const { fake, app, bare, targets } = rig;
   await gen.run({ targets, rate: o.rate, durationMs: o.warmup * 1000, mix: STEADY_MIX, fakeSlackBase: fake.base });
   const start = Date.now();
@@ -279,7 +281,7 @@ async function main(): Promise<void> {
   } finally {
     await stopProcess(gen.proc);
   }
-  print(o, waves, kinds, describeEnv(o.appEnv));
+  print(o, waves, kinds, `${describeEnv(o.appEnv)}${o.appEntry ? `; app build: ${o.appEntry}` : ''}`);
 }
 
 main().catch((e: unknown) => {

@@ -1,6 +1,6 @@
 /**
  * Command-line flags of the benches: `--name value`, lists `--name 1,2,3`, repeated `--app-env KEY=VALUE`
- * and `--app-node-arg ARG` (e.g. `--app-node-arg --cpu-prof`: Node refuses it in NODE_OPTIONS).
+ * and `--app-node-arg ARG` (e.g. `--app-node-arg --cpu-prof`: Node refuses it in NODE_OPTIONS), `--app-entry FILE`.
  */
 export function benchArgs(argv: string[]) {
   const get = (name: string) => {
@@ -23,6 +23,8 @@ export function benchArgs(argv: string[]) {
     appEnv,
     /** Node flags for the app process (before its entry point). */
     appNodeArgs,
+    /** `--app-entry DIR/dist/index.js`: bench another build of Handoff (e.g. an older commit) instead of this tree's. */
+    appEntry: get('app-entry'),
   };
 }
 

@@ -42,13 +42,15 @@ export interface RigOptions {
   bareAnswers?: boolean;
   /** Node flags for the app process, e.g. `--cpu-prof`. */
   appNodeArgs?: string[];
+  /** Another build's dist/index.js to run instead of this tree's (its own migrations run on the seeded database). */
+  appEntry?: string;
   /** A generator to reuse across rigs; one is started (and stopped with the rig) otherwise. */
   gen?: Generator;
 }
 
 /** Seeds a fresh database, then starts the fake Slack, the app and the bare app. */
 export async function startRig(o: RigOptions): Promise<Rig> {
-  const entry = await buildApp();
+  const entry = o.appEntry ?? (await buildApp());
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-bench-'));
   const dbFile = path.join(dir, 'bench.db');
   const fake = await startFakeSlack({ wave: o.wave, workspaceRate: o.workspaceRate, channelRate: 1 });
