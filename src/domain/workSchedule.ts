@@ -101,7 +101,7 @@ function isAwayOn(s: WorkSchedule, date: LocalDate): boolean {
 }
 
 /** The shift of `date` counts: a working weekday on which the person is not away. */
-function isShiftDay(s: WorkSchedule, date: LocalDate): boolean {
+export function isShiftDay(s: WorkSchedule, date: LocalDate): boolean {
   return isWorkingWeekday(s, date) && !isAwayOn(s, date);
 }
 
