@@ -12,10 +12,11 @@ import { isWorkingAt, nextWorkStart, type WorkSchedule } from '../domain/workSch
 import { cityOf, formatLocal, localDateOf, localInstant } from '../time';
 import type { Clock } from '../clock';
 import { scheduleOf, zoneOf } from '../domain/personSchedule';
+import { staleWorkingDays } from '../domain/followThrough';
 import { peopleOnCards } from '../views/whereIs';
 import { digestMessage, type DigestLateness, type DigestMessage, type DigestMode } from '../views/digestMessage';
 
-export type DigestItem = HandoffWithRecipients & { snoozedUntilDate: string | null };
+export type DigestItem = HandoffWithRecipients & { snoozedUntilDate: string | null; staleDays?: number | null };
 
 export interface BuiltDigest {
   plan: DigestPlan<DigestItem>;
@@ -48,7 +49,17 @@ export class DigestBuilder {
     const mode: DigestMode = user.digestEnabled ? 'full' : 'news';
     const now = this.clock.now();
     const mine = (h: HandoffWithRecipients) => h.recipients.find((r) => r.userId === userId);
-    let waiting: DigestItem[] = (await this.store.waitingOn(teamId, userId)).map((h) => ({ ...h, snoozedUntilDate: mine(h)?.snoozedUntilDate ?? null }));
+    // Asks nobody acknowledged for N of the reader's working days are marked and come first.
+    const calendar = { schedule: scheduleOf(user as UserRow) };
+    const staleDays = (h: HandoffWithRecipients) => {
+      const since = mine(h)?.addedAt;
+      return h.state === 'open' && since ? staleWorkingDays(calendar, new Date(since), now) : null;
+    };
+    let waiting: DigestItem[] = (await this.store.waitingOn(teamId, userId)).map((h) => ({
+      ...h,
+      snoozedUntilDate: mine(h)?.snoozedUntilDate ?? null,
+      staleDays: staleDays(h),
+    }));
     // With the digest off, only what they were never told about (it waited for their day to start).
     if (mode === 'news') waiting = waiting.filter((h) => !mine(h)?.notifiedAt);
     // Their own actions (a note to self they completed) are never news to them.

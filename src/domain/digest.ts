@@ -11,6 +11,8 @@ export interface DigestItem {
   createdAt: number;
   /** Local date until which the person snoozed it, if any. */
   snoozedUntilDate: string | null;
+  /** Working days of the reader's it has waited unacknowledged, once that makes it stale (followThrough.ts). */
+  staleDays?: number | null;
 }
 
 /** Among the people you wait on: who is at work now, or else whose day starts next. */
@@ -70,7 +72,8 @@ export function planDigest<T extends DigestItem>(input: DigestInput<T>, cap = DI
   const waiting = input.waitingOnYou
     .filter((h) => !h.snoozedUntilDate || h.snoozedUntilDate <= input.localDate)
     .slice()
-    .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
+    // Stale asks first, longest waiting first: they are what the reader must not miss today.
+    .sort((a, b) => (b.staleDays ?? 0) - (a.staleDays ?? 0) || a.createdAt - b.createdAt || a.id - b.id);
   const declinedAll = input.declined ?? [];
   if (input.unblocked.length === 0 && declinedAll.length === 0 && waiting.length === 0) return null;
   let u = Math.min(cap, input.unblocked.length);

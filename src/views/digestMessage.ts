@@ -33,7 +33,7 @@ export interface DigestMessageOptions {
   whereIs?: (userId: string) => string | null;
 }
 
-type Item = HandoffWithRecipients & { snoozedUntilDate: string | null };
+type Item = HandoffWithRecipients & { snoozedUntilDate: string | null; staleDays?: number | null };
 
 function header(mode: DigestMode, dateLabel: string): string {
   return (mode === 'news' ? `While you were offline · ${dateLabel}` : `Your handoffs · ${dateLabel}`).slice(0, LIMITS.header);
@@ -62,9 +62,11 @@ export function digestMessage(plan: DigestPlan<Item>, userId: string, dateLabel:
     if (plan.hiddenDeclined > 0) blocks.push(more(plan.hiddenDeclined));
   }
   if (plan.waitingOnYou.length > 0) {
-    const title = mode === 'news' ? '*:inbox_tray: New for you* (oldest first)' : '*:inbox_tray: Waiting on you* (oldest first)';
+    const title = mode === 'news' ? `*:inbox_tray: New for you* (${waitingOrder(plan)})` : `*:inbox_tray: Waiting on you* (${waitingOrder(plan)})`;
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: title } });
-    for (const h of plan.waitingOnYou) blocks.push(...handoffCard(h, { viewerId: userId, surface: 'digest', now, detail: 'short', whereIs: opts.whereIs }));
+    for (const h of plan.waitingOnYou) {
+      blocks.push(...handoffCard(h, { viewerId: userId, surface: 'digest', now, detail: 'short', whereIs: opts.whereIs, staleDays: h.staleDays ?? null }));
+    }
     if (plan.hiddenWaiting > 0) blocks.push(more(plan.hiddenWaiting));
   }
   const footer = footerText(plan, mention);
@@ -87,6 +89,11 @@ function resolvedText(h: HandoffWithRecipients, nameOf: (id: string) => string, 
   const head = h.state === 'declined' ? `*#${h.number} · ${what}* — ${who} can’t do it${at}` : `*#${h.number} · ${what}* — ${who} marked it done${at}`;
   const note = h.resolutionNote ? `\n> ${esc(h.resolutionNote, 2000).replace(/\n/g, '\n> ')}` : '';
   return head + note;
+}
+
+/** Stale asks come first (domain/digest.ts); the title says the order the reader sees. */
+function waitingOrder(plan: DigestPlan<Item>): string {
+  return plan.waitingOnYou.some((h) => h.staleDays) ? 'waiting longest first' : 'oldest first';
 }
 
 function more(n: number): KnownBlock {
@@ -123,6 +130,12 @@ function fallbackText(plan: DigestPlan<Item>, mode: DigestMode, late: boolean): 
   if (unblocked) parts.push(`you’re unblocked on ${unblocked}`);
   if (declined) parts.push(`${declined} declined`);
   if (waiting) parts.push(mode === 'news' ? `${waiting} new for you` : `${waiting} waiting on you`);
+  // Stale asks sort first, so the shown ones are all of them unless the section was cut.
+  const stale = plan.waitingOnYou.filter((h) => h.staleDays);
+  if (stale.length > 0) {
+    const oldest = Math.max(...stale.map((h) => h.staleDays ?? 0));
+    parts.push(stale.length === 1 ? `#${stale[0]!.number} waiting ${oldest} of your working days` : `${stale.length} waiting up to ${oldest} of your working days`);
+  }
   const lead = mode === 'news' ? 'While you were offline' : late ? 'Your handoffs (late today)' : 'Good morning';
   return `${lead}: ${parts.join(', ')}.`;
 }
@@ -164,12 +177,13 @@ export function digestText(
     if (plan.hiddenDeclined > 0) lines.push(more(plan.hiddenDeclined));
   }
   if (plan.waitingOnYou.length > 0) {
-    lines.push('', mode === 'news' ? 'New for you (oldest first)' : 'Waiting on you (oldest first)');
+    lines.push('', mode === 'news' ? `New for you (${waitingOrder(plan)})` : `Waiting on you (${waitingOrder(plan)})`);
     for (const h of plan.waitingOnYou) {
       const to = h.recipients.filter((r) => r.active).map((r) => nameOf(r.userId));
       const facts = [h.state, `from ${nameOf(h.authorId)} to ${to.join(', ') || 'nobody'}`, `${formatDuration(Math.max(0, now.getTime() - h.createdAt))} ago`];
       if (h.neededByAt) facts.push(`needed by ${when(h.neededByAt)}`);
       if (h.urgent) facts.push('urgent');
+      if (h.staleDays) facts.unshift(`waiting ${h.staleDays} of your working days`);
       lines.push(`  #${h.number} · ${titleRepeatsAsk(h) ? h.ask.split('\n')[0] : h.title}  [${facts.join(' · ')}]`);
       if (!titleRepeatsAsk(h)) lines.push(indent(`Needs: ${h.ask}`, '      '));
     }

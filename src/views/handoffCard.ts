@@ -22,6 +22,8 @@ export interface CardOptions {
   nameOf?: (userId: string) => string;
   /** Where each person is ("Lisbon", or "14:02 in Lisbon" on surfaces rendered on demand). */
   whereIs?: (userId: string) => string | null;
+  /** The reader's working days it has waited unacknowledged, when that made it stale (digest only). */
+  staleDays?: number | null;
 }
 
 const STATE_LABEL: Record<HandoffState, string> = {
@@ -75,6 +77,7 @@ function meta(h: HandoffWithRecipients, opts: CardOptions): ContextBlock {
   const to = h.recipients.filter((r) => r.active).map((r) => name(r.userId));
   const age = formatDuration(Math.max(0, opts.now.getTime() - h.createdAt));
   const parts = [STATE_LABEL[h.state], `from ${name(h.authorId)} to ${to.join(', ') || 'nobody'}`, `${age} ago`];
+  if (opts.staleDays) parts.unshift(`:alarm_clock: *waiting ${opts.staleDays} of your working days*`);
   if (h.neededByAt) parts.push(`needed by ${slackDate(new Date(h.neededByAt))}`);
   return { type: 'context', block_id: CardBlockIds.meta(h.id), elements: [{ type: 'mrkdwn', text: truncateContext(parts.join('  ·  ')) }] };
 }

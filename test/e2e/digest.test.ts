@@ -527,3 +527,47 @@ describe('morning digest: catch-up at start-up', () => {
     }
   }, 60_000);
 });
+
+describe('morning digest: stale asks, counted in the recipient’s working days', () => {
+  it('an ask sent on Friday evening to Tokyo is not stale on Monday or Tuesday; on Wednesday it says so and comes first', async () => {
+    // Thu 3 Dec 2026, 14:00 in New York = Fri 04:00 in Tokyo: the older ask, which Kenji acknowledges.
+    const t = await startTestApp({ now: '2026-12-03T19:00:00Z' });
+    try {
+      t.fake.addUser({ id: TOKYO, name: 'kenji', tz: 'Asia/Tokyo' });
+      t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+      const older = await createHandoff(t, NYC, `<@${TOKYO}> sign the older form`);
+      t.clock.set('2026-12-04T01:00:00Z'); // Fri 10:00 in Tokyo
+      const ack = t.slack.blockAction({ userId: TOKYO, actionId: ActionIds.acknowledge, value: String(older) });
+      expect((await t.slack.interaction(ack)).status).toBe(200);
+      await eventually(async () => expect((await t.handoff.store.loadHandoff(TEAM, older))!.state).toBe('acknowledged'));
+      t.clock.set('2026-12-04T10:00:00Z'); // Fri 19:00 in Tokyo, after Kenji's day
+      const stale = await createHandoff(t, NYC, `<@${TOKYO}> review the supplier contract`);
+      const staleNumber = await handoffNumber(t, stale);
+      const waitingLine = (m: FakeMessage) => JSON.stringify(m.blocks ?? []).match(/waiting \d+ of your working days/g) ?? [];
+
+      for (const [day, at] of [
+        ['Monday', '2026-12-07T00:00:00Z'],
+        ['Tuesday', '2026-12-08T00:00:00Z'],
+      ] as const) {
+        t.clock.set(at); // 09:00 in Tokyo
+        await t.tick();
+        const digest = digestsIn(t, TOKYO).at(-1)!;
+        expect({ day, localDate: (await digestRows(t, TOKYO)).at(-1)!.localDate, marked: waitingLine(digest) }).toEqual({ day, localDate: at.slice(0, 10), marked: [] });
+        expect(textOf(digest)).toContain('Waiting on you* (oldest first)');
+      }
+
+      t.clock.set('2026-12-09T00:00:00Z'); // Wednesday 09:00 in Tokyo: Monday and Tuesday have passed
+      await t.tick();
+      const wednesday = digestsIn(t, TOKYO).at(-1)!;
+      expect(waitingLine(wednesday)).toEqual(['waiting 2 of your working days']);
+      expect(textOf(wednesday)).toContain('Waiting on you* (waiting longest first)');
+      // The stale ask's card comes before the older, acknowledged one.
+      const blocks = JSON.stringify(wednesday.blocks);
+      expect(blocks.indexOf(CardBlockIds.meta(stale))).toBeGreaterThan(-1);
+      expect(blocks.indexOf(CardBlockIds.meta(stale))).toBeLessThan(blocks.indexOf(CardBlockIds.meta(older)));
+      expect(wednesday.text).toBe(`Good morning: 2 waiting on you, #${staleNumber} waiting 2 of your working days.`);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -163,3 +163,20 @@ describe('digestText (handoff digest-preview)', () => {
     expect(digestText(plan, 'x', NOW)).toContain('  …and 2 more — open the Handoff app’s Home tab to see them all.');
   });
 });
+
+describe('planDigest: stale asks first', () => {
+  it('stale asks come first, longest waiting first, then the rest oldest first; the block count is unchanged', () => {
+    const fresh = item({ createdAt: 1 });
+    const stale2 = item({ createdAt: 3, staleDays: 2 });
+    const stale5 = item({ createdAt: 2, staleDays: 5 });
+    const plan = planDigest({ localDate: '2026-11-26', unblocked: [], waitingOnYou: [fresh, stale2, stale5], waitingOnOthersCount: 0, nextStarter: null })!;
+    expect(plan.waitingOnYou.map((h) => h.id)).toEqual([stale5.id, stale2.id, fresh.id]);
+    const message = digestMessage(plan, 'UME', 'Thursday 26 November', NOW);
+    // The mark sits in the card's own context line: no block more than without it.
+    const unmarked = digestMessage({ ...plan, waitingOnYou: plan.waitingOnYou.map((h) => ({ ...h, staleDays: null })) }, 'UME', 'Thursday 26 November', NOW);
+    expect(message.blocks).toHaveLength(unmarked.blocks.length);
+    expect(JSON.stringify(message.blocks).match(/waiting \d of your working days/g)).toEqual(['waiting 5 of your working days', 'waiting 2 of your working days']);
+    expect(validateSurface('message', message.blocks as AnyBlock[])).toEqual([]);
+    expect(message.text).toBe('Good morning: 3 waiting on you, 2 waiting up to 5 of your working days.');
+  });
+});
