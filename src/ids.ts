@@ -21,6 +21,8 @@ export const ActionIds = {
   snooze: 'handoff_snooze',
   // For the author of a declined handoff: write it again, pre-filled, as a new handoff.
   rewrite: 'handoff_rewrite',
+  // For the author of an ask a recipient left unanswered: first in their next digest. Value: `<handoff id>:<user id>`.
+  nudge: 'handoff_nudge',
   newHandoff: 'home_new_handoff',
   openSettings: 'home_open_settings',
   // Inside the handoff modal.
@@ -37,6 +39,8 @@ export const ActionIds = {
 export const CardBlockIds = {
   meta: (handoffId: number) => `handoff_meta_${handoffId}`,
   actions: (handoffId: number) => `handoff_actions_${handoffId}`,
+  /** The author's "nudge, reassign or cancel?" about one recipient's silence. */
+  unanswered: (handoffId: number, userId: string) => `handoff_unanswered_${handoffId}_${userId}`,
 } as const;
 
 /** block_id / action_id pairs of modal inputs, read back on submission. */

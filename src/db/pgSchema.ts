@@ -138,6 +138,8 @@ export const handoffRecipients = pgTable(
     snoozedUntilDate: localDate('snoozed_until_date'),
     addedAt: instant('added_at').notNull(),
     position: integer('position').notNull().default(0),
+    staleOfferedAt: instant('stale_offered_at'),
+    nudgedOn: localDate('nudged_on'),
   },
   (t) => [primaryKey({ columns: [t.handoffId, t.userId] }), index('recipients_user_idx').on(t.teamId, t.userId, t.active)],
 );

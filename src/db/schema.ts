@@ -153,6 +153,10 @@ export const handoffRecipients = sqliteTable(
     addedAt: integer('added_at').notNull(),
     /** The order the author listed people in; every surface names them in this order. */
     position: integer('position').notNull().default(0),
+    /** When the author's digest offered "nudge, reassign or cancel?" for this person's silence (once). */
+    staleOfferedAt: integer('stale_offered_at'),
+    /** The recipient's local date whose digest the author's last nudge put this ask first in. */
+    nudgedOn: text('nudged_on'),
   },
   (t) => [primaryKey({ columns: [t.handoffId, t.userId] }), index('recipients_user_idx').on(t.teamId, t.userId, t.active)],
 );

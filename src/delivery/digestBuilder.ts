@@ -7,7 +7,7 @@ import type { HandoffWithRecipients } from '../db/queries/handoffs';
 import type { UserRow } from '../db/queries/users';
 import type { ScheduleColumns } from '../db/queries/digests';
 import type { DigestQueries, StoreOf } from '../db/store';
-import { planDigest, type DigestPlan, type WaitedOn } from '../domain/digest';
+import { planDigest, type DigestPlan, type Unanswered, type WaitedOn } from '../domain/digest';
 import { isWorkingAt, nextWorkStart, type WorkSchedule } from '../domain/workSchedule';
 import { cityOf, formatLocal, localDateOf, localInstant } from '../time';
 import type { Clock } from '../clock';
@@ -16,7 +16,7 @@ import { staleWorkingDays } from '../domain/followThrough';
 import { peopleOnCards } from '../views/whereIs';
 import { digestMessage, type DigestLateness, type DigestMessage, type DigestMode } from '../views/digestMessage';
 
-export type DigestItem = HandoffWithRecipients & { snoozedUntilDate: string | null; staleDays?: number | null };
+export type DigestItem = HandoffWithRecipients & { snoozedUntilDate: string | null; staleDays?: number | null; nudged?: boolean };
 
 export interface BuiltDigest {
   plan: DigestPlan<DigestItem>;
@@ -28,6 +28,8 @@ export interface BuiltDigest {
   dateLabel: string;
   unblockedIds: number[];
   waitingIds: number[];
+  /** The (handoff, recipient) silences this digest asked its reader about: never asked again. */
+  offered: Array<{ handoffId: number; userId: string }>;
 }
 
 const scheduleKey = (s: WorkSchedule) => `${s.tz}|${s.startMinute}|${s.endMinute}|${s.workingDays}|${s.awayUntil ?? ''}`;
@@ -55,18 +57,25 @@ export class DigestBuilder {
       const since = mine(h)?.addedAt;
       return h.state === 'open' && since ? staleWorkingDays(calendar, new Date(since), now) : null;
     };
+    // A nudge for this digest (or an earlier one it is still unanswered after) puts the ask first.
+    const nudged = (h: HandoffWithRecipients) => {
+      const on = mine(h)?.nudgedOn;
+      return h.state === 'open' && !!on && on <= localDate;
+    };
     let waiting: DigestItem[] = (await this.store.waitingOn(teamId, userId)).map((h) => ({
       ...h,
       snoozedUntilDate: mine(h)?.snoozedUntilDate ?? null,
       staleDays: staleDays(h),
+      nudged: nudged(h),
     }));
     // With the digest off, only what they were never told about (it waited for their day to start).
     if (mode === 'news') waiting = waiting.filter((h) => !mine(h)?.notifiedAt);
     // Their own actions (a note to self they completed) are never news to them.
     const untold = await this.store.untoldOutcomes(teamId, userId);
     const resolved: DigestItem[] = untold.filter((h) => h.resolvedBy !== userId).map((h) => ({ ...h, snoozedUntilDate: null }));
-    // Nothing waits on them and nothing got resolved: no digest, and no need to look further.
-    if (waiting.length === 0 && resolved.length === 0) return null;
+    const unanswered = mode === 'full' ? await this.unanswered(teamId, userId, now) : [];
+    // Nothing waits on them, nothing got resolved, nobody left them unanswered: no digest.
+    if (waiting.length === 0 && resolved.length === 0 && unanswered.length === 0) return null;
     const waitedOn = mode === 'full' ? this.waitedOn(await this.store.waitedOnSchedules(teamId, userId), now) : { workingNow: [], nextStarter: null };
     const waitingOnOthersCount = mode === 'full' ? await this.store.openAuthoredCount(teamId, userId) : 0;
     const plan = planDigest<DigestItem>({
@@ -76,6 +85,7 @@ export class DigestBuilder {
       waitingOnYou: waiting,
       waitingOnOthersCount,
       ...waitedOn,
+      unanswered,
     });
     if (!plan) return null;
     const tz = zoneOf(user);
@@ -91,7 +101,18 @@ export class DigestBuilder {
       // own resolutions are settled too, so they never come back.
       unblockedIds: untold.map((h) => h.id),
       waitingIds: plan.waitingOnYou.map((h) => h.id),
+      offered: plan.unanswered.map((a) => ({ handoffId: a.handoffId, userId: a.recipientId })),
     };
+  }
+
+  /** The reader's open asks a recipient left unanswered for N of the recipient's working days, not yet offered. */
+  private async unanswered(teamId: string, authorId: string, now: Date): Promise<Unanswered[]> {
+    const out: Unanswered[] = [];
+    for (const a of await this.store.unansweredAsks(teamId, authorId)) {
+      const days = staleWorkingDays({ schedule: scheduleOf(a.schedule as UserRow) }, new Date(a.addedAt), now);
+      if (days !== null) out.push({ handoffId: a.handoffId, number: a.number, title: a.title, recipientId: a.recipientId, workingDays: days });
+    }
+    return out;
   }
 
   /** Cards name where each person is (the city): everyone the cards name, looked up once per digest. */

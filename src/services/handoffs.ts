@@ -22,6 +22,7 @@ import { describeAvailability, humanDate, type Subject } from '../views/availabi
 import { withDeadline } from '../deadline';
 import type { OutboxDispatcher } from '../delivery/outbox';
 import { plannedDigestsOf, scheduleOf } from '../domain/personSchedule';
+import { nudgeDay } from '../domain/followThrough';
 import type { People, Person } from './people';
 import { bestEffort } from '../bestEffort';
 
@@ -405,5 +406,31 @@ export class HandoffService {
       if (await tx.snoozeForRecipient(handoffId, actorId, until)) await tx.logEvent({ teamId, handoffId, actorId, kind: 'snoozed', note: until, at: now });
     });
     return { ok: true, noop: false, handoff: h, message: `Snoozed #${h.number} until ${humanDate(s.tz, until)}, your next working day.` };
+  }
+
+  /**
+   * The author's nudge about a recipient's silence: the ask comes first in that person's next digest,
+   * on a working day of theirs. Never a separate ping, and at most one per ask per such day.
+   */
+  async nudge(teamId: string, actorId: string, handoffId: number, recipientId: string): Promise<{ ok: boolean; message: string }> {
+    const h = await this.store.loadHandoff(teamId, handoffId);
+    if (!h) return { ok: false, message: 'I can’t find that handoff — it may have been deleted.' };
+    if (h.authorId !== actorId) return { ok: false, message: 'Only the person who wrote this handoff can nudge for it.' };
+    if (h.state !== 'open') return { ok: false, message: `#${h.number} is ${h.state} now: no nudge needed.` };
+    if (!activeRecipientIds(h).includes(recipientId)) return { ok: false, message: `${mention(recipientId)} is no longer on #${h.number}.` };
+    const person = await this.store.digestPerson(teamId, recipientId);
+    if (!person) return { ok: false, message: `I don’t know ${mention(recipientId)}’s working hours yet, so I can’t tell when their next digest is.` };
+    const s = scheduleOf(person as UserRow);
+    const now = this.clock.now();
+    const day = nudgeDay({ schedule: s }, now);
+    const when = `${mention(recipientId)}’s digest on ${humanDate(s.tz, day)}`;
+    const nudged = await this.store.transaction(async (tx) => {
+      const changed = await tx.nudgeRecipient(handoffId, recipientId, day);
+      if (changed) await tx.logEvent({ teamId, handoffId, actorId, kind: 'nudged', note: `${recipientId} ${day}`, at: now });
+      return changed;
+    });
+    return nudged
+      ? { ok: true, message: `Nudged: #${h.number} will be the first thing in ${when}, at the start of their day. No separate ping.` }
+      : { ok: true, message: `Already nudged: #${h.number} is first in ${when}.` };
   }
 }

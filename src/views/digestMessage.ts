@@ -5,10 +5,10 @@
  */
 import type { KnownBlock } from '@slack/types';
 import type { HandoffWithRecipients } from '../db/queries/handoffs';
-import type { DigestPlan, WaitedOn } from '../domain/digest';
+import type { DigestPlan, Unanswered, WaitedOn } from '../domain/digest';
 import { formatDuration, localTimeLabel } from '../time';
 import { humanDate } from './availability';
-import { declinedActions, handoffCard, titleRepeatsAsk } from './handoffCard';
+import { declinedActions, handoffCard, titleRepeatsAsk, unansweredActions } from './handoffCard';
 import { LIMITS, boldSafeMrkdwn, mention, safeMrkdwn, slackDate } from './text';
 
 export interface DigestMessage {
@@ -33,7 +33,7 @@ export interface DigestMessageOptions {
   whereIs?: (userId: string) => string | null;
 }
 
-type Item = HandoffWithRecipients & { snoozedUntilDate: string | null; staleDays?: number | null };
+type Item = HandoffWithRecipients & { snoozedUntilDate: string | null; staleDays?: number | null; nudged?: boolean };
 
 function header(mode: DigestMode, dateLabel: string): string {
   return (mode === 'news' ? `While you were offline · ${dateLabel}` : `Your handoffs · ${dateLabel}`).slice(0, LIMITS.header);
@@ -61,11 +61,17 @@ export function digestMessage(plan: DigestPlan<Item>, userId: string, dateLabel:
     for (const h of plan.declined) blocks.push(resolvedLine(h), declinedActions(h));
     if (plan.hiddenDeclined > 0) blocks.push(more(plan.hiddenDeclined));
   }
+  if (plan.unanswered.length > 0) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: '*:mailbox_with_no_mail: No answer yet — nudge, reassign, or cancel?*' } });
+    for (const a of plan.unanswered) {
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: unansweredText(a, mention, boldSafeMrkdwn) } }, unansweredActions(a.handoffId, a.recipientId));
+    }
+  }
   if (plan.waitingOnYou.length > 0) {
     const title = mode === 'news' ? `*:inbox_tray: New for you* (${waitingOrder(plan)})` : `*:inbox_tray: Waiting on you* (${waitingOrder(plan)})`;
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: title } });
     for (const h of plan.waitingOnYou) {
-      blocks.push(...handoffCard(h, { viewerId: userId, surface: 'digest', now, detail: 'short', whereIs: opts.whereIs, staleDays: h.staleDays ?? null }));
+      blocks.push(...handoffCard(h, { viewerId: userId, surface: 'digest', now, detail: 'short', whereIs: opts.whereIs, staleDays: h.staleDays ?? null, nudged: !!h.nudged }));
     }
     if (plan.hiddenWaiting > 0) blocks.push(more(plan.hiddenWaiting));
   }
@@ -89,6 +95,11 @@ function resolvedText(h: HandoffWithRecipients, nameOf: (id: string) => string, 
   const head = h.state === 'declined' ? `*#${h.number} · ${what}* — ${who} can’t do it${at}` : `*#${h.number} · ${what}* — ${who} marked it done${at}`;
   const note = h.resolutionNote ? `\n> ${esc(h.resolutionNote, 2000).replace(/\n/g, '\n> ')}` : '';
   return head + note;
+}
+
+/** "No answer from @Ana in 2 of her working days: #12 · Review the contract". */
+function unansweredText(a: Unanswered, nameOf: (id: string) => string, bold: Escape): string {
+  return `No answer from ${nameOf(a.recipientId)} in ${a.workingDays} of their working days: *#${a.number} · ${bold(a.title, 200)}*`;
 }
 
 /** Stale asks come first (domain/digest.ts); the title says the order the reader sees. */
@@ -129,6 +140,7 @@ function fallbackText(plan: DigestPlan<Item>, mode: DigestMode, late: boolean): 
   const waiting = plan.waitingOnYou.length + plan.hiddenWaiting;
   if (unblocked) parts.push(`you’re unblocked on ${unblocked}`);
   if (declined) parts.push(`${declined} declined`);
+  if (plan.unanswered.length) parts.push(`${plan.unanswered.length} unanswered`);
   if (waiting) parts.push(mode === 'news' ? `${waiting} new for you` : `${waiting} waiting on you`);
   // Stale asks sort first, so the shown ones are all of them unless the section was cut.
   const stale = plan.waitingOnYou.filter((h) => h.staleDays);
@@ -176,6 +188,10 @@ export function digestText(
     plan.declined.forEach(resolved);
     if (plan.hiddenDeclined > 0) lines.push(more(plan.hiddenDeclined));
   }
+  if (plan.unanswered.length > 0) {
+    lines.push('', 'No answer yet — nudge, reassign, or cancel?');
+    for (const a of plan.unanswered) lines.push(`  ${unansweredText(a, nameOf, plain).replace(/\*/g, '')}`);
+  }
   if (plan.waitingOnYou.length > 0) {
     lines.push('', mode === 'news' ? `New for you (${waitingOrder(plan)})` : `Waiting on you (${waitingOrder(plan)})`);
     for (const h of plan.waitingOnYou) {
@@ -184,6 +200,7 @@ export function digestText(
       if (h.neededByAt) facts.push(`needed by ${when(h.neededByAt)}`);
       if (h.urgent) facts.push('urgent');
       if (h.staleDays) facts.unshift(`waiting ${h.staleDays} of your working days`);
+      if (h.nudged) facts.unshift(`${nameOf(h.authorId)} nudged this`);
       lines.push(`  #${h.number} · ${titleRepeatsAsk(h) ? h.ask.split('\n')[0] : h.title}  [${facts.join(' · ')}]`);
       if (!titleRepeatsAsk(h)) lines.push(indent(`Needs: ${h.ask}`, '      '));
     }

@@ -24,6 +24,8 @@ export interface CardOptions {
   whereIs?: (userId: string) => string | null;
   /** The reader's working days it has waited unacknowledged, when that made it stale (digest only). */
   staleDays?: number | null;
+  /** Its author nudged it for this digest (digest only). */
+  nudged?: boolean;
 }
 
 const STATE_LABEL: Record<HandoffState, string> = {
@@ -78,6 +80,7 @@ function meta(h: HandoffWithRecipients, opts: CardOptions): ContextBlock {
   const age = formatDuration(Math.max(0, opts.now.getTime() - h.createdAt));
   const parts = [STATE_LABEL[h.state], `from ${name(h.authorId)} to ${to.join(', ') || 'nobody'}`, `${age} ago`];
   if (opts.staleDays) parts.unshift(`:alarm_clock: *waiting ${opts.staleDays} of your working days*`);
+  if (opts.nudged) parts.unshift(`:wave: *${mention(h.authorId)} nudged this*`);
   if (h.neededByAt) parts.push(`needed by ${slackDate(new Date(h.neededByAt))}`);
   return { type: 'context', block_id: CardBlockIds.meta(h.id), elements: [{ type: 'mrkdwn', text: truncateContext(parts.join('  ·  ')) }] };
 }
@@ -99,6 +102,20 @@ function button(text: string, actionId: string, value: string, style?: 'primary'
   const b: Button = { type: 'button', text: { type: 'plain_text', text: safePlain(text, LIMITS.buttonText) }, action_id: actionId, value };
   if (style) b.style = style;
   return b;
+}
+
+/** What the author can do about a recipient's silence: a nudge (first in their next digest), pass it on, or drop it. */
+export function unansweredActions(handoffId: number, recipientId: string): ActionsBlock {
+  const value = String(handoffId);
+  return {
+    type: 'actions',
+    block_id: CardBlockIds.unanswered(handoffId, recipientId),
+    elements: [
+      button('Nudge', ActionIds.nudge, `${handoffId}:${recipientId}`, 'primary'),
+      button('Reassign', ActionIds.reassign, value),
+      button('Cancel it', ActionIds.cancel, value, 'danger'),
+    ],
+  };
 }
 
 /** What the author can do with an ask someone declined: pass it on, write it again, or drop it. */

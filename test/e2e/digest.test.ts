@@ -570,4 +570,46 @@ describe('morning digest: stale asks, counted in the recipient’s working days'
       await t.close();
     }
   });
+
+  it('the author is asked once, on their own morning, and a nudge puts the ask first in the recipient’s next digest — never a ping, once per their working day', async () => {
+    const t = await startTestApp({ now: '2026-12-04T10:00:00Z' }); // Fri 19:00 in Tokyo, 05:00 in New York
+    try {
+      t.fake.addUser({ id: TOKYO, name: 'kenji', tz: 'Asia/Tokyo' });
+      t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+      const id = await createHandoff(t, NYC, `<@${TOKYO}> review the supplier contract`);
+      const number = await handoffNumber(t, id);
+      const sweepAt = async (at: string) => {
+        t.clock.set(at);
+        await t.tick();
+      };
+      await sweepAt('2026-12-07T00:00:00Z'); // Kenji's Monday 09:00
+      await sweepAt('2026-12-07T14:00:00Z'); // Nora's Monday 09:00: one of Kenji's working days, not yet
+      expect(digestsIn(t, NYC)).toHaveLength(0);
+      await sweepAt('2026-12-08T00:00:00Z'); // Kenji's Tuesday
+      await sweepAt('2026-12-08T14:00:00Z'); // Nora's Tuesday: Monday and Tuesday in Tokyo have passed
+      const offer = digestsIn(t, NYC);
+      expect(offer).toHaveLength(1);
+      expect(offer[0]!.text).toBe('Good morning: 1 unanswered.');
+      expect(textOf(offer[0]!)).toContain(`No answer from <@${TOKYO}> in 2 of their working days: *#${number} · review the supplier contract*`);
+      const nudgeButton = { actionId: ActionIds.nudge, value: `${id}:${TOKYO}`, blockId: CardBlockIds.unanswered(id, TOKYO) };
+      expect(JSON.stringify(offer[0]!.blocks)).toContain(JSON.stringify(nudgeButton.value));
+
+      // Only the author may nudge.
+      await t.slack.interaction(t.slack.blockAction({ userId: TOKYO, ...nudgeButton }));
+      await t.fake.waitFor('response_url', (c) => String(c.args.text).includes('Only the person who wrote this handoff can nudge'));
+      for (let i = 0; i < 2; i++) await t.slack.interaction(t.slack.blockAction({ userId: NYC, ...nudgeButton }));
+      await t.fake.waitFor('response_url', (c) => String(c.args.text).startsWith(`Nudged: #${number} will be the first thing in <@${TOKYO}>’s digest on Wed 9 Dec`));
+      await t.fake.waitFor('response_url', (c) => String(c.args.text).startsWith(`Already nudged: #${number} is first in <@${TOKYO}>’s digest on Wed 9 Dec`));
+      expect(nonDigestDmsIn(t, TOKYO)).toHaveLength(0); // no ping
+      expect((await selectRows(t, 'handoffEvents', { handoffId: id, kind: 'nudged' })).map((e) => e.note)).toEqual([`${TOKYO} 2026-12-09`]);
+
+      await sweepAt('2026-12-09T00:00:00Z'); // Kenji's Wednesday
+      const wednesday = digestsIn(t, TOKYO).at(-1)!;
+      expect(JSON.stringify(wednesday.blocks)).toContain(`:wave: *<@${NYC}> nudged this*`);
+      await sweepAt('2026-12-09T14:00:00Z'); // Nora's Wednesday: asked once already, nothing new to say
+      expect(digestsIn(t, NYC)).toHaveLength(1);
+    } finally {
+      await t.close();
+    }
+  });
 });

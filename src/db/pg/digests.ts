@@ -44,6 +44,16 @@ const S = {
   ),
   openAuthored: statement('digests.openAuthored', `select count(*)::int as n from handoffs where team_id = $1 and author_id = $2 and state in ('open', 'acknowledged')`),
   // Ordered by person, where SQLite's DISTINCT left the order to its plan.
+  unanswered: statement(
+    'digests.unanswered',
+    `select h.id as "handoffId", h.number as "number", h.title as "title", h.ask as "ask", r.user_id as "recipientId", r.added_at as "addedAt", ${SCHEDULE}
+     from (select id, number, title, ask, created_at from handoffs where team_id = $1 and author_id = $2 and state = 'open'
+           order by created_at, id limit ${STARTER_SCAN_LIMIT}) h
+     join handoff_recipients r on r.handoff_id = h.id and r.active = true and r.stale_offered_at is null
+     join users u on u.team_id = r.team_id and u.user_id = r.user_id
+     where r.user_id <> $2
+     order by h.created_at, h.id, r.position`,
+  ),
   waitedOn: statement(
     'digests.waitedOn',
     `select distinct ${SCHEDULE}
@@ -84,4 +94,14 @@ export const digestQueries: On<DigestQueries> = {
   untoldOutcomes: async (c, teamId, userId) => group(await c.rows(S.untold, [teamId, userId])),
   openAuthoredCount: async (c, teamId, userId) => (await c.rows<{ n: number }>(S.openAuthored, [teamId, userId]))[0]?.n ?? 0,
   waitedOnSchedules: async (c, teamId, userId) => (await c.rows(S.waitedOn, [teamId, userId])).map((r) => user.read(r) as ScheduleColumns),
+  unansweredAsks: async (c, teamId, authorId) =>
+    (await c.rows(S.unanswered, [teamId, authorId])).map((r) => ({
+      handoffId: Number(r.handoffId),
+      number: Number(r.number),
+      title: r.title as string,
+      ask: r.ask as string,
+      recipientId: r.recipientId as string,
+      addedAt: recipientRow.read({ addedAt: r.addedAt }).addedAt,
+      schedule: user.read(r) as ScheduleColumns,
+    })),
 };

@@ -69,6 +69,8 @@ const S = {
   ),
   authorNotified: statement('handoffs.authorNotified', `update handoffs set author_notified_at = $1 where team_id = $2 and id = any($3::int[]) and author_notified_at is null`),
   recipientNotified: statement('handoffs.recipientNotified', `update handoff_recipients set notified_at = $1 where handoff_id = $2 and user_id = $3 and notified_at is null`),
+  staleOffered: statement('handoffs.staleOffered', `update handoff_recipients set stale_offered_at = $1 where handoff_id = $2 and user_id = $3 and stale_offered_at is null`),
+  nudge: statement('handoffs.nudge', `update handoff_recipients set nudged_on = $1 where handoff_id = $2 and user_id = $3 and active and (nudged_on is null or nudged_on < $1)`),
   // A decision's update, by what it does to the resolution columns.
   applyPlain: statement('handoffs.applyPlain', `update handoffs set state = $4, updated_at = $5 where team_id = $1 and id = $2 and state = $3`),
   applyClose: statement(
@@ -88,7 +90,7 @@ const S = {
     `insert into handoff_recipients (handoff_id, team_id, user_id, added_at, position)
      values ($1, $2, $3, $4, (select coalesce(max(position), -1) + 1 from handoff_recipients where handoff_id = $1))
      on conflict (handoff_id, user_id) do update set active = true, added_at = excluded.added_at, notified_at = null,
-       snoozed_until_date = null, position = excluded.position`,
+       snoozed_until_date = null, stale_offered_at = null, nudged_on = null, position = excluded.position`,
   ),
   logEvent: statement('handoffs.logEvent', `insert into handoff_events (team_id, handoff_id, actor_id, kind, note, at) values ($1, $2, $3, $4, $5, $6)`),
   listEvents: statement('handoffs.listEvents', `select ${eventRow.columns()} from handoff_events where handoff_id = $1 order by id`),
@@ -240,6 +242,10 @@ export const handoffQueries: On<HandoffQueries> = {
   async markRecipientNotified(c, handoffId, userId, now) {
     await c.changes(S.recipientNotified, [instant(now.getTime()), handoffId, userId]);
   },
+  async markStaleOffered(c, handoffId, userId, now) {
+    await c.changes(S.staleOffered, [instant(now.getTime()), handoffId, userId]);
+  },
+  nudgeRecipient: async (c, handoffId, userId, day) => (await c.changes(S.nudge, [day, handoffId, userId])) > 0,
   snoozeForRecipient: async (c, handoffId, userId, untilDate) => (await c.changes(S.snooze, [handoffId, userId, untilDate])) > 0,
   async setChannelPost(c, handoffId, channelId, ts) {
     await c.changes(S.channelPost, [handoffId, channelId, ts]);

@@ -63,7 +63,29 @@ const statements = (s: Database.Database) => ({
     join handoff_recipients r on r.handoff_id = h.id and r.active = 1
     join users u on u.team_id = r.team_id and u.user_id = r.user_id
     where r.user_id <> ?`),
+  // The person's open asks, per active recipient the author's digest has not yet asked about, with
+  // that recipient's schedule (their silence is counted in their working days).
+  unanswered: s.prepare<[string, string, string], Record<string, unknown>>(`
+    select h.id as "handoffId", h.number as "number", h.title as "title", h.ask as "ask", r.user_id as "recipientId", r.added_at as "addedAt", ${SCHEDULE}
+    from (select id, number, title, ask, created_at from handoffs where team_id = ? and author_id = ? and state = 'open'
+          order by created_at, id limit ${STARTER_SCAN_LIMIT}) h
+    join handoff_recipients r on r.handoff_id = h.id and r.active = 1 and r.stale_offered_at is null
+    join users u on u.team_id = r.team_id and u.user_id = r.user_id
+    where r.user_id <> ?
+    order by h.created_at, h.id, r.position`),
 });
+
+/** An open ask of the author's and one recipient who has not answered it, with their schedule. */
+export interface UnansweredAsk {
+  handoffId: number;
+  number: number;
+  title: string;
+  ask: string;
+  recipientId: string;
+  /** When the ask reached them. */
+  addedAt: number;
+  schedule: ScheduleColumns;
+}
 
 /** Rows of (handoff × recipient), in handoff order, back to handoffs with their recipients. */
 function group(rows: Record<string, unknown>[]): HandoffWithRecipients[] {
@@ -111,4 +133,19 @@ export function openAuthoredCount(db: Db, teamId: string, userId: string): numbe
 /** The schedules of the people the person waits on (not themselves). */
 export function waitedOnSchedules(db: Db, teamId: string, userId: string): ScheduleColumns[] {
   return prepared(db, statements).waitedOn.all(teamId, userId, userId);
+}
+
+/** The author's open asks not yet acknowledged, per recipient not yet asked about (oldest first). */
+export function unansweredAsks(db: Db, teamId: string, authorId: string): UnansweredAsk[] {
+  return prepared(db, statements)
+    .unanswered.all(teamId, authorId, authorId)
+    .map((r) => ({
+      handoffId: r.handoffId as number,
+      number: r.number as number,
+      title: r.title as string,
+      ask: r.ask as string,
+      recipientId: r.recipientId as string,
+      addedAt: r.addedAt as number,
+      schedule: user.read(r) as ScheduleColumns,
+    }));
 }

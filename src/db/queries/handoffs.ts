@@ -83,8 +83,14 @@ const statements = (s: Database.Database) => ({
     insert into handoff_recipients (handoff_id, team_id, user_id, added_at, position)
     values (@handoffId, @teamId, @userId, @t, (select coalesce(max(position), -1) + 1 from handoff_recipients where handoff_id = @handoffId))
     on conflict (handoff_id, user_id) do update set active = 1, added_at = @t, notified_at = null, snoozed_until_date = null,
+      stale_offered_at = null, nudged_on = null,
       position = (select coalesce(max(position), -1) + 1 from handoff_recipients where handoff_id = @handoffId)`),
   recipientNotified: s.prepare<[number, number, string]>(`update handoff_recipients set notified_at = ? where handoff_id = ? and user_id = ? and notified_at is null`),
+  staleOffered: s.prepare<[number, number, string]>(`update handoff_recipients set stale_offered_at = ? where handoff_id = ? and user_id = ? and stale_offered_at is null`),
+  // Check and set in one statement: two clicks (or two replicas) cannot both nudge for one day.
+  nudge: s.prepare<[string, number, string, string]>(
+    `update handoff_recipients set nudged_on = ? where handoff_id = ? and user_id = ? and active = 1 and (nudged_on is null or nudged_on < ?)`,
+  ),
 });
 
 /** Handoff rows with their recipients, in the order given. */
@@ -293,6 +299,16 @@ export function markAuthorNotified(db: Db, teamId: string, handoffIds: number[],
 
 export function markRecipientNotified(db: Db, handoffId: number, userId: string, now: Date): void {
   prepared(db, statements).recipientNotified.run(now.getTime(), handoffId, userId);
+}
+
+/** The author's digest asked "nudge, reassign or cancel?" about this recipient's silence: never again. */
+export function markStaleOffered(db: Db, handoffId: number, userId: string, now: Date): void {
+  prepared(db, statements).staleOffered.run(now.getTime(), handoffId, userId);
+}
+
+/** Puts the ask first in the recipient's digest of local date `day`; false if already nudged for that day (or later). */
+export function nudgeRecipient(db: Db, handoffId: number, userId: string, day: string): boolean {
+  return prepared(db, statements).nudge.run(day, handoffId, userId, day).changes > 0;
 }
 
 /**

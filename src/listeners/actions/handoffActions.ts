@@ -33,6 +33,14 @@ export function registerHandoffActions(router: ListenerRouter, deps: ListenerDep
     await tellClicker(deps, body, respond, out.message);
   });
 
+  // From the author's digest: `<handoff id>:<recipient id>`.
+  router.action<BlockAction<ButtonAction>>(ActionIds.nudge, async ({ ack, body, action, respond }) => {
+    await ack();
+    const m = /^(\d{1,15}):([A-Z0-9]{2,32})$/.exec(action.value ?? '');
+    const out = m ? await deps.handoffs.nudge(teamIdOf(body), body.user.id, Number(m[1]), m[2]!) : { ok: false, message: BROKEN_BUTTON };
+    await tellClicker(deps, body, respond, out.message);
+  });
+
   // These ask for a note or a person first: the form opens only for someone who may act at all.
   for (const [actionId, kind] of [
     [ActionIds.complete, 'complete'],

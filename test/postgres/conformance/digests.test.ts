@@ -285,3 +285,47 @@ describeStores('one digest', (ctx) => {
     expect(await store.waitedOnSchedules(T, 'B')).toEqual([]);
   });
 });
+
+describeStores('follow-through on unanswered asks', (ctx) => {
+  it('lists an author’s open asks per active recipient not yet asked about, with their schedule; offered once; a re-add asks again', async () => {
+    const { store } = ctx();
+    await person(store, 'UA');
+    await person(store, 'UK', { tzOverride: 'Asia/Tokyo', workingDays: 0b0111110 });
+    await person(store, 'UL');
+    const first = await create(store, 'UA', ['UK', 'UL'], 'review the contract', NOW);
+    const second = await create(store, 'UA', ['UK'], 'sign the form', at(60_000));
+    await create(store, 'UK', ['UA'], 'not the author’s', NOW);
+    const asks = await store.unansweredAsks(T, 'UA');
+    expect(asks.map((a) => [a.handoffId, a.recipientId])).toEqual([
+      [first, 'UK'],
+      [first, 'UL'],
+      [second, 'UK'],
+    ]);
+    expect(asks[0]).toMatchObject({ number: 1, title: 'review the contract', ask: 'review the contract', addedAt: NOW.getTime() });
+    expect(asks[0]!.schedule).toMatchObject({ userId: 'UK', tzOverride: 'Asia/Tokyo', workingDays: 0b0111110, workdayStartMinute: 540 });
+    await store.markStaleOffered(first, 'UK', at(1));
+    await store.markStaleOffered(first, 'UK', at(2)); // once: the first time is kept
+    expect((await store.unansweredAsks(T, 'UA')).map((a) => [a.handoffId, a.recipientId])).toEqual([
+      [first, 'UL'],
+      [second, 'UK'],
+    ]);
+    const row = (await store.loadHandoff(T, first))!.recipients.find((r) => r.userId === 'UK')!;
+    expect(row.staleOfferedAt).toBe(at(1).getTime());
+  });
+
+  it('a nudge is set once per recipient day, only later days move it, only for an active recipient', async () => {
+    const { store } = ctx();
+    await person(store, 'UA');
+    await person(store, 'UK');
+    const id = await create(store, 'UA', ['UK'], 'review the contract', NOW);
+    expect(await store.nudgeRecipient(id, 'UK', '2026-12-09')).toBe(true);
+    expect(await store.nudgeRecipient(id, 'UK', '2026-12-09')).toBe(false);
+    expect(await store.nudgeRecipient(id, 'UK', '2026-12-08')).toBe(false);
+    expect((await store.loadHandoff(T, id))!.recipients[0]!.nudgedOn).toBe('2026-12-09');
+    expect(await store.nudgeRecipient(id, 'UK', '2026-12-10')).toBe(true);
+    expect(await store.nudgeRecipient(id, 'UNOBODY', '2026-12-10')).toBe(false);
+    // Two nudges at once for the same day: one wins.
+    const both = await Promise.all([store.nudgeRecipient(id, 'UK', '2026-12-11'), store.nudgeRecipient(id, 'UK', '2026-12-11')]);
+    expect(both.filter(Boolean)).toHaveLength(1);
+  });
+});

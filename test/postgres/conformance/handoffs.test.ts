@@ -79,8 +79,30 @@ describeStores('handoffs', (ctx) => {
       updatedAt: NOW.getTime(),
     });
     expect(h?.recipients).toEqual([
-      { handoffId: h?.id, teamId: T, userId: 'U2', active: true, notifiedAt: null, snoozedUntilDate: null, addedAt: NOW.getTime(), position: 0 },
-      { handoffId: h?.id, teamId: T, userId: 'U1', active: true, notifiedAt: null, snoozedUntilDate: null, addedAt: NOW.getTime(), position: 1 },
+      {
+        handoffId: h?.id,
+        teamId: T,
+        userId: 'U2',
+        active: true,
+        notifiedAt: null,
+        snoozedUntilDate: null,
+        addedAt: NOW.getTime(),
+        position: 0,
+        staleOfferedAt: null,
+        nudgedOn: null,
+      },
+      {
+        handoffId: h?.id,
+        teamId: T,
+        userId: 'U1',
+        active: true,
+        notifiedAt: null,
+        snoozedUntilDate: null,
+        addedAt: NOW.getTime(),
+        position: 1,
+        staleOfferedAt: null,
+        nudgedOn: null,
+      },
     ]);
     const events = await store.listEvents(h!.id);
     expect(events).toHaveLength(1);

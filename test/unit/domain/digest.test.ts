@@ -34,7 +34,9 @@ function item(over: Partial<DigestItem> = {}): DigestItem {
     idempotencyKey: null,
     createdAt: NOW.getTime() - id * 60_000,
     updatedAt: NOW.getTime(),
-    recipients: [{ handoffId: id, teamId: 'T1', userId: 'UME', active: true, notifiedAt: null, snoozedUntilDate: null, addedAt: 0, position: 0 }],
+    recipients: [
+      { handoffId: id, teamId: 'T1', userId: 'UME', active: true, notifiedAt: null, snoozedUntilDate: null, addedAt: 0, position: 0, staleOfferedAt: null, nudgedOn: null },
+    ],
     snoozedUntilDate: null,
     ...over,
   };
