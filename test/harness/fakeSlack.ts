@@ -244,6 +244,7 @@ export class FakeSlack {
   private delays = new Map<string, number | (() => number)>();
   private perSecond = new Map<string, SlidingWindow>();
   private perChannel = new Map<string, { retryAfterSec: number; windows: KeyedSlidingWindow }>();
+  private perWorkspace = new Map<string, KeyedSlidingWindow>();
 
   private readonly handlers: Record<string, (args: Args) => Json> = {
     'api.test': (args) => ({ args }),
@@ -495,6 +496,15 @@ export class FakeSlack {
     this.perChannel.set(method, { retryAfterSec, windows: new KeyedSlidingWindow(n) });
   }
 
+  /**
+   * Slack's limits are per workspace: more than `n` calls to `method` for one workspace (the one its
+   * token, or an org-wide token's `team_id`, is for) in any second get 429; other workspaces are not
+   * affected. For one workspace's wave beside another's (distributed mode).
+   */
+  setWorkspaceRateLimitPerSecond(method: string, n: number): void {
+    this.perWorkspace.set(method, new KeyedSlidingWindow(n));
+  }
+
   /** Every later call answers `token_revoked`, as after an app uninstall. */
   revokeToken(): void {
     this.revoked = true;
@@ -508,6 +518,7 @@ export class FakeSlack {
     this.delays.clear();
     this.perSecond.clear();
     this.perChannel.clear();
+    this.perWorkspace.clear();
   }
 
   /** Back to just-started: no faults, calls, users (but the bot), channels, messages, views or triggers. */
@@ -563,7 +574,7 @@ export class FakeSlack {
 
   /** Faults first, then auth, then the method itself. */
   private respond(method: string, args: Args, token: string | undefined): [number, Json, Record<string, string>?] {
-    const limited = this.takeRateLimit(method, args);
+    const limited = this.takeRateLimit(method, args, this.attribution(token, args).team);
     if (limited !== undefined) {
       return [429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limited) }];
     }
@@ -631,13 +642,16 @@ export class FakeSlack {
   }
 
   /** Returns the Retry-After seconds if this call is rate limited. */
-  private takeRateLimit(method: string, args: Args): number | undefined {
+  private takeRateLimit(method: string, args: Args, team: string | undefined): number | undefined {
     const conversation = this.conversationKey(args.channel);
     const rule = take(this.rateLimits, method, (r) => r.channel === undefined || this.conversationKey(r.channel) === conversation);
     if (rule) return rule.retryAfterSec;
     const now = Date.now(); // wall clock, not `now()`: benchmarks measure real throughput
     const perChannel = this.perChannel.get(method);
     if (perChannel && conversation !== undefined && perChannel.windows.take(conversation, now) > 0) return perChannel.retryAfterSec;
+    const perWorkspace = this.perWorkspace.get(method);
+    const workspaceWait = perWorkspace && team !== undefined ? perWorkspace.take(team, now) : 0;
+    if (workspaceWait > 0) return retryAfterSeconds(workspaceWait);
     const wait = this.perSecond.get(method)?.take(now) ?? 0;
     return wait > 0 ? retryAfterSeconds(wait) : undefined;
   }
