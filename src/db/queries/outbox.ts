@@ -73,7 +73,7 @@ const claimSql = (onlyIds: boolean, skipTeams: boolean) => `
  * (the next team id after the last), and each one's first due row is one more seek: a wave of 10,000
  * rows of a skipped workspace is never read through, wherever the others' rows are in due order.
  */
-const fairClaimSql = `
+export const fairClaimSql = `
     with recursive teams(team_id) as (
       select min(team_id) from outbox where status = 'pending'
       union all
