@@ -68,6 +68,8 @@ export interface Handoff {
   deps: ListenerDeps;
   dispatcher: OutboxDispatcher;
   tick: SchedulerTick;
+  /** Listeners still at work after their ack (stop waits for them; tests wait for a request's end). */
+  inFlight: InFlightListeners;
   logger: Logger;
   /** Event-loop delay per window (logged; read by a metrics endpoint). */
   loopDelay: LoopDelayMonitor;
@@ -227,6 +229,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     deps,
     dispatcher,
     tick,
+    inFlight,
     logger,
     loopDelay,
     readiness,

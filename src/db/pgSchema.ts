@@ -187,7 +187,13 @@ export const outbox = pgTable(
     leaseUntil: instant('lease_until'),
     postingSince: instant('posting_since'),
   },
-  (t) => [uniqueIndex('outbox_dedupe_uq').on(t.teamId, t.dedupeKey), index('outbox_due_idx').on(t.status, t.nextAttemptAt)],
+  (t) => [
+    uniqueIndex('outbox_dedupe_uq').on(t.teamId, t.dedupeKey),
+    index('outbox_due_idx').on(t.status, t.nextAttemptAt),
+    // Claims that skip a workspace (paused, or using its share of the senders) take each other
+    // workspace's first due row from here, one index seek per workspace (db/queries/outbox.ts).
+    index('outbox_team_due_idx').on(t.status, t.teamId, t.nextAttemptAt),
+  ],
 );
 
 export const deflections = pgTable(

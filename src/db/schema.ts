@@ -217,7 +217,13 @@ export const outbox = sqliteTable(
     /** When the holder started the Slack call that may post this row; null while it has not. */
     postingSince: integer('posting_since'),
   },
-  (t) => [uniqueIndex('outbox_dedupe_uq').on(t.teamId, t.dedupeKey), index('outbox_due_idx').on(t.status, t.nextAttemptAt)],
+  (t) => [
+    uniqueIndex('outbox_dedupe_uq').on(t.teamId, t.dedupeKey),
+    index('outbox_due_idx').on(t.status, t.nextAttemptAt),
+    // Claims that skip a workspace (paused, or using its share of the senders) take each other
+    // workspace's first due row from here, one index seek per workspace (db/queries/outbox.ts).
+    index('outbox_team_due_idx').on(t.status, t.teamId, t.nextAttemptAt),
+  ],
 );
 
 /** Meeting-deflection prompts and their outcomes. No message text is kept. */

@@ -2,7 +2,8 @@
  * Drains the delivery outbox. Each worker claims one due row (pending → sending), lets the handler
  * build it and — right before the Slack call — take a rate-limiter token (`pace`), so rows that turn
  * out to have nothing to say cost no rate budget; at most `concurrency` rows are ever in 'sending'
- * (plus up to `claimBatch` claimed and not yet taken by a sender, when claims are batched).
+ * (plus up to `claimBatch` claimed and not yet taken by a sender, when claims are batched). A
+ * workspace holding half the senders is left out of claims while another has a row due (`busyTeams`).
  * Outcomes:
  *  - sent: markSent and the handler's bookkeeping (who was told what) in one transaction;
  *  - 429: its workspace (or, inferred, its conversation) pauses for Retry-After and the workspace's
@@ -157,6 +158,8 @@ export class OutboxDispatcher {
   private readonly claimed: OutboxRow[] = [];
   /** Batched claims: rows taken by a sender that have not reached the limiter yet, per workspace. */
   private readonly headingFor = new Map<string, number>();
+  /** Senders busy with a row, per workspace (from the claim until the row settles). */
+  private readonly sendersOf = new Map<string, number>();
   private timer: { handle: NodeJS.Timeout; at: number } | null = null;
   /** The next look at other processes' claims (see `scheduleRecheck`), and whether the last one found any still at work. */
   private recheck: NodeJS.Timeout | null = null;
@@ -201,6 +204,34 @@ export class OutboxDispatcher {
       }
     }
     return paused;
+  }
+
+  /**
+   * Workspaces holding their share of the senders (half of them): the next claim looks for another
+   * workspace's due row first. Slack's limits are per workspace, so a workspace's rows mostly wait on
+   * its own pace; without a share, a 10,000-person wave at 09:00 held every sender and another
+   * workspace's 09:00 digests waited for the whole wave. A workspace alone with rows due still gets
+   * every sender (the claim falls back to it).
+   */
+  private busyTeams(paused: readonly string[]): string[] {
+    const share = Math.max(1, Math.ceil(this.opts.concurrency / 2));
+    return [...this.sendersOf].filter(([teamId, n]) => n >= share && !paused.includes(teamId)).map(([teamId]) => teamId);
+  }
+
+  /** One of this process's senders takes a row of `teamId` until the returned function is called. */
+  private holdSender(teamId: string): () => void {
+    this.sendersOf.set(teamId, (this.sendersOf.get(teamId) ?? 0) + 1);
+    return () => {
+      const left = (this.sendersOf.get(teamId) ?? 1) - 1;
+      if (left > 0) this.sendersOf.set(teamId, left);
+      else this.sendersOf.delete(teamId);
+    };
+  }
+
+  /** One due row of a workspace not in `paused`, another workspace's than the `busy` ones' if any is due. */
+  private async claimOne(paused: string[], busy: string[]): Promise<OutboxRow | undefined> {
+    const claim = async (skip: string[]) => (await this.store.claimDue(this.clock.now(), 1, this.lease(), undefined, skip))[0];
+    return (await claim([...paused, ...busy])) ?? (busy.length > 0 ? await claim(paused) : undefined);
   }
 
   /** A fresh lease for this process, from now. */
@@ -309,7 +340,8 @@ export class OutboxDispatcher {
         // The sibling ahead in the turn may have found the outbox empty meanwhile.
         if (drain.empty) return;
         paused = this.pausedTeams();
-        row = this.batched ? await this.takeClaimed(paused) : (await this.store.claimDue(this.clock.now(), 1, this.lease(), undefined, paused))[0];
+        const busy = this.busyTeams(paused);
+        row = this.batched ? await this.takeClaimed(paused, busy) : await this.claimOne(paused, busy);
       } finally {
         if (!row || this.batched) pass();
       }
@@ -324,7 +356,11 @@ export class OutboxDispatcher {
         continue;
       }
       const reached = this.batched ? this.heading(row) : pass;
-      await this.track(this.sendObserved(row, reached)).finally(reached);
+      const released = this.holdSender(row.teamId);
+      await this.track(this.sendObserved(row, reached)).finally(() => {
+        reached();
+        released();
+      });
       // A row settled without I/O (a digest with nothing to say) resolves in microtasks only: without
       // this, a wave of them would never let a request, a timer or a renewal run.
       await yieldToLoop();
@@ -332,13 +368,14 @@ export class OutboxDispatcher {
   }
 
   /**
-   * Batched claims: the first claimed row of a workspace not in `paused`, claiming up to `claimBatch`
-   * more when none is left. Claimed rows of the paused workspaces go back to the queue, as a one-row
-   * claim would have left them there (another process may send them meanwhile).
+   * Batched claims: the first claimed row of a workspace not in `paused` (nor `busy`, while another
+   * workspace has a row), claiming up to `claimBatch` more when none is left. Claimed rows of the
+   * paused workspaces go back to the queue, as a one-row claim would have left them there (another
+   * process may send them meanwhile).
    */
-  private async takeClaimed(paused: string[]): Promise<OutboxRow | undefined> {
-    const take = () => {
-      const i = this.claimed.findIndex((r) => !paused.includes(r.teamId));
+  private async takeClaimed(paused: string[], busy: string[]): Promise<OutboxRow | undefined> {
+    const take = (skip: string[]) => {
+      const i = this.claimed.findIndex((r) => !skip.includes(r.teamId));
       return i < 0 ? undefined : this.claimed.splice(i, 1)[0];
     };
     for (let i = this.claimed.length - 1; i >= 0; i--) {
@@ -347,10 +384,12 @@ export class OutboxDispatcher {
       await this.store.releaseClaim(row.id, this.claimant);
       this.claimed.splice(i, 1);
     }
-    const held = take();
-    if (held) return held;
-    this.claimed.push(...(await this.store.claimDue(this.clock.now(), this.opts.claimBatch ?? 1, this.lease(), undefined, paused)));
-    return take();
+    const claimMore = async (skip: string[]) => {
+      this.claimed.push(...(await this.store.claimDue(this.clock.now(), this.opts.claimBatch ?? 1, this.lease(), undefined, skip)));
+      return take(skip);
+    };
+    const others = [...paused, ...busy];
+    return take(others) ?? (await claimMore(others)) ?? (busy.length > 0 ? (take(paused) ?? (await claimMore(paused))) : undefined);
   }
 
   /** Batched claims: `row` is on its way to the limiter until the returned function is called (once or more). */

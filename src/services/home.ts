@@ -62,6 +62,12 @@ export class HomeService {
   async publish(teamId: string, userId: string): Promise<void> {
     const now = this.clock.now();
     const person = (await bestEffort(this.people.get(teamId, userId), this.logger, 'profile for App Home')) ?? null;
+    // Slack says they are not a person of this workspace (a request naming another workspace's person,
+    // or one of the org's people not in this workspace): this workspace's Home would replace theirs.
+    if (person && (!person.exists || person.external)) {
+      this.logger.warn({ teamId, userId }, 'App Home not published: not a person of this workspace');
+      return;
+    }
     const limit = loadLimit(LIMITS.surfaceBlocks);
     const [waiting, waitingTotal, authored, authoredTotal, resolved] = await Promise.all([
       this.store.listWaitingOn(teamId, userId, limit),

@@ -8,28 +8,12 @@
 import fs from 'node:fs';
 import { Client } from 'pg';
 import { startTestApp, eventually, type TestApp } from '../harness/testApp';
-import { FakeSlack, type FakeMessage, type RecordedCall } from '../harness/fakeSlack';
+import type { FakeSlack, FakeMessage, RecordedCall } from '../harness/fakeSlack';
 import { addToSlackHref, CLIENT_ID, configureOAuth, distributedEnv, installThroughBrowser, issuedSecrets, requesterFor } from '../harness/install';
 import type { SlackRequester } from '../harness/slackRequests';
 import { selectRows } from '../harness/testDb';
 import { BOT_SCOPES, MetadataEventTypes } from '../../src/ids';
-
-const GRID = 'E0GRID';
-
-interface Workspace {
-  teamId: string;
-  name: string;
-  org?: string;
-  author: { id: string; tz: string };
-  recipient: { id: string; tz: string };
-}
-
-const WORKSPACES: Workspace[] = [
-  { teamId: 'T0ACME', name: 'Acme', author: { id: 'UACME1', tz: 'Europe/Lisbon' }, recipient: { id: 'UACME2', tz: 'Asia/Tokyo' } },
-  { teamId: 'T0BETA', name: 'Beta', author: { id: 'UBETA1', tz: 'America/New_York' }, recipient: { id: 'UBETA2', tz: 'Europe/Berlin' } },
-  { teamId: 'T0GRIDA', name: 'Grid A', org: GRID, author: { id: 'WGRIDA1', tz: 'America/Los_Angeles' }, recipient: { id: 'WGRIDA2', tz: 'Asia/Kolkata' } },
-  { teamId: 'T0GRIDB', name: 'Grid B', org: GRID, author: { id: 'WGRIDB1', tz: 'Europe/London' }, recipient: { id: 'WGRIDB2', tz: 'Australia/Sydney' } },
-];
+import { GRID, requesterOf, startDistributed, WORKSPACES, type Workspace } from './distributed.support';
 
 /**
  * The database as stored, not as the app reads it: on SQLite the bytes of its files, on PostgreSQL
@@ -70,21 +54,6 @@ function personOf(call: RecordedCall): string | undefined {
   return id as string | undefined;
 }
 
-/** A fake Slack that knows the workspaces, the org and their people, and the app in distributed mode before any install. */
-async function startDistributed(): Promise<TestApp> {
-  const fake = await FakeSlack.start();
-  fake.oauth.addEnterprise({ enterpriseId: GRID, name: 'Grid Org', domain: 'gridorg' });
-  for (const ws of WORKSPACES) {
-    fake.oauth.addWorkspace({ teamId: ws.teamId, name: ws.name, enterpriseId: ws.org });
-    fake.addUser({ id: ws.author.id, tz: ws.author.tz, team_id: ws.teamId });
-    fake.addUser({ id: ws.recipient.id, tz: ws.recipient.tz, team_id: ws.teamId });
-  }
-  // Wed 25 Nov 2026, 12:00 UTC.
-  const t = await startTestApp({ fake, env: distributedEnv(), now: '2026-11-25T12:00:00Z' });
-  configureOAuth(fake, t.port);
-  return t;
-}
-
 describe('distributed mode: two workspaces and one Enterprise Grid org', () => {
   let fake: FakeSlack;
   let t: TestApp;
@@ -93,7 +62,7 @@ describe('distributed mode: two workspaces and one Enterprise Grid org', () => {
   beforeAll(async () => {
     t = await startDistributed();
     fake = t.fake;
-    for (const ws of WORKSPACES) slack.set(ws.teamId, requesterFor(t, ws.teamId, ws.org ? { enterpriseId: ws.org, orgWide: true } : undefined));
+    for (const ws of WORKSPACES) slack.set(ws.teamId, requesterOf(t, ws));
   });
   afterAll(async () => {
     await t?.close();
@@ -235,7 +204,7 @@ describe('distributed mode: uninstall and revoked tokens', () => {
     await fake?.close();
   });
 
-  const requester = (ws: Workspace) => requesterFor(t, ws.teamId, ws.org ? { enterpriseId: ws.org, orgWide: true } : undefined);
+  const requester = (ws: Workspace) => requesterOf(t, ws);
   const installationIds = async () => (await rawDatabase(t)).installations.map((r) => String(r.installation_id)).sort();
   const statusOf = async (teamId: string) => (await t.handoff.store.getWorkspace(teamId))?.status ?? 'active';
 

@@ -16,9 +16,11 @@
  *
  * Distributed mode (issue 15): `fake.oauth` (fakeOAuth.ts) installs the app into more workspaces and
  * Enterprise Grid orgs through /oauth/v2/authorize and oauth.v2.access, with token rotation. Every
- * call is answered as the installation its token belongs to (auth.test, the bot that posts, the people
- * it may reach), and recorded with that token and workspace. The token the fake was started with is
- * the single-workspace one and behaves as before.
+ * call is answered as the installation its token belongs to (auth.test, the bot that posts, the people,
+ * channels, DMs and views it may reach), and recorded with that token and workspace. Channels and the
+ * views opened in a workspace are that workspace's (an org-wide token reaches those of the workspace
+ * its call names); people are their org's; another workspace's are not found. The token the fake
+ * was started with is the single-workspace one and behaves as before.
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -79,6 +81,8 @@ export interface FakeChannelInput {
   /** Human members. The bot's membership is `botIsMember` (default true). */
   members: string[];
   botIsMember?: boolean;
+  /** The workspace the channel is in (default: the fake's own); other installations' tokens cannot see it. */
+  team_id?: string;
 }
 
 export interface FakeChannel {
@@ -88,6 +92,7 @@ export interface FakeChannel {
   members: string[];
   botIsMember: boolean;
   created: number;
+  team_id: string;
 }
 
 export interface FakeMessage {
@@ -239,6 +244,7 @@ export class FakeSlack {
   private delays = new Map<string, number | (() => number)>();
   private perSecond = new Map<string, SlidingWindow>();
   private perChannel = new Map<string, { retryAfterSec: number; windows: KeyedSlidingWindow }>();
+  private perWorkspace = new Map<string, KeyedSlidingWindow>();
 
   private readonly handlers: Record<string, (args: Args) => Json> = {
     'api.test': (args) => ({ args }),
@@ -345,6 +351,7 @@ export class FakeSlack {
       members: [...input.members],
       botIsMember: input.botIsMember ?? true,
       created: FIRST_TS_SEC - 86400,
+      team_id: input.team_id ?? this.teamId,
     };
     this.channels.set(channel.id, channel);
     return channel;
@@ -489,6 +496,15 @@ export class FakeSlack {
     this.perChannel.set(method, { retryAfterSec, windows: new KeyedSlidingWindow(n) });
   }
 
+  /**
+   * Slack's limits are per workspace: more than `n` calls to `method` for one workspace (the one its
+   * token, or an org-wide token's `team_id`, is for) in any second get 429; other workspaces are not
+   * affected. For one workspace's wave beside another's (distributed mode).
+   */
+  setWorkspaceRateLimitPerSecond(method: string, n: number): void {
+    this.perWorkspace.set(method, new KeyedSlidingWindow(n));
+  }
+
   /** Every later call answers `token_revoked`, as after an app uninstall. */
   revokeToken(): void {
     this.revoked = true;
@@ -502,6 +518,7 @@ export class FakeSlack {
     this.delays.clear();
     this.perSecond.clear();
     this.perChannel.clear();
+    this.perWorkspace.clear();
   }
 
   /** Back to just-started: no faults, calls, users (but the bot), channels, messages, views or triggers. */
@@ -557,7 +574,7 @@ export class FakeSlack {
 
   /** Faults first, then auth, then the method itself. */
   private respond(method: string, args: Args, token: string | undefined): [number, Json, Record<string, string>?] {
-    const limited = this.takeRateLimit(method, args);
+    const limited = this.takeRateLimit(method, args, this.attribution(token, args).team);
     if (limited !== undefined) {
       return [429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limited) }];
     }
@@ -625,13 +642,16 @@ export class FakeSlack {
   }
 
   /** Returns the Retry-After seconds if this call is rate limited. */
-  private takeRateLimit(method: string, args: Args): number | undefined {
+  private takeRateLimit(method: string, args: Args, team: string | undefined): number | undefined {
     const conversation = this.conversationKey(args.channel);
     const rule = take(this.rateLimits, method, (r) => r.channel === undefined || this.conversationKey(r.channel) === conversation);
     if (rule) return rule.retryAfterSec;
     const now = Date.now(); // wall clock, not `now()`: benchmarks measure real throughput
     const perChannel = this.perChannel.get(method);
     if (perChannel && conversation !== undefined && perChannel.windows.take(conversation, now) > 0) return perChannel.retryAfterSec;
+    const perWorkspace = this.perWorkspace.get(method);
+    const workspaceWait = perWorkspace && team !== undefined ? perWorkspace.take(team, now) : 0;
+    if (workspaceWait > 0) return retryAfterSeconds(workspaceWait);
     const wait = this.perSecond.get(method)?.take(now) ?? 0;
     return wait > 0 ? retryAfterSeconds(wait) : undefined;
   }
@@ -701,7 +721,10 @@ export class FakeSlack {
 
   private userJson(user: FakeUser): Json {
     const at = new Date(this.now());
+    // A person of an Enterprise Grid workspace: Slack lists the org's workspaces they are in.
+    const org = this.oauth.workspace(user.team_id)?.enterpriseId;
     return {
+      ...(org ? { enterprise_user: { id: user.id, enterprise_id: org, is_admin: false, is_owner: false, teams: [user.team_id] } } : {}),
       id: user.id,
       team_id: user.team_id,
       name: user.name,
@@ -768,12 +791,29 @@ export class FakeSlack {
   private requireConversation(idArg: unknown): FakeChannel | { dmId: string } {
     const id = typeof idArg === 'string' ? idArg : '';
     if (id.startsWith('D')) {
-      if (!this.dmUser(id)) throw new ApiError('channel_not_found');
+      // Another workspace's DMs do not exist for this installation, as in Slack.
+      if (!this.reachesUser(this.dmUser(id))) throw new ApiError('channel_not_found');
       return { dmId: id };
     }
     const channel = this.channels.get(id) ?? [...this.channels.values()].find((c) => c.name === id.replace(/^#/, ''));
-    if (!channel || (channel.is_private && !channel.botIsMember)) throw new ApiError('channel_not_found');
+    if (!channel || (channel.is_private && !channel.botIsMember) || !this.inCallerWorkspace(channel.team_id)) throw new ApiError('channel_not_found');
     return channel;
+  }
+
+  /**
+   * Whether a workspace's own things (its channels, the views opened in it) are the caller's: its
+   * installation's workspace, or for an org-wide token the workspace the call names (`team_id`).
+   * People are the org's, reachable from any of its workspaces (`reachesUser`).
+   */
+  private inCallerWorkspace(teamId: string): boolean {
+    const owner = this.caller.owner;
+    return owner.primary || (owner.orgWide ? this.caller.teamId === teamId : owner.teamId === teamId);
+  }
+
+  /** Whether the calling installation may reach this person (their workspace is one it serves). */
+  private reachesUser(userId: string | undefined): boolean {
+    const user = userId === undefined ? undefined : this.users.get(userId);
+    return user !== undefined && this.oauth.reaches(this.caller.owner, user.team_id);
   }
 
   /** A conversation the bot reads or writes: it must be a member. */
@@ -920,7 +960,9 @@ export class FakeSlack {
     const conv = this.requireConversation(args.channel);
     const channel = 'dmId' in conv ? conv.dmId : conv.id;
     const message = this.findMessage(channel, need(args, 'message_ts', 'message_not_found'));
-    const base = `https://${this.teamDomain}.slack.com/archives/${channel}/p${message.ts.replace('.', '')}`;
+    // The link is into the calling installation's workspace (its own domain).
+    const domain = this.oauth.workspace(this.caller.teamId)?.domain ?? this.teamDomain;
+    const base = `https://${domain}.slack.com/archives/${channel}/p${message.ts.replace('.', '')}`;
     const inThread = message.thread_ts && message.thread_ts !== message.ts;
     return { channel, permalink: inThread ? `${base}?thread_ts=${message.thread_ts}&cid=${channel}` : base };
   }
@@ -1008,7 +1050,7 @@ export class FakeSlack {
       notify_on_close: false,
       ...input,
       id,
-      team_id: this.teamId,
+      team_id: this.caller.teamId || this.teamId,
       external_id: typeof input.external_id === 'string' ? input.external_id : '',
       type: String(input.type),
       state: { values: {} },
@@ -1051,7 +1093,8 @@ export class FakeSlack {
       throw new ApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] either view_id or external_id is required'] } });
     }
     const existing = viewId ? this.views.get(viewId) : [...this.views.values()].find((v) => v.view.external_id === externalId);
-    if (!existing) throw new ApiError('not_found');
+    // A view opened in another workspace is not found for this installation.
+    if (!existing || !this.inCallerWorkspace(String(existing.view.team_id))) throw new ApiError('not_found');
     const hash = optStr(args, 'hash');
     if (hash !== undefined && hash !== existing.view.hash) throw new ApiError('hash_conflict');
     const input = this.requireView(args, existing.view.type === 'home' ? 'home' : 'modal');

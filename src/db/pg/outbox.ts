@@ -12,7 +12,7 @@ import { instant, maybeInstant, pgRowReader, statement, type On } from './conn';
 const row = pgRowReader<OutboxRow>(outbox);
 const ALL = row.columns();
 
-/** Due rows a claim looks through for one of a workspace that is not paused (as on SQLite). */
+/** Due rows a claim among given ids looks through for one of a workspace that is not left out (as on SQLite). */
 const SKIP_SCAN_LIMIT = 500;
 
 const RELEASED = 'claimed_by = null, lease_until = null, posting_since = null';
@@ -40,6 +40,34 @@ const S = {
            for update of o skip locked
          ) c where not (c.team_id = any($6::text[]))
          order by c.next_attempt_at, c.id limit $7)
+       returning *)
+     select ${ALL} from claimed order by next_attempt_at, id`,
+  ),
+  // Leaving out workspaces ($4): each other workspace's first due row, found by index as on SQLite
+  // (queries/outbox.ts fairClaimSql): the workspaces one seek at a time, then one seek (and lock) each.
+  claimFair: statement(
+    'outbox.claimFair',
+    `with recursive teams(team_id) as (
+       (select team_id from outbox where status = 'pending' order by team_id limit 1)
+       union all
+       select (select o.team_id from outbox o where o.status = 'pending' and o.team_id > teams.team_id order by o.team_id limit 1)
+       from teams where teams.team_id is not null
+     ),
+     firsts as (
+       select f.id, f.next_attempt_at from teams
+       left join workspaces w on w.team_id = teams.team_id
+       cross join lateral (
+         select o.id, o.next_attempt_at from outbox o
+         where o.status = 'pending' and o.team_id = teams.team_id and o.next_attempt_at <= $3
+         order by o.next_attempt_at, o.id limit 1
+         for update of o skip locked
+       ) f
+       where teams.team_id is not null and coalesce(w.status, 'active') = 'active' and not (teams.team_id = any($4::text[]))
+       order by f.next_attempt_at, f.id limit $5
+     ),
+     claimed as (
+       update outbox set status = 'sending', claimed_by = $1, lease_until = $2, posting_since = null, updated_at = $3
+       where id in (select id from firsts)
        returning *)
      select ${ALL} from claimed order by next_attempt_at, id`,
   ),
@@ -117,6 +145,7 @@ export const outboxQueries: On<OutboxQueries> = {
   async claimDue(c, now, limit, lease, onlyIds, skipTeams = []) {
     const t = instant(now.getTime());
     const ids = onlyIds && onlyIds.length > 0 ? onlyIds : null;
+    if (!ids && skipTeams.length > 0) return (await c.rows(S.claimFair, [lease.claimant, instant(lease.until), t, skipTeams, limit])).map(row.read);
     const scan = skipTeams.length > 0 ? Math.max(limit, SKIP_SCAN_LIMIT) : limit;
     const rows = await c.rows(S.claim, [lease.claimant, instant(lease.until), t, ids, scan, skipTeams, limit]);
     return rows.map(row.read);

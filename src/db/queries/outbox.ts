@@ -41,7 +41,7 @@ const outboxRow = rowReader(outbox);
 /** `returning` list of a claim: every column, named as drizzle names it. */
 const RETURNING = `returning ${outboxRow.columns()}`;
 
-/** Due rows a claim looks through for one of a workspace that is not paused. */
+/** Due rows a claim among given ids looks through for one of a workspace that is not left out. */
 const SKIP_SCAN_LIMIT = 500;
 
 /** Clears a claim (every write below that ends or hands back one). */
@@ -67,6 +67,29 @@ const claimSql = (onlyIds: boolean, skipTeams: boolean) => `
     )
     ${RETURNING}`;
 
+/**
+ * A claim of due rows that leaves out `skip`'s workspaces (JSON array): the first due row of each other
+ * workspace, earliest first. Its workspaces are listed off outbox_team_due_idx one seek at a time
+ * (the next team id after the last), and each one's first due row is one more seek: a wave of 10,000
+ * rows of a skipped workspace is never read through, wherever the others' rows are in due order.
+ */
+export const fairClaimSql = `
+    with recursive teams(team_id) as (
+      select min(team_id) from outbox where status = 'pending'
+      union all
+      select (select min(o.team_id) from outbox o where o.status = 'pending' and o.team_id > teams.team_id) from teams where teams.team_id is not null
+    ),
+    firsts(id) as (
+      select (select o.id from outbox o where o.status = 'pending' and o.team_id = teams.team_id and o.next_attempt_at <= @now
+              order by o.next_attempt_at, o.id limit 1)
+      from teams left join workspaces w on w.team_id = teams.team_id
+      where teams.team_id is not null and coalesce(w.status, 'active') = 'active'
+        and teams.team_id not in (select value from json_each(@skip))
+    )
+    update outbox set status = 'sending', claimed_by = @claimant, lease_until = @until, posting_since = null, updated_at = @now
+    where id in (select o.id from firsts f join outbox o on o.id = f.id order by o.next_attempt_at, o.id limit @limit)
+    ${RETURNING}`;
+
 type Params = Record<string, unknown>;
 
 /**
@@ -81,7 +104,7 @@ const statements = (s: Database.Database) => ({
     on conflict do nothing returning id`),
   claim: s.prepare<Params, Record<string, unknown>>(claimSql(false, false)),
   claimIds: s.prepare<Params, Record<string, unknown>>(claimSql(true, false)),
-  claimSkipping: s.prepare<Params, Record<string, unknown>>(claimSql(false, true)),
+  claimSkipping: s.prepare<Params, Record<string, unknown>>(fairClaimSql),
   claimIdsSkipping: s.prepare<Params, Record<string, unknown>>(claimSql(true, true)),
   startPosting: s.prepare<Params>(`update outbox set lease_until = @until, posting_since = @now where ${HELD_BY}`),
   renewLeases: s.prepare<Params>(`update outbox set lease_until = @until where status = 'sending' and claimed_by = @claimant`),
@@ -126,15 +149,17 @@ export interface Lease {
 
 /**
  * Moves up to `limit` due rows to 'sending' under `lease`, in one statement (so two processes never
- * claim the same row), and returns them; none of `skipTeams`. Rows of workspaces that uninstalled the app or revoked its
- * token stay pending: their data is kept, nothing is sent.
+ * claim the same row), and returns them; none of `skipTeams`, and then (without `onlyIds`) at most one
+ * of each other workspace, its first due one, earliest first. Rows of workspaces that uninstalled the
+ * app or revoked its token stay pending: their data is kept, nothing is sent.
  */
 export function claimDue(db: Db, now: Date, limit: number, lease: Lease, onlyIds?: number[], skipTeams: string[] = []): OutboxRow[] {
   const q = prepared(db, statements);
   const ids = onlyIds !== undefined && onlyIds.length > 0;
-  // Workspaces whose sends are paused (a Retry-After) are left for later, so they hold no sender.
-  // Only the next SKIP_SCAN_LIMIT due rows are looked through for another workspace's: behind a
-  // paused wave of 50,000, a full scan per claim would hold the event loop for tens of ms.
+  // Workspaces left out (paused by a Retry-After, or holding their share of the senders) hold no
+  // more senders. Among given ids only the next SKIP_SCAN_LIMIT due rows are looked through for
+  // another workspace's; otherwise each other workspace's first due row is found by index (see
+  // fairClaimSql): behind a skipped wave of 50,000, a scan per claim would hold the loop for tens of ms.
   const skipping = skipTeams.length > 0;
   const statement = ids ? (skipping ? q.claimIdsSkipping : q.claimIds) : skipping ? q.claimSkipping : q.claim;
   const params: Params = { claimant: lease.claimant, until: lease.until, now: now.getTime(), limit, scan: skipping ? Math.max(limit, SKIP_SCAN_LIMIT) : limit };

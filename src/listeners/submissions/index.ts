@@ -22,6 +22,9 @@ type State = ViewOutput['state']['values'];
 /** Said in the form when a save failed (e.g. the database stayed busy): nothing typed is lost. */
 export const SAVE_FAILED = 'I couldn’t save this just now (the database was busy), so nothing changed. Please press the button again; everything you typed is still here.';
 
+/** An agenda for a prompt that is not the person's (another's, another workspace's, or gone). */
+const NOT_YOUR_SUGGESTION = 'This suggestion isn’t yours to act on.';
+
 /** Said by DM when the form had to close before a save finished, and it then failed. */
 const NOT_SAVED_LATE = 'Sorry — that didn’t go through (the database was busy), so nothing changed. Please try again.';
 
@@ -207,7 +210,8 @@ export function registerSubmissions(router: ListenerRouter, deps: ListenerDeps):
   router.view(CallbackIds.agendaModal, async ({ ack, body, view }) => {
     const meta = parseJsonMeta<{ deflectionId: number }>(view.private_metadata, (m) => typeof m.deflectionId === 'number');
     const row = meta ? await deps.deflection.forActor(teamIdOf(body), meta.deflectionId, body.user.id) : null;
-    if (!row) return ack();
+    // Said in the form (the person is looking at it), as the prompt's buttons say it.
+    if (!row) return ack({ response_action: 'errors', errors: { [AgendaModalFields.agenda.block]: NOT_YOUR_SUGGESTION } });
     const agenda = textOf(valuesOf(view), AgendaModalFields.agenda);
     if (!agenda) return ack({ response_action: 'errors', errors: { [AgendaModalFields.agenda.block]: 'Write at least one line.' } });
     const tooLong = lengthProblem(agenda, TEXT_LIMITS.agenda);

@@ -89,6 +89,27 @@ describeStores('outbox', (ctx) => {
     expect(ids(await store.claimDue(NOW, 10, lease('A'), [], []))).toEqual([a]);
   });
 
+  it('leaving workspaces out: each other workspace’s first due row, earliest first, however many of the left-out one’s come before', async () => {
+    const { store } = ctx();
+    // More than a claim among ids looks through (500), all due before the others'.
+    for (let i = 0; i < 600; i++) await dm(store, `big${i}`, { teamId: 'TBIG', dueIn: -60_000 + i });
+    const c1 = await dm(store, 'c1', { teamId: 'TC', dueIn: -500 });
+    const c2 = await dm(store, 'c2', { teamId: 'TC', dueIn: -400 });
+    const b1 = await dm(store, 'b1', { teamId: 'TB', dueIn: -1000 });
+    await dm(store, 'not-yet', { teamId: 'TD', dueIn: 60_000 });
+    await store.setWorkspaceStatus('TE', 'uninstalled', NOW);
+    await dm(store, 'uninstalled', { teamId: 'TE', dueIn: -5000 });
+
+    const [first] = await store.claimDue(NOW, 1, lease('A'), undefined, ['TBIG']);
+    expect(first).toMatchObject({ id: b1, status: 'sending', claimedBy: 'A' });
+    // One row a workspace per claim: its first due one.
+    expect(ids(await store.claimDue(NOW, 10, lease('A'), undefined, ['TBIG']))).toEqual([c1]);
+    expect(ids(await store.claimDue(NOW, 10, lease('A'), undefined, ['TBIG']))).toEqual([c2]);
+    expect(await store.claimDue(NOW, 10, lease('A'), undefined, ['TBIG', 'TX'])).toEqual([]);
+    // Not left out, the big workspace's rows come first again (due order).
+    expect((await store.claimDue(NOW, 1, lease('A'), undefined, ['TX']))[0]?.dedupeKey).toBe('big0');
+  });
+
   it('only the holder may post, renew, finish or hand back a claim', async () => {
     const { store } = ctx();
     const id = await dm(store, 'x');

@@ -1,6 +1,9 @@
-/** claimDue skipping paused workspaces: another workspace's due row is found, within a bounded look. */
+/**
+ * claimDue leaving workspaces out (paused, or holding their share of the senders): another
+ * workspace's due row is found however many of theirs come first, by index, never reading them.
+ */
 import { openDatabase, runMigrations, type DbHandle } from '../../../src/db/client';
-import { claimDue } from '../../../src/db/queries/outbox';
+import { claimDue, fairClaimSql } from '../../../src/db/queries/outbox';
 
 const lease = { claimant: 'me', until: 1e15 };
 
@@ -21,9 +24,16 @@ describe('claimDue with paused workspaces', () => {
     h.close();
   });
 
-  it('looks through a bounded number of due rows, not a whole paused wave', () => {
+  it('finds the other workspace’s row behind a whole paused wave, by index seeks, never a scan of the outbox', () => {
     const h = withRows([...Array.from({ length: 2000 }, (_, i): [string, number] => ['TPAUSED', i]), ['TFREE', 5000]]);
-    expect(claimDue(h.db, new Date(10_000), 1, lease, undefined, ['TPAUSED'])).toEqual([]);
+    expect(claimDue(h.db, new Date(10_000), 1, lease, undefined, ['TPAUSED']).map((r) => r.teamId)).toEqual(['TFREE']);
+    const plan = h.sqlite
+      .prepare(`explain query plan ${fairClaimSql}`)
+      .all({ claimant: 'me', until: 1, now: 1, skip: '["TPAUSED"]', limit: 1 })
+      .map((r) => (r as { detail: string }).detail);
+    const outboxSteps = plan.filter((step) => / outbox | o /.test(` ${step} `));
+    expect(outboxSteps.length).toBeGreaterThan(0);
+    for (const step of outboxSteps) expect(step).toMatch(/^SEARCH (outbox|o) USING (COVERING INDEX outbox_team_due_idx|INTEGER PRIMARY KEY)/);
     h.close();
   });
 });

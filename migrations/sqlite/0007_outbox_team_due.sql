@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_team_due_idx` ON `outbox` (`status`,`team_id`,`next_attempt_at`);
