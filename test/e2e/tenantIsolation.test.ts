@@ -314,6 +314,15 @@ const CASES: Case[] = [
   clickOnA(ActionIds.snooze, /can’t find that handoff/),
   clickOnA(ActionIds.rewrite, /Only the person who wrote this handoff/),
   {
+    listener: `action:${ActionIds.nudge}`,
+    name: `${ActionIds.nudge}: A's handoff id and A's recipient, from B's author`,
+    told: /can’t find that handoff/,
+    send: ({ slack, a, b }) =>
+      slack.interaction(
+        slack.blockAction({ userId: b.author.id, actionId: ActionIds.nudge, value: `${a.handoffId}:${a.ws.recipient.id}`, channelId: a.channelId, messageTs: a.cardTs }),
+      ),
+  },
+  {
     listener: `action:${ActionIds.acknowledge}`,
     // No response_url from App Home: the answer would be a DM to the clicker, who is A's (not B's) person.
     name: `${ActionIds.acknowledge}: as A's recipient (A's user id), from A's App Home view`,
