@@ -111,6 +111,7 @@ export const handoffs = pgTable(
     resolvedBy: text('resolved_by'),
     resolvedAt: instant('resolved_at'),
     authorNotifiedAt: instant('author_notified_at'),
+    neededByWarnedAt: instant('needed_by_warned_at'),
     idempotencyKey: text('idempotency_key'),
     createdAt: instant('created_at').notNull(),
     updatedAt: instant('updated_at').notNull(),

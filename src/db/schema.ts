@@ -122,6 +122,8 @@ export const handoffs = sqliteTable(
     resolvedAt: integer('resolved_at'),
     /** When the author learned the outcome (live DM or digest); null = still to tell them. */
     authorNotifiedAt: integer('author_notified_at'),
+    /** When the author's digest said its "needed by" is less than a working day away for someone on it (once). */
+    neededByWarnedAt: integer('needed_by_warned_at'),
     /** Guards against double submission of the same modal / retried command. */
     idempotencyKey: text('idempotency_key'),
     createdAt: integer('created_at').notNull(),

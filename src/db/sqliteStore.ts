@@ -51,6 +51,8 @@ const FUNCTIONS: QueryFunctions = {
   openAuthoredCount: digests.openAuthoredCount,
   waitedOnSchedules: digests.waitedOnSchedules,
   unansweredAsks: digests.unansweredAsks,
+  neededByAsks: digests.neededByAsks,
+  markNeededByWarned: digests.markNeededByWarned,
   dueForDigest: dueDigests.dueForDigest,
   unplanDigest: dueDigests.unplanDigest,
   enqueueDigests: dueDigests.enqueueDigests,

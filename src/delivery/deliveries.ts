@@ -37,7 +37,7 @@ export interface DigestPayload {
   sendBy?: number;
   /** Planned ahead of its slot: the person's digest history before (see db/queries/dueDigests.ts unplanDigest). */
   before?: DigestHistoryBefore;
-  told?: { unblocked: number[]; waiting: number[]; offered?: Array<{ handoffId: number; userId: string }> };
+  told?: { unblocked: number[]; waiting: number[]; offered?: Array<{ handoffId: number; userId: string }>; neededBy?: number[] };
 }
 
 /** A digest this late says so (a tick runs every 30 s, so a few minutes is not "late" to anyone). */
@@ -163,7 +163,10 @@ export class SlackDeliveries implements DeliveryHandlers {
       if (!built) return { status: 'skip', reason: 'nothing to say' };
     }
     // Written right before posting: if we crash after Slack has it, recovery still knows what it told.
-    const payload: DigestPayload = { ...parsePayload<DigestPayload>(row), told: { unblocked: built.unblockedIds, waiting: built.waitingIds, offered: built.offered } };
+    const payload: DigestPayload = {
+      ...parsePayload<DigestPayload>(row),
+      told: { unblocked: built.unblockedIds, waiting: built.waitingIds, offered: built.offered, neededBy: built.warnedNeededBy },
+    };
     await this.store.setPayload(row.id, payload as Record<string, unknown>, this.clock.now());
     return { status: 'sent', ts: await this.post(row, noWait, row.userId!, built.message.text, built.message.blocks, MetadataEventTypes.digest) };
   }
@@ -193,6 +196,7 @@ export class SlackDeliveries implements DeliveryHandlers {
           await tx.markAuthorNotified(row.teamId, told.unblocked, now);
           for (const id of told.waiting) await tx.markRecipientNotified(id, row.userId!, now);
           for (const o of told.offered ?? []) await tx.markStaleOffered(o.handoffId, o.userId, now);
+          await tx.markNeededByWarned(row.teamId, told.neededBy ?? [], now);
         }
         return;
       }

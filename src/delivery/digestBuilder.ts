@@ -7,12 +7,12 @@ import type { HandoffWithRecipients } from '../db/queries/handoffs';
 import type { UserRow } from '../db/queries/users';
 import type { ScheduleColumns } from '../db/queries/digests';
 import type { DigestQueries, StoreOf } from '../db/store';
-import { planDigest, type DigestPlan, type Unanswered, type WaitedOn } from '../domain/digest';
+import { planDigest, type DigestPlan, type NeededSoon, type Unanswered, type WaitedOn } from '../domain/digest';
 import { isWorkingAt, nextWorkStart, type WorkSchedule } from '../domain/workSchedule';
 import { cityOf, formatLocal, localDateOf, localInstant } from '../time';
 import type { Clock } from '../clock';
 import { scheduleOf, zoneOf } from '../domain/personSchedule';
-import { staleWorkingDays } from '../domain/followThrough';
+import { neededBySoon, staleWorkingDays } from '../domain/followThrough';
 import { peopleOnCards } from '../views/whereIs';
 import { digestMessage, type DigestLateness, type DigestMessage, type DigestMode } from '../views/digestMessage';
 
@@ -30,6 +30,8 @@ export interface BuiltDigest {
   waitingIds: number[];
   /** The (handoff, recipient) silences this digest asked its reader about: never asked again. */
   offered: Array<{ handoffId: number; userId: string }>;
+  /** The reader's asks this digest said are needed soon: never said again. */
+  warnedNeededBy: number[];
 }
 
 const scheduleKey = (s: WorkSchedule) => `${s.tz}|${s.startMinute}|${s.endMinute}|${s.workingDays}|${s.awayUntil ?? ''}`;
@@ -74,8 +76,9 @@ export class DigestBuilder {
     const untold = await this.store.untoldOutcomes(teamId, userId);
     const resolved: DigestItem[] = untold.filter((h) => h.resolvedBy !== userId).map((h) => ({ ...h, snoozedUntilDate: null }));
     const unanswered = mode === 'full' ? await this.unanswered(teamId, userId, now) : [];
-    // Nothing waits on them, nothing got resolved, nobody left them unanswered: no digest.
-    if (waiting.length === 0 && resolved.length === 0 && unanswered.length === 0) return null;
+    const neededSoon = mode === 'full' ? await this.neededSoon(teamId, userId, now) : [];
+    // Nothing waits on them, nothing got resolved, nothing of theirs is unanswered or due: no digest.
+    if (waiting.length === 0 && resolved.length === 0 && unanswered.length === 0 && neededSoon.length === 0) return null;
     const waitedOn = mode === 'full' ? this.waitedOn(await this.store.waitedOnSchedules(teamId, userId), now) : { workingNow: [], nextStarter: null };
     const waitingOnOthersCount = mode === 'full' ? await this.store.openAuthoredCount(teamId, userId) : 0;
     const plan = planDigest<DigestItem>({
@@ -86,6 +89,7 @@ export class DigestBuilder {
       waitingOnOthersCount,
       ...waitedOn,
       unanswered,
+      neededSoon,
     });
     if (!plan) return null;
     const tz = zoneOf(user);
@@ -102,7 +106,20 @@ export class DigestBuilder {
       unblockedIds: untold.map((h) => h.id),
       waitingIds: plan.waitingOnYou.map((h) => h.id),
       offered: plan.unanswered.map((a) => ({ handoffId: a.handoffId, userId: a.recipientId })),
+      warnedNeededBy: plan.neededSoon.map((n) => n.handoffId),
     };
+  }
+
+  /** The reader's unresolved asks needed within less than one working day of someone on them (in that person's hours). */
+  private async neededSoon(teamId: string, authorId: string, now: Date): Promise<NeededSoon[]> {
+    const byHandoff = new Map<number, NeededSoon>();
+    for (const d of await this.store.neededByAsks(teamId, authorId)) {
+      if (!neededBySoon({ schedule: scheduleOf(d.schedule as UserRow) }, new Date(d.neededByAt), now)) continue;
+      const line = byHandoff.get(d.handoffId) ?? { handoffId: d.handoffId, number: d.number, title: d.title, neededByAt: d.neededByAt, recipientIds: [] };
+      line.recipientIds.push(d.recipientId);
+      byHandoff.set(d.handoffId, line);
+    }
+    return [...byHandoff.values()];
   }
 
   /** The reader's open asks a recipient left unanswered for N of the recipient's working days, not yet offered. */

@@ -17,6 +17,15 @@ export interface DigestItem {
   nudged?: boolean;
 }
 
+/** An unresolved ask of the reader's whose "needed by" is less than a working day away for these people on it. */
+export interface NeededSoon {
+  handoffId: number;
+  number: number;
+  title: string;
+  neededByAt: number;
+  recipientIds: string[];
+}
+
 /** An ask of the reader's that a recipient has left unanswered for N of the recipient's working days. */
 export interface Unanswered {
   handoffId: number;
@@ -44,6 +53,8 @@ export interface DigestInput<T extends DigestItem> {
   workingNow?: readonly string[];
   /** The reader's asks nobody answered: offered once each, "nudge, reassign, or cancel?". */
   unanswered?: readonly Unanswered[];
+  /** The reader's asks needed within less than a working day of someone on them: said once each. */
+  neededSoon?: readonly NeededSoon[];
 }
 
 export interface DigestPlan<T extends DigestItem> {
@@ -59,6 +70,7 @@ export interface DigestPlan<T extends DigestItem> {
   waitedOn: WaitedOn;
   unanswered: Unanswered[];
   hiddenUnanswered: number;
+  neededSoon: NeededSoon[];
 }
 
 /** Beyond this many items per section the digest summarises and points to App Home. */
@@ -78,15 +90,18 @@ export const BLOCKS_PER_WAITING = 3;
 export const BLOCKS_PER_UNANSWERED = 2;
 /** Unanswered asks offered in one digest at most; the rest wait for the next one. */
 export const UNANSWERED_CAP = 5;
+/** "Needed soon" lines in one digest at most (one block each); the rest wait for the next one. */
+export const NEEDED_SOON_CAP = 5;
 /** Header, lateness note, footer. */
 const FIXED_BLOCKS = 3;
 
 /** Blocks of a digest showing `u` of `totalU` unblocked, `w` of `totalW` waiting, `d` of `totalD` declined, `a` unanswered items. */
-export function digestBlockCount(u: number, totalU: number, w: number, totalW: number, d = 0, totalD = 0, a = 0): number {
+export function digestBlockCount(u: number, totalU: number, w: number, totalW: number, d = 0, totalD = 0, a = 0, n = 0): number {
   const section = (shown: number, total: number, per: number) => (total > 0 ? 1 + shown * per + (total > shown ? 1 : 0) : 0);
   // Unanswered asks not shown are not summarised: they are offered in a later digest.
   const unanswered = a > 0 ? 1 + a * BLOCKS_PER_UNANSWERED : 0;
-  return FIXED_BLOCKS + section(u, totalU, BLOCKS_PER_UNBLOCKED) + section(d, totalD, BLOCKS_PER_DECLINED) + section(w, totalW, BLOCKS_PER_WAITING) + unanswered;
+  const neededSoon = n > 0 ? 1 + n : 0;
+  return FIXED_BLOCKS + section(u, totalU, BLOCKS_PER_UNBLOCKED) + section(d, totalD, BLOCKS_PER_DECLINED) + section(w, totalW, BLOCKS_PER_WAITING) + unanswered + neededSoon;
 }
 
 export function planDigest<T extends DigestItem>(input: DigestInput<T>, cap = DIGEST_SECTION_CAP, budget = DIGEST_BLOCK_BUDGET): DigestPlan<T> | null {
@@ -97,12 +112,13 @@ export function planDigest<T extends DigestItem>(input: DigestInput<T>, cap = DI
     .sort((a, b) => Number(!!b.nudged) - Number(!!a.nudged) || (b.staleDays ?? 0) - (a.staleDays ?? 0) || a.createdAt - b.createdAt || a.id - b.id);
   const declinedAll = input.declined ?? [];
   const unanswered = input.unanswered ?? [];
-  if (input.unblocked.length === 0 && declinedAll.length === 0 && waiting.length === 0 && unanswered.length === 0) return null;
+  const neededSoon = (input.neededSoon ?? []).slice(0, NEEDED_SOON_CAP);
+  if (input.unblocked.length === 0 && declinedAll.length === 0 && waiting.length === 0 && unanswered.length === 0 && neededSoon.length === 0) return null;
   let u = Math.min(cap, input.unblocked.length);
   let d = Math.min(cap, declinedAll.length);
   let w = Math.min(cap, waiting.length);
   let a = Math.min(UNANSWERED_CAP, unanswered.length);
-  const count = () => digestBlockCount(u, input.unblocked.length, w, waiting.length, d, declinedAll.length, a);
+  const count = () => digestBlockCount(u, input.unblocked.length, w, waiting.length, d, declinedAll.length, a, neededSoon.length);
   // Over budget: trim whichever section takes most room, keeping at least one of each.
   while (count() > budget) {
     const room = [
@@ -127,5 +143,6 @@ export function planDigest<T extends DigestItem>(input: DigestInput<T>, cap = DI
     waitedOn: { workingNow, nextStarter: workingNow.length > 0 ? null : input.nextStarter },
     unanswered: unanswered.slice(0, a),
     hiddenUnanswered: unanswered.length - a,
+    neededSoon,
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import type { HandoffWithRecipients } from '../db/queries/handoffs';
-import type { DigestPlan, Unanswered, WaitedOn } from '../domain/digest';
+import type { DigestPlan, NeededSoon, Unanswered, WaitedOn } from '../domain/digest';
 import { formatDuration, localTimeLabel } from '../time';
 import { humanDate } from './availability';
 import { declinedActions, handoffCard, titleRepeatsAsk, unansweredActions } from './handoffCard';
@@ -61,6 +61,10 @@ export function digestMessage(plan: DigestPlan<Item>, userId: string, dateLabel:
     for (const h of plan.declined) blocks.push(resolvedLine(h), declinedActions(h));
     if (plan.hiddenDeclined > 0) blocks.push(more(plan.hiddenDeclined));
   }
+  if (plan.neededSoon.length > 0) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: '*:hourglass: Needed soon*' } });
+    for (const n of plan.neededSoon) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: neededSoonText(n, mention, (t) => slackDate(new Date(t)), boldSafeMrkdwn) } });
+  }
   if (plan.unanswered.length > 0) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: '*:mailbox_with_no_mail: No answer yet — nudge, reassign, or cancel?*' } });
     for (const a of plan.unanswered) {
@@ -95,6 +99,12 @@ function resolvedText(h: HandoffWithRecipients, nameOf: (id: string) => string, 
   const head = h.state === 'declined' ? `*#${h.number} · ${what}* — ${who} can’t do it${at}` : `*#${h.number} · ${what}* — ${who} marked it done${at}`;
   const note = h.resolutionNote ? `\n> ${esc(h.resolutionNote, 2000).replace(/\n/g, '\n> ')}` : '';
   return head + note;
+}
+
+/** "#12 · Review the contract — needed by Tue 9:00: less than one working day left for @Ana." */
+function neededSoonText(n: NeededSoon, nameOf: (id: string) => string, when: (t: number) => string, bold: Escape): string {
+  const who = n.recipientIds.map(nameOf).join(', ');
+  return `*#${n.number} · ${bold(n.title, 200)}* — needed by ${when(n.neededByAt)}: less than one working day left for ${who}.`;
 }
 
 /** "No answer from @Ana in 2 of her working days: #12 · Review the contract". */
@@ -140,6 +150,7 @@ function fallbackText(plan: DigestPlan<Item>, mode: DigestMode, late: boolean): 
   const waiting = plan.waitingOnYou.length + plan.hiddenWaiting;
   if (unblocked) parts.push(`you’re unblocked on ${unblocked}`);
   if (declined) parts.push(`${declined} declined`);
+  if (plan.neededSoon.length) parts.push(`${plan.neededSoon.length} needed soon`);
   if (plan.unanswered.length) parts.push(`${plan.unanswered.length} unanswered`);
   if (waiting) parts.push(mode === 'news' ? `${waiting} new for you` : `${waiting} waiting on you`);
   // Stale asks sort first, so the shown ones are all of them unless the section was cut.
@@ -187,6 +198,10 @@ export function digestText(
     lines.push('', 'Declined — reassign, rewrite or cancel?');
     plan.declined.forEach(resolved);
     if (plan.hiddenDeclined > 0) lines.push(more(plan.hiddenDeclined));
+  }
+  if (plan.neededSoon.length > 0) {
+    lines.push('', 'Needed soon');
+    for (const n of plan.neededSoon) lines.push(`  ${neededSoonText(n, nameOf, when, plain).replace(/\*/g, '')}`);
   }
   if (plan.unanswered.length > 0) {
     lines.push('', 'No answer yet — nudge, reassign, or cancel?');

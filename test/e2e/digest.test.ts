@@ -612,4 +612,34 @@ describe('morning digest: stale asks, counted in the recipient’s working days'
       await t.close();
     }
   });
+
+  it('a "needed by" less than one of the recipient’s working days away is said once, at the start of the author’s day', async () => {
+    const t = await startTestApp({ now: '2026-12-07T13:00:00Z' }); // Mon 08:00 in New York, 22:00 in Tokyo
+    try {
+      t.fake.addUser({ id: TOKYO, name: 'kenji', tz: 'Asia/Tokyo' });
+      t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+      const id = await createHandoff(t, NYC, `<@${TOKYO}> sign off the release notes`);
+      const neededBy = Date.parse('2026-12-09T03:00:00Z'); // Wed 12:00 in Tokyo
+      await updateRows(t, 'handoffs', { neededByAt: neededBy }, { id });
+      const sweepAt = async (at: string) => {
+        t.clock.set(at);
+        await t.tick();
+      };
+      await sweepAt('2026-12-07T14:00:00Z'); // Nora's Monday: Kenji has Tuesday and Wednesday morning, 11 working hours
+      expect(digestsIn(t, NYC)).toHaveLength(0);
+      await sweepAt('2026-12-08T00:00:00Z'); // Kenji's Tuesday
+      await sweepAt('2026-12-08T14:00:00Z'); // Nora's Tuesday: 3 of Kenji's working hours left
+      const tuesday = digestsIn(t, NYC);
+      expect(tuesday).toHaveLength(1);
+      expect(tuesday[0]!.text).toBe('Good morning: 1 needed soon.');
+      expect(textOf(tuesday[0]!)).toContain(`*#${await handoffNumber(t, id)} · sign off the release notes* — needed by <!date^${neededBy / 1000}^{date_short_pretty} at {time}|`);
+      expect(textOf(tuesday[0]!)).toContain(`less than one working day left for <@${TOKYO}>.`);
+      await sweepAt('2026-12-09T14:00:00Z'); // Nora's Wednesday: said once (Kenji's silence is news now)
+      const wednesday = digestsIn(t, NYC).at(-1)!;
+      expect(wednesday.text).toBe('Good morning: 1 unanswered.');
+      expect(textOf(wednesday)).not.toContain('Needed soon');
+    } finally {
+      await t.close();
+    }
+  });
 });

@@ -4,7 +4,7 @@ import type { DigestPerson, ScheduleColumns } from '../queries/digests';
 import type { HandoffWithRecipients } from '../queries/handoffs';
 import type { UserRow } from '../queries/users';
 import type { DigestQueries } from '../store';
-import { pgRowReader, statement, type On, type Raw } from './conn';
+import { instant, pgRowReader, statement, type On, type Raw } from './conn';
 import { handoffRow, recipientRow } from './handoffs';
 
 const WAITING_LIMIT = 500;
@@ -54,6 +54,18 @@ const S = {
      where r.user_id <> $2
      order by h.created_at, h.id, r.position`,
   ),
+  neededBy: statement(
+    'digests.neededBy',
+    `select h.id as "handoffId", h.number as "number", h.title as "title", h.needed_by_at as "neededByAt", r.user_id as "recipientId", ${SCHEDULE}
+     from (select id, number, title, needed_by_at from handoffs where team_id = $1 and author_id = $2 and state in ('open', 'acknowledged')
+             and needed_by_at is not null and needed_by_warned_at is null
+           order by needed_by_at, id limit ${STARTER_SCAN_LIMIT}) h
+     join handoff_recipients r on r.handoff_id = h.id and r.active = true
+     join users u on u.team_id = r.team_id and u.user_id = r.user_id
+     where r.user_id <> $2
+     order by h.needed_by_at, h.id, r.position`,
+  ),
+  neededByWarned: statement('digests.neededByWarned', `update handoffs set needed_by_warned_at = $1 where team_id = $2 and id = any($3::int[]) and needed_by_warned_at is null`),
   waitedOn: statement(
     'digests.waitedOn',
     `select distinct ${SCHEDULE}
@@ -104,4 +116,16 @@ export const digestQueries: On<DigestQueries> = {
       addedAt: recipientRow.read({ addedAt: r.addedAt }).addedAt,
       schedule: user.read(r) as ScheduleColumns,
     })),
+  neededByAsks: async (c, teamId, authorId) =>
+    (await c.rows(S.neededBy, [teamId, authorId])).map((r) => ({
+      handoffId: Number(r.handoffId),
+      number: Number(r.number),
+      title: r.title as string,
+      neededByAt: handoffRow.read({ neededByAt: r.neededByAt }).neededByAt!,
+      recipientId: r.recipientId as string,
+      schedule: user.read(r) as ScheduleColumns,
+    })),
+  async markNeededByWarned(c, teamId, handoffIds, now) {
+    if (handoffIds.length > 0) await c.changes(S.neededByWarned, [instant(now.getTime()), teamId, handoffIds]);
+  },
 };

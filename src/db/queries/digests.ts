@@ -73,7 +73,31 @@ const statements = (s: Database.Database) => ({
     join users u on u.team_id = r.team_id and u.user_id = r.user_id
     where r.user_id <> ?
     order by h.created_at, h.id, r.position`),
+  // The person's unresolved asks with a "needed by" they were not yet warned about, per active
+  // recipient, with that recipient's schedule (the time left is counted in their working hours).
+  neededBy: s.prepare<[string, string, string], Record<string, unknown>>(`
+    select h.id as "handoffId", h.number as "number", h.title as "title", h.needed_by_at as "neededByAt", r.user_id as "recipientId", ${SCHEDULE}
+    from (select id, number, title, needed_by_at from handoffs where team_id = ? and author_id = ? and state in ('open', 'acknowledged')
+            and needed_by_at is not null and needed_by_warned_at is null
+          order by needed_by_at, id limit ${STARTER_SCAN_LIMIT}) h
+    join handoff_recipients r on r.handoff_id = h.id and r.active = 1
+    join users u on u.team_id = r.team_id and u.user_id = r.user_id
+    where r.user_id <> ?
+    order by h.needed_by_at, h.id, r.position`),
+  neededByWarned: s.prepare<[number, string, string]>(
+    `update handoffs set needed_by_warned_at = ? where team_id = ? and id in (select value from json_each(?)) and needed_by_warned_at is null`,
+  ),
 });
+
+/** An unresolved ask of the author's with a "needed by", and one person on it with their schedule. */
+export interface DueAsk {
+  handoffId: number;
+  number: number;
+  title: string;
+  neededByAt: number;
+  recipientId: string;
+  schedule: ScheduleColumns;
+}
 
 /** An open ask of the author's and one recipient who has not answered it, with their schedule. */
 export interface UnansweredAsk {
@@ -148,4 +172,23 @@ export function unansweredAsks(db: Db, teamId: string, authorId: string): Unansw
       addedAt: r.addedAt as number,
       schedule: user.read(r) as ScheduleColumns,
     }));
+}
+
+/** The author's unresolved asks with a "needed by" not yet warned about, per person on them (soonest first). */
+export function neededByAsks(db: Db, teamId: string, authorId: string): DueAsk[] {
+  return prepared(db, statements)
+    .neededBy.all(teamId, authorId, authorId)
+    .map((r) => ({
+      handoffId: r.handoffId as number,
+      number: r.number as number,
+      title: r.title as string,
+      neededByAt: r.neededByAt as number,
+      recipientId: r.recipientId as string,
+      schedule: user.read(r) as ScheduleColumns,
+    }));
+}
+
+/** The author's digest said these asks are needed soon: never again. */
+export function markNeededByWarned(db: Db, teamId: string, handoffIds: number[], now: Date): void {
+  if (handoffIds.length > 0) prepared(db, statements).neededByWarned.run(now.getTime(), teamId, JSON.stringify(handoffIds));
 }

@@ -16,7 +16,7 @@ async function person(store: Store, userId: string, patch: Parameters<Store['upd
   await store.updateUser(teamId, userId, patch, NOW);
 }
 
-const draft = (authorId: string, recipientIds: string[], ask: string): HandoffDraft => ({
+const draft = (authorId: string, recipientIds: string[], ask: string, neededByAt: Date | null = null): HandoffDraft => ({
   authorId,
   recipientIds,
   title: ask,
@@ -24,13 +24,13 @@ const draft = (authorId: string, recipientIds: string[], ask: string): HandoffDr
   ask,
   links: '',
   ifOffline: '',
-  neededByAt: null,
+  neededByAt,
   channelId: null,
   urgent: false,
 });
 
-async function create(store: Store, authorId: string, recipientIds: string[], ask: string, when: Date) {
-  const r = await store.createHandoff(T, draft(authorId, recipientIds, ask), when, { idempotencyKey: null, sourcePermalink: null });
+async function create(store: Store, authorId: string, recipientIds: string[], ask: string, when: Date, neededBy: Date | null = null) {
+  const r = await store.createHandoff(T, draft(authorId, recipientIds, ask, neededBy), when, { idempotencyKey: null, sourcePermalink: null });
   if (r.status !== 'created') throw new Error(r.status);
   return r.handoff.id;
 }
@@ -327,5 +327,27 @@ describeStores('follow-through on unanswered asks', (ctx) => {
     // Two nudges at once for the same day: one wins.
     const both = await Promise.all([store.nudgeRecipient(id, 'UK', '2026-12-11'), store.nudgeRecipient(id, 'UK', '2026-12-11')]);
     expect(both.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('lists unresolved asks with a "needed by" not yet warned about, soonest first, per person on them; warned once', async () => {
+    const { store } = ctx();
+    await person(store, 'UA');
+    await person(store, 'UK', { tzOverride: 'Asia/Tokyo' });
+    await person(store, 'UL');
+    const later = await create(store, 'UA', ['UK'], 'later', NOW, at(3 * 3600_000));
+    const sooner = await create(store, 'UA', ['UK', 'UL'], 'sooner', NOW, at(3600_000));
+    await create(store, 'UA', ['UK'], 'no date', NOW);
+    const asks = await store.neededByAsks(T, 'UA');
+    expect(asks.map((a) => [a.handoffId, a.recipientId])).toEqual([
+      [sooner, 'UK'],
+      [sooner, 'UL'],
+      [later, 'UK'],
+    ]);
+    expect(asks[0]).toMatchObject({ number: 2, title: 'sooner', neededByAt: at(3600_000).getTime() });
+    expect(asks[0]!.schedule).toMatchObject({ userId: 'UK', tzOverride: 'Asia/Tokyo' });
+    await store.markNeededByWarned(T, [sooner], at(1));
+    await store.markNeededByWarned('T9', [later], at(1)); // another workspace's call changes nothing here
+    expect((await store.neededByAsks(T, 'UA')).map((a) => a.handoffId)).toEqual([later]);
+    expect((await store.loadHandoff(T, sooner))!.neededByWarnedAt).toBe(at(1).getTime());
   });
 });

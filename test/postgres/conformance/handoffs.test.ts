@@ -74,6 +74,7 @@ describeStores('handoffs', (ctx) => {
       resolvedBy: null,
       resolvedAt: null,
       authorNotifiedAt: null,
+      neededByWarnedAt: null,
       idempotencyKey: 'view-1',
       createdAt: NOW.getTime(),
       updatedAt: NOW.getTime(),

@@ -31,6 +31,7 @@ function item(over: Partial<DigestItem> = {}): DigestItem {
     resolvedBy: null,
     resolvedAt: null,
     authorNotifiedAt: null,
+    neededByWarnedAt: null,
     idempotencyKey: null,
     createdAt: NOW.getTime() - id * 60_000,
     updatedAt: NOW.getTime(),

@@ -51,6 +51,7 @@ function biggestHandoff(id: number, state: HandoffWithRecipients['state']): Hand
     resolvedBy: recipients[0]!,
     resolvedAt: Date.UTC(2026, 10, 25),
     authorNotifiedAt: null,
+    neededByWarnedAt: null,
     idempotencyKey: null,
     createdAt: Date.UTC(2026, 10, 20),
     updatedAt: Date.UTC(2026, 10, 25),

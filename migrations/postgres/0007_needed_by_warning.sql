@@ -1,0 +1,1 @@
+ALTER TABLE "handoffs" ADD COLUMN "needed_by_warned_at" timestamp (3) with time zone;

@@ -1,0 +1,1 @@
+ALTER TABLE `handoffs` ADD `needed_by_warned_at` integer;
