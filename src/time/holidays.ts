@@ -1,0 +1,78 @@
+/**
+ * Public holidays, from the kept `date-holidays` package (never a hand-written table). A region is a
+ * country code, optionally with a state or province ("PT", "DE-BY", "US-CA"); only days of type
+ * 'public' (days off by law) count. Calendar days are 'YYYY-MM-DD' in the region's own reckoning,
+ * which is what a person's local date is.
+ */
+import Holidays from 'date-holidays';
+import type { LocalDate } from './calendar';
+import { canonicalTimeZone } from './zone';
+
+export interface PublicHoliday {
+  date: LocalDate;
+  name: string;
+}
+
+/** Per region and year: the public holidays by date. */
+const byYear = new Map<string, Map<LocalDate, string>>();
+let zoneToCountry: Map<string, string> | undefined;
+
+function parse(region: string): { country: string; state?: string } | null {
+  const m = /^([A-Z]{2})(?:-([A-Z0-9]{1,3}))?$/.exec(region.trim().toUpperCase());
+  if (!m) return null;
+  return m[2] ? { country: m[1]!, state: m[2] } : { country: m[1]! };
+}
+
+/** Whether `region` is one date-holidays knows ("PT", "DE-BY"). */
+export function isKnownRegion(region: string): boolean {
+  const r = parse(region);
+  if (!r) return false;
+  const countries = new Holidays().getCountries();
+  if (!countries[r.country]) return false;
+  return !r.state || !!new Holidays().getStates(r.country)?.[r.state];
+}
+
+function holidaysOf(region: string, year: number): Map<LocalDate, string> {
+  const key = `${region}|${year}`;
+  let days = byYear.get(key);
+  if (!days) {
+    const r = parse(region);
+    days = new Map();
+    if (r && isKnownRegion(region)) {
+      const hd = r.state ? new Holidays(r.country, r.state) : new Holidays(r.country);
+      for (const h of hd.getHolidays(year) || []) if (h.type === 'public') days.set(h.date.slice(0, 10), h.name);
+    }
+    byYear.set(key, days);
+  }
+  return days;
+}
+
+/** The public holiday of `region` on `date`, or null. */
+export function publicHolidayOn(region: string, date: LocalDate): PublicHoliday | null {
+  const name = holidaysOf(region.trim().toUpperCase(), Number(date.slice(0, 4))).get(date);
+  return name ? { date, name } : null;
+}
+
+/** The country whose holidays a person in zone `tz` most likely keeps (Europe/Lisbon → "PT"), or null. A proposal, not a rule. */
+export function proposedHolidayRegion(tz: string): string | null {
+  if (!zoneToCountry) {
+    // Built once, on first use (≈150 ms): each country lists its zones; the first country naming a zone wins.
+    zoneToCountry = new Map();
+    for (const country of Object.keys(new Holidays().getCountries())) {
+      for (const zone of new Holidays(country).getTimezones() || []) {
+        // Keyed by the name as listed and as ICU spells it (Asia/Kolkata is Asia/Calcutta to ICU).
+        for (const name of [zone, canonicalOrNull(zone)]) if (name && !zoneToCountry.has(name)) zoneToCountry.set(name, country);
+      }
+    }
+  }
+  const canonical = canonicalOrNull(tz);
+  return zoneToCountry.get(tz) ?? (canonical ? zoneToCountry.get(canonical) : undefined) ?? null;
+}
+
+function canonicalOrNull(tz: string): string | null {
+  try {
+    return canonicalTimeZone(tz);
+  } catch {
+    return null; // not a zone this runtime knows
+  }
+}

@@ -1,0 +1,65 @@
+/** Away from a Slack status: conservative, in five languages, with the return date in the person's zone. */
+import { awayFromStatus, awayUntilFromStatus, type SlackStatus } from '../../../src/domain/awayStatus';
+
+const NOW = new Date('2026-12-04T10:00:00Z'); // Friday
+const status = (text: string, emoji = '', expiration = 0): SlackStatus => ({ text, emoji, expiration });
+
+describe('away from a Slack status', () => {
+  it.each([
+    [':palm_tree: OOO until Mon', ':palm_tree:', 'out_of_office'], // the words win over the emoji
+    ['OOO until Mon', '', 'out_of_office'],
+    ['Out of the office', '', 'out_of_office'],
+    ['', ':face_with_thermometer:', 'sick'],
+    ['Out sick', '', 'sick'],
+    ['de vacaciones', '', 'vacation'],
+    ['en congé', '', 'vacation'],
+    ['im Urlaub', ':palm_tree:', 'vacation'],
+    ['de férias', '', 'vacation'],
+    ['On parental leave', ':baby:', 'parental_leave'],
+    ['Licença-maternidade', '', 'parental_leave'],
+    ['Elternzeit bis März', '', 'parental_leave'],
+    ['Travelling to Lisbon', ':airplane:', 'travel'],
+    ['en déplacement', '', 'travel'],
+    ['Krank', '', 'sick'],
+    ['', ':palm_tree::skin-tone-3', 'vacation'],
+  ])('%j %j is away (%s)', (text, emoji, kind) => {
+    expect(awayFromStatus(status(text, emoji), NOW)).toEqual({ kind, until: null });
+  });
+
+  it.each([
+    ['Away from keyboard for lunch', ''],
+    ['away', ''],
+    ['In a meeting', ':spiral_calendar_pad:'],
+    ['Commuting', ':bus:'],
+    ['Working remotely', ':house_with_garden:'],
+    ['brb', ':palm_tree:'],
+    ['Back from vacation, catching up', ''],
+    ['lunch', ':airplane:'],
+    ['de vuelta de vacaciones', ''],
+    ['Focus time', ':headphones:'],
+    ['Planning the holiday party', ''],
+    ['', ''],
+  ])('%j %j is not away', (text, emoji) => {
+    expect(awayFromStatus(status(text, emoji), NOW)).toBeNull();
+  });
+
+  it('an expired status is not away; one with an end says until when', () => {
+    const monday = Date.parse('2026-12-06T23:59:59Z') / 1000;
+    expect(awayFromStatus(status('OOO', '', Date.parse('2026-12-04T09:00:00Z') / 1000), NOW)).toBeNull();
+    expect(awayFromStatus(status('OOO', '', monday), NOW)).toEqual({ kind: 'out_of_office', until: new Date(monday * 1000) });
+  });
+
+  it('the return date is the first local day whose workday starts after the status ends', () => {
+    const lisbon = { tz: 'Europe/Lisbon', startMinute: 9 * 60 };
+    // Ends Sunday 23:59 in Lisbon: back Monday.
+    expect(awayUntilFromStatus(lisbon, { kind: 'vacation', until: new Date('2026-12-06T23:59:59Z') }, NOW)).toBe('2026-12-07');
+    // Ends Monday 00:00: back Monday.
+    expect(awayUntilFromStatus(lisbon, { kind: 'vacation', until: new Date('2026-12-07T00:00:00Z') }, NOW)).toBe('2026-12-07');
+    // Ends Monday 10:00, after the workday started: back Tuesday.
+    expect(awayUntilFromStatus(lisbon, { kind: 'sick', until: new Date('2026-12-07T10:00:00Z') }, NOW)).toBe('2026-12-08');
+    // In Tokyo the same instant (Mon 08:59 local) is before their 09:00 start: back Monday.
+    expect(awayUntilFromStatus({ tz: 'Asia/Tokyo', startMinute: 540 }, { kind: 'sick', until: new Date('2026-12-06T23:59:00Z') }, NOW)).toBe('2026-12-07');
+    // No end: away today, looked at again tomorrow.
+    expect(awayUntilFromStatus(lisbon, { kind: 'sick', until: null }, NOW)).toBe('2026-12-05');
+  });
+});
