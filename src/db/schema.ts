@@ -79,6 +79,11 @@ export const users = sqliteTable(
     deflectionEnabled: integer('deflection_enabled', { mode: 'boolean' }).notNull().default(true),
     /** Away on local dates before this one; digests resume on it. */
     awayUntil: text('away_until'),
+    /** Whose public holidays are days off: null = the country of their zone, 'off' = none, else 'PT', 'DE-BY'… */
+    holidayRegion: text('holiday_region'),
+    /** Away by their Slack status (out of office, vacation, sick…) on local dates before this one. */
+    statusAwayUntil: text('status_away_until'),
+    statusAwayKind: text('status_away_kind'),
     nextDigestAt: integer('next_digest_at'),
     nextDigestLocalDate: text('next_digest_local_date'),
     lastDigestLocalDate: text('last_digest_local_date'),

@@ -34,7 +34,8 @@ export interface BuiltDigest {
   warnedNeededBy: number[];
 }
 
-const scheduleKey = (s: WorkSchedule) => `${s.tz}|${s.startMinute}|${s.endMinute}|${s.workingDays}|${s.awayUntil ?? ''}`;
+// The holiday region is part of who someone is for this cache: the schedule only holds its predicate.
+const scheduleKey = (s: WorkSchedule, region: string | null) => `${s.tz}|${s.startMinute}|${s.endMinute}|${s.workingDays}|${s.awayUntil ?? ''}|${region ?? ''}`;
 const MAX_CACHED_SCHEDULES = 10_000;
 
 export class DigestBuilder {
@@ -151,15 +152,15 @@ export class DigestBuilder {
         workingNow.push(row.userId);
         continue;
       }
-      const inMs = this.nextWorkStart(s, now) - now.getTime();
+      const inMs = this.nextWorkStart(s, row.holidayRegion, now) - now.getTime();
       const away = s.awayUntil && localDateOf(s.tz, now) < s.awayUntil ? s.awayUntil : null;
       if (!nextStarter || inMs < nextStarter.inMs) nextStarter = { userId: row.userId, inMs, awayUntil: away, tz: s.tz };
     }
     return { workingNow, nextStarter };
   }
 
-  private nextWorkStart(s: WorkSchedule, now: Date): number {
-    const key = scheduleKey(s);
+  private nextWorkStart(s: WorkSchedule, region: string | null, now: Date): number {
+    const key = scheduleKey(s, region);
     const t = now.getTime();
     const hit = this.starts.get(key);
     if (hit && hit.from <= t && t < hit.next) return hit.next;

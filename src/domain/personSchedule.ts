@@ -3,7 +3,7 @@
  * the schedule rules read them. Pure: the db layer loads the row, this interprets it — so the
  * scheduler, the services and the CLI all read a person the same way.
  */
-import { isValidTimeZone } from '../time';
+import { isValidTimeZone, publicHolidayOn } from '../time';
 import { firstDigestSlotAfterDate, isRepeatOfServedDate, type DigestHistory, type PlannedDigest, type WorkSchedule } from './workSchedule';
 
 export interface PersonScheduleFields {
@@ -13,6 +13,10 @@ export interface PersonScheduleFields {
   workdayEndMinute: number;
   workingDays: number;
   awayUntil: string | null;
+  /** The region whose public holidays are their days off ("PT", "DE-BY"); null: none chosen. */
+  holidayRegion: string | null;
+  /** Away by their Slack status until this local date (see domain/awayStatus.ts). */
+  statusAwayUntil: string | null;
 }
 
 export interface PersonDigestFields {
@@ -28,12 +32,16 @@ export function zoneOf(p: Pick<PersonScheduleFields, 'tzOverride' | 'slackTz'>):
 }
 
 export function scheduleOf(p: PersonScheduleFields): WorkSchedule {
+  const region = p.holidayRegion;
+  // Away until the later of what they set and what their Slack status says.
+  const away = [p.awayUntil, p.statusAwayUntil].filter((d): d is string => !!d).sort();
   return {
     tz: zoneOf(p),
     startMinute: p.workdayStartMinute,
     endMinute: p.workdayEndMinute,
     workingDays: p.workingDays,
-    awayUntil: p.awayUntil,
+    awayUntil: away.at(-1) ?? null,
+    ...(region ? { isDayOff: (date: string) => publicHolidayOn(region, date) !== null } : {}),
   };
 }
 

@@ -36,6 +36,8 @@ export interface WorkSchedule {
   workingDays: number;
   /** Away on local dates < awayUntil; digests resume ON awayUntil. */
   awayUntil?: LocalDate | null;
+  /** Days off the weekday mask does not know of (their public holidays): no shift, no digest. */
+  isDayOff?: (date: LocalDate) => boolean;
 }
 
 export const DEFAULT_START = 9 * 60;
@@ -60,7 +62,7 @@ export interface CatchUpPlan {
 }
 
 export const MAX_SKIPPED_LISTED = 31;
-// A week plus slack for skipped calendar days; any digest day is found well within it.
+// A week plus slack for skipped calendar days and holidays; any digest day is found well within it.
 const SEARCH_DAYS = 21;
 const DST_SCAN_STEP_MS = 6 * MS_PER_HOUR;
 
@@ -102,7 +104,7 @@ function isAwayOn(s: WorkSchedule, date: LocalDate): boolean {
 
 /** The shift of `date` counts: a working weekday on which the person is not away. */
 export function isShiftDay(s: WorkSchedule, date: LocalDate): boolean {
-  return isWorkingWeekday(s, date) && !isAwayOn(s, date);
+  return isWorkingWeekday(s, date) && !isAwayOn(s, date) && !s.isDayOff?.(date);
 }
 
 /** The slot for `date` (start time resolved in the zone), whether or not it is a digest day. */

@@ -643,3 +643,34 @@ describe('morning digest: stale asks, counted in the recipient’s working days'
     }
   });
 });
+
+describe('morning digest: public holidays', () => {
+  it('no digest and no live DM on a Portuguese holiday; what waited carries over to the next workday', async () => {
+    const LISBON = 'ULISBON';
+    const t = await startTestApp({ now: '2026-11-30T18:00:00Z' }); // Mon 18:00 in Lisbon, after work
+    try {
+      t.fake.addUser({ id: LISBON, name: 'lia', tz: 'Europe/Lisbon' });
+      t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+      const first = await createHandoff(t, NYC, `<@${LISBON}> check the invoice run`);
+      // Lia keeps Portugal's public holidays (Tue 1 Dec is Restauração da Independência).
+      await updateRows(t, 'users', { holidayRegion: 'PT' }, { teamId: TEAM, userId: LISBON });
+      t.clock.set('2026-12-01T09:00:00Z'); // Tue 09:00 in Lisbon: a holiday
+      await t.tick();
+      expect(digestsIn(t, LISBON)).toHaveLength(0);
+      // Mid-morning on the holiday she is not "working now": a new ask waits too.
+      t.clock.set('2026-12-01T11:00:00Z');
+      const second = await createHandoff(t, NYC, `<@${LISBON}> approve the supplier list`);
+      await t.tick();
+      expect(nonDigestDmsIn(t, LISBON)).toHaveLength(0);
+      t.clock.set('2026-12-02T09:00:00Z'); // Wed 09:00 in Lisbon
+      await t.tick();
+      const digests = digestsIn(t, LISBON);
+      expect(digests).toHaveLength(1);
+      expect((await digestRows(t, LISBON)).map((r) => [r.localDate, r.status])).toEqual([['2026-12-02', 'sent']]);
+      for (const id of [first, second]) expect(JSON.stringify(digests[0]!.blocks)).toContain(CardBlockIds.meta(id));
+      await expectPostedInMorning(t, LISBON, 'Europe/Lisbon');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -11,7 +11,18 @@ const WAITING_LIMIT = 500;
 const UNBLOCKED_LIMIT = 200;
 const STARTER_SCAN_LIMIT = 100;
 
-const SCHEDULE_KEYS = ['teamId', 'userId', 'slackTz', 'tzOverride', 'workdayStartMinute', 'workdayEndMinute', 'workingDays', 'awayUntil'] as const;
+const SCHEDULE_KEYS = [
+  'teamId',
+  'userId',
+  'slackTz',
+  'tzOverride',
+  'workdayStartMinute',
+  'workdayEndMinute',
+  'workingDays',
+  'awayUntil',
+  'holidayRegion',
+  'statusAwayUntil',
+] as const;
 
 const user = pgRowReader<UserRow>(users);
 const R = 'r_';

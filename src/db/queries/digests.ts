@@ -17,7 +17,18 @@ const WAITING_LIMIT = 500;
 const UNBLOCKED_LIMIT = 200;
 const STARTER_SCAN_LIMIT = 100;
 
-const SCHEDULE_KEYS = ['teamId', 'userId', 'slackTz', 'tzOverride', 'workdayStartMinute', 'workdayEndMinute', 'workingDays', 'awayUntil'] as const;
+const SCHEDULE_KEYS = [
+  'teamId',
+  'userId',
+  'slackTz',
+  'tzOverride',
+  'workdayStartMinute',
+  'workdayEndMinute',
+  'workingDays',
+  'awayUntil',
+  'holidayRegion',
+  'statusAwayUntil',
+] as const;
 export type ScheduleColumns = Pick<UserRow, (typeof SCHEDULE_KEYS)[number]>;
 export type DigestPerson = ScheduleColumns & Pick<UserRow, 'digestEnabled'>;
 

@@ -20,6 +20,8 @@ export const DUE_KEYS = [
   'workdayEndMinute',
   'workingDays',
   'awayUntil',
+  'holidayRegion',
+  'statusAwayUntil',
   'nextDigestAt',
   'nextDigestLocalDate',
   'lastDigestLocalDate',

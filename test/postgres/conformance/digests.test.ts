@@ -55,6 +55,8 @@ describeStores('due digests', (ctx) => {
       workdayEndMinute: 1020,
       workingDays: 0b0011110,
       awayUntil: '2026-12-01',
+      holidayRegion: null,
+      statusAwayUntil: null,
       nextDigestAt: NOW.getTime() - 10,
       nextDigestLocalDate: '2026-11-30',
       lastDigestLocalDate: null,
@@ -228,6 +230,8 @@ describeStores('one digest', (ctx) => {
       workdayEndMinute: 1020,
       workingDays: 0b0111110,
       awayUntil: '2026-12-24',
+      holidayRegion: null,
+      statusAwayUntil: null,
       digestEnabled: false,
     });
     expect(await store.zoneColumns(T, 'U1')).toEqual({ slackTz: 'Europe/Paris', tzOverride: 'Asia/Tokyo' });
@@ -279,8 +283,30 @@ describeStores('one digest', (ctx) => {
     await create(store, 'B', ['U4'], 'z', NOW);
     const schedules = (await store.waitedOnSchedules(T, 'A')).sort((a, b) => a.userId.localeCompare(b.userId));
     expect(schedules).toEqual([
-      { teamId: T, userId: 'U2', slackTz: 'Europe/Paris', tzOverride: 'Asia/Tokyo', workdayStartMinute: 540, workdayEndMinute: 1020, workingDays: 0b0111110, awayUntil: null },
-      { teamId: T, userId: 'U3', slackTz: 'Europe/Paris', tzOverride: null, workdayStartMinute: 540, workdayEndMinute: 1020, workingDays: 0b1000001, awayUntil: null },
+      {
+        teamId: T,
+        userId: 'U2',
+        slackTz: 'Europe/Paris',
+        tzOverride: 'Asia/Tokyo',
+        workdayStartMinute: 540,
+        workdayEndMinute: 1020,
+        workingDays: 0b0111110,
+        awayUntil: null,
+        holidayRegion: null,
+        statusAwayUntil: null,
+      },
+      {
+        teamId: T,
+        userId: 'U3',
+        slackTz: 'Europe/Paris',
+        tzOverride: null,
+        workdayStartMinute: 540,
+        workdayEndMinute: 1020,
+        workingDays: 0b1000001,
+        awayUntil: null,
+        holidayRegion: null,
+        statusAwayUntil: null,
+      },
     ]);
     expect(await store.waitedOnSchedules(T, 'B')).toEqual([]);
   });

@@ -31,6 +31,9 @@ describeStores('users', (ctx) => {
       digestEnabled: true,
       deflectionEnabled: true,
       awayUntil: null,
+      holidayRegion: null,
+      statusAwayUntil: null,
+      statusAwayKind: null,
       nextDigestAt: null,
       nextDigestLocalDate: null,
       lastDigestLocalDate: null,
@@ -43,7 +46,15 @@ describeStores('users', (ctx) => {
     await store.updateUser(
       T,
       'U1',
-      { tzOverride: 'Asia/Tokyo', digestEnabled: false, workdayStartMinute: 480, awayUntil: '2026-12-24', nextDigestAt: NOW.getTime() + 3600_000 },
+      {
+        tzOverride: 'Asia/Tokyo',
+        digestEnabled: false,
+        workdayStartMinute: 480,
+        awayUntil: '2026-12-24',
+        holidayRegion: 'DE-BY',
+        statusAwayUntil: '2026-12-10',
+        nextDigestAt: NOW.getTime() + 3600_000,
+      },
       at(1),
     );
     const refreshed = await store.upsertProfile(T, 'U1', profile('Ana B', { slackTz: 'America/New_York', deleted: true }), at(2));
@@ -55,6 +66,8 @@ describeStores('users', (ctx) => {
       digestEnabled: false,
       workdayStartMinute: 480,
       awayUntil: '2026-12-24',
+      holidayRegion: 'DE-BY',
+      statusAwayUntil: '2026-12-10',
       nextDigestAt: NOW.getTime() + 3600_000,
       profileFetchedAt: NOW.getTime() + 2,
       createdAt: NOW.getTime(),

@@ -3,7 +3,16 @@ import { plannedDigestsOf } from '../../../src/domain/personSchedule';
 
 const THU_0900_TOKYO = Date.parse('2026-11-26T00:00:00Z');
 const DAY = 24 * 3600_000;
-const tokyo = { tzOverride: null, slackTz: 'Asia/Tokyo', workdayStartMinute: 540, workdayEndMinute: 1020, workingDays: 0b0111110, awayUntil: null };
+const tokyo = {
+  tzOverride: null,
+  slackTz: 'Asia/Tokyo',
+  workdayStartMinute: 540,
+  workdayEndMinute: 1020,
+  workingDays: 0b0111110,
+  awayUntil: null,
+  holidayRegion: null,
+  statusAwayUntil: null,
+};
 const slots = (p: Parameters<typeof plannedDigestsOf>[0], now: number, count: number) =>
   plannedDigestsOf(p, new Date(now), count).map((d) => [d.localDate, new Date(d.at).toISOString()]);
 
