@@ -32,6 +32,12 @@ export default tseslint.config(
     },
   },
   { files: ['scripts/**', 'src/cli/**', 'test/**'], rules: { 'no-console': 'off' } },
+  // Jest loads its test sequencer with a plain require, so it is CommonJS.
+  {
+    files: ['test/sequencer.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   layer(['src/listeners/**'], [...up('db', 'scheduler', 'delivery', 'app', 'tenancy', 'index')], 'Listeners call services; database and delivery work belongs in a service.'),
   layer(
     ['src/services/**'],

@@ -28,6 +28,8 @@ const onPostgres = { globalSetup: '<rootDir>/test/postgres/globalSetup.ts', glob
 module.exports = {
   // A global option: jest ignores it inside a project, where it would leave the 5 s default.
   testTimeout: 30000,
+  // Longest files first (a fresh clone has no timings cached): see test/sequencer.js.
+  testSequencer: '<rootDir>/test/sequencer.js',
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/harness/**/*.test.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], testPathIgnorePatterns: processTests },

@@ -34,6 +34,11 @@ export interface CrashWaveOptions {
   concurrency?: number;
   /** Latency the fake adds to chat.postMessage, so kills land while requests are in flight. */
   slackDelayMs?: number;
+  /**
+   * SLACK_API_TIMEOUT_MS of the child (default: the app's, 10 s). Also how long a killed process's
+   * started post is given to land before the restarted one takes its row over.
+   */
+  apiTimeoutMs?: number;
   runner?: 'tsx' | 'dist';
   /** A built entry point to run with node instead (the tests' shared build); overrides `runner`. */
   entry?: string;
@@ -226,6 +231,7 @@ export async function runCrashWave(opts: CrashWaveOptions): Promise<CrashWaveRes
       LOG_LEVEL: process.env.CRASH_LOG_LEVEL ?? 'warn',
       DELIVERY_RATE_PER_SECOND: String(opts.ratePerSecond ?? 200),
       DELIVERY_CONCURRENCY: String(opts.concurrency ?? 8),
+      ...(opts.apiTimeoutMs === undefined ? {} : { SLACK_API_TIMEOUT_MS: String(opts.apiTimeoutMs) }),
     };
     const args = opts.entry ? [opts.entry] : childCommand(opts.runner ?? 'tsx');
     const logFile = fs.openSync(path.join(dir, 'app.log'), 'a');
