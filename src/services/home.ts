@@ -9,7 +9,7 @@ import { formatWorkingDays, formatHHMM } from '../domain/workSchedule';
 import { localTimeLabel } from '../time';
 import { humanDate } from '../views/availability';
 import { appHomeView } from '../views/appHome';
-import { sectionsWithinBudget } from '../views/handoffList';
+import { cardsThatFit, sectionsWithinBudget } from '../views/handoffList';
 import { LIMITS } from '../views/text';
 import { plannedDigestsOf, scheduleOf } from '../domain/personSchedule';
 import { peopleOnCards, whereIsFrom } from '../views/whereIs';
@@ -36,14 +36,15 @@ export class HomeService {
 
   async listMessage(teamId: string, userId: string): Promise<{ text: string; blocks: KnownBlock[] }> {
     const now = this.clock.now();
-    const limit = loadLimit(LIMITS.messageBlocks);
+    // Three sections in one message: each loads only as many as it could ever show.
+    const fit = (index: number) => cardsThatFit(LIMITS.messageBlocks, 3, index);
     const [waiting, authored, waitingTotal, authoredTotal, resolved] = await Promise.all([
-      this.store.listWaitingOn(teamId, userId, limit),
-      this.store.listAuthoredOpen(teamId, userId, limit),
+      this.store.listWaitingOn(teamId, userId, fit(0)),
+      this.store.listAuthoredOpen(teamId, userId, fit(1)),
       this.store.countWaitingOn(teamId, userId),
       this.store.countOpenAuthored(teamId, userId),
       // What colleagues resolved for you lately stays visible here too, not only in a DM or digest.
-      this.store.listRecentlyResolved(teamId, userId, new Date(now.getTime() - RECENT_MS), 5),
+      this.store.listRecentlyResolved(teamId, userId, new Date(now.getTime() - RECENT_MS), Math.min(5, fit(2))),
     ]);
     const people = await usersById(this.store, teamId, peopleOnCards([...waiting, ...authored, ...resolved]));
     const card = { viewerId: userId, surface: 'list' as const, now, whereIs: whereIsFrom((id) => people.get(id), now) };

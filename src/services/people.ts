@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import { isValidTimeZone } from '../time';
 import { nextDigest, type PlannedDigest } from '../domain/workSchedule';
 import { digestHistoryOf, scheduleOf } from '../domain/personSchedule';
+import { awayFromStatus, awayUntilFromStatus } from '../domain/awayStatus';
 import { classifySlackError } from '../slack/errors';
 import { cleanText } from '../domain/slackText';
 import { TEXT_LIMITS } from '../domain/textLimits';
@@ -37,7 +38,7 @@ export interface SlackUserObject {
   deleted?: boolean;
   team_id?: string;
   enterprise_user?: { teams?: string[] };
-  profile?: { display_name?: string; real_name?: string };
+  profile?: { display_name?: string; real_name?: string; status_text?: string; status_emoji?: string; status_expiration?: number };
 }
 
 /**
@@ -123,10 +124,17 @@ export class People {
     return this.store.transaction(async (tx) => {
       await tx.ensureWorkspace(teamId, now);
       const before = await tx.getUserForUpdate(teamId, user.id);
-      const row = await tx.upsertProfile(teamId, user.id, profileFromSlack(user), now);
+      let row = await tx.upsertProfile(teamId, user.id, profileFromSlack(user), now);
       const zoneChanged = before && scheduleOf(before).tz !== scheduleOf(row).tz;
       const becamePerson = before && (before.isBot || before.deleted) !== (row.isBot || row.deleted);
-      if (!before || zoneChanged || becamePerson || row.nextDigestAt === null) await this.replanDigest(row, tx);
+      // Away by their Slack status (out of office, vacation, sick…): its end moves their digests.
+      const status = statusAwayOf(user, row, now);
+      const awayChanged = status.statusAwayUntil !== row.statusAwayUntil || status.statusAwayKind !== row.statusAwayKind;
+      if (awayChanged) {
+        await tx.updateUser(teamId, user.id, status, now);
+        row = { ...row, ...status };
+      }
+      if (!before || zoneChanged || becamePerson || awayChanged || row.nextDigestAt === null) await this.replanDigest(row, tx);
       return (await tx.getUser(teamId, user.id))!;
     });
   }
@@ -153,6 +161,15 @@ export class People {
       return plan;
     });
   }
+}
+
+/** What the Slack status says of being away, as the users row keeps it (both null when it says nothing). */
+function statusAwayOf(user: SlackUserObject, row: UserRow, now: Date): Pick<UserRow, 'statusAwayUntil' | 'statusAwayKind'> {
+  const p = user.profile;
+  const away = awayFromStatus({ text: p?.status_text ?? '', emoji: p?.status_emoji ?? '', expiration: p?.status_expiration ?? 0 }, now);
+  if (!away) return { statusAwayUntil: null, statusAwayKind: null };
+  const s = scheduleOf(row);
+  return { statusAwayUntil: awayUntilFromStatus(s, away, now), statusAwayKind: away.kind };
 }
 
 function toPerson(row: UserRow): Person {

@@ -6,6 +6,16 @@ import type { KnownBlock } from '@slack/types';
 import type { HandoffWithRecipients } from '../db/queries/handoffs';
 import { handoffCard, type CardOptions } from './handoffCard';
 
+/**
+ * The most cards section `index` of `count` can show within `maxBlocks` (sectionsWithinBudget below):
+ * a card is at least two blocks, two blocks per section are the title and the "…and N more" line, and
+ * a section may use what the sections before it left. Beyond this, handoffs are counted, not loaded.
+ */
+export function cardsThatFit(maxBlocks: number, count: number, index: number): number {
+  const budget = maxBlocks - count * 2;
+  return Math.max(1, Math.floor(Math.floor(budget / (count - index)) / 2));
+}
+
 export interface ListSection {
   title: string;
   emptyText: string;

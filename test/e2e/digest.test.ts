@@ -674,3 +674,57 @@ describe('morning digest: public holidays', () => {
     }
   });
 });
+
+describe('morning digest: away by Slack status', () => {
+  it('a vacation status with an end holds digests until the first workday after it; clearing it early brings them back the next morning', async () => {
+    const LISBON = 'ULISBON';
+    const t = await startTestApp({ now: '2026-12-02T18:00:00Z' }); // Wed 18:00 in Lisbon
+    try {
+      t.fake.addUser({ id: LISBON, name: 'lia', tz: 'Europe/Lisbon' });
+      t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+      const id = await createHandoff(t, NYC, `<@${LISBON}> check the invoice run`);
+      // Lia sets ":palm_tree: Vacationing" until the end of Tuesday 8 Dec in Lisbon.
+      const until = Date.parse('2026-12-08T23:59:59Z') / 1000;
+      await t.slack.event(t.fake.setStatus(LISBON, { text: 'Vacationing', emoji: ':palm_tree:', expiration: until }));
+      await eventually(async () => expect(await userRow(t, LISBON)).toMatchObject({ statusAwayUntil: '2026-12-09', statusAwayKind: 'vacation' }));
+      for (const day of ['2026-12-03', '2026-12-04', '2026-12-07']) {
+        t.clock.set(`${day}T09:00:00Z`);
+        await t.tick();
+      }
+      expect(digestsIn(t, LISBON)).toHaveLength(0);
+      // Back early: she clears the status on Monday evening; Tuesday's digest has what waited.
+      t.clock.set('2026-12-07T19:00:00Z');
+      await t.slack.event(t.fake.setStatus(LISBON, null));
+      await eventually(async () => expect(await userRow(t, LISBON)).toMatchObject({ statusAwayUntil: null, statusAwayKind: null }));
+      t.clock.set('2026-12-08T09:00:00Z');
+      await t.tick();
+      const digests = digestsIn(t, LISBON);
+      expect(digests).toHaveLength(1);
+      expect(JSON.stringify(digests[0]!.blocks)).toContain(CardBlockIds.meta(id));
+      expect((await digestRows(t, LISBON)).map((r) => r.localDate)).toEqual(['2026-12-08']);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a lunch break or "back from vacation" is not away', async () => {
+    const LISBON = 'ULISBON';
+    const t = await startTestApp({ now: '2026-12-02T12:00:00Z' });
+    try {
+      t.fake.addUser({ id: LISBON, name: 'lia', tz: 'Europe/Lisbon' });
+      for (const status of [
+        { text: 'Away from keyboard for lunch', emoji: ':palm_tree:', expiration: 0 },
+        { text: 'Back from vacation, catching up', emoji: '', expiration: 0 },
+      ]) {
+        // Away first, so each of these has something to clear.
+        await t.slack.event(t.fake.setStatus(LISBON, { text: 'OOO', emoji: '', expiration: 0 }));
+        await eventually(async () => expect(await userRow(t, LISBON)).toMatchObject({ statusAwayKind: 'out_of_office' }));
+        await t.slack.event(t.fake.setStatus(LISBON, status));
+        expect(await t.handoff.inFlight.drain(10_000)).toBe(true); // the event's work after its ack is done
+        expect(await userRow(t, LISBON)).toMatchObject({ displayName: 'lia', statusAwayUntil: null, statusAwayKind: null });
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -60,6 +60,14 @@ export interface FakeUserInput {
   deleted?: boolean;
   is_admin?: boolean;
   team_id?: string;
+  status?: FakeStatus;
+}
+
+/** A Slack status: text, emoji, and when Slack clears it (epoch seconds, 0 = never). */
+export interface FakeStatus {
+  text: string;
+  emoji: string;
+  expiration: number;
 }
 
 export interface FakeUser {
@@ -72,6 +80,7 @@ export interface FakeUser {
   deleted: boolean;
   is_admin: boolean;
   team_id: string;
+  status?: FakeStatus;
 }
 
 export interface FakeChannelInput {
@@ -334,9 +343,19 @@ export class FakeSlack {
       deleted: input.deleted ?? false,
       is_admin: input.is_admin ?? false,
       team_id: input.team_id ?? this.teamId,
+      ...(input.status ? { status: input.status } : {}),
     };
     this.users.set(user.id, user);
     return user;
+  }
+
+  /** Sets a person's Slack status and returns the `user_change` event Slack would send for it. */
+  setStatus(id: string, status: FakeStatus | null): { type: 'user_change'; user: Json } {
+    const user = this.users.get(id);
+    if (!user) throw new Error(`no fake user ${id}`);
+    if (status) user.status = status;
+    else delete user.status;
+    return { type: 'user_change', user: this.userJson(user) };
   }
 
   getUser(id: string): FakeUser | undefined {
@@ -744,6 +763,9 @@ export class FakeSlack {
         display_name: user.name,
         display_name_normalized: user.name,
         team: user.team_id,
+        status_text: user.status?.text ?? '',
+        status_emoji: user.status?.emoji ?? '',
+        status_expiration: user.status?.expiration ?? 0,
         ...(user.id === this.botUserId ? { bot_id: this.botId } : {}),
       },
     };

@@ -6,23 +6,11 @@ import type { UserRow } from '../queries/users';
 import type { DigestQueries } from '../store';
 import { instant, pgRowReader, statement, type On, type Raw } from './conn';
 import { handoffRow, recipientRow } from './handoffs';
+import { SCHEDULE_KEYS } from '../queries/dueDigests';
 
 const WAITING_LIMIT = 500;
 const UNBLOCKED_LIMIT = 200;
 const STARTER_SCAN_LIMIT = 100;
-
-const SCHEDULE_KEYS = [
-  'teamId',
-  'userId',
-  'slackTz',
-  'tzOverride',
-  'workdayStartMinute',
-  'workdayEndMinute',
-  'workingDays',
-  'awayUntil',
-  'holidayRegion',
-  'statusAwayUntil',
-] as const;
 
 const user = pgRowReader<UserRow>(users);
 const R = 'r_';

@@ -11,24 +11,13 @@ import { handoffRecipients, handoffs, users } from '../schema';
 import { prepared, rowReader } from '../prepared';
 import type { HandoffWithRecipients } from './handoffs';
 import type { UserRow } from './users';
+import { SCHEDULE_KEYS } from './dueDigests';
 
 /** Same bounds as the list queries App Home uses. */
 const WAITING_LIMIT = 500;
 const UNBLOCKED_LIMIT = 200;
 const STARTER_SCAN_LIMIT = 100;
 
-const SCHEDULE_KEYS = [
-  'teamId',
-  'userId',
-  'slackTz',
-  'tzOverride',
-  'workdayStartMinute',
-  'workdayEndMinute',
-  'workingDays',
-  'awayUntil',
-  'holidayRegion',
-  'statusAwayUntil',
-] as const;
 export type ScheduleColumns = Pick<UserRow, (typeof SCHEDULE_KEYS)[number]>;
 export type DigestPerson = ScheduleColumns & Pick<UserRow, 'digestEnabled'>;
 

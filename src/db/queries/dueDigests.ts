@@ -10,8 +10,8 @@ import { users } from '../schema';
 import { prepared, rowReader } from '../prepared';
 import type { UserRow } from './users';
 
-/** The person columns the sweep reads (both stores select these). */
-export const DUE_KEYS = [
+/** A person's schedule columns, as every reader of a schedule selects them (both stores). */
+export const SCHEDULE_KEYS = [
   'teamId',
   'userId',
   'slackTz',
@@ -22,11 +22,10 @@ export const DUE_KEYS = [
   'awayUntil',
   'holidayRegion',
   'statusAwayUntil',
-  'nextDigestAt',
-  'nextDigestLocalDate',
-  'lastDigestLocalDate',
-  'lastDigestAt',
 ] as const;
+
+/** The person columns the sweep reads (both stores select these): the schedule and the digest plan. */
+export const DUE_KEYS = [...SCHEDULE_KEYS, 'nextDigestAt', 'nextDigestLocalDate', 'lastDigestLocalDate', 'lastDigestAt'] as const;
 
 /** What the sweep reads of a person: the schedule columns, by their UserRow names. */
 export type DueUser = Pick<UserRow, (typeof DUE_KEYS)[number]>;
