@@ -5,7 +5,7 @@
  * Slack recovers, or the author is told why it cannot), nothing duplicated, and clear log lines.
  */
 import { FakeSlack, type FakeMessage } from '../harness/fakeSlack';
-import { TEST_BOT_TOKEN } from '../harness/testApp';
+import { eventually, TEST_BOT_TOKEN } from '../harness/testApp';
 import { MetadataEventTypes } from '../../src/ids';
 import { CaseLog } from './support/cases';
 import { errorLines, parseLogs, People, seededAppOnBoot, sleep, submitModal, TEAM } from './support/world';
@@ -348,6 +348,10 @@ describe('token_revoked and the uninstall events', () => {
       // Reinstalled: the token works again; Ken's pending handoff reaches him (in his digest).
       t.fake.clearFaults();
       await t.restart();
+      // The restarted app learns that Slack takes the token again from its own auth.test, in the
+      // background; a sweep that ran before that would find the workspace still paused (the next
+      // tick, 30 s later, would send the digest). Wait for that, not for a fixed time.
+      await eventually(async () => expect(await workspaceStatus()).toEqual({ status: 'active' }), 15_000);
       // Friday 09:05 in Tokyo: Ken's next digest (Thursday's was missed while uninstalled, by design).
       t.clock.set('2026-11-27T00:05:00Z');
       await t.tick();
