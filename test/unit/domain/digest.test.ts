@@ -5,42 +5,11 @@ import { DIGEST_BLOCK_BUDGET, DIGEST_SECTION_CAP, digestBlockCount, planDigest }
 import { digestMessage, digestText } from '../../../src/views/digestMessage';
 import type { DigestItem } from '../../../src/delivery/digestBuilder';
 import { validateSurface } from '../../harness/blockKit';
+import { handoffRow } from '../../harness/handoffRows';
 
 const NOW = new Date('2026-11-26T00:00:00Z');
-let nextId = 1;
-
 function item(over: Partial<DigestItem> = {}): DigestItem {
-  const id = over.id ?? nextId++;
-  return {
-    id,
-    teamId: 'T1',
-    number: id,
-    authorId: 'UAUTHOR',
-    title: `Title ${id}`,
-    context: '',
-    ask: `Ask ${id}`,
-    links: '',
-    ifOffline: '',
-    neededByAt: null,
-    urgent: false,
-    state: 'open',
-    channelId: null,
-    channelTs: null,
-    sourcePermalink: null,
-    resolutionNote: null,
-    resolvedBy: null,
-    resolvedAt: null,
-    authorNotifiedAt: null,
-    neededByWarnedAt: null,
-    idempotencyKey: null,
-    createdAt: NOW.getTime() - id * 60_000,
-    updatedAt: NOW.getTime(),
-    recipients: [
-      { handoffId: id, teamId: 'T1', userId: 'UME', active: true, notifiedAt: null, snoozedUntilDate: null, addedAt: 0, position: 0, staleOfferedAt: null, nudgedOn: null },
-    ],
-    snoozedUntilDate: null,
-    ...over,
-  };
+  return { ...handoffRow(NOW, over), snoozedUntilDate: null, ...over };
 }
 
 const base = { localDate: '2026-11-26', unblocked: [] as DigestItem[], waitingOnYou: [] as DigestItem[], waitingOnOthersCount: 0, nextStarter: null };

@@ -3,41 +3,10 @@ import fc from 'fast-check';
 import { cardsThatFit, sectionsWithinBudget, type ListSection } from '../../../src/views/handoffList';
 import type { HandoffWithRecipients } from '../../../src/db/queries/handoffs';
 import type { HandoffState } from '../../../src/domain/handoffLifecycle';
+import { handoffRow } from '../../harness/handoffRows';
 
 const NOW = new Date('2026-12-01T10:00:00Z');
-let next = 1;
-
-function handoff(state: HandoffState): HandoffWithRecipients {
-  const id = next++;
-  return {
-    id,
-    teamId: 'T1',
-    number: id,
-    authorId: 'UAUTHOR',
-    title: `Title ${id}`,
-    context: '',
-    ask: `Ask ${id}`,
-    links: '',
-    ifOffline: '',
-    neededByAt: null,
-    urgent: false,
-    state,
-    channelId: null,
-    channelTs: null,
-    sourcePermalink: null,
-    resolutionNote: null,
-    resolvedBy: null,
-    resolvedAt: null,
-    authorNotifiedAt: null,
-    neededByWarnedAt: null,
-    idempotencyKey: null,
-    createdAt: NOW.getTime(),
-    updatedAt: NOW.getTime(),
-    recipients: [
-      { handoffId: id, teamId: 'T1', userId: 'UME', active: true, notifiedAt: null, snoozedUntilDate: null, addedAt: 0, position: 0, staleOfferedAt: null, nudgedOn: null },
-    ],
-  };
-}
+const handoff = (state: HandoffState): HandoffWithRecipients => handoffRow(NOW, { state });
 
 describe('cardsThatFit', () => {
   it('/handoff list (50 blocks, 3 sections): 7, 11 and 22 cards at most', () => {
