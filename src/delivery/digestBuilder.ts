@@ -55,10 +55,10 @@ export class DigestBuilder {
     const now = this.clock.now();
     const mine = (h: HandoffWithRecipients) => h.recipients.find((r) => r.userId === userId);
     // Asks nobody acknowledged for N of the reader's working days are marked and come first.
-    const calendar = { schedule: scheduleOf(user as UserRow) };
+    const schedule = scheduleOf(user as UserRow);
     const staleDays = (h: HandoffWithRecipients) => {
       const since = mine(h)?.addedAt;
-      return h.state === 'open' && since ? staleWorkingDays(calendar, new Date(since), now) : null;
+      return h.state === 'open' && since ? staleWorkingDays(schedule, new Date(since), now) : null;
     };
     // A nudge for this digest (or an earlier one it is still unanswered after) puts the ask first.
     const nudged = (h: HandoffWithRecipients) => {
@@ -115,7 +115,7 @@ export class DigestBuilder {
   private async neededSoon(teamId: string, authorId: string, now: Date): Promise<NeededSoon[]> {
     const byHandoff = new Map<number, NeededSoon>();
     for (const d of await this.store.neededByAsks(teamId, authorId)) {
-      if (!neededBySoon({ schedule: scheduleOf(d.schedule as UserRow) }, new Date(d.neededByAt), now)) continue;
+      if (!neededBySoon(scheduleOf(d.schedule as UserRow), new Date(d.neededByAt), now)) continue;
       const line = byHandoff.get(d.handoffId) ?? { handoffId: d.handoffId, number: d.number, title: d.title, neededByAt: d.neededByAt, recipientIds: [] };
       line.recipientIds.push(d.recipientId);
       byHandoff.set(d.handoffId, line);
@@ -127,7 +127,7 @@ export class DigestBuilder {
   private async unanswered(teamId: string, authorId: string, now: Date): Promise<Unanswered[]> {
     const out: Unanswered[] = [];
     for (const a of await this.store.unansweredAsks(teamId, authorId)) {
-      const days = staleWorkingDays({ schedule: scheduleOf(a.schedule as UserRow) }, new Date(a.addedAt), now);
+      const days = staleWorkingDays(scheduleOf(a.schedule as UserRow), new Date(a.addedAt), now);
       if (days !== null) out.push({ handoffId: a.handoffId, number: a.number, title: a.title, recipientId: a.recipientId, workingDays: days });
     }
     return out;

@@ -3,7 +3,7 @@
  * the schedule rules read them. Pure: the db layer loads the row, this interprets it — so the
  * scheduler, the services and the CLI all read a person the same way.
  */
-import { isValidTimeZone, publicHolidayOn } from '../time';
+import { isValidTimeZone, maxLocalDate, publicHolidayOn } from '../time';
 import { firstDigestSlotAfterDate, isRepeatOfServedDate, type DigestHistory, type PlannedDigest, type WorkSchedule } from './workSchedule';
 
 export interface PersonScheduleFields {
@@ -34,13 +34,13 @@ export function zoneOf(p: Pick<PersonScheduleFields, 'tzOverride' | 'slackTz'>):
 export function scheduleOf(p: PersonScheduleFields): WorkSchedule {
   const region = p.holidayRegion;
   // Away until the later of what they set and what their Slack status says.
-  const away = [p.awayUntil, p.statusAwayUntil].filter((d): d is string => !!d).sort();
+  const away = p.awayUntil && p.statusAwayUntil ? maxLocalDate(p.awayUntil, p.statusAwayUntil) : (p.awayUntil ?? p.statusAwayUntil);
   return {
     tz: zoneOf(p),
     startMinute: p.workdayStartMinute,
     endMinute: p.workdayEndMinute,
     workingDays: p.workingDays,
-    awayUntil: away.at(-1) ?? null,
+    awayUntil: away ?? null,
     ...(region ? { isDayOff: (date: string) => publicHolidayOn(region, date) !== null } : {}),
   };
 }

@@ -62,8 +62,9 @@ export interface CatchUpPlan {
 }
 
 export const MAX_SKIPPED_LISTED = 31;
-// A week plus slack for skipped calendar days and holidays; any digest day is found well within it.
-const SEARCH_DAYS = 21;
+// Ten weeks: a one-day-a-week schedule can meet several holidays in a row (and skipped calendar
+// days); the search stops at the first digest day, so the bound costs nothing when it is not needed.
+const SEARCH_DAYS = 70;
 const DST_SCAN_STEP_MS = 6 * MS_PER_HOUR;
 
 // ---------------------------------------------------------------- validation

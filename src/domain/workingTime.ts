@@ -3,18 +3,12 @@
  * waiting on a person, and how much of their working time is left before a deadline. An ask sent on
  * Friday evening to Tokyo has waited no working time at all by Monday 08:59 in Tokyo.
  *
- * Pure: instants in, numbers out. A shift is the working window of one shift day (a working weekday
- * the person is not away on, nor has off for another reason such as a public holiday); a shift that
- * crosses midnight belongs to the day it starts, as in workSchedule.ts.
+ * Pure: instants in, numbers out. A shift is the working window of one shift day (workSchedule.ts's
+ * `isShiftDay`: a working weekday the person is not away on and that is not one of their days off,
+ * such as a public holiday); a shift that crosses midnight belongs to the day it starts.
  */
 import { addDays, localDateOf, localInstant, MS_PER_DAY, type LocalDate } from '../time';
 import { isShiftDay, type WorkSchedule } from './workSchedule';
-
-/** A schedule plus days off it does not know about (public holidays): those have no shift. */
-export interface WorkCalendar {
-  schedule: WorkSchedule;
-  isDayOff?: (date: LocalDate) => boolean;
-}
 
 export interface Shift {
   date: LocalDate;
@@ -26,9 +20,8 @@ export interface Shift {
 const MAX_SPAN_DAYS = 3660;
 
 /** The shift of `date`, or null when it is not a shift day. */
-export function shiftOn(cal: WorkCalendar, date: LocalDate): Shift | null {
-  const s = cal.schedule;
-  if (!isShiftDay(s, date) || cal.isDayOff?.(date)) return null;
+export function shiftOn(s: WorkSchedule, date: LocalDate): Shift | null {
+  if (!isShiftDay(s, date)) return null;
   const start = localInstant(s.tz, date, s.startMinute);
   // Equal start and end is a 24-hour shift; an end at or before the start crosses midnight.
   const endDate = s.endMinute <= s.startMinute ? addDays(date, 1) : date;
@@ -37,27 +30,30 @@ export function shiftOn(cal: WorkCalendar, date: LocalDate): Shift | null {
   return { date, start, end: end.getTime() > start.getTime() ? end : start };
 }
 
-/** The shifts that overlap [from, to), in order. */
-export function shiftsBetween(cal: WorkCalendar, from: Date, to: Date): Shift[] {
-  if (to.getTime() <= from.getTime()) return [];
-  const tz = cal.schedule.tz;
-  const last = localDateOf(tz, to);
+/** The shifts that overlap [from, to), in order, one at a time: a caller that has its answer stops early. */
+function* shiftsOverlapping(s: WorkSchedule, from: Date, to: Date): Generator<Shift> {
+  if (to.getTime() <= from.getTime()) return;
+  const last = localDateOf(s.tz, to);
   const days = Math.min(MAX_SPAN_DAYS, Math.ceil((to.getTime() - from.getTime()) / MS_PER_DAY) + 3);
-  const out: Shift[] = [];
   // From the day before: yesterday's overnight shift may still be running at `from`.
-  let date = addDays(localDateOf(tz, from), -1);
+  let date = addDays(localDateOf(s.tz, from), -1);
   for (let i = 0; i < days && date <= last; i++, date = addDays(date, 1)) {
-    const shift = shiftOn(cal, date);
-    if (shift && shift.end.getTime() > from.getTime() && shift.start.getTime() < to.getTime()) out.push(shift);
+    const shift = shiftOn(s, date);
+    if (shift && shift.end.getTime() > from.getTime() && shift.start.getTime() < to.getTime()) yield shift;
   }
-  return out;
 }
 
-/** Working milliseconds in [from, to): never negative, never more than the wall-clock span. */
-export function workingMsBetween(cal: WorkCalendar, from: Date, to: Date): number {
+/** The shifts that overlap [from, to), in order. */
+export function shiftsBetween(s: WorkSchedule, from: Date, to: Date): Shift[] {
+  return [...shiftsOverlapping(s, from, to)];
+}
+
+/** Working milliseconds in [from, to): never negative, never more than the wall-clock span. Counting stops at `cap`. */
+export function workingMsBetween(s: WorkSchedule, from: Date, to: Date, cap = Infinity): number {
   let total = 0;
-  for (const shift of shiftsBetween(cal, from, to)) {
+  for (const shift of shiftsOverlapping(s, from, to)) {
     total += Math.min(shift.end.getTime(), to.getTime()) - Math.max(shift.start.getTime(), from.getTime());
+    if (total >= cap) return cap;
   }
   return total;
 }
@@ -67,9 +63,9 @@ export function workingMsBetween(cal: WorkCalendar, from: Date, to: Date): numbe
  * ended by `now` while it was waiting (a shift it arrived during counts; one it arrived after does
  * not). Counting stops at `cap`.
  */
-export function workingDaysWaited(cal: WorkCalendar, since: Date, now: Date, cap = 31): number {
+export function workingDaysWaited(s: WorkSchedule, since: Date, now: Date, cap = 31): number {
   let n = 0;
-  for (const shift of shiftsBetween(cal, since, now)) {
+  for (const shift of shiftsOverlapping(s, since, now)) {
     if (shift.end.getTime() <= now.getTime() && shift.end.getTime() > since.getTime()) n++;
     if (n >= cap) break;
   }

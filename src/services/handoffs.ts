@@ -422,7 +422,7 @@ export class HandoffService {
     if (!person) return { ok: false, message: `I don’t know ${mention(recipientId)}’s working hours yet, so I can’t tell when their next digest is.` };
     const s = scheduleOf(person as UserRow);
     const now = this.clock.now();
-    const day = nudgeDay({ schedule: s }, now);
+    const day = nudgeDay(s, now);
     const when = `${mention(recipientId)}’s digest on ${humanDate(s.tz, day)}`;
     const nudged = await this.store.transaction(async (tx) => {
       const changed = await tx.nudgeRecipient(handoffId, recipientId, day);

@@ -8,6 +8,7 @@
  */
 import { startTestApp, eventually, type TestApp } from '../harness/testApp';
 import { OutboxDispatcher } from '../../src/delivery/outbox';
+import { countingDispatcher } from '../harness/countingDispatcher';
 import { waveTurn } from '../../src/scheduler/digestSweep';
 
 // Named so the big workspace's rows are enqueued (and numbered) first, as a sweep ordered by team would.
@@ -70,31 +71,12 @@ describe('outbox fairness between workspaces', () => {
     t = await startTestApp({ now: '2026-11-26T00:00:00Z' });
     await t.handoff.dispatcher.stop();
     await enqueueWave(t, BIG, 40, t.clock.now().getTime() - 1000);
-    let inFlight = 0;
-    let most = 0;
-    let sent = 0;
-    const d = new OutboxDispatcher(
-      t.handoff.store,
-      {
-        deliver: async (_row, pace) => {
-          await pace();
-          inFlight += 1;
-          most = Math.max(most, inFlight);
-          await new Promise((r) => setTimeout(r, 50)); // a slow Slack: every sender is needed
-          inFlight -= 1;
-          sent += 1;
-          return { status: 'sent', ts: null };
-        },
-        findDelivered: async () => null,
-      },
-      t.clock,
-      t.handoff.logger,
-      { concurrency: 8, ratePerSecond: 1000, startRatePerSecond: 1000, claimBatch: t.handoff.database.kind === 'postgres' ? 8 : 1 },
-    );
+    const counting = countingDispatcher(t, 50, t.clock, { concurrency: 8, claimBatch: t.handoff.database.kind === 'postgres' ? 8 : 1 }); // a slow Slack: every sender is needed
+    const d = counting.d;
     try {
       d.kick();
-      await eventually(() => expect(sent).toBe(40), 10_000);
-      expect(most).toBe(8);
+      await eventually(() => expect(counting.sent()).toBe(40), 10_000);
+      expect(counting.mostInFlight()).toBe(8);
     } finally {
       await d.stop();
     }

@@ -8,6 +8,7 @@ import { countRows, insertRows, selectOne, selectRows, updateRows, type RowOf } 
 import { MetadataEventTypes } from '../../src/ids';
 import { MAX_ATTEMPTS, OutboxDispatcher } from '../../src/delivery/outbox';
 import { PAUSED_RECHECK_MS } from '../../src/services/workspaces';
+import { countingDispatcher } from '../harness/countingDispatcher';
 
 const TEAM = 'T0001';
 const LISBON = 'ULISBON'; // 12:00 in Lisbon at the start: working, so handoffs are DMed at once
@@ -468,35 +469,17 @@ describe.each([
 
   it('after a Retry-After every sender comes back, not just the row that waited it out', async () => {
     const t = await startTestApp({ now: '2026-11-25T12:00:00Z' });
-    let inFlight = 0;
-    let most = 0;
-    let sent = 0;
-    const d = new OutboxDispatcher(
-      t.handoff.store,
-      {
-        deliver: async (_row, pace) => {
-          await pace();
-          inFlight += 1;
-          most = Math.max(most, inFlight);
-          await new Promise((r) => setTimeout(r, 20)); // Slack's round trip
-          inFlight -= 1;
-          sent += 1;
-          return { status: 'sent', ts: null };
-        },
-        findDelivered: async () => null,
-      },
-      { now: () => new Date() }, // rows put back until the pause ends become due in real time
-      t.handoff.logger,
-      { concurrency: 4, ratePerSecond: 1000, startRatePerSecond: 1000, claimBatch },
-    );
+    // Rows put back until the pause ends become due in real time; 20 ms is Slack's round trip.
+    const counting = countingDispatcher(t, 20, { now: () => new Date() }, { concurrency: 4, claimBatch });
+    const d = counting.d;
     try {
       await t.handoff.dispatcher.stop();
       await d.limiterFor('TWAVE').pause(300);
       for (let i = 0; i < 24; i++)
         await t.handoff.store.enqueue({ teamId: 'TWAVE', kind: 'dm', dedupeKey: `wave:${i}`, userId: `UW${i}`, payload: { reason: 'notice', text: 'hi' } }, new Date(0));
       d.kick();
-      await eventually(() => expect(sent).toBe(24), 5000);
-      expect(most).toBeGreaterThanOrEqual(2);
+      await eventually(() => expect(counting.sent()).toBe(24), 5000);
+      expect(counting.mostInFlight()).toBeGreaterThanOrEqual(2);
     } finally {
       await d.stop();
       await t.close();

@@ -1,6 +1,6 @@
 /** What one person's digest reads, on PostgreSQL (same contract as ../queries/digests.ts). */
 import { users } from '../pgSchema';
-import type { DigestPerson, ScheduleColumns } from '../queries/digests';
+import type { AskAndPerson, DigestPerson, ScheduleColumns } from '../queries/digests';
 import type { HandoffWithRecipients } from '../queries/handoffs';
 import type { UserRow } from '../queries/users';
 import type { DigestQueries } from '../store';
@@ -98,6 +98,11 @@ function group(rows: Raw[]): HandoffWithRecipients[] {
   return out;
 }
 
+/** The columns every (ask, person) row of these statements has. */
+function askAndPerson(r: Raw): AskAndPerson {
+  return { handoffId: Number(r.handoffId), number: Number(r.number), title: r.title as string, recipientId: r.recipientId as string, schedule: user.read(r) as ScheduleColumns };
+}
+
 export const digestQueries: On<DigestQueries> = {
   digestPerson: async (c, teamId, userId) => (await c.rows(S.person, [teamId, userId])).map((r) => user.read(r) as DigestPerson)[0],
   zoneColumns: async (c, teamId, userId) => (await c.rows(S.zone, [teamId, userId])).map((r) => user.read(r) as Pick<UserRow, 'slackTz' | 'tzOverride'>)[0],
@@ -106,24 +111,9 @@ export const digestQueries: On<DigestQueries> = {
   openAuthoredCount: async (c, teamId, userId) => (await c.rows<{ n: number }>(S.openAuthored, [teamId, userId]))[0]?.n ?? 0,
   waitedOnSchedules: async (c, teamId, userId) => (await c.rows(S.waitedOn, [teamId, userId])).map((r) => user.read(r) as ScheduleColumns),
   unansweredAsks: async (c, teamId, authorId) =>
-    (await c.rows(S.unanswered, [teamId, authorId])).map((r) => ({
-      handoffId: Number(r.handoffId),
-      number: Number(r.number),
-      title: r.title as string,
-      ask: r.ask as string,
-      recipientId: r.recipientId as string,
-      addedAt: recipientRow.read({ addedAt: r.addedAt }).addedAt,
-      schedule: user.read(r) as ScheduleColumns,
-    })),
+    (await c.rows(S.unanswered, [teamId, authorId])).map((r) => ({ ...askAndPerson(r), ask: r.ask as string, addedAt: recipientRow.read({ addedAt: r.addedAt }).addedAt })),
   neededByAsks: async (c, teamId, authorId) =>
-    (await c.rows(S.neededBy, [teamId, authorId])).map((r) => ({
-      handoffId: Number(r.handoffId),
-      number: Number(r.number),
-      title: r.title as string,
-      neededByAt: handoffRow.read({ neededByAt: r.neededByAt }).neededByAt!,
-      recipientId: r.recipientId as string,
-      schedule: user.read(r) as ScheduleColumns,
-    })),
+    (await c.rows(S.neededBy, [teamId, authorId])).map((r) => ({ ...askAndPerson(r), neededByAt: handoffRow.read({ neededByAt: r.neededByAt }).neededByAt! })),
   async markNeededByWarned(c, teamId, handoffIds, now) {
     if (handoffIds.length > 0) await c.changes(S.neededByWarned, [instant(now.getTime()), teamId, handoffIds]);
   },

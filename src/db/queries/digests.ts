@@ -89,26 +89,25 @@ const statements = (s: Database.Database) => ({
   ),
 });
 
-/** An unresolved ask of the author's with a "needed by", and one person on it with their schedule. */
-export interface DueAsk {
+/** One of the author's asks and one person on it, with that person's schedule. */
+export interface AskAndPerson {
   handoffId: number;
   number: number;
   title: string;
-  neededByAt: number;
   recipientId: string;
   schedule: ScheduleColumns;
 }
 
-/** An open ask of the author's and one recipient who has not answered it, with their schedule. */
-export interface UnansweredAsk {
-  handoffId: number;
-  number: number;
-  title: string;
+/** An unresolved ask of the author's with a "needed by", and one person on it. */
+export interface DueAsk extends AskAndPerson {
+  neededByAt: number;
+}
+
+/** An open ask of the author's and one recipient who has not answered it. */
+export interface UnansweredAsk extends AskAndPerson {
   ask: string;
-  recipientId: string;
   /** When the ask reached them. */
   addedAt: number;
-  schedule: ScheduleColumns;
 }
 
 /** Rows of (handoff × recipient), in handoff order, back to handoffs with their recipients. */
@@ -159,33 +158,29 @@ export function waitedOnSchedules(db: Db, teamId: string, userId: string): Sched
   return prepared(db, statements).waitedOn.all(teamId, userId, userId);
 }
 
+/** The columns every (ask, person) row of these statements has. */
+function askAndPerson(r: Record<string, unknown>): AskAndPerson {
+  return {
+    handoffId: r.handoffId as number,
+    number: r.number as number,
+    title: r.title as string,
+    recipientId: r.recipientId as string,
+    schedule: user.read(r) as ScheduleColumns,
+  };
+}
+
 /** The author's open asks not yet acknowledged, per recipient not yet asked about (oldest first). */
 export function unansweredAsks(db: Db, teamId: string, authorId: string): UnansweredAsk[] {
   return prepared(db, statements)
     .unanswered.all(teamId, authorId, authorId)
-    .map((r) => ({
-      handoffId: r.handoffId as number,
-      number: r.number as number,
-      title: r.title as string,
-      ask: r.ask as string,
-      recipientId: r.recipientId as string,
-      addedAt: r.addedAt as number,
-      schedule: user.read(r) as ScheduleColumns,
-    }));
+    .map((r) => ({ ...askAndPerson(r), ask: r.ask as string, addedAt: r.addedAt as number }));
 }
 
 /** The author's unresolved asks with a "needed by" not yet warned about, per person on them (soonest first). */
 export function neededByAsks(db: Db, teamId: string, authorId: string): DueAsk[] {
   return prepared(db, statements)
     .neededBy.all(teamId, authorId, authorId)
-    .map((r) => ({
-      handoffId: r.handoffId as number,
-      number: r.number as number,
-      title: r.title as string,
-      neededByAt: r.neededByAt as number,
-      recipientId: r.recipientId as string,
-      schedule: user.read(r) as ScheduleColumns,
-    }));
+    .map((r) => ({ ...askAndPerson(r), neededByAt: r.neededByAt as number }));
 }
 
 /** The author's digest said these asks are needed soon: never again. */

@@ -5,13 +5,13 @@
  */
 import fc from 'fast-check';
 import { mayNudge, neededBySoon, nudgeDay, staleWorkingDays } from '../../../src/domain/followThrough';
-import { shiftsBetween, workingDaysWaited, workingMsBetween, type WorkCalendar } from '../../../src/domain/workingTime';
+import { shiftsBetween, workingDaysWaited, workingMsBetween } from '../../../src/domain/workingTime';
 import { MON_FRI, type WorkSchedule } from '../../../src/domain/workSchedule';
 import { localDateOf, MS_PER_DAY, MS_PER_HOUR, weekdayOf, type LocalDate } from '../../../src/time';
 
 const Z = (s: string) => new Date(s);
 const tokyo: WorkSchedule = { tz: 'Asia/Tokyo', startMinute: 9 * 60, endMinute: 17 * 60, workingDays: MON_FRI };
-const cal = (schedule: WorkSchedule, holidays: LocalDate[] = []): WorkCalendar => ({ schedule, isDayOff: (d) => holidays.includes(d) });
+const cal = (schedule: WorkSchedule, holidays: LocalDate[] = []): WorkSchedule => ({ ...schedule, isDayOff: (d: LocalDate) => holidays.includes(d) });
 
 // Friday 4 Dec 2026, 19:00 in Tokyo: after Kenji's day ended.
 const FRIDAY_EVENING = Z('2026-12-04T10:00:00Z');
@@ -86,16 +86,15 @@ const calendar = fc
     holidaySeed: fc.integer({ min: 0, max: 6 }),
   })
   .map(
-    ({ holidaySeed, ...schedule }): WorkCalendar => ({
-      schedule,
+    ({ holidaySeed, ...schedule }): WorkSchedule => ({
+      ...schedule,
       // Some dates are holidays (by a stable rule, so any date can be asked about).
       isDayOff: (d: LocalDate) => holidaySeed > 0 && Number(d.slice(8)) % (holidaySeed + 2) === 0,
     }),
   );
 
 /** Worked out here, not by the code under test: a working weekday, not away, not a holiday. */
-const worksOn = (c: WorkCalendar, date: LocalDate) =>
-  ((c.schedule.workingDays >> weekdayOf(date)) & 1) === 1 && !(c.schedule.awayUntil && date < c.schedule.awayUntil) && !c.isDayOff!(date);
+const worksOn = (c: WorkSchedule, date: LocalDate) => ((c.workingDays >> weekdayOf(date)) & 1) === 1 && !(c.awayUntil && date < c.awayUntil) && !c.isDayOff!(date);
 
 describe('working time: properties', () => {
   it('working time is never negative and never longer than the wall-clock span', () => {
@@ -122,7 +121,7 @@ describe('working time: properties', () => {
       fc.property(calendar, instant, span, (c, from, len) => {
         const to = new Date(from.getTime() + len);
         const shifts = shiftsBetween(c, from, to);
-        const allOff: WorkCalendar = { schedule: c.schedule, isDayOff: () => true };
+        const allOff: WorkSchedule = { ...c, isDayOff: () => true };
         return shifts.every((s) => worksOn(c, s.date)) && workingMsBetween(allOff, from, to) === 0 && workingDaysWaited(allOff, from, to) === 0;
       }),
     );
@@ -143,9 +142,9 @@ describe('working time: properties', () => {
   it('a nudge day is a digest day of the recipient and never a holiday', () => {
     fc.assert(
       fc.property(calendar, instant, (c, now) => {
-        fc.pre((c.schedule.workingDays & 127) !== 0);
+        fc.pre((c.workingDays & 127) !== 0);
         const day = nudgeDay(c, now);
-        return worksOn(c, day) && day >= localDateOf(c.schedule.tz, now);
+        return worksOn(c, day) && day >= localDateOf(c.tz, now);
       }),
     );
   });
