@@ -644,6 +644,33 @@ describe('morning digest: stale asks, counted in the recipient’s working days'
   });
 });
 
+describe('morning digest: a nudge on two processes at once', () => {
+  it('the same Nudge click reaching two processes on one database at once nudges once: one "Nudged", one "Already nudged", one event', async () => {
+    const t = await startTestApp({ now: '2026-12-08T14:00:00Z' }); // Tue 09:00 in New York, 23:00 in Tokyo
+    const b = await startTestApp({ now: '2026-12-08T14:00:00Z', databaseUrl: t.databaseUrl, fake: t.fake }); // a second process (a rolling deploy)
+    try {
+      t.fake.addUser({ id: TOKYO, name: 'kenji', tz: 'Asia/Tokyo' });
+      t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+      const id = await createHandoff(t, NYC, `<@${TOKYO}> review the supplier contract`);
+      const click = () => ({ userId: NYC, actionId: ActionIds.nudge, value: `${id}:${TOKYO}`, blockId: CardBlockIds.unanswered(id, TOKYO) });
+      const answers = await Promise.all([t.slack.interaction(t.slack.blockAction(click())), b.slack.interaction(b.slack.blockAction(click()))]);
+      expect(answers.map((r) => r.status)).toEqual([200, 200]);
+      const told = async () =>
+        t.fake
+          .callsTo('response_url')
+          .map((c) => String(c.args.text))
+          .filter((x) => /^(Already nudged|Nudged):/.test(x));
+      await eventually(async () => expect(await told()).toHaveLength(2));
+      expect((await told()).map((x) => x.split(':')[0]).sort()).toEqual(['Already nudged', 'Nudged']);
+      expect((await selectRows(t, 'handoffEvents', { handoffId: id, kind: 'nudged' })).map((e) => e.note)).toEqual([`${TOKYO} 2026-12-09`]);
+      expect(nonDigestDmsIn(t, TOKYO)).toHaveLength(0);
+    } finally {
+      await b.close();
+      await t.close();
+    }
+  });
+});
+
 describe('morning digest: public holidays', () => {
   it('no digest and no live DM on a Portuguese holiday; what waited carries over to the next workday', async () => {
     const LISBON = 'ULISBON';
