@@ -180,7 +180,7 @@ function median(xs: number[]): number {
 /** The per-kind table: CPU per request, ratio, highest passing rate. */
 export function kindTable(kinds: KindResult[], o: KindOptions): string[] {
   const out = [
-    `per request kind: CPU per request at ${o.rate} req/s (both apps taking the same interleaved requests at once${(o.cpuRounds ?? 1) > 1 ? `, median of ${o.cpuRounds} rounds` : ''}; whole process, ${o.kindSeconds} s + 2 s of after-ack work, 10 ms clock ticks); max rate = highest of ${o.rates.join(', ')} req/s (${o.stepSeconds} s each, apps alternating) with p99 ≤ 100 ms, no ack > 3 s`,
+    `per request kind: CPU per request at ${o.rate} req/s (both apps taking the same interleaved requests at once${(o.cpuRounds ?? 1) > 1 ? `, median of ${o.cpuRounds} rounds` : ''}; whole process, ${o.kindSeconds} s + 2 s of after-ack work, from each thread’s schedstat); max rate = highest of ${o.rates.join(', ')} req/s (${o.stepSeconds} s each, apps alternating) with p99 ≤ 100 ms, no ack > 3 s`,
     `  ${'kind'.padEnd(10)} ${'Handoff ms'.padStart(10)} ${'bare ms'.padStart(9)} ${'ratio'.padStart(7)} ${'Handoff max/s'.padStart(14)} ${'bare max/s'.padStart(11)}`,
   ];
   const r = (x: number | null) => (x === null ? `< ${o.rates[0]}` : String(x));

@@ -14,6 +14,9 @@ import { pgStore } from '../../src/db/pg/store';
 import { sqliteStore } from '../../src/db/sqliteStore';
 import type { Store } from '../../src/db/store';
 import { batches, waveAt, world, type WorldSize } from './schedulerWorld';
+
+/** A state whose recipients still have it waiting (the copy every recipient row keeps). */
+const openState = (state: string) => state === 'open' || state === 'acknowledged';
 import { TEAM } from './world';
 
 export type Backend = 'sqlite' | 'postgres';
@@ -49,7 +52,9 @@ function seedSqlite(handle: DbHandle, o: WorldSize, now: number): void {
       working_days, next_digest_at, next_digest_local_date, profile_fetched_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertHandoff = db.prepare(`insert into handoffs (id, team_id, number, author_id, title, ask, state, resolution_note, resolved_by, resolved_at,
       author_notified_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertRecipient = db.prepare(`insert into handoff_recipients (handoff_id, team_id, user_id, active, notified_at, added_at) values (?, ?, ?, 1, ?, ?)`);
+  const insertRecipient = db.prepare(
+    `insert into handoff_recipients (handoff_id, team_id, user_id, active, notified_at, added_at, handoff_open, handoff_created_at) values (?, ?, ?, 1, ?, ?, ?, ?)`,
+  );
   db.transaction(() => {
     db.prepare(`insert into workspaces (team_id, status, next_handoff_number, created_at) values (?, 'active', ?, ?)`).run(TEAM, o.handoffs + 1, now);
     for (const p of w.people()) {
@@ -60,7 +65,7 @@ function seedSqlite(handle: DbHandle, o: WorldSize, now: number): void {
     db.transaction(() => {
       for (const h of batch) {
         insertHandoff.run(h.id, TEAM, h.id, h.authorId, h.title, h.ask, h.state, h.resolutionNote, h.resolvedBy, h.resolvedAt, h.authorNotifiedAt, h.createdAt, h.createdAt);
-        for (const r of h.recipients) insertRecipient.run(h.id, TEAM, r.userId, r.notifiedAt, h.createdAt);
+        for (const r of h.recipients) insertRecipient.run(h.id, TEAM, r.userId, r.notifiedAt, h.createdAt, openState(h.state) ? 1 : 0, h.createdAt);
       }
     })();
   }
@@ -211,7 +216,7 @@ async function seedPostgres(c: Client, o: WorldSize, now: number): Promise<void>
     ];
   }
   for (const batch of batches(w.handoffs(), PG_BATCH)) {
-    const recipients = batch.flatMap((h) => h.recipients.map((r) => ({ id: h.id, userId: r.userId, notifiedAt: r.notifiedAt, addedAt: h.createdAt })));
+    const recipients = batch.flatMap((h) => h.recipients.map((r) => ({ id: h.id, userId: r.userId, notifiedAt: r.notifiedAt, addedAt: h.createdAt, open: openState(h.state) })));
     await Promise.all(inFlight);
     inFlight = [
       c.query(
@@ -234,9 +239,9 @@ async function seedPostgres(c: Client, o: WorldSize, now: number): Promise<void>
         ],
       ),
       c.query(
-        `insert into handoff_recipients (handoff_id, team_id, user_id, active, notified_at, added_at)
-         select id, $1, u, true, ${ts('na')}, ${ts('aa')} from unnest($2::int[], $3::text[], $4::bigint[], $5::bigint[]) as t(id, u, na, aa)`,
-        [TEAM, recipients.map((r) => r.id), recipients.map((r) => r.userId), recipients.map((r) => r.notifiedAt), recipients.map((r) => r.addedAt)],
+        `insert into handoff_recipients (handoff_id, team_id, user_id, active, notified_at, added_at, handoff_open, handoff_created_at)
+         select id, $1, u, true, ${ts('na')}, ${ts('aa')}, o, ${ts('aa')} from unnest($2::int[], $3::text[], $4::bigint[], $5::bigint[], $6::boolean[]) as t(id, u, na, aa, o)`,
+        [TEAM, recipients.map((r) => r.id), recipients.map((r) => r.userId), recipients.map((r) => r.notifiedAt), recipients.map((r) => r.addedAt), recipients.map((r) => r.open)],
       ),
     ];
   }

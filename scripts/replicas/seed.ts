@@ -55,8 +55,8 @@ export async function seedWave(url: string, digests: number, slotAt: number, now
       [TEAM, AUTHOR, created, digests],
     );
     await q(
-      `insert into handoff_recipients (handoff_id, team_id, user_id, active, notified_at, added_at)
-       select id, team_id, 'W' || lpad((number - 1)::text, 7, '0'), true, $1, $1 from handoffs`,
+      `insert into handoff_recipients (handoff_id, team_id, user_id, active, notified_at, added_at, handoff_open, handoff_created_at)
+       select id, team_id, 'W' || lpad((number - 1)::text, 7, '0'), true, $1, $1, state in ('open', 'acknowledged'), created_at from handoffs`,
       [created],
     );
     await q('analyze', []);

@@ -144,8 +144,15 @@ export const handoffRecipients = pgTable(
     position: integer('position').notNull().default(0),
     staleOfferedAt: instant('stale_offered_at'),
     nudgedOn: localDate('nudged_on'),
+    /**
+     * Copies of the handoff's "still open" (open or acknowledged) and its creation time, kept in step
+     * by every write of its state: "waiting on you", oldest first, then reads one index in order
+     * instead of joining and sorting every ask the person was ever on.
+     */
+    handoffOpen: boolean('handoff_open').notNull().default(true),
+    handoffCreatedAt: instant('handoff_created_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.handoffId, t.userId] }), index('recipients_user_idx').on(t.teamId, t.userId, t.active)],
+  (t) => [primaryKey({ columns: [t.handoffId, t.userId] }), index('recipients_waiting_idx').on(t.teamId, t.userId, t.active, t.handoffOpen, t.handoffCreatedAt, t.handoffId)],
 );
 
 export const handoffEvents = pgTable(

@@ -164,8 +164,15 @@ export const handoffRecipients = sqliteTable(
     staleOfferedAt: integer('stale_offered_at'),
     /** The recipient's local date whose digest the author's last nudge put this ask first in. */
     nudgedOn: text('nudged_on'),
+    /**
+     * Copies of the handoff's "still open" (open or acknowledged) and its creation time, kept in step
+     * by every write of its state: "waiting on you", oldest first, then reads one index in order
+     * instead of joining and sorting every ask the person was ever on.
+     */
+    handoffOpen: integer('handoff_open', { mode: 'boolean' }).notNull().default(true),
+    handoffCreatedAt: integer('handoff_created_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.handoffId, t.userId] }), index('recipients_user_idx').on(t.teamId, t.userId, t.active)],
+  (t) => [primaryKey({ columns: [t.handoffId, t.userId] }), index('recipients_waiting_idx').on(t.teamId, t.userId, t.active, t.handoffOpen, t.handoffCreatedAt, t.handoffId)],
 );
 
 /** Append-only log of every change, written in the same transaction as the change. */

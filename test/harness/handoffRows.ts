@@ -31,7 +31,20 @@ export function handoffRow(now: Date, over: Partial<HandoffWithRecipients> = {})
     createdAt: now.getTime() - id * 60_000,
     updatedAt: now.getTime(),
     recipients: [
-      { handoffId: id, teamId: 'T1', userId: 'UME', active: true, notifiedAt: null, snoozedUntilDate: null, addedAt: 0, position: 0, staleOfferedAt: null, nudgedOn: null },
+      {
+        handoffId: id,
+        teamId: 'T1',
+        userId: 'UME',
+        active: true,
+        notifiedAt: null,
+        snoozedUntilDate: null,
+        addedAt: 0,
+        position: 0,
+        staleOfferedAt: null,
+        nudgedOn: null,
+        handoffOpen: true,
+        handoffCreatedAt: now.getTime() - id * 60_000,
+      },
     ],
     ...over,
   };

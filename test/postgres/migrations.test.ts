@@ -2,12 +2,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { Client } from 'pg';
 import { openPostgres, PG_MIGRATIONS_DIR, type PgHandle } from '../../src/db/postgres';
 import { outbox, users } from '../../src/db/pgSchema';
 import { schemaShape } from '../unit/db/schemaShape';
 import * as pgSchema from '../../src/db/pgSchema';
 import { createTestDatabase, describeOnPostgres, type TestDatabase } from './support/databases';
+import { migrationsBefore } from '../harness/migrationsBefore';
 
 const journalLength = () => (JSON.parse(fs.readFileSync(path.join(PG_MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
 
@@ -42,6 +45,34 @@ describeOnPostgres()('PostgreSQL migrations', () => {
     expect(indexes.map((i) => i.indexname)).toEqual(expect.arrayContaining(declared));
     const applied = await query<{ n: string }>(database.url, 'select count(*) as n from drizzle.__drizzle_migrations');
     expect(Number(applied[0]?.n)).toBe(journalLength());
+  });
+
+  it('fill the recipient rows’ copies of their handoff’s state and age on a database an older release left (0009)', async () => {
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      await migrate(drizzle(client), { migrationsFolder: migrationsBefore(PG_MIGRATIONS_DIR, '0009_waiting_index') });
+      const states = ['open', 'acknowledged', 'done', 'declined', 'cancelled'];
+      for (const [i, state] of states.entries()) {
+        await client.query(`insert into handoffs (id, team_id, number, author_id, title, ask, state, created_at, updated_at) values ($1, 'T1', $1, 'A', 't', 'a', $2, $3, $3)`, [
+          i + 1,
+          state,
+          new Date(1000 + i).toISOString(),
+        ]);
+        await client.query(`insert into handoff_recipients (handoff_id, team_id, user_id, added_at) values ($1, 'T1', 'U1', now()), ($1, 'T1', 'U2', now())`, [i + 1]);
+      }
+      handles.push(await openPostgres(database.url));
+      const rows = await client.query<{ handoff_id: number; user_id: string; handoff_open: boolean; created: string }>(
+        `select handoff_id, user_id, handoff_open, (extract(epoch from handoff_created_at) * 1000)::int::text as created from handoff_recipients order by handoff_id, user_id`,
+      );
+      expect(rows.rows).toEqual(
+        states.flatMap((state, i) =>
+          ['U1', 'U2'].map((user) => ({ handoff_id: i + 1, user_id: user, handoff_open: state === 'open' || state === 'acknowledged', created: String(1000 + i) })),
+        ),
+      );
+    } finally {
+      await client.end();
+    }
   });
 
   it('apply nothing the second time', async () => {

@@ -39,22 +39,25 @@ const S = {
        channel_id, source_permalink, idempotency_key, created_at, updated_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) returning id`,
   ),
-  insertRecipient: statement('handoffs.insertRecipient', `insert into handoff_recipients (handoff_id, team_id, user_id, added_at, position) values ($1, $2, $3, $4, $5)`),
+  insertRecipient: statement(
+    'handoffs.insertRecipient',
+    `insert into handoff_recipients (handoff_id, team_id, user_id, added_at, position, handoff_created_at) values ($1, $2, $3, $4, $5, $4)`,
+  ),
   insertEvent: statement(
     'handoffs.insertEvent',
     `insert into handoff_events (team_id, handoff_id, actor_id, kind, from_state, to_state, note, detail, at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
   ),
+  // Both read recipients_waiting_idx in order, through the copies of the handoff's state and age.
   waitingOn: statement(
     'handoffs.waitingOn',
     `select ${H} from handoff_recipients r join handoffs h on h.id = r.handoff_id
-     where r.team_id = $1 and r.user_id = $2 and r.active = true and h.state in ('open', 'acknowledged')
-     order by h.created_at, h.id limit $3`,
+     where r.team_id = $1 and r.user_id = $2 and r.active = true and r.handoff_open = true
+     order by r.handoff_created_at, r.handoff_id limit $3`,
   ),
   countWaitingOn: statement(
     'handoffs.countWaitingOn',
-    `select count(*)::int as n from handoff_recipients r join handoffs h on h.id = r.handoff_id
-     where r.team_id = $1 and r.user_id = $2 and r.active = true and h.state in ('open', 'acknowledged')`,
+    `select count(*)::int as n from handoff_recipients where team_id = $1 and user_id = $2 and active = true and handoff_open = true`,
   ),
   authoredOpen: statement(
     'handoffs.authoredOpen',
@@ -82,13 +85,17 @@ const S = {
     `update handoffs set state = $4, updated_at = $5, resolution_note = null, resolved_by = null, resolved_at = null, author_notified_at = null
      where team_id = $1 and id = $2 and state = $3`,
   ),
+  // The copy of the state every recipient row keeps (see the schema): written with the state itself.
+  recipientsOpen: statement('handoffs.recipientsOpen', `update handoff_recipients set handoff_open = $2 where handoff_id = $1`),
   // Only people still on it: the count tells whether the decision still applies (see applyDecision).
   deactivate: statement('handoffs.deactivate', `update handoff_recipients set active = false where handoff_id = $1 and user_id = any($2::text[]) and active`),
   // Someone added later is named after the people already on it (the subquery sees the row a re-add conflicts with).
   addRecipient: statement(
     'handoffs.addRecipient',
-    `insert into handoff_recipients (handoff_id, team_id, user_id, added_at, position)
-     values ($1, $2, $3, $4, (select coalesce(max(position), -1) + 1 from handoff_recipients where handoff_id = $1))
+    `insert into handoff_recipients (handoff_id, team_id, user_id, added_at, position, handoff_open, handoff_created_at)
+     select $1, $2, $3, $4, (select coalesce(max(position), -1) + 1 from handoff_recipients where handoff_id = $1),
+       h.state in ('open', 'acknowledged'), h.created_at
+     from handoffs h where h.id = $1
      on conflict (handoff_id, user_id) do update set active = true, added_at = excluded.added_at, notified_at = null,
        snoozed_until_date = null, stale_offered_at = null, nudged_on = null, position = excluded.position`,
   ),
@@ -210,6 +217,7 @@ export const handoffQueries: On<HandoffQueries> = {
         // and its statements below then see this one's committed changes.
         const updated = closing ? await tx.changes(S.applyClose, [...where, note, actorId]) : await tx.changes(reopening ? S.applyReopen : S.applyPlain, where);
         if (updated === 0) return null;
+        if (isClosed(input.expectedState) !== isClosed(next)) await tx.changes(S.recipientsOpen, [handoffId, !isClosed(next)]);
         // People the decision takes off it must still be on it: a decline or a pass by one of several
         // leaves the state as it was, so the state alone cannot tell that the same click already applied.
         const removing = [...new Set(decision.removeRecipients)];

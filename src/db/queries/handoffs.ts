@@ -46,17 +46,17 @@ const statements = (s: Database.Database) => ({
       @channelId, @sourcePermalink, @idempotencyKey, @now, @now)
     returning ${handoff.columns()}`),
   insertRecipient: s.prepare<Record<string, unknown>, Record<string, unknown>>(
-    `insert into handoff_recipients (handoff_id, team_id, user_id, added_at, position) values (@handoffId, @teamId, @userId, @now, @position) returning ${recipient.columns()}`,
+    `insert into handoff_recipients (handoff_id, team_id, user_id, added_at, position, handoff_created_at) values (@handoffId, @teamId, @userId, @now, @position, @now) returning ${recipient.columns()}`,
   ),
   insertEvent: s.prepare(`insert into handoff_events (team_id, handoff_id, actor_id, kind, from_state, to_state, note, detail, at)
     values (@teamId, @handoffId, @actorId, @kind, @fromState, @toState, @note, @detail, @at)`),
+  // Both read recipients_waiting_idx in order, through the copies of the handoff's state and age.
   waitingOn: s.prepare<[string, string, number], Record<string, unknown>>(`
     select ${H} from handoff_recipients r join handoffs h on h.id = r.handoff_id
-    where r.team_id = ? and r.user_id = ? and r.active = 1 and h.state in ('open', 'acknowledged')
-    order by h.created_at, h.id limit ?`),
+    where r.team_id = ? and r.user_id = ? and r.active = 1 and r.handoff_open = 1
+    order by r.handoff_created_at, r.handoff_id limit ?`),
   countWaitingOn: s.prepare<[string, string], { n: number }>(`
-    select count(*) as n from handoff_recipients r join handoffs h on h.id = r.handoff_id
-    where r.team_id = ? and r.user_id = ? and r.active = 1 and h.state in ('open', 'acknowledged')`),
+    select count(*) as n from handoff_recipients where team_id = ? and user_id = ? and active = 1 and handoff_open = 1`),
   authoredOpen: s.prepare<[string, string, number], Record<string, unknown>>(`
     select ${H} from handoffs h where h.team_id = ? and h.author_id = ? and h.state in ('open', 'acknowledged')
     order by h.created_at, h.id limit ?`),
@@ -77,11 +77,15 @@ const statements = (s: Database.Database) => ({
   activeAmong: s.prepare<[number, string], { n: number }>(
     `select count(*) as n from handoff_recipients where handoff_id = ? and active = 1 and user_id in (select value from json_each(?))`,
   ),
+  // The copy of the state every recipient row keeps (see the schema): written with the state itself.
+  recipientsOpen: s.prepare<[number, number]>(`update handoff_recipients set handoff_open = ? where handoff_id = ?`),
   deactivateRecipients: s.prepare<[number, string]>(`update handoff_recipients set active = 0 where handoff_id = ? and user_id in (select value from json_each(?))`),
   // Someone added later is named after the people already on it.
   addRecipient: s.prepare<Record<string, unknown>>(`
-    insert into handoff_recipients (handoff_id, team_id, user_id, added_at, position)
-    values (@handoffId, @teamId, @userId, @t, (select coalesce(max(position), -1) + 1 from handoff_recipients where handoff_id = @handoffId))
+    insert into handoff_recipients (handoff_id, team_id, user_id, added_at, position, handoff_open, handoff_created_at)
+    select @handoffId, @teamId, @userId, @t, (select coalesce(max(position), -1) + 1 from handoff_recipients where handoff_id = @handoffId),
+      h.state in ('open', 'acknowledged'), h.created_at
+    from handoffs h where h.id = @handoffId
     on conflict (handoff_id, user_id) do update set active = 1, added_at = @t, notified_at = null, snoozed_until_date = null,
       stale_offered_at = null, nudged_on = null,
       position = (select coalesce(max(position), -1) + 1 from handoff_recipients where handoff_id = @handoffId)`),
@@ -248,6 +252,7 @@ export function applyDecision(tx: Db, input: ApplyInput): number | null {
   if (decision.removeRecipients.length > 0 && (q.activeAmong.get(handoffId, removing)?.n ?? 0) < new Set(decision.removeRecipients).size) return null;
   const updated = q.applyState.run({ teamId, handoffId, expected: input.expectedState, next: decision.nextState, mode, note, actorId, t });
   if (updated.changes === 0) return null;
+  if (isClosed(input.expectedState) !== isClosed(decision.nextState)) q.recipientsOpen.run(isClosed(decision.nextState) ? 0 : 1, handoffId);
   if (decision.removeRecipients.length > 0) q.deactivateRecipients.run(handoffId, removing);
   for (const userId of decision.addRecipients) q.addRecipient.run({ handoffId, teamId, userId, t });
   const detail = decision.addRecipients.length || decision.removeRecipients.length ? JSON.stringify({ added: decision.addRecipients, removed: decision.removeRecipients }) : null;

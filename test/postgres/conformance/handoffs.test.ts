@@ -91,6 +91,8 @@ describeStores('handoffs', (ctx) => {
         position: 0,
         staleOfferedAt: null,
         nudgedOn: null,
+        handoffOpen: true,
+        handoffCreatedAt: NOW.getTime(),
       },
       {
         handoffId: h?.id,
@@ -103,6 +105,8 @@ describeStores('handoffs', (ctx) => {
         position: 1,
         staleOfferedAt: null,
         nudgedOn: null,
+        handoffOpen: true,
+        handoffCreatedAt: NOW.getTime(),
       },
     ]);
     const events = await store.listEvents(h!.id);
@@ -282,6 +286,42 @@ describeStores('handoffs', (ctx) => {
     expect((await store.listAuthoredOpen(T, 'A', 2)).map((h) => h.id)).toEqual([older.id, newer.id]);
     expect(await store.countOpenAuthored(T, 'A')).toBe(4);
     expect(await store.listWaitingOn(T, 'nobody')).toEqual([]);
+  });
+
+  it('what waits on a person follows every change of state: closed, reopened by a reassignment, acknowledged, someone added later', async () => {
+    const { store } = ctx();
+    const first = await create(store, 'first', ['U1'], at(-3000));
+    const second = await create(store, 'second', ['U1', 'U2'], at(-2000));
+    const third = await create(store, 'third', ['U2'], at(-1000));
+    const ids = async (user: string) => ({ list: (await store.listWaitingOn(T, user)).map((h) => h.id), count: await store.countWaitingOn(T, user) });
+    const apply = (handoffId: number, d: Ok, expectedState: HandoffState, when: number) =>
+      store.applyDecision({ teamId: T, handoffId, actorId: 'A', decision: d, expectedState, note: null, now: at(when) });
+
+    expect(await apply(first.id, decision('acknowledged', 'acknowledged'), 'open', 1)).not.toBeNull();
+    expect(await ids('U1')).toEqual({ list: [first.id, second.id], count: 2 });
+    expect(await apply(first.id, decision('declined', 'declined'), 'acknowledged', 2)).not.toBeNull();
+    expect(await ids('U1')).toEqual({ list: [second.id], count: 1 });
+    // Declined, then passed to U3 (and back to U1): open again, and still as old as it was.
+    expect(await apply(first.id, decision('open', 'reassigned', { removeRecipients: ['U1'], addRecipients: ['U3', 'U1'] }), 'declined', 3)).not.toBeNull();
+    expect(await ids('U1')).toEqual({ list: [first.id, second.id], count: 2 });
+    expect(await ids('U3')).toEqual({ list: [first.id], count: 1 });
+    // Added to an acknowledged ask: waiting on them, in the ask's age, not the time they were added.
+    expect(await apply(third.id, decision('acknowledged', 'acknowledged'), 'open', 4)).not.toBeNull();
+    expect(await apply(third.id, decision('acknowledged', 'reassigned', { addRecipients: ['U1'] }), 'acknowledged', 5)).not.toBeNull();
+    expect(await ids('U1')).toEqual({ list: [first.id, second.id, third.id], count: 3 });
+    // A decision from a stale state changes nothing, the copy included.
+    expect(await apply(second.id, decision('done', 'done'), 'acknowledged', 6)).toBeNull();
+    expect(await ids('U2')).toEqual({ list: [second.id, third.id], count: 2 });
+    expect(await apply(second.id, decision('done', 'done'), 'open', 7)).not.toBeNull();
+    expect(await apply(third.id, decision('cancelled', 'cancelled'), 'acknowledged', 8)).not.toBeNull();
+    expect(await ids('U1')).toEqual({ list: [first.id], count: 1 });
+    expect(await ids('U2')).toEqual({ list: [], count: 0 });
+    // Every recipient row's copy agrees with its handoff.
+    for (const h of [first, second, third]) {
+      const loaded = await store.loadHandoff(T, h.id);
+      for (const r of loaded!.recipients)
+        expect([h.id, r.userId, r.handoffOpen, r.handoffCreatedAt]).toEqual([h.id, r.userId, !['done', 'declined', 'cancelled'].includes(loaded!.state), loaded!.createdAt]);
+    }
   });
 
   it('lists recently resolved asks newest first, and marks authors and recipients told once', async () => {
