@@ -10,7 +10,7 @@ import type { Logger } from '../logger';
 import { isValidTimeZone } from '../time';
 import { nextDigest, type PlannedDigest } from '../domain/workSchedule';
 import { digestHistoryOf, scheduleOf } from '../domain/personSchedule';
-import { awayFromStatus, awayUntilFromStatus } from '../domain/awayStatus';
+import { statusAwayFields, type SlackStatus, type StatusAwayFields } from '../domain/awayStatus';
 import { classifySlackError } from '../slack/errors';
 import { cleanText } from '../domain/slackText';
 import { TEXT_LIMITS } from '../domain/textLimits';
@@ -128,8 +128,9 @@ export class People {
       const zoneChanged = before && scheduleOf(before).tz !== scheduleOf(row).tz;
       const becamePerson = before && (before.isBot || before.deleted) !== (row.isBot || row.deleted);
       // Away by their Slack status (out of office, vacation, sick…): its end moves their digests.
-      const status = statusAwayOf(user, row, now);
-      const awayChanged = status.statusAwayUntil !== row.statusAwayUntil || status.statusAwayKind !== row.statusAwayKind;
+      // The status the person said "I'm not away" to stays ignored (statusAwayFields).
+      const status = statusAwayFields(scheduleOf(row), statusOf(user), row.statusAwayDismissed, now);
+      const awayChanged = statusAwayChanged(row, status);
       if (awayChanged) {
         await tx.updateUser(teamId, user.id, status, now);
         row = { ...row, ...status };
@@ -163,13 +164,19 @@ export class People {
   }
 }
 
-/** What the Slack status says of being away, as the users row keeps it (both null when it says nothing). */
-function statusAwayOf(user: SlackUserObject, row: UserRow, now: Date): Pick<UserRow, 'statusAwayUntil' | 'statusAwayKind'> {
+/** The Slack status of a users.info / user_change user object. */
+function statusOf(user: SlackUserObject): SlackStatus {
   const p = user.profile;
-  const away = awayFromStatus({ text: p?.status_text ?? '', emoji: p?.status_emoji ?? '', expiration: p?.status_expiration ?? 0 }, now);
-  if (!away) return { statusAwayUntil: null, statusAwayKind: null };
-  const s = scheduleOf(row);
-  return { statusAwayUntil: awayUntilFromStatus(s, away, now), statusAwayKind: away.kind };
+  return { text: p?.status_text ?? '', emoji: p?.status_emoji ?? '', expiration: p?.status_expiration ?? 0 };
+}
+
+export function statusAwayChanged(row: UserRow, next: StatusAwayFields): boolean {
+  return (
+    next.statusAwayUntil !== row.statusAwayUntil ||
+    next.statusAwayKind !== row.statusAwayKind ||
+    next.statusAwayKey !== row.statusAwayKey ||
+    next.statusAwayDismissed !== row.statusAwayDismissed
+  );
 }
 
 function toPerson(row: UserRow): Person {

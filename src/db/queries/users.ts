@@ -71,6 +71,8 @@ export type UserPatch = Partial<
     | 'holidayRegion'
     | 'statusAwayUntil'
     | 'statusAwayKind'
+    | 'statusAwayKey'
+    | 'statusAwayDismissed'
     | 'nextDigestAt'
     | 'nextDigestLocalDate'
     | 'lastDigestLocalDate'

@@ -1,0 +1,113 @@
+/**
+ * Issue 16, part 2, end to end: the public-holiday region in settings (proposed from the zone), away
+ * read from the Slack status (set, expired, corrected by the person with "I'm not away"), and what
+ * the author is told about a recipient who is away or on a holiday.
+ */
+import { startTestApp, eventually, type TestApp } from '../harness/testApp';
+import type { FakeMessage } from '../harness/fakeSlack';
+import { selectOne, selectRows } from '../harness/testDb';
+import { CallbackIds, MetadataEventTypes, SettingsModalFields as S } from '../../src/ids';
+
+const TEAM = 'T0001';
+const LISBON = 'ULISBON';
+const NYC = 'UNYC';
+
+const userRow = (t: TestApp, userId: string) => selectOne(t, 'users', { teamId: TEAM, userId });
+
+interface SettingsForm {
+  region?: string | null;
+  code?: string;
+  notAway?: boolean;
+}
+
+/** A settings submission with the defaults (09:00–17:00 Mon–Fri, digest on) and the fields under test. */
+function settingsValues(v: SettingsForm) {
+  return {
+    [S.tz.block]: { [S.tz.action]: '' },
+    [S.start.block]: { [S.start.action]: { type: 'timepicker', selected_time: '09:00' } },
+    [S.end.block]: { [S.end.action]: { type: 'timepicker', selected_time: '17:00' } },
+    [S.days.block]: { [S.days.action]: { type: 'checkboxes', selected_options: [1, 2, 3, 4, 5].map((d) => ({ value: String(d) })) } },
+    [S.digest.block]: { [S.digest.action]: { type: 'checkboxes', selected_options: [{ value: 'on' }] } },
+    [S.deflection.block]: { [S.deflection.action]: { type: 'checkboxes', selected_options: [{ value: 'on' }] } },
+    [S.awayUntil.block]: { [S.awayUntil.action]: { type: 'datepicker', selected_date: null } },
+    ...(v.region !== undefined ? { [S.holidayRegion.block]: { [S.holidayRegion.action]: { type: 'static_select', selected_option: v.region ? { value: v.region } : null } } } : {}),
+    [S.holidayRegionCode.block]: { [S.holidayRegionCode.action]: v.code ?? '' },
+    ...(v.notAway !== undefined ? { [S.notAway.block]: { [S.notAway.action]: { type: 'checkboxes', selected_options: v.notAway ? [{ value: 'on' }] : [] } } } : {}),
+  };
+}
+
+const saveSettings = (t: TestApp, userId: string, v: SettingsForm) =>
+  t.slack.interaction(t.slack.viewSubmission({ userId, callbackId: CallbackIds.settingsModal, values: settingsValues(v) }));
+
+/** Opens settings and returns the modal Slack was asked to show. */
+async function openSettings(t: TestApp, userId: string): Promise<Record<string, unknown>> {
+  const before = t.fake.callsTo('views.open').length;
+  await t.slack.command({ userId, text: 'settings' });
+  await eventually(() => expect(t.fake.callsTo('views.open').length).toBeGreaterThan(before));
+  return t.fake.callsTo('views.open')[before]!.args.view as Record<string, unknown>;
+}
+
+interface SelectElement {
+  initial_option?: { value: string; text: { text: string } };
+  option_groups: { label: { text: string }; options: { value: string; text: { text: string } }[] }[];
+}
+
+function blockOf(view: Record<string, unknown>, blockId: string): Record<string, unknown> | undefined {
+  return (view.blocks as Record<string, unknown>[]).find((b) => b.block_id === blockId);
+}
+
+function digestsIn(t: TestApp, userId: string): FakeMessage[] {
+  return t.fake.messagesIn(userId).filter((m) => m.metadata?.event_type === MetadataEventTypes.digest);
+}
+
+describe('settings: public-holiday region', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await startTestApp({ now: '2026-11-30T12:00:00Z' }); // Mon 12:00 in Lisbon; Tue 1 Dec is a holiday in Portugal
+    t.fake.addUser({ id: LISBON, name: 'lia', tz: 'Europe/Lisbon' });
+    t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+  });
+  afterEach(async () => t.close());
+
+  it('proposes the country of the zone, says so, and lists its states within Slack’s 100 options', async () => {
+    const view = await openSettings(t, LISBON);
+    const block = blockOf(view, S.holidayRegion.block)!;
+    const select = block.element as SelectElement;
+    expect(select.initial_option?.value).toBe('PT');
+    expect((block.hint as { text: string }).text).toContain('Portugal is proposed from your time zone (Europe/Lisbon)');
+    expect(select.option_groups.map((g) => g.label.text)).toEqual(['Off', 'Portugal']);
+    expect(select.option_groups[0]!.options.map((o) => o.text.text)).toEqual(['No public holidays']);
+    // New York: the United States and its 51 states and districts, one select.
+    const ny = blockOf(await openSettings(t, NYC), S.holidayRegion.block)!.element as SelectElement;
+    const options = ny.option_groups.flatMap((g) => g.options);
+    expect(ny.initial_option?.value).toBe('US');
+    expect(options.map((o) => o.value)).toContain('US-CA');
+    expect(options.length).toBeLessThanOrEqual(100);
+    // Not stored by opening: holidays stay off until the form is saved.
+    expect((await userRow(t, LISBON)).holidayRegion).toBeNull();
+  });
+
+  it('saving the region replans the digest around the holiday; “No public holidays” switches it off; a typed code is checked', async () => {
+    await openSettings(t, LISBON);
+    expect((await userRow(t, LISBON)).nextDigestLocalDate).toBe('2026-12-01');
+    const saved = await saveSettings(t, LISBON, { region: 'PT' });
+    expect(saved.json).toMatchObject({ response_action: 'update' });
+    expect(await userRow(t, LISBON)).toMatchObject({ holidayRegion: 'PT', nextDigestLocalDate: '2026-12-02' });
+    expect(JSON.stringify(saved.json)).toContain('Wed 2 Dec, 09:00 Lisbon time');
+    expect(JSON.stringify(saved.json)).not.toContain('Tue 1 Dec');
+
+    await saveSettings(t, LISBON, { region: 'off' });
+    expect(await userRow(t, LISBON)).toMatchObject({ holidayRegion: 'off', nextDigestLocalDate: '2026-12-01' });
+    // Chosen "off" stays off: the form shows the choice, not the proposal.
+    expect((blockOf(await openSettings(t, LISBON), S.holidayRegion.block)!.element as SelectElement).initial_option?.value).toBe('off');
+
+    const bad = await saveSettings(t, LISBON, { region: 'off', code: 'XX-Q' });
+    expect(bad.json).toMatchObject({ response_action: 'errors', errors: { [S.holidayRegionCode.block]: expect.stringContaining('isn’t a region I know') } });
+    expect((await userRow(t, LISBON)).holidayRegion).toBe('off');
+
+    await saveSettings(t, LISBON, { region: 'off', code: 'de-by' });
+    expect((await userRow(t, LISBON)).holidayRegion).toBe('DE-BY');
+    const shown = blockOf(await openSettings(t, LISBON), S.holidayRegion.block)!.element as SelectElement;
+    expect(shown.initial_option).toMatchObject({ value: 'DE-BY', text: { text: 'Bayern, Germany' } });
+  });
+});
