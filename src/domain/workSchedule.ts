@@ -174,6 +174,11 @@ export function firstDigestSlotAfterDate(s: WorkSchedule, date: LocalDate): Dige
   return findSlotFrom(s, addDays(date, 1), () => true);
 }
 
+/** The first shift day on or after `date`: when someone away until `date` (a Saturday, say) is back (Monday). */
+export function returnDay(s: WorkSchedule, date: LocalDate): LocalDate {
+  return findSlotFrom({ ...s, awayUntil: s.awayUntil && s.awayUntil > date ? s.awayUntil : date }, date, () => true).localDate;
+}
+
 /**
  * Earliest slot with slot.at > at and localDate >= notBefore. Used for new
  * people and settings/zone changes: pass notBefore = the day after the last

@@ -18,7 +18,7 @@ import {
   localTimeLabel,
   proposedHolidayRegion,
 } from '../time';
-import { DEFAULT_END, DEFAULT_START, MON_FRI, dstChangeBetween, formatHHMM, parseHHMM, slotClockNote, type PlannedDigest, type WorkSchedule } from '../domain/workSchedule';
+import { DEFAULT_END, DEFAULT_START, MON_FRI, dstChangeBetween, returnDay, formatHHMM, parseHHMM, slotClockNote, type PlannedDigest, type WorkSchedule } from '../domain/workSchedule';
 import { settingsModal, settingsSavedView, type HolidayChoice, type SettingsValues, type StatusAwayView } from '../views/settingsModal';
 import { NO_HOLIDAY_REGION, plannedDigestsOf, scheduleOf, zoneOf } from '../domain/personSchedule';
 import { awayKindLabel, statusAwayFields, statusFromKey } from '../domain/awayStatus';
@@ -163,7 +163,9 @@ export function statusAwayViewOf(row: UserRow | null, now: Date): StatusAwayView
   }
   if (!row.statusAwayUntil || !row.statusAwayKind || row.statusAwayUntil <= localDateOf(tz, now)) return null;
   const hasEnd = (statusFromKey(row.statusAwayKey)?.expiration ?? 0) > 0;
-  return { until: hasEnd ? humanDate(tz, row.statusAwayUntil) : null, kind: awayKindLabel(row.statusAwayKind), dismissed: false };
+  // The day they are back (Monday for a status ending on Friday), as availability says it.
+  const back = returnDay({ ...scheduleOf(row), awayUntil: null }, row.statusAwayUntil);
+  return { until: hasEnd ? humanDate(tz, back) : null, kind: awayKindLabel(row.statusAwayKind), dismissed: false };
 }
 
 function valuesOf(row: UserRow | null, now: Date): SettingsValues {

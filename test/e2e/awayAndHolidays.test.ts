@@ -111,3 +111,76 @@ describe('settings: public-holiday region', () => {
     expect(shown.initial_option).toMatchObject({ value: 'DE-BY', text: { text: 'Bayern, Germany' } });
   });
 });
+
+describe('away by Slack status, as the person sees and corrects it', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await startTestApp({ now: '2026-12-02T18:00:00Z' }); // Wed 18:00 in Lisbon (UTC+0 in winter)
+    t.fake.addUser({ id: LISBON, name: 'lia', tz: 'Europe/Lisbon' });
+    t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+  });
+  afterEach(async () => t.close());
+
+  const vacationUntilFriday = { text: 'Vacationing', emoji: ':palm_tree:', expiration: Date.parse('2026-12-04T23:59:59Z') / 1000 };
+
+  async function handOff(text: string): Promise<void> {
+    await t.slack.command({ userId: NYC, text: `<@${LISBON}> ${text}` });
+    await t.fake.waitFor('response_url', (c) => String(c.args.text).includes(` created:* ${text}\n`));
+  }
+
+  async function tickAt(iso: string): Promise<void> {
+    t.clock.set(iso);
+    await t.tick();
+  }
+
+  it('set, then expired: no digests while the status holds, the first workday after it brings them, and settings stop saying away', async () => {
+    await handOff('check the invoice run');
+    await t.slack.event(t.fake.setStatus(LISBON, vacationUntilFriday));
+    await eventually(async () => expect(await userRow(t, LISBON)).toMatchObject({ statusAwayUntil: '2026-12-05', statusAwayKind: 'vacation', nextDigestLocalDate: '2026-12-07' }));
+    const away = JSON.stringify(await openSettings(t, LISBON));
+    expect(away).toContain('*Away until Mon 7 Dec*, from your Slack status (vacation)');
+    expect(away).toContain(S.notAway.block);
+    await tickAt('2026-12-03T09:00:00Z');
+    await tickAt('2026-12-04T09:00:00Z');
+    expect(digestsIn(t, LISBON)).toHaveLength(0);
+    // The clock passes the status's end (Slack clears it; no event is needed for Handoff to know).
+    await tickAt('2026-12-07T09:00:00Z');
+    expect(digestsIn(t, LISBON)).toHaveLength(1);
+    expect((await selectRows(t, 'outbox', { teamId: TEAM, kind: 'digest', userId: LISBON })).map((r) => r.localDate)).toEqual(['2026-12-07']);
+    const after = JSON.stringify(await openSettings(t, LISBON));
+    expect(after).not.toContain('from your Slack status');
+    expect(after).not.toContain(S.notAway.block);
+  });
+
+  it('corrected by the person: “I’m not away” brings tomorrow’s digest back and holds for that status; a new away status counts again; unticking restores it', async () => {
+    await handOff('check the invoice run');
+    await t.slack.event(t.fake.setStatus(LISBON, vacationUntilFriday));
+    await eventually(async () => expect((await userRow(t, LISBON)).nextDigestLocalDate).toBe('2026-12-07'));
+    await openSettings(t, LISBON);
+    const saved = await saveSettings(t, LISBON, { notAway: true });
+    expect(saved.json).toMatchObject({ response_action: 'update' });
+    expect(await userRow(t, LISBON)).toMatchObject({ statusAwayUntil: null, statusAwayKind: null, nextDigestLocalDate: '2026-12-03' });
+    expect(JSON.stringify(await openSettings(t, LISBON))).toContain('you told me you’re not, so I ignore it until your status changes');
+
+    // The same status seen again (a profile change) stays ignored.
+    await t.slack.event(t.fake.setStatus(LISBON, vacationUntilFriday));
+    expect(await t.handoff.inFlight.drain(10_000)).toBe(true);
+    expect(await userRow(t, LISBON)).toMatchObject({ statusAwayUntil: null, nextDigestLocalDate: '2026-12-03' });
+    await tickAt('2026-12-03T09:00:00Z');
+    expect(digestsIn(t, LISBON)).toHaveLength(1);
+
+    // Unticking the box: the status counts again.
+    t.clock.set('2026-12-03T12:00:00Z');
+    await openSettings(t, LISBON);
+    await saveSettings(t, LISBON, { notAway: false });
+    expect(await userRow(t, LISBON)).toMatchObject({ statusAwayUntil: '2026-12-05', statusAwayKind: 'vacation', statusAwayDismissed: null, nextDigestLocalDate: '2026-12-07' });
+
+    // Ignored again, then a different away status (sick, to Tuesday) applies at once.
+    await saveSettings(t, LISBON, { notAway: true });
+    expect((await userRow(t, LISBON)).nextDigestLocalDate).toBe('2026-12-04');
+    await t.slack.event(t.fake.setStatus(LISBON, { text: 'Out sick', emoji: ':face_with_thermometer:', expiration: Date.parse('2026-12-08T20:00:00Z') / 1000 }));
+    await eventually(async () =>
+      expect(await userRow(t, LISBON)).toMatchObject({ statusAwayUntil: '2026-12-09', statusAwayKind: 'sick', statusAwayDismissed: null, nextDigestLocalDate: '2026-12-09' }),
+    );
+  });
+});
