@@ -150,6 +150,20 @@ export function availabilityAt(s: WorkSchedule, at: Date): Availability {
   return { kind: 'off', nextStart };
 }
 
+/**
+ * The working weekdays from `at`'s local date up to the next shift that are days off (public
+ * holidays): why someone's day starts only in two days. At most `max`, oldest first.
+ */
+export function daysOffAhead(s: WorkSchedule, at: Date, max = 3): LocalDate[] {
+  if (!s.isDayOff) return [];
+  const next = localDateOf(s.tz, nextWorkStart(s, at));
+  const out: LocalDate[] = [];
+  for (let d = localDateOf(s.tz, at); d < next && out.length < max; d = addDays(d, 1)) {
+    if (isWorkingWeekday(s, d) && !isAwayOn(s, d) && s.isDayOff(d)) out.push(d);
+  }
+  return out;
+}
+
 /** Next instant strictly after `at` at which a workday starts (same instant as that day's digest). */
 export function nextWorkStart(s: WorkSchedule, at: Date): Date {
   return firstDigestSlotAfterInstant(s, at).at;

@@ -3,10 +3,10 @@
  * read from the Slack status (set, expired, corrected by the person with "I'm not away"), and what
  * the author is told about a recipient who is away or on a holiday.
  */
-import { startTestApp, eventually, type TestApp } from '../harness/testApp';
+import { commandText, startTestApp, eventually, type TestApp } from '../harness/testApp';
 import type { FakeMessage } from '../harness/fakeSlack';
 import { selectOne, selectRows } from '../harness/testDb';
-import { CallbackIds, MetadataEventTypes, SettingsModalFields as S } from '../../src/ids';
+import { CallbackIds, HandoffModalFields as F, MetadataEventTypes, SettingsModalFields as S } from '../../src/ids';
 
 const TEAM = 'T0001';
 const LISBON = 'ULISBON';
@@ -182,5 +182,65 @@ describe('away by Slack status, as the person sees and corrects it', () => {
     await eventually(async () =>
       expect(await userRow(t, LISBON)).toMatchObject({ statusAwayUntil: '2026-12-09', statusAwayKind: 'sick', statusAwayDismissed: null, nextDigestLocalDate: '2026-12-09' }),
     );
+  });
+});
+
+describe('what the author is told: away by Slack status, a public holiday, and who is working for something urgent', () => {
+  const PEDRO = 'UPEDRO';
+  const NED = 'UNED';
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await startTestApp({ now: '2026-11-30T18:00:00Z' }); // Mon: 18:00 in Lisbon (after work), 13:00 in New York
+    t.fake.addUser({ id: LISBON, name: 'lia', tz: 'Europe/Lisbon' });
+    t.fake.addUser({ id: PEDRO, name: 'pedro', tz: 'Europe/Lisbon' });
+    t.fake.addUser({ id: NED, name: 'ned', tz: 'America/New_York' });
+    t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+    // Lia is on vacation until the end of Friday by her Slack status; Pedro keeps Portugal's holidays (Tue 1 Dec).
+    await t.slack.event(t.fake.setStatus(LISBON, { text: 'Vacationing', emoji: ':palm_tree:', expiration: Date.parse('2026-12-04T23:59:59Z') / 1000 }));
+    await eventually(async () => expect((await userRow(t, LISBON)).statusAwayKind).toBe('vacation'));
+    await openSettings(t, PEDRO);
+    await saveSettings(t, PEDRO, { region: 'PT' });
+    expect((await userRow(t, PEDRO)).holidayRegion).toBe('PT');
+  });
+  afterEach(async () => t.close());
+
+  it('the confirmation says why each one waits, and the list says it too', async () => {
+    const reply = await commandText(t, NYC, `<@${LISBON}> <@${PEDRO}> check the invoice run`);
+    expect(reply).toContain(`<@${LISBON}> — 18:00 in Lisbon, away until Mon 7 Dec (Slack status): it waits for their return, Mon 09:00 Lisbon time`);
+    expect(reply).toContain(`<@${PEDRO}> — 18:00 in Lisbon; Tue 1 Dec is a public holiday in Portugal: it waits for their morning digest, Wed 09:00 Lisbon time`);
+    const before = t.fake.callsTo('response_url').length;
+    await t.slack.command({ userId: NYC, text: 'list', responseUrl: t.fake.responseUrl() });
+    await eventually(() => expect(t.fake.callsTo('response_url').length).toBeGreaterThan(before));
+    const list = JSON.stringify(t.fake.callsTo('response_url')[before]!.args);
+    expect(list).toContain('away until Mon 7 Dec (Slack status)');
+    expect(list).toContain('Tue 1 Dec is a public holiday in Portugal');
+  });
+
+  it('an urgent handoff names who on it is working now', async () => {
+    await t.slack.command({ userId: NYC, text: '' });
+    const view = (await t.fake.waitFor('views.open')).args.view as { private_metadata: string };
+    await t.slack.interaction(
+      t.slack.viewSubmission({
+        userId: NYC,
+        callbackId: CallbackIds.handoffModal,
+        privateMetadata: view.private_metadata,
+        values: {
+          [F.recipients.block]: { [F.recipients.action]: { type: 'multi_users_select', selected_users: [LISBON, PEDRO, NED] } },
+          [F.ask.block]: { [F.ask.action]: 'The payment run failed, please rerun it' },
+          [F.title.block]: { [F.title.action]: '' },
+          [F.context.block]: { [F.context.action]: '' },
+          [F.links.block]: { [F.links.action]: '' },
+          [F.ifOffline.block]: { [F.ifOffline.action]: '' },
+          [F.neededBy.block]: { [F.neededBy.action]: { type: 'datetimepicker', selected_date_time: null } },
+          [F.channel.block]: { [F.channel.action]: { type: 'conversations_select', selected_conversation: null } },
+          [F.urgent.block]: { [F.urgent.action]: { type: 'checkboxes', selected_options: [{ value: 'urgent' }] } },
+        },
+      }),
+    );
+    await eventually(() => expect(t.fake.messagesIn(NYC).map((m) => String(m.text))).toContainEqual(expect.stringContaining('For something urgent')));
+    const told = t.fake.messagesIn(NYC).map((m) => String(m.text)).find((x) => x.includes('For something urgent'))!;
+    expect(told).toContain(`<@${LISBON}> — 18:00 in Lisbon, away until Mon 7 Dec (Slack status): urgent, so sent now anyway.`);
+    expect(told).toContain(`<@${PEDRO}> — 18:00 in Lisbon, their day starts in 1 d 15 h; Tue 1 Dec is a public holiday in Portugal: urgent, so sent now anyway.`);
+    expect(told).toContain(`For something urgent: <@${NED}> is on it and working now.`);
   });
 });
