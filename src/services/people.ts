@@ -10,12 +10,28 @@ import type { Logger } from '../logger';
 import { isValidTimeZone } from '../time';
 import { nextDigest, type PlannedDigest } from '../domain/workSchedule';
 import { digestHistoryOf, scheduleOf } from '../domain/personSchedule';
-import { statusAwayFields, type SlackStatus, type StatusAwayFields } from '../domain/awayStatus';
+import { statusAwayFields, statusFromKey, type SlackStatus, type StatusAwayFields } from '../domain/awayStatus';
+import { inTenant } from '../slack/tenant';
+import { withDeadline } from '../deadline';
 import { classifySlackError } from '../slack/errors';
 import { cleanText } from '../domain/slackText';
 import { TEXT_LIMITS } from '../domain/textLimits';
 
 const PROFILE_TTL_MS = 24 * 3600_000;
+
+/**
+ * Re-reading Slack statuses before digests are planned (recheckAwayStatuses): only people whose
+ * stored status says away, whose digest is planned within RECHECK_AHEAD_MS and whose profile is older
+ * than RECHECK_STALE_MS; at most RECHECK_PER_TICK users.info calls a tick (every 30 s: ≤ 20 a minute,
+ * well inside users.info's Tier 4 of about 100 a minute, which requests share), each given
+ * RECHECK_CALL_MS before the stored status is read again without Slack.
+ */
+export const RECHECK_AHEAD_MS = 2 * 3600_000;
+const RECHECK_STALE_MS = 3600_000;
+export const RECHECK_PER_TICK = 10;
+const RECHECK_CALL_MS = 2000;
+/** Most wall-clock time one tick spends on it: the next sweep waits for the tick's housekeeping. */
+const RECHECK_BUDGET_MS = 5000;
 
 export interface Person {
   userId: string;
@@ -137,6 +153,47 @@ export class People {
       }
       if (!before || zoneChanged || becamePerson || awayChanged || row.nextDigestAt === null) await this.replanDigest(row, tx);
       return (await tx.getUser(teamId, user.id))!;
+    });
+  }
+
+  /**
+   * Before digests are planned: the few people whose stored Slack status says away (or was dismissed)
+   * and whose digest comes within RECHECK_AHEAD_MS are read from Slack again, a small budget a tick,
+   * so a status cleared without an event, or one with no end that still holds, moves their plan. When
+   * Slack does not answer in time the stored status is read again against its end (pure): a status
+   * past its end no longer holds them. Never throws; the sweep does not wait on Slack for this.
+   */
+  async recheckAwayStatuses(opts: { limit?: number; stopping?: () => boolean } = {}): Promise<number> {
+    const now = this.clock.now();
+    const due = await this.store.awayStatusesToRecheck(now.getTime() + RECHECK_AHEAD_MS, now.getTime() - RECHECK_STALE_MS, opts.limit ?? RECHECK_PER_TICK);
+    const started = Date.now(); // Slack's latency, not the app's clock
+    let rechecked = 0;
+    for (const { teamId, userId } of due) {
+      if (opts.stopping?.() || Date.now() - started > RECHECK_BUDGET_MS) break; // the rest wait for the next tick
+      try {
+        const answer = await inTenant({ teamId }, () => withDeadline(this.client.users.info({ user: userId }), RECHECK_CALL_MS));
+        const user = answer === 'timeout' ? undefined : (answer.user as SlackUserObject | undefined);
+        if (user && user.id === userId) await this.remember(teamId, user);
+        else await this.reviewStoredStatus(teamId, userId);
+        rechecked++;
+      } catch (e) {
+        this.logger.warn({ teamId, userId, error: classifySlackError(e).code }, 'could not re-read a Slack status before the digest');
+        await this.reviewStoredStatus(teamId, userId).catch((err: unknown) => this.logger.warn({ err }, 'could not review a stored status'));
+      }
+    }
+    return rechecked;
+  }
+
+  /** The stored status read again at `now` without Slack (its end may have passed); replans when that changes it. */
+  private async reviewStoredStatus(teamId: string, userId: string): Promise<void> {
+    const now = this.clock.now();
+    await this.store.transaction(async (tx) => {
+      const row = await tx.getUserForUpdate(teamId, userId);
+      if (!row?.statusAwayKey) return;
+      const next = statusAwayFields(scheduleOf(row), statusFromKey(row.statusAwayKey), row.statusAwayDismissed, now);
+      if (!statusAwayChanged(row, next)) return;
+      await tx.updateUser(teamId, userId, next, now);
+      await this.replanDigest({ ...row, ...next }, tx);
     });
   }
 

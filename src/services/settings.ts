@@ -18,7 +18,18 @@ import {
   localTimeLabel,
   proposedHolidayRegion,
 } from '../time';
-import { DEFAULT_END, DEFAULT_START, MON_FRI, dstChangeBetween, returnDay, formatHHMM, parseHHMM, slotClockNote, type PlannedDigest, type WorkSchedule } from '../domain/workSchedule';
+import {
+  DEFAULT_END,
+  DEFAULT_START,
+  MON_FRI,
+  dstChangeBetween,
+  returnDay,
+  formatHHMM,
+  parseHHMM,
+  slotClockNote,
+  type PlannedDigest,
+  type WorkSchedule,
+} from '../domain/workSchedule';
 import { settingsModal, settingsSavedView, type HolidayChoice, type SettingsValues, type StatusAwayView } from '../views/settingsModal';
 import { NO_HOLIDAY_REGION, plannedDigestsOf, scheduleOf, zoneOf } from '../domain/personSchedule';
 import { awayKindLabel, statusAwayFields, statusFromKey } from '../domain/awayStatus';

@@ -238,9 +238,51 @@ describe('what the author is told: away by Slack status, a public holiday, and w
       }),
     );
     await eventually(() => expect(t.fake.messagesIn(NYC).map((m) => String(m.text))).toContainEqual(expect.stringContaining('For something urgent')));
-    const told = t.fake.messagesIn(NYC).map((m) => String(m.text)).find((x) => x.includes('For something urgent'))!;
+    const told = t.fake
+      .messagesIn(NYC)
+      .map((m) => String(m.text))
+      .find((x) => x.includes('For something urgent'))!;
     expect(told).toContain(`<@${LISBON}> — 18:00 in Lisbon, away until Mon 7 Dec (Slack status): urgent, so sent now anyway.`);
     expect(told).toContain(`<@${PEDRO}> — 18:00 in Lisbon, their day starts in 1 d 15 h; Tue 1 Dec is a public holiday in Portugal: urgent, so sent now anyway.`);
     expect(told).toContain(`For something urgent: <@${NED}> is on it and working now.`);
+  });
+});
+
+describe('the Slack status is read again before the digest is planned', () => {
+  it('an away status with no end keeps holding day after day; cleared without an event, the next digest comes; nobody else is asked', async () => {
+    const t = await startTestApp({ now: '2026-12-02T18:00:00Z' }); // Wed 18:00 in Lisbon
+    try {
+      t.fake.addUser({ id: LISBON, name: 'lia', tz: 'Europe/Lisbon' });
+      t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+      await t.slack.command({ userId: NYC, text: `<@${LISBON}> check the invoice run` });
+      await t.fake.waitFor('response_url', (c) => String(c.args.text).includes(' created:* check the invoice run\n'));
+      await t.slack.event(t.fake.setStatus(LISBON, { text: 'OOO', emoji: '', expiration: 0 }));
+      // No end: away today only, as far as this reading goes.
+      await eventually(async () => expect(await userRow(t, LISBON)).toMatchObject({ statusAwayUntil: '2026-12-03', nextDigestLocalDate: '2026-12-03' }));
+      const asked = (userId: string) => t.fake.callsTo('users.info').filter((c) => c.args.user === userId).length;
+      const askedNora = asked(NYC);
+
+      t.clock.set('2026-12-03T07:30:00Z'); // Thu, 90 minutes before her digest: Slack is asked again
+      const before = asked(LISBON);
+      await t.tick();
+      expect(asked(LISBON)).toBe(before + 1);
+      expect(await userRow(t, LISBON)).toMatchObject({ statusAwayUntil: '2026-12-04', nextDigestLocalDate: '2026-12-04' });
+      t.clock.set('2026-12-03T09:00:00Z');
+      await t.tick();
+      expect(digestsIn(t, LISBON)).toHaveLength(0);
+
+      // She clears it and no user_change reaches Handoff: Friday's re-read finds it gone.
+      t.fake.setStatus(LISBON, null);
+      t.clock.set('2026-12-04T07:30:00Z');
+      await t.tick();
+      expect(await userRow(t, LISBON)).toMatchObject({ statusAwayUntil: null, statusAwayKey: null, nextDigestLocalDate: '2026-12-04' });
+      t.clock.set('2026-12-04T09:00:00Z');
+      await t.tick();
+      expect(digestsIn(t, LISBON)).toHaveLength(1);
+      // Nora's status never said away: no users.info for her.
+      expect(asked(NYC)).toBe(askedNora);
+    } finally {
+      await t.close();
+    }
   });
 });
