@@ -2,6 +2,7 @@
  * Wires Handoff together: config → database → Bolt app (HTTP or Socket Mode) → services → listeners →
  * scheduler. `createHandoff` is used by `npm start` and, unchanged, by the end-to-end tests.
  */
+import { bestEffort } from './bestEffort';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
@@ -194,6 +195,8 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     logger,
     config.digestMaxLateMs,
     async (stopping) => {
+      // Slack statuses that say away, read again before those people's digests are planned (a few a tick).
+      await bestEffort(people.recheckAwayStatuses({ stopping }), logger, 'away statuses before digests');
       await store.purgeStale(clock.now());
       // Distributed mode: a paused workspace resumes when it is re-installed (or its token refreshed).
       if (singleWorkspace) await workspaces.recheckPaused();

@@ -74,6 +74,9 @@ export const SettingsModalFields = {
   digest: { block: 'digest', action: 'digest_toggle' },
   deflection: { block: 'deflection', action: 'deflection_toggle' },
   awayUntil: { block: 'away_until', action: 'away_until_date' },
+  holidayRegion: { block: 'holiday_region', action: 'holiday_region_select' },
+  holidayRegionCode: { block: 'holiday_region_code', action: 'holiday_region_code_input' },
+  notAway: { block: 'not_away', action: 'not_away_toggle' },
 } as const;
 
 export const AgendaModalFields = {

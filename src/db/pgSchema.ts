@@ -75,6 +75,8 @@ export const users = pgTable(
     holidayRegion: text('holiday_region'),
     statusAwayUntil: localDate('status_away_until'),
     statusAwayKind: text('status_away_kind'),
+    statusAwayKey: text('status_away_key'),
+    statusAwayDismissed: text('status_away_dismissed'),
     nextDigestAt: instant('next_digest_at'),
     nextDigestLocalDate: localDate('next_digest_local_date'),
     lastDigestLocalDate: localDate('last_digest_local_date'),

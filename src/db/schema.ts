@@ -79,11 +79,15 @@ export const users = sqliteTable(
     deflectionEnabled: integer('deflection_enabled', { mode: 'boolean' }).notNull().default(true),
     /** Away on local dates before this one; digests resume on it. */
     awayUntil: text('away_until'),
-    /** Whose public holidays are days off: null = the country of their zone, 'off' = none, else 'PT', 'DE-BY'… */
+    /** Whose public holidays are days off: null = none chosen yet (off), 'off' = none, else 'PT', 'DE-BY'… */
     holidayRegion: text('holiday_region'),
     /** Away by their Slack status (out of office, vacation, sick…) on local dates before this one. */
     statusAwayUntil: text('status_away_until'),
     statusAwayKind: text('status_away_kind'),
+    /** The Slack status that reads as away, as a key (domain/awayStatus.ts statusKey); null when it does not. */
+    statusAwayKey: text('status_away_key'),
+    /** The status key the person said "I'm not away" to: while the status keeps it, it does not count. */
+    statusAwayDismissed: text('status_away_dismissed'),
     nextDigestAt: integer('next_digest_at'),
     nextDigestLocalDate: text('next_digest_local_date'),
     lastDigestLocalDate: text('last_digest_local_date'),

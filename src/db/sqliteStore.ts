@@ -115,6 +115,7 @@ const FUNCTIONS: QueryFunctions = {
   updateUser: users.updateUser,
   findUserIdsByName: users.findUserIdsByName,
   listDisplayNames: users.listDisplayNames,
+  awayStatusesToRecheck: users.awayStatusesToRecheck,
   ensureWorkspace: workspaces.ensureWorkspace,
   getWorkspace: workspaces.getWorkspace,
   getWorkspaceForUpdate: workspaces.getWorkspaceForUpdate,

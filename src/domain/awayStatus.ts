@@ -95,3 +95,49 @@ export function awayUntilFromStatus(s: Pick<WorkSchedule, 'tz' | 'startMinute'>,
   const date = localDateOf(s.tz, away.until);
   return localInstant(s.tz, date, s.startMinute).getTime() >= away.until.getTime() ? date : addDays(date, 1);
 }
+
+/** Most characters of a status kept in its key (Slack allows 100 of text). */
+const KEY_TEXT_MAX = 200;
+
+/**
+ * The status as one string, stored while it reads as away (`users.status_away_key`): "I'm not away"
+ * holds for exactly this status, and it carries what is needed to read it again later without Slack
+ * (the end, for `statusAwayFields`).
+ */
+export function statusKey(status: SlackStatus): string {
+  return `${Math.max(0, Math.trunc(status.expiration))}|${status.emoji}|${status.text}`.slice(0, KEY_TEXT_MAX);
+}
+
+/** The status a key was made from (`statusKey`); an unreadable key is no status. */
+export function statusFromKey(key: string): SlackStatus | null {
+  const m = /^(\d+)\|([^|]*)\|([\s\S]*)$/.exec(key);
+  return m ? { expiration: Number(m[1]), emoji: m[2]!, text: m[3]! } : null;
+}
+
+/** What the users row keeps of a Slack status (all null when it does not say away). */
+export interface StatusAwayFields {
+  statusAwayUntil: LocalDate | null;
+  statusAwayKind: AwayKind | null;
+  statusAwayKey: string | null;
+  statusAwayDismissed: string | null;
+}
+
+export const NOT_AWAY_BY_STATUS: StatusAwayFields = { statusAwayUntil: null, statusAwayKind: null, statusAwayKey: null, statusAwayDismissed: null };
+
+/**
+ * The status's away as stored, given the status the person said "I'm not away" to (`dismissed`): the
+ * same status stays ignored (its key is kept, so settings can say so); any other status that reads as
+ * away applies again, and a status that is not away forgets the correction.
+ */
+export function statusAwayFields(s: Pick<WorkSchedule, 'tz' | 'startMinute'>, status: SlackStatus | null, dismissed: string | null, now: Date): StatusAwayFields {
+  const away = status ? awayFromStatus(status, now) : null;
+  if (!status || !away) return NOT_AWAY_BY_STATUS;
+  const key = statusKey(status);
+  if (dismissed === key) return { statusAwayUntil: null, statusAwayKind: null, statusAwayKey: key, statusAwayDismissed: key };
+  return { statusAwayUntil: awayUntilFromStatus(s, away, now), statusAwayKind: away.kind, statusAwayKey: key, statusAwayDismissed: null };
+}
+
+/** How a kind reads in a sentence: "out of office", "parental leave". */
+export function awayKindLabel(kind: string): string {
+  return kind.replace(/_/g, ' ');
+}

@@ -13,7 +13,7 @@ export interface PersonScheduleFields {
   workdayEndMinute: number;
   workingDays: number;
   awayUntil: string | null;
-  /** The region whose public holidays are their days off ("PT", "DE-BY"); null: none chosen. */
+  /** The region whose public holidays are their days off ("PT", "DE-BY"); null: none chosen yet; 'off': none. */
   holidayRegion: string | null;
   /** Away by their Slack status until this local date (see domain/awayStatus.ts). */
   statusAwayUntil: string | null;
@@ -32,7 +32,7 @@ export function zoneOf(p: Pick<PersonScheduleFields, 'tzOverride' | 'slackTz'>):
 }
 
 export function scheduleOf(p: PersonScheduleFields): WorkSchedule {
-  const region = p.holidayRegion;
+  const region = holidayRegionOf(p);
   // Away until the later of what they set and what their Slack status says.
   const away = p.awayUntil && p.statusAwayUntil ? maxLocalDate(p.awayUntil, p.statusAwayUntil) : (p.awayUntil ?? p.statusAwayUntil);
   return {
@@ -43,6 +43,14 @@ export function scheduleOf(p: PersonScheduleFields): WorkSchedule {
     awayUntil: away ?? null,
     ...(region ? { isDayOff: (date: string) => publicHolidayOn(region, date) !== null } : {}),
   };
+}
+
+/** users.holiday_region when the person chose "No public holidays" (null is: not chosen yet; both are off). */
+export const NO_HOLIDAY_REGION = 'off';
+
+/** The region whose holidays are the person's days off, or null when they keep none. */
+export function holidayRegionOf(p: Pick<PersonScheduleFields, 'holidayRegion'>): string | null {
+  return p.holidayRegion && p.holidayRegion !== NO_HOLIDAY_REGION ? p.holidayRegion : null;
 }
 
 /** What the digest rule needs to know of a person's past and planned digests. */

@@ -150,6 +150,20 @@ export function availabilityAt(s: WorkSchedule, at: Date): Availability {
   return { kind: 'off', nextStart };
 }
 
+/**
+ * The working weekdays from `at`'s local date up to the next shift that are days off (public
+ * holidays): why someone's day starts only in two days. At most `max`, oldest first.
+ */
+export function daysOffAhead(s: WorkSchedule, at: Date, max = 3): LocalDate[] {
+  if (!s.isDayOff) return [];
+  const next = localDateOf(s.tz, nextWorkStart(s, at));
+  const out: LocalDate[] = [];
+  for (let d = localDateOf(s.tz, at); d < next && out.length < max; d = addDays(d, 1)) {
+    if (isWorkingWeekday(s, d) && !isAwayOn(s, d) && s.isDayOff(d)) out.push(d);
+  }
+  return out;
+}
+
 /** Next instant strictly after `at` at which a workday starts (same instant as that day's digest). */
 export function nextWorkStart(s: WorkSchedule, at: Date): Date {
   return firstDigestSlotAfterInstant(s, at).at;
@@ -172,6 +186,11 @@ function findSlotFrom(s: WorkSchedule, from: LocalDate, accept: (slot: DigestSlo
 /** First digest on a local date strictly after `date` — how the scheduler advances. */
 export function firstDigestSlotAfterDate(s: WorkSchedule, date: LocalDate): DigestSlot {
   return findSlotFrom(s, addDays(date, 1), () => true);
+}
+
+/** The first shift day on or after `date`: when someone away until `date` (a Saturday, say) is back (Monday). */
+export function returnDay(s: WorkSchedule, date: LocalDate): LocalDate {
+  return findSlotFrom({ ...s, awayUntil: s.awayUntil && s.awayUntil > date ? s.awayUntil : date }, date, () => true).localDate;
 }
 
 /**

@@ -18,10 +18,10 @@ import { availabilityAt, firstDigestSlotAfterDate, isWorkingAt } from '../domain
 import { cityOf, formatDuration, formatLocal, localParts, localTimeLabel } from '../time';
 import { explainSlackError, isRevokedCode } from '../slack/errors';
 import { quotedTitle, sentence } from '../views/text';
-import { describeAvailability, humanDate, type Subject } from '../views/availability';
+import { awayPhrase, describePerson, holidayPhrase, humanDate, type Subject } from '../views/availability';
 import { withDeadline } from '../deadline';
 import type { OutboxDispatcher } from '../delivery/outbox';
-import { plannedDigestsOf, scheduleOf } from '../domain/personSchedule';
+import { plannedDigestsOf, scheduleOf, zoneOf } from '../domain/personSchedule';
 import { nudgeDay } from '../domain/followThrough';
 import type { People, Person } from './people';
 import { bestEffort } from '../bestEffort';
@@ -75,10 +75,21 @@ export class HandoffService {
     private readonly limits: HandoffLimits = { perPersonPerMinute: DEFAULT_PER_PERSON_PER_MINUTE },
   ) {}
 
-  /** "02:14 in Lisbon, their day starts in 6 h 46 m" / "14:02 in Lisbon, working now" / "…, away until Mon 15 Mar". */
-  describeClock(row: UserRow | null, now: Date, subject: Subject = 'their'): string {
+  /**
+   * "02:14 in Lisbon, their day starts in 6 h 46 m" / "14:02 in Lisbon, working now" / "…, away until
+   * Mon 15 Mar (Slack status)" / "…; Tue 1 Dec is a public holiday in Portugal". Dates the reader
+   * looks up (the day they are back) are in `readerTz`.
+   */
+  describeClock(row: UserRow | null, now: Date, subject: Subject = 'their', readerTz: string | null = null): string {
     if (!row) return 'time zone unknown';
-    return describeAvailability(scheduleOf(row), now, subject);
+    return describePerson(row, now, subject, readerTz);
+  }
+
+  /** The zone of whoever reads a line, when Handoff knows them (no Slack call). */
+  private async readerTz(teamId: string, userId: string | undefined): Promise<string | null> {
+    if (!userId) return null;
+    const row = await this.store.getUser(teamId, userId);
+    return row ? zoneOf(row) : null;
   }
 
   /** A handoff of this workspace, with its recipients. */
@@ -142,9 +153,10 @@ export class HandoffService {
    * Each chosen person's local time and availability, for the handoff form ("17:30 in Kolkata, their
    * day starts in 15 h 30 m"), or why they cannot take a handoff. A slow Slack leaves the list empty.
    */
-  async recipientClocks(teamId: string, userIds: readonly string[]): Promise<RecipientClock[]> {
+  async recipientClocks(teamId: string, userIds: readonly string[], readerId?: string): Promise<RecipientClock[]> {
     if (userIds.length === 0) return [];
     const now = this.clock.now();
+    const readerTz = await this.readerTz(teamId, readerId);
     const people = (await bestEffort(this.people.getMany(teamId, userIds.slice(0, DRAFT_LIMITS.recipients)), this.logger, 'profiles for recipient clocks')) ?? [];
     return people.map((p) => ({
       userId: p.userId,
@@ -157,14 +169,19 @@ export class HandoffService {
             ? 'an app, not a person'
             : p.deleted
               ? 'deactivated'
-              : this.describeClock(p.row, now),
+              : this.describeClock(p.row, now, 'their', readerTz),
     }));
   }
 
   async create(teamId: string, draft: HandoffDraft, opts: CreateOpts): Promise<CreateOutcome> {
     const now = this.clock.now();
     // The author's profile (for their zone in DMs) is fetched alongside the recipients', not after.
-    const [recipients] = await Promise.all([this.people.getMany(teamId, draft.recipientIds), bestEffort(this.people.get(teamId, draft.authorId), this.logger, 'author profile')]);
+    const [recipients, author] = await Promise.all([
+      this.people.getMany(teamId, draft.recipientIds),
+      bestEffort(this.people.get(teamId, draft.authorId), this.logger, 'author profile'),
+    ]);
+    // Dates the author looks up (when someone is back) are said in the author's zone.
+    const authorTz = author?.row ? zoneOf(author.row) : null;
     const errors = validateDraft(draft, recipients, now);
     if (Object.keys(errors).length > 0) return { kind: 'invalid', errors };
 
@@ -183,7 +200,7 @@ export class HandoffService {
       const r = await tx.createHandoff(teamId, draft, now, options);
       if (r.status !== 'created') return r;
       const h = r.handoff;
-      for (const person of recipients) planned.push(await this.planNewDm(tx, teamId, h, person, draft, now));
+      for (const person of recipients) planned.push(await this.planNewDm(tx, teamId, h, person, draft, now, authorTz));
       if (draft.channelId) {
         channelPostId = await tx.enqueue({ teamId, kind: 'channel_post', dedupeKey: `post:${h.id}`, channelId: draft.channelId, handoffId: h.id }, now);
       }
@@ -211,6 +228,8 @@ export class HandoffService {
         break;
     }
     const lines = await this.deliverAndDescribe(planned);
+    const suggestion = draft.urgent ? urgentSuggestion(recipients, now) : null;
+    if (suggestion) lines.push(suggestion);
     if (channelPostId !== null) lines.push(await this.describeChannelPost(channelPostId, draft.channelId!));
     if ((await this.store.getWorkspace(teamId))?.status !== 'active') {
       // Nothing above was sent: the outbox holds deliveries for a paused workspace.
@@ -223,10 +242,10 @@ export class HandoffService {
   }
 
   /** Decides now-or-digest for one recipient and enqueues the DM when it is now. */
-  private async planNewDm(tx: Tx, teamId: string, h: HandoffWithRecipients, person: Person, draft: HandoffDraft, now: Date): Promise<Planned> {
+  private async planNewDm(tx: Tx, teamId: string, h: HandoffWithRecipients, person: Person, draft: HandoffDraft, now: Date, authorTz: string | null): Promise<Planned> {
     const name = mention(person.userId);
     if (isNoteToSelf(draft)) {
-      const next = this.nextStartOf(person.row, now, 'your');
+      const next = this.nextStartOf(person.row, now, 'your', authorTz);
       return { userId: person.userId, outboxId: null, line: `Note to self: ${next.away ? `${next.away}; ` : ''}it waits for ${next.occasion}${next.when}.` };
     }
     const schedule = person.row ? scheduleOf(person.row) : null;
@@ -234,11 +253,13 @@ export class HandoffService {
     if (draft.urgent || working) {
       const outboxId = await tx.enqueue({ teamId, kind: 'dm', dedupeKey: `new:${h.id}:${person.userId}`, userId: person.userId, handoffId: h.id, payload: { reason: 'new' } }, now);
       const what = working ? 'sent to them now' : 'urgent, so sent now anyway';
-      return { userId: person.userId, outboxId, line: `${name} — ${this.describeClock(person.row, now)}: ${what}.` };
+      return { userId: person.userId, outboxId, line: `${name} — ${this.describeClock(person.row, now, 'their', authorTz)}: ${what}.` };
     }
-    const next = this.nextStartOf(person.row, now, 'their');
+    const next = this.nextStartOf(person.row, now, 'their', authorTz);
     const clock = schedule ? `${formatLocal(now, schedule.tz, 'HH:mm')} in ${cityOf(schedule.tz)}` : 'time zone unknown';
-    return { userId: person.userId, outboxId: null, line: `${name} — ${clock}${next.away ? `, ${next.away}` : ''}: it waits for ${next.occasion}${next.when}.` };
+    const holiday = person.row && !next.away ? holidayPhrase(person.row, now) : null;
+    const why = next.away ? `, ${next.away}` : holiday ? `; ${holiday}` : '';
+    return { userId: person.userId, outboxId: null, line: `${name} — ${clock}${why}: it waits for ${next.occasion}${next.when}.` };
   }
 
   /**
@@ -247,14 +268,14 @@ export class HandoffService {
    * `occasion` names it ("their morning digest"), `when` says when in their zone (", Thu 09:00
    * Kolkata time (in 15 h 30 m)"), `away` says they are away ("away until Mon 15 Mar").
    */
-  private nextStartOf(row: UserRow | null, now: Date, subject: Subject): { occasion: string; when: string; away: string | null } {
+  private nextStartOf(row: UserRow | null, now: Date, subject: Subject, readerTz: string | null = null): { occasion: string; when: string; away: string | null } {
     if (!row) return { occasion: `the start of ${subject} day`, when: '', away: null };
     const s = scheduleOf(row);
     const at = plannedDigestsOf(row, now, 1)[0]?.at ?? firstDigestSlotAfterDate(s, localParts(s.tz, now).date).at;
     const wait = at.getTime() - now.getTime();
     const when = wait <= 60_000 ? ', which is now' : `, ${localTimeLabel(at, s.tz)} (in ${formatDuration(wait)})`;
-    const availability = availabilityAt(s, now);
-    if (availability.kind === 'away') return { occasion: `${subject} return`, when, away: `away until ${humanDate(s.tz, availability.until)}` };
+    const away = awayPhrase(row, now, readerTz);
+    if (away) return { occasion: `${subject} return`, when, away };
     return { occasion: row.digestEnabled ? `${subject} morning digest` : `the start of ${subject} day`, when, away: null };
   }
 
@@ -307,6 +328,7 @@ export class HandoffService {
     // Schedules are read before the transaction: Slack lookups must not run inside it.
     const selfNews = decision.unblocksAuthor && h.authorId === actorId;
     const author = decision.unblocksAuthor && !selfNews ? ((await bestEffort(this.people.get(teamId, h.authorId), this.logger, 'author profile')) ?? null) : null;
+    const actorTz = await this.readerTz(teamId, actorId);
     const added = await this.people.getMany(teamId, decision.addRecipients);
     const bad = added.find((p) => !p.exists || p.isBot || p.deleted || p.external);
     if (bad) return { ok: false, message: `${mention(bad.userId)} can’t take a handoff (not a person in this workspace, or deactivated).` };
@@ -355,11 +377,11 @@ export class HandoffService {
     await this.deliverSoon(immediate);
     // Only when something was enqueued: an empty drain still costs a claim (most clicks enqueue nothing).
     if (immediate.length > 0 || queued.length > 0) this.dispatcher.kick();
-    return { ok: true, noop: false, handoff: fresh, message: this.confirmation(fresh, decision.eventKind, author, now) };
+    return { ok: true, noop: false, handoff: fresh, message: this.confirmation(fresh, decision.eventKind, author, now, actorTz) };
   }
 
   /** What the person who acted is told, including what the author will really hear, and when. */
-  private confirmation(h: HandoffWithRecipients, kind: string, author: Person | null, now: Date): string {
+  private confirmation(h: HandoffWithRecipients, kind: string, author: Person | null, now: Date, actorTz: string | null): string {
     const title = quotedTitle(h.number, h.title);
     const authorNews = (() => {
       if (!author) return '';
@@ -367,7 +389,7 @@ export class HandoffService {
       if (!author.row) return ` ${who} will hear when their day starts.`;
       const s = scheduleOf(author.row);
       if (isWorkingAt(s, now)) return ` ${who} is working, so they’ve been told now.`;
-      const next = this.nextStartOf(author.row, now, 'their');
+      const next = this.nextStartOf(author.row, now, 'their', actorTz);
       const state = next.away ?? `offline (${formatLocal(now, s.tz, 'HH:mm')} in ${cityOf(s.tz)})`;
       return ` ${who} is ${state}; they’ll hear ${next.away ? 'on' : 'with'} ${next.occasion}${next.when}.`;
     })();
@@ -433,4 +455,25 @@ export class HandoffService {
       ? { ok: true, message: `Nudged: #${h.number} will be the first thing in ${when}, at the start of their day. No separate ping.` }
       : { ok: true, message: `Already nudged: #${h.number} is first in ${when}.` };
   }
+}
+
+/**
+ * For an urgent handoff some of whose people are not at work: who on it is working now ("For
+ * something urgent: @Raj is working now."), or, when nobody is, whose day starts first. Null when
+ * everyone on it is working, or there is one person and nobody else to suggest.
+ */
+export function urgentSuggestion(recipients: readonly Person[], now: Date): string | null {
+  const people = recipients.filter((p) => p.row && !p.isBot && !p.deleted && !p.external);
+  if (people.length < 2) return null;
+  const working = people.filter((p) => isWorkingAt(scheduleOf(p.row!), now));
+  if (working.length === people.length) return null;
+  if (working.length > 0) {
+    const names = working.slice(0, 3).map((p) => mention(p.userId));
+    return `For something urgent: ${names.join(', ')} ${working.length === 1 ? 'is' : 'are'} on it and working now.`;
+  }
+  const first = people
+    .map((p) => ({ p, at: availabilityAt(scheduleOf(p.row!), now) }))
+    .map(({ p, at }) => ({ p, start: at.kind === 'working' ? now.getTime() : at.nextStart.getTime() }))
+    .sort((a, b) => a.start - b.start)[0]!;
+  return `Nobody on it is working now; ${mention(first.p.userId)}’s day starts first (in ${formatDuration(Math.max(0, first.start - now.getTime()))}).`;
 }

@@ -7,11 +7,11 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { formatWorkingDays, formatHHMM } from '../domain/workSchedule';
 import { localTimeLabel } from '../time';
-import { humanDate } from '../views/availability';
+import { awayPhrase, holidayPhrase } from '../views/availability';
 import { appHomeView } from '../views/appHome';
 import { cardsThatFit, sectionsWithinBudget } from '../views/handoffList';
 import { LIMITS } from '../views/text';
-import { plannedDigestsOf, scheduleOf } from '../domain/personSchedule';
+import { plannedDigestsOf, scheduleOf, zoneOf } from '../domain/personSchedule';
 import { peopleOnCards, whereIsFrom } from '../views/whereIs';
 import type { UserRow } from '../db/queries/users';
 import type { People } from './people';
@@ -46,8 +46,9 @@ export class HomeService {
       // What colleagues resolved for you lately stays visible here too, not only in a DM or digest.
       this.store.listRecentlyResolved(teamId, userId, new Date(now.getTime() - RECENT_MS), Math.min(5, fit(2))),
     ]);
-    const people = await usersById(this.store, teamId, peopleOnCards([...waiting, ...authored, ...resolved]));
-    const card = { viewerId: userId, surface: 'list' as const, now, whereIs: whereIsFrom((id) => people.get(id), now) };
+    const people = await usersById(this.store, teamId, [userId, ...peopleOnCards([...waiting, ...authored, ...resolved])]);
+    const viewer = people.get(userId);
+    const card = { viewerId: userId, surface: 'list' as const, now, whereIs: whereIsFrom((id) => people.get(id), now, viewer ? zoneOf(viewer) : null) };
     const blocks = sectionsWithinBudget(
       [
         { title: 'Waiting on you', emptyText: 'Nothing is waiting on you.', items: waiting, extraCount: waitingTotal - waiting.length, card },
@@ -87,7 +88,7 @@ export class HomeService {
       youAreWaitingOnTotal: authoredTotal,
       recentlyUnblocked: resolved,
       scheduleLine: this.scheduleLine(person?.row ?? null, now),
-      whereIs: whereIsFrom((id) => people.get(id), now),
+      whereIs: whereIsFrom((id) => people.get(id), now, person?.row ? zoneOf(person.row) : null),
     });
     try {
       await this.client.views.publish({ user_id: userId, view });
@@ -109,7 +110,9 @@ export class HomeService {
       : next
         ? `morning digest off (news that waited for you: ${next})`
         : 'morning digest off';
-    const away = row.awayUntil ? ` · away until ${humanDate(s.tz, row.awayUntil)}` : '';
-    return `Your day: ${hours} · ${digest}${away}`;
+    const away = awayPhrase(row, now, s.tz);
+    const holiday = away ? null : holidayPhrase(row, now);
+    const why = away ? ` · ${away}` : holiday ? ` · ${holiday}` : '';
+    return `Your day: ${hours} · ${digest}${why}`;
   }
 }

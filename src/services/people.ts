@@ -10,12 +10,28 @@ import type { Logger } from '../logger';
 import { isValidTimeZone } from '../time';
 import { nextDigest, type PlannedDigest } from '../domain/workSchedule';
 import { digestHistoryOf, scheduleOf } from '../domain/personSchedule';
-import { awayFromStatus, awayUntilFromStatus } from '../domain/awayStatus';
+import { statusAwayFields, statusFromKey, type SlackStatus, type StatusAwayFields } from '../domain/awayStatus';
+import { inTenant } from '../slack/tenant';
+import { withDeadline } from '../deadline';
 import { classifySlackError } from '../slack/errors';
 import { cleanText } from '../domain/slackText';
 import { TEXT_LIMITS } from '../domain/textLimits';
 
 const PROFILE_TTL_MS = 24 * 3600_000;
+
+/**
+ * Re-reading Slack statuses before digests are planned (recheckAwayStatuses): only people whose
+ * stored status says away, whose digest is planned within RECHECK_AHEAD_MS and whose profile is older
+ * than RECHECK_STALE_MS; at most RECHECK_PER_TICK users.info calls a tick (every 30 s: ≤ 20 a minute,
+ * well inside users.info's Tier 4 of about 100 a minute, which requests share), each given
+ * RECHECK_CALL_MS before the stored status is read again without Slack.
+ */
+export const RECHECK_AHEAD_MS = 2 * 3600_000;
+const RECHECK_STALE_MS = 3600_000;
+export const RECHECK_PER_TICK = 10;
+const RECHECK_CALL_MS = 2000;
+/** Most wall-clock time one tick spends on it: the next sweep waits for the tick's housekeeping. */
+const RECHECK_BUDGET_MS = 5000;
 
 export interface Person {
   userId: string;
@@ -128,14 +144,56 @@ export class People {
       const zoneChanged = before && scheduleOf(before).tz !== scheduleOf(row).tz;
       const becamePerson = before && (before.isBot || before.deleted) !== (row.isBot || row.deleted);
       // Away by their Slack status (out of office, vacation, sick…): its end moves their digests.
-      const status = statusAwayOf(user, row, now);
-      const awayChanged = status.statusAwayUntil !== row.statusAwayUntil || status.statusAwayKind !== row.statusAwayKind;
+      // The status the person said "I'm not away" to stays ignored (statusAwayFields).
+      const status = statusAwayFields(scheduleOf(row), statusOf(user), row.statusAwayDismissed, now);
+      const awayChanged = statusAwayChanged(row, status);
       if (awayChanged) {
         await tx.updateUser(teamId, user.id, status, now);
         row = { ...row, ...status };
       }
       if (!before || zoneChanged || becamePerson || awayChanged || row.nextDigestAt === null) await this.replanDigest(row, tx);
       return (await tx.getUser(teamId, user.id))!;
+    });
+  }
+
+  /**
+   * Before digests are planned: the few people whose stored Slack status says away (or was dismissed)
+   * and whose digest comes within RECHECK_AHEAD_MS are read from Slack again, a small budget a tick,
+   * so a status cleared without an event, or one with no end that still holds, moves their plan. When
+   * Slack does not answer in time the stored status is read again against its end (pure): a status
+   * past its end no longer holds them. Never throws; the sweep does not wait on Slack for this.
+   */
+  async recheckAwayStatuses(opts: { limit?: number; stopping?: () => boolean } = {}): Promise<number> {
+    const now = this.clock.now();
+    const due = await this.store.awayStatusesToRecheck(now.getTime() + RECHECK_AHEAD_MS, now.getTime() - RECHECK_STALE_MS, opts.limit ?? RECHECK_PER_TICK);
+    const started = Date.now(); // Slack's latency, not the app's clock
+    let rechecked = 0;
+    for (const { teamId, userId } of due) {
+      if (opts.stopping?.() || Date.now() - started > RECHECK_BUDGET_MS) break; // the rest wait for the next tick
+      try {
+        const answer = await inTenant({ teamId }, () => withDeadline(this.client.users.info({ user: userId }), RECHECK_CALL_MS));
+        const user = answer === 'timeout' ? undefined : (answer.user as SlackUserObject | undefined);
+        if (user && user.id === userId) await this.remember(teamId, user);
+        else await this.reviewStoredStatus(teamId, userId);
+        rechecked++;
+      } catch (e) {
+        this.logger.warn({ teamId, userId, error: classifySlackError(e).code }, 'could not re-read a Slack status before the digest');
+        await this.reviewStoredStatus(teamId, userId).catch((err: unknown) => this.logger.warn({ err }, 'could not review a stored status'));
+      }
+    }
+    return rechecked;
+  }
+
+  /** The stored status read again at `now` without Slack (its end may have passed); replans when that changes it. */
+  private async reviewStoredStatus(teamId: string, userId: string): Promise<void> {
+    const now = this.clock.now();
+    await this.store.transaction(async (tx) => {
+      const row = await tx.getUserForUpdate(teamId, userId);
+      if (!row?.statusAwayKey) return;
+      const next = statusAwayFields(scheduleOf(row), statusFromKey(row.statusAwayKey), row.statusAwayDismissed, now);
+      if (!statusAwayChanged(row, next)) return;
+      await tx.updateUser(teamId, userId, next, now);
+      await this.replanDigest({ ...row, ...next }, tx);
     });
   }
 
@@ -163,13 +221,19 @@ export class People {
   }
 }
 
-/** What the Slack status says of being away, as the users row keeps it (both null when it says nothing). */
-function statusAwayOf(user: SlackUserObject, row: UserRow, now: Date): Pick<UserRow, 'statusAwayUntil' | 'statusAwayKind'> {
+/** The Slack status of a users.info / user_change user object. */
+function statusOf(user: SlackUserObject): SlackStatus {
   const p = user.profile;
-  const away = awayFromStatus({ text: p?.status_text ?? '', emoji: p?.status_emoji ?? '', expiration: p?.status_expiration ?? 0 }, now);
-  if (!away) return { statusAwayUntil: null, statusAwayKind: null };
-  const s = scheduleOf(row);
-  return { statusAwayUntil: awayUntilFromStatus(s, away, now), statusAwayKind: away.kind };
+  return { text: p?.status_text ?? '', emoji: p?.status_emoji ?? '', expiration: p?.status_expiration ?? 0 };
+}
+
+export function statusAwayChanged(row: UserRow, next: StatusAwayFields): boolean {
+  return (
+    next.statusAwayUntil !== row.statusAwayUntil ||
+    next.statusAwayKind !== row.statusAwayKind ||
+    next.statusAwayKey !== row.statusAwayKey ||
+    next.statusAwayDismissed !== row.statusAwayDismissed
+  );
 }
 
 function toPerson(row: UserRow): Person {

@@ -76,3 +76,38 @@ function canonicalOrNull(tz: string): string | null {
     return null; // not a zone this runtime knows
   }
 }
+
+export interface HolidayRegion {
+  /** "PT", "DE-BY". */
+  code: string;
+  /** "Portugal", "Bayern, Germany". */
+  name: string;
+}
+
+const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+/** A region as people read it: "Portugal", "Bayern, Germany"; the code itself when unknown. */
+export function holidayRegionName(region: string): string {
+  const r = parse(region);
+  if (!r || !isKnownRegion(region)) return region;
+  // ICU's English name of the country ("Germany"), not date-holidays' native one ("Deutschland").
+  const country = countryNames.of(r.country) ?? r.country;
+  if (!r.state) return country;
+  const state = new Holidays().getStates(r.country, 'en')?.[r.state] ?? r.state;
+  return `${state}, ${country}`;
+}
+
+/** A country and its states or provinces date-holidays knows, the whole country first (at most 1 + 51, for the US). */
+export function holidayRegionsOf(country: string): HolidayRegion[] {
+  const c = country.trim().toUpperCase();
+  if (!isKnownRegion(c) || c.includes('-')) return [];
+  const states = Object.keys(new Holidays().getStates(c) ?? {}).sort();
+  return [c, ...states.map((s) => `${c}-${s}`)].map((code) => ({ code, name: holidayRegionName(code) }));
+}
+
+/** The canonical spelling of a region people typed ("de-by" → "DE-BY"), or null when date-holidays does not know it. */
+export function canonicalHolidayRegion(region: string): string | null {
+  const r = parse(region);
+  if (!r || !isKnownRegion(region)) return null;
+  return r.state ? `${r.country}-${r.state}` : r.country;
+}

@@ -24,4 +24,4 @@ export {
   localInstant,
 } from './zone';
 export { formatLocal, cityOf, formatDuration, localTimeLabel } from './format';
-export { isKnownRegion, publicHolidayOn, proposedHolidayRegion } from './holidays';
+export { isKnownRegion, publicHolidayOn, proposedHolidayRegion, holidayRegionName, holidayRegionsOf, canonicalHolidayRegion, type HolidayRegion } from './holidays';

@@ -70,7 +70,7 @@ function namer(opts: CardOptions): (id: string) => string {
   if (!opts.whereIs) return name;
   return (id) => {
     const where = opts.whereIs!(id);
-    return where ? `${name(id)} (${safeMrkdwn(where, 60)})` : name(id);
+    return where ? `${name(id)} (${safeMrkdwn(where, 120)})` : name(id);
   };
 }
 

@@ -1,9 +1,36 @@
-/** Per-person settings: zone, working hours and days, digest, deflection, away — with a digest preview. */
-import type { KnownBlock, ModalView, Option } from '@slack/types';
+/** Per-person settings: zone, working hours and days, digest, deflection, away, public holidays — with a digest preview. */
+import type { KnownBlock, ModalView, Option, PlainTextOption } from '@slack/types';
 import { CallbackIds, SettingsModalFields as F } from '../ids';
 import { formatHHMM } from '../domain/workSchedule';
+import { NO_HOLIDAY_REGION } from '../domain/personSchedule';
+import type { HolidayRegion } from '../time';
 import { safeMrkdwn } from './text';
 
+/** The holiday-region field: what is stored, what the zone proposes, and the proposal's country with its states. */
+export interface HolidayChoice {
+  /** users.holiday_region: null (not chosen yet), 'off', or a region. */
+  stored: string | null;
+  /** How the stored region reads ("Bayern, Germany"), when it is one. */
+  storedName: string | null;
+  /** The region proposed from the person's zone ("PT"), or null when the zone names no country. */
+  proposed: string | null;
+  /** The zone the proposal came from. */
+  zone: string;
+  /** The proposed country, then its states (≤ 52 options: the US has 51). */
+  choices: HolidayRegion[];
+  /** "Portugal", for the group's label. */
+  countryName: string | null;
+}
+
+/** Away read from the Slack status, as the settings show it (null: the status says nothing). */
+export interface StatusAwayView {
+  /** "Mon 15 Mar" (the person's own zone), or null for a status with no end. */
+  until: string | null;
+  /** "vacation", "out of office"… */
+  kind: string;
+  /** The person said "I'm not away" to this status. */
+  dismissed: boolean;
+}
 export interface SettingsValues {
   tzOverride: string | null;
   slackTz: string | null;
@@ -13,6 +40,8 @@ export interface SettingsValues {
   digestEnabled: boolean;
   deflectionEnabled: boolean;
   awayUntil: string | null;
+  holiday: HolidayChoice;
+  statusAway: StatusAwayView | null;
 }
 
 const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -79,6 +108,8 @@ export function settingsModal(v: SettingsValues, previewLines: string[]): ModalV
       hint: { type: 'plain_text', text: 'No digests before this date; what arrives meanwhile waits for your return.' },
       element: { type: 'datepicker', action_id: F.awayUntil.action, ...(v.awayUntil ? { initial_date: v.awayUntil } : {}) },
     },
+    ...statusAwayBlocks(v.statusAway),
+    ...holidayBlocks(v.holiday),
     { type: 'divider' },
     previewBlock(previewLines, v.digestEnabled),
   ];
@@ -90,6 +121,75 @@ export function settingsModal(v: SettingsValues, previewLines: string[]): ModalV
     close: { type: 'plain_text', text: 'Cancel' },
     blocks,
   };
+}
+
+const NOT_AWAY_LABEL = 'I’m not away: ignore this Slack status';
+
+/** "Away until Mon 15 Mar, from your Slack status", and the way to say it is wrong. */
+function statusAwayBlocks(a: StatusAwayView | null): KnownBlock[] {
+  if (!a) return [];
+  const until = a.until ? `until ${a.until}` : 'today';
+  const text = a.dismissed
+    ? `:information_source: Your Slack status says you’re away (${a.kind}); you told me you’re not, so I ignore it until your status changes.`
+    : `:palm_tree: *Away ${until}*, from your Slack status (${a.kind}). No digests until then; what arrives waits for your return.`;
+  const option = onOption(NOT_AWAY_LABEL);
+  return [
+    { type: 'section', text: { type: 'mrkdwn', text } },
+    {
+      type: 'input',
+      block_id: F.notAway.block,
+      optional: true,
+      label: { type: 'plain_text', text: 'Slack status' },
+      hint: { type: 'plain_text', text: 'A new away status (another text or end) counts again.' },
+      element: { type: 'checkboxes', action_id: F.notAway.action, options: [option], ...(a.dismissed ? { initial_options: [option] } : {}) },
+    },
+  ];
+}
+
+const regionOption = (value: string, text: string): PlainTextOption => ({ text: { type: 'plain_text', text: text.slice(0, 75) }, value });
+
+/**
+ * Public holidays: a static select of at most 54 options (Slack allows 100 per select): "No public
+ * holidays", the country proposed from the zone with its states, and the stored region when it is
+ * elsewhere. Any other of date-holidays' ≈570 regions is typed as a code in the field after it.
+ */
+function holidayBlocks(h: HolidayChoice): KnownBlock[] {
+  const none = regionOption(NO_HOLIDAY_REGION, 'No public holidays');
+  const groups: { label: string; options: PlainTextOption[] }[] = [{ label: 'Off', options: [none] }];
+  if (h.choices.length) groups.push({ label: (h.countryName ?? 'Your time zone').slice(0, 75), options: h.choices.map((r) => regionOption(r.code, r.name)) });
+  const stored = h.stored && h.stored !== NO_HOLIDAY_REGION ? h.stored : null;
+  if (stored && !h.choices.some((r) => r.code === stored)) groups.push({ label: 'Your choice', options: [regionOption(stored, h.storedName ?? stored)] });
+  const all = groups.flatMap((g) => g.options);
+  // Not chosen yet: the proposal is selected, and the hint says where it came from.
+  const initialValue = h.stored ?? h.proposed ?? NO_HOLIDAY_REGION;
+  const initial = all.find((o) => o.value === initialValue) ?? none;
+  const proposedName = h.choices.find((r) => r.code === h.proposed)?.name;
+  const hint =
+    h.stored === null && h.proposed
+      ? `${proposedName ?? h.proposed} is proposed from your time zone (${h.zone}); saving keeps it. On a public holiday you get no digest and don’t show as working.`
+      : 'On a public holiday you get no digest and don’t show as working; what waited comes the next workday.';
+  return [
+    {
+      type: 'input',
+      block_id: F.holidayRegion.block,
+      label: { type: 'plain_text', text: 'Public holidays' },
+      hint: { type: 'plain_text', text: hint.slice(0, 2000) },
+      element: {
+        type: 'static_select',
+        action_id: F.holidayRegion.action,
+        option_groups: groups.map((g) => ({ label: { type: 'plain_text', text: g.label }, options: g.options })),
+        initial_option: initial,
+      },
+    },
+    {
+      type: 'input',
+      block_id: F.holidayRegionCode.block,
+      optional: true,
+      label: { type: 'plain_text', text: 'Another country or region' },
+      hint: { type: 'plain_text', text: 'Its code, such as FR, DE-BY or US-CA. When filled in, it replaces the choice above.' },
+      element: { type: 'plain_text_input', action_id: F.holidayRegionCode.action, max_length: 10 },
+    },
+  ];
 }
 
 export function previewBlock(lines: string[], digestOn: boolean): KnownBlock {

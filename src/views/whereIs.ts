@@ -1,16 +1,18 @@
 /**
  * Labels people with where they are, from what Handoff already knows (no Slack call): messages that
  * stay around get the city only ("Lisbon"); surfaces rendered on demand also get the local time now
- * ("14:02 in Lisbon"), and say when someone is away ("…, away until Mon 15 Mar").
+ * ("14:02 in Lisbon"), and say when someone is away ("…, away until Mon 15 Mar (Slack status)", the
+ * date in the reader's zone) or has public holidays before their next shift ("…; Tue 1 Dec is a
+ * public holiday in Portugal").
  */
 import { zoneOf, type PersonScheduleFields } from '../domain/personSchedule';
-import { cityOf, formatLocal, localDateOf } from '../time';
-import { humanDate } from './availability';
+import { cityOf, formatLocal } from '../time';
+import { awayPhrase, holidayPhrase } from './availability';
 import type { HandoffWithRecipients } from '../db/queries/handoffs';
 
-export type PersonZone = Pick<PersonScheduleFields, 'tzOverride' | 'slackTz' | 'awayUntil'>;
+export type PersonZone = PersonScheduleFields;
 
-export function whereIsFrom(lookup: (userId: string) => PersonZone | undefined, now: Date | null): (userId: string) => string | null {
+export function whereIsFrom(lookup: (userId: string) => PersonZone | undefined, now: Date | null, readerTz: string | null = null): (userId: string) => string | null {
   // One list names the same people, and people in the same few zones, many times over.
   const seen = new Map<string, string | null>();
   const zoneLabels = new Map<string, string>();
@@ -26,7 +28,12 @@ export function whereIsFrom(lookup: (userId: string) => PersonZone | undefined, 
     if (row && (row.tzOverride || row.slackTz)) {
       const tz = zoneOf(row);
       where = label(tz);
-      if (now && row.awayUntil && localDateOf(tz, now) < row.awayUntil) where += `, away until ${humanDate(tz, row.awayUntil)}`;
+      if (now) {
+        const away = awayPhrase(row, now, readerTz);
+        const holiday = away ? null : holidayPhrase(row, now);
+        if (away) where += `, ${away}`;
+        else if (holiday) where += `; ${holiday}`;
+      }
     }
     seen.set(userId, where);
     return where;

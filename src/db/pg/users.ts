@@ -24,6 +24,13 @@ const S = {
   ),
   // Unicode-aware lower() here, ASCII-only in SQLite: names outside ASCII may match on PostgreSQL only.
   // Ordered by id where SQLite returned its primary key's order.
+  awayToRecheck: statement(
+    'users.awayToRecheck',
+    `select team_id as "teamId", user_id as "userId" from users
+     where status_away_key is not null and next_digest_at is not null and next_digest_at <= $1
+       and (profile_fetched_at is null or profile_fetched_at < $2)
+     order by next_digest_at, team_id collate "C", user_id collate "C" limit $3`,
+  ),
   names: statement('users.names', `select user_id as "userId", display_name as "displayName" from users where team_id = $1 order by user_id collate "C"`),
   byName: statement(
     'users.byName',
@@ -58,6 +65,7 @@ export const userQueries: On<UserQueries> = {
     await c.changes(statement(`users.update.${mask.toString(36)}`, text), [teamId, userId, instant(now.getTime()), ...values]);
   },
 
+  awayStatusesToRecheck: async (c, dueBy, fetchedBefore, limit) => c.rows<{ teamId: string; userId: string }>(S.awayToRecheck, [instant(dueBy), instant(fetchedBefore), limit]),
   listDisplayNames: async (c, teamId) => c.rows<{ userId: string; displayName: string }>(S.names, [teamId]),
   findUserIdsByName: async (c, teamId, name) => (await c.rows<{ id: string }>(S.byName, [teamId, name])).map((r) => r.id),
 };

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, lte, lt, or } from 'drizzle-orm';
 import type { Db } from '../client';
 import { users } from '../schema';
 import { prepared, rowReader, updateWhere } from '../prepared';
@@ -71,6 +71,8 @@ export type UserPatch = Partial<
     | 'holidayRegion'
     | 'statusAwayUntil'
     | 'statusAwayKind'
+    | 'statusAwayKey'
+    | 'statusAwayDismissed'
     | 'nextDigestAt'
     | 'nextDigestLocalDate'
     | 'lastDigestLocalDate'
@@ -93,4 +95,26 @@ export function findUserIdsByName(db: Db, teamId: string, name: string): string[
   return prepared(db, statements)
     .byName.all(teamId, name)
     .map((r) => r.id);
+}
+
+/**
+ * People whose stored Slack status says away (or was dismissed) and whose next digest is planned at
+ * or before `dueBy`, with a profile read before `fetchedBefore`: the few whose status is worth asking
+ * Slack again before their digest is planned (services/people.ts recheckAwayStatuses). Every workspace.
+ */
+export function awayStatusesToRecheck(db: Db, dueBy: number, fetchedBefore: number, limit: number): { teamId: string; userId: string }[] {
+  return db
+    .select({ teamId: users.teamId, userId: users.userId })
+    .from(users)
+    .where(
+      and(
+        isNotNull(users.statusAwayKey),
+        isNotNull(users.nextDigestAt),
+        lte(users.nextDigestAt, dueBy),
+        or(isNull(users.profileFetchedAt), lt(users.profileFetchedAt, fetchedBefore)),
+      ),
+    )
+    .orderBy(asc(users.nextDigestAt), asc(users.teamId), asc(users.userId))
+    .limit(limit)
+    .all();
 }

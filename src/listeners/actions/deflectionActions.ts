@@ -49,7 +49,7 @@ export function registerDeflectionActions(router: ListenerRouter, deps: Listener
 
     const [link, clocks] = await Promise.all([
       bestEffort(client.chat.getPermalink({ channel: row.channelId, message_ts: row.messageTs }), deps.logger, 'permalink of the proposal'),
-      deps.handoffs.recipientClocks(teamIdOf(body), recipientIds),
+      deps.handoffs.recipientClocks(teamIdOf(body), recipientIds, body.user.id),
     ]);
     const permalink = link?.permalink;
     if (!permalink && clocks.length === 0) return;

@@ -14,7 +14,7 @@ export function registerModalActions(router: ListenerRouter, deps: ListenerDeps)
     if (!view || !Array.isArray(view.blocks)) return;
     const teamId = teamIdOf(body);
     const selected = Array.isArray(action.selected_users) ? action.selected_users.filter((u): u is string => typeof u === 'string') : [];
-    const clocks = await deps.handoffs.recipientClocks(teamId, selected);
+    const clocks = await deps.handoffs.recipientClocks(teamId, selected, body.user.id);
     const blocks = (view.blocks as KnownBlock[]).map((b) => ('block_id' in b && b.block_id === F.recipientTimes.block ? recipientClocksBlock(clocks) : b));
     try {
       // The hash makes Slack reject this update if the view changed meanwhile (e.g. submitted).

@@ -56,6 +56,12 @@ const optionValues = (v: State, f: Field): string[] => {
   const x = read(v, f, 'selected_options');
   return Array.isArray(x) ? stringsOf(x.map((o: unknown) => (o && typeof o === 'object' ? (o as { value?: unknown }).value : undefined))) : [];
 };
+/** The value of a static select's chosen option, or null. */
+const selectedValue = (v: State, f: Field): string | null => {
+  const o = read(v, f, 'selected_option');
+  const value = o && typeof o === 'object' ? (o as { value?: unknown }).value : undefined;
+  return typeof value === 'string' && value !== '' ? value : null;
+};
 /** Epoch seconds from a datetimepicker; anything that is not a real instant reads as "not set". */
 const instantOf = (x: unknown): Date | null => (typeof x === 'number' && Number.isFinite(x) && Math.abs(x) < 8.64e12 ? new Date(x * 1000) : null);
 
@@ -191,6 +197,10 @@ export function registerSubmissions(router: ListenerRouter, deps: ListenerDeps):
       digestEnabled: optionValues(v, S.digest).length > 0,
       deflectionEnabled: optionValues(v, S.deflection).length > 0,
       awayUntil: stringOf(v, S.awayUntil, 'selected_date'),
+      holidayRegion: selectedValue(v, S.holidayRegion),
+      holidayRegionCode: textOf(v, S.holidayRegionCode),
+      // Offered only while a Slack status says away: absent, it changes nothing.
+      notAway: v[S.notAway.block] ? optionValues(v, S.notAway).length > 0 : null,
     };
     const saved = await withDeadline(settle(deps.settings.save(teamIdOf(body), body.user.id, input)), ACK_BUDGET_MS);
     if (saved === 'timeout') return ack();
@@ -200,7 +210,14 @@ export function registerSubmissions(router: ListenerRouter, deps: ListenerDeps):
     }
     const out = saved.value;
     if (!out.view) {
-      const blocks: Record<SettingsField, string> = { tz: S.tz.block, start: S.start.block, end: S.end.block, days: S.days.block, awayUntil: S.awayUntil.block };
+      const blocks: Record<SettingsField, string> = {
+        tz: S.tz.block,
+        start: S.start.block,
+        end: S.end.block,
+        days: S.days.block,
+        awayUntil: S.awayUntil.block,
+        holidayRegion: S.holidayRegionCode.block,
+      };
       return ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(out.errors).map(([k, m]) => [blocks[k as SettingsField], m])) });
     }
     await ack({ response_action: 'update', view: out.view });

@@ -34,6 +34,8 @@ describeStores('users', (ctx) => {
       holidayRegion: null,
       statusAwayUntil: null,
       statusAwayKind: null,
+      statusAwayKey: null,
+      statusAwayDismissed: null,
       nextDigestAt: null,
       nextDigestLocalDate: null,
       lastDigestLocalDate: null,
@@ -112,6 +114,29 @@ describeStores('users', (ctx) => {
     await store.updateUser(T, 'U1', { ...common, deflectionEnabled: false }, at(2));
     await store.updateUser(T, 'U1', { ...common, digestEnabled: true }, at(3));
     expect(await store.getUser(T, 'U1')).toMatchObject({ ...common, digestEnabled: true, deflectionEnabled: false, updatedAt: NOW.getTime() + 3 });
+  });
+
+  it('lists the people whose away status to read again: a stored status, a digest by then, a profile older than given; by digest time', async () => {
+    const { store } = ctx();
+    const H = 3600_000;
+    const person = async (userId: string, key: string | null, nextIn: number | null, fetchedAt: Date) => {
+      await store.upsertProfile(T, userId, profile(userId), fetchedAt);
+      await store.updateUser(T, userId, { statusAwayKey: key, nextDigestAt: nextIn === null ? null : NOW.getTime() + nextIn }, NOW);
+    };
+    await person('U1', '0||OOO', 1 * H, at(-2 * H));
+    await person('U2', '0||OOO', 0.5 * H, at(-2 * H)); // due first
+    await person('U3', null, 1 * H, at(-2 * H)); // status not away
+    await person('U4', '0||OOO', 3 * H, at(-2 * H)); // digest later than asked
+    await person('U5', '0||OOO', 1 * H, at(-0.5 * H)); // read recently
+    await person('U6', '0||OOO', null, at(-2 * H)); // no digest planned
+    await store.upsertProfile('T2', 'U7', profile('U7'), at(-2 * H));
+    await store.updateUser('T2', 'U7', { statusAwayKey: '0||OOO', nextDigestAt: NOW.getTime() + 2 * H }, NOW);
+    expect(await store.awayStatusesToRecheck(NOW.getTime() + 2 * H, NOW.getTime() - H, 10)).toEqual([
+      { teamId: T, userId: 'U2' },
+      { teamId: T, userId: 'U1' },
+      { teamId: 'T2', userId: 'U7' },
+    ]);
+    expect(await store.awayStatusesToRecheck(NOW.getTime() + 2 * H, NOW.getTime() - H, 1)).toEqual([{ teamId: T, userId: 'U2' }]);
   });
 
   it('finds people by display name, ignoring case, bots and deleted people, at most two', async () => {

@@ -1,5 +1,5 @@
 /** Away from a Slack status: conservative, in five languages, with the return date in the person's zone. */
-import { awayFromStatus, awayUntilFromStatus, type SlackStatus } from '../../../src/domain/awayStatus';
+import { awayFromStatus, awayUntilFromStatus, statusAwayFields, statusFromKey, statusKey, type SlackStatus } from '../../../src/domain/awayStatus';
 
 const NOW = new Date('2026-12-04T10:00:00Z'); // Friday
 const status = (text: string, emoji = '', expiration = 0): SlackStatus => ({ text, emoji, expiration });
@@ -61,5 +61,42 @@ describe('away from a Slack status', () => {
     expect(awayUntilFromStatus({ tz: 'Asia/Tokyo', startMinute: 540 }, { kind: 'sick', until: new Date('2026-12-06T23:59:00Z') }, NOW)).toBe('2026-12-07');
     // No end: away today, looked at again tomorrow.
     expect(awayUntilFromStatus(lisbon, { kind: 'sick', until: null }, NOW)).toBe('2026-12-05');
+  });
+});
+
+describe('the stored status away, and the person’s “I’m not away”', () => {
+  const lisbon = { tz: 'Europe/Lisbon', startMinute: 9 * 60 };
+  const vacation = status('Vacationing | back Monday', ':palm_tree:', Date.parse('2026-12-08T23:59:59Z') / 1000);
+
+  it('a key gives back the status it was made from (a | in the text included)', () => {
+    expect(statusFromKey(statusKey(vacation))).toEqual(vacation);
+    expect(statusFromKey('not a key')).toBeNull();
+  });
+
+  it('an away status is stored with its key; one that is not away stores nothing and forgets a correction', () => {
+    expect(statusAwayFields(lisbon, vacation, null, NOW)).toEqual({
+      statusAwayUntil: '2026-12-09',
+      statusAwayKind: 'vacation',
+      statusAwayKey: statusKey(vacation),
+      statusAwayDismissed: null,
+    });
+    expect(statusAwayFields(lisbon, status('lunch'), statusKey(vacation), NOW)).toEqual({
+      statusAwayUntil: null,
+      statusAwayKind: null,
+      statusAwayKey: null,
+      statusAwayDismissed: null,
+    });
+  });
+
+  it('the status the person dismissed stays ignored; any other away status applies again', () => {
+    const key = statusKey(vacation);
+    expect(statusAwayFields(lisbon, vacation, key, NOW)).toEqual({ statusAwayUntil: null, statusAwayKind: null, statusAwayKey: key, statusAwayDismissed: key });
+    const longer = { ...vacation, expiration: vacation.expiration + 86_400 };
+    expect(statusAwayFields(lisbon, longer, key, NOW)).toMatchObject({ statusAwayUntil: '2026-12-10', statusAwayDismissed: null });
+  });
+
+  it('a status past its end is no longer away, dismissed or not (read again at plan time without Slack)', () => {
+    const after = new Date('2026-12-09T00:00:00Z');
+    expect(statusAwayFields(lisbon, vacation, null, after).statusAwayKey).toBeNull();
   });
 });

@@ -18,6 +18,7 @@ import {
   isWorkingAt,
   nextWorkStart,
   planCatchUp,
+  returnDay,
   upcomingDigestSlots,
 } from '../../../src/domain/workSchedule';
 import { LocalDate, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, addDays, formatDuration, localInstant, localParts, offsetMs } from '../../../src/time';
@@ -391,5 +392,17 @@ describe('schedule results do not depend on the server zone', () => {
       });
     const results = underEachServerTz(run);
     for (const r of results.slice(1)) expect(r).toEqual(results[0]);
+  });
+});
+
+describe('returnDay', () => {
+  const s: WorkSchedule = { tz: 'Europe/Lisbon', startMinute: DEFAULT_START, endMinute: DEFAULT_END, workingDays: MON_FRI };
+  it('is the first working day on or after the date: Saturday → Monday, Wednesday → Wednesday', () => {
+    expect(returnDay(s, '2026-12-05')).toBe('2026-12-07');
+    expect(returnDay(s, '2026-12-02')).toBe('2026-12-02');
+  });
+  it('skips holidays and a later away date of the schedule', () => {
+    expect(returnDay({ ...s, isDayOff: (d) => d === '2026-12-07' }, '2026-12-05')).toBe('2026-12-08');
+    expect(returnDay({ ...s, awayUntil: '2026-12-10' }, '2026-12-05')).toBe('2026-12-10');
   });
 });

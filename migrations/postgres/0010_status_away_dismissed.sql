@@ -1,0 +1,2 @@
+ALTER TABLE "users" ADD COLUMN "status_away_key" text;--> statement-breakpoint
+ALTER TABLE "users" ADD COLUMN "status_away_dismissed" text;
