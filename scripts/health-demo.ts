@@ -54,7 +54,18 @@ async function main(): Promise<void> {
           const recipient = pick(PEOPLE.filter(([u]) => u !== author))[0];
           const at = new Date(dayStart + Math.floor(random() * 24) * HOUR + Math.floor(random() * 60) * 60_000);
           const s = scheduleOf(zone.get(recipient)!);
-          const draft = { authorId: author, recipientIds: [recipient], title: 'demo', context: '', ask: `demo ask ${week}.${day}.${k}`, links: '', ifOffline: 'wait' as const, neededByAt: null, channelId: null, urgent: false };
+          const draft = {
+            authorId: author,
+            recipientIds: [recipient],
+            title: 'demo',
+            context: '',
+            ask: `demo ask ${week}.${day}.${k}`,
+            links: '',
+            ifOffline: 'wait' as const,
+            neededByAt: null,
+            channelId: null,
+            urgent: false,
+          };
           const created = await store.createHandoff(TEAM, draft, at, { idempotencyKey: null, sourcePermalink: null, heldFor: isWorkingAt(s, at) ? [] : [recipient] });
           if (created.status !== 'created') continue;
           // Answered some working hours after it reaches them: sooner as the weeks go by.
@@ -62,7 +73,11 @@ async function main(): Promise<void> {
           const answeredAt = new Date(start.getTime() + (0.5 + random() * Math.max(2, 40 - 7 * week)) * HOUR);
           if (random() < 0.1) continue; // still open
           const h = created.handoff;
-          const decision = decide({ state: h.state, authorId: author, activeRecipients: [recipient] }, recipient, random() < 0.9 ? { kind: 'complete', note: '' } : { kind: 'decline', reason: '' });
+          const decision = decide(
+            { state: h.state, authorId: author, activeRecipients: [recipient] },
+            recipient,
+            random() < 0.9 ? { kind: 'complete', note: '' } : { kind: 'decline', reason: '' },
+          );
           if (!decision.ok) continue;
           await store.transaction((tx) => tx.applyDecision({ teamId: TEAM, handoffId: h.id, actorId: recipient, decision, expectedState: h.state, note: null, now: answeredAt }));
         }

@@ -39,7 +39,16 @@ export type PaceQueries = Methods<typeof pace>;
 export type UserQueries = Methods<typeof users>;
 export type WorkspaceQueries = Methods<typeof workspaces>;
 
-export type Queries = DeflectionQueries & DigestQueries & DueDigestQueries & HandoffQueries & HealthQueries & InstallationQueries & OutboxQueries & PaceQueries & UserQueries & WorkspaceQueries;
+export type Queries = DeflectionQueries &
+  DigestQueries &
+  DueDigestQueries &
+  HandoffQueries &
+  HealthQueries &
+  InstallationQueries &
+  OutboxQueries &
+  PaceQueries &
+  UserQueries &
+  WorkspaceQueries;
 
 /**
  * Queries `Q` plus transactions. Inside `fn` await only `tx` calls (never Slack): the transaction

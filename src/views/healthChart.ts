@@ -21,7 +21,8 @@ function text(x: number, y: number, s: string, opts: { size?: number; anchor?: '
   return `<text x="${n(x)}" y="${n(y)}" ${FONT} font-size="${opts.size ?? 12}" text-anchor="${opts.anchor ?? 'start'}" fill="${opts.fill ?? COLOURS.axis}"${opts.weight ? ` font-weight="${opts.weight}"` : ''}>${xml(s)}</text>`;
 }
 
-const rect = (x: number, y: number, w: number, h: number, fill: string): string => `<rect x="${n(x)}" y="${n(y)}" width="${n(Math.max(0, w))}" height="${n(Math.max(0, h))}" fill="${fill}"/>`;
+const rect = (x: number, y: number, w: number, h: number, fill: string): string =>
+  `<rect x="${n(x)}" y="${n(y)}" width="${n(Math.max(0, w))}" height="${n(Math.max(0, h))}" fill="${fill}"/>`;
 
 /** A round top for the axis: 1, 2, 5 × 10ⁿ at or above `max`. */
 function niceMax(max: number): number {
@@ -112,7 +113,11 @@ function meetingsPanel(p: Panel, weeks: readonly WeekPoint[]): string[] {
   out.push(...weekLabels(p, weeks, slot));
   let lx = p.left;
   for (const [, colour, label] of [...MEETING_PARTS, ['proposed', 'none', 'no answer yet'] as const]) {
-    out.push(colour === 'none' ? `<rect x="${lx}" y="${p.top + p.height + 30}" width="12" height="12" fill="none" stroke="${COLOURS.muted}" stroke-dasharray="3 2"/>` : rect(lx, p.top + p.height + 30, 12, 12, colour));
+    out.push(
+      colour === 'none'
+        ? `<rect x="${lx}" y="${p.top + p.height + 30}" width="12" height="12" fill="none" stroke="${COLOURS.muted}" stroke-dasharray="3 2"/>`
+        : rect(lx, p.top + p.height + 30, 12, 12, colour),
+    );
     out.push(text(lx + 18, p.top + p.height + 40, label, { size: 11 }));
     lx += 40 + label.length * 6.5;
   }

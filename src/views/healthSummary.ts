@@ -31,7 +31,8 @@ export function teamHealthText(r: HealthReport): string {
       lines.push('*Longest waits between time zones* (median, working hours of the person waiting)');
       for (const z of r.zonePairs.slice(0, 5)) lines.push(`• ${escapeMrkdwn(z.fromZone)} → ${escapeMrkdwn(z.toZone)}: ${durationLine(z.wait)}`);
     }
-    if (r.zonePairsSuppressed > 0) lines.push(`_${r.zonePairsSuppressed} pair${r.zonePairsSuppressed === 1 ? '' : 's'} of time zones not shown: fewer than ${MIN_GROUP} people each._`);
+    if (r.zonePairsSuppressed > 0)
+      lines.push(`_${r.zonePairsSuppressed} pair${r.zonePairsSuppressed === 1 ? '' : 's'} of time zones not shown: fewer than ${MIN_GROUP} people each._`);
   }
   lines.push(`_${PRIVACY_NOTE}_`);
   return lines.join('\n');
@@ -50,4 +51,3 @@ export function personalHealthText(p: PersonFigures, period: HealthPeriod): stri
   ];
   return lines.join('\n');
 }
-

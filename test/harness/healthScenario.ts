@@ -187,7 +187,18 @@ export async function seedScenario(store: Store, team = TEAM): Promise<void> {
       continue;
     }
     if (s.kind === 'ask') {
-      const draft = { authorId: s.author, recipientIds: s.to, title: s.key, context: '', ask: `ask ${s.key}`, links: '', ifOffline: 'wait' as const, neededByAt: null, channelId: null, urgent: false };
+      const draft = {
+        authorId: s.author,
+        recipientIds: s.to,
+        title: s.key,
+        context: '',
+        ask: `ask ${s.key}`,
+        links: '',
+        ifOffline: 'wait' as const,
+        neededByAt: null,
+        channelId: null,
+        urgent: false,
+      };
       const r = await store.createHandoff(team, draft, now, { idempotencyKey: null, sourcePermalink: null, heldFor: s.held ?? [] });
       if (r.status !== 'created') throw new Error(`${s.key} not created`);
       ids.set(s.key, r.handoff.id);
@@ -206,7 +217,9 @@ export async function seedScenario(store: Store, team = TEAM): Promise<void> {
     const decision = decide({ state: h.state, authorId: h.authorId, activeRecipients: h.recipients.filter((r) => r.active).map((r) => r.userId) }, s.by, action);
     if (!decision.ok) throw new Error(`${s.key}: ${decision.message}`);
     const heldFor = s.kind === 'pass' ? s.held : undefined;
-    const event = await store.transaction((tx) => tx.applyDecision({ teamId: team, handoffId, actorId: s.by, decision, expectedState: h.state, note: null, now, ...(heldFor ? { heldFor } : {}) }));
+    const event = await store.transaction((tx) =>
+      tx.applyDecision({ teamId: team, handoffId, actorId: s.by, decision, expectedState: h.state, note: null, now, ...(heldFor ? { heldFor } : {}) }),
+    );
     if (event === null) throw new Error(`${s.key}: decision not applied`);
   }
 }

@@ -126,7 +126,10 @@ for (const backend of BACKENDS) {
 
     it('refuses an unknown workspace, a bad date, a reversed period and an unknown format', async () => {
       const env = { DATABASE_URL: db.url };
-      expect(await runCli(['report', '--team', 'T0NONE', '--from', '2027-03-01', '--to', '2027-03-02'], { env })).toEqual({ exitCode: 1, out: 'No workspace T0NONE in this database.' });
+      expect(await runCli(['report', '--team', 'T0NONE', '--from', '2027-03-01', '--to', '2027-03-02'], { env })).toEqual({
+        exitCode: 1,
+        out: 'No workspace T0NONE in this database.',
+      });
       expect((await runCli(['report', '--team', TEAM, '--from', '2027-02-30', '--to', '2027-03-02'], { env })).out).toMatch(/^Error: --from must be a date as YYYY-MM-DD/);
       expect((await runCli(['report', '--team', TEAM, '--from', '2027-03-02', '--to', '2027-03-01'], { env })).out).toMatch(/^Error: --to must not be before --from/);
       expect((await runCli(['report', ...PERIOD, '--format', 'pdf'], { env })).exitCode).toBe(2);

@@ -54,5 +54,7 @@ export function healthDeflections(db: Db, teamId: string, from: Date, to: Date):
 /** The stored rows (schedules) of these people, by id; unknown ids are left out. */
 export function healthPeople(db: Db, teamId: string, userIds: readonly string[]): UserRow[] {
   if (userIds.length === 0) return [];
-  return prepared(db, statements).people.all(teamId, JSON.stringify([...new Set(userIds)])).map(user.read);
+  return prepared(db, statements)
+    .people.all(teamId, JSON.stringify([...new Set(userIds)]))
+    .map(user.read);
 }

@@ -17,9 +17,7 @@ describeStores('async-health reads', (ctx) => {
     const expected = scenarioEvents(TO.getTime()).events;
     const byKey = (e: { kind: string; actorId: string; at: number }) => `${e.at} ${e.kind} ${e.actorId}`;
     expect(events.map(byKey).sort()).toEqual(expected.map(byKey).sort());
-    expect(events.map((e) => e.detail && JSON.parse(e.detail))).toEqual(
-      [...events].map((e) => expected.find((x) => byKey(x) === byKey(e))!.detail).map((d) => d && JSON.parse(d)),
-    );
+    expect(events.map((e) => e.detail && JSON.parse(e.detail))).toEqual([...events].map((e) => expected.find((x) => byKey(x) === byKey(e))!.detail).map((d) => d && JSON.parse(d)));
     // The handoff asked before the period and answered in it comes with its creation.
     expect(events.filter((e) => e.at < FROM.getTime()).map((e) => e.kind)).toEqual(['created']);
     // In log order per handoff.
@@ -32,7 +30,11 @@ describeStores('async-health reads', (ctx) => {
     await seedScenario(store);
     await seedScenario(store, 'T0OTHER');
     const prompts = await store.healthDeflections(TEAM, FROM, TO);
-    expect(prompts).toEqual(scenarioEvents().deflections.filter((d) => d.createdAt >= FROM.getTime() && d.createdAt < TO.getTime()).sort((a, b) => a.createdAt - b.createdAt));
+    expect(prompts).toEqual(
+      scenarioEvents()
+        .deflections.filter((d) => d.createdAt >= FROM.getTime() && d.createdAt < TO.getTime())
+        .sort((a, b) => a.createdAt - b.createdAt),
+    );
     const people = await store.healthPeople(TEAM, ['U6', 'U1', 'U1', 'U9']);
     expect(people.map((u) => [u.userId, u.slackTz, u.workdayStartMinute, u.workingDays])).toEqual([
       ['U1', 'UTC', 540, 0b0111110],

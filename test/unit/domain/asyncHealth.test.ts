@@ -147,7 +147,12 @@ describe('properties of working-time waits', () => {
           { handoffId: i + 1, kind: 'created', actorId: `U${a}`, toState: 'open', detail: createdDetail([`U${b}`], false), at },
           { handoffId: i + 1, kind: 'done', actorId: `U${b}`, toState: 'done', detail: null, at: at + span },
         ]);
-        const r = computeHealthReport({ period: { from: new Date(Date.UTC(2027, 0, 1)), to: new Date(Date.UTC(2028, 0, 1)) }, events, deflections: [], schedules: new Map([['U0', s]]) });
+        const r = computeHealthReport({
+          period: { from: new Date(Date.UTC(2027, 0, 1)), to: new Date(Date.UTC(2028, 0, 1)) },
+          events,
+          deflections: [],
+          schedules: new Map([['U0', s]]),
+        });
         const stats = [
           ...r.people.map((p) => p.timeToUnblock),
           ...r.weeks.flatMap((w) => (isSuppressed(w.timeToUnblock) ? [] : [w.timeToUnblock])),

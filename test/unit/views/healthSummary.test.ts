@@ -43,7 +43,13 @@ it('a team under five people says so instead of showing figures', () => {
 });
 
 it('working time reads in hours, never days', () => {
-  expect([workingTime(0), workingTime(45 * 60_000), workingTime(3_600_000), workingTime(20 * 3_600_000 + 30 * 60_000), workingTime(50 * 3_600_000)]).toEqual(['0 m', '45 m', '1 h', '20 h 30 m', '50 h']);
+  expect([workingTime(0), workingTime(45 * 60_000), workingTime(3_600_000), workingTime(20 * 3_600_000 + 30 * 60_000), workingTime(50 * 3_600_000)]).toEqual([
+    '0 m',
+    '45 m',
+    '1 h',
+    '20 h 30 m',
+    '50 h',
+  ]);
 });
 
 it('chart: one bar per shown week, a dash for a suppressed one, and the title escaped', () => {
