@@ -5,6 +5,8 @@ import { databaseFrom, type DatabaseConfig } from '../config';
 export interface CommandResult {
   exitCode: number;
   out: string;
+  /** Binary output (a PNG) for standard output, instead of `out`. */
+  bytes?: Buffer;
 }
 
 export class UsageError extends Error {}

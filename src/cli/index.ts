@@ -6,6 +6,7 @@
  *   handoff migrate-to-postgres --from file:… --to postgres://…
  *   handoff rotate-key
  *   handoff export --team T… [--out file]
+ *   handoff report --team T… --from YYYY-MM-DD --to YYYY-MM-DD [--format text|csv|json|png] [--out file]
  * Each command is a function returning its text and exit code, so tests call them directly.
  */
 import dotenv from 'dotenv';
@@ -15,6 +16,7 @@ import { migrateCommand } from './migrate';
 import { migrateToPostgresCommand } from './migrateToPostgres';
 import { rotateKeyCommand } from './rotateKey';
 import { exportCommand } from './exportWorkspace';
+import { reportCommand } from './report';
 import type { CommandResult } from './args';
 
 export const HELP = `Usage: handoff <command> [options]
@@ -27,6 +29,7 @@ Commands:
                    copy a SQLite database into an empty PostgreSQL one, verified row for row
   rotate-key       re-encrypt the stored Slack tokens under HANDOFF_ENCRYPTION_KEY (distributed mode)
   export           a workspace's data as JSON (--team T…), for an admin who asks for it
+  report           a workspace's async-health figures for a period (text, CSV, JSON or a PNG chart)
   help             show this help
 
 "handoff <command> --help" shows a command's options. The database commands read DATABASE_URL
@@ -51,6 +54,8 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<Comman
       return rotateKeyCommand(rest, env);
     case 'export':
       return exportCommand(rest, env, deps.now);
+    case 'report':
+      return reportCommand(rest, env);
     case undefined:
     case 'help':
     case '-h':
@@ -76,7 +81,8 @@ export async function main(argv: string[]): Promise<void> {
   } catch (e) {
     result = { exitCode: 1, out: `handoff: ${e instanceof Error ? e.message : String(e)}` };
   }
-  if (result.exitCode === 0) console.log(result.out);
+  if (result.exitCode === 0 && result.bytes) process.stdout.write(result.bytes);
+  else if (result.exitCode === 0) console.log(result.out);
   else console.error(result.out);
   process.exitCode = result.exitCode;
 }

@@ -173,7 +173,11 @@ export const handoffEvents = pgTable(
     detail: jsonText('detail'),
     at: instant('at').notNull(),
   },
-  (t) => [index('events_handoff_idx').on(t.handoffId)],
+  (t) => [
+    index('events_handoff_idx').on(t.handoffId),
+    // The async-health report reads a workspace's events of a period (db/queries/health.ts).
+    index('events_team_at_idx').on(t.teamId, t.at),
+  ],
 );
 
 export const outbox = pgTable(
@@ -228,7 +232,11 @@ export const deflections = pgTable(
     createdAt: instant('created_at').notNull(),
     updatedAt: instant('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('deflections_thread_uq').on(t.teamId, t.channelId, t.threadTs, t.userId)],
+  (t) => [
+    uniqueIndex('deflections_thread_uq').on(t.teamId, t.channelId, t.threadTs, t.userId),
+    // The async-health report reads a workspace's prompts of a period (db/queries/health.ts).
+    index('deflections_team_created_idx').on(t.teamId, t.createdAt),
+  ],
 );
 
 export const deflectionMutes = pgTable(

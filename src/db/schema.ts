@@ -196,7 +196,11 @@ export const handoffEvents = sqliteTable(
     detail: text('detail'),
     at: integer('at').notNull(),
   },
-  (t) => [index('events_handoff_idx').on(t.handoffId)],
+  (t) => [
+    index('events_handoff_idx').on(t.handoffId),
+    // The async-health report reads a workspace's events of a period (db/queries/health.ts).
+    index('events_team_at_idx').on(t.teamId, t.at),
+  ],
 );
 
 export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const;
@@ -265,7 +269,11 @@ export const deflections = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('deflections_thread_uq').on(t.teamId, t.channelId, t.threadTs, t.userId)],
+  (t) => [
+    uniqueIndex('deflections_thread_uq').on(t.teamId, t.channelId, t.threadTs, t.userId),
+    // The async-health report reads a workspace's prompts of a period (db/queries/health.ts).
+    index('deflections_team_created_idx').on(t.teamId, t.createdAt),
+  ],
 );
 
 export const deflectionMutes = sqliteTable(

@@ -18,6 +18,7 @@ import * as deflections from './queries/deflections';
 import * as digests from './queries/digests';
 import * as dueDigests from './queries/dueDigests';
 import * as handoffs from './queries/handoffs';
+import * as health from './queries/health';
 import * as installations from './queries/installations';
 import * as outbox from './queries/outbox';
 import * as pace from './queries/pace';
@@ -77,6 +78,9 @@ const FUNCTIONS: QueryFunctions = {
   snoozeForRecipient: handoffs.snoozeForRecipient,
   setChannelPost: handoffs.setChannelPost,
   countOpenAuthored: handoffs.countOpenAuthored,
+  healthEvents: health.healthEvents,
+  healthDeflections: health.healthDeflections,
+  healthPeople: health.healthPeople,
   saveInstallation: installations.saveInstallation,
   getInstallation: installations.getInstallation,
   findInstallation: installations.findInstallation,

@@ -15,6 +15,7 @@ import type * as deflections from './queries/deflections';
 import type * as digests from './queries/digests';
 import type * as dueDigests from './queries/dueDigests';
 import type * as handoffs from './queries/handoffs';
+import type * as health from './queries/health';
 import type * as installations from './queries/installations';
 import type * as outbox from './queries/outbox';
 import type * as pace from './queries/pace';
@@ -31,13 +32,23 @@ export type DeflectionQueries = Methods<typeof deflections>;
 export type DigestQueries = Methods<typeof digests>;
 export type DueDigestQueries = Methods<typeof dueDigests>;
 export type HandoffQueries = Methods<typeof handoffs>;
+export type HealthQueries = Methods<typeof health>;
 export type InstallationQueries = Methods<typeof installations>;
 export type OutboxQueries = Methods<typeof outbox>;
 export type PaceQueries = Methods<typeof pace>;
 export type UserQueries = Methods<typeof users>;
 export type WorkspaceQueries = Methods<typeof workspaces>;
 
-export type Queries = DeflectionQueries & DigestQueries & DueDigestQueries & HandoffQueries & InstallationQueries & OutboxQueries & PaceQueries & UserQueries & WorkspaceQueries;
+export type Queries = DeflectionQueries &
+  DigestQueries &
+  DueDigestQueries &
+  HandoffQueries &
+  HealthQueries &
+  InstallationQueries &
+  OutboxQueries &
+  PaceQueries &
+  UserQueries &
+  WorkspaceQueries;
 
 /**
  * Queries `Q` plus transactions. Inside `fn` await only `tx` calls (never Slack): the transaction

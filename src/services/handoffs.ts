@@ -193,6 +193,8 @@ export class HandoffService {
       sourcePermalink: opts.permalink ?? null,
       ...(opts.repeatIsDuplicate ? { repeatSince: new Date(now.getTime() - REPEAT_WINDOW_MS) } : {}),
       authorLimit: { max, since: new Date(now.getTime() - 60_000) },
+      // Who planNewDm will leave to their working hours, recorded with the creation (the report's "night pings avoided").
+      heldFor: isNoteToSelf(draft) || draft.urgent ? [] : recipients.filter((p) => p.row && !isWorkingAt(scheduleOf(p.row), now)).map((p) => p.userId),
     };
     // The handoff and its notifications commit together (createHandoff settles duplicates and the
     // per-author limit itself, atomically).
@@ -339,8 +341,11 @@ export class HandoffService {
     const queued: number[] = [];
     // applyDecision writes only while the handoff is still in the state decided on (expectedState), so
     // a click that landed since our read makes this a no-op rather than a second change.
+    // Whose DM below waits for their working hours, recorded with the change (the report's "night pings avoided").
+    const authorHeld = author?.row && !isWorkingAt(scheduleOf(author.row), now) ? [h.authorId] : [];
+    const heldFor = [...authorHeld, ...added.filter((p) => p.row && !(h.urgent || isWorkingAt(scheduleOf(p.row), now))).map((p) => p.userId)];
     const eventId = await this.store.transaction(async (tx) => {
-      const eventId = await tx.applyDecision({ teamId, handoffId, actorId, decision, expectedState: h.state, note, now });
+      const eventId = await tx.applyDecision({ teamId, handoffId, actorId, decision, expectedState: h.state, note, now, heldFor });
       if (eventId !== null) {
         // Your own action is never reported back to you.
         if (selfNews) await tx.markAuthorNotified(teamId, [h.id], now);

@@ -245,6 +245,17 @@ describe('lifecycle', () => {
     expect(theirs).toContain('<@U0RAJ> (19:30 in Kolkata)');
   });
 
+  it('records with each change who was left to their working hours (the async-health report’s night pings avoided)', async () => {
+    // Created at 12:00 UTC: 12:00 in Lisbon (working), 17:30 in Kolkata (not): Raj's DM waits.
+    const [created] = await store().listEvents(id);
+    expect(JSON.parse(created!.detail!)).toEqual({ recipients: ['U0ANA', 'U0RAJ'], urgent: false, held: ['U0RAJ'] });
+    // Done at 12:00 UTC = 07:00 in New York: the author hears it at the start of their day.
+    await inline('U0ANA', `done ${n} numbers are in`);
+    await eventually(async () => expect((await handoffByNumber(n))!.state).toBe('done'));
+    const done = (await store().listEvents(id)).find((e) => e.kind === 'done')!;
+    expect(JSON.parse(done.detail!)).toEqual({ held: ['U0AUTH'] });
+  });
+
   it('acknowledge, then done with a note via /handoff done; the working author is told now', async () => {
     await click('U0ANA', ActionIds.acknowledge, id);
     await eventually(async () => expect((await handoffByNumber(n))!.state).toBe('acknowledged'));

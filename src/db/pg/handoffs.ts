@@ -7,6 +7,7 @@
 import { handoffEvents, handoffRecipients, handoffs } from '../pgSchema';
 import type { HandoffRow, HandoffWithRecipients, RecipientRow } from '../queries/handoffs';
 import { isClosed } from '../../domain/handoffLifecycle';
+import { createdDetail, decisionDetail } from '../../domain/eventDetail';
 import type { HandoffQueries } from '../store';
 import { type Conn, instant, maybeInstant, pgRowReader, statement, type On, type Raw } from './conn';
 import { workspaceQueries } from './workspaces';
@@ -194,7 +195,7 @@ export const handoffQueries: On<HandoffQueries> = {
       if (!inserted) throw new Error('insert returned no id');
       const id = inserted.id;
       for (const [position, userId] of draft.recipientIds.entries()) await tx.changes(S.insertRecipient, [id, teamId, userId, t, position]);
-      const detail = JSON.stringify({ recipients: draft.recipientIds, urgent: draft.urgent });
+      const detail = createdDetail(draft.recipientIds, draft.urgent, opts.heldFor);
       await tx.changes(S.insertEvent, [teamId, id, draft.authorId, 'created', null, 'open', null, detail, t]);
       return { status: 'created', handoff: await mustLoad(tx, teamId, id) };
     }),
@@ -223,8 +224,7 @@ export const handoffQueries: On<HandoffQueries> = {
         const removing = [...new Set(decision.removeRecipients)];
         if (removing.length > 0 && (await tx.changes(S.deactivate, [handoffId, removing])) < removing.length) throw new AlreadyApplied();
         for (const userId of decision.addRecipients) await tx.changes(S.addRecipient, [handoffId, teamId, userId, t]);
-        const changedPeople = decision.addRecipients.length || decision.removeRecipients.length;
-        const detail = changedPeople ? JSON.stringify({ added: decision.addRecipients, removed: decision.removeRecipients }) : null;
+        const detail = decisionDetail(decision.addRecipients, decision.removeRecipients, input.heldFor);
         const [event] = await tx.rows<{ id: string }>(S.insertEvent, [teamId, handoffId, actorId, decision.eventKind, input.expectedState, next, note, detail, t]);
         if (!event) throw new Error('insert returned no id');
         return Number(event.id);

@@ -11,6 +11,7 @@ import { deflectionQueries } from './deflections';
 import { digestQueries } from './digests';
 import { dueDigestQueries } from './dueDigests';
 import { handoffQueries } from './handoffs';
+import { healthQueries } from './health';
 import { installationQueries } from './installations';
 import { outboxQueries } from './outbox';
 import { paceQueries } from './pace';
@@ -23,6 +24,7 @@ function queries(c: Conn): Queries {
     ...bound(c, digestQueries),
     ...bound(c, dueDigestQueries),
     ...bound(c, handoffQueries),
+    ...bound(c, healthQueries),
     ...bound(c, installationQueries),
     ...bound(c, outboxQueries),
     ...bound(c, paceQueries),

@@ -6,6 +6,7 @@ import { prepared, rowReader, updateWhere } from '../prepared';
 import { allocateHandoffNumber, ensureWorkspace } from './workspaces';
 import type { HandoffDraft } from '../../domain/handoffDraft';
 import { isClosed, type Decision, type HandoffState } from '../../domain/handoffLifecycle';
+import { createdDetail, decisionDetail } from '../../domain/eventDetail';
 
 export type HandoffRow = typeof handoffs.$inferSelect;
 export type RecipientRow = typeof handoffRecipients.$inferSelect;
@@ -119,6 +120,8 @@ export interface CreateOptions {
   repeatSince?: Date;
   /** Refuse when the author already created `max` handoffs after `since`. */
   authorLimit?: { max: number; since: Date };
+  /** Recipients whose notification waits for their working hours (recorded in the event's detail). */
+  heldFor?: readonly string[];
 }
 
 export type CreateResult =
@@ -181,7 +184,7 @@ export function createHandoff(tx: Db, teamId: string, draft: HandoffDraft, now: 
     fromState: null,
     toState: 'open',
     note: null,
-    detail: JSON.stringify({ recipients: draft.recipientIds, urgent: draft.urgent }),
+    detail: createdDetail(draft.recipientIds, draft.urgent, opts.heldFor),
     at: t,
   });
   return { status: 'created', handoff: { ...created, recipients } };
@@ -230,6 +233,8 @@ export interface ApplyInput {
   expectedState: HandoffState;
   note: string | null;
   now: Date;
+  /** People whose notification of this change waits for their working hours (recorded in the event's detail). */
+  heldFor?: readonly string[];
 }
 
 /**
@@ -255,7 +260,7 @@ export function applyDecision(tx: Db, input: ApplyInput): number | null {
   if (isClosed(input.expectedState) !== isClosed(decision.nextState)) q.recipientsOpen.run(isClosed(decision.nextState) ? 0 : 1, handoffId);
   if (decision.removeRecipients.length > 0) q.deactivateRecipients.run(handoffId, removing);
   for (const userId of decision.addRecipients) q.addRecipient.run({ handoffId, teamId, userId, t });
-  const detail = decision.addRecipients.length || decision.removeRecipients.length ? JSON.stringify({ added: decision.addRecipients, removed: decision.removeRecipients }) : null;
+  const detail = decisionDetail(decision.addRecipients, decision.removeRecipients, input.heldFor);
   const event = q.insertEvent.run({ teamId, handoffId, actorId, kind: decision.eventKind, fromState: input.expectedState, toState: decision.nextState, note, detail, at: t });
   return Number(event.lastInsertRowid);
 }

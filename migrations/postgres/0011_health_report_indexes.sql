@@ -1,0 +1,2 @@
+CREATE INDEX "deflections_team_created_idx" ON "deflections" USING btree ("team_id","created_at");--> statement-breakpoint
+CREATE INDEX "events_team_at_idx" ON "handoff_events" USING btree ("team_id","at");

@@ -1,0 +1,25 @@
+/** How the async-health figures read to people: working time in hours, shares in whole percent. */
+import { isSuppressed, type DurationStats, type Guarded, type Share } from '../domain/asyncHealth';
+
+/** Working time as hours and minutes ("20 h", "5 h 30 m", "45 m"): never days, which would read as calendar days. */
+export function workingTime(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `${minutes} m`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m === 0 ? `${h} h` : `${h} h ${m} m`;
+}
+
+export const percent = (s: Share): string => (s.share === null ? 'n/a' : `${Math.round(s.share * 100)} %`);
+
+/** "median 4 h, p90 20 h (8 answered)", or a word when there is nothing to show. */
+export function durationLine(d: Guarded<DurationStats>): string {
+  if (isSuppressed(d)) return 'not shown (fewer than 5 people)';
+  if (d.count === 0 || d.medianMs === null || d.p90Ms === null) return 'no answers yet';
+  return `median ${workingTime(d.medianMs)}, p90 ${workingTime(d.p90Ms)} (${d.count} answered)`;
+}
+
+export function shareLine(s: Guarded<Share>): string {
+  if (isSuppressed(s)) return 'not shown (fewer than 5 people)';
+  return s.of === 0 ? 'no answers yet' : `${percent(s)} (${s.within} of ${s.of})`;
+}

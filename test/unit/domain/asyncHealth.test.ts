@@ -1,0 +1,175 @@
+/** The async-health figures (issue 16, part 3): a hand-computed fixture, the privacy rule, and properties of working-time waits. */
+import fc from 'fast-check';
+import { computeHealthReport, durationStats, isSuppressed, MIN_GROUP, type HealthEvent, type HealthFacts } from '../../../src/domain/asyncHealth';
+import { createdDetail } from '../../../src/domain/eventDetail';
+import { isShiftDay, type WorkSchedule } from '../../../src/domain/workSchedule';
+import { addDays, localDateOf, localInstant } from '../../../src/time';
+import { EXPECTED, FROM, scenarioEvents, TO, ZONES } from '../../harness/healthScenario';
+
+const HOUR = 3600_000;
+const schedule = (tz: string, over: Partial<WorkSchedule> = {}): WorkSchedule => ({ tz, startMinute: 540, endMinute: 1020, workingDays: 0b0111110, awayUntil: null, ...over });
+const scenarioSchedules = () => new Map(Object.entries(ZONES).map(([u, tz]) => [u, schedule(tz)]));
+
+function scenarioFacts(): HealthFacts {
+  return { period: { from: FROM, to: TO }, ...scenarioEvents(), schedules: scenarioSchedules() };
+}
+
+describe('computeHealthReport on the hand-computed fixture', () => {
+  const report = computeHealthReport(scenarioFacts());
+
+  it('team figures', () => {
+    expect(report.team).toEqual(EXPECTED.team);
+  });
+
+  it('each person’s own figures, ordered by id and never by a figure', () => {
+    expect(report.people.map((p) => p.userId)).toEqual(['U1', 'U2', 'U3', 'U4', 'U5', 'U6']);
+    for (const [userId, figures] of Object.entries(EXPECTED.people)) expect(report.people.find((p) => p.userId === userId)).toEqual(figures);
+  });
+
+  it('weekly series: a week whose group is too small shows `suppressed`, not zeros', () => {
+    expect(report.weeks).toEqual(EXPECTED.weeks);
+  });
+
+  it('zone pairs that wait longest, only for groups of five or more', () => {
+    expect(report.zonePairs).toEqual(EXPECTED.zonePairs);
+    expect(report.zonePairsSuppressed).toBe(EXPECTED.zonePairsSuppressed);
+  });
+
+  it('gives the same figures whether or not events after the period are passed in', () => {
+    const facts = scenarioFacts();
+    expect(computeHealthReport({ ...facts, ...scenarioEvents(TO.getTime()) })).toEqual(report);
+  });
+});
+
+describe('privacy: groups smaller than five', () => {
+  it('suppresses every team aggregate of four people, but each person still has their own figures', () => {
+    const facts = scenarioFacts();
+    const four = new Set(['U1', 'U2', 'U3', 'U4']);
+    const events = facts.events.filter((e) => {
+      const d = e.kind === 'created' ? (JSON.parse(e.detail!) as { recipients: string[] }) : null;
+      return four.has(e.actorId) && (!d || d.recipients.every((r) => four.has(r)));
+    });
+    const r = computeHealthReport({ ...facts, events, deflections: facts.deflections.filter((d) => four.has(d.userId)) });
+    expect(MIN_GROUP).toBe(5);
+    expect(r.team).toEqual({ suppressed: true });
+    expect(r.weeks.every((w) => isSuppressed(w.timeToUnblock) && isSuppressed(w.meetings))).toBe(true);
+    expect(r.zonePairs).toEqual([]);
+    expect(r.people.map((p) => p.userId)).toEqual(['U1', 'U2', 'U3', 'U4']);
+    expect(r.people.find((p) => p.userId === 'U1')!.timeToUnblock).toEqual({ count: 2, medianMs: 4 * HOUR, p90Ms: 5 * HOUR });
+  });
+
+  it('an empty period has no team figures to show and one week of suppressed points per week', () => {
+    const r = computeHealthReport({ period: { from: FROM, to: TO }, events: [], deflections: [], schedules: new Map() });
+    expect(r.team).toEqual({ suppressed: true });
+    expect(r.people).toEqual([]);
+    expect(r.weeks.map((w) => [w.weekStart, w.resolved, isSuppressed(w.timeToUnblock)])).toEqual([
+      ['2027-03-01', 0, true],
+      ['2027-03-08', 0, true],
+    ]);
+  });
+});
+
+describe('durationStats', () => {
+  it('median of an even count is the mean of the middle two; p90 is the nearest rank', () => {
+    expect(durationStats([])).toEqual({ count: 0, medianMs: null, p90Ms: null });
+    expect(durationStats([7])).toEqual({ count: 1, medianMs: 7, p90Ms: 7 });
+    expect(durationStats([4, 1, 3, 2])).toEqual({ count: 4, medianMs: 3, p90Ms: 4 });
+    expect(durationStats([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])).toEqual({ count: 11, medianMs: 6, p90Ms: 10 });
+  });
+});
+
+describe('properties of working-time waits', () => {
+  const ZONE = fc.constantFrom('UTC', 'Asia/Tokyo', 'America/New_York', 'Europe/Lisbon', 'Asia/Kolkata', 'Pacific/Chatham', 'Australia/Adelaide');
+  // Day shifts (no midnight crossing), so every working minute lies on its own shift day.
+  const arbSchedule = fc
+    .record({ tz: ZONE, start: fc.integer({ min: 0, max: 1380 }), length: fc.integer({ min: 30, max: 600 }), days: fc.integer({ min: 0, max: 127 }) })
+    .filter((s) => s.start + s.length < 1440)
+    .map((s) => schedule(s.tz, { startMinute: s.start, endMinute: s.start + s.length, workingDays: s.days }));
+  const arbInstant = fc.integer({ min: Date.UTC(2027, 0, 1), max: Date.UTC(2027, 11, 31) });
+
+  /** One ask from U1 (schedule `s`) to U2, answered at `answeredAt`, as the only thing in the period. */
+  function oneAnswer(s: WorkSchedule, askedAt: number, answeredAt: number) {
+    const events: HealthEvent[] = [
+      { handoffId: 1, kind: 'created', actorId: 'U1', toState: 'open', detail: createdDetail(['U2'], false), at: askedAt },
+      { handoffId: 1, kind: 'done', actorId: 'U2', toState: 'done', detail: null, at: answeredAt },
+    ];
+    const r = computeHealthReport({
+      period: { from: new Date(Date.UTC(2026, 11, 1)), to: new Date(Date.UTC(2029, 0, 1)) },
+      events,
+      deflections: [],
+      schedules: new Map([
+        ['U1', s],
+        ['U2', s],
+      ]),
+    });
+    return r.people.find((p) => p.userId === 'U1')!.timeToUnblock.medianMs!;
+  }
+
+  it('a wait is never negative and never longer than the shifts on working days between ask and answer', () => {
+    fc.assert(
+      fc.property(arbSchedule, arbInstant, fc.integer({ min: 0, max: 40 * 24 * HOUR }), (s, askedAt, span) => {
+        const waited = oneAnswer(s, askedAt, askedAt + span);
+        expect(waited).toBeGreaterThanOrEqual(0);
+        expect(waited).toBeLessThanOrEqual(span);
+        // Only shift days between the two local dates can contribute, each at most one shift.
+        let shiftDays = 0;
+        const last = localDateOf(s.tz, new Date(askedAt + span));
+        for (let d = localDateOf(s.tz, new Date(askedAt)); d <= last; d = addDays(d, 1)) if (isShiftDay(s, d)) shiftDays++;
+        expect(waited).toBeLessThanOrEqual(shiftDays * (s.endMinute - s.startMinute) * 60_000);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('an ask made and answered on non-working days waits nothing', () => {
+    fc.assert(
+      fc.property(arbSchedule, arbInstant, fc.nat(1439), fc.nat(1439), fc.nat(6), (s, anchor, m1, m2, extraDays) => {
+        // Runs of consecutive non-working local dates, starting at the first at or after `anchor`'s date.
+        let d = localDateOf(s.tz, new Date(anchor));
+        let guard = 0;
+        while (isShiftDay(s, d) && guard++ < 8) d = addDays(d, 1);
+        fc.pre(!isShiftDay(s, d));
+        let end = d;
+        for (let i = 0; i < extraDays && !isShiftDay(s, addDays(end, 1)); i++) end = addDays(end, 1);
+        const askedAt = localInstant(s.tz, d, Math.min(m1, m2)).getTime();
+        const answeredAt = localInstant(s.tz, end, end === d ? Math.max(m1, m2) : m2).getTime();
+        fc.pre(answeredAt >= askedAt);
+        expect(oneAnswer(s, askedAt, answeredAt)).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('every duration in a report is a whole, non-negative number of milliseconds', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(arbInstant, fc.integer({ min: 0, max: 20 * 24 * HOUR }), fc.nat(6), fc.nat(6)), { maxLength: 30 }), arbSchedule, (asks, s) => {
+        const events: HealthEvent[] = asks.flatMap(([at, span, a, b], i) => [
+          { handoffId: i + 1, kind: 'created', actorId: `U${a}`, toState: 'open', detail: createdDetail([`U${b}`], false), at },
+          { handoffId: i + 1, kind: 'done', actorId: `U${b}`, toState: 'done', detail: null, at: at + span },
+        ]);
+        const r = computeHealthReport({
+          period: { from: new Date(Date.UTC(2027, 0, 1)), to: new Date(Date.UTC(2028, 0, 1)) },
+          events,
+          deflections: [],
+          schedules: new Map([['U0', s]]),
+        });
+        const stats = [
+          ...r.people.map((p) => p.timeToUnblock),
+          ...r.weeks.flatMap((w) => (isSuppressed(w.timeToUnblock) ? [] : [w.timeToUnblock])),
+          ...r.zonePairs.map((z) => z.wait),
+          ...(isSuppressed(r.team) || isSuppressed(r.team.timeToUnblock) ? [] : [r.team.timeToUnblock]),
+        ];
+        for (const st of stats) {
+          for (const v of [st.medianMs, st.p90Ms]) {
+            if (st.count === 0) expect(v).toBeNull();
+            else {
+              expect(Number.isInteger(v)).toBe(true);
+              expect(v).toBeGreaterThanOrEqual(0);
+            }
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

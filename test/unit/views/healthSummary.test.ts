@@ -1,0 +1,64 @@
+/** The async-health text, CSV and chart from the hand-computed fixture (test/harness/healthScenario.ts). */
+import { computeHealthReport } from '../../../src/domain/asyncHealth';
+import { healthChartSvg } from '../../../src/views/healthChart';
+import { healthCsv } from '../../../src/views/healthExport';
+import { workingTime } from '../../../src/views/healthFormat';
+import { personalHealthText, PRIVACY_NOTE, teamHealthText } from '../../../src/views/healthSummary';
+import { EXPECTED, FROM, scenarioEvents, TO, ZONES } from '../../harness/healthScenario';
+
+const schedules = new Map(Object.entries(ZONES).map(([u, tz]) => [u, { tz, startMinute: 540, endMinute: 1020, workingDays: 0b0111110, awayUntil: null }]));
+const report = computeHealthReport({ period: { from: FROM, to: TO }, ...scenarioEvents(), schedules });
+
+it('team text: the hand-computed figures, the zone pair shown, the pairs not shown, and the privacy rule', () => {
+  expect(teamHealthText(report)).toBe(
+    [
+      '*Async health, 2027-03-01 to 2027-03-14 (UTC days)*',
+      '• Handoffs created: 10; answered: 8',
+      '• Time to unblock (working hours of the person waiting): median 4 h, p90 20 h (8 answered)',
+      '• Answered within one of the recipient’s working days: 75 % (6 of 8)',
+      '• Night pings avoided (messages held for working hours): 3',
+      '• Meetings: 6 proposed, 3 turned into handoffs, 1 kept with an agenda, 2 dismissed',
+      '*Longest waits between time zones* (median, working hours of the person waiting)',
+      '• UTC → UTC: median 3 h, p90 20 h (5 answered)',
+      '_2 pairs of time zones not shown: fewer than 5 people each._',
+      `_${PRIVACY_NOTE}_`,
+    ].join('\n'),
+  );
+});
+
+it('personal text: the person’s own figures only', () => {
+  const u5 = report.people.find((p) => p.userId === 'U5')!;
+  expect(u5).toEqual(EXPECTED.people.U5);
+  const text = personalHealthText(u5, report.period);
+  expect(text).toContain('• Your time to unblock (your working hours): median 5 h 30 m, p90 8 h (2 answered)');
+  expect(text).toContain('• Asks you received: 2; answered: 1, 0 % (0 of 1) within one of your working days');
+  expect(text).toContain(PRIVACY_NOTE);
+  expect(text).not.toMatch(/U[1-6]/);
+});
+
+it('a team under five people says so instead of showing figures', () => {
+  const small = computeHealthReport({ period: { from: FROM, to: TO }, events: [], deflections: [], schedules });
+  expect(teamHealthText(small)).toContain('Fewer than 5 people took part in this period, so there are no team figures to show.');
+  expect(healthCsv(small).split('\n')).toContain('team,,figures,suppressed');
+});
+
+it('working time reads in hours, never days', () => {
+  expect([workingTime(0), workingTime(45 * 60_000), workingTime(3_600_000), workingTime(20 * 3_600_000 + 30 * 60_000), workingTime(50 * 3_600_000)]).toEqual([
+    '0 m',
+    '45 m',
+    '1 h',
+    '20 h 30 m',
+    '50 h',
+  ]);
+});
+
+it('chart: one bar per shown week, a dash for a suppressed one, and the title escaped', () => {
+  const svg = healthChartSvg(report, 'Health <&> "team"');
+  expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+  expect(svg).toContain('Health &lt;&amp;&gt; &quot;team&quot;, 2027-03-01 to 2027-03-14 (UTC days)');
+  expect(svg).not.toContain('<&>');
+  // Medians of both weeks (8 h, 3 h) label their bars; week 2's meetings are suppressed: one dash.
+  expect(svg).toContain('>8 h</text>');
+  expect(svg).toContain('>3 h</text>');
+  expect(svg.match(/>–<\/text>/g)).toHaveLength(1);
+});
