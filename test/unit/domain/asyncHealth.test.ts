@@ -111,14 +111,24 @@ describe('properties of working-time waits', () => {
         const waited = oneAnswer(s, askedAt, askedAt + span);
         expect(waited).toBeGreaterThanOrEqual(0);
         expect(waited).toBeLessThanOrEqual(span);
-        // Only shift days between the two local dates can contribute, each at most one shift.
-        let shiftDays = 0;
+        // Only shift days between the two local dates can contribute, each at most its own shift: as long
+        // as it really lasts that day (a shift that spans the autumn change of clocks is an hour longer).
+        let shiftsMs = 0;
         const last = localDateOf(s.tz, new Date(askedAt + span));
-        for (let d = localDateOf(s.tz, new Date(askedAt)); d <= last; d = addDays(d, 1)) if (isShiftDay(s, d)) shiftDays++;
-        expect(waited).toBeLessThanOrEqual(shiftDays * (s.endMinute - s.startMinute) * 60_000);
+        for (let d = localDateOf(s.tz, new Date(askedAt)); d <= last; d = addDays(d, 1)) {
+          if (isShiftDay(s, d)) shiftsMs += localInstant(s.tz, d, s.endMinute).getTime() - localInstant(s.tz, d, s.startMinute).getTime();
+        }
+        expect(waited).toBeLessThanOrEqual(shiftsMs);
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('counts the hour the clocks repeat: a Lisbon shift 00:46–02:00 on 31 Oct 2027 lasts 2 h 14 m (found by the property above)', () => {
+    const s = schedule('Europe/Lisbon', { startMinute: 46, endMinute: 120, workingDays: 0b0000001 });
+    // Asked before the shift, answered at 01:00:00.001 UTC: 74 minutes and 1 ms of the shift had passed.
+    expect(oneAnswer(s, Date.UTC(2027, 9, 30, 12), Date.UTC(2027, 9, 31, 1, 0, 0, 1))).toBe(74 * 60_000 + 1);
+    expect(oneAnswer(s, Date.UTC(2027, 9, 30, 12), Date.UTC(2027, 9, 31, 6))).toBe(134 * 60_000);
   });
 
   it('an ask made and answered on non-working days waits nothing', () => {
