@@ -9,7 +9,7 @@ import type { ScheduleColumns } from '../db/queries/digests';
 import type { DigestQueries, StoreOf } from '../db/store';
 import { planDigest, type DigestPlan, type NeededSoon, type Unanswered, type WaitedOn } from '../domain/digest';
 import { isWorkingAt, nextWorkStart, type WorkSchedule } from '../domain/workSchedule';
-import { cityOf, formatLocal, localDateOf, localInstant } from '../time';
+import { cityOf, formatLocal, localInstant } from '../time';
 import type { Clock } from '../clock';
 import { scheduleOf, zoneOf } from '../domain/personSchedule';
 import { neededBySoon, staleWorkingDays } from '../domain/followThrough';
@@ -153,8 +153,7 @@ export class DigestBuilder {
         continue;
       }
       const inMs = this.nextWorkStart(s, row.holidayRegion, now) - now.getTime();
-      const away = s.awayUntil && localDateOf(s.tz, now) < s.awayUntil ? s.awayUntil : null;
-      if (!nextStarter || inMs < nextStarter.inMs) nextStarter = { userId: row.userId, inMs, awayUntil: away, tz: s.tz };
+      if (!nextStarter || inMs < nextStarter.inMs) nextStarter = { userId: row.userId, inMs, person: row };
     }
     return { workingNow, nextStarter };
   }

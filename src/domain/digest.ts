@@ -5,6 +5,7 @@
  * Sections: "You're unblocked" (asks of yours marked done), "Declined" (asks of yours someone can't
  * do — the opposite of unblocked, so never announced as such), "Waiting on you".
  */
+import type { PersonScheduleFields } from './personSchedule';
 
 export interface DigestItem {
   id: number;
@@ -38,8 +39,8 @@ export interface Unanswered {
 /** Among the people you wait on: who is at work now, or else whose day starts next. */
 export interface WaitedOn {
   workingNow: string[];
-  /** `awayUntil`: they are away until that local date of theirs (in zone `tz`). */
-  nextStarter: { userId: string; inMs: number; awayUntil?: string | null; tz?: string } | null;
+  /** `person`: their schedule, so the reader can be told why their day is far off (away, a holiday). */
+  nextStarter: { userId: string; inMs: number; person?: PersonScheduleFields } | null;
 }
 
 export interface DigestInput<T extends DigestItem> {

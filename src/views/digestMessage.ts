@@ -7,7 +7,7 @@ import type { KnownBlock } from '@slack/types';
 import type { HandoffWithRecipients } from '../db/queries/handoffs';
 import type { DigestPlan, NeededSoon, Unanswered, WaitedOn } from '../domain/digest';
 import { formatDuration, localTimeLabel } from '../time';
-import { humanDate } from './availability';
+import { awayPhrase, holidayPhrase } from './availability';
 import { declinedActions, handoffCard, titleRepeatsAsk, unansweredActions } from './handoffCard';
 import { LIMITS, boldSafeMrkdwn, mention, safeMrkdwn, slackDate } from './text';
 
@@ -79,7 +79,7 @@ export function digestMessage(plan: DigestPlan<Item>, userId: string, dateLabel:
     }
     if (plan.hiddenWaiting > 0) blocks.push(more(plan.hiddenWaiting));
   }
-  const footer = footerText(plan, mention);
+  const footer = footerText(plan, mention, now, opts.tz ?? null);
   if (footer) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: footer }] });
   return { text: fallbackText(plan, mode, !!opts.late), blocks };
 }
@@ -122,7 +122,7 @@ function more(n: number): KnownBlock {
 }
 
 /** Who among the people you wait on is at work now — or, if nobody, whose day starts next. */
-function waitedOnText(w: WaitedOn, nameOf: (id: string) => string): string | null {
+function waitedOnText(w: WaitedOn, nameOf: (id: string) => string, now: Date, readerTz: string | null): string | null {
   if (w.workingNow.length > 0) {
     const names = w.workingNow.slice(0, 3).map(nameOf);
     const rest = w.workingNow.length - names.length;
@@ -131,14 +131,17 @@ function waitedOnText(w: WaitedOn, nameOf: (id: string) => string): string | nul
   }
   const next = w.nextStarter;
   if (!next) return null;
-  if (next.awayUntil) return `${nameOf(next.userId)} is away until ${humanDate(next.tz ?? 'UTC', next.awayUntil)}.`;
-  return `${nameOf(next.userId)}’s day starts next, in ${formatDuration(next.inMs)}.`;
+  // Why their day is far off, as every other surface says it: away (and from where), or a holiday.
+  const away = next.person ? awayPhrase(next.person, now, readerTz) : null;
+  if (away) return `${nameOf(next.userId)} is ${away}.`;
+  const holiday = next.person ? holidayPhrase(next.person, now) : null;
+  return `${nameOf(next.userId)}’s day starts next, in ${formatDuration(next.inMs)}${holiday ? ` (${holiday})` : ''}.`;
 }
 
-function footerText(plan: DigestPlan<Item>, nameOf: (id: string) => string): string {
+function footerText(plan: DigestPlan<Item>, nameOf: (id: string) => string, now: Date, readerTz: string | null): string {
   const footer: string[] = [];
   if (plan.waitingOnOthersCount > 0) footer.push(`You’re waiting on ${plan.waitingOnOthersCount} handoff${plan.waitingOnOthersCount === 1 ? '' : 's'}.`);
-  const who = plan.waitingOnOthersCount > 0 ? waitedOnText(plan.waitedOn, nameOf) : null;
+  const who = plan.waitingOnOthersCount > 0 ? waitedOnText(plan.waitedOn, nameOf, now, readerTz) : null;
   if (who) footer.push(who);
   return footer.join(' ');
 }
@@ -221,7 +224,7 @@ export function digestText(
     }
     if (plan.hiddenWaiting > 0) lines.push(more(plan.hiddenWaiting));
   }
-  const footer = footerText(plan, nameOf);
+  const footer = footerText(plan, nameOf, now, tz);
   if (footer) lines.push('', footer);
   return lines.join('\n');
 }
