@@ -131,7 +131,16 @@ describe('digestText (handoff digest-preview)', () => {
   });
 
   it('says why the next person’s day is far off, as every other surface does: away (Slack status, in the reader’s zone), or a holiday', () => {
-    const person = { tzOverride: null, slackTz: 'Europe/Lisbon', workdayStartMinute: 540, workdayEndMinute: 1020, workingDays: 0b0111110, awayUntil: null, holidayRegion: null, statusAwayUntil: null };
+    const person = {
+      tzOverride: null,
+      slackTz: 'Europe/Lisbon',
+      workdayStartMinute: 540,
+      workdayEndMinute: 1020,
+      workingDays: 0b0111110,
+      awayUntil: null,
+      holidayRegion: null,
+      statusAwayUntil: null,
+    };
     const plan = (p: typeof person, inMs: number) => planDigest({ ...base, waitingOnYou: [item()], waitingOnOthersCount: 1, nextStarter: { userId: 'UANA', inMs, person: p } })!;
     const names = (id: string) => (id === 'UANA' ? '@ana' : id);
     // Thu 26 Nov 2026 00:00 UTC; her status says away, back Mon 30 Nov 09:00 Lisbon: Tokyo reads that as Mon 30 Nov 18:00.
@@ -143,7 +152,12 @@ describe('digestText (handoff digest-preview)', () => {
     expect(digestText(plan({ ...person, awayUntil: '2026-11-30' }, 4 * 86_400_000), 'x', NOW, names)).toContain('@ana is away until Mon 30 Nov.');
     // 1 Dec is a public holiday in Portugal; on Mon 30 Nov at 18:00 UTC her next day is Wed 2 Dec.
     const monday = new Date('2026-11-30T18:00:00Z');
-    const holiday = planDigest({ ...base, waitingOnYou: [item()], waitingOnOthersCount: 1, nextStarter: { userId: 'UANA', inMs: 39 * 3600_000, person: { ...person, holidayRegion: 'PT' } } })!;
+    const holiday = planDigest({
+      ...base,
+      waitingOnYou: [item()],
+      waitingOnOthersCount: 1,
+      nextStarter: { userId: 'UANA', inMs: 39 * 3600_000, person: { ...person, holidayRegion: 'PT' } },
+    })!;
     expect(digestText(holiday, 'x', monday, names)).toContain('@ana’s day starts next, in 1 d 15 h (Tue 1 Dec is a public holiday in Portugal).');
     expect(JSON.stringify(digestMessage(holiday, 'UME', 'x', monday).blocks)).toContain('day starts next, in 1 d 15 h (Tue 1 Dec is a public holiday in Portugal).');
   });
