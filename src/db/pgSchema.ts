@@ -91,6 +91,9 @@ export const users = pgTable(
     // In the sweep's order (tie-break included): a wave due at one instant is read a slice at a time
     // from the index, instead of every due person being sorted for each slice.
     index('users_next_digest_idx').on(t.nextDigestAt, t.teamId, t.userId),
+    // Only the few whose Slack status says away, whose profile is read again before their digest:
+    // the tick's look for them reads these, not everyone due in the next hours (a whole wave).
+    index('users_away_recheck_idx').on(t.nextDigestAt, t.teamId, t.userId).where(sql`${t.statusAwayKey} is not null`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX `users_away_recheck_idx` ON `users` (`next_digest_at`,`team_id`,`user_id`) WHERE "users"."status_away_key" is not null;
