@@ -380,7 +380,7 @@ const CASES: Case[] = [
   {
     listener: `view:${CallbackIds.handoffModal}`,
     name: `${CallbackIds.handoffModal}: A's people, A's channel, A's deflection id and permalink, in A's view id`,
-    told: /can’t find <@\w+> in this workspace|<@\w+> is in another organisation/,
+    told: /can’t find <@\w+> in this workspace|<@\w+> isn’t a member of this workspace/,
     send: ({ slack, a, b }) =>
       slack.interaction(
         slack.viewSubmission({
