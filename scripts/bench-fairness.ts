@@ -19,6 +19,8 @@ import { FakeSlack } from '../test/harness/fakeSlack';
 import { configureOAuth, distributedEnv, installThroughBrowser } from '../test/harness/install';
 import { startTestApp, type TestApp } from '../test/harness/testApp';
 import { insertRows } from '../test/harness/testDb';
+import { dropPostgresDatabases, TEST_BACKEND } from '../test/harness/testBackend';
+import { RUN_ENV } from '../test/postgres/support/databases';
 import { MetadataEventTypes } from '../src/ids';
 
 const { num, flag, appEnv } = benchArgs(process.argv.slice(2));
@@ -83,6 +85,9 @@ async function seed(t: TestApp, teamId: string, people: number, firstHandoffId: 
 }
 
 async function main(): Promise<void> {
+  // On PostgreSQL the harness makes a throwaway database per app, named after a run that jest's global
+  // setup names; outside jest, this bench names its own and drops what it made when done.
+  if (TEST_BACKEND === 'postgres' && process.env[RUN_ENV] === undefined) process.env[RUN_ENV] = `handoff_bench_${Date.now().toString(36)}_${process.pid}`;
   const fake = await FakeSlack.start();
   for (const teamId of [BIG, SMALL]) fake.oauth.addWorkspace({ teamId, name: teamId });
   fake.setWorkspaceRateLimitPerSecond('chat.postMessage', WORKSPACE_RATE);
@@ -147,6 +152,7 @@ async function main(): Promise<void> {
   } finally {
     await t.close();
     await fake.close();
+    if (TEST_BACKEND === 'postgres') await dropPostgresDatabases();
   }
 }
 

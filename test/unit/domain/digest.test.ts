@@ -6,6 +6,7 @@ import { digestMessage, digestText } from '../../../src/views/digestMessage';
 import type { DigestItem } from '../../../src/delivery/digestBuilder';
 import { validateSurface } from '../../harness/blockKit';
 import { handoffRow } from '../../harness/handoffRows';
+import type { PersonScheduleFields } from '../../../src/domain/personSchedule';
 
 const NOW = new Date('2026-11-26T00:00:00Z');
 function item(over: Partial<DigestItem> = {}): DigestItem {
@@ -141,7 +142,8 @@ describe('digestText (handoff digest-preview)', () => {
       holidayRegion: null,
       statusAwayUntil: null,
     };
-    const plan = (p: typeof person, inMs: number) => planDigest({ ...base, waitingOnYou: [item()], waitingOnOthersCount: 1, nextStarter: { userId: 'UANA', inMs, person: p } })!;
+    const plan = (p: PersonScheduleFields, inMs: number) =>
+      planDigest({ ...base, waitingOnYou: [item()], waitingOnOthersCount: 1, nextStarter: { userId: 'UANA', inMs, person: p } })!;
     const names = (id: string) => (id === 'UANA' ? '@ana' : id);
     // Thu 26 Nov 2026 00:00 UTC; her status says away, back Mon 30 Nov 09:00 Lisbon: Tokyo reads that as Mon 30 Nov 18:00.
     const away = plan({ ...person, statusAwayUntil: '2026-11-30' }, 4 * 86_400_000);
