@@ -159,11 +159,14 @@ describe('weekly async-health report', () => {
   it('a workspace that uninstalled Handoff gets nothing', async () => {
     expect((await submitAdmin(t, BOSS, ['U1'])).json).toMatchObject({ response_action: 'update' });
     await t.slack.event({ type: 'app_uninstalled' });
+    // As after a real uninstall, Slack refuses the token from now on (else the periodic re-check resumes the workspace).
+    t.fake.revokeToken();
     await eventually(async () => expect((await t.handoff.store.getWorkspace(TEAM))?.status).toBe('uninstalled'));
     await at(t, '2027-03-15T09:00:00Z');
     await at(t, '2027-03-15T12:00:00Z');
     expect(t.fake.callsTo('files.getUploadURLExternal')).toHaveLength(0);
     expect(filesTo(t, 'U1')).toHaveLength(0);
+    expect((await t.handoff.store.getWorkspace(TEAM))?.status).toBe('uninstalled');
   });
 });
 
