@@ -43,7 +43,10 @@ export function adminSettingsModal(v: AdminSettingsValues): ModalView {
       type: 'input',
       block_id: F.staleAfter.block,
       label: { type: 'plain_text', text: 'An ask is stale after' },
-      hint: { type: 'plain_text', text: 'Counted in the recipient’s own working days without an acknowledgement. Stale asks come first in their digest, and the author is asked whether to nudge.' },
+      hint: {
+        type: 'plain_text',
+        text: 'Counted in the recipient’s own working days without an acknowledgement. Stale asks come first in their digest, and the author is asked whether to nudge.',
+      },
       element: { type: 'static_select', action_id: F.staleAfter.action, options, initial_option: dayOption(v.staleAfterWorkingDays) },
     },
   ];
@@ -58,7 +61,10 @@ export function adminSettingsModal(v: AdminSettingsValues): ModalView {
 }
 
 export function adminSettingsSavedView(v: AdminSettingsValues): ModalView {
-  const who = v.reportRecipients.length === 0 ? 'Nobody gets the weekly report.' : `${v.reportRecipients.length} ${v.reportRecipients.length === 1 ? 'person gets' : 'people get'} the weekly report.`;
+  const who =
+    v.reportRecipients.length === 0
+      ? 'Nobody gets the weekly report.'
+      : `${v.reportRecipients.length} ${v.reportRecipients.length === 1 ? 'person gets' : 'people get'} the weekly report.`;
   return {
     type: 'modal',
     callback_id: CallbackIds.adminSettingsModal,

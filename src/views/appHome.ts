@@ -32,7 +32,9 @@ export function appHomeView(d: AppHomeData): HomeView {
       elements: [
         { type: 'button', style: 'primary', text: { type: 'plain_text', text: 'New handoff' }, action_id: ActionIds.newHandoff, value: 'home' },
         { type: 'button', text: { type: 'plain_text', text: 'Settings' }, action_id: ActionIds.openSettings, value: 'home' },
-        ...(d.isAdmin ? [{ type: 'button' as const, text: { type: 'plain_text' as const, text: 'Workspace settings' }, action_id: ActionIds.openAdminSettings, value: 'home' }] : []),
+        ...(d.isAdmin
+          ? [{ type: 'button' as const, text: { type: 'plain_text' as const, text: 'Workspace settings' }, action_id: ActionIds.openAdminSettings, value: 'home' }]
+          : []),
       ],
     },
     { type: 'divider' },

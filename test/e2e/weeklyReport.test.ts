@@ -70,7 +70,9 @@ describe('weekly async-health report', () => {
     expect(JSON.stringify(t.fake.homeViewFor(BOSS)?.view.blocks)).toContain(ActionIds.openAdminSettings);
     await t.slack.interaction(t.slack.blockAction({ userId: BOSS, actionId: ActionIds.openAdminSettings, value: 'home', view: { id: 'VHOME', type: 'home' } }));
     const open = await t.fake.waitFor('views.open', (c) => (c.args.view as { callback_id?: string }).callback_id === CallbackIds.adminSettingsModal);
-    const stale = (open.args.view as { blocks: Array<{ block_id?: string; element?: { initial_option?: { value: string } } }> }).blocks.find((b) => b.block_id === A.staleAfter.block);
+    const stale = (open.args.view as { blocks: Array<{ block_id?: string; element?: { initial_option?: { value: string } } }> }).blocks.find(
+      (b) => b.block_id === A.staleAfter.block,
+    );
     expect(stale?.element?.initial_option?.value).toBe('2');
     const saved = await submitAdmin(t, BOSS, ['U1', 'U6'], '3');
     expect(saved.json).toMatchObject({ response_action: 'update' });

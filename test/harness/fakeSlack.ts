@@ -776,7 +776,13 @@ export class FakeSlack {
     }
     const ok = file !== undefined && !file.completed;
     if (file && ok) file.bytes = bytes;
-    const call: RecordedCall = { method: 'files.upload', args: { file_id: id, bytes: bytes.length }, at, status: ok ? 200 : 404, response: ok ? `OK - ${bytes.length}` : 'not found' };
+    const call: RecordedCall = {
+      method: 'files.upload',
+      args: { file_id: id, bytes: bytes.length },
+      at,
+      status: ok ? 200 : 404,
+      response: ok ? `OK - ${bytes.length}` : 'not found',
+    };
     this.calls.push(call);
     this.events.emit('call', call);
     res.writeHead(call.status, { 'content-type': 'text/plain' });
@@ -801,7 +807,13 @@ export class FakeSlack {
       file.channel = channel;
       const comment = optStr(args, 'initial_comment');
       if (comment !== undefined) file.initialComment = comment;
-      return { id: file.id, name: file.filename, title, size: file.bytes!.length, permalink: `https://${domain}.slack.com/files/${this.caller.owner.botUserId}/${file.id}/${file.filename}` };
+      return {
+        id: file.id,
+        name: file.filename,
+        title,
+        size: file.bytes!.length,
+        permalink: `https://${domain}.slack.com/files/${this.caller.owner.botUserId}/${file.id}/${file.filename}`,
+      };
     });
     if (channel) {
       this.storeMessage({
