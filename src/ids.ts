@@ -101,4 +101,4 @@ export const MetadataEventTypes = {
  * The bot scopes an "Add to Slack" install asks for (distributed mode); manifest.yml grants the same
  * (test/unit/manifest.test.ts keeps them equal).
  */
-export const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'im:history', 'users:read', 'channels:history', 'groups:history'] as const;
+export const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'im:history', 'users:read', 'channels:history', 'groups:history', 'files:write'] as const;
