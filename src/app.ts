@@ -40,6 +40,8 @@ import { pruneOutbox } from './delivery/retention';
 import { purgeLapsedWorkspaces } from './services/workspaceRetention';
 import type { ListenerDeps } from './listeners/context';
 import { registerListeners } from './listeners';
+import { WeeklyReports } from './services/weeklyReports';
+import { AdminSettingsService } from './services/adminSettings';
 import { InFlightListeners } from './listeners/inFlight';
 import { LoopDelayMonitor } from './loopDelay';
 import { slackTenancy } from './tenancy';
@@ -158,7 +160,8 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
 
   const people = new People(store, client, clock, logger, config.digestMaxLateMs);
   const digests = new DigestBuilder(store, clock);
-  const deliveries = new SlackDeliveries(store, client, clock, digests, history.readPlan);
+  const weeklyReports = new WeeklyReports(store, clock, logger);
+  const deliveries = new SlackDeliveries(store, client, clock, digests, history.readPlan, weeklyReports);
   const dispatcher = new OutboxDispatcher(store, tenancy.deliveries(deliveries), clock, logger, {
     concurrency: config.deliveryConcurrency,
     ratePerSecond: config.deliveryRatePerSecond,
@@ -182,6 +185,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     deflection: new DeflectionService(store, client, people, clock, logger, config.deflectionCooldownMs, (outcome) => metrics.deflections.inc({ outcome })),
     cards: new CardRefresher(store, client, identity, clock, logger),
     workspaces,
+    admin: new AdminSettingsService(store, client, people, clock, logger),
   };
   const inFlight = new InFlightListeners();
   inFlight.register(app);
@@ -197,6 +201,8 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     async (stopping) => {
       // Slack statuses that say away, read again before those people's digests are planned (a few a tick).
       await bestEffort(people.recheckAwayStatuses({ stopping }), logger, 'away statuses before digests');
+      // The weekly async-health DMs whose recipient's week starts now (a handful of people a workspace).
+      await bestEffort(weeklyReports.plan(stopping), logger, 'weekly reports');
       await store.purgeStale(clock.now());
       // Distributed mode: a paused workspace resumes when it is re-installed (or its token refreshed).
       if (singleWorkspace) await workspaces.recheckPaused();

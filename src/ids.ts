@@ -7,6 +7,7 @@ export const CallbackIds = {
   resolveModal: 'handoff_resolve_modal',
   reassignModal: 'handoff_reassign_modal',
   settingsModal: 'settings_modal',
+  adminSettingsModal: 'admin_settings_modal',
   agendaModal: 'deflection_agenda_modal',
   handThisOffShortcut: 'hand_this_off',
 } as const;
@@ -25,6 +26,8 @@ export const ActionIds = {
   nudge: 'handoff_nudge',
   newHandoff: 'home_new_handoff',
   openSettings: 'home_open_settings',
+  // App Home, shown to workspace admins only (and checked again on click and on save).
+  openAdminSettings: 'home_open_admin_settings',
   // Inside the handoff modal.
   recipientsSelect: 'recipients_select',
   // Meeting deflection prompt.
@@ -79,6 +82,11 @@ export const SettingsModalFields = {
   notAway: { block: 'not_away', action: 'not_away_toggle' },
 } as const;
 
+export const AdminSettingsFields = {
+  reportRecipients: { block: 'report_recipients', action: 'report_recipients_select' },
+  staleAfter: { block: 'stale_after', action: 'stale_after_select' },
+} as const;
+
 export const AgendaModalFields = {
   agenda: { block: 'agenda', action: 'agenda_input' },
 } as const;
@@ -93,4 +101,4 @@ export const MetadataEventTypes = {
  * The bot scopes an "Add to Slack" install asks for (distributed mode); manifest.yml grants the same
  * (test/unit/manifest.test.ts keeps them equal).
  */
-export const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'im:history', 'users:read', 'channels:history', 'groups:history'] as const;
+export const BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'im:history', 'users:read', 'channels:history', 'groups:history', 'files:write'] as const;

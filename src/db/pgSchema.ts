@@ -26,6 +26,7 @@ export const workspaces = pgTable('workspaces', {
   createdAt: instant('created_at').notNull(),
   statusChangedAt: instant('status_changed_at'),
   enterpriseId: text('enterprise_id'),
+  staleAfterWorkingDays: smallint('stale_after_working_days').notNull().default(2),
 });
 
 export const installations = pgTable(
@@ -77,6 +78,10 @@ export const users = pgTable(
     statusAwayKind: text('status_away_kind'),
     statusAwayKey: text('status_away_key'),
     statusAwayDismissed: text('status_away_dismissed'),
+    isAdmin: boolean('is_admin').notNull().default(false),
+    weeklyReport: boolean('weekly_report').notNull().default(false),
+    reportWeek: text('report_week'),
+    reportLink: text('report_link'),
     nextDigestAt: instant('next_digest_at'),
     nextDigestLocalDate: localDate('next_digest_local_date'),
     lastDigestLocalDate: localDate('last_digest_local_date'),
@@ -94,6 +99,8 @@ export const users = pgTable(
     // Only the few whose Slack status says away, whose profile is read again before their digest:
     // the tick's look for them reads these, not everyone due in the next hours (a whole wave).
     index('users_away_recheck_idx').on(t.nextDigestAt, t.teamId, t.userId).where(sql`${t.statusAwayKey} is not null`),
+    // The weekly-report planner reads only the few people admins chose.
+    index('users_weekly_report_idx').on(t.weeklyReport),
   ],
 );
 
@@ -188,7 +195,7 @@ export const outbox = pgTable(
   {
     id: bigId('id').primaryKey().generatedByDefaultAsIdentity(),
     teamId: text('team_id').notNull(),
-    kind: text('kind', { enum: ['digest', 'dm', 'channel_post', 'channel_update'] }).notNull(),
+    kind: text('kind', { enum: ['digest', 'dm', 'channel_post', 'channel_update', 'report'] }).notNull(),
     dedupeKey: text('dedupe_key').notNull(),
     userId: text('user_id'),
     channelId: text('channel_id'),

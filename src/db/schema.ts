@@ -17,6 +17,8 @@ export const workspaces = sqliteTable('workspaces', {
   statusChangedAt: integer('status_changed_at'),
   /** The Enterprise Grid org the workspace belongs to (distributed mode): an org-wide install serves it. */
   enterpriseId: text('enterprise_id'),
+  /** An open ask is stale after this many of its recipient's working days unacknowledged (admins set 1–10). */
+  staleAfterWorkingDays: integer('stale_after_working_days').notNull().default(2),
 });
 
 /**
@@ -88,6 +90,14 @@ export const users = sqliteTable(
     statusAwayKey: text('status_away_key'),
     /** The status key the person said "I'm not away" to: while the status keeps it, it does not count. */
     statusAwayDismissed: text('status_away_dismissed'),
+    /** A workspace admin or owner by their Slack profile (users.info / user_change); shown admin settings. Checked live before any admin change. */
+    isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
+    /** Chosen by an admin to get the weekly async-health report. */
+    weeklyReport: integer('weekly_report', { mode: 'boolean' }).notNull().default(false),
+    /** The ISO week ('2027-W11') of the last weekly report planned for them: one per week. */
+    reportWeek: text('report_week'),
+    /** A link to the last weekly report sent to them (its file), for App Home. */
+    reportLink: text('report_link'),
     nextDigestAt: integer('next_digest_at'),
     nextDigestLocalDate: text('next_digest_local_date'),
     lastDigestLocalDate: text('last_digest_local_date'),
@@ -105,6 +115,8 @@ export const users = sqliteTable(
     // Only the few whose Slack status says away, whose profile is read again before their digest:
     // the tick's look for them reads these, not everyone due in the next hours (a whole wave).
     index('users_away_recheck_idx').on(t.nextDigestAt, t.teamId, t.userId).where(sql`${t.statusAwayKey} is not null`),
+    // The weekly-report planner reads only the few people admins chose.
+    index('users_weekly_report_idx').on(t.weeklyReport),
   ],
 );
 
@@ -218,7 +230,7 @@ export const outbox = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     teamId: text('team_id').notNull(),
-    kind: text('kind', { enum: ['digest', 'dm', 'channel_post', 'channel_update'] }).notNull(),
+    kind: text('kind', { enum: ['digest', 'dm', 'channel_post', 'channel_update', 'report'] }).notNull(),
     dedupeKey: text('dedupe_key').notNull(),
     userId: text('user_id'),
     channelId: text('channel_id'),

@@ -21,6 +21,7 @@ import type { DeliveryHandlers, DeliveryResult, Pace } from './outbox';
 import type { DigestBuilder } from './digestBuilder';
 import type { DigestLateness } from '../views/digestMessage';
 import { peopleOnCards, whereIsFrom } from '../views/whereIs';
+import { reportFileName } from '../views/weeklyReport';
 
 export type DmReason = 'new' | 'reassigned' | 'unblocked' | 'notice';
 
@@ -38,6 +39,35 @@ export interface DigestPayload {
   /** Planned ahead of its slot: the person's digest history before (see db/queries/dueDigests.ts unplanDigest). */
   before?: DigestHistoryBefore;
   told?: { unblocked: number[]; waiting: number[]; offered?: Array<{ handoffId: number; userId: string }>; neededBy?: number[] };
+}
+
+/** What a weekly-report row carries: its ISO week and period (epoch ms), the reader's zone, and once sent a link to it. */
+export interface ReportPayload {
+  week: string;
+  from: number;
+  to: number;
+  tz: string;
+  /** The end of the shift it was planned in: never sent after it (never at night). */
+  sendBy: number;
+  link?: string;
+}
+
+export function reportPayloadOf(row: Pick<OutboxRow, 'payload'>): ReportPayload | null {
+  const p = parsePayload<Partial<ReportPayload>>(row);
+  return typeof p.week === 'string' && typeof p.from === 'number' && typeof p.to === 'number' && typeof p.tz === 'string' && typeof p.sendBy === 'number'
+    ? (p as ReportPayload)
+    : null;
+}
+
+/** A weekly report as sent: its text, and the chart as a PNG file (none for a week with nothing in it). */
+export interface WeeklyReportContent {
+  text: string;
+  chart: { png: Buffer; filename: string; title: string } | null;
+}
+
+/** Computes a report row's content at send time (services/weeklyReports.ts); null: do not send it. */
+export interface WeeklyReportRenderer {
+  render(row: OutboxRow): Promise<WeeklyReportContent | null>;
 }
 
 /** A digest this late says so (a tick runs every 30 s, so a few minutes is not "late" to anyone). */
@@ -63,6 +93,13 @@ function parsePayload<T>(row: Pick<OutboxRow, 'payload'>): T {
   }
 }
 
+/** The first file's permalink in a filesUploadV2 answer (one completion per file). */
+function permalinkOf(uploaded: unknown): string | null {
+  const completions = (uploaded as { files?: Array<{ files?: Array<{ permalink?: unknown }> }> }).files ?? [];
+  const link = completions[0]?.files?.[0]?.permalink;
+  return typeof link === 'string' ? link : null;
+}
+
 function outboxIdOf(message: unknown): number | null {
   const payload = (message as { metadata?: { event_payload?: { outbox_id?: unknown } } }).metadata?.event_payload;
   const id = Number(payload?.outbox_id);
@@ -84,6 +121,8 @@ export class SlackDeliveries implements DeliveryHandlers {
     private readonly digests: DigestBuilder,
     /** Under Slack's 1-a-minute limit for distributed apps, one page of 15 (see historyBudget.ts). */
     private readonly historyRead: HistoryReadPlan = FULL_READ,
+    /** The weekly async-health report's content; without it report rows are skipped. */
+    private readonly reports: WeeklyReportRenderer | null = null,
   ) {}
 
   async deliver(row: OutboxRow, pace: Pace): Promise<DeliveryResult> {
@@ -96,7 +135,40 @@ export class SlackDeliveries implements DeliveryHandlers {
         return this.channelPost(row, pace);
       case 'channel_update':
         return this.channelUpdate(row, pace);
+      case 'report':
+        return this.report(row, pace);
     }
+  }
+
+  /**
+   * The weekly report: its text beside the chart, uploaded into the person's DM (files.getUploadURLExternal,
+   * the bytes, files.completeUploadExternal with the DM's channel_id: @slack/web-api's filesUploadV2).
+   * The file's permalink is kept for App Home. A week with nothing in it is one short message, no file.
+   */
+  private async report(row: OutboxRow, pace: Pace): Promise<DeliveryResult> {
+    const content = this.reports ? await this.reports.render(row) : null;
+    if (!content) return { status: 'skip', reason: 'no report for them' };
+    const userId = row.userId!;
+    if (!content.chart) {
+      const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: content.text } }];
+      return { status: 'sent', ts: await this.post(row, pace, userId, content.text, blocks, MetadataEventTypes.notification) };
+    }
+    await pace();
+    const opened = await this.client.conversations.open({ users: userId });
+    const channel = opened.channel?.id;
+    if (!channel) throw new NotYet('no DM channel');
+    const uploaded = await this.client.filesUploadV2({
+      channel_id: channel,
+      file: content.chart.png,
+      filename: content.chart.filename,
+      title: content.chart.title,
+      alt_text: 'Chart of time to unblock and meetings, week by week',
+      initial_comment: content.text,
+    });
+    const link = permalinkOf(uploaded);
+    if (link) await this.store.setPayload(row.id, { ...parsePayload<Record<string, unknown>>(row), link }, this.clock.now());
+    // Slack gives no message ts for a file share; the file's permalink stands in for it.
+    return { status: 'sent', ts: null };
   }
 
   /** Posts as `row` (its id in the metadata, for crash recovery), after waiting for the rate limiter. */
@@ -182,6 +254,7 @@ export class SlackDeliveries implements DeliveryHandlers {
   }
 
   deadline(row: OutboxRow): number | null {
+    if (row.kind === 'report') return reportPayloadOf(row)?.sendBy ?? null;
     if (row.kind !== 'digest') return null;
     const sendBy = parsePayload<DigestPayload>(row).sendBy;
     return typeof sendBy === 'number' ? sendBy : null;
@@ -212,6 +285,12 @@ export class SlackDeliveries implements DeliveryHandlers {
         return;
       case 'channel_update':
         return;
+      case 'report': {
+        // Re-read: the link was written after the upload.
+        const link = reportPayloadOf((await tx.getOutboxRow(row.id)) ?? row)?.link;
+        if (link) await tx.updateUser(row.teamId, row.userId!, { reportLink: link }, now);
+        return;
+      }
     }
   }
 
@@ -250,7 +329,10 @@ export class SlackDeliveries implements DeliveryHandlers {
   async findDelivered(row: OutboxRow): Promise<string | null | undefined> {
     if (row.kind === 'channel_update') return null; // chat.update is idempotent: just do it again.
     let channel = row.channelId;
-    if (row.kind === 'dm' || row.kind === 'digest') {
+    // A report's chart is a file share, which carries no metadata: it is known by its file name.
+    const reportFile = row.kind === 'report' ? reportPayloadOf(row)?.week : undefined;
+    const fileName = reportFile ? reportFileName(reportFile) : null;
+    if (row.kind === 'dm' || row.kind === 'digest' || row.kind === 'report') {
       const opened = await this.client.conversations.open({ users: row.userId! });
       channel = opened.channel?.id ?? null;
     }
@@ -259,6 +341,7 @@ export class SlackDeliveries implements DeliveryHandlers {
     for (let page = 0; page < this.historyRead.pages; page++) {
       const history = await this.client.conversations.history({ channel, include_all_metadata: true, limit: this.historyRead.pageSize, ...(cursor ? { cursor } : {}) });
       for (const m of history.messages ?? []) {
+        if (fileName && (m.files ?? []).some((f) => f.name === fileName)) return m.ts ?? null;
         const id = outboxIdOf(m);
         if (id === null) continue;
         if (id === row.id) return m.ts ?? null;

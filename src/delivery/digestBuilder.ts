@@ -12,7 +12,7 @@ import { isWorkingAt, nextWorkStart, type WorkSchedule } from '../domain/workSch
 import { cityOf, formatLocal, localInstant } from '../time';
 import type { Clock } from '../clock';
 import { scheduleOf, zoneOf } from '../domain/personSchedule';
-import { neededBySoon, staleWorkingDays } from '../domain/followThrough';
+import { neededBySoon, staleThresholdOf, staleWorkingDays } from '../domain/followThrough';
 import { peopleOnCards } from '../views/whereIs';
 import { digestMessage, type DigestLateness, type DigestMessage, type DigestMode } from '../views/digestMessage';
 
@@ -49,8 +49,10 @@ export class DigestBuilder {
   ) {}
 
   async build(teamId: string, userId: string, localDate: string, late: DigestLateness | null = null): Promise<BuiltDigest | null> {
-    const user = await this.store.digestPerson(teamId, userId);
+    const [user, storedThreshold] = await Promise.all([this.store.digestPerson(teamId, userId), this.store.staleAfterWorkingDays(teamId)]);
     if (!user) return null;
+    // The workspace's own threshold (admins set it), the same for the reader's asks and their colleagues'.
+    const threshold = staleThresholdOf(storedThreshold);
     const mode: DigestMode = user.digestEnabled ? 'full' : 'news';
     const now = this.clock.now();
     const mine = (h: HandoffWithRecipients) => h.recipients.find((r) => r.userId === userId);
@@ -58,7 +60,7 @@ export class DigestBuilder {
     const schedule = scheduleOf(user as UserRow);
     const staleDays = (h: HandoffWithRecipients) => {
       const since = mine(h)?.addedAt;
-      return h.state === 'open' && since ? staleWorkingDays(schedule, new Date(since), now) : null;
+      return h.state === 'open' && since ? staleWorkingDays(schedule, new Date(since), now, threshold) : null;
     };
     // A nudge for this digest (or an earlier one it is still unanswered after) puts the ask first.
     const nudged = (h: HandoffWithRecipients) => {
@@ -76,7 +78,7 @@ export class DigestBuilder {
     // Their own actions (a note to self they completed) are never news to them.
     const untold = await this.store.untoldOutcomes(teamId, userId);
     const resolved: DigestItem[] = untold.filter((h) => h.resolvedBy !== userId).map((h) => ({ ...h, snoozedUntilDate: null }));
-    const unanswered = mode === 'full' ? await this.unanswered(teamId, userId, now) : [];
+    const unanswered = mode === 'full' ? await this.unanswered(teamId, userId, now, threshold) : [];
     const neededSoon = mode === 'full' ? await this.neededSoon(teamId, userId, now) : [];
     // Nothing waits on them, nothing got resolved, nothing of theirs is unanswered or due: no digest.
     if (waiting.length === 0 && resolved.length === 0 && unanswered.length === 0 && neededSoon.length === 0) return null;
@@ -124,10 +126,10 @@ export class DigestBuilder {
   }
 
   /** The reader's open asks a recipient left unanswered for N of the recipient's working days, not yet offered. */
-  private async unanswered(teamId: string, authorId: string, now: Date): Promise<Unanswered[]> {
+  private async unanswered(teamId: string, authorId: string, now: Date, threshold: number): Promise<Unanswered[]> {
     const out: Unanswered[] = [];
     for (const a of await this.store.unansweredAsks(teamId, authorId)) {
-      const days = staleWorkingDays(scheduleOf(a.schedule as UserRow), new Date(a.addedAt), now);
+      const days = staleWorkingDays(scheduleOf(a.schedule as UserRow), new Date(a.addedAt), now, threshold);
       if (days !== null) out.push({ handoffId: a.handoffId, number: a.number, title: a.title, recipientId: a.recipientId, workingDays: days });
     }
     return out;

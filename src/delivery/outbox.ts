@@ -130,7 +130,7 @@ const DEFAULT_API_TIMEOUT_MS = 10_000;
 
 /** Rows of one conversation share Slack's per-conversation limit: a DM or digest goes to its person. */
 function conversationOf(row: OutboxRow): string | null {
-  return row.kind === 'dm' || row.kind === 'digest' ? row.userId : row.channelId;
+  return row.kind === 'dm' || row.kind === 'digest' || row.kind === 'report' ? row.userId : row.channelId;
 }
 
 type Result = { outcome: Outcome; error?: string };

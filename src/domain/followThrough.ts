@@ -9,6 +9,16 @@ import { shiftLengthMs, workingDaysWaited, workingMsBetween } from './workingTim
 
 /** Working days of the recipient without acknowledgement before an ask is marked (per workspace). */
 export const DEFAULT_STALE_AFTER_WORKING_DAYS = 2;
+/** The range workspace admins may choose from. */
+export const MIN_STALE_AFTER_WORKING_DAYS = 1;
+export const MAX_STALE_AFTER_WORKING_DAYS = 10;
+
+/** A stored or submitted threshold, or the default when it is not a whole number in range. */
+export function staleThresholdOf(days: number | null | undefined): number {
+  return typeof days === 'number' && Number.isInteger(days) && days >= MIN_STALE_AFTER_WORKING_DAYS && days <= MAX_STALE_AFTER_WORKING_DAYS
+    ? days
+    : DEFAULT_STALE_AFTER_WORKING_DAYS;
+}
 
 /**
  * The recipient's working days the ask has waited, when that reaches `threshold` ("waiting 2 working

@@ -62,7 +62,8 @@ export function checkRecipients(authorId: string, recipientIds: readonly string[
     if (!f || !f.exists) return `I can’t find ${mention(id)} in this workspace.`;
     if (f.isBot) return `${mention(id)} is an app, not a person — handoffs need a human on the other end.`;
     if (f.deleted) return `${mention(id)}’s account is deactivated, so they can’t pick this up.`;
-    if (f.external) return `${mention(id)} isn’t a member of this workspace (they are in another workspace or organisation); Handoff can only hand off inside this workspace for now.`;
+    if (f.external)
+      return `${mention(id)} isn’t a member of this workspace (they are in another workspace or organisation); Handoff can only hand off inside this workspace for now.`;
   }
   if (recipientIds.includes(authorId) && recipientIds.length > 1) {
     return 'You included yourself. Remove yourself — or hand it only to yourself for a note to self.';

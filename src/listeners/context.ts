@@ -11,6 +11,7 @@ import type { DeflectionService } from '../services/deflection';
 import type { SlackIdentity } from '../slack/identity';
 import type { CardRefresher } from '../services/cardRefresh';
 import type { WorkspaceService } from '../services/workspaces';
+import type { AdminSettingsService } from '../services/adminSettings';
 
 export interface ListenerDeps {
   client: WebClient;
@@ -26,6 +27,7 @@ export interface ListenerDeps {
   deflection: DeflectionService;
   cards: CardRefresher;
   workspaces: WorkspaceService;
+  admin: AdminSettingsService;
 }
 
 /** Slack sends the team in different places depending on the payload; enterprise installs use `user.team_id`. */

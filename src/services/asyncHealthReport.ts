@@ -48,7 +48,7 @@ export function personalFigures(r: HealthReport, userId: string): PersonFigures 
   );
 }
 
-/** The weekly chart as a PNG. */
-export function healthChartPng(r: HealthReport, title = 'Async health'): Buffer {
-  return svgToPng(healthChartSvg(r, title));
+/** The weekly chart as a PNG (the period's days read in `tz`). */
+export function healthChartPng(r: HealthReport, title = 'Async health', tz = 'UTC'): Buffer {
+  return svgToPng(healthChartSvg(r, title, tz));
 }

@@ -16,6 +16,8 @@ import { peopleOnCards, whereIsFrom } from '../views/whereIs';
 import type { UserRow } from '../db/queries/users';
 import type { People } from './people';
 import { bestEffort } from '../bestEffort';
+import { healthReport, personalFigures } from './asyncHealthReport';
+import { homeHealthBlocks } from '../views/weeklyReport';
 
 /**
  * How many handoffs per section are worth loading for a surface of `maxBlocks`: a card takes at least
@@ -79,6 +81,7 @@ export class HomeService {
       this.store.listRecentlyResolved(teamId, userId, new Date(now.getTime() - RECENT_MS), 10),
     ]);
     const people = await usersById(this.store, teamId, peopleOnCards([...waiting, ...authored, ...resolved]));
+    const row = person?.row ?? null;
     const view = appHomeView({
       userId,
       now,
@@ -89,12 +92,21 @@ export class HomeService {
       recentlyUnblocked: resolved,
       scheduleLine: this.scheduleLine(person?.row ?? null, now),
       whereIs: whereIsFrom((id) => people.get(id), now, person?.row ? zoneOf(person.row) : null),
+      health: await this.healthBlocks(teamId, userId, row, now),
+      isAdmin: row?.isAdmin ?? false,
     });
     try {
       await this.client.views.publish({ user_id: userId, view });
     } catch (e) {
       this.logger.warn({ err: e, teamId, userId }, 'could not publish App Home');
     }
+  }
+
+  /** The viewer's own figures of the last 7 days and the team's totals; nothing when they cannot be computed. */
+  private async healthBlocks(teamId: string, userId: string, row: UserRow | null, now: Date): Promise<KnownBlock[] | undefined> {
+    const report = await bestEffort(healthReport(this.store, teamId, { from: new Date(now.getTime() - RECENT_MS), to: now }), this.logger, 'async health for App Home');
+    if (!report) return undefined;
+    return homeHealthBlocks({ report, me: personalFigures(report, userId), getsReport: row?.weeklyReport ?? false, reportLink: row?.reportLink ?? null });
   }
 
   private scheduleLine(row: UserRow | null, now: Date): string {

@@ -52,6 +52,9 @@ export interface SlackUserObject {
   tz?: string;
   is_bot?: boolean;
   deleted?: boolean;
+  is_admin?: boolean;
+  is_owner?: boolean;
+  is_primary_owner?: boolean;
   team_id?: string;
   enterprise_user?: { teams?: string[] };
   profile?: { display_name?: string; real_name?: string; status_text?: string; status_emoji?: string; status_expiration?: number };
@@ -67,8 +70,17 @@ export function isExternalUser(u: SlackUserObject, teamId: string): boolean {
   return !(Array.isArray(teams) && teams.includes(teamId));
 }
 
-export function profileFromSlack(u: SlackUserObject): SlackProfile {
+/**
+ * A workspace admin or owner of `teamId`. `is_admin` describes the person's own organisation: an admin
+ * of another organisation in a shared channel (Slack Connect) is no admin here.
+ */
+export function isWorkspaceAdmin(u: SlackUserObject, teamId: string): boolean {
+  return !u.deleted && !isExternalUser(u, teamId) && Boolean(u.is_admin || u.is_owner || u.is_primary_owner);
+}
+
+export function profileFromSlack(u: SlackUserObject, teamId: string): SlackProfile {
   return {
+    isAdmin: isWorkspaceAdmin(u, teamId),
     displayName: displayNameOf(u),
     // Slackbot is not flagged is_bot but cannot take a handoff either.
     isBot: Boolean(u.is_bot) || u.id === 'USLACKBOT',
@@ -109,7 +121,7 @@ export class People {
       const user = res.user as SlackUserObject | undefined;
       if (!user) return missing(userId);
       // Not cached: the users table holds this workspace's people, and a cache hit must mean one of them.
-      if (isExternalUser(user, teamId)) return { ...missing(userId), exists: true, external: true, displayName: profileFromSlack(user).displayName };
+      if (isExternalUser(user, teamId)) return { ...missing(userId), exists: true, external: true, displayName: profileFromSlack(user, teamId).displayName };
       return toPerson(await this.remember(teamId, user));
     } catch (e) {
       const failure = classifySlackError(e);
@@ -119,6 +131,18 @@ export class People {
       this.logger.warn({ teamId, userId, error: failure.code }, 'users.info failed');
       throw e;
     }
+  }
+
+  /**
+   * Whether the person is an admin or owner of this workspace, asked of Slack now (never from the
+   * cache: rights can be taken away), and remembered. Throws when Slack cannot say: the caller refuses.
+   */
+  async isAdminNow(teamId: string, userId: string): Promise<boolean> {
+    const res = await this.client.users.info({ user: userId });
+    const user = res.user as SlackUserObject | undefined;
+    if (!user || user.id !== userId) return false;
+    if (isExternalUser(user, teamId)) return false;
+    return (await this.remember(teamId, user)).isAdmin;
   }
 
   /** The display names Handoff already knows for these people (no Slack call); unknown ones are left out. */
@@ -140,7 +164,7 @@ export class People {
     return this.store.transaction(async (tx) => {
       await tx.ensureWorkspace(teamId, now);
       const before = await tx.getUserForUpdate(teamId, user.id);
-      let row = await tx.upsertProfile(teamId, user.id, profileFromSlack(user), now);
+      let row = await tx.upsertProfile(teamId, user.id, profileFromSlack(user, teamId), now);
       const zoneChanged = before && scheduleOf(before).tz !== scheduleOf(row).tz;
       const becamePerson = before && (before.isBot || before.deleted) !== (row.isBot || row.deleted);
       // Away by their Slack status (out of office, vacation, sick…): its end moves their digests.

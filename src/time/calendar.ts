@@ -106,3 +106,12 @@ export function weekdayOf(date: LocalDate): number {
 export function maxLocalDate(a: LocalDate, b: LocalDate): LocalDate {
   return a >= b ? a : b;
 }
+
+/** ISO 8601 week of a local date: '2027-W11' (the week's Thursday decides its year). */
+export function isoWeekOf(date: LocalDate): string {
+  const monday = addDays(date, -((weekdayOf(date) + 6) % 7));
+  const thursday = addDays(monday, 3);
+  const year = parseLocalDate(thursday).year;
+  const week = Math.floor((epochDayOf(thursday) - epochDayOf(`${year}-01-01`)) / 7) + 1;
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}

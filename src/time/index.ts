@@ -11,6 +11,7 @@ export {
   MINUTES_PER_DAY,
   addDays,
   weekdayOf,
+  isoWeekOf,
   maxLocalDate,
   isValidLocalDate,
 } from './calendar';

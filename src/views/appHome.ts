@@ -17,6 +17,10 @@ export interface AppHomeData {
   scheduleLine: string;
   /** Where each person is right now ("14:02 in Lisbon"). */
   whereIs?: (userId: string) => string | null;
+  /** "Async health (last 7 days)" (views/weeklyReport.ts homeHealthBlocks); none when it could not be computed. */
+  health?: KnownBlock[];
+  /** Their Slack profile says workspace admin or owner: the Workspace settings button is shown (and checked again on click). */
+  isAdmin?: boolean;
 }
 
 export function appHomeView(d: AppHomeData): HomeView {
@@ -28,9 +32,13 @@ export function appHomeView(d: AppHomeData): HomeView {
       elements: [
         { type: 'button', style: 'primary', text: { type: 'plain_text', text: 'New handoff' }, action_id: ActionIds.newHandoff, value: 'home' },
         { type: 'button', text: { type: 'plain_text', text: 'Settings' }, action_id: ActionIds.openSettings, value: 'home' },
+        ...(d.isAdmin
+          ? [{ type: 'button' as const, text: { type: 'plain_text' as const, text: 'Workspace settings' }, action_id: ActionIds.openAdminSettings, value: 'home' }]
+          : []),
       ],
     },
     { type: 'divider' },
+    ...(d.health ?? []),
   ];
   const card = { viewerId: d.userId, surface: 'home' as const, now: d.now, whereIs: d.whereIs };
   const lists = sectionsWithinBudget(

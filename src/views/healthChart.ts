@@ -124,14 +124,14 @@ function meetingsPanel(p: Panel, weeks: readonly WeekPoint[]): string[] {
   return out;
 }
 
-/** The weekly chart of a report, as a standalone SVG document. */
-export function healthChartSvg(r: HealthReport, title: string): string {
+/** The weekly chart of a report, as a standalone SVG document; its period's days read in `tz`. */
+export function healthChartSvg(r: HealthReport, title: string, tz = 'UTC'): string {
   const left = 70;
   const width = CHART_WIDTH - left - 30;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}">`,
     rect(0, 0, CHART_WIDTH, CHART_HEIGHT, '#ffffff'),
-    text(left, 30, `${title}, ${periodLabel(r.period)}`, { size: 17, weight: 'bold', fill: '#1f2430' }),
+    text(left, 30, `${title}, ${periodLabel(r.period, tz)}`, { size: 17, weight: 'bold', fill: '#1f2430' }),
     ...unblockPanel({ top: 80, height: 170, left, width }, r.weeks),
     ...meetingsPanel({ top: 320, height: 150, left, width }, r.weeks),
     text(left, CHART_HEIGHT - 12, `“–”: fewer than ${r.minGroup} people that week, so not shown. Team totals only; nobody is ranked.`, { size: 11, fill: COLOURS.muted }),

@@ -24,7 +24,7 @@ import { installThroughBrowser, requesterFor } from '../harness/install';
 import type { SlackRequester, SlackResponse } from '../harness/slackRequests';
 import { settingsValues } from './coreLoop.support';
 import { GRID, requesterOf, startDistributed, WORKSPACES, type Workspace } from './distributed.support';
-import { ActionIds, AgendaModalFields, CallbackIds, COMMAND, HandoffModalFields as F, ReassignModalFields, ResolveModalFields } from '../../src/ids';
+import { ActionIds, AdminSettingsFields, AgendaModalFields, CallbackIds, COMMAND, HandoffModalFields as F, ReassignModalFields, ResolveModalFields } from '../../src/ids';
 import { parseCommandText, type ParsedCommand } from '../../src/domain/commandText';
 import { registerListeners } from '../../src/listeners';
 import { ListenerRouter } from '../../src/listeners/router';
@@ -344,6 +344,13 @@ const CASES: Case[] = [
       slack.interaction(slack.blockAction({ userId: a.ws.author.id, actionId: ActionIds.openSettings, value: 'home', view: { id: a.homeViewId, type: 'home' } })),
   },
   {
+    listener: `action:${ActionIds.openAdminSettings}`,
+    name: `${ActionIds.openAdminSettings}: from A's App Home view, by B's person who is no admin`,
+    told: /Only workspace admins and owners/,
+    send: ({ slack, a, b }) =>
+      slack.interaction(slack.blockAction({ userId: b.author.id, actionId: ActionIds.openAdminSettings, value: 'home', view: { id: a.homeViewId, type: 'home' } })),
+  },
+  {
     listener: `action:${ActionIds.recipientsSelect}`,
     name: `${ActionIds.recipientsSelect}: A's people picked in A's open modal (its view id and hash)`,
     send: ({ slack, a, b }) => {
@@ -459,6 +466,24 @@ const CASES: Case[] = [
     send: ({ slack, a }) =>
       slack.interaction(
         slack.viewSubmission({ userId: a.ws.author.id, callbackId: CallbackIds.settingsModal, values: settingsValues({ tz: 'Pacific/Auckland', start: '05:00', end: '11:00' }) }),
+      ),
+  },
+  {
+    listener: `view:${CallbackIds.adminSettingsModal}`,
+    name: `${CallbackIds.adminSettingsModal}: A's people chosen for the weekly report, by B's person who is no admin`,
+    told: /Only workspace admins and owners/,
+    send: ({ slack, a, b }) =>
+      slack.interaction(
+        slack.viewSubmission({
+          userId: b.author.id,
+          callbackId: CallbackIds.adminSettingsModal,
+          values: {
+            [AdminSettingsFields.reportRecipients.block]: {
+              [AdminSettingsFields.reportRecipients.action]: { type: 'multi_users_select', selected_users: [a.ws.author.id, a.ws.recipient.id] },
+            },
+            [AdminSettingsFields.staleAfter.block]: { [AdminSettingsFields.staleAfter.action]: { type: 'static_select', selected_option: { value: '9' } } },
+          },
+        }),
       ),
   },
   {

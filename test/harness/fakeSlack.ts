@@ -122,6 +122,28 @@ export interface FakeMessage {
   reply_users?: string[];
   latest_reply?: string;
   edited?: { user: string; ts: string };
+  /** Files shared with the message (files.completeUploadExternal with a channel_id). */
+  files?: Array<{ id: string; name: string; title: string; size: number; permalink: string }>;
+}
+
+/**
+ * A file uploaded through files.getUploadURLExternal → its upload URL → files.completeUploadExternal,
+ * with the bytes that reached the upload URL (a test checks what was sent, e.g. a PNG's signature).
+ */
+export interface FakeFile {
+  id: string;
+  filename: string;
+  /** The length announced in files.getUploadURLExternal. */
+  length: number;
+  title?: string;
+  altText?: string;
+  /** What was POSTed to the upload URL (the file part of a multipart body, or the raw body); null until then. */
+  bytes: Buffer | null;
+  team: string;
+  /** Shared into this conversation on completion; null while not completed or completed without a channel. */
+  channel: string | null;
+  completed: boolean;
+  initialComment?: string;
 }
 
 export interface FakeEphemeral {
@@ -230,6 +252,8 @@ export class FakeSlack {
 
   readonly calls: RecordedCall[] = [];
   readonly ephemerals: FakeEphemeral[] = [];
+  /** Every file upload begun, by file id. */
+  readonly files = new Map<string, FakeFile>();
 
   private readonly server: Server;
   private readonly events = new EventEmitter();
@@ -274,6 +298,8 @@ export class FakeSlack {
     'views.push': (args) => this.viewsPush(args),
     'views.update': (args) => this.viewsUpdate(args),
     'views.publish': (args) => this.viewsPublish(args),
+    'files.getUploadURLExternal': (args) => this.filesGetUploadURLExternal(args),
+    'files.completeUploadExternal': (args) => this.filesCompleteUploadExternal(args),
     'apps.connections.open': () => this.appsConnectionsOpen(),
     'oauth.v2.access': (args) => this.oauthV2Access(args),
   };
@@ -567,6 +593,7 @@ export class FakeSlack {
   private async handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now();
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
+    if (url.pathname.startsWith('/upload/v1/')) return this.handleUpload(url, req, at, res);
     const rawBody = await readBody(req);
     if (url.pathname.startsWith('/response/')) return this.handleResponseUrl(url, rawBody, at, res);
     if (url.pathname === '/oauth/v2/authorize') return this.handleAuthorize(url, at, res);
@@ -712,6 +739,96 @@ export class FakeSlack {
     if (res.destroyed) return;
     res.writeHead(call.status, { 'content-type': 'application/json; charset=utf-8', ...headers });
     res.end(JSON.stringify(call.response));
+  }
+
+  // ---------------------------------------------------------------- files
+
+  /** Slack's first step: a file id and a URL to send the bytes to (here, this fake). */
+  private filesGetUploadURLExternal(args: Args): Json {
+    const filename = need(args, 'filename', 'invalid_arguments');
+    const length = Number(args.length);
+    if (!Number.isInteger(length) || length <= 0) throw new ApiError('invalid_arguments');
+    const id = `F${String(++this.idCounter).padStart(8, '0')}`;
+    this.files.set(id, {
+      id,
+      filename,
+      length,
+      ...(optStr(args, 'alt_txt') || optStr(args, 'alt_text') ? { altText: optStr(args, 'alt_txt') ?? optStr(args, 'alt_text') } : {}),
+      bytes: null,
+      team: this.caller.teamId || this.teamId,
+      channel: null,
+      completed: false,
+    });
+    return { upload_url: `http://127.0.0.1:${this.port}/upload/v1/${id}`, file_id: id };
+  }
+
+  /** The bytes, POSTed to the upload URL (no token: the URL itself is the credential), raw or multipart. */
+  private async handleUpload(url: URL, req: IncomingMessage, at: number, res: ServerResponse): Promise<void> {
+    const raw = await readRawBody(req);
+    const id = url.pathname.slice('/upload/v1/'.length);
+    const file = this.files.get(id);
+    const type = req.headers['content-type'] ?? '';
+    let bytes = raw;
+    if (type.startsWith('multipart/form-data')) {
+      const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': type } }).formData();
+      const part = [...form.values()].find((v) => typeof v !== 'string');
+      bytes = part && typeof part !== 'string' ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0);
+    }
+    const ok = file !== undefined && !file.completed;
+    if (file && ok) file.bytes = bytes;
+    const call: RecordedCall = {
+      method: 'files.upload',
+      args: { file_id: id, bytes: bytes.length },
+      at,
+      status: ok ? 200 : 404,
+      response: ok ? `OK - ${bytes.length}` : 'not found',
+    };
+    this.calls.push(call);
+    this.events.emit('call', call);
+    res.writeHead(call.status, { 'content-type': 'text/plain' });
+    res.end(String(call.response));
+  }
+
+  /** Slack's last step: the uploaded files are finished and, with a channel_id, shared there as one message. */
+  private filesCompleteUploadExternal(args: Args): Json {
+    const list = typeof args.files === 'string' ? (JSON.parse(args.files) as unknown) : args.files;
+    if (!Array.isArray(list) || list.length === 0) throw new ApiError('invalid_arguments');
+    const files = list.map((f: { id?: unknown; title?: unknown }) => {
+      const file = typeof f.id === 'string' ? this.files.get(f.id) : undefined;
+      if (!file || file.completed || !file.bytes) throw new ApiError('file_not_found');
+      return { file, title: typeof f.title === 'string' ? f.title : file.filename };
+    });
+    const channelArg = optStr(args, 'channel_id');
+    const channel = channelArg === undefined ? null : this.requireMemberConversation(channelArg);
+    const domain = this.oauth.workspace(this.caller.teamId)?.domain ?? this.teamDomain;
+    const shared = files.map(({ file, title }) => {
+      file.completed = true;
+      file.title = title;
+      file.channel = channel;
+      const comment = optStr(args, 'initial_comment');
+      if (comment !== undefined) file.initialComment = comment;
+      return {
+        id: file.id,
+        name: file.filename,
+        title,
+        size: file.bytes!.length,
+        permalink: `https://${domain}.slack.com/files/${this.caller.owner.botUserId}/${file.id}/${file.filename}`,
+      };
+    });
+    if (channel) {
+      this.storeMessage({
+        type: 'message',
+        channel,
+        ts: this.nextTs(),
+        text: optStr(args, 'initial_comment') ?? '',
+        user: this.caller.owner.botUserId,
+        bot_id: this.caller.owner.botId,
+        app_id: this.appId,
+        team: this.caller.teamId || this.teamId,
+        files: shared,
+      });
+    }
+    return { files: shared };
   }
 
   // ---------------------------------------------------------------- users & conversations
@@ -1151,6 +1268,15 @@ export class FakeSlack {
 }
 
 // ------------------------------------------------------------------ helpers
+
+function readRawBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

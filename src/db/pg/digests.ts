@@ -20,6 +20,7 @@ const SCHEDULE = user.columns('u', { only: SCHEDULE_KEYS });
 
 const S = {
   person: statement('digests.person', `select ${user.columns('u', { only: [...SCHEDULE_KEYS, 'digestEnabled'] })} from users u where u.team_id = $1 and u.user_id = $2`),
+  stale: statement('digests.stale', `select stale_after_working_days as days from workspaces where team_id = $1`),
   zone: statement('digests.zone', `select ${user.columns('u', { only: ['slackTz', 'tzOverride'] })} from users u where u.team_id = $1 and u.user_id = $2`),
   waiting: statement(
     'digests.waiting',
@@ -105,6 +106,7 @@ function askAndPerson(r: Raw): AskAndPerson {
 
 export const digestQueries: On<DigestQueries> = {
   digestPerson: async (c, teamId, userId) => (await c.rows(S.person, [teamId, userId])).map((r) => user.read(r) as DigestPerson)[0],
+  staleAfterWorkingDays: async (c, teamId) => (await c.rows<{ days: number }>(S.stale, [teamId])).map((r) => Number(r.days))[0],
   zoneColumns: async (c, teamId, userId) => (await c.rows(S.zone, [teamId, userId])).map((r) => user.read(r) as Pick<UserRow, 'slackTz' | 'tzOverride'>)[0],
   waitingOn: async (c, teamId, userId) => group(await c.rows(S.waiting, [teamId, userId])),
   untoldOutcomes: async (c, teamId, userId) => group(await c.rows(S.untold, [teamId, userId])),

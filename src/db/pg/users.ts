@@ -16,10 +16,10 @@ const S = {
   getForUpdate: statement('users.getForUpdate', `select ${ALL} from users where team_id = $1 and user_id = $2 for update`),
   upsertProfile: statement(
     'users.upsertProfile',
-    `insert into users (team_id, user_id, display_name, is_bot, deleted, slack_tz, profile_fetched_at, created_at, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $7, $7)
+    `insert into users (team_id, user_id, display_name, is_bot, deleted, slack_tz, profile_fetched_at, created_at, updated_at, is_admin)
+     values ($1, $2, $3, $4, $5, $6, $7, $7, $7, $8)
      on conflict (team_id, user_id) do update set display_name = excluded.display_name, is_bot = excluded.is_bot, deleted = excluded.deleted,
-       slack_tz = excluded.slack_tz, profile_fetched_at = excluded.profile_fetched_at, updated_at = excluded.updated_at
+       slack_tz = excluded.slack_tz, is_admin = excluded.is_admin, profile_fetched_at = excluded.profile_fetched_at, updated_at = excluded.updated_at
      returning ${ALL}`,
   ),
   // Unicode-aware lower() here, ASCII-only in SQLite: names outside ASCII may match on PostgreSQL only.
@@ -30,6 +30,17 @@ const S = {
      where status_away_key is not null and next_digest_at is not null and next_digest_at <= $1
        and (profile_fetched_at is null or profile_fetched_at < $2)
      order by next_digest_at, team_id collate "C", user_id collate "C" limit $3`,
+  ),
+  reportRecipients: statement('users.reportRecipients', `select user_id as id from users where team_id = $1 and weekly_report order by user_id collate "C"`),
+  setReportRecipients: statement(
+    'users.setReportRecipients',
+    `update users set weekly_report = (user_id = any($2::text[])), updated_at = $3 where team_id = $1 and (weekly_report or user_id = any($2::text[]))`,
+  ),
+  reportPeople: statement(
+    'users.reportPeople',
+    `select ${row.columns('u')} from users u join workspaces w on w.team_id = u.team_id
+     where u.weekly_report and not u.deleted and not u.is_bot and w.status = 'active'
+     order by u.team_id collate "C", u.user_id collate "C" limit $1`,
   ),
   names: statement('users.names', `select user_id as "userId", display_name as "displayName" from users where team_id = $1 order by user_id collate "C"`),
   byName: statement(
@@ -43,7 +54,7 @@ export const userQueries: On<UserQueries> = {
   getUserForUpdate: async (c, teamId, userId) => (await c.rows(S.getForUpdate, [teamId, userId])).map(row.read)[0],
 
   async upsertProfile(c, teamId, userId, p, now) {
-    const [r] = await c.rows(S.upsertProfile, [teamId, userId, p.displayName, p.isBot, p.deleted, p.slackTz, instant(now.getTime())]);
+    const [r] = await c.rows(S.upsertProfile, [teamId, userId, p.displayName, p.isBot, p.deleted, p.slackTz, instant(now.getTime()), p.isAdmin ?? false]);
     if (!r) throw new Error('upsert returned no row');
     return row.read(r);
   },
@@ -66,6 +77,11 @@ export const userQueries: On<UserQueries> = {
   },
 
   awayStatusesToRecheck: async (c, dueBy, fetchedBefore, limit) => c.rows<{ teamId: string; userId: string }>(S.awayToRecheck, [instant(dueBy), instant(fetchedBefore), limit]),
+  weeklyReportRecipients: async (c, teamId) => (await c.rows<{ id: string }>(S.reportRecipients, [teamId])).map((r) => r.id),
+  async setWeeklyReportRecipients(c, teamId, userIds, now) {
+    await c.changes(S.setReportRecipients, [teamId, [...userIds], instant(now.getTime())]);
+  },
+  weeklyReportPeople: async (c, limit) => (await c.rows(S.reportPeople, [limit])).map(row.read),
   listDisplayNames: async (c, teamId) => c.rows<{ userId: string; displayName: string }>(S.names, [teamId]),
   findUserIdsByName: async (c, teamId, name) => (await c.rows<{ id: string }>(S.byName, [teamId, name])).map((r) => r.id),
 };

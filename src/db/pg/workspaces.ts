@@ -16,6 +16,11 @@ const S = {
     `insert into workspaces (team_id, created_at, status, status_changed_at) values ($1, $2, $3, $2)
      on conflict (team_id) do update set status = excluded.status, status_changed_at = excluded.status_changed_at`,
   ),
+  setStale: statement(
+    'workspaces.setStale',
+    `insert into workspaces (team_id, created_at, stale_after_working_days) values ($1, $2, $3)
+     on conflict (team_id) do update set stale_after_working_days = excluded.stale_after_working_days`,
+  ),
   nextNumber: statement('workspaces.nextNumber', `update workspaces set next_handoff_number = next_handoff_number + 1 where team_id = $1 returning next_handoff_number as next`),
   anyPaused: statement('workspaces.anyPaused', `select team_id from workspaces where status <> 'active' limit 1`),
   ids: statement('workspaces.ids', `select team_id as id from workspaces order by team_id collate "C"`),
@@ -47,6 +52,9 @@ export const workspaceQueries: On<WorkspaceQueries> = {
   },
   getWorkspace: async (c, teamId) => (await c.rows(S.get, [teamId])).map(row.read)[0],
   getWorkspaceForUpdate: async (c, teamId) => (await c.rows(S.getForUpdate, [teamId])).map(row.read)[0],
+  async setStaleAfterWorkingDays(c, teamId, days, now) {
+    await c.changes(S.setStale, [teamId, instant(now.getTime()), days]);
+  },
   async setWorkspaceStatus(c, teamId, status, now) {
     await c.changes(S.setStatus, [teamId, instant(now.getTime()), status]);
   },

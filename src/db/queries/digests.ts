@@ -33,6 +33,7 @@ const statements = (s: Database.Database) => ({
   person: s.prepare<[string, string], Record<string, unknown>>(
     `select ${user.columns('u', { only: [...SCHEDULE_KEYS, 'digestEnabled'] })} from users u where u.team_id = ? and u.user_id = ?`,
   ),
+  stale: s.prepare<[string], { days: number }>(`select stale_after_working_days as days from workspaces where team_id = ?`),
   zone: s.prepare<[string, string], Pick<UserRow, 'slackTz' | 'tzOverride'>>(
     `select ${user.columns('u', { only: ['slackTz', 'tzOverride'] })} from users u where u.team_id = ? and u.user_id = ?`,
   ),
@@ -133,6 +134,11 @@ function group(rows: Record<string, unknown>[]): HandoffWithRecipients[] {
 export function digestPerson(db: Db, teamId: string, userId: string): DigestPerson | undefined {
   const raw = prepared(db, statements).person.get(teamId, userId);
   return raw ? (user.read(raw) as DigestPerson) : undefined;
+}
+
+/** The workspace's stale threshold in working days; undefined when the workspace has no row yet. */
+export function staleAfterWorkingDays(db: Db, teamId: string): number | undefined {
+  return prepared(db, statements).stale.get(teamId)?.days;
 }
 
 export function zoneColumns(db: Db, teamId: string, userId: string): Pick<UserRow, 'slackTz' | 'tzOverride'> | undefined {

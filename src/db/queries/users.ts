@@ -12,11 +12,20 @@ const user = rowReader(users);
 const statements = (s: Database.Database) => ({
   get: s.prepare<[string, string], Record<string, unknown>>(`select ${user.columns()} from users where team_id = ? and user_id = ?`),
   upsertProfile: s.prepare<Record<string, unknown>, Record<string, unknown>>(`
-    insert into users (team_id, user_id, display_name, is_bot, deleted, slack_tz, profile_fetched_at, created_at, updated_at)
-    values (@teamId, @userId, @displayName, @isBot, @deleted, @slackTz, @t, @t, @t)
+    insert into users (team_id, user_id, display_name, is_bot, deleted, slack_tz, is_admin, profile_fetched_at, created_at, updated_at)
+    values (@teamId, @userId, @displayName, @isBot, @deleted, @slackTz, @isAdmin, @t, @t, @t)
     on conflict (team_id, user_id) do update set display_name = @displayName, is_bot = @isBot, deleted = @deleted, slack_tz = @slackTz,
-      profile_fetched_at = @t, updated_at = @t
+      is_admin = @isAdmin, profile_fetched_at = @t, updated_at = @t
     returning ${user.columns()}`),
+  reportRecipients: s.prepare<[string], { id: string }>(`select user_id as id from users where team_id = ? and weekly_report = 1 order by user_id`),
+  setReportRecipients: s.prepare<Record<string, unknown>>(
+    `update users set weekly_report = (user_id in (select value from json_each(@ids))), updated_at = @t
+     where team_id = @teamId and (weekly_report = 1 or user_id in (select value from json_each(@ids)))`,
+  ),
+  reportPeople: s.prepare<[number], Record<string, unknown>>(`
+    select ${user.columns('u')} from users u join workspaces w on w.team_id = u.team_id
+    where u.weekly_report = 1 and u.deleted = 0 and u.is_bot = 0 and w.status = 'active'
+    order by u.team_id, u.user_id limit ?`),
   byName: s.prepare<[string, string], { id: string }>(
     `select user_id as id from users where team_id = ? and deleted = 0 and is_bot = 0 and lower(display_name) = lower(?) limit 2`,
   ),
@@ -41,6 +50,8 @@ export interface SlackProfile {
   isBot: boolean;
   deleted: boolean;
   slackTz: string | null;
+  /** A workspace admin or owner of this workspace (not of another organisation); false when not known. */
+  isAdmin?: boolean;
 }
 
 /** Inserts or refreshes what Slack knows about a person; their own preferences are left alone. */
@@ -53,6 +64,7 @@ export function upsertProfile(db: Db, teamId: string, userId: string, p: SlackPr
     isBot: p.isBot ? 1 : 0,
     deleted: p.deleted ? 1 : 0,
     slackTz: p.slackTz,
+    isAdmin: p.isAdmin ? 1 : 0,
     t,
   });
   return user.read(row!);
@@ -78,6 +90,8 @@ export type UserPatch = Partial<
     | 'lastDigestLocalDate'
     | 'lastDigestAt'
     | 'lastDeflectionAt'
+    | 'reportWeek'
+    | 'reportLink'
   >
 >;
 
@@ -117,4 +131,26 @@ export function awayStatusesToRecheck(db: Db, dueBy: number, fetchedBefore: numb
     .orderBy(asc(users.nextDigestAt), asc(users.teamId), asc(users.userId))
     .limit(limit)
     .all();
+}
+
+/** The people an admin chose for the weekly async-health report, by user id. */
+export function weeklyReportRecipients(db: Db, teamId: string): string[] {
+  return prepared(db, statements)
+    .reportRecipients.all(teamId)
+    .map((r) => r.id);
+}
+
+/** Exactly these people of the workspace get the weekly report from now on (rows must exist). */
+export function setWeeklyReportRecipients(db: Db, teamId: string, userIds: readonly string[], now: Date): void {
+  prepared(db, statements).setReportRecipients.run({ ids: JSON.stringify(userIds), t: now.getTime(), teamId });
+}
+
+/**
+ * Everyone chosen for the weekly report in every active workspace (admins choose a handful each), for
+ * the planner of each tick; at most `limit`, in (team, user) order.
+ */
+export function weeklyReportPeople(db: Db, limit: number): UserRow[] {
+  return prepared(db, statements)
+    .reportPeople.all(limit)
+    .map((r) => user.read(r));
 }

@@ -81,6 +81,12 @@ export function setWorkspaceStatus(db: Db, teamId: string, status: 'active' | 'u
 }
 
 /** Allocates the next per-workspace handoff number; call inside the creating transaction. */
+/** The workspace's stale threshold (admins set it: 1–10 of the recipient's working days). */
+export function setStaleAfterWorkingDays(db: Db, teamId: string, days: number, now: Date): void {
+  ensureWorkspace(db, teamId, now);
+  updateWhere(db, workspaces, { staleAfterWorkingDays: days }, { teamId });
+}
+
 export function allocateHandoffNumber(db: Db, teamId: string): number {
   const row = prepared(db, statements).nextNumber.get(teamId);
   if (!row) throw new Error(`workspace ${teamId} is not registered`);

@@ -85,6 +85,12 @@ export function registerHandoffActions(router: ListenerRouter, deps: ListenerDep
     // If the form cannot open (expired trigger, Slack slow), the clicker is told rather than left waiting.
     await deps.settings.open(teamIdOf(body), body.user.id, body.trigger_id, (text) => tellClicker(deps, body, respond, text));
   });
+
+  // Workspace settings: the service asks Slack whether the clicker is an admin before opening them.
+  router.action<BlockAction<ButtonAction>>(ActionIds.openAdminSettings, async ({ ack, body, respond }) => {
+    await ack();
+    await deps.admin.open(teamIdOf(body), body.user.id, body.trigger_id, (text) => tellClicker(deps, body, respond, text));
+  });
 }
 
 async function openOrExplain(deps: ListenerDeps, body: BlockAction, respond: RespondFn, view: View): Promise<void> {

@@ -1,6 +1,6 @@
 /** Modal submissions. Validation errors go back into the modal; nothing typed is ever lost. */
 import type { ViewOutput } from '@slack/bolt';
-import { AgendaModalFields, CallbackIds, HandoffModalFields as F, ReassignModalFields, ResolveModalFields, SettingsModalFields as S } from '../../ids';
+import { AdminSettingsFields as A, AgendaModalFields, CallbackIds, HandoffModalFields as F, ReassignModalFields, ResolveModalFields, SettingsModalFields as S } from '../../ids';
 import { titleFromAsk } from '../../domain/commandText';
 import type { DraftField, HandoffDraft } from '../../domain/handoffDraft';
 import { cleanText } from '../../domain/slackText';
@@ -11,6 +11,7 @@ import { parseJsonMeta, type NoteModalMeta, type ReassignModalMeta } from '../..
 import { safeMrkdwn } from '../../views/text';
 import { explainOneShotFailure } from '../../slack/errors';
 import type { SettingsField } from '../../services/settings';
+import type { AdminField } from '../../services/adminSettings';
 import { afterChange } from '../afterChange';
 import { teamIdOf, type ListenerDeps } from '../context';
 import { ACK_BUDGET_MS, withDeadline } from '../../deadline';
@@ -219,6 +220,25 @@ export function registerSubmissions(router: ListenerRouter, deps: ListenerDeps):
         holidayRegion: S.holidayRegionCode.block,
       };
       return ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(out.errors).map(([k, m]) => [blocks[k as SettingsField], m])) });
+    }
+    await ack({ response_action: 'update', view: out.view });
+    await deps.home.publish(teamIdOf(body), body.user.id);
+  });
+
+  // Workspace settings: the service checks with Slack that the submitter is an admin before saving.
+  router.view(CallbackIds.adminSettingsModal, async ({ ack, body, view }) => {
+    const v = valuesOf(view);
+    const input = { reportRecipients: stringsOf(read(v, A.reportRecipients, 'selected_users')), staleAfter: selectedValue(v, A.staleAfter) };
+    const saved = await withDeadline(settle(deps.admin.save(teamIdOf(body), body.user.id, input)), ACK_BUDGET_MS);
+    if (saved === 'timeout') return ack();
+    if (!saved.ok) {
+      deps.logger.error({ err: saved.error }, 'could not save workspace settings');
+      return ack({ response_action: 'errors', errors: { [A.reportRecipients.block]: SAVE_FAILED } });
+    }
+    const out = saved.value;
+    if ('errors' in out) {
+      const blocks: Record<AdminField, string> = { reportRecipients: A.reportRecipients.block, staleAfter: A.staleAfter.block };
+      return ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(out.errors).map(([k, m]) => [blocks[k as AdminField], m])) });
     }
     await ack({ response_action: 'update', view: out.view });
     await deps.home.publish(teamIdOf(body), body.user.id);

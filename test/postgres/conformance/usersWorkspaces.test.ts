@@ -14,6 +14,34 @@ const profile = (displayName: string, more: Partial<{ isBot: boolean; deleted: b
 });
 
 describeStores('users', (ctx) => {
+  it('stores whether a person is a workspace admin with each profile refresh', async () => {
+    const { store } = ctx();
+    expect((await store.upsertProfile(T, 'U7', { ...profile('Boss'), isAdmin: true }, NOW)).isAdmin).toBe(true);
+    expect((await store.upsertProfile(T, 'U7', profile('Boss'), at(1))).isAdmin).toBe(false);
+  });
+
+  it('keeps exactly the people chosen for the weekly report, and lists them across active workspaces only', async () => {
+    const { store } = ctx();
+    for (const u of ['U1', 'U2', 'U3']) await store.upsertProfile(T, u, profile(u), NOW);
+    await store.upsertProfile('T2', 'U9', profile('U9'), NOW);
+    await store.ensureWorkspace(T, NOW);
+    await store.ensureWorkspace('T2', NOW);
+    await store.setWeeklyReportRecipients(T, ['U2', 'U1'], at(1));
+    await store.setWeeklyReportRecipients('T2', ['U9'], at(1));
+    expect(await store.weeklyReportRecipients(T)).toEqual(['U1', 'U2']);
+    await store.setWeeklyReportRecipients(T, ['U3', 'U2'], at(2));
+    expect(await store.weeklyReportRecipients(T)).toEqual(['U2', 'U3']);
+    expect((await store.getUser(T, 'U1'))?.weeklyReport).toBe(false);
+    expect((await store.weeklyReportPeople(10)).map((r) => `${r.teamId}/${r.userId}`)).toEqual(['T1/U2', 'T1/U3', 'T2/U9']);
+    expect((await store.weeklyReportPeople(1)).map((r) => r.userId)).toEqual(['U2']);
+    await store.setWorkspaceStatus('T2', 'uninstalled', at(3));
+    expect((await store.weeklyReportPeople(10)).map((r) => r.userId)).toEqual(['U2', 'U3']);
+    await store.updateUser(T, 'U2', { reportWeek: '2027-W11', reportLink: 'https://example.slack.com/files/U/F1/x.png' }, at(4));
+    expect(await store.getUser(T, 'U2')).toMatchObject({ reportWeek: '2027-W11', reportLink: 'https://example.slack.com/files/U/F1/x.png' });
+    await store.setWeeklyReportRecipients(T, [], at(5));
+    expect(await store.weeklyReportRecipients(T)).toEqual([]);
+  });
+
   it('inserts a profile with the schema defaults, and a refresh leaves the person’s preferences alone', async () => {
     const { store } = ctx();
     const inserted = await store.upsertProfile(T, 'U1', profile('Ana'), NOW);
@@ -36,6 +64,10 @@ describeStores('users', (ctx) => {
       statusAwayKind: null,
       statusAwayKey: null,
       statusAwayDismissed: null,
+      isAdmin: false,
+      weeklyReport: false,
+      reportWeek: null,
+      reportLink: null,
       nextDigestAt: null,
       nextDigestLocalDate: null,
       lastDigestLocalDate: null,
@@ -187,7 +219,18 @@ describeStores('workspaces', (ctx) => {
       createdAt: NOW.getTime(),
       statusChangedAt: null,
       enterpriseId: null,
+      staleAfterWorkingDays: 2,
     });
+  });
+
+  it('keeps the stale threshold admins set (registering the workspace if needed), and the digest reads it', async () => {
+    const { store } = ctx();
+    expect(await store.staleAfterWorkingDays('T9')).toBeUndefined();
+    await store.setStaleAfterWorkingDays('T9', 5, NOW);
+    expect(await store.getWorkspace('T9')).toMatchObject({ staleAfterWorkingDays: 5, status: 'active', createdAt: NOW.getTime() });
+    await store.setStaleAfterWorkingDays('T9', 1, at(1));
+    expect(await store.staleAfterWorkingDays('T9')).toBe(1);
+    expect(await store.getWorkspace('T9')).toMatchObject({ createdAt: NOW.getTime() });
   });
 
   it('records status changes (registering the workspace if needed) and says whether any is paused', async () => {
