@@ -17,6 +17,7 @@ import type { UserRow } from '../db/queries/users';
 import type { People } from './people';
 import { bestEffort } from '../bestEffort';
 import { healthReport, personalFigures } from './asyncHealthReport';
+import type { HealthReport } from '../domain/asyncHealth';
 import { homeHealthBlocks } from '../views/weeklyReport';
 
 /**
@@ -26,8 +27,12 @@ import { homeHealthBlocks } from '../views/weeklyReport';
 const loadLimit = (maxBlocks: number) => Math.ceil(maxBlocks / 2);
 /** How far back "recently resolved" looks. */
 const RECENT_MS = 7 * 24 * 3600_000;
+/** How long App Home reuses a workspace's async-health figures. */
+const HEALTH_FRESH_MS = 10 * 60_000;
 
 export class HomeService {
+  private readonly health = new Map<string, { at: number; report: Promise<HealthReport> }>();
+
   constructor(
     private readonly store: Store,
     private readonly client: WebClient,
@@ -104,9 +109,26 @@ export class HomeService {
 
   /** The viewer's own figures of the last 7 days and the team's totals; nothing when they cannot be computed. */
   private async healthBlocks(teamId: string, userId: string, row: UserRow | null, now: Date): Promise<KnownBlock[] | undefined> {
-    const report = await bestEffort(healthReport(this.store, teamId, { from: new Date(now.getTime() - RECENT_MS), to: now }), this.logger, 'async health for App Home');
+    const report = await bestEffort(this.recentHealth(teamId, now), this.logger, 'async health for App Home');
     if (!report) return undefined;
     return homeHealthBlocks({ report, me: personalFigures(report, userId), getsReport: row?.weeklyReport ?? false, reportLink: row?.reportLink ?? null });
+  }
+
+  /**
+   * The workspace's last 7 days, computed at most once per HEALTH_FRESH_MS and shared by every App Home
+   * published meanwhile: it reads the workspace's whole week of events, and a morning of App Home opens
+   * in a big workspace must not read it once per open. Figures a few minutes old are still the week's.
+   */
+  private recentHealth(teamId: string, now: Date): Promise<HealthReport> {
+    const hit = this.health.get(teamId);
+    if (hit && now.getTime() - hit.at < HEALTH_FRESH_MS && now.getTime() >= hit.at) return hit.report;
+    const report = healthReport(this.store, teamId, { from: new Date(now.getTime() - RECENT_MS), to: now });
+    this.health.set(teamId, { at: now.getTime(), report });
+    // A failure is not kept: the next open tries again.
+    report.catch(() => {
+      if (this.health.get(teamId)?.report === report) this.health.delete(teamId);
+    });
+    return report;
   }
 
   private scheduleLine(row: UserRow | null, now: Date): string {

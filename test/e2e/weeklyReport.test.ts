@@ -156,6 +156,21 @@ describe('weekly async-health report', () => {
     // Someone not chosen is told how to get it.
     await t.handoff.deps.home.publish(TEAM, 'U2');
     expect(JSON.stringify(t.fake.homeViewFor('U2')?.view.blocks)).toContain('Ask a workspace admin to add you');
+
+    // App Home reuses the workspace's figures for 10 minutes (they read its whole week), then reads them again.
+    const healthOf = async (u: string) => {
+      await t.handoff.deps.home.publish(TEAM, u);
+      const blocks = t.fake.homeViewFor(u)?.view.blocks as Array<{ text?: { text?: string } }>;
+      return blocks.map((b) => b.text?.text ?? '').find((x) => x.startsWith('*Async health')) ?? '';
+    };
+    const before = await healthOf('U1');
+    expect(before).toMatch(/You created \d+;/);
+    const created = (text: string) => Number(/You created (\d+);/.exec(text)![1]);
+    await t.slack.command({ userId: 'U1', text: '<@U2> send the Q1 numbers' });
+    await eventually(async () => expect((await selectRows(t, 'handoffs')).some((h) => h.ask.includes('Q1 numbers'))).toBe(true));
+    expect(created(await healthOf('U1'))).toBe(created(before));
+    t.clock.advance(10 * 60_000);
+    expect(created(await healthOf('U1'))).toBe(created(before) + 1);
   });
 
   it('a workspace that uninstalled Handoff gets nothing', async () => {
