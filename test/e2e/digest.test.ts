@@ -571,6 +571,39 @@ describe('morning digest: stale asks, counted in the recipient’s working days'
     }
   });
 
+  it('follows the workspace’s threshold: at 3 working days the author is asked on Wednesday, not Tuesday, and the recipient’s Thursday digest marks it', async () => {
+    const t = await startTestApp({ now: '2026-12-04T10:00:00Z' }); // Fri 19:00 in Tokyo, after Kenji's day
+    try {
+      t.fake.addUser({ id: TOKYO, name: 'kenji', tz: 'Asia/Tokyo' });
+      t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+      const stale = await createHandoff(t, NYC, `<@${TOKYO}> review the supplier contract`);
+      await t.handoff.store.setStaleAfterWorkingDays(TEAM, 3, t.clock.now());
+      const waitingLine = (m: FakeMessage) => JSON.stringify(m.blocks ?? []).match(/waiting \d+ of your working days/g) ?? [];
+      const offers = () =>
+        digestsIn(t, NYC)
+          .map(textOf)
+          .filter((x) => x.includes('No answer from'));
+      // Nora's Tuesday 09:00: two of Kenji's working days have passed (at the default 2 she would be asked).
+      t.clock.set('2026-12-08T14:00:00Z');
+      await t.tick();
+      expect(offers()).toEqual([]);
+      t.clock.set('2026-12-09T00:00:00Z'); // Kenji's Wednesday 09:00: not marked yet
+      await t.tick();
+      expect(waitingLine(digestsIn(t, TOKYO).at(-1)!)).toEqual([]);
+      // Nora's Wednesday 09:00: three have passed, so she is asked.
+      t.clock.set('2026-12-09T14:00:00Z');
+      await t.tick();
+      const number = await handoffNumber(t, stale);
+      expect(offers()).toHaveLength(1);
+      expect(offers()[0]).toContain(`No answer from <@${TOKYO}> in 3 of their working days: *#${number} · review the supplier contract*`);
+      t.clock.set('2026-12-10T00:00:00Z'); // Kenji's Thursday 09:00: marked
+      await t.tick();
+      expect(waitingLine(digestsIn(t, TOKYO).at(-1)!)).toEqual(['waiting 3 of your working days']);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('the author is asked once, on their own morning, and a nudge puts the ask first in the recipient’s next digest — never a ping, once per their working day', async () => {
     const t = await startTestApp({ now: '2026-12-04T10:00:00Z' }); // Fri 19:00 in Tokyo, 05:00 in New York
     try {
