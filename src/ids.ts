@@ -80,6 +80,7 @@ export const SettingsModalFields = {
   holidayRegion: { block: 'holiday_region', action: 'holiday_region_select' },
   holidayRegionCode: { block: 'holiday_region_code', action: 'holiday_region_code_input' },
   notAway: { block: 'not_away', action: 'not_away_toggle' },
+  stopWeeklyReport: { block: 'stop_weekly_report', action: 'stop_weekly_report_toggle' },
 } as const;
 
 export const AdminSettingsFields = {

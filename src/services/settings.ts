@@ -54,6 +54,8 @@ export interface SettingsInput {
   holidayRegionCode: string;
   /** "I'm not away" ticked; null when the form did not offer it (no away status). */
   notAway: boolean | null;
+  /** "Stop sending me the weekly report" ticked (offered only to people who get it). */
+  stopWeeklyReport?: boolean;
 }
 
 /** The fields a save writes: the form's values as the users row keeps them. */
@@ -191,6 +193,7 @@ function valuesOf(row: UserRow | null, now: Date): SettingsValues {
     awayUntil: row?.awayUntil ?? null,
     holiday: holidayChoiceOf(row),
     statusAway: statusAwayViewOf(row, now),
+    getsWeeklyReport: row?.weeklyReport ?? false,
   };
 }
 
@@ -242,13 +245,14 @@ export class SettingsService {
     // person between the read and the replan would otherwise be overwritten by a plan made before it.
     const row = await this.store.transaction(async (tx) => {
       const current = (await tx.getUserForUpdate(teamId, userId)) ?? person.row!;
-      await tx.updateUser(teamId, userId, { ...rest, ...notAwayPatch(current, notAway, now), workdayStartMinute: startMinute, workdayEndMinute: endMinute }, now);
+      const stopReport = input.stopWeeklyReport === true && current.weeklyReport ? { weeklyReport: false } : {};
+      await tx.updateUser(teamId, userId, { ...rest, ...notAwayPatch(current, notAway, now), ...stopReport, workdayStartMinute: startMinute, workdayEndMinute: endMinute }, now);
       await this.people.replanDigest((await tx.getUser(teamId, userId))!, tx);
       // Read back what was planned: the preview shows what the scheduler will do, not a second guess.
       return (await tx.getUser(teamId, userId))!;
     });
     const preview = digestPreview(scheduleOf(row), plannedDigestsOf(row, now, 3), now);
-    this.logger.info({ teamId, userId }, 'settings saved');
+    this.logger.info({ teamId, userId, ...(input.stopWeeklyReport ? { stoppedWeeklyReport: true } : {}) }, 'settings saved');
     return { errors: {}, view: settingsSavedView(preview, row.digestEnabled) };
   }
 }

@@ -42,6 +42,8 @@ export interface SettingsValues {
   awayUntil: string | null;
   holiday: HolidayChoice;
   statusAway: StatusAwayView | null;
+  /** An admin chose them for the weekly async-health report: they may stop it. */
+  getsWeeklyReport: boolean;
 }
 
 const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -110,6 +112,7 @@ export function settingsModal(v: SettingsValues, previewLines: string[]): ModalV
     },
     ...statusAwayBlocks(v.statusAway),
     ...holidayBlocks(v.holiday),
+    ...weeklyReportBlocks(v.getsWeeklyReport),
     { type: 'divider' },
     previewBlock(previewLines, v.digestEnabled),
   ];
@@ -121,6 +124,21 @@ export function settingsModal(v: SettingsValues, previewLines: string[]): ModalV
     close: { type: 'plain_text', text: 'Cancel' },
     blocks,
   };
+}
+
+/** For someone an admin chose: the weekly report is theirs to stop (an admin can add them again). */
+function weeklyReportBlocks(gets: boolean): KnownBlock[] {
+  if (!gets) return [];
+  return [
+    {
+      type: 'input',
+      block_id: F.stopWeeklyReport.block,
+      optional: true,
+      label: { type: 'plain_text', text: 'Weekly report' },
+      hint: { type: 'plain_text', text: 'A workspace admin chose you for the async-health report each Monday; they can add you again.' },
+      element: { type: 'checkboxes', action_id: F.stopWeeklyReport.action, options: [onOption('Stop sending me the weekly report')] },
+    },
+  ];
 }
 
 const NOT_AWAY_LABEL = 'I’m not away: ignore this Slack status';

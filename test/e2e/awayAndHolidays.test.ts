@@ -6,6 +6,7 @@
 import { commandText, startTestApp, eventually, type TestApp } from '../harness/testApp';
 import type { FakeMessage } from '../harness/fakeSlack';
 import { selectOne, selectRows } from '../harness/testDb';
+import { openSettings, saveSettings } from '../harness/settingsForm';
 import { CallbackIds, HandoffModalFields as F, MetadataEventTypes, SettingsModalFields as S } from '../../src/ids';
 
 const TEAM = 'T0001';
@@ -13,39 +14,6 @@ const LISBON = 'ULISBON';
 const NYC = 'UNYC';
 
 const userRow = (t: TestApp, userId: string) => selectOne(t, 'users', { teamId: TEAM, userId });
-
-interface SettingsForm {
-  region?: string | null;
-  code?: string;
-  notAway?: boolean;
-}
-
-/** A settings submission with the defaults (09:00–17:00 Mon–Fri, digest on) and the fields under test. */
-function settingsValues(v: SettingsForm) {
-  return {
-    [S.tz.block]: { [S.tz.action]: '' },
-    [S.start.block]: { [S.start.action]: { type: 'timepicker', selected_time: '09:00' } },
-    [S.end.block]: { [S.end.action]: { type: 'timepicker', selected_time: '17:00' } },
-    [S.days.block]: { [S.days.action]: { type: 'checkboxes', selected_options: [1, 2, 3, 4, 5].map((d) => ({ value: String(d) })) } },
-    [S.digest.block]: { [S.digest.action]: { type: 'checkboxes', selected_options: [{ value: 'on' }] } },
-    [S.deflection.block]: { [S.deflection.action]: { type: 'checkboxes', selected_options: [{ value: 'on' }] } },
-    [S.awayUntil.block]: { [S.awayUntil.action]: { type: 'datepicker', selected_date: null } },
-    ...(v.region !== undefined ? { [S.holidayRegion.block]: { [S.holidayRegion.action]: { type: 'static_select', selected_option: v.region ? { value: v.region } : null } } } : {}),
-    [S.holidayRegionCode.block]: { [S.holidayRegionCode.action]: v.code ?? '' },
-    ...(v.notAway !== undefined ? { [S.notAway.block]: { [S.notAway.action]: { type: 'checkboxes', selected_options: v.notAway ? [{ value: 'on' }] : [] } } } : {}),
-  };
-}
-
-const saveSettings = (t: TestApp, userId: string, v: SettingsForm) =>
-  t.slack.interaction(t.slack.viewSubmission({ userId, callbackId: CallbackIds.settingsModal, values: settingsValues(v) }));
-
-/** Opens settings and returns the modal Slack was asked to show. */
-async function openSettings(t: TestApp, userId: string): Promise<Record<string, unknown>> {
-  const before = t.fake.callsTo('views.open').length;
-  await t.slack.command({ userId, text: 'settings' });
-  await eventually(() => expect(t.fake.callsTo('views.open').length).toBeGreaterThan(before));
-  return t.fake.callsTo('views.open')[before]!.args.view as Record<string, unknown>;
-}
 
 interface SelectElement {
   initial_option?: { value: string; text: { text: string } };

@@ -11,7 +11,8 @@ import { eventually, startTestApp, type TestApp } from '../harness/testApp';
 import { seedScenario } from '../harness/healthScenario';
 import { selectOne, selectRows } from '../harness/testDb';
 import type { FakeFile } from '../harness/fakeSlack';
-import { ActionIds, AdminSettingsFields as A, CallbackIds } from '../../src/ids';
+import { ActionIds, AdminSettingsFields as A, CallbackIds, SettingsModalFields as S } from '../../src/ids';
+import { openSettings, saveSettings } from '../harness/settingsForm';
 import { PRIVACY_NOTE } from '../../src/views/healthSummary';
 
 const TEAM = 'T0001';
@@ -173,6 +174,25 @@ describe('weekly async-health report', () => {
     expect(created(await healthOf('U1'))).toBe(created(before));
     t.clock.advance(9 * 60_000);
     expect(created(await healthOf('U1'))).toBe(created(before) + 1);
+  });
+
+  it('a person an admin chose can stop it from their own settings; others are not offered the choice', async () => {
+    expect((await submitAdmin(t, BOSS, ['U1', 'U6'])).json).toMatchObject({ response_action: 'update' });
+    const offered = async (u: string) => JSON.stringify(await openSettings(t, u)).includes(S.stopWeeklyReport.block);
+    expect(await offered('U1')).toBe(true);
+    expect(await offered('U2')).toBe(false);
+    // Unticked, a save changes nothing; ticked, it stops.
+    expect((await saveSettings(t, 'U6', { stopWeeklyReport: false })).status).toBe(200);
+    expect((await saveSettings(t, 'U1', { stopWeeklyReport: true })).status).toBe(200);
+    expect((await selectOne(t, 'users', { teamId: TEAM, userId: 'U1' })).weeklyReport).toBe(false);
+    expect((await selectOne(t, 'users', { teamId: TEAM, userId: 'U6' })).weeklyReport).toBe(true);
+    expect(await offered('U1')).toBe(false);
+    // Monday: Tokyo's report comes (00:00 UTC), U1's does not.
+    await at(t, '2027-03-15T00:00:00Z');
+    await at(t, '2027-03-15T09:00:00Z');
+    await at(t, '2027-03-15T12:00:00Z');
+    expect(filesTo(t, 'U6')).toHaveLength(1);
+    expect(filesTo(t, 'U1')).toHaveLength(0);
   });
 
   it('a workspace that uninstalled Handoff gets nothing', async () => {

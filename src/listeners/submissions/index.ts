@@ -202,6 +202,7 @@ export function registerSubmissions(router: ListenerRouter, deps: ListenerDeps):
       holidayRegionCode: textOf(v, S.holidayRegionCode),
       // Offered only while a Slack status says away: absent, it changes nothing.
       notAway: v[S.notAway.block] ? optionValues(v, S.notAway).length > 0 : null,
+      stopWeeklyReport: optionValues(v, S.stopWeeklyReport).length > 0,
     };
     const saved = await withDeadline(settle(deps.settings.save(teamIdOf(body), body.user.id, input)), ACK_BUDGET_MS);
     if (saved === 'timeout') return ack();
