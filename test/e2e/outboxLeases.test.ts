@@ -3,13 +3,13 @@
  * run two app instances in one test process on one database, against one fake Slack, with the
  * app clock injected; test/reliability/deploy.test.ts does the same with real processes.
  */
-import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import fs from 'node:fs';
 import { startTestApp, eventually, type TestApp } from '../harness/testApp';
 import { MetadataEventTypes } from '../../src/ids';
 import { isGone, newClaimantId } from '../../src/delivery/claimant';
 import { selectOne, updateRows } from '../harness/testDb';
+import { claimAs, deadClaimant } from '../harness/claims';
 import { OutboxDispatcher } from '../../src/delivery/outbox';
 
 const LISBON = 'ULISBON'; // working at noon UTC: a new handoff DMs them at once
@@ -48,18 +48,6 @@ const posts = (t: TestApp) => t.fake.messagesIn(LISBON).filter((m) => m.metadata
 async function handOff(t: TestApp, ask: string): Promise<void> {
   await t.slack.command({ userId: AUTHOR, text: `<@${LISBON}> ${ask}` });
   await t.fake.waitFor('response_url', (c) => String(c.args.text).includes(ask), 5000);
-}
-
-/** What a claim by another process looks like. */
-async function claimAs(t: TestApp, id: number, claim: { by: string; leaseUntil: number; postingSince: number | null }): Promise<void> {
-  await updateRows(t, 'outbox', { status: 'sending', claimedBy: claim.by, leaseUntil: claim.leaseUntil, postingSince: claim.postingSince, messageTs: null, sentAt: null }, { id });
-}
-
-/** A claimant id of a process that ran on this host and has exited. */
-function deadClaimant(): string {
-  const done = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-  const [host, ns] = newClaimantId().split('#');
-  return [host, ns, done.stdout.trim(), 'dead0001'].join('#');
 }
 
 describe('outbox leases', () => {

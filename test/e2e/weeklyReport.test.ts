@@ -13,6 +13,7 @@ import { selectOne, selectRows } from '../harness/testDb';
 import type { FakeFile } from '../harness/fakeSlack';
 import { ActionIds, AdminSettingsFields as A, CallbackIds, SettingsModalFields as S } from '../../src/ids';
 import { openSettings, saveSettings } from '../harness/settingsForm';
+import { claimAs, deadClaimant } from '../harness/claims';
 import { PRIVACY_NOTE } from '../../src/views/healthSummary';
 
 const TEAM = 'T0001';
@@ -193,6 +194,26 @@ describe('weekly async-health report', () => {
     await at(t, '2027-03-15T12:00:00Z');
     expect(filesTo(t, 'U6')).toHaveLength(1);
     expect(filesTo(t, 'U1')).toHaveLength(0);
+  });
+
+  it('after a crash mid-send, the chart is found in the DM by its file name and not uploaded again; one that never arrived is sent once', async () => {
+    expect((await submitAdmin(t, BOSS, ['U1', 'U2'])).json).toMatchObject({ response_action: 'update' });
+    await at(t, '2027-03-15T09:00:00Z');
+    expect([filesTo(t, 'U1').length, filesTo(t, 'U2').length]).toEqual([1, 1]);
+    const rows = await selectRows(t, 'outbox', { kind: 'report' });
+    const rowOf = (u: string) => rows.find((r) => r.userId === u)!;
+    // Both as a process killed while sending them left them: claimed, the post started.
+    const now = t.clock.now().getTime();
+    for (const u of ['U1', 'U2']) await claimAs(t, rowOf(u).id, { by: deadClaimant(), leaseUntil: now + 60_000, postingSince: now });
+    // U2's upload never reached Slack: its DM holds nothing.
+    t.fake.forgetMessagesIn(t.fake.dmChannelFor('U2'));
+    const uploads = t.fake.callsTo('files.getUploadURLExternal').length;
+    t.clock.advance(10_000); // the default API timeout: a started post has landed or failed by now
+    await t.tick();
+    await eventually(async () => expect((await selectRows(t, 'outbox', { kind: 'report' })).map((r) => r.status)).toEqual(['sent', 'sent']));
+    expect(t.fake.callsTo('files.getUploadURLExternal').length).toBe(uploads + 1);
+    expect(filesTo(t, 'U1')).toHaveLength(1);
+    expect(t.fake.callsTo('files.completeUploadExternal').filter((c) => c.args.channel_id === t.fake.dmChannelFor('U2'))).toHaveLength(2);
   });
 
   it('a workspace that uninstalled Handoff gets nothing', async () => {

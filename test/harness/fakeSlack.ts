@@ -420,6 +420,11 @@ export class FakeSlack {
     return this.storeMessage({ type: 'message', channel: channelId, team: this.teamId, ...msg, ts: msg.ts ?? this.nextTs() });
   }
 
+  /** Drops every message of a channel, as if none had ever reached it (a post lost in a crash). */
+  forgetMessagesIn(channelId: string): void {
+    this.messages.delete(channelId);
+  }
+
   /** Messages in a channel (or the bot's DM with a user), oldest first, thread replies included. */
   messagesIn(channelOrUserId: string): FakeMessage[] {
     const channelId = this.isUserId(channelOrUserId) ? this.dmChannelFor(channelOrUserId) : channelOrUserId;
