@@ -6,6 +6,7 @@
 import { startTestApp, eventually, type TestApp } from '../harness/testApp';
 import type { FakeMessage } from '../harness/fakeSlack';
 import { countRows, insertRows, selectOne, selectRows, updateRows } from '../harness/testDb';
+import { saveSettings } from '../harness/settingsForm';
 import { ActionIds, CallbackIds, CardBlockIds, MetadataEventTypes, ResolveModalFields } from '../../src/ids';
 import { localParts } from '../../src/time';
 import { sweepDueDigests } from '../../src/scheduler/digestSweep';
@@ -641,6 +642,66 @@ describe('morning digest: stale asks, counted in the recipient’s working days'
       expect(JSON.stringify(wednesday.blocks)).toContain(`:wave: *<@${NYC}> nudged this*`);
       await sweepAt('2026-12-09T14:00:00Z'); // Nora's Wednesday: asked once already, nothing new to say
       expect(digestsIn(t, NYC)).toHaveLength(1);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('across Portuguese holidays and a weekend: asked a working day later, nudged once per her working day, each nudge for her next digest on a working day', async () => {
+    const LISBON = 'ULISBON';
+    const t = await startTestApp({ now: '2026-11-27T19:00:00Z' }); // Fri 19:00 in Lisbon, after work
+    try {
+      t.fake.addUser({ id: LISBON, name: 'lia', tz: 'Europe/Lisbon' });
+      t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+      const id = await createHandoff(t, NYC, `<@${LISBON}> check the invoice run`);
+      const number = await handoffNumber(t, id);
+      // Lia keeps Portugal's public holidays, chosen in her settings: Tue 1 Dec and Tue 8 Dec 2026.
+      expect((await saveSettings(t, LISBON, { region: 'PT' })).status).toBe(200);
+      const sweepAt = async (at: string) => {
+        t.clock.set(at);
+        await t.tick();
+      };
+      const offers = () => digestsIn(t, NYC).filter((m) => textOf(m).includes('No answer from'));
+      for (const day of ['2026-11-30', '2026-12-01', '2026-12-02']) {
+        await sweepAt(`${day}T09:00:00Z`); // Lia's 09:00
+        await sweepAt(`${day}T14:00:00Z`); // Nora's 09:00
+      }
+      // Her Monday's shift has ended, Tuesday was a holiday, Wednesday's is still on at Nora's 09:00: one working day.
+      const sentDays = async () => (await digestRows(t, LISBON)).filter((r) => r.status === 'sent').map((r) => r.localDate);
+      expect(await sentDays()).toEqual(['2026-11-30', '2026-12-02']);
+      expect(offers()).toHaveLength(0);
+      await sweepAt('2026-12-03T09:00:00Z');
+      await sweepAt('2026-12-03T14:00:00Z'); // Thursday: Monday and Wednesday have passed
+      expect(offers()).toHaveLength(1);
+      expect(textOf(offers()[0]!)).toContain(`No answer from <@${LISBON}> in 2 of their working days`);
+      const nudge = () =>
+        t.slack.interaction(t.slack.blockAction({ userId: NYC, actionId: ActionIds.nudge, value: `${id}:${LISBON}`, blockId: CardBlockIds.unanswered(id, LISBON) }));
+      const told = (text: string) => t.fake.waitFor('response_url', (c) => String(c.args.text).startsWith(text));
+
+      // Friday evening in Lisbon: her next digest is Monday's, after the weekend.
+      t.clock.set('2026-12-04T18:00:00Z');
+      await nudge();
+      await told(`Nudged: #${number} will be the first thing in <@${LISBON}>’s digest on Mon 7 Dec`);
+      t.clock.set('2026-12-05T12:00:00Z'); // Saturday: the same nudge, not another
+      await nudge();
+      await told(`Already nudged: #${number} is first in <@${LISBON}>’s digest on Mon 7 Dec`);
+      await sweepAt('2026-12-05T09:00:00Z');
+      await sweepAt('2026-12-06T09:00:00Z');
+      await sweepAt('2026-12-07T09:00:00Z'); // Monday 09:00 in Lisbon
+      const monday = digestsIn(t, LISBON).at(-1)!;
+      expect((await sentDays()).at(-1)).toBe('2026-12-07');
+      expect(JSON.stringify(monday.blocks)).toContain(`:wave: *<@${NYC}> nudged this*`);
+
+      // Monday evening: Tuesday 8 Dec is a holiday, so the next nudge is for Wednesday.
+      t.clock.set('2026-12-07T18:00:00Z');
+      await nudge();
+      await told(`Nudged: #${number} will be the first thing in <@${LISBON}>’s digest on Wed 9 Dec`);
+      await sweepAt('2026-12-08T09:00:00Z');
+      expect((await sentDays()).at(-1)).toBe('2026-12-07'); // no digest on the holiday
+      await sweepAt('2026-12-09T09:00:00Z');
+      expect(JSON.stringify(digestsIn(t, LISBON).at(-1)!.blocks)).toContain(`:wave: *<@${NYC}> nudged this*`);
+      expect((await selectRows(t, 'handoffEvents', { handoffId: id, kind: 'nudged' })).map((e) => e.note)).toEqual([`${LISBON} 2026-12-07`, `${LISBON} 2026-12-09`]);
+      expect(nonDigestDmsIn(t, LISBON)).toHaveLength(0); // never a ping
     } finally {
       await t.close();
     }
