@@ -7,7 +7,8 @@ import { commandText, startTestApp, eventually, type TestApp } from '../harness/
 import type { FakeMessage } from '../harness/fakeSlack';
 import { selectOne, selectRows } from '../harness/testDb';
 import { openSettings, saveSettings } from '../harness/settingsForm';
-import { CallbackIds, HandoffModalFields as F, MetadataEventTypes, SettingsModalFields as S } from '../../src/ids';
+import { modalValues } from '../harness/handoffForm';
+import { CallbackIds, MetadataEventTypes, SettingsModalFields as S } from '../../src/ids';
 
 const TEAM = 'T0001';
 const LISBON = 'ULISBON';
@@ -192,17 +193,7 @@ describe('what the author is told: away by Slack status, a public holiday, and w
         userId: NYC,
         callbackId: CallbackIds.handoffModal,
         privateMetadata: view.private_metadata,
-        values: {
-          [F.recipients.block]: { [F.recipients.action]: { type: 'multi_users_select', selected_users: [LISBON, PEDRO, NED] } },
-          [F.ask.block]: { [F.ask.action]: 'The payment run failed, please rerun it' },
-          [F.title.block]: { [F.title.action]: '' },
-          [F.context.block]: { [F.context.action]: '' },
-          [F.links.block]: { [F.links.action]: '' },
-          [F.ifOffline.block]: { [F.ifOffline.action]: '' },
-          [F.neededBy.block]: { [F.neededBy.action]: { type: 'datetimepicker', selected_date_time: null } },
-          [F.channel.block]: { [F.channel.action]: { type: 'conversations_select', selected_conversation: null } },
-          [F.urgent.block]: { [F.urgent.action]: { type: 'checkboxes', selected_options: [{ value: 'urgent' }] } },
-        },
+        values: modalValues({ recipients: [LISBON, PEDRO, NED], ask: 'The payment run failed, please rerun it', urgent: true }),
       }),
     );
     await eventually(() => expect(t.fake.messagesIn(NYC).map((m) => String(m.text))).toContainEqual(expect.stringContaining('For something urgent')));
