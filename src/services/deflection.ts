@@ -177,7 +177,9 @@ export class DeflectionService {
       const res = await this.client.conversations.replies({ channel, ts: threadTs, limit: 100 });
       const messages = (res.messages ?? []) as { user?: string; bot_id?: string; text?: string; ts?: string; thread_ts?: string; subtype?: string; hidden?: boolean }[];
       const read = messages.flatMap((m) =>
-        typeof m.ts === 'string' ? [{ channel, ts: m.ts, threadTs: m.thread_ts ?? threadTs, user: m.user, botId: m.bot_id, hidden: m.hidden, subtype: m.subtype, text: m.text }] : [],
+        typeof m.ts === 'string'
+          ? [{ channel, ts: m.ts, threadTs: m.thread_ts ?? threadTs, user: m.user, botId: m.bot_id, hidden: m.hidden, subtype: m.subtype, text: m.text }]
+          : [],
       );
       await this.threads.noteRead(teamId, read);
       return (await this.threads.ofThread(teamId, channel, threadTs)).userIds;

@@ -12,7 +12,15 @@ const MINUTE = 60_000;
 const HOUR = 3600_000;
 const DAY = 86_400_000;
 
-const seen = (userId: string, o: Partial<ThreadSighting> = {}): ThreadSighting => ({ teamId: 'T1', channelId: 'C1', threadTs: '100.1', userId, started: false, inParent: false, ...o });
+const seen = (userId: string, o: Partial<ThreadSighting> = {}): ThreadSighting => ({
+  teamId: 'T1',
+  channelId: 'C1',
+  threadTs: '100.1',
+  userId,
+  started: false,
+  inParent: false,
+  ...o,
+});
 
 describeStores('thread participants', (ctx) => {
   it('stores a batch, merges repeats within it and across batches, and never turns a flag off', async () => {
