@@ -8,9 +8,10 @@
  * BATCH_DELAY_MS, or at MAX_BATCH rows) stores them all, and each listener's promise settles when its
  * batch is written, so a stopping process (and a test) waits for it like any other listener work.
  * A failed write is logged and forgotten: a thread's people are a convenience, never worth an error.
+ * Nothing is kept for a workspace that switched deflection off.
  */
 import type { Clock } from '../clock';
-import type { StoreOf, ThreadParticipantQueries } from '../db/store';
+import type { DeflectionQueries, StoreOf, ThreadParticipantQueries } from '../db/store';
 import { asChannelMessage } from '../domain/messageEvent';
 import { mergeSightings, sightingsOf, threadPeopleOf, type ThreadMessage, type ThreadPeople, type ThreadSighting } from '../domain/threadParticipants';
 import { deleteInSlices, type PruneOptions } from '../delivery/retention';
@@ -38,7 +39,7 @@ export class ThreadParticipants {
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly store: StoreOf<ThreadParticipantQueries>,
+    private readonly store: StoreOf<ThreadParticipantQueries & Pick<DeflectionQueries, 'workspaceDeflectionEnabled'>>,
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
@@ -118,7 +119,10 @@ export class ThreadParticipants {
   private async write(rows: ThreadSighting[]): Promise<void> {
     const merged = mergeSightings(rows);
     try {
-      await this.store.recordThreadParticipants(merged, this.clock.now());
+      // Kept only for meeting deflection: a workspace that switched it off is not watched (one read per workspace per batch).
+      const off = new Set<string>();
+      for (const teamId of new Set(merged.map((r) => r.teamId))) if (!(await this.store.workspaceDeflectionEnabled(teamId))) off.add(teamId);
+      await this.store.recordThreadParticipants(off.size === 0 ? merged : merged.filter((r) => !off.has(r.teamId)), this.clock.now());
     } catch (err) {
       this.logger.warn({ err, rows: merged.length }, 'thread participants not stored');
     }

@@ -141,6 +141,20 @@ describe('a call proposed in a thread pre-fills the thread’s people from what 
   });
 });
 
+describe('a workspace that switched deflection off', () => {
+  it('keeps nobody’s participation', async () => {
+    await start();
+    await t.handoff.deps.deflection.setWorkspaceEnabled(TEAM, false);
+    const parent = message('U0ANA', 'Launch copy is ready, <@U0BEN>');
+    expect(await deliver(parent)).toBe('ignored: no proposal');
+    expect(await deliver(message('U0DEV', 'quick call?', { threadTs: parent.ts }))).toBe('ignored: workspace switched off');
+    expect(await participants()).toEqual([]);
+    await t.handoff.deps.deflection.setWorkspaceEnabled(TEAM, true);
+    expect(await deliver(message('U0CHO', 'back on', { threadTs: parent.ts }))).toBe('ignored: no proposal');
+    expect(await participants()).toEqual([`${TEAM} C0ENG ${parent.ts} U0ANA started`, `${TEAM} C0ENG ${parent.ts} U0CHO`]);
+  });
+});
+
 describe('retention', () => {
   it('deletes rows not seen for 30 days at the scheduler tick, and keeps the others', async () => {
     await start();

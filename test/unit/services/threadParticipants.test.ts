@@ -1,5 +1,5 @@
 /** The batching of thread participants' writes: after the ack, many messages to one write, read-your-writes for deflection. */
-import type { StoreOf, ThreadParticipantQueries } from '../../../src/db/store';
+import type { DeflectionQueries, StoreOf, ThreadParticipantQueries } from '../../../src/db/store';
 import type { ThreadParticipant, ThreadSighting } from '../../../src/domain/threadParticipants';
 import { createLogger } from '../../../src/logger';
 import { ThreadParticipants } from '../../../src/services/threadParticipants';
@@ -10,7 +10,7 @@ const NOW = new Date('2026-11-25T12:00:00Z');
 function memoryStore() {
   const batches: ThreadSighting[][] = [];
   const rows = new Map<string, ThreadParticipant & { teamId: string; channelId: string; threadTs: string }>();
-  const state = { fail: false };
+  const state = { fail: false, off: new Set<string>() };
   const store = {
     async recordThreadParticipants(sightings: readonly ThreadSighting[]) {
       if (state.fail) {
@@ -30,8 +30,11 @@ function memoryStore() {
     async deleteThreadParticipantsSeenBefore() {
       return 0;
     },
+    async workspaceDeflectionEnabled(teamId: string) {
+      return !state.off.has(teamId);
+    },
   };
-  return { store: store as unknown as StoreOf<ThreadParticipantQueries>, batches, state };
+  return { store: store as unknown as StoreOf<ThreadParticipantQueries & DeflectionQueries>, batches, state };
 }
 
 const logs: string[] = [];
@@ -75,6 +78,15 @@ describe('ThreadParticipants', () => {
     expect(batches).toEqual([]);
   });
 
+  it('keeps nothing for a workspace that switched deflection off', async () => {
+    const { store, batches, state } = memoryStore();
+    const threads = new ThreadParticipants(store, clock, logger);
+    state.off.add('TOFF');
+    await Promise.all([threads.note('TOFF', msg('UANA', '1.1', { text: '<@UBEN>' })), threads.note('TON', msg('UCHO', '1.1'))]);
+    expect(batches.flat().map((s) => `${s.teamId} ${s.userId}`)).toEqual(['TON UCHO']);
+    expect(await threads.ofThread('TOFF', 'C1', '1.1')).toEqual({ userIds: [], parentSeen: false });
+  });
+
   it('a failed write is logged and forgotten; the listener does not fail and the next batch is written', async () => {
     const { store, batches, state } = memoryStore();
     const threads = new ThreadParticipants(store, clock, logger);
@@ -89,11 +101,24 @@ describe('ThreadParticipants', () => {
   it('writes a full batch at once, without waiting for the batch delay', async () => {
     const { store, batches } = memoryStore();
     const threads = new ThreadParticipants(store, clock, logger);
-    const noted = Array.from({ length: 500 }, (_, i) => threads.note('T1', msg(`U${i}`, `${i}.1`)));
-    // The 500th row closed the batch: it is being written already, not waiting for the timer.
-    await Promise.resolve();
-    expect(batches).toHaveLength(1);
-    await Promise.all(noted);
-    expect(batches[0]).toHaveLength(500);
+    // Timers that never fire: only a batch written at once lets the notes settle.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+    try {
+      const noted = Array.from({ length: 500 }, (_, i) => threads.note('T1', msg(`U${i}`, `${i}.1`)));
+      await Promise.all(noted);
+      expect(batches).toHaveLength(1);
+      expect(batches[0]).toHaveLength(500);
+      // One more opens the next batch, which waits for its delay.
+      let later = false;
+      const late = threads.note('T1', msg('ULATE', '9.1')).then(() => (later = true));
+      for (let i = 0; i < 20; i++) await Promise.resolve();
+      expect(later).toBe(false);
+      expect(batches).toHaveLength(1);
+      jest.advanceTimersByTime(100);
+      await late;
+      expect(batches).toHaveLength(2);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
