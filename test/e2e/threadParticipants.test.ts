@@ -50,7 +50,7 @@ interface Options {
 
 /** A message in #eng, stored in the fake (so conversations.replies would see it), and its event. */
 function message(user: string, text: string, o: Options = {}): Record<string, unknown> & { ts: string } {
-  const stored = t.fake.addMessage('C0ENG', { user, text, ...(o.threadTs ? { thread_ts: o.threadTs } : {}) });
+  const stored = t.fake.addMessage('C0ENG', { user, text, ...(o.threadTs ? { thread_ts: o.threadTs } : {}), ...(o.botId ? { bot_id: o.botId } : {}) });
   return {
     type: 'message',
     channel: 'C0ENG',
@@ -128,6 +128,27 @@ describe('a call proposed in a thread pre-fills the thread’s people from what 
     expect(await deliver(message('U0EVE', 'agree, a quick call?', { threadTs: parent.ts }))).toBe('prompted');
     expect(replies()).toHaveLength(1);
     expect((await prefilled())[1]).toEqual(['U0ANA', 'U0BEN', 'U0CHO', 'U0DEV']);
+  });
+
+  it('a thread an app started is read once, not at every proposal; one Handoff started (its card) is never read', async () => {
+    await start();
+    // A deploy app's message Handoff saw (no row: apps are not participants), and people replying to it.
+    const deploy = message('U0BOTTY', 'deploy 42 failed', { botId: 'B0DEPLOY' });
+    expect(await deliver(deploy)).toBe('ignored: not a person speaking');
+    expect(await deliver(message('U0CHO', 'looking', { threadTs: deploy.ts, parentUserId: 'U0BOTTY' }))).toBe('ignored: no proposal');
+    expect(await deliver(message('U0DEV', 'quick call to sort it out?', { threadTs: deploy.ts, parentUserId: 'U0BOTTY' }))).toBe('prompted');
+    expect(await deliver(message('U0EVE', 'can we hop on a call?', { threadTs: deploy.ts, parentUserId: 'U0BOTTY' }))).toBe('prompted');
+    expect(replies()).toHaveLength(1);
+    expect((await prefilled())[1]).toEqual(['U0CHO', 'U0DEV']);
+    // Still no row says the first message was seen: it was an app's.
+    expect((await participants()).filter((r) => r.includes('in-parent') && r.includes(deploy.ts))).toEqual([]);
+
+    // Handoff's own channel card: every reply under it was seen, nothing to read.
+    const card = t.fake.addMessage('C0ENG', { user: 'UBOT', text: 'Handoff #1' });
+    expect(await deliver(message('U0ANA', 'on it', { threadTs: card.ts, parentUserId: 'UBOT' }))).toBe('ignored: no proposal');
+    expect(await deliver(message('U0BEN', 'a 5 min call would be quicker?', { threadTs: card.ts, parentUserId: 'UBOT' }))).toBe('prompted');
+    expect(replies()).toHaveLength(1);
+    expect((await prefilled())[2]).toEqual(['U0ANA']);
   });
 
   it('under Slack’s restricted budget (one read a minute) such a thread is never read: the starter its event names and what was seen since', async () => {

@@ -39,7 +39,7 @@ export function registerEvents(router: ListenerRouter, deps: ListenerDeps): void
     // Already acked (Bolt acks events first): the thread's people join a batch written shortly,
     // before deflection reads them for a proposal in the same thread.
     const noted = deps.threads.note(teamId, event, context.botUserId);
-    const outcome = await deps.deflection.onMessage(teamId, eventId, event);
+    const outcome = await deps.deflection.onMessage(teamId, eventId, event, context.botUserId);
     await noted;
     // Most messages are simply not proposals; the rarer outcomes are worth a debug line.
     if (outcome.kind === 'failed' || (outcome.kind === 'ignored' && !ROUTINE.has(outcome.because))) {
