@@ -32,6 +32,7 @@ import { SettingsService } from './services/settings';
 import { DeflectionService } from './services/deflection';
 import { WorkspaceService } from './services/workspaces';
 import { CardRefresher } from './services/cardRefresh';
+import { ThreadParticipants } from './services/threadParticipants';
 import { OutboxDispatcher } from './delivery/outbox';
 import { SlackDeliveries } from './delivery/deliveries';
 import { DigestBuilder } from './delivery/digestBuilder';
@@ -159,6 +160,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   timeAcks(app, (kind, seconds) => metrics.ackSeconds.observe({ kind }, seconds));
 
   const people = new People(store, client, clock, logger, config.digestMaxLateMs);
+  const threads = new ThreadParticipants(store, clock, logger);
   const digests = new DigestBuilder(store, clock);
   const weeklyReports = new WeeklyReports(store, clock, logger);
   const deliveries = new SlackDeliveries(store, client, clock, digests, history.readPlan, weeklyReports);
@@ -182,7 +184,12 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     handoffs: new HandoffService(store, people, dispatcher, clock, logger, { perPersonPerMinute: config.handoffsPerPersonPerMinute }),
     home: new HomeService(store, client, people, clock, logger),
     settings: new SettingsService(store, client, people, clock, logger),
-    deflection: new DeflectionService(store, client, people, clock, logger, config.deflectionCooldownMs, (outcome) => metrics.deflections.inc({ outcome })),
+    deflection: new DeflectionService(store, client, people, clock, logger, config.deflectionCooldownMs, threads, {
+      observe: (outcome) => metrics.deflections.inc({ outcome }),
+      // Slack's one read a minute (distributed mode) is kept for crash recovery, not spent on a pre-fill.
+      readUnknownThreads: !history.restricted,
+    }),
+    threads,
     cards: new CardRefresher(store, client, identity, clock, logger),
     workspaces,
     admin: new AdminSettingsService(store, client, people, clock, logger),
@@ -207,6 +214,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
       // Distributed mode: a paused workspace resumes when it is re-installed (or its token refreshed).
       if (singleWorkspace) await workspaces.recheckPaused();
       const pruned = await pruneOutbox(store, clock.now(), config.outboxRetentionMs, { stopping });
+      await threads.prune(clock.now(), { stopping });
       if (pruned > 0) logger.info({ rows: pruned, retentionDays: config.outboxRetentionMs / 86_400_000 }, 'deleted finished outbox rows past their retention');
       const lapsed = await purgeLapsedWorkspaces(store, clock.now(), config.dataRetentionMs, { stopping });
       if (lapsed.rows > 0 || lapsed.purged.length > 0) {

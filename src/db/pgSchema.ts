@@ -260,6 +260,22 @@ export const deflectionMutes = pgTable(
   (t) => [primaryKey({ columns: [t.teamId, t.userId, t.channelId] })],
 );
 
+/** Who is in each channel thread, from the message events Handoff receives (see schema.ts). */
+export const threadParticipants = pgTable(
+  'thread_participants',
+  {
+    teamId: text('team_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    threadTs: text('thread_ts').notNull(),
+    userId: text('user_id').notNull(),
+    started: boolean('started').notNull().default(false),
+    inParent: boolean('in_parent').notNull().default(false),
+    firstSeenAt: instant('first_seen_at').notNull(),
+    lastSeenAt: instant('last_seen_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.channelId, t.threadTs, t.userId] }), index('thread_participants_seen_idx').on(t.lastSeenAt)],
+);
+
 export const processedEvents = pgTable(
   'processed_events',
   {

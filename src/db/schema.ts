@@ -302,6 +302,31 @@ export const deflectionMutes = sqliteTable(
   (t) => [primaryKey({ columns: [t.teamId, t.userId, t.channelId] })],
 );
 
+/**
+ * Who is in each channel thread, from the message events Handoff receives (issue 15: not read back
+ * from Slack's history): the thread's starter, the people who replied, the people its messages
+ * mention (apps and Handoff itself left out). A message without replies is its own thread.
+ * Meeting deflection pre-fills a thread's people from here. `last_seen_at` moves at most hourly
+ * (a busy thread costs reads, not writes); rows not seen for 30 days are deleted in slices.
+ */
+export const threadParticipants = sqliteTable(
+  'thread_participants',
+  {
+    teamId: text('team_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    /** The ts of the thread's first message. */
+    threadTs: text('thread_ts').notNull(),
+    userId: text('user_id').notNull(),
+    /** Wrote the thread's first message (seen, or named by a reply's parent_user_id). */
+    started: integer('started', { mode: 'boolean' }).notNull().default(false),
+    /** Seen in the thread's first message itself (wrote it or named in it): Handoff saw the thread begin. */
+    inParent: integer('in_parent', { mode: 'boolean' }).notNull().default(false),
+    firstSeenAt: integer('first_seen_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.channelId, t.threadTs, t.userId] }), index('thread_participants_seen_idx').on(t.lastSeenAt)],
+);
+
 /** Event ids already handled, so a Slack retry or double delivery is a no-op. */
 export const processedEvents = sqliteTable(
   'processed_events',

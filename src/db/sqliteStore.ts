@@ -22,6 +22,7 @@ import * as health from './queries/health';
 import * as installations from './queries/installations';
 import * as outbox from './queries/outbox';
 import * as pace from './queries/pace';
+import * as threadParticipants from './queries/threadParticipants';
 import * as users from './queries/users';
 import * as workspaces from './queries/workspaces';
 import type { Queries, Store, Tx } from './store';
@@ -114,6 +115,9 @@ const FUNCTIONS: QueryFunctions = {
   getPace: pace.getPace,
   createPace: pace.createPace,
   updatePace: pace.updatePace,
+  recordThreadParticipants: threadParticipants.recordThreadParticipants,
+  threadParticipantsOf: threadParticipants.threadParticipantsOf,
+  deleteThreadParticipantsSeenBefore: threadParticipants.deleteThreadParticipantsSeenBefore,
   getUser: users.getUser,
   getUserForUpdate: users.getUserForUpdate,
   upsertProfile: users.upsertProfile,

@@ -19,6 +19,7 @@ import type * as health from './queries/health';
 import type * as installations from './queries/installations';
 import type * as outbox from './queries/outbox';
 import type * as pace from './queries/pace';
+import type * as threadParticipants from './queries/threadParticipants';
 import type * as users from './queries/users';
 import type * as workspaces from './queries/workspaces';
 
@@ -36,6 +37,7 @@ export type HealthQueries = Methods<typeof health>;
 export type InstallationQueries = Methods<typeof installations>;
 export type OutboxQueries = Methods<typeof outbox>;
 export type PaceQueries = Methods<typeof pace>;
+export type ThreadParticipantQueries = Methods<typeof threadParticipants>;
 export type UserQueries = Methods<typeof users>;
 export type WorkspaceQueries = Methods<typeof workspaces>;
 
@@ -47,6 +49,7 @@ export type Queries = DeflectionQueries &
   InstallationQueries &
   OutboxQueries &
   PaceQueries &
+  ThreadParticipantQueries &
   UserQueries &
   WorkspaceQueries;
 

@@ -20,13 +20,21 @@ export interface PruneOptions {
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Deletes finished rows older than `retentionMs` before `now`; returns how many. */
-export async function pruneOutbox(store: StoreOf<OutboxQueries>, now: Date, retentionMs: number, opts: PruneOptions = {}): Promise<number> {
+export function pruneOutbox(store: StoreOf<OutboxQueries>, now: Date, retentionMs: number, opts: PruneOptions = {}): Promise<number> {
+  const before = now.getTime() - retentionMs;
+  return deleteInSlices((limit) => store.deleteFinishedBefore(before, limit), opts);
+}
+
+/**
+ * Runs `deleteSlice(sliceSize)` until it deletes less than a slice, at most `maxSlices` times,
+ * yielding to the event loop between slices; returns how many rows went. Any table's retention.
+ */
+export async function deleteInSlices(deleteSlice: (limit: number) => Promise<number>, opts: PruneOptions = {}): Promise<number> {
   const sliceSize = opts.sliceSize ?? 500;
   const maxSlices = opts.maxSlices ?? 20;
-  const before = now.getTime() - retentionMs;
   let deleted = 0;
   for (let i = 0; i < maxSlices && !opts.stopping?.(); i++) {
-    const n = await store.deleteFinishedBefore(before, sliceSize);
+    const n = await deleteSlice(sliceSize);
     deleted += n;
     if (n < sliceSize) break;
     await yieldToLoop();

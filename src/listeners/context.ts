@@ -8,6 +8,7 @@ import type { HandoffService } from '../services/handoffs';
 import type { HomeService } from '../services/home';
 import type { SettingsService } from '../services/settings';
 import type { DeflectionService } from '../services/deflection';
+import type { ThreadParticipants } from '../services/threadParticipants';
 import type { SlackIdentity } from '../slack/identity';
 import type { CardRefresher } from '../services/cardRefresh';
 import type { WorkspaceService } from '../services/workspaces';
@@ -25,6 +26,8 @@ export interface ListenerDeps {
   home: HomeService;
   settings: SettingsService;
   deflection: DeflectionService;
+  /** Who is in each channel thread, noted from every message event. */
+  threads: ThreadParticipants;
   cards: CardRefresher;
   workspaces: WorkspaceService;
   admin: AdminSettingsService;

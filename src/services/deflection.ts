@@ -23,16 +23,29 @@ import { deflectionLead, deflectionPrompt, type OverlapNote, type RecipientSourc
 import { escapeMrkdwn } from '../views/text';
 import { scheduleOf } from '../domain/personSchedule';
 import type { People, Person } from './people';
+import type { ThreadParticipants } from './threadParticipants';
 import { appNameOf, attachmentTexts, blockTexts, isAppMessage, schedulerCandidates } from './appAnnouncements';
 import { bestEffort } from '../bestEffort';
 
 export type { DeflectionRow };
+
+export interface DeflectionOptions {
+  /** Told each prompt's outcome (shown, failed, converted, dismissed, muted) for /metrics. */
+  observe?: (outcome: string) => void;
+  /**
+   * Whether a thread Handoff did not see begin may be read with conversations.replies (within the
+   * history budget). Off in distributed mode: its one read a minute is kept for crash recovery.
+   */
+  readUnknownThreads?: boolean;
+}
 
 /** Public and private channels. DMs (im) and group DMs (mpim) are private conversations: never. */
 const PROMPTABLE_CHANNELS = new Set(['channel', 'group', undefined]);
 /** Most recipients pre-filled and described; the modal takes 20, a prompt should stay short. */
 const MAX_RECIPIENTS = 10;
 const MAX_PENDING_TEXT = 3000;
+/** Threads this process read for their people (oldest forgotten first): each is read once. */
+const THREADS_READ_REMEMBERED = 1000;
 
 /** Why a message event led to no prompt. */
 export type IgnoredBecause =
@@ -63,12 +76,23 @@ export class DeflectionService {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly cooldownMs: number,
-    /** Told each prompt's outcome (shown, failed, converted, dismissed, muted) for /metrics. */
-    private readonly observe: (outcome: string) => void = () => undefined,
+    /** Who is in each thread, as Handoff saw the thread's messages arrive. */
+    private readonly threads: ThreadParticipants,
+    private readonly opts: DeflectionOptions = {},
   ) {}
 
-  /** A `message` event from the Events API, as Slack sent it (its shape is checked here). */
-  async onMessage(teamId: string, eventId: string | undefined, event: unknown): Promise<OnMessageResult> {
+  /** `team channel thread_ts` of the threads read (insertion order: the oldest goes first). */
+  private readonly threadsRead = new Set<string>();
+
+  private observe(outcome: string): void {
+    this.opts.observe?.(outcome);
+  }
+
+  /**
+   * A `message` event from the Events API, as Slack sent it (its shape is checked here). `botUserId`:
+   * Handoff's own user in this workspace (a thread it started, under its channel card, is fully known).
+   */
+  async onMessage(teamId: string, eventId: string | undefined, event: unknown, botUserId?: string): Promise<OnMessageResult> {
     const e = asChannelMessage(event);
     if (!e) return ignored('unexpected shape');
     // Apps are never prompted; a calendar or meeting app announcing a new call is read on behalf of
@@ -109,7 +133,7 @@ export class DeflectionService {
     const id = await this.store.reservePrompt({ teamId, userId, channelId: e.channel, threadTs, messageTs: e.ts, reason: detection.reason ?? 'phrase' }, now, this.cooldownMs);
     if (id === null) return ignored('already prompted (thread or cooldown)');
 
-    const { people, source } = await this.recipientsFor(teamId, e, userId);
+    const { people, source } = await this.recipientsFor(teamId, e, userId, botUserId);
     await this.store.setPending(
       id,
       readableSlackText(pendingTextOf(e, fromApp), namesOf(people)).slice(0, MAX_PENDING_TEXT),
@@ -134,21 +158,27 @@ export class DeflectionService {
   }
 
   /**
-   * People mentioned in the message; for a reply, also those mentioned in its thread and the person
-   * who started the thread. Only people (not apps, not the author), at most MAX_RECIPIENTS.
+   * People mentioned in the message; for a reply, also the thread's people as Handoff stored them from
+   * the thread's messages (who started it, who replied, whom they mentioned). Only people (not apps,
+   * not the author), at most MAX_RECIPIENTS.
    */
-  private async recipientsFor(teamId: string, e: ChannelMessageEvent, authorId: string): Promise<{ people: Person[]; source: RecipientSource }> {
+  private async recipientsFor(teamId: string, e: ChannelMessageEvent, authorId: string, botUserId?: string): Promise<{ people: Person[]; source: RecipientSource }> {
     const own = mentionedUserIds([typeof e.text === 'string' ? e.text : '', ...attachmentTexts(e), ...blockTexts(e)].join('\n'));
     const fromThread: string[] = [];
     if (e.thread_ts && e.thread_ts !== e.ts) {
-      try {
-        const res = await this.client.conversations.replies({ channel: e.channel, ts: e.thread_ts, limit: 100 });
-        const messages = (res.messages ?? []) as { user?: string; bot_id?: string; text?: string; ts?: string }[];
-        const parent = messages.find((m) => m.ts === e.thread_ts);
-        if (parent?.user && !parent.bot_id) fromThread.push(parent.user);
-        for (const m of messages) if (!m.bot_id) fromThread.push(...mentionedUserIds(m.text ?? ''));
-      } catch (err) {
-        this.logger.debug({ teamId, error: classifySlackError(err).code }, 'thread not readable for deflection recipients');
+      const known = await bestEffort(this.threads.ofThread(teamId, e.channel, e.thread_ts), this.logger, 'thread participants');
+      fromThread.push(...(known?.userIds ?? []));
+      // A thread that began before Handoff was here (or in a channel it just joined): only then is the
+      // thread read, and only when the history budget is not Slack's one-a-minute (see readUnknownThreads).
+      // Not one Handoff started itself (its channel card: every reply since was seen), nor one this
+      // process read already (an app's first message leaves no row saying it was seen).
+      const parent: unknown = (e as { parent_user_id?: unknown }).parent_user_id;
+      const startedByHandoff = botUserId !== undefined && parent === botUserId;
+      const key = `${teamId} ${e.channel} ${e.thread_ts}`;
+      if (known && !known.parentSeen && !startedByHandoff && this.opts.readUnknownThreads && !this.threadsRead.has(key)) {
+        this.threadsRead.add(key);
+        if (this.threadsRead.size > THREADS_READ_REMEMBERED) this.threadsRead.delete(this.threadsRead.values().next().value!);
+        fromThread.push(...(await this.readThread(teamId, e.channel, e.thread_ts, botUserId)));
       }
     }
     const ids = [...new Set([...own, ...fromThread])].filter((u) => u !== authorId).slice(0, MAX_RECIPIENTS * 2);
@@ -156,6 +186,24 @@ export class DeflectionService {
     const people = looked.filter((p): p is Person => !!p?.row && p.exists && !p.isBot && !p.deleted).slice(0, MAX_RECIPIENTS);
     const onlyMentioned = people.every((p) => own.includes(p.userId));
     return { people, source: onlyMentioned ? 'mentioned' : 'thread' };
+  }
+
+  /** Reads the thread once (one page, within the history budget) and stores its people, so it is not read again. */
+  private async readThread(teamId: string, channel: string, threadTs: string, botUserId: string | undefined): Promise<string[]> {
+    try {
+      const res = await this.client.conversations.replies({ channel, ts: threadTs, limit: 100 });
+      const messages = (res.messages ?? []) as { user?: string; bot_id?: string; text?: string; ts?: string; thread_ts?: string; subtype?: string; hidden?: boolean }[];
+      const read = messages.flatMap((m) =>
+        typeof m.ts === 'string'
+          ? [{ channel, ts: m.ts, threadTs: m.thread_ts ?? threadTs, user: m.user, botId: m.bot_id, hidden: m.hidden, subtype: m.subtype, text: m.text }]
+          : [],
+      );
+      await this.threads.noteRead(teamId, read, botUserId);
+      return (await this.threads.ofThread(teamId, channel, threadTs)).userIds;
+    } catch (err) {
+      this.logger.debug({ teamId, error: classifySlackError(err).code }, 'thread not readable for deflection recipients');
+      return [];
+    }
   }
 
   /** The first person among the scheduler candidates Slack gives (see appAnnouncements.ts). */

@@ -51,9 +51,14 @@ export class HistoryBudget {
     this.heldUntil.set(team, Math.max(this.heldUntil.get(team) ?? 0, this.now() + ms));
   }
 
+  /** Slack's limit for apps distributed outside the Marketplace (or tighter): every read counts. */
+  get restricted(): boolean {
+    return this.perMinute <= RESTRICTED_READS_PER_MINUTE;
+  }
+
   /** How much one look through a conversation may read: one page of 15 under Slack's restricted limit. */
   get readPlan(): { pages: number; pageSize: number } {
-    if (this.perMinute <= RESTRICTED_READS_PER_MINUTE) return { pages: 1, pageSize: RESTRICTED_PAGE_SIZE };
+    if (this.restricted) return { pages: 1, pageSize: RESTRICTED_PAGE_SIZE };
     return { pages: Math.min(5, this.perMinute), pageSize: 100 };
   }
 }

@@ -197,6 +197,8 @@ describe('the prompt', () => {
     expect(prompt.thread_ts).toBe(parent.ts);
     expect(leadText(prompt)).toContain('The people in this thread are in 2 time zones — *ben*’s day starts in 2 h.');
     expect((await rows())[0]).toMatchObject({ threadTs: parent.ts, pendingMentions: JSON.stringify(['U0ANA', 'U0BEN']) });
+    // Found in what Handoff stored from the thread's messages, not by reading the thread back.
+    expect(t.fake.callsTo('conversations.replies')).toHaveLength(0);
   });
 
   it('ignores look-alikes', async () => {

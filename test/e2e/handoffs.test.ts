@@ -373,6 +373,36 @@ describe('channel posts', () => {
     expect(JSON.stringify(update.args.blocks)).toContain('Done');
   });
 
+  it('a form submitted from the channel card updates that card by the handoff’s stored channel_ts, reading no history', async () => {
+    await t.slack.interaction(
+      t.slack.viewSubmission({
+        userId: 'U0AUTH',
+        callbackId: CallbackIds.handoffModal,
+        privateMetadata: JSON.stringify({ key: 'c3' }),
+        values: modalValues({ recipients: ['U0ANA'], ask: 'Need the API key rotated', channel: 'C0PROJ' }),
+      }),
+    );
+    const post = await t.fake.waitFor('chat.postMessage', (c) => c.args.channel === 'C0PROJ');
+    const cardTs = (post.response as { ts: string }).ts;
+    const h = (await handoffByNumber(1))!;
+    await eventually(async () => expect((await handoffByNumber(1))!.channelTs).toBe(cardTs));
+    // "Mark done" clicked on the channel card opens the note form, which carries the card's place.
+    const res = await t.slack.interaction(
+      t.slack.viewSubmission({
+        userId: 'U0ANA',
+        callbackId: CallbackIds.resolveModal,
+        privateMetadata: JSON.stringify({ handoffId: h.id, action: 'complete', channelId: 'C0PROJ', messageTs: cardTs }),
+        values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'rotated' } },
+      }),
+    );
+    expect(res.status).toBe(200);
+    const update = await t.fake.waitFor('chat.update', (c) => c.args.channel === 'C0PROJ');
+    expect(update.args.ts).toBe(cardTs);
+    expect(JSON.stringify(update.args.blocks)).toContain('Done');
+    expect(await t.handoff.inFlight.drain(10_000)).toBe(true);
+    expect(t.fake.callsTo('conversations.history')).toHaveLength(0);
+  });
+
   it('tells the author in plain words when it cannot post, and keeps the handoff', async () => {
     await t.slack.interaction(
       t.slack.viewSubmission({

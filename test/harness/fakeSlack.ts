@@ -415,7 +415,7 @@ export class FakeSlack {
   }
 
   /** Seeds a message from someone other than the bot (e.g. the message a shortcut acts on). */
-  addMessage(channel: string, msg: { user: string; text: string; ts?: string; thread_ts?: string; blocks?: AnyBlock[] }): FakeMessage {
+  addMessage(channel: string, msg: { user: string; text: string; ts?: string; thread_ts?: string; blocks?: AnyBlock[]; bot_id?: string }): FakeMessage {
     const channelId = this.isUserId(channel) ? this.dmChannelFor(channel) : channel;
     return this.storeMessage({ type: 'message', channel: channelId, team: this.teamId, ...msg, ts: msg.ts ?? this.nextTs() });
   }

@@ -10,7 +10,17 @@ import * as sqliteSchema from '../../src/db/schema';
 import * as pgSchema from '../../src/db/pgSchema';
 import type { TestApp } from './testApp';
 
-export type TableName = 'workspaces' | 'users' | 'handoffs' | 'handoffRecipients' | 'handoffEvents' | 'outbox' | 'deflections' | 'deflectionMutes' | 'processedEvents';
+export type TableName =
+  | 'workspaces'
+  | 'users'
+  | 'handoffs'
+  | 'handoffRecipients'
+  | 'handoffEvents'
+  | 'outbox'
+  | 'deflections'
+  | 'deflectionMutes'
+  | 'processedEvents'
+  | 'threadParticipants';
 export type RowOf<K extends TableName> = (typeof sqliteSchema)[K]['$inferSelect'];
 export type NewRowOf<K extends TableName> = (typeof sqliteSchema)[K]['$inferInsert'];
 /** Column = value for each entry (null: IS NULL). */

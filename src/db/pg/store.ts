@@ -15,6 +15,7 @@ import { healthQueries } from './health';
 import { installationQueries } from './installations';
 import { outboxQueries } from './outbox';
 import { paceQueries } from './pace';
+import { threadParticipantQueries } from './threadParticipants';
 import { userQueries } from './users';
 import { workspaceQueries } from './workspaces';
 
@@ -28,6 +29,7 @@ function queries(c: Conn): Queries {
     ...bound(c, installationQueries),
     ...bound(c, outboxQueries),
     ...bound(c, paceQueries),
+    ...bound(c, threadParticipantQueries),
     ...bound(c, userQueries),
     ...bound(c, workspaceQueries),
   };

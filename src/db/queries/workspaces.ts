@@ -28,6 +28,7 @@ export const WORKSPACE_TABLES = [
   'deflections',
   'deflection_mutes',
   'processed_events',
+  'thread_participants',
   'handoffs',
   'users',
   'delivery_pace',

@@ -36,7 +36,11 @@ export function registerEvents(router: ListenerRouter, deps: ListenerDeps): void
   router.event('message', async ({ event, body, context }) => {
     const teamId = context.teamId ?? (body as { team_id?: string }).team_id ?? 'unknown';
     const eventId = (body as { event_id?: string }).event_id;
-    const outcome = await deps.deflection.onMessage(teamId, eventId, event);
+    // Already acked (Bolt acks events first): the thread's people join a batch written shortly,
+    // before deflection reads them for a proposal in the same thread.
+    const noted = deps.threads.note(teamId, event, context.botUserId);
+    const outcome = await deps.deflection.onMessage(teamId, eventId, event, context.botUserId);
+    await noted;
     // Most messages are simply not proposals; the rarer outcomes are worth a debug line.
     if (outcome.kind === 'failed' || (outcome.kind === 'ignored' && !ROUTINE.has(outcome.because))) {
       deps.logger.debug({ teamId, eventId, outcome: outcomeLabel(outcome) }, 'message event');

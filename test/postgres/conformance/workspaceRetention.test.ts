@@ -25,6 +25,13 @@ async function populate(store: Store, teamId: string, people = 3): Promise<numbe
   await store.enqueue({ teamId, kind: 'digest', dedupeKey: `digest:U1:${teamId}`, userId: 'U1' }, NOW);
   await store.mute(teamId, 'U1', 'C1', NOW);
   await store.firstSightOfEvent(teamId, 'Ev1', NOW);
+  await store.recordThreadParticipants(
+    [
+      { teamId, channelId: 'C1', threadTs: '1.1', userId: 'U0', started: true, inParent: true },
+      { teamId, channelId: 'C1', threadTs: '1.1', userId: 'U1', started: false, inParent: false },
+    ],
+    NOW,
+  );
   return created.handoff.id;
 }
 
@@ -36,10 +43,11 @@ async function holdsData(store: Store, teamId: string, handoffId: number): Promi
     mute: await store.isMuted(teamId, 'U1', 'C1'),
     // Seen already: its processed-event row is still there.
     event: !(await store.firstSightOfEvent(teamId, 'Ev1', NOW)),
+    thread: (await store.threadParticipantsOf(teamId, 'C1', '1.1')).length > 0,
   };
 }
-const ALL = { workspace: true, person: true, handoff: true, mute: true, event: true };
-const NONE = { workspace: false, person: false, handoff: false, mute: false, event: false };
+const ALL = { workspace: true, person: true, handoff: true, mute: true, event: true, thread: true };
+const NONE = { workspace: false, person: false, handoff: false, mute: false, event: false, thread: false };
 
 describeStores('workspace data retention', (ctx) => {
   it('deletes every row of a workspace paused for the retention period, and nothing of the others', async () => {
@@ -102,6 +110,7 @@ describeStores('workspace data retention', (ctx) => {
       deflections: 0,
       deflection_mutes: 1,
       processed_events: 1,
+      thread_participants: 2,
       handoffs: 1,
       users: 3,
       delivery_pace: 0,

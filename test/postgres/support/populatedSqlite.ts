@@ -15,6 +15,7 @@ import { updateUser, upsertProfile } from '../../../src/db/queries/users';
 import { setWorkspaceStatus } from '../../../src/db/queries/workspaces';
 import { claimTokenRefresh, linkWorkspaceToEnterprise, saveInstallation } from '../../../src/db/queries/installations';
 import { firstSightOfEvent, mute, reservePrompt, setOutcome, setPending, setWorkspaceDeflection } from '../../../src/db/queries/deflections';
+import { recordThreadParticipants } from '../../../src/db/queries/threadParticipants';
 import { decide } from '../../../src/domain/handoffLifecycle';
 import type { HandoffDraft } from '../../../src/domain/handoffDraft';
 
@@ -159,6 +160,17 @@ function deflectionsAndEvents(db: DbHandle['db'], handoffIds: number[]): void {
   setWorkspaceDeflection(db, T2, false);
   firstSightOfEvent(db, T, 'Ev0001', at);
   firstSightOfEvent(db, T2, 'Ev0001', new Date(AT + 1));
+  // A thread's people: flags on and off, a last-seen moved past the first.
+  recordThreadParticipants(
+    db,
+    [
+      { teamId: T, channelId: 'C1', threadTs: '1764493100.000200', userId: 'UALICE', started: true, inParent: true },
+      { teamId: T, channelId: 'C1', threadTs: '1764493100.000200', userId: 'UBOB', started: false, inParent: true },
+    ],
+    at,
+  );
+  recordThreadParticipants(db, [{ teamId: T, channelId: 'C1', threadTs: '1764493100.000200', userId: 'UCARLA', started: false, inParent: false }], new Date(AT + 11_008));
+  recordThreadParticipants(db, [{ teamId: T, channelId: 'C1', threadTs: '1764493100.000200', userId: 'UBOB', started: false, inParent: false }], new Date(AT + 7_200_000));
 }
 
 /** A workspace install with token rotation and a live refresh lease, and an org-wide one without rotation. */

@@ -36,7 +36,8 @@ export interface StoreContext {
   waitingForLock(): Promise<void>;
 }
 
-const TABLES = 'workspaces, users, handoffs, handoff_recipients, handoff_events, outbox, deflections, deflection_mutes, processed_events, installations, delivery_pace';
+const TABLES =
+  'workspaces, users, handoffs, handoff_recipients, handoff_events, outbox, deflections, deflection_mutes, processed_events, installations, delivery_pace, thread_participants';
 
 interface Backend {
   /** Opens a store on this test's database (the first call of a test starts from empty). */

@@ -23,6 +23,7 @@ describe('copyTables', () => {
       'installations',
       'outbox',
       'processed_events',
+      'thread_participants',
       'users',
       'workspaces',
     ]);

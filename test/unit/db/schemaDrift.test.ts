@@ -23,6 +23,7 @@ const tableNames = [
   'processedEvents',
   'installations',
   'deliveryPace',
+  'threadParticipants',
 ] as const;
 type Tables = (typeof tableNames)[number];
 type Row<M, K extends Tables, Kind extends '$inferSelect' | '$inferInsert'> = M[K & keyof M] extends Record<Kind, infer R> ? R : never;

@@ -8,6 +8,7 @@ import type { WorkSchedule } from '../../../src/domain/workSchedule';
 import { DeflectionService, outcomeLabel } from '../../../src/services/deflection';
 import { readableSlackText } from '../../../src/domain/slackText';
 import { People } from '../../../src/services/people';
+import { ThreadParticipants } from '../../../src/services/threadParticipants';
 import { createLogger } from '../../../src/logger';
 import type { WebClient } from '@slack/web-api';
 import { openDatabase, runMigrations, type DbHandle } from '../../../src/db/client';
@@ -252,7 +253,7 @@ describe('DeflectionService.onMessage on its own', () => {
     const clock = { now: () => new Date('2026-11-25T12:00:00Z') };
     const logger = createLogger({ level: 'silent', secrets: [] });
     const store = sqliteStore(h);
-    service = new DeflectionService(store, client, new People(store, client, clock, logger), clock, logger, 4 * H);
+    service = new DeflectionService(store, client, new People(store, client, clock, logger), clock, logger, 4 * H, new ThreadParticipants(store, clock, logger));
   });
   afterEach(() => h.close());
 
