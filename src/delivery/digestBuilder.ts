@@ -73,8 +73,10 @@ export class DigestBuilder {
       staleDays: staleDays(h),
       nudged: nudged(h),
     }));
-    // With the digest off, only what they were never told about (it waited for their day to start).
-    if (mode === 'news') waiting = waiting.filter((h) => !mine(h)?.notifiedAt);
+    // With the digest off, only what they were never told about (it waited for their day to start), and
+    // an ask its author nudged for this very digest: the author was told it would be first in it. (Not on
+    // later days: the digest is off, so a nudge is news once.)
+    if (mode === 'news') waiting = waiting.filter((h) => !mine(h)?.notifiedAt || (h.state === 'open' && mine(h)?.nudgedOn === localDate));
     // Their own actions (a note to self they completed) are never news to them.
     const untold = await this.store.untoldOutcomes(teamId, userId);
     const resolved: DigestItem[] = untold.filter((h) => h.resolvedBy !== userId).map((h) => ({ ...h, snoozedUntilDate: null }));

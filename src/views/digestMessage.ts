@@ -63,7 +63,8 @@ export function digestMessage(plan: DigestPlan<Item>, userId: string, dateLabel:
   }
   if (plan.neededSoon.length > 0) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: '*:hourglass: Needed soon*' } });
-    for (const n of plan.neededSoon) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: neededSoonText(n, mention, (t) => slackDate(new Date(t)), boldSafeMrkdwn) } });
+    for (const n of plan.neededSoon)
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: neededSoonText(n, mention, (t) => slackDate(new Date(t)), boldSafeMrkdwn, now) } });
   }
   if (plan.unanswered.length > 0) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: '*:mailbox_with_no_mail: No answer yet — nudge, reassign, or cancel?*' } });
@@ -102,8 +103,10 @@ function resolvedText(h: HandoffWithRecipients, nameOf: (id: string) => string, 
 }
 
 /** "#12 · Review the contract — needed by Tue 9:00: less than one working day left for @Ana." */
-function neededSoonText(n: NeededSoon, nameOf: (id: string) => string, when: (t: number) => string, bold: Escape): string {
+function neededSoonText(n: NeededSoon, nameOf: (id: string) => string, when: (t: number) => string, bold: Escape, now: Date): string {
   const who = n.recipientIds.map(nameOf).join(', ');
+  // Set, or come, after the recipients' last chance: say it is late, not that time is short.
+  if (n.neededByAt <= now.getTime()) return `*#${n.number} · ${bold(n.title, 200)}* — was needed by ${when(n.neededByAt)} and is still open with ${who}.`;
   return `*#${n.number} · ${bold(n.title, 200)}* — needed by ${when(n.neededByAt)}: less than one working day left for ${who}.`;
 }
 
@@ -204,7 +207,7 @@ export function digestText(
   }
   if (plan.neededSoon.length > 0) {
     lines.push('', 'Needed soon');
-    for (const n of plan.neededSoon) lines.push(`  ${neededSoonText(n, nameOf, when, plain).replace(/\*/g, '')}`);
+    for (const n of plan.neededSoon) lines.push(`  ${neededSoonText(n, nameOf, when, plain, now).replace(/\*/g, '')}`);
   }
   if (plan.unanswered.length > 0) {
     lines.push('', 'No answer yet — nudge, reassign, or cancel?');

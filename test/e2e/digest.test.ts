@@ -647,6 +647,37 @@ describe('morning digest: stale asks, counted in the recipient’s working days'
     }
   });
 
+  it('a nudge reaches a recipient whose morning digest is off: in their next day’s message, once', async () => {
+    const t = await startTestApp({ now: '2026-12-04T10:00:00Z' }); // Fri 19:00 in Tokyo, 05:00 in New York
+    try {
+      t.fake.addUser({ id: TOKYO, name: 'kenji', tz: 'Asia/Tokyo' });
+      t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+      const id = await createHandoff(t, NYC, `<@${TOKYO}> review the supplier contract`);
+      const number = await handoffNumber(t, id);
+      // Kenji turned his digest off: he hears only of what waited for his day to start.
+      await updateRows(t, 'users', { digestEnabled: false }, { teamId: TEAM, userId: TOKYO });
+      const sweepAt = async (at: string) => {
+        t.clock.set(at);
+        await t.tick();
+      };
+      await sweepAt('2026-12-07T00:00:00Z'); // Kenji's Monday: the ask that waited for him
+      expect(digestsIn(t, TOKYO)).toHaveLength(1);
+      await sweepAt('2026-12-08T00:00:00Z'); // Tuesday: nothing new, nothing sent
+      await sweepAt('2026-12-08T14:00:00Z'); // Nora's Tuesday: asked about his silence
+      expect(digestsIn(t, TOKYO)).toHaveLength(1);
+      await t.slack.interaction(t.slack.blockAction({ userId: NYC, actionId: ActionIds.nudge, value: `${id}:${TOKYO}`, blockId: CardBlockIds.unanswered(id, TOKYO) }));
+      await t.fake.waitFor('response_url', (c) => String(c.args.text).startsWith(`Nudged: #${number} will be the first thing in <@${TOKYO}>’s digest on Wed 9 Dec`));
+      await sweepAt('2026-12-09T00:00:00Z'); // Wednesday: as Nora was told
+      expect(digestsIn(t, TOKYO)).toHaveLength(2);
+      expect(JSON.stringify(digestsIn(t, TOKYO).at(-1)!.blocks)).toContain(`:wave: *<@${NYC}> nudged this*`);
+      await sweepAt('2026-12-10T00:00:00Z'); // Thursday: a nudge is news once
+      expect(digestsIn(t, TOKYO)).toHaveLength(2);
+      expect(nonDigestDmsIn(t, TOKYO)).toHaveLength(0);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('across Portuguese holidays and a weekend: asked a working day later, nudged once per her working day, each nudge for her next digest on a working day', async () => {
     const LISBON = 'ULISBON';
     const t = await startTestApp({ now: '2026-11-27T19:00:00Z' }); // Fri 19:00 in Lisbon, after work

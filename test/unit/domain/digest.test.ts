@@ -164,6 +164,14 @@ describe('digestText (handoff digest-preview)', () => {
     expect(JSON.stringify(digestMessage(holiday, 'UME', 'x', monday).blocks)).toContain('day starts next, in 1 d 15 h (Tue 1 Dec is a public holiday in Portugal).');
   });
 
+  it('a "needed by" already past is said to be late, not to have less than a working day left', () => {
+    const needed = (neededByAt: number) => planDigest({ ...base, neededSoon: [{ handoffId: 1, number: 7, title: 'Deck', neededByAt, recipientIds: ['UANA'] }] })!;
+    const names = (id: string) => (id === 'UANA' ? '@ana' : id);
+    expect(digestText(needed(NOW.getTime() + 3 * 3600_000), 'x', NOW, names)).toContain('#7 · Deck — needed by 2026-11-26 03:00 UTC: less than one working day left for @ana.');
+    expect(digestText(needed(NOW.getTime() - 3600_000), 'x', NOW, names)).toContain('#7 · Deck — was needed by 2026-11-25 23:00 UTC and is still open with @ana.');
+    expect(JSON.stringify(digestMessage(needed(NOW.getTime() - 3600_000), 'UME', 'x', NOW).blocks)).toContain('and is still open with <@UANA>.');
+  });
+
   it('points to App Home for what it does not show', () => {
     const plan = planDigest({ ...base, waitingOnYou: Array.from({ length: 17 }, () => item()) })!;
     expect(digestText(plan, 'x', NOW)).toContain('  …and 2 more — open the Handoff app’s Home tab to see them all.');
