@@ -117,7 +117,8 @@ export interface TeamFigures {
 export interface WeekPoint {
   /** The Monday (UTC) the week starts on. */
   weekStart: LocalDate;
-  resolved: number;
+  /** Asks answered that week: a count of a group, so hidden below MIN_GROUP people like every figure. */
+  resolved: Guarded<number>;
   timeToUnblock: Guarded<DurationStats>;
   meetings: Guarded<MeetingFigures>;
 }
@@ -345,7 +346,7 @@ function weeklySeries(
     const prompts = facts.deflections.filter((d) => within(d.createdAt) && d.outcome !== 'failed');
     return {
       weekStart,
-      resolved: rs.length,
+      resolved: guard(partiesOf(rs), () => rs.length),
       timeToUnblock: guard(partiesOf(rs), () => durationStats(rs.map((r) => r.waitedMs))),
       meetings: guard(new Set(prompts.map((d) => d.userId)), () => {
         const m = emptyMeetings();

@@ -72,12 +72,21 @@ export function healthCsv(r: HealthReport, person?: PersonFigures): string {
     rows.push(['zone_pair', '', 'pairs_suppressed', r.zonePairsSuppressed]);
   }
   for (const w of r.weeks) {
-    rows.push(['week', w.weekStart, 'resolved', w.resolved]);
+    rows.push(['week', w.weekStart, 'resolved', isSuppressed(w.resolved) ? 'suppressed' : w.resolved]);
     rows.push(...durationRows('week', w.weekStart, 'time_to_unblock', w.timeToUnblock));
     if (isSuppressed(w.meetings)) rows.push(['week', w.weekStart, 'meetings', 'suppressed']);
-    else rows.push(['week', w.weekStart, 'meetings_proposed', w.meetings.proposed], ['week', w.weekStart, 'meetings_converted', w.meetings.converted]);
+    else {
+      rows.push(
+        ['week', w.weekStart, 'meetings_proposed', w.meetings.proposed],
+        ['week', w.weekStart, 'meetings_converted', w.meetings.converted],
+        ['week', w.weekStart, 'meetings_kept_with_agenda', w.meetings.keptWithAgenda],
+        ['week', w.weekStart, 'meetings_dismissed', w.meetings.dismissed],
+      );
+    }
   }
   if (person) rows.push(...personRows(person));
+  // The rule travels with the figures, as in the JSON and the text.
+  rows.push(['note', '', 'privacy', PRIVACY_NOTE]);
   return ['scope,key,metric,value', ...rows.map((row) => row.map(field).join(','))].join('\n');
 }
 

@@ -1,5 +1,6 @@
 /** The async-health text, CSV and chart from the hand-computed fixture (test/harness/healthScenario.ts). */
 import { computeHealthReport } from '../../../src/domain/asyncHealth';
+import { createdDetail } from '../../../src/domain/eventDetail';
 import { healthChartSvg } from '../../../src/views/healthChart';
 import { healthCsv } from '../../../src/views/healthExport';
 import { workingTime } from '../../../src/views/healthFormat';
@@ -40,6 +41,29 @@ it('a team under five people says so instead of showing figures', () => {
   const small = computeHealthReport({ period: { from: FROM, to: TO }, events: [], deflections: [], schedules });
   expect(teamHealthText(small)).toContain('Fewer than 5 people took part in this period, so there are no team figures to show.');
   expect(healthCsv(small).split('\n')).toContain('team,,figures,suppressed');
+});
+
+it('a week in which two people answered each other shows no count of it; the CSV carries the privacy rule', () => {
+  const twoPeople = computeHealthReport({
+    period: { from: FROM, to: TO },
+    events: [
+      { handoffId: 1, kind: 'created', actorId: 'U1', toState: 'open', detail: createdDetail(['U2'], false), at: FROM.getTime() + 3_600_000 },
+      { handoffId: 1, kind: 'done', actorId: 'U2', toState: 'done', detail: null, at: FROM.getTime() + 2 * 3_600_000 },
+    ],
+    deflections: [],
+    schedules,
+  });
+  const csv = healthCsv(twoPeople).split('\n');
+  const firstWeek = twoPeople.weeks[0]!.weekStart;
+  expect(csv).toContain(`week,${firstWeek},resolved,suppressed`);
+  expect(csv.filter((l) => /^week,[^,]*,resolved,\d/.test(l))).toEqual([]);
+  expect(csv.at(-1)).toMatch(/^note,,privacy,"?Privacy: each person sees only their own figures/);
+  // The full report's weeks, with five or more people, still count.
+  expect(
+    healthCsv(report)
+      .split('\n')
+      .some((l) => /^week,[^,]*,resolved,\d+$/.test(l)),
+  ).toBe(true);
 });
 
 it('working time reads in hours, never days', () => {
