@@ -60,13 +60,14 @@ export function workingMsBetween(s: WorkSchedule, from: Date, to: Date, cap = In
 
 /**
  * How many of the person's working days an ask waited between `since` and `now`: the shifts that
- * ended by `now` while it was waiting (a shift it arrived during counts; one it arrived after does
- * not). Counting stops at `cap`.
+ * ended by `now` while it was waiting. A shift it arrived during counts only if it arrived by the
+ * shift's middle: an ask sent a minute before they stop has not waited that day. Counting stops at `cap`.
  */
 export function workingDaysWaited(s: WorkSchedule, since: Date, now: Date, cap = 31): number {
   let n = 0;
   for (const shift of shiftsOverlapping(s, since, now)) {
-    if (shift.end.getTime() <= now.getTime() && shift.end.getTime() > since.getTime()) n++;
+    const middle = (shift.start.getTime() + shift.end.getTime()) / 2;
+    if (shift.end.getTime() <= now.getTime() && since.getTime() <= middle) n++;
     if (n >= cap) break;
   }
   return n;

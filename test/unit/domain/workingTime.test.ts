@@ -43,6 +43,17 @@ describe('working days waited: examples', () => {
     expect(workingMsBetween(cal(tokyo), mondayNoon, tokyoAt('2026-12-08', '10:00'))).toBe(6 * MS_PER_HOUR);
   });
 
+  it('an ask arriving after the middle of a shift does not count it: a minute before they stop is not a day waited', () => {
+    const lastMinute = tokyoAt('2026-12-07', '16:59');
+    expect(workingDaysWaited(cal(tokyo), lastMinute, tokyoAt('2026-12-08', '09:00'))).toBe(0);
+    expect(workingDaysWaited(cal(tokyo), lastMinute, tokyoAt('2026-12-09', '09:00'))).toBe(1);
+    expect(staleWorkingDays(cal(tokyo), lastMinute, tokyoAt('2026-12-09', '09:00'))).toBeNull();
+    expect(staleWorkingDays(cal(tokyo), lastMinute, tokyoAt('2026-12-10', '09:00'))).toBe(2);
+    // The middle itself still counts (13:00 of 09:00–17:00); a minute later does not.
+    expect(workingDaysWaited(cal(tokyo), tokyoAt('2026-12-07', '13:00'), tokyoAt('2026-12-08', '09:00'))).toBe(1);
+    expect(workingDaysWaited(cal(tokyo), tokyoAt('2026-12-07', '13:01'), tokyoAt('2026-12-08', '09:00'))).toBe(0);
+  });
+
   it('a night shift crossing midnight belongs to the day it starts', () => {
     const night: WorkSchedule = { tz: 'Europe/Lisbon', startMinute: 22 * 60, endMinute: 6 * 60, workingDays: MON_FRI };
     // Friday 22:00 → Saturday 06:00 is Friday's shift; Saturday and Sunday nights are off.
