@@ -39,7 +39,12 @@ const PHRASES: ReadonlyArray<readonly [AwayKind, RegExp]> = [
   ['sick', w('sick(?! of| and tired)|out sick|off sick|sick leave|enferm[oa]|de baja|baja medica|doente|de atestado|licenca medica|malade|arret maladie|krank|krankgeschrieben')],
   // Bare "ferias" is Portuguese vacation only at the start of the status: in Spanish "feria" is a
   // (trade) fair ("en ferias comerciales"). "ferien" is German school or company holidays.
-  ['vacation', w('vacation|vacationing|on holidays?|on leave|on pto|pto|de vacaciones|vacaciones|(?:de|em) ferias|^ferias(?! comercia)|en vacances|vacances|en conges?|conges|(?:de|em) licenca|im urlaub|urlaub|ferien')],
+  [
+    'vacation',
+    w(
+      'vacation|vacationing|on holidays?|on leave|on pto|pto|de vacaciones|vacaciones|(?:de|em) ferias|^ferias(?! comercia)|en vacances|vacances|en conges?|conges|(?:de|em) licenca|im urlaub|urlaub|ferien',
+    ),
+  ],
   ['travel', w('travell?ing|on a (?:business )?trip|de viaje|viajando|em viagem|en deplacement|en voyage|auf (?:dienst)?reise|dienstreise')],
   ['out_of_office', w('ooo|ooto|out of (?:the )?office|fuera de (?:la )?oficina|fora do escritorio|hors du bureau|absente?|abwesend|nicht im buro|ausser haus')],
 ];
@@ -53,6 +58,9 @@ const WEAK_OUT_OF_OFFICE = w('ausente');
 const RETURN_DAY = w('hasta|ate|vuelvo|volto|regreso|regresso|retorno|back on|until');
 const CLOCK_TIME = /\d{1,2}(?::\d{2}| ?(?:h|hs|am|pm)(?![a-z]))/;
 
+function isWeakOutOfOffice(text: string): boolean {
+  return WEAK_OUT_OF_OFFICE.test(text) && RETURN_DAY.test(text) && !CLOCK_TIME.test(text);
+}
 
 /** Slack emoji people set for the same: the defaults Slack offers and their common neighbours. */
 const EMOJI: ReadonlyMap<string, AwayKind> = new Map([
@@ -96,9 +104,7 @@ export function awayFromStatus(status: SlackStatus, now: Date): StatusAway | nul
   if (status.expiration > 0 && status.expiration * 1000 <= now.getTime()) return null; // already cleared
   const text = normalise(status.text);
   if (NOT_AWAY.test(text)) return null;
-  const byText =
-    PHRASES.find(([, re]) => re.test(text))?.[0] ??
-    (WEAK_OUT_OF_OFFICE.test(text) && RETURN_DAY.test(text) && !CLOCK_TIME.test(text) ? 'out_of_office' : undefined);
+  const byText = PHRASES.find(([, re]) => re.test(text))?.[0] ?? (isWeakOutOfOffice(text) ? 'out_of_office' : undefined);
   const byEmoji = EMOJI.get(status.emoji.replace(/^:|:$/g, '').replace(/::skin-tone-\d$/, ''));
   const kind = byText ?? byEmoji;
   if (!kind) return null;
