@@ -35,11 +35,32 @@ const PHRASES: ReadonlyArray<readonly [AwayKind, RegExp]> = [
       '(?:parental|maternity|paternity) leave|baja (?:por |de )?(?:maternidad|paternidad)|licenca[ -](?:maternidade|paternidade)|conge (?:maternite|paternite|parental)|elternzeit|mutterschutz',
     ),
   ],
-  ['sick', w('sick|out sick|off sick|sick leave|enferm[oa]|de baja|doente|de atestado|malade|arret maladie|krank|krankgeschrieben')],
-  ['vacation', w('vacation|vacationing|on holidays?|on leave|on pto|pto|de vacaciones|vacaciones|de ferias|ferias|en vacances|vacances|en conges?|conges|im urlaub|urlaub')],
+  // "sick of meetings" and "sick and tired" are moods, not absences.
+  ['sick', w('sick(?! of| and tired)|out sick|off sick|sick leave|enferm[oa]|de baja|baja medica|doente|de atestado|licenca medica|malade|arret maladie|krank|krankgeschrieben')],
+  // Bare "ferias" is Portuguese vacation only at the start of the status: in Spanish "feria" is a
+  // (trade) fair ("en ferias comerciales"). "ferien" is German school or company holidays.
+  [
+    'vacation',
+    w(
+      'vacation|vacationing|on holidays?|on leave|on pto|pto|de vacaciones|vacaciones|(?:de|em) ferias|^ferias(?! comercia)|en vacances|vacances|en conges?|conges|(?:de|em) licenca|im urlaub|urlaub|ferien',
+    ),
+  ],
   ['travel', w('travell?ing|on a (?:business )?trip|de viaje|viajando|em viagem|en deplacement|en voyage|auf (?:dienst)?reise|dienstreise')],
-  ['out_of_office', w('ooo|ooto|out of (?:the )?office|fuera de la oficina|fora do escritorio|hors du bureau|absente?|abwesend|nicht im buro|ausser haus')],
+  ['out_of_office', w('ooo|ooto|out of (?:the )?office|fuera de (?:la )?oficina|fora do escritorio|hors du bureau|absente?|abwesend|nicht im buro|ausser haus')],
 ];
+
+/**
+ * "Ausente" (es/pt) is also what Slack shows for the away presence, so alone it means no more than
+ * "away" does (nothing). With a return of a day ("hasta el lunes", "até segunda", "vuelvo el 15") and
+ * no clock time ("hasta las 15h") it is out of office.
+ */
+const WEAK_OUT_OF_OFFICE = w('ausente');
+const RETURN_DAY = w('hasta|ate|vuelvo|volto|regreso|regresso|retorno|back on|until');
+const CLOCK_TIME = /\d{1,2}(?::\d{2}| ?(?:h|hs|am|pm)(?![a-z]))/;
+
+function isWeakOutOfOffice(text: string): boolean {
+  return WEAK_OUT_OF_OFFICE.test(text) && RETURN_DAY.test(text) && !CLOCK_TIME.test(text);
+}
 
 /** Slack emoji people set for the same: the defaults Slack offers and their common neighbours. */
 const EMOJI: ReadonlyMap<string, AwayKind> = new Map([
@@ -58,9 +79,13 @@ const EMOJI: ReadonlyMap<string, AwayKind> = new Map([
   ['luggage', 'travel'],
 ]);
 
-/** A short absence, or one that is over: never away, whatever else the status says. */
+/**
+ * A short absence, or one that is over: never away, whatever else the status says. A return phrase
+ * is not one of them ("OOO, back on Monday", "Vacation - back in 2 weeks"): only a return within
+ * minutes or hours ("back in 10", "back in 5 min") is short.
+ */
 const NOT_AWAY = w(
-  'afk|brb|lunch|almuerzo|almoco|dejeuner|mittag(?:spause|essen)?|coffee|cafe|kaffee|back in \\d+|back from|back on|returned from|de vuelta de|de volta de|de retour de|zuruck (?:aus|von)',
+  'afk|brb|lunch|almuerzo|almoco|dejeuner|mittag(?:spause|essen)?|coffee|cafe|kaffee|back in (?:\\d+|an?(?! few| couple)|a few|a couple of)(?! ?(?:d|days?|w|wks?|weeks?|months?)(?![a-z0-9]))(?: ?(?:m|mins?|minutes?|h|hrs?|hours?|sec|seconds?))?|back from|returned from|de vuelta de|de volta de|de retour de|zuruck (?:aus|von)',
 );
 
 function normalise(text: string): string {
@@ -68,6 +93,7 @@ function normalise(text: string): string {
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
+    .replace(/ß/g, 'ss') // "Außer Haus": NFD does not fold ß
     .replace(/:[a-z0-9_+-]+:/g, ' ') // emoji written in the text
     .replace(/\s+/g, ' ')
     .trim();
@@ -78,7 +104,7 @@ export function awayFromStatus(status: SlackStatus, now: Date): StatusAway | nul
   if (status.expiration > 0 && status.expiration * 1000 <= now.getTime()) return null; // already cleared
   const text = normalise(status.text);
   if (NOT_AWAY.test(text)) return null;
-  const byText = PHRASES.find(([, re]) => re.test(text))?.[0];
+  const byText = PHRASES.find(([, re]) => re.test(text))?.[0] ?? (isWeakOutOfOffice(text) ? 'out_of_office' : undefined);
   const byEmoji = EMOJI.get(status.emoji.replace(/^:|:$/g, '').replace(/::skin-tone-\d$/, ''));
   const kind = byText ?? byEmoji;
   if (!kind) return null;

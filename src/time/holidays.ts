@@ -53,20 +53,40 @@ export function publicHolidayOn(region: string, date: LocalDate): PublicHoliday 
   return name ? { date, name } : null;
 }
 
+/**
+ * Zones whose country is disputed: proposed nothing, so the person picks. Europe/Simferopol (Crimea)
+ * is UA in zone.tab but "RU,UA" in zone1970.tab, and tzdata says it takes no position on territorial
+ * claims; either proposal would be wrong for many people there, and a proposal is only a convenience.
+ */
+const DISPUTED_ZONES: ReadonlySet<string> = new Set(['Europe/Simferopol']);
+
+/** Intl.Locale's zones of a region (ICU/CLDR); a getter in Node 20, a method in later runtimes. Not in TS's ES2022 lib. */
+interface LocaleWithZones {
+  timeZones?: string[];
+  getTimeZones?: () => string[] | undefined;
+}
+
+function zonesOfCountry(country: string): string[] {
+  const locale = new Intl.Locale(`und-${country}`) as unknown as LocaleWithZones;
+  return (typeof locale.getTimeZones === 'function' ? locale.getTimeZones() : locale.timeZones) ?? [];
+}
+
 /** The country whose holidays a person in zone `tz` most likely keeps (Europe/Lisbon → "PT"), or null. A proposal, not a rule. */
 export function proposedHolidayRegion(tz: string): string | null {
   if (!zoneToCountry) {
-    // Built once, on first use (≈150 ms): each country lists its zones; the first country naming a zone wins.
+    // Built once, on first use. Each zone's own country, as ICU/CLDR has it (the same as tzdata's
+    // zone.tab: exactly one country per zone), among the countries date-holidays knows. Not
+    // date-holidays' own zone lists: a zone shared by several countries (Europe/Helsinki is also
+    // Åland's) would go to whichever is listed first.
     zoneToCountry = new Map();
     for (const country of Object.keys(new Holidays().getCountries())) {
-      for (const zone of new Holidays(country).getTimezones() || []) {
-        // Keyed by the name as listed and as ICU spells it (Asia/Kolkata is Asia/Calcutta to ICU).
-        for (const name of [zone, canonicalOrNull(zone)]) if (name && !zoneToCountry.has(name)) zoneToCountry.set(name, country);
-      }
+      // Keyed by the name as ICU lists it and as DateTimeFormat resolves it, should the two ever differ.
+      for (const zone of zonesOfCountry(country)) for (const name of [zone, canonicalOrNull(zone)]) if (name) zoneToCountry.set(name, country);
     }
   }
   const canonical = canonicalOrNull(tz);
-  return zoneToCountry.get(tz) ?? (canonical ? zoneToCountry.get(canonical) : undefined) ?? null;
+  if (!canonical || DISPUTED_ZONES.has(tz) || DISPUTED_ZONES.has(canonical)) return null;
+  return zoneToCountry.get(canonical) ?? null;
 }
 
 function canonicalOrNull(tz: string): string | null {

@@ -43,6 +43,59 @@ describe('away from a Slack status', () => {
     expect(awayFromStatus(status(text, emoji), NOW)).toBeNull();
   });
 
+  // An explicit away word with a return phrase is away; the return phrase does not make it short.
+  it.each([
+    ['OOO, back on Monday', '', 'out_of_office'],
+    ['Out of office - back on 15 Mar', '', 'out_of_office'],
+    [':palm_tree: On vacation, back on the 15th', '', 'vacation'],
+    ['Vacation - back in 2 weeks', '', 'vacation'],
+    ['On leave, back in a few days', '', 'vacation'],
+    ['Fuera de oficina', '', 'out_of_office'],
+    ['Fuera de la oficina hasta el lunes', '', 'out_of_office'],
+    ['Ferien', '', 'vacation'],
+    ['In den Ferien bis 6.1.', ':palm_tree:', 'vacation'],
+    ['De licença', '', 'vacation'],
+    ['Licença médica', '', 'sick'],
+    ['Licença-maternidade até março', '', 'parental_leave'],
+    ['Außer Haus', '', 'out_of_office'],
+    ['AUSSER HAUS', '', 'out_of_office'],
+    ['Férias até dia 15', '', 'vacation'],
+    ['Em férias', '', 'vacation'],
+    ['Ausente hasta el lunes', '', 'out_of_office'],
+    ['Ausente até segunda', '', 'out_of_office'],
+    ['Ausente, vuelvo el 15', '', 'out_of_office'],
+    ['Ausente', ':palm_tree:', 'vacation'], // the emoji says it
+    ['Sick', '', 'sick'],
+  ])('%j %j is away (%s)', (text, emoji, kind) => {
+    expect(awayFromStatus(status(text, emoji), NOW)).toEqual({ kind, until: null });
+  });
+
+  // A short-absence phrase alone is not away, nor a mood, nor a trade fair, nor "ausente" alone.
+  it.each([
+    ['back in 10', ''],
+    ['back in 5 min', ''],
+    ['Back in 2h', ''],
+    ['OOO, back in 10', ''], // a short absence wins over the away word
+    ['back in a bit', ''],
+    ['brb', ''],
+    ['lunch', ''],
+    ['afk', ''],
+    ['Away from keyboard for lunch', ''],
+    ['back from vacation', ''],
+    ['away', ''],
+    ['back on Monday', ''], // a return phrase alone says nothing about today
+    ['Sick of meetings', ''],
+    ['sick and tired of this build', ''],
+    ['En ferias comerciales', ''],
+    ['Ferias comerciales en Madrid', ''],
+    ['Ausente', ''], // Slack's own word for the away presence: no more than "away"
+    ['Ausente hasta las 15h', ''], // a few hours
+    ['Ausente até 14:30', ''],
+    ['Ferienwohnung gebucht', ''],
+  ])('%j %j is not away', (text, emoji) => {
+    expect(awayFromStatus(status(text, emoji), NOW)).toBeNull();
+  });
+
   it('an expired status is not away; one with an end says until when', () => {
     const monday = Date.parse('2026-12-06T23:59:59Z') / 1000;
     expect(awayFromStatus(status('OOO', '', Date.parse('2026-12-04T09:00:00Z') / 1000), NOW)).toBeNull();
