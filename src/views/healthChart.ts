@@ -14,7 +14,17 @@ export const CHART_HEIGHT = 560;
 
 // The rasteriser loads only the repository's fonts (views/rasterise.ts): name that family alone.
 const FONT = 'DejaVu Sans';
-const COLOURS = { bar: '#3b6fd8', p90: '#1d2f57', converted: '#2e9d5b', kept: '#e0a526', dismissed: '#b5bac4', axis: '#5b6270', grid: '#e6e8ec', muted: '#9aa0aa', title: '#1f2430' };
+const COLOURS = {
+  bar: '#3b6fd8',
+  p90: '#1d2f57',
+  converted: '#2e9d5b',
+  kept: '#e0a526',
+  dismissed: '#b5bac4',
+  axis: '#5b6270',
+  grid: '#e6e8ec',
+  muted: '#9aa0aa',
+  title: '#1f2430',
+};
 const LEFT = 70;
 const RIGHT = 30;
 const UNBLOCK = { top: 80, height: 170 };
@@ -100,7 +110,11 @@ function unblockSeries(weeks: readonly WeekPoint[]): echarts.SeriesOption[] {
       z: 3,
       data: stats.map((d) => (d?.p90Ms == null ? EMPTY : hours(d.p90Ms))),
     },
-    suppressedMarks('unblock suppressed', 0, stats.map((d) => d === null)),
+    suppressedMarks(
+      'unblock suppressed',
+      0,
+      stats.map((d) => d === null),
+    ),
   ];
 }
 
@@ -119,8 +133,14 @@ function meetingSeries(weeks: readonly WeekPoint[]): echarts.SeriesOption[] {
   return [
     ...MEETING_PARTS.map(([key, colour, label]) => stacked(label, { color: colour }, (m) => m[key])),
     // "Proposed" also counts prompts not answered yet: the rest of the bar is left open.
-    stacked(NO_ANSWER, { color: 'rgba(0,0,0,0)', borderColor: COLOURS.muted, borderType: [3, 2], borderWidth: 1 }, (m) => Math.max(0, m.proposed - m.converted - m.keptWithAgenda - m.dismissed)),
-    suppressedMarks('meetings suppressed', 1, figures.map((m) => m === null)),
+    stacked(NO_ANSWER, { color: 'rgba(0,0,0,0)', borderColor: COLOURS.muted, borderType: [3, 2], borderWidth: 1 }, (m) =>
+      Math.max(0, m.proposed - m.converted - m.keptWithAgenda - m.dismissed),
+    ),
+    suppressedMarks(
+      'meetings suppressed',
+      1,
+      figures.map((m) => m === null),
+    ),
   ];
 }
 

@@ -71,7 +71,10 @@ describe('chart (drawn by ECharts)', () => {
   });
 
   it('draws the series’ values: medians 8 h and 3 h labelled, p90 20 h and 3 h, week 1’s meetings stacked 2 + 1 + 2', () => {
-    expect(dataOf('median')).toEqual([{ value: 8, label: expect.any(Object) }, { value: 3, label: expect.any(Object) }]);
+    expect(dataOf('median')).toEqual([
+      { value: 8, label: expect.any(Object) },
+      { value: 3, label: expect.any(Object) },
+    ]);
     expect(dataOf('p90')).toEqual([20, 3]);
     expect(texts).toEqual(expect.arrayContaining(['8 h', '3 h', '20 h']));
     expect(dataOf('turned into handoffs')[0]).toBe(2);
