@@ -77,7 +77,9 @@ function suppressedMarks(name: string, axis: number, flags: boolean[]): echarts.
     symbolSize: 0,
     silent: true,
     data: flags.map(dash),
-    label: { show: true, position: 'top', distance: 2, formatter: '–', color: COLOURS.muted, fontSize: 14 },
+    label: { show: true, position: 'top', distance: 2, formatter: '–', color: COLOURS.axis, fontSize: 18, fontWeight: 'bold' },
+    // Full strength: ECharts fades scatter labels by default, which made the dash hard to see.
+    itemStyle: { opacity: 1 },
   };
 }
 
@@ -97,7 +99,8 @@ function unblockSeries(weeks: readonly WeekPoint[]): echarts.SeriesOption[] {
       barWidth: width,
       itemStyle: { color: COLOURS.bar },
       data: medianMs.map((ms) => (ms === null ? EMPTY : { value: hours(ms), label: ms >= top * 0.2 ? inside : above })),
-      label: { show: true, fontSize: 10, formatter: (p) => workingTime(medianMs[p.dataIndex] ?? 0) },
+      // A year of weeks leaves bars too narrow for words: the axis tells the values then.
+      label: { show: width >= 28, fontSize: 10, formatter: (p) => workingTime(medianMs[p.dataIndex] ?? 0) },
       labelLayout: { hideOverlap: true },
     },
     {
