@@ -10,7 +10,7 @@ import type { Store } from '../db/store';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { scheduleOf, zoneOf } from '../domain/personSchedule';
-import { reportDue, weeklyReportSlot } from '../domain/weeklyReport';
+import { reportDue, trendPeriod, weeklyReportSlot } from '../domain/weeklyReport';
 import { reportPayloadOf, type ReportPayload, type WeeklyReportContent, type WeeklyReportRenderer } from '../delivery/deliveries';
 import { isQuietPeriod, quietWeekText, reportFileName, weeklyReportText } from '../views/weeklyReport';
 import { healthChartPng, healthReport, personalFigures } from './asyncHealthReport';
@@ -69,9 +69,11 @@ export class WeeklyReports implements WeeklyReportRenderer {
     const period = { from: new Date(p.from), to: new Date(p.to) };
     const report = await healthReport(this.store, row.teamId, period);
     if (isQuietPeriod(report)) return { text: quietWeekText(period, p.tz), chart: null };
+    // The chart is a trend: the weeks up to this one (one week alone was a bar beside an empty one).
+    const trend = await healthReport(this.store, row.teamId, trendPeriod(period, p.tz));
     return {
       text: weeklyReportText(report, personalFigures(report, row.userId), p.tz),
-      chart: { png: healthChartPng(report, 'Async health', p.tz), filename: reportFileName(p.week), title: `Async health, week ${p.week}` },
+      chart: { png: healthChartPng(trend, 'Async health', p.tz), filename: reportFileName(p.week), title: `Async health, week ${p.week}` },
     };
   }
 }

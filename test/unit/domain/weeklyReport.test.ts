@@ -1,5 +1,5 @@
 /** When the weekly async-health report goes, and what it covers (domain/weeklyReport.ts). */
-import { reportDue, weeklyReportSlot } from '../../../src/domain/weeklyReport';
+import { reportDue, trendPeriod, TREND_WEEKS, weeklyReportSlot } from '../../../src/domain/weeklyReport';
 import { MON_FRI, type WorkSchedule } from '../../../src/domain/workSchedule';
 import { isoWeekOf } from '../../../src/time';
 
@@ -49,5 +49,21 @@ describe('weeklyReportSlot', () => {
   it('is null once no shift of the week is left (nothing sent in a later week for this one)', () => {
     expect(weeklyReportSlot(tokyo, new Date('2027-03-19T09:00:00Z'))).toBeNull(); // Fri 18:00 Tokyo
     expect(weeklyReportSlot({ ...tokyo, awayUntil: '2027-03-22' }, new Date('2027-03-15T01:00:00Z'))).toBeNull();
+  });
+});
+
+describe('trendPeriod', () => {
+  it('is the eight local weeks ending with the reported one, Monday 00:00 in the zone, across a DST change', () => {
+    // Berlin's week of 2027-03-29 (summer time since the 28th): 00:00 there is 22:00 UTC the day before.
+    const period = { from: new Date('2027-03-28T22:00:00Z'), to: new Date('2027-04-04T22:00:00Z') };
+    const trend = trendPeriod(period, 'Europe/Berlin');
+    expect(TREND_WEEKS).toBe(8);
+    // Seven weeks earlier is Monday 2027-02-08, still winter time: 00:00 there is 23:00 UTC.
+    expect(trend).toEqual({ from: new Date('2027-02-07T23:00:00Z'), to: period.to });
+  });
+
+  it('is the reported week itself for one week', () => {
+    const period = { from: new Date('2027-03-07T15:00:00Z'), to: new Date('2027-03-14T15:00:00Z') };
+    expect(trendPeriod(period, 'Asia/Tokyo', 1)).toEqual(period);
   });
 });

@@ -1,7 +1,7 @@
 /** The async-health text, CSV and chart from the hand-computed fixture (test/harness/healthScenario.ts). */
 import { computeHealthReport } from '../../../src/domain/asyncHealth';
 import { createdDetail } from '../../../src/domain/eventDetail';
-import { healthChartSvg } from '../../../src/views/healthChart';
+import { healthChartOption, healthChartSvg } from '../../../src/views/healthChart';
 import { healthCsv } from '../../../src/views/healthExport';
 import { workingTime } from '../../../src/views/healthFormat';
 import { personalHealthText, PRIVACY_NOTE, teamHealthText } from '../../../src/views/healthSummary';
@@ -76,13 +76,44 @@ it('working time reads in hours, never days', () => {
   ]);
 });
 
-it('chart: one bar per shown week, a dash for a suppressed one, and the title escaped', () => {
+describe('chart (drawn by ECharts)', () => {
   const svg = healthChartSvg(report, 'Health <&> "team"');
-  expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-  expect(svg).toContain('Health &lt;&amp;&gt; &quot;team&quot;, 2027-03-01 to 2027-03-14 (UTC days)');
-  expect(svg).not.toContain('<&>');
-  // Medians of both weeks (8 h, 3 h) label their bars; week 2's meetings are suppressed: one dash.
-  expect(svg).toContain('>8 h</text>');
-  expect(svg).toContain('>3 h</text>');
-  expect(svg.match(/>–<\/text>/g)).toHaveLength(1);
+  const option = healthChartOption(report, 'Health');
+  const series = option.series as { name: string; type: string; data: unknown[] }[];
+  const dataOf = (name: string): unknown[] => series.find((s) => s.name === name)!.data;
+  // ECharts' SVG texts: `<text … fill="colour">words</text>`; its own scene classes name the renderer.
+  const texts = [...svg.matchAll(/<text [^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+
+  it('is ECharts’ SSR output: the title escaped, in DejaVu Sans, with both weeks on both axes', () => {
+    expect(svg.startsWith('<svg width="960" height="560" xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg).toContain('zr0-cls'); // zrender, ECharts' renderer
+    expect(texts).toContain('Health &lt;&amp;&gt; &quot;team&quot;, 2027-03-01 to 2027-03-14 (UTC days)');
+    expect(svg).not.toContain('<&>');
+    expect(svg).toContain('font-family:DejaVu Sans;');
+    expect(texts.filter((t) => t === '03-01' || t === '03-08')).toEqual(['03-01', '03-08', '03-01', '03-08']);
+    expect(texts).toContain('“–”: fewer than 5 people that week, so not shown. Team totals only; nobody is ranked.');
+  });
+
+  it('draws the series’ values: medians 8 h and 3 h labelled, p90 20 h and 3 h, week 1’s meetings stacked 2 + 1 + 2', () => {
+    expect(dataOf('median')).toEqual([
+      { value: 8, label: expect.any(Object) },
+      { value: 3, label: expect.any(Object) },
+    ]);
+    expect(dataOf('p90')).toEqual([20, 3]);
+    expect(texts).toEqual(expect.arrayContaining(['8 h', '3 h', '20 h']));
+    expect(dataOf('turned into handoffs')[0]).toBe(2);
+    expect(dataOf('kept with an agenda')[0]).toBe(1);
+    expect(dataOf('dismissed')[0]).toBe(2);
+    expect(dataOf('no answer yet')[0]).toBe(0);
+  });
+
+  it('a suppressed week is a dash with no bar, never a zero', () => {
+    // Week 2's meetings are suppressed: ECharts' empty value, not 0, in every stacked series.
+    for (const name of ['turned into handoffs', 'kept with an agenda', 'dismissed', 'no answer yet']) expect(dataOf(name)[1]).toBe('-');
+    expect(dataOf('meetings suppressed')).toEqual(['-', 0]);
+    expect(dataOf('unblock suppressed')).toEqual(['-', '-']);
+    expect(texts.filter((t) => t === '–')).toHaveLength(1);
+    // In the picture: one green bar (week 1) and the legend's swatch, nothing at week 2's place.
+    expect(svg.match(/fill="#2e9d5b"/g)).toHaveLength(2);
+  });
 });
