@@ -164,7 +164,7 @@ export class HandoffService {
       summary: !p.exists
         ? 'not found in this workspace'
         : p.external
-          ? 'in another organisation'
+          ? 'not a member of this workspace'
           : p.isBot
             ? 'an app, not a person'
             : p.deleted

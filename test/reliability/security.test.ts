@@ -584,11 +584,11 @@ describe('visibility', () => {
   it('a Slack Connect user from another organisation cannot be handed a handoff, by mention, form or reassignment', async () => {
     const log = new CaseLog('security');
     await log.check('inline mention', async () => {
-      expect(await inline(People.author, `<@${People.external}> partner, please sign`)).toMatch(/another organisation/);
+      expect(await inline(People.author, `<@${People.external}> partner, please sign`)).toMatch(/<@U\w+> isn’t a member of this workspace \(they are in another workspace or organisation\)/);
     });
     await log.check('modal', async () => {
       const res = await submitModal(t, People.author, 'ext-1', { recipients: [People.external], ask: 'partner, please sign' });
-      expect(JSON.stringify(res.json)).toMatch(/another organisation/);
+      expect(JSON.stringify(res.json)).toMatch(/<@U\w+> isn’t a member of this workspace \(they are in another workspace or organisation\)/);
     });
     await log.check('reassignment', async () => {
       const n = Number(/#(\d+)/.exec(await inline(People.author, `<@${People.ana}> internal ask`))![1]);
