@@ -584,7 +584,9 @@ describe('visibility', () => {
   it('a Slack Connect user from another organisation cannot be handed a handoff, by mention, form or reassignment', async () => {
     const log = new CaseLog('security');
     await log.check('inline mention', async () => {
-      expect(await inline(People.author, `<@${People.external}> partner, please sign`)).toMatch(/<@U\w+> isn’t a member of this workspace \(they are in another workspace or organisation\)/);
+      expect(await inline(People.author, `<@${People.external}> partner, please sign`)).toMatch(
+        /<@U\w+> isn’t a member of this workspace \(they are in another workspace or organisation\)/,
+      );
     });
     await log.check('modal', async () => {
       const res = await submitModal(t, People.author, 'ext-1', { recipients: [People.external], ask: 'partner, please sign' });
