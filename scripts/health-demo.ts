@@ -96,7 +96,7 @@ async function main(): Promise<void> {
       }
     }
     const report = await healthReport(store, TEAM, { from: FROM, to: new Date(FROM.getTime() + WEEKS * 7 * DAY) });
-    fs.writeFileSync(out, healthChartPng(report, 'Async health (demo workspace)'));
+    fs.writeFileSync(out, await healthChartPng(report, 'Async health (demo workspace)'));
     console.log(teamHealthText(report));
     console.log(`\nWrote ${out}`);
   } finally {

@@ -57,7 +57,7 @@ export async function reportCommand(argv: string[], env: NodeJS.ProcessEnv = pro
       const person = personId ? personalFigures(report, personId) : undefined;
       const body: string | Buffer =
         format === 'png'
-          ? healthChartPng(report)
+          ? await healthChartPng(report)
           : format === 'csv'
             ? healthCsv(report, person)
             : format === 'json'

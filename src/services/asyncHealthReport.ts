@@ -49,6 +49,6 @@ export function personalFigures(r: HealthReport, userId: string): PersonFigures 
 }
 
 /** The weekly chart as a PNG (the period's days read in `tz`). */
-export function healthChartPng(r: HealthReport, title = 'Async health', tz = 'UTC'): Buffer {
+export function healthChartPng(r: HealthReport, title = 'Async health', tz = 'UTC'): Promise<Buffer> {
   return svgToPng(healthChartSvg(r, title, tz));
 }

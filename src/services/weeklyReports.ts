@@ -73,7 +73,7 @@ export class WeeklyReports implements WeeklyReportRenderer {
     const trend = await healthReport(this.store, row.teamId, trendPeriod(period, p.tz));
     return {
       text: weeklyReportText(report, personalFigures(report, row.userId), p.tz),
-      chart: { png: healthChartPng(trend, 'Async health', p.tz), filename: reportFileName(p.week), title: `Async health, week ${p.week}` },
+      chart: { png: await healthChartPng(trend, 'Async health', p.tz), filename: reportFileName(p.week), title: `Async health, week ${p.week}` },
     };
   }
 }
