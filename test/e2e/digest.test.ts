@@ -33,6 +33,12 @@ async function digestRows(t: TestApp, userId: string) {
 
 const userRow = (t: TestApp, userId: string) => selectOne(t, 'users', { teamId: TEAM, userId });
 
+/** Sets the clock to `at` and runs one scheduler tick there. */
+async function sweepAt(t: TestApp, at: string): Promise<void> {
+  t.clock.set(at);
+  await t.tick();
+}
+
 const handoffNumber = async (t: TestApp, id: number) => (await t.handoff.store.loadHandoff(TEAM, id))!.number;
 
 /**
@@ -612,15 +618,11 @@ describe('morning digest: stale asks, counted in the recipient’s working days'
       t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
       const id = await createHandoff(t, NYC, `<@${TOKYO}> review the supplier contract`);
       const number = await handoffNumber(t, id);
-      const sweepAt = async (at: string) => {
-        t.clock.set(at);
-        await t.tick();
-      };
-      await sweepAt('2026-12-07T00:00:00Z'); // Kenji's Monday 09:00
-      await sweepAt('2026-12-07T14:00:00Z'); // Nora's Monday 09:00: one of Kenji's working days, not yet
+      await sweepAt(t, '2026-12-07T00:00:00Z'); // Kenji's Monday 09:00
+      await sweepAt(t, '2026-12-07T14:00:00Z'); // Nora's Monday 09:00: one of Kenji's working days, not yet
       expect(digestsIn(t, NYC)).toHaveLength(0);
-      await sweepAt('2026-12-08T00:00:00Z'); // Kenji's Tuesday
-      await sweepAt('2026-12-08T14:00:00Z'); // Nora's Tuesday: Monday and Tuesday in Tokyo have passed
+      await sweepAt(t, '2026-12-08T00:00:00Z'); // Kenji's Tuesday
+      await sweepAt(t, '2026-12-08T14:00:00Z'); // Nora's Tuesday: Monday and Tuesday in Tokyo have passed
       const offer = digestsIn(t, NYC);
       expect(offer).toHaveLength(1);
       expect(offer[0]!.text).toBe('Good morning: 1 unanswered.');
@@ -637,10 +639,10 @@ describe('morning digest: stale asks, counted in the recipient’s working days'
       expect(nonDigestDmsIn(t, TOKYO)).toHaveLength(0); // no ping
       expect((await selectRows(t, 'handoffEvents', { handoffId: id, kind: 'nudged' })).map((e) => e.note)).toEqual([`${TOKYO} 2026-12-09`]);
 
-      await sweepAt('2026-12-09T00:00:00Z'); // Kenji's Wednesday
+      await sweepAt(t, '2026-12-09T00:00:00Z'); // Kenji's Wednesday
       const wednesday = digestsIn(t, TOKYO).at(-1)!;
       expect(JSON.stringify(wednesday.blocks)).toContain(`:wave: *<@${NYC}> nudged this*`);
-      await sweepAt('2026-12-09T14:00:00Z'); // Nora's Wednesday: asked once already, nothing new to say
+      await sweepAt(t, '2026-12-09T14:00:00Z'); // Nora's Wednesday: asked once already, nothing new to say
       expect(digestsIn(t, NYC)).toHaveLength(1);
     } finally {
       await t.close();
@@ -656,21 +658,17 @@ describe('morning digest: stale asks, counted in the recipient’s working days'
       const number = await handoffNumber(t, id);
       // Kenji turned his digest off: he hears only of what waited for his day to start.
       await updateRows(t, 'users', { digestEnabled: false }, { teamId: TEAM, userId: TOKYO });
-      const sweepAt = async (at: string) => {
-        t.clock.set(at);
-        await t.tick();
-      };
-      await sweepAt('2026-12-07T00:00:00Z'); // Kenji's Monday: the ask that waited for him
+      await sweepAt(t, '2026-12-07T00:00:00Z'); // Kenji's Monday: the ask that waited for him
       expect(digestsIn(t, TOKYO)).toHaveLength(1);
-      await sweepAt('2026-12-08T00:00:00Z'); // Tuesday: nothing new, nothing sent
-      await sweepAt('2026-12-08T14:00:00Z'); // Nora's Tuesday: asked about his silence
+      await sweepAt(t, '2026-12-08T00:00:00Z'); // Tuesday: nothing new, nothing sent
+      await sweepAt(t, '2026-12-08T14:00:00Z'); // Nora's Tuesday: asked about his silence
       expect(digestsIn(t, TOKYO)).toHaveLength(1);
       await t.slack.interaction(t.slack.blockAction({ userId: NYC, actionId: ActionIds.nudge, value: `${id}:${TOKYO}`, blockId: CardBlockIds.unanswered(id, TOKYO) }));
       await t.fake.waitFor('response_url', (c) => String(c.args.text).startsWith(`Nudged: #${number} will be the first thing in <@${TOKYO}>’s digest on Wed 9 Dec`));
-      await sweepAt('2026-12-09T00:00:00Z'); // Wednesday: as Nora was told
+      await sweepAt(t, '2026-12-09T00:00:00Z'); // Wednesday: as Nora was told
       expect(digestsIn(t, TOKYO)).toHaveLength(2);
       expect(JSON.stringify(digestsIn(t, TOKYO).at(-1)!.blocks)).toContain(`:wave: *<@${NYC}> nudged this*`);
-      await sweepAt('2026-12-10T00:00:00Z'); // Thursday: a nudge is news once
+      await sweepAt(t, '2026-12-10T00:00:00Z'); // Thursday: a nudge is news once
       expect(digestsIn(t, TOKYO)).toHaveLength(2);
       expect(nonDigestDmsIn(t, TOKYO)).toHaveLength(0);
     } finally {
@@ -688,21 +686,17 @@ describe('morning digest: stale asks, counted in the recipient’s working days'
       const number = await handoffNumber(t, id);
       // Lia keeps Portugal's public holidays, chosen in her settings: Tue 1 Dec and Tue 8 Dec 2026.
       expect((await saveSettings(t, LISBON, { region: 'PT' })).status).toBe(200);
-      const sweepAt = async (at: string) => {
-        t.clock.set(at);
-        await t.tick();
-      };
       const offers = () => digestsIn(t, NYC).filter((m) => textOf(m).includes('No answer from'));
       for (const day of ['2026-11-30', '2026-12-01', '2026-12-02']) {
-        await sweepAt(`${day}T09:00:00Z`); // Lia's 09:00
-        await sweepAt(`${day}T14:00:00Z`); // Nora's 09:00
+        await sweepAt(t, `${day}T09:00:00Z`); // Lia's 09:00
+        await sweepAt(t, `${day}T14:00:00Z`); // Nora's 09:00
       }
       // Her Monday's shift has ended, Tuesday was a holiday, Wednesday's is still on at Nora's 09:00: one working day.
       const sentDays = async () => (await digestRows(t, LISBON)).filter((r) => r.status === 'sent').map((r) => r.localDate);
       expect(await sentDays()).toEqual(['2026-11-30', '2026-12-02']);
       expect(offers()).toHaveLength(0);
-      await sweepAt('2026-12-03T09:00:00Z');
-      await sweepAt('2026-12-03T14:00:00Z'); // Thursday: Monday and Wednesday have passed
+      await sweepAt(t, '2026-12-03T09:00:00Z');
+      await sweepAt(t, '2026-12-03T14:00:00Z'); // Thursday: Monday and Wednesday have passed
       expect(offers()).toHaveLength(1);
       expect(textOf(offers()[0]!)).toContain(`No answer from <@${LISBON}> in 2 of their working days`);
       const nudge = () =>
@@ -716,9 +710,9 @@ describe('morning digest: stale asks, counted in the recipient’s working days'
       t.clock.set('2026-12-05T12:00:00Z'); // Saturday: the same nudge, not another
       await nudge();
       await told(`Already nudged: #${number} is first in <@${LISBON}>’s digest on Mon 7 Dec`);
-      await sweepAt('2026-12-05T09:00:00Z');
-      await sweepAt('2026-12-06T09:00:00Z');
-      await sweepAt('2026-12-07T09:00:00Z'); // Monday 09:00 in Lisbon
+      await sweepAt(t, '2026-12-05T09:00:00Z');
+      await sweepAt(t, '2026-12-06T09:00:00Z');
+      await sweepAt(t, '2026-12-07T09:00:00Z'); // Monday 09:00 in Lisbon
       const monday = digestsIn(t, LISBON).at(-1)!;
       expect((await sentDays()).at(-1)).toBe('2026-12-07');
       expect(JSON.stringify(monday.blocks)).toContain(`:wave: *<@${NYC}> nudged this*`);
@@ -727,9 +721,9 @@ describe('morning digest: stale asks, counted in the recipient’s working days'
       t.clock.set('2026-12-07T18:00:00Z');
       await nudge();
       await told(`Nudged: #${number} will be the first thing in <@${LISBON}>’s digest on Wed 9 Dec`);
-      await sweepAt('2026-12-08T09:00:00Z');
+      await sweepAt(t, '2026-12-08T09:00:00Z');
       expect((await sentDays()).at(-1)).toBe('2026-12-07'); // no digest on the holiday
-      await sweepAt('2026-12-09T09:00:00Z');
+      await sweepAt(t, '2026-12-09T09:00:00Z');
       expect(JSON.stringify(digestsIn(t, LISBON).at(-1)!.blocks)).toContain(`:wave: *<@${NYC}> nudged this*`);
       expect((await selectRows(t, 'handoffEvents', { handoffId: id, kind: 'nudged' })).map((e) => e.note)).toEqual([`${LISBON} 2026-12-07`, `${LISBON} 2026-12-09`]);
       expect(nonDigestDmsIn(t, LISBON)).toHaveLength(0); // never a ping
@@ -746,20 +740,16 @@ describe('morning digest: stale asks, counted in the recipient’s working days'
       const id = await createHandoff(t, NYC, `<@${TOKYO}> sign off the release notes`);
       const neededBy = Date.parse('2026-12-09T03:00:00Z'); // Wed 12:00 in Tokyo
       await updateRows(t, 'handoffs', { neededByAt: neededBy }, { id });
-      const sweepAt = async (at: string) => {
-        t.clock.set(at);
-        await t.tick();
-      };
-      await sweepAt('2026-12-07T14:00:00Z'); // Nora's Monday: Kenji has Tuesday and Wednesday morning, 11 working hours
+      await sweepAt(t, '2026-12-07T14:00:00Z'); // Nora's Monday: Kenji has Tuesday and Wednesday morning, 11 working hours
       expect(digestsIn(t, NYC)).toHaveLength(0);
-      await sweepAt('2026-12-08T00:00:00Z'); // Kenji's Tuesday
-      await sweepAt('2026-12-08T14:00:00Z'); // Nora's Tuesday: 3 of Kenji's working hours left
+      await sweepAt(t, '2026-12-08T00:00:00Z'); // Kenji's Tuesday
+      await sweepAt(t, '2026-12-08T14:00:00Z'); // Nora's Tuesday: 3 of Kenji's working hours left
       const tuesday = digestsIn(t, NYC);
       expect(tuesday).toHaveLength(1);
       expect(tuesday[0]!.text).toBe('Good morning: 1 needed soon.');
       expect(textOf(tuesday[0]!)).toContain(`*#${await handoffNumber(t, id)} · sign off the release notes* — needed by <!date^${neededBy / 1000}^{date_short_pretty} at {time}|`);
       expect(textOf(tuesday[0]!)).toContain(`less than one working day left for <@${TOKYO}>.`);
-      await sweepAt('2026-12-09T14:00:00Z'); // Nora's Wednesday: said once (Kenji's silence is news now)
+      await sweepAt(t, '2026-12-09T14:00:00Z'); // Nora's Wednesday: said once (Kenji's silence is news now)
       const wednesday = digestsIn(t, NYC).at(-1)!;
       expect(wednesday.text).toBe('Good morning: 1 unanswered.');
       expect(textOf(wednesday)).not.toContain('Needed soon');
