@@ -14,6 +14,7 @@ import type { FakeFile } from '../harness/fakeSlack';
 import { ActionIds, AdminSettingsFields as A, CallbackIds, SettingsModalFields as S } from '../../src/ids';
 import { openSettings, saveSettings } from '../harness/settingsForm';
 import { claimAs, deadClaimant } from '../harness/claims';
+import { itOnPostgres } from '../harness/testBackend';
 import { PRIVACY_NOTE } from '../../src/views/healthSummary';
 
 const TEAM = 'T0001';
@@ -214,6 +215,21 @@ describe('weekly async-health report', () => {
     expect(t.fake.callsTo('files.getUploadURLExternal').length).toBe(uploads + 1);
     expect(filesTo(t, 'U1')).toHaveLength(1);
     expect(t.fake.callsTo('files.completeUploadExternal').filter((c) => c.args.channel_id === t.fake.dmChannelFor('U2'))).toHaveLength(2);
+  });
+
+  itOnPostgres('two processes on one database ticking at the same instant send each report once', async () => {
+    expect((await submitAdmin(t, BOSS, ['U1', 'U2'])).json).toMatchObject({ response_action: 'update' });
+    const other = await startTestApp({ now: t.clock.now().toISOString(), databaseUrl: t.databaseUrl, fake: t.fake });
+    try {
+      for (const app of [t, other]) app.clock.set('2027-03-15T09:00:00Z');
+      await Promise.all([t.tick(), other.tick()]);
+      await Promise.all([t.tick(), other.tick()]);
+      await eventually(async () => expect((await selectRows(t, 'outbox', { kind: 'report' })).map((r) => r.status)).toEqual(['sent', 'sent']));
+      expect([filesTo(t, 'U1').length, filesTo(t, 'U2').length]).toEqual([1, 1]);
+      expect(t.fake.callsTo('files.completeUploadExternal')).toHaveLength(2);
+    } finally {
+      await other.close();
+    }
   });
 
   it('a workspace that uninstalled Handoff gets nothing', async () => {

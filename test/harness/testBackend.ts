@@ -20,6 +20,13 @@ export const TEST_BACKEND: TestBackend = process.env.HANDOFF_TEST_DB === 'postgr
  */
 export const itOnSqlite = ((...args: Parameters<jest.It>) => (TEST_BACKEND === 'sqlite' ? it : it.skip)(...args)) as jest.It;
 
+/**
+ * For two apps in this one test process working on one database at the same instant: on SQLite they
+ * share one JavaScript thread, and SQLite's lock wait is synchronous, so one would wait out its busy
+ * timeout on the other's open transaction. Real processes on SQLite are tested by test/reliability.
+ */
+export const itOnPostgres = ((...args: Parameters<jest.It>) => (TEST_BACKEND === 'postgres' ? it : it.skip)(...args)) as jest.It;
+
 interface Held {
   database: TestDatabase;
   /** Apps running on it now; 0 = it may be emptied for the next app. */
