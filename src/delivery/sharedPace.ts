@@ -45,7 +45,7 @@ export interface PaceTuning {
 }
 
 /** Measured with `npm run bench:pace` (see docs/design/postgres.md, "Shared rate budget: as built"). */
-export const DEFAULT_PACE_TUNING: PaceTuning = { batch: 4, leadMs: 100, graceMs: 10, arrivalJitterMs: 40 };
+export const DEFAULT_PACE_TUNING: PaceTuning = { batch: 4, leadMs: 100, graceMs: 10, arrivalJitterMs: 100 };
 
 /** Weight of the newest round trip in the estimate a reservation starts after. */
 const ROUND_TRIP_WEIGHT = 0.2;

@@ -693,7 +693,9 @@ describe('morning digest: stale asks, counted in the recipient’s working days'
       }
       // Her Monday's shift has ended, Tuesday was a holiday, Wednesday's is still on at Nora's 09:00: one working day.
       const sentDays = async () => (await digestRows(t, LISBON)).filter((r) => r.status === 'sent').map((r) => r.localDate);
-      expect(await sentDays()).toEqual(['2026-11-30', '2026-12-02']);
+      // Every row of hers, with its status and error, so a failure says what became of a missing day.
+      const rowsOfLia = (await digestRows(t, LISBON)).map((r) => `${r.localDate} ${r.status}${r.lastError ? ` (${r.lastError})` : ''}`);
+      expect(rowsOfLia).toEqual(['2026-11-30 sent', '2026-12-02 sent']);
       expect(offers()).toHaveLength(0);
       await sweepAt(t, '2026-12-03T09:00:00Z');
       await sweepAt(t, '2026-12-03T14:00:00Z'); // Thursday: Monday and Wednesday have passed
