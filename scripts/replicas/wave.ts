@@ -136,6 +136,17 @@ export async function runWave(rig: ReplicaRig, o: WaveOptions = {}): Promise<Wav
     kill.orphansInSlack = kill.orphanIds.filter((id) => posted.has(id)).length;
   }
   const planned = await rig.pg.query<{ n: number }>(`select count(*)::int as n from outbox where kind = 'digest' and created_at < $1`, [new Date(rig.slotAt)]);
+  // A replica that exited on its own (not killed by the rig) is a failure of the app: say why it went.
+  const died = rig.replicas.filter((r) => r.child.proc.exitCode !== null || r.child.proc.signalCode !== null);
+  if (died.length > 0)
+    throw new Error(
+      died
+        .map(
+          (r) =>
+            `replica ${r.tag} (pid ${r.pid}) exited on its own (code ${r.child.proc.exitCode}, signal ${r.child.proc.signalCode}); its last output:\n${r.child.output().slice(-3000)}`,
+        )
+        .join('\n\n'),
+    );
   const cpuSeconds: Record<string, number> = {};
   for (const r of [...rig.gone, ...rig.replicas]) cpuSeconds[r.tag] = (r.cpuMs ?? cpuMs(r.pid)) / 1000;
   return {
