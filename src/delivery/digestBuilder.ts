@@ -11,8 +11,9 @@ import { planDigest, type DigestPlan, type NeededSoon, type Unanswered, type Wai
 import { isWorkingAt, nextWorkStart, type WorkSchedule } from '../domain/workSchedule';
 import { cityOf, formatLocal, localInstant } from '../time';
 import type { Clock } from '../clock';
-import { scheduleOf, zoneOf } from '../domain/personSchedule';
+import { holidayRegionOf, scheduleOf, zoneOf } from '../domain/personSchedule';
 import { neededBySoon, staleThresholdOf, staleWorkingDays } from '../domain/followThrough';
+import { holidayPhrase } from '../views/availability';
 import { peopleOnCards } from '../views/whereIs';
 import { digestMessage, type DigestLateness, type DigestMessage, type DigestMode } from '../views/digestMessage';
 
@@ -103,7 +104,7 @@ export class DigestBuilder {
     return {
       plan,
       mode,
-      message: digestMessage(plan, userId, dateLabel, now, { mode, late, tz, whereIs }),
+      message: digestMessage(plan, userId, dateLabel, now, { mode, late, tz, whereIs, daysOff: holidayPhrase(user as UserRow, now) }),
       tz,
       dateLabel,
       // Everything listed counts as told, including the summarised tail (it is in App Home). Their
@@ -156,7 +157,7 @@ export class DigestBuilder {
         workingNow.push(row.userId);
         continue;
       }
-      const inMs = this.nextWorkStart(s, row.holidayRegion, now) - now.getTime();
+      const inMs = this.nextWorkStart(s, holidayRegionOf(row as UserRow), now) - now.getTime();
       if (!nextStarter || inMs < nextStarter.inMs) nextStarter = { userId: row.userId, inMs, person: row };
     }
     return { workingNow, nextStarter };

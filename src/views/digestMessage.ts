@@ -31,6 +31,8 @@ export interface DigestMessageOptions {
   tz?: string;
   /** Where each person on a card is (their city), as on DMs. */
   whereIs?: (userId: string) => string | null;
+  /** The reader's public holidays before their next workday ("Tue 1 Dec is a public holiday in Portugal"), or null. */
+  daysOff?: string | null;
 }
 
 type Item = HandoffWithRecipients & { snoozedUntilDate: string | null; staleDays?: number | null; nudged?: boolean };
@@ -80,8 +82,9 @@ export function digestMessage(plan: DigestPlan<Item>, userId: string, dateLabel:
     }
     if (plan.hiddenWaiting > 0) blocks.push(more(plan.hiddenWaiting));
   }
-  const footer = footerText(plan, mention, now, opts.tz ?? null);
-  if (footer) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: footer }] });
+  // One context block (the budget's footer): what they wait on, then their own days off ahead.
+  const footer = [footerText(plan, mention, now, opts.tz ?? null), opts.daysOff ? daysOffText(opts.daysOff) : ''].filter(Boolean);
+  if (footer.length > 0) blocks.push({ type: 'context', elements: footer.map((text) => ({ type: 'mrkdwn' as const, text })) });
   return { text: fallbackText(plan, mode, !!opts.late), blocks };
 }
 
@@ -147,6 +150,11 @@ function footerText(plan: DigestPlan<Item>, nameOf: (id: string) => string, now:
   const who = plan.waitingOnOthersCount > 0 ? waitedOnText(plan.waitedOn, nameOf, now, readerTz) : null;
   if (who) footer.push(who);
   return footer.join(' ');
+}
+
+/** The digest before a day off says there is none that day, so its absence is no surprise. */
+function daysOffText(phrase: string): string {
+  return `:palm_tree: ${phrase}: no digest then; what comes in waits for your next workday.`;
 }
 
 function fallbackText(plan: DigestPlan<Item>, mode: DigestMode, late: boolean): string {

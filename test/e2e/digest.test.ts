@@ -696,6 +696,9 @@ describe('morning digest: stale asks, counted in the recipient’s working days'
       // Every row of hers, with its status and error, so a failure says what became of a missing day.
       const rowsOfLia = (await digestRows(t, LISBON)).map((r) => `${r.localDate} ${r.status}${r.lastError ? ` (${r.lastError})` : ''}`);
       expect(rowsOfLia).toEqual(['2026-11-30 sent', '2026-12-02 sent']);
+      // Monday's digest told her there would be none on Tuesday.
+      expect(JSON.stringify(digestsIn(t, LISBON)[0]!.blocks)).toContain(':palm_tree: Tue 1 Dec is a public holiday in Portugal: no digest then');
+      expect(JSON.stringify(digestsIn(t, LISBON)[1]!.blocks)).not.toContain(':palm_tree:');
       expect(offers()).toHaveLength(0);
       await sweepAt(t, '2026-12-03T09:00:00Z');
       await sweepAt(t, '2026-12-03T14:00:00Z'); // Thursday: Monday and Wednesday have passed

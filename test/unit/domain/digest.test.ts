@@ -82,14 +82,15 @@ describe('digestMessage', () => {
     // Sizes drawn separately so full and overfull digests are common, not just short ones.
     const items = fc.integer({ min: 0, max: 60 }).chain((n) => fc.array(arbItem, { minLength: n, maxLength: n }));
     fc.assert(
-      fc.property(items, items, fc.nat(500), (waitingSpecs, unblockedSpecs, others) => {
+      fc.property(items, items, fc.nat(500), fc.boolean(), (waitingSpecs, unblockedSpecs, others, dayOff) => {
         const waiting = waitingSpecs.map((s) => item({ title: s.title || 'x', ask: s.ask || 'y', urgent: s.urgent, neededByAt: s.needed ? NOW.getTime() + 3600_000 : null }));
         const unblocked = unblockedSpecs.map((s) =>
           item({ title: s.title || 'x', state: s.done ? 'done' : 'declined', resolvedBy: 'U9', resolvedAt: NOW.getTime(), resolutionNote: s.note }),
         );
         const plan = planDigest({ ...base, waitingOnYou: waiting, unblocked, waitingOnOthersCount: others, nextStarter: { userId: 'U2', inMs: 61_000 } });
         if (!plan) return waiting.length === 0 && unblocked.length === 0;
-        const m = digestMessage(plan, 'UME', 'Thursday 26 November', NOW);
+        // A day off ahead shares the footer's block: the budget holds with it too.
+        const m = digestMessage(plan, 'UME', 'Thursday 26 November', NOW, { daysOff: dayOff ? 'Tue 1 Dec is a public holiday in Portugal' : null });
         expect(m.blocks.length).toBeLessThanOrEqual(DIGEST_BLOCK_BUDGET);
         expect(m.blocks.length).toBeLessThanOrEqual(
           digestBlockCount(plan.unblocked.length, unblocked.length, plan.waitingOnYou.length, plan.waitingOnYou.length + plan.hiddenWaiting),
@@ -101,6 +102,21 @@ describe('digestMessage', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('digestMessage: the reader’s own days off', () => {
+  it('the digest before a public holiday says there is no digest that day, in the footer, after what they wait on', () => {
+    const plan = planDigest({ ...base, waitingOnYou: [item({})], waitingOnOthersCount: 2 })!;
+    const footer = (m: { blocks: unknown[] }) => m.blocks.at(-1) as { type: string; elements: { text: string }[] };
+    const m = digestMessage(plan, 'UME', 'Monday 30 November', NOW, { daysOff: 'Tue 1 Dec is a public holiday in Portugal' });
+    expect(footer(m).type).toBe('context');
+    expect(footer(m).elements.map((e) => e.text)).toEqual([
+      expect.stringContaining('You’re waiting on 2 handoffs.'),
+      ':palm_tree: Tue 1 Dec is a public holiday in Portugal: no digest then; what comes in waits for your next workday.',
+    ]);
+    // Without a day off ahead the footer is what it was.
+    expect(footer(digestMessage(plan, 'UME', 'Monday 30 November', NOW)).elements).toHaveLength(1);
   });
 });
 

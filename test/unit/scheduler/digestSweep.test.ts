@@ -11,6 +11,7 @@ import { openDatabase, runMigrations, type DbHandle } from '../../../src/db/clie
 import { sqliteStore } from '../../../src/db/sqliteStore';
 import { PLAN_AHEAD_MS, SLICE_SIZE, sendableAt, sweepDueDigests } from '../../../src/scheduler/digestSweep';
 import { digestSlotOn, firstDigestSlotAfterInstant, isDigestDay, type WorkSchedule } from '../../../src/domain/workSchedule';
+import { scheduleOf } from '../../../src/domain/personSchedule';
 import { addDays } from '../../../src/time';
 
 const HOUR = 3600_000;
@@ -25,12 +26,12 @@ function freshDb(): DbHandle {
   return h;
 }
 
-function addPerson(h: DbHandle, userId: string, s: WorkSchedule, from: Date): void {
+function addPerson(h: DbHandle, userId: string, s: WorkSchedule, from: Date, holidayRegion: string | null = null): void {
   const slot = firstDigestSlotAfterInstant(s, from);
   h.sqlite
-    .prepare(`insert into users (team_id, user_id, slack_tz, workday_start_minute, workday_end_minute, working_days, next_digest_at, next_digest_local_date, created_at, updated_at)
-      values ('T1', ?, ?, ?, ?, ?, ?, ?, 0, 0)`)
-    .run(userId, s.tz, s.startMinute, s.endMinute, s.workingDays, slot.at.getTime(), slot.localDate);
+    .prepare(`insert into users (team_id, user_id, slack_tz, workday_start_minute, workday_end_minute, working_days, holiday_region, next_digest_at, next_digest_local_date, created_at, updated_at)
+      values ('T1', ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)`)
+    .run(userId, s.tz, s.startMinute, s.endMinute, s.workingDays, holidayRegion, slot.at.getTime(), slot.localDate);
 }
 
 interface Row {
@@ -50,6 +51,8 @@ describe('sweepDueDigests', () => {
       tz: fc.constantFrom(...ZONES),
       startMinute: fc.integer({ min: 4 * 60, max: 21 * 60 }),
       workingDays: fc.integer({ min: 1, max: 127 }),
+      // Public holidays: none chosen, "No public holidays", or a region's (days without a digest).
+      holidayRegion: fc.constantFrom(null, 'off', 'PT', 'US', 'JP', 'NZ'),
     });
     // Mostly regular ticks, sometimes an outage of up to 30 hours.
     const gap = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 45 * 60_000 }) }, { weight: 1, arbitrary: fc.integer({ min: HOUR, max: 30 * HOUR }) });
@@ -59,11 +62,23 @@ describe('sweepDueDigests', () => {
         fc.integer({ min: Date.parse('2026-01-01T00:00:00Z'), max: Date.parse('2026-12-20T00:00:00Z') }),
         fc.array(gap, { minLength: 20, maxLength: 120 }),
         async (sched, startAt, gaps) => {
-          const s: WorkSchedule = { ...sched, endMinute: (sched.startMinute + 8 * 60) % 1440, awayUntil: null };
+          const { holidayRegion, ...hours } = sched;
+          const endMinute = (sched.startMinute + 8 * 60) % 1440;
+          // The person as the row says (holidays included), the way the scheduler reads them.
+          const s: WorkSchedule = scheduleOf({
+            ...hours,
+            slackTz: hours.tz,
+            tzOverride: null,
+            workdayStartMinute: hours.startMinute,
+            workdayEndMinute: endMinute,
+            awayUntil: null,
+            statusAwayUntil: null,
+            holidayRegion,
+          });
           const h = freshDb();
           try {
             const start = new Date(startAt);
-            addPerson(h, 'U1', s, start);
+            addPerson(h, 'U1', s, start, holidayRegion);
             const ticks: number[] = [];
             let t = startAt;
             for (const g of gaps) {
