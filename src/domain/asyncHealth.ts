@@ -46,6 +46,8 @@ export interface HealthPeriod {
   from: Date;
   /** Exclusive. */
   to: Date;
+  /** The zone whose Monday 00:00 starts each week of the weekly series (default UTC): a reader's weeks are their own. */
+  tz?: string;
 }
 
 export interface HealthFacts {
@@ -115,7 +117,7 @@ export interface TeamFigures {
 }
 
 export interface WeekPoint {
-  /** The Monday (UTC) the week starts on. */
+  /** The Monday the week starts on, in the period's zone (UTC unless it names one). */
   weekStart: LocalDate;
   /** Asks answered that week: a count of a group, so hidden below MIN_GROUP people like every figure. */
   resolved: Guarded<number>;
@@ -195,9 +197,9 @@ function addMeeting(m: MeetingFigures, outcome: string): boolean {
   return true;
 }
 
-/** The Monday (UTC) of the week holding `ms`. */
-function weekOf(ms: number): LocalDate {
-  const date = localDateOf('UTC', new Date(ms));
+/** The Monday, in `tz`, of the week holding `ms`. */
+function weekOf(ms: number, tz: string): LocalDate {
+  const date = localDateOf(tz, new Date(ms));
   return addDays(date, -((weekdayOf(date) + 6) % 7));
 }
 
@@ -335,12 +337,13 @@ function weeklySeries(
 ): WeekPoint[] {
   const from = facts.period.from.getTime();
   const to = facts.period.to.getTime();
+  const tz = facts.period.tz ?? 'UTC';
   const weeks: LocalDate[] = [];
-  const last = weekOf(to - 1);
-  for (let w = weekOf(from); w <= last && to > from; w = addDays(w, 7)) weeks.push(w);
+  const last = weekOf(to - 1, tz);
+  for (let w = weekOf(from, tz); w <= last && to > from; w = addDays(w, 7)) weeks.push(w);
   return weeks.map((weekStart) => {
-    const start = localInstant('UTC', weekStart, 0).getTime();
-    const end = localInstant('UTC', addDays(weekStart, 7), 0).getTime();
+    const start = localInstant(tz, weekStart, 0).getTime();
+    const end = localInstant(tz, addDays(weekStart, 7), 0).getTime();
     const within = (ms: number) => ms >= Math.max(start, from) && ms < Math.min(end, to);
     const rs = resolutions.filter((r) => within(r.at));
     const prompts = facts.deflections.filter((d) => within(d.createdAt) && d.outcome !== 'failed');

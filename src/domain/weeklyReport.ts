@@ -63,9 +63,10 @@ export const TREND_WEEKS = 8;
 /**
  * The chart's period of a report: the `weeks` local weeks ending with the reported one (its Monday
  * 00:00 in `tz`, `weeks - 1` weeks earlier, to the report's end), so daylight-saving changes between
- * them do not shift its start by an hour. The text still covers the reported week only.
+ * them do not shift its start by an hour; its bars are those weeks too. The text still covers the
+ * reported week only.
  */
 export function trendPeriod(period: HealthPeriod, tz: string, weeks = TREND_WEEKS): HealthPeriod {
   const monday = localDateOf(tz, period.from);
-  return { from: localInstant(tz, addDays(monday, -7 * (weeks - 1)), 0), to: period.to };
+  return { from: localInstant(tz, addDays(monday, -7 * (weeks - 1)), 0), to: period.to, tz };
 }

@@ -67,6 +67,15 @@ describe('privacy: groups smaller than five', () => {
       ['2027-03-08', true, true],
     ]);
   });
+
+  it('weeks are the period’s own: Tokyo’s Monday 00:00 (Sunday 15:00 UTC) to the next is one week, not two UTC ones', () => {
+    // Tokyo's week of Mon 8 March 2027: Sun 7 March 15:00 UTC to Sun 14 March 15:00 UTC.
+    const period = { from: new Date('2027-03-07T15:00:00Z'), to: new Date('2027-03-14T15:00:00Z') };
+    const facts = { events: [], deflections: [], schedules: new Map() };
+    expect(computeHealthReport({ period: { ...period, tz: 'Asia/Tokyo' }, ...facts }).weeks.map((w) => w.weekStart)).toEqual(['2027-03-08']);
+    // Without a zone the same period is cut into two UTC weeks.
+    expect(computeHealthReport({ period, ...facts }).weeks.map((w) => w.weekStart)).toEqual(['2027-03-01', '2027-03-08']);
+  });
 });
 
 describe('durationStats', () => {

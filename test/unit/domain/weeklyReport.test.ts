@@ -59,11 +59,11 @@ describe('trendPeriod', () => {
     const trend = trendPeriod(period, 'Europe/Berlin');
     expect(TREND_WEEKS).toBe(8);
     // Seven weeks earlier is Monday 2027-02-08, still winter time: 00:00 there is 23:00 UTC.
-    expect(trend).toEqual({ from: new Date('2027-02-07T23:00:00Z'), to: period.to });
+    expect(trend).toEqual({ from: new Date('2027-02-07T23:00:00Z'), to: period.to, tz: 'Europe/Berlin' });
   });
 
   it('is the reported week itself for one week', () => {
     const period = { from: new Date('2027-03-07T15:00:00Z'), to: new Date('2027-03-14T15:00:00Z') };
-    expect(trendPeriod(period, 'Asia/Tokyo', 1)).toEqual(period);
+    expect(trendPeriod(period, 'Asia/Tokyo', 1)).toEqual({ ...period, tz: 'Asia/Tokyo' });
   });
 });
