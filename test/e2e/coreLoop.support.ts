@@ -3,6 +3,7 @@ import { commandText, startTestApp, eventually, TEAM, type TestApp } from '../ha
 import type { FakeMessage } from '../harness/fakeSlack';
 import { CallbackIds, MetadataEventTypes, ResolveModalFields, SettingsModalFields as S } from '../../src/ids';
 import { selectOne, selectRows } from '../harness/testDb';
+import { listenersSettled } from '../harness/settingsForm';
 
 export const HOUR = 3600_000;
 
@@ -38,6 +39,8 @@ export async function saveSettings(t: TestApp, userId: string, v: SettingsInput)
   await t.slack.command({ userId, text: 'settings' });
   const res = await t.slack.interaction(t.slack.viewSubmission({ userId, callbackId: CallbackIds.settingsModal, values: settingsValues(v) }));
   expect(res.status).toBe(200);
+  // A save past the ack budget goes on after the answer: the person's next step comes after it.
+  await listenersSettled(t);
   return JSON.stringify(res.json);
 }
 

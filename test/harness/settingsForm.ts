@@ -29,8 +29,21 @@ export function settingsValues(v: SettingsForm) {
   };
 }
 
-export const saveSettings = (t: TestApp, userId: string, v: SettingsForm) =>
-  t.slack.interaction(t.slack.viewSubmission({ userId, callbackId: CallbackIds.settingsModal, values: settingsValues(v) }));
+/**
+ * Submits the form and waits until the app has finished with it. Slack has its answer at the ack; a
+ * save that outlasts the ack budget (a loaded CI machine) goes on after it, with an empty answer. A
+ * test's next step (moving the clock, a sweep) is the person's next step, after the save.
+ */
+export async function saveSettings(t: TestApp, userId: string, v: SettingsForm) {
+  const res = await t.slack.interaction(t.slack.viewSubmission({ userId, callbackId: CallbackIds.settingsModal, values: settingsValues(v) }));
+  await listenersSettled(t);
+  return res;
+}
+
+/** Waits until no listener is still working after its ack (fails after 30 s: a listener stuck that long is a bug). */
+export async function listenersSettled(t: TestApp): Promise<void> {
+  if (!(await t.handoff.inFlight.drain(30_000))) throw new Error(`${t.handoff.inFlight.count} listener(s) still running 30 s after a settings save`);
+}
 
 /** Opens settings and returns the modal Slack was asked to show. */
 export async function openSettings(t: TestApp, userId: string): Promise<Record<string, unknown>> {
