@@ -11,7 +11,7 @@ import { planDigest, type DigestPlan, type NeededSoon, type Unanswered, type Wai
 import { isWorkingAt, nextWorkStart, type WorkSchedule } from '../domain/workSchedule';
 import { cityOf, formatLocal, localInstant } from '../time';
 import type { Clock } from '../clock';
-import { holidayRegionOf, scheduleOf, zoneOf } from '../domain/personSchedule';
+import { scheduleOf, zoneOf } from '../domain/personSchedule';
 import { neededBySoon, staleThresholdOf, staleWorkingDays } from '../domain/followThrough';
 import { holidayPhrase } from '../views/availability';
 import { peopleOnCards } from '../views/whereIs';
@@ -157,7 +157,7 @@ export class DigestBuilder {
         workingNow.push(row.userId);
         continue;
       }
-      const inMs = this.nextWorkStart(s, holidayRegionOf(row as UserRow), now) - now.getTime();
+      const inMs = this.nextWorkStart(s, row.holidayRegion, now) - now.getTime();
       if (!nextStarter || inMs < nextStarter.inMs) nextStarter = { userId: row.userId, inMs, person: row };
     }
     return { workingNow, nextStarter };

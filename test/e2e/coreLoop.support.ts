@@ -1,9 +1,8 @@
 /** Helpers for the core-loop end-to-end tests: people in zones, settings, commands, digests. */
-import { commandText, startTestApp, eventually, TEAM, type TestApp } from '../harness/testApp';
+import { commandText, startTestApp, eventually, listenersSettled, TEAM, type TestApp } from '../harness/testApp';
 import type { FakeMessage } from '../harness/fakeSlack';
 import { CallbackIds, MetadataEventTypes, ResolveModalFields, SettingsModalFields as S } from '../../src/ids';
 import { selectOne, selectRows } from '../harness/testDb';
-import { listenersSettled } from '../harness/settingsForm';
 
 export const HOUR = 3600_000;
 

@@ -1,6 +1,6 @@
 /** The personal settings form as Slack submits it, and opening it, for e2e tests. */
 import { CallbackIds, SettingsModalFields as S } from '../../src/ids';
-import { eventually, type TestApp } from './testApp';
+import { eventually, listenersSettled, type TestApp } from './testApp';
 
 export interface SettingsForm {
   region?: string | null;
@@ -38,11 +38,6 @@ export async function saveSettings(t: TestApp, userId: string, v: SettingsForm) 
   const res = await t.slack.interaction(t.slack.viewSubmission({ userId, callbackId: CallbackIds.settingsModal, values: settingsValues(v) }));
   await listenersSettled(t);
   return res;
-}
-
-/** Waits until no listener is still working after its ack (fails after 30 s: a listener stuck that long is a bug). */
-export async function listenersSettled(t: TestApp): Promise<void> {
-  if (!(await t.handoff.inFlight.drain(30_000))) throw new Error(`${t.handoff.inFlight.count} listener(s) still running 30 s after a settings save`);
 }
 
 /** Opens settings and returns the modal Slack was asked to show. */

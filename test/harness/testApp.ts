@@ -188,6 +188,11 @@ export async function commandText(t: TestApp, userId: string, text: string): Pro
  * how long a failing test takes to fail: a busy CI machine, or PostgreSQL's round trips, may need
  * several seconds for what takes milliseconds when quiet.
  */
+/** Waits until no listener is still working after its ack (fails after 30 s: a listener stuck that long is a bug). */
+export async function listenersSettled(t: TestApp): Promise<void> {
+  if (!(await t.handoff.inFlight.drain(30_000))) throw new Error(`${t.handoff.inFlight.count} listener(s) still running 30 s after their ack`);
+}
+
 export async function eventually(check: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
   for (;;) {
