@@ -3,7 +3,8 @@
  *
  *   npm run bench:waves -- [--people 10000,50000] [--rate 20] [--before 20] [--after 20]
  *     [--max-delivery 1200] [--kind-seconds 8] [--cpu-rounds 3] [--step-seconds 4] [--rates 25,50,100,150,200,300]
- *     [--workspace-rate 50] [--no-kinds] [--app-env KEY=VALUE]… [--app-entry OTHER/dist/index.js] [--app-log FILE (the app’s log, as FILE.<people>)]
+ *     [--workspace-rate 50] [--no-kinds] [--app-env KEY=VALUE]… [--app-entry OTHER/dist/index.js] [--app-node-arg ARG]… [--pin]
+ *     [--app-log FILE (the app’s log, as FILE.<people>)]
  *
  * Processes: the real app (`node dist/index.js`, HTTP mode, default settings), a fake Slack that
  * throttles chat.postMessage at `--workspace-rate`/s workspace-wide and 1/s per conversation (429 +
@@ -42,12 +43,16 @@ interface Options {
   probeRate: number;
   appEnv: Record<string, string>;
   appEntry: string | undefined;
+  /** Node flags for the app process, e.g. `--cpu-prof`. */
+  appNodeArgs: string[];
+  /** The apps on one CPU, the fake Slack, generator and bench on the others (`--pin`). */
+  pin: boolean;
   /** Write the app's log of each wave here (`<file>.<people>`), e.g. to read its rate-limit lines. */
   appLog: string | undefined;
 }
 
 function parseOptions(argv: string[]): Options {
-  const { num, list, flag, appEnv, get, appEntry } = benchArgs(argv);
+  const { num, list, flag, appEnv, get, appEntry, appNodeArgs } = benchArgs(argv);
   return {
     people: list('people', '10000,50000'),
     rate: num('rate', 20),
@@ -64,6 +69,8 @@ function parseOptions(argv: string[]): Options {
     probeRate: num('probe-rate', 20),
     appEnv,
     appEntry,
+    appNodeArgs,
+    pin: flag('pin'),
     appLog: get('app-log'),
   };
 }
@@ -94,6 +101,8 @@ interface WaveResult {
   bareRss: number;
   generatorLag: number;
   outcome: string;
+  /** How the processes were pinned to CPUs, or null. */
+  pinned: string | null;
 }
 
 function window(samples: Sample[], from: number, to: number, target: number): { s: Summary; failed: number } {
@@ -105,7 +114,7 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
   // Start-up, warm-up and the "before" window must fit in front of the slot.
   const slot = nextSlot(Date.now(), 15_000 + people / 10 + (o.warmup + o.before) * 1000);
   log(`${people} people due at ${new Date(slot).toISOString()}; seeding, starting the app`);
-  const rig = await startRig({ wave: people, slotAt: slot, workspaceRate: o.workspaceRate, appEnv: o.appEnv, gen, ...(o.appEntry ? { appEntry: o.appEntry } : {}) });
+  const rig = await startRig({ wave: people, slotAt: slot, workspaceRate: o.workspaceRate, appEnv: o.appEnv, appNodeArgs: o.appNodeArgs, pin: o.pin, gen, ...(o.appEntry ? { appEntry: o.appEntry } : {}) });
   const { fake, app, bare, targets } = rig;
   await gen.run({ targets, rate: o.rate, durationMs: o.warmup * 1000, mix: STEADY_MIX, fakeSlackBase: fake.base });
   const start = Date.now();
@@ -185,6 +194,7 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
     bareRss: peakRssMb(bare.proc.pid!),
     generatorLag: done.worstFireLagMs,
     outcome: '',
+    pinned: rig.pinned,
   };
 
   const kinds: KindResult[] = [];
@@ -224,6 +234,7 @@ function print(o: Options, waves: WaveResult[], kinds: KindResult[], env: string
   for (const w of waves) {
     p();
     p(`== wave of ${w.people.toLocaleString('en')} people due at ${new Date(w.slot).toISOString().slice(11, 16)} UTC ==`);
+    p(`processes: ${w.pinned ? `pinned: ${w.pinned}` : 'not pinned (all share every CPU)'}`);
     p(
       `ack latency, ms from the intended instant    ${'n'.padStart(6)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)} ${'>1s'.padStart(5)} ${'>3s'.padStart(5)} ${'fail'.padStart(5)}`,
     );

@@ -75,9 +75,6 @@ const LATE_NOTE_AFTER_MS = 10 * 60_000;
 /** Enqueued this long after its slot: no sweep ran at the slot, i.e. Handoff was not running. */
 const QUEUED_LATE_MS = 2 * 60_000;
 
-/** A digest that waited longer than this for its turn is built again before it is posted. */
-const RECHECK_AFTER_WAIT_MS = 50;
-
 /** How much DM/channel history crash recovery reads at most when looking for a message. */
 export interface HistoryReadPlan {
   pages: number;
@@ -223,17 +220,13 @@ export class SlackDeliveries implements DeliveryHandlers {
   }
 
   private async digest(row: OutboxRow, pace: Pace): Promise<DeliveryResult> {
-    let built = await this.digests.build(row.teamId, row.userId!, row.localDate!, this.lateness(row));
-    // Nothing to say costs no rate budget: decided before waiting for the limiter.
-    if (!built) return { status: 'skip', reason: 'nothing to say' };
-    const waitedFrom = Date.now();
+    // Nothing to say costs no rate budget: decided before waiting for the limiter, without building.
+    if (!(await this.digests.hasNews(row.teamId, row.userId!, row.localDate!))) return { status: 'skip', reason: 'nothing to say' };
     await pace();
-    // Waiting for our turn can take a while in a big wave (or a Retry-After): an item resolved
-    // meanwhile must not be shown as waiting, so what is sent is re-read just before it goes.
-    if (Date.now() - waitedFrom > RECHECK_AFTER_WAIT_MS) {
-      built = await this.digests.build(row.teamId, row.userId!, row.localDate!, this.lateness(row));
-      if (!built) return { status: 'skip', reason: 'nothing to say' };
-    }
+    // Built once its turn has come (in a big wave, or after a Retry-After, that can take a while): an
+    // item resolved meanwhile is never shown as waiting, and each digest is built only once.
+    const built = await this.digests.build(row.teamId, row.userId!, row.localDate!, this.lateness(row));
+    if (!built) return { status: 'skip', reason: 'nothing to say' };
     // Written right before posting: if we crash after Slack has it, recovery still knows what it told.
     const payload: DigestPayload = {
       ...parsePayload<DigestPayload>(row),

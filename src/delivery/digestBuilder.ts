@@ -11,7 +11,7 @@ import { planDigest, type DigestPlan, type NeededSoon, type Unanswered, type Wai
 import { isWorkingAt, nextWorkStart, type WorkSchedule } from '../domain/workSchedule';
 import { cityOf, formatLocal, localInstant } from '../time';
 import type { Clock } from '../clock';
-import { scheduleOf, zoneOf } from '../domain/personSchedule';
+import { holidaysFromZone, scheduleOf, zoneOf } from '../domain/personSchedule';
 import { neededBySoon, staleThresholdOf, staleWorkingDays } from '../domain/followThrough';
 import { holidayPhrase } from '../views/availability';
 import { peopleOnCards } from '../views/whereIs';
@@ -49,7 +49,44 @@ export class DigestBuilder {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Whether the digest has anything to say, without building it: what decides that, and nothing of
+   * the message. A delivery asks this before waiting for its turn (nothing to say costs no rate
+   * budget), then builds once its turn comes, so what is sent is read just before it goes.
+   */
+  async hasNews(teamId: string, userId: string, localDate: string): Promise<boolean> {
+    const items = await this.gather(teamId, userId, localDate);
+    return items !== null && planDigest<DigestItem>({ ...items.input, waitingOnOthersCount: 0, workingNow: [], nextStarter: null }) !== null;
+  }
+
   async build(teamId: string, userId: string, localDate: string, late: DigestLateness | null = null): Promise<BuiltDigest | null> {
+    const items = await this.gather(teamId, userId, localDate);
+    if (!items) return null;
+    const { user, mode, now, untold, input } = items;
+    const waitedOn = mode === 'full' ? this.waitedOn(await this.store.waitedOnSchedules(teamId, userId), now) : { workingNow: [], nextStarter: null };
+    const waitingOnOthersCount = mode === 'full' ? await this.store.openAuthoredCount(teamId, userId) : 0;
+    const plan = planDigest<DigestItem>({ ...input, waitingOnOthersCount, ...waitedOn });
+    if (!plan) return null;
+    const tz = zoneOf(user);
+    const dateLabel = formatLocal(localInstant(tz, localDate, 12 * 60), tz, 'EEEE d MMMM');
+    const whereIs = await this.cityOf(teamId, peopleOnCards(plan.waitingOnYou));
+    return {
+      plan,
+      mode,
+      message: digestMessage(plan, userId, dateLabel, now, { mode, late, tz, whereIs, daysOff: holidayPhrase(user as UserRow, now), daysOffFromZone: holidaysFromZone(user as UserRow) }),
+      tz,
+      dateLabel,
+      // Everything listed counts as told, including the summarised tail (it is in App Home). Their
+      // own resolutions are settled too, so they never come back.
+      unblockedIds: untold.map((h) => h.id),
+      waitingIds: plan.waitingOnYou.map((h) => h.id),
+      offered: plan.unanswered.map((a) => ({ handoffId: a.handoffId, userId: a.recipientId })),
+      warnedNeededBy: plan.neededSoon.map((n) => n.handoffId),
+    };
+  }
+
+  /** The reader and the items their digest would show; null when there are none. */
+  private async gather(teamId: string, userId: string, localDate: string) {
     const [user, storedThreshold] = await Promise.all([this.store.digestPerson(teamId, userId), this.store.staleAfterWorkingDays(teamId)]);
     if (!user) return null;
     // The workspace's own threshold (admins set it), the same for the reader's asks and their colleagues'.
@@ -85,34 +122,19 @@ export class DigestBuilder {
     const neededSoon = mode === 'full' ? await this.neededSoon(teamId, userId, now) : [];
     // Nothing waits on them, nothing got resolved, nothing of theirs is unanswered or due: no digest.
     if (waiting.length === 0 && resolved.length === 0 && unanswered.length === 0 && neededSoon.length === 0) return null;
-    const waitedOn = mode === 'full' ? this.waitedOn(await this.store.waitedOnSchedules(teamId, userId), now) : { workingNow: [], nextStarter: null };
-    const waitingOnOthersCount = mode === 'full' ? await this.store.openAuthoredCount(teamId, userId) : 0;
-    const plan = planDigest<DigestItem>({
-      localDate,
-      unblocked: resolved.filter((h) => h.state === 'done'),
-      declined: resolved.filter((h) => h.state === 'declined'),
-      waitingOnYou: waiting,
-      waitingOnOthersCount,
-      ...waitedOn,
-      unanswered,
-      neededSoon,
-    });
-    if (!plan) return null;
-    const tz = zoneOf(user);
-    const dateLabel = formatLocal(localInstant(tz, localDate, 12 * 60), tz, 'EEEE d MMMM');
-    const whereIs = await this.cityOf(teamId, peopleOnCards(plan.waitingOnYou));
     return {
-      plan,
+      user,
       mode,
-      message: digestMessage(plan, userId, dateLabel, now, { mode, late, tz, whereIs, daysOff: holidayPhrase(user as UserRow, now) }),
-      tz,
-      dateLabel,
-      // Everything listed counts as told, including the summarised tail (it is in App Home). Their
-      // own resolutions are settled too, so they never come back.
-      unblockedIds: untold.map((h) => h.id),
-      waitingIds: plan.waitingOnYou.map((h) => h.id),
-      offered: plan.unanswered.map((a) => ({ handoffId: a.handoffId, userId: a.recipientId })),
-      warnedNeededBy: plan.neededSoon.map((n) => n.handoffId),
+      now,
+      untold,
+      input: {
+        localDate,
+        unblocked: resolved.filter((h) => h.state === 'done'),
+        declined: resolved.filter((h) => h.state === 'declined'),
+        waitingOnYou: waiting,
+        unanswered,
+        neededSoon,
+      },
     };
   }
 

@@ -3,7 +3,7 @@
  * the schedule rules read them. Pure: the db layer loads the row, this interprets it — so the
  * scheduler, the services and the CLI all read a person the same way.
  */
-import { isValidTimeZone, maxLocalDate, publicHolidayOn } from '../time';
+import { isValidTimeZone, maxLocalDate, proposedHolidayRegion, publicHolidayOn } from '../time';
 import { firstDigestSlotAfterDate, isRepeatOfServedDate, type DigestHistory, type PlannedDigest, type WorkSchedule } from './workSchedule';
 
 export interface PersonScheduleFields {
@@ -13,7 +13,7 @@ export interface PersonScheduleFields {
   workdayEndMinute: number;
   workingDays: number;
   awayUntil: string | null;
-  /** The region whose public holidays are their days off ("PT", "DE-BY"); null: none chosen yet; 'off': none. */
+  /** The region whose public holidays are their days off ("PT", "DE-BY"); null: their zone's country; 'off': none. */
   holidayRegion: string | null;
   /** Away by their Slack status until this local date (see domain/awayStatus.ts). */
   statusAwayUntil: string | null;
@@ -45,12 +45,23 @@ export function scheduleOf(p: PersonScheduleFields): WorkSchedule {
   };
 }
 
-/** users.holiday_region when the person chose "No public holidays" (null is: not chosen yet; both are off). */
+/** users.holiday_region when the person chose "No public holidays" (null is: not chosen, their zone's country). */
 export const NO_HOLIDAY_REGION = 'off';
 
-/** The region whose holidays are the person's days off, or null when they keep none. */
-export function holidayRegionOf(p: Pick<PersonScheduleFields, 'holidayRegion'>): string | null {
-  return p.holidayRegion && p.holidayRegion !== NO_HOLIDAY_REGION ? p.holidayRegion : null;
+type HolidayFields = Pick<PersonScheduleFields, 'holidayRegion' | 'tzOverride' | 'slackTz'>;
+
+/**
+ * The region whose holidays are the person's days off, or null when they keep none. Nobody has to
+ * remember to choose: until they do, it is the country of their zone (Europe/Lisbon → Portugal).
+ */
+export function holidayRegionOf(p: HolidayFields): string | null {
+  if (p.holidayRegion === NO_HOLIDAY_REGION) return null;
+  return p.holidayRegion ?? proposedHolidayRegion(zoneOf(p));
+}
+
+/** Whether the person's holidays come from their zone rather than from a choice of theirs (settings and the digest say so). */
+export function holidaysFromZone(p: HolidayFields): boolean {
+  return p.holidayRegion === null && holidayRegionOf(p) !== null;
 }
 
 /** What the digest rule needs to know of a person's past and planned digests. */

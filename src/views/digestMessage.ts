@@ -33,6 +33,8 @@ export interface DigestMessageOptions {
   whereIs?: (userId: string) => string | null;
   /** The reader's public holidays before their next workday ("Tue 1 Dec is a public holiday in Portugal"), or null. */
   daysOff?: string | null;
+  /** The holidays are their zone's country's, not a region they chose: the footer says how to change that. */
+  daysOffFromZone?: boolean;
 }
 
 type Item = HandoffWithRecipients & { snoozedUntilDate: string | null; staleDays?: number | null; nudged?: boolean };
@@ -83,7 +85,7 @@ export function digestMessage(plan: DigestPlan<Item>, userId: string, dateLabel:
     if (plan.hiddenWaiting > 0) blocks.push(more(plan.hiddenWaiting));
   }
   // One context block (the budget's footer): what they wait on, then their own days off ahead.
-  const footer = [footerText(plan, mention, now, opts.tz ?? null), opts.daysOff ? daysOffText(opts.daysOff) : ''].filter(Boolean);
+  const footer = [footerText(plan, mention, now, opts.tz ?? null), opts.daysOff ? daysOffText(opts.daysOff, opts.daysOffFromZone ?? false) : ''].filter(Boolean);
   if (footer.length > 0) blocks.push({ type: 'context', elements: footer.map((text) => ({ type: 'mrkdwn' as const, text })) });
   return { text: fallbackText(plan, mode, !!opts.late), blocks };
 }
@@ -153,8 +155,9 @@ function footerText(plan: DigestPlan<Item>, nameOf: (id: string) => string, now:
 }
 
 /** The digest before a day off says there is none that day, so its absence is no surprise. */
-function daysOffText(phrase: string): string {
-  return `:palm_tree: ${phrase}: no digest then; what comes in waits for your next workday.`;
+function daysOffText(phrase: string, fromZone: boolean): string {
+  const source = fromZone ? ' These are your time zone’s public holidays; `/handoff settings` changes the region or turns them off.' : '';
+  return `:palm_tree: ${phrase}: no digest then; what comes in waits for your next workday.${source}`;
 }
 
 function fallbackText(plan: DigestPlan<Item>, mode: DigestMode, late: boolean): string {

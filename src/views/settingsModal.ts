@@ -178,13 +178,13 @@ function holidayBlocks(h: HolidayChoice): KnownBlock[] {
   const stored = h.stored && h.stored !== NO_HOLIDAY_REGION ? h.stored : null;
   if (stored && !h.choices.some((r) => r.code === stored)) groups.push({ label: 'Your choice', options: [regionOption(stored, h.storedName ?? stored)] });
   const all = groups.flatMap((g) => g.options);
-  // Not chosen yet: the proposal is selected, and the hint says where it came from.
+  // Not chosen yet: their zone's country is in force and selected, and the hint says where it came from.
   const initialValue = h.stored ?? h.proposed ?? NO_HOLIDAY_REGION;
   const initial = all.find((o) => o.value === initialValue) ?? none;
   const proposedName = h.choices.find((r) => r.code === h.proposed)?.name;
   const hint =
     h.stored === null && h.proposed
-      ? `${proposedName ?? h.proposed} is proposed from your time zone (${h.zone}); saving keeps it. On a public holiday you get no digest and don’t show as working.`
+      ? `${proposedName ?? h.proposed}’s public holidays are on, from your time zone (${h.zone}): no digest and you don’t show as working on them. Pick another region, or No public holidays.`
       : 'On a public holiday you get no digest and don’t show as working; what waited comes the next workday.';
   return [
     {

@@ -43,7 +43,7 @@ describe('settings: public-holiday region', () => {
     const block = blockOf(view, S.holidayRegion.block)!;
     const select = block.element as SelectElement;
     expect(select.initial_option?.value).toBe('PT');
-    expect((block.hint as { text: string }).text).toContain('Portugal is proposed from your time zone (Europe/Lisbon)');
+    expect((block.hint as { text: string }).text).toContain('Portugal’s public holidays are on, from your time zone (Europe/Lisbon)');
     expect(select.option_groups.map((g) => g.label.text)).toEqual(['Off', 'Portugal']);
     expect(select.option_groups[0]!.options.map((o) => o.text.text)).toEqual(['No public holidays']);
     // New York: the United States and its 51 states and districts, one select.
@@ -52,13 +52,16 @@ describe('settings: public-holiday region', () => {
     expect(ny.initial_option?.value).toBe('US');
     expect(options.map((o) => o.value)).toContain('US-CA');
     expect(options.length).toBeLessThanOrEqual(100);
-    // Not stored by opening: holidays stay off until the form is saved.
+    // Not stored by opening: the zone's country stays in force, and follows the zone, until a region is saved.
     expect((await userRow(t, LISBON)).holidayRegion).toBeNull();
   });
 
-  it('saving the region replans the digest around the holiday; “No public holidays” switches it off; a typed code is checked', async () => {
+  it('her zone’s holidays hold before she chooses; saving a region replans around it; “No public holidays” switches it off; a typed code is checked', async () => {
     await openSettings(t, LISBON);
-    expect((await userRow(t, LISBON)).nextDigestLocalDate).toBe('2026-12-01');
+    // Nobody chose yet: Portugal's holidays are in force from her zone, so Tuesday 1 Dec has no digest.
+    expect(await userRow(t, LISBON)).toMatchObject({ holidayRegion: null, nextDigestLocalDate: '2026-12-02' });
+    await saveSettings(t, LISBON, { region: 'off' });
+    expect(await userRow(t, LISBON)).toMatchObject({ holidayRegion: 'off', nextDigestLocalDate: '2026-12-01' });
     const saved = await saveSettings(t, LISBON, { region: 'PT' });
     expect(saved.json).toMatchObject({ response_action: 'update' });
     expect(await userRow(t, LISBON)).toMatchObject({ holidayRegion: 'PT', nextDigestLocalDate: '2026-12-02' });

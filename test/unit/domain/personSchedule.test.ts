@@ -1,5 +1,5 @@
-/** A person's planned digests as everyone shows them (plannedDigestsOf), including one planned ahead of its slot. */
-import { plannedDigestsOf } from '../../../src/domain/personSchedule';
+/** A person's planned digests as everyone shows them (plannedDigestsOf), including one planned ahead of its slot; whose holidays they keep. */
+import { holidayRegionOf, holidaysFromZone, plannedDigestsOf, scheduleOf } from '../../../src/domain/personSchedule';
 
 const THU_0900_TOKYO = Date.parse('2026-11-26T00:00:00Z');
 const DAY = 24 * 3600_000;
@@ -36,5 +36,26 @@ describe('plannedDigestsOf', () => {
     expect(plannedDigestsOf(p, new Date(THU_0900_TOKYO - 30_000), 1)[0]).toMatchObject({ catchUp: false });
     // From the slot on it is sent (or being sent): Friday's is next.
     expect(slots(p, THU_0900_TOKYO, 1)).toEqual([['2026-11-27', '2026-11-27T00:00:00.000Z']]);
+  });
+});
+
+describe('public holidays nobody has to choose', () => {
+  it('until the person chooses, their zone’s country; a choice (or “off”) wins; a zone of no country keeps none', () => {
+    expect(holidayRegionOf(tokyo)).toBe('JP');
+    expect(holidaysFromZone(tokyo)).toBe(true);
+    // Their own zone override decides, not the Slack profile's.
+    expect(holidayRegionOf({ ...tokyo, tzOverride: 'Europe/Lisbon' })).toBe('PT');
+    expect(holidayRegionOf({ ...tokyo, holidayRegion: 'DE-BY' })).toBe('DE-BY');
+    expect(holidaysFromZone({ ...tokyo, holidayRegion: 'DE-BY' })).toBe(false);
+    expect(holidayRegionOf({ ...tokyo, holidayRegion: 'off' })).toBeNull();
+    expect(holidaysFromZone({ ...tokyo, holidayRegion: 'off' })).toBe(false);
+    expect(holidayRegionOf({ ...tokyo, slackTz: 'UTC' })).toBeNull();
+    expect(holidaysFromZone({ ...tokyo, slackTz: 'UTC' })).toBe(false);
+  });
+
+  it('the zone’s holidays are days off: Labour Thanksgiving Day (Mon 23 Nov 2026) in Tokyo, not once switched off', () => {
+    expect(scheduleOf(tokyo).isDayOff?.('2026-11-23')).toBe(true);
+    expect(scheduleOf(tokyo).isDayOff?.('2026-11-24')).toBe(false);
+    expect(scheduleOf({ ...tokyo, holidayRegion: 'off' }).isDayOff).toBeUndefined();
   });
 });

@@ -127,6 +127,29 @@ describe('sweepDueDigests', () => {
     );
   });
 
+  it('two people of one zone and hours but different holidays each get their own next digest, whoever the slice reads first', async () => {
+    // Lisbon, Monday 30 Nov 2026 09:00; Tuesday 1 Dec is a public holiday in Portugal.
+    const lisbon: WorkSchedule = { tz: 'Europe/Lisbon', startMinute: 9 * 60, endMinute: 17 * 60, workingDays: 0b0111110, awayUntil: null };
+    const monday = new Date('2026-11-30T08:59:30Z');
+    for (const [first, second] of [
+      ['A', 'B'],
+      ['B', 'A'],
+    ] as const) {
+      const h = freshDb();
+      try {
+        // A keeps her zone's holidays (none chosen); B chose "No public holidays". Same slot.
+        const regions: Record<string, string | null> = { A: null, B: 'off' };
+        for (const id of [first, second]) addPerson(h, id, lisbon, new Date('2026-11-30T00:00:00Z'), regions[id]);
+        await sweepDueDigests(sqliteStore(h), monday, MAX_LATE);
+        const next = (id: string) => (h.sqlite.prepare(`select next_digest_local_date d from users where user_id = ?`).get(id) as { d: string }).d;
+        expect([rowsOf(h, 'A').map((r) => r.local_date), rowsOf(h, 'B').map((r) => r.local_date)]).toEqual([['2026-11-30'], ['2026-11-30']]);
+        expect({ A: next('A'), B: next('B') }).toEqual({ A: '2026-12-02', B: '2026-12-01' });
+      } finally {
+        h.close();
+      }
+    }
+  });
+
   it('a restart that re-runs the sweep enqueues nothing twice', async () => {
     const h = freshDb();
     const s: WorkSchedule = { tz: 'Asia/Tokyo', startMinute: 540, endMinute: 1020, workingDays: 0b0111110, awayUntil: null };

@@ -40,9 +40,12 @@ describe('public holidays ahead', () => {
     expect(describePerson(lia({ holidayRegion: 'PT' }), mon)).toBe('18:00 in Lisbon, their day starts in 1 d 15 h; Tue 1 Dec is a public holiday in Portugal');
     // On the holiday itself, too.
     expect(holidayPhrase(lia({ holidayRegion: 'PT' }), new Date('2026-12-01T10:00:00Z'))).toBe('Tue 1 Dec is a public holiday in Portugal');
-    // Not chosen, or switched off: nothing.
-    expect(holidayPhrase(lia(), mon)).toBeNull();
+    // Not chosen: her zone's country. Switched off, or a zone of no country: nothing.
+    expect(holidayPhrase(lia(), mon)).toBe('Tue 1 Dec is a public holiday in Portugal');
     expect(holidayPhrase(lia({ holidayRegion: 'off' }), mon)).toBeNull();
+    expect(holidayPhrase(lia({ slackTz: 'UTC' }), mon)).toBeNull();
+    // A region chosen elsewhere wins over the zone's: Bavaria has no holiday on 1 December.
+    expect(holidayPhrase(lia({ holidayRegion: 'DE-BY' }), mon)).toBeNull();
   });
 
   it('lists several days off in a row (Christmas and Boxing Day in Berlin)', () => {
