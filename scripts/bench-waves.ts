@@ -3,7 +3,7 @@
  *
  *   npm run bench:waves -- [--people 10000,50000] [--rate 20] [--before 20] [--after 20]
  *     [--max-delivery 1200] [--kind-seconds 8] [--cpu-rounds 3] [--step-seconds 4] [--rates 25,50,100,150,200,300]
- *     [--workspace-rate 50] [--no-kinds] [--app-env KEY=VALUE]… [--app-entry OTHER/dist/index.js] [--app-node-arg ARG]… [--pin]
+ *     [--workspace-rate 50] [--no-kinds] [--app-env KEY=VALUE]… [--app-entry OTHER/dist/index.js] [--app-node-arg ARG]…
  *     [--app-log FILE (the app’s log, as FILE.<people>)]
  *
  * Processes: the real app (`node dist/index.js`, HTTP mode, default settings), a fake Slack that
@@ -19,6 +19,7 @@ import { benchArgs, describeEnv } from './bench/args';
 import { eventLoopSamples, parseLogLines, sweeps } from './bench/appLog';
 import { startGenerator, stopProcess, type Generator } from './bench/children';
 import type { Sample } from './bench/loadGenerator';
+import { loopHolds, type HoldSummary } from './bench/loopHolds';
 import { scrapeEventLoop } from './bench/metrics';
 import { peakRssMb } from './bench/proc';
 import { STEADY_MIX } from './bench/requests';
@@ -45,8 +46,6 @@ interface Options {
   appEntry: string | undefined;
   /** Node flags for the app process, e.g. `--cpu-prof`. */
   appNodeArgs: string[];
-  /** The apps on one CPU, the fake Slack, generator and bench on the others (`--pin`). */
-  pin: boolean;
   /** Write the app's log of each wave here (`<file>.<people>`), e.g. to read its rate-limit lines. */
   appLog: string | undefined;
 }
@@ -70,7 +69,6 @@ function parseOptions(argv: string[]): Options {
     appEnv,
     appEntry,
     appNodeArgs,
-    pin: flag('pin'),
     appLog: get('app-log'),
   };
 }
@@ -97,12 +95,12 @@ interface WaveResult {
   /** Worst per-second p99 and max event-loop delay (ms) during the wave, and before it. */
   loop: LoopDelay | null;
   loopBefore: LoopDelay | null;
+  /** Why the loop was late during the wave: the app's own work or waiting for a core (see bench/loopHolds). */
+  holds: HoldSummary | null;
   peakRss: number;
   bareRss: number;
   generatorLag: number;
   outcome: string;
-  /** How the processes were pinned to CPUs, or null. */
-  pinned: string | null;
 }
 
 function window(samples: Sample[], from: number, to: number, target: number): { s: Summary; failed: number } {
@@ -114,7 +112,16 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
   // Start-up, warm-up and the "before" window must fit in front of the slot.
   const slot = nextSlot(Date.now(), 15_000 + people / 10 + (o.warmup + o.before) * 1000);
   log(`${people} people due at ${new Date(slot).toISOString()}; seeding, starting the app`);
-  const rig = await startRig({ wave: people, slotAt: slot, workspaceRate: o.workspaceRate, appEnv: o.appEnv, appNodeArgs: o.appNodeArgs, pin: o.pin, gen, ...(o.appEntry ? { appEntry: o.appEntry } : {}) });
+  const holds = loopHolds();
+  const rig = await startRig({
+    wave: people,
+    slotAt: slot,
+    workspaceRate: o.workspaceRate,
+    appEnv: { ...o.appEnv, ...holds.env },
+    appNodeArgs: [...holds.nodeArgs, ...o.appNodeArgs],
+    gen,
+    ...(o.appEntry ? { appEntry: o.appEntry } : {}),
+  });
   const { fake, app, bare, targets } = rig;
   await gen.run({ targets, rate: o.rate, durationMs: o.warmup * 1000, mix: STEADY_MIX, fakeSlackBase: fake.base });
   const start = Date.now();
@@ -189,12 +196,12 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
       .map((s) => s.ms),
     loop: loopIn(slot, waveEnd, 1000),
     loopBefore: loopIn(start, slot, 0),
+    holds: holds.between(slot, waveEnd),
     // The high-water mark so far: the wave's peak, before the per-kind ramps push their own load.
     peakRss: peakRssMb(app.proc.pid!),
     bareRss: peakRssMb(bare.proc.pid!),
     generatorLag: done.worstFireLagMs,
     outcome: '',
-    pinned: rig.pinned,
   };
 
   const kinds: KindResult[] = [];
@@ -234,7 +241,6 @@ function print(o: Options, waves: WaveResult[], kinds: KindResult[], env: string
   for (const w of waves) {
     p();
     p(`== wave of ${w.people.toLocaleString('en')} people due at ${new Date(w.slot).toISOString().slice(11, 16)} UTC ==`);
-    p(`processes: ${w.pinned ? `pinned: ${w.pinned}` : 'not pinned (all share every CPU)'}`);
     p(
       `ack latency, ms from the intended instant    ${'n'.padStart(6)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)} ${'>1s'.padStart(5)} ${'>3s'.padStart(5)} ${'fail'.padStart(5)}`,
     );
@@ -263,6 +269,12 @@ function print(o: Options, waves: WaveResult[], kinds: KindResult[], env: string
     p(
       `event-loop delay: during the wave ${loop(w.loop)} (target max ≤ 50 ms); before it ${loop(w.loopBefore)}${w.loop || w.loopBefore ? ` (${(w.loop ?? w.loopBefore)!.source})` : ' (neither /metrics nor the log reports it; see /healthz latency above)'}`,
     );
+    if (w.holds) {
+      const h = w.holds;
+      p(
+        `  why, from a 2 ms probe in the app: ${h.over50} gaps ≥ 50 ms, ${h.over50OnCpu} of them the app on a CPU for ≥ 50 ms; the longest ${h.longest.gap.toFixed(0)} ms = ${h.longest.cpu.toFixed(0)} ms on a CPU + ${h.longest.runq.toFixed(0)} ms waiting for a core; the app's longest stretch on a CPU ${h.longestOnCpu.toFixed(0)} ms`,
+      );
+    }
     p(`database after: ${w.outcome}`);
     p(`peak RSS up to the end of the wave: Handoff ${w.peakRss.toFixed(0)} MB (bare Bolt ${w.bareRss.toFixed(0)} MB); generator worst fire lag ${w.generatorLag.toFixed(1)} ms`);
     p(

@@ -46,6 +46,7 @@ import { AdminSettingsService } from './services/adminSettings';
 import { InFlightListeners } from './listeners/inFlight';
 import { LoopDelayMonitor } from './loopDelay';
 import { slackTenancy } from './tenancy';
+import { prepareHolidays } from './time';
 
 /** Outbox rows one claim takes on PostgreSQL: half the default DELIVERY_CONCURRENCY. */
 const POSTGRES_CLAIM_BATCH = 8;
@@ -253,6 +254,8 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     metrics,
     async start() {
       loopDelay.start();
+      // Before anyone is answered: the first schedule read would build it mid-request (≈100 ms).
+      prepareHolidays();
       // A workspace paused by a revoked token resumes before the first delivery if the token works again.
       if (singleWorkspace) await identity.settled(3000);
       await dispatcher.recoverStuck();

@@ -1,7 +1,5 @@
 /** What /proc says about another process: CPU time and memory, without its cooperation. */
 import fs from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import os from 'node:os';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -42,27 +40,3 @@ function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 export const rssMb = (pid: number) => statusKb(pid, 'VmRSS') / 1024;
 /** Peak resident memory since the process started (the kernel's high-water mark), MB. */
 export const peakRssMb = (pid: number) => statusKb(pid, 'VmHWM') / 1024;
-
-/**
- * Pins every thread of `pid` (and the threads it starts later, which inherit it) to `cpus` ("0",
- * "1-3"). Returns false where that is not possible (no taskset, or one CPU).
- */
-export function pinTo(pid: number, cpus: string): boolean {
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The bench's split of a machine: the apps under test on the first CPU, the rest of the world (the
- * fake Slack, the load generator, the bench itself) on the others. In production Slack and its
- * users are elsewhere; on a 2-core machine shared with them, the app waited tens of ms for a core
- * (its thread's run-queue time), which no change to the app can remove. Null on a 1-CPU machine.
- */
-export function benchCpus(): { apps: string; rig: string } | null {
-  const n = os.availableParallelism();
-  return n >= 2 ? { apps: '0', rig: n === 2 ? '1' : `1-${n - 1}` } : null;
-}

@@ -8,7 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { buildApp, startChild, type Child } from '../../test/reliability/support/child';
 import { startBareApp, startFakeSlack, startGenerator, stopProcess, type FakeSlackProcess, type Generator } from './children';
-import { benchCpus, cpuMs, pinTo } from './proc';
+import { cpuMs } from './proc';
 import type { Kind } from './requests';
 import { cell, summarize, type Summary } from './stats';
 import { BOT_TOKEN, seedDatabase, SIGNING_SECRET } from './world';
@@ -26,8 +26,6 @@ export interface Rig {
   /** POST URLs, bare first: index = TARGETS index. */
   targets: string[];
   pids: number[];
-  /** How the processes were pinned to CPUs, or null (not pinned). */
-  pinned: string | null;
   dbFile: string;
   /** What the requests did: handoffs by state, outbox rows by status, errors the app logged. */
   outcome(): string;
@@ -48,8 +46,6 @@ export interface RigOptions {
   appEntry?: string;
   /** A generator to reuse across rigs; one is started (and stopped with the rig) otherwise. */
   gen?: Generator;
-  /** Pin the two apps to one CPU and everything else to the others (see `benchCpus`). */
-  pin?: boolean;
 }
 
 /** Seeds a fresh database, then starts the fake Slack, the app and the bare app. */
@@ -74,11 +70,6 @@ export async function startRig(o: RigOptions): Promise<Rig> {
   await app.ready(60_000);
   const bare = await startBareApp(fake.url, o.bareAnswers);
   const gen = o.gen ?? startGenerator();
-  const cpus = o.pin ? benchCpus() : null;
-  if (cpus) {
-    for (const pid of [app.proc.pid!, bare.proc.pid!]) pinTo(pid, cpus.apps);
-    for (const pid of [fake.proc.pid!, gen.proc.pid!, process.pid]) pinTo(pid, cpus.rig);
-  }
   return {
     fake,
     app,
@@ -86,7 +77,6 @@ export async function startRig(o: RigOptions): Promise<Rig> {
     gen,
     targets: [`http://127.0.0.1:${bare.port}/slack/events`, `http://127.0.0.1:${app.port}/slack/events`],
     pids: [bare.proc.pid!, app.proc.pid!],
-    pinned: cpus ? `the apps on CPU ${cpus.apps}, the fake Slack, generator and bench on CPU ${cpus.rig}` : null,
     dbFile,
     outcome() {
       const db = new Database(dbFile, { readonly: true });

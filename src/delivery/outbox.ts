@@ -332,6 +332,11 @@ export class OutboxDispatcher {
   private async worker(drain: { empty: boolean }): Promise<void> {
     if (drain.empty) return;
     while (!this.stopped) {
+      // One sender per loop turn goes on to claim a row and read what it has to say: at a wave's slot
+      // all sixteen start at once. Also, a row settled without I/O (a digest with nothing to say)
+      // resolves in microtasks only: without a turn, a wave of them would never let a request run.
+      await this.nextTurn();
+      if (this.stopped || drain.empty) return;
       const previous = this.claimTurn;
       let pass!: () => void;
       this.claimTurn = new Promise<void>((resolve) => (pass = resolve));
@@ -363,9 +368,6 @@ export class OutboxDispatcher {
         reached();
         released();
       });
-      // A row settled without I/O (a digest with nothing to say) resolves in microtasks only: without
-      // this, a wave of them would never let a request, a timer or a renewal run.
-      await this.nextTurn();
     }
   }
 
@@ -509,8 +511,8 @@ export class OutboxDispatcher {
   /**
    * This sender's own turn of the event loop: one sender goes on (to claim a row and see whether it
    * has news) per loop iteration. A plain setImmediate lets every sender that queued one in the same
-   * iteration go on in that iteration; in a wave, sixteen of them each reading a digest's items held
-   * the loop for tens of ms. Chained, each immediate is queued from the one before, and Node runs an
+   * iteration go on in that iteration; at a wave's slot, sixteen of them each reading a digest's items
+   * held the loop for 40 ms. Chained, each immediate is queued from the one before, and Node runs an
    * immediate queued by a running one in the next iteration: requests and timers get the loop in between.
    */
   private nextTurn(): Promise<void> {

@@ -23,13 +23,29 @@ function parse(region: string): { country: string; state?: string } | null {
   return m[2] ? { country: m[1]!, state: m[2] } : { country: m[1]! };
 }
 
+// date-holidays builds these lists from its data on every call (≈10 ms): read once.
+let knownCountries: Record<string, string> | undefined;
+const statesByCountry = new Map<string, Record<string, string> | undefined>();
+const countriesKnown = () => (knownCountries ??= new Holidays().getCountries());
+function statesOf(country: string): Record<string, string> | undefined {
+  if (!statesByCountry.has(country)) statesByCountry.set(country, new Holidays().getStates(country));
+  return statesByCountry.get(country);
+}
+
 /** Whether `region` is one date-holidays knows ("PT", "DE-BY"). */
 export function isKnownRegion(region: string): boolean {
   const r = parse(region);
   if (!r) return false;
-  const countries = new Holidays().getCountries();
-  if (!countries[r.country]) return false;
-  return !r.state || !!new Holidays().getStates(r.country)?.[r.state];
+  if (!countriesKnown()[r.country]) return false;
+  return !r.state || !!statesOf(r.country)?.[r.state];
+}
+
+/**
+ * Builds, before the app answers anyone, what the first schedule of a person with no region chosen
+ * would otherwise build in the middle of a request or a wave: the zone → country map (≈100 ms).
+ */
+export function prepareHolidays(): void {
+  proposedHolidayRegion('UTC');
 }
 
 function holidaysOf(region: string, year: number): Map<LocalDate, string> {
@@ -92,7 +108,7 @@ function countryOfZone(tz: string): string | null {
     // date-holidays' own zone lists: a zone shared by several countries (Europe/Helsinki is also
     // Åland's) would go to whichever is listed first.
     zoneToCountry = new Map();
-    for (const country of Object.keys(new Holidays().getCountries())) {
+    for (const country of Object.keys(countriesKnown())) {
       // Keyed by the name as ICU lists it and as DateTimeFormat resolves it, should the two ever differ.
       for (const zone of zonesOfCountry(country)) for (const name of [zone, canonicalOrNull(zone)]) if (name) zoneToCountry.set(name, country);
     }
@@ -134,7 +150,7 @@ export function holidayRegionName(region: string): string {
 export function holidayRegionsOf(country: string): HolidayRegion[] {
   const c = country.trim().toUpperCase();
   if (!isKnownRegion(c) || c.includes('-')) return [];
-  const states = Object.keys(new Holidays().getStates(c) ?? {}).sort();
+  const states = Object.keys(statesOf(c) ?? {}).sort();
   return [c, ...states.map((s) => `${c}-${s}`)].map((code) => ({ code, name: holidayRegionName(code) }));
 }
 

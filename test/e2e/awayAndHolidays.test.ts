@@ -84,6 +84,40 @@ describe('settings: public-holiday region', () => {
   });
 });
 
+describe('public holidays nobody chose: the zone’s country', () => {
+  it('Lia never opened settings: Monday’s digest says Tuesday is a holiday and where that comes from; Tuesday has none; Wednesday’s has what waited', async () => {
+    const t = await startTestApp({ now: '2026-11-30T07:00:00Z' }); // Mon 07:00 in Lisbon; Tue 1 Dec is a holiday in Portugal
+    try {
+      t.fake.addUser({ id: LISBON, name: 'lia', tz: 'Europe/Lisbon' });
+      t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+      const asked = await commandText(t, NYC, `<@${LISBON}> check the invoice run`);
+      expect(asked).toContain('created');
+      expect((await userRow(t, LISBON)).holidayRegion).toBeNull();
+      for (const at of ['2026-11-30T09:00:00Z', '2026-12-01T09:00:00Z']) {
+        t.clock.set(at);
+        await t.tick();
+      }
+      const digests = digestsIn(t, LISBON);
+      expect(digests).toHaveLength(1);
+      const monday = JSON.stringify(digests[0]!.blocks);
+      expect(monday).toContain(':palm_tree: Tue 1 Dec is a public holiday in Portugal: no digest then');
+      expect(monday).toContain('These are your time zone’s public holidays; `/handoff settings` changes the region or turns them off.');
+      // On the holiday itself a new ask waits, and its author is told why.
+      const second = await commandText(t, NYC, `<@${LISBON}> and sign the lease`);
+      expect(second).toContain('Tue 1 Dec is a public holiday in Portugal');
+      t.clock.set('2026-12-02T09:00:00Z');
+      await t.tick();
+      expect(digestsIn(t, LISBON)).toHaveLength(2);
+      expect(JSON.stringify(digestsIn(t, LISBON)[1]!.blocks)).toContain('sign the lease');
+      expect((await selectRows(t, 'outbox', { teamId: TEAM, kind: 'digest', userId: LISBON })).map((r) => r.localDate).sort()).toEqual(['2026-11-30', '2026-12-02']);
+      // Still nothing stored: the region follows her zone until she chooses.
+      expect((await userRow(t, LISBON)).holidayRegion).toBeNull();
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('away by Slack status, as the person sees and corrects it', () => {
   let t: TestApp;
   beforeEach(async () => {

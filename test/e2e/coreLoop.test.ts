@@ -124,14 +124,16 @@ describe('3. the settings preview is what the scheduler then does', () => {
     expect(later).toContain('• Thu 26 Nov, 11:00 Lisbon time');
     expect(later).not.toContain('Wed 25 Nov');
     expect(new Date((await userRow(t, 'ULIS')).nextDigestAt!).toISOString()).toBe('2026-11-26T11:00:00.000Z');
-    // Moving west the same morning: New York's Wednesday is that same workday; preview says Thursday.
+    // Moving west the same morning: New York's Wednesday is that same workday. Thursday 26 Nov is
+    // Thanksgiving, a public holiday there (her zone's, by default): the preview says Friday.
     const west = await saveSettings(t, 'ULIS', { tz: 'America/New_York', start: '09:00' });
-    expect(west).toContain('• Thu 26 Nov, 09:00 New York time (EST)');
-    await tickFor(t, 30 * HOUR);
+    expect(west).toContain('• Fri 27 Nov, 09:00 New York time (EST)');
+    expect(west).not.toContain('Wed 25 Nov');
+    await tickFor(t, 54 * HOUR);
     const sent = (await digestRows(t, 'ULIS')).filter((r) => r.status === 'sent');
     expect(sent.map((r) => [r.localDate, new Date(r.sentAt!).toISOString()])).toEqual([
       ['2026-11-25', '2026-11-25T09:00:00.000Z'],
-      ['2026-11-26', '2026-11-26T14:00:00.000Z'],
+      ['2026-11-27', '2026-11-27T14:00:00.000Z'],
     ]);
   });
 });
@@ -273,7 +275,11 @@ describe('5. a decline is never announced as "you’re unblocked"', () => {
     t = await appWith('2026-11-25T12:00:00Z', { UNYC: 'America/New_York', ULIS: 'Europe/Lisbon' }); // New York 07:00: off
     const h = await handoff(t, 'UNYC', '<@ULIS> please sign off the Q3 numbers');
     await resolve(t, 'ULIS', h.id, 'decline', 'no budget left this quarter');
+    // Thursday 26 Nov is Thanksgiving in New York: no digest; Friday's has the news.
     t.clock.set('2026-11-26T14:00:00Z');
+    await t.tick();
+    expect(digestsTo(t, 'UNYC')).toHaveLength(0);
+    t.clock.set('2026-11-27T14:00:00Z');
     await t.tick();
     const digest = digestsTo(t, 'UNYC')[0]!;
     expect(digest.text).toBe('Good morning: 1 declined.');

@@ -79,6 +79,8 @@ describe('morning digest: Tokyo recipient, New York author', () => {
     t = await startTestApp({ now: '2026-11-25T19:00:00Z' });
     t.fake.addUser({ id: TOKYO, name: 'kenji', tz: 'Asia/Tokyo' });
     t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+    // Nora works on Thanksgiving (Thu 26 Nov, a public holiday in the US she would keep by default).
+    await saveSettings(t, NYC, { region: 'off' });
   });
   afterAll(async () => t?.close());
 
@@ -388,6 +390,8 @@ describe('morning digest: never outside the person’s start', () => {
     // Kenji flies to Los Angeles (UTC-8) right after Thursday's Tokyo digest (Wed 16:00 in LA). LA's
     // Thursday starts 17 h later: a new workday, so it gets its digest (decided in nextDigest: a
     // date reached again by travelling west gets one repeat, at least 12 h after the first).
+    // He keeps no public holidays: in Los Angeles his Thursday would be Thanksgiving, with no digest.
+    await saveSettings(t, TOKYO, { region: 'off' });
     t.fake.getUser(TOKYO)!.tz = 'America/Los_Angeles';
     const res = await t.slack.event({ type: 'user_change', user: { id: TOKYO, name: 'kenji', tz: 'America/Los_Angeles', team_id: TEAM } });
     expect(res.status).toBe(200);
@@ -829,6 +833,8 @@ describe('morning digest: away by Slack status', () => {
     try {
       t.fake.addUser({ id: LISBON, name: 'lia', tz: 'Europe/Lisbon' });
       t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+      // She keeps no public holidays (Tue 8 Dec is one in Portugal): the status alone decides here.
+      await saveSettings(t, LISBON, { region: 'off' });
       const id = await createHandoff(t, NYC, `<@${LISBON}> check the invoice run`);
       // Lia sets ":palm_tree: Vacationing" until the end of Tuesday 8 Dec in Lisbon.
       const until = Date.parse('2026-12-08T23:59:59Z') / 1000;
