@@ -48,8 +48,9 @@ function seedSqlite(handle: DbHandle, o: WorldSize, now: number): void {
   const db = handle.sqlite;
   const w = world(o, now);
   db.pragma('synchronous = OFF');
+  // Nobody keeps public holidays: the bench runs on the real date, which may be one in some zones.
   const insertUser = db.prepare(`insert into users (team_id, user_id, display_name, slack_tz, workday_start_minute, workday_end_minute,
-      working_days, next_digest_at, next_digest_local_date, profile_fetched_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      working_days, next_digest_at, next_digest_local_date, profile_fetched_at, created_at, updated_at, holiday_region) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'off')`);
   const insertHandoff = db.prepare(`insert into handoffs (id, team_id, number, author_id, title, ask, state, resolution_note, resolved_by, resolved_at,
       author_notified_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertRecipient = db.prepare(
@@ -197,8 +198,8 @@ async function seedPostgres(c: Client, o: WorldSize, now: number): Promise<void>
     inFlight = [
       c.query(
         `insert into users (team_id, user_id, display_name, slack_tz, workday_start_minute, workday_end_minute, working_days,
-           next_digest_at, next_digest_local_date, profile_fetched_at, created_at, updated_at)
-         select $1, u, n, tz, s, e, d, ${ts('at')}, ld::date, ${ts('$2::bigint')}, ${ts('$2::bigint')}, ${ts('$2::bigint')}
+           next_digest_at, next_digest_local_date, profile_fetched_at, created_at, updated_at, holiday_region)
+         select $1, u, n, tz, s, e, d, ${ts('at')}, ld::date, ${ts('$2::bigint')}, ${ts('$2::bigint')}, ${ts('$2::bigint')}, 'off'
          from unnest($3::text[], $4::text[], $5::text[], $6::smallint[], $7::smallint[], $8::smallint[], $9::bigint[], $10::text[]) as t(u, n, tz, s, e, d, at, ld)`,
         [
           TEAM,

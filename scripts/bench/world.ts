@@ -45,8 +45,9 @@ export function seedDatabase(file: string, wave: number, slotAt: number, now = D
   if (localInstant(WAVE_ZONE, slot.date, slot.minuteOfDay).getTime() !== slotAt) throw new Error('the slot is not a whole local minute');
   const later = now + 12 * 3600_000; // the steady-traffic people are not due during the bench
   const laterParts = localParts(WAVE_ZONE, new Date(later));
+  // Nobody keeps public holidays: the bench runs on the real date, which may be one in WAVE_ZONE.
   const insertUser = db.prepare(`insert into users (team_id, user_id, display_name, slack_tz, workday_start_minute, workday_end_minute,
-      working_days, next_digest_at, next_digest_local_date, profile_fetched_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      working_days, next_digest_at, next_digest_local_date, profile_fetched_at, created_at, updated_at, holiday_region) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'off')`);
   const insertHandoff = db.prepare(`insert into handoffs (id, team_id, number, author_id, title, ask, state, created_at, updated_at)
       values (?, ?, ?, ?, ?, ?, 'open', ?, ?)`);
   const insertRecipient = db.prepare(

@@ -39,12 +39,13 @@ export async function seedWave(url: string, digests: number, slotAt: number, now
        values ($1, $2, 'author', 'UTC', $3, false, $4, $5, $5)`,
       [TEAM, AUTHOR, ALL_DAYS, t, created],
     );
-    // Person i: zone i mod k (1-based arrays), the slot's local minute and date there.
+    // Person i: zone i mod k (1-based arrays), the slot's local minute and date there. They keep no
+    // public holidays: the wave runs on the real date, which may be one in some of these zones.
     await q(
       `insert into users (team_id, user_id, display_name, slack_tz, workday_start_minute, workday_end_minute, working_days,
-         next_digest_at, next_digest_local_date, profile_fetched_at, created_at, updated_at)
+         next_digest_at, next_digest_local_date, profile_fetched_at, created_at, updated_at, holiday_region)
        select $1, 'W' || lpad(i::text, 7, '0'), 'Wave person ' || i, ($3::text[])[i % $4 + 1], ($5::int[])[i % $4 + 1],
-         (($5::int[])[i % $4 + 1] + 480) % 1440, $6, $7, ($8::date[])[i % $4 + 1], $9, $10, $10
+         (($5::int[])[i % $4 + 1] + 480) % 1440, $6, $7, ($8::date[])[i % $4 + 1], $9, $10, $10, 'off'
        from generate_series(0, $2 - 1) i`,
       [TEAM, digests, ZONES, ZONES.length, slots.map((s) => s.minuteOfDay), ALL_DAYS, new Date(slotAt), slots.map((s) => s.date), t, created],
     );
