@@ -415,10 +415,11 @@ describe('text safety on every surface', () => {
       acks.push([`list ${u}`, await t.reply(u, 'list')]);
       await t.slack.event({ type: 'app_home_opened', user: u, channel: `D${u.slice(1)}`, tab: 'home', event_ts: '1.0' });
     }
-    // Digests: Ken (Tokyo) at 09:00 his time (#4 waiting), the author (New York) the next morning (#1, #2 unblocked).
+    // Digests: Ken (Tokyo) at 09:00 his time (#4 waiting), the author (New York) on his next workday
+    // (#1, #2 unblocked): Friday, as Thursday 26 Nov is Thanksgiving there.
     t.clock.set('2026-11-26T00:05:00Z');
     await t.tick();
-    t.clock.set('2026-11-26T14:05:00Z');
+    t.clock.set('2026-11-27T14:05:00Z');
     await t.tick();
     await quiet();
 
