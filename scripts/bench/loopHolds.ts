@@ -1,4 +1,4 @@
-/** What `loopHolds.cjs` (preloaded into the app) recorded: late turns of the event loop, and why. */
+/** What `loopProbe.cjs` (preloaded into the app) recorded: late turns of the event loop, and why. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,7 +35,7 @@ export function loopHolds(): LoopHolds {
     }
   };
   return {
-    nodeArgs: ['--require', path.join(__dirname, 'loopHolds.cjs')],
+    nodeArgs: ['--require', path.join(__dirname, 'loopProbe.cjs')],
     env: { HANDOFF_BENCH_HOLDS: file },
     between(from, to) {
       const inside = read().filter(([at]) => at >= from && at < to);

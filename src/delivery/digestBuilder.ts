@@ -73,7 +73,14 @@ export class DigestBuilder {
     return {
       plan,
       mode,
-      message: digestMessage(plan, userId, dateLabel, now, { mode, late, tz, whereIs, daysOff: holidayPhrase(user as UserRow, now), daysOffFromZone: holidaysFromZone(user as UserRow) }),
+      message: digestMessage(plan, userId, dateLabel, now, {
+        mode,
+        late,
+        tz,
+        whereIs,
+        daysOff: holidayPhrase(user as UserRow, now),
+        daysOffFromZone: holidaysFromZone(user as UserRow),
+      }),
       tz,
       dateLabel,
       // Everything listed counts as told, including the summarised tail (it is in App Home). Their

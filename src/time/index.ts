@@ -25,4 +25,13 @@ export {
   localInstant,
 } from './zone';
 export { formatLocal, cityOf, formatDuration, localTimeLabel } from './format';
-export { isKnownRegion, publicHolidayOn, prepareHolidays, proposedHolidayRegion, holidayRegionName, holidayRegionsOf, canonicalHolidayRegion, type HolidayRegion } from './holidays';
+export {
+  isKnownRegion,
+  publicHolidayOn,
+  prepareHolidays,
+  proposedHolidayRegion,
+  holidayRegionName,
+  holidayRegionsOf,
+  canonicalHolidayRegion,
+  type HolidayRegion,
+} from './holidays';
