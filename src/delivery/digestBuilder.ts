@@ -11,7 +11,7 @@ import { planDigest, type DigestPlan, type NeededSoon, type Unanswered, type Wai
 import { isWorkingAt, nextWorkStart, type WorkSchedule } from '../domain/workSchedule';
 import { cityOf, formatLocal, localInstant } from '../time';
 import type { Clock } from '../clock';
-import { holidaysFromZone, scheduleOf, zoneOf } from '../domain/personSchedule';
+import { holidaysFromZone, scheduleKeyOf, scheduleOf, zoneOf } from '../domain/personSchedule';
 import { neededBySoon, staleThresholdOf, staleWorkingDays } from '../domain/followThrough';
 import { holidayPhrase } from '../views/availability';
 import { peopleOnCards } from '../views/whereIs';
@@ -35,8 +35,6 @@ export interface BuiltDigest {
   warnedNeededBy: number[];
 }
 
-// The holiday region is part of who someone is for this cache: the schedule only holds its predicate.
-const scheduleKey = (s: WorkSchedule, region: string | null) => `${s.tz}|${s.startMinute}|${s.endMinute}|${s.workingDays}|${s.awayUntil ?? ''}|${region ?? ''}`;
 const MAX_CACHED_SCHEDULES = 10_000;
 
 export class DigestBuilder {
@@ -186,14 +184,13 @@ export class DigestBuilder {
         workingNow.push(row.userId);
         continue;
       }
-      const inMs = this.nextWorkStart(s, row.holidayRegion, now) - now.getTime();
+      const inMs = this.nextWorkStart(s, scheduleKeyOf(row as UserRow, s), now) - now.getTime();
       if (!nextStarter || inMs < nextStarter.inMs) nextStarter = { userId: row.userId, inMs, person: row };
     }
     return { workingNow, nextStarter };
   }
 
-  private nextWorkStart(s: WorkSchedule, region: string | null, now: Date): number {
-    const key = scheduleKey(s, region);
+  private nextWorkStart(s: WorkSchedule, key: string, now: Date): number {
     const t = now.getTime();
     const hit = this.starts.get(key);
     if (hit && hit.from <= t && t < hit.next) return hit.next;

@@ -45,6 +45,15 @@ export function scheduleOf(p: PersonScheduleFields): WorkSchedule {
   };
 }
 
+/**
+ * Everything a person's WorkSchedule depends on, as a cache key: two people with one key have one
+ * schedule. Kept beside scheduleOf so a field it reads is never left out (the holiday region once
+ * was, and one person's digest plan became another's).
+ */
+export function scheduleKeyOf(p: PersonScheduleFields, s: WorkSchedule = scheduleOf(p)): string {
+  return `${s.tz}|${s.startMinute}|${s.endMinute}|${s.workingDays}|${s.awayUntil ?? ''}|${holidayRegionOf(p) ?? ''}`;
+}
+
 /** users.holiday_region when the person chose "No public holidays" (null is: not chosen, their zone's country). */
 export const NO_HOLIDAY_REGION = 'off';
 

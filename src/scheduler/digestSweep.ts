@@ -24,7 +24,7 @@ import type { UserRow } from '../db/queries/users';
 import { digestDedupeKey, type Advance, type DigestRow, type DueUser } from '../db/queries/dueDigests';
 import type { DueDigestQueries, StoreOf } from '../db/store';
 import { isRepeatOfServedDate, planCatchUp, type CatchUpPlan, type DigestSlot } from '../domain/workSchedule';
-import { holidayRegionOf, scheduleOf } from '../domain/personSchedule';
+import { scheduleKeyOf, scheduleOf } from '../domain/personSchedule';
 import { maxLocalDate } from '../time';
 
 export interface SweepResult {
@@ -124,9 +124,7 @@ function sweepSlice(store: StoreOf<DueDigestQueries>, now: Date, horizon: number
       try {
         // scheduleOf reads only the schedule columns selected above.
         const schedule = scheduleOf(u as UserRow);
-        // Everything the plan depends on, the days off included: two people of one zone and hours
-        // keep different holidays (one chose none), and one's plan must never become the other's.
-        const key = `${schedule.tz}|${schedule.startMinute}|${schedule.endMinute}|${schedule.workingDays}|${schedule.awayUntil ?? ''}|${holidayRegionOf(u) ?? ''}|${u.nextDigestLocalDate}|${u.nextDigestAt}`;
+        const key = `${scheduleKeyOf(u as UserRow, schedule)}|${u.nextDigestLocalDate}|${u.nextDigestAt}`;
         // A slot still to come is planned as at its own instant: exactly that digest, on time.
         plan = plans.get(key) ?? planCatchUp(schedule, { localDate: u.nextDigestLocalDate!, at: new Date(u.nextDigestAt!) }, new Date(Math.max(t, u.nextDigestAt!)), maxLateMs);
         plans.set(key, plan);

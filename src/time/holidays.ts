@@ -87,21 +87,8 @@ function zonesOfCountry(country: string): string[] {
   return (typeof locale.getTimeZones === 'function' ? locale.getTimeZones() : locale.timeZones) ?? [];
 }
 
-/** Per zone as asked: every schedule of a person who chose no region asks, so it is answered once. */
-const proposedByZone = new Map<string, string | null>();
-
 /** The country whose holidays a person in zone `tz` most likely keeps (Europe/Lisbon → "PT"), or null. A default, which the person can change. */
 export function proposedHolidayRegion(tz: string): string | null {
-  let region = proposedByZone.get(tz);
-  if (region === undefined) {
-    region = countryOfZone(tz);
-    // Zones are a few hundred names; anything else (typos never get this far) is not worth keeping.
-    if (proposedByZone.size < 2_000) proposedByZone.set(tz, region);
-  }
-  return region;
-}
-
-function countryOfZone(tz: string): string | null {
   if (!zoneToCountry) {
     // Built once, on first use. Each zone's own country, as ICU/CLDR has it (the same as tzdata's
     // zone.tab: exactly one country per zone), among the countries date-holidays knows. Not
@@ -113,8 +100,13 @@ function countryOfZone(tz: string): string | null {
       for (const zone of zonesOfCountry(country)) for (const name of [zone, canonicalOrNull(zone)]) if (name) zoneToCountry.set(name, country);
     }
   }
+  if (DISPUTED_ZONES.has(tz)) return null;
+  // Every schedule of a person who chose no region asks: the name as stored is found without
+  // resolving it (the map holds ICU's names and the resolved ones); an alias is resolved first.
+  const listed = zoneToCountry.get(tz);
+  if (listed !== undefined) return listed;
   const canonical = canonicalOrNull(tz);
-  if (!canonical || DISPUTED_ZONES.has(tz) || DISPUTED_ZONES.has(canonical)) return null;
+  if (!canonical || DISPUTED_ZONES.has(canonical)) return null;
   return zoneToCountry.get(canonical) ?? null;
 }
 
