@@ -71,14 +71,15 @@ describe('outbox fairness between workspaces', () => {
     t = await startTestApp({ now: '2026-11-26T00:00:00Z' });
     await t.handoff.dispatcher.stop();
     await enqueueWave(t, BIG, 40, t.clock.now().getTime() - 1000);
-    const counting = countingDispatcher(t, 50, t.clock, { concurrency: 8, claimBatch: t.handoff.database.kind === 'postgres' ? 8 : 1 }); // a slow Slack: every sender is needed
+    // A slow Slack (every sender is needed) that answers nobody until 8 sends are in flight at once.
+    const counting = countingDispatcher(t, 50, t.clock, { concurrency: 8, claimBatch: t.handoff.database.kind === 'postgres' ? 8 : 1 }, 8);
     const d = counting.d;
     try {
       d.kick();
-      await eventually(() => expect(counting.sent()).toBe(40), 10_000);
+      await eventually(() => expect(counting.sent()).toBe(40), 20_000);
       expect(counting.mostInFlight()).toBe(8);
     } finally {
       await d.stop();
     }
-  });
+  }, 30_000);
 });

@@ -470,7 +470,7 @@ describe.each([
   it('after a Retry-After every sender comes back, not just the row that waited it out', async () => {
     const t = await startTestApp({ now: '2026-11-25T12:00:00Z' });
     // Rows put back until the pause ends become due in real time; 20 ms is Slack's round trip.
-    const counting = countingDispatcher(t, 20, { now: () => new Date() }, { concurrency: 4, claimBatch });
+    const counting = countingDispatcher(t, 20, { now: () => new Date() }, { concurrency: 4, claimBatch }, 2);
     const d = counting.d;
     try {
       await t.handoff.dispatcher.stop();
@@ -478,7 +478,7 @@ describe.each([
       for (let i = 0; i < 24; i++)
         await t.handoff.store.enqueue({ teamId: 'TWAVE', kind: 'dm', dedupeKey: `wave:${i}`, userId: `UW${i}`, payload: { reason: 'notice', text: 'hi' } }, new Date(0));
       d.kick();
-      await eventually(() => expect(counting.sent()).toBe(24), 5000);
+      await eventually(() => expect(counting.sent()).toBe(24), 15_000);
       expect(counting.mostInFlight()).toBeGreaterThanOrEqual(2);
     } finally {
       await d.stop();

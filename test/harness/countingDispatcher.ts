@@ -1,6 +1,11 @@
 /**
  * A second outbox dispatcher over a test app's store whose "Slack" takes `roundTripMs` per message and
  * counts: how many were sent, and the most in flight at once (whether every sender is put to work).
+ *
+ * With `holdUntilInFlight`, the fake Slack holds its first answers until that many sends are in flight
+ * at once (or `HOLD_GIVE_UP_MS` passed), so "every sender was put to work" does not depend on a busy
+ * machine starting the last sender before the first one's round trip ends. A dispatcher that never
+ * runs that many at once still finishes (after the give-up) and shows a smaller `mostInFlight`.
  */
 import type { TestApp } from './testApp';
 import { OutboxDispatcher, type DispatcherOptions } from '../../src/delivery/outbox';
@@ -12,10 +17,31 @@ export interface CountingDispatcher {
   mostInFlight(): number;
 }
 
-export function countingDispatcher(t: TestApp, roundTripMs: number, clock: Clock, opts: Omit<DispatcherOptions, 'ratePerSecond' | 'startRatePerSecond'>): CountingDispatcher {
+const HOLD_GIVE_UP_MS = 5000;
+
+export function countingDispatcher(
+  t: TestApp,
+  roundTripMs: number,
+  clock: Clock,
+  opts: Omit<DispatcherOptions, 'ratePerSecond' | 'startRatePerSecond'>,
+  holdUntilInFlight = 0,
+): CountingDispatcher {
   let inFlight = 0;
   let most = 0;
   let sent = 0;
+  let opened = holdUntilInFlight <= 1;
+  const waiting: (() => void)[] = [];
+  const open = (): void => {
+    opened = true;
+    for (const release of waiting.splice(0)) release();
+  };
+  const held = (): Promise<void> =>
+    opened
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          waiting.push(resolve);
+          setTimeout(open, HOLD_GIVE_UP_MS).unref();
+        });
   const d = new OutboxDispatcher(
     t.handoff.store,
     {
@@ -23,6 +49,8 @@ export function countingDispatcher(t: TestApp, roundTripMs: number, clock: Clock
         await pace();
         inFlight += 1;
         most = Math.max(most, inFlight);
+        if (inFlight >= holdUntilInFlight) open();
+        await held();
         await new Promise((r) => setTimeout(r, roundTripMs));
         inFlight -= 1;
         sent += 1;
