@@ -12,6 +12,7 @@ import { secretsOf, type Config } from './config';
 import type { DbHandle } from './db/client';
 import { openConfiguredDatabase, openSqlite, type OpenedDatabase } from './db/open';
 import type { Store } from './db/store';
+import { startWalCheckpointer, type WalCheckpointer } from './db/walCheckpointer';
 import { hardenedHttpReceiver } from './slack/receiver';
 import { AuthTestReadiness, type SlackReadiness } from './slack/readiness';
 import { SocketMode } from './slack/socketMode';
@@ -235,6 +236,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   const loopDelay = new LoopDelayMonitor(logger);
   let stopped = false;
   let operatorServer: OperatorServer | undefined;
+  let checkpointer: WalCheckpointer | undefined;
 
   return {
     app,
@@ -276,6 +278,8 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
         const started = (await app.start(config.port).catch((e: unknown) => Promise.reject(explainListenError(e, config.port)))) as Server;
         port = (started.address() as AddressInfo).port;
       }
+      // SQLite's fsyncs go to a worker thread from here on, not into a request's commit.
+      if (database.kind === 'sqlite') checkpointer = startWalCheckpointer(database.handle.sqlite, logger);
       if (opts.startScheduler !== false) tick.start();
       logger.info({ mode: config.mode, port }, 'Handoff is running');
       return port;
@@ -294,6 +298,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
       if (!(await inFlight.drain(LISTENER_DRAIN_MS))) logger.warn({ running: inFlight.count }, 'stopping with listeners still at work');
       // In-flight deliveries finish; unstarted ones stay in the outbox for the next start.
       await dispatcher.stop();
+      await checkpointer?.stop();
       // Waits for a transaction still open, then closes the database.
       await store.close();
       loopDelay.closeWindow();

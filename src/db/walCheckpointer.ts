@@ -1,0 +1,133 @@
+/**
+ * Moves SQLite's WAL checkpoints off the event loop. In WAL mode with `synchronous = NORMAL` a commit
+ * never waits on the disk; a checkpoint does: it copies the log into the database file and fsyncs
+ * both. SQLite runs one automatically inside whichever commit crosses 1,000 log pages — on the main
+ * thread, between two requests: 5–10 ms on a quiet disk, and as long as the disk makes it (tens of
+ * milliseconds seen) under a 09:00 wave's writes.
+ *
+ * So the running app turns the automatic checkpoint off on its own connection and a worker thread
+ * with a connection of its own runs PASSIVE checkpoints (never blocking a reader or a writer) every
+ * `intervalMs`. If the worker cannot start or dies, the connection's automatic checkpoint comes back
+ * at once, so the log can never grow without bound.
+ */
+import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+import type { Logger } from '../logger';
+
+/** SQLite's own default, restored when the worker is gone. */
+const AUTO_CHECKPOINT_PAGES = 1000;
+
+export interface CheckpointResult {
+  /** Frames in the log, and how many of them are now in the database file (SQLite's own figures). */
+  logFrames: number;
+  checkpointedFrames: number;
+  busy: boolean;
+  /** When that checkpoint began (epoch ms): frames written after it are not among them. */
+  startedAt: number;
+}
+
+export interface WalCheckpointer {
+  /** Checkpoints the worker ran so far, and its latest result. */
+  stats(): { runs: number; last: CheckpointResult | null; running: boolean };
+  stop(): Promise<void>;
+}
+
+// Plain CommonJS run by the worker (`eval`), so it loads the same way from src/ under ts-jest and
+// from dist/. The driver's path comes from the parent, which already resolved it.
+//
+// The log starts again from its beginning only when a commit begins with every frame already copied.
+// Under a steady stream of commits a checkpoint (an fsync long) rarely ends before the next commit
+// appends, so after a checkpoint that copied something the next one comes soon (retryMs): the small
+// ones that follow end between two commits. A log past maxLogFrames (a stream that never pauses) gets
+// a RESTART checkpoint, which holds new commits for its duration so that the next one starts the log
+// again: what SQLite's own checkpoint would have cost, once per that many frames.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('busy_timeout = 1000');
+let timer;
+const run = () => {
+  let next = workerData.intervalMs;
+  try {
+    const startedAt = Date.now();
+    let [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (r.log > workerData.maxLogFrames) [r] = db.pragma('wal_checkpoint(RESTART)');
+    parentPort.postMessage({ logFrames: r.log, checkpointedFrames: r.checkpointed, busy: r.busy === 1, startedAt });
+    if (r.checkpointed > 0) next = workerData.retryMs;
+  } catch (e) {
+    parentPort.postMessage({ error: String((e && e.message) || e) });
+  }
+  timer = setTimeout(run, next);
+};
+timer = setTimeout(run, workerData.intervalMs);
+parentPort.on('message', (m) => {
+  if (m !== 'stop') return;
+  clearTimeout(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+
+export interface CheckpointerOptions {
+  /** Between two checkpoints when the last one found nothing to copy. */
+  intervalMs?: number;
+  /** Between two checkpoints when the last one copied frames (more are likely coming). */
+  retryMs?: number;
+  /** Past this many frames in the log (4 KiB each), a checkpoint that holds commits back briefly. */
+  maxLogFrames?: number;
+  /** The module the worker opens the file with (tests name a broken one to see the fallback). */
+  driver?: string;
+}
+
+export function startWalCheckpointer(sqlite: Database.Database, logger: Logger, opts: CheckpointerOptions = {}): WalCheckpointer {
+  let runs = 0;
+  let last: CheckpointResult | null = null;
+  let running = false;
+  const inline = (why: string, err?: unknown) => {
+    if (!running) return;
+    running = false;
+    if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+    logger.warn({ err }, `background WAL checkpoints stopped (${why}): SQLite checkpoints on the main thread again`);
+  };
+  if (sqlite.memory || String(sqlite.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') {
+    return { stats: () => ({ runs, last, running }), stop: async () => {} };
+  }
+  sqlite.pragma('wal_autocheckpoint = 0');
+  running = true;
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: {
+      driver: opts.driver ?? require.resolve('better-sqlite3'),
+      file: sqlite.name,
+      intervalMs: opts.intervalMs ?? 1000,
+      retryMs: opts.retryMs ?? 20,
+      maxLogFrames: opts.maxLogFrames ?? 16_384,
+    },
+  });
+  // Never what keeps the process alive: the app's server and timers decide that.
+  worker.unref();
+  worker.on('message', (m: CheckpointResult | { error: string }) => {
+    if ('error' in m) {
+      logger.warn({ error: m.error }, 'background WAL checkpoint failed; the next one retries');
+      return;
+    }
+    runs += 1;
+    last = m;
+  });
+  worker.on('error', (e) => inline('the worker failed', e));
+  worker.on('exit', (code) => inline(`the worker exited with code ${code}`));
+  return {
+    stats: () => ({ runs, last, running }),
+    async stop() {
+      if (!running) return;
+      running = false; // a deliberate stop: no warning, and the closing connection checkpoints anyway
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.postMessage('stop');
+      // The worker closes its connection and ends; terminate() only if it does not.
+      const timeout = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), 2000).unref());
+      if ((await Promise.race([exited, timeout])) === 'late') await worker.terminate();
+      if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * SQLite's checkpoints (the fsyncs) run in a worker thread, not inside a commit on the event loop:
+ * the app's connection never checkpoints while the worker runs, the worker keeps the log from growing,
+ * and if the worker cannot run, the connection checkpoints for itself again.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { createLogger } from '../../../src/logger';
+import { startWalCheckpointer, type WalCheckpointer } from '../../../src/db/walCheckpointer';
+import { eventually } from '../../harness/testApp';
+
+let dir: string;
+let sqlite: Database.Database;
+let checkpointer: WalCheckpointer | undefined;
+let logged: string[];
+const logger = () => createLogger({ level: 'warn', secrets: [], destination: { write: (line: string) => void logged.push(line) } });
+
+beforeEach(() => {
+  logged = [];
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-wal-'));
+  sqlite = new Database(path.join(dir, 'handoff.db'));
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.exec('create table t (id integer primary key, v text)');
+});
+afterEach(async () => {
+  await checkpointer?.stop();
+  checkpointer = undefined;
+  sqlite.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const walBytes = () => fs.statSync(`${sqlite.name}-wal`).size;
+const autoCheckpoint = () => sqlite.pragma('wal_autocheckpoint', { simple: true });
+/** About 2,500 pages of log: more than SQLite's automatic checkpoint (1,000) would let it hold. */
+function writeBatch(): void {
+  const insert = sqlite.prepare('insert into t (v) values (?)');
+  for (let i = 0; i < 2500; i++) insert.run('x'.repeat(3000));
+}
+
+describe('background WAL checkpoints', () => {
+  it('the connection stops checkpointing while the worker keeps the log from growing', async () => {
+    checkpointer = startWalCheckpointer(sqlite, logger(), { intervalMs: 20 });
+    expect(autoCheckpoint()).toBe(0);
+    const sizes: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      writeBatch();
+      // The commits themselves left every frame in the log: nothing was checkpointed inline.
+      sizes.push(walBytes());
+      const written = Date.now();
+      // A checkpoint begun after the last commit copied every frame.
+      await eventually(() => {
+        const { last } = checkpointer!.stats();
+        expect(last!.startedAt).toBeGreaterThan(written);
+        expect(last!.logFrames).toBeGreaterThan(0);
+        expect(last!.checkpointedFrames).toBe(last!.logFrames);
+      });
+    }
+    expect(sqlite.prepare('select count(*) as n from t').get()).toEqual({ n: 10_000 });
+    // Fully checkpointed, the log starts again from its beginning: four batches take no more room than one.
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(sizes[0]! * 1.1);
+    expect(logged).toEqual([]);
+  });
+
+  it('commits that never pause still see the log start again once it passes its cap', async () => {
+    const page = sqlite.pragma('page_size', { simple: true }) as number;
+    checkpointer = startWalCheckpointer(sqlite, logger(), { intervalMs: 5, retryMs: 5, maxLogFrames: 1000 });
+    await eventually(() => expect(checkpointer!.stats().runs).toBeGreaterThan(0));
+    const insert = sqlite.prepare('insert into t (v) values (?)');
+    // About 60,000 frames, written without a gap longer than one turn of the event loop.
+    let largest = 0;
+    for (let i = 0; i < 800; i++) {
+      for (let j = 0; j < 25; j++) insert.run('x'.repeat(3000));
+      largest = Math.max(largest, walBytes());
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Bounded by the cap plus what the commits add while one checkpoint runs (6,000–16,000 frames seen),
+    // not by all 60,000 (what it reaches with no cap).
+    expect(largest).toBeLessThan(30_000 * page);
+  });
+
+  it('without the worker the log would have held every batch (what the test above rules out)', () => {
+    sqlite.pragma('wal_autocheckpoint = 0');
+    writeBatch();
+    const one = walBytes();
+    writeBatch();
+    writeBatch();
+    expect(walBytes()).toBeGreaterThan(one * 2.5);
+  });
+
+  it('a worker that cannot run hands checkpoints back to the connection, and says so', async () => {
+    checkpointer = startWalCheckpointer(sqlite, logger(), { intervalMs: 20, driver: path.join(dir, 'no-such-driver.js') });
+    await eventually(() => expect(checkpointer!.stats().running).toBe(false));
+    expect(autoCheckpoint()).toBe(1000);
+    expect(logged.join('')).toContain('SQLite checkpoints on the main thread again');
+  });
+
+  it('stop() ends the worker and gives checkpoints back to the connection, quietly', async () => {
+    checkpointer = startWalCheckpointer(sqlite, logger(), { intervalMs: 20 });
+    await eventually(() => expect(checkpointer!.stats().runs).toBeGreaterThan(0));
+    await checkpointer.stop();
+    expect(checkpointer.stats().running).toBe(false);
+    expect(autoCheckpoint()).toBe(1000);
+    expect(logged).toEqual([]);
+  });
+
+  it('an in-memory database has no log: nothing is started', () => {
+    const memory = new Database(':memory:');
+    try {
+      const c = startWalCheckpointer(memory, logger());
+      expect(c.stats().running).toBe(false);
+      expect(memory.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    } finally {
+      memory.close();
+    }
+  });
+});
