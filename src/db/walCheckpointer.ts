@@ -37,7 +37,7 @@ export interface WalCheckpointer {
 //
 // The log starts again from its beginning only when a commit begins with every frame already copied.
 // Under a steady stream of commits a checkpoint (an fsync long) rarely ends before the next commit
-// appends, so after a checkpoint that copied something the next one comes soon (retryMs): the small
+// appends, so after a checkpoint that found new frames the next one comes soon (retryMs): the small
 // ones that follow end between two commits. A log past maxLogFrames (a stream that never pauses) gets
 // a RESTART checkpoint, which holds new commits for its duration so that the next one starts the log
 // again: what SQLite's own checkpoint would have cost, once per that many frames.
@@ -47,6 +47,7 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
 let timer;
+let seen = '';
 const run = () => {
   let next = workerData.intervalMs;
   try {
@@ -54,7 +55,11 @@ const run = () => {
     let [r] = db.pragma('wal_checkpoint(PASSIVE)');
     if (r.log > workerData.maxLogFrames) [r] = db.pragma('wal_checkpoint(RESTART)');
     parentPort.postMessage({ logFrames: r.log, checkpointedFrames: r.checkpointed, busy: r.busy === 1, startedAt });
-    if (r.checkpointed > 0) next = workerData.retryMs;
+    // Soon again only if something was written since the last one: an idle app's log stays as it is,
+    // and costs one checkpoint a second.
+    const figures = r.log + '/' + r.checkpointed;
+    if (figures !== seen && r.log > 0) next = workerData.retryMs;
+    seen = figures;
   } catch (e) {
     parentPort.postMessage({ error: String((e && e.message) || e) });
   }

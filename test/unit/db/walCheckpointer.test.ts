@@ -81,6 +81,21 @@ describe('background WAL checkpoints', () => {
     expect(largest).toBeLessThan(30_000 * page);
   });
 
+  it('an idle app costs one checkpoint per interval, not one per retry', async () => {
+    checkpointer = startWalCheckpointer(sqlite, logger(), { intervalMs: 300, retryMs: 5 });
+    writeBatch();
+    const written = Date.now();
+    await eventually(() => {
+      const { last } = checkpointer!.stats();
+      expect(last!.startedAt).toBeGreaterThan(written);
+      expect(last!.checkpointedFrames).toBe(last!.logFrames);
+    });
+    const before = checkpointer.stats().runs;
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    // At most one quick retry (its figures were new), then one a 300 ms interval: about 4, never ~180.
+    expect(checkpointer.stats().runs - before).toBeLessThanOrEqual(6);
+  });
+
   it('without the worker the log would have held every batch (what the test above rules out)', () => {
     sqlite.pragma('wal_autocheckpoint = 0');
     writeBatch();
