@@ -205,6 +205,7 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
   };
 
   const kinds: KindResult[] = [];
+  holds.stop(app.proc.pid!);
   if (withKinds) for (const kind of ['list', 'click', 'proposal', 'create'] as const) kinds.push(await measureKind(rig, kind, o));
 
   wave.outcome = rig.outcome();

@@ -12,6 +12,8 @@ export interface LoopHolds {
   env: Record<string, string>;
   /** What was recorded in [from, to). */
   between(from: number, to: number): HoldSummary | null;
+  /** Stops the probe in the app process `pid` (its reads would be counted in the app's CPU per request). */
+  stop(pid: number): void;
 }
 
 export interface HoldSummary {
@@ -37,6 +39,9 @@ export function loopHolds(): LoopHolds {
   return {
     nodeArgs: ['--require', path.join(__dirname, 'loopProbe.cjs')],
     env: { HANDOFF_BENCH_HOLDS: file },
+    stop(pid) {
+      process.kill(pid, 'SIGUSR2');
+    },
     between(from, to) {
       const inside = read().filter(([at]) => at >= from && at < to);
       if (inside.length === 0) return null;

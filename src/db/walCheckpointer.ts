@@ -10,6 +10,7 @@
  * `intervalMs`. If the worker cannot start or dies, the connection's automatic checkpoint comes back
  * at once, so the log can never grow without bound.
  */
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Logger } from '../logger';
@@ -104,7 +105,7 @@ export function startWalCheckpointer(sqlite: Database.Database, logger: Logger, 
     eval: true,
     workerData: {
       driver: opts.driver ?? require.resolve('better-sqlite3'),
-      file: sqlite.name,
+      file: path.resolve(sqlite.name),
       intervalMs: opts.intervalMs ?? 1000,
       retryMs: opts.retryMs ?? 20,
       maxLogFrames: opts.maxLogFrames ?? 16_384,
@@ -112,11 +113,16 @@ export function startWalCheckpointer(sqlite: Database.Database, logger: Logger, 
   });
   // Never what keeps the process alive: the app's server and timers decide that.
   worker.unref();
+  let failing = false;
   worker.on('message', (m: CheckpointResult | { error: string }) => {
     if ('error' in m) {
-      logger.warn({ error: m.error }, 'background WAL checkpoint failed; the next one retries');
+      // Once per spell (a full disk fails every second until it is freed), and once when it ends.
+      if (!failing) logger.warn({ error: m.error }, 'background WAL checkpoint failed; retrying every second');
+      failing = true;
       return;
     }
+    if (failing) logger.info('background WAL checkpoints work again');
+    failing = false;
     runs += 1;
     last = m;
   });
