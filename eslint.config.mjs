@@ -41,7 +41,10 @@ export default tseslint.config(
   // Preloaded into the built app with `node --require` by a bench: plain CommonJS for Node.
   {
     files: ['scripts/bench/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', performance: 'readonly', setInterval: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', process: 'readonly', performance: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   layer(['src/listeners/**'], [...up('db', 'scheduler', 'delivery', 'app', 'tenancy', 'index')], 'Listeners call services; database and delivery work belongs in a service.'),
