@@ -134,10 +134,17 @@ export function startWalCheckpointer(sqlite: Database.Database, logger: Logger, 
       if (!running) return;
       running = false; // a deliberate stop: no warning, and the closing connection checkpoints anyway
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      // Referenced while it winds down: with the server closed, an unreferenced worker and timer would
+      // let the process end right here, before the shutdown that awaits this has finished.
+      worker.ref();
       worker.postMessage('stop');
       // The worker closes its connection and ends; terminate() only if it does not.
-      const timeout = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), 2000).unref());
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), 2000);
+      });
       if ((await Promise.race([exited, timeout])) === 'late') await worker.terminate();
+      clearTimeout(timer);
       if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
     },
   };
