@@ -78,7 +78,7 @@ parentPort.on('message', (m) => {
 export interface CheckpointerOptions {
   /** Between two checkpoints when the last one found nothing to copy. */
   intervalMs?: number;
-  /** Between two checkpoints when the last one copied frames (more are likely coming). */
+  /** Between two checkpoints when the log changed since the one before (commits are coming in). */
   retryMs?: number;
   /** Past this many frames in the log (4 KiB each), a checkpoint that holds commits back briefly. */
   maxLogFrames?: number;
