@@ -279,7 +279,11 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
         port = (started.address() as AddressInfo).port;
       }
       // SQLite's fsyncs go to a worker thread from here on, not into a request's commit.
-      if (database.kind === 'sqlite') checkpointer = startWalCheckpointer(database.handle.sqlite, logger);
+      if (database.kind === 'sqlite') {
+        const started = startWalCheckpointer(database.handle.sqlite, logger);
+        metrics.watchCheckpoints(() => started.stats());
+        checkpointer = started;
+      }
       if (opts.startScheduler !== false) tick.start();
       logger.info({ mode: config.mode, port }, 'Handoff is running');
       return port;

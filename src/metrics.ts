@@ -105,6 +105,26 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'handoff_' });
   }
 
+  /** SQLite only: whether its checkpoints run in the worker thread, and how long its log is (db/walCheckpointer.ts). */
+  watchCheckpoints(stats: () => { last: { logFrames: number } | null; running: boolean }): void {
+    new Gauge({
+      name: 'handoff_sqlite_background_checkpoints',
+      help: '1 while a worker thread runs SQLite checkpoints; 0 once SQLite runs them inside commits again (the worker failed: see the log)',
+      registers: [this.registry],
+      collect() {
+        this.set(stats().running ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'handoff_sqlite_wal_frames',
+      help: 'Frames in SQLite’s write-ahead log at the last background checkpoint (it starts again once every frame is copied)',
+      registers: [this.registry],
+      collect() {
+        this.set(stats().last?.logFrames ?? 0);
+      },
+    });
+  }
+
   text(): Promise<string> {
     return this.registry.metrics();
   }

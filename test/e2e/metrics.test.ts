@@ -36,6 +36,21 @@ async function people(app: TestApp): Promise<void> {
   app.fake.addChannel({ id: 'C0ENG', name: 'eng', members: ['U0AUTH', 'U0ANA'] });
 }
 
+it('says whether SQLite checkpoints run in the background, and how long its log is', async () => {
+  t = await startTestApp({ now: '2026-11-25T12:00:00Z' });
+  const text = (await scrape(t)).text;
+  if (t.handoff.database.kind === 'postgres') {
+    expect(sample(text, 'handoff_sqlite_background_checkpoints')).toBeUndefined();
+    return;
+  }
+  expect(sample(text, 'handoff_sqlite_background_checkpoints')).toBe(1);
+  // The new database's migrations are in the log until the first checkpoint has seen them.
+  await eventually(async () => expect(sample((await scrape(t!)).text, 'handoff_sqlite_wal_frames')).toBeGreaterThan(0));
+  // A stopped worker hands checkpoints back to SQLite, and the gauge says so.
+  await t.handoff.stop();
+  expect(sample(await t.handoff.metrics.text(), 'handoff_sqlite_background_checkpoints')).toBe(0);
+});
+
 it('counts acks by kind, Slack calls by method and outcome (429 too), the outbox backlog and deflection prompts', async () => {
   t = await startTestApp({ now: '2026-11-25T12:00:00Z' }); // London and Lisbon 12:00: both at work
   await people(t);
