@@ -280,9 +280,9 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
       }
       // SQLite's fsyncs go to a worker thread from here on, not into a request's commit.
       if (database.kind === 'sqlite') {
-        const started = startWalCheckpointer(database.handle.sqlite, logger);
-        metrics.watchCheckpoints(() => started.stats());
-        checkpointer = started;
+        const wal = startWalCheckpointer(database.handle.sqlite, logger);
+        metrics.watchCheckpoints(() => wal.stats());
+        checkpointer = wal;
       }
       if (opts.startScheduler !== false) tick.start();
       logger.info({ mode: config.mode, port }, 'Handoff is running');

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Logger } from '../logger';
+import { withDeadline } from '../deadline';
 
 /** SQLite's own default, restored when the worker is gone. */
 const AUTO_CHECKPOINT_PAGES = 1000;
@@ -90,10 +91,13 @@ export function startWalCheckpointer(sqlite: Database.Database, logger: Logger, 
   let runs = 0;
   let last: CheckpointResult | null = null;
   let running = false;
+  const checkpointInline = () => {
+    if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+  };
   const inline = (why: string, err?: unknown) => {
     if (!running) return;
     running = false;
-    if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+    checkpointInline();
     logger.warn({ err }, `background WAL checkpoints stopped (${why}): SQLite checkpoints on the main thread again`);
   };
   if (sqlite.memory || String(sqlite.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') {
@@ -139,13 +143,8 @@ export function startWalCheckpointer(sqlite: Database.Database, logger: Logger, 
       worker.ref();
       worker.postMessage('stop');
       // The worker closes its connection and ends; terminate() only if it does not.
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'late'>((resolve) => {
-        timer = setTimeout(() => resolve('late'), 2000);
-      });
-      if ((await Promise.race([exited, timeout])) === 'late') await worker.terminate();
-      clearTimeout(timer);
-      if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+      if ((await withDeadline(exited, 2000)) === 'timeout') await worker.terminate();
+      checkpointInline();
     },
   };
 }

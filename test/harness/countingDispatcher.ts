@@ -30,18 +30,18 @@ export function countingDispatcher(
   let most = 0;
   let sent = 0;
   let opened = holdUntilInFlight <= 1;
+  let giveUp: NodeJS.Timeout | undefined;
   const waiting: (() => void)[] = [];
   const open = (): void => {
     opened = true;
+    clearTimeout(giveUp);
     for (const release of waiting.splice(0)) release();
   };
-  const held = (): Promise<void> =>
-    opened
-      ? Promise.resolve()
-      : new Promise((resolve) => {
-          waiting.push(resolve);
-          setTimeout(open, HOLD_GIVE_UP_MS).unref();
-        });
+  const held = (): Promise<void> => {
+    if (opened) return Promise.resolve();
+    giveUp ??= setTimeout(open, HOLD_GIVE_UP_MS).unref();
+    return new Promise((resolve) => waiting.push(resolve));
+  };
   const d = new OutboxDispatcher(
     t.handoff.store,
     {
