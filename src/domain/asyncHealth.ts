@@ -105,15 +105,23 @@ export interface PersonFigures {
   meetings: MeetingFigures;
 }
 
+/**
+ * Each figure is guarded by its own group, not the team's: a team of 20 in which one person was
+ * prompted must not show "1 meeting proposed", which is that person's figure.
+ */
 export interface TeamFigures {
   /** People in the period's facts: authors, recipients, people prompted. */
   people: number;
-  created: number;
-  resolved: number;
+  /** Group: the authors and recipients of the asks created. */
+  created: Guarded<number>;
+  /** Group: the authors and answerers of the asks answered. */
+  resolved: Guarded<number>;
   timeToUnblock: Guarded<DurationStats>;
   resolvedWithinOneWorkingDay: Guarded<Share>;
-  nightPingsAvoided: number;
-  meetings: MeetingFigures;
+  /** Group: the people whose notifications were held. */
+  nightPingsAvoided: Guarded<number>;
+  /** Group: the people prompted. */
+  meetings: Guarded<MeetingFigures>;
 }
 
 export interface WeekPoint {
@@ -218,6 +226,9 @@ export function computeHealthReport(facts: HealthFacts): HealthReport {
   const resolutions: Resolution[] = [];
   let created = 0;
   let held = 0;
+  // The people behind the counts `created` and `held`, each guarded by its own group.
+  const createdBy = new Set<string>();
+  const heldFor = new Set<string>();
 
   const byHandoff = new Map<number, HealthEvent[]>();
   for (const e of facts.events) {
@@ -237,7 +248,10 @@ export function computeHealthReport(facts: HealthFacts): HealthReport {
     for (const e of events) {
       const d = parseEventDetail(e.detail);
       if (inPeriod(e.at)) {
-        for (const p of d.held ?? []) tally(p).held++;
+        for (const p of d.held ?? []) {
+          tally(p).held++;
+          heldFor.add(p);
+        }
         held += d.held?.length ?? 0;
       }
       if (e.kind === 'created') {
@@ -245,7 +259,11 @@ export function computeHealthReport(facts: HealthFacts): HealthReport {
         if (inPeriod(e.at)) {
           created++;
           tally(authorId).created++;
-          for (const r of d.recipients ?? []) tally(r).received++;
+          createdBy.add(authorId);
+          for (const r of d.recipients ?? []) {
+            tally(r).received++;
+            createdBy.add(r);
+          }
         }
       } else if (e.kind === 'reassigned') {
         for (const r of d.added ?? []) {
@@ -309,12 +327,12 @@ export function computeHealthReport(facts: HealthFacts): HealthReport {
   const withinRs = resolutions.filter((r) => r.withinOneDay !== null);
   const team: Guarded<TeamFigures> = guard(new Set(tallies.keys()), () => ({
     people: tallies.size,
-    created,
-    resolved: resolutions.length,
+    created: guard(createdBy, () => created),
+    resolved: guard(partiesOf(resolutions), () => resolutions.length),
     timeToUnblock: guard(partiesOf(resolutions), () => durationStats(resolutions.map((r) => r.waitedMs))),
     resolvedWithinOneWorkingDay: guard(partiesOf(withinRs), () => share(withinRs.length, withinRs.filter((r) => r.withinOneDay).length)),
-    nightPingsAvoided: held,
-    meetings,
+    nightPingsAvoided: guard(heldFor, () => held),
+    meetings: guard(prompted, () => meetings),
   }));
 
   const pairs = zonePairs(resolutions, scheduleOf);

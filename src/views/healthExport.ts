@@ -3,7 +3,7 @@
  * text: team aggregates, the weekly series and zone pairs (a person's own figures only when asked
  * for that person). Suppressed aggregates read "suppressed", never 0. Durations are working hours.
  */
-import { isSuppressed, type DurationStats, type Guarded, type HealthReport, type PersonFigures, type Share } from '../domain/asyncHealth';
+import { isSuppressed, type DurationStats, type Guarded, type HealthReport, type MeetingFigures, type PersonFigures, type Share } from '../domain/asyncHealth';
 import { PRIVACY_NOTE } from './healthSummary';
 
 const hours = (ms: number | null): string => (ms === null ? '' : (ms / 3_600_000).toFixed(2));
@@ -35,6 +35,19 @@ function shareRows(scope: string, key: string, name: string, s: Guarded<Share>):
   ];
 }
 
+const count = (n: Guarded<number>): string | number => (isSuppressed(n) ? 'suppressed' : n);
+
+/** The team's and each week's meetings: one "suppressed" line for a group too small. */
+function meetingRows(scope: string, key: string, m: Guarded<MeetingFigures>): Row[] {
+  if (isSuppressed(m)) return [[scope, key, 'meetings', 'suppressed']];
+  return [
+    [scope, key, 'meetings_proposed', m.proposed],
+    [scope, key, 'meetings_converted', m.converted],
+    [scope, key, 'meetings_kept_with_agenda', m.keptWithAgenda],
+    [scope, key, 'meetings_dismissed', m.dismissed],
+  ];
+}
+
 function personRows(p: PersonFigures): Row[] {
   const k = p.userId;
   return [
@@ -58,31 +71,18 @@ export function healthCsv(r: HealthReport, person?: PersonFigures): string {
   const t = r.team;
   if (isSuppressed(t)) rows.push(['team', '', 'figures', 'suppressed']);
   else {
-    rows.push(['team', '', 'people', t.people], ['team', '', 'created', t.created], ['team', '', 'resolved', t.resolved]);
+    rows.push(['team', '', 'people', t.people], ['team', '', 'created', count(t.created)], ['team', '', 'resolved', count(t.resolved)]);
     rows.push(...durationRows('team', '', 'time_to_unblock', t.timeToUnblock));
     rows.push(...shareRows('team', '', 'resolved_within_one_working_day', t.resolvedWithinOneWorkingDay));
-    rows.push(['team', '', 'night_pings_avoided', t.nightPingsAvoided]);
-    rows.push(
-      ['team', '', 'meetings_proposed', t.meetings.proposed],
-      ['team', '', 'meetings_converted', t.meetings.converted],
-      ['team', '', 'meetings_kept_with_agenda', t.meetings.keptWithAgenda],
-      ['team', '', 'meetings_dismissed', t.meetings.dismissed],
-    );
+    rows.push(['team', '', 'night_pings_avoided', count(t.nightPingsAvoided)]);
+    rows.push(...meetingRows('team', '', t.meetings));
     for (const z of r.zonePairs) rows.push(...durationRows('zone_pair', `${z.fromZone} -> ${z.toZone}`, 'wait', z.wait));
     rows.push(['zone_pair', '', 'pairs_suppressed', r.zonePairsSuppressed]);
   }
   for (const w of r.weeks) {
-    rows.push(['week', w.weekStart, 'resolved', isSuppressed(w.resolved) ? 'suppressed' : w.resolved]);
+    rows.push(['week', w.weekStart, 'resolved', count(w.resolved)]);
     rows.push(...durationRows('week', w.weekStart, 'time_to_unblock', w.timeToUnblock));
-    if (isSuppressed(w.meetings)) rows.push(['week', w.weekStart, 'meetings', 'suppressed']);
-    else {
-      rows.push(
-        ['week', w.weekStart, 'meetings_proposed', w.meetings.proposed],
-        ['week', w.weekStart, 'meetings_converted', w.meetings.converted],
-        ['week', w.weekStart, 'meetings_kept_with_agenda', w.meetings.keptWithAgenda],
-        ['week', w.weekStart, 'meetings_dismissed', w.meetings.dismissed],
-      );
-    }
+    rows.push(...meetingRows('week', w.weekStart, w.meetings));
   }
   if (person) rows.push(...personRows(person));
   // The rule travels with the figures, as in the JSON and the text.

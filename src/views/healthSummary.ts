@@ -4,7 +4,7 @@
  */
 import { isSuppressed, MIN_GROUP, type HealthPeriod, type HealthReport, type PersonFigures } from '../domain/asyncHealth';
 import { localDateOf } from '../time';
-import { durationLine, shareLine } from './healthFormat';
+import { countLine, durationLine, meetingsLine, shareLine } from './healthFormat';
 import { escapeMrkdwn } from './text';
 
 export const PRIVACY_NOTE = `Privacy: each person sees only their own figures. Team figures are totals with no per-person ranking, and a group of fewer than ${MIN_GROUP} people is never shown.`;
@@ -32,11 +32,11 @@ export function teamHealthText(r: HealthReport, opts: SummaryOptions = {}): stri
   } else {
     const t = r.team;
     lines.push(
-      `• Handoffs created: ${t.created}; answered: ${t.resolved}`,
+      `• Handoffs created: ${countLine(t.created)}; answered: ${countLine(t.resolved)}`,
       `• Time to unblock (working hours of the person waiting): ${durationLine(t.timeToUnblock)}`,
       `• Answered within one of the recipient’s working days: ${shareLine(t.resolvedWithinOneWorkingDay)}`,
-      `• Night pings avoided (messages held for working hours): ${t.nightPingsAvoided}`,
-      `• Meetings: ${t.meetings.proposed} proposed, ${t.meetings.converted} turned into handoffs, ${t.meetings.keptWithAgenda} kept with an agenda, ${t.meetings.dismissed} dismissed`,
+      `• Night pings avoided (messages held for working hours): ${countLine(t.nightPingsAvoided)}`,
+      `• Meetings: ${meetingsLine(t.meetings)}`,
     );
     if (r.zonePairs.length > 0) {
       lines.push('*Longest waits between time zones* (median, working hours of the person waiting)');

@@ -5,7 +5,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { isSuppressed, MIN_GROUP, type HealthPeriod, type HealthReport, type PersonFigures } from '../domain/asyncHealth';
-import { durationLine, shareLine } from './healthFormat';
+import { countLine, durationLine, shareLine } from './healthFormat';
 import { periodLabel, personalHealthText, PRIVACY_NOTE, teamHealthText } from './healthSummary';
 import { escapeMrkdwn } from './text';
 
@@ -54,7 +54,7 @@ export function homeHealthBlocks(d: HomeHealthData): KnownBlock[] {
   const team = d.report.team;
   const teamLine = isSuppressed(team)
     ? `Team: fewer than ${MIN_GROUP} people took part, so no team figures are shown.`
-    : `Team: ${team.created} created, ${team.resolved} answered, time to unblock ${durationLine(team.timeToUnblock)}; ${team.nightPingsAvoided} night pings avoided.`;
+    : `Team: created ${countLine(team.created)}, answered ${countLine(team.resolved)}, time to unblock ${durationLine(team.timeToUnblock)}; night pings avoided: ${countLine(team.nightPingsAvoided)}.`;
   const report = d.reportLink
     ? `<${escapeMrkdwn(d.reportLink)}|Your latest weekly report>`
     : d.getsReport

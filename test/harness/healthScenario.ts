@@ -83,7 +83,9 @@ export const EXPECTED = {
     timeToUnblock: { count: 8, medianMs: 4 * HOUR, p90Ms: 20 * HOUR },
     // Not within a day: H4, H7.
     resolvedWithinOneWorkingDay: { of: 8, within: 6, share: 0.75 },
-    nightPingsAvoided: 3,
+    // Held: U6 (H5, H11) and U1 (H8): 3 pings but 2 people, so the count is not shown.
+    nightPingsAvoided: { suppressed: true },
+    // Prompts shown in the period: U1–U5, five people (U6's was before it, U1's second failed).
     meetings: { proposed: 6, converted: 3, keptWithAgenda: 1, dismissed: 2 },
   },
   weeks: [

@@ -76,7 +76,8 @@ for (const backend of BACKENDS) {
         'team,,time_to_unblock_median_hours,4.00',
         'team,,time_to_unblock_p90_hours,20.00',
         'team,,resolved_within_one_working_day_share,0.7500',
-        'team,,night_pings_avoided,3',
+        // Three pings, two people (U6, U1): not shown.
+        'team,,night_pings_avoided,suppressed',
         'team,,meetings_proposed,6',
         'team,,meetings_converted,3',
         'team,,meetings_kept_with_agenda,1',

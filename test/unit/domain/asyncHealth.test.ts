@@ -78,6 +78,107 @@ describe('privacy: groups smaller than five', () => {
   });
 });
 
+describe('privacy: each team figure is guarded by the people behind it, not by the team', () => {
+  const WEEK2 = { from: new Date('2027-03-08T00:00:00Z'), to: TO };
+  const deflection = (userId: string, iso: string, outcome: string) => ({ userId, outcome, createdAt: new Date(iso).getTime() });
+
+  it('a week of six people: the one person prompted and the two held are not shown; the counts of five are', () => {
+    const r = computeHealthReport({ ...scenarioFacts(), period: WEEK2 });
+    if (isSuppressed(r.team)) throw new Error('the team of six is shown');
+    expect(r.team.people).toBe(6);
+    // Only U2 was prompted (U1's prompt failed): a count of one person's meetings.
+    expect(r.team.meetings).toEqual({ suppressed: true });
+    // H11 held for U6, H8 for U1: three people short.
+    expect(r.team.nightPingsAvoided).toEqual({ suppressed: true });
+    // Created by and for U1–U5; answered between U1 U3 U4 U5 U6: five people each.
+    expect(r.team.created).toBe(5);
+    expect(r.team.resolved).toBe(3);
+  });
+
+  it('meetings and night pings are shown once five people are behind them', () => {
+    const facts = scenarioFacts();
+    const deflections = [...facts.deflections, ...['U3', 'U4', 'U5', 'U6'].map((u, i) => deflection(u, `2027-03-1${i}T11:00:00Z`, i === 0 ? 'kept' : 'dismissed'))];
+    // H8 held for U1 and three more (U2, U3, U4); with U6 (H11), five people.
+    const events = facts.events.map((e) => (e.handoffId === 8 && e.kind === 'created' ? { ...e, detail: createdDetail(['U1'], false, ['U1', 'U2', 'U3', 'U4']) } : e));
+    const r = computeHealthReport({ ...facts, period: WEEK2, events, deflections });
+    if (isSuppressed(r.team)) throw new Error('the team of six is shown');
+    expect(r.team.meetings).toEqual({ proposed: 5, converted: 1, keptWithAgenda: 1, dismissed: 3 });
+    expect(r.team.nightPingsAvoided).toBe(5);
+  });
+
+  it('asks made and answered between two people of a team of seven show no count of them', () => {
+    const at = (iso: string) => new Date(iso).getTime();
+    const r = computeHealthReport({
+      period: WEEK2,
+      events: [
+        { handoffId: 1, kind: 'created', actorId: 'U1', toState: 'open', detail: createdDetail(['U2'], false), at: at('2027-03-08T10:00:00Z') },
+        { handoffId: 1, kind: 'done', actorId: 'U2', toState: 'done', detail: null, at: at('2027-03-08T12:00:00Z') },
+      ],
+      // Five others prompted: enough for the team and for its meetings, not for the asks of two.
+      deflections: ['U3', 'U4', 'U5', 'U6', 'U7'].map((u) => deflection(u, '2027-03-09T11:00:00Z', 'converted')),
+      schedules: new Map(),
+    });
+    if (isSuppressed(r.team)) throw new Error('the team of seven is shown');
+    expect(r.team.people).toBe(7);
+    expect(r.team.created).toEqual({ suppressed: true });
+    expect(r.team.resolved).toEqual({ suppressed: true });
+    expect(r.team.timeToUnblock).toEqual({ suppressed: true });
+    expect(r.team.resolvedWithinOneWorkingDay).toEqual({ suppressed: true });
+    expect(r.team.meetings).toEqual({ proposed: 5, converted: 5, keptWithAgenda: 0, dismissed: 0 });
+  });
+
+  it('a one-week report’s team meetings and time to unblock are hidden or shown exactly as that week’s chart point', () => {
+    // The weekly DM (team figures) and its chart (the week's point) must never disagree.
+    for (const from of [FROM, WEEK2.from]) {
+      const r = computeHealthReport({ ...scenarioFacts(), period: { from, to: new Date(from.getTime() + 7 * 24 * HOUR) } });
+      if (isSuppressed(r.team)) throw new Error('the team is shown');
+      expect(r.weeks).toHaveLength(1);
+      expect(r.team.meetings).toEqual(r.weeks[0]!.meetings);
+      expect(r.team.timeToUnblock).toEqual(r.weeks[0]!.timeToUnblock);
+      expect(r.team.resolved).toEqual(r.weeks[0]!.resolved);
+    }
+  });
+});
+
+describe('zone pairs', () => {
+  it('with two pairs of five or more people, the longest median wait comes first, whatever the order of the log or the names', () => {
+    const at = (iso: string) => new Date(iso).getTime();
+    const events: HealthEvent[] = [];
+    let id = 0;
+    const ask = (author: string, to: string, askedAt: string, answeredAt: string) => {
+      id++;
+      events.push(
+        { handoffId: id, kind: 'created', actorId: author, toState: 'open', detail: createdDetail([to], false), at: at(askedAt) },
+        { handoffId: id, kind: 'done', actorId: to, toState: 'done', detail: null, at: at(answeredAt) },
+      );
+    };
+    // New York → UTC, first in the log and by name: 09:00 in New York (14:00 UTC), answered an hour later.
+    const nyPairs: Array<[string, string]> = [
+      ['N1', 'B1'],
+      ['N2', 'B2'],
+      ['N3', 'B1'],
+    ];
+    for (const [a, b] of nyPairs) ask(a, b, '2027-03-01T14:00:00Z', '2027-03-01T15:00:00Z');
+    // UTC → UTC, later in the log: 09:00 to 15:00, six hours.
+    const utcPairs: Array<[string, string]> = [
+      ['A1', 'B3'],
+      ['A2', 'B4'],
+      ['A3', 'B3'],
+    ];
+    for (const [a, b] of utcPairs) ask(a, b, '2027-03-02T09:00:00Z', '2027-03-02T15:00:00Z');
+    const schedules = new Map<string, WorkSchedule>([
+      ...['N1', 'N2', 'N3'].map((u): [string, WorkSchedule] => [u, schedule('America/New_York')]),
+      ...['A1', 'A2', 'A3', 'B1', 'B2', 'B3', 'B4'].map((u): [string, WorkSchedule] => [u, schedule('UTC')]),
+    ]);
+    const r = computeHealthReport({ period: { from: FROM, to: TO }, events, deflections: [], schedules });
+    expect(r.zonePairs).toEqual([
+      { fromZone: 'UTC', toZone: 'UTC', people: 5, wait: { count: 3, medianMs: 6 * HOUR, p90Ms: 6 * HOUR } },
+      { fromZone: 'America/New_York', toZone: 'UTC', people: 5, wait: { count: 3, medianMs: 1 * HOUR, p90Ms: 1 * HOUR } },
+    ]);
+    expect(r.zonePairsSuppressed).toBe(0);
+  });
+});
+
 describe('durationStats', () => {
   it('median of an even count is the mean of the middle two; p90 is the nearest rank', () => {
     expect(durationStats([])).toEqual({ count: 0, medianMs: null, p90Ms: null });

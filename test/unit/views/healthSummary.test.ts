@@ -2,9 +2,10 @@
 import { computeHealthReport } from '../../../src/domain/asyncHealth';
 import { createdDetail } from '../../../src/domain/eventDetail';
 import { healthChartOption, healthChartSvg } from '../../../src/views/healthChart';
-import { healthCsv } from '../../../src/views/healthExport';
+import { healthCsv, healthJson } from '../../../src/views/healthExport';
 import { workingTime } from '../../../src/views/healthFormat';
 import { personalHealthText, PRIVACY_NOTE, teamHealthText } from '../../../src/views/healthSummary';
+import { homeHealthBlocks } from '../../../src/views/weeklyReport';
 import { EXPECTED, FROM, scenarioEvents, TO, ZONES } from '../../harness/healthScenario';
 
 const schedules = new Map(Object.entries(ZONES).map(([u, tz]) => [u, { tz, startMinute: 540, endMinute: 1020, workingDays: 0b0111110, awayUntil: null }]));
@@ -17,7 +18,8 @@ it('team text: the hand-computed figures, the zone pair shown, the pairs not sho
       '• Handoffs created: 10; answered: 8',
       '• Time to unblock (working hours of the person waiting): median 4 h, p90 20 h (8 answered)',
       '• Answered within one of the recipient’s working days: 75 % (6 of 8)',
-      '• Night pings avoided (messages held for working hours): 3',
+      // Three pings held, but for two people (U6, U1): their count is not shown.
+      '• Night pings avoided (messages held for working hours): not shown (fewer than 5 people)',
       '• Meetings: 6 proposed, 3 turned into handoffs, 1 kept with an agenda, 2 dismissed',
       '*Longest waits between time zones* (median, working hours of the person waiting)',
       '• UTC → UTC: median 3 h, p90 20 h (5 answered)',
@@ -64,6 +66,23 @@ it('a week in which two people answered each other shows no count of it; the CSV
       .split('\n')
       .some((l) => /^week,[^,]*,resolved,\d+$/.test(l)),
   ).toBe(true);
+});
+
+it('the second week: the one person prompted and the two held are hidden alike in the text, App Home, the CSV and the chart', () => {
+  const week2 = computeHealthReport({ period: { from: new Date('2027-03-08T00:00:00Z'), to: TO }, ...scenarioEvents(), schedules });
+  const text = teamHealthText(week2);
+  expect(text).toContain('• Handoffs created: 5; answered: 3');
+  expect(text).toContain('• Night pings avoided (messages held for working hours): not shown (fewer than 5 people)');
+  expect(text).toContain('• Meetings: not shown (fewer than 5 people)');
+  const me = week2.people.find((p) => p.userId === 'U1')!;
+  const home = JSON.stringify(homeHealthBlocks({ report: week2, me, getsReport: true, reportLink: null }));
+  expect(home).toContain('Team: created 5, answered 3, time to unblock median 3 h, p90 3 h (3 answered); night pings avoided: not shown (fewer than 5 people).');
+  const csv = healthCsv(week2).split('\n');
+  expect(csv).toEqual(expect.arrayContaining(['team,,created,5', 'team,,night_pings_avoided,suppressed', 'team,,meetings,suppressed', 'week,2027-03-08,meetings,suppressed']));
+  expect(csv.filter((l) => /^team,,(meetings_|night_pings_avoided,\d)/.test(l))).toEqual([]);
+  expect(JSON.parse(healthJson(week2, 'T1')).team).toMatchObject({ nightPingsAvoided: { suppressed: true }, meetings: { suppressed: true } });
+  // The chart's point for the week is the same dash.
+  expect(healthChartOption(week2, 'Health').series).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'meetings suppressed', data: [0] })]));
 });
 
 it('working time reads in hours, never days', () => {
