@@ -21,10 +21,13 @@ const TEAM = 'T0001';
 const BOSS = 'U0BOSS';
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-/** The scenario's people as Slack knows them (same zones as healthScenario.ts's ZONES), plus an admin. */
+/**
+ * The scenario's people as Slack knows them (same zones as healthScenario.ts's ZONES), plus an admin.
+ * U1 (UTC) and U6 (Tokyo) are admins too: the issue's "two admins in different zones" that BOSS chooses.
+ */
 function addPeople(t: TestApp): void {
-  for (const id of ['U1', 'U2', 'U3', 'U4', 'U5']) t.fake.addUser({ id, name: `person-${id.toLowerCase()}`, tz: 'UTC' });
-  t.fake.addUser({ id: 'U6', name: 'person-u6', tz: 'Asia/Tokyo' });
+  for (const id of ['U1', 'U2', 'U3', 'U4', 'U5']) t.fake.addUser({ id, name: `person-${id.toLowerCase()}`, tz: 'UTC', is_admin: id === 'U1' });
+  t.fake.addUser({ id: 'U6', name: 'person-u6', tz: 'Asia/Tokyo', is_admin: true });
   t.fake.addUser({ id: BOSS, name: 'boss', tz: 'Europe/Lisbon', is_admin: true });
 }
 
@@ -89,6 +92,8 @@ describe('weekly async-health report', () => {
   });
 
   it('arrives at 09:00 Monday in each recipient’s zone, once, as a PNG beside figures that match the hand-computed week', async () => {
+    // Two admins in different zones, chosen by a third.
+    expect(await Promise.all(['U1', 'U6'].map((u) => t.handoff.deps.people.isAdminNow(TEAM, u)))).toEqual([true, true]);
     expect((await submitAdmin(t, BOSS, ['U1', 'U6'])).json).toMatchObject({ response_action: 'update' });
 
     // 08:58:30 in Tokyo, 23:58:30 UTC on Sunday: nothing yet.
@@ -176,6 +181,32 @@ describe('weekly async-health report', () => {
     expect(created(await healthOf('U1'))).toBe(created(before));
     t.clock.advance(9 * 60_000);
     expect(created(await healthOf('U1'))).toBe(created(before) + 1);
+  });
+
+  it('shows the week’s meeting count once five people are behind it, and still hides the night pings of two', async () => {
+    // Four more people prompted in the week of 8 March, beside U2's converted prompt: five people.
+    const more: Array<[string, string, 'kept' | 'dismissed' | 'converted' | 'muted']> = [
+      ['U3', '2027-03-10T11:00:00Z', 'kept'],
+      ['U4', '2027-03-10T12:00:00Z', 'dismissed'],
+      ['U5', '2027-03-11T11:00:00Z', 'converted'],
+      ['U6', '2027-03-11T03:00:00Z', 'muted'],
+    ];
+    for (const [userId, iso, outcome] of more) {
+      const now = new Date(iso);
+      const threadTs = `1800000100.${userId.slice(1).padStart(6, '0')}`;
+      const id = await t.handoff.store.reservePrompt({ teamId: TEAM, userId, channelId: 'C0HEALTH', threadTs, messageTs: threadTs, reason: 'phrase' }, now, 0);
+      expect(id).not.toBeNull();
+      await t.handoff.store.setOutcome(id!, outcome, now);
+    }
+    expect((await submitAdmin(t, BOSS, ['U1'])).json).toMatchObject({ response_action: 'update' });
+    await at(t, '2027-03-15T09:00:00Z');
+    const files = filesTo(t, 'U1');
+    expect(files).toHaveLength(1);
+    const text = files[0]!.initialComment!;
+    // U2 converted, U3 kept, U4 dismissed, U5 converted, U6 muted (counted as dismissed).
+    expect(text).toContain('• Meetings: 5 proposed, 2 turned into handoffs, 1 kept with an agenda, 2 dismissed');
+    // The same report's night pings are still two people's (U6, U1): not shown.
+    expect(text).toContain('• Night pings avoided (messages held for working hours): not shown (fewer than 5 people)');
   });
 
   it('a person an admin chose can stop it from their own settings; others are not offered the choice', async () => {
@@ -270,10 +301,13 @@ function expectTeamWeek(text: string): void {
   expect(text).toContain('• Handoffs created: 5; answered: 3');
   expect(text).toContain('• Time to unblock (working hours of the person waiting): median 3 h, p90 3 h (3 answered)');
   expect(text).toContain('• Answered within one of the recipient’s working days: 100 % (3 of 3)');
-  // H11 held for U6, H8 held for U1.
-  expect(text).toContain('• Night pings avoided (messages held for working hours): 2');
-  // One prompt seen (U2's, converted); U1's failed prompt was never shown.
-  expect(text).toContain('• Meetings: 1 proposed, 1 turned into handoffs, 0 kept with an agenda, 0 dismissed');
+  // H11 held for U6, H8 held for U1: two people, so their count is not shown (it would be theirs).
+  expect(text).toContain('• Night pings avoided (messages held for working hours): not shown (fewer than 5 people)');
+  // One prompt seen (U2's, converted; U1's failed prompt was never shown): one person's figure, hidden
+  // as the chart hides that week's meetings.
+  expect(text).toContain('• Meetings: not shown (fewer than 5 people)');
+  expect(text).not.toMatch(/Meetings: \d/);
+  expect(text).not.toMatch(/Night pings avoided \(messages held for working hours\): \d/);
   // UTC → UTC (U1, U3, U4) and UTC → Tokyo (U5, U6): both under 5 people.
   expect(text).toContain('2 pairs of time zones not shown: fewer than 5 people each.');
 }
