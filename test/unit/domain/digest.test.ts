@@ -194,6 +194,21 @@ describe('digestText (handoff digest-preview)', () => {
   });
 });
 
+describe('planDigest: a nudged ask first', () => {
+  it('comes before an older stale ask and the rest, even when it is the newest and the section is over its cap', () => {
+    const stale = item({ id: 1, createdAt: 1, staleDays: 5 });
+    const older = item({ id: 2, createdAt: 2 });
+    const nudged = item({ id: 3, createdAt: 50, nudged: true });
+    // Newer than everything, so nothing but the nudge can put it first; last in the input too.
+    const rest = Array.from({ length: DIGEST_SECTION_CAP + 5 }, (_, i) => item({ id: 100 + i, createdAt: 10 + i }));
+    const plan = planDigest({ ...base, waitingOnYou: [stale, older, ...rest, nudged] })!;
+    expect(plan.waitingOnYou.map((h) => h.id).slice(0, 3)).toEqual([nudged.id, stale.id, older.id]);
+    expect(plan.hiddenWaiting).toBeGreaterThan(0);
+    const small = planDigest({ ...base, waitingOnYou: [older, nudged, stale] })!;
+    expect(small.waitingOnYou.map((h) => h.id)).toEqual([nudged.id, stale.id, older.id]);
+  });
+});
+
 describe('planDigest: stale asks first', () => {
   it('stale asks come first, longest waiting first, then the rest oldest first; the block count is unchanged', () => {
     const fresh = item({ createdAt: 1 });
