@@ -633,6 +633,15 @@ describe('morning digest: stale asks, counted in the recipient’s working days'
       expect(textOf(offer[0]!)).toContain(`No answer from <@${TOKYO}> in 2 of their working days: *#${number} · review the supplier contract*`);
       const nudgeButton = { actionId: ActionIds.nudge, value: `${id}:${TOKYO}`, blockId: CardBlockIds.unanswered(id, TOKYO) };
       expect(JSON.stringify(offer[0]!.blocks)).toContain(JSON.stringify(nudgeButton.value));
+      // "nudge, reassign, or cancel?": the three buttons side by side, under the offer about this recipient.
+      const offerActions = (offer[0]!.blocks as Array<{ block_id?: string; elements?: Array<{ action_id?: string; value?: string }> }>).find(
+        (b) => b.block_id === CardBlockIds.unanswered(id, TOKYO),
+      );
+      expect(offerActions?.elements?.map((e) => [e.action_id, e.value])).toEqual([
+        [ActionIds.nudge, `${id}:${TOKYO}`],
+        [ActionIds.reassign, String(id)],
+        [ActionIds.cancel, String(id)],
+      ]);
 
       // Only the author may nudge.
       await t.slack.interaction(t.slack.blockAction({ userId: TOKYO, ...nudgeButton }));
