@@ -42,6 +42,7 @@ import { pruneOutbox } from './delivery/retention';
 import { purgeLapsedWorkspaces } from './services/workspaceRetention';
 import type { ListenerDeps } from './listeners/context';
 import { registerListeners } from './listeners';
+import { StatusReads } from './services/statusReads';
 import { WeeklyReports } from './services/weeklyReports';
 import { AdminSettingsService } from './services/adminSettings';
 import { InFlightListeners } from './listeners/inFlight';
@@ -165,6 +166,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   const threads = new ThreadParticipants(store, clock, logger);
   const digests = new DigestBuilder(store, clock);
   const weeklyReports = new WeeklyReports(store, clock, logger);
+  const statusReads = new StatusReads(store, client, people, clock, logger);
   const deliveries = new SlackDeliveries(store, client, clock, digests, history.readPlan, weeklyReports);
   const dispatcher = new OutboxDispatcher(store, tenancy.deliveries(deliveries), clock, logger, {
     concurrency: config.deliveryConcurrency,
@@ -210,6 +212,8 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     async (stopping) => {
       // Slack statuses that say away, read again before those people's digests are planned (a few a tick).
       await bestEffort(people.recheckAwayStatuses({ stopping }), logger, 'away statuses before digests');
+      // Everyone's Slack status, a workspace a day, a few pages a tick: an away status whose user_change was lost.
+      await bestEffort(statusReads.readDue({ stopping }), logger, 'Slack statuses read in full');
       // The weekly async-health DMs whose recipient's week starts now (a handful of people a workspace).
       await bestEffort(weeklyReports.plan(stopping), logger, 'weekly reports');
       await store.purgeStale(clock.now());

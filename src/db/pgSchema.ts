@@ -27,6 +27,8 @@ export const workspaces = pgTable('workspaces', {
   statusChangedAt: instant('status_changed_at'),
   enterpriseId: text('enterprise_id'),
   staleAfterWorkingDays: smallint('stale_after_working_days').notNull().default(2),
+  statusesReadAt: instant('statuses_read_at'),
+  statusesCursor: text('statuses_cursor'),
 });
 
 export const installations = pgTable(

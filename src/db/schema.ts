@@ -19,6 +19,10 @@ export const workspaces = sqliteTable('workspaces', {
   enterpriseId: text('enterprise_id'),
   /** An open ask is stale after this many of its recipient's working days unacknowledged (admins set 1–10). */
   staleAfterWorkingDays: integer('stale_after_working_days').notNull().default(2),
+  /** When its people's Slack statuses were last read in full (users.list); null: never. */
+  statusesReadAt: integer('statuses_read_at'),
+  /** users.list's cursor for the next page of a read under way; null: none under way. */
+  statusesCursor: text('statuses_cursor'),
 });
 
 /**

@@ -133,6 +133,8 @@ const FUNCTIONS: QueryFunctions = {
   getWorkspaceForUpdate: workspaces.getWorkspaceForUpdate,
   setWorkspaceStatus: workspaces.setWorkspaceStatus,
   setStaleAfterWorkingDays: workspaces.setStaleAfterWorkingDays,
+  workspaceForStatusRead: workspaces.workspaceForStatusRead,
+  saveStatusRead: workspaces.saveStatusRead,
   allocateHandoffNumber: workspaces.allocateHandoffNumber,
   anyWorkspacePaused: workspaces.anyWorkspacePaused,
   listWorkspaceIds: workspaces.listWorkspaceIds,

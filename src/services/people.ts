@@ -181,6 +181,20 @@ export class People {
   }
 
   /**
+   * A profile from users.list, for a status read in full (StatusReads): remembered only when it is
+   * someone Handoff already knows, of this workspace, whose away-by-status changed (a page of people
+   * whose status says nothing new writes nothing). True when it was remembered.
+   */
+  async rememberIfStatusChanged(teamId: string, user: SlackUserObject): Promise<boolean> {
+    if (isExternalUser(user, teamId)) return false;
+    const row = await this.store.getUser(teamId, user.id);
+    if (!row) return false;
+    if (!statusAwayChanged(row, statusAwayFields(scheduleOf(row), statusOf(user), row.statusAwayDismissed, this.clock.now()))) return false;
+    await this.remember(teamId, user);
+    return true;
+  }
+
+  /**
    * Before digests are planned: the few people whose stored Slack status says away (or was dismissed)
    * and whose digest comes within RECHECK_AHEAD_MS are read from Slack again, a small budget a tick,
    * so a status cleared without an event, or one with no end that still holds, moves their plan. When

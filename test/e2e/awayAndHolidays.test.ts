@@ -282,3 +282,49 @@ describe('the Slack status is read again before the digest is planned', () => {
     }
   });
 });
+
+describe('everyone’s Slack status is read in full once a day (users.list), a few pages a tick', () => {
+  it('finds an away status whose user_change never arrived, before the next digest; only people Handoff knows are looked at', async () => {
+    const t = await startTestApp({ now: '2026-12-02T18:00:00Z' }); // Wed 18:00 in Lisbon
+    try {
+      // 448 people Handoff has never met come first: Lia is on the third page of 200.
+      for (let i = 0; i < 448; i++) t.fake.addUser({ id: `UFILL${String(i).padStart(3, '0')}`, tz: 'Europe/Berlin' });
+      t.fake.addUser({ id: LISBON, name: 'lia', tz: 'Europe/Lisbon' });
+      t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+      await t.slack.command({ userId: NYC, text: `<@${LISBON}> check the invoice run` });
+      await t.fake.waitFor('response_url', (c) => String(c.args.text).includes(' created:* check the invoice run\n'));
+      expect(await userRow(t, LISBON)).toMatchObject({ statusAwayKey: null, nextDigestLocalDate: '2026-12-03' });
+
+      // She goes on vacation while Handoff is down: the user_change is lost.
+      t.fake.setStatus(LISBON, { text: 'Vacationing', emoji: ':palm_tree:', expiration: Date.parse('2026-12-04T23:59:59Z') / 1000 });
+      const listCalls = () => t.fake.callsTo('users.list');
+      await t.tick();
+      // Two pages this tick (400 people): she is not among them yet, and the read goes on from page 3.
+      expect(listCalls().map((c) => String(c.args.limit))).toEqual(['200', '200']);
+      expect(listCalls()[0]!.args.cursor).toBeUndefined();
+      expect(await userRow(t, LISBON)).toMatchObject({ statusAwayKey: null });
+      expect((await selectOne(t, 'workspaces', { teamId: TEAM })).statusesCursor).toEqual(expect.any(String));
+
+      t.clock.set('2026-12-02T18:00:30Z');
+      await t.tick();
+      expect(listCalls()).toHaveLength(3);
+      expect(listCalls()[2]!.args.cursor).toEqual(expect.any(String));
+      expect(await userRow(t, LISBON)).toMatchObject({ statusAwayUntil: '2026-12-05', statusAwayKind: 'vacation', nextDigestLocalDate: '2026-12-07' });
+      expect(await selectOne(t, 'workspaces', { teamId: TEAM })).toMatchObject({ statusesCursor: null, statusesReadAt: Date.parse('2026-12-02T18:00:30Z') });
+      // Nobody Handoff does not know was stored or looked up.
+      expect(await selectRows(t, 'users', { teamId: TEAM })).toHaveLength(2);
+      expect(t.fake.callsTo('users.info').filter((c) => String(c.args.user).startsWith('UFILL'))).toEqual([]);
+
+      // Read in full: not again until a day has passed.
+      t.clock.set('2026-12-03T09:00:00Z'); // Thu 09:00 in Lisbon: no digest, she is away
+      await t.tick();
+      expect(listCalls()).toHaveLength(3);
+      expect(digestsIn(t, LISBON)).toHaveLength(0);
+      t.clock.set('2026-12-03T18:01:00Z');
+      await t.tick();
+      expect(listCalls()).toHaveLength(5);
+    } finally {
+      await t.close();
+    }
+  });
+});

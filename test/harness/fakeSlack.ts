@@ -283,7 +283,7 @@ export class FakeSlack {
     'api.test': (args) => ({ args }),
     'auth.test': (args) => this.oauth.authTest(this.caller.owner, optStr(args, 'team_id')),
     'users.info': (args) => this.usersInfo(args),
-    'users.list': () => ({ members: [...this.users.values()].map((u) => this.userJson(u)), response_metadata: { next_cursor: '' } }),
+    'users.list': (args) => this.usersList(args),
     'conversations.open': (args) => this.conversationsOpen(args),
     'conversations.info': (args) => ({ channel: this.conversationJson(this.requireConversation(args.channel)) }),
     'conversations.members': (args) => this.conversationsMembers(args),
@@ -375,7 +375,10 @@ export class FakeSlack {
     return user;
   }
 
-  /** Sets a person's Slack status and returns the `user_change` event Slack would send for it. */
+  /**
+   * Sets a person's Slack status and returns the `user_change` event Slack would send for it (a test
+   * may deliver it, or not: an event lost while Handoff was down).
+   */
   setStatus(id: string, status: FakeStatus | null): { type: 'user_change'; user: Json } {
     const user = this.users.get(id);
     if (!user) throw new Error(`no fake user ${id}`);
@@ -852,6 +855,27 @@ export class FakeSlack {
       throw new ApiError('missing_scope', { needed: 'connections:write', provided: this.appTokenScopes.join(',') });
     }
     return { url: this.socketMode.openConnectionUrl() };
+  }
+
+  /**
+   * users.list: the people of the caller's workspace (an org-wide token names it with team_id, as
+   * Slack requires), `limit` a page (Slack's default is everyone, its advice at most 200), paged with
+   * an opaque cursor; a cursor it never gave is `invalid_cursor`.
+   */
+  private usersList(args: Args): Json {
+    const teamId = this.caller.teamId;
+    if (!teamId || !this.oauth.reaches(this.caller.owner, teamId)) throw new ApiError('missing_argument');
+    const people = [...this.users.values()].filter((u) => u.team_id === teamId);
+    const cursor = optStr(args, 'cursor');
+    let from = 0;
+    if (cursor) {
+      const m = /^from:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString());
+      if (!m) throw new ApiError('invalid_cursor');
+      from = Number(m[1]);
+    }
+    const limit = Number(args.limit) > 0 ? Number(args.limit) : people.length;
+    const next = from + limit < people.length ? Buffer.from(`from:${from + limit}`).toString('base64') : '';
+    return { members: people.slice(from, from + limit).map((u) => this.userJson(u)), response_metadata: { next_cursor: next } };
   }
 
   private usersInfo(args: Args): Json {

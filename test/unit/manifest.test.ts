@@ -24,6 +24,7 @@ const METHOD_SCOPES: Record<string, string | null> = {
   'chat.getPermalink': null,
   'conversations.open': 'im:write',
   'users.info': 'users:read',
+  'users.list': 'users:read', // everyone's status, once a day (services/statusReads.ts)
   'views.open': null,
   'views.update': null,
   'views.publish': null,

@@ -1,6 +1,6 @@
 /** Workspaces on PostgreSQL (same contract as ../queries/workspaces.ts). */
 import { workspaces } from '../pgSchema';
-import { WORKSPACE_TABLES, type ExportedTable, type WorkspaceExport, type WorkspaceRow, type WorkspaceTable } from '../queries/workspaces';
+import { WORKSPACE_TABLES, type ExportedTable, type StatusRead, type WorkspaceExport, type WorkspaceRow, type WorkspaceTable } from '../queries/workspaces';
 import type { WorkspaceQueries } from '../store';
 import { instant, pgRowReader, statement, type On } from './conn';
 
@@ -21,6 +21,13 @@ const S = {
     `insert into workspaces (team_id, created_at, stale_after_working_days) values ($1, $2, $3)
      on conflict (team_id) do update set stale_after_working_days = excluded.stale_after_working_days`,
   ),
+  statusReadDue: statement(
+    'workspaces.statusReadDue',
+    `select team_id as "teamId", statuses_cursor as cursor from workspaces where status = 'active' and (statuses_read_at is null or statuses_read_at < $1)
+     order by coalesce(statuses_read_at, 'epoch'), team_id collate "C" limit 1`,
+  ),
+  statusReadNext: statement('workspaces.statusReadNext', `update workspaces set statuses_cursor = $1 where team_id = $2`),
+  statusReadDone: statement('workspaces.statusReadDone', `update workspaces set statuses_read_at = $1, statuses_cursor = null where team_id = $2`),
   nextNumber: statement('workspaces.nextNumber', `update workspaces set next_handoff_number = next_handoff_number + 1 where team_id = $1 returning next_handoff_number as next`),
   anyPaused: statement('workspaces.anyPaused', `select team_id from workspaces where status <> 'active' limit 1`),
   ids: statement('workspaces.ids', `select team_id as id from workspaces order by team_id collate "C"`),
@@ -57,6 +64,11 @@ export const workspaceQueries: On<WorkspaceQueries> = {
   },
   async setWorkspaceStatus(c, teamId, status, now) {
     await c.changes(S.setStatus, [teamId, instant(now.getTime()), status]);
+  },
+  workspaceForStatusRead: async (c, readBefore) => (await c.rows<StatusRead>(S.statusReadDue, [instant(readBefore)]))[0],
+  async saveStatusRead(c, teamId, cursor, now) {
+    if (cursor) await c.changes(S.statusReadNext, [cursor, teamId]);
+    else await c.changes(S.statusReadDone, [instant(now.getTime()), teamId]);
   },
   async allocateHandoffNumber(c, teamId) {
     const [r] = await c.rows<{ next: number }>(S.nextNumber, [teamId]);

@@ -94,6 +94,35 @@ export function allocateHandoffNumber(db: Db, teamId: string): number {
   return row.next - 1;
 }
 
+/** A read of a workspace's Slack statuses (users.list): which workspace, and the page to go on from. */
+export interface StatusRead {
+  teamId: string;
+  /** users.list's cursor for the next page; null: from the first page. */
+  cursor: string | null;
+}
+
+const statusReadStatements = (s: Database.Database) => ({
+  // An active workspace never read, or last read in full before the cut-off; the oldest first.
+  due: s.prepare<[number], StatusRead>(
+    `select team_id as teamId, statuses_cursor as cursor from workspaces where status = 'active' and (statuses_read_at is null or statuses_read_at < ?)
+     order by coalesce(statuses_read_at, 0), team_id limit 1`,
+  ),
+  next: s.prepare<[string | null, string]>(`update workspaces set statuses_cursor = ? where team_id = ?`),
+  done: s.prepare<[number, string]>(`update workspaces set statuses_read_at = ?, statuses_cursor = null where team_id = ?`),
+});
+
+/** The workspace whose people's Slack statuses are next to read: read never, or in full last before `readBefore`. */
+export function workspaceForStatusRead(db: Db, readBefore: number): StatusRead | undefined {
+  return prepared(db, statusReadStatements).due.get(readBefore);
+}
+
+/** A page of the read is done: go on from `cursor`, or, when null, the read is complete at `now`. */
+export function saveStatusRead(db: Db, teamId: string, cursor: string | null, now: Date): void {
+  const q = prepared(db, statusReadStatements);
+  if (cursor) q.next.run(cursor, teamId);
+  else q.done.run(now.getTime(), teamId);
+}
+
 /** Every workspace's team id, in order (operator commands; not a request path). */
 export function listWorkspaceIds(db: Db): string[] {
   return db

@@ -220,7 +220,29 @@ describeStores('workspaces', (ctx) => {
       statusChangedAt: null,
       enterpriseId: null,
       staleAfterWorkingDays: 2,
+      statusesReadAt: null,
+      statusesCursor: null,
     });
+  });
+
+  it('hands out the workspace whose Slack statuses are due a read, page by page, never read first, active only', async () => {
+    const { store } = ctx();
+    const DAY = 86_400_000;
+    expect(await store.workspaceForStatusRead(NOW.getTime())).toBeUndefined();
+    for (const t of ['T3', 'T1', 'T2']) await store.ensureWorkspace(t, NOW);
+    await store.setWorkspaceStatus('T3', 'uninstalled', NOW);
+    expect(await store.workspaceForStatusRead(NOW.getTime())).toEqual({ teamId: 'T1', cursor: null });
+    // A page read: the same workspace, from the next page.
+    await store.saveStatusRead('T1', 'dXNlcjpVMDI=', at(1));
+    expect(await store.workspaceForStatusRead(NOW.getTime())).toEqual({ teamId: 'T1', cursor: 'dXNlcjpVMDI=' });
+    // The last page: read in full now, so the never-read one comes next.
+    await store.saveStatusRead('T1', null, at(2));
+    expect(await store.getWorkspace('T1')).toMatchObject({ statusesReadAt: at(2).getTime(), statusesCursor: null });
+    expect(await store.workspaceForStatusRead(at(2).getTime())).toEqual({ teamId: 'T2', cursor: null });
+    await store.saveStatusRead('T2', null, at(3));
+    // Both read: nothing is due until a read is older than the cut-off, then the oldest read first.
+    expect(await store.workspaceForStatusRead(at(2).getTime())).toBeUndefined();
+    expect(await store.workspaceForStatusRead(at(DAY).getTime())).toEqual({ teamId: 'T1', cursor: null });
   });
 
   it('keeps the stale threshold admins set (registering the workspace if needed), and the digest reads it', async () => {
