@@ -181,17 +181,13 @@ export class People {
   }
 
   /**
-   * A profile from users.list, for a status read in full (StatusReads): remembered only when it is
-   * someone Handoff already knows, of this workspace, whose away-by-status changed (a page of people
-   * whose status says nothing new writes nothing). True when it was remembered.
+   * Whether a profile from users.list (a status read in full, StatusReads) changes what Handoff holds
+   * for this known person's away-by-status: only then is it remembered (a page of people whose status
+   * says nothing new writes nothing). Someone of another organisation never is.
    */
-  async rememberIfStatusChanged(teamId: string, user: SlackUserObject): Promise<boolean> {
+  statusChanged(teamId: string, row: UserRow, user: SlackUserObject): boolean {
     if (isExternalUser(user, teamId)) return false;
-    const row = await this.store.getUser(teamId, user.id);
-    if (!row) return false;
-    if (!statusAwayChanged(row, statusAwayFields(scheduleOf(row), statusOf(user), row.statusAwayDismissed, this.clock.now()))) return false;
-    await this.remember(teamId, user);
-    return true;
+    return statusAwayChanged(row, statusAwayFields(scheduleOf(row), statusOf(user), row.statusAwayDismissed, this.clock.now()));
   }
 
   /**

@@ -13,6 +13,7 @@ import type { People, SlackUserObject } from './people';
 import { inTenant } from '../slack/tenant';
 import { withDeadline } from '../deadline';
 import { classifySlackError } from '../slack/errors';
+import { usersById } from '../db/lookups';
 
 /** How often a workspace's statuses are read in full. */
 export const STATUS_READ_EVERY_MS = 24 * 3600_000;
@@ -66,9 +67,18 @@ export class StatusReads {
       this.logger.warn({ teamId, error: failure.code }, 'could not read Slack statuses (users.list); trying again tomorrow');
       return null;
     }
+    // The people Handoff knows on this page, in one pass; nobody else is looked at or stored.
+    const known = await usersById(
+      this.store,
+      teamId,
+      members.map((u) => u.id).filter((id) => typeof id === 'string'),
+    );
     let changed = 0;
     for (const user of members) {
-      if (typeof user.id === 'string' && (await this.people.rememberIfStatusChanged(teamId, user))) changed++;
+      const row = known.get(user.id);
+      if (!row || !this.people.statusChanged(teamId, row, user)) continue;
+      await this.people.remember(teamId, user);
+      changed++;
     }
     if (changed > 0) this.logger.info({ teamId, changed }, 'Slack statuses read: away changed for some people');
     return next;
