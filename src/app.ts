@@ -194,7 +194,8 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
       readUnknownThreads: !history.restricted,
     }),
     threads,
-    cards: new CardRefresher(store, client, identity, clock, logger),
+    // Distributed apps may read history once a minute a workspace: a DM card is then refreshed only from the click.
+    cards: new CardRefresher(store, client, identity, clock, logger, !history.restricted),
     workspaces,
     admin: new AdminSettingsService(store, client, people, clock, logger),
   };

@@ -108,6 +108,7 @@ const FUNCTIONS: QueryFunctions = {
   foreignClaims: outbox.foreignClaims,
   takeOver: outbox.takeOver,
   getOutboxRow: outbox.getOutboxRow,
+  sentMessageTo: outbox.sentMessageTo,
   digestRowsFor: outbox.digestRowsFor,
   outboxBacklog: outbox.outboxBacklog,
   deleteFinishedBefore: outbox.deleteFinishedBefore,

@@ -350,6 +350,72 @@ describe('lifecycle', () => {
     // The status line is replaced, not duplicated, and the message keeps its size.
     expect(after).not.toContain('Open');
     expect((update.args.blocks as unknown[]).length).toBe((dm.args.blocks as unknown[]).length);
+    // The rest of the message came from the click, proven Handoff's by the outbox: no history read.
+    expect(t.fake.callsTo('conversations.history')).toHaveLength(0);
+  });
+
+  it('a click carrying blocks of a message Handoff never sent there changes no message', async () => {
+    const dm = (await eventually(() => expect(dmsTo('U0ANA')).toHaveLength(1)), dmsTo('U0ANA')[0]!);
+    const channel = (dm.response as { channel: string }).channel;
+    // Her own message in the DM, and a crafted copy of the card with a line of someone's choosing.
+    const own = t.fake.addMessage(channel, { user: 'U0ANA', text: 'note to self' });
+    const crafted = [{ type: 'section', block_id: 'evil', text: { type: 'mrkdwn', text: '<!channel> pay <https://evil.example|here>' } }, ...(dm.args.blocks as unknown[])];
+    await t.slack.interaction(
+      t.slack.blockAction({
+        userId: 'U0ANA',
+        actionId: ActionIds.acknowledge,
+        value: String(id),
+        channelId: channel,
+        messageTs: own.ts,
+        message: { type: 'message', ts: own.ts, blocks: crafted },
+      }),
+    );
+    await eventually(async () => expect((await handoffByNumber(n))!.state).toBe('acknowledged'));
+    await eventually(() => expect(t.fake.callsTo('conversations.history').length).toBeGreaterThan(0)); // only Slack's copy could vouch for it
+    expect(t.fake.callsTo('chat.update').filter((c) => c.args.ts === own.ts)).toEqual([]);
+  });
+});
+
+describe('DM cards where history reads are restricted (a distributed app: one a minute)', () => {
+  it('a click refreshes the card from the click itself; a form opened from the card reads no history and leaves the message', async () => {
+    const r = await startTestApp({ now: NOW, env: { SLACK_HISTORY_READS_PER_MINUTE: '1' } });
+    try {
+      r.fake.addUser({ id: 'U0AUTH', name: 'alex', tz: 'America/New_York' });
+      r.fake.addUser({ id: 'U0ANA', name: 'ana', tz: 'Europe/Lisbon' });
+      await r.slack.command({ userId: 'U0AUTH', text: '<@U0ANA> the Q3 numbers' });
+      const dm = await r.fake.waitFor('chat.postMessage', (c) => c.args.channel === 'U0ANA' && (c.response as { ok: boolean }).ok);
+      const { ts, channel } = dm.response as { ts: string; channel: string };
+      const [h] = await r.handoff.store.listWaitingOn('T0001', 'U0ANA');
+      await r.slack.interaction(
+        r.slack.blockAction({
+          userId: 'U0ANA',
+          actionId: ActionIds.acknowledge,
+          value: String(h!.id),
+          channelId: channel,
+          messageTs: ts,
+          message: { type: 'message', ts, blocks: dm.args.blocks },
+        }),
+      );
+      const update = await r.fake.waitFor('chat.update', (c) => c.args.ts === ts);
+      expect(JSON.stringify(update.args.blocks)).toContain('Acknowledged');
+      // Done with a note, from the same card: the form carries no message, and history is not spent on it.
+      const updates = r.fake.callsTo('chat.update').length;
+      const res = await r.slack.interaction(
+        r.slack.viewSubmission({
+          userId: 'U0ANA',
+          callbackId: CallbackIds.resolveModal,
+          privateMetadata: JSON.stringify({ handoffId: h!.id, action: 'complete', channelId: channel, messageTs: ts }),
+          values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'sent them' } },
+        }),
+      );
+      expect(res.status).toBe(200);
+      await eventually(async () => expect((await r.handoff.store.loadHandoff('T0001', h!.id))!.state).toBe('done'));
+      await r.fake.waitFor('chat.postEphemeral', (c) => c.args.user === 'U0ANA' && String(c.args.text).includes('done'));
+      expect(r.fake.callsTo('conversations.history')).toHaveLength(0);
+      expect(r.fake.callsTo('chat.update')).toHaveLength(updates);
+    } finally {
+      await r.close();
+    }
   });
 });
 

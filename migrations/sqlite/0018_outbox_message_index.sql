@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_message_idx` ON `outbox` (`team_id`,`message_ts`);
