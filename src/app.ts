@@ -194,8 +194,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
       readUnknownThreads: !history.restricted,
     }),
     threads,
-    // Distributed apps may read history once a minute a workspace: a DM card is then refreshed only from the click.
-    cards: new CardRefresher(store, client, identity, clock, logger, !history.restricted),
+    cards: new CardRefresher(store, client, identity, clock, logger),
     workspaces,
     admin: new AdminSettingsService(store, client, people, clock, logger),
   };

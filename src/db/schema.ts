@@ -264,8 +264,6 @@ export const outbox = sqliteTable(
     // Claims that skip a workspace (paused, or using its share of the senders) take each other
     // workspace's first due row from here, one index seek per workspace (db/queries/outbox.ts).
     index('outbox_team_due_idx').on(t.status, t.teamId, t.nextAttemptAt),
-    // A clicked DM message proven Handoff's own (sentMessageTo) without reading history.
-    index('outbox_message_idx').on(t.teamId, t.messageTs),
   ],
 );
 

@@ -108,7 +108,6 @@ const FUNCTIONS: QueryFunctions = {
   foreignClaims: outbox.foreignClaims,
   takeOver: outbox.takeOver,
   getOutboxRow: outbox.getOutboxRow,
-  sentMessageTo: outbox.sentMessageTo,
   digestRowsFor: outbox.digestRowsFor,
   outboxBacklog: outbox.outboxBacklog,
   deleteFinishedBefore: outbox.deleteFinishedBefore,

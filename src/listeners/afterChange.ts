@@ -25,7 +25,7 @@ export function originOf(body: BlockAction): ClickOrigin {
  */
 export async function afterChange(
   deps: ListenerDeps,
-  body: { user: { id: string; team_id?: string }; team?: { id?: string } | null } & Partial<Pick<BlockAction, 'container' | 'view' | 'response_url' | 'message'>>,
+  body: { user: { id: string; team_id?: string }; team?: { id?: string } | null } & Partial<Pick<BlockAction, 'container' | 'view' | 'response_url'>>,
   h: HandoffWithRecipients | null,
   message: string,
   respond: RespondFn | null,
@@ -33,10 +33,7 @@ export async function afterChange(
 ): Promise<void> {
   const where = origin ?? (body.container ? originOf(body as BlockAction) : {});
   if (h && typeof where.channelId === 'string' && typeof where.messageTs === 'string' && where.messageTs !== h.channelTs) {
-    // A button's click carries its message (Slack signed the request); a form's submission does not.
-    const m = body.message;
-    const clicked = m ? { ts: m.ts, ...(typeof m.text === 'string' ? { text: m.text } : {}), ...(Array.isArray(m.blocks) ? { blocks: m.blocks as unknown[] } : {}) } : undefined;
-    await deps.cards.refresh(where.channelId, where.messageTs, h, body.user.id, clicked);
+    await deps.cards.refresh(where.channelId, where.messageTs, h, body.user.id);
   }
   if (h && (where.fromHome || body.view?.type === 'home')) await deps.home.publish(teamIdOf(body), body.user.id);
   if (respond && body.response_url) {

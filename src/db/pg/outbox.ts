@@ -20,10 +20,6 @@ const RELEASED = 'claimed_by = null, lease_until = null, posting_since = null';
 const HELD_BY = `id = $1 and status = 'sending' and claimed_by = $2`;
 
 const S = {
-  sentTo: statement(
-    'outbox.sentTo',
-    `select 1 as one from outbox where team_id = $1 and message_ts = $2 and user_id = $3 and status = 'sent' and kind in ('digest', 'dm', 'report') limit 1`,
-  ),
   enqueue: statement(
     'outbox.enqueue',
     `insert into outbox (team_id, kind, dedupe_key, user_id, channel_id, handoff_id, local_date, payload, status, last_error, next_attempt_at, created_at, updated_at)
@@ -180,7 +176,6 @@ export const outboxQueries: On<OutboxQueries> = {
   },
 
   getOutboxRow: async (c, id) => (await c.rows(S.get, [id])).map(row.read)[0],
-  sentMessageTo: async (c, teamId, userId, messageTs) => (await c.rows(S.sentTo, [teamId, messageTs, userId])).length > 0,
   digestRowsFor: async (c, teamId, userId, localDate) => (await c.rows(S.digestRows, [teamId, userId, localDate])).map(row.read),
 
   async outboxBacklog(c, now) {

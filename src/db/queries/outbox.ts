@@ -120,10 +120,6 @@ const statements = (s: Database.Database) => ({
     select id, claimed_by as claimedBy, lease_until as leaseUntil, posting_since as postingSince from outbox
     where status = 'sending' and (claimed_by is null or claimed_by <> ?)`),
   byId: s.prepare<[number], Record<string, unknown>>(`select ${outboxRow.columns()} from outbox where id = ?`),
-  // By outbox_message_idx: a click's message, on a table of a month of rows.
-  sentTo: s.prepare<[string, string, string], { one: number }>(
-    `select 1 as one from outbox where team_id = ? and message_ts = ? and user_id = ? and status = 'sent' and kind in ('digest', 'dm', 'report') limit 1`,
-  ),
 });
 
 /** Inserts unless a row with the same (team, dedupe key) exists; returns the new id or null. */
@@ -281,14 +277,6 @@ export function takeOver(db: Db, claim: ForeignClaim, now: Date): boolean {
 export function getOutboxRow(db: Db, id: number): OutboxRow | undefined {
   const raw = prepared(db, statements).byId.get(id);
   return raw ? outboxRow.read(raw) : undefined;
-}
-
-/**
- * Whether Handoff sent the message at `messageTs` to this person (a digest, a live DM, a weekly
- * report, still within the outbox's retention): what proves a clicked DM message is Handoff's own.
- */
-export function sentMessageTo(db: Db, teamId: string, userId: string, messageTs: string): boolean {
-  return prepared(db, statements).sentTo.get(teamId, messageTs, userId) !== undefined;
 }
 
 /** A person's digest rows for one local date (the first, and a travel repeat if any). */

@@ -140,22 +140,6 @@ describeStores('outbox', (ctx) => {
     expect(await store.markSent(id, 'A', 'again', at(3))).toBe(false);
   });
 
-  it('says whether a message was sent to this person (a click’s message proven Handoff’s own), and only once sent', async () => {
-    const { store } = ctx();
-    const id = await dm(store, 'sent-dm');
-    const channelPost = await store.enqueue({ teamId: T, kind: 'channel_post', dedupeKey: 'post:1', channelId: 'C1', userId: 'U1', nextAttemptAt: NOW }, NOW);
-    await store.claimDue(NOW, 2, lease('A'));
-    expect(await store.sentMessageTo(T, 'U1', '1700000000.000200')).toBe(false); // claimed, not sent yet
-    await store.markSent(id, 'A', '1700000000.000200', at(1));
-    await store.markSent(channelPost!, 'A', '1700000000.000300', at(1));
-    expect(await store.sentMessageTo(T, 'U1', '1700000000.000200')).toBe(true);
-    // Not to someone else, not in another workspace, not another message, not a channel post.
-    expect(await store.sentMessageTo(T, 'U2', '1700000000.000200')).toBe(false);
-    expect(await store.sentMessageTo('T2', 'U1', '1700000000.000200')).toBe(false);
-    expect(await store.sentMessageTo(T, 'U1', '1700000000.000201')).toBe(false);
-    expect(await store.sentMessageTo(T, 'U1', '1700000000.000300')).toBe(false);
-  });
-
   it('ends a claim as retry, failure, skip, found-sent or hand-back, counting attempts as asked', async () => {
     const { store } = ctx();
     const [retry, uncounted, failed, skipped, found, back] = [

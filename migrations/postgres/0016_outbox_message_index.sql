@@ -1,1 +1,0 @@
-CREATE INDEX "outbox_message_idx" ON "outbox" USING btree ("team_id","message_ts");
