@@ -21,6 +21,8 @@ export const STATUS_READ_EVERY_MS = 24 * 3600_000;
 export const STATUS_PAGES_PER_TICK = 2;
 /** Slack's advice for users.list: no more than 200 a page. */
 const PAGE_SIZE = 200;
+/** Rows due at most this long ago count as deliveries under way (a wave just planned, not yet claimed). */
+const RECENTLY_DUE_MS = 5 * 60_000;
 /** One page's wait for Slack; the tick's housekeeping (and so the next sweep) waits for it. */
 const PAGE_CALL_MS = 2000;
 
@@ -33,8 +35,12 @@ export class StatusReads {
     private readonly logger: Logger,
   ) {}
 
-  /** Reads up to `pages` pages of the workspaces due; the number of pages read. Never throws for Slack. */
+  /**
+   * Reads up to `pages` pages of the workspaces due; the number of pages read. Never throws for Slack.
+   * Nothing while deliveries are under way: a read once a day is no hurry, and a wave goes first.
+   */
   async readDue(opts: { pages?: number; stopping?: () => boolean } = {}): Promise<number> {
+    if (await this.deliveriesUnderWay()) return 0;
     let read = 0;
     while (read < (opts.pages ?? STATUS_PAGES_PER_TICK) && !opts.stopping?.()) {
       const due = await this.store.workspaceForStatusRead(this.clock.now().getTime() - STATUS_READ_EVERY_MS);
@@ -45,6 +51,16 @@ export class StatusReads {
       await this.store.saveStatusRead(due.teamId, next, this.clock.now());
     }
     return read;
+  }
+
+  /**
+   * Rows being sent (by any process), or rows that fell due lately and wait to be. Rows long due and
+   * not sent (a paused workspace's) do not count: they would hold the reads off for good.
+   */
+  private async deliveriesUnderWay(): Promise<boolean> {
+    const now = this.clock.now().getTime();
+    const backlog = await this.store.outboxBacklog(new Date(now));
+    return backlog.sending > 0 || (backlog.oldestDueAt !== null && backlog.oldestDueAt >= now - RECENTLY_DUE_MS);
   }
 
   /** One page: the next page's cursor, null when this was the last (or the read cannot go on), 'later' to try again. */

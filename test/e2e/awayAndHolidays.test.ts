@@ -5,7 +5,7 @@
  */
 import { commandText, startTestApp, eventually, type TestApp } from '../harness/testApp';
 import type { FakeMessage } from '../harness/fakeSlack';
-import { selectOne, selectRows } from '../harness/testDb';
+import { selectOne, selectRows, updateRows } from '../harness/testDb';
 import { openSettings, saveSettings } from '../harness/settingsForm';
 import { modalValues } from '../harness/handoffForm';
 import { CallbackIds, MetadataEventTypes, SettingsModalFields as S } from '../../src/ids';
@@ -323,6 +323,29 @@ describe('everyone’s Slack status is read in full once a day (users.list), a f
       t.clock.set('2026-12-03T18:01:00Z');
       await t.tick();
       expect(listCalls()).toHaveLength(5);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('waits while deliveries are under way (a wave goes first), and reads once they are done', async () => {
+    const t = await startTestApp({ now: '2026-12-02T18:00:00Z' });
+    try {
+      t.fake.addUser({ id: LISBON, name: 'lia', tz: 'Europe/Lisbon' });
+      t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+      // Nora is at work (13:00 in New York): her DM goes out now, through the outbox.
+      await t.slack.command({ userId: LISBON, text: `<@${NYC}> check the invoice run` });
+      await t.fake.waitFor('response_url', (c) => String(c.args.text).includes(' created:*'));
+      // As if another replica were sending it at this moment.
+      expect(await updateRows(t, 'outbox', { status: 'sending', claimedBy: 'another-replica', leaseUntil: Date.parse('2026-12-02T18:10:00Z') }, { userId: NYC, kind: 'dm' })).toBe(
+        1,
+      );
+      await t.tick();
+      expect(t.fake.callsTo('users.list')).toHaveLength(0);
+      await updateRows(t, 'outbox', { status: 'sent', claimedBy: null, leaseUntil: null }, { userId: NYC, kind: 'dm' });
+      t.clock.set('2026-12-02T18:00:30Z');
+      await t.tick();
+      expect(t.fake.callsTo('users.list')).toHaveLength(1);
     } finally {
       await t.close();
     }
