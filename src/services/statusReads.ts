@@ -48,7 +48,8 @@ export class StatusReads {
       read++;
       const next = await this.readPage(due.teamId, due.cursor);
       if (next === 'later') break; // Slack is busy or slow: the next tick goes on from the same page
-      await this.store.saveStatusRead(due.teamId, next, this.clock.now());
+      // Another process that read the same page first has moved the read on already: nothing to write.
+      await this.store.saveStatusRead(due.teamId, due.cursor, next, this.clock.now());
     }
     return read;
   }

@@ -26,8 +26,11 @@ const S = {
     `select team_id as "teamId", statuses_cursor as cursor from workspaces where status = 'active' and (statuses_read_at is null or statuses_read_at < $1)
      order by coalesce(statuses_read_at, 'epoch'), team_id collate "C" limit 1`,
   ),
-  statusReadNext: statement('workspaces.statusReadNext', `update workspaces set statuses_cursor = $1 where team_id = $2`),
-  statusReadDone: statement('workspaces.statusReadDone', `update workspaces set statuses_read_at = $1, statuses_cursor = null where team_id = $2`),
+  statusReadNext: statement('workspaces.statusReadNext', `update workspaces set statuses_cursor = $1 where team_id = $2 and statuses_cursor is not distinct from $3`),
+  statusReadDone: statement(
+    'workspaces.statusReadDone',
+    `update workspaces set statuses_read_at = $1, statuses_cursor = null where team_id = $2 and statuses_cursor is not distinct from $3`,
+  ),
   nextNumber: statement('workspaces.nextNumber', `update workspaces set next_handoff_number = next_handoff_number + 1 where team_id = $1 returning next_handoff_number as next`),
   anyPaused: statement('workspaces.anyPaused', `select team_id from workspaces where status <> 'active' limit 1`),
   ids: statement('workspaces.ids', `select team_id as id from workspaces order by team_id collate "C"`),
@@ -66,10 +69,8 @@ export const workspaceQueries: On<WorkspaceQueries> = {
     await c.changes(S.setStatus, [teamId, instant(now.getTime()), status]);
   },
   workspaceForStatusRead: async (c, readBefore) => (await c.rows<StatusRead>(S.statusReadDue, [instant(readBefore)]))[0],
-  async saveStatusRead(c, teamId, cursor, now) {
-    if (cursor) await c.changes(S.statusReadNext, [cursor, teamId]);
-    else await c.changes(S.statusReadDone, [instant(now.getTime()), teamId]);
-  },
+  saveStatusRead: async (c, teamId, from, next, now) =>
+    (next ? await c.changes(S.statusReadNext, [next, teamId, from]) : await c.changes(S.statusReadDone, [instant(now.getTime()), teamId, from])) === 1,
   async allocateHandoffNumber(c, teamId) {
     const [r] = await c.rows<{ next: number }>(S.nextNumber, [teamId]);
     if (!r) throw new Error(`workspace ${teamId} is not registered`);

@@ -107,8 +107,9 @@ const statusReadStatements = (s: Database.Database) => ({
     `select team_id as teamId, statuses_cursor as cursor from workspaces where status = 'active' and (statuses_read_at is null or statuses_read_at < ?)
      order by coalesce(statuses_read_at, 0), team_id limit 1`,
   ),
-  next: s.prepare<[string | null, string]>(`update workspaces set statuses_cursor = ? where team_id = ?`),
-  done: s.prepare<[number, string]>(`update workspaces set statuses_read_at = ?, statuses_cursor = null where team_id = ?`),
+  // Only from the page this read went on from: a slower process that read the same page writes nothing.
+  next: s.prepare<[string, string, string | null]>(`update workspaces set statuses_cursor = ? where team_id = ? and statuses_cursor is ?`),
+  done: s.prepare<[number, string, string | null]>(`update workspaces set statuses_read_at = ?, statuses_cursor = null where team_id = ? and statuses_cursor is ?`),
 });
 
 /** The workspace whose people's Slack statuses are next to read: read never, or in full last before `readBefore`. */
@@ -116,11 +117,14 @@ export function workspaceForStatusRead(db: Db, readBefore: number): StatusRead |
   return prepared(db, statusReadStatements).due.get(readBefore);
 }
 
-/** A page of the read is done: go on from `cursor`, or, when null, the read is complete at `now`. */
-export function saveStatusRead(db: Db, teamId: string, cursor: string | null, now: Date): void {
+/**
+ * The page read from `from` is done: go on from `next`, or, when null, the read is complete at `now`.
+ * Written only if the read still stands at `from` (another process may have read that page too and
+ * moved on, or finished): false when it did not.
+ */
+export function saveStatusRead(db: Db, teamId: string, from: string | null, next: string | null, now: Date): boolean {
   const q = prepared(db, statusReadStatements);
-  if (cursor) q.next.run(cursor, teamId);
-  else q.done.run(now.getTime(), teamId);
+  return (next ? q.next.run(next, teamId, from) : q.done.run(now.getTime(), teamId, from)).changes === 1;
 }
 
 /** Every workspace's team id, in order (operator commands; not a request path). */

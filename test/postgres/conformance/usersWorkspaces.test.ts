@@ -233,13 +233,18 @@ describeStores('workspaces', (ctx) => {
     await store.setWorkspaceStatus('T3', 'uninstalled', NOW);
     expect(await store.workspaceForStatusRead(NOW.getTime())).toEqual({ teamId: 'T1', cursor: null });
     // A page read: the same workspace, from the next page.
-    await store.saveStatusRead('T1', 'dXNlcjpVMDI=', at(1));
+    expect(await store.saveStatusRead('T1', null, 'dXNlcjpVMDI=', at(1))).toBe(true);
     expect(await store.workspaceForStatusRead(NOW.getTime())).toEqual({ teamId: 'T1', cursor: 'dXNlcjpVMDI=' });
+    // Another process that read the first page too, later: its write changes nothing.
+    expect(await store.saveStatusRead('T1', null, 'c3RhbGU=', at(1))).toBe(false);
     // The last page: read in full now, so the never-read one comes next.
-    await store.saveStatusRead('T1', null, at(2));
+    expect(await store.saveStatusRead('T1', 'dXNlcjpVMDI=', null, at(2))).toBe(true);
+    // A slower process finishing the same last page, or going on from a page before it: nothing.
+    expect(await store.saveStatusRead('T1', 'dXNlcjpVMDI=', null, at(3))).toBe(false);
+    expect(await store.saveStatusRead('T1', 'dXNlcjpVMDI=', 'bGF0ZQ==', at(3))).toBe(false);
     expect(await store.getWorkspace('T1')).toMatchObject({ statusesReadAt: at(2).getTime(), statusesCursor: null });
     expect(await store.workspaceForStatusRead(at(2).getTime())).toEqual({ teamId: 'T2', cursor: null });
-    await store.saveStatusRead('T2', null, at(3));
+    expect(await store.saveStatusRead('T2', null, null, at(3))).toBe(true);
     // Both read: nothing is due until a read is older than the cut-off, then the oldest read first.
     expect(await store.workspaceForStatusRead(at(2).getTime())).toBeUndefined();
     expect(await store.workspaceForStatusRead(at(DAY).getTime())).toEqual({ teamId: 'T1', cursor: null });
