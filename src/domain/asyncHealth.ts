@@ -225,10 +225,8 @@ export function computeHealthReport(facts: HealthFacts): HealthReport {
   };
   const resolutions: Resolution[] = [];
   let created = 0;
-  let held = 0;
-  // The people behind the counts `created` and `held`, each guarded by its own group.
+  // The people behind the count `created` (authors and first recipients), guarded by its own group.
   const createdBy = new Set<string>();
-  const heldFor = new Set<string>();
 
   const byHandoff = new Map<number, HealthEvent[]>();
   for (const e of facts.events) {
@@ -248,11 +246,7 @@ export function computeHealthReport(facts: HealthFacts): HealthReport {
     for (const e of events) {
       const d = parseEventDetail(e.detail);
       if (inPeriod(e.at)) {
-        for (const p of d.held ?? []) {
-          tally(p).held++;
-          heldFor.add(p);
-        }
-        held += d.held?.length ?? 0;
+        for (const p of d.held ?? []) tally(p).held++;
       }
       if (e.kind === 'created') {
         for (const r of d.recipients ?? []) since.set(r, e.at);
@@ -331,7 +325,8 @@ export function computeHealthReport(facts: HealthFacts): HealthReport {
     resolved: guard(partiesOf(resolutions), () => resolutions.length),
     timeToUnblock: guard(partiesOf(resolutions), () => durationStats(resolutions.map((r) => r.waitedMs))),
     resolvedWithinOneWorkingDay: guard(partiesOf(withinRs), () => share(withinRs.length, withinRs.filter((r) => r.withinOneDay).length)),
-    nightPingsAvoided: guard(heldFor, () => held),
+    // The tallies already hold who was held and how often: the group and the count come from them.
+    nightPingsAvoided: guard(new Set([...tallies].filter(([, t]) => t.held > 0).map(([id]) => id)), () => [...tallies.values()].reduce((n, t) => n + t.held, 0)),
     meetings: guard(prompted, () => meetings),
   }));
 

@@ -59,9 +59,9 @@ export class StatusReads {
    * not sent (a paused workspace's) do not count: they would hold the reads off for good.
    */
   private async deliveriesUnderWay(): Promise<boolean> {
-    const now = this.clock.now().getTime();
-    const backlog = await this.store.outboxBacklog(new Date(now));
-    return backlog.sending > 0 || (backlog.oldestDueAt !== null && backlog.oldestDueAt >= now - RECENTLY_DUE_MS);
+    const now = this.clock.now();
+    const backlog = await this.store.outboxBacklog(now);
+    return backlog.sending > 0 || (backlog.oldestDueAt !== null && backlog.oldestDueAt >= now.getTime() - RECENTLY_DUE_MS);
   }
 
   /** One page: the next page's cursor, null when this was the last (or the read cannot go on), 'later' to try again. */
