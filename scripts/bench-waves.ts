@@ -169,7 +169,7 @@ async function oneWave(o: Options, gen: Generator, people: number, withKinds: bo
   const lines = parseLogLines(app.output());
   // Event-loop delay: from /metrics when the app serves it, else from its log lines, if any.
   const fromLogs = eventLoopSamples(lines);
-  const loopSource = scraper.samples.length ? '/metrics, scraped each second, beyond the monitor’s 10 ms resolution' : 'the app’s log lines, as logged';
+  const loopSource = scraper.samples.length ? '/metrics, scraped each second, beyond the monitor’s sampling interval' : 'the app’s log lines, as logged';
   const allLoop = scraper.samples.length ? scraper.samples : fromLogs;
   // A sample at t covers the second before t: the window (from, to] takes samples up to `to`, plus
   // `tail` ms for the second that ends just after it.

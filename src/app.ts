@@ -238,6 +238,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
     },
   );
   const loopDelay = new LoopDelayMonitor(logger);
+  metrics.watchLoopDelay(() => loopDelay.sinceLastRead());
   let stopped = false;
   let operatorServer: OperatorServer | undefined;
   let checkpointer: WalCheckpointer | undefined;

@@ -101,8 +101,34 @@ export class Metrics {
         this.set(oldest === null ? 0 : Math.max(0, (now() - oldest) / 1000));
       },
     });
-    // Process CPU, memory, event-loop lag and GC, prefixed so they sit beside ours.
-    collectDefaultMetrics({ register: this.registry, prefix: 'handoff_' });
+    // Process CPU, memory, handles and GC, prefixed so they sit beside ours. Not prom-client's
+    // event-loop lag: it runs a monitor of its own (a wake-up every 10 ms, idle or not) beside the
+    // app's, whose figures `watchLoopDelay` serves instead.
+    for (const name of collectDefaultMetrics.metricsList) {
+      if (name === 'eventLoopLag') continue;
+      // prom-client's default collectors, one module each (what collectDefaultMetrics itself loads;
+      // they have no typed export of their own, hence require).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const collector = require(`prom-client/lib/metrics/${name}`) as (registry: Registry, config: { prefix: string }) => void;
+      collector(this.registry, { prefix: 'handoff_' });
+    }
+  }
+
+  /** Event-loop delay since the previous scrape, from the app's one monitor (loopDelay.ts). */
+  watchLoopDelay(read: () => { p99Ms: number; maxMs: number; meanMs: number } | null): void {
+    new Gauge({
+      name: 'handoff_event_loop_delay_seconds',
+      help: 'How long callbacks waited for the event loop beyond its 20 ms sampling interval, since the previous scrape: p99 (of its worst second), max and mean',
+      labelNames: ['stat'] as const,
+      registers: [this.registry],
+      collect() {
+        const w = read();
+        if (!w) return;
+        this.set({ stat: 'p99' }, w.p99Ms / 1000);
+        this.set({ stat: 'max' }, w.maxMs / 1000);
+        this.set({ stat: 'mean' }, w.meanMs / 1000);
+      },
+    });
   }
 
   /** SQLite only: whether its checkpoints run in the worker thread, and how long its log is (db/walCheckpointer.ts). */

@@ -1,7 +1,7 @@
 /**
- * Event-loop delay from the app's `GET /metrics` (prom-client's default metrics, which read
- * `perf_hooks.monitorEventLoopDelay` and reset it at every scrape: scraped each second, each sample
- * covers the second before it). Absent on builds without /metrics: then there are no samples.
+ * Event-loop delay from the app's `GET /metrics` (`handoff_event_loop_delay_seconds`, since the
+ * previous scrape; older builds: prom-client's lag gauges, reset at every scrape): scraped each
+ * second, each sample covers the second before it. Absent on builds without /metrics: then there are no samples.
  */
 import type { EventLoopSample } from './appLog';
 
@@ -12,14 +12,26 @@ export function promValue(text: string, name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** The value of `name{stat="…"}` in Prometheus text (other labels allowed after it). */
+function statValue(text: string, name: string, stat: string): number | undefined {
+  const m = new RegExp(`^${name}\\{stat="${stat}"[^}]*\\}\\s+(\\S+)`, 'm').exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
 /**
- * monitorEventLoopDelay records the time between its timer's runs, so an idle loop reads about its
- * resolution (prom-client's default, 10 ms): the delay is what exceeds it.
+ * Builds before this one served prom-client's event-loop lag, which is the time between its
+ * monitor's samples: an idle loop read about its resolution (10 ms), and the delay is what exceeds it.
  */
 export const MONITOR_RESOLUTION_MS = 10;
 
 /** p99 and max event-loop delay beyond the monitor's resolution, in ms, from one scrape. */
 export function eventLoopFromMetrics(text: string, time: number): EventLoopSample | null {
+  // The app's own monitor, already beyond its resolution.
+  const own = (stat: string) => statValue(text, 'handoff_event_loop_delay_seconds', stat);
+  if (own('max') !== undefined) {
+    const ms = (s: number | undefined) => (s === undefined ? undefined : s * 1000);
+    return { time, p99: ms(own('p99')), max: ms(own('max')) };
+  }
   const p99 = promValue(text, 'nodejs_eventloop_lag_p99_seconds');
   const max = promValue(text, 'nodejs_eventloop_lag_max_seconds');
   if (p99 === undefined && max === undefined) return null;

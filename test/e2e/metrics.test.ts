@@ -97,9 +97,28 @@ it('counts acks by kind, Slack calls by method and outcome (429 too), the outbox
   expect(sample(after, 'handoff_outbox_due')).toBe(0);
   expect(sample(after, 'handoff_outbox_oldest_due_age_seconds')).toBe(0);
   expect(sample(after, 'handoff_process_resident_memory_bytes')).toBeGreaterThan(0);
-  expect(sample(after, 'handoff_nodejs_eventloop_lag_p99_seconds')).toBeGreaterThanOrEqual(0);
+  expect(sample(after, 'handoff_nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
+  for (const stat of ['p99', 'max', 'mean']) expect(sample(after, 'handoff_event_loop_delay_seconds', { stat })).toBeGreaterThanOrEqual(0);
+  // One event-loop monitor in the process (each wakes it up every few ms): not prom-client's as well.
+  expect(after).not.toContain('eventloop_lag');
   // The bot token never appears, whatever the labels.
   expect(after).not.toContain('xoxb-');
+});
+
+it('serves the event-loop delay since the previous scrape: a held loop shows, then no longer', async () => {
+  t = await startTestApp({ now: '2026-11-25T12:00:00Z' });
+  const maxOf = async () => sample((await scrape(t!)).text, 'handoff_event_loop_delay_seconds', { stat: 'max' }) ?? NaN;
+  await maxOf(); // whatever start-up held
+  // A monitor's first sample only marks a start: hold once it has one.
+  await eventually(() => expect(t!.handoff.loopDelay.openWindowSamples()).toBeGreaterThan(0));
+  const end = performance.now() + 300;
+  while (performance.now() < end) {
+    // hold the loop, as one long synchronous transaction would
+  }
+  // Figures move to the scrape once a second: the hold shows within a few scrapes…
+  await eventually(async () => expect(await maxOf()).toBeGreaterThanOrEqual(0.28));
+  // …and each scrape reads only what came after the one before it, so it goes again.
+  await eventually(async () => expect(await maxOf()).toBeLessThan(0.28));
 });
 
 it('reports how long the oldest due delivery has waited while Slack holds it back', async () => {

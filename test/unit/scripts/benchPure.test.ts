@@ -164,6 +164,17 @@ describe('event-loop delay from /metrics', () => {
     expect(eventLoopFromMetrics(text, 7)).toEqual({ time: 7, p99: 2.5, max: 490 });
   });
 
+  it("reads the app's own monitor as it is (already beyond its resolution), before the older gauges", () => {
+    const own = [
+      '# TYPE handoff_event_loop_delay_seconds gauge',
+      'handoff_event_loop_delay_seconds{stat="p99"} 0.004',
+      'handoff_event_loop_delay_seconds{stat="max"} 0.061',
+      'handoff_event_loop_delay_seconds{stat="mean"} 0.001',
+    ].join('\n');
+    expect(eventLoopFromMetrics(own, 3)).toEqual({ time: 3, p99: 4, max: 61 });
+    expect(eventLoopFromMetrics(`${text}\n${own}`, 3)).toEqual({ time: 3, p99: 4, max: 61 });
+  });
+
   it('finds nothing in a build without the metric', () => {
     expect(eventLoopFromMetrics('', 7)).toBeNull();
     expect(promValue(text, 'nodejs_eventloop_lag_p90_seconds')).toBeUndefined();
