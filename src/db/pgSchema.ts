@@ -215,6 +215,12 @@ export const outbox = pgTable(
     claimedBy: text('claimed_by'),
     leaseUntil: instant('lease_until'),
     postingSince: instant('posting_since'),
+    /**
+     * A DM or digest as Handoff posted it (channel, text, blocks; deflated JSON, base64), so a click on
+     * one of its cards can refresh that card from Handoff's own copy: never from the click payload (a
+     * forged request controls it), nor by reading Slack's history (1 call a minute for distributed apps).
+     */
+    posted: text('posted'),
   },
   (t) => [
     uniqueIndex('outbox_dedupe_uq').on(t.teamId, t.dedupeKey),
@@ -222,6 +228,8 @@ export const outbox = pgTable(
     // Claims that skip a workspace (paused, or using its share of the senders) take each other
     // workspace's first due row from here, one index seek per workspace (db/queries/outbox.ts).
     index('outbox_team_due_idx').on(t.status, t.teamId, t.nextAttemptAt),
+    // A click in a DM finds the message it was made in (posted, above).
+    index('outbox_message_idx').on(t.teamId, t.messageTs),
   ],
 );
 

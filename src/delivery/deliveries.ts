@@ -4,6 +4,7 @@
  * message told (e.g. which handoffs a digest listed) is recorded by `afterSent`, in the transaction
  * that marks the row sent, so a crash can never leave "sent" and "told" disagreeing.
  */
+import { encodePosted } from './postedMessage';
 import type { WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
 import type { OutboxRow } from '../db/queries/outbox';
@@ -148,7 +149,7 @@ export class SlackDeliveries implements DeliveryHandlers {
     const userId = row.userId!;
     if (!content.chart) {
       const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: content.text } }];
-      return { status: 'sent', ts: await this.post(row, pace, userId, content.text, blocks, MetadataEventTypes.notification) };
+      return this.post(row, pace, userId, content.text, blocks, MetadataEventTypes.notification);
     }
     await pace();
     const opened = await this.client.conversations.open({ users: userId });
@@ -168,8 +169,11 @@ export class SlackDeliveries implements DeliveryHandlers {
     return { status: 'sent', ts: null };
   }
 
-  /** Posts as `row` (its id in the metadata, for crash recovery), after waiting for the rate limiter. */
-  private async post(row: OutboxRow, pace: Pace, channel: string, text: string, blocks: KnownBlock[], eventType: string) {
+  /**
+   * Posts as `row` (its id in the metadata, for crash recovery), after waiting for the rate limiter.
+   * A DM whose cards have buttons is kept with the row (postedMessage.ts).
+   */
+  private async post(row: OutboxRow, pace: Pace, channel: string, text: string, blocks: KnownBlock[], eventType: string): Promise<DeliveryResult> {
     await pace();
     const res = await this.client.chat.postMessage({
       channel,
@@ -179,7 +183,11 @@ export class SlackDeliveries implements DeliveryHandlers {
       unfurl_media: false,
       metadata: { event_type: eventType, event_payload: { outbox_id: row.id, ...(row.localDate ? { local_date: row.localDate } : {}) } },
     });
-    return res.ts ?? null;
+    const ts = res.ts ?? null;
+    // Only in a DM: a channel post is refreshed by the outbox from the handoff's own channel_ts.
+    const inDm = res.channel?.startsWith('D') && blocks.some((b) => b.type === 'actions');
+    const posted = ts && inDm ? encodePosted({ channel: res.channel!, text, blocks }) : undefined;
+    return { status: 'sent', ts, ...(posted ? { posted } : {}) };
   }
 
   private async dm(row: OutboxRow, pace: Pace): Promise<DeliveryResult> {
@@ -188,7 +196,7 @@ export class SlackDeliveries implements DeliveryHandlers {
     if (payload.reason === 'notice') {
       const text = payload.text ?? '';
       const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
-      return { status: 'sent', ts: await this.post(row, pace, userId, text, blocks, MetadataEventTypes.notification) };
+      return this.post(row, pace, userId, text, blocks, MetadataEventTypes.notification);
     }
     const h = row.handoffId ? await this.store.loadHandoff(row.teamId, row.handoffId) : undefined;
     if (!h) return { status: 'skip', reason: 'handoff gone' };
@@ -202,12 +210,12 @@ export class SlackDeliveries implements DeliveryHandlers {
         h.state === 'declined'
           ? [`:no_entry_sign: ${who} can’t do #${h.number} — reassign, rewrite or cancel?`, 'Declined']
           : [`:unlock: You’re unblocked: ${who} marked #${h.number} done.`, 'You’re unblocked on'];
-      return { status: 'sent', ts: await this.post(row, pace, userId, handoffFallbackText(h, notice), await this.withLead(lead, h, userId), MetadataEventTypes.notification) };
+      return this.post(row, pace, userId, handoffFallbackText(h, notice), await this.withLead(lead, h, userId), MetadataEventTypes.notification);
     }
     if (isClosed(h.state) || !activeRecipientIds(h).includes(userId)) return { status: 'skip', reason: 'no longer for them' };
     const lead =
       payload.reason === 'reassigned' ? `:arrows_counterclockwise: This handoff was passed to you.` : `:incoming_envelope: ${mention(h.authorId)} handed this off to you.`;
-    return { status: 'sent', ts: await this.post(row, pace, userId, handoffFallbackText(h, 'New handoff'), await this.withLead(lead, h, userId), MetadataEventTypes.notification) };
+    return this.post(row, pace, userId, handoffFallbackText(h, 'New handoff'), await this.withLead(lead, h, userId), MetadataEventTypes.notification);
   }
 
   private async withLead(lead: string, h: HandoffWithRecipients, viewerId: string): Promise<KnownBlock[]> {
@@ -233,7 +241,7 @@ export class SlackDeliveries implements DeliveryHandlers {
       told: { unblocked: built.unblockedIds, waiting: built.waitingIds, offered: built.offered, neededBy: built.warnedNeededBy },
     };
     await this.store.setPayload(row.id, payload as Record<string, unknown>, this.clock.now());
-    return { status: 'sent', ts: await this.post(row, noWait, row.userId!, built.message.text, built.message.blocks, MetadataEventTypes.digest) };
+    return this.post(row, noWait, row.userId!, built.message.text, built.message.blocks, MetadataEventTypes.digest);
   }
 
   /**
@@ -296,7 +304,7 @@ export class SlackDeliveries implements DeliveryHandlers {
   private async channelPost(row: OutboxRow, pace: Pace): Promise<DeliveryResult> {
     const h = row.handoffId ? await this.store.loadHandoff(row.teamId, row.handoffId) : undefined;
     if (!h || !row.channelId) return { status: 'skip', reason: 'handoff gone' };
-    return { status: 'sent', ts: await this.post(row, pace, row.channelId, handoffFallbackText(h, 'Handoff'), await this.channelBlocks(h), MetadataEventTypes.notification) };
+    return this.post(row, pace, row.channelId, handoffFallbackText(h, 'Handoff'), await this.channelBlocks(h), MetadataEventTypes.notification);
   }
 
   private async channelUpdate(row: OutboxRow, pace: Pace): Promise<DeliveryResult> {

@@ -37,7 +37,9 @@ import { SAFE_START_RATE } from './rateLimiter';
 import { DEFAULT_PACE_TUNING, WorkspacePace, type PaceTuning } from './sharedPace';
 import { isGone, newClaimantId } from './claimant';
 
-export type DeliveryResult = { status: 'sent'; ts: string | null } | { status: 'skip'; reason: string };
+export type DeliveryResult =
+  /** `posted`: what to keep of the message (encoded, see postedMessage.ts), stored as it is marked sent. */
+  { status: 'sent'; ts: string | null; posted?: string } | { status: 'skip'; reason: string };
 
 /** Awaited by a handler right before each Slack write: waits for the rate limiter (and any 429 pause). */
 export type Pace = () => Promise<void>;
@@ -548,7 +550,7 @@ export class OutboxDispatcher {
       const result = await this.handlers.deliver(row, this.paceFor(row, reached));
       if (result.status === 'sent') {
         this.limiterFor(row.teamId).succeeded(conversationOf(row) ?? undefined);
-        await this.recordSent(row, result.ts, false);
+        await this.recordSent(row, result.ts, false, result.posted);
         return { outcome: 'sent' };
       }
       await this.store.markFinal(row.id, this.claimant, 'skipped', result.reason, this.clock.now());
@@ -618,11 +620,12 @@ export class OutboxDispatcher {
     return { outcome: 'retry', error: 'ratelimited' };
   }
 
-  private async recordSent(row: OutboxRow, ts: string | null, found: boolean): Promise<void> {
+  private async recordSent(row: OutboxRow, ts: string | null, found: boolean, posted?: string): Promise<void> {
     const now = this.clock.now();
     // Marked sent and its bookkeeping in one transaction: "sent" and "told" never disagree.
     const recorded = await this.store.transaction(async (tx) => {
       const mine = found && ts ? await tx.markFoundSent(row.id, this.claimant, ts, now) : await tx.markSent(row.id, this.claimant, ts, now);
+      if (mine && posted) await tx.setPosted(row.id, posted);
       if (mine) await this.handlers.afterSent?.(tx, row, ts, now);
       return mine;
     });

@@ -1,9 +1,11 @@
 /**
  * Refreshes a handoff's card in a message it appears in, after a click changed the handoff. Only
- * trusted sources are used: the handoff from the database, the rest of the message from Slack's own
- * copy (never from the click payload, whose `message.blocks` a forged request controls). Cards are
- * refreshed in place only in the clicker's own DM with Handoff (channel posts are updated by the
- * outbox), and only in a message Handoff itself posted there.
+ * trusted sources are used: the handoff from the database, the rest of the message from Handoff's own
+ * copy of what it posted (outbox.posted), or, for a message posted before that copy was kept, from
+ * Slack's (conversations.history: 1 call a minute for distributed apps). Never from the click
+ * payload, whose `message.blocks` a forged request controls. Cards are refreshed in place only in the
+ * clicker's own DM with Handoff (channel posts are updated by the outbox), and only in a message
+ * Handoff itself posted there.
  */
 import type { WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
@@ -16,6 +18,7 @@ import { CardBlockIds } from '../ids';
 import type { SlackIdentity } from '../slack/identity';
 import { handoffCard, handoffFallbackText } from '../views/handoffCard';
 import { peopleOnCards, whereIsFrom } from '../views/whereIs';
+import { decodePosted, encodePosted } from '../delivery/postedMessage';
 
 export class CardRefresher {
   constructor(
@@ -29,6 +32,7 @@ export class CardRefresher {
   async refresh(channel: string, ts: string, h: HandoffWithRecipients, viewerId: string): Promise<void> {
     try {
       if (!channel.startsWith('D')) return;
+      if (await this.refreshKept(channel, ts, h, viewerId)) return;
       const me = await this.identity.resolve();
       if (!me?.botId && !me?.botUserId) return;
       const dm = await this.client.conversations.open({ users: viewerId });
@@ -42,22 +46,80 @@ export class CardRefresher {
       if (!original || !ours || !Array.isArray(original.blocks)) return;
       // Swap this handoff's status line and buttons; everything else in the message (a digest's other
       // cards, the lead line) stays as Slack has it.
-      const people = await usersById(this.store, h.teamId, peopleOnCards([h]));
-      const fresh = handoffCard(h, { viewerId, surface: 'dm', now: this.clock.now(), detail: 'short', whereIs: whereIsFrom((id) => people.get(id), null) });
-      const byId = new Map(fresh.flatMap((b) => ('block_id' in b && b.block_id ? [[b.block_id, b] as const] : [])));
-      const mine = new Set([CardBlockIds.meta(h.id), CardBlockIds.actions(h.id)]);
-      const blocks = original.blocks as KnownBlock[];
-      if (!blocks.some((b) => 'block_id' in b && b.block_id && mine.has(b.block_id))) return; // not this handoff's message
-      const next = blocks.flatMap((b) => {
-        const id = 'block_id' in b ? b.block_id : undefined;
-        if (!id || !mine.has(id)) return [b];
-        const replacement = byId.get(id);
-        return replacement ? [replacement] : [];
-      });
+      const next = withCardSwapped(original.blocks as KnownBlock[], await this.freshCard(h, viewerId), h.id);
+      if (!next) return; // not this handoff's message
       // The notification text stays what it was ("Good morning: …" for a digest), not a status line.
       await this.client.chat.update({ channel, ts, blocks: next, text: original.text ?? handoffFallbackText(h, 'Handoff') });
     } catch (e) {
       this.logger.debug({ err: e }, 'could not refresh message in place');
     }
   }
+
+  /**
+   * From Handoff's own copy of the message, when it kept one: true when that settled it (refreshed,
+   * or refused), false when there is no copy. Two clicks on two cards of one digest at once each swap
+   * their card into the copy in turn (compare-and-set), and whichever update reaches Slack last is
+   * followed by the latest copy if it is not that one, so neither change is lost.
+   */
+  private async refreshKept(channel: string, ts: string, h: HandoffWithRecipients, viewerId: string): Promise<boolean> {
+    let kept = await this.store.postedMessageAt(h.teamId, ts);
+    if (!kept) return false;
+    const message = decodePosted(kept.posted);
+    if (!message || kept.userId !== viewerId || message.channel !== channel) {
+      this.logger.warn({ teamId: h.teamId, handoffId: h.id }, 'click names a message that is not Handoff’s in the clicker’s DM: not refreshed');
+      return true;
+    }
+    const card = await this.freshCard(h, viewerId);
+    for (let attempt = 0; attempt < MAX_SWAPS; attempt++) {
+      const current = decodePosted(kept.posted);
+      const blocks = current && withCardSwapped(current.blocks, card, h.id);
+      if (!current || !blocks) return true; // not this handoff's message
+      const next = encodePosted({ ...current, blocks });
+      if (await this.store.replacePosted(kept.id, kept.posted, next)) {
+        await this.sendLatest(kept.id, h.teamId, ts, next, current.text);
+        return true;
+      }
+      const again = await this.store.postedMessageAt(h.teamId, ts);
+      if (!again) return true;
+      kept = again;
+    }
+    return true;
+  }
+
+  /** Updates the message to `sent`, then again while the kept copy has moved on meanwhile (another click's update may have landed first). */
+  private async sendLatest(id: number, teamId: string, ts: string, sent: string, text: string): Promise<void> {
+    let latest = sent;
+    for (let attempt = 0; attempt < MAX_SWAPS; attempt++) {
+      const m = decodePosted(latest);
+      if (!m) return;
+      await this.client.chat.update({ channel: m.channel, ts, blocks: m.blocks, text });
+      const now = await this.store.postedMessageAt(teamId, ts);
+      if (!now || now.id !== id || now.posted === latest) return;
+      latest = now.posted;
+    }
+  }
+
+  private async freshCard(h: HandoffWithRecipients, viewerId: string): Promise<KnownBlock[]> {
+    const people = await usersById(this.store, h.teamId, peopleOnCards([h]));
+    return handoffCard(h, { viewerId, surface: 'dm', now: this.clock.now(), detail: 'short', whereIs: whereIsFrom((id) => people.get(id), null) });
+  }
+}
+
+/** Compare-and-set rounds before giving up on a message many clicks change at once. */
+const MAX_SWAPS = 5;
+
+/**
+ * `blocks` with handoff `handoffId`'s status line and buttons replaced by those of `card`; everything
+ * else (a digest's other cards, the lead line) as it was. Null when the message has no such card.
+ */
+export function withCardSwapped(blocks: readonly KnownBlock[], card: readonly KnownBlock[], handoffId: number): KnownBlock[] | null {
+  const byId = new Map(card.flatMap((b) => ('block_id' in b && b.block_id ? [[b.block_id, b] as const] : [])));
+  const mine = new Set([CardBlockIds.meta(handoffId), CardBlockIds.actions(handoffId)]);
+  if (!blocks.some((b) => 'block_id' in b && b.block_id && mine.has(b.block_id))) return null;
+  return blocks.flatMap((b) => {
+    const id = 'block_id' in b ? b.block_id : undefined;
+    if (!id || !mine.has(id)) return [b];
+    const replacement = byId.get(id);
+    return replacement ? [replacement] : [];
+  });
 }

@@ -539,6 +539,75 @@ describe('morning digest: catch-up at start-up', () => {
   }, 60_000);
 });
 
+describe('morning digest: its cards change in place, from Handoff’s own copy of it', () => {
+  let t: TestApp;
+  let first: number;
+  let second: number;
+  let digest: FakeMessage;
+  const metaOf = (m: FakeMessage, id: number) => JSON.stringify((m.blocks ?? []).find((b) => (b as { block_id?: string }).block_id === CardBlockIds.meta(id)));
+  const acknowledge = (userId: string, id: number, channelId: string) =>
+    t.slack.interaction(
+      // The click's own copy of the message says nothing: it is never what the message is rebuilt from.
+      t.slack.blockAction({ userId, actionId: ActionIds.acknowledge, value: String(id), channelId, messageTs: digest.ts, message: { type: 'message', ts: digest.ts, blocks: [] } }),
+    );
+
+  beforeAll(async () => {
+    // Thu 3 Dec 2026, 14:00 in New York = Fri 04:00 in Tokyo. Distributed apps read history once a minute:
+    // with that budget, a refresh that read it would wait a minute per click.
+    t = await startTestApp({ now: '2026-12-03T19:00:00Z', env: { SLACK_HISTORY_READS_PER_MINUTE: '1' } });
+    t.fake.addUser({ id: TOKYO, name: 'kenji', tz: 'Asia/Tokyo' });
+    t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+    first = await createHandoff(t, NYC, `<@${TOKYO}> sign the supplier form`);
+    second = await createHandoff(t, NYC, `<@${TOKYO}> review the rollout plan`);
+    t.clock.set('2026-12-04T00:00:00.999Z'); // Fri 09:00 in Tokyo
+    await t.tick();
+    digest = digestsIn(t, TOKYO)[0]!;
+    expect(metaOf(digest, first)).toContain('Open');
+    expect(metaOf(digest, second)).toContain('Open');
+  });
+  afterAll(async () => t?.close());
+
+  it('two clicks at once on two cards of one digest: each card shows its change, nothing else in the message changes, no history is read', async () => {
+    const before = structuredClone(digest.blocks ?? []);
+    const dm = t.fake.dmChannelFor(TOKYO);
+    const [a, b] = await Promise.all([acknowledge(TOKYO, first, dm), acknowledge(TOKYO, second, dm)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    await eventually(async () => {
+      expect(metaOf(digest, first)).toContain('Acknowledged');
+      expect(metaOf(digest, second)).toContain('Acknowledged');
+    });
+    expect(await t.handoff.inFlight.drain(10_000)).toBe(true);
+    const after = digest.blocks ?? [];
+    expect(after).toHaveLength(before.length);
+    const untouched = (blocks: unknown[]) =>
+      blocks.filter((x) => ![first, second].some((id) => [CardBlockIds.meta(id), CardBlockIds.actions(id)].includes((x as { block_id?: string }).block_id ?? '')));
+    expect(untouched(after)).toEqual(untouched(before));
+    expect(t.fake.callsTo('conversations.history')).toHaveLength(0);
+    expect(metaOf(digest, first)).not.toContain('Open');
+  });
+
+  it('a click naming that message from another conversation, or from someone else, leaves it as it is', async () => {
+    const updates = () => t.fake.callsTo('chat.update').filter((c) => c.args.ts === digest.ts).length;
+    const before = updates();
+    const third = await createHandoff(t, NYC, `<@${TOKYO}> approve the budget`);
+    // Kenji's click, naming Nora's DM as where the message is.
+    expect((await acknowledge(TOKYO, third, t.fake.dmChannelFor(NYC))).status).toBe(200);
+    await eventually(async () => expect((await t.handoff.store.loadHandoff(TEAM, third))!.state).toBe('acknowledged'));
+    // Nora cancels the first ask through the form, naming Kenji's digest as where she clicked.
+    const submit = t.slack.viewSubmission({
+      userId: NYC,
+      callbackId: CallbackIds.resolveModal,
+      privateMetadata: JSON.stringify({ handoffId: first, action: 'cancel', channelId: t.fake.dmChannelFor(TOKYO), messageTs: digest.ts }),
+      values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'no longer needed' } },
+    });
+    expect((await t.slack.interaction(submit)).status).toBe(200);
+    await eventually(async () => expect((await t.handoff.store.loadHandoff(TEAM, first))!.state).toBe('cancelled'));
+    expect(await t.handoff.inFlight.drain(10_000)).toBe(true);
+    expect(updates()).toBe(before);
+    expect(metaOf(digest, first)).toContain('Acknowledged');
+  });
+});
+
 describe('morning digest: stale asks, counted in the recipient’s working days', () => {
   it('an ask sent on Friday evening to Tokyo is not stale on Monday or Tuesday; on Wednesday it says so and comes first', async () => {
     // Thu 3 Dec 2026, 14:00 in New York = Fri 04:00 in Tokyo: the older ask, which Kenji acknowledges.

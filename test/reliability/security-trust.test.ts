@@ -126,7 +126,7 @@ describe('clicks trust nothing but the database and Slack’s own copy', () => {
       expect(JSON.stringify(t.fake.messagesIn(forEve.channel))).toBe(eveBefore);
     });
 
-    await log.check('click in Ana’s own DM with evil message.blocks: refreshed from Slack’s copy, no injected block', async () => {
+    await log.check('click in Ana’s own DM with evil message.blocks: refreshed from Handoff’s own copy, no injected block', async () => {
       const third = await handoffTo(People.ana, 'third ask for ana');
       const original = t.fake.messagesIn(third.channel).find((m) => m.ts === third.ts)!;
       const originalBlocks = JSON.parse(JSON.stringify(original.blocks)) as Array<{ block_id?: string }>;
@@ -213,7 +213,7 @@ describe('clicks trust nothing but the database and Slack’s own copy', () => {
       expect(update.args.text).toBe(digest.args.text);
       expect(String(update.args.text)).toMatch(/^Good morning/);
     });
-    await log.check('the rest of the digest is Slack’s copy, with this card’s status refreshed', () => {
+    await log.check('the rest of the digest is Handoff’s own copy of it, with this card’s status refreshed', () => {
       const blocks = JSON.stringify(update.args.blocks);
       expect(blocks).not.toContain('EVIL-INJECTED');
       expect((update.args.blocks as unknown[]).length).toBe((digest.args.blocks as unknown[]).length);

@@ -95,6 +95,9 @@ const S = {
      where status = 'sending' and claimed_by = $1`,
   ),
   setPayload: statement('outbox.setPayload', `update outbox set payload = $2, updated_at = $3 where id = $1`),
+  setPosted: statement('outbox.setPosted', `update outbox set posted = $2 where id = $1`),
+  postedAt: statement('outbox.postedAt', `select id, user_id as "userId", posted from outbox where team_id = $1 and message_ts = $2 and posted is not null limit 1`),
+  replacePosted: statement('outbox.replacePosted', `update outbox set posted = $3 where id = $1 and posted = $2`),
   foreignClaims: statement(
     'outbox.foreignClaims',
     `select ${row.columns('', { only: ['id', 'claimedBy', 'leaseUntil', 'postingSince'] })} from outbox
@@ -162,6 +165,15 @@ export const outboxQueries: On<OutboxQueries> = {
     (await c.changes(S.markFinal, [id, claimant, status, error, instant(now.getTime()), countAttempt ? 1 : 0])) === 1,
   releaseClaim: async (c, id, claimant) => (await c.changes(S.release, [id, claimant])) === 1,
   releaseAll: (c, claimant, now) => c.changes(S.releaseAll, [claimant, `${UNVERIFIED}: outcome unknown at shutdown`, instant(now.getTime())]),
+
+  async setPosted(c, id, posted) {
+    await c.changes(S.setPosted, [id, posted]);
+  },
+  async postedMessageAt(c, teamId, messageTs) {
+    const [r] = await c.rows<{ id: string | number; userId: string | null; posted: string }>(S.postedAt, [teamId, messageTs]);
+    return r ? { id: Number(r.id), userId: r.userId, posted: r.posted } : undefined;
+  },
+  replacePosted: async (c, id, from, to) => (await c.changes(S.replacePosted, [id, from, to])) === 1,
 
   async setPayload(c, id, payload, now) {
     await c.changes(S.setPayload, [id, JSON.stringify(payload), instant(now.getTime())]);

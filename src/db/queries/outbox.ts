@@ -116,6 +116,9 @@ const statements = (s: Database.Database) => ({
     attempts = attempts + @counted, ${RELEASE} where ${HELD_BY}`),
   release: s.prepare<Params>(`update outbox set status = 'pending', ${RELEASE} where ${HELD_BY}`),
   setPayload: s.prepare<Params>(`update outbox set payload = @payload, updated_at = @now where id = @id`),
+  setPosted: s.prepare<[string, number]>(`update outbox set posted = ? where id = ?`),
+  postedAt: s.prepare<[string, string], PostedRow>(`select id, user_id as userId, posted from outbox where team_id = ? and message_ts = ? and posted is not null limit 1`),
+  replacePosted: s.prepare<[string, number, string]>(`update outbox set posted = ? where id = ? and posted = ?`),
   foreignClaims: s.prepare<[string], ForeignClaim>(`
     select id, claimed_by as claimedBy, lease_until as leaseUntil, posting_since as postingSince from outbox
     where status = 'sending' and (claimed_by is null or claimed_by <> ?)`),
@@ -231,6 +234,28 @@ export function releaseAll(db: Db, claimant: string, now: Date): number {
 }
 
 /** Replaces a row's payload (e.g. what a digest is about to tell, written before it is posted). */
+/** A message Handoff posted, as kept with its row (`posted`: see schema.ts). */
+export interface PostedRow {
+  id: number;
+  userId: string | null;
+  posted: string;
+}
+
+/** Keeps what a sent row posted (in the transaction that marks it sent). */
+export function setPosted(db: Db, id: number, posted: string): void {
+  prepared(db, statements).setPosted.run(posted, id);
+}
+
+/** The row that posted message `messageTs` in workspace `teamId`, if what it posted was kept. */
+export function postedMessageAt(db: Db, teamId: string, messageTs: string): PostedRow | undefined {
+  return prepared(db, statements).postedAt.get(teamId, messageTs);
+}
+
+/** Replaces a row's posted message only while it is still `from` (compare-and-set: concurrent refreshes of one message). */
+export function replacePosted(db: Db, id: number, from: string, to: string): boolean {
+  return prepared(db, statements).replacePosted.run(to, id, from).changes === 1;
+}
+
 export function setPayload(db: Db, id: number, payload: Record<string, unknown>, now: Date): void {
   prepared(db, statements).setPayload.run({ id, payload: JSON.stringify(payload), now: now.getTime() });
 }

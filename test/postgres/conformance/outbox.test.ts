@@ -140,6 +140,35 @@ describeStores('outbox', (ctx) => {
     expect(await store.markSent(id, 'A', 'again', at(3))).toBe(false);
   });
 
+  it('keeps what a sent row posted, finds it by workspace and message ts, and replaces it only from what it still is', async () => {
+    const { store } = ctx();
+    const id = await dm(store, 'posted');
+    const other = await dm(store, 'posted-elsewhere', { teamId: 'T2' });
+    for (const [row, team] of [
+      [id, T],
+      [other, 'T2'],
+    ] as const) {
+      await store.claimDue(NOW, 5, lease('A'), [row]);
+      await store.transaction(async (tx) => {
+        expect(await tx.markSent(row, 'A', '1700000000.000100', at(1))).toBe(true);
+        await tx.setPosted(row, `v1 of ${team}`);
+      });
+    }
+    expect(await store.postedMessageAt(T, '1700000000.000100')).toEqual({ id, userId: 'U1', posted: `v1 of ${T}` });
+    expect(await store.postedMessageAt(T, '1700000000.000999')).toBeUndefined();
+    expect(await store.replacePosted(id, 'v0', 'v2')).toBe(false);
+    expect(await store.replacePosted(id, `v1 of ${T}`, 'v2')).toBe(true);
+    expect(await store.replacePosted(id, `v1 of ${T}`, 'v3')).toBe(false);
+    expect(await store.postedMessageAt(T, '1700000000.000100')).toEqual({ id, userId: 'U1', posted: 'v2' });
+    // The same ts in another workspace is another message.
+    expect(await store.postedMessageAt('T2', '1700000000.000100')).toEqual({ id: other, userId: 'U1', posted: 'v1 of T2' });
+    // A sent row that kept nothing is not found.
+    const bare = await dm(store, 'bare');
+    await store.claimDue(NOW, 5, lease('A'), [bare]);
+    await store.markSent(bare, 'A', '1700000000.000200', at(1));
+    expect(await store.postedMessageAt(T, '1700000000.000200')).toBeUndefined();
+  });
+
   it('ends a claim as retry, failure, skip, found-sent or hand-back, counting attempts as asked', async () => {
     const { store } = ctx();
     const [retry, uncounted, failed, skipped, found, back] = [
