@@ -4,7 +4,6 @@
  * message told (e.g. which handoffs a digest listed) is recorded by `afterSent`, in the transaction
  * that marks the row sent, so a crash can never leave "sent" and "told" disagreeing.
  */
-import { encodePosted } from './postedMessage';
 import type { WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
 import type { OutboxRow } from '../db/queries/outbox';
@@ -20,6 +19,7 @@ import { mention, safeMrkdwn } from '../views/text';
 import { explainSlackError } from '../slack/errors';
 import type { DeliveryHandlers, DeliveryResult, Pace } from './outbox';
 import type { DigestBuilder } from './digestBuilder';
+import { encodePosted } from './postedMessage';
 import type { DigestLateness } from '../views/digestMessage';
 import { peopleOnCards, whereIsFrom } from '../views/whereIs';
 import { reportFileName } from '../views/weeklyReport';
