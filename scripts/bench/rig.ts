@@ -126,6 +126,11 @@ export interface KindResult {
   kind: Kind;
   /** CPU ms per request, [bare, Handoff]. */
   cpu: [number, number];
+  /**
+   * Median over the rounds of each round's Handoff/bare ratio: both apps took the same requests in the
+   * same window, so a noisy round moves both (the medians of each app alone can come from different rounds).
+   */
+  pairedRatio: number;
   /** CPU ms per second with no requests, just before each round (median), [bare, Handoff]. */
   idlePerSecond: [number, number];
   /** Highest passing rate, [bare, Handoff]; null: none passed. */
@@ -158,10 +163,11 @@ export async function measureKind(rig: Rig, kind: Kind, o: KindOptions): Promise
     for (const t of [0, 1]) rounds[t]!.push((cpuMs(pids[t]!) - c0[t]!) / done.samples.filter((x) => x[0] === t).length);
   }
   const cpu: [number, number] = [median(rounds[0]), median(rounds[1])];
+  const pairedRatio = median(rounds[1].map((h, i) => h / rounds[0][i]!));
   const idlePerSecond: [number, number] = [median(idle[0]), median(idle[1])];
   const each = rounds[0].length > 1 ? ` (rounds: bare ${rounds[0].map((x) => x.toFixed(2)).join(' ')}; Handoff ${rounds[1].map((x) => x.toFixed(2)).join(' ')})` : '';
   log(
-    `${kind}: CPU per request bare ${cpu[0].toFixed(2)} ms, Handoff ${cpu[1].toFixed(2)} ms${each}; idle CPU bare ${idlePerSecond[0].toFixed(1)} ms/s, Handoff ${idlePerSecond[1].toFixed(1)} ms/s`,
+    `${kind}: CPU per request bare ${cpu[0].toFixed(2)} ms, Handoff ${cpu[1].toFixed(2)} ms${each}, paired ratio ${pairedRatio.toFixed(2)}×; idle CPU bare ${idlePerSecond[0].toFixed(1)} ms/s, Handoff ${idlePerSecond[1].toFixed(1)} ms/s`,
   );
   const maxRate: [number | null, number | null] = [null, null];
   const failed = [false, false];
@@ -181,7 +187,7 @@ export async function measureKind(rig: Rig, kind: Kind, o: KindOptions): Promise
     }
     if (failed[0] && failed[1]) break;
   }
-  return { kind, cpu, idlePerSecond, maxRate, points };
+  return { kind, cpu, pairedRatio, idlePerSecond, maxRate, points };
 }
 
 function median(xs: number[]): number {
@@ -193,13 +199,13 @@ function median(xs: number[]): number {
 /** The per-kind table: CPU per request, ratio, highest passing rate. */
 export function kindTable(kinds: KindResult[], o: KindOptions): string[] {
   const out = [
-    `per request kind: CPU per request at ${o.rate} req/s (both apps taking the same interleaved requests at once${(o.cpuRounds ?? 1) > 1 ? `, median of ${o.cpuRounds} rounds` : ''}; whole process, ${o.kindSeconds} s + 2 s of after-ack work, from each thread’s schedstat; idle = CPU per second with no requests, measured just before, not subtracted); max rate = highest of ${o.rates.join(', ')} req/s (${o.stepSeconds} s each, apps alternating) with p99 ≤ 100 ms, no ack > 3 s`,
-    `  ${'kind'.padEnd(10)} ${'Handoff ms'.padStart(10)} ${'bare ms'.padStart(9)} ${'ratio'.padStart(7)} ${'Handoff max/s'.padStart(14)} ${'bare max/s'.padStart(11)} ${'idle ms/s Handoff/bare'.padStart(23)}`,
+    `per request kind: CPU per request at ${o.rate} req/s (both apps taking the same interleaved requests at once${(o.cpuRounds ?? 1) > 1 ? `, median of ${o.cpuRounds} rounds` : ''}; whole process, ${o.kindSeconds} s + 2 s of after-ack work, from each thread’s schedstat; idle = CPU per second with no requests, measured just before, not subtracted; ratio = of the medians, paired = median of each round's own ratio); max rate = highest of ${o.rates.join(', ')} req/s (${o.stepSeconds} s each, apps alternating) with p99 ≤ 100 ms, no ack > 3 s`,
+    `  ${'kind'.padEnd(10)} ${'Handoff ms'.padStart(10)} ${'bare ms'.padStart(9)} ${'ratio'.padStart(7)} ${'paired'.padStart(7)} ${'Handoff max/s'.padStart(14)} ${'bare max/s'.padStart(11)} ${'idle ms/s Handoff/bare'.padStart(23)}`,
   ];
   const r = (x: number | null) => (x === null ? `< ${o.rates[0]}` : String(x));
   for (const k of kinds) {
     out.push(
-      `  ${k.kind.padEnd(10)} ${cell(k.cpu[1], 2, 10)} ${cell(k.cpu[0], 2, 9)} ${`${(k.cpu[1] / k.cpu[0]).toFixed(1)}×`.padStart(7)} ${r(k.maxRate[1]).padStart(14)} ${r(k.maxRate[0]).padStart(11)} ${`${k.idlePerSecond[1].toFixed(1)} / ${k.idlePerSecond[0].toFixed(1)}`.padStart(23)}`,
+      `  ${k.kind.padEnd(10)} ${cell(k.cpu[1], 2, 10)} ${cell(k.cpu[0], 2, 9)} ${`${(k.cpu[1] / k.cpu[0]).toFixed(1)}×`.padStart(7)} ${`${k.pairedRatio.toFixed(1)}×`.padStart(7)} ${r(k.maxRate[1]).padStart(14)} ${r(k.maxRate[0]).padStart(11)} ${`${k.idlePerSecond[1].toFixed(1)} / ${k.idlePerSecond[0].toFixed(1)}`.padStart(23)}`,
     );
   }
   const cheap = kinds.filter((k) => k.cpu[1] <= 3 * k.cpu[0]).length;
