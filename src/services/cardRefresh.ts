@@ -14,9 +14,8 @@ import { usersById } from '../db/lookups';
 import type { HandoffWithRecipients } from '../db/queries/handoffs';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import { CardBlockIds } from '../ids';
 import type { SlackIdentity } from '../slack/identity';
-import { handoffCard, handoffFallbackText } from '../views/handoffCard';
+import { handoffCard, handoffFallbackText, withCardSwapped } from '../views/handoffCard';
 import { peopleOnCards, whereIsFrom } from '../views/whereIs';
 import { decodePosted, encodePosted } from '../delivery/postedMessage';
 
@@ -64,16 +63,16 @@ export class CardRefresher {
   private async refreshKept(channel: string, ts: string, h: HandoffWithRecipients, viewerId: string): Promise<boolean> {
     let kept = await this.store.postedMessageAt(h.teamId, ts);
     if (!kept) return false;
-    const message = decodePosted(kept.posted);
-    if (!message || kept.userId !== viewerId || message.channel !== channel) {
-      this.logger.warn({ teamId: h.teamId, handoffId: h.id }, 'click names a message that is not Handoff’s in the clicker’s DM: not refreshed');
-      return true;
-    }
-    const card = await this.freshCard(h, viewerId);
+    let card: KnownBlock[] | null = null;
     for (let attempt = 0; attempt < MAX_SWAPS; attempt++) {
       const current = decodePosted(kept.posted);
-      const blocks = current && withCardSwapped(current.blocks, card, h.id);
-      if (!current || !blocks) return true; // not this handoff's message
+      if (!current || kept.userId !== viewerId || current.channel !== channel) {
+        this.logger.warn({ teamId: h.teamId, handoffId: h.id }, 'click names a message that is not Handoff’s in the clicker’s DM: not refreshed');
+        return true;
+      }
+      card ??= await this.freshCard(h, viewerId);
+      const blocks = withCardSwapped(current.blocks, card, h.id);
+      if (!blocks) return true; // not this handoff's message
       const next = encodePosted({ ...current, blocks });
       if (await this.store.replacePosted(kept.id, kept.posted, next)) {
         await this.sendLatest(kept.id, h.teamId, ts, next, current.text);
@@ -107,19 +106,3 @@ export class CardRefresher {
 
 /** Compare-and-set rounds before giving up on a message many clicks change at once. */
 const MAX_SWAPS = 5;
-
-/**
- * `blocks` with handoff `handoffId`'s status line and buttons replaced by those of `card`; everything
- * else (a digest's other cards, the lead line) as it was. Null when the message has no such card.
- */
-export function withCardSwapped(blocks: readonly KnownBlock[], card: readonly KnownBlock[], handoffId: number): KnownBlock[] | null {
-  const byId = new Map(card.flatMap((b) => ('block_id' in b && b.block_id ? [[b.block_id, b] as const] : [])));
-  const mine = new Set([CardBlockIds.meta(handoffId), CardBlockIds.actions(handoffId)]);
-  if (!blocks.some((b) => 'block_id' in b && b.block_id && mine.has(b.block_id))) return null;
-  return blocks.flatMap((b) => {
-    const id = 'block_id' in b ? b.block_id : undefined;
-    if (!id || !mine.has(id)) return [b];
-    const replacement = byId.get(id);
-    return replacement ? [replacement] : [];
-  });
-}

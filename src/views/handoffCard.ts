@@ -153,3 +153,19 @@ function actionsFor(h: HandoffWithRecipients, opts: CardOptions): ActionsBlock |
 export function handoffFallbackText(h: HandoffWithRecipients, lead: string): string {
   return safeMrkdwn(`${lead} #${h.number}: ${h.title}`, LIMITS.notificationText);
 }
+
+/**
+ * `blocks` with handoff `handoffId`'s status line and buttons replaced by those of `card`; everything
+ * else (a digest's other cards, the lead line) as it was. Null when the message has no such card.
+ */
+export function withCardSwapped(blocks: readonly KnownBlock[], card: readonly KnownBlock[], handoffId: number): KnownBlock[] | null {
+  const byId = new Map(card.flatMap((b) => ('block_id' in b && b.block_id ? [[b.block_id, b] as const] : [])));
+  const mine = new Set([CardBlockIds.meta(handoffId), CardBlockIds.actions(handoffId)]);
+  if (!blocks.some((b) => 'block_id' in b && b.block_id && mine.has(b.block_id))) return null;
+  return blocks.flatMap((b) => {
+    const id = 'block_id' in b ? b.block_id : undefined;
+    if (!id || !mine.has(id)) return [b];
+    const replacement = byId.get(id);
+    return replacement ? [replacement] : [];
+  });
+}

@@ -6,9 +6,9 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import pino from 'pino';
-import { CardRefresher, withCardSwapped } from '../../../src/services/cardRefresh';
+import { CardRefresher } from '../../../src/services/cardRefresh';
 import { decodePosted, encodePosted } from '../../../src/delivery/postedMessage';
-import { handoffCard } from '../../../src/views/handoffCard';
+import { handoffCard, withCardSwapped } from '../../../src/views/handoffCard';
 import { CardBlockIds } from '../../../src/ids';
 import type { Store } from '../../../src/db/store';
 import type { SlackIdentity } from '../../../src/slack/identity';
