@@ -608,6 +608,53 @@ describe('morning digest: its cards change in place, from Handoff’s own copy o
   });
 });
 
+describe('morning digest: the same card clicked twice at once', () => {
+  it('a double click on Acknowledge: one change, one event, the card shows it, the copy moves on, both clicks are answered', async () => {
+    const t = await startTestApp({ now: '2026-12-03T19:00:00Z', env: { SLACK_HISTORY_READS_PER_MINUTE: '1' } });
+    try {
+      t.fake.addUser({ id: TOKYO, name: 'kenji', tz: 'Asia/Tokyo' });
+      t.fake.addUser({ id: NYC, name: 'nora', tz: 'America/New_York' });
+      const id = await createHandoff(t, NYC, `<@${TOKYO}> sign the supplier form`);
+      t.clock.set('2026-12-04T00:00:00.999Z'); // Fri 09:00 in Tokyo
+      await t.tick();
+      const digest = digestsIn(t, TOKYO)[0]!;
+      const meta = () => JSON.stringify((digest.blocks ?? []).find((b) => (b as { block_id?: string }).block_id === CardBlockIds.meta(id)));
+      expect(meta()).toContain('Open');
+      const copyBefore = (await t.handoff.store.postedMessageAt(TEAM, digest.ts))!;
+      const dm = t.fake.dmChannelFor(TOKYO);
+      const click = () =>
+        t.slack.interaction(
+          t.slack.blockAction({
+            userId: TOKYO,
+            actionId: ActionIds.acknowledge,
+            value: String(id),
+            channelId: dm,
+            messageTs: digest.ts,
+            message: { type: 'message', ts: digest.ts, blocks: [] },
+          }),
+        );
+      const answers = await Promise.all([click(), click()]);
+      expect(answers.map((r) => r.status)).toEqual([200, 200]);
+      expect(await t.handoff.inFlight.drain(10_000)).toBe(true);
+      expect(await selectRows(t, 'handoffEvents', { handoffId: id, kind: 'acknowledged' })).toHaveLength(1);
+      expect(meta()).toContain('Acknowledged');
+      // Handoff's copy moved on with the message Slack shows, so a later click starts from it.
+      const copyAfter = (await t.handoff.store.postedMessageAt(TEAM, digest.ts))!;
+      expect(copyAfter.posted).not.toBe(copyBefore.posted);
+      expect(t.fake.callsTo('conversations.history')).toHaveLength(0);
+      // Each click is told what happened: a click nobody answers looks broken.
+      const told = t.fake
+        .callsTo('response_url')
+        .map((c) => String(c.args.text))
+        .filter((x) => /acknowledged/.test(x));
+      // The second is told it was already done ("is now" when it lost the race after its own read).
+      expect(told.sort()).toEqual([expect.stringMatching(/^Handoff #1 is (already|now) acknowledged\.$/), `You acknowledged #1 “sign the supplier form”.`]);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('morning digest: stale asks, counted in the recipient’s working days', () => {
   it('an ask sent on Friday evening to Tokyo is not stale on Monday or Tuesday; on Wednesday it says so and comes first', async () => {
     // Thu 3 Dec 2026, 14:00 in New York = Fri 04:00 in Tokyo: the older ask, which Kenji acknowledges.
