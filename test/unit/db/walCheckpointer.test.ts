@@ -33,6 +33,17 @@ afterEach(async () => {
 });
 
 const walBytes = () => fs.statSync(`${sqlite.name}-wal`).size;
+/** The log's checkpoint sequence (its header, bytes 12–15): SQLite adds one each time the log starts again from its beginning. */
+function logRestarts(): number {
+  const fd = fs.openSync(`${sqlite.name}-wal`, 'r');
+  try {
+    const header = Buffer.alloc(4);
+    fs.readSync(fd, header, 0, 4, 12);
+    return header.readUInt32BE(0);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 const autoCheckpoint = () => sqlite.pragma('wal_autocheckpoint', { simple: true });
 /** About 2,500 pages of log: more than SQLite's automatic checkpoint (1,000) would let it hold. */
 function writeBatch(): void {
@@ -45,10 +56,15 @@ describe('background WAL checkpoints', () => {
     checkpointer = startWalCheckpointer(sqlite, logger(), { intervalMs: 20 });
     expect(autoCheckpoint()).toBe(0);
     const sizes: number[] = [];
+    const restarts: number[] = [];
     for (let round = 0; round < 4; round++) {
+      restarts.push(round === 0 ? -1 : logRestarts());
       writeBatch();
       // The commits themselves left every frame in the log: nothing was checkpointed inline.
       sizes.push(walBytes());
+      // The batch began the log again from its beginning (whenever a commit found it all checkpointed)
+      // instead of appending after the last one: the log does not grow from batch to batch.
+      if (round > 0) expect(logRestarts()).toBeGreaterThan(restarts[round]!);
       const written = Date.now();
       // A checkpoint begun after the last commit copied every frame.
       await eventually(() => {
@@ -59,8 +75,10 @@ describe('background WAL checkpoints', () => {
       });
     }
     expect(sqlite.prepare('select count(*) as n from t').get()).toEqual({ n: 10_000 });
-    // Fully checkpointed, the log starts again from its beginning: four batches take no more room than one.
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(sizes[0]! * 1.1);
+    // Fully checkpointed, the log starts again: four batches never take the room of four. (How much
+    // of one batch the log holds at its end is up to the machine's scheduling: a checkpoint running
+    // just as a commit starts delays the restart to a later commit.)
+    expect(Math.max(...sizes)).toBeLessThan(sizes[0]! * 2.5);
     expect(logged).toEqual([]);
   });
 
