@@ -79,7 +79,7 @@ async function seed(t: TestApp, teamId: string, people: number, firstHandoffId: 
     await insertRows(
       t,
       'handoffRecipients',
-      handoffs.map((h) => ({ handoffId: h.id, teamId, userId: h.userId, addedAt: 0, handoffCreatedAt: 0 })),
+      handoffs.map((h) => ({ handoffId: h.id, teamId, userId: h.userId, recipientTeamId: teamId, addedAt: 0, handoffCreatedAt: 0 })),
     );
   }
 }

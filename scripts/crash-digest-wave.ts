@@ -93,7 +93,7 @@ export interface WaveRows {
   }>;
   /** Handoff i has id i + 1. */
   handoffs: Array<{ id: number; teamId: string; number: number; authorId: string; title: string; ask: string; createdAt: number; updatedAt: number }>;
-  recipients: Array<{ handoffId: number; teamId: string; userId: string; addedAt: number; handoffCreatedAt: number }>;
+  recipients: Array<{ handoffId: number; teamId: string; userId: string; recipientTeamId: string; addedAt: number; handoffCreatedAt: number }>;
   /** Each person's expected digest local date. */
   expected: Map<string, string>;
 }
@@ -137,7 +137,7 @@ export function waveRows(n: number, now: Date, random: () => number): WaveRows {
       createdAt: created,
       updatedAt: created,
     });
-    rows.recipients.push({ handoffId: i + 1, teamId: TEAM, userId, addedAt: created, handoffCreatedAt: created });
+    rows.recipients.push({ handoffId: i + 1, teamId: TEAM, userId, recipientTeamId: TEAM, addedAt: created, handoffCreatedAt: created });
     rows.expected.set(userId, date);
   }
   return rows;

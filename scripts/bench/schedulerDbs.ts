@@ -54,7 +54,7 @@ function seedSqlite(handle: DbHandle, o: WorldSize, now: number): void {
   const insertHandoff = db.prepare(`insert into handoffs (id, team_id, number, author_id, title, ask, state, resolution_note, resolved_by, resolved_at,
       author_notified_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertRecipient = db.prepare(
-    `insert into handoff_recipients (handoff_id, team_id, user_id, active, notified_at, added_at, handoff_open, handoff_created_at) values (?, ?, ?, 1, ?, ?, ?, ?)`,
+    `insert into handoff_recipients (handoff_id, team_id, user_id, recipient_team_id, active, notified_at, added_at, handoff_open, handoff_created_at) values (?, ?, ?, ?, 1, ?, ?, ?, ?)`,
   );
   db.transaction(() => {
     db.prepare(`insert into workspaces (team_id, status, next_handoff_number, created_at) values (?, 'active', ?, ?)`).run(TEAM, o.handoffs + 1, now);
@@ -66,7 +66,7 @@ function seedSqlite(handle: DbHandle, o: WorldSize, now: number): void {
     db.transaction(() => {
       for (const h of batch) {
         insertHandoff.run(h.id, TEAM, h.id, h.authorId, h.title, h.ask, h.state, h.resolutionNote, h.resolvedBy, h.resolvedAt, h.authorNotifiedAt, h.createdAt, h.createdAt);
-        for (const r of h.recipients) insertRecipient.run(h.id, TEAM, r.userId, r.notifiedAt, h.createdAt, openState(h.state) ? 1 : 0, h.createdAt);
+        for (const r of h.recipients) insertRecipient.run(h.id, TEAM, r.userId, TEAM, r.notifiedAt, h.createdAt, openState(h.state) ? 1 : 0, h.createdAt);
       }
     })();
   }
@@ -240,8 +240,8 @@ async function seedPostgres(c: Client, o: WorldSize, now: number): Promise<void>
         ],
       ),
       c.query(
-        `insert into handoff_recipients (handoff_id, team_id, user_id, active, notified_at, added_at, handoff_open, handoff_created_at)
-         select id, $1, u, true, ${ts('na')}, ${ts('aa')}, o, ${ts('aa')} from unnest($2::int[], $3::text[], $4::bigint[], $5::bigint[], $6::boolean[]) as t(id, u, na, aa, o)`,
+        `insert into handoff_recipients (handoff_id, team_id, user_id, recipient_team_id, active, notified_at, added_at, handoff_open, handoff_created_at)
+         select id, $1, u, $1, true, ${ts('na')}, ${ts('aa')}, o, ${ts('aa')} from unnest($2::int[], $3::text[], $4::bigint[], $5::bigint[], $6::boolean[]) as t(id, u, na, aa, o)`,
         [TEAM, recipients.map((r) => r.id), recipients.map((r) => r.userId), recipients.map((r) => r.notifiedAt), recipients.map((r) => r.addedAt), recipients.map((r) => r.open)],
       ),
     ];

@@ -51,14 +51,14 @@ export function seedDatabase(file: string, wave: number, slotAt: number, now = D
   const insertHandoff = db.prepare(`insert into handoffs (id, team_id, number, author_id, title, ask, state, created_at, updated_at)
       values (?, ?, ?, ?, ?, ?, 'open', ?, ?)`);
   const insertRecipient = db.prepare(
-    `insert into handoff_recipients (handoff_id, team_id, user_id, active, notified_at, added_at, handoff_created_at) values (?, ?, ?, 1, ?, ?, ?)`,
+    `insert into handoff_recipients (handoff_id, team_id, user_id, recipient_team_id, active, notified_at, added_at, handoff_created_at) values (?, ?, ?, ?, 1, ?, ?, ?)`,
   );
   const created = now - 86400_000;
   let id = 0;
   const handoffTo = (userId: string) => {
     id += 1;
     insertHandoff.run(id, TEAM, id, AUTHOR, `Bench handoff ${id}`, `Please review item ${id} and reply with the numbers`, created, created);
-    insertRecipient.run(id, TEAM, userId, created, created, created);
+    insertRecipient.run(id, TEAM, userId, TEAM, created, created, created);
   };
   db.transaction(() => {
     for (const userId of [...LOAD_PEOPLE, LIST_USER, CLICK_USER, AUTHOR]) {

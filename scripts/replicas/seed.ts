@@ -56,8 +56,8 @@ export async function seedWave(url: string, digests: number, slotAt: number, now
       [TEAM, AUTHOR, created, digests],
     );
     await q(
-      `insert into handoff_recipients (handoff_id, team_id, user_id, active, notified_at, added_at, handoff_open, handoff_created_at)
-       select id, team_id, 'W' || lpad((number - 1)::text, 7, '0'), true, $1, $1, state in ('open', 'acknowledged'), created_at from handoffs`,
+      `insert into handoff_recipients (handoff_id, team_id, user_id, recipient_team_id, active, notified_at, added_at, handoff_open, handoff_created_at)
+       select id, team_id, 'W' || lpad((number - 1)::text, 7, '0'), team_id, true, $1, $1, state in ('open', 'acknowledged'), created_at from handoffs`,
       [created],
     );
     await q('analyze', []);

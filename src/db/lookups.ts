@@ -7,9 +7,28 @@ import type { StoreOf, UserQueries } from './store';
 
 /** The people among `userIds` Handoff knows (each looked up once), by user id. */
 export async function usersById(store: StoreOf<UserQueries>, teamId: string, userIds: Iterable<string>): Promise<Map<string, UserRow>> {
-  const ids = [...new Set(userIds)];
-  const rows = await Promise.all(ids.map((id) => store.getUser(teamId, id)));
+  return usersOf(
+    store,
+    Array.from(userIds, (userId) => ({ teamId, userId })),
+  );
+}
+
+/** A person as stored: their own workspace and id. */
+export interface PersonRef {
+  teamId: string;
+  userId: string;
+}
+
+/**
+ * The people Handoff knows among `people`, each read in their own workspace, by user id (one org's
+ * user ids are the same in all its workspaces; a card names people of one workspace or one org).
+ */
+export async function usersOf(store: StoreOf<UserQueries>, people: Iterable<PersonRef>): Promise<Map<string, UserRow>> {
+  const unique = new Map<string, PersonRef>();
+  for (const p of people) if (!unique.has(p.userId)) unique.set(p.userId, p);
+  const refs = [...unique.values()];
+  const rows = await Promise.all(refs.map((p) => store.getUser(p.teamId, p.userId)));
   const byId = new Map<string, UserRow>();
-  rows.forEach((row, i) => row && byId.set(ids[i]!, row));
+  rows.forEach((row, i) => row && byId.set(refs[i]!.userId, row));
   return byId;
 }

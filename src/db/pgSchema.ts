@@ -151,6 +151,7 @@ export const handoffRecipients = pgTable(
       .references(() => handoffs.id, { onDelete: 'cascade' }),
     teamId: text('team_id').notNull(),
     userId: text('user_id').notNull(),
+    recipientTeamId: text('recipient_team_id').notNull(),
     active: boolean('active').notNull().default(true),
     notifiedAt: instant('notified_at'),
     snoozedUntilDate: localDate('snoozed_until_date'),
@@ -166,7 +167,10 @@ export const handoffRecipients = pgTable(
     handoffOpen: boolean('handoff_open').notNull().default(true),
     handoffCreatedAt: instant('handoff_created_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.handoffId, t.userId] }), index('recipients_waiting_idx').on(t.teamId, t.userId, t.active, t.handoffOpen, t.handoffCreatedAt, t.handoffId)],
+  (t) => [
+    primaryKey({ columns: [t.handoffId, t.userId] }),
+    index('recipients_waiting_idx').on(t.recipientTeamId, t.userId, t.active, t.handoffOpen, t.handoffCreatedAt, t.handoffId),
+  ],
 );
 
 export const handoffEvents = pgTable(

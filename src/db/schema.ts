@@ -174,8 +174,14 @@ export const handoffRecipients = sqliteTable(
     handoffId: integer('handoff_id')
       .notNull()
       .references(() => handoffs.id, { onDelete: 'cascade' }),
+    /** The handoff's workspace (whose data the row is: exported and purged with it). */
     teamId: text('team_id').notNull(),
     userId: text('user_id').notNull(),
+    /**
+     * The recipient's own workspace, where their digest, App Home and list show the ask: the handoff's,
+     * or, in an Enterprise Grid org served by one org-wide install, a sibling workspace they belong to.
+     */
+    recipientTeamId: text('recipient_team_id').notNull(),
     /** False once the handoff was reassigned away from this person. */
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     notifiedAt: integer('notified_at'),
@@ -195,7 +201,10 @@ export const handoffRecipients = sqliteTable(
     handoffOpen: integer('handoff_open', { mode: 'boolean' }).notNull().default(true),
     handoffCreatedAt: integer('handoff_created_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.handoffId, t.userId] }), index('recipients_waiting_idx').on(t.teamId, t.userId, t.active, t.handoffOpen, t.handoffCreatedAt, t.handoffId)],
+  (t) => [
+    primaryKey({ columns: [t.handoffId, t.userId] }),
+    index('recipients_waiting_idx').on(t.recipientTeamId, t.userId, t.active, t.handoffOpen, t.handoffCreatedAt, t.handoffId),
+  ],
 );
 
 /** Append-only log of every change, written in the same transaction as the change. */

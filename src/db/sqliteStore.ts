@@ -66,6 +66,7 @@ const FUNCTIONS: QueryFunctions = {
   loadHandoff: handoffs.loadHandoff,
   findRepeatedAsk: handoffs.findRepeatedAsk,
   findHandoffIdByNumber: handoffs.findHandoffIdByNumber,
+  handoffTeamOf: handoffs.handoffTeamOf,
   applyDecision: handoffs.applyDecision,
   logEvent: handoffs.logEvent,
   listEvents: handoffs.listEvents,

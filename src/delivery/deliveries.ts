@@ -10,7 +10,7 @@ import type { OutboxRow } from '../db/queries/outbox';
 import { activeRecipientIds, type HandoffWithRecipients } from '../db/queries/handoffs';
 import type { DigestHistoryBefore } from '../db/queries/dueDigests';
 import type { Store, Tx } from '../db/store';
-import { usersById } from '../db/lookups';
+import { usersOf } from '../db/lookups';
 import type { Clock } from '../clock';
 import { MetadataEventTypes } from '../ids';
 import { isClosed } from '../domain/handoffLifecycle';
@@ -29,6 +29,8 @@ export type DmReason = 'new' | 'reassigned' | 'unblocked' | 'notice';
 interface DmPayload {
   reason?: DmReason;
   text?: string;
+  /** The handoff's workspace, when the row is the recipient's own, a sibling of the same org. */
+  handoffTeamId?: string;
 }
 
 /** A digest row's payload: its deadline (set by the sweep) and, once built, what it tells. */
@@ -198,7 +200,7 @@ export class SlackDeliveries implements DeliveryHandlers {
       const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
       return this.post(row, pace, userId, text, blocks, MetadataEventTypes.notification);
     }
-    const h = row.handoffId ? await this.store.loadHandoff(row.teamId, row.handoffId) : undefined;
+    const h = row.handoffId ? await this.store.loadHandoff(payload.handoffTeamId ?? row.teamId, row.handoffId) : undefined;
     if (!h) return { status: 'skip', reason: 'handoff gone' };
     if (payload.reason === 'unblocked') {
       if (h.authorNotifiedAt || !(h.state === 'done' || h.state === 'declined')) return { status: 'skip', reason: 'already told' };
@@ -219,7 +221,7 @@ export class SlackDeliveries implements DeliveryHandlers {
   }
 
   private async withLead(lead: string, h: HandoffWithRecipients, viewerId: string): Promise<KnownBlock[]> {
-    const people = await usersById(this.store, h.teamId, peopleOnCards([h]));
+    const people = await usersOf(this.store, peopleOnCards([h]));
     return [
       { type: 'section', text: { type: 'mrkdwn', text: lead } },
       // A DM stays around: the city, not a clock time that would be stale by tomorrow.
@@ -296,7 +298,7 @@ export class SlackDeliveries implements DeliveryHandlers {
   }
 
   private async channelBlocks(h: HandoffWithRecipients): Promise<KnownBlock[]> {
-    const people = await usersById(this.store, h.teamId, peopleOnCards([h]));
+    const people = await usersOf(this.store, peopleOnCards([h]));
     const nameOf = (userId: string) => people.get(userId)?.displayName || 'someone';
     return handoffCard(h, { viewerId: 'anyone', surface: 'channel', now: this.clock.now(), detail: 'full', nameOf });
   }

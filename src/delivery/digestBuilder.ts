@@ -67,7 +67,7 @@ export class DigestBuilder {
     if (!plan) return null;
     const tz = zoneOf(user);
     const dateLabel = formatLocal(localInstant(tz, localDate, 12 * 60), tz, 'EEEE d MMMM');
-    const whereIs = await this.cityOf(teamId, peopleOnCards(plan.waitingOnYou));
+    const whereIs = await this.cityOf(peopleOnCards(plan.waitingOnYou));
     return {
       plan,
       mode,
@@ -166,11 +166,11 @@ export class DigestBuilder {
   }
 
   /** Cards name where each person is (the city): everyone the cards name, looked up once per digest. */
-  private async cityOf(teamId: string, userIds: string[]): Promise<(userId: string) => string | null> {
-    const ids = [...new Set(userIds)];
-    const zones = await Promise.all(ids.map((id) => this.store.zoneColumns(teamId, id)));
+  private async cityOf(people: Array<{ teamId: string; userId: string }>): Promise<(userId: string) => string | null> {
+    const unique = [...new Map(people.map((p) => [p.userId, p])).values()];
+    const zones = await Promise.all(unique.map((p) => this.store.zoneColumns(p.teamId, p.userId)));
     const cities = new Map<string, string | null>();
-    zones.forEach((z, i) => cities.set(ids[i]!, z && (z.tzOverride || z.slackTz) ? cityOf(zoneOf(z)) : null));
+    zones.forEach((z, i) => cities.set(unique[i]!.userId, z && (z.tzOverride || z.slackTz) ? cityOf(zoneOf(z)) : null));
     return (id) => cities.get(id) ?? null;
   }
 

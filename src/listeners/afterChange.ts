@@ -33,7 +33,7 @@ export async function afterChange(
 ): Promise<void> {
   const where = origin ?? (body.container ? originOf(body as BlockAction) : {});
   if (h && typeof where.channelId === 'string' && typeof where.messageTs === 'string' && where.messageTs !== h.channelTs) {
-    await deps.cards.refresh(where.channelId, where.messageTs, h, body.user.id);
+    await deps.cards.refresh(teamIdOf(body), where.channelId, where.messageTs, h, body.user.id);
   }
   if (h && (where.fromHome || body.view?.type === 'home')) await deps.home.publish(teamIdOf(body), body.user.id);
   if (respond && body.response_url) {

@@ -12,7 +12,7 @@ import type { Logger } from '../logger';
 import { MAX_STALE_AFTER_WORKING_DAYS, MIN_STALE_AFTER_WORKING_DAYS, staleThresholdOf } from '../domain/followThrough';
 import { adminSettingsModal, adminSettingsSavedView, MAX_REPORT_RECIPIENTS, type AdminSettingsValues } from '../views/adminSettingsModal';
 import { classifySlackError } from '../slack/errors';
-import type { People } from './people';
+import { isOfWorkspace, type People } from './people';
 
 export const NOT_AN_ADMIN = 'Only workspace admins and owners can change Handoff’s workspace settings.';
 const CANNOT_CHECK = 'I couldn’t check your admin rights with Slack just now, so nothing was changed. Please try again.';
@@ -80,7 +80,7 @@ export class AdminSettingsService {
     if (ids.length > MAX_REPORT_RECIPIENTS) return { errors: { reportRecipients: `Choose at most ${MAX_REPORT_RECIPIENTS} people.` } };
     // Each one must be a person of this workspace (a row is made for them if Handoff had none).
     const people = await this.people.getMany(teamId, ids);
-    const refused = people.filter((p) => !p.exists || p.isBot || p.deleted || p.external);
+    const refused = people.filter((p) => !isOfWorkspace(p, teamId) || p.isBot || p.deleted);
     if (refused.length > 0) {
       return { errors: { reportRecipients: `${refused.map((p) => p.displayName).join(', ')} can’t get the report: only people of this workspace can.` } };
     }

@@ -10,7 +10,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
 import type { Store } from '../db/store';
-import { usersById } from '../db/lookups';
+import { usersOf } from '../db/lookups';
 import type { HandoffWithRecipients } from '../db/queries/handoffs';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
@@ -28,10 +28,11 @@ export class CardRefresher {
     private readonly logger: Logger,
   ) {}
 
-  async refresh(channel: string, ts: string, h: HandoffWithRecipients, viewerId: string): Promise<void> {
+  /** `teamId`: the workspace the click came from, whose message it is (a colleague's digest may show another workspace's handoff). */
+  async refresh(teamId: string, channel: string, ts: string, h: HandoffWithRecipients, viewerId: string): Promise<void> {
     try {
       if (!channel.startsWith('D')) return;
-      if (await this.refreshKept(channel, ts, h, viewerId)) return;
+      if (await this.refreshKept(teamId, channel, ts, h, viewerId)) return;
       const me = await this.identity.resolve();
       if (!me?.botId && !me?.botUserId) return;
       const dm = await this.client.conversations.open({ users: viewerId });
@@ -60,8 +61,8 @@ export class CardRefresher {
    * their card into the copy in turn (compare-and-set), and whichever update reaches Slack last is
    * followed by the latest copy if it is not that one, so neither change is lost.
    */
-  private async refreshKept(channel: string, ts: string, h: HandoffWithRecipients, viewerId: string): Promise<boolean> {
-    let kept = await this.store.postedMessageAt(h.teamId, ts);
+  private async refreshKept(teamId: string, channel: string, ts: string, h: HandoffWithRecipients, viewerId: string): Promise<boolean> {
+    let kept = await this.store.postedMessageAt(teamId, ts);
     if (!kept) return false;
     let card: KnownBlock[] | null = null;
     for (let attempt = 0; attempt < MAX_SWAPS; attempt++) {
@@ -75,10 +76,10 @@ export class CardRefresher {
       if (!blocks) return true; // not this handoff's message
       const next = encodePosted({ ...current, blocks });
       if (await this.store.replacePosted(kept.id, kept.posted, next)) {
-        await this.sendLatest(kept.id, h.teamId, ts, next, current.text);
+        await this.sendLatest(kept.id, teamId, ts, next, current.text);
         return true;
       }
-      const again = await this.store.postedMessageAt(h.teamId, ts);
+      const again = await this.store.postedMessageAt(teamId, ts);
       if (!again) return true;
       kept = again;
     }
@@ -99,7 +100,7 @@ export class CardRefresher {
   }
 
   private async freshCard(h: HandoffWithRecipients, viewerId: string): Promise<KnownBlock[]> {
-    const people = await usersById(this.store, h.teamId, peopleOnCards([h]));
+    const people = await usersOf(this.store, peopleOnCards([h]));
     return handoffCard(h, { viewerId, surface: 'dm', now: this.clock.now(), detail: 'short', whereIs: whereIsFrom((id) => people.get(id), null) });
   }
 }

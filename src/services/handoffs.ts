@@ -25,6 +25,7 @@ import { plannedDigestsOf, scheduleOf, zoneOf } from '../domain/personSchedule';
 import { nudgeDay } from '../domain/followThrough';
 import type { People, Person } from './people';
 import { bestEffort } from '../bestEffort';
+import { siblingHandoff } from './enterpriseOrgs';
 
 export type { HandoffWithRecipients };
 
@@ -98,11 +99,19 @@ export class HandoffService {
   }
 
   /**
+   * A handoff `actorId` may act on from `teamId`: one of this workspace's, or one of a sibling
+   * workspace of the same org (one org-wide install) that is theirs to answer from here.
+   */
+  private async locate(teamId: string, actorId: string, id: number): Promise<HandoffWithRecipients | undefined> {
+    return (await this.store.loadHandoff(teamId, id)) ?? siblingHandoff(this.store, teamId, actorId, id);
+  }
+
+  /**
    * Before a form opens (a note, whom to pass it to): the handoff, and whether this person may take
    * this kind of action on it at all — the domain's `mayAct`, the same rule `act` applies after.
    */
   async check(teamId: string, userId: string, id: number, kind: LifecycleAction['kind']): Promise<{ ok: true; handoff: HandoffWithRecipients } | { ok: false; message: string }> {
-    const h = await this.find(teamId, id);
+    const h = await this.locate(teamId, userId, id);
     if (!h) return { ok: false, message: 'I can’t find that handoff — it may have been deleted.' };
     const refusal = mayAct({ state: h.state, authorId: h.authorId, activeRecipients: activeRecipientIds(h) }, userId, kind);
     return refusal ? { ok: false, message: refusal.message } : { ok: true, handoff: h };
@@ -195,6 +204,7 @@ export class HandoffService {
       authorLimit: { max, since: new Date(now.getTime() - 60_000) },
       // Who planNewDm will leave to their working hours, recorded with the creation (the report's "night pings avoided").
       heldFor: isNoteToSelf(draft) || draft.urgent ? [] : recipients.filter((p) => p.row && !isWorkingAt(scheduleOf(p.row), now)).map((p) => p.userId),
+      recipientTeams: recipientTeamsOf(teamId, recipients),
     };
     // The handoff and its notifications commit together (createHandoff settles duplicates and the
     // per-author limit itself, atomically).
@@ -253,7 +263,10 @@ export class HandoffService {
     const schedule = person.row ? scheduleOf(person.row) : null;
     const working = schedule ? isWorkingAt(schedule, now) : true;
     if (draft.urgent || working) {
-      const outboxId = await tx.enqueue({ teamId, kind: 'dm', dedupeKey: `new:${h.id}:${person.userId}`, userId: person.userId, handoffId: h.id, payload: { reason: 'new' } }, now);
+      const outboxId = await tx.enqueue(
+        { teamId: person.teamId, kind: 'dm', dedupeKey: `new:${h.id}:${person.userId}`, userId: person.userId, handoffId: h.id, payload: dmPayload('new', teamId, person) },
+        now,
+      );
       const what = working ? 'sent to them now' : 'urgent, so sent now anyway';
       return { userId: person.userId, outboxId, line: `${name} — ${this.describeClock(person.row, now, 'their', authorTz)}: ${what}.` };
     }
@@ -320,9 +333,11 @@ export class HandoffService {
     return withDeadline(sending, DELIVER_NOW_BUDGET_MS);
   }
 
-  async act(teamId: string, actorId: string, handoffId: number, action: LifecycleAction, note: string | null): Promise<ActOutcome> {
-    const h = await this.store.loadHandoff(teamId, handoffId);
+  /** `fromTeamId`: where the person acted (a colleague of a sibling workspace acts from their own). */
+  async act(fromTeamId: string, actorId: string, handoffId: number, action: LifecycleAction, note: string | null): Promise<ActOutcome> {
+    const h = await this.locate(fromTeamId, actorId, handoffId);
     if (!h) return { ok: false, message: 'I can’t find that handoff — it may have been deleted.' };
+    const teamId = h.teamId;
     const decision = decide({ state: h.state, authorId: h.authorId, activeRecipients: activeRecipientIds(h) }, actorId, action);
     if (!decision.ok) return { ok: false, message: decision.message };
     if (decision.noop) return { ok: true, noop: true, handoff: h, message: `Handoff #${h.number} is already ${h.state}.` };
@@ -330,7 +345,7 @@ export class HandoffService {
     // Schedules are read before the transaction: Slack lookups must not run inside it.
     const selfNews = decision.unblocksAuthor && h.authorId === actorId;
     const author = decision.unblocksAuthor && !selfNews ? ((await bestEffort(this.people.get(teamId, h.authorId), this.logger, 'author profile')) ?? null) : null;
-    const actorTz = await this.readerTz(teamId, actorId);
+    const actorTz = await this.readerTz(fromTeamId, actorId);
     const added = await this.people.getMany(teamId, decision.addRecipients);
     const bad = added.find((p) => !p.exists || p.isBot || p.deleted || p.external);
     if (bad) return { ok: false, message: `${mention(bad.userId)} can’t take a handoff (not a person in this workspace, or deactivated).` };
@@ -345,7 +360,7 @@ export class HandoffService {
     const authorHeld = author?.row && !isWorkingAt(scheduleOf(author.row), now) ? [h.authorId] : [];
     const heldFor = [...authorHeld, ...added.filter((p) => p.row && !(h.urgent || isWorkingAt(scheduleOf(p.row), now))).map((p) => p.userId)];
     const eventId = await this.store.transaction(async (tx) => {
-      const eventId = await tx.applyDecision({ teamId, handoffId, actorId, decision, expectedState: h.state, note, now, heldFor });
+      const eventId = await tx.applyDecision({ teamId, handoffId, actorId, decision, expectedState: h.state, note, now, heldFor, recipientTeams: recipientTeamsOf(teamId, added) });
       if (eventId !== null) {
         // Your own action is never reported back to you.
         if (selfNews) await tx.markAuthorNotified(teamId, [h.id], now);
@@ -359,7 +374,14 @@ export class HandoffService {
         for (const p of added) {
           if (p.row && !(h.urgent || isWorkingAt(scheduleOf(p.row), now))) continue;
           const id = await tx.enqueue(
-            { teamId, kind: 'dm', dedupeKey: `reassigned:${h.id}:${p.userId}:${eventId}`, userId: p.userId, handoffId: h.id, payload: { reason: 'reassigned' } },
+            {
+              teamId: p.teamId,
+              kind: 'dm',
+              dedupeKey: `reassigned:${h.id}:${p.userId}:${eventId}`,
+              userId: p.userId,
+              handoffId: h.id,
+              payload: dmPayload('reassigned', teamId, p),
+            },
             now,
           );
           if (id !== null) immediate.push(id);
@@ -419,11 +441,12 @@ export class HandoffService {
   }
 
   /** Hides a handoff from the person's digests until their next working day. */
-  async snooze(teamId: string, actorId: string, handoffId: number): Promise<ActOutcome> {
-    const h = await this.store.loadHandoff(teamId, handoffId);
+  async snooze(fromTeamId: string, actorId: string, handoffId: number): Promise<ActOutcome> {
+    const h = await this.locate(fromTeamId, actorId, handoffId);
     if (!h) return { ok: false, message: 'I can’t find that handoff.' };
     if (!activeRecipientIds(h).includes(actorId)) return { ok: false, message: 'Only the people this handoff is for can snooze it.' };
-    const person = await this.people.get(teamId, actorId);
+    const teamId = h.teamId;
+    const person = await this.people.get(fromTeamId, actorId);
     const now = this.clock.now();
     const s = person.row ? scheduleOf(person.row) : null;
     const until = s ? firstDigestSlotAfterDate(s, localParts(s.tz, now).date).localDate : null;
@@ -445,7 +468,9 @@ export class HandoffService {
     if (h.authorId !== actorId) return { ok: false, message: 'Only the person who wrote this handoff can nudge for it.' };
     if (h.state !== 'open') return { ok: false, message: `#${h.number} is ${h.state} now: no nudge needed.` };
     if (!activeRecipientIds(h).includes(recipientId)) return { ok: false, message: `${mention(recipientId)} is no longer on #${h.number}.` };
-    const person = await this.store.digestPerson(teamId, recipientId);
+    // Their own workspace's row: a colleague of a sibling workspace is known there.
+    const onIt = h.recipients.find((r) => r.userId === recipientId);
+    const person = await this.store.digestPerson(onIt?.recipientTeamId ?? teamId, recipientId);
     if (!person) return { ok: false, message: `I don’t know ${mention(recipientId)}’s working hours yet, so I can’t tell when their next digest is.` };
     const s = scheduleOf(person as UserRow);
     const now = this.clock.now();
@@ -481,4 +506,14 @@ export function urgentSuggestion(recipients: readonly Person[], now: Date): stri
     .map(({ p, at }) => ({ p, start: at.kind === 'working' ? now.getTime() : at.nextStart.getTime() }))
     .sort((a, b) => a.start - b.start)[0]!;
   return `Nobody on it is working now; ${mention(first.p.userId)}’s day starts first (in ${formatDuration(Math.max(0, first.start - now.getTime()))}).`;
+}
+
+/** Recipients of another workspace than the handoff's (colleagues of a sibling workspace), by id. */
+function recipientTeamsOf(teamId: string, people: readonly Person[]): Record<string, string> {
+  return Object.fromEntries(people.filter((p) => p.teamId !== teamId).map((p) => [p.userId, p.teamId]));
+}
+
+/** A DM about handoff of `teamId` to `person`, queued in their own workspace: it says where the handoff is when that differs. */
+function dmPayload(reason: 'new' | 'reassigned', teamId: string, person: Person): { reason: string; handoffTeamId?: string } {
+  return person.teamId === teamId ? { reason } : { reason, handoffTeamId: teamId };
 }

@@ -2,7 +2,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
 import type { Store } from '../db/store';
-import { usersById } from '../db/lookups';
+import { usersOf } from '../db/lookups';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { formatWorkingDays, formatHHMM } from '../domain/workSchedule';
@@ -14,7 +14,7 @@ import { LIMITS } from '../views/text';
 import { plannedDigestsOf, scheduleOf, zoneOf } from '../domain/personSchedule';
 import { peopleOnCards, whereIsFrom } from '../views/whereIs';
 import type { UserRow } from '../db/queries/users';
-import type { People } from './people';
+import { isOfWorkspace, type People } from './people';
 import { bestEffort } from '../bestEffort';
 import { healthReport, personalFigures } from './asyncHealthReport';
 import type { HealthReport } from '../domain/asyncHealth';
@@ -53,7 +53,7 @@ export class HomeService {
       // What colleagues resolved for you lately stays visible here too, not only in a DM or digest.
       this.store.listRecentlyResolved(teamId, userId, new Date(now.getTime() - RECENT_MS), Math.min(5, fit(2))),
     ]);
-    const people = await usersById(this.store, teamId, [userId, ...peopleOnCards([...waiting, ...authored, ...resolved])]);
+    const people = await usersOf(this.store, [{ teamId, userId }, ...peopleOnCards([...waiting, ...authored, ...resolved])]);
     const viewer = people.get(userId);
     const card = { viewerId: userId, surface: 'list' as const, now, whereIs: whereIsFrom((id) => people.get(id), now, viewer ? zoneOf(viewer) : null) };
     const blocks = sectionsWithinBudget(
@@ -73,7 +73,7 @@ export class HomeService {
     const person = (await bestEffort(this.people.get(teamId, userId), this.logger, 'profile for App Home')) ?? null;
     // Slack says they are not a person of this workspace (a request naming another workspace's person,
     // or one of the org's people not in this workspace): this workspace's Home would replace theirs.
-    if (person && (!person.exists || person.external)) {
+    if (person && !isOfWorkspace(person, teamId)) {
       this.logger.warn({ teamId, userId }, 'App Home not published: not a person of this workspace');
       return;
     }
@@ -85,7 +85,7 @@ export class HomeService {
       this.store.countOpenAuthored(teamId, userId),
       this.store.listRecentlyResolved(teamId, userId, new Date(now.getTime() - RECENT_MS), 10),
     ]);
-    const people = await usersById(this.store, teamId, peopleOnCards([...waiting, ...authored, ...resolved]));
+    const people = await usersOf(this.store, peopleOnCards([...waiting, ...authored, ...resolved]));
     const row = person?.row ?? null;
     const view = appHomeView({
       userId,

@@ -16,6 +16,7 @@ import { withDeadline } from '../deadline';
 import { classifySlackError } from '../slack/errors';
 import { cleanText } from '../domain/slackText';
 import { TEXT_LIMITS } from '../domain/textLimits';
+import { homeInOrg, knownInOrg } from './enterpriseOrgs';
 
 const PROFILE_TTL_MS = 24 * 3600_000;
 
@@ -35,6 +36,11 @@ const RECHECK_BUDGET_MS = 5000;
 
 export interface Person {
   userId: string;
+  /**
+   * Their own workspace: the one asked about, or, for a colleague of a sibling workspace of an
+   * Enterprise Grid org served by one org-wide install, that workspace (services/enterpriseOrgs.ts).
+   */
+  teamId: string;
   exists: boolean;
   isBot: boolean;
   deleted: boolean;
@@ -56,7 +62,7 @@ export interface SlackUserObject {
   is_owner?: boolean;
   is_primary_owner?: boolean;
   team_id?: string;
-  enterprise_user?: { teams?: string[] };
+  enterprise_user?: { enterprise_id?: string; teams?: string[] };
   profile?: { display_name?: string; real_name?: string; status_text?: string; status_emoji?: string; status_expiration?: number };
 }
 
@@ -68,6 +74,15 @@ export function isExternalUser(u: SlackUserObject, teamId: string): boolean {
   if (typeof u.team_id !== 'string' || u.team_id === teamId) return false;
   const teams = u.enterprise_user?.teams;
   return !(Array.isArray(teams) && teams.includes(teamId));
+}
+
+/**
+ * A person of this very workspace: known to Slack, and not someone of another organisation or of a
+ * sibling workspace of the org (a colleague Handoff may hand off to, but whose own surfaces — App
+ * Home, settings, reports — are in their own workspace).
+ */
+export function isOfWorkspace(p: Person, teamId: string): boolean {
+  return p.exists && !p.external && p.teamId === teamId;
 }
 
 /**
@@ -109,9 +124,13 @@ export class People {
     private readonly digestMaxLateMs = 4 * 3600_000,
   ) {}
 
-  /** Looks a person up, from the cache when fresh, else from users.info. */
+  /**
+   * Looks a person up, from the cache when fresh, else from users.info. One person, one home: in an
+   * Enterprise Grid org served by one org-wide install, someone Handoff already knows in another
+   * workspace of the org stays there (their digest, App Home and settings).
+   */
   async get(teamId: string, userId: string): Promise<Person> {
-    const cached = await this.store.getUser(teamId, userId);
+    const cached = (await this.store.getUser(teamId, userId)) ?? (await knownInOrg(this.store, teamId, userId));
     const now = this.clock.now();
     if (cached && cached.profileFetchedAt && now.getTime() - cached.profileFetchedAt < PROFILE_TTL_MS) {
       return toPerson(cached);
@@ -119,13 +138,19 @@ export class People {
     try {
       const res = await this.client.users.info({ user: userId });
       const user = res.user as SlackUserObject | undefined;
-      if (!user) return missing(userId);
-      // Not cached: the users table holds this workspace's people, and a cache hit must mean one of them.
-      if (isExternalUser(user, teamId)) return { ...missing(userId), exists: true, external: true, displayName: profileFromSlack(user, teamId).displayName };
+      if (!user) return missing(userId, teamId);
+      if (cached && cached.teamId !== teamId) return toPerson(await this.remember(cached.teamId, user));
+      if (isExternalUser(user, teamId)) {
+        // A colleague of a sibling workspace is remembered in their own workspace, never in this one:
+        // the users table holds each workspace's people, and a cache hit must mean one of them.
+        const home = await homeInOrg(this.store, teamId, user, this.clock.now());
+        if (home) return toPerson(await this.remember(home, user));
+        return { ...missing(userId, teamId), exists: true, external: true, displayName: profileFromSlack(user, teamId).displayName };
+      }
       return toPerson(await this.remember(teamId, user));
     } catch (e) {
       const failure = classifySlackError(e);
-      if (failure.code === 'user_not_found') return missing(userId);
+      if (failure.code === 'user_not_found') return missing(userId, teamId);
       // Slack is slow or limiting us: a stale profile is far better than failing the request.
       if (cached) return toPerson(cached);
       this.logger.warn({ teamId, userId, error: failure.code }, 'users.info failed');
@@ -271,9 +296,9 @@ export function statusAwayChanged(row: UserRow, next: StatusAwayFields): boolean
 }
 
 function toPerson(row: UserRow): Person {
-  return { userId: row.userId, exists: true, isBot: row.isBot, deleted: row.deleted, external: false, displayName: row.displayName, row };
+  return { userId: row.userId, teamId: row.teamId, exists: true, isBot: row.isBot, deleted: row.deleted, external: false, displayName: row.displayName, row };
 }
 
-function missing(userId: string): Person {
-  return { userId, exists: false, isBot: false, deleted: false, external: false, displayName: userId, row: null };
+function missing(userId: string, teamId: string): Person {
+  return { userId, teamId, exists: false, isBot: false, deleted: false, external: false, displayName: userId, row: null };
 }

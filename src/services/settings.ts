@@ -34,7 +34,7 @@ import { settingsModal, settingsSavedView, type HolidayChoice, type SettingsValu
 import { NO_HOLIDAY_REGION, plannedDigestsOf, scheduleOf, zoneOf } from '../domain/personSchedule';
 import { awayKindLabel, statusAwayFields, statusFromKey } from '../domain/awayStatus';
 import { humanDate } from '../views/availability';
-import type { People } from './people';
+import { isOfWorkspace, type People } from './people';
 import { withDeadline } from '../deadline';
 import { bestEffort } from '../bestEffort';
 
@@ -221,7 +221,7 @@ export class SettingsService {
   /** `tell` reaches the person when the form cannot open (a reply in the conversation, or a DM). */
   async open(teamId: string, userId: string, triggerId: string, tell?: (text: string) => Promise<unknown>): Promise<void> {
     const looked = await withDeadline(bestEffort(this.people.get(teamId, userId), this.logger, 'profile for settings'), 1500);
-    const row = looked && looked !== 'timeout' ? looked.row : ((await this.store.getUser(teamId, userId)) ?? null);
+    const row = looked && looked !== 'timeout' ? (isOfWorkspace(looked, teamId) ? looked.row : null) : ((await this.store.getUser(teamId, userId)) ?? null);
     const now = this.clock.now();
     const preview = row ? digestPreview(scheduleOf(row), plannedDigestsOf(row, now, 3), now) : [];
     try {
@@ -235,7 +235,8 @@ export class SettingsService {
   /** Validates and saves; returns field errors for the modal, or the confirmation view. */
   async save(teamId: string, userId: string, input: SettingsInput) {
     const person = await this.people.get(teamId, userId);
-    if (!person.row) return { errors: { tz: 'I couldn’t load your Slack profile; please try again.' } as Partial<Record<SettingsField, string>> };
+    // Someone of a sibling workspace of the org keeps their settings there, not here.
+    if (!person.row || !isOfWorkspace(person, teamId)) return { errors: { tz: 'I couldn’t load your Slack profile; please try again.' } as Partial<Record<SettingsField, string>> };
     const now = this.clock.now();
     const today = localParts(scheduleOf(person.row).tz, now).date;
     const { errors, values } = validateSettings(input, today);

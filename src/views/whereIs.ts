@@ -40,12 +40,16 @@ export function whereIsFrom(lookup: (userId: string) => PersonZone | undefined, 
   };
 }
 
-/** Everyone a handoff card names (author, active recipients): what its `whereIs`/`nameOf` may ask about. */
-export function peopleOnCards(handoffs: Iterable<Pick<HandoffWithRecipients, 'authorId' | 'recipients'>>): string[] {
-  const ids: string[] = [];
+/**
+ * Everyone a handoff card names (author, active recipients), each with the workspace Handoff knows
+ * them in (a recipient's own, which in an Enterprise Grid org may be a sibling of the handoff's): what
+ * its `whereIs`/`nameOf` may ask about.
+ */
+export function peopleOnCards(handoffs: Iterable<Pick<HandoffWithRecipients, 'teamId' | 'authorId' | 'recipients'>>): Array<{ teamId: string; userId: string }> {
+  const people: Array<{ teamId: string; userId: string }> = [];
   for (const h of handoffs) {
-    ids.push(h.authorId);
-    for (const r of h.recipients) if (r.active) ids.push(r.userId);
+    people.push({ teamId: h.teamId, userId: h.authorId });
+    for (const r of h.recipients) if (r.active) people.push({ teamId: r.recipientTeamId, userId: r.userId });
   }
-  return ids;
+  return people;
 }

@@ -35,6 +35,7 @@ export function handoffRow(now: Date, over: Partial<HandoffWithRecipients> = {})
         handoffId: id,
         teamId: 'T1',
         userId: 'UME',
+        recipientTeamId: 'T1',
         active: true,
         notifiedAt: null,
         snoozedUntilDate: null,

@@ -47,7 +47,7 @@ describeOnPostgres()('PostgreSQL migrations', () => {
     expect(Number(applied[0]?.n)).toBe(journalLength());
   });
 
-  it('fill the recipient rows’ copies of their handoff’s state and age on a database an older release left (0009)', async () => {
+  it('fill the recipient rows’ copies of their handoff’s state and age (0009) and their workspace (0017) on a database an older release left', async () => {
     const client = new Client({ connectionString: database.url });
     await client.connect();
     try {
@@ -62,12 +62,18 @@ describeOnPostgres()('PostgreSQL migrations', () => {
         await client.query(`insert into handoff_recipients (handoff_id, team_id, user_id, added_at) values ($1, 'T1', 'U1', now()), ($1, 'T1', 'U2', now())`, [i + 1]);
       }
       handles.push(await openPostgres(database.url));
-      const rows = await client.query<{ handoff_id: number; user_id: string; handoff_open: boolean; created: string }>(
-        `select handoff_id, user_id, handoff_open, (extract(epoch from handoff_created_at) * 1000)::int::text as created from handoff_recipients order by handoff_id, user_id`,
+      const rows = await client.query<{ handoff_id: number; user_id: string; recipient_team_id: string; handoff_open: boolean; created: string }>(
+        `select handoff_id, user_id, recipient_team_id, handoff_open, (extract(epoch from handoff_created_at) * 1000)::int::text as created from handoff_recipients order by handoff_id, user_id`,
       );
       expect(rows.rows).toEqual(
         states.flatMap((state, i) =>
-          ['U1', 'U2'].map((user) => ({ handoff_id: i + 1, user_id: user, handoff_open: state === 'open' || state === 'acknowledged', created: String(1000 + i) })),
+          ['U1', 'U2'].map((user) => ({
+            handoff_id: i + 1,
+            user_id: user,
+            recipient_team_id: 'T1',
+            handoff_open: state === 'open' || state === 'acknowledged',
+            created: String(1000 + i),
+          })),
         ),
       );
     } finally {

@@ -106,8 +106,8 @@ for (const kind of BACKENDS) {
       await db.insert('users', { teamId: T, userId: 'U1', createdAt: NOW, updatedAt: NOW });
       await expectDuplicateRejected(db.insert('users', { teamId: T, userId: 'U1', createdAt: NOW, updatedAt: NOW }));
       await db.insert('handoffs', { ...handoffRow(1, null), id: 10 });
-      await db.insert('handoffRecipients', { handoffId: 10, teamId: T, userId: 'U2', addedAt: NOW, handoffCreatedAt: NOW });
-      await expectDuplicateRejected(db.insert('handoffRecipients', { handoffId: 10, teamId: T, userId: 'U2', addedAt: NOW, handoffCreatedAt: NOW }));
+      await db.insert('handoffRecipients', { handoffId: 10, teamId: T, userId: 'U2', recipientTeamId: T, addedAt: NOW, handoffCreatedAt: NOW });
+      await expectDuplicateRejected(db.insert('handoffRecipients', { handoffId: 10, teamId: T, userId: 'U2', recipientTeamId: T, addedAt: NOW, handoffCreatedAt: NOW }));
       await db.insert('deflectionMutes', { teamId: T, userId: 'U1', channelId: 'C1', createdAt: NOW });
       await expectDuplicateRejected(db.insert('deflectionMutes', { teamId: T, userId: 'U1', channelId: 'C1', createdAt: NOW }));
       expect([await db.count('users'), await db.count('handoffRecipients'), await db.count('deflectionMutes')]).toEqual([1, 1, 1]);

@@ -26,7 +26,7 @@ const S = {
     'digests.waiting',
     `with picked as (
        select h.id from handoff_recipients mine join handoffs h on h.id = mine.handoff_id
-       where mine.team_id = $1 and mine.user_id = $2 and mine.active = true and h.state in ('open', 'acknowledged')
+       where mine.recipient_team_id = $1 and mine.user_id = $2 and mine.active = true and h.state in ('open', 'acknowledged')
        order by h.created_at, h.id limit ${WAITING_LIMIT})
      select ${HANDOFF_WITH_RECIPIENT}
      from picked join handoffs h on h.id = picked.id join handoff_recipients r on r.handoff_id = h.id
@@ -50,7 +50,7 @@ const S = {
      from (select id, number, title, ask, created_at from handoffs where team_id = $1 and author_id = $2 and state = 'open'
            order by created_at, id limit ${STARTER_SCAN_LIMIT}) h
      join handoff_recipients r on r.handoff_id = h.id and r.active = true and r.stale_offered_at is null
-     join users u on u.team_id = r.team_id and u.user_id = r.user_id
+     join users u on u.team_id = r.recipient_team_id and u.user_id = r.user_id
      where r.user_id <> $2
      order by h.created_at, h.id, r.position`,
   ),
@@ -61,7 +61,7 @@ const S = {
              and needed_by_at is not null and needed_by_warned_at is null
            order by needed_by_at, id limit ${STARTER_SCAN_LIMIT}) h
      join handoff_recipients r on r.handoff_id = h.id and r.active = true
-     join users u on u.team_id = r.team_id and u.user_id = r.user_id
+     join users u on u.team_id = r.recipient_team_id and u.user_id = r.user_id
      where r.user_id <> $2
      order by h.needed_by_at, h.id, r.position`,
   ),
@@ -72,7 +72,7 @@ const S = {
      from (select id from handoffs where team_id = $1 and author_id = $2 and state in ('open', 'acknowledged')
            order by created_at, id limit ${STARTER_SCAN_LIMIT}) h
      join handoff_recipients r on r.handoff_id = h.id and r.active = true
-     join users u on u.team_id = r.team_id and u.user_id = r.user_id
+     join users u on u.team_id = r.recipient_team_id and u.user_id = r.user_id
      where r.user_id <> $2
      order by "teamId", "userId"`,
   ),

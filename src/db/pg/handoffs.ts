@@ -32,6 +32,7 @@ const S = {
   ),
   idByKey: statement('handoffs.idByKey', `select id from handoffs where team_id = $1 and idempotency_key = $2`),
   idByNumber: statement('handoffs.idByNumber', `select id from handoffs where team_id = $1 and number = $2`),
+  teamOf: statement('handoffs.teamOf', `select team_id as "teamId" from handoffs where id = $1`),
   sameAsk: statement('handoffs.sameAsk', `select id from handoffs where team_id = $1 and author_id = $2 and ask = $3 and created_at > $4 order by id desc limit 5`),
   createdSince: statement('handoffs.createdSince', `select count(*)::int as n from handoffs where team_id = $1 and author_id = $2 and created_at > $3`),
   insert: statement(
@@ -42,7 +43,7 @@ const S = {
   ),
   insertRecipient: statement(
     'handoffs.insertRecipient',
-    `insert into handoff_recipients (handoff_id, team_id, user_id, added_at, position, handoff_created_at) values ($1, $2, $3, $4, $5, $4)`,
+    `insert into handoff_recipients (handoff_id, team_id, user_id, added_at, position, handoff_created_at, recipient_team_id) values ($1, $2, $3, $4, $5, $4, $6)`,
   ),
   insertEvent: statement(
     'handoffs.insertEvent',
@@ -53,12 +54,12 @@ const S = {
   waitingOn: statement(
     'handoffs.waitingOn',
     `select ${H} from handoff_recipients r join handoffs h on h.id = r.handoff_id
-     where r.team_id = $1 and r.user_id = $2 and r.active = true and r.handoff_open = true
+     where r.recipient_team_id = $1 and r.user_id = $2 and r.active = true and r.handoff_open = true
      order by r.handoff_created_at, r.handoff_id limit $3`,
   ),
   countWaitingOn: statement(
     'handoffs.countWaitingOn',
-    `select count(*)::int as n from handoff_recipients where team_id = $1 and user_id = $2 and active = true and handoff_open = true`,
+    `select count(*)::int as n from handoff_recipients where recipient_team_id = $1 and user_id = $2 and active = true and handoff_open = true`,
   ),
   authoredOpen: statement(
     'handoffs.authoredOpen',
@@ -93,11 +94,11 @@ const S = {
   // Someone added later is named after the people already on it (the subquery sees the row a re-add conflicts with).
   addRecipient: statement(
     'handoffs.addRecipient',
-    `insert into handoff_recipients (handoff_id, team_id, user_id, added_at, position, handoff_open, handoff_created_at)
-     select $1, $2, $3, $4, (select coalesce(max(position), -1) + 1 from handoff_recipients where handoff_id = $1),
+    `insert into handoff_recipients (handoff_id, team_id, user_id, recipient_team_id, added_at, position, handoff_open, handoff_created_at)
+     select $1, $2, $3, $5, $4, (select coalesce(max(position), -1) + 1 from handoff_recipients where handoff_id = $1),
        h.state in ('open', 'acknowledged'), h.created_at
      from handoffs h where h.id = $1
-     on conflict (handoff_id, user_id) do update set active = true, added_at = excluded.added_at, notified_at = null,
+     on conflict (handoff_id, user_id) do update set active = true, recipient_team_id = excluded.recipient_team_id, added_at = excluded.added_at, notified_at = null,
        snoozed_until_date = null, stale_offered_at = null, nudged_on = null, position = excluded.position`,
   ),
   logEvent: statement('handoffs.logEvent', `insert into handoff_events (team_id, handoff_id, actor_id, kind, note, at) values ($1, $2, $3, $4, $5, $6)`),
@@ -194,7 +195,8 @@ export const handoffQueries: On<HandoffQueries> = {
       ]);
       if (!inserted) throw new Error('insert returned no id');
       const id = inserted.id;
-      for (const [position, userId] of draft.recipientIds.entries()) await tx.changes(S.insertRecipient, [id, teamId, userId, t, position]);
+      for (const [position, userId] of draft.recipientIds.entries())
+        await tx.changes(S.insertRecipient, [id, teamId, userId, t, position, opts.recipientTeams?.[userId] ?? teamId]);
       const detail = createdDetail(draft.recipientIds, draft.urgent, opts.heldFor);
       await tx.changes(S.insertEvent, [teamId, id, draft.authorId, 'created', null, 'open', null, detail, t]);
       return { status: 'created', handoff: await mustLoad(tx, teamId, id) };
@@ -204,6 +206,7 @@ export const handoffQueries: On<HandoffQueries> = {
   loadHandoff,
   findRepeatedAsk,
   findHandoffIdByNumber: async (c, teamId, number) => (await c.rows<{ id: number }>(S.idByNumber, [teamId, number]))[0]?.id,
+  handoffTeamOf: async (c, id) => (await c.rows<{ teamId: string }>(S.teamOf, [id]))[0]?.teamId,
 
   async applyDecision(c, input) {
     try {
@@ -223,7 +226,7 @@ export const handoffQueries: On<HandoffQueries> = {
         // leaves the state as it was, so the state alone cannot tell that the same click already applied.
         const removing = [...new Set(decision.removeRecipients)];
         if (removing.length > 0 && (await tx.changes(S.deactivate, [handoffId, removing])) < removing.length) throw new AlreadyApplied();
-        for (const userId of decision.addRecipients) await tx.changes(S.addRecipient, [handoffId, teamId, userId, t]);
+        for (const userId of decision.addRecipients) await tx.changes(S.addRecipient, [handoffId, teamId, userId, t, input.recipientTeams?.[userId] ?? teamId]);
         const detail = decisionDetail(decision.addRecipients, decision.removeRecipients, input.heldFor);
         const [event] = await tx.rows<{ id: string }>(S.insertEvent, [teamId, handoffId, actorId, decision.eventKind, input.expectedState, next, note, detail, t]);
         if (!event) throw new Error('insert returned no id');

@@ -41,7 +41,7 @@ const statements = (s: Database.Database) => ({
   waiting: s.prepare<[string, string], Record<string, unknown>>(`
     with picked as (
       select h.id from handoff_recipients mine join handoffs h on h.id = mine.handoff_id
-      where mine.team_id = ? and mine.user_id = ? and mine.active = 1 and h.state in ('open', 'acknowledged')
+      where mine.recipient_team_id = ? and mine.user_id = ? and mine.active = 1 and h.state in ('open', 'acknowledged')
       order by h.created_at, h.id limit ${WAITING_LIMIT})
     select ${HANDOFF_WITH_RECIPIENT}
     from picked join handoffs h on h.id = picked.id join handoff_recipients r on r.handoff_id = h.id
@@ -62,7 +62,7 @@ const statements = (s: Database.Database) => ({
     from (select id from handoffs where team_id = ? and author_id = ? and state in ('open', 'acknowledged')
           order by created_at, id limit ${STARTER_SCAN_LIMIT}) h
     join handoff_recipients r on r.handoff_id = h.id and r.active = 1
-    join users u on u.team_id = r.team_id and u.user_id = r.user_id
+    join users u on u.team_id = r.recipient_team_id and u.user_id = r.user_id
     where r.user_id <> ?`),
   // The person's open asks, per active recipient the author's digest has not yet asked about, with
   // that recipient's schedule (their silence is counted in their working days).
@@ -71,7 +71,7 @@ const statements = (s: Database.Database) => ({
     from (select id, number, title, ask, created_at from handoffs where team_id = ? and author_id = ? and state = 'open'
           order by created_at, id limit ${STARTER_SCAN_LIMIT}) h
     join handoff_recipients r on r.handoff_id = h.id and r.active = 1 and r.stale_offered_at is null
-    join users u on u.team_id = r.team_id and u.user_id = r.user_id
+    join users u on u.team_id = r.recipient_team_id and u.user_id = r.user_id
     where r.user_id <> ?
     order by h.created_at, h.id, r.position`),
   // The person's unresolved asks with a "needed by" they were not yet warned about, per active
@@ -82,7 +82,7 @@ const statements = (s: Database.Database) => ({
             and needed_by_at is not null and needed_by_warned_at is null
           order by needed_by_at, id limit ${STARTER_SCAN_LIMIT}) h
     join handoff_recipients r on r.handoff_id = h.id and r.active = 1
-    join users u on u.team_id = r.team_id and u.user_id = r.user_id
+    join users u on u.team_id = r.recipient_team_id and u.user_id = r.user_id
     where r.user_id <> ?
     order by h.needed_by_at, h.id, r.position`),
   neededByWarned: s.prepare<[number, string, string]>(

@@ -33,6 +33,7 @@ const statements = (s: Database.Database) => ({
   ),
   idByKey: s.prepare<[string, string], { id: number }>(`select id from handoffs where team_id = ? and idempotency_key = ?`),
   idByNumber: s.prepare<[string, number], { id: number }>(`select id from handoffs where team_id = ? and number = ?`),
+  teamOf: s.prepare<[number], { teamId: string }>(`select team_id as teamId from handoffs where id = ?`),
   sameAsk: s.prepare<[string, string, string, number], { id: number }>(
     `select id from handoffs where team_id = ? and author_id = ? and ask = ? and created_at > ? order by id desc limit 5`,
   ),
@@ -47,17 +48,17 @@ const statements = (s: Database.Database) => ({
       @channelId, @sourcePermalink, @idempotencyKey, @now, @now)
     returning ${handoff.columns()}`),
   insertRecipient: s.prepare<Record<string, unknown>, Record<string, unknown>>(
-    `insert into handoff_recipients (handoff_id, team_id, user_id, added_at, position, handoff_created_at) values (@handoffId, @teamId, @userId, @now, @position, @now) returning ${recipient.columns()}`,
+    `insert into handoff_recipients (handoff_id, team_id, user_id, recipient_team_id, added_at, position, handoff_created_at) values (@handoffId, @teamId, @userId, @recipientTeamId, @now, @position, @now) returning ${recipient.columns()}`,
   ),
   insertEvent: s.prepare(`insert into handoff_events (team_id, handoff_id, actor_id, kind, from_state, to_state, note, detail, at)
     values (@teamId, @handoffId, @actorId, @kind, @fromState, @toState, @note, @detail, @at)`),
   // Both read recipients_waiting_idx in order, through the copies of the handoff's state and age.
   waitingOn: s.prepare<[string, string, number], Record<string, unknown>>(`
     select ${H} from handoff_recipients r join handoffs h on h.id = r.handoff_id
-    where r.team_id = ? and r.user_id = ? and r.active = 1 and r.handoff_open = 1
+    where r.recipient_team_id = ? and r.user_id = ? and r.active = 1 and r.handoff_open = 1
     order by r.handoff_created_at, r.handoff_id limit ?`),
   countWaitingOn: s.prepare<[string, string], { n: number }>(`
-    select count(*) as n from handoff_recipients where team_id = ? and user_id = ? and active = 1 and handoff_open = 1`),
+    select count(*) as n from handoff_recipients where recipient_team_id = ? and user_id = ? and active = 1 and handoff_open = 1`),
   authoredOpen: s.prepare<[string, string, number], Record<string, unknown>>(`
     select ${H} from handoffs h where h.team_id = ? and h.author_id = ? and h.state in ('open', 'acknowledged')
     order by h.created_at, h.id limit ?`),
@@ -83,11 +84,11 @@ const statements = (s: Database.Database) => ({
   deactivateRecipients: s.prepare<[number, string]>(`update handoff_recipients set active = 0 where handoff_id = ? and user_id in (select value from json_each(?))`),
   // Someone added later is named after the people already on it.
   addRecipient: s.prepare<Record<string, unknown>>(`
-    insert into handoff_recipients (handoff_id, team_id, user_id, added_at, position, handoff_open, handoff_created_at)
-    select @handoffId, @teamId, @userId, @t, (select coalesce(max(position), -1) + 1 from handoff_recipients where handoff_id = @handoffId),
+    insert into handoff_recipients (handoff_id, team_id, user_id, recipient_team_id, added_at, position, handoff_open, handoff_created_at)
+    select @handoffId, @teamId, @userId, @recipientTeamId, @t, (select coalesce(max(position), -1) + 1 from handoff_recipients where handoff_id = @handoffId),
       h.state in ('open', 'acknowledged'), h.created_at
     from handoffs h where h.id = @handoffId
-    on conflict (handoff_id, user_id) do update set active = 1, added_at = @t, notified_at = null, snoozed_until_date = null,
+    on conflict (handoff_id, user_id) do update set active = 1, recipient_team_id = @recipientTeamId, added_at = @t, notified_at = null, snoozed_until_date = null,
       stale_offered_at = null, nudged_on = null,
       position = (select coalesce(max(position), -1) + 1 from handoff_recipients where handoff_id = @handoffId)`),
   recipientNotified: s.prepare<[number, number, string]>(`update handoff_recipients set notified_at = ? where handoff_id = ? and user_id = ? and notified_at is null`),
@@ -122,7 +123,12 @@ export interface CreateOptions {
   authorLimit?: { max: number; since: Date };
   /** Recipients whose notification waits for their working hours (recorded in the event's detail). */
   heldFor?: readonly string[];
+  /** Each recipient's own workspace when it is not the handoff's (an Enterprise Grid sibling). */
+  recipientTeams?: RecipientTeams;
 }
+
+/** Recipient id → their own workspace, for those not of the handoff's workspace. */
+export type RecipientTeams = Readonly<Record<string, string>>;
 
 export type CreateResult =
   | { status: 'created'; handoff: HandoffWithRecipients }
@@ -175,7 +181,9 @@ export function createHandoff(tx: Db, teamId: string, draft: HandoffDraft, now: 
   );
   const id = created.id;
   // In position order, as loadHandoff lists them.
-  const recipients = draft.recipientIds.map((userId, position) => recipient.read(q.insertRecipient.get({ handoffId: id, teamId, userId, now: t, position })!));
+  const recipients = draft.recipientIds.map((userId, position) =>
+    recipient.read(q.insertRecipient.get({ handoffId: id, teamId, userId, recipientTeamId: opts.recipientTeams?.[userId] ?? teamId, now: t, position })!),
+  );
   q.insertEvent.run({
     teamId,
     handoffId: id,
@@ -224,6 +232,15 @@ export function findHandoffIdByNumber(db: Db, teamId: string, number: number): n
   return prepared(db, statements).idByNumber.get(teamId, number)?.id;
 }
 
+/**
+ * The workspace a handoff belongs to, whoever asks: only for the checks that let a colleague of a
+ * sibling workspace of the same org act on it (services/enterpriseOrgs.ts). Anything else looks
+ * handoffs up by (workspace, id).
+ */
+export function handoffTeamOf(db: Db, id: number): string | undefined {
+  return prepared(db, statements).teamOf.get(id)?.teamId;
+}
+
 export interface ApplyInput {
   teamId: string;
   handoffId: number;
@@ -235,6 +252,8 @@ export interface ApplyInput {
   now: Date;
   /** People whose notification of this change waits for their working hours (recorded in the event's detail). */
   heldFor?: readonly string[];
+  /** The own workspace of each person added, when it is not the handoff's. */
+  recipientTeams?: RecipientTeams;
 }
 
 /**
@@ -259,7 +278,7 @@ export function applyDecision(tx: Db, input: ApplyInput): number | null {
   if (updated.changes === 0) return null;
   if (isClosed(input.expectedState) !== isClosed(decision.nextState)) q.recipientsOpen.run(isClosed(decision.nextState) ? 0 : 1, handoffId);
   if (decision.removeRecipients.length > 0) q.deactivateRecipients.run(handoffId, removing);
-  for (const userId of decision.addRecipients) q.addRecipient.run({ handoffId, teamId, userId, t });
+  for (const userId of decision.addRecipients) q.addRecipient.run({ handoffId, teamId, userId, recipientTeamId: input.recipientTeams?.[userId] ?? teamId, t });
   const detail = decisionDetail(decision.addRecipients, decision.removeRecipients, input.heldFor);
   const event = q.insertEvent.run({ teamId, handoffId, actorId, kind: decision.eventKind, fromState: input.expectedState, toState: decision.nextState, note, detail, at: t });
   return Number(event.lastInsertRowid);

@@ -84,6 +84,7 @@ describeStores('handoffs', (ctx) => {
         handoffId: h?.id,
         teamId: T,
         userId: 'U2',
+        recipientTeamId: T,
         active: true,
         notifiedAt: null,
         snoozedUntilDate: null,
@@ -98,6 +99,7 @@ describeStores('handoffs', (ctx) => {
         handoffId: h?.id,
         teamId: T,
         userId: 'U1',
+        recipientTeamId: T,
         active: true,
         notifiedAt: null,
         snoozedUntilDate: null,
@@ -322,6 +324,51 @@ describeStores('handoffs', (ctx) => {
       for (const r of loaded!.recipients)
         expect([h.id, r.userId, r.handoffOpen, r.handoffCreatedAt]).toEqual([h.id, r.userId, !['done', 'declined', 'cancelled'].includes(loaded!.state), loaded!.createdAt]);
     }
+  });
+
+  it('a recipient of a sibling workspace (one org): the handoff stays T1’s, it waits on them in their own workspace, and so do people added later', async () => {
+    const { store } = ctx();
+    const created = await store.createHandoff(T, draft('review the rota', ['U1', 'W9']), NOW, { ...NO_OPTS, recipientTeams: { W9: 'T2' } });
+    if (created.status !== 'created') throw new Error(created.status);
+    const h = created.handoff;
+    expect(h.recipients.map((r) => [r.userId, r.teamId, r.recipientTeamId])).toEqual([
+      ['U1', T, T],
+      ['W9', T, 'T2'],
+    ]);
+    expect(await store.handoffTeamOf(h.id)).toBe(T);
+    expect(await store.handoffTeamOf(h.id + 1000)).toBeUndefined();
+    // Waiting on W9 in T2 only; the handoff itself is read in T1 only.
+    expect((await store.listWaitingOn('T2', 'W9')).map((x) => x.id)).toEqual([h.id]);
+    expect(await store.countWaitingOn('T2', 'W9')).toBe(1);
+    expect(await store.listWaitingOn(T, 'W9')).toEqual([]);
+    expect(await store.loadHandoff('T2', h.id)).toBeUndefined();
+    expect((await store.waitingOn('T2', 'W9')).map((x) => x.id)).toEqual([h.id]);
+    expect(await store.waitingOn(T, 'W9')).toEqual([]);
+    // Someone added later, of a sibling workspace; re-adding someone moves them to where they are now.
+    const passed = decision('open', 'reassigned', { removeRecipients: ['U1'], addRecipients: ['W8', 'U1'] });
+    expect(
+      await store.applyDecision({
+        teamId: T,
+        handoffId: h.id,
+        actorId: 'A',
+        decision: passed,
+        expectedState: 'open',
+        note: null,
+        now: at(1),
+        recipientTeams: { W8: 'T3', U1: 'T3' },
+      }),
+    ).not.toBeNull();
+    expect((await store.loadHandoff(T, h.id))!.recipients.map((r) => [r.userId, r.active, r.recipientTeamId])).toEqual([
+      ['W9', true, 'T2'],
+      ['W8', true, 'T3'],
+      ['U1', true, 'T3'],
+    ]);
+    expect((await store.listWaitingOn('T3', 'W8')).map((x) => x.id)).toEqual([h.id]);
+    expect(await store.listWaitingOn(T, 'U1')).toEqual([]);
+    // The author's digest reads each recipient's schedule where that person is known.
+    await store.upsertProfile('T2', 'W9', { isAdmin: false, displayName: 'Nine', isBot: false, deleted: false, slackTz: 'Australia/Sydney' }, NOW);
+    await store.upsertProfile(T, 'W9', { isAdmin: false, displayName: 'Wrong row', isBot: false, deleted: false, slackTz: 'Europe/Lisbon' }, NOW);
+    expect((await store.waitedOnSchedules(T, 'A')).map((s) => [s.userId, s.slackTz])).toEqual([['W9', 'Australia/Sydney']]);
   });
 
   it('lists recently resolved asks newest first, and marks authors and recipients told once', async () => {

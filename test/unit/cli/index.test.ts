@@ -35,7 +35,9 @@ function seededDb(teams = ['T0001']): string {
   user.run('T0001', 'UIDLE', 'ida', 'Europe/Lisbon', null, null, t, t);
   const handoff = s.prepare(`insert into handoffs (team_id, number, author_id, title, ask, state, resolution_note, resolved_by, resolved_at, created_at, updated_at)
     values ('T0001', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const recipient = s.prepare(`insert into handoff_recipients (handoff_id, team_id, user_id, added_at, handoff_open, handoff_created_at) values (?, 'T0001', ?, ?, ?, ?)`);
+  const recipient = s.prepare(
+    `insert into handoff_recipients (handoff_id, team_id, user_id, recipient_team_id, added_at, handoff_open, handoff_created_at) values (?, 'T0001', ?, 'T0001', ?, ?, ?)`,
+  );
   const add = (n: number, author: string, to: string, title: string, state = 'open', note: string | null = null) => {
     const resolved = state === 'done' ? t + 3600_000 : null;
     const id = handoff.run(n, author, title, `${title}, please`, state, note, resolved ? to : null, resolved, t + n, t + n).lastInsertRowid;

@@ -1,6 +1,7 @@
 /**
  * Migration 0011 gives every recipient row a copy of its handoff's "still open" and creation time
- * (read by "waiting on you"): a database an older release left must get them filled from its handoffs.
+ * (read by "waiting on you"), and 0019 the recipient's own workspace (until then always the handoff's):
+ * a database an older release left must get them filled from its handoffs.
  */
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
@@ -22,15 +23,21 @@ it('fills the copies of state and age from each recipient row’s handoff', () =
 
   migrate(drizzle(sqlite), { migrationsFolder: MIGRATIONS_DIR });
 
-  const rows = sqlite.prepare('select handoff_id, user_id, handoff_open, handoff_created_at from handoff_recipients order by handoff_id, user_id').all();
+  const rows = sqlite.prepare('select handoff_id, user_id, recipient_team_id, handoff_open, handoff_created_at from handoff_recipients order by handoff_id, user_id').all();
   expect(rows).toEqual(
     states.flatMap((state, i) =>
-      ['U1', 'U2'].map((user) => ({ handoff_id: i + 1, user_id: user, handoff_open: state === 'open' || state === 'acknowledged' ? 1 : 0, handoff_created_at: 1000 + i })),
+      ['U1', 'U2'].map((user) => ({
+        handoff_id: i + 1,
+        user_id: user,
+        recipient_team_id: 'T1',
+        handoff_open: state === 'open' || state === 'acknowledged' ? 1 : 0,
+        handoff_created_at: 1000 + i,
+      })),
     ),
   );
   const plan = sqlite
     .prepare(
-      `explain query plan select handoff_id from handoff_recipients where team_id = 'T1' and user_id = 'U1' and active = 1 and handoff_open = 1 order by handoff_created_at, handoff_id limit 7`,
+      `explain query plan select handoff_id from handoff_recipients where recipient_team_id = 'T1' and user_id = 'U1' and active = 1 and handoff_open = 1 order by handoff_created_at, handoff_id limit 7`,
     )
     .all() as Array<{ detail: string }>;
   // One index, read in order: no sort of every ask the person was ever on.

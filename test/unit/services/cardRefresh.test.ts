@@ -19,6 +19,8 @@ import { handoffRow } from '../../harness/handoffRows';
 const NOW = new Date('2026-12-04T00:00:00Z');
 const DM = 'D0ME';
 const TS = '1700000000.000100';
+/** The workspace the clicks come from, where the message was posted. */
+const TEAM = 'T1';
 const card = (h: HandoffWithRecipients) => handoffCard(h, { viewerId: 'UME', surface: 'dm', now: NOW, detail: 'short' });
 const metaText = (blocks: readonly KnownBlock[], id: number) => JSON.stringify(blocks.find((b) => 'block_id' in b && b.block_id === CardBlockIds.meta(id)));
 
@@ -34,7 +36,7 @@ function world() {
   let holdNextUpdate: Promise<void> | null = null;
   const store = {
     getUser: async () => undefined,
-    postedMessageAt: async (teamId: string, ts: string) => (teamId === 'T1' && ts === TS ? { ...kept } : undefined),
+    postedMessageAt: async (teamId: string, ts: string) => (teamId === TEAM && ts === TS ? { ...kept } : undefined),
     replacePosted: async (id: number, from: string, to: string) => {
       const run = between;
       between = null;
@@ -72,8 +74,8 @@ describe('card refresh from the kept copy', () => {
     const w = world();
     const a = { ...w.a, state: 'acknowledged' as const };
     const b = { ...w.b, state: 'acknowledged' as const };
-    w.interleave(() => w.refresher.refresh(DM, TS, b, 'UME'));
-    await w.refresher.refresh(DM, TS, a, 'UME');
+    w.interleave(() => w.refresher.refresh(TEAM, DM, TS, b, 'UME'));
+    await w.refresher.refresh(TEAM, DM, TS, a, 'UME');
     for (const blocks of [w.kept().blocks, w.slack.at(-1)!]) {
       expect(metaText(blocks, a.id)).toContain('Acknowledged');
       expect(metaText(blocks, b.id)).toContain('Acknowledged');
@@ -86,9 +88,9 @@ describe('card refresh from the kept copy', () => {
     const b = { ...w.b, state: 'acknowledged' as const };
     let release!: () => void;
     w.holdUpdate(new Promise<void>((r) => (release = r)));
-    const first = w.refresher.refresh(DM, TS, a, 'UME'); // its update is held…
+    const first = w.refresher.refresh(TEAM, DM, TS, a, 'UME'); // its update is held…
     await new Promise((r) => setImmediate(r));
-    await w.refresher.refresh(DM, TS, b, 'UME'); // …so this one (both cards) lands first
+    await w.refresher.refresh(TEAM, DM, TS, b, 'UME'); // …so this one (both cards) lands first
     release();
     await first;
     const last = w.slack.at(-1)!;
@@ -99,8 +101,8 @@ describe('card refresh from the kept copy', () => {
   it('a copy that is someone else’s, or in another conversation, is neither changed nor sent', async () => {
     const w = world();
     const a = { ...w.a, state: 'acknowledged' as const };
-    await w.refresher.refresh(DM, TS, a, 'USOMEONE');
-    await w.refresher.refresh('D0OTHER', TS, a, 'UME');
+    await w.refresher.refresh(TEAM, DM, TS, a, 'USOMEONE');
+    await w.refresher.refresh(TEAM, 'D0OTHER', TS, a, 'UME');
     expect(w.slack).toEqual([]);
     expect(metaText(w.kept().blocks, a.id)).toContain('Open');
   });

@@ -1,0 +1,72 @@
+/**
+ * Enterprise Grid orgs served by one org-wide install (issue 15): a colleague of a sibling workspace
+ * can be handed off to, and is served in their own workspace (their digest, App Home and list are
+ * there), where they can act on the ask. Workspaces with their own installs, and other orgs, stay
+ * apart: everything else looks handoffs and people up by (workspace, id).
+ */
+import type { Store } from '../db/store';
+import type { HandoffWithRecipients } from '../db/queries/handoffs';
+import type { UserRow } from '../db/queries/users';
+
+type OrgStore = Pick<Store, 'findInstallation' | 'teamsOfEnterprise' | 'getUser' | 'linkWorkspaceToEnterprise' | 'handoffTeamOf' | 'loadHandoff'>;
+
+/** What Slack says about a person's org (users.info). */
+export interface OrgMember {
+  id: string;
+  team_id?: string;
+  enterprise_user?: { enterprise_id?: string; teams?: string[] };
+}
+
+/** The enterprise whose org-wide install serves `teamId`, or null (the workspace's own install, or none). */
+export async function orgServing(store: OrgStore, teamId: string): Promise<string | null> {
+  const installation = await store.findInstallation(teamId, null);
+  return installation?.isEnterpriseInstall ? installation.installationId : null;
+}
+
+/**
+ * The row Handoff keeps for `userId` in another workspace of the org whose org-wide install serves
+ * `teamId` (one person, one home), or undefined.
+ */
+export async function knownInOrg(store: OrgStore, teamId: string, userId: string): Promise<UserRow | undefined> {
+  const org = await orgServing(store, teamId);
+  if (!org) return undefined;
+  for (const t of await store.teamsOfEnterprise(org)) {
+    if (t === teamId) continue;
+    const row = await store.getUser(t, userId);
+    if (row) return row;
+  }
+  return undefined;
+}
+
+/**
+ * The workspace a colleague who is not in `teamId` is served in, when the same org-wide install serves
+ * both: where Handoff already knows them (one person, one home), else the first workspace of theirs
+ * Slack names. Null for anyone else (Slack Connect, another org, a sibling with its own install).
+ */
+export async function homeInOrg(store: OrgStore, teamId: string, user: OrgMember, now: Date): Promise<string | null> {
+  const org = user.enterprise_user?.enterprise_id;
+  if (!org || (await orgServing(store, teamId)) !== org) return null;
+  const known = await store.teamsOfEnterprise(org);
+  const row = await knownInOrg(store, teamId, user.id);
+  if (row) return row.teamId;
+  const theirs = [user.team_id, ...(user.enterprise_user?.teams ?? [])].filter((t): t is string => typeof t === 'string' && t !== teamId && t.startsWith('T'));
+  const home = theirs.find((t) => known.includes(t)) ?? theirs[0];
+  if (!home) return null;
+  // Slack says it is the org's: its deliveries then find the org's token.
+  if (!known.includes(home)) await store.linkWorkspaceToEnterprise(home, org, now);
+  return (await orgServing(store, home)) === org ? home : null;
+}
+
+/**
+ * A handoff of a sibling workspace that `actorId` may act on from `teamId`: both workspaces served by
+ * one org-wide install, and `actorId` an active recipient of it from `teamId`. Otherwise undefined,
+ * exactly as for an id that does not exist.
+ */
+export async function siblingHandoff(store: OrgStore, teamId: string, actorId: string, id: number): Promise<HandoffWithRecipients | undefined> {
+  const owner = await store.handoffTeamOf(id);
+  if (!owner || owner === teamId) return undefined;
+  const org = await orgServing(store, teamId);
+  if (!org || (await orgServing(store, owner)) !== org) return undefined;
+  const h = await store.loadHandoff(owner, id);
+  return h?.recipients.some((r) => r.userId === actorId && r.active && r.recipientTeamId === teamId) ? h : undefined;
+}

@@ -1,0 +1,162 @@
+/**
+ * Handoffs between two workspaces of one Enterprise Grid org served by one org-wide install (issue 15):
+ * an author in Grid A hands off to a colleague who is only in Grid B. The handoff stays in A (its
+ * number, its events, its author's news); the colleague is known, served and answered in B: their
+ * digest comes at B's person's 09:00 with B's workspace named on every call, their list and App Home
+ * show the ask, and they act on it from B. Nobody else of B, and nobody of another workspace, can.
+ * The e2e-postgres project runs this file on PostgreSQL too.
+ */
+import { eventually, type TestApp } from '../harness/testApp';
+import type { FakeMessage } from '../harness/fakeSlack';
+import { installThroughBrowser, requesterFor } from '../harness/install';
+import { selectRows } from '../harness/testDb';
+import { ActionIds, CallbackIds, MetadataEventTypes, ResolveModalFields } from '../../src/ids';
+import { GRID, requesterOf, startDistributed, WORKSPACES } from './distributed.support';
+
+const acme = WORKSPACES[0]!;
+const gridA = WORKSPACES[2]!;
+const gridB = WORKSPACES[3]!;
+/** Grid A's author (Los Angeles) and Grid B's recipient (Sydney), who is not a member of Grid A. */
+const AUTHOR = gridA.author.id;
+const COLLEAGUE = gridB.recipient.id;
+
+const digestsIn = (t: TestApp, userId: string): FakeMessage[] => t.fake.messagesIn(userId).filter((m) => m.metadata?.event_type === MetadataEventTypes.digest);
+const textOf = (m: FakeMessage) => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`;
+
+describe('Enterprise Grid: a handoff from one workspace of the org to a colleague of another', () => {
+  let t: TestApp;
+  let handoffId: number;
+  const fromA = () => requesterOf(t, gridA);
+  const fromB = () => requesterOf(t, gridB);
+  const answerTo = (text: RegExp) => t.fake.waitFor('response_url', (c) => text.test(String(c.args.text)));
+
+  beforeAll(async () => {
+    t = await startDistributed(); // Wed 25 Nov 2026, 12:00 UTC: 04:00 in Los Angeles, 23:00 in Sydney
+    await installThroughBrowser(t, { enterpriseId: GRID, orgWide: true });
+    await installThroughBrowser(t, { teamId: acme.teamId });
+  });
+  afterAll(async () => {
+    const fake = t?.fake;
+    await t?.close();
+    await fake?.close();
+  });
+
+  it('the author in Grid A names a colleague who is only in Grid B: created in A, the colleague known in B and told it waits for their morning', async () => {
+    expect(t.fake.getUser(COLLEAGUE)!.team_id).toBe(gridB.teamId);
+    const res = await fromA().command({ userId: AUTHOR, text: `<@${COLLEAGUE}> please review the Sydney rota` });
+    expect(res.status).toBe(200);
+    const answer = await answerTo(/Handoff #1 created/);
+    expect(String(answer.args.text)).toContain(`<@${COLLEAGUE}> — 23:00 in Sydney`);
+    expect(String(answer.args.text)).toContain('it waits for their morning digest');
+
+    const [h] = await selectRows(t, 'handoffs', { teamId: gridA.teamId });
+    handoffId = h!.id as number;
+    expect(await selectRows(t, 'handoffRecipients', { handoffId })).toEqual([expect.objectContaining({ teamId: gridA.teamId, recipientTeamId: gridB.teamId, userId: COLLEAGUE })]);
+    // One person, one home: their row is in their own workspace only.
+    expect((await selectRows(t, 'users', { userId: COLLEAGUE })).map((u) => u.teamId)).toEqual([gridB.teamId]);
+    expect(await t.handoff.store.teamsOfEnterprise(GRID)).toContain(gridB.teamId);
+  });
+
+  it('their list in Grid B shows it; nobody else’s does', async () => {
+    await fromB().command({ userId: COLLEAGUE, text: 'list' });
+    const list = await answerTo(/please review the Sydney rota|Waiting on you/);
+    expect(JSON.stringify(list.args)).toContain('please review the Sydney rota');
+    // The author's own workspace lists it as theirs; Grid B's other person has nothing waiting.
+    expect((await t.handoff.store.listWaitingOn(gridA.teamId, COLLEAGUE)).map((x) => x.id)).toEqual([]);
+    expect((await t.handoff.store.listWaitingOn(gridB.teamId, COLLEAGUE)).map((x) => x.id)).toEqual([handoffId]);
+    expect(await t.handoff.store.listWaitingOn(gridB.teamId, gridB.author.id)).toEqual([]);
+  });
+
+  it('their digest comes at 09:00 in Sydney, in Grid B (the org’s token, naming B), with the ask and where the author is', async () => {
+    t.clock.set('2026-11-25T22:00:00Z'); // Thu 09:00 in Sydney
+    await t.tick();
+    await eventually(() => expect(digestsIn(t, COLLEAGUE)).toHaveLength(1));
+    const digest = digestsIn(t, COLLEAGUE)[0]!;
+    expect(textOf(digest)).toContain('please review the Sydney rota');
+    expect(textOf(digest)).toContain(`<@${AUTHOR}> (Los Angeles)`);
+    const posted = t.fake.callsTo('chat.postMessage').find((c) => (c.response as { ts?: string }).ts === digest.ts)!;
+    expect(posted.team).toBe(gridB.teamId);
+    expect((await selectRows(t, 'outbox', { kind: 'digest', userId: COLLEAGUE })).map((r) => r.teamId)).toEqual([gridB.teamId]);
+  });
+
+  it('a click on it by anyone else — Grid B’s other person, or someone of another workspace — finds nothing and changes nothing', async () => {
+    const others = [
+      { slack: fromB(), userId: gridB.author.id },
+      { slack: requesterFor(t, acme.teamId), userId: acme.author.id },
+      // The author's own colleague in Grid A is not on it either.
+      { slack: fromA(), userId: gridA.recipient.id },
+    ];
+    for (const { slack, userId } of others) {
+      const url = t.fake.responseUrl();
+      const res = await slack.interaction({ ...slack.blockAction({ userId, actionId: ActionIds.acknowledge, value: String(handoffId) }), response_url: url });
+      expect(res.status).toBe(200);
+      const told = await t.fake.waitFor('response_url', (c) => c.args.response_url === url);
+      expect(String(told.args.text)).toMatch(/can’t find that handoff|isn’t yours|Only the people/);
+    }
+    expect((await t.handoff.store.loadHandoff(gridA.teamId, handoffId))!.state).toBe('open');
+    expect(await selectRows(t, 'handoffEvents', { handoffId, kind: 'acknowledged' })).toEqual([]);
+  });
+
+  it('the colleague acknowledges it from their digest in Grid B: the handoff in A changes, and the event is A’s', async () => {
+    const digest = digestsIn(t, COLLEAGUE)[0]!;
+    const url = t.fake.responseUrl();
+    const click = fromB().blockAction({
+      userId: COLLEAGUE,
+      actionId: ActionIds.acknowledge,
+      value: String(handoffId),
+      channelId: t.fake.dmChannelFor(COLLEAGUE),
+      messageTs: digest.ts,
+    });
+    expect((await fromB().interaction({ ...click, response_url: url })).status).toBe(200);
+    const told = await t.fake.waitFor('response_url', (c) => c.args.response_url === url);
+    expect(String(told.args.text)).toBe('You acknowledged #1 “please review the Sydney rota”.');
+    expect((await t.handoff.store.loadHandoff(gridA.teamId, handoffId))!.state).toBe('acknowledged');
+    expect((await selectRows(t, 'handoffEvents', { handoffId, kind: 'acknowledged' })).map((e) => [e.teamId, e.actorId])).toEqual([[gridA.teamId, COLLEAGUE]]);
+    // Its card in their digest changed in place, from the copy Handoff kept of it in Grid B (no history read).
+    await eventually(() => expect(textOf(digestsIn(t, COLLEAGUE)[0]!)).toContain('Acknowledged'));
+    expect(await t.handoff.inFlight.drain(10_000)).toBe(true);
+    expect(t.fake.callsTo('conversations.history')).toEqual([]);
+  });
+
+  it('the colleague completes it from Grid B with a note: the author in Grid A, at work, hears at once that they are unblocked', async () => {
+    t.clock.set('2026-11-25T22:30:00Z'); // 14:30 in Los Angeles: the author is working
+    const submit = fromB().viewSubmission({
+      userId: COLLEAGUE,
+      callbackId: CallbackIds.resolveModal,
+      privateMetadata: JSON.stringify({ handoffId, action: 'complete' }),
+      values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'rota reviewed, two swaps made' } },
+    });
+    expect((await fromB().interaction(submit)).status).toBe(200);
+    await eventually(async () => expect((await t.handoff.store.loadHandoff(gridA.teamId, handoffId))!.state).toBe('done'));
+    await eventually(() => expect(t.fake.messagesIn(AUTHOR).some((m) => textOf(m).includes('You’re unblocked'))).toBe(true));
+    const news = t.fake.messagesIn(AUTHOR).find((m) => textOf(m).includes('You’re unblocked'))!;
+    expect(textOf(news)).toContain('rota reviewed, two swaps made');
+    const posted = t.fake.callsTo('chat.postMessage').find((c) => (c.response as { ts?: string }).ts === news.ts)!;
+    expect(posted.team).toBe(gridA.teamId);
+    expect(await t.handoff.store.listWaitingOn(gridB.teamId, COLLEAGUE)).toEqual([]);
+  });
+
+  it('a new ask while the colleague is at work reaches them at once, in Grid B, and their App Home there shows it', async () => {
+    t.clock.set('2026-11-25T23:00:00Z'); // Thu 10:00 in Sydney, Wed 15:00 in Los Angeles
+    await fromA().command({ userId: AUTHOR, text: `<@${COLLEAGUE}> please sign the Sydney lease` });
+    const answer = await answerTo(/sign the Sydney lease/);
+    expect(String(answer.args.text)).toContain(`<@${COLLEAGUE}> — 10:00 in Sydney, working now: sent to them now.`);
+    const dm = t.fake.messagesIn(COLLEAGUE).find((m) => textOf(m).includes('please sign the Sydney lease'))!;
+    expect(textOf(dm)).toContain(`<@${AUTHOR}> handed this off to you.`);
+    expect(textOf(dm)).toContain(`<@${AUTHOR}> (Los Angeles)`);
+    const posted = t.fake.callsTo('chat.postMessage').find((c) => (c.response as { ts?: string }).ts === dm.ts)!;
+    expect(posted.team).toBe(gridB.teamId);
+
+    expect((await fromB().event({ type: 'app_home_opened', user: COLLEAGUE, channel: t.fake.dmChannelFor(COLLEAGUE), tab: 'home' })).status).toBe(200);
+    await eventually(() => expect(JSON.stringify(t.fake.homeViewFor(COLLEAGUE) ?? {})).toContain('please sign the Sydney lease'));
+    const publish = t.fake.callsTo('views.publish').filter((c) => c.args.user_id === COLLEAGUE);
+    expect(publish.map((c) => c.team)).toEqual([gridB.teamId]);
+  });
+
+  it('someone of a workspace outside the org (its own install) still cannot be named from Grid A', async () => {
+    await fromA().command({ userId: AUTHOR, text: `<@${acme.recipient.id}> please check the Acme rota` });
+    const answer = await answerTo(/Nothing was created/);
+    expect(String(answer.args.text)).toContain(`I can’t find <@${acme.recipient.id}> in this workspace.`);
+    expect(await selectRows(t, 'users', { userId: acme.recipient.id })).toEqual([]);
+  });
+});
