@@ -11,6 +11,7 @@ import type { FakeMessage } from '../harness/fakeSlack';
 import { installThroughBrowser, requesterFor } from '../harness/install';
 import { selectRows } from '../harness/testDb';
 import { ActionIds, CallbackIds, MetadataEventTypes, ResolveModalFields } from '../../src/ids';
+import { ORG_LEVEL_ANSWER } from '../../src/listeners/payloadGuard';
 import { GRID, requesterOf, startDistributed, WORKSPACES } from './distributed.support';
 
 const acme = WORKSPACES[0]!;
@@ -158,5 +159,48 @@ describe('Enterprise Grid: a handoff from one workspace of the org to a colleagu
     const answer = await answerTo(/Nothing was created/);
     expect(String(answer.args.text)).toContain(`I can’t find <@${acme.recipient.id}> in this workspace.`);
     expect(await selectRows(t, 'users', { userId: acme.recipient.id })).toEqual([]);
+  });
+});
+
+describe('Enterprise Grid: a request from an org-level surface, with no workspace', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startDistributed();
+    await installThroughBrowser(t, { enterpriseId: GRID, orgWide: true });
+  });
+  afterAll(async () => {
+    const fake = t?.fake;
+    await t?.close();
+    await fake?.close();
+  });
+
+  it('a command and a click that name the org but no workspace are told to use a workspace; nothing runs, is stored or is called', async () => {
+    const slack = requesterOf(t, gridA);
+    const before = t.fake.calls.length;
+    const logs = t.logs.length;
+    // Slack's own fields, without the workspace: the org is all the request names.
+    const fields: Record<string, string> = slack.commandPayload({ userId: AUTHOR, text: `<@${COLLEAGUE}> please review the rota` });
+    delete fields.team_id;
+    delete fields.team_domain;
+    const command = await slack.raw(new URLSearchParams(fields).toString(), { contentType: 'application/x-www-form-urlencoded' });
+    expect(command.status).toBe(200);
+    expect(command.json).toEqual({ response_type: 'ephemeral', text: ORG_LEVEL_ANSWER });
+
+    const url = t.fake.responseUrl();
+    const click = {
+      ...slack.blockAction({ userId: AUTHOR, actionId: ActionIds.acknowledge, value: '1' }),
+      team: null,
+      user: { id: AUTHOR, username: 'ana', name: 'ana' },
+      response_url: url,
+    };
+    expect((await slack.interaction(click)).status).toBe(200);
+    const told = await t.fake.waitFor('response_url', (c) => c.args.response_url === url);
+    expect(told.args.text).toBe(ORG_LEVEL_ANSWER);
+
+    expect(await t.handoff.inFlight.drain(10_000)).toBe(true);
+    expect(t.fake.calls.slice(before).map((c) => c.method)).toEqual(['response_url']);
+    expect(await selectRows(t, 'handoffs')).toEqual([]);
+    expect(await selectRows(t, 'users')).toEqual([]);
+    expect(t.logs.slice(logs).filter((l) => /"level":(40|50)/.test(l))).toEqual([]);
   });
 });
