@@ -170,6 +170,8 @@ export const handoffRecipients = pgTable(
   (t) => [
     primaryKey({ columns: [t.handoffId, t.userId] }),
     index('recipients_waiting_idx').on(t.recipientTeamId, t.userId, t.active, t.handoffOpen, t.handoffCreatedAt, t.handoffId),
+    // A workspace's rows (its handoffs' recipients): export and the purge after an uninstall read by it.
+    index('recipients_team_idx').on(t.teamId),
   ],
 );
 

@@ -34,6 +34,6 @@ export interface ListenerDeps {
 }
 
 /** Slack sends the team in different places depending on the payload; enterprise installs use `user.team_id`. */
-export function teamIdOf(body: { team_id?: string; team?: { id?: string } | null; user?: { team_id?: string } }): string {
-  return body.team?.id ?? body.team_id ?? body.user?.team_id ?? 'unknown';
+export function teamIdOf(body: { team_id?: string; team?: { id?: string } | null; user?: { team_id?: string }; view?: { app_installed_team_id?: string } | null }): string {
+  return body.team?.id ?? body.team_id ?? body.user?.team_id ?? body.view?.app_installed_team_id ?? 'unknown';
 }

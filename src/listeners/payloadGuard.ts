@@ -21,6 +21,7 @@ type LooseBody = {
   response_url?: unknown;
   user?: { id?: unknown; team_id?: unknown } | null;
   team?: { id?: unknown } | null;
+  view?: { app_installed_team_id?: unknown } | null;
 };
 
 /** What a person is told when they use Handoff from the org level of an Enterprise Grid org. */
@@ -37,7 +38,8 @@ export function identityProblem(body: LooseBody): string | null {
     return null;
   }
   if (!body.user || typeof body.user !== 'object' || !isId(body.user.id)) return 'interaction without a user id';
-  const team = body.team?.id ?? body.user.team_id;
+  // A form of an org-wide install may name its workspace only as the one the app is installed in (as Bolt reads it).
+  const team = body.team?.id ?? body.user.team_id ?? body.view?.app_installed_team_id;
   if (team === undefined || team === null) return NO_WORKSPACE;
   if (!isId(team)) return 'interaction with a malformed team id';
   return null;

@@ -8,7 +8,8 @@ import type { Store } from '../db/store';
 import type { HandoffWithRecipients } from '../db/queries/handoffs';
 import type { UserRow } from '../db/queries/users';
 
-type OrgStore = Pick<Store, 'findInstallation' | 'teamsOfEnterprise' | 'getUser' | 'linkWorkspaceToEnterprise' | 'handoffTeamOf' | 'loadHandoff'>;
+/** The reads and writes the org rules need. */
+export type OrgStore = Pick<Store, 'findInstallation' | 'teamsOfEnterprise' | 'getUser' | 'linkWorkspaceToEnterprise' | 'handoffTeamOf' | 'loadHandoff'>;
 
 /** What Slack says about a person's org (users.info). */
 export interface OrgMember {
@@ -24,8 +25,9 @@ export async function orgServing(store: OrgStore, teamId: string): Promise<strin
 }
 
 /**
- * The row Handoff keeps for `userId` in another workspace of the org whose org-wide install serves
- * `teamId` (one person, one home), or undefined.
+ * The row Handoff keeps for `userId` in another workspace served by the same org-wide install as
+ * `teamId` (one person, one home), or undefined. A workspace of the org with its own install is not
+ * one of them: its people are another installation's.
  */
 export async function knownInOrg(store: OrgStore, teamId: string, userId: string): Promise<UserRow | undefined> {
   const org = await orgServing(store, teamId);
@@ -33,7 +35,7 @@ export async function knownInOrg(store: OrgStore, teamId: string, userId: string
   for (const t of await store.teamsOfEnterprise(org)) {
     if (t === teamId) continue;
     const row = await store.getUser(t, userId);
-    if (row) return row;
+    if (row && (await orgServing(store, t)) === org) return row;
   }
   return undefined;
 }

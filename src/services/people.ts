@@ -125,34 +125,40 @@ export class People {
   ) {}
 
   /**
-   * Looks a person up, from the cache when fresh, else from users.info. One person, one home: in an
-   * Enterprise Grid org served by one org-wide install, someone Handoff already knows in another
-   * workspace of the org stays there (their digest, App Home and settings).
+   * Looks a person up, from the cache when fresh, else from users.info. A member of this workspace is
+   * known here (their digest, App Home and settings are here). In an Enterprise Grid org served by one
+   * org-wide install, a colleague who is not a member is known in their own workspace instead
+   * (`homeInOrg`); Slack is asked each time whether they are a member, as for anyone Handoff does not
+   * hold here.
    */
   async get(teamId: string, userId: string): Promise<Person> {
-    const cached = (await this.store.getUser(teamId, userId)) ?? (await knownInOrg(this.store, teamId, userId));
+    const cached = await this.store.getUser(teamId, userId);
     const now = this.clock.now();
-    if (cached && cached.profileFetchedAt && now.getTime() - cached.profileFetchedAt < PROFILE_TTL_MS) {
-      return toPerson(cached);
-    }
+    const fresh = (row: UserRow | undefined): row is UserRow => !!row?.profileFetchedAt && now.getTime() - row.profileFetchedAt < PROFILE_TTL_MS;
+    if (fresh(cached)) return toPerson(cached);
     try {
       const res = await this.client.users.info({ user: userId });
       const user = res.user as SlackUserObject | undefined;
       if (!user) return missing(userId, teamId);
-      if (cached && cached.teamId !== teamId) return toPerson(await this.remember(cached.teamId, user));
       if (isExternalUser(user, teamId)) {
         // A colleague of a sibling workspace is remembered in their own workspace, never in this one:
         // the users table holds each workspace's people, and a cache hit must mean one of them.
-        const home = await homeInOrg(this.store, teamId, user, this.clock.now());
-        if (home) return toPerson(await this.remember(home, user));
+        const home = await homeInOrg(this.store, teamId, user, now);
+        if (home) {
+          // Fresh where they are known: a request from this workspace leaves their row there as it is.
+          const known = await this.store.getUser(home, userId);
+          return toPerson(fresh(known) ? known : await this.remember(home, user));
+        }
         return { ...missing(userId, teamId), exists: true, external: true, displayName: profileFromSlack(user, teamId).displayName };
       }
       return toPerson(await this.remember(teamId, user));
     } catch (e) {
       const failure = classifySlackError(e);
       if (failure.code === 'user_not_found') return missing(userId, teamId);
-      // Slack is slow or limiting us: a stale profile is far better than failing the request.
-      if (cached) return toPerson(cached);
+      // Slack is slow or limiting us: a stale profile (here, or a colleague's in their own workspace)
+      // is far better than failing the request.
+      const known = cached ?? (await knownInOrg(this.store, teamId, userId));
+      if (known) return toPerson(known);
       this.logger.warn({ teamId, userId, error: failure.code }, 'users.info failed');
       throw e;
     }

@@ -124,11 +124,14 @@ describe('Enterprise Grid: a handoff from one workspace of the org to a colleagu
     const submit = fromB().viewSubmission({
       userId: COLLEAGUE,
       callbackId: CallbackIds.resolveModal,
-      privateMetadata: JSON.stringify({ handoffId, action: 'complete' }),
+      // The form was opened from the card in their digest: it carries where, so the card is refreshed.
+      privateMetadata: JSON.stringify({ handoffId, action: 'complete', channelId: t.fake.dmChannelFor(COLLEAGUE), messageTs: digestsIn(t, COLLEAGUE)[0]!.ts }),
       values: { [ResolveModalFields.note.block]: { [ResolveModalFields.note.action]: 'rota reviewed, two swaps made' } },
     });
     expect((await fromB().interaction(submit)).status).toBe(200);
     await eventually(async () => expect((await t.handoff.store.loadHandoff(gridA.teamId, handoffId))!.state).toBe('done'));
+    await eventually(() => expect(textOf(digestsIn(t, COLLEAGUE)[0]!)).toContain('Done'));
+    expect(t.fake.callsTo('conversations.history')).toEqual([]);
     await eventually(() => expect(t.fake.messagesIn(AUTHOR).some((m) => textOf(m).includes('You’re unblocked'))).toBe(true));
     const news = t.fake.messagesIn(AUTHOR).find((m) => textOf(m).includes('You’re unblocked'))!;
     expect(textOf(news)).toContain('rota reviewed, two swaps made');
@@ -202,5 +205,51 @@ describe('Enterprise Grid: a request from an org-level surface, with no workspac
     expect(await selectRows(t, 'handoffs')).toEqual([]);
     expect(await selectRows(t, 'users')).toEqual([]);
     expect(t.logs.slice(logs).filter((l) => /"level":(40|50)/.test(l))).toEqual([]);
+  });
+});
+
+describe('Enterprise Grid: people in two workspaces, and a workspace of the org with its own install', () => {
+  let t: TestApp;
+  /** A person who is a member of both Grid A and Grid B. */
+  const BOTH = 'WBOTH1';
+  /** Grid C: a workspace of the same org that installed Handoff for itself, and its person. */
+  const GRID_C = 'T0GRIDC';
+  const ONLY_C = 'WGRIDC1';
+  beforeAll(async () => {
+    t = await startDistributed();
+    t.fake.addUser({ id: BOTH, tz: 'Europe/Berlin', team_id: gridB.teamId, also_in: [gridA.teamId] });
+    t.fake.oauth.addWorkspace({ teamId: GRID_C, name: 'Grid C', enterpriseId: GRID });
+    t.fake.addUser({ id: ONLY_C, tz: 'Asia/Tokyo', team_id: GRID_C });
+    await installThroughBrowser(t, { enterpriseId: GRID, orgWide: true });
+    await installThroughBrowser(t, { teamId: GRID_C });
+  });
+  afterAll(async () => {
+    const fake = t?.fake;
+    await t?.close();
+    await fake?.close();
+  });
+  const answerTo = (text: RegExp) => t.fake.waitFor('response_url', (c) => text.test(String(c.args.text)));
+
+  it('someone first known in Grid B who is also a member of Grid A is known in A too when they use Handoff there: their App Home in A is theirs', async () => {
+    await requesterOf(t, gridB).command({ userId: gridB.author.id, text: `<@${BOTH}> please check the Berlin rota` });
+    await answerTo(/check the Berlin rota/);
+    expect((await selectRows(t, 'users', { userId: BOTH })).map((u) => u.teamId)).toEqual([gridB.teamId]);
+    // In A they hand something off themselves: A's handoff, their news as its author in A.
+    await requesterOf(t, gridA).command({ userId: BOTH, text: `<@${gridA.recipient.id}> please send the Q3 numbers` });
+    await answerTo(/Handoff #1 created:\* please send the Q3 numbers/);
+    expect((await selectRows(t, 'users', { userId: BOTH })).map((u) => u.teamId).sort()).toEqual([gridA.teamId, gridB.teamId]);
+    expect((await requesterOf(t, gridA).event({ type: 'app_home_opened', user: BOTH, channel: t.fake.dmChannelFor(BOTH), tab: 'home' })).status).toBe(200);
+    await eventually(() => expect(t.fake.callsTo('views.publish').filter((c) => c.args.user_id === BOTH && c.team === gridA.teamId)).toHaveLength(1));
+    expect(JSON.stringify(t.fake.homeViewFor(BOTH))).toContain('please send the Q3 numbers');
+  });
+
+  it('a colleague known only in a workspace of the org with its own install is not someone Grid A can hand off to', async () => {
+    // Known in Grid C through C's own install.
+    await requesterFor(t, GRID_C).event({ type: 'app_home_opened', user: ONLY_C, channel: t.fake.dmChannelFor(ONLY_C), tab: 'home' });
+    await eventually(async () => expect((await selectRows(t, 'users', { userId: ONLY_C })).map((u) => u.teamId)).toEqual([GRID_C]));
+    await requesterOf(t, gridA).command({ userId: AUTHOR, text: `<@${ONLY_C}> please check the Tokyo rota` });
+    const answer = await answerTo(/Nothing was created/);
+    expect(String(answer.args.text)).toContain(`<@${ONLY_C}>`);
+    expect(await selectRows(t, 'handoffRecipients', { userId: ONLY_C })).toEqual([]);
   });
 });

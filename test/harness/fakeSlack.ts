@@ -60,6 +60,8 @@ export interface FakeUserInput {
   deleted?: boolean;
   is_admin?: boolean;
   team_id?: string;
+  /** Other workspaces of the same Enterprise Grid org the person is also a member of. */
+  also_in?: string[];
   status?: FakeStatus;
 }
 
@@ -80,6 +82,7 @@ export interface FakeUser {
   deleted: boolean;
   is_admin: boolean;
   team_id: string;
+  also_in: string[];
   status?: FakeStatus;
 }
 
@@ -369,6 +372,7 @@ export class FakeSlack {
       deleted: input.deleted ?? false,
       is_admin: input.is_admin ?? false,
       team_id: input.team_id ?? this.teamId,
+      also_in: input.also_in ?? [],
       ...(input.status ? { status: input.status } : {}),
     };
     this.users.set(user.id, user);
@@ -889,7 +893,7 @@ export class FakeSlack {
     // A person of an Enterprise Grid workspace: Slack lists the org's workspaces they are in.
     const org = this.oauth.workspace(user.team_id)?.enterpriseId;
     return {
-      ...(org ? { enterprise_user: { id: user.id, enterprise_id: org, is_admin: false, is_owner: false, teams: [user.team_id] } } : {}),
+      ...(org ? { enterprise_user: { id: user.id, enterprise_id: org, is_admin: false, is_owner: false, teams: [user.team_id, ...user.also_in] } } : {}),
       id: user.id,
       team_id: user.team_id,
       name: user.name,

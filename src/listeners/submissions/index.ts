@@ -159,7 +159,8 @@ export function registerSubmissions(router: ListenerRouter, deps: ListenerDeps):
     await ack();
     const late = out === 'timeout' ? await acting : out;
     if (!late.ok) deps.logger.error({ err: late.error }, 'could not save a resolution');
-    const h = (await deps.handoffs.find(teamId, meta.handoffId)) ?? null;
+    // The handoff as acting left it (it may be a sibling workspace's, which `find` would not see here).
+    const h = (late.ok && late.value.ok ? late.value.handoff : await deps.handoffs.find(teamId, meta.handoffId)) ?? null;
     const message = late.ok ? late.value.message : NOT_SAVED_LATE;
     await afterChange(deps, body, h, message, null, meta);
   });
@@ -183,7 +184,8 @@ export function registerSubmissions(router: ListenerRouter, deps: ListenerDeps):
     await ack();
     const late = out === 'timeout' ? await acting : out;
     if (!late.ok) deps.logger.error({ err: late.error }, 'could not save a reassignment');
-    await afterChange(deps, body, (await deps.handoffs.find(teamId, meta.handoffId)) ?? null, late.ok ? late.value.message : NOT_SAVED_LATE, null, meta);
+    const h = (late.ok && late.value.ok ? late.value.handoff : await deps.handoffs.find(teamId, meta.handoffId)) ?? null;
+    await afterChange(deps, body, h, late.ok ? late.value.message : NOT_SAVED_LATE, null, meta);
   });
 
   router.view(CallbackIds.settingsModal, async ({ ack, body, view }) => {

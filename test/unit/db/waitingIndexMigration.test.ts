@@ -42,4 +42,7 @@ it('fills the copies of state and age from each recipient row’s handoff', () =
     .all() as Array<{ detail: string }>;
   // One index, read in order: no sort of every ask the person was ever on.
   expect(plan.map((p) => p.detail)).toEqual([expect.stringContaining('recipients_waiting_idx')]);
+  // A workspace's own rows (export, the purge after an uninstall) are found by index too, not by a scan.
+  const purge = sqlite.prepare(`explain query plan select rowid from handoff_recipients where team_id = 'T1' limit 500`).all() as Array<{ detail: string }>;
+  expect(purge.map((p) => p.detail)).toEqual([expect.stringContaining('recipients_team_idx')]);
 });

@@ -7,6 +7,8 @@ describe('identityProblem', () => {
     expect(identityProblem({ user: { id: 'U1' }, team: { id: 'T1' } })).toBeNull();
     expect(identityProblem({ user: { id: 'W1', team_id: 'T1' }, team: null })).toBeNull();
     expect(identityProblem({ event: { type: 'message' } })).toBeNull();
+    // A form of an org-wide install: the workspace only as the one the app is installed in.
+    expect(identityProblem({ user: { id: 'W1' }, team: null, view: { app_installed_team_id: 'T1' } })).toBeNull();
   });
 
   it('refuses a missing or malformed user or workspace', () => {
