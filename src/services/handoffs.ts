@@ -117,11 +117,21 @@ export class HandoffService {
     return refusal ? { ok: false, message: refusal.message } : { ok: true, handoff: h };
   }
 
-  /** `/handoff done 12 shipped`: the number people type, not the database id. */
+  /**
+   * `/handoff done 12 shipped`: the number people type, not the database id. A number is this
+   * workspace's; when it has no such handoff, one of a sibling workspace of the org that waits on the
+   * person here (their list shows it with its own number) is meant, if exactly one does.
+   */
   async completeByNumber(teamId: string, userId: string, number: number, note: string): Promise<ActOutcome> {
-    const id = await this.store.findHandoffIdByNumber(teamId, number);
+    const id = (await this.store.findHandoffIdByNumber(teamId, number)) ?? (await this.siblingNumbered(teamId, userId, number));
+    if (id === 'several') return { ok: false, message: `More than one handoff numbered #${number} waits on you (from other workspaces): use the Done button on the one you mean.` };
     if (id === undefined) return { ok: false, message: `I can’t find handoff #${number}. \`${COMMAND} list\` shows yours.` };
     return this.act(teamId, userId, id, { kind: 'complete', note }, note || null);
+  }
+
+  private async siblingNumbered(teamId: string, userId: string, number: number): Promise<number | 'several' | undefined> {
+    const numbered = (await this.store.listWaitingOn(teamId, userId)).filter((h) => h.teamId !== teamId && h.number === number);
+    return numbered.length > 1 ? 'several' : numbered[0]?.id;
   }
 
   /**

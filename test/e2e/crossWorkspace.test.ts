@@ -157,6 +157,17 @@ describe('Enterprise Grid: a handoff from one workspace of the org to a colleagu
     expect(publish.map((c) => c.team)).toEqual([gridB.teamId]);
   });
 
+  it('typed in Grid B, `/handoff done 2` means the ask numbered #2 that waits on them from Grid A (B has no #2 of its own)', async () => {
+    await fromB().command({ userId: COLLEAGUE, text: 'done 2 lease signed' });
+    await answerTo(/#2/);
+    const second = (await selectRows(t, 'handoffs', { teamId: gridA.teamId, number: 2 }))[0]!;
+    await eventually(async () => expect((await t.handoff.store.loadHandoff(gridA.teamId, second.id as number))!.state).toBe('done'));
+    expect((await t.handoff.store.loadHandoff(gridA.teamId, second.id as number))!.resolutionNote).toBe('lease signed');
+    // Someone of Grid B it does not wait on: nothing numbered #1 here or waiting on them.
+    await fromB().command({ userId: gridB.author.id, text: 'done 1 not mine' });
+    await answerTo(/can’t find handoff #1/);
+  });
+
   it('someone of a workspace outside the org (its own install) still cannot be named from Grid A', async () => {
     await fromA().command({ userId: AUTHOR, text: `<@${acme.recipient.id}> please check the Acme rota` });
     const answer = await answerTo(/Nothing was created/);
