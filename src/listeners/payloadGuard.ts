@@ -8,6 +8,7 @@
 import type { AnyMiddlewareArgs, App, RespondFn } from '@slack/bolt';
 import type { Logger } from '../logger';
 import { isSlackId } from '../domain/slackText';
+import { noticeModal } from '../views/noticeModal';
 
 const isId = isSlackId;
 
@@ -65,6 +66,11 @@ export function registerPayloadGuard(app: App, logger: Logger): void {
     logger.info({ problem }, 'request from the org level, not a workspace: the person is told to use a workspace');
     if ((body as LooseBody).command !== undefined) {
       await ack?.({ response_type: 'ephemeral', text: ORG_LEVEL_ANSWER });
+      return;
+    }
+    // A form has no response_url: the answer replaces the form, so what was typed is not closed away unexplained.
+    if ((body as { type?: unknown }).type === 'view_submission') {
+      await ack?.({ response_action: 'update', view: noticeModal('Handoff', ORG_LEVEL_ANSWER) });
       return;
     }
     if (ack) await ack();

@@ -188,7 +188,7 @@ describe('Enterprise Grid: a request from an org-level surface, with no workspac
     await fake?.close();
   });
 
-  it('a command and a click that name the org but no workspace are told to use a workspace; nothing runs, is stored or is called', async () => {
+  it('a command, a click and a form that name the org but no workspace are told to use a workspace; nothing runs, is stored or is called', async () => {
     const slack = requesterOf(t, gridA);
     const before = t.fake.calls.length;
     const logs = t.logs.length;
@@ -210,6 +210,14 @@ describe('Enterprise Grid: a request from an org-level surface, with no workspac
     expect((await slack.interaction(click)).status).toBe(200);
     const told = await t.fake.waitFor('response_url', (c) => c.args.response_url === url);
     expect(told.args.text).toBe(ORG_LEVEL_ANSWER);
+
+    // A form: no response_url, so the answer replaces it.
+    const form = slack.viewSubmission({ userId: AUTHOR, callbackId: CallbackIds.handoffModal, values: {} });
+    const view = { ...(form.view as Record<string, unknown>) };
+    delete view.app_installed_team_id;
+    const submitted = await slack.interaction({ ...form, team: null, user: { id: AUTHOR, username: 'ana', name: 'ana' }, view });
+    expect(submitted.status).toBe(200);
+    expect(submitted.json).toMatchObject({ response_action: 'update', view: { type: 'modal', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: ORG_LEVEL_ANSWER } }] } });
 
     expect(await t.handoff.inFlight.drain(10_000)).toBe(true);
     expect(t.fake.calls.slice(before).map((c) => c.method)).toEqual(['response_url']);
