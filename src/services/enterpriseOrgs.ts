@@ -52,11 +52,13 @@ export async function homeInOrg(store: OrgStore, teamId: string, user: OrgMember
   const row = await knownInOrg(store, teamId, user.id);
   if (row) return row.teamId;
   const theirs = [user.team_id, ...(user.enterprise_user?.teams ?? [])].filter((t): t is string => typeof t === 'string' && t !== teamId && t.startsWith('T'));
-  const home = theirs.find((t) => known.includes(t)) ?? theirs[0];
-  if (!home) return null;
-  // Slack says it is the org's: its deliveries then find the org's token.
-  if (!known.includes(home)) await store.linkWorkspaceToEnterprise(home, org, now);
-  return (await orgServing(store, home)) === org ? home : null;
+  // Workspaces Handoff has seen first, then the rest, in Slack's order; the first the org's install serves.
+  for (const t of [...new Set([...theirs.filter((x) => known.includes(x)), ...theirs])]) {
+    // Slack says it is the org's: its deliveries then find the org's token.
+    if (!known.includes(t)) await store.linkWorkspaceToEnterprise(t, org, now);
+    if ((await orgServing(store, t)) === org) return t;
+  }
+  return null;
 }
 
 /**
