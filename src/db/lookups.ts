@@ -19,14 +19,19 @@ export interface PersonRef {
   userId: string;
 }
 
+/** Each person once (the first workspace named for them), in order. */
+export function uniquePeople(people: Iterable<PersonRef>): PersonRef[] {
+  const unique = new Map<string, PersonRef>();
+  for (const p of people) if (!unique.has(p.userId)) unique.set(p.userId, p);
+  return [...unique.values()];
+}
+
 /**
  * The people Handoff knows among `people`, each read in their own workspace, by user id (one org's
  * user ids are the same in all its workspaces; a card names people of one workspace or one org).
  */
 export async function usersOf(store: StoreOf<UserQueries>, people: Iterable<PersonRef>): Promise<Map<string, UserRow>> {
-  const unique = new Map<string, PersonRef>();
-  for (const p of people) if (!unique.has(p.userId)) unique.set(p.userId, p);
-  const refs = [...unique.values()];
+  const refs = uniquePeople(people);
   const rows = await Promise.all(refs.map((p) => store.getUser(p.teamId, p.userId)));
   const byId = new Map<string, UserRow>();
   rows.forEach((row, i) => row && byId.set(refs[i]!.userId, row));

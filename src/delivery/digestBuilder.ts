@@ -15,6 +15,7 @@ import { holidaysFromZone, scheduleKeyOf, scheduleOf, zoneOf } from '../domain/p
 import { neededBySoon, staleThresholdOf, staleWorkingDays } from '../domain/followThrough';
 import { holidayPhrase } from '../views/availability';
 import { peopleOnCards } from '../views/whereIs';
+import { uniquePeople, type PersonRef } from '../db/lookups';
 import { digestMessage, type DigestLateness, type DigestMessage, type DigestMode } from '../views/digestMessage';
 
 export type DigestItem = HandoffWithRecipients & { snoozedUntilDate: string | null; staleDays?: number | null; nudged?: boolean };
@@ -166,8 +167,8 @@ export class DigestBuilder {
   }
 
   /** Cards name where each person is (the city): everyone the cards name, looked up once per digest. */
-  private async cityOf(people: Array<{ teamId: string; userId: string }>): Promise<(userId: string) => string | null> {
-    const unique = [...new Map(people.map((p) => [p.userId, p])).values()];
+  private async cityOf(people: PersonRef[]): Promise<(userId: string) => string | null> {
+    const unique = uniquePeople(people);
     const zones = await Promise.all(unique.map((p) => this.store.zoneColumns(p.teamId, p.userId)));
     const cities = new Map<string, string | null>();
     zones.forEach((z, i) => cities.set(unique[i]!.userId, z && (z.tzOverride || z.slackTz) ? cityOf(zoneOf(z)) : null));

@@ -10,7 +10,7 @@ import { scheduleOf } from '../domain/personSchedule';
 import type { WorkSchedule } from '../domain/workSchedule';
 import { healthChartSvg } from '../views/healthChart';
 import { svgToPng } from '../views/rasterise';
-import { knownInOrg, type OrgStore } from './enterpriseOrgs';
+import { knownInOrgMany, type OrgStore } from './enterpriseOrgs';
 
 /** The report's reads, and where colleagues of sibling workspaces of the org are known. */
 export type HealthStore = HealthQueries & OrgStore;
@@ -30,11 +30,13 @@ export async function healthReport(store: HealthStore, teamId: string, period: H
   const rows = await store.healthPeople(teamId, [...ids]);
   // A colleague of a sibling workspace of the org (one org-wide install) is known in their own workspace.
   const here = new Set(rows.map((u) => u.userId));
-  for (const id of ids) {
-    if (here.has(id)) continue;
-    const row = await knownInOrg(store, teamId, id);
-    if (row) rows.push(row);
-  }
+  rows.push(
+    ...(await knownInOrgMany(
+      store,
+      teamId,
+      [...ids].filter((id) => !here.has(id)),
+    )),
+  );
   // Away periods are not kept historically: today's "away until" must not blank out last month.
   const schedules = new Map<string, WorkSchedule>(rows.map((u) => [u.userId, { ...scheduleOf(u), awayUntil: null }]));
   return computeHealthReport({ period, events, deflections, schedules });

@@ -30,9 +30,26 @@ export async function orgServing(store: OrgStore, teamId: string): Promise<strin
  * one of them: its people are another installation's.
  */
 export async function knownInOrg(store: OrgStore, teamId: string, userId: string): Promise<UserRow | undefined> {
+  return (await knownInOrgMany(store, teamId, [userId]))[0];
+}
+
+/** `knownInOrg` for several people: the org and its workspaces are read once. */
+export async function knownInOrgMany(store: OrgStore, teamId: string, userIds: Iterable<string>): Promise<UserRow[]> {
+  const ids = [...userIds];
+  if (ids.length === 0) return [];
   const org = await orgServing(store, teamId);
-  if (!org) return undefined;
-  for (const t of await store.teamsOfEnterprise(org)) {
+  if (!org) return [];
+  const teams = await store.teamsOfEnterprise(org);
+  const rows: UserRow[] = [];
+  for (const id of ids) {
+    const row = await rowInOrg(store, org, teams, teamId, id);
+    if (row) rows.push(row);
+  }
+  return rows;
+}
+
+async function rowInOrg(store: OrgStore, org: string, teams: readonly string[], teamId: string, userId: string): Promise<UserRow | undefined> {
+  for (const t of teams) {
     if (t === teamId) continue;
     const row = await store.getUser(t, userId);
     if (row && (await orgServing(store, t)) === org) return row;
@@ -49,7 +66,7 @@ export async function homeInOrg(store: OrgStore, teamId: string, user: OrgMember
   const org = user.enterprise_user?.enterprise_id;
   if (!org || (await orgServing(store, teamId)) !== org) return null;
   const known = await store.teamsOfEnterprise(org);
-  const row = await knownInOrg(store, teamId, user.id);
+  const row = await rowInOrg(store, org, known, teamId, user.id);
   if (row) return row.teamId;
   const theirs = [user.team_id, ...(user.enterprise_user?.teams ?? [])].filter((t): t is string => typeof t === 'string' && t !== teamId && t.startsWith('T'));
   // Workspaces Handoff has seen first, then the rest, in Slack's order; the first the org's install serves.

@@ -9,6 +9,7 @@ import { zoneOf, type PersonScheduleFields } from '../domain/personSchedule';
 import { cityOf, formatLocal } from '../time';
 import { awayPhrase, holidayPhrase } from './availability';
 import type { HandoffWithRecipients } from '../db/queries/handoffs';
+import type { PersonRef } from '../db/lookups';
 
 export type PersonZone = PersonScheduleFields;
 
@@ -45,8 +46,8 @@ export function whereIsFrom(lookup: (userId: string) => PersonZone | undefined, 
  * them in (a recipient's own, which in an Enterprise Grid org may be a sibling of the handoff's): what
  * its `whereIs`/`nameOf` may ask about.
  */
-export function peopleOnCards(handoffs: Iterable<Pick<HandoffWithRecipients, 'teamId' | 'authorId' | 'recipients'>>): Array<{ teamId: string; userId: string }> {
-  const people: Array<{ teamId: string; userId: string }> = [];
+export function peopleOnCards(handoffs: Iterable<Pick<HandoffWithRecipients, 'teamId' | 'authorId' | 'recipients'>>): PersonRef[] {
+  const people: PersonRef[] = [];
   for (const h of handoffs) {
     people.push({ teamId: h.teamId, userId: h.authorId });
     for (const r of h.recipients) if (r.active) people.push({ teamId: r.recipientTeamId, userId: r.userId });

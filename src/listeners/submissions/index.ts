@@ -12,6 +12,7 @@ import { safeMrkdwn } from '../../views/text';
 import { explainOneShotFailure } from '../../slack/errors';
 import type { SettingsField } from '../../services/settings';
 import type { AdminField } from '../../services/adminSettings';
+import type { ActOutcome, HandoffWithRecipients } from '../../services/handoffs';
 import { afterChange } from '../afterChange';
 import { teamIdOf, type ListenerDeps } from '../context';
 import { ACK_BUDGET_MS, withDeadline } from '../../deadline';
@@ -32,6 +33,14 @@ const NOT_SAVED_LATE = 'Sorry — that didn’t go through (the database was bus
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /** A promise that never rejects, so a failed save can be answered instead of escaping the listener. */
+/**
+ * The handoff as acting left it, else as it is now in this workspace: it may be a sibling workspace's
+ * (a colleague acting from their own), which `find` would not see here.
+ */
+async function handoffAfter(deps: ListenerDeps, acted: Settled<ActOutcome>, teamId: string, handoffId: number): Promise<HandoffWithRecipients | null> {
+  return (acted.ok && acted.value.ok ? acted.value.handoff : await deps.handoffs.find(teamId, handoffId)) ?? null;
+}
+
 function settle<T>(p: Promise<T>): Promise<Settled<T>> {
   return p.then(
     (value) => ({ ok: true as const, value }),
@@ -159,8 +168,7 @@ export function registerSubmissions(router: ListenerRouter, deps: ListenerDeps):
     await ack();
     const late = out === 'timeout' ? await acting : out;
     if (!late.ok) deps.logger.error({ err: late.error }, 'could not save a resolution');
-    // The handoff as acting left it (it may be a sibling workspace's, which `find` would not see here).
-    const h = (late.ok && late.value.ok ? late.value.handoff : await deps.handoffs.find(teamId, meta.handoffId)) ?? null;
+    const h = await handoffAfter(deps, late, teamId, meta.handoffId);
     const message = late.ok ? late.value.message : NOT_SAVED_LATE;
     await afterChange(deps, body, h, message, null, meta);
   });
@@ -184,7 +192,7 @@ export function registerSubmissions(router: ListenerRouter, deps: ListenerDeps):
     await ack();
     const late = out === 'timeout' ? await acting : out;
     if (!late.ok) deps.logger.error({ err: late.error }, 'could not save a reassignment');
-    const h = (late.ok && late.value.ok ? late.value.handoff : await deps.handoffs.find(teamId, meta.handoffId)) ?? null;
+    const h = await handoffAfter(deps, late, teamId, meta.handoffId);
     await afterChange(deps, body, h, late.ok ? late.value.message : NOT_SAVED_LATE, null, meta);
   });
 
