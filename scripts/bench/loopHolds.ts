@@ -31,7 +31,8 @@ export function loopHolds(): LoopHolds {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-holds-')), 'holds.json');
   const read = (): Hold[] => {
     try {
-      return JSON.parse(fs.readFileSync(file, 'utf8')) as Hold[];
+      const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+      return lines.flatMap((line) => JSON.parse(line) as Hold[]);
     } catch {
       return []; // not written yet, or not Linux
     }

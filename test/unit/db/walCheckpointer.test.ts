@@ -100,6 +100,29 @@ describe('background WAL checkpoints', () => {
     expect(restartedAfter).not.toBeNull();
   });
 
+  it('while commits keep coming the log starts again once per restartFrames, not after every checkpoint', async () => {
+    // Each start costs the commit that makes it an fsync of the log's header, on the main thread.
+    checkpointer = startWalCheckpointer(sqlite, logger(), { intervalMs: 20, retryMs: 2, restartFrames: 200 });
+    const insert = sqlite.prepare('insert into t (v) values (?)');
+    insert.run('first');
+    const before = logRestarts();
+    // Small commits with pauses long enough for checkpoints to end between two of them.
+    const commits = 600;
+    for (let i = 0; i < commits; i++) {
+      insert.run('x'.repeat(300));
+      await new Promise((resolve) => setTimeout(resolve, 4));
+    }
+    const restarts = logRestarts() - before;
+    // A commit writes one or two pages: at most 1,200 frames, so at most 6 starts at 200 frames each,
+    // plus the first. (Not holding, the log started again about 190 times here: after every
+    // checkpoint that ended between two commits.)
+    expect(restarts).toBeGreaterThan(0);
+    expect(restarts).toBeLessThanOrEqual(Math.ceil((2 * commits) / 200) + 2);
+    // And the log stays about that long: held, it never grows much past restartFrames.
+    expect(walBytes()).toBeLessThan(4 * 4096 * 200);
+    expect(logged).toEqual([]);
+  });
+
   it('an idle app costs one checkpoint per interval, not one per retry', async () => {
     checkpointer = startWalCheckpointer(sqlite, logger(), { intervalMs: 300, retryMs: 5 });
     writeBatch();
