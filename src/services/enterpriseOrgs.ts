@@ -9,7 +9,7 @@ import type { HandoffWithRecipients } from '../db/queries/handoffs';
 import type { UserRow } from '../db/queries/users';
 
 /** The reads and writes the org rules need. */
-export type OrgStore = Pick<Store, 'findInstallation' | 'teamsOfEnterprise' | 'getUser' | 'linkWorkspaceToEnterprise' | 'handoffTeamOf' | 'loadHandoff'>;
+export type OrgStore = Pick<Store, 'findInstallation' | 'teamsOfEnterprise' | 'getUser' | 'linkWorkspaceToEnterprise' | 'handoffTeamOf' | 'loadHandoff' | 'getWorkspace'>;
 
 /** What Slack says about a person's org (users.info). */
 export interface OrgMember {
@@ -22,6 +22,16 @@ export interface OrgMember {
 export async function orgServing(store: OrgStore, teamId: string): Promise<string | null> {
   const installation = await store.findInstallation(teamId, null);
   return installation?.isEnterpriseInstall ? installation.installationId : null;
+}
+
+/**
+ * Whether the org-wide install of `org` serves `teamId` now: not a workspace with its own install, nor
+ * one the org's admins took Handoff away from (team_access_revoked: paused as uninstalled, its data
+ * kept until its retention ends).
+ */
+export async function servedBy(store: OrgStore, teamId: string, org: string): Promise<boolean> {
+  if ((await orgServing(store, teamId)) !== org) return false;
+  return (await store.getWorkspace(teamId))?.status !== 'uninstalled';
 }
 
 /**
@@ -52,7 +62,7 @@ async function rowInOrg(store: OrgStore, org: string, teams: readonly string[], 
   for (const t of teams) {
     if (t === teamId) continue;
     const row = await store.getUser(t, userId);
-    if (row && (await orgServing(store, t)) === org) return row;
+    if (row && (await servedBy(store, t, org))) return row;
   }
   return undefined;
 }
@@ -73,7 +83,7 @@ export async function homeInOrg(store: OrgStore, teamId: string, user: OrgMember
   for (const t of [...new Set([...theirs.filter((x) => known.includes(x)), ...theirs])]) {
     // Slack says it is the org's: its deliveries then find the org's token.
     if (!known.includes(t)) await store.linkWorkspaceToEnterprise(t, org, now);
-    if ((await orgServing(store, t)) === org) return t;
+    if (await servedBy(store, t, org)) return t;
   }
   return null;
 }

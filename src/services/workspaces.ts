@@ -11,6 +11,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { classifySlackError } from '../slack/errors';
 import type { UninstalledFrom } from './installations';
+import { orgServing } from './enterpriseOrgs';
 
 /** While a workspace is paused, how often Slack is asked whether the token works again. */
 export const PAUSED_RECHECK_MS = 10 * 60_000;
@@ -44,6 +45,41 @@ export class WorkspaceService {
     if (from.teamId && !teams.includes(from.teamId)) teams.push(from.teamId);
     for (const teamId of teams) await this.pause(teamId, reason);
     await this.forgetTokens(from);
+  }
+
+  /**
+   * team_access_revoked: the org-wide install of `enterpriseId` was taken away from these workspaces.
+   * Delivery there stops and their retention starts, as with an uninstall; the org's tokens stay (its
+   * other workspaces keep Handoff). A workspace the org does not serve is left alone, whatever the
+   * event names.
+   */
+  async orgAccessRevoked(enterpriseId: string, teamIds: readonly string[]): Promise<void> {
+    for (const teamId of teamIds) {
+      if ((await orgServing(this.store, teamId)) !== enterpriseId) {
+        this.logger.warn({ teamId, enterpriseId }, 'team_access_revoked names a workspace this org does not serve: ignored');
+        continue;
+      }
+      await this.store.setWorkspaceStatus(teamId, 'uninstalled', this.clock.now());
+      this.logger.warn({ teamId, enterpriseId }, 'Handoff removed from a workspace of the org: delivery there stopped, data kept');
+    }
+  }
+
+  /**
+   * team_access_granted: the org-wide install of `enterpriseId` serves these workspaces (again): they
+   * are the org's, and in one it was taken away from within its retention, what waited is delivered.
+   * A workspace Handoff knows as another org's, or with its own install, is left alone.
+   */
+  async orgAccessGranted(enterpriseId: string, teamIds: readonly string[]): Promise<void> {
+    for (const teamId of teamIds) {
+      const org = (await this.store.getWorkspace(teamId))?.enterpriseId;
+      const own = await this.store.findInstallation(teamId, null);
+      if ((org && org !== enterpriseId) || (own && !own.isEnterpriseInstall)) {
+        this.logger.warn({ teamId, enterpriseId }, 'team_access_granted names a workspace of another org, or with its own install: ignored');
+        continue;
+      }
+      if (!org) await this.store.linkWorkspaceToEnterprise(teamId, enterpriseId, this.clock.now());
+      if ((await orgServing(this.store, teamId)) === enterpriseId) await this.resumeIfPaused(teamId);
+    }
   }
 
   /** Slack accepts the token for `teamId` again: deliver what waited (the next tick does). */

@@ -176,6 +176,58 @@ describe('Enterprise Grid: a handoff from one workspace of the org to a colleagu
   });
 });
 
+describe('Enterprise Grid: the org’s admins take Handoff away from a workspace, and give it back', () => {
+  let t: TestApp;
+  const fromA = () => requesterOf(t, gridA);
+  const answerTo = (text: RegExp) => t.fake.waitFor('response_url', (c) => text.test(String(c.args.text)));
+  const statusOf = async (teamId: string) => (await t.handoff.store.getWorkspace(teamId))?.status ?? 'active';
+
+  beforeAll(async () => {
+    t = await startDistributed();
+    await installThroughBrowser(t, { enterpriseId: GRID, orgWide: true });
+    await installThroughBrowser(t, { teamId: acme.teamId });
+    await fromA().command({ userId: AUTHOR, text: `<@${COLLEAGUE}> please review the Sydney rota` });
+    await answerTo(/Handoff #1 created/);
+  });
+  afterAll(async () => {
+    const fake = t?.fake;
+    await t?.close();
+    await fake?.close();
+  });
+
+  it('team_access_revoked for Grid B: B is paused (its data kept), A and the org’s token keep working, and B’s people can no longer be named from A', async () => {
+    const res = await fromA().event({ type: 'team_access_revoked', team_ids: [gridB.teamId] });
+    expect(res.status).toBe(200);
+    await eventually(async () => expect(await statusOf(gridB.teamId)).toBe('uninstalled'));
+    expect(await statusOf(gridA.teamId)).toBe('active');
+    expect(await t.handoff.store.getInstallation(GRID)).toBeDefined();
+    expect(await selectRows(t, 'handoffRecipients', { userId: COLLEAGUE })).toHaveLength(1);
+
+    await fromA().command({ userId: AUTHOR, text: `<@${COLLEAGUE}> please check the Sydney lease` });
+    expect(String((await answerTo(/Nothing was created/)).args.text)).toContain(`<@${COLLEAGUE}> isn’t a member of this workspace`);
+    await fromA().command({ userId: AUTHOR, text: `<@${gridA.recipient.id}> please check the Delhi lease` });
+    await answerTo(/Handoff #2 created/);
+  });
+
+  it('an event of the org naming a workspace it does not serve (one with its own install) changes nothing there', async () => {
+    await fromA().event({ type: 'team_access_revoked', team_ids: [acme.teamId] });
+    await fromA().event({ type: 'team_access_granted', team_ids: [acme.teamId] });
+    await requesterOf(t, acme).command({ userId: acme.author.id, text: `<@${acme.recipient.id}> please check the Acme rota` });
+    await answerTo(/Handoff #1 created/);
+    expect(await statusOf(acme.teamId)).toBe('active');
+    expect((await t.handoff.store.getWorkspace(acme.teamId))?.enterpriseId ?? null).toBeNull();
+  });
+
+  it('team_access_granted for Grid B within its retention: B is active again and its colleague can be named again; a new workspace becomes the org’s', async () => {
+    await fromA().event({ type: 'team_access_granted', team_ids: [gridB.teamId, 'T0GRIDC'] });
+    await eventually(async () => expect(await statusOf(gridB.teamId)).toBe('active'));
+    expect(await t.handoff.store.teamsOfEnterprise(GRID)).toEqual([gridA.teamId, gridB.teamId, 'T0GRIDC']);
+    await fromA().command({ userId: AUTHOR, text: `<@${COLLEAGUE}> please check the Sydney lease` });
+    await answerTo(/Handoff #3 created/);
+    expect((await selectRows(t, 'handoffRecipients', { userId: COLLEAGUE })).map((r) => r.recipientTeamId)).toEqual([gridB.teamId, gridB.teamId]);
+  });
+});
+
 describe('Enterprise Grid: a request from an org-level surface, with no workspace', () => {
   let t: TestApp;
   beforeAll(async () => {

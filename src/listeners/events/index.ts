@@ -2,6 +2,7 @@
 import { isExternalUser, type SlackUserObject } from '../../services/people';
 import { outcomeLabel, type IgnoredBecause } from '../../services/deflection';
 import type { Context } from '@slack/bolt';
+import { isSlackId } from '../../domain/slackText';
 import type { UninstalledFrom } from '../../services/installations';
 import type { ListenerDeps } from '../context';
 import type { ListenerRouter } from '../router';
@@ -33,6 +34,17 @@ export function registerEvents(router: ListenerRouter, deps: ListenerDeps): void
     await deps.workspaces.uninstalled({ ...uninstalledFrom(context), botUserIds }, 'tokens_revoked');
   });
 
+  // An org-wide install: the org's admins add Handoff to some of its workspaces, or take it away.
+  // Only the org-wide install's own events count (Slack sends them to it alone).
+  router.event('team_access_granted', async ({ event, context }) => {
+    const teams = teamIdsOf(event);
+    if (context.isEnterpriseInstall && context.enterpriseId && teams.length > 0) await deps.workspaces.orgAccessGranted(context.enterpriseId, teams);
+  });
+  router.event('team_access_revoked', async ({ event, context }) => {
+    const teams = teamIdsOf(event);
+    if (context.isEnterpriseInstall && context.enterpriseId && teams.length > 0) await deps.workspaces.orgAccessRevoked(context.enterpriseId, teams);
+  });
+
   router.event('message', async ({ event, body, context }) => {
     const teamId = context.teamId ?? (body as { team_id?: string }).team_id ?? 'unknown';
     const eventId = (body as { event_id?: string }).event_id;
@@ -46,6 +58,12 @@ export function registerEvents(router: ListenerRouter, deps: ListenerDeps): void
       deps.logger.debug({ teamId, eventId, outcome: outcomeLabel(outcome) }, 'message event');
     }
   });
+}
+
+/** team_access_granted/revoked's workspaces (up to 1,000 per event). */
+function teamIdsOf(event: object): string[] {
+  const ids: unknown = (event as { team_ids?: unknown }).team_ids;
+  return Array.isArray(ids) ? ids.filter((id): id is string => isSlackId(id)) : [];
 }
 
 function uninstalledFrom(context: Context): UninstalledFrom {

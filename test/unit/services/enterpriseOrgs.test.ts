@@ -2,6 +2,7 @@
 import { homeInOrg, knownInOrg, orgServing, siblingHandoff, type OrgStore } from '../../../src/services/enterpriseOrgs';
 import type { InstallationRow } from '../../../src/db/queries/installations';
 import type { UserRow } from '../../../src/db/queries/users';
+import type { WorkspaceRow } from '../../../src/db/queries/workspaces';
 import { handoffRow } from '../../harness/handoffRows';
 
 const NOW = new Date('2026-12-03T12:00:00Z');
@@ -20,6 +21,8 @@ function world() {
     ['E2', { installationId: 'E2', isEnterpriseInstall: true }],
   ]);
   const users = new Set<string>();
+  /** Workspaces the org's admins took Handoff away from (team_access_revoked). */
+  const removed = new Set<string>();
   const handoffs = new Map<number, ReturnType<typeof handoffRow>>();
   const store: OrgStore = {
     findInstallation: async (teamId) => {
@@ -37,8 +40,9 @@ function world() {
     linkWorkspaceToEnterprise: async (teamId, e) => void linked.set(teamId, e),
     handoffTeamOf: async (id) => handoffs.get(id)?.teamId,
     loadHandoff: async (teamId, id) => (handoffs.get(id)?.teamId === teamId ? handoffs.get(id) : undefined),
+    getWorkspace: async (teamId) => ({ teamId, enterpriseId: linked.get(teamId) ?? null, status: removed.has(teamId) ? 'uninstalled' : 'active' }) as WorkspaceRow,
   };
-  return { store, users, handoffs, linked };
+  return { store, users, handoffs, linked, removed };
 }
 
 const member = (id: string, team: string, teams: string[], org = 'E1') => ({ id, team_id: team, enterprise_user: { enterprise_id: org, teams } });
@@ -68,6 +72,17 @@ describe('knownInOrg and homeInOrg', () => {
     expect(await homeInOrg(store, 'TA', member('W2', 'TC', ['TC', 'TD', 'TB']), NOW)).toBe('TB');
     expect(await homeInOrg(store, 'TA', member('W3', 'TC', ['TC', 'TD']), NOW)).toBe('TD');
     expect(linked.get('TD')).toBe('E1');
+  });
+
+  it("a workspace the org took Handoff away from is nobody's home: known there, a colleague is served in another of theirs", async () => {
+    const { store, users, removed } = world();
+    users.add('TB/W7');
+    removed.add('TB');
+    expect(await knownInOrg(store, 'TA', 'W7')).toBeUndefined();
+    expect(await homeInOrg(store, 'TA', member('W7', 'TB', ['TB']), NOW)).toBeNull();
+    expect(await homeInOrg(store, 'TA', member('W7', 'TB', ['TB', 'TD']), NOW)).toBe('TD');
+    removed.delete('TB'); // granted again
+    expect((await knownInOrg(store, 'TA', 'W7'))?.teamId).toBe('TB');
   });
 
   it('nobody from another org, nobody asked about from a workspace with its own install, and nobody without an org', async () => {
