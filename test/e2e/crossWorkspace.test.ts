@@ -6,13 +6,15 @@
  * show the ask, and they act on it from B. Nobody else of B, and nobody of another workspace, can.
  * The e2e-postgres project runs this file on PostgreSQL too.
  */
+import { randomUUID } from 'node:crypto';
 import { eventually, type TestApp } from '../harness/testApp';
 import type { FakeMessage } from '../harness/fakeSlack';
 import { installThroughBrowser, requesterFor } from '../harness/install';
 import { selectRows } from '../harness/testDb';
 import { ActionIds, CallbackIds, MetadataEventTypes, ResolveModalFields } from '../../src/ids';
 import { ORG_LEVEL_ANSWER } from '../../src/listeners/payloadGuard';
-import { GRID, requesterOf, startDistributed, WORKSPACES } from './distributed.support';
+import { GRID, requesterOf, startDistributed, startReplica, WORKSPACES } from './distributed.support';
+import { modalValues } from '../harness/handoffForm';
 
 const acme = WORKSPACES[0]!;
 const gridA = WORKSPACES[2]!;
@@ -98,9 +100,9 @@ describe('Enterprise Grid: a handoff from one workspace of the org to a colleagu
     expect(await selectRows(t, 'handoffEvents', { handoffId, kind: 'acknowledged' })).toEqual([]);
   });
 
-  it('the colleague acknowledges it from their digest in Grid B: the handoff in A changes, and the event is A’s', async () => {
+  it('the colleague acknowledges it from their digest in Grid B (a double click: the same click twice at once): the handoff in A changes once, and the event is A’s', async () => {
     const digest = digestsIn(t, COLLEAGUE)[0]!;
-    const url = t.fake.responseUrl();
+    const urls = [t.fake.responseUrl(), t.fake.responseUrl()];
     const click = fromB().blockAction({
       userId: COLLEAGUE,
       actionId: ActionIds.acknowledge,
@@ -108,9 +110,14 @@ describe('Enterprise Grid: a handoff from one workspace of the org to a colleagu
       channelId: t.fake.dmChannelFor(COLLEAGUE),
       messageTs: digest.ts,
     });
-    expect((await fromB().interaction({ ...click, response_url: url })).status).toBe(200);
-    const told = await t.fake.waitFor('response_url', (c) => c.args.response_url === url);
-    expect(String(told.args.text)).toBe('You acknowledged #1 “please review the Sydney rota”.');
+    const answers = await Promise.all(urls.map((url) => fromB().interaction({ ...click, response_url: url })));
+    expect(answers.map((r) => r.status)).toEqual([200, 200]);
+    // Both clicks are told what happened: one acknowledged it, the other finds it done.
+    const told = await Promise.all(urls.map((url) => t.fake.waitFor('response_url', (c) => c.args.response_url === url)));
+    expect(told.map((c) => String(c.args.text)).sort()).toEqual([
+      expect.stringMatching(/^Handoff #1 is (already|now) acknowledged\.$/),
+      'You acknowledged #1 “please review the Sydney rota”.',
+    ]);
     expect((await t.handoff.store.loadHandoff(gridA.teamId, handoffId))!.state).toBe('acknowledged');
     expect((await selectRows(t, 'handoffEvents', { handoffId, kind: 'acknowledged' })).map((e) => [e.teamId, e.actorId])).toEqual([[gridA.teamId, COLLEAGUE]]);
     // Its card in their digest changed in place, from the copy Handoff kept of it in Grid B (no history read).
@@ -225,6 +232,72 @@ describe('Enterprise Grid: the org’s admins take Handoff away from a workspace
     await fromA().command({ userId: AUTHOR, text: `<@${COLLEAGUE}> please check the Sydney lease` });
     await answerTo(/Handoff #3 created/);
     expect((await selectRows(t, 'handoffRecipients', { userId: COLLEAGUE })).map((r) => r.recipientTeamId)).toEqual([gridB.teamId, gridB.teamId]);
+  });
+});
+
+describe('Enterprise Grid on two replicas sharing one database: the same request reaching both at once acts once', () => {
+  let a: TestApp;
+  let b: TestApp;
+  const at = (iso: string) => {
+    a.clock.set(iso);
+    b.clock.set(iso);
+  };
+
+  beforeAll(async () => {
+    a = await startDistributed();
+    b = await startReplica(a.fake, { databaseUrl: a.databaseUrl });
+    await installThroughBrowser(a, { enterpriseId: GRID, orgWide: true });
+  });
+  afterAll(async () => {
+    const fake = a?.fake;
+    await b?.close();
+    await a?.close();
+    await fake?.close();
+  });
+
+  it('the same form from Grid A naming a colleague Handoff has never seen in Grid B, to both replicas at once: one handoff, one recipient, one row for the colleague in B', async () => {
+    const form = requesterOf(a, gridA).viewSubmission({
+      userId: AUTHOR,
+      callbackId: CallbackIds.handoffModal,
+      privateMetadata: JSON.stringify({ key: randomUUID() }),
+      values: modalValues({ recipients: [COLLEAGUE], ask: 'please review the Sydney rota' }),
+    });
+    const answers = await Promise.all([requesterOf(a, gridA).interaction(form), requesterOf(b, gridA).interaction(form)]);
+    expect(answers.map((r) => r.status)).toEqual([200, 200]);
+    expect(await a.handoff.inFlight.drain(10_000)).toBe(true);
+    expect(await b.handoff.inFlight.drain(10_000)).toBe(true);
+    const handoffs = await selectRows(a, 'handoffs', { teamId: gridA.teamId });
+    expect(handoffs).toHaveLength(1);
+    expect((await selectRows(a, 'handoffRecipients', { handoffId: handoffs[0]!.id })).map((r) => [r.userId, r.recipientTeamId])).toEqual([[COLLEAGUE, gridB.teamId]]);
+    expect((await selectRows(a, 'users', { userId: COLLEAGUE })).map((u) => u.teamId)).toEqual([gridB.teamId]);
+  });
+
+  it('the colleague’s Acknowledge on their digest in Grid B, to both replicas at once: one change and one event in A, both clicks answered', async () => {
+    at('2026-11-25T22:00:00.500Z'); // Thu 09:00 in Sydney
+    await a.tick();
+    await eventually(() => expect(digestsIn(a, COLLEAGUE)).toHaveLength(1));
+    const digest = digestsIn(a, COLLEAGUE)[0]!;
+    const [h] = await selectRows(a, 'handoffs', { teamId: gridA.teamId });
+    const urls = [a.fake.responseUrl(), a.fake.responseUrl()];
+    const click = requesterOf(a, gridB).blockAction({
+      userId: COLLEAGUE,
+      actionId: ActionIds.acknowledge,
+      value: String(h!.id),
+      channelId: a.fake.dmChannelFor(COLLEAGUE),
+      messageTs: digest.ts,
+    });
+    const answers = await Promise.all([
+      requesterOf(a, gridB).interaction({ ...click, response_url: urls[0] }),
+      requesterOf(b, gridB).interaction({ ...click, response_url: urls[1] }),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual([200, 200]);
+    const told = await Promise.all(urls.map((url) => a.fake.waitFor('response_url', (c) => c.args.response_url === url)));
+    expect(told.map((c) => String(c.args.text)).sort()).toEqual([
+      expect.stringMatching(/^Handoff #1 is (already|now) acknowledged\.$/),
+      'You acknowledged #1 “please review the Sydney rota”.',
+    ]);
+    expect((await selectRows(a, 'handoffEvents', { handoffId: h!.id, kind: 'acknowledged' })).map((e) => [e.teamId, e.actorId])).toEqual([[gridA.teamId, COLLEAGUE]]);
+    expect((await a.handoff.store.loadHandoff(gridA.teamId, h!.id as number))!.state).toBe('acknowledged');
   });
 });
 

@@ -26,7 +26,7 @@ export const WORKSPACES: Workspace[] = [
 ];
 
 /** A fake Slack that knows the workspaces, the org and their people, and the app in distributed mode before any install. */
-export async function startDistributed(): Promise<TestApp> {
+export async function startDistributed(opts: { databaseUrl?: string } = {}): Promise<TestApp> {
   const fake = await FakeSlack.start();
   fake.oauth.addEnterprise({ enterpriseId: GRID, name: 'Grid Org', domain: 'gridorg' });
   for (const ws of WORKSPACES) {
@@ -34,10 +34,15 @@ export async function startDistributed(): Promise<TestApp> {
     fake.addUser({ id: ws.author.id, tz: ws.author.tz, team_id: ws.teamId });
     fake.addUser({ id: ws.recipient.id, tz: ws.recipient.tz, team_id: ws.teamId });
   }
-  // Wed 25 Nov 2026, 12:00 UTC.
-  const t = await startTestApp({ fake, env: distributedEnv(), now: '2026-11-25T12:00:00Z' });
+  const t = await startReplica(fake, opts);
   configureOAuth(fake, t.port);
   return t;
+}
+
+/** Another replica of the app in distributed mode, on the same fake Slack (and database, when it is shared). */
+export function startReplica(fake: FakeSlack, opts: { databaseUrl?: string } = {}): Promise<TestApp> {
+  // Wed 25 Nov 2026, 12:00 UTC.
+  return startTestApp({ fake, env: distributedEnv(), now: '2026-11-25T12:00:00Z', ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) });
 }
 
 /** Signed requests from `ws` (an org's workspace: as the org-wide install sees them). */
