@@ -18,7 +18,8 @@ const bigId = (name: string) => bigint(name, { mode: 'number' });
 
 export const workspaces = pgTable('workspaces', {
   teamId: text('team_id').primaryKey(),
-  status: text('status', { enum: ['active', 'uninstalled', 'tokens_revoked'] })
+  // access_revoked: an org-wide install's org took Handoff away from this workspace (team_access_revoked).
+  status: text('status', { enum: ['active', 'uninstalled', 'tokens_revoked', 'access_revoked'] })
     .notNull()
     .default('active'),
   deflectionEnabled: boolean('deflection_enabled').notNull().default(true),

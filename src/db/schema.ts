@@ -8,7 +8,8 @@ import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from
 /** One row per installed workspace. Delivery stops when the app is uninstalled or its tokens revoked. */
 export const workspaces = sqliteTable('workspaces', {
   teamId: text('team_id').primaryKey(),
-  status: text('status', { enum: ['active', 'uninstalled', 'tokens_revoked'] })
+  // access_revoked: an org-wide install's org took Handoff away from this workspace (team_access_revoked).
+  status: text('status', { enum: ['active', 'uninstalled', 'tokens_revoked', 'access_revoked'] })
     .notNull()
     .default('active'),
   deflectionEnabled: integer('deflection_enabled', { mode: 'boolean' }).notNull().default(true),

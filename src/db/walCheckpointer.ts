@@ -61,16 +61,21 @@ db.pragma('busy_timeout = 1000');
 // The reader that keeps the log from starting again (see the top of this file).
 const holder = new Database(workerData.file, { fileMustExist: true, readonly: true });
 const holderRead = holder.prepare('select count(*) from sqlite_master');
-let holding = false;
+// Whether to hold (commits are coming and the log is short); the read itself begins only when new
+// frames are in the log: begun with every frame copied, a reader does not use the log and holds nothing.
+let wanted = false;
 const letGo = () => {
-  if (holding) holder.exec('COMMIT');
-  holding = false;
+  if (holder.inTransaction) holder.exec('COMMIT');
 };
 const hold = () => {
   letGo();
   holder.exec('BEGIN');
-  holderRead.get();
-  holding = true;
+  try {
+    holderRead.get();
+  } catch (e) {
+    holder.exec('ROLLBACK');
+    throw e;
+  }
 };
 let timer;
 let seen = '';
@@ -80,10 +85,10 @@ const run = () => {
   let next = workerData.intervalMs;
   try {
     const startedAt = Date.now();
-    // Again at the log's current end if commits came since, so this checkpoint can copy them too. Not
-    // otherwise: begun with every frame copied, a reader does not use the log and holds nothing.
+    // Commits came since the last round: (again) at the log's current end, so this checkpoint can
+    // copy every frame written until now and the reader still uses the log.
     const version = db.pragma('data_version', { simple: true });
-    if (holding && version !== lastVersion) hold();
+    if (wanted && version !== lastVersion) hold();
     lastVersion = version;
     let [r] = db.pragma('wal_checkpoint(PASSIVE)');
     if (r.log > workerData.maxLogFrames) {
@@ -102,10 +107,9 @@ const run = () => {
     // Hold while commits come and the log is short; let go when it is long (the next commit after a
     // complete checkpoint starts it again) and once nothing was written for an interval (an idle
     // app: a lone commit's fsync is cheap, and the log does not stay long for nothing).
-    if (startedAt - lastWrite < workerData.intervalMs && r.log < workerData.restartFrames) {
-      if (!holding) hold();
-    } else letGo();
-    parentPort.postMessage({ logFrames: r.log, checkpointedFrames: r.checkpointed, busy: r.busy === 1, startedAt, holding });
+    wanted = startedAt - lastWrite < workerData.intervalMs && r.log < workerData.restartFrames;
+    if (!wanted) letGo();
+    parentPort.postMessage({ logFrames: r.log, checkpointedFrames: r.checkpointed, busy: r.busy === 1, startedAt, holding: holder.inTransaction });
   } catch (e) {
     try {
       letGo();
@@ -118,10 +122,13 @@ timer = setTimeout(run, workerData.intervalMs);
 parentPort.on('message', (m) => {
   if (m !== 'stop') return;
   clearTimeout(timer);
-  letGo();
-  holder.close();
-  db.close();
-  parentPort.close();
+  try {
+    letGo();
+  } finally {
+    holder.close();
+    db.close();
+    parentPort.close();
+  }
 });
 `;
 

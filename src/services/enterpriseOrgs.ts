@@ -26,12 +26,13 @@ export async function orgServing(store: OrgStore, teamId: string): Promise<strin
 
 /**
  * Whether the org-wide install of `org` serves `teamId` now: not a workspace with its own install, nor
- * one the org's admins took Handoff away from (team_access_revoked: paused as uninstalled, its data
- * kept until its retention ends).
+ * one the org took Handoff away from (team_access_revoked: its data kept until its retention ends), nor
+ * one whose org uninstalled Handoff.
  */
 export async function servedBy(store: OrgStore, teamId: string, org: string): Promise<boolean> {
   if ((await orgServing(store, teamId)) !== org) return false;
-  return (await store.getWorkspace(teamId))?.status !== 'uninstalled';
+  const status = (await store.getWorkspace(teamId))?.status;
+  return status !== 'uninstalled' && status !== 'access_revoked';
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Store } from '../db/store';
+import type { WorkspaceRow } from '../db/queries/workspaces';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { classifySlackError } from '../slack/errors';
@@ -17,6 +18,12 @@ import { orgServing } from './enterpriseOrgs';
 export const PAUSED_RECHECK_MS = 10 * 60_000;
 
 export type PauseReason = 'uninstalled' | 'tokens_revoked';
+
+/** Who a team_access event came through: its org, and the bot user the request was authorized as. */
+export interface OrgEventSource {
+  enterpriseId: string;
+  botUserId: string | undefined;
+}
 
 export class WorkspaceService {
   private lastRecheck = -Infinity;
@@ -48,28 +55,35 @@ export class WorkspaceService {
   }
 
   /**
-   * team_access_revoked: the org-wide install of `enterpriseId` was taken away from these workspaces.
+   * team_access_revoked: the org took Handoff away from these workspaces of its org-wide install.
    * Delivery there stops and their retention starts, as with an uninstall; the org's tokens stay (its
-   * other workspaces keep Handoff). A workspace the org does not serve is left alone, whatever the
-   * event names.
+   * other workspaces keep Handoff), and only team_access_granted (or the workspace's own install)
+   * brings one back — a refresh of the org's token does not. `at`: when Slack says it happened; an
+   * event older than the workspace's last change (a retry landing after a newer grant) changes nothing.
    */
-  async orgAccessRevoked(enterpriseId: string, teamIds: readonly string[]): Promise<void> {
+  async orgAccessRevoked(from: OrgEventSource, teamIds: readonly string[], at: Date): Promise<void> {
+    if (!(await this.fromOrgInstall(from))) return;
+    const { enterpriseId } = from;
     for (const teamId of teamIds) {
       if ((await orgServing(this.store, teamId)) !== enterpriseId) {
         this.logger.warn({ teamId, enterpriseId }, 'team_access_revoked names a workspace this org does not serve: ignored');
         continue;
       }
-      await this.store.setWorkspaceStatus(teamId, 'uninstalled', this.clock.now());
-      this.logger.warn({ teamId, enterpriseId }, 'Handoff removed from a workspace of the org: delivery there stopped, data kept');
+      // From active or a paused token only: an org uninstall stays one, and a repeat keeps the first's time.
+      if (await this.changeStatus(teamId, ['active', 'tokens_revoked'], 'access_revoked', at)) {
+        this.logger.warn({ teamId, enterpriseId }, 'Handoff removed from a workspace of the org: delivery there stopped, data kept');
+      }
     }
   }
 
   /**
-   * team_access_granted: the org-wide install of `enterpriseId` serves these workspaces (again): they
-   * are the org's, and in one it was taken away from within its retention, what waited is delivered.
-   * A workspace Handoff knows as another org's, or with its own install, is left alone.
+   * team_access_granted: the org-wide install of `enterpriseId` serves these workspaces (again): new
+   * ones are linked to the org, and one it was taken away from within its retention carries on where
+   * it stopped. A workspace Handoff knows as another org's, or with its own install, is left alone.
    */
-  async orgAccessGranted(enterpriseId: string, teamIds: readonly string[]): Promise<void> {
+  async orgAccessGranted(from: OrgEventSource, teamIds: readonly string[], at: Date): Promise<void> {
+    if (!(await this.fromOrgInstall(from))) return;
+    const { enterpriseId } = from;
     for (const teamId of teamIds) {
       const org = (await this.store.getWorkspace(teamId))?.enterpriseId;
       const own = await this.store.findInstallation(teamId, null);
@@ -78,8 +92,31 @@ export class WorkspaceService {
         continue;
       }
       if (!org) await this.store.linkWorkspaceToEnterprise(teamId, enterpriseId, this.clock.now());
-      if ((await orgServing(this.store, teamId)) === enterpriseId) await this.resumeIfPaused(teamId);
+      if (await this.changeStatus(teamId, ['access_revoked'], 'active', at)) {
+        this.logger.warn({ teamId, enterpriseId }, 'Handoff given back to a workspace of the org: delivery resumed');
+      }
     }
+  }
+
+  /**
+   * Whether the event came through Handoff's org-wide install of its enterprise (team_access events
+   * concern only one): authorized with that install's bot, not a workspace's own install naming the org.
+   */
+  private async fromOrgInstall(from: OrgEventSource): Promise<boolean> {
+    const install = await this.store.getInstallation(from.enterpriseId);
+    const ok = install?.isEnterpriseInstall === true && install.botUserId === from.botUserId;
+    if (!ok) this.logger.warn({ enterpriseId: from.enterpriseId }, 'team_access event not from the org’s org-wide install: ignored');
+    return ok;
+  }
+
+  /** Sets `to` if the status is one of `from` and did not change after `at` — read and written in one transaction. */
+  private changeStatus(teamId: string, from: ReadonlyArray<WorkspaceRow['status']>, to: WorkspaceRow['status'], at: Date): Promise<boolean> {
+    return this.store.transaction(async (tx) => {
+      const ws = await tx.getWorkspaceForUpdate(teamId);
+      if (!ws || !from.includes(ws.status) || (ws.statusChangedAt ?? 0) > at.getTime()) return false;
+      await tx.setWorkspaceStatus(teamId, to, at);
+      return true;
+    });
   }
 
   /** Slack accepts the token for `teamId` again: deliver what waited (the next tick does). */
@@ -89,9 +126,13 @@ export class WorkspaceService {
       if (((await this.store.getWorkspace(teamId))?.status ?? 'active') === 'active') return;
       // Read again, locked, and write in one transaction: a pause (app_uninstalled, on any replica)
       // landing between them must not be overwritten by a resume decided from the status before it.
+      // Taken away by the org: only team_access_granted, or an install of the workspace's own, gives it back.
+      // (Read before the transaction: the store runs one thing at a time inside it.)
+      const ownInstall = (await this.store.findInstallation(teamId, null))?.isEnterpriseInstall === false;
       const was = await this.store.transaction(async (tx) => {
         const ws = await tx.getWorkspaceForUpdate(teamId);
         if (!ws || ws.status === 'active') return null;
+        if (ws.status === 'access_revoked' && !ownInstall) return null;
         await tx.setWorkspaceStatus(teamId, 'active', this.clock.now());
         return ws.status;
       });

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { eventually, type TestApp } from '../harness/testApp';
 import type { FakeMessage } from '../harness/fakeSlack';
 import { installThroughBrowser, requesterFor } from '../harness/install';
+import type { SlackRequester } from '../harness/slackRequests';
 import { selectRows } from '../harness/testDb';
 import { ActionIds, CallbackIds, MetadataEventTypes, ResolveModalFields } from '../../src/ids';
 import { ORG_LEVEL_ANSWER } from '../../src/listeners/payloadGuard';
@@ -183,18 +184,31 @@ describe('Enterprise Grid: a handoff from one workspace of the org to a colleagu
   });
 });
 
-describe('Enterprise Grid: the org’s admins take Handoff away from a workspace, and give it back', () => {
+describe('Enterprise Grid: the org takes Handoff away from a workspace, and gives it back', () => {
   let t: TestApp;
+  /** The org's events as Slack sends them: through the org-wide install, marked is_enterprise_install: false. */
+  const fromOrg = () => requesterFor(t, gridA.teamId, { enterpriseId: GRID, orgWide: false });
   const fromA = () => requesterOf(t, gridA);
-  const answerTo = (text: RegExp) => t.fake.waitFor('response_url', (c) => text.test(String(c.args.text)));
   const statusOf = async (teamId: string) => (await t.handoff.store.getWorkspace(teamId))?.status ?? 'active';
+  const changedAt = async (teamId: string) => (await t.handoff.store.getWorkspace(teamId))?.statusChangedAt;
+  /** A command's own answer (by its response_url): never an earlier one with the same words. */
+  async function command(slack: SlackRequester, userId: string, text: string): Promise<string> {
+    const responseUrl = t.fake.responseUrl();
+    await slack.command({ userId, text, responseUrl });
+    return String((await t.fake.waitFor('response_url', (c) => c.args.response_url === responseUrl)).args.text);
+  }
+  /** An event, and everything its listener started, finished. */
+  async function event(slack: SlackRequester, body: object, eventTime?: number): Promise<void> {
+    expect((await slack.event(body, eventTime === undefined ? {} : { eventTime })).status).toBe(200);
+    expect(await t.handoff.inFlight.drain(10_000)).toBe(true);
+  }
+  const seconds = (iso: string) => Date.parse(iso) / 1000;
 
   beforeAll(async () => {
     t = await startDistributed();
     await installThroughBrowser(t, { enterpriseId: GRID, orgWide: true });
     await installThroughBrowser(t, { teamId: acme.teamId });
-    await fromA().command({ userId: AUTHOR, text: `<@${COLLEAGUE}> please review the Sydney rota` });
-    await answerTo(/Handoff #1 created/);
+    expect(await command(fromA(), AUTHOR, `<@${COLLEAGUE}> please review the Sydney rota`)).toMatch(/Handoff #1 created/);
   });
   afterAll(async () => {
     const fake = t?.fake;
@@ -202,36 +216,50 @@ describe('Enterprise Grid: the org’s admins take Handoff away from a workspace
     await fake?.close();
   });
 
-  it('team_access_revoked for Grid B: B is paused (its data kept), A and the org’s token keep working, and B’s people can no longer be named from A', async () => {
-    const res = await fromA().event({ type: 'team_access_revoked', team_ids: [gridB.teamId] });
-    expect(res.status).toBe(200);
-    await eventually(async () => expect(await statusOf(gridB.teamId)).toBe('uninstalled'));
+  it('team_access_revoked for Grid B: B stops (its data kept), A and the org’s token keep working, and B’s people can no longer be named from A', async () => {
+    await event(fromOrg(), { type: 'team_access_revoked', team_ids: [gridB.teamId] }, seconds('2026-11-25T12:00:00Z'));
+    expect(await statusOf(gridB.teamId)).toBe('access_revoked');
+    expect(await changedAt(gridB.teamId)).toBe(Date.parse('2026-11-25T12:00:00Z'));
     expect(await statusOf(gridA.teamId)).toBe('active');
     expect(await t.handoff.store.getInstallation(GRID)).toBeDefined();
     expect(await selectRows(t, 'handoffRecipients', { userId: COLLEAGUE })).toHaveLength(1);
 
-    await fromA().command({ userId: AUTHOR, text: `<@${COLLEAGUE}> please check the Sydney lease` });
-    expect(String((await answerTo(/Nothing was created/)).args.text)).toContain(`<@${COLLEAGUE}> isn’t a member of this workspace`);
-    await fromA().command({ userId: AUTHOR, text: `<@${gridA.recipient.id}> please check the Delhi lease` });
-    await answerTo(/Handoff #2 created/);
+    expect(await command(fromA(), AUTHOR, `<@${COLLEAGUE}> please check the Sydney lease`)).toContain(`<@${COLLEAGUE}> isn’t a member of this workspace`);
+    expect(await command(fromA(), AUTHOR, `<@${gridA.recipient.id}> please check the Delhi lease`)).toMatch(/Handoff #2 created/);
   });
 
-  it('an event of the org naming a workspace it does not serve (one with its own install) changes nothing there', async () => {
-    await fromA().event({ type: 'team_access_revoked', team_ids: [acme.teamId] });
-    await fromA().event({ type: 'team_access_granted', team_ids: [acme.teamId] });
-    await requesterOf(t, acme).command({ userId: acme.author.id, text: `<@${acme.recipient.id}> please check the Acme rota` });
-    await answerTo(/Handoff #1 created/);
+  it('Slack’s retry of it changes nothing (B’s retention still counts from the first), and neither does the org installing again (its token working does not give B back)', async () => {
+    await event(fromOrg(), { type: 'team_access_revoked', team_ids: [gridB.teamId] }, seconds('2026-11-25T12:05:00Z'));
+    expect(await changedAt(gridB.teamId)).toBe(Date.parse('2026-11-25T12:00:00Z'));
+    await installThroughBrowser(t, { enterpriseId: GRID, orgWide: true });
+    expect(await t.handoff.inFlight.drain(10_000)).toBe(true);
+    expect(await statusOf(gridB.teamId)).toBe('access_revoked');
+  });
+
+  it('events naming a workspace the org does not serve (one with its own install), or not from the org’s install, change nothing', async () => {
+    await event(fromOrg(), { type: 'team_access_revoked', team_ids: [acme.teamId] });
+    await event(fromOrg(), { type: 'team_access_granted', team_ids: [acme.teamId] });
     expect(await statusOf(acme.teamId)).toBe('active');
     expect((await t.handoff.store.getWorkspace(acme.teamId))?.enterpriseId ?? null).toBeNull();
+    // Acme's own install naming the org: not the org's install speaking.
+    await event(requesterFor(t, acme.teamId, { enterpriseId: GRID, orgWide: false }), { type: 'team_access_revoked', team_ids: [gridA.teamId] });
+    await event(requesterFor(t, acme.teamId, { enterpriseId: GRID, orgWide: false }), { type: 'team_access_granted', team_ids: [gridB.teamId] });
+    expect(await statusOf(gridA.teamId)).toBe('active');
+    expect(await statusOf(gridB.teamId)).toBe('access_revoked');
+    expect(await command(requesterOf(t, acme), acme.author.id, `<@${acme.recipient.id}> please check the Acme rota`)).toMatch(/Handoff #1 created/);
   });
 
-  it('team_access_granted for Grid B within its retention: B is active again and its colleague can be named again; a new workspace becomes the org’s', async () => {
-    await fromA().event({ type: 'team_access_granted', team_ids: [gridB.teamId, 'T0GRIDC'] });
-    await eventually(async () => expect(await statusOf(gridB.teamId)).toBe('active'));
-    expect(await t.handoff.store.teamsOfEnterprise(GRID)).toEqual([gridA.teamId, gridB.teamId, 'T0GRIDC']);
-    await fromA().command({ userId: AUTHOR, text: `<@${COLLEAGUE}> please check the Sydney lease` });
-    await answerTo(/Handoff #3 created/);
+  it('team_access_granted for Grid B within its retention: B carries on and its colleague can be named again; a new workspace becomes the org’s', async () => {
+    await event(fromOrg(), { type: 'team_access_granted', team_ids: [gridB.teamId, 'T0GRIDC'] }, seconds('2026-11-25T13:00:00Z'));
+    expect(await statusOf(gridB.teamId)).toBe('active');
+    expect(await t.handoff.store.teamsOfEnterprise(GRID)).toEqual(expect.arrayContaining([gridA.teamId, gridB.teamId, 'T0GRIDC']));
+    expect(await command(fromA(), AUTHOR, `<@${COLLEAGUE}> please check the Sydney lease`)).toMatch(/Handoff #3 created/);
     expect((await selectRows(t, 'handoffRecipients', { userId: COLLEAGUE })).map((r) => r.recipientTeamId)).toEqual([gridB.teamId, gridB.teamId]);
+  });
+
+  it('a revocation older than that grant (a retry arriving late) does not undo it', async () => {
+    await event(fromOrg(), { type: 'team_access_revoked', team_ids: [gridB.teamId] }, seconds('2026-11-25T12:30:00Z'));
+    expect(await statusOf(gridB.teamId)).toBe('active');
   });
 });
 
@@ -266,6 +294,12 @@ describe('Enterprise Grid on two replicas sharing one database: the same request
     expect(answers.map((r) => r.status)).toEqual([200, 200]);
     expect(await a.handoff.inFlight.drain(10_000)).toBe(true);
     expect(await b.handoff.inFlight.drain(10_000)).toBe(true);
+    // Each replica tells the author: one "created", one "already created" — neither failed.
+    await eventually(() => expect(a.fake.messagesIn(AUTHOR)).toHaveLength(2));
+    const told = a.fake.messagesIn(AUTHOR).map((m) => String(m.text));
+    expect(told.filter((x) => /already created/.test(x))).toHaveLength(1);
+    expect(told.filter((x) => /it waits for their morning digest/.test(x))).toHaveLength(1);
+    expect([...a.logs, ...b.logs].filter((l) => l.includes('"level":50'))).toEqual([]);
     const handoffs = await selectRows(a, 'handoffs', { teamId: gridA.teamId });
     expect(handoffs).toHaveLength(1);
     expect((await selectRows(a, 'handoffRecipients', { handoffId: handoffs[0]!.id })).map((r) => [r.userId, r.recipientTeamId])).toEqual([[COLLEAGUE, gridB.teamId]]);

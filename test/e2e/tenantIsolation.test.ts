@@ -559,16 +559,16 @@ const CASES: Case[] = [
       });
     },
   },
-  // Only an org-wide install's own events add or take away its workspaces.
+  // Only an org's own events (through its org-wide install) add or take away its workspaces.
   {
     listener: 'event:team_access_revoked',
-    name: 'team_access_revoked: naming A’s workspace, from B’s installation (not an org-wide one’s event)',
-    send: ({ t, a, pair }) => pair.bLeaving(t).event({ type: 'team_access_revoked', team_ids: [a.ws.teamId] }),
+    name: 'team_access_revoked: naming A’s workspace, from B as a workspace naming no org',
+    send: ({ t, a, b }) => requesterFor(t, b.teamId).event({ type: 'team_access_revoked', team_ids: [a.ws.teamId] }),
   },
   {
     listener: 'event:team_access_granted',
-    name: 'team_access_granted: naming A’s workspace, from B’s installation (not an org-wide one’s event)',
-    send: ({ t, a, pair }) => pair.bLeaving(t).event({ type: 'team_access_granted', team_ids: [a.ws.teamId] }),
+    name: 'team_access_granted: naming A’s workspace, from B as a workspace naming no org',
+    send: ({ t, a, b }) => requesterFor(t, b.teamId).event({ type: 'team_access_granted', team_ids: [a.ws.teamId] }),
   },
   // Last: they stop B's own delivery (B's own business), never A's.
   {

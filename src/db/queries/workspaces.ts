@@ -76,7 +76,7 @@ export function getWorkspaceForUpdate(db: Db, teamId: string): WorkspaceRow | un
   return getWorkspace(db, teamId);
 }
 
-export function setWorkspaceStatus(db: Db, teamId: string, status: 'active' | 'uninstalled' | 'tokens_revoked', now: Date): void {
+export function setWorkspaceStatus(db: Db, teamId: string, status: WorkspaceRow['status'], now: Date): void {
   ensureWorkspace(db, teamId, now);
   updateWhere(db, workspaces, { status, statusChangedAt: now.getTime() }, { teamId });
 }

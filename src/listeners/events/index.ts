@@ -34,15 +34,19 @@ export function registerEvents(router: ListenerRouter, deps: ListenerDeps): void
     await deps.workspaces.uninstalled({ ...uninstalledFrom(context), botUserIds }, 'tokens_revoked');
   });
 
-  // An org-wide install: the org's admins add Handoff to some of its workspaces, or take it away.
-  // Only the org-wide install's own events count (Slack sends them to it alone).
-  router.event('team_access_granted', async ({ event, context }) => {
+  // An org-wide install: the org adds Handoff to some of its workspaces, or takes it away. (Slack's
+  // payloads may mark these is_enterprise_install: false; the service checks the org's install itself.)
+  router.event('team_access_granted', async ({ event, body, context }) => {
     const teams = teamIdsOf(event);
-    if (context.isEnterpriseInstall && context.enterpriseId && teams.length > 0) await deps.workspaces.orgAccessGranted(context.enterpriseId, teams);
+    if (!context.enterpriseId || teams.length === 0) return;
+    const from = { enterpriseId: context.enterpriseId, botUserId: context.botUserId };
+    await deps.workspaces.orgAccessGranted(from, teams, eventTimeOf(body, deps.clock.now()));
   });
-  router.event('team_access_revoked', async ({ event, context }) => {
+  router.event('team_access_revoked', async ({ event, body, context }) => {
     const teams = teamIdsOf(event);
-    if (context.isEnterpriseInstall && context.enterpriseId && teams.length > 0) await deps.workspaces.orgAccessRevoked(context.enterpriseId, teams);
+    if (!context.enterpriseId || teams.length === 0) return;
+    const from = { enterpriseId: context.enterpriseId, botUserId: context.botUserId };
+    await deps.workspaces.orgAccessRevoked(from, teams, eventTimeOf(body, deps.clock.now()));
   });
 
   router.event('message', async ({ event, body, context }) => {
@@ -58,6 +62,12 @@ export function registerEvents(router: ListenerRouter, deps: ListenerDeps): void
       deps.logger.debug({ teamId, eventId, outcome: outcomeLabel(outcome) }, 'message event');
     }
   });
+}
+
+/** When Slack says the event happened (its event_time, in seconds), or `fallback`. */
+function eventTimeOf(body: unknown, fallback: Date): Date {
+  const seconds: unknown = (body as { event_time?: unknown }).event_time;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : fallback;
 }
 
 /** team_access_granted/revoked's workspaces (up to 1,000 per event). */
