@@ -34,8 +34,6 @@ export interface CheckpointResult {
   busy: boolean;
   /** When that checkpoint began (epoch ms): frames written after it are not among them. */
   startedAt: number;
-  /** Whether the worker now holds the log from starting again (commits are coming and it is short). */
-  holding: boolean;
 }
 
 export interface WalCheckpointer {
@@ -109,7 +107,7 @@ const run = () => {
     // app: a lone commit's fsync is cheap, and the log does not stay long for nothing).
     wanted = startedAt - lastWrite < workerData.intervalMs && r.log < workerData.restartFrames;
     if (!wanted) letGo();
-    parentPort.postMessage({ logFrames: r.log, checkpointedFrames: r.checkpointed, busy: r.busy === 1, startedAt, holding: holder.inTransaction });
+    parentPort.postMessage({ logFrames: r.log, checkpointedFrames: r.checkpointed, busy: r.busy === 1, startedAt });
   } catch (e) {
     try {
       letGo();

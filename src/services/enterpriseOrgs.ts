@@ -51,19 +51,30 @@ export async function knownInOrgMany(store: OrgStore, teamId: string, userIds: I
   const org = await orgServing(store, teamId);
   if (!org) return [];
   const teams = await store.teamsOfEnterprise(org);
+  const served = servedOnce(store, org);
   const rows: UserRow[] = [];
   for (const id of ids) {
-    const row = await rowInOrg(store, org, teams, teamId, id);
+    const row = await rowInOrg(store, served, teams, teamId, id);
     if (row) rows.push(row);
   }
   return rows;
 }
 
-async function rowInOrg(store: OrgStore, org: string, teams: readonly string[], teamId: string, userId: string): Promise<UserRow | undefined> {
+/** `servedBy` for one org, each workspace asked once per call (several people share the same workspaces). */
+function servedOnce(store: OrgStore, org: string): (teamId: string) => Promise<boolean> {
+  const answers = new Map<string, Promise<boolean>>();
+  return (teamId) => {
+    let answer = answers.get(teamId);
+    if (!answer) answers.set(teamId, (answer = servedBy(store, teamId, org)));
+    return answer;
+  };
+}
+
+async function rowInOrg(store: OrgStore, served: (teamId: string) => Promise<boolean>, teams: readonly string[], teamId: string, userId: string): Promise<UserRow | undefined> {
   for (const t of teams) {
     if (t === teamId) continue;
     const row = await store.getUser(t, userId);
-    if (row && (await servedBy(store, t, org))) return row;
+    if (row && (await served(t))) return row;
   }
   return undefined;
 }
@@ -77,14 +88,15 @@ export async function homeInOrg(store: OrgStore, teamId: string, user: OrgMember
   const org = user.enterprise_user?.enterprise_id;
   if (!org || (await orgServing(store, teamId)) !== org) return null;
   const known = await store.teamsOfEnterprise(org);
-  const row = await rowInOrg(store, org, known, teamId, user.id);
+  const served = servedOnce(store, org);
+  const row = await rowInOrg(store, served, known, teamId, user.id);
   if (row) return row.teamId;
   const theirs = [user.team_id, ...(user.enterprise_user?.teams ?? [])].filter((t): t is string => typeof t === 'string' && t !== teamId && t.startsWith('T'));
   // Workspaces Handoff has seen first, then the rest, in Slack's order; the first the org's install serves.
   for (const t of [...new Set([...theirs.filter((x) => known.includes(x)), ...theirs])]) {
     // Slack says it is the org's: its deliveries then find the org's token.
     if (!known.includes(t)) await store.linkWorkspaceToEnterprise(t, org, now);
-    if (await servedBy(store, t, org)) return t;
+    if (await served(t)) return t;
   }
   return null;
 }

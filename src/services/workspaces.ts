@@ -86,8 +86,7 @@ export class WorkspaceService {
     const { enterpriseId } = from;
     for (const teamId of teamIds) {
       const org = (await this.store.getWorkspace(teamId))?.enterpriseId;
-      const own = await this.store.findInstallation(teamId, null);
-      if ((org && org !== enterpriseId) || (own && !own.isEnterpriseInstall)) {
+      if ((org && org !== enterpriseId) || (await this.hasOwnInstall(teamId))) {
         this.logger.warn({ teamId, enterpriseId }, 'team_access_granted names a workspace of another org, or with its own install: ignored');
         continue;
       }
@@ -109,6 +108,11 @@ export class WorkspaceService {
     return ok;
   }
 
+  /** Whether `teamId` has an install of its own (not only its org's org-wide one). */
+  private async hasOwnInstall(teamId: string): Promise<boolean> {
+    return (await this.store.findInstallation(teamId, null))?.isEnterpriseInstall === false;
+  }
+
   /** Sets `to` if the status is one of `from` and did not change after `at` — read and written in one transaction. */
   private changeStatus(teamId: string, from: ReadonlyArray<WorkspaceRow['status']>, to: WorkspaceRow['status'], at: Date): Promise<boolean> {
     return this.store.transaction(async (tx) => {
@@ -128,7 +132,7 @@ export class WorkspaceService {
       // landing between them must not be overwritten by a resume decided from the status before it.
       // Taken away by the org: only team_access_granted, or an install of the workspace's own, gives it back.
       // (Read before the transaction: the store runs one thing at a time inside it.)
-      const ownInstall = (await this.store.findInstallation(teamId, null))?.isEnterpriseInstall === false;
+      const ownInstall = await this.hasOwnInstall(teamId);
       const was = await this.store.transaction(async (tx) => {
         const ws = await tx.getWorkspaceForUpdate(teamId);
         if (!ws || ws.status === 'active') return null;

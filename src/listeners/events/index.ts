@@ -36,18 +36,16 @@ export function registerEvents(router: ListenerRouter, deps: ListenerDeps): void
 
   // An org-wide install: the org adds Handoff to some of its workspaces, or takes it away. (Slack's
   // payloads may mark these is_enterprise_install: false; the service checks the org's install itself.)
-  router.event('team_access_granted', async ({ event, body, context }) => {
-    const teams = teamIdsOf(event);
-    if (!context.enterpriseId || teams.length === 0) return;
-    const from = { enterpriseId: context.enterpriseId, botUserId: context.botUserId };
-    await deps.workspaces.orgAccessGranted(from, teams, eventTimeOf(body, deps.clock.now()));
-  });
-  router.event('team_access_revoked', async ({ event, body, context }) => {
-    const teams = teamIdsOf(event);
-    if (!context.enterpriseId || teams.length === 0) return;
-    const from = { enterpriseId: context.enterpriseId, botUserId: context.botUserId };
-    await deps.workspaces.orgAccessRevoked(from, teams, eventTimeOf(body, deps.clock.now()));
-  });
+  const orgAccess =
+    (change: 'orgAccessGranted' | 'orgAccessRevoked') =>
+    async ({ event, body, context }: { event: object; body: unknown; context: Context }): Promise<void> => {
+      const teams = teamIdsOf(event);
+      if (!context.enterpriseId || teams.length === 0) return;
+      const from = { enterpriseId: context.enterpriseId, botUserId: context.botUserId };
+      await deps.workspaces[change](from, teams, eventTimeOf(body, deps.clock.now()));
+    };
+  router.event('team_access_granted', orgAccess('orgAccessGranted'));
+  router.event('team_access_revoked', orgAccess('orgAccessRevoked'));
 
   router.event('message', async ({ event, body, context }) => {
     const teamId = context.teamId ?? (body as { team_id?: string }).team_id ?? 'unknown';
