@@ -333,6 +333,24 @@ describe('Enterprise Grid on two replicas sharing one database: the same request
     expect((await selectRows(a, 'handoffEvents', { handoffId: h!.id, kind: 'acknowledged' })).map((e) => [e.teamId, e.actorId])).toEqual([[gridA.teamId, COLLEAGUE]]);
     expect((await a.handoff.store.loadHandoff(gridA.teamId, h!.id as number))!.state).toBe('acknowledged');
   });
+
+  it('the same team_access_revoked, then the same team_access_granted, to both replicas at once (Slack’s retry beside it): each changes Grid B once, from the event’s time, with no error', async () => {
+    const org = (t: TestApp) => requesterFor(t, gridA.teamId, { enterpriseId: GRID, orgWide: false });
+    const both = async (body: object, iso: string) => {
+      const options = { eventId: `Ev${randomUUID().slice(0, 8).toUpperCase()}`, eventTime: Date.parse(iso) / 1000 };
+      const answers = await Promise.all([org(a).event(body, options), org(b).event(body, options)]);
+      expect(answers.map((r) => r.status)).toEqual([200, 200]);
+      expect(await a.handoff.inFlight.drain(10_000)).toBe(true);
+      expect(await b.handoff.inFlight.drain(10_000)).toBe(true);
+    };
+    await both({ type: 'team_access_revoked', team_ids: [gridB.teamId] }, '2026-11-26T01:00:00Z');
+    expect(await a.handoff.store.getWorkspace(gridB.teamId)).toMatchObject({ status: 'access_revoked', statusChangedAt: Date.parse('2026-11-26T01:00:00Z') });
+    await both({ type: 'team_access_granted', team_ids: [gridB.teamId] }, '2026-11-26T02:00:00Z');
+    expect(await b.handoff.store.getWorkspace(gridB.teamId)).toMatchObject({ status: 'active', statusChangedAt: Date.parse('2026-11-26T02:00:00Z') });
+    expect([...a.logs, ...b.logs].filter((l) => l.includes('"level":50'))).toEqual([]);
+    expect([...a.logs, ...b.logs].filter((l) => l.includes('Handoff removed from a workspace of the org'))).toHaveLength(1);
+    expect([...a.logs, ...b.logs].filter((l) => l.includes('Handoff given back to a workspace of the org'))).toHaveLength(1);
+  });
 });
 
 describe('Enterprise Grid: a request from an org-level surface, with no workspace', () => {
