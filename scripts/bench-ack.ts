@@ -6,7 +6,7 @@
  * bare app and Handoff alternating point by point, until p99 > 100 ms or an ack over 3 s.
  *
  *   npm run bench:ack -- [--kinds create,list,click,proposal] [--rates 25,50,100,150,200,300]
- *     [--seconds 5] [--cpu-rate 20] [--cpu-seconds 8] [--cpu-rounds 3] [--app-env KEY=VALUE]… [--app-node-arg ARG]…
+ *     [--seconds 5] [--cpu-rate 20] [--cpu-seconds 8] [--cpu-rounds 3] [--warmup-seconds 3] [--app-env KEY=VALUE]… [--app-node-arg ARG]… [--app-entry DIR/dist/index.js]
  *
  * `--bare-answers`: the bare app also sends each request's one answer (a response_url post, or a
  * chat.postEphemeral for a message), as every Handoff request does: the floor under Handoff's cost.
@@ -22,7 +22,7 @@ import { cell } from './bench/stats';
 import { nextSlot } from './bench/world';
 
 function parse(argv: string[]) {
-  const { get, num, list, flag, appEnv, appNodeArgs } = benchArgs(argv);
+  const { get, num, list, flag, appEnv, appNodeArgs, appEntry } = benchArgs(argv);
   return {
     kinds: (get('kinds') ?? KINDS.join(',')).split(',') as Kind[],
     rates: list('rates', '25,50,100,150,200,300'),
@@ -30,8 +30,11 @@ function parse(argv: string[]) {
     rate: num('cpu-rate', 20),
     kindSeconds: num('cpu-seconds', 8),
     cpuRounds: num('cpu-rounds', 3),
+    /** The steady mix at 20 req/s before the first kind (a longer one lets the JIT finish compiling the request paths). */
+    warmupSeconds: num('warmup-seconds', 3),
     appEnv,
     appNodeArgs,
+    appEntry,
     bareAnswers: flag('bare-answers'),
   };
 }
@@ -40,11 +43,19 @@ async function main(): Promise<void> {
   const o = parse(process.argv.slice(2));
   for (const k of o.kinds) if (!KINDS.includes(k)) throw new Error(`unknown kind ${k}; one of ${KINDS.join(', ')}`);
   log('building and starting the app, the bare app, the fake Slack and the generator…');
-  const rig = await startRig({ wave: 0, slotAt: nextSlot(Date.now(), 6 * 3600_000), workspaceRate: 50, appEnv: o.appEnv, appNodeArgs: o.appNodeArgs, bareAnswers: o.bareAnswers });
+  const rig = await startRig({
+    wave: 0,
+    slotAt: nextSlot(Date.now(), 6 * 3600_000),
+    workspaceRate: 50,
+    appEnv: o.appEnv,
+    appNodeArgs: o.appNodeArgs,
+    appEntry: o.appEntry,
+    bareAnswers: o.bareAnswers,
+  });
   const results: KindResult[] = [];
   let outcome: string;
   try {
-    await rig.gen.run({ targets: rig.targets, rate: 20, durationMs: 3000, mix: STEADY_MIX, fakeSlackBase: rig.fake.base }); // warm-up
+    await rig.gen.run({ targets: rig.targets, rate: 20, durationMs: o.warmupSeconds * 1000, mix: STEADY_MIX, fakeSlackBase: rig.fake.base }); // warm-up
     for (const kind of o.kinds) results.push(await measureKind(rig, kind, o));
     outcome = rig.outcome();
   } finally {

@@ -96,6 +96,8 @@ export async function startRig(o: RigOptions): Promise<Rig> {
     },
     async stop() {
       await stopProcess(app.proc);
+      // BENCH_APP_OUTPUT=FILE keeps what the app printed (with `--app-node-arg --trace-gc`, say).
+      if (process.env.BENCH_APP_OUTPUT) fs.writeFileSync(process.env.BENCH_APP_OUTPUT, app.output());
       await stopProcess(bare.proc);
       await stopProcess(fake.proc);
       if (!o.gen) await stopProcess(gen.proc);

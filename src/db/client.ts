@@ -91,6 +91,7 @@ function immediateByDefault(db: Db): Db {
 export function runMigrations(handle: DbHandle): void {
   try {
     migrate(handle.db, { migrationsFolder: MIGRATIONS_DIR });
+    dropValueStatistics(handle.sqlite);
   } catch (e) {
     // Only storage failures are the operator's to fix; a broken migration is a bug and stays one.
     // What is thrown may be a later error (drizzle's ROLLBACK after SQLite already rolled back on a
@@ -99,4 +100,16 @@ export function runMigrations(handle: DbHandle): void {
     if (!cause) throw e;
     throw storageError('write to', handle.sqlite.name === ':memory:' ? ':memory:' : path.resolve(handle.sqlite.name), cause);
   }
+}
+
+/**
+ * Drops `sqlite_stat4`, keeping `sqlite_stat1`. better-sqlite3 builds SQLite with SQLITE_ENABLE_STAT4:
+ * once an ANALYZE (an operator's, `PRAGMA optimize`, a bench's seed) has written sample values there,
+ * every statement whose bound values could change its plan is compiled again on every run — 20–40 µs
+ * a call, on the request path's statements that are prepared once to save exactly that. The row
+ * counts in `sqlite_stat1` stay for the planner (Handoff's indexes do not need value samples). An
+ * ANALYZE while the app runs writes the table again; the next start drops it.
+ */
+export function dropValueStatistics(sqlite: Database.Database): void {
+  sqlite.exec('DROP TABLE IF EXISTS sqlite_stat4');
 }

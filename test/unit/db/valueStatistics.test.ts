@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase, runMigrations } from '../../../src/db/client';
+
+/** The stat tables SQLite's planner reads, as they are now. */
+const statTables = (handle: ReturnType<typeof openDatabase>) =>
+  (handle.sqlite.prepare("select name from sqlite_master where name like 'sqlite_stat%' order by name").all() as Array<{ name: string }>).map((r) => r.name);
+
+describe('planner statistics at start-up', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-stat-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('drops the value samples an ANALYZE wrote (statements would be planned again on every call) and keeps the row counts', () => {
+    const file = path.join(dir, 'h.db');
+    const first = openDatabase(file);
+    runMigrations(first);
+    const insert = first.sqlite.prepare("insert into users (team_id, user_id, created_at, updated_at) values ('T1', ?, 0, 0)");
+    for (let i = 0; i < 50; i++) insert.run(`U${i}`);
+    first.sqlite.exec('ANALYZE');
+    expect(statTables(first)).toEqual(['sqlite_stat1', 'sqlite_stat4']);
+    first.close();
+
+    const restarted = openDatabase(file);
+    runMigrations(restarted);
+    expect(statTables(restarted)).toEqual(['sqlite_stat1']);
+    expect((restarted.sqlite.prepare('select count(*) as n from sqlite_stat1').get() as { n: number }).n).toBeGreaterThan(0);
+    // The data itself is untouched.
+    expect((restarted.sqlite.prepare('select count(*) as n from users').get() as { n: number }).n).toBe(50);
+    restarted.close();
+  });
+
+  it('starts on a database that was never analysed', () => {
+    const handle = openDatabase(path.join(dir, 'fresh.db'));
+    runMigrations(handle);
+    runMigrations(handle);
+    expect(statTables(handle)).toEqual([]);
+    handle.close();
+  });
+});
