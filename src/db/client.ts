@@ -91,7 +91,7 @@ function immediateByDefault(db: Db): Db {
 export function runMigrations(handle: DbHandle): void {
   try {
     migrate(handle.db, { migrationsFolder: MIGRATIONS_DIR });
-    dropValueStatistics(handle.sqlite);
+    dropPlannerStatistics(handle.sqlite);
   } catch (e) {
     // Only storage failures are the operator's to fix; a broken migration is a bug and stays one.
     // What is thrown may be a later error (drizzle's ROLLBACK after SQLite already rolled back on a
@@ -103,13 +103,17 @@ export function runMigrations(handle: DbHandle): void {
 }
 
 /**
- * Drops `sqlite_stat4`, keeping `sqlite_stat1`. better-sqlite3 builds SQLite with SQLITE_ENABLE_STAT4:
- * once an ANALYZE (an operator's, `PRAGMA optimize`, a bench's seed) has written sample values there,
- * every statement whose bound values could change its plan is compiled again on every run — 20–40 µs
- * a call, on the request path's statements that are prepared once to save exactly that. The row
- * counts in `sqlite_stat1` stay for the planner (Handoff's indexes do not need value samples). An
- * ANALYZE while the app runs writes the table again; the next start drops it.
+ * Drops the planner's statistics (`sqlite_stat1`, `sqlite_stat4`) that an ANALYZE wrote — an
+ * operator's, a `PRAGMA optimize`, a bench's seed. Handoff never writes them: its indexes and query
+ * plans are built and tested for SQLite's planner without statistics, and with them two things went
+ * wrong on a seeded database:
+ * - better-sqlite3 builds SQLite with SQLITE_ENABLE_STAT4, and with `sqlite_stat4` every statement
+ *   whose bound values could change its plan is compiled again on every run (20–40 µs a call, on
+ *   statements prepared once to save exactly that);
+ * - `sqlite_stat1` from a skewed workspace (one author of most handoffs) turned "recently resolved
+ *   asks of this author" from an index search into a scan of every handoff.
+ * An ANALYZE while the app runs writes them again; the next start drops them.
  */
-export function dropValueStatistics(sqlite: Database.Database): void {
-  sqlite.exec('DROP TABLE IF EXISTS sqlite_stat4');
+export function dropPlannerStatistics(sqlite: Database.Database): void {
+  sqlite.exec('DROP TABLE IF EXISTS sqlite_stat4; DROP TABLE IF EXISTS sqlite_stat1;');
 }
