@@ -33,4 +33,6 @@ async function main(): Promise<void> {
   process.stdout.write(`listening ${(server.address() as AddressInfo).port}\n`);
 }
 
+// The bench that forked it is gone (killed, say): go with it rather than linger.
+process.on('disconnect', () => process.exit(0));
 void main();

@@ -69,6 +69,14 @@ export async function startRig(o: RigOptions): Promise<Rig> {
     },
     o.appNodeArgs,
   );
+  // Stopped by a signal, the bench takes the app with it: the forked helpers leave on their own when
+  // the bench's IPC channel closes, but the app has none and would run on (orphans skew later benches).
+  const onSignal = (signal: NodeJS.Signals): void => {
+    app.proc.kill('SIGKILL');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   await app.ready(60_000);
   const bare = await startBareApp(fake.url, o.bareAnswers);
   const gen = o.gen ?? startGenerator();
@@ -95,6 +103,8 @@ export async function startRig(o: RigOptions): Promise<Rig> {
       }
     },
     async stop() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       await stopProcess(app.proc);
       // BENCH_APP_OUTPUT=FILE keeps what the app printed (with `--app-node-arg --trace-gc`, say).
       if (process.env.BENCH_APP_OUTPUT) fs.writeFileSync(process.env.BENCH_APP_OUTPUT, app.output());
