@@ -77,8 +77,18 @@ export async function startRig(o: RigOptions): Promise<Rig> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  await app.ready(60_000);
-  const bare = await startBareApp(fake.url, o.bareAnswers);
+  let bare: Awaited<ReturnType<typeof startBareApp>>;
+  try {
+    await app.ready(60_000);
+    bare = await startBareApp(fake.url, o.bareAnswers);
+  } catch (e) {
+    // Not started: nothing would stop what is already running.
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await stopProcess(app.proc);
+    await stopProcess(fake.proc);
+    throw e;
+  }
   const gen = o.gen ?? startGenerator();
   return {
     fake,

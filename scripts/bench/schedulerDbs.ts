@@ -71,7 +71,8 @@ function seedSqlite(handle: DbHandle, o: WorldSize, now: number): void {
     })();
   }
   db.pragma('synchronous = NORMAL');
-  db.exec('analyze');
+  // No ANALYZE: the app never has SQLite planner statistics (it drops any at start-up, see
+  // dropPlannerStatistics), and the store-level figures below do not start the app.
 }
 
 /** `seedFile`: a seeded file to reuse (seeded there first if missing); the run works on a copy in `dir`. */

@@ -112,8 +112,13 @@ export function runMigrations(handle: DbHandle): void {
  *   statements prepared once to save exactly that);
  * - `sqlite_stat1` from a skewed workspace (one author of most handoffs) turned "recently resolved
  *   asks of this author" from an index search into a scan of every handoff.
- * An ANALYZE while the app runs writes them again; the next start drops them.
+ * An ANALYZE while the app runs writes them again (a running process keeps the plans it has until it
+ * loads the schema again); the next start drops them.
  */
 export function dropPlannerStatistics(sqlite: Database.Database): void {
+  const present = sqlite.prepare("select count(*) as n from sqlite_master where name in ('sqlite_stat1', 'sqlite_stat4')").get() as { n: number };
+  if (present.n === 0) return; // nothing written: the schema (and a second process's statements) stay as they are
   sqlite.exec('DROP TABLE IF EXISTS sqlite_stat4; DROP TABLE IF EXISTS sqlite_stat1;');
+  // This connection read them when it loaded the schema, and a DROP does not unload them: a reset does.
+  sqlite.pragma('writable_schema = RESET');
 }

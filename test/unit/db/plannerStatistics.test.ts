@@ -32,6 +32,35 @@ describe('planner statistics at start-up', () => {
     restarted.close();
   });
 
+  it('plans on the same connection as without statistics once they are dropped (a skewed workspace: one author of every handoff)', () => {
+    const file = path.join(dir, 'skewed.db');
+    const seeded = openDatabase(file);
+    runMigrations(seeded);
+    const insert = seeded.sqlite.prepare("insert into handoffs (team_id, number, author_id, title, ask, created_at, updated_at) values ('T1', ?, 'U_AUTHOR', 't', 'a', 0, 0)");
+    seeded.sqlite.transaction(() => {
+      for (let i = 1; i <= 500; i++) insert.run(i);
+    })();
+    seeded.sqlite.exec('ANALYZE; DROP TABLE sqlite_stat4;');
+    seeded.close();
+    // "Recently resolved asks of this author", as the list asks it.
+    const plan = (handle: ReturnType<typeof openDatabase>) =>
+      (
+        handle.sqlite
+          .prepare(
+            "explain query plan select id from handoffs where team_id = 'T1' and author_id = 'U_OTHER' and state in ('done', 'declined') and resolved_at > 0 order by resolved_at desc limit 5",
+          )
+          .all() as Array<{ detail: string }>
+      )
+        .map((r) => r.detail)
+        .join('; ');
+
+    const restarted = openDatabase(file);
+    expect(plan(restarted)).toMatch(/^SCAN handoffs/); // what sqlite_stat1 alone made of it
+    runMigrations(restarted);
+    expect(plan(restarted)).toMatch(/^SEARCH handoffs USING INDEX/);
+    restarted.close();
+  });
+
   it('leaves the schema of a database never analysed as it was (a second process sharing it re-prepares nothing)', () => {
     const handle = openDatabase(path.join(dir, 'fresh.db'));
     runMigrations(handle);
