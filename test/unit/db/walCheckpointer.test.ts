@@ -67,12 +67,18 @@ describe('background WAL checkpoints', () => {
       if (round > 0) expect(logRestarts()).toBeGreaterThan(restarts[round]!);
       const written = Date.now();
       // A checkpoint begun after the last commit copied every frame.
+      let copiedAt = 0;
       await eventually(() => {
         const { last } = checkpointer!.stats();
         expect(last!.startedAt).toBeGreaterThan(written);
         expect(last!.logFrames).toBeGreaterThan(0);
         expect(last!.checkpointedFrames).toBe(last!.logFrames);
+        copiedAt = last!.startedAt;
       });
+      // Then a round an interval later with nothing written: the worker has let go of its read (a pause
+      // between bursts), so the next batch's first commit can start the log again. On a busy machine the
+      // next batch could otherwise begin while the worker still held the log.
+      await eventually(() => expect(checkpointer!.stats().last!.startedAt).toBeGreaterThanOrEqual(copiedAt + 20));
     }
     expect(sqlite.prepare('select count(*) as n from t').get()).toEqual({ n: 10_000 });
     // Fully checkpointed, the log starts again: four batches never take the room of four. (How much
