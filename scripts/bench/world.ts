@@ -85,6 +85,8 @@ export function seedDatabase(file: string, wave: number, slotAt: number, now = D
     for (let i = 0; i < wave; i++) handoffTo(waveUserId(i));
     db.prepare(`insert into workspaces (team_id, status, next_handoff_number, created_at) values (?, 'active', ?, ?)`).run(TEAM, id + 1, created);
   })();
+  // As an operator's ANALYZE would: the app drops these statistics at start-up (dropPlannerStatistics).
+  // An older build run with --app-entry keeps them, so compare builds from before that with care.
   db.exec('analyze');
   handle.close();
 }

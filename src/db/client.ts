@@ -118,6 +118,7 @@ export function runMigrations(handle: DbHandle): void {
 export function dropPlannerStatistics(sqlite: Database.Database): void {
   const present = sqlite.prepare("select count(*) as n from sqlite_master where name in ('sqlite_stat1', 'sqlite_stat4')").get() as { n: number };
   if (present.n === 0) return; // nothing written: the schema (and a second process's statements) stay as they are
+  // IF EXISTS: two processes starting together may both have seen them; the second drops nothing.
   sqlite.exec('DROP TABLE IF EXISTS sqlite_stat4; DROP TABLE IF EXISTS sqlite_stat1;');
   // This connection read them when it loaded the schema, and a DROP does not unload them: a reset does.
   sqlite.pragma('writable_schema = RESET');
