@@ -61,6 +61,23 @@ describe('planner statistics at start-up', () => {
     restarted.close();
   });
 
+  it('a second process starting meanwhile drops them while the first keeps working on the same file', () => {
+    const file = path.join(dir, 'shared.db');
+    const running = openDatabase(file);
+    runMigrations(running);
+    running.sqlite.exec("insert into users (team_id, user_id, created_at, updated_at) values ('T1', 'U1', 0, 0); ANALYZE;");
+    const read = running.sqlite.prepare("select user_id as userId from users where team_id = 'T1'");
+    expect(read.all()).toEqual([{ userId: 'U1' }]);
+
+    const starting = openDatabase(file); // a rolling deploy's new process
+    runMigrations(starting);
+    expect(statTables(starting)).toEqual([]);
+    // The running process's prepared statement is planned again by SQLite, not broken.
+    expect(read.all()).toEqual([{ userId: 'U1' }]);
+    starting.close();
+    running.close();
+  });
+
   it('leaves the schema of a database never analysed as it was (a second process sharing it re-prepares nothing)', () => {
     const handle = openDatabase(path.join(dir, 'fresh.db'));
     runMigrations(handle);
