@@ -30,6 +30,7 @@ export const workspaces = pgTable('workspaces', {
   staleAfterWorkingDays: smallint('stale_after_working_days').notNull().default(2),
   statusesReadAt: instant('statuses_read_at'),
   statusesCursor: text('statuses_cursor'),
+  purgedAt: instant('purged_at'),
 });
 
 export const installations = pgTable(

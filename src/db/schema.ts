@@ -24,6 +24,12 @@ export const workspaces = sqliteTable('workspaces', {
   statusesReadAt: integer('statuses_read_at'),
   /** users.list's cursor for the next page of a read under way; null: none under way. */
   statusesCursor: text('statuses_cursor'),
+  /**
+   * When its data was deleted after the retention period; null while it holds data. The row stays, with
+   * its status and org, so that nothing takes the workspace for a new one (an org-wide install would
+   * otherwise serve again a workspace its org took Handoff away from).
+   */
+  purgedAt: integer('purged_at'),
 });
 
 /**

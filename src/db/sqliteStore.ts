@@ -144,7 +144,7 @@ const FUNCTIONS: QueryFunctions = {
   listWorkspaceIds: workspaces.listWorkspaceIds,
   workspacesPausedBefore: workspaces.workspacesPausedBefore,
   purgeWorkspaceRows: workspaces.purgeWorkspaceRows,
-  deletePausedWorkspace: workspaces.deletePausedWorkspace,
+  markWorkspacePurged: workspaces.markWorkspacePurged,
   exportWorkspace: workspaces.exportWorkspace,
 };
 

@@ -1,7 +1,9 @@
 /**
  * Data retention after an uninstall (issue 15): a workspace paused — Handoff uninstalled, or its bot
  * token revoked — for DATA_RETENTION_DAYS has all its data deleted: handoffs, people, deliveries,
- * deflections, then the workspace itself. A reinstall before then makes it active again and keeps
+ * deflections, then the workspace's settings. Its row stays, reduced to its id, status and org (a
+ * tombstone): an org-wide install must not take it for a new workspace of the org and serve it again
+ * (a person of it handed off to from a sibling). A reinstall before then makes it active again and keeps
  * everything. Deleted in small slices yielding to the event loop, a bounded number per tick; every
  * slice checks that the workspace is still paused since before the cut-off, so a reinstall (on any
  * replica) stops a purge between two slices.
@@ -42,7 +44,7 @@ export async function purgeLapsedWorkspaces(store: StoreOf<WorkspaceQueries>, no
         if (n < sliceSize) break;
       }
     }
-    if (await store.deletePausedWorkspace(teamId, before)) report.purged.push(teamId);
+    if (await store.markWorkspacePurged(teamId, before, now)) report.purged.push(teamId);
   }
   return report;
 }

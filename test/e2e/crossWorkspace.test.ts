@@ -261,6 +261,25 @@ describe('Enterprise Grid: the org takes Handoff away from a workspace, and give
     await event(fromOrg(), { type: 'team_access_revoked', team_ids: [gridB.teamId] }, seconds('2026-11-25T12:30:00Z'));
     expect(await statusOf(gridB.teamId)).toBe('active');
   });
+
+  it('taken away again and past its retention: B’s data is deleted, its row kept as the org’s and taken away, so its colleague still cannot be named from A', async () => {
+    await event(fromOrg(), { type: 'team_access_revoked', team_ids: [gridB.teamId] }, seconds('2026-11-25T14:00:00Z'));
+    t.clock.set('2026-12-26T12:00:00Z'); // 31 days later
+    for (let i = 0; i < 20 && !(await t.handoff.store.getWorkspace(gridB.teamId))?.purgedAt; i++) await t.tick();
+    expect(await t.handoff.store.getWorkspace(gridB.teamId)).toMatchObject({ status: 'access_revoked', enterpriseId: GRID, purgedAt: Date.parse('2026-12-26T12:00:00Z') });
+    expect(await selectRows(t, 'users', { teamId: gridB.teamId })).toEqual([]);
+    // Slack still says the colleague is of Grid B, a workspace of the org: B is not taken for a new one.
+    expect(await command(fromA(), AUTHOR, `<@${COLLEAGUE}> please check the Sydney lease again`)).toContain(`<@${COLLEAGUE}> isn’t a member of this workspace`);
+    expect(await statusOf(gridB.teamId)).toBe('access_revoked');
+    expect(await selectRows(t, 'users', { userId: COLLEAGUE })).toEqual([]);
+  });
+
+  it('team_access_granted after that gives B back, empty: its colleague can be named again', async () => {
+    await event(fromOrg(), { type: 'team_access_granted', team_ids: [gridB.teamId] }, seconds('2026-12-26T12:05:00Z'));
+    expect(await t.handoff.store.getWorkspace(gridB.teamId)).toMatchObject({ status: 'active', purgedAt: null });
+    expect(await command(fromA(), AUTHOR, `<@${COLLEAGUE}> please check the Sydney lease again`)).toMatch(/Handoff #\d+ created/);
+    expect((await selectRows(t, 'users', { userId: COLLEAGUE })).map((u) => u.teamId)).toEqual([gridB.teamId]);
+  });
 });
 
 describe('Enterprise Grid on two replicas sharing one database: the same request reaching both at once acts once', () => {

@@ -253,9 +253,9 @@ describe('distributed mode: uninstall and revoked tokens', () => {
     t.clock.advance(2 * 86_400_000);
     await t.tick();
     await eventually(() => expect(t.logs.join('')).toContain('deleted the data of workspaces uninstalled past their retention'));
-    expect(await t.handoff.store.getWorkspace(acme.teamId)).toBeUndefined();
+    // Its row stays as a tombstone: still uninstalled, its settings gone, marked purged.
+    expect(await t.handoff.store.getWorkspace(acme.teamId)).toMatchObject({ status: 'uninstalled', purgedAt: t.clock.now().getTime(), staleAfterWorkingDays: 2 });
     expect(await t.handoff.store.getUser(acme.teamId, acme.author.id)).toBeUndefined();
-    expect(await t.handoff.store.listWorkspaceIds()).not.toContain(acme.teamId);
     expect(await t.handoff.store.getUser(beta.teamId, beta.author.id)).toBeDefined();
     expect(await selectRows(t, 'handoffs', { teamId: beta.teamId })).toHaveLength(1);
     expect(await selectRows(t, 'handoffs', { teamId: acme.teamId })).toHaveLength(0);

@@ -14,7 +14,7 @@ const S = {
   setStatus: statement(
     'workspaces.setStatus',
     `insert into workspaces (team_id, created_at, status, status_changed_at) values ($1, $2, $3, $2)
-     on conflict (team_id) do update set status = excluded.status, status_changed_at = excluded.status_changed_at`,
+     on conflict (team_id) do update set status = excluded.status, status_changed_at = excluded.status_changed_at, purged_at = null`,
   ),
   setStale: statement(
     'workspaces.setStale',
@@ -36,7 +36,7 @@ const S = {
   ids: statement('workspaces.ids', `select team_id as id from workspaces order by team_id collate "C"`),
   pausedBefore: statement(
     'workspaces.pausedBefore',
-    `select team_id as id from workspaces where status <> 'active' and status_changed_at < $1 order by status_changed_at, team_id collate "C" limit $2`,
+    `select team_id as id from workspaces where status <> 'active' and status_changed_at < $1 and purged_at is null order by status_changed_at, team_id collate "C" limit $2`,
   ),
   // The workspace row is locked while a slice is deleted: a reinstall (its status write) waits for it
   // and the next slice sees it active.
@@ -45,7 +45,7 @@ const S = {
       table,
       statement(
         `workspaces.purge.${table}`,
-        `with paused as (select team_id from workspaces where team_id = $1 and status <> 'active' and status_changed_at < $2 for update)
+        `with paused as (select team_id from workspaces where team_id = $1 and status <> 'active' and status_changed_at < $2 and purged_at is null for update)
          delete from ${table} where ctid in (select ctid from ${table} where team_id = $1 and exists (select 1 from paused) limit $3)`,
       ),
     ]),
@@ -53,7 +53,12 @@ const S = {
   exportRows: Object.fromEntries(
     (['workspaces', ...WORKSPACE_TABLES] as const).map((table) => [table, statement(`workspaces.export.${table}`, `select * from ${table} where team_id = $1 order by ctid`)]),
   ) as Record<ExportedTable, ReturnType<typeof statement>>,
-  deletePaused: statement('workspaces.deletePaused', `delete from workspaces where team_id = $1 and status <> 'active' and status_changed_at < $2`),
+  markPurged: statement(
+    'workspaces.markPurged',
+    `update workspaces set purged_at = $3, deflection_enabled = default, next_handoff_number = default, stale_after_working_days = default,
+       statuses_read_at = default, statuses_cursor = default
+     where team_id = $1 and status <> 'active' and status_changed_at < $2 and purged_at is null`,
+  ),
 };
 
 export const workspaceQueries: On<WorkspaceQueries> = {
@@ -84,5 +89,5 @@ export const workspaceQueries: On<WorkspaceQueries> = {
     const tables = Object.keys(S.exportRows) as ExportedTable[];
     return Object.fromEntries(await Promise.all(tables.map(async (table) => [table, await c.rows(S.exportRows[table], [teamId])]))) as WorkspaceExport;
   },
-  deletePausedWorkspace: async (c, teamId, before) => (await c.changes(S.deletePaused, [teamId, instant(before)])) === 1,
+  markWorkspacePurged: async (c, teamId, before, now) => (await c.changes(S.markPurged, [teamId, instant(before), instant(now.getTime())])) === 1,
 };

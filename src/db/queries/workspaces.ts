@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { asc } from 'drizzle-orm';
 import type { Db } from '../client';
 import { workspaces } from '../schema';
-import { prepared, rowReader, updateWhere } from '../prepared';
+import { prepared, rowReader, sqliteOf, updateWhere } from '../prepared';
 
 export type WorkspaceRow = typeof workspaces.$inferSelect;
 
@@ -36,11 +36,11 @@ export const WORKSPACE_TABLES = [
 export type WorkspaceTable = (typeof WORKSPACE_TABLES)[number];
 
 /** Still paused (uninstalled or revoked) since before the cut-off: checked by every purge statement itself. */
-const PAUSED_SINCE = `exists (select 1 from workspaces w where w.team_id = @teamId and w.status <> 'active' and w.status_changed_at < @before)`;
+const PAUSED_SINCE = `exists (select 1 from workspaces w where w.team_id = @teamId and w.status <> 'active' and w.status_changed_at < @before and w.purged_at is null)`;
 type PurgeParams = { teamId: string; before: number; limit: number };
 const purgeStatements = (s: Database.Database) => ({
   pausedBefore: s.prepare<{ before: number; limit: number }, { teamId: string }>(
-    `select team_id as teamId from workspaces where status <> 'active' and status_changed_at < @before order by status_changed_at, team_id limit @limit`,
+    `select team_id as teamId from workspaces where status <> 'active' and status_changed_at < @before and purged_at is null order by status_changed_at, team_id limit @limit`,
   ),
   rows: Object.fromEntries(
     WORKSPACE_TABLES.map((table) => [
@@ -48,7 +48,15 @@ const purgeStatements = (s: Database.Database) => ({
       s.prepare<PurgeParams>(`delete from ${table} where rowid in (select rowid from ${table} where team_id = @teamId and ${PAUSED_SINCE} limit @limit)`),
     ]),
   ) as Record<WorkspaceTable, Database.Statement<PurgeParams>>,
-  workspace: s.prepare<{ teamId: string; before: number }>(`delete from workspaces where team_id = @teamId and status <> 'active' and status_changed_at < @before`),
+  // The tombstone: the row again with only its id, status, org and times; every setting back to its default.
+  purgedRow: s.prepare<{ teamId: string; before: number }, Record<string, unknown>>(
+    `delete from workspaces where team_id = @teamId and status <> 'active' and status_changed_at < @before and purged_at is null
+     returning team_id, status, status_changed_at, enterprise_id, created_at`,
+  ),
+  tombstone: s.prepare<Record<string, unknown>>(
+    `insert into workspaces (team_id, status, status_changed_at, enterprise_id, created_at, purged_at)
+     values (@team_id, @status, @status_changed_at, @enterprise_id, @created_at, @purged_at)`,
+  ),
 });
 
 const exportStatements = (s: Database.Database) =>
@@ -76,9 +84,10 @@ export function getWorkspaceForUpdate(db: Db, teamId: string): WorkspaceRow | un
   return getWorkspace(db, teamId);
 }
 
+/** A new status starts a new period: a purged workspace made active (or paused again) may hold data again. */
 export function setWorkspaceStatus(db: Db, teamId: string, status: WorkspaceRow['status'], now: Date): void {
   ensureWorkspace(db, teamId, now);
-  updateWhere(db, workspaces, { status, statusChangedAt: now.getTime() }, { teamId });
+  updateWhere(db, workspaces, { status, statusChangedAt: now.getTime(), purgedAt: null }, { teamId });
 }
 
 /** Allocates the next per-workspace handoff number; call inside the creating transaction. */
@@ -157,9 +166,19 @@ export function purgeWorkspaceRows(db: Db, table: WorkspaceTable, teamId: string
   return prepared(db, purgeStatements).rows[table].run({ teamId, before, limit }).changes;
 }
 
-/** Deletes the workspace's own row once its data is gone, if it is still paused since before `before`. */
-export function deletePausedWorkspace(db: Db, teamId: string, before: number): boolean {
-  return prepared(db, purgeStatements).workspace.run({ teamId, before }).changes === 1;
+/**
+ * Once its data is gone, and if it is still paused since before `before`: resets the workspace's row to
+ * a tombstone (settings deleted; id, status, org and times kept) marked purged at `now`.
+ */
+export function markWorkspacePurged(db: Db, teamId: string, before: number, now: Date): boolean {
+  const q = prepared(db, purgeStatements);
+  // Deleted and inserted again, so that every setting takes its schema default (SQLite has no `set x = default`).
+  return sqliteOf(db).transaction(() => {
+    const row = q.purgedRow.get({ teamId, before });
+    if (!row) return false;
+    q.tombstone.run({ ...row, purged_at: now.getTime() });
+    return true;
+  })();
 }
 
 /** Every row the workspace owns, table by table, as stored (tokens live elsewhere and are never included). */

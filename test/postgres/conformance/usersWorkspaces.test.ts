@@ -222,6 +222,7 @@ describeStores('workspaces', (ctx) => {
       staleAfterWorkingDays: 2,
       statusesReadAt: null,
       statusesCursor: null,
+      purgedAt: null,
     });
   });
 

@@ -15,6 +15,8 @@ const profile = { displayName: 'Ana', isBot: false, deleted: false, slackTz: 'Eu
 /** A workspace with a row in every table that holds workspace data; returns its handoff's id. */
 async function populate(store: Store, teamId: string, people = 3): Promise<number> {
   for (let i = 0; i < people; i++) await store.upsertProfile(teamId, `U${i}`, profile, NOW);
+  // A setting of its own (not the default), so that a purge is seen to delete it.
+  await store.setStaleAfterWorkingDays(teamId, 5, NOW);
   const created = await store.createHandoff(
     teamId,
     { authorId: 'U0', recipientIds: ['U1', 'U2'], title: 't', context: 'c', ask: 'a', links: '', ifOffline: 'wait', neededByAt: null, channelId: null, urgent: false },
@@ -37,7 +39,8 @@ async function populate(store: Store, teamId: string, people = 3): Promise<numbe
 
 async function holdsData(store: Store, teamId: string, handoffId: number): Promise<Record<string, boolean>> {
   return {
-    workspace: (await store.getWorkspace(teamId)) !== undefined,
+    // Its settings: a purged workspace's row is only a tombstone (see below).
+    settings: (await store.getWorkspace(teamId))?.staleAfterWorkingDays === 5,
     person: (await store.getUser(teamId, 'U1')) !== undefined,
     handoff: (await store.loadHandoff(teamId, handoffId)) !== undefined,
     mute: await store.isMuted(teamId, 'U1', 'C1'),
@@ -46,8 +49,8 @@ async function holdsData(store: Store, teamId: string, handoffId: number): Promi
     thread: (await store.threadParticipantsOf(teamId, 'C1', '1.1')).length > 0,
   };
 }
-const ALL = { workspace: true, person: true, handoff: true, mute: true, event: true, thread: true };
-const NONE = { workspace: false, person: false, handoff: false, mute: false, event: false, thread: false };
+const ALL = { settings: true, person: true, handoff: true, mute: true, event: true, thread: true };
+const NONE = { settings: false, person: false, handoff: false, mute: false, event: false, thread: false };
 
 describeStores('workspace data retention', (ctx) => {
   it('deletes every row of a workspace paused for the retention period, and nothing of the others', async () => {
@@ -63,8 +66,8 @@ describeStores('workspace data retention', (ctx) => {
     expect(await store.workspacesPausedBefore(at(11 * DAY).getTime(), 10)).toEqual(['TGONE', 'TRECENT']);
     expect(await store.purgeWorkspaceRows('users', 'TKEEP', cutOff, 100)).toBe(0);
     expect(await store.purgeWorkspaceRows('users', 'TRECENT', cutOff, 100)).toBe(0);
-    expect(await store.deletePausedWorkspace('TKEEP', cutOff)).toBe(false);
-    expect(await store.deletePausedWorkspace('TRECENT', cutOff)).toBe(false);
+    expect(await store.markWorkspacePurged('TKEEP', cutOff, NOW)).toBe(false);
+    expect(await store.markWorkspacePurged('TRECENT', cutOff, NOW)).toBe(false);
     // Thirty days later, with small slices so that a table takes several.
     let report = await purgeLapsedWorkspaces(store, at(30 * DAY + 1), 30 * DAY, { sliceSize: 7, maxSlices: 3 });
     expect(report.purged).toEqual([]);
@@ -72,11 +75,51 @@ describeStores('workspace data retention', (ctx) => {
     for (let i = 0; i < 50 && report.purged.length === 0; i++) report = await purgeLapsedWorkspaces(store, at(30 * DAY + 1), 30 * DAY, { sliceSize: 7, maxSlices: 3 });
     expect(report.purged).toEqual(['TGONE']);
     expect(await holdsData(store, 'TGONE', gone)).toEqual(NONE);
+    // Its row stays as a tombstone: its status, org and times, every setting back to its default.
+    expect(await store.getWorkspace('TGONE')).toEqual({
+      teamId: 'TGONE',
+      status: 'uninstalled',
+      statusChangedAt: NOW.getTime(),
+      createdAt: NOW.getTime(),
+      enterpriseId: null,
+      purgedAt: at(30 * DAY + 1).getTime(),
+      deflectionEnabled: true,
+      nextHandoffNumber: 1,
+      staleAfterWorkingDays: 2,
+      statusesReadAt: null,
+      statusesCursor: null,
+    });
     expect(await store.getOutboxRow(1)).toBeUndefined();
     expect(await holdsData(store, 'TKEEP', kept)).toEqual(ALL);
     expect(await holdsData(store, 'TRECENT', recent)).toEqual(ALL);
-    // Nothing left to do.
+    // Nothing left to do: a tombstone is not due again.
+    expect(await store.workspacesPausedBefore(at(2).getTime(), 10)).toEqual([]);
     expect(await purgeLapsedWorkspaces(store, at(30 * DAY + 2), 30 * DAY)).toEqual({ purged: [], rows: 0 });
+  });
+
+  it('a purged workspace of an org keeps its org; made active again it holds data, and a later pause past the period purges it again', async () => {
+    const { store } = ctx();
+    await populate(store, 'TORG');
+    await store.linkWorkspaceToEnterprise('TORG', 'E1', NOW);
+    await store.setWorkspaceStatus('TORG', 'access_revoked', NOW);
+    expect((await purgeLapsedWorkspaces(store, at(31 * DAY), 30 * DAY)).purged).toEqual(['TORG']);
+    expect(await store.getWorkspace('TORG')).toMatchObject({ status: 'access_revoked', enterpriseId: 'E1', purgedAt: at(31 * DAY).getTime() });
+    expect(await store.teamsOfEnterprise('E1')).toEqual(['TORG']);
+    // Linking it again (Slack naming it as the org's) changes nothing.
+    await store.linkWorkspaceToEnterprise('TORG', 'E1', at(31 * DAY));
+    expect(await store.getWorkspace('TORG')).toMatchObject({ status: 'access_revoked', purgedAt: at(31 * DAY).getTime() });
+
+    await store.setWorkspaceStatus('TORG', 'active', at(32 * DAY));
+    expect(await store.getWorkspace('TORG')).toMatchObject({ status: 'active', purgedAt: null });
+    const again = await populate(store, 'TORG');
+    expect(await holdsData(store, 'TORG', again)).toEqual(ALL);
+    await store.setWorkspaceStatus('TORG', 'uninstalled', at(33 * DAY));
+    expect(await store.workspacesPausedBefore(at(64 * DAY).getTime(), 10)).toEqual(['TORG']);
+    let report = await purgeLapsedWorkspaces(store, at(64 * DAY), 30 * DAY);
+    for (let i = 0; i < 10 && report.purged.length === 0; i++) report = await purgeLapsedWorkspaces(store, at(64 * DAY), 30 * DAY);
+    expect(report.purged).toEqual(['TORG']);
+    expect(await holdsData(store, 'TORG', again)).toEqual(NONE);
+    expect(await store.getWorkspace('TORG')).toMatchObject({ status: 'uninstalled', enterpriseId: 'E1', purgedAt: at(64 * DAY).getTime() });
   });
 
   it('a reinstall within the period keeps everything, and one between two slices stops the purge', async () => {
