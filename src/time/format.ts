@@ -1,6 +1,6 @@
 /** Human-facing formatting of instants, zones and durations. */
 import { format as formatTz } from 'date-fns-tz';
-import { enUS } from 'date-fns/locale';
+import { enUS } from 'date-fns/locale/en-US';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from './calendar';
 import { assertTimeZone, localParts, offsetMs, type LocalParts } from './zone';
 
