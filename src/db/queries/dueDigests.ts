@@ -40,7 +40,7 @@ const statements = (s: Database.Database) => ({
     -- Digest off still counts: the start of the day is when news that waited for them goes out.
     where u.next_digest_at <= ? and coalesce(w.status, 'active') = 'active'
     -- The index users_next_digest_idx is in this order: a slice reads its rows off it, ties and all.
-    order by u.next_digest_at, u.team_id, u.user_id limit ?`),
+    order by u.next_digest_at, u.team_id, u.user_id limit +?`),
   enqueue: s.prepare<DigestRow & { now: number }>(`
     insert into outbox (team_id, kind, dedupe_key, user_id, local_date, payload, status, last_error, next_attempt_at, created_at, updated_at)
     values (@teamId, 'digest', @dedupeKey, @userId, @localDate, @payload, @status, @lastError, @dueAt, @now, @now)

@@ -56,16 +56,16 @@ const statements = (s: Database.Database) => ({
   waitingOn: s.prepare<[string, string, number], Record<string, unknown>>(`
     select ${H} from handoff_recipients r join handoffs h on h.id = r.handoff_id
     where r.recipient_team_id = ? and r.user_id = ? and r.active = 1 and r.handoff_open = 1
-    order by r.handoff_created_at, r.handoff_id limit ?`),
+    order by r.handoff_created_at, r.handoff_id limit +?`),
   countWaitingOn: s.prepare<[string, string], { n: number }>(`
     select count(*) as n from handoff_recipients where recipient_team_id = ? and user_id = ? and active = 1 and handoff_open = 1`),
   authoredOpen: s.prepare<[string, string, number], Record<string, unknown>>(`
     select ${H} from handoffs h where h.team_id = ? and h.author_id = ? and h.state in ('open', 'acknowledged')
-    order by h.created_at, h.id limit ?`),
+    order by h.created_at, h.id limit +?`),
   countAuthoredOpen: s.prepare<[string, string], { n: number }>(`select count(*) as n from handoffs where team_id = ? and author_id = ? and state in ('open', 'acknowledged')`),
   recentlyResolved: s.prepare<[string, string, number, number], Record<string, unknown>>(`
     select ${H} from handoffs h where h.team_id = ? and h.author_id = ? and h.state in ('done', 'declined') and h.resolved_at > ?
-    order by h.resolved_at desc limit ?`),
+    order by h.resolved_at desc limit +?`),
   authorNotified: s.prepare<[number, string, string]>(
     `update handoffs set author_notified_at = ? where team_id = ? and id in (select value from json_each(?)) and author_notified_at is null`,
   ),

@@ -61,9 +61,9 @@ const claimSql = (onlyIds: boolean, skipTeams: boolean) => `
         select o.id, o.team_id, o.next_attempt_at from outbox o left join workspaces w on w.team_id = o.team_id
         where o.status = 'pending' and o.next_attempt_at <= @now and coalesce(w.status, 'active') = 'active'
           ${onlyIds ? 'and o.id in (select value from json_each(@ids))' : ''}
-        order by o.next_attempt_at, o.id limit @scan
+        order by o.next_attempt_at, o.id limit +@scan
       ) c ${skipTeams ? 'where c.team_id not in (select value from json_each(@skip))' : ''}
-      order by c.next_attempt_at, c.id limit @limit
+      order by c.next_attempt_at, c.id limit +@limit
     )
     ${RETURNING}`;
 
@@ -87,7 +87,7 @@ export const fairClaimSql = `
         and teams.team_id not in (select value from json_each(@skip))
     )
     update outbox set status = 'sending', claimed_by = @claimant, lease_until = @until, posting_since = null, updated_at = @now
-    where id in (select o.id from firsts f join outbox o on o.id = f.id order by o.next_attempt_at, o.id limit @limit)
+    where id in (select o.id from firsts f join outbox o on o.id = f.id order by o.next_attempt_at, o.id limit +@limit)
     ${RETURNING}`;
 
 type Params = Record<string, unknown>;
@@ -332,7 +332,7 @@ const retentionStatements = (s: Database.Database) => ({
   deleteFinished: s.prepare<{ before: number; limit: number }>(`
     delete from outbox where id in (
       select id from outbox where status in ('sent', 'failed', 'skipped') and next_attempt_at < @before and updated_at < @before
-      limit @limit)`),
+      limit +@limit)`),
 });
 
 /**

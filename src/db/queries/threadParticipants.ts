@@ -24,9 +24,9 @@ const statements = (s: Database.Database) => ({
   ofThread: s.prepare<[string, string, string, number], { userId: string; started: number; inParent: number; lastSeenAt: number }>(`
     select user_id as userId, started, in_parent as inParent, last_seen_at as lastSeenAt from thread_participants
     where team_id = ? and channel_id = ? and thread_ts = ?
-    order by started desc, in_parent desc, last_seen_at desc, user_id limit ?`),
+    order by started desc, in_parent desc, last_seen_at desc, user_id limit +?`),
   // The last_seen_at index: one bounded statement, never a long one.
-  deleteSeenBefore: s.prepare<[number, number]>(`delete from thread_participants where rowid in (select rowid from thread_participants where last_seen_at < ? limit ?)`),
+  deleteSeenBefore: s.prepare<[number, number]>(`delete from thread_participants where rowid in (select rowid from thread_participants where last_seen_at < ? limit +?)`),
 });
 
 /** Records sightings (one transaction), seen at `now`: new people are added, flags only ever turn on. */

@@ -25,7 +25,7 @@ const statements = (s: Database.Database) => ({
   reportPeople: s.prepare<[number], Record<string, unknown>>(`
     select ${user.columns('u')} from users u join workspaces w on w.team_id = u.team_id
     where u.weekly_report = 1 and u.deleted = 0 and u.is_bot = 0 and w.status = 'active'
-    order by u.team_id, u.user_id limit ?`),
+    order by u.team_id, u.user_id limit +?`),
   byName: s.prepare<[string, string], { id: string }>(
     `select user_id as id from users where team_id = ? and deleted = 0 and is_bot = 0 and lower(display_name) = lower(?) limit 2`,
   ),

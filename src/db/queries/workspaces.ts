@@ -40,12 +40,12 @@ const PAUSED_SINCE = `exists (select 1 from workspaces w where w.team_id = @team
 type PurgeParams = { teamId: string; before: number; limit: number };
 const purgeStatements = (s: Database.Database) => ({
   pausedBefore: s.prepare<{ before: number; limit: number }, { teamId: string }>(
-    `select team_id as teamId from workspaces where status <> 'active' and status_changed_at < @before and purged_at is null order by status_changed_at, team_id limit @limit`,
+    `select team_id as teamId from workspaces where status <> 'active' and status_changed_at < @before and purged_at is null order by status_changed_at, team_id limit +@limit`,
   ),
   rows: Object.fromEntries(
     WORKSPACE_TABLES.map((table) => [
       table,
-      s.prepare<PurgeParams>(`delete from ${table} where rowid in (select rowid from ${table} where team_id = @teamId and ${PAUSED_SINCE} limit @limit)`),
+      s.prepare<PurgeParams>(`delete from ${table} where rowid in (select rowid from ${table} where team_id = @teamId and ${PAUSED_SINCE} limit +@limit)`),
     ]),
   ) as Record<WorkspaceTable, Database.Statement<PurgeParams>>,
   // The tombstone: the row again with only its id, status, org and times; every setting back to its default.
