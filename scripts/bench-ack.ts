@@ -6,7 +6,7 @@
  * bare app and Handoff alternating point by point, until p99 > 100 ms or an ack over 3 s.
  *
  *   npm run bench:ack -- [--kinds create,list,click,proposal] [--rates 25,50,100,150,200,300]
- *     [--seconds 5] [--cpu-rate 20] [--cpu-seconds 8] [--cpu-rounds 3] [--warmup-seconds 3] [--app-env KEY=VALUE]… [--app-node-arg ARG]… [--app-entry DIR/dist/index.js]
+ *     [--seconds 5] [--cpu-rate 20] [--cpu-seconds 8] [--cpu-rounds 3] [--warmup-seconds 3] [--kind-warmup-seconds 10] [--kind-warmup-rate 100] [--app-env KEY=VALUE]… [--app-node-arg ARG]… [--app-entry DIR/dist/index.js]
  *
  * `--bare-answers`: the bare app also sends each request's one answer (a response_url post, or a
  * chat.postEphemeral for a message), as every Handoff request does: the floor under Handoff's cost.
@@ -30,6 +30,8 @@ function parse(argv: string[]) {
     rate: num('cpu-rate', 20),
     kindSeconds: num('cpu-seconds', 8),
     cpuRounds: num('cpu-rounds', 3),
+    /** Each kind alone, to both apps, before its rounds (see KindOptions.kindWarmup); 0 s: none. */
+    kindWarmup: { seconds: num('kind-warmup-seconds', 10), rate: num('kind-warmup-rate', 100) },
     /** The steady mix at 20 req/s before the first kind (a longer one lets the JIT finish compiling the request paths). */
     warmupSeconds: num('warmup-seconds', 3),
     appEnv,

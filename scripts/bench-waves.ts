@@ -2,7 +2,7 @@
  * The running app under a morning wave, next to a bare Bolt app acking the same traffic.
  *
  *   npm run bench:waves -- [--people 10000,50000] [--rate 20] [--before 20] [--after 20]
- *     [--max-delivery 1200] [--kind-seconds 8] [--cpu-rounds 3] [--step-seconds 4] [--rates 25,50,100,150,200,300]
+ *     [--max-delivery 1200] [--kind-seconds 8] [--cpu-rounds 3] [--kind-warmup-seconds 10] [--kind-warmup-rate 100] [--step-seconds 4] [--rates 25,50,100,150,200,300]
  *     [--workspace-rate 50] [--no-kinds] [--app-env KEY=VALUE]… [--app-entry OTHER/dist/index.js] [--app-node-arg ARG]…
  *     [--app-log FILE (the app’s log, as FILE.<people>)]
  *
@@ -38,6 +38,7 @@ interface Options {
   kinds: boolean;
   kindSeconds: number;
   cpuRounds: number;
+  kindWarmup: { seconds: number; rate: number };
   stepSeconds: number;
   rates: number[];
   workspaceRate: number;
@@ -62,6 +63,7 @@ function parseOptions(argv: string[]): Options {
     kinds: !flag('no-kinds'),
     kindSeconds: num('kind-seconds', 8),
     cpuRounds: num('cpu-rounds', 3),
+    kindWarmup: { seconds: num('kind-warmup-seconds', 10), rate: num('kind-warmup-rate', 100) },
     stepSeconds: num('step-seconds', 4),
     rates: list('rates', '25,50,100,150,200,300'),
     workspaceRate: num('workspace-rate', 50),

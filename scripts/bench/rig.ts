@@ -132,6 +132,13 @@ export interface KindOptions {
   kindSeconds: number;
   /** CPU measurements per app, alternating; the median is reported (default 1). */
   cpuRounds?: number;
+  /**
+   * Before the rounds, this kind alone at `rate` req/s for `seconds`, to both apps (not measured):
+   * V8 compiles a request path's functions only once they have run often enough, which at 20 req/s
+   * takes minutes (one kind's rounds fell from 5.4 to 2.8 ms a request over 7 rounds, the bare app's
+   * from 3.0 to 1.1). Without it the figure is mostly the JIT's warm-up, first kind worst.
+   */
+  kindWarmup?: { rate: number; seconds: number };
   stepSeconds: number;
   rates: number[];
 }
@@ -172,6 +179,9 @@ export async function measureKind(rig: Rig, kind: Kind, o: KindOptions): Promise
   // machine slows both alike; the median of the rounds is kept, as noise comes in bursts.
   const rounds: [number[], number[]] = [[], []];
   const idle: [number[], number[]] = [[], []];
+  if (o.kindWarmup && o.kindWarmup.seconds > 0) {
+    await gen.run({ targets: [...targets], rate: o.kindWarmup.rate, durationMs: o.kindWarmup.seconds * 1000, mix: [[kind, 1]], fakeSlackBase });
+  }
   for (let round = 0; round < (o.cpuRounds ?? 1); round++) {
     // Let the previous step's work finish (and, before the first kind, the app's start-up and warm-up):
     // measured from a fixed pause, the first kind paid for work that was not its own (idle at 11–17
@@ -255,7 +265,7 @@ function median(xs: number[]): number {
 /** The per-kind table: CPU per request, ratio, highest passing rate. */
 export function kindTable(kinds: KindResult[], o: KindOptions): string[] {
   const out = [
-    `per request kind: CPU per request at ${o.rate} req/s (both apps taking the same interleaved requests at once${(o.cpuRounds ?? 1) > 1 ? `, median of ${o.cpuRounds} rounds` : ''}; whole process, ${o.kindSeconds} s + 2 s of after-ack work, from each thread’s schedstat; idle = CPU per second with no requests, measured just before, not subtracted; ratio = of the medians, paired = median of each round's own ratio); max rate = highest of ${o.rates.join(', ')} req/s (${o.stepSeconds} s each, apps alternating) with p99 ≤ 100 ms, no ack > 3 s`,
+    `per request kind: CPU per request at ${o.rate} req/s (both apps taking the same interleaved requests at once${(o.cpuRounds ?? 1) > 1 ? `, median of ${o.cpuRounds} rounds` : ''}${o.kindWarmup && o.kindWarmup.seconds > 0 ? `, after ${o.kindWarmup.seconds} s of that kind at ${o.kindWarmup.rate} req/s to warm both apps' JIT` : ', no per-kind warm-up'}; whole process, ${o.kindSeconds} s + 2 s of after-ack work, from each thread’s schedstat; idle = CPU per second with no requests, measured just before, not subtracted; ratio = of the medians, paired = median of each round's own ratio); max rate = highest of ${o.rates.join(', ')} req/s (${o.stepSeconds} s each, apps alternating) with p99 ≤ 100 ms, no ack > 3 s`,
     `  ${'kind'.padEnd(10)} ${'Handoff ms'.padStart(10)} ${'bare ms'.padStart(9)} ${'ratio'.padStart(7)} ${'paired'.padStart(7)} ${'Handoff max/s'.padStart(14)} ${'bare max/s'.padStart(11)} ${'idle ms/s Handoff/bare'.padStart(23)}`,
   ];
   const r = (x: number | null) => (x === null ? `< ${o.rates[0]}` : String(x));
