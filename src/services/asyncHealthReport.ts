@@ -8,8 +8,7 @@ import { parseEventDetail } from '../domain/eventDetail';
 import { computeHealthReport, type HealthPeriod, type HealthReport, type PersonFigures } from '../domain/asyncHealth';
 import { scheduleOf } from '../domain/personSchedule';
 import type { WorkSchedule } from '../domain/workSchedule';
-import { healthChartSvg } from '../views/healthChart';
-import { svgToPng } from '../views/rasterise';
+import { healthChartPngOffThread } from '../views/chartThread';
 import { knownInOrgMany, type OrgStore } from './enterpriseOrgs';
 
 /** The report's reads, and where colleagues of sibling workspaces of the org are known. */
@@ -59,7 +58,7 @@ export function personalFigures(r: HealthReport, userId: string): PersonFigures 
   );
 }
 
-/** The weekly chart as a PNG (the period's days read in `tz`). */
+/** The weekly chart as a PNG (the period's days read in `tz`), drawn off the event loop. */
 export function healthChartPng(r: HealthReport, title = 'Async health', tz = 'UTC'): Promise<Buffer> {
-  return svgToPng(healthChartSvg(r, title, tz));
+  return healthChartPngOffThread(r, title, tz);
 }
