@@ -27,12 +27,13 @@ export async function orgServing(store: OrgStore, teamId: string): Promise<strin
 /**
  * Whether the org-wide install of `org` serves `teamId` now: not a workspace with its own install, nor
  * one the org took Handoff away from (team_access_revoked: its data kept until its retention ends), nor
- * one whose org uninstalled Handoff.
+ * one whose org uninstalled Handoff, nor one paused long enough to have had its data deleted (nothing
+ * written there again would ever be deleted: a purged workspace is not due again until it is active).
  */
 export async function servedBy(store: OrgStore, teamId: string, org: string): Promise<boolean> {
   if ((await orgServing(store, teamId)) !== org) return false;
-  const status = (await store.getWorkspace(teamId))?.status;
-  return status !== 'uninstalled' && status !== 'access_revoked';
+  const ws = await store.getWorkspace(teamId);
+  return ws?.status !== 'uninstalled' && ws?.status !== 'access_revoked' && (ws?.purgedAt ?? null) === null;
 }
 
 /**

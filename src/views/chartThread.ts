@@ -25,45 +25,51 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-let worker: Worker | null = null;
+/** A worker and the charts sent to it: a thread that stops fails its own charts, never its successor's. */
+interface ChartThread {
+  worker: Worker;
+  pending: Map<number, Pending>;
+}
+
+let current: ChartThread | null = null;
 let idleTimer: NodeJS.Timeout | null = null;
 let nextId = 1;
-const pending = new Map<number, Pending>();
 
-function start(): Worker {
+function start(): ChartThread {
   // From dist/ the worker is plain JavaScript; from src/ (tests, `tsx`) it is TypeScript, loaded through tsx.
   const ts = path.extname(__filename) === '.ts';
-  const w = new Worker(path.join(__dirname, `chartThreadWorker${ts ? '.ts' : '.js'}`), ts ? { execArgv: ['--require', require.resolve('tsx/cjs')] } : {});
-  w.on('message', (m: ChartReply) => {
-    const p = pending.get(m.id);
+  const worker = new Worker(path.join(__dirname, `chartThreadWorker${ts ? '.ts' : '.js'}`), ts ? { execArgv: ['--require', require.resolve('tsx/cjs')] } : {});
+  const thread: ChartThread = { worker, pending: new Map() };
+  worker.on('message', (m: ChartReply) => {
+    const p = thread.pending.get(m.id);
     if (!p) return;
-    pending.delete(m.id);
+    thread.pending.delete(m.id);
     if ('png' in m) p.resolve(Buffer.from(m.png.buffer, m.png.byteOffset, m.png.byteLength));
     else p.reject(new Error(`chart not drawn: ${m.error}`));
-    settle();
+    settle(thread);
   });
   const fail = (e: Error) => {
-    if (worker === w) worker = null;
-    for (const p of pending.values()) p.reject(e);
-    pending.clear();
+    if (current === thread) current = null;
+    for (const p of thread.pending.values()) p.reject(e);
+    thread.pending.clear();
   };
-  w.on('error', fail);
-  w.on('exit', (code) => fail(new Error(`the chart thread stopped (exit code ${code})`)));
-  return w;
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the chart thread stopped (exit code ${code})`)));
+  return thread;
 }
 
 /** Keeps the process alive only while charts are pending; stops the idle thread after a while. */
-function settle(): void {
-  if (!worker) return;
+function settle(thread: ChartThread): void {
+  if (thread !== current) return;
   if (idleTimer) clearTimeout(idleTimer);
   idleTimer = null;
-  if (pending.size > 0) return void worker.ref();
-  worker.unref();
-  const idle = worker;
+  if (thread.pending.size > 0) return void thread.worker.ref();
+  thread.worker.unref();
   idleTimer = setTimeout(() => {
-    if (worker === idle && pending.size === 0) {
-      worker = null;
-      void idle.terminate();
+    if (current === thread && thread.pending.size === 0) {
+      // Forgotten first: a chart asked for while it stops goes to a new thread.
+      current = null;
+      void thread.worker.terminate();
     }
   }, IDLE_STOP_MS);
   idleTimer.unref();
@@ -71,10 +77,10 @@ function settle(): void {
 
 /** The weekly chart as a PNG (the period's days read in `tz`), drawn in the chart thread. */
 export function healthChartPngOffThread(report: HealthReport, title: string, tz: string): Promise<Buffer> {
-  worker ??= start();
+  const thread = (current ??= start());
   const id = nextId++;
-  const done = new Promise<Buffer>((resolve, reject) => pending.set(id, { resolve, reject }));
-  worker.postMessage({ id, report, title, tz } satisfies ChartRequest);
-  settle();
+  const done = new Promise<Buffer>((resolve, reject) => thread.pending.set(id, { resolve, reject }));
+  thread.worker.postMessage({ id, report, title, tz } satisfies ChartRequest);
+  settle(thread);
   return done;
 }

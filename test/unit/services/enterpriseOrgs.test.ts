@@ -23,6 +23,8 @@ function world() {
   const users = new Set<string>();
   /** Workspaces the org's admins took Handoff away from (team_access_revoked). */
   const removed = new Set<string>();
+  /** Workspaces paused past their retention, their data deleted (tombstones: status kept, purgedAt set). */
+  const purged = new Set<string>();
   const handoffs = new Map<number, ReturnType<typeof handoffRow>>();
   const store: OrgStore = {
     findInstallation: async (teamId) => {
@@ -40,9 +42,15 @@ function world() {
     linkWorkspaceToEnterprise: async (teamId, e) => void linked.set(teamId, e),
     handoffTeamOf: async (id) => handoffs.get(id)?.teamId,
     loadHandoff: async (teamId, id) => (handoffs.get(id)?.teamId === teamId ? handoffs.get(id) : undefined),
-    getWorkspace: async (teamId) => ({ teamId, enterpriseId: linked.get(teamId) ?? null, status: removed.has(teamId) ? 'uninstalled' : 'active' }) as WorkspaceRow,
+    getWorkspace: async (teamId) =>
+      ({
+        teamId,
+        enterpriseId: linked.get(teamId) ?? null,
+        status: removed.has(teamId) ? 'uninstalled' : purged.has(teamId) ? 'tokens_revoked' : 'active',
+        purgedAt: purged.has(teamId) ? NOW.getTime() : null,
+      }) as WorkspaceRow,
   };
-  return { store, users, handoffs, linked, removed };
+  return { store, users, handoffs, linked, removed, purged };
 }
 
 const member = (id: string, team: string, teams: string[], org = 'E1') => ({ id, team_id: team, enterprise_user: { enterprise_id: org, teams } });
@@ -83,6 +91,16 @@ describe('knownInOrg and homeInOrg', () => {
     expect(await homeInOrg(store, 'TA', member('W7', 'TB', ['TB', 'TD']), NOW)).toBe('TD');
     removed.delete('TB'); // granted again
     expect((await knownInOrg(store, 'TA', 'W7'))?.teamId).toBe('TB');
+  });
+
+  it("a workspace paused past its retention (its data deleted) is nobody's home, even with a status the org still serves", async () => {
+    const { store, users, purged } = world();
+    users.add('TB/W8');
+    expect((await knownInOrg(store, 'TA', 'W8'))?.teamId).toBe('TB');
+    purged.add('TB');
+    expect(await knownInOrg(store, 'TA', 'W8')).toBeUndefined();
+    expect(await homeInOrg(store, 'TA', member('W8', 'TB', ['TB']), NOW)).toBeNull();
+    expect(await homeInOrg(store, 'TA', member('W8', 'TB', ['TB', 'TD']), NOW)).toBe('TD');
   });
 
   it('nobody from another org, nobody asked about from a workspace with its own install, and nobody without an org', async () => {
