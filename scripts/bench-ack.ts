@@ -22,7 +22,7 @@ import { cell } from './bench/stats';
 import { nextSlot } from './bench/world';
 
 function parse(argv: string[]) {
-  const { get, num, list, flag, appEnv, appNodeArgs, appEntry } = benchArgs(argv);
+  const { get, num, list, flag, appEnv, appNodeArgs, appEntry, kindWarmup } = benchArgs(argv);
   return {
     kinds: (get('kinds') ?? KINDS.join(',')).split(',') as Kind[],
     rates: list('rates', '25,50,100,150,200,300'),
@@ -30,8 +30,7 @@ function parse(argv: string[]) {
     rate: num('cpu-rate', 20),
     kindSeconds: num('cpu-seconds', 8),
     cpuRounds: num('cpu-rounds', 3),
-    /** Each kind alone, to both apps, before its rounds (see KindOptions.kindWarmup); 0 s: none. */
-    kindWarmup: { seconds: num('kind-warmup-seconds', 10), rate: num('kind-warmup-rate', 100) },
+    kindWarmup,
     /** The steady mix at 20 req/s before the first kind (a longer one lets the JIT finish compiling the request paths). */
     warmupSeconds: num('warmup-seconds', 3),
     appEnv,

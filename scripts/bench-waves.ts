@@ -52,7 +52,7 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const { num, list, flag, appEnv, get, appEntry, appNodeArgs } = benchArgs(argv);
+  const { num, list, flag, appEnv, get, appEntry, appNodeArgs, kindWarmup } = benchArgs(argv);
   return {
     people: list('people', '10000,50000'),
     rate: num('rate', 20),
@@ -63,7 +63,7 @@ function parseOptions(argv: string[]): Options {
     kinds: !flag('no-kinds'),
     kindSeconds: num('kind-seconds', 8),
     cpuRounds: num('cpu-rounds', 3),
-    kindWarmup: { seconds: num('kind-warmup-seconds', 10), rate: num('kind-warmup-rate', 100) },
+    kindWarmup,
     stepSeconds: num('step-seconds', 4),
     rates: list('rates', '25,50,100,150,200,300'),
     workspaceRate: num('workspace-rate', 50),

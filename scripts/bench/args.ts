@@ -25,6 +25,8 @@ export function benchArgs(argv: string[]) {
     appNodeArgs,
     /** `--app-entry DIR/dist/index.js`: bench another build of Handoff (e.g. an older commit) instead of this tree's. */
     appEntry: get('app-entry'),
+    /** Each kind alone, to both apps, before its CPU rounds (see KindOptions.kindWarmup); 0 s: none. */
+    kindWarmup: { seconds: Number(get('kind-warmup-seconds') ?? 10), rate: Number(get('kind-warmup-rate') ?? 100) },
   };
 }
 

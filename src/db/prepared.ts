@@ -6,7 +6,8 @@
  *
  * Select lists and row readers are derived from the drizzle schema (`rowReader`), so a column added
  * to `schema.ts` is read everywhere without a hand-copied list to forget. Statements run on the same
- * connection as drizzle, so they join its transactions. *
+ * connection as drizzle, so they join its transactions.
+ *
  * A bound LIMIT is written `limit +?` (or `limit +@name`), never `limit ?`: SQLite (3.53, as built here)
  * reads a bare bound LIMIT while planning and then marks the statement to be compiled again whenever
  * that parameter is bound, i.e. on every call. The unary plus keeps the value out of the plan (every

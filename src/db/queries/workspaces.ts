@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { asc } from 'drizzle-orm';
 import type { Db } from '../client';
 import { workspaces } from '../schema';
-import { prepared, rowReader, sqliteOf, updateWhere } from '../prepared';
+import { prepared, rowReader, updateWhere, writeTransaction } from '../prepared';
 
 export type WorkspaceRow = typeof workspaces.$inferSelect;
 
@@ -173,12 +173,12 @@ export function purgeWorkspaceRows(db: Db, table: WorkspaceTable, teamId: string
 export function markWorkspacePurged(db: Db, teamId: string, before: number, now: Date): boolean {
   const q = prepared(db, purgeStatements);
   // Deleted and inserted again, so that every setting takes its schema default (SQLite has no `set x = default`).
-  return sqliteOf(db).transaction(() => {
+  return writeTransaction(db, () => {
     const row = q.purgedRow.get({ teamId, before });
     if (!row) return false;
     q.tombstone.run({ ...row, purged_at: now.getTime() });
     return true;
-  })();
+  });
 }
 
 /** Every row the workspace owns, table by table, as stored (tokens live elsewhere and are never included). */
