@@ -75,6 +75,30 @@ describe('event-loop delay', () => {
     }
   });
 
+  it('a monitor reused for the next hand-over starts empty: no sample is counted twice', async () => {
+    const { logger } = capture();
+    const monitor = new LoopDelayMonitor(logger, { windowMs: 60_000, resolutionMs: 20, foldMs: 50 });
+    monitor.start();
+    try {
+      monitor.sinceLastRead();
+      const started = performance.now();
+      let samples = 0;
+      // Twenty hand-overs or more, each reusing the monitor before last.
+      while (performance.now() - started < 1000) {
+        await new Promise((r) => setTimeout(r, 50));
+        samples += monitor.sinceLastRead()?.samples ?? 0;
+      }
+      const elapsed = performance.now() - started;
+      // A sampler fires at most once per 20 ms; two overlap for a few samples at each hand-over. A monitor
+      // kept with its old samples adds them again at every reuse: hundreds here.
+      const handOvers = elapsed / 50 + 1;
+      expect(samples).toBeGreaterThan(0);
+      expect(samples).toBeLessThanOrEqual(elapsed / 20 + handOvers * 4);
+    } finally {
+      monitor.stop();
+    }
+  });
+
   it('loses no hold to the once-a-second read, whenever it begins', async () => {
     // A monitor's first sample after a reset only marks a start, so reading by resetting hid every
     // hold that began within one resolution of a read (here 2 in 5). Handing over to a fresh monitor
