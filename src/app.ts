@@ -43,6 +43,7 @@ import { purgeLapsedWorkspaces } from './services/workspaceRetention';
 import type { ListenerDeps } from './listeners/context';
 import { registerListeners } from './listeners';
 import { StatusReads } from './services/statusReads';
+import { WorkspaceNames } from './services/workspaceNames';
 import { WeeklyReports } from './services/weeklyReports';
 import { AdminSettingsService } from './services/adminSettings';
 import { InFlightListeners } from './listeners/inFlight';
@@ -167,6 +168,7 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
   const digests = new DigestBuilder(store, clock);
   const weeklyReports = new WeeklyReports(store, clock, logger);
   const statusReads = new StatusReads(store, client, people, clock, logger);
+  const workspaceNames = new WorkspaceNames(store, client, clock, logger);
   const deliveries = new SlackDeliveries(store, client, clock, digests, history.readPlan, weeklyReports);
   const dispatcher = new OutboxDispatcher(store, tenancy.deliveries(deliveries), clock, logger, {
     concurrency: config.deliveryConcurrency,
@@ -219,6 +221,8 @@ export function createHandoff(config: Config, opts: HandoffOptions = {}): Handof
       await store.purgeStale(clock.now());
       // Distributed mode: a paused workspace resumes when it is re-installed (or its token refreshed).
       if (singleWorkspace) await workspaces.recheckPaused();
+      // Distributed mode: the names of an org's workspaces, for cards read in a sibling workspace.
+      else await bestEffort(workspaceNames.readDue({ stopping }), logger, 'workspace names');
       const pruned = await pruneOutbox(store, clock.now(), config.outboxRetentionMs, { stopping });
       await threads.prune(clock.now(), { stopping });
       if (pruned > 0) logger.info({ rows: pruned, retentionDays: config.outboxRetentionMs / 86_400_000 }, 'deleted finished outbox rows past their retention');

@@ -3,7 +3,7 @@
  * a store answers asynchronously, so the rows a view may ask for are fetched first.
  */
 import type { UserRow } from './queries/users';
-import type { StoreOf, UserQueries } from './store';
+import type { StoreOf, UserQueries, WorkspaceQueries } from './store';
 
 /** The people among `userIds` Handoff knows (each looked up once), by user id. */
 export async function usersById(store: StoreOf<UserQueries>, teamId: string, userIds: Iterable<string>): Promise<Map<string, UserRow>> {
@@ -36,4 +36,19 @@ export async function usersOf(store: StoreOf<UserQueries>, people: Iterable<Pers
   const byId = new Map<string, UserRow>();
   rows.forEach((row, i) => row && byId.set(refs[i]!.userId, row));
   return byId;
+}
+
+/**
+ * For cards read in workspace `teamId`: the names of the other workspaces `handoffs` were made in (an
+ * Enterprise Grid org's siblings). No read when all were made here.
+ */
+export async function otherWorkspaceNames(
+  store: Pick<WorkspaceQueries, 'workspaceNames'>,
+  teamId: string,
+  handoffs: Iterable<{ teamId: string }>,
+): Promise<{ teamId: string; nameOf: (teamId: string) => string | null }> {
+  const others = new Set<string>();
+  for (const h of handoffs) if (h.teamId !== teamId) others.add(h.teamId);
+  const names = new Map(others.size === 0 ? [] : (await store.workspaceNames([...others])).map((n) => [n.teamId, n.name] as const));
+  return { teamId, nameOf: (t) => names.get(t) ?? null };
 }

@@ -31,6 +31,7 @@ export const workspaces = pgTable('workspaces', {
   statusesReadAt: instant('statuses_read_at'),
   statusesCursor: text('statuses_cursor'),
   purgedAt: instant('purged_at'),
+  name: text('name'),
 });
 
 export const installations = pgTable(

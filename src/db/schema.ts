@@ -30,6 +30,11 @@ export const workspaces = sqliteTable('workspaces', {
    * otherwise serve again a workspace its org took Handoff away from).
    */
   purgedAt: integer('purged_at'),
+  /**
+   * Its name in Slack (auth.teams.list, for the workspaces of an org-wide install): a card from a sibling
+   * workspace says where it was made ("Design #4" beside this workspace's own #4). Null: not known.
+   */
+  name: text('name'),
 });
 
 /**

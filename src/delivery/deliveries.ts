@@ -10,7 +10,7 @@ import type { OutboxRow } from '../db/queries/outbox';
 import { activeRecipientIds, type HandoffWithRecipients } from '../db/queries/handoffs';
 import type { DigestHistoryBefore } from '../db/queries/dueDigests';
 import type { Store, Tx } from '../db/store';
-import { usersOf } from '../db/lookups';
+import { otherWorkspaceNames, usersOf } from '../db/lookups';
 import type { Clock } from '../clock';
 import { MetadataEventTypes } from '../ids';
 import { isClosed } from '../domain/handoffLifecycle';
@@ -212,20 +212,21 @@ export class SlackDeliveries implements DeliveryHandlers {
         h.state === 'declined'
           ? [`:no_entry_sign: ${who} can’t do #${h.number} — reassign, rewrite or cancel?`, 'Declined']
           : [`:unlock: You’re unblocked: ${who} marked #${h.number} done.`, 'You’re unblocked on'];
-      return this.post(row, pace, userId, handoffFallbackText(h, notice), await this.withLead(lead, h, userId), MetadataEventTypes.notification);
+      return this.post(row, pace, userId, handoffFallbackText(h, notice), await this.withLead(row.teamId, lead, h, userId), MetadataEventTypes.notification);
     }
     if (isClosed(h.state) || !activeRecipientIds(h).includes(userId)) return { status: 'skip', reason: 'no longer for them' };
     const lead =
       payload.reason === 'reassigned' ? `:arrows_counterclockwise: This handoff was passed to you.` : `:incoming_envelope: ${mention(h.authorId)} handed this off to you.`;
-    return this.post(row, pace, userId, handoffFallbackText(h, 'New handoff'), await this.withLead(lead, h, userId), MetadataEventTypes.notification);
+    return this.post(row, pace, userId, handoffFallbackText(h, 'New handoff'), await this.withLead(row.teamId, lead, h, userId), MetadataEventTypes.notification);
   }
 
-  private async withLead(lead: string, h: HandoffWithRecipients, viewerId: string): Promise<KnownBlock[]> {
-    const people = await usersOf(this.store, peopleOnCards([h]));
+  /** `teamId`: the workspace of the DM (the reader's: a colleague in a sibling workspace reads it in theirs). */
+  private async withLead(teamId: string, lead: string, h: HandoffWithRecipients, viewerId: string): Promise<KnownBlock[]> {
+    const [people, workspace] = await Promise.all([usersOf(this.store, peopleOnCards([h])), otherWorkspaceNames(this.store, teamId, [h])]);
     return [
       { type: 'section', text: { type: 'mrkdwn', text: lead } },
       // A DM stays around: the city, not a clock time that would be stale by tomorrow.
-      ...handoffCard(h, { viewerId, surface: 'dm', now: this.clock.now(), detail: 'full', whereIs: whereIsFrom((id) => people.get(id), null) }),
+      ...handoffCard(h, { viewerId, surface: 'dm', now: this.clock.now(), detail: 'full', whereIs: whereIsFrom((id) => people.get(id), null), workspace }),
     ];
   }
 

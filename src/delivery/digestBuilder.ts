@@ -6,7 +6,7 @@
 import type { HandoffWithRecipients } from '../db/queries/handoffs';
 import type { UserRow } from '../db/queries/users';
 import type { ScheduleColumns } from '../db/queries/digests';
-import type { DigestQueries, StoreOf } from '../db/store';
+import type { DigestQueries, StoreOf, WorkspaceQueries } from '../db/store';
 import { planDigest, type DigestPlan, type NeededSoon, type Unanswered, type WaitedOn } from '../domain/digest';
 import { isWorkingAt, nextWorkStart, type WorkSchedule } from '../domain/workSchedule';
 import { cityOf, formatLocal, localInstant } from '../time';
@@ -15,7 +15,7 @@ import { holidaysFromZone, scheduleKeyOf, scheduleOf, zoneOf } from '../domain/p
 import { neededBySoon, staleThresholdOf, staleWorkingDays } from '../domain/followThrough';
 import { holidayPhrase } from '../views/availability';
 import { peopleOnCards } from '../views/whereIs';
-import { uniquePeople, type PersonRef } from '../db/lookups';
+import { otherWorkspaceNames, uniquePeople, type PersonRef } from '../db/lookups';
 import { digestMessage, type DigestLateness, type DigestMessage, type DigestMode } from '../views/digestMessage';
 
 export type DigestItem = HandoffWithRecipients & { snoozedUntilDate: string | null; staleDays?: number | null; nudged?: boolean };
@@ -44,7 +44,7 @@ export class DigestBuilder {
 
   constructor(
     /** Only the digest reads: `handoff digest-preview` passes a read-only store. */
-    private readonly store: StoreOf<DigestQueries>,
+    private readonly store: StoreOf<DigestQueries & Pick<WorkspaceQueries, 'workspaceNames'>>,
     private readonly clock: Clock,
   ) {}
 
@@ -68,7 +68,7 @@ export class DigestBuilder {
     if (!plan) return null;
     const tz = zoneOf(user);
     const dateLabel = formatLocal(localInstant(tz, localDate, 12 * 60), tz, 'EEEE d MMMM');
-    const whereIs = await this.cityOf(peopleOnCards(plan.waitingOnYou));
+    const [whereIs, workspace] = await Promise.all([this.cityOf(peopleOnCards(plan.waitingOnYou)), otherWorkspaceNames(this.store, teamId, plan.waitingOnYou)]);
     return {
       plan,
       mode,
@@ -77,6 +77,7 @@ export class DigestBuilder {
         late,
         tz,
         whereIs,
+        workspace,
         daysOff: holidayPhrase(user as UserRow, now),
         daysOffFromZone: holidaysFromZone(user as UserRow),
       }),

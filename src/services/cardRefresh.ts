@@ -10,7 +10,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
 import type { Store } from '../db/store';
-import { usersOf } from '../db/lookups';
+import { otherWorkspaceNames, usersOf } from '../db/lookups';
 import type { HandoffWithRecipients } from '../db/queries/handoffs';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
@@ -46,7 +46,7 @@ export class CardRefresher {
       if (!original || !ours || !Array.isArray(original.blocks)) return;
       // Swap this handoff's status line and buttons; everything else in the message (a digest's other
       // cards, the lead line) stays as Slack has it.
-      const next = withCardSwapped(original.blocks as KnownBlock[], await this.freshCard(h, viewerId), h.id);
+      const next = withCardSwapped(original.blocks as KnownBlock[], await this.freshCard(teamId, h, viewerId), h.id);
       if (!next) return; // not this handoff's message
       // The notification text stays what it was ("Good morning: …" for a digest), not a status line.
       await this.client.chat.update({ channel, ts, blocks: next, text: original.text ?? handoffFallbackText(h, 'Handoff') });
@@ -71,7 +71,7 @@ export class CardRefresher {
         this.logger.warn({ teamId: h.teamId, handoffId: h.id }, 'click names a message that is not Handoff’s in the clicker’s DM: not refreshed');
         return true;
       }
-      card ??= await this.freshCard(h, viewerId);
+      card ??= await this.freshCard(teamId, h, viewerId);
       const blocks = withCardSwapped(current.blocks, card, h.id);
       if (!blocks) return true; // not this handoff's message
       const next = encodePosted({ ...current, blocks });
@@ -99,9 +99,9 @@ export class CardRefresher {
     }
   }
 
-  private async freshCard(h: HandoffWithRecipients, viewerId: string): Promise<KnownBlock[]> {
-    const people = await usersOf(this.store, peopleOnCards([h]));
-    return handoffCard(h, { viewerId, surface: 'dm', now: this.clock.now(), detail: 'short', whereIs: whereIsFrom((id) => people.get(id), null) });
+  private async freshCard(teamId: string, h: HandoffWithRecipients, viewerId: string): Promise<KnownBlock[]> {
+    const [people, workspace] = await Promise.all([usersOf(this.store, peopleOnCards([h])), otherWorkspaceNames(this.store, teamId, [h])]);
+    return handoffCard(h, { viewerId, surface: 'dm', now: this.clock.now(), detail: 'short', whereIs: whereIsFrom((id) => people.get(id), null), workspace });
   }
 }
 

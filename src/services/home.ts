@@ -2,7 +2,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
 import type { Store } from '../db/store';
-import { usersOf } from '../db/lookups';
+import { otherWorkspaceNames, usersOf } from '../db/lookups';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { formatWorkingDays, formatHHMM } from '../domain/workSchedule';
@@ -53,9 +53,12 @@ export class HomeService {
       // What colleagues resolved for you lately stays visible here too, not only in a DM or digest.
       this.store.listRecentlyResolved(teamId, userId, new Date(now.getTime() - RECENT_MS), Math.min(5, fit(2))),
     ]);
-    const people = await usersOf(this.store, [{ teamId, userId }, ...peopleOnCards([...waiting, ...authored, ...resolved])]);
+    const [people, workspace] = await Promise.all([
+      usersOf(this.store, [{ teamId, userId }, ...peopleOnCards([...waiting, ...authored, ...resolved])]),
+      otherWorkspaceNames(this.store, teamId, [...waiting, ...authored, ...resolved]),
+    ]);
     const viewer = people.get(userId);
-    const card = { viewerId: userId, surface: 'list' as const, now, whereIs: whereIsFrom((id) => people.get(id), now, viewer ? zoneOf(viewer) : null) };
+    const card = { viewerId: userId, surface: 'list' as const, now, whereIs: whereIsFrom((id) => people.get(id), now, viewer ? zoneOf(viewer) : null), workspace };
     const blocks = sectionsWithinBudget(
       [
         { title: 'Waiting on you', emptyText: 'Nothing is waiting on you.', items: waiting, extraCount: waitingTotal - waiting.length, card },
@@ -85,7 +88,10 @@ export class HomeService {
       this.store.countOpenAuthored(teamId, userId),
       this.store.listRecentlyResolved(teamId, userId, new Date(now.getTime() - RECENT_MS), 10),
     ]);
-    const people = await usersOf(this.store, peopleOnCards([...waiting, ...authored, ...resolved]));
+    const [people, workspace] = await Promise.all([
+      usersOf(this.store, peopleOnCards([...waiting, ...authored, ...resolved])),
+      otherWorkspaceNames(this.store, teamId, [...waiting, ...authored, ...resolved]),
+    ]);
     const row = person?.row ?? null;
     const view = appHomeView({
       userId,
@@ -97,6 +103,7 @@ export class HomeService {
       recentlyUnblocked: resolved,
       scheduleLine: this.scheduleLine(person?.row ?? null, now),
       whereIs: whereIsFrom((id) => people.get(id), now, person?.row ? zoneOf(person.row) : null),
+      workspace,
       health: await this.healthBlocks(teamId, userId, row, now),
       isAdmin: row?.isAdmin ?? false,
     });

@@ -4,6 +4,7 @@ import { ActionIds } from '../ids';
 import type { HandoffWithRecipients } from '../db/queries/handoffs';
 import { LIMITS, safeMrkdwn } from './text';
 import { sectionsWithinBudget } from './handoffList';
+import type { CardWorkspace } from './handoffCard';
 
 export interface AppHomeData {
   userId: string;
@@ -17,6 +18,8 @@ export interface AppHomeData {
   scheduleLine: string;
   /** Where each person is right now ("14:02 in Lisbon"). */
   whereIs?: (userId: string) => string | null;
+  /** The workspace it is read in, and its org's other workspaces' names (cards made there say where). */
+  workspace?: CardWorkspace;
   /** "Async health (last 7 days)" (views/weeklyReport.ts homeHealthBlocks); none when it could not be computed. */
   health?: KnownBlock[];
   /** Their Slack profile says workspace admin or owner: the Workspace settings button is shown (and checked again on click). */
@@ -40,7 +43,7 @@ export function appHomeView(d: AppHomeData): HomeView {
     { type: 'divider' },
     ...(d.health ?? []),
   ];
-  const card = { viewerId: d.userId, surface: 'home' as const, now: d.now, whereIs: d.whereIs };
+  const card = { viewerId: d.userId, surface: 'home' as const, now: d.now, whereIs: d.whereIs, workspace: d.workspace };
   const lists = sectionsWithinBudget(
     [
       {

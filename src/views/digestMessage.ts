@@ -8,7 +8,7 @@ import type { HandoffWithRecipients } from '../db/queries/handoffs';
 import type { DigestPlan, NeededSoon, Unanswered, WaitedOn } from '../domain/digest';
 import { formatDuration, localTimeLabel } from '../time';
 import { awayPhrase, holidayPhrase } from './availability';
-import { declinedActions, handoffCard, titleRepeatsAsk, unansweredActions } from './handoffCard';
+import { declinedActions, handoffCard, titleRepeatsAsk, unansweredActions, type CardWorkspace } from './handoffCard';
 import { LIMITS, boldSafeMrkdwn, mention, safeMrkdwn, slackDate } from './text';
 
 export interface DigestMessage {
@@ -31,6 +31,8 @@ export interface DigestMessageOptions {
   tz?: string;
   /** Where each person on a card is (their city), as on DMs. */
   whereIs?: (userId: string) => string | null;
+  /** The workspace it is read in, and its org's other workspaces' names (cards made there say where). */
+  workspace?: CardWorkspace;
   /** The reader's public holidays before their next workday ("Tue 1 Dec is a public holiday in Portugal"), or null. */
   daysOff?: string | null;
   /** The holidays are their zone's country's, not a region they chose: the footer says how to change that. */
@@ -80,7 +82,18 @@ export function digestMessage(plan: DigestPlan<Item>, userId: string, dateLabel:
     const title = mode === 'news' ? `*:inbox_tray: New for you* (${waitingOrder(plan)})` : `*:inbox_tray: Waiting on you* (${waitingOrder(plan)})`;
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: title } });
     for (const h of plan.waitingOnYou) {
-      blocks.push(...handoffCard(h, { viewerId: userId, surface: 'digest', now, detail: 'short', whereIs: opts.whereIs, staleDays: h.staleDays ?? null, nudged: !!h.nudged }));
+      blocks.push(
+        ...handoffCard(h, {
+          viewerId: userId,
+          surface: 'digest',
+          now,
+          detail: 'short',
+          whereIs: opts.whereIs,
+          workspace: opts.workspace,
+          staleDays: h.staleDays ?? null,
+          nudged: !!h.nudged,
+        }),
+      );
     }
     if (plan.hiddenWaiting > 0) blocks.push(more(plan.hiddenWaiting));
   }

@@ -26,6 +26,26 @@ export interface CardOptions {
   staleDays?: number | null;
   /** Its author nudged it for this digest (digest only). */
   nudged?: boolean;
+  /** The workspace the card is read in, and the names of others (see `numberLabel`). */
+  workspace?: CardWorkspace;
+}
+
+/** The workspace a card is read in, and what the sibling workspaces of its org are called. */
+export interface CardWorkspace {
+  teamId: string;
+  /** A sibling workspace's name; null: not known. */
+  nameOf(teamId: string): string | null;
+}
+
+/**
+ * `#4`, or, for a handoff made in a sibling workspace of the org, that workspace's name with it
+ * ("Design #4"): numbers are per workspace, and this workspace may have its own #4.
+ */
+function numberLabel(h: HandoffWithRecipients, opts: CardOptions): string {
+  const ws = opts.workspace;
+  if (!ws || h.teamId === ws.teamId) return `#${h.number}`;
+  const name = ws.nameOf(h.teamId);
+  return name ? `${boldSafeMrkdwn(name, 80)} #${h.number}` : `#${h.number} (another workspace)`;
 }
 
 const STATE_LABEL: Record<HandoffState, string> = {
@@ -61,8 +81,9 @@ export function titleRepeatsAsk(h: Pick<HandoffWithRecipients, 'title' | 'ask'>)
 function headline(h: HandoffWithRecipients, opts: CardOptions): SectionBlock {
   const urgent = h.urgent ? ' :rotating_light: urgent' : '';
   const askMax = opts.detail === 'full' ? 2600 : 280;
-  if (titleRepeatsAsk(h)) return section(`*#${h.number}*${urgent} · ${safeMrkdwn(h.ask, askMax)}`);
-  return section(`*#${h.number} · ${boldSafeMrkdwn(h.title, 200)}*${urgent}\n*Needs:* ${safeMrkdwn(h.ask, askMax)}`);
+  const number = numberLabel(h, opts);
+  if (titleRepeatsAsk(h)) return section(`*${number}*${urgent} · ${safeMrkdwn(h.ask, askMax)}`);
+  return section(`*${number} · ${boldSafeMrkdwn(h.title, 200)}*${urgent}\n*Needs:* ${safeMrkdwn(h.ask, askMax)}`);
 }
 
 function namer(opts: CardOptions): (id: string) => string {

@@ -62,9 +62,9 @@ describe('Enterprise Grid: a handoff from one workspace of the org to a colleagu
   });
 
   it('their list in Grid B shows it; nobody else’s does', async () => {
-    await fromB().command({ userId: COLLEAGUE, text: 'list' });
-    const list = await answerTo(/please review the Sydney rota|Waiting on you/);
-    expect(JSON.stringify(list.args)).toContain('please review the Sydney rota');
+    // This list's own answer (the creation's answer above names the ask too).
+    const list = await t.reply(COLLEAGUE, 'list', fromB());
+    expect(JSON.stringify(list.blocks)).toContain('please review the Sydney rota');
     // The author's own workspace lists it as theirs; Grid B's other person has nothing waiting.
     expect((await t.handoff.store.listWaitingOn(gridA.teamId, COLLEAGUE)).map((x) => x.id)).toEqual([]);
     expect((await t.handoff.store.listWaitingOn(gridB.teamId, COLLEAGUE)).map((x) => x.id)).toEqual([handoffId]);
@@ -99,6 +99,21 @@ describe('Enterprise Grid: a handoff from one workspace of the org to a colleagu
     }
     expect((await t.handoff.store.loadHandoff(gridA.teamId, handoffId))!.state).toBe('open');
     expect(await selectRows(t, 'handoffEvents', { handoffId, kind: 'acknowledged' })).toEqual([]);
+  });
+
+  it('cards read in Grid B say the ask was made in Grid A (“Grid A #1”): numbers are per workspace, and B may have its own #1', async () => {
+    // The org's workspace names are read with its token on a tick (auth.teams.list), once.
+    await t.tick();
+    expect(t.fake.callsTo('auth.teams.list')).toHaveLength(1);
+    await t.tick();
+    expect(t.fake.callsTo('auth.teams.list')).toHaveLength(1);
+    expect((await selectRows(t, 'workspaces', { teamId: gridA.teamId }))[0]!.name).toBe('Grid A');
+    const list = JSON.stringify((await t.reply(COLLEAGUE, 'list', fromB())).blocks);
+    expect(list).toContain('*Grid A #1* · please review the Sydney rota');
+    // Read in its own workspace, the same handoff is plain #1.
+    const own = JSON.stringify((await t.reply(AUTHOR, 'list', fromA())).blocks);
+    expect(own).toContain('*#1* · please review the Sydney rota');
+    expect(own).not.toContain('Grid A');
   });
 
   it('the colleague acknowledges it from their digest in Grid B (a double click: the same click twice at once): the handoff in A changes once, and the event is A’s', async () => {
@@ -155,12 +170,14 @@ describe('Enterprise Grid: a handoff from one workspace of the org to a colleagu
     expect(String(answer.args.text)).toContain(`<@${COLLEAGUE}> — 10:00 in Sydney, working now: sent to them now.`);
     const dm = t.fake.messagesIn(COLLEAGUE).find((m) => textOf(m).includes('please sign the Sydney lease'))!;
     expect(textOf(dm)).toContain(`<@${AUTHOR}> handed this off to you.`);
+    expect(textOf(dm)).toContain('*Grid A #2*');
     expect(textOf(dm)).toContain(`<@${AUTHOR}> (Los Angeles)`);
     const posted = t.fake.callsTo('chat.postMessage').find((c) => (c.response as { ts?: string }).ts === dm.ts)!;
     expect(posted.team).toBe(gridB.teamId);
 
     expect((await fromB().event({ type: 'app_home_opened', user: COLLEAGUE, channel: t.fake.dmChannelFor(COLLEAGUE), tab: 'home' })).status).toBe(200);
     await eventually(() => expect(JSON.stringify(t.fake.homeViewFor(COLLEAGUE) ?? {})).toContain('please sign the Sydney lease'));
+    expect(JSON.stringify(t.fake.homeViewFor(COLLEAGUE))).toContain('*Grid A #2*');
     const publish = t.fake.callsTo('views.publish').filter((c) => c.args.user_id === COLLEAGUE);
     expect(publish.map((c) => c.team)).toEqual([gridB.teamId]);
   });

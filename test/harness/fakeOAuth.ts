@@ -155,6 +155,28 @@ export class FakeOAuth {
     };
   }
 
+  /**
+   * auth.teams.list for `owner`: the workspaces an org-wide token's org approved (here, every workspace
+   * of the org), a workspace token's own; by id, `limit` a page (1–1000, default 100), the cursor an offset.
+   */
+  authTeamsList(owner: TokenOwner, limitArg: number | undefined, cursor: string | undefined): Json {
+    const limit = limitArg ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return { ok: false, error: 'invalid_limit' };
+    const start = cursor ? Number(Buffer.from(cursor, 'base64url').toString()) : 0;
+    if (!Number.isInteger(start) || start < 0) return { ok: false, error: 'invalid_cursor' };
+    const all = [...this.workspaces.values()]
+      .filter((w) => (owner.orgWide ? w.enterpriseId === owner.enterpriseId : w.teamId === owner.teamId))
+      .sort((a, b) => (a.teamId < b.teamId ? -1 : 1));
+    const next = start + limit < all.length ? Buffer.from(String(start + limit)).toString('base64url') : '';
+    return { teams: all.slice(start, start + limit).map((w) => ({ id: w.teamId, name: w.name })), response_metadata: { next_cursor: next } };
+  }
+
+  /** Renames a workspace (as its admin would in Slack). */
+  renameWorkspace(teamId: string, name: string): void {
+    const ws = this.workspaces.get(teamId);
+    if (ws) ws.name = name;
+  }
+
   /** GET /oauth/v2/authorize: a redirect back to the app (or an error page for a misconfigured one). */
   authorize(url: URL): { status: number; location?: string; body?: string } {
     const app = this.app;

@@ -285,6 +285,7 @@ export class FakeSlack {
   private readonly handlers: Record<string, (args: Args) => Json> = {
     'api.test': (args) => ({ args }),
     'auth.test': (args) => this.oauth.authTest(this.caller.owner, optStr(args, 'team_id')),
+    'auth.teams.list': (args) => this.oauth.authTeamsList(this.caller.owner, args.limit === undefined ? undefined : Number(args.limit), optStr(args, 'cursor')),
     'users.info': (args) => this.usersInfo(args),
     'users.list': (args) => this.usersList(args),
     'conversations.open': (args) => this.conversationsOpen(args),

@@ -1,6 +1,15 @@
 /** Workspaces on PostgreSQL (same contract as ../queries/workspaces.ts). */
 import { workspaces } from '../pgSchema';
-import { WORKSPACE_TABLES, type ExportedTable, type StatusRead, type WorkspaceExport, type WorkspaceRow, type WorkspaceTable } from '../queries/workspaces';
+import {
+  WORKSPACE_TABLES,
+  type ExportedTable,
+  type OrgToName,
+  type StatusRead,
+  type WorkspaceExport,
+  type WorkspaceName,
+  type WorkspaceRow,
+  type WorkspaceTable,
+} from '../queries/workspaces';
 import type { WorkspaceQueries } from '../store';
 import { instant, pgRowReader, statement, type On } from './conn';
 
@@ -56,9 +65,24 @@ const S = {
   markPurged: statement(
     'workspaces.markPurged',
     `update workspaces set purged_at = $3, deflection_enabled = default, next_handoff_number = default, stale_after_working_days = default,
-       statuses_read_at = default, statuses_cursor = default
+       statuses_read_at = default, statuses_cursor = default, name = default
      where team_id = $1 and status <> 'active' and status_changed_at < $2 and purged_at is null`,
   ),
+  setNames: statement(
+    'workspaces.setNames',
+    `update workspaces w set name = v.name from unnest($1::text[], $2::text[]) as v(team_id, name)
+     where w.team_id = v.team_id and w.purged_at is null and w.name is distinct from v.name`,
+  ),
+  orgsToName: statement(
+    'workspaces.orgsToName',
+    `select w.enterprise_id as "enterpriseId", min(w.team_id collate "C") as "teamId", count(*) filter (where w.name is null)::int as unnamed
+     from workspaces w
+     where w.status = 'active' and w.purged_at is null and w.enterprise_id is not null
+       and exists (select 1 from installations i where i.installation_id = w.enterprise_id and i.is_enterprise_install)
+       and not exists (select 1 from installations o where o.installation_id = w.team_id)
+     group by w.enterprise_id order by w.enterprise_id collate "C"`,
+  ),
+  names: statement('workspaces.names', `select team_id as "teamId", name from workspaces where team_id = any($1::text[]) and name is not null`),
 };
 
 export const workspaceQueries: On<WorkspaceQueries> = {
@@ -89,5 +113,8 @@ export const workspaceQueries: On<WorkspaceQueries> = {
     const tables = Object.keys(S.exportRows) as ExportedTable[];
     return Object.fromEntries(await Promise.all(tables.map(async (table) => [table, await c.rows(S.exportRows[table], [teamId])]))) as WorkspaceExport;
   },
+  orgsToName: (c) => c.rows<OrgToName>(S.orgsToName, []),
+  setWorkspaceNames: (c, names) => (names.length === 0 ? Promise.resolve(0) : c.changes(S.setNames, [names.map((n) => n.teamId), names.map((n) => n.name)])),
+  workspaceNames: async (c, teamIds) => (teamIds.length === 0 ? [] : c.rows<WorkspaceName>(S.names, [[...teamIds]])),
   markWorkspacePurged: async (c, teamId, before, now) => (await c.changes(S.markPurged, [teamId, instant(before), instant(now.getTime())])) === 1,
 };

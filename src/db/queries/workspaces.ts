@@ -181,6 +181,54 @@ export function markWorkspacePurged(db: Db, teamId: string, before: number, now:
   });
 }
 
+/** A workspace's name in Slack. */
+export interface WorkspaceName {
+  teamId: string;
+  name: string;
+}
+
+/** An org served by an org-wide install, whose workspaces' names Handoff keeps (see `orgsToName`). */
+export interface OrgToName {
+  enterpriseId: string;
+  /** One of its workspaces the org's install serves: the org's token is used in its name. */
+  teamId: string;
+  /** Its workspaces whose name is not known yet. */
+  unnamed: number;
+}
+
+// Workspaces served by their org's install: active, holding data, without an install of their own.
+const ORG_SERVED = `w.status = 'active' and w.purged_at is null and w.enterprise_id is not null
+  and exists (select 1 from installations i where i.installation_id = w.enterprise_id and i.is_enterprise_install)
+  and not exists (select 1 from installations o where o.installation_id = w.team_id)`;
+
+const nameStatements = (s: Database.Database) => ({
+  orgs: s.prepare<[], OrgToName>(
+    `select w.enterprise_id as enterpriseId, min(w.team_id) as teamId, sum(w.name is null) as unnamed from workspaces w where ${ORG_SERVED} group by w.enterprise_id order by w.enterprise_id`,
+  ),
+  // Only workspaces Handoff holds data for: a name is not a reason to create a row, and a tombstone keeps none.
+  set: s.prepare<{ teamId: string; name: string }>(`update workspaces set name = @name where team_id = @teamId and purged_at is null and name is not @name`),
+  of: s.prepare<[string], WorkspaceName>(`select team_id as teamId, name from workspaces where team_id in (select value from json_each(?)) and name is not null`),
+});
+
+/**
+ * Orgs served by an org-wide install, with how many of their workspaces have no name yet: a card made
+ * in one of them and read in a sibling names its workspace.
+ */
+export function orgsToName(db: Db): OrgToName[] {
+  return prepared(db, nameStatements).orgs.all();
+}
+
+/** Records the names Slack gave (workspaces Handoff has no row for are skipped); returns how many changed. */
+export function setWorkspaceNames(db: Db, names: readonly WorkspaceName[]): number {
+  const q = prepared(db, nameStatements);
+  return writeTransaction(db, () => names.reduce((changed, n) => changed + q.set.run(n).changes, 0));
+}
+
+/** The known names of `teamIds` (a workspace whose name is not known is left out). */
+export function workspaceNames(db: Db, teamIds: readonly string[]): WorkspaceName[] {
+  return teamIds.length === 0 ? [] : prepared(db, nameStatements).of.all(JSON.stringify(teamIds));
+}
+
 /** Every row the workspace owns, table by table, as stored (tokens live elsewhere and are never included). */
 export function exportWorkspace(db: Db, teamId: string): WorkspaceExport {
   const q = prepared(db, exportStatements);

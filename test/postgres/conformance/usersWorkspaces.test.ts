@@ -223,6 +223,7 @@ describeStores('workspaces', (ctx) => {
       statusesReadAt: null,
       statusesCursor: null,
       purgedAt: null,
+      name: null,
     });
   });
 

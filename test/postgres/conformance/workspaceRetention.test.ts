@@ -17,6 +17,7 @@ async function populate(store: Store, teamId: string, people = 3): Promise<numbe
   for (let i = 0; i < people; i++) await store.upsertProfile(teamId, `U${i}`, profile, NOW);
   // A setting of its own (not the default), so that a purge is seen to delete it.
   await store.setStaleAfterWorkingDays(teamId, 5, NOW);
+  await store.setWorkspaceNames([{ teamId, name: `Name of ${teamId}` }]);
   const created = await store.createHandoff(
     teamId,
     { authorId: 'U0', recipientIds: ['U1', 'U2'], title: 't', context: 'c', ask: 'a', links: '', ifOffline: 'wait', neededByAt: null, channelId: null, urgent: false },
@@ -88,6 +89,7 @@ describeStores('workspace data retention', (ctx) => {
       staleAfterWorkingDays: 2,
       statusesReadAt: null,
       statusesCursor: null,
+      name: null,
     });
     expect(await store.getOutboxRow(1)).toBeUndefined();
     expect(await holdsData(store, 'TKEEP', kept)).toEqual(ALL);

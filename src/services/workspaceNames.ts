@@ -1,0 +1,80 @@
+/**
+ * The names of an Enterprise Grid org's workspaces (issue 15). Handoff numbers are per workspace, so a
+ * colleague in Sales reading an ask made in Design would see Design's "#4" beside Sales' own #4: a
+ * card from a sibling workspace is labelled with its workspace's name ("Design #4").
+ *
+ * Read with the org's token (auth.teams.list: no scope needed, Tier 2), from the scheduler tick: one
+ * org a tick, an org again after a day (renames), or after RETRY_MS while one of its workspaces has no
+ * name yet (one just joined). Each process keeps its own times: a restart or a second replica reads an
+ * org once more, a call or two, which is cheaper than keeping the times in the database.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { Store } from '../db/store';
+import type { WorkspaceName } from '../db/queries/workspaces';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import { inTenant } from '../slack/tenant';
+import { withDeadline } from '../deadline';
+import { classifySlackError } from '../slack/errors';
+
+/** How often an org's names are read again when all are known. */
+export const NAMES_EVERY_MS = 24 * 3600_000;
+/** How soon again while one of its workspaces has no name (a workspace newly linked to the org). */
+export const NAMES_RETRY_MS = 10 * 60_000;
+/** auth.teams.list's largest page; an org has more workspaces than this only rarely. */
+const PAGE_SIZE = 1000;
+const MAX_PAGES = 10;
+/** One page's wait for Slack; the tick's housekeeping (and so the next sweep) waits for it. */
+const PAGE_CALL_MS = 2000;
+
+export class WorkspaceNames {
+  /** When this process last asked Slack for each org's names (epoch ms). */
+  private readonly readAt = new Map<string, number>();
+
+  constructor(
+    private readonly store: Pick<Store, 'orgsToName' | 'setWorkspaceNames'>,
+    private readonly client: WebClient,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Reads the names of at most one org that is due; the org read, or null. Never throws for Slack. */
+  async readDue(opts: { stopping?: () => boolean } = {}): Promise<string | null> {
+    const now = this.clock.now().getTime();
+    for (const org of await this.store.orgsToName()) {
+      if (opts.stopping?.()) return null;
+      const last = this.readAt.get(org.enterpriseId);
+      if (last !== undefined && now - last < (org.unnamed > 0 ? NAMES_RETRY_MS : NAMES_EVERY_MS)) continue;
+      this.readAt.set(org.enterpriseId, now);
+      const names = await this.read(org.enterpriseId, org.teamId);
+      if (names) {
+        const changed = await this.store.setWorkspaceNames(names);
+        if (changed > 0) this.logger.info({ enterpriseId: org.enterpriseId, changed }, 'workspace names read from Slack');
+      }
+      return org.enterpriseId;
+    }
+    return null;
+  }
+
+  /** Every workspace the org's install is approved for, or null when Slack did not say (tried again later). */
+  private async read(enterpriseId: string, teamId: string): Promise<WorkspaceName[] | null> {
+    const names: WorkspaceName[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      try {
+        const answer = await inTenant({ teamId, enterpriseId }, () => withDeadline(this.client.auth.teams.list({ limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }), PAGE_CALL_MS));
+        if (answer === 'timeout') return null;
+        for (const t of answer.teams ?? []) if (t.id && t.name) names.push({ teamId: t.id, name: t.name });
+        cursor = answer.response_metadata?.next_cursor || undefined;
+      } catch (e) {
+        const failure = classifySlackError(e);
+        // Busy or slow: the org stays due and is asked again after NAMES_RETRY_MS.
+        if (failure.kind !== 'transient' && failure.kind !== 'rate_limited')
+          this.logger.warn({ enterpriseId, error: failure.code }, 'could not read workspace names (auth.teams.list)');
+        return null;
+      }
+      if (!cursor) break;
+    }
+    return names;
+  }
+}

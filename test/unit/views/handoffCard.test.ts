@@ -1,0 +1,40 @@
+/** A card's number says which workspace it belongs to when it is read in a sibling workspace of the org. */
+import type { SectionBlock } from '@slack/types';
+import { handoffCard, type CardOptions } from '../../../src/views/handoffCard';
+import { handoffRow } from '../../harness/handoffRows';
+
+const NOW = new Date('2026-12-01T10:00:00Z');
+const names: Record<string, string> = { TDESIGN: 'Design', TODD: '<!channel> *Ops* <http://evil.example|click>' };
+const inWorkspace = (teamId: string): CardOptions => ({
+  viewerId: 'UME',
+  surface: 'list',
+  now: NOW,
+  detail: 'short',
+  workspace: { teamId, nameOf: (t) => names[t] ?? null },
+});
+const headline = (teamId: string, options: CardOptions, more: Partial<ReturnType<typeof handoffRow>> = {}) =>
+  ((handoffCard(handoffRow(NOW, { teamId, number: 4, ...more }), options)[0] as SectionBlock).text!.text as string).split('\n')[0];
+
+describe('handoff card number', () => {
+  it('read in its own workspace, or where no workspace is given: plain #4', () => {
+    expect(headline('TDESIGN', inWorkspace('TDESIGN'))).toMatch(/^\*#4 · /);
+    expect(headline('TDESIGN', { viewerId: 'UME', surface: 'dm', now: NOW, detail: 'full' })).toMatch(/^\*#4 · /);
+  });
+
+  it('read in a sibling workspace: its workspace named with it, or said to be another one while its name is not known', () => {
+    expect(headline('TDESIGN', inWorkspace('TSALES'))).toMatch(/^\*Design #4 · /);
+    expect(headline('TNEW', inWorkspace('TSALES'))).toMatch(/^\*#4 \(another workspace\) · /);
+  });
+
+  it('a title taken from the ask keeps the number bold on its own, named too', () => {
+    expect(headline('TDESIGN', inWorkspace('TSALES'), { title: 'please review', ask: 'please review the plan' })).toMatch(/^\*Design #4\* · please review the plan/);
+  });
+
+  it('a workspace name pings nobody, links nowhere and does not break the bold', () => {
+    const text = headline('TODD', inWorkspace('TSALES'));
+    expect(text).not.toContain('<!channel>');
+    expect(text).not.toContain('<http');
+    expect(text).not.toMatch(/\*Ops\*/);
+    expect(text).toMatch(/^\*.*Ops.* #4 · /);
+  });
+});
