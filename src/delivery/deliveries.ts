@@ -14,7 +14,7 @@ import { otherWorkspaceNames, usersOf } from '../db/lookups';
 import type { Clock } from '../clock';
 import { MetadataEventTypes } from '../ids';
 import { isClosed } from '../domain/handoffLifecycle';
-import { handoffCard, handoffFallbackText } from '../views/handoffCard';
+import { handoffCard, handoffFallbackText, type CardWorkspace } from '../views/handoffCard';
 import { mention, safeMrkdwn } from '../views/text';
 import { explainSlackError } from '../slack/errors';
 import type { DeliveryHandlers, DeliveryResult, Pace } from './outbox';
@@ -212,17 +212,19 @@ export class SlackDeliveries implements DeliveryHandlers {
         h.state === 'declined'
           ? [`:no_entry_sign: ${who} can’t do #${h.number} — reassign, rewrite or cancel?`, 'Declined']
           : [`:unlock: You’re unblocked: ${who} marked #${h.number} done.`, 'You’re unblocked on'];
-      return this.post(row, pace, userId, handoffFallbackText(h, notice), await this.withLead(row.teamId, lead, h, userId), MetadataEventTypes.notification);
+      const workspace = await otherWorkspaceNames(this.store, row.teamId, [h]);
+      return this.post(row, pace, userId, handoffFallbackText(h, notice, workspace), await this.withLead(workspace, lead, h, userId), MetadataEventTypes.notification);
     }
     if (isClosed(h.state) || !activeRecipientIds(h).includes(userId)) return { status: 'skip', reason: 'no longer for them' };
     const lead =
       payload.reason === 'reassigned' ? `:arrows_counterclockwise: This handoff was passed to you.` : `:incoming_envelope: ${mention(h.authorId)} handed this off to you.`;
-    return this.post(row, pace, userId, handoffFallbackText(h, 'New handoff'), await this.withLead(row.teamId, lead, h, userId), MetadataEventTypes.notification);
+    // Read in the DM's workspace (the reader's): a colleague in a sibling workspace of the org reads it in theirs.
+    const workspace = await otherWorkspaceNames(this.store, row.teamId, [h]);
+    return this.post(row, pace, userId, handoffFallbackText(h, 'New handoff', workspace), await this.withLead(workspace, lead, h, userId), MetadataEventTypes.notification);
   }
 
-  /** `teamId`: the workspace of the DM (the reader's: a colleague in a sibling workspace reads it in theirs). */
-  private async withLead(teamId: string, lead: string, h: HandoffWithRecipients, viewerId: string): Promise<KnownBlock[]> {
-    const [people, workspace] = await Promise.all([usersOf(this.store, peopleOnCards([h])), otherWorkspaceNames(this.store, teamId, [h])]);
+  private async withLead(workspace: CardWorkspace, lead: string, h: HandoffWithRecipients, viewerId: string): Promise<KnownBlock[]> {
+    const people = await usersOf(this.store, peopleOnCards([h]));
     return [
       { type: 'section', text: { type: 'mrkdwn', text: lead } },
       // A DM stays around: the city, not a clock time that would be stale by tomorrow.

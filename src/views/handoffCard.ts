@@ -39,13 +39,12 @@ export interface CardWorkspace {
 
 /**
  * `#4`, or, for a handoff made in a sibling workspace of the org, that workspace's name with it
- * ("Design #4"): numbers are per workspace, and this workspace may have its own #4.
+ * ("Design #4"): numbers are per workspace, and this workspace may have its own #4. Plain text: escape it.
  */
-function numberLabel(h: HandoffWithRecipients, opts: CardOptions): string {
-  const ws = opts.workspace;
-  if (!ws || h.teamId === ws.teamId) return `#${h.number}`;
-  const name = ws.nameOf(h.teamId);
-  return name ? `${boldSafeMrkdwn(name, 80)} #${h.number}` : `#${h.number} (another workspace)`;
+function numberLabel(h: HandoffWithRecipients, workspace: CardWorkspace | undefined): string {
+  if (!workspace || h.teamId === workspace.teamId) return `#${h.number}`;
+  const name = workspace.nameOf(h.teamId);
+  return name ? `${name.slice(0, 80)} #${h.number}` : `#${h.number} (another workspace)`;
 }
 
 const STATE_LABEL: Record<HandoffState, string> = {
@@ -81,7 +80,7 @@ export function titleRepeatsAsk(h: Pick<HandoffWithRecipients, 'title' | 'ask'>)
 function headline(h: HandoffWithRecipients, opts: CardOptions): SectionBlock {
   const urgent = h.urgent ? ' :rotating_light: urgent' : '';
   const askMax = opts.detail === 'full' ? 2600 : 280;
-  const number = numberLabel(h, opts);
+  const number = boldSafeMrkdwn(numberLabel(h, opts.workspace), 100);
   if (titleRepeatsAsk(h)) return section(`*${number}*${urgent} · ${safeMrkdwn(h.ask, askMax)}`);
   return section(`*${number} · ${boldSafeMrkdwn(h.title, 200)}*${urgent}\n*Needs:* ${safeMrkdwn(h.ask, askMax)}`);
 }
@@ -171,8 +170,8 @@ function actionsFor(h: HandoffWithRecipients, opts: CardOptions): ActionsBlock |
 }
 
 /** Notification text (push/fallback) — plain words, no formatting that could ping anyone. */
-export function handoffFallbackText(h: HandoffWithRecipients, lead: string): string {
-  return safeMrkdwn(`${lead} #${h.number}: ${h.title}`, LIMITS.notificationText);
+export function handoffFallbackText(h: HandoffWithRecipients, lead: string, workspace?: CardWorkspace): string {
+  return safeMrkdwn(`${lead} ${numberLabel(h, workspace)}: ${h.title}`, LIMITS.notificationText);
 }
 
 /**

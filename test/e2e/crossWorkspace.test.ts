@@ -171,6 +171,7 @@ describe('Enterprise Grid: a handoff from one workspace of the org to a colleagu
     const dm = t.fake.messagesIn(COLLEAGUE).find((m) => textOf(m).includes('please sign the Sydney lease'))!;
     expect(textOf(dm)).toContain(`<@${AUTHOR}> handed this off to you.`);
     expect(textOf(dm)).toContain('*Grid A #2*');
+    expect(dm.text).toBe('New handoff Grid A #2: please sign the Sydney lease');
     expect(textOf(dm)).toContain(`<@${AUTHOR}> (Los Angeles)`);
     const posted = t.fake.callsTo('chat.postMessage').find((c) => (c.response as { ts?: string }).ts === dm.ts)!;
     expect(posted.team).toBe(gridB.teamId);

@@ -1,6 +1,6 @@
 /** A card's number says which workspace it belongs to when it is read in a sibling workspace of the org. */
 import type { SectionBlock } from '@slack/types';
-import { handoffCard, type CardOptions } from '../../../src/views/handoffCard';
+import { handoffCard, handoffFallbackText, type CardOptions } from '../../../src/views/handoffCard';
 import { handoffRow } from '../../harness/handoffRows';
 
 const NOW = new Date('2026-12-01T10:00:00Z');
@@ -36,5 +36,12 @@ describe('handoff card number', () => {
     expect(text).not.toContain('<http');
     expect(text).not.toMatch(/\*Ops\*/);
     expect(text).toMatch(/^\*.*Ops.* #4 · /);
+  });
+
+  it('the notification text says it too, in plain words', () => {
+    const h = handoffRow(NOW, { teamId: 'TDESIGN', number: 4, title: 'Review the plan' });
+    expect(handoffFallbackText(h, 'New handoff', inWorkspace('TSALES').workspace)).toBe('New handoff Design #4: Review the plan');
+    expect(handoffFallbackText(h, 'New handoff', inWorkspace('TDESIGN').workspace)).toBe('New handoff #4: Review the plan');
+    expect(handoffFallbackText(h, 'New handoff')).toBe('New handoff #4: Review the plan');
   });
 });
