@@ -4,7 +4,7 @@
  * card from a sibling workspace is labelled with its workspace's name ("Design #4").
  *
  * Read with the org's token (auth.teams.list: no scope needed, Tier 2), from the scheduler tick: one
- * org a tick, an org again after a day (renames), or after RETRY_MS while one of its workspaces has no
+ * org a tick, an org again after a day (renames), or after NAMES_RETRY_MS while one of its workspaces has no
  * name yet (one just joined). Each process keeps its own times: a restart or a second replica reads an
  * org once more, a call or two, which is cheaper than keeping the times in the database.
  */
@@ -68,7 +68,7 @@ export class WorkspaceNames {
         cursor = answer.response_metadata?.next_cursor || undefined;
       } catch (e) {
         const failure = classifySlackError(e);
-        // Busy or slow: the org stays due and is asked again after NAMES_RETRY_MS.
+        // Busy or slow: nothing to say. Either way the org is asked again when next due (see readDue).
         if (failure.kind !== 'transient' && failure.kind !== 'rate_limited')
           this.logger.warn({ enterpriseId, error: failure.code }, 'could not read workspace names (auth.teams.list)');
         return null;

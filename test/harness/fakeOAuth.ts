@@ -171,12 +171,6 @@ export class FakeOAuth {
     return { teams: all.slice(start, start + limit).map((w) => ({ id: w.teamId, name: w.name })), response_metadata: { next_cursor: next } };
   }
 
-  /** Renames a workspace (as its admin would in Slack). */
-  renameWorkspace(teamId: string, name: string): void {
-    const ws = this.workspaces.get(teamId);
-    if (ws) ws.name = name;
-  }
-
   /** GET /oauth/v2/authorize: a redirect back to the app (or an error page for a misconfigured one). */
   authorize(url: URL): { status: number; location?: string; body?: string } {
     const app = this.app;
