@@ -109,8 +109,9 @@ export class LoopDelayMonitor {
 
   /**
    * A monitor sampling from now on. The one that last handed over is reused, emptied: a new one each
-   * second allocated and zeroed its histogram's buckets, a fifth of what the bot spent awake while idle
-   * (a CPU profile of an idle app). Emptied, its first sample only marks a start, as a new one's does.
+   * second allocated fresh memory for its histogram's buckets (page faults, then zeroing), a fifth of the
+   * JS time the bot spent awake while idle (a CPU profile of an idle app); emptying one in place only
+   * zeroes memory already there. Emptied, its first sample only marks a start, as a new one's does.
    */
   private newHistogram(): IntervalHistogram {
     const h = this.spare ?? monitorEventLoopDelay({ resolution: this.resolutionMs });

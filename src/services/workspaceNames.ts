@@ -58,13 +58,14 @@ export class WorkspaceNames {
 
   /** Every workspace the org's install is approved for, or null when Slack did not say (tried again later). */
   private async read(enterpriseId: string, teamId: string): Promise<WorkspaceName[] | null> {
-    const names: WorkspaceName[] = [];
+    // By workspace: a workspace listed on two pages is saved once (PostgreSQL's update … from would pick either).
+    const names = new Map<string, WorkspaceName>();
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       try {
         const answer = await inTenant({ teamId, enterpriseId }, () => withDeadline(this.client.auth.teams.list({ limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }), PAGE_CALL_MS));
         if (answer === 'timeout') return null;
-        for (const t of answer.teams ?? []) if (t.id && t.name) names.push({ teamId: t.id, name: t.name });
+        for (const t of answer.teams ?? []) if (t.id && t.name) names.set(t.id, { teamId: t.id, name: t.name });
         cursor = answer.response_metadata?.next_cursor || undefined;
       } catch (e) {
         const failure = classifySlackError(e);
@@ -75,6 +76,6 @@ export class WorkspaceNames {
       }
       if (!cursor) break;
     }
-    return names;
+    return [...names.values()];
   }
 }

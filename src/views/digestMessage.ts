@@ -8,7 +8,7 @@ import type { HandoffWithRecipients } from '../db/queries/handoffs';
 import type { DigestPlan, NeededSoon, Unanswered, WaitedOn } from '../domain/digest';
 import { formatDuration, localTimeLabel } from '../time';
 import { awayPhrase, holidayPhrase } from './availability';
-import { declinedActions, handoffCard, titleRepeatsAsk, unansweredActions, type CardWorkspace } from './handoffCard';
+import { declinedActions, handoffCard, numberLabel, titleRepeatsAsk, unansweredActions, type CardWorkspace } from './handoffCard';
 import { LIMITS, boldSafeMrkdwn, mention, safeMrkdwn, slackDate } from './text';
 
 export interface DigestMessage {
@@ -100,7 +100,7 @@ export function digestMessage(plan: DigestPlan<Item>, userId: string, dateLabel:
   // One context block (the budget's footer): what they wait on, then their own days off ahead.
   const footer = [footerText(plan, mention, now, opts.tz ?? null), opts.daysOff ? daysOffText(opts.daysOff, opts.daysOffFromZone ?? false) : ''].filter(Boolean);
   if (footer.length > 0) blocks.push({ type: 'context', elements: footer.map((text) => ({ type: 'mrkdwn' as const, text })) });
-  return { text: fallbackText(plan, mode, !!opts.late), blocks };
+  return { text: fallbackText(plan, mode, !!opts.late, opts.workspace), blocks };
 }
 
 /** "@Ines marked it done" / "@Ines can't do it", with when and the note or reason quoted. */
@@ -173,7 +173,7 @@ function daysOffText(phrase: string, fromZone: boolean): string {
   return `:palm_tree: ${phrase}: no digest then; what comes in waits for your next workday.${source}`;
 }
 
-function fallbackText(plan: DigestPlan<Item>, mode: DigestMode, late: boolean): string {
+function fallbackText(plan: DigestPlan<Item>, mode: DigestMode, late: boolean, workspace: CardWorkspace | undefined): string {
   const parts: string[] = [];
   const unblocked = plan.unblocked.length + plan.hiddenUnblocked;
   const declined = plan.declined.length + plan.hiddenDeclined;
@@ -187,7 +187,7 @@ function fallbackText(plan: DigestPlan<Item>, mode: DigestMode, late: boolean): 
   const stale = plan.waitingOnYou.filter((h) => h.staleDays);
   if (stale.length > 0) {
     const oldest = Math.max(...stale.map((h) => h.staleDays ?? 0));
-    parts.push(stale.length === 1 ? `#${stale[0]!.number} waiting ${oldest} of your working days` : `${stale.length} waiting up to ${oldest} of your working days`);
+    parts.push(stale.length === 1 ? `${numberLabel(stale[0]!, workspace)} waiting ${oldest} of your working days` : `${stale.length} waiting up to ${oldest} of your working days`);
   }
   const lead = mode === 'news' ? 'While you were offline' : late ? 'Your handoffs (late today)' : 'Good morning';
   return `${lead}: ${parts.join(', ')}.`;

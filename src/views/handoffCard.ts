@@ -39,12 +39,13 @@ export interface CardWorkspace {
 
 /**
  * `#4`, or, for a handoff made in a sibling workspace of the org, that workspace's name with it
- * ("Design #4"): numbers are per workspace, and this workspace may have its own #4. Plain text: escape it.
+ * ("Design #4"): numbers are per workspace, and this workspace may have its own #4. The name is
+ * escaped and cut on its own, so the number is never what gets cut.
  */
-function numberLabel(h: HandoffWithRecipients, workspace: CardWorkspace | undefined): string {
+export function numberLabel(h: Pick<HandoffWithRecipients, 'teamId' | 'number'>, workspace: CardWorkspace | undefined): string {
   if (!workspace || h.teamId === workspace.teamId) return `#${h.number}`;
   const name = workspace.nameOf(h.teamId);
-  return name ? `${name.slice(0, 80)} #${h.number}` : `#${h.number} (another workspace)`;
+  return name ? `${boldSafeMrkdwn(name, 60)} #${h.number}` : `#${h.number} (another workspace)`;
 }
 
 const STATE_LABEL: Record<HandoffState, string> = {
@@ -80,7 +81,7 @@ export function titleRepeatsAsk(h: Pick<HandoffWithRecipients, 'title' | 'ask'>)
 function headline(h: HandoffWithRecipients, opts: CardOptions): SectionBlock {
   const urgent = h.urgent ? ' :rotating_light: urgent' : '';
   const askMax = opts.detail === 'full' ? 2600 : 280;
-  const number = boldSafeMrkdwn(numberLabel(h, opts.workspace), 100);
+  const number = numberLabel(h, opts.workspace);
   if (titleRepeatsAsk(h)) return section(`*${number}*${urgent} · ${safeMrkdwn(h.ask, askMax)}`);
   return section(`*${number} · ${boldSafeMrkdwn(h.title, 200)}*${urgent}\n*Needs:* ${safeMrkdwn(h.ask, askMax)}`);
 }
@@ -171,7 +172,7 @@ function actionsFor(h: HandoffWithRecipients, opts: CardOptions): ActionsBlock |
 
 /** Notification text (push/fallback) — plain words, no formatting that could ping anyone. */
 export function handoffFallbackText(h: HandoffWithRecipients, lead: string, workspace?: CardWorkspace): string {
-  return safeMrkdwn(`${lead} ${numberLabel(h, workspace)}: ${h.title}`, LIMITS.notificationText);
+  return `${safeMrkdwn(lead, 200)} ${numberLabel(h, workspace)}: ${safeMrkdwn(h.title, LIMITS.notificationText - 300)}`;
 }
 
 /**

@@ -224,4 +224,11 @@ describe('planDigest: stale asks first', () => {
     expect(validateSurface('message', message.blocks as AnyBlock[])).toEqual([]);
     expect(message.text).toBe('Good morning: 3 waiting on you, 2 waiting up to 5 of your working days.');
   });
+  it('the notification text names the workspace of a stale ask made in a sibling workspace of the org', () => {
+    const stale = item({ teamId: 'TDESIGN', number: 4, staleDays: 3 });
+    const plan = planDigest({ ...base, waitingOnYou: [stale] })!;
+    const workspace = { teamId: 'TSALES', nameOf: (t: string) => (t === 'TDESIGN' ? 'Design' : null) };
+    expect(digestMessage(plan, 'UME', 'x', NOW, { workspace }).text).toBe('Good morning: 1 waiting on you, Design #4 waiting 3 of your working days.');
+    expect(digestMessage(plan, 'UME', 'x', NOW).text).toBe('Good morning: 1 waiting on you, #4 waiting 3 of your working days.');
+  });
 });

@@ -38,6 +38,12 @@ describe('handoff card number', () => {
     expect(text).toMatch(/^\*.*Ops.* #4 · /);
   });
 
+  it('a long name that grows when escaped is cut, never the number', () => {
+    const long = { teamId: 'TSALES', nameOf: () => '&'.repeat(70) };
+    const text = headline('TDESIGN', { ...inWorkspace('TSALES'), workspace: long });
+    expect(text).toMatch(/ #4 · Title/);
+  });
+
   it('the notification text says it too, in plain words', () => {
     const h = handoffRow(NOW, { teamId: 'TDESIGN', number: 4, title: 'Review the plan' });
     expect(handoffFallbackText(h, 'New handoff', inWorkspace('TSALES').workspace)).toBe('New handoff Design #4: Review the plan');
