@@ -119,19 +119,25 @@ export class HandoffService {
 
   /**
    * `/handoff done 12 shipped`: the number people type, not the database id. A number is this
-   * workspace's; when it has no such handoff, one of a sibling workspace of the org that waits on the
-   * person here (their list shows it with its own number) is meant, if exactly one does.
+   * workspace's, or that of a handoff from a sibling workspace of the org that waits on the person here
+   * (their list shows it as "Design #12"). When one of each waits on them, or several siblings', which
+   * one is meant is not guessed: nothing changes and they are told to use the button.
    */
   async completeByNumber(teamId: string, userId: string, number: number, note: string): Promise<ActOutcome> {
-    const id = (await this.store.findHandoffIdByNumber(teamId, number)) ?? (await this.siblingNumbered(teamId, userId, number));
-    if (id === 'several') return { ok: false, message: `More than one handoff numbered #${number} waits on you (from other workspaces): use the Done button on the one you mean.` };
-    if (id === undefined) return { ok: false, message: `I can’t find handoff #${number}. \`${COMMAND} list\` shows yours.` };
-    return this.act(teamId, userId, id, { kind: 'complete', note }, note || null);
-  }
-
-  private async siblingNumbered(teamId: string, userId: string, number: number): Promise<number | 'several' | undefined> {
-    const numbered = (await this.store.listWaitingOn(teamId, userId)).filter((h) => h.teamId !== teamId && h.number === number);
-    return numbered.length > 1 ? 'several' : numbered[0]?.id;
+    const own = await this.store.findHandoffIdByNumber(teamId, number);
+    const waiting = await this.store.listWaitingOn(teamId, userId);
+    const siblings = waiting.filter((h) => h.teamId !== teamId && h.number === number);
+    // This workspace's #12 counts as a candidate beside a sibling's only when it, too, waits on them.
+    const ownWaits = own !== undefined && waiting.some((h) => h.id === own);
+    const candidates = siblings.length === 0 ? (own === undefined ? [] : [own]) : [...(ownWaits ? [own] : []), ...siblings.map((h) => h.id)];
+    if (candidates.length > 1) {
+      return {
+        ok: false,
+        message: `${candidates.length} handoffs numbered #${number} wait on you${ownWaits ? ' (this workspace’s and another’s)' : ' (from other workspaces)'}: nothing changed. Use the Done button on the one you mean (\`${COMMAND} list\` shows each with its workspace).`,
+      };
+    }
+    if (candidates.length === 0) return { ok: false, message: `I can’t find handoff #${number}. \`${COMMAND} list\` shows yours.` };
+    return this.act(teamId, userId, candidates[0]!, { kind: 'complete', note }, note || null);
   }
 
   /**

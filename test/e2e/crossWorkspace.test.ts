@@ -194,6 +194,26 @@ describe('Enterprise Grid: a handoff from one workspace of the org to a colleagu
     await answerTo(/can’t find handoff #1/);
   });
 
+  it('when Grid B’s own #3 and Grid A’s #3 both wait on them, `/handoff done 3` guesses neither: nothing changes, and they are told to use the button', async () => {
+    // Grid A's #3, to the colleague; Grid B's #1, #2 and #3, from B's author to the colleague.
+    await fromA().command({ userId: AUTHOR, text: `<@${COLLEAGUE}> please check the Sydney budget` });
+    await answerTo(/Handoff #3 created/);
+    for (const n of [1, 2, 3]) {
+      const answer = await t.reply(gridB.author.id, `<@${COLLEAGUE}> local ask ${n}`, fromB());
+      expect(String(answer.text)).toContain(`Handoff #${n} created`);
+    }
+    const answer = await t.reply(COLLEAGUE, 'done 3 finished', fromB());
+    expect(String(answer.text)).toContain('2 handoffs numbered #3 wait on you (this workspace’s and another’s): nothing changed.');
+    const threes = [...(await selectRows(t, 'handoffs', { teamId: gridA.teamId, number: 3 })), ...(await selectRows(t, 'handoffs', { teamId: gridB.teamId, number: 3 }))];
+    expect(threes.map((h) => h.state)).toEqual(['open', 'open']);
+    // Once Grid B's own #3 is done (from its card), the number means Grid A's, the only #3 still waiting on them.
+    const ownThree = threes[1]!.id as number;
+    expect(await t.handoff.deps.handoffs.act(gridB.teamId, COLLEAGUE, ownThree, { kind: 'complete', note: '' }, null)).toMatchObject({ ok: true });
+    expect(String((await t.reply(COLLEAGUE, 'done 3 budget checked', fromB())).text)).toContain('#3');
+    const aThree = threes[0]!.id as number;
+    await eventually(async () => expect((await t.handoff.store.loadHandoff(gridA.teamId, aThree))!.resolutionNote).toBe('budget checked'));
+  });
+
   it('someone of a workspace outside the org (its own install) still cannot be named from Grid A', async () => {
     await fromA().command({ userId: AUTHOR, text: `<@${acme.recipient.id}> please check the Acme rota` });
     const answer = await answerTo(/Nothing was created/);
