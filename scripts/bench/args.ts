@@ -13,9 +13,10 @@ export function benchArgs(argv: string[]) {
     if (k) appEnv[k] = v.join('=');
   });
   const appNodeArgs = argv.flatMap((a, i) => (a === '--app-node-arg' && argv[i + 1] ? [argv[i + 1]!] : []));
+  const num = (name: string, def: number) => Number(get(name) ?? def);
   return {
     get,
-    num: (name: string, def: number) => Number(get(name) ?? def),
+    num,
     /** Numbers; `10_000` and `10000` both work. */
     list: (name: string, def: string) => (get(name) ?? def).split(',').map((s) => Number(s.replace(/_/g, ''))),
     flag: (name: string) => argv.includes(`--${name}`),
@@ -26,7 +27,7 @@ export function benchArgs(argv: string[]) {
     /** `--app-entry DIR/dist/index.js`: bench another build of Handoff (e.g. an older commit) instead of this tree's. */
     appEntry: get('app-entry'),
     /** Each kind alone, to both apps, before its CPU rounds (see KindOptions.kindWarmup); 0 s: none. */
-    kindWarmup: { seconds: Number(get('kind-warmup-seconds') ?? 10), rate: Number(get('kind-warmup-rate') ?? 100) },
+    kindWarmup: { seconds: num('kind-warmup-seconds', 10), rate: num('kind-warmup-rate', 100) },
   };
 }
 

@@ -14,7 +14,7 @@ import { otherWorkspaceNames, usersOf } from '../db/lookups';
 import type { Clock } from '../clock';
 import { MetadataEventTypes } from '../ids';
 import { isClosed } from '../domain/handoffLifecycle';
-import { handoffCard, handoffFallbackText, type CardWorkspace } from '../views/handoffCard';
+import { handoffCard, handoffFallbackText } from '../views/handoffCard';
 import { mention, safeMrkdwn } from '../views/text';
 import { explainSlackError } from '../slack/errors';
 import type { DeliveryHandlers, DeliveryResult, Pace } from './outbox';
@@ -212,24 +212,26 @@ export class SlackDeliveries implements DeliveryHandlers {
         h.state === 'declined'
           ? [`:no_entry_sign: ${who} can’t do #${h.number} — reassign, rewrite or cancel?`, 'Declined']
           : [`:unlock: You’re unblocked: ${who} marked #${h.number} done.`, 'You’re unblocked on'];
-      const workspace = await otherWorkspaceNames(this.store, row.teamId, [h]);
-      return this.post(row, pace, userId, handoffFallbackText(h, notice, workspace), await this.withLead(workspace, lead, h, userId), MetadataEventTypes.notification);
+      return this.notify(row, pace, userId, h, notice, lead);
     }
     if (isClosed(h.state) || !activeRecipientIds(h).includes(userId)) return { status: 'skip', reason: 'no longer for them' };
     const lead =
       payload.reason === 'reassigned' ? `:arrows_counterclockwise: This handoff was passed to you.` : `:incoming_envelope: ${mention(h.authorId)} handed this off to you.`;
-    // Read in the DM's workspace (the reader's): a colleague in a sibling workspace of the org reads it in theirs.
-    const workspace = await otherWorkspaceNames(this.store, row.teamId, [h]);
-    return this.post(row, pace, userId, handoffFallbackText(h, 'New handoff', workspace), await this.withLead(workspace, lead, h, userId), MetadataEventTypes.notification);
+    return this.notify(row, pace, userId, h, 'New handoff', lead);
   }
 
-  private async withLead(workspace: CardWorkspace, lead: string, h: HandoffWithRecipients, viewerId: string): Promise<KnownBlock[]> {
-    const people = await usersOf(this.store, peopleOnCards([h]));
-    return [
+  /**
+   * A DM about one handoff: `lead`, then its card; `notice` starts the notification text. Read in the DM's
+   * workspace (the reader's): a colleague in a sibling workspace of the org reads it in theirs.
+   */
+  private async notify(row: OutboxRow, pace: Pace, viewerId: string, h: HandoffWithRecipients, notice: string, lead: string): Promise<DeliveryResult> {
+    const [people, workspace] = await Promise.all([usersOf(this.store, peopleOnCards([h])), otherWorkspaceNames(this.store, row.teamId, [h])]);
+    const blocks: KnownBlock[] = [
       { type: 'section', text: { type: 'mrkdwn', text: lead } },
       // A DM stays around: the city, not a clock time that would be stale by tomorrow.
       ...handoffCard(h, { viewerId, surface: 'dm', now: this.clock.now(), detail: 'full', whereIs: whereIsFrom((id) => people.get(id), null), workspace }),
     ];
+    return this.post(row, pace, viewerId, handoffFallbackText(h, notice, workspace), blocks, MetadataEventTypes.notification);
   }
 
   private async digest(row: OutboxRow, pace: Pace): Promise<DeliveryResult> {

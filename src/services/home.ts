@@ -53,10 +53,8 @@ export class HomeService {
       // What colleagues resolved for you lately stays visible here too, not only in a DM or digest.
       this.store.listRecentlyResolved(teamId, userId, new Date(now.getTime() - RECENT_MS), Math.min(5, fit(2))),
     ]);
-    const [people, workspace] = await Promise.all([
-      usersOf(this.store, [{ teamId, userId }, ...peopleOnCards([...waiting, ...authored, ...resolved])]),
-      otherWorkspaceNames(this.store, teamId, [...waiting, ...authored, ...resolved]),
-    ]);
+    const cards = [...waiting, ...authored, ...resolved];
+    const [people, workspace] = await Promise.all([usersOf(this.store, [{ teamId, userId }, ...peopleOnCards(cards)]), otherWorkspaceNames(this.store, teamId, cards)]);
     const viewer = people.get(userId);
     const card = { viewerId: userId, surface: 'list' as const, now, whereIs: whereIsFrom((id) => people.get(id), now, viewer ? zoneOf(viewer) : null), workspace };
     const blocks = sectionsWithinBudget(
@@ -88,10 +86,8 @@ export class HomeService {
       this.store.countOpenAuthored(teamId, userId),
       this.store.listRecentlyResolved(teamId, userId, new Date(now.getTime() - RECENT_MS), 10),
     ]);
-    const [people, workspace] = await Promise.all([
-      usersOf(this.store, peopleOnCards([...waiting, ...authored, ...resolved])),
-      otherWorkspaceNames(this.store, teamId, [...waiting, ...authored, ...resolved]),
-    ]);
+    const cards = [...waiting, ...authored, ...resolved];
+    const [people, workspace] = await Promise.all([usersOf(this.store, peopleOnCards(cards)), otherWorkspaceNames(this.store, teamId, cards)]);
     const row = person?.row ?? null;
     const view = appHomeView({
       userId,

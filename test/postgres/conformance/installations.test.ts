@@ -1,35 +1,10 @@
 /** Installations (distributed mode) through the Store contract, on SQLite and PostgreSQL. */
-import type { NewInstallation } from '../../../src/db/queries/installations';
 import { describeStores } from '../support/stores';
+import { install, orgInstall } from '../support/installations';
 
 const NOW = new Date(Date.UTC(2026, 10, 30, 9, 0));
 const at = (ms: number) => new Date(NOW.getTime() + ms);
 const HOUR = 3600_000;
-
-/** Tokens are opaque sealed strings to the store; these stand in for them. */
-function install(id: string, more: Partial<NewInstallation> = {}): NewInstallation {
-  return {
-    installationId: id,
-    teamId: id,
-    enterpriseId: null,
-    isEnterpriseInstall: false,
-    appId: 'A1',
-    teamName: `Team ${id}`,
-    enterpriseName: null,
-    enterpriseUrl: null,
-    installerUserId: 'U1',
-    botId: `B-${id}`,
-    botUserId: `UB-${id}`,
-    botScopes: 'chat:write,commands',
-    botToken: `sealed-bot-${id}`,
-    botRefreshToken: `sealed-refresh-${id}`,
-    botTokenExpiresAt: NOW.getTime() + 12 * HOUR,
-    ...more,
-  };
-}
-
-const orgInstall = (enterpriseId: string, more: Partial<NewInstallation> = {}) =>
-  install(enterpriseId, { teamId: null, enterpriseId, isEnterpriseInstall: true, enterpriseName: 'Org', enterpriseUrl: 'https://org.enterprise.slack.com/', ...more });
 
 describeStores('installations', (ctx) => {
   it('stores an install with version 1; a re-install replaces the tokens, bumps the version and keeps the first install time', async () => {

@@ -2,30 +2,10 @@
  * Workspace names (issue 15: a card read in a sibling workspace of the org names the workspace it was
  * made in) through the Store contract, on SQLite and PostgreSQL.
  */
-import type { NewInstallation } from '../../../src/db/queries/installations';
 import { describeStores } from '../support/stores';
+import { install, orgInstall } from '../support/installations';
 
 const NOW = new Date(Date.UTC(2026, 10, 30, 9, 0));
-
-function install(id: string, orgWide: boolean): NewInstallation {
-  return {
-    installationId: id,
-    teamId: orgWide ? null : id,
-    enterpriseId: orgWide ? id : null,
-    isEnterpriseInstall: orgWide,
-    appId: 'A1',
-    teamName: null,
-    enterpriseName: null,
-    enterpriseUrl: null,
-    installerUserId: 'U1',
-    botId: `B-${id}`,
-    botUserId: `UB-${id}`,
-    botScopes: 'chat:write',
-    botToken: `sealed-bot-${id}`,
-    botRefreshToken: null,
-    botTokenExpiresAt: null,
-  };
-}
 
 describeStores('workspace names', (ctx) => {
   it('records names of the workspaces it has a row for, and reads back only the known ones', async () => {
@@ -51,8 +31,8 @@ describeStores('workspace names', (ctx) => {
 
   it('orgs to name: those served by an org-wide install, one of their served workspaces, and how many have no name', async () => {
     const { store } = ctx();
-    await store.saveInstallation(install('E1', true), NOW);
-    await store.saveInstallation(install('T9', false), NOW); // a workspace of E1 with its own install
+    await store.saveInstallation(orgInstall('E1'), NOW);
+    await store.saveInstallation(install('T9'), NOW); // a workspace of E1 with its own install
     for (const t of ['T3', 'T1', 'T2', 'T9']) await store.linkWorkspaceToEnterprise(t, 'E1', NOW);
     // An org without an org-wide install is not asked about; nor is a paused workspace.
     await store.linkWorkspaceToEnterprise('T5', 'E2', NOW);
