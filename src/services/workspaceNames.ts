@@ -5,8 +5,10 @@
  *
  * Read with the org's token (auth.teams.list: no scope needed, Tier 2), from the scheduler tick: one
  * org a tick, an org again after a day (renames), or after NAMES_RETRY_MS while one of its workspaces has no
- * name yet (one just joined). Each process keeps its own times: a restart or a second replica reads an
- * org once more, a call or two, which is cheaper than keeping the times in the database.
+ * name yet (one just joined). A workspace Slack never lists (not approved for the app) would keep that
+ * going, so while the same count stays unnamed the wait doubles, up to the day. Each process keeps its
+ * own times: a restart or a second replica reads an org once more, a call or two, which is cheaper than
+ * keeping the times in the database.
  */
 import type { WebClient } from '@slack/web-api';
 import type { Store } from '../db/store';
@@ -27,9 +29,15 @@ const MAX_PAGES = 10;
 /** One page's wait for Slack; the tick's housekeeping (and so the next sweep) waits for it. */
 const PAGE_CALL_MS = 2000;
 
+/** When this process last asked Slack for an org's names, how many of its workspaces had none then, and how long until the next time. */
+interface Asked {
+  at: number;
+  unnamed: number;
+  wait: number;
+}
+
 export class WorkspaceNames {
-  /** When this process last asked Slack for each org's names (epoch ms). */
-  private readonly readAt = new Map<string, number>();
+  private readonly asked = new Map<string, Asked>();
 
   constructor(
     private readonly store: Pick<Store, 'orgsToName' | 'setWorkspaceNames'>,
@@ -43,9 +51,11 @@ export class WorkspaceNames {
     const now = this.clock.now().getTime();
     for (const org of await this.store.orgsToName()) {
       if (opts.stopping?.()) return null;
-      const last = this.readAt.get(org.enterpriseId);
-      if (last !== undefined && now - last < (org.unnamed > 0 ? NAMES_RETRY_MS : NAMES_EVERY_MS)) continue;
-      this.readAt.set(org.enterpriseId, now);
+      const last = this.asked.get(org.enterpriseId);
+      if (last && now - last.at < waitAfter(last, org.unnamed)) continue;
+      // The same workspaces still unnamed after the last read: Slack is not listing them; ask less often.
+      const again = last !== undefined && org.unnamed > 0 && last.unnamed === org.unnamed;
+      this.asked.set(org.enterpriseId, { at: now, unnamed: org.unnamed, wait: again ? Math.min(last.wait * 2, NAMES_EVERY_MS) : NAMES_RETRY_MS });
       const names = await this.read(org.enterpriseId, org.teamId);
       if (names) {
         const changed = await this.store.setWorkspaceNames(names);
@@ -78,4 +88,11 @@ export class WorkspaceNames {
     }
     return [...names.values()];
   }
+}
+
+/** How long after `last` an org with `unnamed` workspaces without a name is due again. */
+function waitAfter(last: Asked, unnamed: number): number {
+  if (unnamed === 0) return NAMES_EVERY_MS;
+  // A different set unnamed than at the last read (a workspace just joined): soon.
+  return unnamed === last.unnamed ? last.wait : NAMES_RETRY_MS;
 }

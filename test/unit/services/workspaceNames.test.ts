@@ -76,6 +76,28 @@ describe('workspace names', () => {
     expect(w.calls.map((c) => c.tenant?.enterpriseId)).toEqual(['E1', 'E2', 'E2', 'E1']);
   });
 
+  it('a workspace Slack never lists is asked about less and less often, up to once a day; one that joins later is asked about soon', async () => {
+    const orgs: OrgToName[] = [{ enterpriseId: 'E1', teamId: 'T1', unnamed: 1 }];
+    const w = world(orgs, { '': { teams: [{ id: 'T1', name: 'Design' }], response_metadata: { next_cursor: '' } } });
+    const readAt: number[] = [];
+    const start = w.clock.now().getTime();
+    for (let minute = 0; minute <= 3 * 24 * 60; minute++) {
+      if ((await w.names.readDue()) === 'E1') readAt.push((w.clock.now().getTime() - start) / 60_000);
+      w.clock.advance(60_000);
+    }
+    const gaps = readAt.slice(1).map((t, i) => t - readAt[i]!);
+    // 10, 20, 40, … minutes, then a day at most.
+    expect(gaps.slice(0, 5)).toEqual([10, 20, 40, 80, 160]);
+    expect(Math.max(...gaps)).toBe(24 * 60);
+    expect(gaps.every((g, i) => i === 0 || g >= gaps[i - 1]!)).toBe(true);
+    // A second workspace joins the org, also with no name: asked about within ten minutes, not a day.
+    orgs[0] = { ...orgs[0]!, unnamed: 2 };
+    const before = w.calls.length;
+    w.clock.advance(NAMES_RETRY_MS);
+    expect(await w.names.readDue()).toBe('E1');
+    expect(w.calls).toHaveLength(before + 1);
+  });
+
   it('a refusal or a busy Slack saves nothing and does not throw; the org is asked again later', async () => {
     const w = world([{ enterpriseId: 'E1', teamId: 'T1', unnamed: 1 }], {
       '': { teams: [{ id: 'T1', name: 'Design' }], response_metadata: { next_cursor: 'p2' } },
