@@ -82,7 +82,7 @@ export async function digestPreviewCommand(argv: string[], deps: PreviewDeps = {
         `Notification text: ${built.message.text}`,
         `Message size: ${built.message.blocks.length} blocks`,
         '',
-        digestText(built.plan, built.dateLabel, now, nameOf, tz, built.mode),
+        digestText(built.plan, built.dateLabel, now, nameOf, tz, built.mode, built.workspace),
       ].join('\n'),
     };
   } catch (e) {

@@ -66,6 +66,7 @@ const FUNCTIONS: QueryFunctions = {
   loadHandoff: handoffs.loadHandoff,
   findRepeatedAsk: handoffs.findRepeatedAsk,
   findHandoffIdByNumber: handoffs.findHandoffIdByNumber,
+  findSiblingHandoffIdsByNumber: handoffs.findSiblingHandoffIdsByNumber,
   handoffTeamOf: handoffs.handoffTeamOf,
   applyDecision: handoffs.applyDecision,
   logEvent: handoffs.logEvent,

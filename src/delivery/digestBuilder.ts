@@ -17,6 +17,7 @@ import { holidayPhrase } from '../views/availability';
 import { peopleOnCards } from '../views/whereIs';
 import { otherWorkspaceNames, uniquePeople, type PersonRef } from '../db/lookups';
 import { digestMessage, type DigestLateness, type DigestMessage, type DigestMode } from '../views/digestMessage';
+import type { CardWorkspace } from '../views/handoffCard';
 
 export type DigestItem = HandoffWithRecipients & { snoozedUntilDate: string | null; staleDays?: number | null; nudged?: boolean };
 
@@ -28,6 +29,8 @@ export interface BuiltDigest {
   /** The person's time zone and the digest's date as people read it ("Thursday 26 November"). */
   tz: string;
   dateLabel: string;
+  /** Where it is read, and what its cards' sibling workspaces are called (the plain-text preview names them too). */
+  workspace: CardWorkspace;
   unblockedIds: number[];
   waitingIds: number[];
   /** The (handoff, recipient) silences this digest asked its reader about: never asked again. */
@@ -83,6 +86,7 @@ export class DigestBuilder {
       }),
       tz,
       dateLabel,
+      workspace,
       // Everything listed counts as told, including the summarised tail (it is in App Home). Their
       // own resolutions are settled too, so they never come back.
       unblockedIds: untold.map((h) => h.id),

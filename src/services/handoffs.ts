@@ -26,6 +26,8 @@ import { nudgeDay } from '../domain/followThrough';
 import type { People, Person } from './people';
 import { bestEffort } from '../bestEffort';
 import { siblingHandoff } from './enterpriseOrgs';
+import { otherWorkspaceNames } from '../db/lookups';
+import { numberLabel, type CardWorkspace } from '../views/handoffCard';
 
 export type { HandoffWithRecipients };
 
@@ -110,11 +112,21 @@ export class HandoffService {
    * Before a form opens (a note, whom to pass it to): the handoff, and whether this person may take
    * this kind of action on it at all — the domain's `mayAct`, the same rule `act` applies after.
    */
-  async check(teamId: string, userId: string, id: number, kind: LifecycleAction['kind']): Promise<{ ok: true; handoff: HandoffWithRecipients } | { ok: false; message: string }> {
+  async check(
+    teamId: string,
+    userId: string,
+    id: number,
+    kind: LifecycleAction['kind'],
+  ): Promise<{ ok: true; handoff: HandoffWithRecipients; workspace: CardWorkspace } | { ok: false; message: string }> {
     const h = await this.locate(teamId, userId, id);
     if (!h) return { ok: false, message: 'I can’t find that handoff — it may have been deleted.' };
     const refusal = mayAct({ state: h.state, authorId: h.authorId, activeRecipients: activeRecipientIds(h) }, userId, kind);
-    return refusal ? { ok: false, message: refusal.message } : { ok: true, handoff: h };
+    return refusal ? { ok: false, message: refusal.message } : { ok: true, handoff: h, workspace: await this.seenFrom(teamId, h) };
+  }
+
+  /** Where a handoff is read from, to name its workspace when it was made in a sibling one (no read otherwise). */
+  private seenFrom(teamId: string, h: HandoffWithRecipients): Promise<CardWorkspace> {
+    return otherWorkspaceNames(this.store, teamId, [h]);
   }
 
   /**
@@ -136,8 +148,20 @@ export class HandoffService {
         message: `${candidates.length} handoffs numbered #${number} wait on you${ownWaits ? ' (this workspace’s and another’s)' : ' (from other workspaces)'}: nothing changed. Use the Done button on the one you mean (\`${COMMAND} list\` shows each with its workspace).`,
       };
     }
+    // Nothing here by that number and none waiting on them: a sibling's that once was for them, if one.
+    if (candidates.length === 0) candidates.push(...(await this.siblingOnceForThem(teamId, userId, number)));
     if (candidates.length === 0) return { ok: false, message: `I can’t find handoff #${number}. \`${COMMAND} list\` shows yours.` };
     return this.act(teamId, userId, candidates[0]!, { kind: 'complete', note }, note || null);
+  }
+
+  /**
+   * A sibling's #N for this person that no longer waits on them (done or declined), so that acting on
+   * it says why nothing changes ("already done") instead of "I can't find #N". Only a single one: of
+   * two such, which was meant is not guessed.
+   */
+  private async siblingOnceForThem(teamId: string, userId: string, number: number): Promise<number[]> {
+    const ids = await this.store.findSiblingHandoffIdsByNumber(teamId, userId, number);
+    return ids.length === 1 ? ids : [];
   }
 
   /**
@@ -356,7 +380,9 @@ export class HandoffService {
     const teamId = h.teamId;
     const decision = decide({ state: h.state, authorId: h.authorId, activeRecipients: activeRecipientIds(h) }, actorId, action);
     if (!decision.ok) return { ok: false, message: decision.message };
-    if (decision.noop) return { ok: true, noop: true, handoff: h, message: `Handoff #${h.number} is already ${h.state}.` };
+    // Its number as the person sees it: a sibling's #3 is "Design #3" in their list.
+    const shown = numberLabel(h, await this.seenFrom(fromTeamId, h));
+    if (decision.noop) return { ok: true, noop: true, handoff: h, message: `Handoff ${shown} is already ${h.state}.` };
 
     // Schedules are read before the transaction: Slack lookups must not run inside it.
     const selfNews = decision.unblocksAuthor && h.authorId === actorId;
@@ -415,17 +441,17 @@ export class HandoffService {
     const fresh = (await this.store.loadHandoff(teamId, handoffId))!;
     if (eventId === null) {
       // Someone (or a double click) changed it between our read and our write.
-      return { ok: true, noop: true, handoff: fresh, message: `Handoff #${h.number} is now ${fresh.state}.` };
+      return { ok: true, noop: true, handoff: fresh, message: `Handoff ${shown} is now ${fresh.state}.` };
     }
     await this.deliverSoon(immediate);
     // Only when something was enqueued: an empty drain still costs a claim (most clicks enqueue nothing).
     if (immediate.length > 0 || queued.length > 0) this.dispatcher.kick();
-    return { ok: true, noop: false, handoff: fresh, message: this.confirmation(fresh, decision.eventKind, author, now, actorTz) };
+    return { ok: true, noop: false, handoff: fresh, message: this.confirmation(fresh, shown, decision.eventKind, author, now, actorTz) };
   }
 
   /** What the person who acted is told, including what the author will really hear, and when. */
-  private confirmation(h: HandoffWithRecipients, kind: string, author: Person | null, now: Date, actorTz: string | null): string {
-    const title = quotedTitle(h.number, h.title);
+  private confirmation(h: HandoffWithRecipients, shown: string, kind: string, author: Person | null, now: Date, actorTz: string | null): string {
+    const title = quotedTitle(shown, h.title);
     const authorNews = (() => {
       if (!author) return '';
       const who = mention(h.authorId);
@@ -471,7 +497,8 @@ export class HandoffService {
     await this.store.transaction(async (tx) => {
       if (await tx.snoozeForRecipient(handoffId, actorId, until)) await tx.logEvent({ teamId, handoffId, actorId, kind: 'snoozed', note: until, at: now });
     });
-    return { ok: true, noop: false, handoff: h, message: `Snoozed #${h.number} until ${humanDate(s.tz, until)}, your next working day.` };
+    const shown = numberLabel(h, await this.seenFrom(fromTeamId, h));
+    return { ok: true, noop: false, handoff: h, message: `Snoozed ${shown} until ${humanDate(s.tz, until)}, your next working day.` };
   }
 
   /**

@@ -8,7 +8,7 @@ import type { HandoffWithRecipients } from '../db/queries/handoffs';
 import type { DigestPlan, NeededSoon, Unanswered, WaitedOn } from '../domain/digest';
 import { formatDuration, localTimeLabel } from '../time';
 import { awayPhrase, holidayPhrase } from './availability';
-import { declinedActions, handoffCard, numberLabel, titleRepeatsAsk, unansweredActions, type CardWorkspace } from './handoffCard';
+import { declinedActions, handoffCard, numberLabel, plainNumberLabel, titleRepeatsAsk, unansweredActions, type CardWorkspace } from './handoffCard';
 import { LIMITS, boldSafeMrkdwn, mention, safeMrkdwn, slackDate } from './text';
 
 export interface DigestMessage {
@@ -204,6 +204,7 @@ export function digestText(
   nameOf: (userId: string) => string = (id) => `@${id}`,
   tz = 'UTC',
   mode: DigestMode = 'full',
+  workspace?: CardWorkspace,
 ): string {
   const lines: string[] = [header(mode, dateLabel)];
   const when = (t: number) => localTimeLabel(new Date(t), tz, 'yyyy-MM-dd HH:mm');
@@ -246,7 +247,7 @@ export function digestText(
       if (h.urgent) facts.push('urgent');
       if (h.staleDays) facts.unshift(`waiting ${h.staleDays} of your working days`);
       if (h.nudged) facts.unshift(`${nameOf(h.authorId)} nudged this`);
-      lines.push(`  #${h.number} · ${titleRepeatsAsk(h) ? h.ask.split('\n')[0] : h.title}  [${facts.join(' · ')}]`);
+      lines.push(`  ${plainNumberLabel(h, workspace)} · ${titleRepeatsAsk(h) ? h.ask.split('\n')[0] : h.title}  [${facts.join(' · ')}]`);
       if (!titleRepeatsAsk(h)) lines.push(indent(`Needs: ${h.ask}`, '      '));
     }
     if (plan.hiddenWaiting > 0) lines.push(more(plan.hiddenWaiting));

@@ -43,9 +43,18 @@ export interface CardWorkspace {
  * escaped and cut on its own, so the number is never what gets cut.
  */
 export function numberLabel(h: Pick<HandoffWithRecipients, 'teamId' | 'number'>, workspace: CardWorkspace | undefined): string {
+  return label(h, workspace, (name) => boldSafeMrkdwn(name, 60));
+}
+
+/** `numberLabel` for plain text (a modal's heading): the name as typed, cut on its own. */
+export function plainNumberLabel(h: Pick<HandoffWithRecipients, 'teamId' | 'number'>, workspace: CardWorkspace | undefined): string {
+  return label(h, workspace, (name) => safePlain(name, 60));
+}
+
+function label(h: Pick<HandoffWithRecipients, 'teamId' | 'number'>, workspace: CardWorkspace | undefined, shown: (name: string) => string): string {
   if (!workspace || h.teamId === workspace.teamId) return `#${h.number}`;
   const name = workspace.nameOf(h.teamId);
-  return name ? `${boldSafeMrkdwn(name, 60)} #${h.number}` : `#${h.number} (another workspace)`;
+  return name ? `${shown(name)} #${h.number}` : `#${h.number} (another workspace)`;
 }
 
 const STATE_LABEL: Record<HandoffState, string> = {

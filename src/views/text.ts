@@ -84,9 +84,12 @@ export function safePlain(text: string, max: number): string {
 
 export { mention } from '../domain/slackText';
 
-/** '#3 “Budget”' for running text; a title's own closing full stop is dropped ('“Book the offsite”'). */
-export function quotedTitle(number: number, title: string, max = 150): string {
-  return `#${number} “${safeMrkdwn(title.trim(), max).replace(/(?<!\.)\.$/u, '')}”`;
+/**
+ * '#3 “Budget”' for running text, `label` being the handoff's number as the reader sees it ('#3', or
+ * 'Design #3' from a sibling workspace); a title's own closing full stop is dropped ('“Book the offsite”').
+ */
+export function quotedTitle(label: string, title: string, max = 150): string {
+  return `${label} “${safeMrkdwn(title.trim(), max).replace(/(?<!\.)\.$/u, '')}”`;
 }
 
 /** Ends a sentence with a full stop unless it already ends in one ('…ship it?”' stays as it is). */

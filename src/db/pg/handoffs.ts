@@ -33,6 +33,11 @@ const S = {
   idByKey: statement('handoffs.idByKey', `select id from handoffs where team_id = $1 and idempotency_key = $2`),
   idByNumber: statement('handoffs.idByNumber', `select id from handoffs where team_id = $1 and number = $2`),
   teamOf: statement('handoffs.teamOf', `select team_id as "teamId" from handoffs where id = $1`),
+  siblingIdsByNumber: statement(
+    'handoffs.siblingIdsByNumber',
+    `select distinct h.id from handoff_recipients r join handoffs h on h.id = r.handoff_id
+     where r.recipient_team_id = $1 and r.user_id = $2 and r.active = true and h.team_id <> $1 and h.number = $3 order by h.id`,
+  ),
   sameAsk: statement('handoffs.sameAsk', `select id from handoffs where team_id = $1 and author_id = $2 and ask = $3 and created_at > $4 order by id desc limit 5`),
   createdSince: statement('handoffs.createdSince', `select count(*)::int as n from handoffs where team_id = $1 and author_id = $2 and created_at > $3`),
   insert: statement(
@@ -206,6 +211,7 @@ export const handoffQueries: On<HandoffQueries> = {
   loadHandoff,
   findRepeatedAsk,
   findHandoffIdByNumber: async (c, teamId, number) => (await c.rows<{ id: number }>(S.idByNumber, [teamId, number]))[0]?.id,
+  findSiblingHandoffIdsByNumber: async (c, teamId, userId, number) => (await c.rows<{ id: number }>(S.siblingIdsByNumber, [teamId, userId, number])).map((r) => r.id),
   handoffTeamOf: async (c, id) => (await c.rows<{ teamId: string }>(S.teamOf, [id]))[0]?.teamId,
 
   async applyDecision(c, input) {

@@ -34,6 +34,10 @@ const statements = (s: Database.Database) => ({
   idByKey: s.prepare<[string, string], { id: number }>(`select id from handoffs where team_id = ? and idempotency_key = ?`),
   idByNumber: s.prepare<[string, number], { id: number }>(`select id from handoffs where team_id = ? and number = ?`),
   teamOf: s.prepare<[number], { teamId: string }>(`select team_id as teamId from handoffs where id = ?`),
+  siblingIdsByNumber: s.prepare<[string, string, string, number], { id: number }>(
+    `select distinct h.id from handoff_recipients r join handoffs h on h.id = r.handoff_id
+     where r.recipient_team_id = ? and r.user_id = ? and r.active = 1 and h.team_id <> ? and h.number = ? order by h.id`,
+  ),
   sameAsk: s.prepare<[string, string, string, number], { id: number }>(
     `select id from handoffs where team_id = ? and author_id = ? and ask = ? and created_at > ? order by id desc limit 5`,
   ),
@@ -230,6 +234,17 @@ export function findRepeatedAsk(db: Db, teamId: string, authorId: string, ask: s
 
 export function findHandoffIdByNumber(db: Db, teamId: string, number: number): number | undefined {
   return prepared(db, statements).idByNumber.get(teamId, number)?.id;
+}
+
+/**
+ * Handoffs numbered `number` from other workspaces that are for this person in `teamId` (not passed
+ * on to someone else), in any state: `/handoff done 4` for a sibling's #4 already done is then
+ * answered "already done", not "I can't find #4".
+ */
+export function findSiblingHandoffIdsByNumber(db: Db, teamId: string, userId: string, number: number): number[] {
+  return prepared(db, statements)
+    .siblingIdsByNumber.all(teamId, userId, teamId, number)
+    .map((r) => r.id);
 }
 
 /**

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { ActionIds } from '../../ids';
 import { noteModal, reassignModal, type NoteAction } from '../../views/actionModals';
 import { handoffModal } from '../../views/handoffModal';
+import { plainNumberLabel } from '../../views/handoffCard';
 import { teamIdOf, type ListenerDeps } from '../context';
 import { afterChange, originOf } from '../afterChange';
 import { tellClicker } from '../tellClicker';
@@ -53,7 +54,12 @@ export function registerHandoffActions(router: ListenerRouter, deps: ListenerDep
       const checked = id ? await deps.handoffs.check(teamIdOf(body), body.user.id, id, kind) : { ok: false as const, message: BROKEN_BUTTON };
       if (!checked.ok) return tellClicker(deps, body, respond, checked.message);
       const h = checked.handoff;
-      await openOrExplain(deps, body, respond, noteModal({ handoffId: h.id, action: kind as NoteAction, ...originOf(body) }, `#${h.number} · ${h.title}`));
+      await openOrExplain(
+        deps,
+        body,
+        respond,
+        noteModal({ handoffId: h.id, action: kind as NoteAction, ...originOf(body) }, `${plainNumberLabel(h, checked.workspace)} · ${h.title}`),
+      );
     });
   }
 
@@ -63,7 +69,7 @@ export function registerHandoffActions(router: ListenerRouter, deps: ListenerDep
     const checked = id ? await deps.handoffs.check(teamIdOf(body), body.user.id, id, 'reassign') : { ok: false as const, message: BROKEN_BUTTON };
     if (!checked.ok) return tellClicker(deps, body, respond, checked.message);
     const h = checked.handoff;
-    await openOrExplain(deps, body, respond, reassignModal({ handoffId: h.id, ...originOf(body) }, `#${h.number} · ${h.title}`));
+    await openOrExplain(deps, body, respond, reassignModal({ handoffId: h.id, ...originOf(body) }, `${plainNumberLabel(h, checked.workspace)} · ${h.title}`));
   });
 
   // A declined ask, written again as a new handoff: the form pre-filled, the people left for the author to pick.

@@ -371,6 +371,28 @@ describeStores('handoffs', (ctx) => {
     expect((await store.waitedOnSchedules(T, 'A')).map((s) => [s.userId, s.slackTz])).toEqual([['W9', 'Australia/Sydney']]);
   });
 
+  it('finds a sibling workspace’s handoff by number for the person it is for in their own workspace, in any state, but not once passed on', async () => {
+    const { store } = ctx();
+    const sibling = async (ask: string, teams: Record<string, string>) => {
+      const r = await store.createHandoff(T, draft(ask, Object.keys(teams)), NOW, { ...NO_OPTS, recipientTeams: teams });
+      if (r.status !== 'created') throw new Error(r.status);
+      return r.handoff;
+    };
+    const one = await sibling('review the rota', { W9: 'T2', W8: 'T2' });
+    // T2's own #1 (W9 on it too) is not a sibling's.
+    expect((await store.createHandoff('T2', draft('local', ['W9']), NOW, NO_OPTS)).status).toBe('created');
+    await store.applyDecision({ teamId: T, handoffId: one.id, actorId: 'W9', decision: decision('done', 'done'), expectedState: 'open', note: null, now: at(1) });
+    expect(await store.findSiblingHandoffIdsByNumber('T2', 'W9', 1)).toEqual([one.id]);
+    expect(await store.findSiblingHandoffIdsByNumber('T2', 'W9', 2)).toEqual([]);
+    expect(await store.findSiblingHandoffIdsByNumber(T, 'W9', 1)).toEqual([]);
+    expect(await store.findSiblingHandoffIdsByNumber('T3', 'W9', 1)).toEqual([]);
+    const two = await sibling('sign the lease', { W8: 'T2' });
+    const passed = decision('open', 'reassigned', { removeRecipients: ['W8'], addRecipients: ['W7'] });
+    await store.applyDecision({ teamId: T, handoffId: two.id, actorId: 'A', decision: passed, expectedState: 'open', note: null, now: at(2), recipientTeams: { W7: 'T2' } });
+    expect(await store.findSiblingHandoffIdsByNumber('T2', 'W8', 2)).toEqual([]);
+    expect(await store.findSiblingHandoffIdsByNumber('T2', 'W7', 2)).toEqual([two.id]);
+  });
+
   it('lists recently resolved asks newest first, and marks authors and recipients told once', async () => {
     const { store } = ctx();
     const a = await create(store, 'a', ['U1']);

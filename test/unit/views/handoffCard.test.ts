@@ -1,6 +1,6 @@
 /** A card's number says which workspace it belongs to when it is read in a sibling workspace of the org. */
 import type { SectionBlock } from '@slack/types';
-import { handoffCard, handoffFallbackText, type CardOptions } from '../../../src/views/handoffCard';
+import { handoffCard, handoffFallbackText, plainNumberLabel, type CardOptions } from '../../../src/views/handoffCard';
 import { handoffRow } from '../../harness/handoffRows';
 
 const NOW = new Date('2026-12-01T10:00:00Z');
@@ -49,5 +49,14 @@ describe('handoff card number', () => {
     expect(handoffFallbackText(h, 'New handoff', inWorkspace('TSALES').workspace)).toBe('New handoff Design #4: Review the plan');
     expect(handoffFallbackText(h, 'New handoff', inWorkspace('TDESIGN').workspace)).toBe('New handoff #4: Review the plan');
     expect(handoffFallbackText(h, 'New handoff')).toBe('New handoff #4: Review the plan');
+  });
+
+  it('in plain text (a form’s heading) the name is shown as written, cut on its own, since Slack does not parse it', () => {
+    const h = { teamId: 'TODD', number: 4 };
+    const plain = (nameOf: (t: string) => string | null) => plainNumberLabel(h, { teamId: 'TSALES', nameOf });
+    expect(plain(() => 'R&D *core*')).toBe('R&D *core* #4');
+    expect(plain(() => null)).toBe('#4 (another workspace)');
+    expect(plain(() => 'x'.repeat(70))).toMatch(/^x{59}… #4$/);
+    expect(plainNumberLabel(h, { teamId: 'TODD', nameOf: () => 'Ops' })).toBe('#4');
   });
 });
