@@ -142,6 +142,45 @@ describeStores('workspace data retention', (ctx) => {
     expect(await store.loadHandoff('TBACK', id)).toBeDefined();
   });
 
+  it('two processes: one purging in slices while the other reinstalls, at 20 different moments: once the reinstall is in, nothing more is deleted and the workspace is active, not purged', async () => {
+    const { store } = ctx();
+    const other = await ctx().another();
+    const rowsOf = async (teamId: string) => Object.values(await store.exportWorkspace(teamId)).reduce((n, rows) => n + rows.length, 0);
+    const outcomes = new Set<string>();
+    for (let trial = 0; trial < 20; trial++) {
+      const teamId = `TRACE${trial}`;
+      await populate(store, teamId, 12);
+      await store.setWorkspaceStatus(teamId, 'uninstalled', NOW);
+      const full = await rowsOf(teamId);
+      let purging = true;
+      const purge = (async () => {
+        const reports = [];
+        while (purging) {
+          const report = await purgeLapsedWorkspaces(store, at(31 * DAY), 30 * DAY, { sliceSize: 2, maxSlices: 3 });
+          reports.push(report);
+          if (report.rows === 0 && report.purged.length === 0) await new Promise((r) => setImmediate(r));
+        }
+        return reports;
+      })();
+      // The reinstall lands after a different number of slices in each trial (0 to ~40 turns of the loop).
+      for (let turn = 0; turn < trial * 2; turn++) await new Promise((r) => setImmediate(r));
+      await other.setWorkspaceStatus(teamId, 'active', at(31 * DAY));
+      const afterReinstall = await rowsOf(teamId);
+      // The purge keeps running for a while after it, as a replica's next ticks would.
+      for (let turn = 0; turn < 20; turn++) await new Promise((r) => setImmediate(r));
+      purging = false;
+      const reports = await purge;
+      expect(await rowsOf(teamId)).toBe(afterReinstall);
+      expect(await store.getWorkspace(teamId)).toMatchObject({ status: 'active', purgedAt: null });
+      expect(await purgeLapsedWorkspaces(other, at(100 * DAY), 30 * DAY)).toEqual({ purged: [], rows: 0 });
+      expect(await rowsOf(teamId)).toBe(afterReinstall);
+      const purgedBefore = reports.some((r) => r.purged.includes(teamId));
+      outcomes.add(afterReinstall === full ? 'kept all' : purgedBefore ? 'purged, then given back empty' : 'stopped between slices');
+    }
+    // The moments spread over the purge: before it, between its slices, and after it.
+    expect(outcomes).toContain('stopped between slices');
+  });
+
   it('exports one workspace’s rows, table by table, as stored, and nothing of another', async () => {
     const { store } = ctx();
     await populate(store, 'TA');
